@@ -1,0 +1,1 @@
+"""zhanggui's domain and persistence. Never imports textual, click, rich or tui."""

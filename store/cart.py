@@ -1,0 +1,351 @@
+"""The sale being rung up: in memory until it is paid and committed by store.sales."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from store import stock
+from store.catalog import ScanResult
+from store.errors import NeedsApproval, StockError, ValidationError
+from store.i18n import _
+from store.ids import new_id
+from store.models import SaleLine
+from store.money import MAX_FEN, format_fen
+from store.staff import Approval
+
+TENDER_KINDS = ("cash", "wechat", "alipay", "card")
+
+
+@dataclass
+class CartLine:
+    product_id: str
+    sku: str
+    name: str
+    serialized: bool
+    qty: int
+    list_price: int
+    unit_price: int
+    promoter_id: str
+    line_discount: int = 0
+    imei_unit_id: str | None = None
+    imei: str | None = None
+    original_line_id: str | None = None
+    override_reason: str = ""
+    approved_by: str = ""
+    id: str = field(default_factory=new_id)
+
+    @property
+    def gross(self) -> int:
+        return self.unit_price * self.qty
+
+    @property
+    def net(self) -> int:
+        return self.gross - self.line_discount
+
+    @property
+    def is_return(self) -> bool:
+        return self.original_line_id is not None
+
+
+@dataclass
+class CartTender:
+    kind: str
+    amount: int  # applied to the sale; negative when refunding
+    tendered: int
+    change: int = 0
+    reference: str = ""
+
+
+@dataclass
+class Cart:
+    staff_id: str
+    staff_role: str
+    discount_limit_percent: int
+    promoter_id: str = ""
+    id: str = field(default_factory=new_id)
+    lines: list[CartLine] = field(default_factory=list)
+    tenders: list[CartTender] = field(default_factory=list)
+    sale_discount: int = 0
+    sale_discount_approved_by: str = ""
+    customer_id: str | None = None
+    customer_label: str = ""
+    original_sale_id: str | None = None
+    return_approved_by: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.promoter_id:
+            self.promoter_id = self.staff_id
+
+    # ---- lines -------------------------------------------------------------
+    def add_scan(self, result: ScanResult, qty: int = 1) -> CartLine:
+        self._require_open()
+        qty = stock.validate_qty(qty)
+        product = result.product
+        if product.serialized:
+            if result.unit is None:
+                raise ValidationError(
+                    _("{name} is sold by IMEI: scan the handset's IMEI.").format(name=product.display_name)
+                )
+            unit = result.unit
+            if unit.status not in stock.SELLABLE:
+                raise StockError(
+                    _("IMEI {imei} is not in stock (status: {status}).").format(
+                        imei=unit.imei, status=unit.status
+                    )
+                )
+            if any(line.imei_unit_id == unit.id for line in self.lines):
+                raise ValidationError(_("IMEI {imei} is already on this sale.").format(imei=unit.imei))
+            line = self._new_line(product, 1)
+            line.imei_unit_id = unit.id
+            line.imei = unit.imei
+            self.lines.append(line)
+            return line
+        self._check_stock(product.id, self._qty_of(product.id) + qty, product.display_name)
+        for line in self.lines:
+            if line.product_id == product.id and not line.is_return and not line.line_discount:
+                line.qty = stock.validate_qty(line.qty + qty)
+                return line
+        line = self._new_line(product, qty)
+        self.lines.append(line)
+        return line
+
+    def _new_line(self, product: Any, qty: int) -> CartLine:
+        return CartLine(
+            product_id=product.id,
+            sku=product.sku,
+            name=product.display_name,
+            serialized=bool(product.serialized),
+            qty=qty,
+            list_price=product.price,
+            unit_price=product.price,
+            promoter_id=self.promoter_id,
+        )
+
+    def _qty_of(self, product_id: str, skip: CartLine | None = None) -> int:
+        return sum(
+            ln.qty for ln in self.lines if ln.product_id == product_id and not ln.is_return and ln is not skip
+        )
+
+    def _check_stock(self, product_id: str, wanted: int, name: str) -> None:
+        available = stock.on_hand(product_id)
+        if wanted > available:
+            raise StockError(_("Only {n} of {name} in stock.").format(n=max(available, 0), name=name))
+
+    def line(self, index: int) -> CartLine:
+        if not 0 <= index < len(self.lines):
+            raise ValidationError(_("No such line."))
+        return self.lines[index]
+
+    def set_qty(self, index: int, qty: int) -> None:
+        self._require_open()
+        line = self.line(index)
+        qty = stock.validate_qty(qty)
+        if line.serialized or line.is_return:
+            raise ValidationError(_("This line's quantity cannot be changed."))
+        self._check_stock(line.product_id, self._qty_of(line.product_id, line) + qty, line.name)
+        if line.line_discount > line.unit_price * qty:
+            line.line_discount = 0
+        line.qty = qty
+
+    def remove_line(self, index: int) -> CartLine:
+        self._require_open()
+        self.line(index)
+        return self.lines.pop(index)
+
+    def _over_limit(self, discount: int, base: int) -> bool:
+        return discount * 100 > base * self.discount_limit_percent
+
+    def set_line_discount(self, index: int, fen: int, approval: Approval | None = None) -> None:
+        self._require_open()
+        line = self.line(index)
+        if line.is_return:
+            raise ValidationError(_("A returned line cannot be discounted."))
+        if fen < 0 or fen > line.gross:
+            raise ValidationError(_("A discount is between 0 and the line's amount."))
+        if self._over_limit(fen, line.gross) and approval is None:
+            raise NeedsApproval(
+                _("A discount of {amount} is over your limit of {pct}%: manager PIN needed.").format(
+                    amount=format_fen(fen), pct=self.discount_limit_percent
+                )
+            )
+        line.line_discount = fen
+        if approval is not None and self._over_limit(fen, line.gross):
+            line.approved_by = approval.manager_id
+
+    def set_sale_discount(self, fen: int, approval: Approval | None = None) -> None:
+        self._require_open()
+        base = sum(ln.net for ln in self.lines if not ln.is_return)
+        if fen < 0 or fen > base:
+            raise ValidationError(_("A discount is between 0 and the sale's amount."))
+        if self._over_limit(fen, base) and approval is None:
+            raise NeedsApproval(
+                _("A discount of {amount} is over your limit of {pct}%: manager PIN needed.").format(
+                    amount=format_fen(fen), pct=self.discount_limit_percent
+                )
+            )
+        self.sale_discount = fen
+        self.sale_discount_approved_by = approval.manager_id if approval else ""
+
+    def override_price(self, index: int, price: int, reason: str, approval: Approval | None) -> None:
+        self._require_open()
+        line = self.line(index)
+        if line.is_return:
+            raise ValidationError(_("A returned line's price cannot be changed."))
+        if approval is None:
+            raise NeedsApproval(_("Changing a price needs a manager's PIN."))
+        if not reason.strip():
+            raise ValidationError(_("Give a reason for the price change."))
+        if price < 0 or price > MAX_FEN:
+            raise ValidationError(_("A price is between 0 and {max}.").format(max=format_fen(MAX_FEN)))
+        line.unit_price = price
+        line.line_discount = 0
+        line.override_reason = reason.strip()[:60]
+        line.approved_by = approval.manager_id
+
+    def set_promoter(self, promoter_id: str, index: int | None = None) -> None:
+        """Credit the whole sale (or one line) to a promoter."""
+        self._require_open()
+        if index is None:
+            self.promoter_id = promoter_id
+            for line in self.lines:
+                if not line.is_return:
+                    line.promoter_id = promoter_id
+        else:
+            self.line(index).promoter_id = promoter_id
+
+    # ---- returns -----------------------------------------------------------
+    def add_return_line(self, original: SaleLine, qty: int, already_returned: int) -> CartLine:
+        """Return ``qty`` of an original line; the refund is that line's paid amount pro rata,
+        so returning every unit in several goes refunds exactly what was paid."""
+        self._require_open()
+        qty = stock.validate_qty(qty)
+        sold = original.qty
+        pending = sum(-ln.qty for ln in self.lines if ln.original_line_id == original.id)
+        if qty + already_returned + pending > sold:
+            raise ValidationError(
+                _("Only {n} of this line can still be returned.").format(
+                    n=max(sold - already_returned - pending, 0)
+                )
+            )
+        done = already_returned + pending
+        refund = (original.total * (done + qty)) // sold - (original.total * done) // sold
+        product = original.product
+        line = CartLine(
+            product_id=product.id,
+            sku=product.sku,
+            name=product.display_name,
+            serialized=bool(product.serialized),
+            qty=-qty,
+            list_price=original.list_price,
+            unit_price=original.unit_price,
+            promoter_id=original.promoter_id,
+            line_discount=refund - original.unit_price * qty,
+            imei_unit_id=original.imei_unit_id,
+            imei=original.imei_unit.imei if original.imei_unit_id else None,
+            original_line_id=original.id,
+        )
+        self.original_sale_id = original.sale_id
+        self.lines.append(line)
+        return line
+
+    def approve_return(self, approval: Approval) -> None:
+        self.return_approved_by = approval.manager_id
+
+    @property
+    def has_returns(self) -> bool:
+        return any(ln.is_return for ln in self.lines)
+
+    # ---- totals ------------------------------------------------------------
+    def allocations(self) -> list[int]:
+        """Each line's share of the sale discount, proportional to its net, exact to the fen."""
+        shares = [0] * len(self.lines)
+        eligible = [i for i, ln in enumerate(self.lines) if not ln.is_return and ln.net > 0]
+        base = sum(self.lines[i].net for i in eligible)
+        if not self.sale_discount or not base:
+            return shares
+        given = 0
+        for i in eligible:
+            shares[i] = self.sale_discount * self.lines[i].net // base
+            given += shares[i]
+        largest = max(eligible, key=lambda i: self.lines[i].net)
+        shares[largest] += self.sale_discount - given
+        return shares
+
+    @property
+    def subtotal(self) -> int:
+        return sum(ln.gross for ln in self.lines)
+
+    @property
+    def discount_total(self) -> int:
+        return sum(ln.line_discount for ln in self.lines) + self.sale_discount
+
+    @property
+    def total(self) -> int:
+        return self.subtotal - self.discount_total
+
+    @property
+    def paid(self) -> int:
+        return sum(t.amount for t in self.tenders)
+
+    @property
+    def due(self) -> int:
+        return self.total - self.paid
+
+    @property
+    def change(self) -> int:
+        return sum(t.change for t in self.tenders)
+
+    @property
+    def is_settled(self) -> bool:
+        return bool(self.lines) and self.due == 0
+
+    # ---- tenders -----------------------------------------------------------
+    def add_tender(self, kind: str, amount: int, reference: str = "") -> CartTender:
+        """Take a payment (or give a refund when the total is negative). Only cash may exceed
+        what is due; the rest is change."""
+        if kind not in TENDER_KINDS:
+            raise ValidationError(_("Unknown payment method: {kind}").format(kind=kind))
+        if not self.lines:
+            raise ValidationError(_("The sale is empty."))
+        if amount <= 0:
+            raise ValidationError(_("An amount must be more than zero."))
+        due = self.due
+        if due == 0:
+            raise ValidationError(_("Nothing is left to pay."))
+        if due < 0:
+            if amount > -due:
+                raise ValidationError(_("Refund at most {amount}.").format(amount=format_fen(-due)))
+            tender = CartTender(kind, -amount, -amount, 0, reference)
+        elif amount > due:
+            if kind != "cash":
+                raise ValidationError(
+                    _("Only cash can be more than what is due ({due}).").format(due=format_fen(due))
+                )
+            tender = CartTender(kind, due, amount, amount - due, reference)
+        else:
+            tender = CartTender(kind, amount, amount, 0, reference)
+        self.tenders.append(tender)
+        return tender
+
+    def clear_tenders(self) -> None:
+        self.tenders.clear()
+
+    def _require_open(self) -> None:
+        if self.tenders:
+            raise ValidationError(_("Payment has started: clear the payments to change the sale."))
+
+    # ---- hold / resume -----------------------------------------------------
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Cart:
+        data = json.loads(text)
+        lines = [CartLine(**ln) for ln in data.pop("lines")]
+        tenders = [CartTender(**t) for t in data.pop("tenders")]
+        cart = cls(**data)
+        cart.lines = lines
+        cart.tenders = tenders
+        return cart

@@ -1,0 +1,56 @@
+"""What every interface needs once at start-up: the config, the open database, the till."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from store.config import Config, load_config
+from store.db import open_database
+from store.i18n import set_language
+from store.sales import Till
+from store.setup import get_meta
+
+
+@dataclass
+class StoreContext:
+    config: Config
+    db_path: Path
+    db: SqliteDatabase
+
+    @property
+    def till(self) -> Till:
+        code = get_meta("store_code") or self.config.store.code
+        return Till(store_code=code, terminal_id=self.config.terminal.id, tz=self.config.tz)
+
+    @property
+    def store_name(self) -> str:
+        return get_meta("store_name") or self.config.store.name
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+
+
+def resolve_db_path(config: Config, db: str | Path | None) -> Path:
+    """--db beats ZHANGGUI_DB beats paths.database in config beats the user data dir."""
+    if db:
+        return Path(db).expanduser()
+    env = os.environ.get("ZHANGGUI_DB")
+    if env:
+        return Path(env).expanduser()
+    return config.database_path()
+
+
+def load(config_path: str | Path | None = None) -> Config:
+    cfg = load_config(Path(config_path) if config_path else None)
+    set_language(cfg.ui.language)
+    return cfg
+
+
+def open_store(config: Config, db: str | Path | None = None) -> StoreContext:
+    path = resolve_db_path(config, db)
+    return StoreContext(config=config, db_path=path, db=open_database(path))

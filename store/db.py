@@ -1,0 +1,191 @@
+"""Opening the store database safely, and the one way to write to it."""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from peewee import DatabaseError, OperationalError, SqliteDatabase
+
+from store import migrations
+from store.errors import DatabaseUnavailable
+from store.i18n import _
+from store.models import database
+
+T = TypeVar("T")
+
+PRAGMAS = {
+    "journal_mode": "wal",
+    # FULL: a committed sale is on the platter before the receipt prints (power loss).
+    "synchronous": 2,
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "cache_size": -16000,
+}
+NETWORK_FILESYSTEMS = {
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smbfs",
+    "smb3",
+    "fuse.sshfs",
+    "9p",
+    "afs",
+    "ceph",
+    "glusterfs",
+    "fuse.glusterfs",
+    "davfs",
+    "fuse.rclone",
+}
+WRITE_RETRIES = 8
+
+
+def filesystem_type(path: Path, mounts_text: str | None = None) -> str:
+    """The filesystem type holding ``path``, from /proc/mounts ('' where unknown)."""
+    if mounts_text is None:
+        try:
+            mounts_text = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+    target = str(path.resolve())
+    best, best_type = "", ""
+    for line in mounts_text.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = parts[1].replace("\\040", " ")
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) >= len(best):
+            best, best_type = mount_point, parts[2]
+    return best_type
+
+
+def _check_location(path: Path) -> None:
+    fstype = filesystem_type(path.parent)
+    if fstype in NETWORK_FILESYSTEMS:
+        raise DatabaseUnavailable(
+            _(
+                "The database {path} is on a network drive ({fstype}). SQLite can lose data "
+                "there; keep the store database on this computer's own disk."
+            ).format(path=path, fstype=fstype)
+        )
+    writable = os.access(path, os.R_OK | os.W_OK) and os.access(path.parent, os.W_OK)
+    if path.exists() and not writable:
+        raise DatabaseUnavailable(
+            _("The database {path} is read-only; sales could not be saved.").format(path=path)
+        )
+
+
+def _translate_sqlite_error(path: Path, exc: Exception) -> DatabaseUnavailable:
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text:
+        return DatabaseUnavailable(
+            _("The database {path} is read-only; sales could not be saved.").format(path=path)
+        )
+    if "locked" in text or "busy" in text:
+        return DatabaseUnavailable(
+            _("The database is busy (another program holds it). Try again in a moment.")
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return DatabaseUnavailable(
+            _("The database {path} is damaged. Restore the last backup.").format(path=path)
+        )
+    return DatabaseUnavailable(_("The database {path} cannot be used: {error}").format(path=path, error=exc))
+
+
+def open_database(path: Path, create: bool = True) -> SqliteDatabase:
+    """Open (and create or upgrade) the store database; refuse one that is unsafe to use."""
+    path = Path(path)
+    if not path.exists() and not create:
+        raise DatabaseUnavailable(_("No database at {path}").format(path=path))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _translate_sqlite_error(path, exc) from exc
+    _check_location(path)
+    db = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=5, check_same_thread=False)
+    try:
+        db.connect(reuse_if_open=True)
+        result = db.execute_sql("PRAGMA quick_check").fetchone()
+        if not result or result[0] != "ok":
+            db.close()
+            raise DatabaseUnavailable(
+                _("The database {path} failed its integrity check. Restore the last backup.").format(
+                    path=path
+                )
+            )
+        mode = db.execute_sql("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            db.close()
+            raise DatabaseUnavailable(
+                _("The database {path} cannot use write-ahead logging here.").format(path=path)
+            )
+        database.initialize(db)
+        migrate(db)
+    except (OperationalError, DatabaseError, sqlite3.Error) as exc:
+        if not db.is_closed():
+            db.close()
+        raise _translate_sqlite_error(path, exc) from exc
+    return db
+
+
+def open_memory_database() -> SqliteDatabase:
+    """An in-memory database with the full schema, for tests and previews."""
+    db = SqliteDatabase(":memory:", pragmas={"foreign_keys": 1}, check_same_thread=False)
+    db.connect()
+    database.initialize(db)
+    migrate(db)
+    return db
+
+
+def schema_version(db: SqliteDatabase) -> int:
+    return int(db.execute_sql("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: SqliteDatabase) -> int:
+    """Bring the schema to the latest version, each step in its own immediate transaction."""
+    current = schema_version(db)
+    if current > migrations.LATEST:
+        raise DatabaseUnavailable(
+            _("This database was made by a newer zhanggui (schema {found}); please upgrade.").format(
+                found=current
+            )
+        )
+    for version in range(current + 1, migrations.LATEST + 1):
+        with db.atomic("IMMEDIATE"):
+            for statement in migrations.MIGRATIONS[version - 1]:
+                db.execute_sql(statement)
+            db.execute_sql(f"PRAGMA user_version = {version}")
+    return migrations.LATEST
+
+
+def _is_busy(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def write(fn: Callable[[], T]) -> T:
+    """Run ``fn`` in one immediate transaction; retry briefly while another writer holds
+    the lock. Nested calls join the outer transaction. A busy or read-only database
+    becomes a DatabaseUnavailable with a message, never a traceback."""
+    db = database.obj
+    if db.in_transaction():
+        with db.atomic():
+            return fn()
+    delay = 0.02
+    for attempt in range(WRITE_RETRIES):
+        try:
+            with db.atomic("IMMEDIATE"):
+                return fn()
+        except OperationalError as exc:
+            if _is_busy(exc) and attempt < WRITE_RETRIES - 1:
+                time.sleep(delay + random.random() * delay)
+                delay = min(delay * 2, 0.5)
+                continue
+            raise _translate_sqlite_error(Path(db.database), exc) from exc
+    raise AssertionError("unreachable")  # pragma: no cover

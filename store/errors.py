@@ -1,0 +1,42 @@
+"""Errors that carry a message already translated for the person at the terminal."""
+
+from __future__ import annotations
+
+
+class ZhangguiError(Exception):
+    """Base for every error a user may see; ``str(err)`` is the translated message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(ZhangguiError):
+    """The input is wrong; nothing was written."""
+
+
+class NotFound(ZhangguiError):
+    """A scanned code, receipt or record does not exist."""
+
+
+class PermissionDenied(ZhangguiError):
+    """Wrong PIN, locked account or a role that may not do this."""
+
+
+class NeedsApproval(ZhangguiError):
+    """Allowed only with a manager's PIN; the caller retries with an Approval."""
+
+
+class StockError(ZhangguiError):
+    """Not enough stock, or an IMEI unit that cannot be sold or returned."""
+
+
+class DatabaseUnavailable(ZhangguiError):
+    """The database cannot be opened or written safely (locked, read-only, network, corrupt)."""
+
+
+class ConfigError(ZhangguiError):
+    """config.toml is invalid; the message names the key."""

@@ -1,0 +1,40 @@
+"""IMEI input: scanners and people type spaces, dashes and full-width digits."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from stdnum import luhn
+
+from store.errors import ValidationError
+from store.i18n import _
+
+
+def normalise(text: str) -> str:
+    """Full-width to ASCII, then drop spaces, dashes and slashes."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if ch not in " -/\t_")
+
+
+def looks_like_imei(text: str) -> bool:
+    cleaned = normalise(text)
+    return cleaned.isdigit() and 14 <= len(cleaned) <= 16
+
+
+def validate(text: str) -> str:
+    """A clean 15-digit, Luhn-checked IMEI or a ValidationError saying what is wrong."""
+    cleaned = normalise(text)
+    if not cleaned.isdigit():
+        raise ValidationError(_("An IMEI has digits only: {text}").format(text=text[:40]))
+    if len(cleaned) != 15:
+        raise ValidationError(
+            _("An IMEI has 15 digits; this has {n}: {text}").format(n=len(cleaned), text=cleaned)
+        )
+    if not luhn.is_valid(cleaned):
+        raise ValidationError(_("IMEI {text} has a wrong check digit; scan it again.").format(text=cleaned))
+    return cleaned
+
+
+def with_check_digit(first14: str) -> str:
+    """Complete a 14-digit TAC+serial with its Luhn digit (used by the demo generator)."""
+    return first14 + luhn.calc_check_digit(first14)

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from peewee import AutoField, CharField, DateTimeField, TextField
+
+from store.models.base import BaseModel, utcnow
+
+
+class AuditLog(BaseModel):
+    """Hash-chained: each row's hash covers its fields and the previous row's hash."""
+
+    seq = AutoField()
+    id = CharField(unique=True)
+    at = DateTimeField(default=utcnow)
+    staff_id = CharField(default="")
+    approved_by = CharField(default="")
+    action = CharField()
+    entity = CharField(default="")
+    entity_id = CharField(default="")
+    before = TextField(default="")
+    after = TextField(default="")
+    prev_hash = CharField()
+    hash = CharField()

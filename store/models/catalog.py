@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
+
+from store.ids import new_id
+from store.models.base import BaseModel, utcnow
+
+
+class Product(BaseModel):
+    id = CharField(primary_key=True, default=new_id)
+    sku = CharField(unique=True)
+    barcode = CharField(null=True, unique=True)
+    brand = CharField()
+    model = CharField()
+    colour = CharField(default="")
+    storage = CharField(default="")
+    category = CharField()  # handset / accessory / service
+    price = IntegerField()  # fen
+    cost = IntegerField(default=0)  # fen
+    serialized = BooleanField(default=False)
+    search_text = CharField(default="", index=True)  # lower-cased brand model colour storage sku
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+    @property
+    def display_name(self) -> str:
+        parts = [self.brand, self.model, self.storage, self.colour]
+        return " ".join(p for p in parts if p)
+
+
+class ImeiUnit(BaseModel):
+    """One handset; a dual-SIM handset has a second IMEI on the same unit."""
+
+    id = CharField(primary_key=True, default=new_id)
+    product = ForeignKeyField(Product, backref="units", index=True)
+    imei = CharField(unique=True)
+    imei2 = CharField(null=True, unique=True)
+    status = CharField(default="in_stock", index=True)  # in_stock / sold / returned
+    cost = IntegerField(default=0)
+    received_at = DateTimeField(default=utcnow)

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from store.models.base import BaseModel, utcnow
+from store.models.catalog import ImeiUnit, Product
+from store.models.customer import Customer
+from store.models.staff import Staff
+
+
+class Sale(BaseModel):
+    """A receipt: a sale, a return or an exchange (return lines have negative quantities)."""
+
+    id = CharField(primary_key=True)  # given when the cart opens, so a retry is idempotent
+    receipt_no = CharField(unique=True)
+    store_code = CharField()
+    terminal_id = CharField()
+    business_date = DateField(index=True)
+    created_at = DateTimeField(default=utcnow)
+    kind = CharField(default="sale")  # sale / return / exchange
+    status = CharField(default="completed")  # completed / voided
+    staff = ForeignKeyField(Staff, backref="sales")
+    customer = ForeignKeyField(Customer, null=True, backref="sales", index=True)
+    original = ForeignKeyField("self", null=True, backref="returns")
+    subtotal = IntegerField()  # sum of line list prices x qty, fen
+    discount = IntegerField(default=0)  # all line and sale discounts, fen
+    total = IntegerField()  # what the customer pays (negative: refund)
+    note = TextField(default="")
+    acknowledged_at = DateTimeField(null=True)  # receipt shown/printed; null -> ask to reprint
+    voided_at = DateTimeField(null=True)
+
+
+class SaleLine(BaseModel):
+    id = CharField(primary_key=True)
+    sale = ForeignKeyField(Sale, backref="lines", index=True, on_delete="CASCADE")
+    line_no = IntegerField()
+    product = ForeignKeyField(Product, index=True)
+    imei_unit = ForeignKeyField(ImeiUnit, null=True, index=True)
+    qty = IntegerField()  # negative on a return line
+    list_price = IntegerField()  # the catalog price at the time, fen
+    unit_price = IntegerField()  # after a price override, fen
+    discount = IntegerField(default=0)  # line discount plus its share of the sale discount
+    total = IntegerField()  # unit_price * qty - discount
+    promoter = ForeignKeyField(Staff, index=True)
+    original_line = ForeignKeyField("self", null=True, index=True)
+    override_reason = CharField(default="")
+
+
+class Tender(BaseModel):
+    id = CharField(primary_key=True)
+    sale = ForeignKeyField(Sale, backref="tenders", index=True, on_delete="CASCADE")
+    kind = CharField()  # cash / wechat / alipay / card
+    amount = IntegerField()  # applied to the sale (negative: refunded)
+    tendered = IntegerField()  # handed over (cash may exceed amount)
+    change = IntegerField(default=0)
+    reference = CharField(default="")
+
+
+class HeldCart(BaseModel):
+    """A suspended sale, kept in the database so it survives a restart."""
+
+    id = CharField(primary_key=True)
+    staff = ForeignKeyField(Staff)
+    created_at = DateTimeField(default=utcnow)
+    label = CharField(default="")
+    payload = TextField()  # JSON of the cart

@@ -1,0 +1,37 @@
+"""Money is an integer number of fen; these turn it into text and back without floats."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from store.errors import ValidationError
+from store.i18n import _
+
+MAX_FEN = 10_000_000_00  # ten million yuan: far above any sale a phone shop rings
+_MONEY_RE = re.compile(r"^\d{1,9}(\.\d{0,2})?$")
+
+
+def parse_money(text: str) -> int:
+    """'12', '12.5', '¥1,299.00' -> fen. Refuses negatives, more than 2 decimals, junk."""
+    cleaned = text.strip().replace(",", "").replace("，", "").lstrip("¥￥").strip()
+    if not cleaned or not _MONEY_RE.match(cleaned):
+        raise ValidationError(_("Not an amount: {text}").format(text=text.strip()[:40]))
+    try:
+        fen = int((Decimal(cleaned) * 100).to_integral_exact())
+    except InvalidOperation as exc:
+        raise ValidationError(_("Not an amount: {text}").format(text=text[:40])) from exc
+    if fen > MAX_FEN:
+        raise ValidationError(_("Amount is too large"))
+    return fen
+
+
+def format_fen(fen: int, symbol: bool = True) -> str:
+    sign = "-" if fen < 0 else ""
+    yuan, cents = divmod(abs(fen), 100)
+    return f"{sign}{'¥' if symbol else ''}{yuan:,}.{cents:02d}"
+
+
+def percent_of(amount: int, basis_points: int) -> int:
+    """``basis_points`` (1/100 of a percent) of ``amount``, rounded half up, in fen."""
+    return (amount * basis_points + 5000) // 10000

@@ -1,0 +1,363 @@
+"""Committing, finding, returning and voiding sales. Each is one immediate transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from peewee import fn
+
+from store import audit, stock
+from store.cart import Cart, CartLine
+from store.db import write
+from store.errors import NeedsApproval, NotFound, StockError, ValidationError
+from store.i18n import _
+from store.ids import new_id
+from store.models import HeldCart, ImeiUnit, Product, ReceiptCounter, Sale, SaleLine, StockMovement, Tender
+from store.models.base import utcnow
+from store.staff import Approval
+
+
+@dataclass(frozen=True)
+class Till:
+    """Where a sale is rung: the store, the terminal and its local time zone."""
+
+    store_code: str
+    terminal_id: str
+    tz: ZoneInfo
+
+
+def business_date(now_utc: datetime, tz: ZoneInfo) -> date:
+    return now_utc.replace(tzinfo=UTC).astimezone(tz).date()
+
+
+def _next_receipt_no(till: Till, day: date) -> str:
+    key = f"{till.terminal_id}|{day.isoformat()}"
+    counter = ReceiptCounter.get_or_none(ReceiptCounter.key == key)
+    seq = 1 if counter is None else counter.last + 1
+    ReceiptCounter.insert(key=key, last=seq).on_conflict_replace().execute()
+    return f"{till.store_code}-{till.terminal_id}-{day:%Y%m%d}-{seq:04d}"
+
+
+def _check_ready(cart: Cart) -> None:
+    if not cart.lines:
+        raise ValidationError(_("The sale is empty."))
+    if cart.due != 0:
+        raise ValidationError(_("The sale is not fully paid."))
+    if sum(t.amount for t in cart.tenders) != cart.total:
+        raise ValidationError(_("Payments do not add up to the total."))
+    if cart.has_returns and not cart.return_approved_by:
+        raise NeedsApproval(_("A return needs a manager's PIN."))
+
+
+def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
+    """Write the sale, its lines, tenders, stock movements, IMEI statuses and audit rows
+    together, or nothing. Committing the same cart twice returns the first sale."""
+    _check_ready(cart)
+    stamp = now or utcnow()
+    day = business_date(stamp, till.tz)
+    allocations = cart.allocations()
+
+    def _tx() -> Sale:
+        existing = Sale.get_or_none(Sale.id == cart.id)
+        if existing is not None:
+            return existing
+        has_sales = any(not ln.is_return for ln in cart.lines)
+        kind = "exchange" if cart.has_returns and has_sales else ("return" if cart.has_returns else "sale")
+        sale = Sale.create(
+            id=cart.id,
+            receipt_no=_next_receipt_no(till, day),
+            store_code=till.store_code,
+            terminal_id=till.terminal_id,
+            business_date=day,
+            created_at=stamp,
+            kind=kind,
+            staff=cart.staff_id,
+            customer=cart.customer_id,
+            original=cart.original_sale_id,
+            subtotal=cart.subtotal,
+            discount=cart.discount_total,
+            total=cart.total,
+        )
+        wanted: dict[str, int] = {}
+        for number, (line, share) in enumerate(zip(cart.lines, allocations, strict=True), 1):
+            if line.is_return:
+                _apply_return_line(line, sale, stamp)
+            else:
+                _apply_sale_line(line, sale, stamp)
+                if not line.serialized:
+                    wanted[line.product_id] = wanted.get(line.product_id, 0) + line.qty
+            SaleLine.create(
+                id=line.id,
+                sale=sale.id,
+                line_no=number,
+                product=line.product_id,
+                imei_unit=line.imei_unit_id,
+                qty=line.qty,
+                list_price=line.list_price,
+                unit_price=line.unit_price,
+                discount=line.line_discount + share,
+                total=line.net - share,
+                promoter=line.promoter_id,
+                original_line=line.original_line_id,
+                override_reason=line.override_reason,
+            )
+        for product_id, qty in wanted.items():
+            if stock.on_hand(product_id) < 0:
+                product = Product.get_by_id(product_id)
+                raise StockError(
+                    _("Only {n} of {name} in stock.").format(
+                        n=stock.on_hand(product_id) + qty, name=product.display_name
+                    )
+                )
+        for tender in cart.tenders:
+            Tender.create(
+                id=new_id(),
+                sale=sale.id,
+                kind=tender.kind,
+                amount=tender.amount,
+                tendered=tender.tendered,
+                change=tender.change,
+                reference=tender.reference,
+            )
+        _audit_sale(cart, sale, stamp)
+        HeldCart.delete().where(HeldCart.id == cart.id).execute()
+        return sale
+
+    return write(_tx)
+
+
+def _apply_sale_line(line: CartLine, sale: Sale, stamp: datetime) -> None:
+    if line.imei_unit_id:
+        changed = (
+            ImeiUnit.update(status="sold")
+            .where((ImeiUnit.id == line.imei_unit_id) & (ImeiUnit.status.in_(stock.SELLABLE)))
+            .execute()
+        )
+        if changed != 1:
+            raise StockError(
+                _("IMEI {imei} was sold meanwhile; remove it from the sale.").format(imei=line.imei)
+            )
+    StockMovement.create(
+        product=line.product_id,
+        imei_unit=line.imei_unit_id,
+        kind="sale",
+        qty=-line.qty,
+        staff=sale.staff_id,
+        created_at=stamp,
+        document=sale.id,
+    )
+
+
+def _apply_return_line(line: CartLine, sale: Sale, stamp: datetime) -> None:
+    original = SaleLine.get_or_none(SaleLine.id == line.original_line_id)
+    if original is None or original.sale.status != "completed" or original.qty <= 0:
+        raise ValidationError(_("The original sale line cannot be returned."))
+    returned = returned_qty(original.id)
+    if returned + (-line.qty) > original.qty:
+        raise ValidationError(
+            _("Only {n} of this line can still be returned.").format(n=original.qty - returned)
+        )
+    if line.imei_unit_id:
+        changed = (
+            ImeiUnit.update(status="returned")
+            .where((ImeiUnit.id == line.imei_unit_id) & (ImeiUnit.status == "sold"))
+            .execute()
+        )
+        if changed != 1:
+            raise StockError(_("IMEI {imei} is not sold; it cannot be returned.").format(imei=line.imei))
+    StockMovement.create(
+        product=line.product_id,
+        imei_unit=line.imei_unit_id,
+        kind="return",
+        qty=-line.qty,
+        staff=sale.staff_id,
+        created_at=stamp,
+        document=sale.id,
+    )
+
+
+def _audit_sale(cart: Cart, sale: Sale, stamp: datetime) -> None:
+    audit.record(
+        f"sale.{sale.kind}",
+        staff_id=cart.staff_id,
+        approved_by=cart.return_approved_by,
+        entity="sale",
+        entity_id=sale.id,
+        after={"receipt_no": sale.receipt_no, "total": sale.total, "lines": len(cart.lines)},
+        at=stamp,
+    )
+    for line in cart.lines:
+        if line.override_reason:
+            audit.record(
+                "sale.price_override",
+                staff_id=cart.staff_id,
+                approved_by=line.approved_by,
+                entity="sale_line",
+                entity_id=line.id,
+                before={"price": line.list_price},
+                after={"price": line.unit_price, "reason": line.override_reason},
+                at=stamp,
+            )
+        elif line.approved_by:
+            audit.record(
+                "sale.discount_approved",
+                staff_id=cart.staff_id,
+                approved_by=line.approved_by,
+                entity="sale_line",
+                entity_id=line.id,
+                after={"discount": line.line_discount},
+                at=stamp,
+            )
+    if cart.sale_discount_approved_by:
+        audit.record(
+            "sale.discount_approved",
+            staff_id=cart.staff_id,
+            approved_by=cart.sale_discount_approved_by,
+            entity="sale",
+            entity_id=sale.id,
+            after={"discount": cart.sale_discount},
+            at=stamp,
+        )
+
+
+def returned_qty(line_id: str) -> int:
+    total = (
+        SaleLine.select(fn.COALESCE(fn.SUM(SaleLine.qty), 0))
+        .join(Sale)
+        .where((SaleLine.original_line == line_id) & (Sale.status == "completed"))
+        .scalar()
+    )
+    return -int(total or 0)  # return lines carry negative quantities
+
+
+def find_sale(text: str) -> Sale:
+    """A sale by receipt number (typed or from the receipt's QR) or by id."""
+    code = text.strip()
+    sale = Sale.get_or_none((Sale.receipt_no == code) | (Sale.id == code))
+    if sale is None:
+        raise NotFound(_("No receipt {code}.").format(code=code[:40]))
+    return sale
+
+
+@dataclass(frozen=True)
+class ReturnableLine:
+    line: SaleLine
+    returnable: int
+
+
+def returnable_lines(sale: Sale) -> list[ReturnableLine]:
+    if sale.status != "completed":
+        raise ValidationError(_("Receipt {no} was voided.").format(no=sale.receipt_no))
+    lines = (
+        SaleLine.select(SaleLine, Product)
+        .join(Product)
+        .where((SaleLine.sale == sale.id) & (SaleLine.qty > 0))
+        .order_by(SaleLine.line_no)
+    )
+    return [ReturnableLine(ln, ln.qty - returned_qty(ln.id)) for ln in lines]
+
+
+def void_sale(
+    sale_id: str,
+    *,
+    staff_id: str,
+    approval: Approval,
+    till: Till,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Sale:
+    """Cancel a completed sale of today: stock and IMEIs go back, the receipt stays."""
+    stamp = now or utcnow()
+
+    def _tx() -> Sale:
+        sale = Sale.get_or_none(Sale.id == sale_id)
+        if sale is None:
+            raise NotFound(_("No receipt {code}.").format(code=sale_id))
+        if sale.status != "completed":
+            raise ValidationError(_("Receipt {no} is already voided.").format(no=sale.receipt_no))
+        if sale.business_date != business_date(stamp, till.tz):
+            raise ValidationError(_("Only today's sales can be voided; use a return."))
+        if Sale.select().where((Sale.original == sale.id) & (Sale.status == "completed")).exists():
+            raise ValidationError(
+                _("Receipt {no} has returns; it cannot be voided.").format(no=sale.receipt_no)
+            )
+        for line in sale.lines:
+            if line.imei_unit_id:
+                target, source = ("in_stock", "sold") if line.qty > 0 else ("sold", "returned")
+                changed = (
+                    ImeiUnit.update(status=target)
+                    .where((ImeiUnit.id == line.imei_unit_id) & (ImeiUnit.status == source))
+                    .execute()
+                )
+                if changed != 1:
+                    raise StockError(_("An IMEI on this receipt has moved on; it cannot be voided."))
+            StockMovement.create(
+                product=line.product_id,
+                imei_unit=line.imei_unit_id,
+                kind="void",
+                qty=line.qty,
+                staff=staff_id,
+                created_at=stamp,
+                document=sale.id,
+                reason=reason,
+            )
+        Sale.update(status="voided", voided_at=stamp).where(Sale.id == sale.id).execute()
+        audit.record(
+            "sale.void",
+            staff_id=staff_id,
+            approved_by=approval.manager_id,
+            entity="sale",
+            entity_id=sale.id,
+            before={"status": "completed", "total": sale.total},
+            after={"status": "voided", "reason": reason},
+            at=stamp,
+        )
+        return Sale.get_by_id(sale.id)
+
+    return write(_tx)
+
+
+def acknowledge(sale_id: str, now: datetime | None = None) -> None:
+    """The receipt was shown or printed: no reprint question at the next start-up."""
+    stamp = now or utcnow()
+    write(lambda: Sale.update(acknowledged_at=stamp).where(Sale.id == sale_id).execute())
+
+
+def unacknowledged(terminal_id: str) -> list[Sale]:
+    return list(
+        Sale.select()
+        .where((Sale.acknowledged_at.is_null()) & (Sale.terminal_id == terminal_id))
+        .order_by(Sale.created_at)
+    )
+
+
+def hold(cart: Cart, label: str = "") -> None:
+    if not cart.lines:
+        raise ValidationError(_("The sale is empty."))
+    if cart.tenders:
+        raise ValidationError(_("Payment has started: clear the payments to change the sale."))
+    payload = cart.to_json()
+    write(
+        lambda: (
+            HeldCart.insert(id=cart.id, staff=cart.staff_id, label=label[:40], payload=payload)
+            .on_conflict_replace()
+            .execute()
+        )
+    )
+
+
+def held_carts() -> list[HeldCart]:
+    return list(HeldCart.select().order_by(HeldCart.created_at))
+
+
+def resume(held_id: str) -> Cart:
+    def _tx() -> Cart:
+        row = HeldCart.get_or_none(HeldCart.id == held_id)
+        if row is None:
+            raise NotFound(_("That suspended sale was already resumed."))
+        HeldCart.delete().where(HeldCart.id == held_id).execute()
+        return Cart.from_json(row.payload)
+
+    return write(_tx)

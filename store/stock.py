@@ -1,0 +1,135 @@
+"""The stock ledger: every change is a movement; on-hand is their sum."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from peewee import fn
+
+from store import audit, imei
+from store.db import write
+from store.errors import ValidationError
+from store.i18n import _
+from store.models import ImeiUnit, Product, StockMovement
+from store.models.base import utcnow
+
+SELLABLE = ("in_stock", "returned")
+MAX_QTY = 9999
+
+
+def on_hand(product_id: str) -> int:
+    total = (
+        StockMovement.select(fn.COALESCE(fn.SUM(StockMovement.qty), 0))
+        .where(StockMovement.product == product_id)
+        .scalar()
+    )
+    return int(total or 0)
+
+
+def on_hand_all() -> dict[str, int]:
+    rows = StockMovement.select(StockMovement.product, fn.SUM(StockMovement.qty)).group_by(
+        StockMovement.product
+    )
+    return {row[0]: int(row[1]) for row in rows.tuples()}
+
+
+def validate_qty(qty: object) -> int:
+    if isinstance(qty, bool) or not isinstance(qty, int):
+        raise ValidationError(_("A quantity is a whole number."))
+    if qty <= 0:
+        raise ValidationError(_("A quantity must be at least 1."))
+    if qty > MAX_QTY:
+        raise ValidationError(_("A quantity of {n} is too large.").format(n=qty))
+    return qty
+
+
+def parse_qty(text: str) -> int:
+    cleaned = text.strip()
+    if not cleaned.lstrip("-").isdigit():
+        raise ValidationError(_("A quantity is a whole number: {text}").format(text=text[:20]))
+    return validate_qty(int(cleaned))
+
+
+@dataclass(frozen=True)
+class ReceivedUnit:
+    imei: str
+    imei2: str | None = None
+
+
+def receive(
+    product: Product,
+    *,
+    staff_id: str,
+    qty: int = 0,
+    units: list[ReceivedUnit] | None = None,
+    document: str = "",
+    cost: int | None = None,
+) -> int:
+    """Receive stock: accessories by quantity, handsets by IMEI. Returns the quantity."""
+    unit_cost = product.cost if cost is None else cost
+    if product.serialized:
+        if not units:
+            raise ValidationError(_("Scan the IMEI of every handset received."))
+        seen: set[str] = set()
+        clean: list[ReceivedUnit] = []
+        for unit in units:
+            first = imei.validate(unit.imei)
+            second = imei.validate(unit.imei2) if unit.imei2 else None
+            for number in (first, second):
+                if number is None:
+                    continue
+                if number in seen:
+                    raise ValidationError(_("IMEI {imei} is scanned twice.").format(imei=number))
+                seen.add(number)
+            clean.append(ReceivedUnit(first, second))
+        count = len(clean)
+    else:
+        count = validate_qty(qty)
+        clean = []
+
+    def _receive() -> int:
+        now = utcnow()
+        for unit in clean:
+            numbers = [n for n in (unit.imei, unit.imei2) if n]
+            known = ImeiUnit.select().where(ImeiUnit.imei.in_(numbers) | ImeiUnit.imei2.in_(numbers)).first()
+            if known is not None:
+                raise ValidationError(
+                    _("IMEI {imei} is already known (status: {status}).").format(
+                        imei=known.imei, status=known.status
+                    )
+                )
+            row = ImeiUnit.create(
+                product=product.id,
+                imei=unit.imei,
+                imei2=unit.imei2,
+                cost=unit_cost,
+                received_at=now,
+            )
+            StockMovement.create(
+                product=product.id,
+                imei_unit=row.id,
+                kind="receive",
+                qty=1,
+                staff=staff_id,
+                created_at=now,
+                document=document,
+            )
+        if not clean:
+            StockMovement.create(
+                product=product.id,
+                kind="receive",
+                qty=count,
+                staff=staff_id,
+                created_at=now,
+                document=document,
+            )
+        audit.record(
+            "stock.receive",
+            staff_id=staff_id,
+            entity="product",
+            entity_id=product.id,
+            after={"qty": count, "document": document, "imeis": [u.imei for u in clean]},
+        )
+        return count
+
+    return write(_receive)

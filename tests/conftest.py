@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from store import catalog, setup, staff, stock
+from store.db import open_database
+from store.i18n import set_language
+from store.imei import with_check_digit
+from store.models import Product, Staff
+from store.sales import Till
+from store.stock import ReceivedUnit
+
+TILL = Till(store_code="S001", terminal_id="T1", tz=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Never read the developer's own config or database; messages in English by default."""
+    monkeypatch.setenv("ZHANGGUI_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.delenv("ZHANGGUI_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    set_language("en")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "store.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[object]:
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+class Shop:
+    """A small store: a manager (M1/1234), a promoter (P1/1111), a phone and a case."""
+
+    def __init__(self) -> None:
+        self.manager: Staff = setup.initialise_store(
+            store_code="S001", store_name="测试店", manager_code="M1", manager_name="王店长",
+            pin="1234",
+        )
+        self.promoter: Staff = staff.create_staff("P1", "李小红", "promoter", "1111")
+        self.phone: Product = catalog.create_product(
+            sku="IP15-128-BK", brand="Apple", model="iPhone 15", storage="128GB",
+            colour="Black", category="handset", price=599900, cost=520000,
+            barcode="0194253000011",
+        )
+        self.case: Product = catalog.create_product(
+            sku="CASE-IP15", brand="Generic", model="iPhone 15 Case", category="accessory",
+            price=3900, cost=800, barcode="6900000000011",
+        )
+        self.imeis = [with_check_digit(f"3532811100{n:04d}") for n in range(1, 6)]
+        stock.receive(self.phone, staff_id=self.manager.id,
+                      units=[ReceivedUnit(i) for i in self.imeis])
+        stock.receive(self.case, staff_id=self.manager.id, qty=20)
+        self.till = TILL
+
+
+@pytest.fixture
+def shop(db: object) -> Shop:
+    return Shop()

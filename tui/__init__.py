@@ -1,0 +1,1 @@
+"""zhanggui's interfaces: the Textual console and the click command line."""

@@ -1,0 +1,32 @@
+"""The command line: the bare command opens the console, subcommands do side jobs."""
+
+from __future__ import annotations
+
+import click
+
+from store.context import load, resolve_db_path
+from store.errors import ZhangguiError
+from tui.cli.audit import audit
+from tui.cli.common import db_options
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@db_options
+@click.pass_context
+def main(ctx: click.Context, db_path: str | None, config_path: str | None) -> None:
+    """掌柜 zhanggui — point of sale and store operations for phone shops.
+
+    Run without a command to open the console, e.g. `zhanggui --db shop.db`.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    try:
+        cfg = load(config_path)
+    except ZhangguiError as exc:
+        raise click.ClickException(str(exc)) from exc
+    from tui.app import run_console  # the console pulls in Textual; side jobs need not
+
+    run_console(cfg, resolve_db_path(cfg, db_path))
+
+
+main.add_command(audit)

@@ -69,6 +69,7 @@ class Cart:
     tenders: list[CartTender] = field(default_factory=list)
     sale_discount: int = 0
     sale_discount_approved_by: str = ""
+    sale_discount_base: int = 0  # what the sale discount was given on; less later -> ask again
     customer_id: str | None = None
     customer_label: str = ""
     original_sale_id: str | None = None
@@ -104,11 +105,14 @@ class Cart:
             return line
         self._check_stock(product.id, self._qty_of(product.id) + qty, product.display_name)
         for line in self.lines:
-            if line.product_id == product.id and not line.is_return and not line.line_discount:
+            plain = not line.line_discount and not line.override_reason and line.unit_price == product.price
+            if line.product_id == product.id and not line.is_return and plain:
                 line.qty = stock.validate_qty(line.qty + qty)
+                self._recheck_sale_discount()
                 return line
         line = self._new_line(product, qty)
         self.lines.append(line)
+        self._recheck_sale_discount()
         return line
 
     def _new_line(self, product: Any, qty: int) -> CartLine:
@@ -145,14 +149,22 @@ class Cart:
         if line.serialized or line.is_return:
             raise ValidationError(_("This line's quantity cannot be changed."))
         self._check_stock(line.product_id, self._qty_of(line.product_id, line) + qty, line.name)
-        if line.line_discount > line.unit_price * qty:
-            line.line_discount = 0
+        fewer = qty < line.qty
         line.qty = qty
+        # A discount given on more units must not become a bigger share of fewer units unasked.
+        over = self._over_limit(line.line_discount, line.gross)
+        if line.line_discount > line.gross or (over and (fewer or not line.approved_by)):
+            line.line_discount = 0
+            if not line.override_reason:
+                line.approved_by = ""
+        self._recheck_sale_discount()
 
     def remove_line(self, index: int) -> CartLine:
         self._require_open()
         self.line(index)
-        return self.lines.pop(index)
+        removed = self.lines.pop(index)
+        self._recheck_sale_discount()
+        return removed
 
     def _over_limit(self, discount: int, base: int) -> bool:
         return discount * 100 > base * self.discount_limit_percent
@@ -173,10 +185,13 @@ class Cart:
         line.line_discount = fen
         if approval is not None and self._over_limit(fen, line.gross):
             line.approved_by = approval.manager_id
+        elif not line.override_reason:
+            line.approved_by = ""  # a smaller discount within the limit needs no approval row
+        self._recheck_sale_discount()
 
     def set_sale_discount(self, fen: int, approval: Approval | None = None) -> None:
         self._require_open()
-        base = sum(ln.net for ln in self.lines if not ln.is_return)
+        base = self._discount_base()
         if fen < 0 or fen > base:
             raise ValidationError(_("A discount is between 0 and the sale's amount."))
         if self._over_limit(fen, base) and approval is None:
@@ -187,6 +202,23 @@ class Cart:
             )
         self.sale_discount = fen
         self.sale_discount_approved_by = approval.manager_id if approval else ""
+        self.sale_discount_base = base
+
+    def _discount_base(self) -> int:
+        return sum(ln.net for ln in self.lines if not ln.is_return)
+
+    def _recheck_sale_discount(self) -> None:
+        """After the lines change, a sale discount that no longer fits (more than the sale, or
+        over the limit on a smaller basket than the manager approved) is dropped: the total
+        never goes negative and the limit cannot be dodged by removing lines afterwards."""
+        if not self.sale_discount:
+            return
+        base = self._discount_base()
+        still_approved = bool(self.sale_discount_approved_by) and base >= self.sale_discount_base
+        if self.sale_discount > base or (self._over_limit(self.sale_discount, base) and not still_approved):
+            self.sale_discount = 0
+            self.sale_discount_approved_by = ""
+            self.sale_discount_base = 0
 
     def override_price(self, index: int, price: int, reason: str, approval: Approval | None) -> None:
         self._require_open()
@@ -203,6 +235,7 @@ class Cart:
         line.line_discount = 0
         line.override_reason = reason.strip()[:60]
         line.approved_by = approval.manager_id
+        self._recheck_sale_discount()
 
     def set_promoter(self, promoter_id: str, index: int | None = None) -> None:
         """Credit the whole sale (or one line) to a promoter."""
@@ -265,12 +298,15 @@ class Cart:
         base = sum(self.lines[i].net for i in eligible)
         if not self.sale_discount or not base:
             return shares
-        given = 0
+        remainders: dict[int, int] = {}
         for i in eligible:
-            shares[i] = self.sale_discount * self.lines[i].net // base
-            given += shares[i]
-        largest = max(eligible, key=lambda i: self.lines[i].net)
-        shares[largest] += self.sale_discount - given
+            shares[i], remainders[i] = divmod(self.sale_discount * self.lines[i].net, base)
+        # Largest remainder: the fen left over go one each to the lines whose exact share was
+        # cut most, so no line gets more than its exact share rounded up (never above its net).
+        left = self.sale_discount - sum(shares)
+        order = sorted(eligible, key=lambda i: (-remainders[i], -self.lines[i].net, i))
+        for i in order[:left]:
+            shares[i] += 1
         return shares
 
     @property

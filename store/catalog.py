@@ -10,6 +10,7 @@ from store.db import write
 from store.errors import ValidationError
 from store.i18n import _
 from store.models import ImeiUnit, Product
+from store.money import MAX_FEN, format_fen
 
 CATEGORIES = ("handset", "accessory", "service")
 MAX_TEXT = 60
@@ -49,11 +50,15 @@ def create_product(
     model = clean_text(model, _("Model"))
     colour = clean_text(colour, _("Colour"), required=False)
     storage = clean_text(storage, _("Storage"), required=False)
-    barcode = clean_text(barcode, _("Barcode"), required=False, limit=32) if barcode else None
+    # A blank barcode is no barcode: "" would collide in the unique index with the next blank one.
+    barcode = (clean_text(barcode, _("Barcode"), required=False, limit=32) if barcode else None) or None
     if category not in CATEGORIES:
         raise ValidationError(_("Unknown category: {c}").format(c=category))
-    if not isinstance(price, int) or price < 0 or not isinstance(cost, int) or cost < 0:
-        raise ValidationError(_("Price and cost are whole fen, not negative."))
+    for amount in (price, cost):
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+            raise ValidationError(_("Price and cost are whole fen, not negative."))
+        if amount > MAX_FEN:
+            raise ValidationError(_("A price is at most {max}.").format(max=format_fen(MAX_FEN)))
     is_serialized = category == "handset" if serialized is None else serialized
 
     def _create() -> Product:

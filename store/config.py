@@ -165,6 +165,10 @@ def load_config(path: Path | None = None) -> Config:
         raw = tomllib.loads(target.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
         raise ConfigError(_("config file is not UTF-8 text: {path}").format(path=target)) from exc
+    except OSError as exc:  # a directory, no permission, an unreadable disk
+        raise ConfigError(
+            _("config file {path} cannot be read: {error}").format(path=target, error=exc.strerror or exc)
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
             _("config file {path} is not valid TOML: {error}").format(path=target, error=exc)

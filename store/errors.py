@@ -40,3 +40,7 @@ class DatabaseUnavailable(ZhangguiError):
 
 class ConfigError(ZhangguiError):
     """config.toml is invalid; the message names the key."""
+
+
+class PrinterError(ZhangguiError):
+    """The receipt could not be printed or saved: printer off or unplugged, port, permissions."""

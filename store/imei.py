@@ -18,13 +18,14 @@ def normalise(text: str) -> str:
 
 def looks_like_imei(text: str) -> bool:
     cleaned = normalise(text)
-    return cleaned.isdigit() and 14 <= len(cleaned) <= 16
+    return cleaned.isascii() and cleaned.isdigit() and 14 <= len(cleaned) <= 16
 
 
 def validate(text: str) -> str:
     """A clean 15-digit, Luhn-checked IMEI or a ValidationError saying what is wrong."""
     cleaned = normalise(text)
-    if not cleaned.isdigit():
+    # isdigit() alone accepts other scripts' digits and superscripts; an IMEI is ASCII 0-9.
+    if not (cleaned.isascii() and cleaned.isdigit()):
         raise ValidationError(_("An IMEI has digits only: {text}").format(text=text[:40]))
     if len(cleaned) != 15:
         raise ValidationError(

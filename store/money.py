@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from store.errors import ValidationError
 from store.i18n import _
 
 MAX_FEN = 10_000_000_00  # ten million yuan: far above any sale a phone shop rings
-_MONEY_RE = re.compile(r"^\d{1,9}(\.\d{0,2})?$")
+_MONEY_RE = re.compile(r"^[0-9]{1,9}(\.[0-9]{0,2})?$")
 
 
 def parse_money(text: str) -> int:
     """'12', '12.5', '¥1,299.00' -> fen. Refuses negatives, more than 2 decimals, junk."""
-    cleaned = text.strip().replace(",", "").replace("，", "").lstrip("¥￥").strip()
+    # NFKC folds full-width digits (１２) to ASCII; other scripts' digits stay and are refused.
+    folded = unicodedata.normalize("NFKC", text)
+    cleaned = folded.strip().replace(",", "").replace("，", "").lstrip("¥￥").strip()
     if not cleaned or not _MONEY_RE.match(cleaned):
         raise ValidationError(_("Not an amount: {text}").format(text=text.strip()[:40]))
     try:
         fen = int((Decimal(cleaned) * 100).to_integral_exact())
     except InvalidOperation as exc:
-        raise ValidationError(_("Not an amount: {text}").format(text=text[:40])) from exc
+        raise ValidationError(_("Not an amount: {text}").format(text=text.strip()[:40])) from exc
     if fen > MAX_FEN:
         raise ValidationError(_("Amount is too large"))
     return fen

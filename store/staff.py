@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import os
+import unicodedata
 from dataclasses import dataclass
 
 from store import audit
@@ -47,8 +48,14 @@ def check_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(candidate, base64.b64decode(digest))
 
 
+def _fold_pin(pin: str) -> str:
+    """Full-width digits from a Chinese input method are the same PIN as ASCII ones."""
+    return unicodedata.normalize("NFKC", pin)
+
+
 def validate_pin(pin: str) -> str:
-    if not pin.isdigit() or not 4 <= len(pin) <= 8:
+    pin = _fold_pin(pin)
+    if not (pin.isascii() and pin.isdigit()) or not 4 <= len(pin) <= 8:
         raise ValidationError(_("A PIN is 4 to 8 digits."))
     return pin
 
@@ -62,8 +69,7 @@ def create_staff(code: str, name: str, role: str, pin: str, *, by: str = "") -> 
         raise ValidationError(_("A name is 1 to 40 characters."))
     if role not in ROLES:
         raise ValidationError(_("Unknown role: {role}").format(role=role))
-    validate_pin(pin)
-    pin_hash = hash_pin(pin)
+    pin_hash = hash_pin(validate_pin(pin))
 
     def _create() -> Staff:
         if Staff.get_or_none(Staff.code == code) is not None:
@@ -88,7 +94,7 @@ def login(code: str, pin: str) -> Staff:
         raise PermissionDenied(_("Wrong staff code or PIN."))
     if staff.locked:
         raise PermissionDenied(_("This account is locked after too many wrong PINs; ask a manager."))
-    if check_pin(pin, staff.pin_hash):
+    if check_pin(_fold_pin(pin), staff.pin_hash):
         if staff.failed_pins:
             write(lambda: Staff.update(failed_pins=0).where(Staff.id == staff.id).execute())
             staff.failed_pins = 0

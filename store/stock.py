@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from peewee import fn
@@ -43,10 +44,20 @@ def validate_qty(qty: object) -> int:
     return qty
 
 
+# Full-width digits and minus from a Chinese input method; nothing else is folded, so '²' or
+# another script's digits stay refused (str.isdigit() accepts them but int() does not).
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
+_QTY_RE = re.compile(r"-?[0-9]+")
+
+
 def parse_qty(text: str) -> int:
-    cleaned = text.strip()
-    if not cleaned.lstrip("-").isdigit():
-        raise ValidationError(_("A quantity is a whole number: {text}").format(text=text[:20]))
+    cleaned = text.strip().translate(_FULL_WIDTH)
+    if not _QTY_RE.fullmatch(cleaned):
+        raise ValidationError(_("A quantity is a whole number: {text}").format(text=text.strip()[:20]))
+    if len(cleaned.lstrip("-")) > 9:  # far past MAX_QTY; int() of thousands of digits even raises
+        if cleaned.startswith("-"):
+            raise ValidationError(_("A quantity must be at least 1."))
+        raise ValidationError(_("A quantity of {n} is too large.").format(n=cleaned[:20]))
     return validate_qty(int(cleaned))
 
 
@@ -133,3 +144,13 @@ def receive(
         return count
 
     return write(_receive)
+
+
+def units_in_stock(product_id: str, limit: int = 50) -> list[ImeiUnit]:
+    """Sellable handsets of a model, oldest first (sell what came in first)."""
+    return list(
+        ImeiUnit.select()
+        .where((ImeiUnit.product == product_id) & (ImeiUnit.status.in_(SELLABLE)))
+        .order_by(ImeiUnit.received_at)
+        .limit(limit)
+    )

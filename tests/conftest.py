@@ -20,7 +20,7 @@ TILL = Till(store_code="S001", terminal_id="T1", tz=ZoneInfo("Asia/Shanghai"))
 @pytest.fixture(autouse=True)
 def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Never read the developer's own config or database; messages in English by default."""
-    monkeypatch.setenv("ZHANGGUI_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.delenv("ZHANGGUI_CONFIG", raising=False)
     monkeypatch.delenv("ZHANGGUI_DB", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))

@@ -1,0 +1,33 @@
+"""Building the console against a test database, and typing into it like a scanner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peewee import SqliteDatabase
+from textual.pilot import Pilot
+
+from store.config import Config
+from store.context import StoreContext
+from store.models import Staff
+from tui.app import ZhangguiApp
+
+
+def make_app(db: SqliteDatabase, tmp_path: Path, staff: Staff | None = None) -> ZhangguiApp:
+    cfg = Config()
+    cfg.paths.receipts = str(tmp_path / "receipts")
+    cfg.ui.idle_lock_minutes = 0
+    return ZhangguiApp(StoreContext(config=cfg, db_path=tmp_path / "store.db", db=db), staff=staff)
+
+
+async def type_text(pilot: Pilot[None], text: str, enter: bool = True) -> None:
+    keys = list(text) + (["enter"] if enter else [])
+    await pilot.press(*keys)
+
+
+async def scanner_burst(pilot: Pilot[None], code: str, gap: float = 0.005) -> None:
+    """A keyboard-wedge scanner: characters a few ms apart, then Enter, no pause after."""
+    for ch in code:
+        await pilot.press(ch)
+        await pilot.pause(gap)
+    await pilot.press("enter")

@@ -1,0 +1,146 @@
+"""The console: login, then the sale screen; F-keys and the command palette for the rest."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from store import sales, setup
+from store.config import Config
+from store.context import StoreContext, open_store
+from store.i18n import N_, _
+from store.models import Staff
+from tui.i18n_bindings import translate_bindings
+from tui.screens.first_run import FirstRunScreen
+from tui.screens.login import LoginScreen
+from tui.screens.pending import PendingReceiptsScreen
+from tui.screens.sale import SaleScreen
+
+IDLE_CHECK_SECONDS = 10
+
+
+class ZhangguiApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "掌柜 zhanggui"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", show=False),
+        Binding("ctrl+l", "lock", N_("Lock"), id="app.lock", show=False),
+    ]
+
+    def __init__(self, ctx: StoreContext, staff: Staff | None = None) -> None:
+        """``staff`` logs someone in straight away (benchmarks and tests of later screens)."""
+        super().__init__()
+        translate_bindings(self)
+        self.ctx = ctx
+        self.config: Config = ctx.config
+        self.staff: Staff | None = staff
+        self._names: dict[str, str] = {}
+        self._last_input = time.monotonic()
+
+    @property
+    def store_name(self) -> str:
+        return self.ctx.store_name
+
+    def staff_name(self, staff_id: str) -> str:
+        if staff_id not in self._names:
+            member = Staff.get_or_none(Staff.id == staff_id)
+            self._names[staff_id] = member.name if member else "?"
+        return self._names[staff_id]
+
+    def on_mount(self) -> None:
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        if self.config.ui.idle_lock_minutes:
+            self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        if self.staff is not None:
+            self.start_selling()
+        elif not setup.is_initialised():
+            self.push_screen(FirstRunScreen(), lambda _ok: self.ask_login())
+        else:
+            self.ask_login()
+
+    def ask_login(self) -> None:
+        self.push_screen(LoginScreen(), self.logged_in)
+
+    def logged_in(self, member: Staff | None) -> None:
+        if member is None:
+            return
+        self.staff = member
+        self.start_selling()
+
+    def start_selling(self) -> None:
+        self.push_screen(SaleScreen())
+        self.offer_reprints()
+
+    def offer_reprints(self) -> None:
+        pending = sales.unacknowledged(self.config.terminal.id)
+        if not pending:
+            return
+
+        def chosen(sale_id: str | None) -> None:
+            if sale_id is None:
+                return
+            screen = self.sale_screen()
+            sale = next(s for s in pending if s.id == sale_id)
+            if screen is not None:
+                screen.show_receipt(sale, reprint=True)
+            self.call_after_refresh(self.offer_reprints)
+
+        self.push_screen(PendingReceiptsScreen(pending), chosen)
+
+    def sale_screen(self) -> SaleScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, SaleScreen):
+                return screen
+        return None
+
+    # ---- locking -------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def lock_if_idle(self) -> None:
+        limit = self.config.ui.idle_lock_minutes * 60
+        if self.staff is None or isinstance(self.screen, LoginScreen):
+            return
+        if time.monotonic() - self._last_input >= limit:
+            self.lock()
+
+    def lock(self) -> None:
+        if self.staff is None or isinstance(self.screen, LoginScreen):
+            return
+        name = self.staff.name
+
+        def unlocked(member: Staff | None) -> None:
+            if member is None:
+                return
+            self.staff = member
+            screen = self.sale_screen()
+            if screen is not None:
+                screen.refresh_cart()
+
+        self.push_screen(LoginScreen(locked_by=name), unlocked)
+
+    def action_lock(self) -> None:
+        self.lock()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(_("Lock the terminal"), _("Ask for a PIN before going on"), self.lock)
+
+
+def run_console(config: Config, db_path: Path) -> None:
+    """Open the database (a ZhangguiError says why it cannot be) and run the console."""
+    ctx = open_store(config, db_path)
+    try:
+        ZhangguiApp(ctx).run()
+    finally:
+        ctx.close()

@@ -1,0 +1,23 @@
+"""Binding descriptions are English msgids in BINDINGS (class attributes are built at import,
+before the language is known); each node translates its own copy when it is created."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.dom import DOMNode
+
+from store.i18n import _
+
+
+def translate_bindings(node: DOMNode) -> None:
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [
+            replace(
+                b,
+                description=_(b.description) if b.description else "",
+                tooltip=_(b.tooltip) if b.tooltip else "",
+            )
+            for b in bindings
+        ]

@@ -1,0 +1,68 @@
+"""Staff code and PIN. In a demo store the demo staff are listed so anyone can try it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from store import setup, staff
+from store.errors import ZhangguiError
+from store.i18n import N_, _
+from store.models import Staff
+from tui.i18n_bindings import translate_bindings
+from tui.screens.promoter import ROLE_NAMES
+
+
+def demo_hint() -> Text:
+    from store.demo import DEMO_STAFF
+
+    text = Text(_("Demo store. Staff code / PIN:") + "\n", style="bold")
+    for member in DEMO_STAFF:
+        text.append(f"  {member.code} / {member.pin}  {member.name} ({_(ROLE_NAMES[member.role])})\n")
+    return text
+
+
+class LoginScreen(Screen[Staff]):
+    """Dismisses with the staff member who logged in."""
+
+    BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"), id="login.quit")]
+
+    def __init__(self, locked_by: str = "") -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.locked_by = locked_by
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(_("掌柜 zhanggui — log in"), classes="dialog-title")
+            if self.locked_by:
+                yield Label(
+                    Text(_("Locked. {name} or another staff member may log in.").format(name=self.locked_by))
+                )
+            yield Input(placeholder=_("Staff code"), id="login-code")
+            yield Input(placeholder=_("PIN"), password=True, id="login-pin")
+            yield Label("", id="login-message", classes="error")
+            if setup.is_demo():
+                yield Static(demo_hint(), id="demo-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#login-code", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "login-code":
+            self.query_one("#login-pin", Input).focus()
+            return
+        code = self.query_one("#login-code", Input).value
+        try:
+            member = staff.login(code, event.value)
+        except ZhangguiError as exc:
+            self.query_one("#login-message", Label).update(Text(str(exc)))
+            event.input.value = ""
+            return
+        self.dismiss(member)

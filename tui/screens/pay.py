@@ -1,0 +1,123 @@
+"""Take payment in one or more tenders, show the change, then commit the sale."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from store import sales
+from store.cart import Cart
+from store.errors import ZhangguiError
+from store.i18n import N_, _
+from store.models import Sale
+from store.money import format_fen, parse_money
+from store.sales import Till
+from tui.i18n_bindings import translate_bindings
+from tui.widgets.message_bar import MessageBar
+
+TENDER_NAMES = {
+    "cash": N_("Cash"),
+    "wechat": N_("WeChat Pay"),
+    "alipay": N_("Alipay"),
+    "card": N_("Card"),
+}
+
+
+class PayScreen(ModalScreen[Sale | None]):
+    BINDINGS = [
+        Binding("f1", "method('cash')", N_("Cash"), id="pay.cash"),
+        Binding("f2", "method('wechat')", N_("WeChat"), id="pay.wechat"),
+        Binding("f3", "method('alipay')", N_("Alipay"), id="pay.alipay"),
+        Binding("f4", "method('card')", N_("Card"), id="pay.card"),
+        Binding("ctrl+d", "clear", N_("Clear payments"), id="pay.clear"),
+        Binding("escape", "back", N_("Back"), id="pay.back"),
+    ]
+
+    def __init__(self, cart: Cart, till: Till) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.cart = cart
+        self.till = till
+        self.method = "cash"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(_("Payment"), classes="dialog-title")
+            yield Static(id="pay-summary")
+            yield Label(id="pay-method")
+            yield Input(id="pay-amount")
+            yield MessageBar(id="pay-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_summary()
+
+    def refresh_summary(self) -> None:
+        cart = self.cart
+        text = Text()
+        text.append(_("Total") + f": {format_fen(cart.total)}\n", style="bold")
+        for tender in cart.tenders:
+            text.append(f"  {_(TENDER_NAMES[tender.kind])}  {format_fen(tender.amount)}")
+            if tender.change:
+                text.append("  " + _("given") + f" {format_fen(tender.tendered)}")
+            text.append("\n")
+        due = cart.due
+        if due >= 0:
+            text.append(_("Due") + f": {format_fen(due)}", style="bold")
+        else:
+            text.append(_("Refund due") + f": {format_fen(-due)}", style="bold")
+        if cart.change:
+            text.append("  " + _("Change") + f": {format_fen(cart.change)}", style="bold reverse")
+        self.query_one("#pay-summary", Static).update(text)
+        self.query_one("#pay-method", Label).update(
+            _("Method: {method} (F1-F4 to change), Enter takes the amount").format(
+                method=_(TENDER_NAMES[self.method])
+            )
+        )
+        amount = self.query_one("#pay-amount", Input)
+        amount.value = ""
+        amount.placeholder = _("Enter: {amount}, or type another amount").format(
+            amount=format_fen(abs(due))
+        )
+        amount.focus()
+
+    def action_method(self, method: str) -> None:
+        self.method = method
+        self.refresh_summary()
+
+    def action_clear(self) -> None:
+        self.cart.clear_tenders()
+        self.refresh_summary()
+
+    def action_back(self) -> None:
+        self.cart.clear_tenders()
+        self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        message = self.query_one(MessageBar)
+        try:
+            if self.cart.due:
+                typed = event.value.strip()
+                amount = parse_money(typed) if typed else abs(self.cart.due)
+                self.cart.add_tender(self.method, amount)
+        except ZhangguiError as exc:
+            message.error(str(exc))
+            return
+        self.refresh_summary()
+        if self.cart.due == 0:
+            self.commit()
+
+    def commit(self) -> None:
+        try:
+            sale = sales.commit_sale(self.cart, self.till)
+        except ZhangguiError as exc:
+            self.cart.clear_tenders()
+            self.refresh_summary()
+            self.query_one(MessageBar).error(str(exc))
+            return
+        self.dismiss(sale)

@@ -1,0 +1,37 @@
+"""Ask for one value (a quantity, an amount, a phone number)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from store.i18n import N_
+from tui.i18n_bindings import translate_bindings
+
+
+class PromptScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="prompt.cancel")]
+
+    def __init__(self, title: str, label: str, value: str = "", password: bool = False) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self._title = title
+        self._label = label
+        self._value = value
+        self._password = password
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self._title, classes="dialog-title")
+            yield Label(self._label)
+            yield Input(value=self._value, password=self._password, id="prompt-input")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,92 @@
+"""The receipt after a sale: on screen, saved as text, printed when a printer is set up."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, Static
+
+from store import sales
+from store.errors import ZhangguiError
+from store.i18n import N_, _
+from tui.i18n_bindings import translate_bindings
+
+
+class ReceiptScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("enter", "done", N_("Done, next sale"), id="receipt.done"),
+        Binding("escape", "done", N_("Done"), id="receipt.close", show=False),
+        Binding("p", "print", N_("Print again"), id="receipt.print"),
+    ]
+
+    def __init__(self, sale_id: str, reprint: bool = False) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.sale_id = sale_id
+        self.reprint = reprint
+        self._escpos = b""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog receipt"):
+            yield Label(_("Receipt"), classes="dialog-title")
+            with VerticalScroll(id="receipt-scroll"):
+                yield Static(id="receipt-text")
+            yield Label(id="receipt-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from store import receipt
+
+        app = self.app
+        config = app.config  # type: ignore[attr-defined]
+        ctx = app.ctx  # type: ignore[attr-defined]
+        status = self.query_one("#receipt-status", Label)
+        try:
+            data = receipt.build_receipt(
+                self.sale_id,
+                store_name=ctx.store_name,
+                header=config.receipt.header,
+                footer=config.receipt.footer,
+                tz=config.tz,
+                reprint=self.reprint,
+            )
+            self.query_one("#receipt-text", Static).update(
+                Text(receipt.render_text(data, width=config.receipt.width))
+            )
+            path = receipt.save_text(data, config.receipts_dir(), config.receipt.width)
+            self._escpos = receipt.render_escpos(data, width=config.receipt.width)
+        except ZhangguiError as exc:
+            status.update(Text(str(exc)))
+            return
+        except OSError as exc:
+            status.update(Text(_("Could not save the receipt file: {error}").format(error=exc)))
+            return
+        status.update(Text(_("Saved {path}").format(path=path)))
+        if config.printer.kind != "none":
+            self.action_print()
+
+    def action_print(self) -> None:
+        from store import printer
+
+        config = self.app.config  # type: ignore[attr-defined]
+        status = self.query_one("#receipt-status", Label)
+        if config.printer.kind == "none":
+            status.update(_("No printer is set up ([printer] in config.toml)."))
+            return
+        try:
+            printer.print_receipt(self._escpos, config.printer.kind, config.printer.target)
+        except ZhangguiError as exc:
+            status.update(Text(str(exc)))
+            return
+        status.update(_("Printed."))
+
+    def action_done(self) -> None:
+        try:
+            sales.acknowledge(self.sale_id)
+        except ZhangguiError as exc:
+            self.query_one("#receipt-status", Label).update(Text(str(exc)))
+            return
+        self.dismiss(None)

@@ -1,0 +1,172 @@
+"""Find the original receipt (scan its QR or type its number), choose what comes back,
+or void it. The chosen lines go back to the sale screen as return lines."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, Label
+
+from store import sales, stock
+from store.errors import ZhangguiError
+from store.i18n import N_, _
+from store.models import Sale, SaleLine
+from store.money import format_fen
+from store.sales import ReturnableLine, Till
+from store.staff import Approval
+from tui.i18n_bindings import translate_bindings
+from tui.screens.manager_pin import ManagerPinScreen
+from tui.screens.prompt import PromptScreen
+from tui.widgets.message_bar import MessageBar
+
+Choice = list[tuple[SaleLine, int, int]]
+
+
+class ReturnsScreen(ModalScreen[Choice | None]):
+    BINDINGS = [
+        Binding("f2", "finish", N_("Return chosen"), id="returns.finish"),
+        Binding("ctrl+v", "void", N_("Void receipt"), id="returns.void"),
+        Binding("up", "cursor(-1)", N_("Up"), id="returns.up", show=False),
+        Binding("down", "cursor(1)", N_("Down"), id="returns.down", show=False),
+        Binding("escape", "cancel", N_("Cancel"), id="returns.cancel"),
+    ]
+
+    def __init__(self, till: Till, staff_id: str) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.till = till
+        self.staff_id = staff_id
+        self.sale: Sale | None = None
+        self.lines: list[ReturnableLine] = []
+        self.chosen: dict[str, int] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog full"):
+            yield Label(_("Return or void: scan the receipt's QR or type its number"), classes="dialog-title")
+            yield Input(placeholder=_("Receipt number"), id="returns-receipt")
+            yield DataTable(id="returns-lines", cursor_type="row")
+            yield Label(_("Enter on a line: choose quantity. F2: return chosen lines."), id="returns-help")
+            yield MessageBar(id="returns-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.can_focus = False
+        for label in (_("#"), _("Item"), _("Sold"), _("Can return"), _("Paid"), _("Return")):
+            table.add_column(label)
+        self.query_one("#returns-receipt", Input).focus()
+
+    def _show(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for entry in self.lines:
+            line = entry.line
+            name = Text(line.product.display_name)
+            if line.imei_unit_id:
+                name.append(f" {line.imei_unit.imei}", style="dim")
+            table.add_row(
+                Text(str(line.line_no)),
+                name,
+                Text(str(line.qty)),
+                Text(str(entry.returnable)),
+                Text(format_fen(line.total)),
+                Text(str(self.chosen.get(line.id, ""))),
+            )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        message = self.query_one(MessageBar)
+        if not text:
+            self._choose_current()
+            return
+        try:
+            sale = sales.find_sale(text)
+            lines = sales.returnable_lines(sale)
+        except ZhangguiError as exc:
+            message.error(str(exc))
+            return
+        self.sale, self.lines, self.chosen = sale, lines, {}
+        event.input.value = ""
+        self._show()
+        message.info(
+            _("Receipt {no}: {total}, {date}").format(
+                no=sale.receipt_no, total=format_fen(sale.total), date=sale.business_date
+            )
+        )
+
+    def _choose_current(self) -> None:
+        if not self.lines:
+            return
+        entry = self.lines[self.query_one(DataTable).cursor_row]
+        if entry.returnable <= 0:
+            self.query_one(MessageBar).error(_("This line was already returned."))
+            return
+        if entry.returnable == 1:
+            self.chosen[entry.line.id] = 0 if self.chosen.get(entry.line.id) else 1
+            self._show()
+            return
+
+        def got(answer: str | None) -> None:
+            if answer is None:
+                return
+            try:
+                qty = stock.parse_qty(answer)
+            except ZhangguiError as exc:
+                self.query_one(MessageBar).error(str(exc))
+                return
+            if qty > entry.returnable:
+                self.query_one(MessageBar).error(
+                    _("Only {n} of this line can still be returned.").format(n=entry.returnable)
+                )
+                return
+            self.chosen[entry.line.id] = qty
+            self._show()
+
+        self.app.push_screen(
+            PromptScreen(_("Quantity to return"), entry.line.product.display_name, str(entry.returnable)), got
+        )
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        if self.lines:
+            table.move_cursor(row=max(0, min(table.cursor_row + step, len(self.lines) - 1)))
+
+    def action_finish(self) -> None:
+        picked: Choice = [
+            (e.line, self.chosen[e.line.id], e.line.qty - e.returnable)
+            for e in self.lines
+            if self.chosen.get(e.line.id)
+        ]
+        if not picked:
+            self.query_one(MessageBar).error(_("Choose at least one line to return."))
+            return
+        self.dismiss(picked)
+
+    def action_void(self) -> None:
+        sale = self.sale
+        if sale is None:
+            self.query_one(MessageBar).error(_("Find the receipt first."))
+            return
+
+        def approved(approval: Approval | None) -> None:
+            if approval is None:
+                return
+            try:
+                sales.void_sale(
+                    sale.id, staff_id=self.staff_id, approval=approval, till=self.till, reason="console"
+                )
+            except ZhangguiError as exc:
+                self.query_one(MessageBar).error(str(exc))
+                return
+            self.query_one(MessageBar).info(_("Receipt {no} voided.").format(no=sale.receipt_no))
+            self.sale, self.lines = None, []
+            self._show()
+
+        self.app.push_screen(ManagerPinScreen(_("Void receipt {no}?").format(no=sale.receipt_no)), approved)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

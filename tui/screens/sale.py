@@ -1,0 +1,414 @@
+"""The sale screen: a scan field that keeps focus, the cart, totals and the F-keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from store import catalog, imei, sales, stock
+from store.cart import Cart
+from store.catalog import ScanResult
+from store.errors import NeedsApproval, NotFound, ValidationError, ZhangguiError
+from store.i18n import N_, _
+from store.models import Product, Sale, SaleLine
+from store.money import parse_money
+from store.staff import Approval
+from tui.i18n_bindings import translate_bindings
+from tui.screens.manager_pin import ManagerPinScreen
+from tui.screens.prompt import PromptScreen
+from tui.widgets.cart_table import CartTable
+from tui.widgets.message_bar import MessageBar
+from tui.widgets.totals import Totals
+
+if TYPE_CHECKING:
+    from tui.app import ZhangguiApp
+
+
+class SaleScreen(Screen[None]):
+    BINDINGS = [
+        Binding("f2", "pay", N_("Pay"), id="sale.pay"),
+        Binding("f3", "quantity", N_("Qty"), id="sale.quantity"),
+        Binding("f4", "line_discount", N_("Disc"), id="sale.line_discount"),
+        Binding("f5", "sale_discount", N_("Sale disc"), id="sale.sale_discount"),
+        Binding("f6", "remove_line", N_("Remove"), id="sale.remove_line"),
+        Binding("f7", "hold", N_("Hold"), id="sale.hold"),
+        Binding("f8", "resume", N_("Resume"), id="sale.resume"),
+        Binding("f9", "customer", N_("Customer"), id="sale.customer"),
+        Binding("f10", "promoter", N_("Promoter"), id="sale.promoter"),
+        Binding("f11", "returns", N_("Return"), id="sale.returns"),
+        Binding("f12", "lock", N_("Lock"), id="sale.lock"),
+        Binding("ctrl+e", "override_price", N_("Change price"), id="sale.override_price", show=False),
+        Binding("ctrl+x", "cancel_sale", N_("Cancel sale"), id="sale.cancel", show=False),
+        Binding("up", "cursor(-1)", N_("Previous line"), id="sale.up", show=False),
+        Binding("down", "cursor(1)", N_("Next line"), id="sale.down", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.cart: Cart = self.new_cart()
+
+    @property
+    def zapp(self) -> ZhangguiApp:
+        from tui.app import ZhangguiApp
+
+        assert isinstance(self.app, ZhangguiApp)
+        return self.app
+
+    def new_cart(self) -> Cart:
+        from tui.app import ZhangguiApp
+
+        app = self.app if isinstance(self.app, ZhangguiApp) else None
+        assert app is not None and app.staff is not None
+        member = app.staff
+        return Cart(
+            staff_id=member.id,
+            staff_role=member.role,
+            discount_limit_percent=app.config.discount_limit_percent(member.role),
+        )
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="sale-header")
+        yield Input(placeholder=_("Scan or type barcode, SKU, IMEI or name (3*code for 3)"), id="scan")
+        yield CartTable(id="cart")
+        yield Totals(id="totals")
+        yield MessageBar(id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(CartTable)
+        table.can_focus = False
+        self.refresh_cart()
+        self.query_one("#scan", Input).focus()
+
+    # ---- display -----------------------------------------------------------
+    def refresh_cart(self, select_last: bool = False) -> None:
+        self.query_one(CartTable).show(self.cart, select_last=select_last)
+        self.query_one(Totals).show(self.cart)
+        app = self.zapp
+        assert app.staff is not None
+        promoter = app.staff_name(self.cart.promoter_id)
+        header = Text()
+        header.append(app.store_name, style="bold")
+        header.append("  " + _("Staff") + f": {app.staff.name}")
+        header.append("  " + _("Promoter") + f": {promoter}")
+        if self.cart.customer_label:
+            header.append("  " + _("Customer") + f": {self.cart.customer_label}")
+        self.query_one("#sale-header", Static).update(header)
+
+    def say(self, message: str) -> None:
+        self.query_one(MessageBar).info(message)
+
+    def fail(self, message: str) -> None:
+        self.query_one(MessageBar).error(message)
+
+    def attempt(self, action: Callable[[], Any]) -> bool:
+        try:
+            action()
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return False
+        self.refresh_cart()
+        return True
+
+    def with_approval(self, action: Callable[[Approval | None], Any]) -> None:
+        """Run ``action``; if it needs a manager, ask for the PIN and run it again."""
+        try:
+            action(None)
+        except NeedsApproval as exc:
+
+            def approved(approval: Approval | None) -> None:
+                if approval is None:
+                    self.fail(_("Not approved."))
+                    return
+                if self.attempt(lambda: action(approval)):
+                    self.say(_("Approved by {name}.").format(name=approval.manager_name))
+
+            self.app.push_screen(ManagerPinScreen(str(exc)), approved)
+            return
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return
+        self.refresh_cart()
+
+    @property
+    def selected(self) -> int:
+        return self.query_one(CartTable).cursor_row
+
+    # ---- scanning ----------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "scan":
+            return
+        text = event.value.strip()
+        event.input.value = ""
+        if text:
+            self.scan(text)
+
+    def scan(self, text: str) -> None:
+        qty = 1
+        try:
+            if "*" in text:
+                left, text = text.split("*", 1)
+                qty = stock.parse_qty(left)
+                text = text.strip()
+            result = catalog.lookup_code(text)
+            if result is None:
+                self._not_an_exact_code(text, qty)
+                return
+            self.add(result, qty)
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+
+    def _not_an_exact_code(self, text: str, qty: int) -> None:
+        cleaned = imei.normalise(text)
+        if cleaned.isdigit() and len(cleaned) >= 12:
+            if imei.looks_like_imei(cleaned):
+                number = imei.validate(cleaned)
+                raise NotFound(_("IMEI {imei} is not in this store's stock.").format(imei=number))
+            raise NotFound(_("Unknown code: {code}").format(code=cleaned))
+        matches = catalog.search_products(text)
+        if not matches:
+            raise NotFound(_("Unknown code: {code}").format(code=text[:40]))
+        if len(matches) == 1 and not matches[0].serialized:
+            self.add(ScanResult(matches[0]), qty)
+            return
+        from tui.screens.picker import PickerScreen
+
+        def picked(product: Product | None) -> None:
+            if product is not None:
+                self.pick_unit_or_add(product, qty)
+
+        self.app.push_screen(PickerScreen(matches), picked)
+
+    def pick_unit_or_add(self, product: Product, qty: int) -> None:
+        if not product.serialized:
+            self.attempt(lambda: self.add(ScanResult(product), qty))
+            return
+        from tui.screens.unit_picker import UnitPickerScreen
+
+        units = stock.units_in_stock(product.id)
+        if not units:
+            self.fail(_("No {name} in stock.").format(name=product.display_name))
+            return
+
+        def picked(unit_id: str | None) -> None:
+            unit = next((u for u in units if u.id == unit_id), None)
+            if unit is not None:
+                self.attempt(lambda: self.add(ScanResult(product, unit), 1))
+
+        self.app.push_screen(UnitPickerScreen(product, units), picked)
+
+    def add(self, result: ScanResult, qty: int) -> None:
+        line = self.cart.add_scan(result, qty)
+        self.refresh_cart(select_last=True)
+        self.say(_("Added {name}").format(name=line.name))
+
+    # ---- line actions ------------------------------------------------------
+    def _ask(self, title: str, label: str, value: str, then: Callable[[str], None]) -> None:
+        def done(answer: str | None) -> None:
+            if answer is not None:
+                try:
+                    then(answer)
+                except ZhangguiError as exc:
+                    self.fail(str(exc))
+
+        self.app.push_screen(PromptScreen(title, label, value), done)
+
+    def _need_lines(self) -> bool:
+        if not self.cart.lines:
+            self.fail(_("The sale is empty."))
+            return False
+        return True
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one(CartTable)
+        if self.cart.lines:
+            table.move_cursor(row=max(0, min(table.cursor_row + step, len(self.cart.lines) - 1)))
+
+    def action_quantity(self) -> None:
+        if not self._need_lines():
+            return
+        index = self.selected
+        line = self.cart.line(index)
+
+        def apply(answer: str) -> None:
+            qty = stock.parse_qty(answer)
+            self.attempt(lambda: self.cart.set_qty(index, qty))
+
+        self._ask(_("Quantity"), line.name, str(line.qty), apply)
+
+    def action_line_discount(self) -> None:
+        if not self._need_lines():
+            return
+        index = self.selected
+        line = self.cart.line(index)
+
+        def apply(answer: str) -> None:
+            fen = parse_money(answer)
+            self.with_approval(lambda ok: self.cart.set_line_discount(index, fen, ok))
+
+        self._ask(_("Line discount (yuan)"), line.name, "", apply)
+
+    def action_sale_discount(self) -> None:
+        if not self._need_lines():
+            return
+
+        def apply(answer: str) -> None:
+            fen = parse_money(answer)
+            self.with_approval(lambda ok: self.cart.set_sale_discount(fen, ok))
+
+        self._ask(_("Sale discount (yuan)"), _("Discount on the whole sale"), "", apply)
+
+    def action_override_price(self) -> None:
+        if not self._need_lines():
+            return
+        index = self.selected
+        line = self.cart.line(index)
+
+        def got_price(answer: str) -> None:
+            price = parse_money(answer)
+
+            def got_reason(reason: str) -> None:
+                def change(ok: Approval | None) -> None:
+                    if ok is None:
+                        raise NeedsApproval(_("Changing a price needs a manager's PIN."))
+                    self.cart.override_price(index, price, reason, ok)
+
+                self.with_approval(change)
+
+            self._ask(_("Reason for the new price"), line.name, "", got_reason)
+
+        self._ask(_("New unit price (yuan)"), line.name, "", got_price)
+
+    def action_remove_line(self) -> None:
+        if self._need_lines():
+            index = self.selected
+            self.attempt(lambda: self.say(_("Removed {name}").format(name=self.cart.remove_line(index).name)))
+
+    def action_cancel_sale(self) -> None:
+        if self.cart.lines:
+            self.cart = self.new_cart()
+            self.refresh_cart()
+            self.say(_("Sale cancelled; nothing was saved."))
+
+    # ---- sale actions ------------------------------------------------------
+    def action_pay(self) -> None:
+        if not self._need_lines():
+            return
+        if self.cart.has_returns and not self.cart.return_approved_by:
+            self.fail(_("A return needs a manager's PIN."))
+            return
+        from tui.screens.pay import PayScreen
+
+        def paid(sale: Sale | None) -> None:
+            if sale is None:
+                self.refresh_cart()
+                return
+            self.show_receipt(sale)
+
+        self.app.push_screen(PayScreen(self.cart, self.zapp.ctx.till), paid)
+
+    def show_receipt(self, sale: Sale, reprint: bool = False) -> None:
+        from tui.screens.receipt import ReceiptScreen
+
+        def done(_result: None) -> None:
+            if not reprint:
+                self.cart = self.new_cart()
+                self.refresh_cart()
+                self.say(_("Receipt {no} done. Next sale.").format(no=sale.receipt_no))
+            self.query_one("#scan", Input).focus()
+
+        self.app.push_screen(ReceiptScreen(sale.id, reprint=reprint), done)
+
+    def action_hold(self) -> None:
+        if not self._need_lines():
+            return
+
+        def apply(label: str) -> None:
+            sales.hold(self.cart, label)
+            self.cart = self.new_cart()
+            self.refresh_cart()
+            self.say(_("Sale suspended. F8 resumes it."))
+
+        self._ask(_("Suspend sale"), _("A note to find it again (optional)"), "", apply)
+
+    def action_resume(self) -> None:
+        from tui.screens.held import HeldSalesScreen
+
+        if self.cart.lines:
+            self.fail(_("Finish or suspend the current sale first."))
+            return
+        held = sales.held_carts()
+        if not held:
+            self.fail(_("No suspended sales."))
+            return
+
+        def picked(held_id: str | None) -> None:
+            if held_id is None:
+                return
+            try:
+                self.cart = sales.resume(held_id)
+            except ZhangguiError as exc:
+                self.fail(str(exc))
+                return
+            self.refresh_cart(select_last=True)
+            self.say(_("Sale resumed."))
+
+        self.app.push_screen(HeldSalesScreen(held), picked)
+
+    def action_customer(self) -> None:
+        from store import customers
+
+        def apply(answer: str) -> None:
+            phone, _sep, name = answer.strip().partition(" ")
+            customer = customers.find_or_create(phone, name, by=self.cart.staff_id)
+            self.cart.customer_id = customer.id
+            from store.phone import mask
+
+            self.cart.customer_label = f"{customer.name} {mask(customer.phone)}".strip()
+            self.refresh_cart()
+            self.say(_("Customer attached."))
+
+        self._ask(_("Customer"), _("Mobile number, then a space and the name for a new customer"), "", apply)
+
+    def action_promoter(self) -> None:
+        from tui.screens.promoter import PromoterScreen
+
+        def picked(staff_id: str | None) -> None:
+            if staff_id:
+                self.attempt(lambda: self.cart.set_promoter(staff_id))
+
+        self.app.push_screen(PromoterScreen(self.cart.promoter_id), picked)
+
+    def action_returns(self) -> None:
+        from tui.screens.returns import ReturnsScreen
+
+        if self.cart.tenders:
+            self.fail(_("Payment has started: clear the payments to change the sale."))
+            return
+
+        def chosen(choice: list[tuple[SaleLine, int, int]] | None) -> None:
+            if not choice:
+                return
+
+            def add_lines(ok: Approval | None) -> None:
+                if ok is None:
+                    raise NeedsApproval(_("A return needs a manager's PIN."))
+                if self.cart.original_sale_id and self.cart.original_sale_id != choice[0][0].sale_id:
+                    raise ValidationError(_("Return lines of one receipt at a time."))
+                for line, qty, already in choice:
+                    self.cart.add_return_line(line, qty, already)
+                self.cart.approve_return(ok)
+
+            self.with_approval(add_lines)
+
+        self.app.push_screen(ReturnsScreen(self.zapp.ctx.till, self.cart.staff_id), chosen)
+
+    def action_lock(self) -> None:
+        self.zapp.lock()

@@ -1,0 +1,48 @@
+"""The lines of the sale being rung up."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from store.cart import Cart
+from store.i18n import _
+from store.money import format_fen
+
+
+class CartTable(DataTable[Text]):
+    """Cursor rows map one-to-one to cart lines; user text is never read as markup."""
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        self.add_column(Text("#"), key="no", width=2)
+        self.add_column(Text(_("Item")), key="item", width=30)
+        self.add_column(Text(_("Qty"), justify="right"), key="qty", width=4)
+        self.add_column(Text(_("Price"), justify="right"), key="price", width=11)
+        self.add_column(Text(_("Disc."), justify="right"), key="disc", width=9)
+        self.add_column(Text(_("Total"), justify="right"), key="total", width=12)
+
+    def show(self, cart: Cart, select_last: bool = False) -> None:
+        previous = self.cursor_row
+        self.clear()
+        for number, line in enumerate(cart.lines, 1):
+            item = Text(line.name)
+            if line.imei:
+                item.append(f" {line.imei}", style="dim")
+            if line.is_return:
+                item = Text(_("RETURN") + " ", style="bold") + item
+            self.add_row(
+                Text(str(number)),
+                item,
+                Text(str(line.qty), justify="right"),
+                Text(format_fen(line.unit_price, symbol=False), justify="right"),
+                Text(
+                    format_fen(line.line_discount, symbol=False) if line.line_discount else "",
+                    justify="right",
+                ),
+                Text(format_fen(line.net, symbol=False), justify="right"),
+            )
+        if cart.lines:
+            target = len(cart.lines) - 1 if select_last else min(previous, len(cart.lines) - 1)
+            self.move_cursor(row=max(target, 0))

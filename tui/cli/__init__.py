@@ -20,13 +20,13 @@ def main(ctx: click.Context, db_path: str | None, config_path: str | None) -> No
     """
     if ctx.invoked_subcommand is not None:
         return
-    try:
-        cfg = load(config_path)
-    except ZhangguiError as exc:
-        raise click.ClickException(str(exc)) from exc
     from tui.app import run_console  # the console pulls in Textual; side jobs need not
 
-    run_console(cfg, resolve_db_path(cfg, db_path))
+    try:
+        cfg = load(config_path)
+        run_console(cfg, resolve_db_path(cfg, db_path))
+    except ZhangguiError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 main.add_command(audit)

@@ -276,7 +276,7 @@ class Cart:
             promoter_id=original.promoter_id,
             line_discount=refund - original.unit_price * qty,
             imei_unit_id=original.imei_unit_id,
-            imei=original.imei_unit.imei if original.imei_unit_id else None,
+            imei=original.imei_unit.imei if original.imei_unit is not None else None,
             original_line_id=original.id,
         )
         self.original_sale_id = original.sale_id

@@ -28,10 +28,11 @@ def on_hand(product_id: str) -> int:
 
 
 def on_hand_all() -> dict[str, int]:
-    rows = StockMovement.select(StockMovement.product, fn.SUM(StockMovement.qty)).group_by(
+    query = StockMovement.select(StockMovement.product, fn.SUM(StockMovement.qty)).group_by(
         StockMovement.product
     )
-    return {row[0]: int(row[1]) for row in rows.tuples()}
+    rows: list[tuple[str, int]] = list(query.tuples())  # type: ignore[arg-type]
+    return {str(product_id): int(qty) for product_id, qty in rows}
 
 
 def validate_qty(qty: object) -> int:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from store.models.base import BaseModel, utcnow
@@ -29,6 +31,13 @@ class Sale(BaseModel):
     acknowledged_at = DateTimeField(null=True)  # receipt shown/printed; null -> ask to reprint
     voided_at = DateTimeField(null=True)
 
+    # Made by peewee at run time; declared for the type checker.
+    staff_id: str
+    customer_id: str | None
+    original_id: str | None
+    lines: Any
+    tenders: Any
+
 
 class SaleLine(BaseModel):
     id = CharField(primary_key=True)
@@ -44,6 +53,12 @@ class SaleLine(BaseModel):
     promoter = ForeignKeyField(Staff, index=True)
     original_line = ForeignKeyField("self", null=True, index=True)
     override_reason = CharField(default="")
+
+    sale_id: str
+    product_id: str
+    imei_unit_id: str | None
+    promoter_id: str
+    original_line_id: str | None
 
 
 class Tender(BaseModel):

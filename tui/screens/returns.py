@@ -65,7 +65,7 @@ class ReturnsScreen(ModalScreen[Choice | None]):
         for entry in self.lines:
             line = entry.line
             name = Text(line.product.display_name)
-            if line.imei_unit_id:
+            if line.imei_unit is not None:
                 name.append(f" {line.imei_unit.imei}", style="dim")
             table.add_row(
                 Text(str(line.line_no)),

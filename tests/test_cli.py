@@ -75,7 +75,7 @@ def test_db_from_environment_and_bad_config_is_one_message(
     assert result.exit_code == 0 and "intact" in result.output
 
     bad = tmp_path / "bad.toml"
-    bad.write_text("[discounts]\npromoter = \"ten\"\n", encoding="utf-8")
+    bad.write_text('[discounts]\npromoter = "ten"\n', encoding="utf-8")
     result = runner.invoke(main, ["audit", "verify", "--db", str(db_path), "--config", str(bad)])
     assert result.exit_code == 1
     assert "discounts.promoter" in result.output

@@ -32,8 +32,13 @@ def test_every_binding_id_is_documented_in_the_keymap_section() -> None:
     from tui.screens import pay, receipt, returns, sale
 
     text = (ROOT / "config.toml").read_text(encoding="utf-8")
-    for cls in (sale.SaleScreen, pay.PayScreen, receipt.ReceiptScreen, returns.ReturnsScreen,
-                tui.app.ZhangguiApp):
+    for cls in (
+        sale.SaleScreen,
+        pay.PayScreen,
+        receipt.ReceiptScreen,
+        returns.ReturnsScreen,
+        tui.app.ZhangguiApp,
+    ):
         for binding in cls.BINDINGS:
             assert binding.id, f"{cls.__name__} {binding.key} has no id"
             if binding.id.split(".")[1] not in ("up", "down", "close"):

@@ -33,7 +33,7 @@ class PayScreen(ModalScreen[Sale | None]):
         Binding("f2", "method('wechat')", N_("WeChat"), id="pay.wechat"),
         Binding("f3", "method('alipay')", N_("Alipay"), id="pay.alipay"),
         Binding("f4", "method('card')", N_("Card"), id="pay.card"),
-        Binding("ctrl+d", "clear", N_("Clear payments"), id="pay.clear"),
+        Binding("f5", "clear", N_("Clear payments"), id="pay.clear"),
         Binding("escape", "back", N_("Back"), id="pay.back"),
     ]
 
@@ -80,9 +80,7 @@ class PayScreen(ModalScreen[Sale | None]):
         )
         amount = self.query_one("#pay-amount", Input)
         amount.value = ""
-        amount.placeholder = _("Enter: {amount}, or type another amount").format(
-            amount=format_fen(abs(due))
-        )
+        amount.placeholder = _("Enter: {amount}, or type another amount").format(amount=format_fen(abs(due)))
         amount.focus()
 
     def action_method(self, method: str) -> None:

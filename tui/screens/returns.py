@@ -28,7 +28,7 @@ Choice = list[tuple[SaleLine, int, int]]
 class ReturnsScreen(ModalScreen[Choice | None]):
     BINDINGS = [
         Binding("f2", "finish", N_("Return chosen"), id="returns.finish"),
-        Binding("ctrl+v", "void", N_("Void receipt"), id="returns.void"),
+        Binding("f8", "void", N_("Void receipt"), id="returns.void"),
         Binding("up", "cursor(-1)", N_("Up"), id="returns.up", show=False),
         Binding("down", "cursor(1)", N_("Down"), id="returns.down", show=False),
         Binding("escape", "cancel", N_("Cancel"), id="returns.cancel"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,17 @@ if TYPE_CHECKING:
     from tui.app import ZhangguiApp
 
 
+_PHONE_THEN_NAME = re.compile(r"^\s*([+\d][\d\s\-()]*)(.*)$")
+
+
+def split_phone_and_name(text: str) -> tuple[str, str]:
+    """'+86 138 0013 8000 张三' -> ('+86 138 0013 8000', '张三')."""
+    match = _PHONE_THEN_NAME.match(text)
+    if match is None:
+        return text.strip(), ""
+    return match.group(1).strip(), match.group(2).strip()
+
+
 class SaleScreen(Screen[None]):
     BINDINGS = [
         Binding("f2", "pay", N_("Pay"), id="sale.pay"),
@@ -43,8 +55,8 @@ class SaleScreen(Screen[None]):
         Binding("f10", "promoter", N_("Promoter"), id="sale.promoter"),
         Binding("f11", "returns", N_("Return"), id="sale.returns"),
         Binding("f12", "lock", N_("Lock"), id="sale.lock"),
-        Binding("ctrl+e", "override_price", N_("Change price"), id="sale.override_price", show=False),
-        Binding("ctrl+x", "cancel_sale", N_("Cancel sale"), id="sale.cancel", show=False),
+        Binding("ctrl+o", "override_price", N_("Change price"), id="sale.override_price", show=False),
+        Binding("ctrl+n", "cancel_sale", N_("Cancel sale"), id="sale.cancel", show=False),
         Binding("up", "cursor(-1)", N_("Previous line"), id="sale.up", show=False),
         Binding("down", "cursor(1)", N_("Next line"), id="sale.down", show=False),
     ]
@@ -366,7 +378,7 @@ class SaleScreen(Screen[None]):
         from store import customers
 
         def apply(answer: str) -> None:
-            phone, _sep, name = answer.strip().partition(" ")
+            phone, name = split_phone_and_name(answer)
             customer = customers.find_or_create(phone, name, by=self.cart.staff_id)
             self.cart.customer_id = customer.id
             from store.phone import mask

@@ -1,0 +1,156 @@
+"""The sale screen's other keys: discount with a manager's PIN, hold and resume, customer,
+promoter, remapped keys and the idle lock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from store.models import AuditLog, Customer, HeldCart, Sale, SaleLine
+from tests.conftest import Shop
+from tests.console_helpers import make_app, scanner_burst, type_text
+from tui.screens.login import LoginScreen
+from tui.screens.manager_pin import ManagerPinScreen
+from tui.screens.sale import SaleScreen
+from tui.widgets.message_bar import MessageBar
+
+
+async def test_discount_over_the_limit_needs_a_manager(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SaleScreen)
+        await scanner_burst(pilot, shop.imeis[0])
+        await pilot.press("f4")
+        await type_text(pilot, "100")  # 100 yuan off 5,999 is within 5 %
+        await pilot.pause()
+        assert screen.cart.lines[0].line_discount == 10000
+        await pilot.press("f4")
+        await type_text(pilot, "1000")  # 1,000 yuan is not
+        await pilot.pause()
+        assert isinstance(app.screen, ManagerPinScreen)
+        await type_text(pilot, "P1")
+        await type_text(pilot, "1111")  # a promoter cannot approve
+        await pilot.pause()
+        assert isinstance(app.screen, ManagerPinScreen)
+        assert "not a manager" in str(app.screen.query_one("#manager-message").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.cart.lines[0].line_discount == 10000
+        await pilot.press("f4")
+        await type_text(pilot, "1000")
+        await pilot.pause()
+        await type_text(pilot, "M1")
+        await type_text(pilot, "1234")
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+        assert screen.cart.lines[0].line_discount == 100000
+        assert screen.cart.lines[0].approved_by == shop.manager.id
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    line = SaleLine.get()
+    assert line.discount == 100000 and line.total == 499900
+    approved = AuditLog.get(AuditLog.action == "sale.discount_approved")
+    assert approved.approved_by == shop.manager.id
+
+
+async def test_hold_and_resume_a_sale(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SaleScreen)
+        await scanner_burst(pilot, "3*6900000000011")
+        await pilot.press("f7")
+        await type_text(pilot, "王先生")
+        await pilot.pause()
+        assert screen.cart.lines == []
+        assert HeldCart.select().count() == 1
+        await scanner_burst(pilot, "6900000000011")
+        await pilot.press("f8")
+        await pilot.pause()
+        assert "Finish or suspend" in str(screen.query_one(MessageBar).render())
+        await pilot.press("ctrl+n")
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [(ln.sku, ln.qty) for ln in screen.cart.lines] == [("CASE-IP15", 3)]
+        assert HeldCart.select().count() == 0
+
+
+async def test_attach_customer_and_credit_another_promoter(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SaleScreen)
+        await scanner_burst(pilot, "6900000000011")
+        await pilot.press("f9")
+        await type_text(pilot, "138-abc")
+        await pilot.pause()
+        assert "mobile number" in str(screen.query_one(MessageBar).render())
+        await pilot.press("f9")
+        await type_text(pilot, "+86 138 0013 8000 张三")
+        await pilot.pause()
+        assert "138****8000" in str(screen.query_one("#sale-header").render())
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("up", "enter")  # staff are listed by code: M1 comes before P1
+        await pilot.pause()
+        assert screen.cart.promoter_id == shop.manager.id
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")
+    sale = Sale.get()
+    customer = Customer.get(Customer.phone == "13800138000")
+    assert customer.name == "张三" and sale.customer_id == customer.id
+    assert SaleLine.get().promoter_id == shop.manager.id
+
+
+async def test_keymap_from_config_moves_pay_to_another_key(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    app.config.keymap = {"sale.pay": "f1"}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await scanner_burst(pilot, "6900000000011")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PayScreen"
+
+
+async def test_idle_terminal_locks_and_the_next_pin_unlocks(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    app.config.ui.idle_lock_minutes = 1
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await scanner_burst(pilot, "6900000000011")
+        app._last_input -= 61  # a minute without a key
+        app.lock_if_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        await type_text(pilot, "P1")
+        await type_text(pilot, "1111")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SaleScreen)
+        assert len(screen.cart.lines) == 1  # the sale in progress survived the lock

@@ -63,8 +63,7 @@ def update() -> list[str]:
                 text = msgid
             if not text:
                 missing.append(msgid)
-            locations = [(place.rsplit(":", 1)[0], int(place.rsplit(":", 1)[1]))
-                         for place in messages[msgid]]
+            locations = [(place.rsplit(":", 1)[0], int(place.rsplit(":", 1)[1])) for place in messages[msgid]]
             new.add(msgid, string=text, locations=locations)
         path = po_path(language)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,8 +79,12 @@ def update() -> list[str]:
 def main() -> int:
     if "--check" in sys.argv:
         messages = extract()
-        gaps = [m for lang in LANGUAGES for m in messages
-                if not (read_catalog(lang).get(m) and read_catalog(lang)[m].string)]
+        gaps = [
+            m
+            for lang in LANGUAGES
+            for m in messages
+            if not (read_catalog(lang).get(m) and read_catalog(lang)[m].string)
+        ]
         for gap in gaps:
             print("untranslated:", gap)
         return 1 if gaps else 0

@@ -44,22 +44,35 @@ class Shop:
 
     def __init__(self) -> None:
         self.manager: Staff = setup.initialise_store(
-            store_code="S001", store_name="测试店", manager_code="M1", manager_name="王店长",
+            store_code="S001",
+            store_name="测试店",
+            manager_code="M1",
+            manager_name="王店长",
             pin="1234",
         )
         self.promoter: Staff = staff.create_staff("P1", "李小红", "promoter", "1111")
         self.phone: Product = catalog.create_product(
-            sku="IP15-128-BK", brand="Apple", model="iPhone 15", storage="128GB",
-            colour="Black", category="handset", price=599900, cost=520000,
+            sku="IP15-128-BK",
+            brand="Apple",
+            model="iPhone 15",
+            storage="128GB",
+            colour="Black",
+            category="handset",
+            price=599900,
+            cost=520000,
             barcode="0194253000011",
         )
         self.case: Product = catalog.create_product(
-            sku="CASE-IP15", brand="Generic", model="iPhone 15 Case", category="accessory",
-            price=3900, cost=800, barcode="6900000000011",
+            sku="CASE-IP15",
+            brand="Generic",
+            model="iPhone 15 Case",
+            category="accessory",
+            price=3900,
+            cost=800,
+            barcode="6900000000011",
         )
         self.imeis = [with_check_digit(f"3532811100{n:04d}") for n in range(1, 6)]
-        stock.receive(self.phone, staff_id=self.manager.id,
-                      units=[ReceivedUnit(i) for i in self.imeis])
+        stock.receive(self.phone, staff_id=self.manager.id, units=[ReceivedUnit(i) for i in self.imeis])
         stock.receive(self.case, staff_id=self.manager.id, qty=20)
         self.till = TILL
 

@@ -90,8 +90,7 @@ class ZhangguiApp(App[None]):
             screen = self.sale_screen()
             sale = next(s for s in pending if s.id == sale_id)
             if screen is not None:
-                screen.show_receipt(sale, reprint=True)
-            self.call_after_refresh(self.offer_reprints)
+                screen.show_receipt(sale, reprint=True, then=self.offer_reprints)
 
         self.push_screen(PendingReceiptsScreen(pending), chosen)
 

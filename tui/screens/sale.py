@@ -326,10 +326,12 @@ class SaleScreen(Screen[None]):
 
         self.app.push_screen(PayScreen(self.cart, self.zapp.ctx.till), paid)
 
-    def show_receipt(self, sale: Sale, reprint: bool = False) -> None:
+    def show_receipt(self, sale: Sale, reprint: bool = False, then: Callable[[], None] | None = None) -> None:
         from tui.screens.receipt import ReceiptScreen
 
         def done(_result: None) -> None:
+            if then is not None:
+                then()
             if not reprint:
                 self.cart = self.new_cart()
                 self.refresh_cart()

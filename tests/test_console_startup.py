@@ -1,0 +1,89 @@
+"""First start, reprint of receipts that were never acknowledged, and the product picker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peewee import SqliteDatabase
+from textual.widgets import OptionList
+
+from store import catalog, sales, setup
+from store.cart import Cart
+from store.models import Sale, Staff
+from tests.conftest import TILL, Shop
+from tests.console_helpers import make_app, type_text
+from tui.screens.first_run import FirstRunScreen
+from tui.screens.login import LoginScreen
+from tui.screens.pending import PendingReceiptsScreen
+from tui.screens.picker import PickerScreen
+from tui.screens.receipt import ReceiptScreen
+from tui.screens.sale import SaleScreen
+from tui.screens.unit_picker import UnitPickerScreen
+
+
+async def test_first_start_sets_up_a_real_store(db: SqliteDatabase, tmp_path: Path) -> None:
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)
+        for value in ("SZ01", "深圳华强北店", "W1", "王经理", "2468", "2460"):
+            await type_text(pilot, value)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)
+        assert "PINs differ" in str(app.screen.query_one("#setup-message").render())
+        assert not setup.is_initialised()
+        app.screen.query_one("#setup-pin2").value = "2468"  # type: ignore[attr-defined]
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+    assert setup.get_meta("store_code") == "SZ01"
+    assert Staff.get(Staff.code == "W1").role == "admin"
+
+
+async def test_unacknowledged_sale_is_offered_for_reprint_not_rung_again(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
+    scan = catalog.lookup_code("6900000000011")
+    assert scan is not None
+    cart.add_scan(scan)
+    cart.add_tender("cash", 3900)
+    sale = sales.commit_sale(cart, TILL)  # the power went before the receipt was shown
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, "P1")
+        await type_text(pilot, "1111")
+        await pilot.pause()
+        assert isinstance(app.screen, PendingReceiptsScreen)
+        pending = app.screen.query_one("#pending-list", OptionList)
+        assert sale.receipt_no in str(pending.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReceiptScreen)
+        assert "REPRINT" in str(app.screen.query_one("#receipt-text").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+    assert Sale.select().count() == 1
+    assert Sale.get_by_id(sale.id).acknowledged_at is not None
+
+
+async def test_typing_part_of_a_name_opens_pickers_for_model_and_imei(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SaleScreen)
+        await type_text(pilot, "iphone 15")  # matches the phone and its case
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("enter")  # the first: Apple iPhone 15
+        await pilot.pause()
+        assert isinstance(app.screen, UnitPickerScreen)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+        assert [ln.imei for ln in screen.cart.lines] == [shop.imeis[1]]

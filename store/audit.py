@@ -22,10 +22,16 @@ def _digest(prev_hash: str, fields: dict[str, str]) -> str:
 
 
 def _fields(row: AuditLog) -> dict[str, str]:
-    at = row.at if isinstance(row.at, datetime) else datetime.fromisoformat(str(row.at))
+    if isinstance(row.at, datetime):
+        at = row.at.isoformat(timespec="microseconds")
+    else:
+        try:
+            at = datetime.fromisoformat(str(row.at)).isoformat(timespec="microseconds")
+        except ValueError:
+            at = str(row.at)  # a tampered time: its hash will not match, verify must not crash
     return {
         "id": row.id,
-        "at": at.isoformat(timespec="microseconds"),
+        "at": at,
         "staff_id": row.staff_id,
         "approved_by": row.approved_by,
         "action": row.action,

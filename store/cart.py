@@ -6,16 +6,29 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from peewee import fn
+
 from store import stock
 from store.catalog import ScanResult
 from store.errors import NeedsApproval, StockError, ValidationError
 from store.i18n import _
 from store.ids import new_id
-from store.models import SaleLine
+from store.models import Sale, SaleLine
 from store.money import MAX_FEN, format_fen
 from store.staff import Approval
 
 TENDER_KINDS = ("cash", "wechat", "alipay", "card")
+
+
+def _refunded(line_id: str) -> int:
+    """What completed returns have already refunded for an original sale line, in fen."""
+    paid_back = (
+        SaleLine.select(fn.COALESCE(fn.SUM(SaleLine.total), 0))
+        .join(Sale)
+        .where((SaleLine.original_line == line_id) & (Sale.status == "completed"))
+        .scalar()
+    )
+    return -int(paid_back or 0)  # return lines carry negative totals
 
 
 @dataclass
@@ -264,6 +277,11 @@ class Cart:
             )
         done = already_returned + pending
         refund = (original.total * (done + qty)) // sold - (original.total * done) // sold
+        # A voided return in between shifts the pro-rata schedule by a fen: never refund more
+        # than is left of what was paid, and the last unit back refunds exactly the rest.
+        left = original.total - _refunded(original.id)
+        left -= sum(-ln.net for ln in self.lines if ln.original_line_id == original.id)
+        refund = left if done + qty == sold else min(refund, left)
         product = original.product
         line = CartLine(
             product_id=product.id,

@@ -43,13 +43,14 @@ NETWORK_FILESYSTEMS = {
     "fuse.rclone",
 }
 WRITE_RETRIES = 8
+MOUNTS_FILE = Path("/proc/mounts")  # a seam: tests point it at a fake mount table
 
 
 def filesystem_type(path: Path, mounts_text: str | None = None) -> str:
     """The filesystem type holding ``path``, from /proc/mounts ('' where unknown)."""
     if mounts_text is None:
         try:
-            mounts_text = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+            mounts_text = MOUNTS_FILE.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return ""
     target = str(path.resolve())
@@ -127,6 +128,10 @@ def open_database(path: Path, create: bool = True) -> SqliteDatabase:
             )
         database.initialize(db)
         migrate(db)
+    except DatabaseUnavailable:
+        if not db.is_closed():
+            db.close()  # refused (e.g. made by a newer version): leave no connection open on it
+        raise
     except (OperationalError, DatabaseError, sqlite3.Error) as exc:
         if not db.is_closed():
             db.close()

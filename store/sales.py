@@ -29,7 +29,16 @@ class Till:
 
 
 def business_date(now_utc: datetime, tz: ZoneInfo) -> date:
-    return now_utc.replace(tzinfo=UTC).astimezone(tz).date()
+    """The store's calendar day of a moment: naive means UTC; an aware time is converted."""
+    aware = now_utc if now_utc.tzinfo is not None else now_utc.replace(tzinfo=UTC)
+    return aware.astimezone(tz).date()
+
+
+def _stamp(now: datetime | None) -> datetime:
+    """Naive UTC, the form every timestamp column holds (an aware ``now`` is converted)."""
+    if now is None:
+        return utcnow()
+    return now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo is not None else now
 
 
 def _next_receipt_no(till: Till, day: date) -> str:
@@ -55,7 +64,7 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
     """Write the sale, its lines, tenders, stock movements, IMEI statuses and audit rows
     together, or nothing. Committing the same cart twice returns the first sale."""
     _check_ready(cart)
-    stamp = now or utcnow()
+    stamp = _stamp(now)
     day = business_date(stamp, till.tz)
     allocations = cart.allocations()
 
@@ -269,7 +278,7 @@ def void_sale(
     now: datetime | None = None,
 ) -> Sale:
     """Cancel a completed sale of today: stock and IMEIs go back, the receipt stays."""
-    stamp = now or utcnow()
+    stamp = _stamp(now)
 
     def _tx() -> Sale:
         sale = Sale.get_or_none(Sale.id == sale_id)
@@ -303,6 +312,15 @@ def void_sale(
                 document=sale.id,
                 reason=reason,
             )
+        # Voiding a return takes the returned goods back out of stock: refuse if they were
+        # sold again meanwhile, or on-hand would go below zero.
+        for product_id in {ln.product_id for ln in sale.lines if ln.qty < 0 and not ln.imei_unit_id}:
+            if stock.on_hand(product_id) < 0:
+                raise StockError(
+                    _("{name} from this receipt was sold again; it cannot be voided.").format(
+                        name=Product.get_by_id(product_id).display_name
+                    )
+                )
         Sale.update(status="voided", voided_at=stamp).where(Sale.id == sale.id).execute()
         audit.record(
             "sale.void",
@@ -321,7 +339,7 @@ def void_sale(
 
 def acknowledge(sale_id: str, now: datetime | None = None) -> None:
     """The receipt was shown or printed: no reprint question at the next start-up."""
-    stamp = now or utcnow()
+    stamp = _stamp(now)
     write(lambda: Sale.update(acknowledged_at=stamp).where(Sale.id == sale_id).execute())
 
 
@@ -357,7 +375,11 @@ def resume(held_id: str) -> Cart:
         row = HeldCart.get_or_none(HeldCart.id == held_id)
         if row is None:
             raise NotFound(_("That suspended sale was already resumed."))
+        try:
+            cart = Cart.from_json(row.payload)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # damaged, or an older shape
+            raise ValidationError(_("That suspended sale cannot be read; it was kept.")) from exc
         HeldCart.delete().where(HeldCart.id == held_id).execute()
-        return Cart.from_json(row.payload)
+        return cart
 
     return write(_tx)

@@ -1,0 +1,1 @@
+"""Benchmarks of zhanggui on the large demo store; see bench/README.md."""

@@ -1,0 +1,71 @@
+"""Small helpers shared by the store-core tests (the Shop fixture lives in conftest)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from store import catalog, sales, staff
+from store.cart import Cart
+from store.catalog import ScanResult
+from store.models import MODELS, Sale
+from store.staff import Approval
+from tests.conftest import Shop
+
+
+def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, to prove that a refused action wrote nothing at all."""
+    return {
+        model._meta.table_name: sorted(
+            (tuple(str(v) for v in row) for row in model.select().tuples()),
+        )
+        for model in MODELS
+    }
+
+
+def cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """New PINs hashed with scrypt at n=2**8 so that a Shop costs milliseconds; check_pin reads
+    the cost from the stored hash. The real cost (n=2**14) is asserted in test_staff."""
+    real = staff.hash_pin
+
+    def cheap(pin: str, **_: int) -> str:
+        return real(pin, n=2**8, r=8, p=1)
+
+    monkeypatch.setattr(staff, "hash_pin", cheap)
+
+
+def counts() -> dict[str, int]:
+    return {model._meta.table_name: model.select().count() for model in MODELS}
+
+
+def scan(code: str) -> ScanResult:
+    result = catalog.lookup_code(code)
+    assert result is not None, code
+    return result
+
+
+def promoter_cart(shop: Shop) -> Cart:
+    return Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
+
+
+def manager_ok(shop: Shop) -> Approval:
+    """An approval without paying for a scrypt check (staff.approve is tested on its own)."""
+    return Approval(manager_id=shop.manager.id, manager_name=shop.manager.name)
+
+
+def pay(cart: Cart, kind: str = "cash") -> None:
+    due = cart.due
+    if due:
+        cart.add_tender(kind, abs(due))
+
+
+def sell(shop: Shop, *codes: str, case_qty: int = 0) -> Sale:
+    """Ring up the given codes (and ``case_qty`` cases), pay in cash and commit."""
+    cart = promoter_cart(shop)
+    for code in codes:
+        cart.add_scan(scan(code))
+    if case_qty:
+        cart.add_scan(scan(shop.case.barcode), case_qty)
+    pay(cart)
+    return sales.commit_sale(cart, shop.till)

@@ -1,0 +1,87 @@
+"""bench/run.py's measuring code runs on a tiny store, and its raw-SQL floor for a sale writes
+exactly what store.sales.commit_sale writes. No timing thresholds: figures belong to the bench."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from bench import run
+from store import audit, catalog, stock
+from store.db import open_database
+from tests.conftest import Shop
+
+
+def _second_accessory(shop: Shop) -> None:
+    """A sale in the bench has two different accessories; the Shop has one."""
+    charger = catalog.create_product(
+        sku="CHG-20W",
+        brand="Generic",
+        model="20W Charger",
+        category="accessory",
+        price=9900,
+        cost=2000,
+        barcode="6900000000028",
+    )
+    stock.receive(charger, staff_id=shop.manager.id, qty=10)
+
+
+def test_lookups_measure_both_paths_on_the_same_rows(shop: Shop, db: SqliteDatabase, db_path: Path) -> None:
+    results = run.measure_lookups(db_path, n=12)  # raises if the floor finds another row
+    assert set(results) == {"barcode", "imei"}
+    for result in results.values():
+        assert len(result.ours) == len(result.floor) == 12
+        assert all(seconds > 0 for seconds in result.ours + result.floor)
+
+
+def test_commit_floor_writes_what_the_store_writes(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
+) -> None:
+    _second_accessory(shop)
+    # 7 sales need 7 handsets: the Shop has 5, so the bench's restocking is exercised too.
+    result = run.measure_commit(db_path, tmp_path / "work", n=6, batch=2, warmup=1)
+    assert len(result.ours) == len(result.floor) == 6
+    assert all(seconds > 0 for seconds in result.ours + result.floor)
+    assert result.floor_rows == result.ours_rows
+    expected = {
+        "sale": 7,
+        "sale_line": 21,
+        "tender": 7,
+        "stock_movement": 21,
+        "stock_movement.qty": -21,
+        "imei_unit.sold": 7,
+        "receipt_counter.last": 7,
+        "audit_log": 7,
+        "audit_head": 7,
+    }
+    assert {key: result.ours_rows[key] for key in expected} == expected
+    for copy in (result.store_copy, result.raw_copy):  # the floor's audit rows chain like the real ones
+        database = open_database(copy)
+        try:
+            assert audit.verify() == []
+        finally:
+            database.close()
+
+
+def test_scanner_burst_sees_every_line(shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path) -> None:
+    latencies = run.measure_burst(db_path, n=3, workdir=tmp_path)
+    assert len(latencies) == 3
+    assert all(seconds > 0 for seconds in latencies)
+
+
+def test_startup_child_reaches_the_sale_screen(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
+) -> None:
+    child = run.spawn(["-m", "bench.startup_child", "ours", str(db_path)], run.child_env(tmp_path))
+    assert child.seconds > 0 and child.max_rss_kb > 0
+
+
+def test_figures_judge_ratio_and_absolute_targets() -> None:
+    ratio = run.Figure("commit", "ms", ours=6.0, floor=2.0, target=3.0, kind="ratio")
+    absolute = run.Figure("lookup", "ms", ours=1.5, floor=0.01, target=1.0, kind="absolute")
+    info = run.Figure("max", "ms", ours=40.0, floor=None, target=None, kind="info")
+    assert (ratio.ratio, ratio.passed) == (3.0, True)
+    assert absolute.passed is False and info.passed is None
+    text = run.table([ratio, absolute, info])
+    assert "PASS" in text and "FAIL" in text and "3.00×" in text

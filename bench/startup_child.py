@@ -9,7 +9,34 @@ The parent times the process from spawn to exit and reads its peak RSS from wait
 
 from __future__ import annotations
 
+import json
+import os
 import sys
+import time
+from typing import Any
+
+TRACE_ENV = "BENCH_TRACE_SQL"  # set by bench.run's profile step: time each SQL statement
+TRACE_PREFIX = "BENCH_SQL "
+
+
+def trace_sql() -> None:
+    """Time every statement peewee runs; print the list to stderr at exit (one JSON line)."""
+    import atexit
+
+    from peewee import SqliteDatabase
+
+    timings: list[tuple[str, float]] = []
+    original = SqliteDatabase.execute_sql
+
+    def execute_sql(self: SqliteDatabase, sql: str, *args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(self, sql, *args, **kwargs)
+        finally:
+            timings.append((" ".join(sql.split())[:100], (time.perf_counter() - start) * 1000))
+
+    SqliteDatabase.execute_sql = execute_sql  # type: ignore[method-assign, assignment]
+    atexit.register(lambda: print(TRACE_PREFIX + json.dumps(timings), file=sys.stderr))
 
 
 def run_bare() -> None:
@@ -30,6 +57,8 @@ def run_bare() -> None:
 
 
 def run_ours(db_path: str) -> None:
+    if os.environ.get(TRACE_ENV):
+        trace_sql()
     from store.context import load, open_store
     from store.models import Staff
     from tui import app as app_module

@@ -106,7 +106,7 @@ class Cart:
             if unit.status not in stock.SELLABLE:
                 raise StockError(
                     _("IMEI {imei} is not in stock (status: {status}).").format(
-                        imei=unit.imei, status=unit.status
+                        imei=unit.imei, status=stock.status_name(unit.status)
                     )
                 )
             if any(line.imei_unit_id == unit.id for line in self.lines):

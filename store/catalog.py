@@ -56,7 +56,7 @@ def create_product(
         raise ValidationError(_("Unknown category: {c}").format(c=category))
     for amount in (price, cost):
         if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-            raise ValidationError(_("Price and cost are whole fen, not negative."))
+            raise ValidationError(_("A price or cost cannot be negative."))
         if amount > MAX_FEN:
             raise ValidationError(_("A price is at most {max}.").format(max=format_fen(MAX_FEN)))
     is_serialized = category == "handset" if serialized is None else serialized

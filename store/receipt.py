@@ -23,7 +23,7 @@ from escpos.printer import Dummy
 from peewee import JOIN, SQL
 
 from store.errors import NotFound, PrinterError, ValidationError
-from store.i18n import N_, _, ngettext
+from store.i18n import N_, _
 from store.models import ImeiUnit, Product, Sale, SaleLine, Staff, Tender
 from store.money import format_fen
 from store.phone import mask
@@ -330,11 +330,11 @@ def _layout(receipt: Receipt, width: int, cells: Measure, money: Callable[[int],
     out.add("center", receipt.title)
     out.rule()
     # Short label: "Receipt: S001-T1-20261127-0001" still fits a 32-column roll.
-    out.field(_("Receipt"), receipt.receipt_no)
+    out.field(_("Receipt no."), receipt.receipt_no)
     out.field(_("Original receipt"), receipt.original_receipt_no)
     out.field(_("Date"), receipt.local_time)
     out.field(_("Cashier"), receipt.cashier)
-    out.field(ngettext("Promoter", "Promoters", len(receipt.promoters)), ", ".join(receipt.promoters))
+    out.field(_("Promoter"), ", ".join(receipt.promoters))
     customer = " ".join(p for p in (receipt.customer_name, receipt.customer_phone) if p)
     out.field(_("Customer"), customer)
     out.rule()

@@ -301,7 +301,9 @@ def void_sale(
                     .execute()
                 )
                 if changed != 1:
-                    raise StockError(_("An IMEI on this receipt has moved on; it cannot be voided."))
+                    raise StockError(
+                        _("An IMEI on this receipt was returned or sold again since; it cannot be voided.")
+                    )
             StockMovement.create(
                 product=line.product_id,
                 imei_unit=line.imei_unit_id,

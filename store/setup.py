@@ -29,7 +29,12 @@ def is_demo() -> bool:
 
 
 def initialise_store(
-    *, store_code: str, store_name: str, manager_code: str, manager_name: str, pin: str,
+    *,
+    store_code: str,
+    store_name: str,
+    manager_code: str,
+    manager_name: str,
+    pin: str,
     demo: bool = False,
 ) -> Staff:
     code = clean_text(store_code, _("Store code"), limit=12)
@@ -44,8 +49,13 @@ def initialise_store(
         set_meta("store_name", name)
         set_meta("demo", "1" if demo else "0")
         manager = create_staff(manager_code, manager_name, "admin", pin)
-        audit.record("store.initialise", staff_id=manager.id, entity="store", entity_id=code,
-                     after={"name": name, "demo": demo})
+        audit.record(
+            "store.initialise",
+            staff_id=manager.id,
+            entity="store",
+            entity_id=code,
+            after={"name": name, "demo": demo},
+        )
         return manager
 
     return write(_tx)

@@ -10,12 +10,18 @@ from peewee import fn
 from store import audit, imei
 from store.db import write
 from store.errors import ValidationError
-from store.i18n import _
+from store.i18n import N_, _
 from store.models import ImeiUnit, Product, StockMovement
 from store.models.base import utcnow
 
 SELLABLE = ("in_stock", "returned")
+STATUS_NAMES = {"in_stock": N_("in stock"), "sold": N_("sold"), "returned": N_("returned")}
 MAX_QTY = 9999
+
+
+def status_name(status: str) -> str:
+    """An IMEI unit's status in the user's language."""
+    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status
 
 
 def on_hand(product_id: str) -> int:
@@ -107,7 +113,7 @@ def receive(
             if known is not None:
                 raise ValidationError(
                     _("IMEI {imei} is already known (status: {status}).").format(
-                        imei=known.imei, status=known.status
+                        imei=known.imei, status=status_name(known.status)
                     )
                 )
             row = ImeiUnit.create(

@@ -16,12 +16,11 @@ from tests.conftest import Shop
 
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, to prove that a refused action wrote nothing at all."""
-    return {
-        model._meta.table_name: sorted(
-            (tuple(str(v) for v in row) for row in model.select().tuples()),
-        )
-        for model in MODELS
-    }
+    tables: dict[str, list[tuple[Any, ...]]] = {}
+    for model in MODELS:
+        rows: list[tuple[Any, ...]] = list(model.select().tuples())  # type: ignore[arg-type]
+        tables[model._meta.table_name] = sorted(tuple(str(v) for v in row) for row in rows)
+    return tables
 
 
 def cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -66,6 +65,6 @@ def sell(shop: Shop, *codes: str, case_qty: int = 0) -> Sale:
     for code in codes:
         cart.add_scan(scan(code))
     if case_qty:
-        cart.add_scan(scan(shop.case.barcode), case_qty)
+        cart.add_scan(scan(shop.case.sku), case_qty)
     pay(cart)
     return sales.commit_sale(cart, shop.till)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -269,9 +271,9 @@ def test_allocation_skips_return_lines(shop: Shop) -> None:
 def test_price_override_needs_approval_and_reason(shop: Shop) -> None:
     cart = promoter_cart(shop)
     cart.add_scan(scan(shop.imeis[0]))
-    with pytest.raises(NeedsApproval) as err:
+    with pytest.raises(NeedsApproval) as asked:
         cart.override_price(0, 549900, "match JD.com", None)
-    assert str(err.value) == "Changing a price needs a manager's PIN."
+    assert str(asked.value) == "Changing a price needs a manager's PIN."
     with pytest.raises(ValidationError) as err:
         cart.override_price(0, 549900, "   ", manager_ok(shop))
     assert str(err.value) == "Give a reason for the price change."
@@ -364,7 +366,7 @@ def test_lines_are_frozen_once_payment_started(shop: Shop) -> None:
     cart.add_scan(scan("CASE-IP15"), 2)
     cart.add_tender("cash", 1000)
     message = "Payment has started: clear the payments to change the sale."
-    actions = [
+    actions: list[Callable[[], object]] = [
         lambda: cart.add_scan(scan("CASE-IP15")),
         lambda: cart.set_qty(0, 1),
         lambda: cart.remove_line(0),

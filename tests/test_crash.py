@@ -19,7 +19,7 @@ from peewee import fn
 from store import audit, catalog, sales, setup, stock
 from store.cart import Cart
 from store.db import open_database
-from store.errors import ZhangguiError
+from store.errors import StockError
 from store.imei import with_check_digit
 from store.models import ImeiUnit, Product, ReceiptCounter, Sale, SaleLine, StockMovement, Tender
 from store.models.audit import AuditLog
@@ -35,12 +35,12 @@ def _restock(serial: int) -> int:
     manager_id = setup.get_meta("manager_id")
     case = Product.get(Product.sku == "CASE")
     phone = Product.get(Product.sku == "PHONE")
-    if stock.on_hand(case.id) < 60:
-        stock.receive(case, staff_id=manager_id, qty=150, document=f"DN-case-{serial}")
-    if stock.on_hand(phone.id) < 15:
-        units = [stock.ReceivedUnit(with_check_digit(f"86{serial + n:012d}")) for n in range(24)]
+    if stock.on_hand(case.id) < 200:
+        stock.receive(case, staff_id=manager_id, qty=400, document=f"DN-case-{serial}")
+    if stock.on_hand(phone.id) < 40:
+        units = [stock.ReceivedUnit(with_check_digit(f"86{serial + n:012d}")) for n in range(60)]
         stock.receive(phone, staff_id=manager_id, units=units, document=f"DN-phone-{serial}")
-        serial += 24
+        serial += 60
     return serial
 
 
@@ -56,24 +56,24 @@ def _sell_until_killed(db_path: Path, ack_path: Path, err_path: Path, seed: int)
         ack = os.open(ack_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         while True:
             cart = Cart(staff_id=manager_id, staff_role="cashier", discount_limit_percent=5)
-            if rng.random() < 0.7:
-                cart.add_scan(case, rng.randint(1, 3))
-            if not cart.lines or rng.random() < 0.4:
-                units = list(ImeiUnit.select().where(ImeiUnit.status == "in_stock").limit(4))
-                if units:
-                    found = catalog.lookup_code(rng.choice(units).imei)
-                    assert found is not None
-                    cart.add_scan(found)
-            if not cart.lines:
-                continue
-            if rng.random() < 0.5:
-                cart.add_tender("wechat", rng.randint(1, cart.due))
-            if cart.due:
-                cart.add_tender("cash", cart.due + rng.randint(0, 5000))
             try:
+                if rng.random() < 0.7:
+                    cart.add_scan(case, rng.randint(1, 3))
+                if not cart.lines or rng.random() < 0.4:
+                    units = list(ImeiUnit.select().where(ImeiUnit.status == "in_stock").limit(4))
+                    if units:
+                        found = catalog.lookup_code(rng.choice(units).imei)
+                        assert found is not None
+                        cart.add_scan(found)
+                if not cart.lines:
+                    continue
+                if rng.random() < 0.5:
+                    cart.add_tender("wechat", rng.randint(1, cart.due))
+                if cart.due:
+                    cart.add_tender("cash", cart.due + rng.randint(0, 5000))
                 sale = sales.commit_sale(cart, TILL)
-            except ZhangguiError:
-                continue  # out of stock until the parent restocks
+            except StockError:
+                continue  # sold out until the parent restocks
             os.write(ack, f"{sale.id} {len(cart.lines)} {len(cart.tenders)} {cart.total}\n".encode())
             os.fsync(ack)
     except BaseException:

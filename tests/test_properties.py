@@ -5,7 +5,7 @@ sales and the audit chain must agree with each other and with a simple in-memory
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -228,10 +228,12 @@ class PosMachine(RuleBasedStateMachine):
                 self.expected_qty[line.product_id] -= line.qty
         self.sales[sale.id] = info
 
-    def _expect_nothing_written(self, action: object, error: type[ZhangguiError] = ZhangguiError) -> None:
+    def _expect_nothing_written(
+        self, action: Callable[[], object], error: type[ZhangguiError] = ZhangguiError
+    ) -> None:
         before = snapshot(self.db)
         with pytest.raises(error) as caught:
-            action()  # type: ignore[operator]
+            action()
         assert str(caught.value).strip()  # a message for the person at the till
         assert not self.db.in_transaction()
         assert snapshot(self.db) == before
@@ -355,14 +357,14 @@ class PosMachine(RuleBasedStateMachine):
         self._add_sale_items(cart, data, required=False)
         cart.lines.append(
             CartLine(
-                product.id,
-                product.sku,
-                product.display_name,
-                False,
-                over,
-                product.price,
-                product.price,
-                self.manager.id,
+                product_id=product.id,
+                sku=product.sku,
+                name=product.display_name,
+                serialized=False,
+                qty=over,
+                list_price=product.price,
+                unit_price=product.price,
+                promoter_id=self.manager.id,
             )
         )
         self._pay(cart, data)
@@ -387,14 +389,14 @@ class PosMachine(RuleBasedStateMachine):
         product = Product.get_by_id(self.unit_product[unit_id])
         cart.lines = [
             CartLine(
-                product.id,
-                product.sku,
-                product.display_name,
-                True,
-                1,
-                product.price,
-                product.price,
-                self.manager.id,
+                product_id=product.id,
+                sku=product.sku,
+                name=product.display_name,
+                serialized=True,
+                qty=1,
+                list_price=product.price,
+                unit_price=product.price,
+                promoter_id=self.manager.id,
                 imei_unit_id=unit_id,
                 imei=self.unit_imei[unit_id],
             )

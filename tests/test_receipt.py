@@ -274,7 +274,7 @@ def test_text_qr_is_the_receipt_number(shop: Shop, width: int) -> None:
 
 ZH = {
     "Sales receipt": "销售小票",
-    "Receipt": "单号",
+    "Receipt no.": "单号",
     "Date": "日期",
     "Cashier": "收银员",
     "Promoter": "促销员",
@@ -319,7 +319,7 @@ def test_labels_go_through_gettext(shop: Shop, width: int, monkeypatch: pytest.M
 def test_english_when_set(shop: Shop) -> None:
     i18n.set_language("en")
     text = render_text(receipt_for(shop, ring_sale(shop)))
-    for label in ("Sales receipt", "Receipt: ", "Cashier", "Promoter", "Customer", "Subtotal", "Total"):
+    for label in ("Sales receipt", "Receipt no.:", "Cashier", "Promoter", "Customer", "Subtotal", "Total"):
         assert label in text
 
 

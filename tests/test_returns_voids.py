@@ -304,5 +304,5 @@ def test_void_refused_when_an_imei_moved_on(shop: Shop) -> None:
     before = snapshot()
     with pytest.raises(StockError) as err:
         void(shop, refund)
-    assert str(err.value) == "An IMEI on this receipt has moved on; it cannot be voided."
+    assert str(err.value) == "An IMEI on this receipt was returned or sold again since; it cannot be voided."
     assert snapshot() == before

@@ -74,7 +74,7 @@ def test_known_imei_refused_and_nothing_written(shop: Shop, units: list[Received
     before = snapshot()
     with pytest.raises(ValidationError) as err:
         stock.receive(shop.phone, staff_id=shop.manager.id, units=units)
-    assert str(err.value) == f"IMEI {known} is already known (status: in_stock)."
+    assert str(err.value) == f"IMEI {known} is already known (status: in stock)."
     assert snapshot() == before
 
 
@@ -83,7 +83,7 @@ def test_known_second_imei_of_an_existing_unit_refused(shop: Shop) -> None:
     before = snapshot()
     with pytest.raises(ValidationError) as err:
         stock.receive(shop.phone, staff_id=shop.manager.id, units=[ReceivedUnit(NEW[1])])
-    assert str(err.value) == f"IMEI {NEW[0]} is already known (status: in_stock)."
+    assert str(err.value) == f"IMEI {NEW[0]} is already known (status: in stock)."
     assert snapshot() == before
 
 

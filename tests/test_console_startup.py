@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from peewee import SqliteDatabase
 from textual.widgets import OptionList
 
@@ -87,3 +88,22 @@ async def test_typing_part_of_a_name_opens_pickers_for_model_and_imei(
         await pilot.pause()
         assert isinstance(app.screen, SaleScreen)
         assert [ln.imei for ln in screen.cart.lines] == [shop.imeis[1]]
+
+
+async def test_an_unforeseen_bug_gives_one_sentence_and_a_log_not_a_traceback(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+
+    def broken(self: SaleScreen) -> None:
+        raise RuntimeError("a bug nobody foresaw")
+
+    monkeypatch.setattr(SaleScreen, "action_hold", broken)
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("f7")
+            await pilot.pause()
+    assert "unexpected error" in app.crash_message and "Traceback" not in app.crash_message
+    log = app.config.data_dir() / "crash.log"
+    assert "a bug nobody foresaw" in log.read_text(encoding="utf-8")

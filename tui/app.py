@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+import traceback
 from collections.abc import Iterable
 from pathlib import Path
 
+from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -43,6 +45,7 @@ class ZhangguiApp(App[None]):
         self.staff: Staff | None = staff
         self._names: dict[str, str] = {}
         self._last_input = time.monotonic()
+        self.crash_message = ""
 
     @property
     def store_name(self) -> str:
@@ -130,6 +133,28 @@ class ZhangguiApp(App[None]):
 
     def action_lock(self) -> None:
         self.lock()
+
+    def _fatal_error(self) -> None:
+        """A bug we did not foresee: the traceback goes to a log file for the developers,
+        the cashier gets one sentence. Sales already committed are safe (one transaction
+        each); the sale in progress was never written."""
+        error = self._exception
+        path = self.config.data_dir() / "crash.log"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as log:
+                log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+                if error is not None:
+                    log.write("".join(traceback.format_exception(error)))
+        except OSError:
+            path = Path("-")
+        self.bell()
+        self.crash_message = _(
+            "zhanggui stopped after an unexpected error. Completed sales are saved; "
+            "the sale in progress was not. Details for support: {path}"
+        ).format(path=path)
+        self._exit_renderables.append(Text(self.crash_message))
+        self._close_messages_no_wait()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -1017,7 +1017,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="few repetitions: a smoke check, not a verdict")
     parser.add_argument("--profile", action="store_true", help="profile one start-up even if it passes")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.db and not args.skip_demo:
+        parser.error("--db names an existing database to measure: use it with --skip-demo")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from store.config import Config, load_config
-from store.db import open_database
+from store.db import open_database, unclean_shutdown
 from store.i18n import set_language
 from store.sales import Till
 from store.setup import get_meta
@@ -20,6 +20,8 @@ class StoreContext:
     config: Config
     db_path: Path
     db: SqliteDatabase
+    # False: quick_check was skipped at open and still has to run (in the background).
+    integrity_checked: bool = True
 
     @property
     def till(self) -> Till:
@@ -51,6 +53,12 @@ def load(config_path: str | Path | None = None) -> Config:
     return cfg
 
 
-def open_store(config: Config, db: str | Path | None = None) -> StoreContext:
+def open_store(config: Config, db: str | Path | None = None, *, full_check: bool = True) -> StoreContext:
     path = resolve_db_path(config, db)
-    return StoreContext(config=config, db_path=path, db=open_database(path))
+    checked = full_check or unclean_shutdown(path)
+    return StoreContext(
+        config=config,
+        db_path=path,
+        db=open_database(path, full_check=checked),
+        integrity_checked=checked,
+    )

@@ -99,9 +99,30 @@ def _translate_sqlite_error(path: Path, exc: Exception) -> DatabaseUnavailable:
     return DatabaseUnavailable(_("The database {path} cannot be used: {error}").format(path=path, error=exc))
 
 
-def open_database(path: Path, create: bool = True) -> SqliteDatabase:
-    """Open (and create or upgrade) the store database; refuse one that is unsafe to use."""
+def _integrity_failure(path: Path) -> DatabaseUnavailable:
+    return DatabaseUnavailable(
+        _("The database {path} failed its integrity check. Restore the last backup.").format(path=path)
+    )
+
+
+def unclean_shutdown(path: Path) -> bool:
+    """A non-empty -wal file left behind means the last program did not close the database
+    (a crash or a power cut), or another terminal has it open right now."""
+    wal = path.with_name(path.name + "-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def open_database(path: Path, create: bool = True, *, full_check: bool = True) -> SqliteDatabase:
+    """Open (and create or upgrade) the store database; refuse one that is unsafe to use.
+
+    ``full_check=False`` skips quick_check after a clean shutdown: on a large store it reads
+    the whole file, which the console does in the background instead (integrity_problem).
+    After an unclean shutdown the check always runs before anything is written."""
     path = Path(path)
+    check_now = full_check or unclean_shutdown(path)
     if not path.exists() and not create:
         raise DatabaseUnavailable(_("No database at {path}").format(path=path))
     try:
@@ -112,14 +133,12 @@ def open_database(path: Path, create: bool = True) -> SqliteDatabase:
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=5, check_same_thread=False)
     try:
         db.connect(reuse_if_open=True)
-        result = db.execute_sql("PRAGMA quick_check").fetchone()
-        if not result or result[0] != "ok":
-            db.close()
-            raise DatabaseUnavailable(
-                _("The database {path} failed its integrity check. Restore the last backup.").format(
-                    path=path
-                )
-            )
+        if check_now:
+            result = db.execute_sql("PRAGMA quick_check").fetchone()
+            if not result or result[0] != "ok":
+                raise _integrity_failure(path)
+        else:
+            db.execute_sql("PRAGMA schema_version").fetchone()  # "not a database" shows here
         mode = db.execute_sql("PRAGMA journal_mode").fetchone()[0]
         if mode != "wal":
             db.close()
@@ -137,6 +156,22 @@ def open_database(path: Path, create: bool = True) -> SqliteDatabase:
             db.close()
         raise _translate_sqlite_error(path, exc) from exc
     return db
+
+
+def integrity_problem(path: Path) -> str | None:
+    """quick_check on a read-only connection of its own, so it can run in a worker thread
+    while the shop sells; the message to show, or None when the file is sound."""
+    try:
+        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=5)
+        try:
+            row = conn.execute("PRAGMA quick_check").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return str(_translate_sqlite_error(path, exc))
+    if not row or row[0] != "ok":
+        return str(_integrity_failure(path))
+    return None
 
 
 def open_memory_database() -> SqliteDatabase:

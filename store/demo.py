@@ -82,10 +82,10 @@ SIZES: dict[str, DemoSize] = {
     "small": DemoSize(
         products=120, handsets=42, services=10, imei_units=300, customers=300, sale_lines=3300, returns=8
     ),
-    # The benchmark data set of the design notes; handsets are every variant in demo_data.
+    # The benchmark data set of the design notes; every handset variant in demo_data is stocked.
     "large": DemoSize(
         products=5000,
-        handsets=len(demo_data.HANDSETS) * 100,
+        handsets=sum(len(m.variants) * len(m.colours) for m in demo_data.HANDSETS),
         services=len(demo_data.SERVICES),
         imei_units=20_000,
         customers=100_000,
@@ -263,7 +263,7 @@ def _handset_pool() -> list[_Item]:
     models = sorted(demo_data.HANDSETS, key=lambda m: -m.popularity)
     items: list[_Item] = []
     for pos, m in enumerate(models):
-        cost_ratio = 0.93 if m.brand == "Apple" else 0.87
+        cost_percent = 93 if m.brand == "Apple" else 87  # Apple leaves a shop the thinnest margin
         for s_idx, (storage, yuan) in enumerate(m.variants):
             for c_idx, colour in enumerate(m.colours):
                 price = yuan * 100
@@ -277,9 +277,9 @@ def _handset_pool() -> list[_Item]:
                         category="handset",
                         group="handset",
                         price=price,
-                        cost=price * int(cost_ratio * 100) // 10000 * 100,
+                        cost=price * cost_percent // 10000 * 100,  # whole yuan
                         weight=m.popularity * 0.55**s_idx * 0.8**c_idx,
-                        priority=s_idx + 0.8 * c_idx + 0.08 * pos,
+                        priority=s_idx + 0.8 * c_idx + 0.04 * pos,
                         fits=m.code,
                     )
                 )
@@ -288,7 +288,7 @@ def _handset_pool() -> list[_Item]:
 
 def _accessory_pool() -> dict[str, list[_Item]]:
     models = sorted(demo_data.HANDSETS, key=lambda m: -m.popularity)
-    pools: dict[str, list[_Item]] = {group: [] for group, _share in GROUP_SHARES}
+    pools: dict[str, list[_Item]] = {group: [] for group, _s in GROUP_SHARES}
     for pos, m in enumerate(models):
         for st_idx, (brand, name, code, yuan, colours) in enumerate(demo_data.CASE_STYLES):
             for c_idx, colour in enumerate(colours):
@@ -462,13 +462,19 @@ SQL_MOVEMENT = (
 )
 
 FLUSH_ROWS = 50_000
+LINES_PER_SALE = 2.0  # what the mix of phone, accessory and service sales averages
 
 # Only for the bulk load, restored afterwards. synchronous: nothing is durable before the one
 # commit anyway, so fsyncs in between only cost time. foreign_keys: every key is made here and
 # points at a row written before it (the tests run foreign_key_check); the look-ups would
 # double the insert time. cache_size: a million-line transaction that spills its dirty pages
 # to the WAL before commit writes them twice.
-LOAD_PRAGMAS = {"synchronous": 0, "foreign_keys": 0, "cache_size": -1_048_576}
+LOAD_PRAGMAS = {"synchronous": 0, "foreign_keys": 0, "cache_size": -262_144}
+
+
+# A sold line as a return needs it: id, product, unit (-1: none), qty, list price, unit price,
+# total paid, promoter.
+_SoldLine = tuple[str, int, int, int, int, int, int, str]
 
 
 @dataclass
@@ -478,9 +484,7 @@ class _PastSale:
     sale_id: str
     customer_id: str | None
     tender_kind: str
-    lines: list[
-        tuple[str, int, int, int, int, int, int, str]
-    ]  # id, product, unit, qty, list, unit, total, promoter
+    lines: list[_SoldLine]
 
 
 @dataclass
@@ -489,10 +493,12 @@ class _Counts:
     returns: int = 0
     lines: int = 0
     movements: int = 0
-    units_sold: int = 0
 
 
 class _Generator:
+    """The demo store's history, day by day: deliveries and restocking in the morning, then
+    the day's sales and returns in time order, each written as commit_sale would."""
+
     def __init__(
         self, spec: DemoSize, seed: int, end: datetime, tz: ZoneInfo, terminal_id: str, progress: Progress
     ) -> None:
@@ -510,7 +516,8 @@ class _Generator:
         self.conn: Any = database.obj.connection()
         self.counts = _Counts()
         self.receipt_counters: list[tuple[str, int]] = []
-        self.pool: dict[int, list[_PastSale]] = {}
+        # Sales that later returns are drawn from, by day; phones apart so some returns are phones.
+        self.pool: dict[tuple[int, bool], list[_PastSale]] = {}
         self.buffers: dict[str, list[tuple[Any, ...]]] = {
             SQL_SALE: [],
             SQL_LINE: [],
@@ -532,8 +539,8 @@ class _Generator:
         self._create_customers()
         self.progress(_("Catalog and customers"), 3, 3)
         self._opening_stock()
-        expected_sales = self.spec.sale_lines / 1.8
-        self.p_handset = min(0.9, self.spec.imei_units * 0.8 / expected_sales)
+        # About seven phones in ten are sold by the end; the rest is the shop's stock.
+        self.p_handset = min(0.9, self.spec.imei_units * 0.7 / (self.spec.sale_lines / LINES_PER_SALE))
         for d in range(DAYS):
             self._run_day(d)
             self.progress(_("Sales"), d + 1, DAYS)
@@ -567,8 +574,13 @@ class _Generator:
             WEEKDAY_WEIGHTS[d.weekday()] * lim / full for d, lim in zip(self.days, limits, strict=True)
         ]
         self.quota = _share(self.spec.sale_lines, weights)
-        # Returns come within seven days of the sale, so none on the first day.
-        self.return_quota = _share(self.spec.returns, [0.0, *weights[1:]])
+        # Returns come within seven days of the sale, so none on the first day; the days are
+        # drawn (not shared out) so that a handful of returns does not bunch up in one month.
+        self.return_quota = [0] * DAYS
+        later = list(range(1, DAYS))
+        later_cum = list(accumulate(weights[1:]))
+        for _n in range(self.spec.returns if later_cum[-1] > 0 else 0):
+            self.return_quota[_pick(self.rng, later, later_cum)] += 1
         self.start_us = self.midnights[0]
 
     def _time_in_day(self, d: int) -> int:
@@ -801,7 +813,6 @@ class _Generator:
                 "",
             )
         )
-        self.counts.movements += 1
 
     def _opening_stock(self) -> None:
         self._deliver_units(-1)
@@ -904,7 +915,7 @@ class _Generator:
                 self._take(i, 1, lines, taken)
         else:
             roll = rng.random()
-            wanted = 1 if roll < 0.45 else (2 if roll < 0.8 else 3)
+            wanted = 1 if roll < 0.3 else (2 if roll < 0.7 else 3)
             for _n in range(min(wanted, max_lines)):
                 q = rng.random()
                 qty = 1 if q < 0.88 else (2 if q < 0.98 else 3)
@@ -969,6 +980,7 @@ class _Generator:
         self._deliver_units(d)
         self._restock(d)
         returns = self._pick_returns(d)
+        self.keep_p = self._keep_probability(d)
         plans: list[tuple[list[list[int]], str] | _PastSale] = []
         left = self.quota[d] - len(returns)
         while left > 0:
@@ -1010,29 +1022,33 @@ class _Generator:
         nets = [items[p].price * q - disc for p, _u, q, disc in lines]
         base = sum(nets)
         sale_discount = 0
-        if base >= 20000 and rng.random() < 0.2:  # 抹零: the total rounded down to ten yuan
+        # 抹零: the total rounded down to ten yuan, on a sale without line discounts (together
+        # they could pass a promoter's 5 % and would have needed a manager's PIN).
+        if base >= 20000 and not any(line[3] for line in lines) and rng.random() < 0.2:
             sale_discount = base % 1000
             if sale_discount * 100 > base * 5:
                 sale_discount = 0
         shares = [0] * len(lines)
-        if sale_discount:  # the same split as Cart.allocations
-            given = 0
-            for k, net in enumerate(nets):
-                if net > 0:
-                    shares[k] = sale_discount * net // base
-                    given += shares[k]
-            largest = max((k for k, net in enumerate(nets) if net > 0), key=nets.__getitem__)
-            shares[largest] += sale_discount - given
+        if sale_discount:  # split as Cart.allocations does: largest remainder over positive nets
+            eligible = [k for k, net in enumerate(nets) if net > 0]
+            remainders = {}
+            for k in eligible:
+                shares[k], remainders[k] = divmod(sale_discount * nets[k], base)
+            left = sale_discount - sum(shares)
+            for k in sorted(eligible, key=lambda k: (-remainders[k], -nets[k], k))[:left]:
+                shares[k] += 1
         subtotal = 0
         line_discounts = 0
         line_buf = self.buffers[SQL_LINE]
-        keep = self._keep_for_returns(d)
-        kept: list[tuple[str, int, int, int, int, int, int, str]] = []
+        move_buf = self.buffers[SQL_MOVEMENT]
+        make = self.ids.make
+        keep = rng.random() < (self.keep_p * 3 if has_handset else self.keep_p)
+        kept: list[_SoldLine] = []
         for n, ((product, unit, qty, disc), net, share) in enumerate(
             zip(lines, nets, shares, strict=True), 1
         ):
             item = items[product]
-            line_id = self.ids.make(ms)
+            line_id = make(ms)
             unit_id = self.unit_ids[unit] if unit >= 0 else None
             total = net - share
             line_buf.append(
@@ -1053,10 +1069,9 @@ class _Generator:
             )
             subtotal += item.price * qty
             line_discounts += disc
-            self._move(product, unit_id, "sale", -qty, staff, moment, sale_id, created)
+            move_buf.append((make(ms), item.id, unit_id, "sale", -qty, staff, created, sale_id, ""))
             if unit >= 0:
                 self.unit_status[unit] = "sold"
-                self.counts.units_sold += 1
             if keep:
                 kept.append((line_id, product, unit, qty, item.price, item.price, total, promoter))
         discount = line_discounts + sale_discount
@@ -1088,33 +1103,39 @@ class _Generator:
         self.counts.sales += 1
         self.counts.lines += len(lines)
         if keep:
-            self.pool.setdefault(d, []).append(_PastSale(sale_id, customer, tenders[0][0], kept))
+            self.pool.setdefault((d, has_handset), []).append(
+                _PastSale(sale_id, customer, tenders[0][0], kept)
+            )
 
-    def _keep_for_returns(self, d: int) -> bool:
-        """Keep a sample of sales from which the coming week's returns are drawn."""
+    def _keep_probability(self, d: int) -> float:
+        """The share of day ``d``'s sales kept for the coming week's returns to draw from."""
         upcoming = sum(self.return_quota[d + 1 : d + 8])
-        if not upcoming:
-            return False
-        per_day = self.quota[d] / 1.8 or 1.0
-        return self.rng.random() < min(1.0, 6 * upcoming / 7 / per_day)
+        per_day = self.quota[d] / LINES_PER_SALE or 1.0
+        return min(1.0, 30 * upcoming / 7 / per_day)
 
     def _pick_returns(self, d: int) -> list[_PastSale]:
         rng = self.rng
         picked: list[_PastSale] = []
         for _k in range(self.return_quota[d]):
-            days = [p for p in range(max(0, d - 7), d) if self.pool.get(p)]
-            if not days:
+            phone = rng.random() < 0.4  # phones come back more often than their share of sales
+            keys = [(p, phone) for p in range(max(0, d - 7), d) if self.pool.get((p, phone))]
+            keys = keys or [(p, not phone) for p in range(max(0, d - 7), d) if self.pool.get((p, not phone))]
+            if not keys:
                 break
-            bucket = self.pool[rng.choice(days)]
-            k = rng.randrange(len(bucket))
-            bucket[k], bucket[-1] = bucket[-1], bucket[k]
-            past = bucket.pop()
-            goods = [ln for ln in past.lines if self.items[ln[1]].category != "service"]
-            if goods:
-                past.lines = [rng.choice(goods)]
-                picked.append(past)
-        for p in [p for p in self.pool if p < d - 7]:
-            del self.pool[p]
+            for _attempt in range(20):  # a service (a film put on, data moved) is not taken back
+                bucket = self.pool[rng.choice(keys)]
+                if not bucket:
+                    continue
+                k = rng.randrange(len(bucket))
+                bucket[k], bucket[-1] = bucket[-1], bucket[k]
+                past = bucket.pop()
+                goods = [ln for ln in past.lines if self.items[ln[1]].category != "service"]
+                if goods:
+                    past.lines = [goods[0] if goods[0][2] >= 0 and rng.random() < 0.6 else rng.choice(goods)]
+                    picked.append(past)
+                    break
+        for key in [key for key in self.pool if key[0] < d - 7]:
+            del self.pool[key]
         return picked
 
     def _emit_return(
@@ -1148,7 +1169,6 @@ class _Generator:
         self._move(product, unit_id, "return", qty, staff, moment, sale_id, created)
         if unit >= 0:
             self.unit_status[unit] = "returned"
-            self.counts.units_sold -= 1
         self.buffers[SQL_TENDER].append((self.ids.make(ms), sale_id, past.tender_kind, -refund, -refund, 0))
         self.buffers[SQL_SALE].append(
             (
@@ -1181,6 +1201,8 @@ class _Generator:
         for sql, rows in self.buffers.items():  # parents first: sales, then lines and tenders
             if rows:
                 self.conn.executemany(sql, rows)
+                if sql == SQL_MOVEMENT:
+                    self.counts.movements += len(rows)
                 rows.clear()
 
     def _finish(self) -> None:

@@ -49,5 +49,10 @@ V2 = (
     """CREATE INDEX "held_cart_staff_id" ON "held_cart" ("staff_id")""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2)
+# Version 3: the reprint question at start-up no longer scans every sale.
+V3 = (
+    """CREATE INDEX "sale_unacknowledged" ON "sale" ("terminal_id", "created_at") WHERE ("acknowledged_at" IS NULL)""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2, V3)
 LATEST = len(MIGRATIONS)

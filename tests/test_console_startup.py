@@ -107,3 +107,49 @@ async def test_an_unforeseen_bug_gives_one_sentence_and_a_log_not_a_traceback(
     assert "unexpected error" in app.crash_message and "Traceback" not in app.crash_message
     log = app.config.data_dir() / "crash.log"
     assert "a bug nobody foresaw" in log.read_text(encoding="utf-8")
+
+
+async def test_first_start_can_open_the_demo_store(db: SqliteDatabase, tmp_path: Path) -> None:
+    app = make_app(db, tmp_path)
+    app.config.terminal.id = "T7"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)
+        await pilot.press("f3")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        hint = str(app.screen.query_one("#demo-hint").render())
+        assert "M1 / 1234" in hint and "P1 / 1111" in hint
+        await type_text(pilot, "P1")
+        await type_text(pilot, "1111")
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+    assert setup.is_demo()
+    assert Sale.select().where(Sale.terminal_id == "T7").count() > 100
+
+
+async def test_a_failed_background_check_stops_selling(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.app
+    from tui.screens.damaged import DamagedDatabaseScreen
+
+    checked: list[Path] = []
+
+    def damaged(path: Path) -> str:
+        checked.append(path)
+        return "The database is damaged."
+
+    monkeypatch.setattr(tui.app, "integrity_problem", damaged)
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    app.ctx.integrity_checked = False
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DamagedDatabaseScreen)
+        await pilot.press(*"6900000000011", "enter", "f2")
+        await pilot.pause()
+        assert isinstance(app.screen, DamagedDatabaseScreen)
+    assert checked == [app.ctx.db_path]
+    assert Sale.select().count() == 0

@@ -23,7 +23,7 @@ from peewee import DatabaseError, OperationalError, SqliteDatabase
 import store.db
 from store import audit, catalog, migrations, sales, setup, staff, stock
 from store.cart import Cart
-from store.db import open_database, schema_version, write
+from store.db import integrity_problem, open_database, schema_version, unclean_shutdown, write
 from store.errors import DatabaseUnavailable, ZhangguiError
 from store.i18n import _, set_language
 from store.models import MODELS, Meta, Product, Sale, SaleLine, Staff, Tender, database
@@ -354,6 +354,8 @@ def _assert_schema_matches_models(db: SqliteDatabase) -> None:
             for f in model._meta.sorted_fields
             if (f.unique or f.index) and not f.primary_key
         }
+        for extra in model._meta.indexes:  # composite and partial indexes declared on the model
+            wanted[tuple(e.column_name for e in extra._expressions)] = bool(extra._unique)
         assert indexes == wanted, table
 
 
@@ -363,3 +365,36 @@ def test_the_migrations_build_exactly_the_models_schema(db_path: Path) -> None:
         _assert_schema_matches_models(db)
     finally:
         db.close()
+
+
+def _corrupt_a_leaf_page(path: Path) -> None:
+    raw = sqlite3.connect(path)
+    page_size = raw.execute("PRAGMA page_size").fetchone()[0]
+    page_count = raw.execute("PRAGMA page_count").fetchone()[0]
+    raw.close()
+    data = bytearray(path.read_bytes())
+    leaves = [n for n in range(2, page_count + 1) if data[(n - 1) * page_size] == 0x0D]
+    middle = (leaves[len(leaves) // 2] - 1) * page_size + page_size // 2
+    data[middle - 512 : middle + 512] = b"\xde\xad\xbe\xef" * 256
+    path.write_bytes(bytes(data))
+
+
+def test_the_console_defers_the_full_check_after_a_clean_shutdown(db_path: Path) -> None:
+    _make_store(db_path, rows=2000)
+    assert not unclean_shutdown(db_path)
+    assert integrity_problem(db_path) is None
+    _corrupt_a_leaf_page(db_path)
+    db = open_database(db_path, full_check=False)  # opens: the damaged page was not read
+    db.close()
+    problem = integrity_problem(db_path)
+    assert problem == f"The database {db_path} failed its integrity check. Restore the last backup."
+
+
+def test_after_an_unclean_shutdown_the_check_runs_before_opening(db_path: Path) -> None:
+    _make_store(db_path, rows=2000)
+    _corrupt_a_leaf_page(db_path)
+    db_path.with_name(db_path.name + "-wal").write_bytes(b"\x00" * 32)  # what a crash leaves
+    assert unclean_shutdown(db_path)
+    with pytest.raises(DatabaseUnavailable) as caught:
+        open_database(db_path, full_check=False)
+    assert "Restore the last backup" in str(caught.value)

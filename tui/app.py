@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -16,9 +16,11 @@ from textual.screen import Screen
 from store import sales, setup
 from store.config import Config
 from store.context import StoreContext, open_store
+from store.db import integrity_problem
 from store.i18n import N_, _
 from store.models import Staff
 from tui.i18n_bindings import translate_bindings
+from tui.screens.damaged import DamagedDatabaseScreen
 from tui.screens.first_run import FirstRunScreen
 from tui.screens.login import LoginScreen
 from tui.screens.pending import PendingReceiptsScreen
@@ -60,6 +62,8 @@ class ZhangguiApp(App[None]):
     def on_mount(self) -> None:
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
+        if not self.ctx.integrity_checked:
+            self.check_integrity()
         if self.config.ui.idle_lock_minutes:
             self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         if self.staff is not None:
@@ -102,6 +106,12 @@ class ZhangguiApp(App[None]):
             if isinstance(screen, SaleScreen):
                 return screen
         return None
+
+    @work(thread=True, exclusive=True, group="integrity")
+    def check_integrity(self) -> None:
+        problem = integrity_problem(self.ctx.db_path)
+        if problem is not None:
+            self.call_from_thread(self.push_screen, DamagedDatabaseScreen(problem))
 
     # ---- locking -------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
@@ -163,7 +173,7 @@ class ZhangguiApp(App[None]):
 
 def run_console(config: Config, db_path: Path) -> None:
     """Open the database (a ZhangguiError says why it cannot be) and run the console."""
-    ctx = open_store(config, db_path)
+    ctx = open_store(config, db_path, full_check=False)  # checked in the background instead
     try:
         ZhangguiApp(ctx).run()
     finally:

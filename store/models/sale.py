@@ -24,7 +24,7 @@ class Sale(BaseModel):
     staff = ForeignKeyField(Staff, backref="sales")
     customer = ForeignKeyField(Customer, null=True, backref="sales", index=True)
     original = ForeignKeyField("self", null=True, backref="returns")
-    subtotal = IntegerField()  # sum of line list prices x qty, fen
+    subtotal = IntegerField()  # sum of unit price (after any override) x qty, fen
     discount = IntegerField(default=0)  # all line and sale discounts, fen
     total = IntegerField()  # what the customer pays (negative: refund)
     note = TextField(default="")
@@ -37,6 +37,15 @@ class Sale(BaseModel):
     original_id: str | None
     lines: Any
     tenders: Any
+
+
+# The start-up reprint question reads only the few unacknowledged sales of this terminal.
+Sale.add_index(
+    Sale.terminal_id,
+    Sale.created_at,
+    where=Sale.acknowledged_at.is_null(),
+    name="sale_unacknowledged",
+)
 
 
 class SaleLine(BaseModel):

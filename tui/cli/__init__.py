@@ -8,6 +8,7 @@ from store.context import load, resolve_db_path
 from store.errors import ZhangguiError
 from tui.cli.audit import audit
 from tui.cli.common import db_options
+from tui.cli.demo import demo
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,3 +31,4 @@ def main(ctx: click.Context, db_path: str | None, config_path: str | None) -> No
 
 
 main.add_command(audit)
+main.add_command(demo)

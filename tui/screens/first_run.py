@@ -84,8 +84,9 @@ class FirstRunScreen(Screen[bool]):
     def build_demo(self) -> None:
         from store.demo import build_demo
 
+        config = self.app.config  # type: ignore[attr-defined]
         try:
-            build_demo("small")
+            build_demo("small", tz=config.tz, terminal_id=config.terminal.id)
         except ZhangguiError as exc:
             self.app.call_from_thread(self.query_one("#setup-message", Label).update, Text(str(exc)))
             return

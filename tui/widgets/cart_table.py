@@ -17,19 +17,19 @@ class CartTable(DataTable[Text]):
         self.cursor_type = "row"
         self.zebra_stripes = True
         self.add_column(Text("#"), key="no", width=2)
-        self.add_column(Text(_("Item")), key="item", width=30)
+        self.add_column(Text(_("Item")), key="item", width=33)
         self.add_column(Text(_("Qty"), justify="right"), key="qty", width=4)
-        self.add_column(Text(_("Price"), justify="right"), key="price", width=11)
-        self.add_column(Text(_("Disc."), justify="right"), key="disc", width=9)
-        self.add_column(Text(_("Total"), justify="right"), key="total", width=12)
+        self.add_column(Text(_("Price"), justify="right"), key="price", width=10)
+        self.add_column(Text(_("Disc."), justify="right"), key="disc", width=8)
+        self.add_column(Text(_("Total"), justify="right"), key="total", width=10)
 
     def show(self, cart: Cart, select_last: bool = False) -> None:
         previous = self.cursor_row
         self.clear()
         for number, line in enumerate(cart.lines, 1):
-            item = Text(line.name)
+            item = Text(line.name, no_wrap=True, overflow="ellipsis")
             if line.imei:
-                item.append(f" {line.imei}", style="dim")
+                item.append(f"\n{_('IMEI')} {line.imei}", style="dim")
             if line.is_return:
                 item = Text(_("RETURN") + " ", style="bold") + item
             self.add_row(
@@ -42,6 +42,7 @@ class CartTable(DataTable[Text]):
                     justify="right",
                 ),
                 Text(format_fen(line.net, symbol=False), justify="right"),
+                height=2 if line.imei else 1,
             )
         if cart.lines:
             target = len(cart.lines) - 1 if select_last else min(previous, len(cart.lines) - 1)

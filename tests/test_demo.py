@@ -1,0 +1,421 @@
+"""The demo store generator: the small store keeps every invariant a real store keeps."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+from peewee import SqliteDatabase
+from stdnum import ean
+
+from store import audit, catalog, demo, sales, setup, stock
+from store.cart import Cart
+from store.db import open_database
+from store.errors import ValidationError
+from store.imei import validate
+from store.models import (
+    AuditLog,
+    Customer,
+    ImeiUnit,
+    Product,
+    ReceiptCounter,
+    Sale,
+    SaleLine,
+    Staff,
+    StockMovement,
+    Tender,
+)
+from store.phone import normalise_mobile
+from store.sales import Till
+from store.staff import login
+from tests.store_helpers import cheap_pins
+from tui.cli import main
+
+NOW = datetime(2026, 3, 14, 6, 30)  # naive UTC: half past two in the afternoon in Shanghai
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TILL = Till(store_code=demo.DEMO_STORE_CODE, terminal_id="T1", tz=SHANGHAI)
+SMALL = demo.SIZES["small"]
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, demo.DemoSummary]]:
+    """One small demo store for the whole module (the tests only read it)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    with pytest.MonkeyPatch.context() as mp:
+        cheap_pins(mp)
+        db = open_database(path)
+        summary = demo.build_demo("small", seed=1, now=NOW)
+        db.close()
+    yield path, summary
+
+
+@pytest.fixture
+def store_db(demo_file: tuple[Path, demo.DemoSummary]) -> Iterator[SqliteDatabase]:
+    db = open_database(demo_file[0])
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def summary(demo_file: tuple[Path, demo.DemoSummary]) -> demo.DemoSummary:
+    return demo_file[1]
+
+
+def rows(db: SqliteDatabase, sql: str) -> list[tuple[object, ...]]:
+    return list(db.execute_sql(sql).fetchall())
+
+
+def test_the_small_store_has_the_promised_size(store_db: SqliteDatabase, summary: demo.DemoSummary) -> None:
+    assert (summary.products, summary.imei_units, summary.customers, summary.sale_lines) == (
+        SMALL.products,
+        SMALL.imei_units,
+        SMALL.customers,
+        SMALL.sale_lines,
+    )
+    assert Product.select().count() == 120
+    assert ImeiUnit.select().count() == 300
+    assert Customer.select().count() == 300
+    assert SaleLine.select().count() == 3300
+    assert Sale.select().count() == summary.sales
+    assert StockMovement.select().count() == summary.stock_movements
+    categories = Counter(p.category for p in Product.select())
+    assert set(categories) == {"handset", "accessory", "service"}
+    assert categories["handset"] == SMALL.handsets and categories["service"] == SMALL.services
+    per_day = Counter(s.business_date for s in Sale.select())
+    assert len(per_day) == demo.DAYS
+    assert 15 <= summary.sales / demo.DAYS <= 25  # "about twenty sales a day"
+    assert summary.seconds < 5
+
+
+def test_history_ends_at_now_and_spans_ninety_days(store_db: SqliteDatabase) -> None:
+    first = min(s.created_at for s in Sale.select())
+    last = max(s.created_at for s in Sale.select())
+    assert last <= NOW and NOW - last < timedelta(hours=6)
+    assert NOW - first < timedelta(days=demo.DAYS)
+    today = NOW.replace(tzinfo=UTC).astimezone(SHANGHAI).date()
+    dates = sorted({s.business_date for s in Sale.select()})
+    assert dates[-1] == today and dates[0] == today - timedelta(days=demo.DAYS - 1)
+    for sale in Sale.select():  # the business date is the shop's local date of the sale
+        assert sale.business_date == sales.business_date(sale.created_at, SHANGHAI)
+        local_time = sale.created_at.replace(tzinfo=UTC).astimezone(SHANGHAI).time()
+        assert "09:30" <= local_time.strftime("%H:%M") <= "21:30"
+
+
+def test_on_hand_is_the_sum_of_movements_and_never_negative(store_db: SqliteDatabase) -> None:
+    totals = stock.on_hand_all()
+    products = list(Product.select())
+    assert set(totals) == {p.id for p in products}  # everything was received once at least
+    assert all(qty >= 0 for qty in totals.values())
+    running: dict[str, int] = defaultdict(int)
+    movements = StockMovement.select().order_by(StockMovement.created_at, StockMovement.qty.desc())
+    for move in movements:
+        running[move.product_id] += move.qty
+        assert running[move.product_id] >= 0, (move.product_id, move.created_at)
+    assert dict(running) == totals
+    sellable = Counter(u.product_id for u in ImeiUnit.select().where(ImeiUnit.status.in_(stock.SELLABLE)))
+    for product in products:
+        assert stock.on_hand(product.id) == totals[product.id]
+        if product.serialized:
+            assert totals[product.id] == sellable[product.id], product.sku
+    kinds = Counter(m.kind for m in StockMovement.select())
+    assert set(kinds) == {"receive", "sale", "return"}
+    lines = SaleLine.select().count()
+    assert kinds["sale"] + kinds["return"] == lines  # one movement for every sale line
+
+
+def test_every_line_has_its_stock_movement(store_db: SqliteDatabase) -> None:
+    missing = rows(
+        store_db,
+        """SELECT l.id FROM sale_line l JOIN sale s ON s.id = l.sale_id
+           WHERE NOT EXISTS (SELECT 1 FROM stock_movement m WHERE m.document = l.sale_id
+                 AND m.product_id = l.product_id AND m.qty = -l.qty
+                 AND m.imei_unit_id IS l.imei_unit_id AND m.created_at = s.created_at
+                 AND m.kind = CASE WHEN l.qty > 0 THEN 'sale' ELSE 'return' END)""",
+    )
+    assert missing == []
+
+
+def test_each_sold_imei_has_exactly_one_net_sale(store_db: SqliteDatabase) -> None:
+    net: dict[str, int] = defaultdict(int)
+    for line in SaleLine.select().join(Sale).where(Sale.status == "completed"):
+        if line.imei_unit_id:
+            net[line.imei_unit_id] += line.qty
+    statuses = Counter()
+    for unit in ImeiUnit.select():
+        statuses[unit.status] += 1
+        assert net.get(unit.id, 0) == (1 if unit.status == "sold" else 0), unit.imei
+    assert statuses["sold"] > 150 and statuses["in_stock"] > 30 and statuses["returned"] >= 1
+    handset_lines = SaleLine.select().join(Product).where(Product.category == "handset")
+    assert all(line.imei_unit_id and abs(line.qty) == 1 for line in handset_lines)
+
+
+def test_sale_lines_and_tenders_add_up_in_whole_fen(store_db: SqliteDatabase) -> None:
+    money = {
+        "sale": ("subtotal", "discount", "total"),
+        "sale_line": ("qty", "list_price", "unit_price", "discount", "total"),
+        "tender": ("amount", "tendered", "change"),
+        "product": ("price", "cost"),
+        "imei_unit": ("cost",),
+    }
+    for table, columns in money.items():
+        for column in columns:
+            kinds = rows(store_db, f'SELECT DISTINCT typeof("{column}") FROM "{table}"')
+            assert kinds == [("integer",)], (table, column)
+    lines: dict[str, list[SaleLine]] = defaultdict(list)
+    for line in SaleLine.select():
+        assert line.total == line.unit_price * line.qty - line.discount
+        lines[line.sale_id].append(line)
+    tenders: dict[str, list[Tender]] = defaultdict(list)
+    for tender in Tender.select():
+        tenders[tender.sale_id].append(tender)
+        assert tender.change == tender.tendered - tender.amount
+        assert tender.change == 0 or (tender.kind == "cash" and tender.change > 0)
+    split = 0
+    for sale in Sale.select():
+        mine = lines[sale.id]
+        assert 1 <= len(mine) <= 3
+        assert sorted(ln.line_no for ln in mine) == list(range(1, len(mine) + 1))
+        assert sum(ln.total for ln in mine) == sale.total
+        assert sum(ln.unit_price * ln.qty for ln in mine) == sale.subtotal
+        assert sum(ln.discount for ln in mine) == sale.discount
+        assert sale.subtotal - sale.discount == sale.total
+        assert sum(t.amount for t in tenders[sale.id]) == sale.total
+        assert sale.status == "completed"
+        split += len(tenders[sale.id]) > 1
+        if sale.kind == "sale":
+            assert sale.total > 0
+            # Within a promoter's 5 % limit: no demo sale needed a manager's PIN.
+            assert sale.discount * 100 <= sale.subtotal * 5
+    assert split >= 5
+    assert {t.kind for t in Tender.select()} == {"cash", "wechat", "alipay", "card"}
+    assert Sale.select().where(Sale.customer.is_null(False)).count() > Sale.select().count() // 5
+
+
+def test_every_line_is_credited_to_a_promoter(store_db: SqliteDatabase) -> None:
+    codes = {s.id: s.code for s in Staff.select()}
+    credited = Counter(codes[line.promoter_id] for line in SaleLine.select())
+    assert {"P1", "P2", "P3", "B1"} <= set(credited)
+    huawei_only = (
+        SaleLine.select()
+        .join(Product)
+        .where((SaleLine.promoter == Staff.get(Staff.code == "B1").id) & (Product.category == "handset"))
+    )
+    assert {line.product.brand for line in huawei_only} == {"Huawei"}  # a brand promoter sells one brand
+
+
+def test_returns_refer_to_their_original_lines(store_db: SqliteDatabase) -> None:
+    returns = list(Sale.select().where(Sale.kind == "return"))
+    assert len(returns) == SMALL.returns
+    for sale in returns:
+        assert sale.original_id and sale.total < 0 and sale.note
+        original = Sale.get_by_id(sale.original_id)
+        assert original.created_at < sale.created_at <= original.created_at + timedelta(days=8)
+        assert sale.customer_id == original.customer_id
+        for line in sale.lines:
+            assert line.qty < 0 and line.original_line_id
+            sold = SaleLine.get_by_id(line.original_line_id)
+            assert sold.sale_id == original.id and sold.product_id == line.product_id
+            assert sold.imei_unit_id == line.imei_unit_id
+            assert line.total == -sold.total  # the whole line back: exactly what was paid
+            assert sales.returned_qty(sold.id) == sold.qty
+            if line.imei_unit_id:
+                assert ImeiUnit.get_by_id(line.imei_unit_id).status == "returned"
+        assert [t.kind for t in sale.tenders] == [original.tenders[0].kind]
+
+
+def test_receipt_numbers_continue_with_the_next_real_sale(store_db: SqliteDatabase) -> None:
+    pattern = re.compile(rf"^{demo.DEMO_STORE_CODE}-T1-(\d{{8}})-(\d{{4}})$")
+    by_day: dict[date, list[Sale]] = defaultdict(list)
+    for sale in Sale.select().order_by(Sale.created_at):
+        match = pattern.match(sale.receipt_no)
+        assert match, sale.receipt_no
+        assert match.group(1) == sale.business_date.strftime("%Y%m%d")
+        by_day[sale.business_date].append(sale)
+    for day, day_sales in by_day.items():
+        assert [int(s.receipt_no[-4:]) for s in day_sales] == list(range(1, len(day_sales) + 1))
+        assert ReceiptCounter.get_by_id(f"T1|{day.isoformat()}").last == len(day_sales)
+    assert sales.unacknowledged("T1") == []  # nobody is asked to reprint 90 days of receipts
+
+
+def test_the_next_real_sale_continues_the_receipt_sequence(
+    db: SqliteDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cheap_pins(monkeypatch)
+    demo.build_demo("small", seed=3, now=NOW)
+    today = NOW.replace(tzinfo=UTC).astimezone(SHANGHAI).date()
+    rung_today = Sale.select().where(Sale.business_date == today).count()
+    assert rung_today > 0
+    unit = ImeiUnit.select().where(ImeiUnit.status == "in_stock").first()
+    promoter = login("P1", "1111")
+    cart = Cart(staff_id=promoter.id, staff_role=promoter.role, discount_limit_percent=5)
+    scanned = catalog.lookup_code(unit.imei)
+    assert scanned is not None and scanned.unit is not None
+    cart.add_scan(scanned)
+    on_hand = stock.on_hand_all()
+    accessories = Product.select().where(Product.category == "accessory").order_by(Product.sku)
+    case = max(accessories, key=lambda p: on_hand[p.id])
+    case_scan = catalog.lookup_code(case.barcode)
+    assert case_scan is not None
+    cart.add_scan(case_scan)
+    cart.add_tender("wechat", cart.total)
+    sale = sales.commit_sale(cart, TILL, now=NOW + timedelta(minutes=5))
+    assert sale.receipt_no == f"{demo.DEMO_STORE_CODE}-T1-{today:%Y%m%d}-{rung_today + 1:04d}"
+    assert ImeiUnit.get_by_id(unit.id).status == "sold"
+    assert all(qty >= 0 for qty in stock.on_hand_all().values())
+    assert audit.verify() == []
+
+
+def test_audit_chain_demo_flag_and_pragmas(store_db: SqliteDatabase, summary: demo.DemoSummary) -> None:
+    assert audit.verify() == []
+    assert setup.is_demo() and setup.is_initialised()
+    assert setup.get_meta("store_code") == demo.DEMO_STORE_CODE
+    actions = [row.action for row in AuditLog.select().order_by(AuditLog.seq)]
+    assert actions.count("demo.generate") == 1 and len(actions) <= 10
+    generated = AuditLog.get(AuditLog.action == "demo.generate")
+    assert '"sale_lines": 3300' in generated.after and f'"sales": {summary.sales}' in generated.after
+    # The bulk load's shortcuts are undone, and every key it wrote points at a real row.
+    assert store_db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2
+    assert store_db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store_db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert rows(store_db, "PRAGMA foreign_key_check") == []
+
+
+def test_imeis_phones_and_barcodes_are_valid(store_db: SqliteDatabase) -> None:
+    numbers: list[str] = []
+    tacs: dict[str, set[str]] = defaultdict(set)
+    dual = 0
+    for unit in ImeiUnit.select(ImeiUnit, Product).join(Product):
+        for number in (unit.imei, unit.imei2):
+            if number is not None:
+                assert validate(number) == number  # 15 digits, Luhn check digit right
+                numbers.append(number)
+                tacs[f"{unit.product.brand} {unit.product.model}"].add(number[:8])
+        dual += unit.imei2 is not None
+        assert unit.cost == unit.product.cost and unit.cost < unit.product.price
+    assert len(numbers) == len(set(numbers))  # no IMEI twice, across both SIM slots
+    assert 0 < dual < ImeiUnit.select().count()
+    assert all(len(found) == 1 for found in tacs.values())  # one TAC per model
+    for model, found in tacs.items():
+        assert next(iter(found))[:2] == ("35" if model.startswith(("Apple", "Samsung")) else "86"), model
+    phones = [c.phone for c in Customer.select()]
+    assert all(normalise_mobile(phone) == phone for phone in phones)
+    assert len(set(phones)) == len(phones)
+    names = [c.name for c in Customer.select() if c.name]
+    assert len(names) > 250 and all(2 <= len(n) <= 4 for n in names)
+    assert {n[0] for n in names} & set("曾单解仇区")  # the surnames pinyin lookup gets wrong easily
+    barcodes = [p.barcode for p in Product.select()]
+    assert all(ean.is_valid(code) and len(code) == 13 for code in barcodes)
+    assert len(set(barcodes)) == len(barcodes)
+
+
+def test_customers_exist_before_they_buy(store_db: SqliteDatabase) -> None:
+    late = Sale.select().join(Customer).where(Customer.created_at > Sale.created_at).count()
+    assert late == 0
+
+
+def test_prices_are_real_shop_prices(store_db: SqliteDatabase) -> None:
+    iphone = Product.get(
+        (Product.model == "iPhone 17") & (Product.storage == "256GB") & (Product.colour == "黑色")
+    )
+    assert (iphone.brand, iphone.price, iphone.category, iphone.serialized) == (
+        "Apple",
+        599900,
+        "handset",
+        True,
+    )
+    for product in Product.select():
+        assert product.price % 100 == 0 and 0 <= product.cost <= product.price
+        assert product.search_text == catalog.search_text_for(
+            product.brand, product.model, product.storage, product.colour, product.sku
+        )
+        if product.category == "handset":
+            assert 80000 <= product.price <= 2000000
+        else:
+            assert not product.serialized
+    assert catalog.search_products("iphone 17 256gb")
+    brands = {p.brand for p in Product.select().where(Product.category == "handset")}
+    assert {"Apple", "Huawei", "Xiaomi", "OPPO", "vivo", "Honor"} <= brands
+
+
+def test_demo_staff_can_log_in(store_db: SqliteDatabase) -> None:
+    for member in demo.DEMO_STAFF:
+        staff = login(member.code, member.pin)
+        assert (staff.name, staff.role) == (member.name, member.role)
+    assert Staff.select().count() == len(demo.DEMO_STAFF)
+    hired = max(s.created_at for s in Staff.select())
+    assert hired < min(s.created_at for s in Sale.select())
+
+
+def test_the_same_seed_gives_the_same_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap_pins(monkeypatch)
+
+    def content(seed: int, name: str) -> tuple[list[object], ...]:
+        db = open_database(tmp_path / name)
+        try:
+            demo.build_demo("small", seed=seed, now=NOW)
+            return (
+                [p.sku for p in Product.select().order_by(Product.created_at, Product.id)],
+                [(c.phone, c.name) for c in Customer.select().order_by(Customer.created_at)],
+                [u.imei for u in ImeiUnit.select().order_by(ImeiUnit.imei)],
+                [(s.receipt_no, s.total) for s in Sale.select().order_by(Sale.receipt_no)],
+            )
+        finally:
+            db.close()
+
+    first, again, other = content(1, "a.db"), content(1, "b.db"), content(2, "c.db")
+    assert first == again
+    assert first[0] == other[0]  # the catalog is the size's, not the seed's
+    assert first[1] != other[1] and first[3] != other[3]
+
+
+def test_refuses_a_database_that_is_not_empty(db: SqliteDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap_pins(monkeypatch)
+    with pytest.raises(ValidationError, match="size"):
+        demo.build_demo("huge")
+    catalog.create_product(sku="X1", brand="Generic", model="Thing", category="accessory", price=100)
+    with pytest.raises(ValidationError, match="not empty"):
+        demo.build_demo("small", now=NOW)
+    assert Product.select().count() == 1 and not setup.is_initialised()
+
+
+def test_refuses_a_second_demo(db: SqliteDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap_pins(monkeypatch)
+    demo.build_demo("small", now=NOW)
+    before = Sale.select().count()
+    with pytest.raises(ValidationError, match="already holds a store"):
+        demo.build_demo("small", now=NOW)
+    assert Sale.select().count() == before and audit.verify() == []
+
+
+def test_cli_builds_the_demo_and_refuses_a_second_run(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap_pins(monkeypatch)
+    runner = CliRunner()
+    first = runner.invoke(main, ["demo", "--db", str(db_path), "--seed", "7"])
+    assert first.exit_code == 0, first.output
+    assert "Demo store created" in first.output
+    assert "3,300" in first.output and "Sale lines" in first.output
+    for member in demo.DEMO_STAFF:
+        assert re.search(rf"{member.code}\s+{member.pin}\s+{member.name}", first.output), member.code
+    assert "周婷 (promoter, Huawei)" in first.output
+
+    second = runner.invoke(main, ["demo", "--db", str(db_path)])
+    assert second.exit_code == 1
+    assert "already holds a store" in second.output and "Traceback" not in second.output
+
+    db = open_database(db_path)
+    try:
+        assert setup.is_demo() and SaleLine.select().count() == SMALL.sale_lines
+    finally:
+        db.close()
+
+
+def test_cli_help_has_an_example() -> None:
+    result = CliRunner().invoke(main, ["demo", "--help"])
+    assert result.exit_code == 0
+    assert "Example: zhanggui demo" in result.output and "--size" in result.output

@@ -1,0 +1,31 @@
+"""The background integrity check failed: stop selling into a damaged file."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label
+
+from store.i18n import N_, _
+from tui.i18n_bindings import translate_bindings
+
+
+class DamagedDatabaseScreen(ModalScreen[None]):
+    """Covers every other screen; the only way on is to quit and restore a backup."""
+
+    BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"), id="damaged.quit")]
+
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.problem = problem
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(_("Selling is stopped"), classes="dialog-title error")
+            yield Label(Text(self.problem), id="damaged-problem")
+            yield Label(_("Sales already saved are kept. Call support before going on."))
+        yield Footer()

@@ -76,7 +76,7 @@ def run_ours(db_path: str) -> None:
     app_module.SaleScreen = FirstRefreshSaleScreen  # type: ignore[attr-defined]
 
     config = load(None)  # as `zhanggui` does: the default config, if any
-    ctx = open_store(config, db_path)
+    ctx = open_store(config, db_path, full_check=False)  # as tui.app.run_console opens it
     try:
         member = Staff.select().where(Staff.active == True).order_by(Staff.code).first()  # noqa: E712
         if member is None:

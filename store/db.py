@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -158,20 +160,46 @@ def open_database(path: Path, create: bool = True, *, full_check: bool = True) -
     return db
 
 
-def integrity_problem(path: Path) -> str | None:
+class IntegrityCheck:
     """quick_check on a read-only connection of its own, so it can run in a worker thread
-    while the shop sells; the message to show, or None when the file is sound."""
-    try:
-        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=5)
+    while the shop sells. ``cancel`` (from any thread) interrupts it: quitting the console
+    never waits for a check of a large file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._conn: sqlite3.Connection | None = None
+        self._cancelled = threading.Event()
+
+    def run(self) -> str | None:
+        """The message to show, or None when the file is sound or the check was cancelled."""
+        if self._cancelled.is_set():
+            return None
         try:
-            row = conn.execute("PRAGMA quick_check").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        return str(_translate_sqlite_error(path, exc))
-    if not row or row[0] != "ok":
-        return str(_integrity_failure(path))
-    return None
+            uri = self.path.resolve().as_uri() + "?mode=ro"
+            self._conn = sqlite3.connect(uri, uri=True, timeout=5, check_same_thread=False)
+            try:
+                row = self._conn.execute("PRAGMA quick_check").fetchone()
+            finally:
+                self._conn.close()
+        except sqlite3.Error as exc:
+            if self._cancelled.is_set():
+                return None
+            return str(_translate_sqlite_error(self.path, exc))
+        if not row or row[0] != "ok":
+            return str(_integrity_failure(self.path))
+        return None
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+        conn = self._conn
+        if conn is not None:
+            with contextlib.suppress(sqlite3.ProgrammingError):  # already closed: nothing to stop
+                conn.interrupt()
+
+
+def integrity_problem(path: Path) -> str | None:
+    """Run quick_check to the end; see IntegrityCheck."""
+    return IntegrityCheck(path).run()
 
 
 def open_memory_database() -> SqliteDatabase:

@@ -141,7 +141,7 @@ async def test_a_failed_background_check_stops_selling(
         checked.append(path)
         return "The database is damaged."
 
-    monkeypatch.setattr(tui.app, "integrity_problem", damaged)
+    monkeypatch.setattr(tui.app.IntegrityCheck, "run", lambda self: damaged(self.path))
     app = make_app(db, tmp_path, staff=shop.promoter)
     app.ctx.integrity_checked = False
     async with app.run_test(size=(80, 24)) as pilot:

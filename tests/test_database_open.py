@@ -23,7 +23,7 @@ from peewee import DatabaseError, OperationalError, SqliteDatabase
 import store.db
 from store import audit, catalog, migrations, sales, setup, staff, stock
 from store.cart import Cart
-from store.db import integrity_problem, open_database, schema_version, unclean_shutdown, write
+from store.db import IntegrityCheck, integrity_problem, open_database, schema_version, unclean_shutdown, write
 from store.errors import DatabaseUnavailable, ZhangguiError
 from store.i18n import _, set_language
 from store.models import MODELS, Meta, Product, Sale, SaleLine, Staff, Tender, database
@@ -398,3 +398,46 @@ def test_after_an_unclean_shutdown_the_check_runs_before_opening(db_path: Path) 
     with pytest.raises(DatabaseUnavailable) as caught:
         open_database(db_path, full_check=False)
     assert "Restore the last backup" in str(caught.value)
+
+
+def test_a_cancelled_background_check_reports_nothing(db_path: Path) -> None:
+    _make_store(db_path, rows=2000)
+    _corrupt_a_leaf_page(db_path)
+    check = IntegrityCheck(db_path)
+    check.cancel()
+    assert check.run() is None
+    assert IntegrityCheck(db_path).run() is not None
+
+
+def test_cancel_interrupts_a_running_check(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _make_store(db_path)
+    check = IntegrityCheck(db_path)
+    started = threading.Event()
+    real_connect = sqlite3.connect
+
+    class SlowConnection:
+        """Holds quick_check until cancel() has been called, like a check of a huge file."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            self.inner = real_connect(*args, **kwargs)
+            self.interrupted = threading.Event()
+
+        def execute(self, sql: str) -> Any:
+            started.set()
+            assert self.interrupted.wait(5)
+            raise sqlite3.OperationalError("interrupted")
+
+        def interrupt(self) -> None:
+            self.interrupted.set()
+
+        def close(self) -> None:
+            self.inner.close()
+
+    monkeypatch.setattr(store.db.sqlite3, "connect", SlowConnection)
+    result: list[str | None] = []
+    worker = threading.Thread(target=lambda: result.append(check.run()))
+    worker.start()
+    assert started.wait(5)
+    check.cancel()
+    worker.join(5)
+    assert not worker.is_alive() and result == [None]

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from store import sales, setup
 from store.config import Config
 from store.context import StoreContext, open_store
-from store.db import integrity_problem
+from store.db import IntegrityCheck
 from store.i18n import N_, _
 from store.models import Staff
 from tui.i18n_bindings import translate_bindings
@@ -48,6 +48,7 @@ class ZhangguiApp(App[None]):
         self._names: dict[str, str] = {}
         self._last_input = time.monotonic()
         self.crash_message = ""
+        self._integrity = IntegrityCheck(ctx.db_path)
 
     @property
     def store_name(self) -> str:
@@ -109,9 +110,12 @@ class ZhangguiApp(App[None]):
 
     @work(thread=True, exclusive=True, group="integrity")
     def check_integrity(self) -> None:
-        problem = integrity_problem(self.ctx.db_path)
+        problem = self._integrity.run()
         if problem is not None:
             self.call_from_thread(self.push_screen, DamagedDatabaseScreen(problem))
+
+    def on_unmount(self) -> None:
+        self._integrity.cancel()
 
     # ---- locking -------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:

@@ -66,10 +66,10 @@ def run_ours(db_path: str) -> None:
     from tui.screens.sale import SaleScreen
 
     class FirstRefreshSaleScreen(SaleScreen):
-        # Textual calls every on_mount along the MRO: SaleScreen's own runs after this one,
-        # and the exit is queued until the screen's first refresh after that.
+        # Like the bare app, which exits on mount: exit once the sale screen is mounted and
+        # its own on_mount has filled the cart table (call_later runs after that handler).
         def on_mount(self) -> None:
-            self.call_after_refresh(self.app.exit)
+            self.call_later(self.app.exit)
 
     # ZhangguiApp.start_selling builds the screen by this module-level name; pointing it at the
     # subclass keeps the app's real start-up path (push, reprint check) untouched.

@@ -8,12 +8,26 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from store.db import insert_rows
 from store.i18n import _
 from store.ids import new_id
-from store.models import AuditLog, Meta
+from store.models import AuditLog, Meta, database
 from store.models.base import utcnow
 
 GENESIS = "0" * 64
+_COLUMNS = (
+    "id",
+    "at",
+    "staff_id",
+    "approved_by",
+    "action",
+    "entity",
+    "entity_id",
+    "before",
+    "after",
+    "prev_hash",
+    "hash",
+)
 
 
 def _digest(prev_hash: str, fields: dict[str, str]) -> str:
@@ -60,10 +74,11 @@ def record(
     at: datetime | None = None,
 ) -> AuditLog:
     """Append a row; call inside the write transaction of the action it describes."""
-    head = Meta.get_or_none(Meta.key == "audit_head")
+    db = database.obj
+    head = db.execute_sql("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
     prev_hash, count = GENESIS, 0
     if head is not None:
-        count_text, prev_hash = head.value.split(":", 1)
+        count_text, prev_hash = head[0].split(":", 1)
         count = int(count_text)
     row = AuditLog(
         id=new_id(),
@@ -78,9 +93,11 @@ def record(
         prev_hash=prev_hash,
     )
     row.hash = _digest(prev_hash, _fields(row))
-    row.save(force_insert=True)
+    insert_rows(AuditLog, [{name: getattr(row, name) for name in _COLUMNS}])
     # The head (count and last hash) makes deleting the newest rows detectable too.
-    Meta.insert(key="audit_head", value=f"{count + 1}:{row.hash}").on_conflict_replace().execute()
+    db.execute_sql(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('audit_head', ?)", (f"{count + 1}:{row.hash}",)
+    )
     return row
 
 

@@ -10,9 +10,9 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from peewee import DatabaseError, OperationalError, SqliteDatabase
+from peewee import DatabaseError, Model, OperationalError, SqliteDatabase
 
 from store import migrations
 from store.errors import DatabaseUnavailable
@@ -257,3 +257,26 @@ def write(fn: Callable[[], T]) -> T:
                 continue
             raise _translate_sqlite_error(Path(db.database), exc) from exc
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+_INSERT_SQL: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
+    """Insert rows of ``model`` with one prepared statement. Values go through each field's
+    db_value, so peewee reads them back exactly as if it had written them; the SQL text is
+    built once per column set instead of once per row, which is most of a sale commit's cost."""
+    if not rows:
+        return
+    meta = model._meta
+    columns = tuple(rows[0])
+    key = (meta.table_name, columns)
+    sql = _INSERT_SQL.get(key)
+    if sql is None:
+        names = ", ".join(f'"{meta.fields[c].column_name}"' for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        sql = _INSERT_SQL[key] = f'INSERT INTO "{meta.table_name}" ({names}) VALUES ({marks})'
+    fields = [meta.fields[c] for c in columns]
+    values = [tuple(f.db_value(row[c]) for f, c in zip(fields, columns, strict=True)) for row in rows]
+    cursor = database.obj.cursor()
+    cursor.executemany(sql, values)

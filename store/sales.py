@@ -10,11 +10,20 @@ from peewee import fn
 
 from store import audit, stock
 from store.cart import Cart, CartLine
-from store.db import write
+from store.db import insert_rows, write
 from store.errors import NeedsApproval, NotFound, StockError, ValidationError
 from store.i18n import _
 from store.ids import new_id
-from store.models import HeldCart, ImeiUnit, Product, ReceiptCounter, Sale, SaleLine, StockMovement, Tender
+from store.models import (
+    HeldCart,
+    ImeiUnit,
+    Product,
+    Sale,
+    SaleLine,
+    StockMovement,
+    Tender,
+    database,
+)
 from store.models.base import utcnow
 from store.staff import Approval
 
@@ -43,10 +52,12 @@ def _stamp(now: datetime | None) -> datetime:
 
 def _next_receipt_no(till: Till, day: date) -> str:
     key = f"{till.terminal_id}|{day.isoformat()}"
-    counter = ReceiptCounter.get_or_none(ReceiptCounter.key == key)
-    seq = 1 if counter is None else counter.last + 1
-    ReceiptCounter.insert(key=key, last=seq).on_conflict_replace().execute()
-    return f"{till.store_code}-{till.terminal_id}-{day:%Y%m%d}-{seq:04d}"
+    row = database.obj.execute_sql(
+        "INSERT INTO receipt_counter (key, last) VALUES (?, 1) "
+        "ON CONFLICT (key) DO UPDATE SET last = last + 1 RETURNING last",
+        (key,),
+    ).fetchone()
+    return f"{till.store_code}-{till.terminal_id}-{day:%Y%m%d}-{row[0]:04d}"
 
 
 def _check_ready(cart: Cart) -> None:
@@ -60,6 +71,9 @@ def _check_ready(cart: Cart) -> None:
         raise NeedsApproval(_("A return needs a manager's PIN."))
 
 
+_SALE_COLUMNS = tuple(f.name for f in Sale._meta.sorted_fields)
+
+
 def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
     """Write the sale, its lines, tenders, stock movements, IMEI statuses and audit rows
     together, or nothing. Committing the same cart twice returns the first sale."""
@@ -69,12 +83,12 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
     allocations = cart.allocations()
 
     def _tx() -> Sale:
-        existing = Sale.get_or_none(Sale.id == cart.id)
-        if existing is not None:
-            return existing
+        db = database.obj
+        if db.execute_sql('SELECT 1 FROM "sale" WHERE "id" = ?', (cart.id,)).fetchone():
+            return Sale.get_by_id(cart.id)
         has_sales = any(not ln.is_return for ln in cart.lines)
         kind = "exchange" if cart.has_returns and has_sales else ("return" if cart.has_returns else "sale")
-        sale = Sale.create(
+        sale = Sale(
             id=cart.id,
             receipt_no=_next_receipt_no(till, day),
             store_code=till.store_code,
@@ -82,84 +96,95 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
             business_date=day,
             created_at=stamp,
             kind=kind,
+            status="completed",
             staff=cart.staff_id,
             customer=cart.customer_id,
             original=cart.original_sale_id,
             subtotal=cart.subtotal,
             discount=cart.discount_total,
             total=cart.total,
+            note="",
+            acknowledged_at=None,
+            voided_at=None,
         )
-        wanted: dict[str, int] = {}
+        insert_rows(Sale, [{name: getattr(sale, name) for name in _SALE_COLUMNS}])
+        lines: list[dict[str, object]] = []
+        movements: list[dict[str, object]] = []
         for number, (line, share) in enumerate(zip(cart.lines, allocations, strict=True), 1):
             if line.is_return:
-                _apply_return_line(line, sale, stamp)
-            else:
-                _apply_sale_line(line, sale, stamp)
-                if not line.serialized:
-                    wanted[line.product_id] = wanted.get(line.product_id, 0) + line.qty
-            SaleLine.create(
-                id=line.id,
-                sale=sale.id,
-                line_no=number,
-                product=line.product_id,
-                imei_unit=line.imei_unit_id,
-                qty=line.qty,
-                list_price=line.list_price,
-                unit_price=line.unit_price,
-                discount=line.line_discount + share,
-                total=line.net - share,
-                promoter=line.promoter_id,
-                original_line=line.original_line_id,
-                override_reason=line.override_reason,
+                _check_return_line(line)
+            _move_unit(line)
+            movements.append(
+                {
+                    "id": new_id(),
+                    "product": line.product_id,
+                    "imei_unit": line.imei_unit_id,
+                    "kind": "return" if line.is_return else "sale",
+                    "qty": -line.qty,
+                    "staff": cart.staff_id,
+                    "created_at": stamp,
+                    "document": sale.id,
+                    "reason": "",
+                }
             )
-        for product_id, qty in wanted.items():
-            if stock.on_hand(product_id) < 0:
-                product = Product.get_by_id(product_id)
-                raise StockError(
-                    _("Only {n} of {name} in stock.").format(
-                        n=stock.on_hand(product_id) + qty, name=product.display_name
-                    )
-                )
-        for tender in cart.tenders:
-            Tender.create(
-                id=new_id(),
-                sale=sale.id,
-                kind=tender.kind,
-                amount=tender.amount,
-                tendered=tender.tendered,
-                change=tender.change,
-                reference=tender.reference,
+            lines.append(
+                {
+                    "id": line.id,
+                    "sale": sale.id,
+                    "line_no": number,
+                    "product": line.product_id,
+                    "imei_unit": line.imei_unit_id,
+                    "qty": line.qty,
+                    "list_price": line.list_price,
+                    "unit_price": line.unit_price,
+                    "discount": line.line_discount + share,
+                    "total": line.net - share,
+                    "promoter": line.promoter_id,
+                    "original_line": line.original_line_id,
+                    "override_reason": line.override_reason,
+                }
             )
+        insert_rows(StockMovement, movements)
+        insert_rows(SaleLine, lines)
+        _refuse_oversell(cart)
+        insert_rows(
+            Tender,
+            [
+                {
+                    "id": new_id(),
+                    "sale": sale.id,
+                    "kind": t.kind,
+                    "amount": t.amount,
+                    "tendered": t.tendered,
+                    "change": t.change,
+                    "reference": t.reference,
+                }
+                for t in cart.tenders
+            ],
+        )
         _audit_sale(cart, sale, stamp)
-        HeldCart.delete().where(HeldCart.id == cart.id).execute()
+        db.execute_sql('DELETE FROM "held_cart" WHERE "id" = ?', (cart.id,))
         return sale
 
     return write(_tx)
 
 
-def _apply_sale_line(line: CartLine, sale: Sale, stamp: datetime) -> None:
-    if line.imei_unit_id:
-        changed = (
-            ImeiUnit.update(status="sold")
-            .where((ImeiUnit.id == line.imei_unit_id) & (ImeiUnit.status.in_(stock.SELLABLE)))
-            .execute()
-        )
-        if changed != 1:
-            raise StockError(
-                _("IMEI {imei} was sold meanwhile; remove it from the sale.").format(imei=line.imei)
-            )
-    StockMovement.create(
-        product=line.product_id,
-        imei_unit=line.imei_unit_id,
-        kind="sale",
-        qty=-line.qty,
-        staff=sale.staff_id,
-        created_at=stamp,
-        document=sale.id,
-    )
+def _move_unit(line: CartLine) -> None:
+    """A sold handset leaves stock, a returned one comes back: only from the state it must
+    be in, so two tills can never sell the same unit."""
+    if not line.imei_unit_id:
+        return
+    if line.is_return:
+        sql = "UPDATE imei_unit SET status = 'returned' WHERE id = ? AND status = 'sold'"
+    else:
+        sql = "UPDATE imei_unit SET status = 'sold' WHERE id = ? AND status IN ('in_stock', 'returned')"
+    if database.obj.execute_sql(sql, (line.imei_unit_id,)).rowcount != 1:
+        if line.is_return:
+            raise StockError(_("IMEI {imei} is not sold; it cannot be returned.").format(imei=line.imei))
+        raise StockError(_("IMEI {imei} was sold meanwhile; remove it from the sale.").format(imei=line.imei))
 
 
-def _apply_return_line(line: CartLine, sale: Sale, stamp: datetime) -> None:
+def _check_return_line(line: CartLine) -> None:
     original = SaleLine.get_or_none(SaleLine.id == line.original_line_id)
     if original is None or original.sale.status != "completed" or original.qty <= 0:
         raise ValidationError(_("The original sale line cannot be returned."))
@@ -168,23 +193,28 @@ def _apply_return_line(line: CartLine, sale: Sale, stamp: datetime) -> None:
         raise ValidationError(
             _("Only {n} of this line can still be returned.").format(n=original.qty - returned)
         )
-    if line.imei_unit_id:
-        changed = (
-            ImeiUnit.update(status="returned")
-            .where((ImeiUnit.id == line.imei_unit_id) & (ImeiUnit.status == "sold"))
-            .execute()
+
+
+def _refuse_oversell(cart: Cart) -> None:
+    """After this sale's movements are written, no product sold by quantity may be below
+    zero: another till may have sold the last ones since the line was scanned."""
+    sold = {ln.product_id for ln in cart.lines if not ln.is_return and not ln.serialized}
+    if not sold:
+        return
+    marks = ", ".join("?" for _ in sold)
+    rows = database.obj.execute_sql(
+        f"SELECT product_id, SUM(qty) FROM stock_movement WHERE product_id IN ({marks}) "
+        "GROUP BY product_id HAVING SUM(qty) < 0",
+        tuple(sold),
+    ).fetchall()
+    if rows:
+        product_id, left = rows[0]
+        wanted = sum(ln.qty for ln in cart.lines if ln.product_id == product_id and not ln.is_return)
+        raise StockError(
+            _("Only {n} of {name} in stock.").format(
+                n=max(left + wanted, 0), name=Product.get_by_id(product_id).display_name
+            )
         )
-        if changed != 1:
-            raise StockError(_("IMEI {imei} is not sold; it cannot be returned.").format(imei=line.imei))
-    StockMovement.create(
-        product=line.product_id,
-        imei_unit=line.imei_unit_id,
-        kind="return",
-        qty=-line.qty,
-        staff=sale.staff_id,
-        created_at=stamp,
-        document=sale.id,
-    )
 
 
 def _audit_sale(cart: Cart, sale: Sale, stamp: datetime) -> None:

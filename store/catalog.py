@@ -102,12 +102,8 @@ def lookup_code(code: str) -> ScanResult | None:
     text = unicodedata.normalize("NFKC", code).strip()
     if not text:
         return None
-    product = Product.get_or_none((Product.barcode == text) & (Product.active == True))  # noqa: E712
-    if product is not None:
-        return ScanResult(product)
-    product = Product.get_or_none((Product.sku == text) & (Product.active == True))  # noqa: E712
-    if product is not None:
-        return ScanResult(product)
+    # A scanner reads IMEIs far more often than anything else at a phone counter, and no
+    # EAN-13 barcode has 15 digits: try the IMEI first, in one query for either SIM.
     if imei.looks_like_imei(text):
         digits = imei.normalise(text)
         unit = (
@@ -118,7 +114,14 @@ def lookup_code(code: str) -> ScanResult | None:
         )
         if unit is not None:
             return ScanResult(unit.product, unit)
-    return None
+    # One query for barcode or SKU; a barcode match wins over another product's SKU.
+    product = (
+        Product.select()
+        .where(((Product.barcode == text) | (Product.sku == text)) & (Product.active == True))  # noqa: E712
+        .order_by((Product.barcode == text).desc())
+        .first()
+    )
+    return ScanResult(product) if product is not None else None
 
 
 def search_products(text: str, limit: int = 50) -> list[Product]:

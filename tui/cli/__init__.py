@@ -9,6 +9,7 @@ from store.errors import ZhangguiError
 from tui.cli.audit import audit
 from tui.cli.common import db_options
 from tui.cli.demo import demo
+from tui.cli.stock import products, receive
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,3 +33,5 @@ def main(ctx: click.Context, db_path: str | None, config_path: str | None) -> No
 
 main.add_command(audit)
 main.add_command(demo)
+main.add_command(products)
+main.add_command(receive)

@@ -1,0 +1,116 @@
+"""Products from a CSV file (the distributor's or head office's price list): every row is
+checked first, then all are created in one transaction, or none."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from store import catalog
+from store.db import write
+from store.errors import ValidationError, ZhangguiError
+from store.i18n import _
+from store.models import Product
+from store.money import parse_money
+
+COLUMNS = ("sku", "barcode", "brand", "model", "colour", "storage", "category", "price", "cost")
+REQUIRED = ("sku", "brand", "model", "category", "price")
+MAX_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    line: int
+    sku: str
+    barcode: str | None
+    brand: str
+    model: str
+    colour: str
+    storage: str
+    category: str
+    price: int
+    cost: int
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(_("Cannot read {path}: {error}").format(path=path, error=exc.strerror)) from exc
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GB18030
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(_("{path} is neither UTF-8 nor GB18030 text.").format(path=path))
+
+
+def parse_rows(text: str) -> list[ProductRow]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ValidationError(_("The CSV needs the columns: {columns}").format(columns=", ".join(missing)))
+    reader.fieldnames = header
+    rows: list[ProductRow] = []
+    seen: set[str] = set()
+    for number, record in enumerate(reader, start=2):
+        if number - 1 > MAX_ROWS:
+            raise ValidationError(_("At most {n} products in one file.").format(n=MAX_ROWS))
+        values = {k: (v or "").strip() for k, v in record.items() if k}
+        if not any(values.values()):
+            continue
+        try:
+            sku = values.get("sku", "")
+            if sku in seen:
+                raise ValidationError(_("SKU {sku} appears twice in the file.").format(sku=sku))
+            seen.add(sku)
+            rows.append(
+                ProductRow(
+                    line=number,
+                    sku=sku,
+                    barcode=values.get("barcode") or None,
+                    brand=values.get("brand", ""),
+                    model=values.get("model", ""),
+                    colour=values.get("colour", ""),
+                    storage=values.get("storage", ""),
+                    category=values.get("category", ""),
+                    price=parse_money(values.get("price", "")),
+                    cost=parse_money(values["cost"]) if values.get("cost") else 0,
+                )
+            )
+        except ZhangguiError as exc:
+            raise ValidationError(_("Line {line}: {error}").format(line=number, error=exc)) from exc
+    if not rows:
+        raise ValidationError(_("The file holds no products."))
+    return rows
+
+
+def import_products(path: Path, *, by: str = "") -> list[Product]:
+    rows = parse_rows(_read_text(path))
+
+    def _tx() -> list[Product]:
+        created: list[Product] = []
+        for row in rows:
+            try:
+                created.append(
+                    catalog.create_product(
+                        sku=row.sku,
+                        barcode=row.barcode,
+                        brand=row.brand,
+                        model=row.model,
+                        colour=row.colour,
+                        storage=row.storage,
+                        category=row.category,
+                        price=row.price,
+                        cost=row.cost,
+                        by=by,
+                    )
+                )
+            except ZhangguiError as exc:
+                raise ValidationError(_("Line {line}: {error}").format(line=row.line, error=exc)) from exc
+        return created
+
+    return write(_tx)

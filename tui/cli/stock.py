@@ -1,0 +1,114 @@
+"""zhanggui products import / zhanggui receive: a real store's first catalog and stock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from store import catalog_import, staff, stock
+from store.errors import NotFound, PermissionDenied, ValidationError
+from store.i18n import _
+from store.models import Product
+from store.stock import ReceivedUnit
+from tui.cli.common import context_for, db_options, user_errors
+
+
+def _manager(code: str, pin: str) -> str:
+    member = staff.login(code, pin)
+    if not staff.is_manager(member):
+        raise PermissionDenied(_("{name} is not a manager.").format(name=member.name))
+    return str(member.id)
+
+
+def _unit(text: str) -> ReceivedUnit:
+    """'IMEI' or 'IMEI1/IMEI2' (a dual-SIM handset); a comma works as well as a slash."""
+    first, _sep, second = text.replace(",", "/").partition("/")
+    return ReceivedUnit(first.strip(), second.strip() or None)
+
+
+def _lines_of(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError(_("Cannot read {path}: {error}").format(path=path, error=exc)) from exc
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@click.group()
+def products() -> None:
+    """The product catalog."""
+
+
+@products.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--staff", "staff_code", required=True, help="Manager's staff code (PIN is asked).")
+@click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
+@db_options
+@user_errors
+def import_(csv_file: Path, staff_code: str, pin: str, db_path: str | None, config_path: str | None) -> None:
+    """Create products from a CSV with the columns sku, barcode, brand, model, colour,
+    storage, category (handset, accessory or service), price and cost in yuan. All rows or
+    none are imported.
+
+    Example: zhanggui products import pricelist.csv --staff M1 --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        created = catalog_import.import_products(csv_file, by=_manager(staff_code, pin))
+    finally:
+        ctx.close()
+    click.echo(_("{n} products imported.").format(n=len(created)))
+
+
+@click.command()
+@click.argument("sku")
+@click.option("--qty", type=int, default=0, help="How many (accessories and services).")
+@click.option(
+    "--imei", "imeis", multiple=True, help="A handset's IMEI; repeat for each, 'IMEI1/IMEI2' for dual SIM."
+)
+@click.option(
+    "--imei-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file with one handset a line (as a scanner writes it).",
+)
+@click.option("--document", default="", help="Delivery note or invoice number.")
+@click.option("--staff", "staff_code", required=True, help="Manager's staff code (PIN is asked).")
+@click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
+@db_options
+@user_errors
+def receive(
+    sku: str,
+    qty: int,
+    imeis: tuple[str, ...],
+    imei_file: Path | None,
+    document: str,
+    staff_code: str,
+    pin: str,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
+    """Receive stock of one product: a quantity, or handsets by IMEI.
+
+    Example: zhanggui receive IP17-256-BK --imei 356789012345678 --staff M1 --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        product = Product.get_or_none(Product.sku == sku)
+        if product is None:
+            raise NotFound(_("No product with SKU {sku}.").format(sku=sku))
+        numbers = list(imeis)
+        if imei_file is not None:
+            numbers += _lines_of(imei_file)
+        units = [_unit(n) for n in numbers]
+        count = stock.receive(
+            product, staff_id=_manager(staff_code, pin), qty=qty, units=units or None, document=document
+        )
+        on_hand = stock.on_hand(product.id)
+    finally:
+        ctx.close()
+    click.echo(
+        _("Received {n} of {name}; {on_hand} in stock.").format(
+            n=count, name=product.display_name, on_hand=on_hand
+        )
+    )

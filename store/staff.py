@@ -13,7 +13,7 @@ from store import audit
 from store.config import ROLES
 from store.db import write
 from store.errors import PermissionDenied, ValidationError
-from store.i18n import _
+from store.i18n import N_, _
 from store.models import Staff
 
 MAX_FAILED_PINS = 5
@@ -21,6 +21,17 @@ MAX_FAILED_PINS = 5
 # it can be raised later without invalidating old PINs.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MANAGER_ROLES = ("manager", "admin")
+ROLE_NAMES = {
+    "promoter": N_("promoter"),
+    "cashier": N_("cashier"),
+    "manager": N_("manager"),
+    "admin": N_("admin"),
+}
+
+
+def role_name(role: str) -> str:
+    """A role in the user's language."""
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
 
 
 def hash_pin(pin: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:

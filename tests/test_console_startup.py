@@ -57,7 +57,7 @@ async def test_unacknowledged_sale_is_offered_for_reprint_not_rung_again(
         await type_text(pilot, "1111")
         await pilot.pause()
         assert isinstance(app.screen, PendingReceiptsScreen)
-        pending = app.screen.query_one("#pending-list", OptionList)
+        pending = app.screen.query_one("#choices", OptionList)
         assert sale.receipt_no in str(pending.get_option_at_index(0).prompt)
         await pilot.press("enter")
         await pilot.pause()

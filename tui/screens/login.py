@@ -14,7 +14,6 @@ from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models import Staff
 from tui.i18n_bindings import translate_bindings
-from tui.screens.promoter import ROLE_NAMES
 
 
 def demo_hint() -> Text:
@@ -22,7 +21,7 @@ def demo_hint() -> Text:
 
     text = Text(_("Demo store. Staff code / PIN:") + "\n", style="bold")
     for member in DEMO_STAFF:
-        text.append(f"  {member.code} / {member.pin}  {member.name} ({_(ROLE_NAMES[member.role])})\n")
+        text.append(f"  {member.code} / {member.pin}  {member.name} ({staff.role_name(member.role)})\n")
     return text
 
 

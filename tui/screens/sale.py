@@ -192,9 +192,11 @@ class SaleScreen(Screen[None]):
             return
         from tui.screens.picker import PickerScreen
 
-        def picked(product: Product | None) -> None:
-            if product is not None:
-                self.pick_unit_or_add(product, qty)
+        by_id = {p.id: p for p in matches}
+
+        def picked(product_id: str | None) -> None:
+            if product_id in by_id:
+                self.pick_unit_or_add(by_id[product_id], qty)
 
         self.app.push_screen(PickerScreen(matches), picked)
 

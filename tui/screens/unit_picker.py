@@ -3,52 +3,21 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
-from textual.widgets.option_list import Option
 
-from store.i18n import N_, _
+from store.i18n import _
 from store.models import ImeiUnit, Product
-from tui.i18n_bindings import translate_bindings
+from store.stock import status_name
+from tui.screens.choice import ChoiceScreen
 
 
-class UnitPickerScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="unit_picker.cancel")]
+def _describe(unit: ImeiUnit) -> Text:
+    text = unit.imei + (f" / {unit.imei2}" if unit.imei2 else "")
+    if unit.status == "returned":
+        text += "  " + status_name(unit.status)
+    return Text(text)
 
+
+class UnitPickerScreen(ChoiceScreen):
     def __init__(self, product: Product, units: list[ImeiUnit]) -> None:
-        super().__init__()
-        translate_bindings(self)
-        self._product = product
-        self._units = units
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Label(Text(self._product.display_name), classes="dialog-title")
-            yield Label(_("Choose the handset by IMEI (or scan it)"))
-            yield OptionList(
-                *[
-                    Option(
-                        Text(
-                            u.imei
-                            + (f" / {u.imei2}" if u.imei2 else "")
-                            + ("  " + _("returned") if u.status == "returned" else "")
-                        ),
-                        id=u.id,
-                    )
-                    for u in self._units
-                ],
-                id="unit-list",
-            )
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        rows = [(u.id, _describe(u)) for u in units]
+        super().__init__(product.display_name, rows, hint=_("Choose the handset by IMEI (or scan it)"))

@@ -33,9 +33,10 @@ def all_binding_classes() -> list[type]:
     import inspect
     import pkgutil
 
+    from textual.screen import Screen
+
     import tui.app
     import tui.screens
-    from textual.screen import Screen
 
     found: list[type] = [tui.app.ZhangguiApp]
     for info in pkgutil.iter_modules(tui.screens.__path__):

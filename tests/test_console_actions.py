@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from peewee import SqliteDatabase
 
 from store.models import AuditLog, Customer, HeldCart, Sale, SaleLine
@@ -154,3 +155,43 @@ async def test_idle_terminal_locks_and_the_next_pin_unlocks(
         screen = app.screen
         assert isinstance(screen, SaleScreen)
         assert len(screen.cart.lines) == 1  # the sale in progress survived the lock
+
+
+async def test_f1_menu_goes_back_to_the_sale_screen_and_lists_manager_screens_only_for_managers(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.screen import Screen
+    from textual.widgets import OptionList
+
+    import tui.menu
+    from tui.screens.choice import ChoiceScreen
+
+    class Back(Screen[None]):
+        pass
+
+    monkeypatch.setattr(
+        tui.menu,
+        "DESTINATIONS",
+        [*tui.menu.DESTINATIONS, tui.menu.Destination("books", "Books", Back, manager_only=True)],
+    )
+    monkeypatch.setattr("tui.app.DESTINATIONS", tui.menu.DESTINATIONS)
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        assert app.screen.query_one(OptionList).option_count == 1  # a promoter sees no books
+        await pilot.press("escape")
+        app.staff = shop.manager
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen.query_one(OptionList).option_count == 2
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Back)
+        await pilot.press("f1")
+        await pilot.pause()
+        await pilot.press("enter")  # "Sale"
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)

@@ -14,12 +14,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from store import sales, setup
+from store import staff as staff_module
 from store.config import Config
 from store.context import StoreContext, open_store
 from store.db import IntegrityCheck
 from store.i18n import N_, _
 from store.models import Staff
 from tui.i18n_bindings import translate_bindings
+from tui.menu import DESTINATIONS, Destination
+from tui.screens.choice import ChoiceScreen
 from tui.screens.damaged import DamagedDatabaseScreen
 from tui.screens.first_run import FirstRunScreen
 from tui.screens.login import LoginScreen
@@ -36,6 +39,7 @@ class ZhangguiApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", show=False),
         Binding("ctrl+l", "lock", N_("Lock"), id="app.lock", show=False),
+        Binding("f1", "menu", N_("Menu"), id="app.menu"),
     ]
 
     def __init__(self, ctx: StoreContext, staff: Staff | None = None) -> None:
@@ -85,6 +89,7 @@ class ZhangguiApp(App[None]):
 
     def start_selling(self) -> None:
         self.push_screen(SaleScreen())
+        self.refresh_bindings()
         self.offer_reprints()
 
     def offer_reprints(self) -> None:
@@ -148,6 +153,31 @@ class ZhangguiApp(App[None]):
     def action_lock(self) -> None:
         self.lock()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "menu":  # nothing to go to before someone has logged in
+            return self.staff is not None and self.sale_screen() is not None
+        return True
+
+    def allowed_destinations(self) -> list[Destination]:
+        manager = self.staff is not None and staff_module.is_manager(self.staff)
+        return [d for d in DESTINATIONS if manager or not d.manager_only]
+
+    def action_menu(self) -> None:
+        if self.staff is None or self.sale_screen() is None:
+            return
+        rows = [(d.id, Text(_(d.title))) for d in self.allowed_destinations()]
+        self.push_screen(ChoiceScreen(_("Go to (Enter)"), rows), self.go_to)
+
+    def go_to(self, destination_id: str | None) -> None:
+        """Open a main screen over the sale screen (or go back to selling)."""
+        target = next((d for d in self.allowed_destinations() if d.id == destination_id), None)
+        if target is None:
+            return
+        while not isinstance(self.screen, SaleScreen):
+            self.pop_screen()
+        if target.make is not None:
+            self.push_screen(target.make())
+
     def _fatal_error(self) -> None:
         """A bug we did not foresee: the traceback goes to a log file for the developers,
         the cashier gets one sentence. Sales already committed are safe (one transaction
@@ -173,6 +203,13 @@ class ZhangguiApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(_("Lock the terminal"), _("Ask for a PIN before going on"), self.lock)
+        if self.staff is not None and self.sale_screen() is not None:
+            for destination in self.allowed_destinations():
+                yield SystemCommand(
+                    _(destination.title),
+                    _("Open this screen"),
+                    lambda d=destination.id: self.go_to(d),
+                )
 
 
 def run_console(config: Config, db_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""bench/run.py's measuring code runs on a tiny store, and its raw-SQL floor for a sale writes
+"""The bench's measuring code runs on a tiny store, and its raw-SQL floor for a sale writes
 exactly what store.sales.commit_sale writes. No timing thresholds: figures belong to the bench."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from bench import run
+from bench import burst, commit, lookup, report, startup
 from store import audit, catalog, stock
 from store.db import open_database
 from tests.conftest import Shop
@@ -28,7 +28,7 @@ def _second_accessory(shop: Shop) -> None:
 
 
 def test_lookups_measure_both_paths_on_the_same_rows(shop: Shop, db: SqliteDatabase, db_path: Path) -> None:
-    results = run.measure_lookups(db_path, n=12)  # raises if the floor finds another row
+    results = lookup.measure_lookups(db_path, n=12)  # raises if the floor finds another row
     assert set(results) == {"barcode", "imei"}
     for result in results.values():
         assert len(result.ours) == len(result.floor) == 12
@@ -40,7 +40,7 @@ def test_commit_floor_writes_what_the_store_writes(
 ) -> None:
     _second_accessory(shop)
     # 7 sales need 7 handsets: the Shop has 5, so the bench's restocking is exercised too.
-    result = run.measure_commit(db_path, tmp_path / "work", n=6, batch=2, warmup=1)
+    result = commit.measure_commit(db_path, tmp_path / "work", n=6, batch=2, warmup=1)
     assert len(result.ours) == len(result.floor) == 6
     assert all(seconds > 0 for seconds in result.ours + result.floor)
     assert result.floor_rows == result.ours_rows
@@ -65,7 +65,7 @@ def test_commit_floor_writes_what_the_store_writes(
 
 
 def test_scanner_burst_sees_every_line(shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path) -> None:
-    latencies = run.measure_burst(db_path, n=3, workdir=tmp_path)
+    latencies = burst.measure_burst(db_path, n=3, workdir=tmp_path)
     assert len(latencies) == 3
     assert all(seconds > 0 for seconds in latencies)
 
@@ -73,15 +73,15 @@ def test_scanner_burst_sees_every_line(shop: Shop, db: SqliteDatabase, db_path: 
 def test_startup_child_reaches_the_sale_screen(
     shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
 ) -> None:
-    child = run.spawn(["-m", "bench.startup_child", "ours", str(db_path)], run.child_env(tmp_path))
+    child = startup.spawn(["-m", "bench.startup_child", "ours", str(db_path)], startup.child_env(tmp_path))
     assert child.seconds > 0 and child.max_rss_kb > 0
 
 
 def test_figures_judge_ratio_and_absolute_targets() -> None:
-    ratio = run.Figure("commit", "ms", ours=6.0, floor=2.0, target=3.0, kind="ratio")
-    absolute = run.Figure("lookup", "ms", ours=1.5, floor=0.01, target=1.0, kind="absolute")
-    info = run.Figure("max", "ms", ours=40.0, floor=None, target=None, kind="info")
+    ratio = report.Figure("commit", "ms", ours=6.0, floor=2.0, target=3.0, kind="ratio")
+    absolute = report.Figure("lookup", "ms", ours=1.5, floor=0.01, target=1.0, kind="absolute")
+    info = report.Figure("max", "ms", ours=40.0, floor=None, target=None, kind="info")
     assert (ratio.ratio, ratio.passed) == (3.0, True)
     assert absolute.passed is False and info.passed is None
-    text = run.table([ratio, absolute, info])
+    text = report.table([ratio, absolute, info])
     assert "PASS" in text and "FAIL" in text and "3.00×" in text

@@ -22,11 +22,7 @@ from store.i18n import N_, _
 from store.models import Staff
 from tui.i18n_bindings import translate_bindings
 from tui.menu import DESTINATIONS, Destination
-from tui.screens.choice import ChoiceScreen
-from tui.screens.damaged import DamagedDatabaseScreen
-from tui.screens.first_run import FirstRunScreen
 from tui.screens.login import LoginScreen
-from tui.screens.pending import PendingReceiptsScreen
 from tui.screens.sale import SaleScreen
 
 IDLE_CHECK_SECONDS = 10
@@ -74,6 +70,8 @@ class ZhangguiApp(App[None]):
         if self.staff is not None:
             self.start_selling()
         elif not setup.is_initialised():
+            from tui.screens.first_run import FirstRunScreen  # screens off the start-up path load late
+
             self.push_screen(FirstRunScreen(), lambda _ok: self.ask_login())
         else:
             self.ask_login()
@@ -96,6 +94,7 @@ class ZhangguiApp(App[None]):
         pending = sales.unacknowledged(self.config.terminal.id)
         if not pending:
             return
+        from tui.screens.pending import PendingReceiptsScreen
 
         def chosen(sale_id: str | None) -> None:
             if sale_id is None:
@@ -117,6 +116,8 @@ class ZhangguiApp(App[None]):
     def check_integrity(self) -> None:
         problem = self._integrity.run()
         if problem is not None:
+            from tui.screens.damaged import DamagedDatabaseScreen
+
             self.call_from_thread(self.push_screen, DamagedDatabaseScreen(problem))
 
     def on_unmount(self) -> None:
@@ -165,6 +166,8 @@ class ZhangguiApp(App[None]):
     def action_menu(self) -> None:
         if self.staff is None or self.sale_screen() is None:
             return
+        from tui.screens.choice import ChoiceScreen
+
         rows = [(d.id, Text(_(d.title))) for d in self.allowed_destinations()]
         self.push_screen(ChoiceScreen(_("Go to (Enter)"), rows), self.go_to)
 

@@ -1,0 +1,203 @@
+"""The Apple and Huawei phones on sale (see data_handsets.py for the whole range)."""
+
+from __future__ import annotations
+
+from store.demo.data_records import HandsetModel
+
+APPLE_17 = ("黑色", "白色", "薰衣草紫色", "青雾蓝色", "鼠尾草绿色")
+APPLE_17_PRO = ("宇宙橙色", "深蓝色", "银色")
+APPLE_16 = ("黑色", "白色", "粉色", "深青色", "群青色")
+APPLE_16_PRO = ("沙漠色钛金属", "原色钛金属", "白色钛金属", "黑色钛金属")
+MATE_70 = ("雅川青", "曜石黑", "雪域白", "云杉绿")
+
+APPLE_AND_HUAWEI: tuple[HandsetModel, ...] = (
+    HandsetModel("Apple", "iPhone 17", "IP17", 12, (("256GB", 5999), ("512GB", 7999)), APPLE_17),
+    HandsetModel(
+        "Apple",
+        "iPhone 17 Pro",
+        "IP17P",
+        10,
+        (("256GB", 8999), ("512GB", 10999), ("1TB", 12999)),
+        APPLE_17_PRO,
+    ),
+    HandsetModel(
+        "Apple",
+        "iPhone 17 Pro Max",
+        "IP17PM",
+        8,
+        (("256GB", 9999), ("512GB", 11999), ("1TB", 13999), ("2TB", 17999)),
+        APPLE_17_PRO,
+    ),
+    HandsetModel(
+        "Apple",
+        "iPhone Air",
+        "IPAIR",
+        3,
+        (("256GB", 7999), ("512GB", 9999), ("1TB", 11999)),
+        ("天蓝色", "浅金色", "云白色", "深空黑色"),
+    ),
+    HandsetModel(
+        "Apple", "iPhone 16", "IP16", 8, (("128GB", 5199), ("256GB", 5999), ("512GB", 7799)), APPLE_16
+    ),
+    HandsetModel("Apple", "iPhone 16 Plus", "IP16PL", 2, (("128GB", 6199), ("256GB", 6999)), APPLE_16),
+    HandsetModel(
+        "Apple",
+        "iPhone 16 Pro",
+        "IP16P",
+        5,
+        (("128GB", 7999), ("256GB", 8999), ("512GB", 10999), ("1TB", 12999)),
+        APPLE_16_PRO,
+    ),
+    HandsetModel(
+        "Apple",
+        "iPhone 16 Pro Max",
+        "IP16PM",
+        4,
+        (("256GB", 9999), ("512GB", 11999), ("1TB", 13999)),
+        APPLE_16_PRO,
+    ),
+    HandsetModel(
+        "Apple",
+        "iPhone 16e",
+        "IP16E",
+        4,
+        (("128GB", 4499), ("256GB", 5299), ("512GB", 6999)),
+        ("黑色", "白色"),
+    ),
+    HandsetModel(
+        "Apple",
+        "iPhone 15",
+        "IP15",
+        3,
+        (("128GB", 4399), ("256GB", 5399)),
+        ("黑色", "蓝色", "绿色", "黄色", "粉色"),
+    ),
+    HandsetModel(
+        "Huawei",
+        "Mate 80",
+        "MATE80",
+        7,
+        (("12GB+256GB", 4699), ("12GB+512GB", 5199), ("16GB+1TB", 6199)),
+        ("曜石黑", "雪域白", "云锦蓝", "暖阳金"),
+    ),
+    HandsetModel(
+        "Huawei",
+        "Mate 80 Pro",
+        "MATE80P",
+        6,
+        (("12GB+256GB", 5999), ("12GB+512GB", 6499), ("16GB+1TB", 7999)),
+        ("曜石黑", "雪域白", "云锦蓝", "暖阳金"),
+    ),
+    HandsetModel(
+        "Huawei",
+        "Mate 80 Pro Max",
+        "MATE80PM",
+        3,
+        (("16GB+512GB", 7999), ("16GB+1TB", 8999)),
+        ("曜石黑", "金丝银锦"),
+    ),
+    HandsetModel(
+        "Huawei",
+        "Mate 70",
+        "MATE70",
+        6,
+        (("12GB+256GB", 5499), ("12GB+512GB", 5999), ("12GB+1TB", 6999)),
+        MATE_70,
+    ),
+    HandsetModel(
+        "Huawei",
+        "Mate 70 Pro",
+        "MATE70P",
+        5,
+        (("12GB+256GB", 6499), ("12GB+512GB", 6999), ("12GB+1TB", 7999)),
+        MATE_70,
+    ),
+    HandsetModel(
+        "Huawei",
+        "Mate 70 Pro+",
+        "MATE70PP",
+        2,
+        (("16GB+512GB", 8499), ("16GB+1TB", 9499)),
+        ("金丝银锦", "墨韵黑", "飞天青", "羽衣白"),
+    ),
+    HandsetModel(
+        "Huawei",
+        "Pura 80",
+        "PURA80",
+        5,
+        (("12GB+256GB", 4699), ("12GB+512GB", 5199)),
+        ("鎏光金", "曜石黑", "雪域白", "玉髓绿"),
+    ),
+    HandsetModel(
+        "Huawei",
+        "Pura 80 Pro",
+        "PURA80P",
+        4,
+        (("12GB+256GB", 6499), ("12GB+512GB", 6999), ("16GB+1TB", 7999)),
+        ("鎏光金", "曜石黑", "雪域白"),
+    ),
+    HandsetModel(
+        "Huawei",
+        "Pura 80 Ultra",
+        "PURA80U",
+        2,
+        (("16GB+512GB", 9999), ("16GB+1TB", 10999)),
+        ("鎏光金", "曜石黑"),
+    ),
+    HandsetModel(
+        "Huawei",
+        "Pura 70",
+        "PURA70",
+        3,
+        (("12GB+256GB", 4499), ("12GB+512GB", 4999)),
+        ("雪域白", "羽砂黑", "冰晶蓝", "樱玫红"),
+    ),
+    HandsetModel(
+        "Huawei",
+        "nova 14",
+        "NOVA14",
+        6,
+        (("12GB+256GB", 2799), ("12GB+512GB", 3099)),
+        ("曜石黑", "羽砂白", "星耀紫", "青翠绿"),
+    ),
+    HandsetModel(
+        "Huawei",
+        "nova 14 Pro",
+        "NOVA14P",
+        4,
+        (("12GB+256GB", 3499), ("12GB+512GB", 3799)),
+        ("曜石黑", "羽砂白", "星耀紫"),
+    ),
+    HandsetModel(
+        "Huawei",
+        "nova 14 Ultra",
+        "NOVA14U",
+        2,
+        (("16GB+512GB", 4199), ("16GB+1TB", 4699)),
+        ("曜石黑", "羽砂白"),
+    ),
+    HandsetModel(
+        "Huawei",
+        "Mate X6",
+        "MATEX6",
+        1,
+        (("12GB+256GB", 12999), ("12GB+512GB", 13999)),
+        ("玄黑", "星河银", "云水蓝"),
+    ),
+    HandsetModel(
+        "Huawei",
+        "Pura X",
+        "PURAX",
+        1,
+        (("12GB+256GB", 7499), ("16GB+512GB", 8499)),
+        ("零度白", "静谧黑", "星河蓝"),
+    ),
+    HandsetModel(
+        "Huawei",
+        "畅享 80",
+        "ENJOY80",
+        3,
+        (("8GB+128GB", 1199), ("8GB+256GB", 1399)),
+        ("幻夜黑", "雪域白", "翡冷翠"),
+    ),
+)

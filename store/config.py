@@ -11,8 +11,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from store.customer_config import CustomersSection, validate_customers
 from store.errors import ConfigError
 from store.i18n import _
+from store.promoter_config import (
+    CommissionSection,
+    LadderSection,
+    RosterSection,
+    parse_commission,
+    parse_ladder,
+    parse_roster,
+)
+from store.stock_config import StockSection, validate_stock
 
 APP_NAME = "zhanggui"
 ROLES = ("promoter", "cashier", "manager", "admin")
@@ -77,6 +87,11 @@ class Config:
     printer: PrinterSection = field(default_factory=PrinterSection)
     discounts: DiscountSection = field(default_factory=DiscountSection)
     paths: PathSection = field(default_factory=PathSection)
+    roster: RosterSection = field(default_factory=RosterSection)
+    ladder: LadderSection = field(default_factory=LadderSection)
+    commission: CommissionSection = field(default_factory=CommissionSection)
+    customers: CustomersSection = field(default_factory=CustomersSection)
+    stock: StockSection = field(default_factory=StockSection)
     keymap: dict[str, str] = field(default_factory=dict)
     source: str = ""
 
@@ -149,6 +164,8 @@ def _validate(cfg: Config) -> None:
     for role in ROLES:
         if not 0 <= cfg.discount_limit_percent(role) <= 100:
             raise _fail(f"discounts.{role}", _("between 0 and 100"))
+    validate_customers(cfg.customers, ROLES, _fail)
+    validate_stock(cfg.stock, _fail)
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -174,8 +191,11 @@ def load_config(path: Path | None = None) -> Config:
             _("config file {path} is not valid TOML: {error}").format(path=target, error=exc)
         ) from exc
     sections = {f.name for f in fields(cfg)} - {"keymap", "source"}
+    own_parsers = {"roster": parse_roster, "ladder": parse_ladder, "commission": parse_commission}
     for key, value in raw.items():
-        if key == "keymap":
+        if key in own_parsers:  # sections with lists and tables read themselves
+            setattr(cfg, key, own_parsers[key](value))
+        elif key == "keymap":
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 raise _fail("keymap", _('expected binding id = "key" pairs'))
             cfg.keymap = dict(value)

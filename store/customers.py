@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from store import audit
 from store.catalog import clean_text
+from store.crm.search import key_columns
 from store.db import write
 from store.i18n import _
 from store.models import Customer
@@ -22,7 +23,7 @@ def find_or_create(phone: str, name: str = "", *, by: str = "") -> Customer:
         existing = Customer.get_or_none(Customer.phone == number)
         if existing is not None:
             return existing
-        customer = Customer.create(phone=number, name=clean_name)
+        customer = Customer.create(phone=number, name=clean_name, **key_columns(clean_name, number))
         audit.record("customer.create", staff_id=by, entity="customer", entity_id=customer.id)
         return customer
 

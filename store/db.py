@@ -149,6 +149,7 @@ def open_database(path: Path, create: bool = True, *, full_check: bool = True) -
             )
         database.initialize(db)
         migrate(db)
+        _fill_derived_columns()
     except DatabaseUnavailable:
         if not db.is_closed():
             db.close()  # refused (e.g. made by a newer version): leave no connection open on it
@@ -209,6 +210,15 @@ def open_memory_database() -> SqliteDatabase:
     database.initialize(db)
     migrate(db)
     return db
+
+
+def _fill_derived_columns() -> None:
+    """Columns a migration added but SQL cannot compute (customer search keys in pinyin),
+    for rows written by an older version or a bulk load."""
+    from store.crm import search  # the crm package writes through this module
+
+    if search.missing_keys():
+        search.fill_search_keys()
 
 
 def schema_version(db: SqliteDatabase) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from peewee import fn
 
@@ -15,7 +16,13 @@ from store.models import ImeiUnit, Product, StockMovement
 from store.models.base import utcnow
 
 SELLABLE = ("in_stock", "returned")
-STATUS_NAMES = {"in_stock": N_("in stock"), "sold": N_("sold"), "returned": N_("returned")}
+STATUS_NAMES = {
+    "in_stock": N_("in stock"),
+    "sold": N_("sold"),
+    "returned": N_("returned"),
+    "missing": N_("missing at a stock count"),
+    "transferred": N_("sent to another store"),
+}
 MAX_QTY = 9999
 
 
@@ -82,6 +89,7 @@ def receive(
     units: list[ReceivedUnit] | None = None,
     document: str = "",
     cost: int | None = None,
+    now: datetime | None = None,
 ) -> int:
     """Receive stock: accessories by quantity, handsets by IMEI. Returns the quantity."""
     unit_cost = product.cost if cost is None else cost
@@ -105,8 +113,9 @@ def receive(
         count = validate_qty(qty)
         clean = []
 
+    stamp = now or utcnow()
+
     def _receive() -> int:
-        now = utcnow()
         for unit in clean:
             numbers = [n for n in (unit.imei, unit.imei2) if n]
             known = ImeiUnit.select().where(ImeiUnit.imei.in_(numbers) | ImeiUnit.imei2.in_(numbers)).first()
@@ -121,7 +130,7 @@ def receive(
                 imei=unit.imei,
                 imei2=unit.imei2,
                 cost=unit_cost,
-                received_at=now,
+                received_at=stamp,
             )
             StockMovement.create(
                 product=product.id,
@@ -129,7 +138,7 @@ def receive(
                 kind="receive",
                 qty=1,
                 staff=staff_id,
-                created_at=now,
+                created_at=stamp,
                 document=document,
             )
         if not clean:
@@ -138,7 +147,7 @@ def receive(
                 kind="receive",
                 qty=count,
                 staff=staff_id,
-                created_at=now,
+                created_at=stamp,
                 document=document,
             )
         audit.record(
@@ -147,6 +156,7 @@ def receive(
             entity="product",
             entity_id=product.id,
             after={"qty": count, "document": document, "imeis": [u.imei for u in clean]},
+            at=stamp,
         )
         return count
 

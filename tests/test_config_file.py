@@ -14,14 +14,40 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_documented_config_loads_and_equals_the_defaults() -> None:
     loaded = load_config(ROOT / "config.toml")
     defaults = Config()
-    for section in ("store", "terminal", "ui", "receipt", "printer", "discounts", "paths"):
+    for section in (
+        "store",
+        "terminal",
+        "ui",
+        "receipt",
+        "printer",
+        "discounts",
+        "paths",
+        "customers",
+        "stock",
+        "roster",
+        "ladder",
+        "commission",
+    ):
         assert getattr(loaded, section) == getattr(defaults, section), section
 
 
 def test_every_key_in_code_is_documented() -> None:
     documented = tomllib.loads((ROOT / "config.toml").read_text(encoding="utf-8"))
     defaults = Config()
-    for section in ("store", "terminal", "ui", "receipt", "printer", "discounts", "paths"):
+    for section in (
+        "store",
+        "terminal",
+        "ui",
+        "receipt",
+        "printer",
+        "discounts",
+        "paths",
+        "customers",
+        "stock",
+        "roster",
+        "ladder",
+        "commission",
+    ):
         keys = {f.name for f in fields(getattr(defaults, section))}
         assert set(documented[section]) == keys, section
     assert "keymap" in documented

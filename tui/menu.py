@@ -19,6 +19,83 @@ class Destination:
     manager_only: bool = False
 
 
+def _roster() -> Screen[None]:
+    from tui.screens.roster import RosterScreen  # screens load when first opened
+
+    return RosterScreen()
+
+
+def _time_clock() -> Screen[None]:
+    from tui.screens.timeclock import TimeClockScreen
+
+    return TimeClockScreen()
+
+
+def _customers() -> Screen[None]:
+    from tui.screens.customers import CustomersScreen
+
+    return CustomersScreen()
+
+
+def _my_tasks() -> Screen[None]:
+    from tui.screens.tasks import TasksScreen
+
+    return TasksScreen()
+
+
+def _segments() -> Screen[None]:
+    from tui.screens.segments import SegmentsScreen
+
+    return SegmentsScreen()
+
+
+def _care() -> Screen[None]:
+    from tui.screens.care import CareScreen
+
+    return CareScreen()
+
+
+def _progress() -> Screen[None]:
+    from tui.screens.progress import ProgressScreen
+
+    return ProgressScreen()
+
+
+def _stock_count() -> Screen[None]:
+    from tui.screens.stock_count import StockCountScreen
+
+    return StockCountScreen()
+
+
+def _receiving() -> Screen[None]:
+    from tui.screens.receiving import ReceivingScreen
+
+    return ReceivingScreen()
+
+
+def _history() -> Screen[None]:
+    from tui.screens.stock_history import StockHistoryScreen
+
+    return StockHistoryScreen()
+
+
+def _reorder() -> Screen[None]:
+    from tui.screens.reorder import ReorderScreen
+
+    return ReorderScreen()
+
+
 DESTINATIONS: list[Destination] = [
     Destination("sale", N_("Sale"), None),
+    Destination("customers", N_("Customers"), _customers),
+    Destination("tasks", N_("My tasks today"), _my_tasks),
+    Destination("segments", N_("Customer segments"), _segments, manager_only=True),
+    Destination("care", N_("Customer care"), _care, manager_only=True),
+    Destination("roster", N_("Roster"), _roster, manager_only=True),
+    Destination("clock", N_("Time clock"), _time_clock),
+    Destination("progress", N_("My sales and targets"), _progress),
+    Destination("stock_count", N_("Stock count"), _stock_count),
+    Destination("receive", N_("Receive stock"), _receiving, manager_only=True),
+    Destination("history", N_("Stock history"), _history),
+    Destination("reorder", N_("Reorder"), _reorder, manager_only=True),
 ]

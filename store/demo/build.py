@@ -18,6 +18,7 @@ from store.demo.imei_units import _UnitSetup
 from store.demo.sizes import LINES_PER_SALE, SIZES
 from store.demo.staff import DEMO_STORE_CODE, _StaffSetup
 from store.demo.state import Progress, _Counts
+from store.demo.suppliers import _SupplierSetup
 from store.errors import ValidationError
 from store.i18n import _
 from store.models import Customer, Product, Sale, Staff, StockMovement, database
@@ -35,7 +36,7 @@ class DemoSummary:
     stock_movements: int = 0
 
 
-class _Generator(_StaffSetup, _CatalogSetup, _UnitSetup, _History):
+class _Generator(_StaffSetup, _CatalogSetup, _SupplierSetup, _UnitSetup, _History):
     """The demo store's history, day by day: deliveries and restocking in the morning, then
     the day's sales and returns in time order, each written as commit_sale would."""
 
@@ -63,6 +64,7 @@ class _Generator(_StaffSetup, _CatalogSetup, _UnitSetup, _History):
         self.progress(_("Staff"), 1, 1)
         self.progress(_("Catalog and customers"), 0, 3)
         self._create_catalog()
+        self._create_suppliers()
         self.progress(_("Catalog and customers"), 1, 3)
         self._create_units()
         self.progress(_("Catalog and customers"), 2, 3)

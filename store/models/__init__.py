@@ -3,11 +3,29 @@
 from store.models.audit import AuditLog
 from store.models.base import database
 from store.models.catalog import ImeiUnit, Product
-from store.models.customer import Customer
+from store.models.count import StockCount, StockCountEntry, StockCountItem
+from store.models.customer import Customer, CustomerContact, CustomerScore, CustomerTask
 from store.models.meta import Meta, ReceiptCounter
+from store.models.roster import (
+    LeaveRequest,
+    PromoterDaySales,
+    RosterEntry,
+    RosterWeek,
+    SalesTarget,
+    TimeEntry,
+)
 from store.models.sale import HeldCart, Sale, SaleLine, Tender
-from store.models.staff import Staff
+from store.models.staff import Staff, TrainingRecord
 from store.models.stock import StockMovement
+from store.models.supply import (
+    GoodsReceipt,
+    GoodsReceiptLine,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    StockTransfer,
+    Supplier,
+    SupplierItem,
+)
 
 MODELS = (
     Meta,
@@ -22,21 +40,61 @@ MODELS = (
     HeldCart,
     StockMovement,
     AuditLog,
+    CustomerContact,
+    CustomerTask,
+    CustomerScore,
+    TrainingRecord,
+    RosterWeek,
+    RosterEntry,
+    LeaveRequest,
+    TimeEntry,
+    SalesTarget,
+    PromoterDaySales,
+    Supplier,
+    SupplierItem,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    GoodsReceipt,
+    GoodsReceiptLine,
+    StockTransfer,
+    StockCount,
+    StockCountItem,
+    StockCountEntry,
 )
 
 __all__ = [
     "MODELS",
     "AuditLog",
     "Customer",
+    "CustomerContact",
+    "CustomerScore",
+    "CustomerTask",
+    "GoodsReceipt",
+    "GoodsReceiptLine",
     "HeldCart",
     "ImeiUnit",
+    "LeaveRequest",
     "Meta",
     "Product",
+    "PromoterDaySales",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
     "ReceiptCounter",
+    "RosterEntry",
+    "RosterWeek",
     "Sale",
     "SaleLine",
+    "SalesTarget",
     "Staff",
+    "StockCount",
+    "StockCountEntry",
+    "StockCountItem",
     "StockMovement",
+    "StockTransfer",
+    "Supplier",
+    "SupplierItem",
     "Tender",
+    "TimeEntry",
+    "TrainingRecord",
     "database",
 ]

@@ -21,6 +21,7 @@ class Product(BaseModel):
     search_text = CharField(default="", index=True)  # lower-cased brand model colour storage sku
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
+    shelf = CharField(default="")  # schema version 6: where it stands, for counting a shelf
 
     @property
     def display_name(self) -> str:
@@ -35,6 +36,10 @@ class ImeiUnit(BaseModel):
     product = ForeignKeyField(Product, backref="units", index=True)
     imei = CharField(unique=True)
     imei2 = CharField(null=True, unique=True)
-    status = CharField(default="in_stock", index=True)  # in_stock / sold / returned
+    # in_stock / sold / returned; missing (not found at a stock count); transferred (sent to
+    # another store of the chain)
+    status = CharField(default="in_stock", index=True)
     cost = IntegerField(default=0)
     received_at = DateTimeField(default=utcnow)
+
+    product_id: str  # made by peewee at run time; declared for the type checker

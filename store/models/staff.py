@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from peewee import BooleanField, CharField, DateTimeField, IntegerField
+from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
 from store.ids import new_id
 from store.models.base import BaseModel, utcnow
@@ -15,4 +15,24 @@ class Staff(BaseModel):
     failed_pins = IntegerField(default=0)
     locked = BooleanField(default=False)
     active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)  # the hire date for tenure on the promotion ladder
+    # Added in schema version 5 (promoters):
+    level = CharField(default="")  # a [ladder] level code; "" = not on the ladder yet
+    brand = CharField(default="")  # a brand promoter's maker (paid by it, sells its phones)
+    home_store = CharField(default="")  # the store code this person belongs to
+    status = CharField(default="active")  # active / on_leave / left (left: cannot log in)
+
+
+class TrainingRecord(BaseModel):
+    """A course a staff member took, and how it went."""
+
+    id = CharField(primary_key=True, default=new_id)
+    staff = ForeignKeyField(Staff, backref="training", index=True)
+    course = CharField()
+    taken_on = DateField()
+    result = CharField()  # passed / failed / attended
+    note = CharField(default="")
     created_at = DateTimeField(default=utcnow)
+    created_by = CharField(default="")
+
+    staff_id: str

@@ -6,10 +6,18 @@ import click
 
 from store.context import load, resolve_db_path
 from store.errors import ZhangguiError
+from tui.cli.adjust import adjust_command
 from tui.cli.audit import audit
 from tui.cli.common import db_options
+from tui.cli.counts import counts_group
+from tui.cli.customers import care, customers
 from tui.cli.demo import demo
+from tui.cli.history import history_command
+from tui.cli.promoters import promoters
+from tui.cli.reorder import reorder_command, suppliers_group, velocity_command
+from tui.cli.roster import roster
 from tui.cli.stock import products, receive
+from tui.cli.transfers import transfer_group
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,3 +43,14 @@ main.add_command(audit)
 main.add_command(demo)
 main.add_command(products)
 main.add_command(receive)
+main.add_command(promoters)
+main.add_command(roster)
+main.add_command(customers)
+main.add_command(care)
+main.add_command(reorder_command)
+main.add_command(suppliers_group)
+main.add_command(velocity_command)
+main.add_command(counts_group)
+main.add_command(history_command)
+main.add_command(transfer_group)
+main.add_command(adjust_command)

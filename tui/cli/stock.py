@@ -73,6 +73,12 @@ def import_(csv_file: Path, staff_code: str, pin: str, db_path: str | None, conf
     help="A file with one handset a line (as a scanner writes it).",
 )
 @click.option("--document", default="", help="Delivery note or invoice number.")
+@click.option(
+    "--supplier", "supplier_code", default="", help="The supplier's code (then --document is its invoice)."
+)
+@click.option(
+    "--order", "order_number", default="", help="The purchase order this delivery answers (in part or whole)."
+)
 @click.option("--staff", "staff_code", required=True, help="Manager's staff code (PIN is asked).")
 @click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
 @db_options
@@ -83,6 +89,8 @@ def receive(
     imeis: tuple[str, ...],
     imei_file: Path | None,
     document: str,
+    supplier_code: str,
+    order_number: str,
     staff_code: str,
     pin: str,
     db_path: str | None,
@@ -101,9 +109,14 @@ def receive(
         if imei_file is not None:
             numbers += _lines_of(imei_file)
         units = [_unit(n) for n in numbers]
-        count = stock.receive(
-            product, staff_id=_manager(staff_code, pin), qty=qty, units=units or None, document=document
-        )
+        if supplier_code or order_number:
+            count = _receive_delivery(
+                product, qty, units, document, supplier_code, order_number, staff_code, pin
+            )
+        else:
+            count = stock.receive(
+                product, staff_id=_manager(staff_code, pin), qty=qty, units=units or None, document=document
+            )
         on_hand = stock.on_hand(product.id)
     finally:
         ctx.close()
@@ -112,3 +125,36 @@ def receive(
             n=count, name=product.display_name, on_hand=on_hand
         )
     )
+
+
+def _receive_delivery(
+    product: Product,
+    qty: int,
+    units: list[ReceivedUnit],
+    invoice: str,
+    supplier_code: str,
+    order_number: str,
+    staff_code: str,
+    pin: str,
+) -> int:
+    """A delivery from a supplier with its invoice, against a purchase order or not."""
+    from store import receiving, suppliers
+    from store.models import PurchaseOrder
+
+    supplier = suppliers.find_supplier(supplier_code) if supplier_code else None
+    order = None
+    if order_number:
+        order = PurchaseOrder.get_or_none(PurchaseOrder.number == order_number.strip())
+        if order is None:
+            raise NotFound(_("No purchase order {number}.").format(number=order_number.strip()))
+        if supplier is None:
+            supplier = order.supplier
+    line = receiving.DeliveryLine(product, qty=qty, units=units)
+    receiving.receive_delivery(
+        lines=[line],
+        staff_id=_manager(staff_code, pin),
+        supplier_id=supplier.id if supplier else None,
+        invoice_no=invoice,
+        order_id=order.id if order else None,
+    )
+    return line.count

@@ -25,6 +25,7 @@ from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.prompt import PromptScreen
 from tui.widgets.cart_table import CartTable
 from tui.widgets.message_bar import MessageBar
+from tui.widgets.reorder_panel import ReorderPanel
 from tui.widgets.totals import Totals
 
 if TYPE_CHECKING:
@@ -89,6 +90,7 @@ class SaleScreen(Screen[None]):
         yield Static(id="sale-header")
         yield Input(placeholder=_("Scan or type barcode, SKU, IMEI or name (3*code for 3)"), id="scan")
         yield CartTable(id="cart")
+        yield ReorderPanel(self.zapp.config, id="reorder-panel")
         yield Totals(id="totals")
         yield MessageBar(id="message")
         yield Footer()
@@ -324,6 +326,7 @@ class SaleScreen(Screen[None]):
             if sale is None:
                 self.refresh_cart()
                 return
+            self.query_one(ReorderPanel).after_sale(sale.id)  # in a worker: the receipt never waits
             self.show_receipt(sale)
 
         self.app.push_screen(PayScreen(self.cart, self.zapp.ctx.till), paid)
@@ -379,19 +382,23 @@ class SaleScreen(Screen[None]):
         self.app.push_screen(HeldSalesScreen(held), picked)
 
     def action_customer(self) -> None:
-        from store import customers
+        """Find the customer as you type (or add one by mobile number and name)."""
+        from store.crm.records import get_customer
+        from store.phone import mask
+        from tui.screens.customer_pick import CustomerPickScreen
 
-        def apply(answer: str) -> None:
-            phone, name = split_phone_and_name(answer)
-            customer = customers.find_or_create(phone, name, by=self.cart.staff_id)
+        screen = CustomerPickScreen()
+
+        def picked(customer_id: str | None) -> None:
+            if customer_id is None:
+                return
+            customer = get_customer(customer_id)
             self.cart.customer_id = customer.id
-            from store.phone import mask
-
             self.cart.customer_label = f"{customer.name} {mask(customer.phone)}".strip()
             self.refresh_cart()
-            self.say(_("Customer attached."))
+            self.say(_("New customer added and attached.") if screen.added else _("Customer attached."))
 
-        self._ask(_("Customer"), _("Mobile number, then a space and the name for a new customer"), "", apply)
+        self.app.push_screen(screen, picked)
 
     def action_promoter(self) -> None:
         from tui.screens.promoter import PromoterScreen

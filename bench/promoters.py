@@ -1,0 +1,176 @@
+"""Promoters: checking a month's roster for 20 staff, and the promoter month report on the
+large demo.
+
+    /work/venv/bin/python -m bench.promoters --db /tmp/zhanggui-large.db [--quick]
+
+The report writes its day summary (store.promoter_report), so it runs on a copy of --db in
+the temp dir; the demo file is never written. Figures:
+
+- roster check: store.roster_rules.check over 20 people x 28 days (two shifts a day, a day
+  off a week, a few real conflicts), median of many runs; target <= 100 ms. No floor: it is
+  pure Python over data in memory.
+- month report, first run: store.promoter_report.month_report for the last full month of
+  the demo on a fresh copy, which settles every day of the month into the summary first.
+- month report: the same again, as every later run (median); target <= 500 ms.
+Both report figures show a floor: one raw sqlite3 query summing that month's sale lines per
+promoter (the least any per-promoter sales report must read)."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from tabulate import tabulate
+
+from store.config import Config
+from store.roster_rules import Person, Rules, Shift, check
+
+ROSTER_TARGET_MS = 100.0
+REPORT_TARGET_MS = 500.0
+
+
+def month_roster(staff: int = 20, days: int = 28) -> tuple[list[Shift], dict[str, Person], list[date]]:
+    """A realistic month: early/late in turn, one day off in seven, a few conflicts."""
+    first = date(2026, 11, 2)  # a Monday
+    span = [first + timedelta(days=i) for i in range(days)]
+    people = {f"s{i}": Person(f"s{i}", f"员工{i}") for i in range(staff)}
+    shifts: list[Shift] = []
+    for i in range(staff):
+        for n, day in enumerate(span):
+            if (i + n) % 7 == 0:
+                continue
+            early = (i + n // 7) % 2 == 0
+            shifts.append(Shift(f"s{i}", day, 540 if early else 900, 900 if early else 1260))
+    shifts.append(Shift("s0", span[3], 540, 1260))  # double booking
+    shifts.append(Shift("s1", span[5], 1260, 1380))  # 21-23, then an early shift: short rest
+    return shifts, people, span
+
+
+def roster_check_ms(runs: int) -> list[float]:
+    shifts, people, span = month_roster()
+    rules = Rules(min_staff=3)
+    found = check(shifts, people, rules, span)
+    if not any(c.kind == "double_booking" for c in found):
+        raise RuntimeError("the bench roster lost its double booking")
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        check(shifts, people, rules, span)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def last_full_month(db_path: Path) -> str:
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        last = conn.execute("SELECT MAX(business_date) FROM sale").fetchone()[0]
+    finally:
+        conn.close()
+    if not last:
+        raise RuntimeError("the database has no sales")
+    first_of_month = date.fromisoformat(str(last)[:10]).replace(day=1)
+    previous = first_of_month - timedelta(days=1)
+    return f"{previous.year:04d}-{previous.month:02d}"
+
+
+def floor_ms(db_path: Path, month: str) -> float:
+    from store.targets import month_days
+
+    first, last = month_days(month)
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        start = time.perf_counter()
+        conn.execute(
+            "SELECT sl.promoter_id, SUM(sl.total) FROM sale s JOIN sale_line sl ON sl.sale_id = s.id "
+            "WHERE s.business_date BETWEEN ? AND ? AND s.status = 'completed' GROUP BY 1",
+            (first.isoformat(), last.isoformat()),
+        ).fetchall()
+        return (time.perf_counter() - start) * 1000
+    finally:
+        conn.close()
+
+
+def report_ms(db_path: Path, runs: int) -> tuple[str, float, list[float], float]:
+    """(month, first run ms, later runs ms, floor ms) on a copy of ``db_path``."""
+    from store import promoter_report
+    from store.db import open_database
+
+    month = last_full_month(db_path)
+    with tempfile.TemporaryDirectory(prefix="zhanggui-promoters-") as folder:
+        copy = Path(folder) / "store.db"
+        shutil.copyfile(db_path, copy)
+        db = open_database(copy, full_check=False)  # upgrades the copy's schema first
+        try:
+            config = Config()
+            floor = statistics.median(floor_ms(copy, month) for _ in range(3))
+            start = time.perf_counter()
+            report = promoter_report.month_report(month, config)
+            first = (time.perf_counter() - start) * 1000
+            if not report.rows or report.store_amount <= 0:
+                raise RuntimeError(f"the report for {month} is empty")
+            later = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                again = promoter_report.month_report(month, config)
+                later.append((time.perf_counter() - start) * 1000)
+                if again != report:
+                    raise RuntimeError("a later run of the report gave other figures")
+        finally:
+            db.close()
+    return month, first, later, floor
+
+
+def verdict(ours: float, target: float) -> str:
+    return "PASS" if ours <= target else "FAIL"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--db", type=Path, required=True, help="the large demo database (read only)")
+    parser.add_argument("--quick", action="store_true", help="few repetitions, for a smoke check")
+    args = parser.parse_args(argv)
+    roster_runs, report_runs = (5, 2) if args.quick else (50, 7)
+
+    roster = roster_check_ms(roster_runs)
+    month, first, later, floor = report_ms(args.db, report_runs)
+    roster_median, later_median = statistics.median(roster), statistics.median(later)
+    rows = [
+        [
+            "roster check: 20 staff x 28 days",
+            f"{roster_median:.1f} ms (max {max(roster):.1f})",
+            "—",
+            "—",
+            f"≤ {ROSTER_TARGET_MS:g} ms",
+            verdict(roster_median, ROSTER_TARGET_MS),
+        ],
+        [
+            f"promoter month report {month}, first run",
+            f"{first:.0f} ms",
+            f"{floor:.0f} ms",
+            f"{first / floor:.1f}×",
+            f"≤ {REPORT_TARGET_MS:g} ms",
+            verdict(first, REPORT_TARGET_MS),
+        ],
+        [
+            f"promoter month report {month}",
+            f"{later_median:.0f} ms (max {max(later):.0f})",
+            f"{floor:.0f} ms",
+            f"{later_median / floor:.1f}×",
+            f"≤ {REPORT_TARGET_MS:g} ms",
+            verdict(later_median, REPORT_TARGET_MS),
+        ],
+    ]
+    print(tabulate(rows, headers=["figure", "ours", "floor", "ratio", "target", "verdict"]))
+    failed = roster_median > ROSTER_TARGET_MS or later_median > REPORT_TARGET_MS
+    return 1 if failed and not args.quick else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

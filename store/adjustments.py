@@ -1,0 +1,61 @@
+"""A manual stock adjustment of an accessory (a damaged box written off, a found one booked
+in), with a reason and a manager's approval. Handsets are corrected by a stock count, unit by
+unit, never by a bare quantity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from store import audit, stock
+from store.catalog import clean_text
+from store.db import write
+from store.errors import NeedsApproval, PermissionDenied, StockError, ValidationError
+from store.i18n import _
+from store.models import Product, Staff, StockMovement
+from store.models.base import utcnow
+from store.staff import MANAGER_ROLES, Approval
+
+
+def adjust(
+    product: Product,
+    *,
+    qty: int,
+    reason: str,
+    staff_id: str,
+    approval: Approval | None,
+    now: datetime | None = None,
+) -> StockMovement:
+    """Add (qty > 0) or take away (qty < 0) stock of an accessory; on-hand never below 0."""
+    if product.serialized:
+        raise ValidationError(_("Handsets are corrected by a stock count, IMEI by IMEI."))
+    if isinstance(qty, bool) or not isinstance(qty, int) or qty == 0:
+        raise ValidationError(_("An adjustment is a whole number other than 0."))
+    stock.validate_qty(abs(qty))
+    why = clean_text(reason, _("Reason"))
+    if approval is None:
+        raise NeedsApproval(_("A stock adjustment needs a manager's PIN."))
+    stamp = now or utcnow()
+
+    def _tx() -> StockMovement:
+        manager = Staff.get_or_none(Staff.id == approval.manager_id)
+        if manager is None or manager.role not in MANAGER_ROLES:
+            raise PermissionDenied(_("A stock adjustment needs a manager's PIN."))
+        before = stock.on_hand(product.id)
+        if before + qty < 0:
+            raise StockError(_("Only {n} of {name} in stock.").format(n=before, name=product.display_name))
+        movement = StockMovement.create(
+            product=product.id, kind="adjust", qty=qty, staff=staff_id, created_at=stamp, reason=why
+        )
+        audit.record(
+            "stock.adjust",
+            staff_id=staff_id,
+            approved_by=approval.manager_id,
+            entity="product",
+            entity_id=product.id,
+            before={"on_hand": before},
+            after={"on_hand": before + qty, "qty": qty, "reason": why},
+            at=stamp,
+        )
+        return movement
+
+    return write(_tx)

@@ -1,0 +1,2 @@
+"""Customers as a company resource: lookup, records, value (RFM), contacts and follow-up
+tasks, care lists. ``store.customers`` keeps the two calls the sale screen used first."""

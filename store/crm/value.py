@@ -1,0 +1,234 @@
+"""Customer value: RFM scores (quintiles over the store's customers), tiers A/B/C by the
+configured rules, active / dormant / lost by days since the last purchase, and the segment
+table with each segment's share of revenue (the domain's 80/20)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from store.customer_config import TIERS, CustomersSection
+from store.db import write
+from store.i18n import N_
+from store.models import Customer, CustomerScore, database
+from store.models.base import utcnow
+
+STATES = ("active", "dormant", "lost")
+STATE_NAMES = {"active": N_("active"), "dormant": N_("dormant"), "lost": N_("lost")}
+
+
+class Score(NamedTuple):
+    """A customer's RFM scoring (a tuple: 100,000 of them are made in one go)."""
+
+    customer_id: str
+    first_purchase: date
+    last_purchase: date
+    recency_days: int
+    frequency: int
+    monetary: int  # net fen in the window
+    lifetime: int  # net fen of all time
+    r: int
+    f: int
+    m: int
+    tier: str
+    state: str
+
+    @property
+    def total(self) -> int:
+        return self.r + self.f + self.m
+
+
+def quintiles(values: Sequence[int]) -> list[int]:
+    """Score 1-5 each value by the share of values strictly below it: the bottom fifth is 1,
+    the top fifth 5, and equal values always get the same score."""
+    n = len(values)
+    below: dict[int, int] = {}
+    for i, v in enumerate(sorted(values)):
+        below.setdefault(v, i)  # how many values are smaller than v
+    return [1 + (5 * below[v]) // n for v in values]
+
+
+# Completed receipts with a customer: purchases (sales and exchanges) count for frequency,
+# every receipt's total (returns are negative) for money.
+_AGGREGATE = """
+SELECT "customer_id",
+       MIN(CASE WHEN "kind" != 'return' THEN "business_date" END),
+       MAX(CASE WHEN "kind" != 'return' THEN "business_date" END),
+       SUM(CASE WHEN "kind" != 'return' AND "business_date" >= ? THEN 1 ELSE 0 END),
+       SUM(CASE WHEN "business_date" >= ? THEN "total" ELSE 0 END),
+       SUM("total")
+FROM "sale"
+WHERE "customer_id" IS NOT NULL AND "status" = 'completed' AND "business_date" <= ?
+GROUP BY "customer_id"
+"""
+
+
+def compute(today: date, rules: CustomersSection) -> list[Score]:
+    """Score every customer with at least one purchase up to ``today`` (the business date)."""
+    since = today - timedelta(days=rules.score_window_days) if rules.score_window_days else date.min
+    rows = database.obj.execute_sql(
+        _AGGREGATE, (since.isoformat(), since.isoformat(), today.isoformat())
+    ).fetchall()
+    rows = [r for r in rows if r[2] is not None]  # only returns: no purchase to score
+    days: dict[str, date] = {}  # a few hundred distinct days for all the rows
+
+    def day(text: object) -> date:
+        key = str(text)
+        found = days.get(key)
+        if found is None:
+            found = days[key] = date.fromisoformat(key)
+        return found
+
+    firsts = [day(r[1]) for r in rows]
+    lasts = [day(r[2]) for r in rows]
+    recency = [(today - last).days for last in lasts]
+    frequency = [int(r[3]) for r in rows]
+    monetary = [int(r[4]) for r in rows]
+    r_scores = quintiles([-d for d in recency])  # fewer days since the last purchase is better
+    f_scores = quintiles(frequency)
+    m_scores = quintiles(monetary)
+    a_min, b_min = rules.tier_a_min_score, rules.tier_b_min_score
+    active, lost = rules.active_days, rules.lost_days
+    scores = []
+    for i, row in enumerate(rows):
+        total = r_scores[i] + f_scores[i] + m_scores[i]
+        days_since = recency[i]
+        scores.append(
+            Score(
+                str(row[0]),
+                firsts[i],
+                lasts[i],
+                days_since,
+                frequency[i],
+                monetary[i],
+                int(row[5]),
+                r_scores[i],
+                f_scores[i],
+                m_scores[i],
+                "A" if total >= a_min else "B" if total >= b_min else "C",
+                "active" if days_since <= active else "dormant" if days_since <= lost else "lost",
+            )
+        )
+    return scores
+
+
+_INSERT = (
+    'INSERT INTO "customer_score" ("customer_id", "first_purchase", "last_purchase", "recency_days", '
+    '"frequency", "monetary", "lifetime", "r", "f", "m", "tier", "state", "computed_at") '
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def save(scores: list[Score], now: datetime | None = None) -> None:
+    """Replace the stored scores (read by the profile, the A-class list and the rules)."""
+    stamp = (now or utcnow()).isoformat(sep=" ")
+
+    def _tx() -> None:
+        db = database.obj
+        db.execute_sql('DELETE FROM "customer_score"')
+        db.cursor().executemany(
+            _INSERT,
+            [
+                (
+                    s.customer_id,
+                    s.first_purchase.isoformat(),
+                    s.last_purchase.isoformat(),
+                    s.recency_days,
+                    s.frequency,
+                    s.monetary,
+                    s.lifetime,
+                    s.r,
+                    s.f,
+                    s.m,
+                    s.tier,
+                    s.state,
+                    stamp,
+                )
+                for s in scores
+            ],
+        )
+
+    write(_tx)
+
+
+def refresh(today: date, rules: CustomersSection, now: datetime | None = None) -> list[Score]:
+    scores = compute(today, rules)
+    save(scores, now)
+    return scores
+
+
+def stored_score(customer_id: str) -> CustomerScore | None:
+    return CustomerScore.get_or_none(CustomerScore.customer == customer_id)
+
+
+@dataclass(frozen=True)
+class Segment:
+    key: str  # A / B / C / active / dormant / lost / none
+    customers: int
+    value: int  # fen
+    share_bp: int  # share of all customers' value, basis points (1/100 %)
+
+
+@dataclass(frozen=True)
+class Segments:
+    tiers: list[Segment]
+    states: list[Segment]
+    no_purchase: int
+    total_value: int
+    top20_share_bp: int  # what the top fifth of buyers by value make of it
+    top_customers: list[Score]
+
+
+def _share(part: int, whole: int) -> int:
+    return (part * 10000 + whole // 2) // whole if whole > 0 else 0
+
+
+def segments(scores: list[Score], customers: int, top: int = 20) -> Segments:
+    """Counts and value per tier and per state; ``customers`` is everyone on file."""
+    total = sum(max(s.monetary, 0) for s in scores)
+
+    def table(keys: Sequence[str], attr: str) -> list[Segment]:
+        out = []
+        for key in keys:
+            members = [s for s in scores if getattr(s, attr) == key]
+            value = sum(max(s.monetary, 0) for s in members)
+            out.append(Segment(key, len(members), value, _share(value, total)))
+        return out
+
+    by_value = sorted(scores, key=lambda s: (-s.monetary, s.customer_id))
+    fifth = by_value[: max(1, (len(by_value) + 4) // 5)] if by_value else []
+    return Segments(
+        tiers=table(TIERS, "tier"),
+        states=table(STATES, "state"),
+        no_purchase=max(customers - len(scores), 0),
+        total_value=total,
+        top20_share_bp=_share(sum(max(s.monetary, 0) for s in fifth), total),
+        top_customers=[s for s in by_value if s.tier == "A"][:top],
+    )
+
+
+def customer_count() -> int:
+    row = database.obj.execute_sql('SELECT COUNT(*) FROM "customer" WHERE "erased_at" IS NULL').fetchone()
+    return int(row[0])
+
+
+def people(customer_ids: list[str]) -> dict[str, Customer]:
+    """The customers behind a list of scores (names and phones for the A-class list)."""
+    if not customer_ids:
+        return {}
+    return {c.id: c for c in Customer.select().where(Customer.id.in_(customer_ids))}
+
+
+def share_text(share_bp: int) -> str:
+    """Basis points as a percentage with one decimal, rounded half up: 9935 -> '99.4%'."""
+    tenths = (share_bp + 5) // 10
+    return f"{tenths // 10}.{tenths % 10}%"
+
+
+def share_bar(share_bp: int, width: int = 20) -> str:
+    """A bar of block characters in eighths of a cell: 37.5% of 20 cells is 7½ cells."""
+    eighths = (share_bp * width * 8 + 5000) // 10000
+    full, part = divmod(eighths, 8)
+    return "█" * full + ("" if part == 0 else " ▏▎▍▌▋▊▉"[part])

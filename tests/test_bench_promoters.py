@@ -1,0 +1,44 @@
+"""bench.promoters runs on a tiny store (no timing is asserted here)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bench import promoters
+from store import sales
+from store.db import open_database
+from store.models.base import utcnow
+from tests.conftest import Shop
+from tests.store_helpers import cheap_pins, pay, promoter_cart, scan
+
+
+@pytest.fixture(autouse=True)
+def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap_pins(monkeypatch)
+
+
+def test_the_roster_month_has_its_planted_conflicts() -> None:
+    shifts, people, days = promoters.month_roster()
+    assert len(shifts) > 20 * 20
+    assert len(people) == 20 and len(days) == 28
+    assert len(promoters.roster_check_ms(2)) == 2
+
+
+def test_the_bench_runs_on_a_small_store(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    database = open_database(db_path)
+    shop = Shop()
+    last_month = utcnow().replace(day=1) - timedelta(days=10)  # always in the month before
+    for moment in (last_month, utcnow()):
+        cart = promoter_cart(shop)
+        cart.add_scan(scan(shop.case.sku), 2)
+        pay(cart)
+        sales.commit_sale(cart, shop.till, now=moment)
+    database.close()
+    month = promoters.last_full_month(db_path)
+    assert promoters.main(["--db", str(db_path), "--quick"]) == 0
+    out = capsys.readouterr().out
+    assert f"promoter month report {month}, first run" in out
+    assert "roster check: 20 staff x 28 days" in out

@@ -1,0 +1,184 @@
+"""Reorder prompts at the console (80x24): the sale screen's reorder line after a sale, and
+the manager's reorder screen with an edited quantity placed as a purchase order."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from peewee import SqliteDatabase
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from store import sales, stock
+from store.cart import Cart
+from store.config import Config
+from store.models import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierItem
+from store.models.base import utcnow
+from tests.conftest import TILL, Shop
+from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.store_helpers import cheap_pins, pay, scan
+from tests.test_console_count import choose, message, settle, table_rows
+from tui.screens.reorder import ReorderScreen
+from tui.screens.sale import SaleScreen
+from tui.widgets.reorder_panel import ReorderPanel
+
+
+@pytest.fixture(autouse=True)
+def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap_pins(monkeypatch)
+
+
+def history(shop: Shop, extra_cases: int = 0) -> None:
+    """The case's supplier (3 days, packs of 10) and 3 cases a day on 5 of the last 30 days:
+    reorder point 5 (worked out by hand in tests/test_cli_reorder.py). 5 cases are left, plus
+    ``extra_cases`` received."""
+    supplier = Supplier.create(code="HN01", name="华南地包", channel="distributor", lead_time_days=3)
+    SupplierItem.create(product=shop.case.id, supplier=supplier.id, pack_size=10)
+    now = utcnow()
+    for days_ago in (2, 5, 9, 14, 20):
+        cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
+        cart.add_scan(scan(shop.case.sku), 3)
+        pay(cart)
+        sales.acknowledge(sales.commit_sale(cart, TILL, now=now - timedelta(days=days_ago)).id)
+    if extra_cases:
+        stock.receive(shop.case, staff_id=shop.manager.id, qty=extra_cases)
+
+
+def panel_text(app: App[None]) -> str:
+    panel = app.screen.query_one(ReorderPanel)
+    return str(panel.render()) if panel.display else ""
+
+
+async def sell_one_case(pilot: Pilot[None], app: App[None]) -> None:
+    await scanner_burst(pilot, "6900000000011")
+    await pilot.press("f2")
+    await pilot.pause()
+    await pilot.press("enter")  # cash, exact
+    await pilot.pause()
+    await pilot.press("enter")  # receipt done
+    await settle(pilot, app)
+
+
+async def test_the_sale_screen_names_what_fell_under_its_reorder_point(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    history(shop, extra_cases=1)  # 6 on hand: above the reorder point of 5
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        assert isinstance(app.screen, SaleScreen)
+        assert panel_text(app) == ""
+        assert not app.screen.query_one(ReorderPanel).display
+
+        await sell_one_case(pilot, app)  # 5 left: at the reorder point
+        assert isinstance(app.screen, SaleScreen)
+        assert panel_text(app) == "Reorder: Generic iPhone 15 Case 5/5"
+        panel = app.screen.query_one(ReorderPanel)
+        assert panel.region.bottom <= 22 and panel.region.height == 1  # above totals, message, footer
+
+        await sell_one_case(pilot, app)
+        assert panel_text(app) == "Reorder: Generic iPhone 15 Case 4/5"
+
+
+async def test_the_panel_lists_a_few_and_counts_the_rest(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    history(shop)
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        panel = app.screen.query_one(ReorderPanel)
+        assert panel_text(app) == "Reorder: Generic iPhone 15 Case 5/5"
+        # Three more products under their reorder points (figures made up): the out-of-stock
+        # one first, then by how far under; config shows 3 and counts the rest.
+        plan = panel.below[shop.case.id]
+        for n, (on_hand, name) in enumerate([(0, "Zero"), (1, "One"), (4, "Four")]):
+            panel.below[f"x{n}"] = replace(plan, product_id=f"x{n}", name=name, on_hand=on_hand)
+        panel.show()
+        assert panel_text(app) == "Reorder: Zero 0/5; One 1/5; Four 4/5  +1 more"
+
+
+async def test_no_panel_when_the_config_says_zero(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+    history(shop)
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    app.config.stock.panel_items = 0
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        assert panel_text(app) == ""
+    assert Config().stock.panel_items == 3
+
+
+async def test_edit_a_suggestion_and_place_the_order(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+    history(shop)
+    app = make_app(db, tmp_path, staff=shop.manager)
+    app.config.paths.exports = str(tmp_path / "exports")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        assert panel_text(app) == "Reorder: Generic iPhone 15 Case 5/5"
+        await pilot.press("f1")
+        await pilot.pause()
+        await choose(pilot, app, "reorder")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ReorderScreen)
+        assert table_rows(app) == [["华南地包", "Generic iPhone 15 Case", "regular", "5", "5", "10", "80.00"]]
+        assert app.screen.query_one(DataTable).virtual_size.width <= 80
+        assert "0.5/day" in str(app.screen.query_one("#reorder-detail").render())
+
+        await pilot.press("enter")  # edit the highlighted suggestion
+        await pilot.pause()
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "1.5")
+        await pilot.pause()
+        assert message(app) == "A quantity is a whole number: 1.5"
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "20")
+        await pilot.pause()
+        assert table_rows(app)[0][5:] == ["20", "160.00"]
+
+        await pilot.press("f3")
+        await settle(pilot, app)
+        assert message(app).startswith("1 purchase orders placed, written to")
+        assert table_rows(app) == []  # 20 on order: nothing more to order
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert isinstance(app.screen, SaleScreen)
+        assert panel_text(app) == ""  # the sale screen's line knows it is on order too
+
+    order = PurchaseOrder.get()
+    assert order.status == "open" and order.supplier.code == "HN01"
+    line = PurchaseOrderLine.get()
+    assert (line.product_id, line.qty, line.cost) == (shop.case.id, 20, 800)
+    book = load_workbook(tmp_path / "exports" / f"{order.number}.xlsx")
+    sheet = book["华南地包"]
+    assert [c.value for c in sheet[2]][:9] == [
+        "华南地包",
+        "CASE-IP15",
+        "Generic iPhone 15 Case",
+        "regular",
+        5,
+        0,
+        5,
+        20,
+        10,
+    ]
+    assert (tmp_path / "exports" / f"{order.number}.csv").exists()
+
+
+async def test_the_reorder_screen_is_for_managers(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        from textual.widgets import OptionList
+
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert "stock_count" in ids and "reorder" not in ids

@@ -1,0 +1,175 @@
+"""Building and publishing a week's roster with the keyboard alone, at 80x24."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from peewee import SqliteDatabase
+from textual.widgets import DataTable, OptionList
+
+from store import roster
+from store.models import AuditLog, RosterEntry, RosterWeek
+from store.models.base import utcnow
+from store.sales import business_date
+from tests.conftest import TILL, Shop
+from tests.console_helpers import make_app
+from tests.store_helpers import cheap_pins
+from tui.screens.choice import ChoiceScreen
+from tui.screens.roster import RosterScreen
+from tui.screens.sale import SaleScreen
+from tui.widgets.message_bar import MessageBar
+
+
+@pytest.fixture(autouse=True)
+def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap_pins(monkeypatch)
+
+
+def this_week() -> str:
+    return roster.week_of(business_date(utcnow(), TILL.tz))
+
+
+def cells(week: str) -> dict[tuple[str, int], list[str]]:
+    days = roster.week_days(week)
+    found: dict[tuple[str, int], list[str]] = {}
+    for entry in RosterEntry.select().where(RosterEntry.day.in_(days)).order_by(RosterEntry.start_minute):
+        found.setdefault((entry.staff.code, days.index(entry.day)), []).append(entry.shift_code)
+    return found
+
+
+def message(app: object) -> str:
+    from textual.app import App
+
+    assert isinstance(app, App)
+    return str(app.screen.query_one(MessageBar).render())
+
+
+async def open_roster(pilot: object, app: object) -> RosterScreen:
+    from textual.app import App
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot) and isinstance(app, App)
+    await pilot.press("f1")
+    await pilot.pause()
+    assert isinstance(app.screen, ChoiceScreen)
+    options = app.screen.query_one(OptionList)
+    ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+    assert "roster" in ids
+    for _ in range(ids.index("roster")):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, RosterScreen)
+    return app.screen
+
+
+async def test_build_and_publish_a_week_with_the_keyboard(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.manager)
+    week = this_week()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await open_roster(pilot, app)
+        table = screen.query_one(DataTable)
+        assert table.virtual_size.width <= 80  # the whole week fits the terminal
+        assert screen.query_one("#roster-conflicts").region.bottom <= 24
+
+        await pilot.press("space")  # M1 (first row), Monday: early
+        await pilot.press("down", "space", "space")  # P1 Monday: early, then late
+        await pilot.pause()
+        assert cells(week) == {("M1", 0): ["E"], ("P1", 0): ["L"]}
+
+        await pilot.press("f4", "up", "f4")  # swap the two Monday cells
+        await pilot.pause()
+        assert cells(week) == {("M1", 0): ["L"], ("P1", 0): ["E"]}
+
+        await pilot.press("right", "f5", "enter")  # M1 Tuesday: a day off, then rostered anyway
+        await pilot.pause()
+        assert ("M1", 1) in cells(week)
+        conflicts = str(screen.query_one("#roster-conflicts").render())
+        assert "王店长 is on leave on Tue" in conflicts
+
+        await pilot.press("f2")
+        await pilot.pause()
+        assert message(app).startswith("Cannot publish: 王店长 is on leave on Tue")
+        assert RosterWeek.get_or_none(RosterWeek.week == week) is None or (
+            RosterWeek.get_by_id(week).status == "draft"
+        )
+
+        await pilot.press("f5")  # take the day off back
+        await pilot.press("down", "f7")  # P1 Tuesday: add a shift from the list
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("down", "enter")  # the late shift
+        await pilot.pause()
+        assert cells(week)[("P1", 1)] == ["L"]
+
+        await pilot.press("f2")
+        await pilot.pause()
+        assert RosterWeek.get_by_id(week).status == "published"
+        assert message(app).startswith(f"Roster {week} published")
+        assert AuditLog.select().where(AuditLog.action == "roster.publish").count() == 1
+        assert "published" in str(screen.query_one("#roster-header").render())
+
+        await pilot.press("f6")  # an edit after publishing: back to draft
+        await pilot.pause()
+        assert ("P1", 1) not in cells(week)
+        assert RosterWeek.get_by_id(week).status == "draft"
+
+        await pilot.press("right_square_bracket")  # next week: empty, then copy last week
+        await pilot.pause()
+        assert screen.week == roster.shift_week(week, 1)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert message(app) == "Copied 3 shifts from last week."
+        assert cells(screen.week) == cells(week) == {("M1", 0): ["L"], ("P1", 0): ["E"], ("M1", 1): ["E"]}
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+
+
+async def test_exports_land_in_the_exports_folder(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+    app = make_app(db, tmp_path, staff=shop.manager)
+    app.config.paths.exports = str(tmp_path / "exports")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await open_roster(pilot, app)
+        await pilot.press("space", "f8")
+        await pilot.pause()
+        week = this_week()
+        assert (tmp_path / "exports" / f"roster-{week}.csv").read_text(encoding="utf-8").count("\n") == 2
+        assert (tmp_path / "exports" / f"roster-{week}.xlsx").exists()
+
+
+async def test_a_promoter_has_no_roster_in_the_menu(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert "roster" not in ids and "sale" in ids
+
+
+async def test_space_cycles_every_shift_and_back_to_empty(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.manager)
+    week = this_week()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await open_roster(pilot, app)
+        seen = []
+        for _ in range(4):
+            await pilot.press("space")
+            await pilot.pause()
+            seen.append(cells(week).get(("M1", 0), []))
+        assert seen == [["E"], ["L"], ["F"], []]
+        header = str(
+            screen.query_one(DataTable).columns[screen.query_one(DataTable).ordered_columns[1].key].label
+        )
+        assert header.endswith("!")  # nobody on Monday: short of the grade's minimum

@@ -1,0 +1,127 @@
+"""Clocking in and out at the terminal, and a manager's correction, at 80x24."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from peewee import SqliteDatabase
+from textual.widgets import OptionList
+
+from store.models import AuditLog, TimeEntry
+from tests.conftest import TILL, Shop
+from tests.console_helpers import make_app, type_text
+from tests.store_helpers import cheap_pins
+from tui.screens.choice import ChoiceScreen
+from tui.screens.manager_pin import ManagerPinScreen
+from tui.screens.prompt import PromptScreen
+from tui.screens.timeclock import TimeClockScreen
+from tui.widgets.message_bar import MessageBar
+
+
+@pytest.fixture(autouse=True)
+def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap_pins(monkeypatch)
+
+
+async def open_clock(pilot: object, app: object) -> TimeClockScreen:
+    from textual.app import App
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot) and isinstance(app, App)
+    await pilot.press("f1")
+    await pilot.pause()
+    options = app.screen.query_one(OptionList)
+    ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+    for _ in range(ids.index("clock")):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, TimeClockScreen)
+    return app.screen
+
+
+def said(screen: TimeClockScreen) -> str:
+    return str(screen.query_one(MessageBar).render())
+
+
+async def test_clock_in_and_out_with_code_and_pin(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await open_clock(pilot, app)
+        await type_text(pilot, "P1")
+        await type_text(pilot, "1111", enter=False)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert said(screen).startswith("李小红 clocked in at ")
+        entry = TimeEntry.get()
+        assert entry.staff_id == shop.promoter.id and entry.clock_out is None
+        assert "李小红" in str(screen.query_one("#clock-today").render())
+
+        await type_text(pilot, "P1")
+        await type_text(pilot, "1111", enter=False)
+        await pilot.press("f2")  # a second clock-in
+        await pilot.pause()
+        assert said(screen).startswith("李小红 is already clocked in since ")
+        assert TimeEntry.select().count() == 1
+
+        await pilot.press("f3")  # the PIN was cleared: wrong PIN, nothing happens
+        await pilot.pause()
+        assert "Wrong staff code or PIN" in said(screen)
+        await type_text(pilot, "1111", enter=False)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert said(screen).startswith("李小红 clocked out at ")
+        assert TimeEntry.get().clock_out is not None
+
+        await type_text(pilot, "M1")
+        await type_text(pilot, "1234", enter=False)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert said(screen) == "王店长 has not clocked in today, so cannot clock out."
+
+
+async def test_a_manager_corrects_a_promoters_times(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from store import timeclock
+    from store.models.base import utcnow
+
+    yesterday = timeclock.local(utcnow(), TILL.tz).date() - timedelta(days=1)
+    timeclock.clock_in(
+        "P1",
+        "1111",
+        TILL.tz,
+        now=timeclock.to_utc(
+            datetime.combine(yesterday, datetime.min.time()).replace(hour=9, minute=20), TILL.tz
+        ),
+    )
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await open_clock(pilot, app)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, ManagerPinScreen)
+        await type_text(pilot, "M1")
+        await type_text(pilot, "1234")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        await type_text(pilot, "09:00")
+        await pilot.pause()
+        await type_text(pilot, "15:30")
+        await pilot.pause()
+        await type_text(pilot, "忘记打卡")
+        await pilot.pause()
+        assert said(screen) == "Times corrected by 王店长."
+        entry = TimeEntry.get()
+        assert timeclock.local(entry.clock_in, TILL.tz) == datetime.combine(
+            yesterday, datetime.min.time()
+        ).replace(hour=9)
+        assert entry.corrected_by == shop.manager.id and entry.note == "忘记打卡"
+        assert timeclock.hours_text(int((entry.clock_out - entry.clock_in).total_seconds() // 60)) == "6:30"
+        assert AuditLog.select().where(AuditLog.action == "time.correct").count() == 1

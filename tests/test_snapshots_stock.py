@@ -1,0 +1,42 @@
+"""What the stock screens look like at 80x24 (see tests/test_snapshots.py for how to update)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from peewee import SqliteDatabase
+from textual.pilot import Pilot
+
+from tests.conftest import Shop
+from tests.console_helpers import make_app
+from tests.test_console_reorder import history
+
+
+def test_sale_screen_with_the_reorder_line(
+    snap_compare: Any, shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    history(shop)
+
+    async def settle(pilot: Pilot[None]) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+def test_reorder_screen(snap_compare: Any, shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+    history(shop)
+
+    async def open_reorder(pilot: Pilot[None]) -> None:
+        from tui.screens.reorder import ReorderScreen
+
+        await pilot.pause()
+        pilot.app.push_screen(ReorderScreen())
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    app = make_app(db, tmp_path, staff=shop.manager)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_reorder)

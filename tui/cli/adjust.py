@@ -1,0 +1,42 @@
+"""zhanggui adjust: write off or book in a quantity of an accessory, with a reason."""
+
+from __future__ import annotations
+
+import click
+
+from store import adjustments, staff, stock
+from store.errors import NotFound
+from store.i18n import _
+from store.models import Product
+from tui.cli.common import context_for, db_options, user_errors
+
+
+@click.command("adjust")
+@click.argument("sku")
+@click.option("--qty", type=int, required=True, help="How many: negative takes away, e.g. --qty -2.")
+@click.option("--reason", required=True, help="Why: damaged, found, sample...")
+@click.option("--staff", "staff_code", required=True, help="Manager's staff code (PIN is asked).")
+@click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
+@db_options
+@user_errors
+def adjust_command(
+    sku: str, qty: int, reason: str, staff_code: str, pin: str, db_path: str | None, config_path: str | None
+) -> None:
+    """Adjust the stock of an accessory by --qty (negative takes away), with a reason. Handsets
+    are corrected by a stock count.
+
+    Example: zhanggui adjust CASE-IP15 --qty -2 --reason 损坏 --staff M1 --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        product = Product.get_or_none(Product.sku == sku)
+        if product is None:
+            raise NotFound(_("No product with SKU {sku}.").format(sku=sku))
+        approval = staff.approve(staff_code, pin)
+        adjustments.adjust(product, qty=qty, reason=reason, staff_id=approval.manager_id, approval=approval)
+        on_hand = stock.on_hand(product.id)
+    finally:
+        ctx.close()
+    click.echo(
+        _("{name}: {qty:+d}, {on_hand} in stock.").format(name=product.display_name, qty=qty, on_hand=on_hand)
+    )

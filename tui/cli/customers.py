@@ -1,0 +1,248 @@
+"""zhanggui customers find / segments / reassign, and zhanggui care."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from tabulate import tabulate
+
+from store import staff
+from store.crm import care as care_lists
+from store.crm import records, search, value
+from store.errors import NotFound, ValidationError
+from store.i18n import N_, _
+from store.models import Staff
+from store.models.base import utcnow
+from store.money import format_fen
+from store.sales import business_date
+from tui.cli.common import context_for, db_options, user_errors
+
+WHY = {
+    "phone": N_("phone"),
+    "last4": N_("last 4 digits"),
+    "name": N_("name"),
+    "pinyin": N_("pinyin"),
+    "initials": N_("initials"),
+    "imei": N_("IMEI of a phone bought"),
+}
+
+
+@click.group()
+def customers() -> None:
+    """Customers: lookup, value segments and reassigning a leaver's customers."""
+
+
+@customers.command()
+@click.argument("text")
+@db_options
+@user_errors
+def find(text: str, db_path: str | None, config_path: str | None) -> None:
+    """Find customers by full phone, last 4 digits, name, pinyin or initials, or the IMEI
+    of a phone they bought (the best 20).
+
+    Example: zhanggui customers find zs --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        hits = search.lookup(text)
+    finally:
+        ctx.close()
+    if not hits:
+        raise click.ClickException(_("No customer matches {text}.").format(text=text[:40]))
+    rows = [(h.phone, _(WHY[h.why]), h.name) for h in hits]
+    # Wide (Chinese) text goes in the last column: tabulate counts characters, not cells.
+    click.echo(tabulate(rows, headers=[_("Phone"), _("Matched by"), _("Name")], disable_numparse=True))
+
+
+@customers.command()
+@click.option(
+    "--top", type=click.IntRange(0, 500), default=10, show_default=True, help="A-class customers to list."
+)
+@click.option("--date", "day_text", help="Score as of this day (YYYY-MM-DD); default today.")
+@db_options
+@user_errors
+def segments(top: int, day_text: str | None, db_path: str | None, config_path: str | None) -> None:
+    """Score every customer (RFM), then show counts and value per tier and state, what the
+    top fifth of buyers make of the revenue, and the A-class customers.
+
+    Example: zhanggui customers segments --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        today = _parse_day(day_text) or business_date(utcnow(), ctx.config.tz)
+        scores = value.refresh(today, ctx.config.customers)
+        table = value.segments(scores, value.customer_count(), top=top)
+        names = {
+            cid: (c.name, c.phone)
+            for cid, c in value.people([s.customer_id for s in table.top_customers]).items()
+        }
+    finally:
+        ctx.close()
+    headers = [_("Segment"), _("Customers"), _("Value"), _("Share"), ""]
+    rows = [
+        (
+            _("Tier {tier}").format(tier=s.key),
+            s.customers,
+            format_fen(s.value),
+            value.share_text(s.share_bp),
+            value.share_bar(s.share_bp),
+        )
+        for s in table.tiers
+    ]
+    rows += [
+        (
+            _(value.STATE_NAMES[s.key]),
+            s.customers,
+            format_fen(s.value),
+            value.share_text(s.share_bp),
+            value.share_bar(s.share_bp),
+        )
+        for s in table.states
+    ]
+    rows.append((_("no purchase yet"), table.no_purchase, format_fen(0), "", ""))
+    click.echo(
+        tabulate(
+            rows,
+            headers=headers,
+            intfmt=",",
+            disable_numparse=True,
+            colalign=("left", "right", "right", "right", "left"),
+        )
+    )
+    click.echo()
+    click.echo(
+        _("The top fifth of buyers make {share} of the revenue ({total}).").format(
+            share=value.share_text(table.top20_share_bp), total=format_fen(table.total_value)
+        )
+    )
+    if top and table.top_customers:
+        click.echo()
+        click.echo(_("A-class customers, by value:"))
+        top_rows = [
+            (
+                names.get(s.customer_id, ("", ""))[1],
+                format_fen(s.monetary),
+                s.last_purchase.isoformat(),
+                f"{s.r}{s.f}{s.m}",
+                names.get(s.customer_id, ("", ""))[0],
+            )
+            for s in table.top_customers
+        ]
+        click.echo(
+            tabulate(
+                top_rows,
+                headers=[_("Phone"), _("Value"), _("Last purchase"), "RFM", _("Name")],
+                disable_numparse=True,
+            )
+        )
+
+
+def _staff_id(code: str) -> str:
+    member = Staff.get_or_none(Staff.code == code.strip())
+    if member is None:
+        raise NotFound(_("No staff member with code {code}.").format(code=code))
+    return str(member.id)
+
+
+@customers.command()
+@click.argument("from_code")
+@click.argument("to_code")
+@click.option("--staff", "staff_code", required=True, help="Manager's staff code (PIN is asked).")
+@click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
+@db_options
+@user_errors
+def reassign(
+    from_code: str, to_code: str, staff_code: str, pin: str, db_path: str | None, config_path: str | None
+) -> None:
+    """Move every customer and open follow-up task of one staff member (who is leaving) to
+    another, in one audited step approved by a manager.
+
+    Example: zhanggui customers reassign P2 P1 --staff M1 --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        approval = staff.approve(staff_code, pin)
+        moved = records.reassign(
+            _staff_id(from_code), _staff_id(to_code), by=approval.manager_id, approval=approval
+        )
+    finally:
+        ctx.close()
+    click.echo(
+        _("Moved {customers} customers and {tasks} open tasks from {source} to {target}.").format(
+            customers=moved.customers, tasks=moved.tasks, source=from_code, target=to_code
+        )
+    )
+
+
+def _parse_day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ValidationError(_("Not a date: {text} (write YYYY-MM-DD)").format(text=text[:40])) from exc
+
+
+@click.command()
+@click.option("--date", "day_text", help="The day (YYYY-MM-DD); default today.")
+@click.option(
+    "--days",
+    type=click.IntRange(1, care_lists.MAX_DAYS),
+    default=1,
+    show_default=True,
+    help="7 for the week.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "sms"]),
+    default="table",
+    show_default=True,
+    help="csv for a spreadsheet; sms for one 'number<TAB>message' line each.",
+)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead.")
+@db_options
+@user_errors
+def care(
+    day_text: str | None,
+    days: int,
+    fmt: str,
+    output: Path | None,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
+    """Birthday and holiday greetings due (customers who consented only), with the message
+    from config.toml filled in, ready to send by SMS or WeChat.
+
+    Example: zhanggui care --date 2026-02-17 --format csv --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        day = _parse_day(day_text) or business_date(utcnow(), ctx.config.tz)
+        items = care_lists.care_list(day, ctx.config.customers, ctx.store_name, days=days)
+    finally:
+        ctx.close()
+    if fmt == "csv":
+        text = care_lists.to_csv(items)
+    elif fmt == "sms":
+        text = care_lists.to_sms(items)
+    else:
+        rows = [(i.day.isoformat(), i.phone, i.occasion_name, i.name, i.message) for i in items]
+        text = tabulate(
+            rows,
+            headers=[_("Date"), _("Phone"), _("Occasion"), _("Name"), _("Message")],
+            disable_numparse=True,
+        )
+        if not items:
+            text = _("No greetings due.")
+    if output is not None:
+        try:
+            # utf-8-sig: Excel opens the CSV as UTF-8 instead of guessing GBK
+            output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+        except OSError as exc:
+            raise ValidationError(_("Cannot write {path}: {error}").format(path=output, error=exc)) from exc
+        click.echo(_("{n} greetings written to {path}.").format(n=len(items), path=output))
+        return
+    click.echo(text, nl=not text.endswith("\n"))

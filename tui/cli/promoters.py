@@ -1,0 +1,293 @@
+"""zhanggui promoters: the month report, targets, the ladder, profiles, training and leave."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from store import people, promoter_report, roster, staff, targets
+from store.errors import PermissionDenied, ValidationError
+from store.i18n import _
+from store.models.base import utcnow
+from store.money import format_fen, parse_money
+from store.sales import business_date
+from tui.cli.common import context_for, db_options, user_errors
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ValidationError(
+            _("Cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
+        ) from exc
+
+
+@click.group()
+def promoters() -> None:
+    """Promoters: month report, sales targets, the promotion ladder."""
+
+
+@promoters.command()
+@click.option("--month", default="", help="YYYY-MM (default: this month).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table", help="Output format."
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: standard output; XLSX goes to the exports folder).",
+)
+@db_options
+@user_errors
+def report(month: str, fmt: str, output: Path | None, db_path: str | None, config_path: str | None) -> None:
+    """Hours rostered and worked, lateness, sales, returns, commission and target per
+    promoter for one month (CSV: amounts in fen, hours in minutes).
+
+    Example: zhanggui promoters report --month 2026-11 --format csv --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        cfg = ctx.config
+        month = targets.parse_month(month) if month else promoter_report.default_month(cfg)
+        result = promoter_report.month_report(month, cfg)
+        if fmt == "xlsx":
+            target = output or cfg.exports_dir() / f"promoters-{month}.xlsx"
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ValidationError(
+                    _("Cannot write {path}: {error}").format(path=target, error=exc.strerror or exc)
+                ) from exc
+            promoter_report.write_xlsx(result, target)
+            click.echo(_("Report written to {path}").format(path=target))
+            return
+    finally:
+        ctx.close()
+    text = promoter_report.as_text(result) if fmt == "table" else promoter_report.as_csv(result)
+    if output is not None:
+        _write(output, text)
+        click.echo(_("Report written to {path}").format(path=output))
+    else:
+        click.echo(text, nl=False)
+
+
+@promoters.command()
+@click.option("--month", required=True, help="YYYY-MM: this month or later.")
+@click.option("--staff", "staff_code", default="", help="Promoter's code (default: the whole store).")
+@click.option("--brand", default="", help="One brand only (default: all brands).")
+@click.option("--units", type=int, default=0, help="Handsets to sell.")
+@click.option("--amount", default="0", help="Sales amount in yuan.")
+@click.option("--manager", "manager_code", required=True, help="Manager's staff code (PIN is asked).")
+@click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
+@db_options
+@user_errors
+def target(
+    month: str,
+    staff_code: str,
+    brand: str,
+    units: int,
+    amount: str,
+    manager_code: str,
+    pin: str,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
+    """Set a monthly sales target for the store or one promoter (units and/or amount).
+
+    Example: zhanggui promoters target --month 2026-12 --staff P1 --units 20 --amount 80000 --manager M1
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        manager = staff.login(manager_code, pin)
+        if not staff.is_manager(manager):
+            raise PermissionDenied(_("{name} is not a manager.").format(name=manager.name))
+        who = people.by_code(staff_code).id if staff_code else None
+        fen = parse_money(amount)
+        today = business_date(utcnow(), ctx.config.tz)
+        targets.set_target(month, who, units=units, amount=fen, brand=brand, by=manager.id, today=today)
+    finally:
+        ctx.close()
+    click.echo(
+        _("Target for {month}: {units} handsets, {amount}.").format(
+            month=targets.parse_month(month), units=units, amount=format_fen(fen)
+        )
+    )
+
+
+@promoters.command()
+@db_options
+@user_errors
+def ladder(db_path: str | None, config_path: str | None) -> None:
+    """Each promoter's level, the next rung and what is still missing; who may move up now.
+
+    Example: zhanggui promoters ladder --db shop.db
+    """
+    from tabulate import tabulate
+
+    ctx = context_for(db_path, config_path)
+    try:
+        cfg = ctx.config
+        checks = people.check_promotions(cfg.ladder, business_date(utcnow(), cfg.tz))
+    finally:
+        ctx.close()
+    rows = [
+        [
+            c.staff.code,
+            c.staff.name,
+            c.current.name if c.current else "",
+            c.next.name if c.next else "",
+            format_fen(c.sales, symbol=False),
+            c.months,
+            _("eligible now") if c.eligible else "; ".join(c.missing),
+        ]
+        for c in checks
+    ]
+    headers = [_("Code"), _("Name"), _("Level"), _("Next"), _("Sales"), _("Months"), _("Missing")]
+    click.echo(tabulate(rows, headers=headers, disable_numparse=True))
+
+
+def _approval(code: str, pin: str) -> staff.Approval:
+    return staff.approve(code, pin)
+
+
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ValidationError(
+            _("{option} is a date like 2026-11-30: {text}").format(option=option, text=text)
+        ) from exc
+
+
+@promoters.command()
+@click.argument("code")
+@click.option("--level", default=None, help="A [ladder] level code.")
+@click.option("--brand", default=None, help="The maker a brand promoter works for ('' for none).")
+@click.option("--home-store", default=None, help="The store code this person belongs to.")
+@click.option(
+    "--status", type=click.Choice(list(people.STATUSES)), default=None, help="active, on_leave or left."
+)
+@click.option("--manager", "manager_code", required=True, help="Manager's staff code (PIN is asked).")
+@click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
+@db_options
+@user_errors
+def profile(
+    code: str,
+    level: str | None,
+    brand: str | None,
+    home_store: str | None,
+    status: str | None,
+    manager_code: str,
+    pin: str,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
+    """Change a staff member's level, brand, home store or status (audited).
+
+    Example: zhanggui promoters profile B1 --brand Huawei --level L2 --manager M1
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        ok = _approval(manager_code, pin)
+        member = people.by_code(code)
+        if level is not None or brand is not None or home_store is not None:
+            member = people.update_profile(
+                member.id, ok, ctx.config.ladder, level=level, brand=brand, home_store=home_store
+            )
+        if status is not None:
+            member = people.set_status(member.id, status, ok)
+    finally:
+        ctx.close()
+    click.echo(
+        _("{name}: level {level}, brand {brand}, home store {store}, {status}.").format(
+            name=member.name,
+            level=member.level or "-",
+            brand=member.brand or "-",
+            store=member.home_store or "-",
+            status=people.status_name(member.status),
+        )
+    )
+
+
+@promoters.command()
+@click.argument("code")
+@click.option("--course", required=True, help="The course's name.")
+@click.option("--date", "taken_on", required=True, help="When it was taken, YYYY-MM-DD.")
+@click.option("--result", type=click.Choice(list(people.RESULTS)), required=True, help="How it went.")
+@click.option("--note", default="", help="Anything worth keeping.")
+@click.option("--manager", "manager_code", required=True, help="Manager's staff code (PIN is asked).")
+@click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
+@db_options
+@user_errors
+def training(
+    code: str,
+    course: str,
+    taken_on: str,
+    result: str,
+    note: str,
+    manager_code: str,
+    pin: str,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
+    """Record a training course a staff member took, and list their training.
+
+    Example: zhanggui promoters training P1 --course 产品知识 --date 2026-11-20 --result passed --manager M1
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        ok = _approval(manager_code, pin)
+        member = people.by_code(code)
+        today = business_date(utcnow(), ctx.config.tz)
+        people.add_training(
+            member.id, course, _day(taken_on, "--date"), result, by=ok.manager_id, today=today, note=note
+        )
+        records = people.training_of(member.id)
+    finally:
+        ctx.close()
+    for record in records:
+        click.echo(f"{record.taken_on}  {record.course}  {people.result_name(record.result)}")
+
+
+@promoters.command()
+@click.argument("code")
+@click.option("--from", "first", required=True, help="First day off, YYYY-MM-DD.")
+@click.option("--to", "last", required=True, help="Last day off, YYYY-MM-DD.")
+@click.option("--reason", default="", help="Why (shown to the manager).")
+@click.option("--manager", "manager_code", required=True, help="The approving manager's code (PIN is asked).")
+@click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
+@db_options
+@user_errors
+def leave(
+    code: str,
+    first: str,
+    last: str,
+    reason: str,
+    manager_code: str,
+    pin: str,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
+    """Record approved leave: the roster flags anyone rostered on those days.
+
+    Example: zhanggui promoters leave P2 --from 2026-12-01 --to 2026-12-03 --reason 回老家 --manager M1
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        ok = _approval(manager_code, pin)
+        member = people.by_code(code)
+        request = roster.request_leave(
+            member.id, _day(first, "--from"), _day(last, "--to"), reason, by=ok.manager_id
+        )
+        roster.decide_leave(request.id, True, by=ok.manager_id)
+    finally:
+        ctx.close()
+    click.echo(
+        _("Leave for {name} from {first} to {last} approved.").format(
+            name=member.name, first=first, last=last
+        )
+    )

@@ -1,0 +1,228 @@
+"""zhanggui reorder / zhanggui velocity / zhanggui suppliers: what to order, what sells, and
+who supplies it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from tabulate import tabulate
+
+from store import reorder, reorder_export, suppliers
+from store.catalog import clean_text
+from store.errors import NotFound, ValidationError
+from store.i18n import _
+from store.models import Product
+from store.money import format_fen
+from store.velocity import class_name
+from tui.cli.common import context_for, db_options, user_errors
+from tui.cli.stock import _manager
+
+
+@click.command("reorder")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "xlsx"]),
+    default="table",
+    show_default=True,
+    help="table to read, csv or xlsx (a sheet a supplier) for the distributor.",
+)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@db_options
+@user_errors
+def reorder_command(fmt: str, out: Path | None, db_path: str | None, config_path: str | None) -> None:
+    """Suggested orders: every product at or under its reorder point, by supplier.
+
+    Example: zhanggui reorder --format xlsx --out order.xlsx --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        wanted = reorder.suggestions(reorder.plans(ctx.config.stock, ctx.config.tz))
+        if fmt == "xlsx":
+            target = out or ctx.config.exports_dir() / f"reorder-{date.today():%Y%m%d}.xlsx"
+            reorder_export.write_xlsx(wanted, target)
+            click.echo(_("{n} products to order written to {path}").format(n=len(wanted), path=target))
+            return
+        if fmt == "csv":
+            text = reorder_export.to_csv(wanted)
+        else:
+            rows = reorder_export.table_rows(wanted)
+            text = tabulate(rows, headers=reorder_export.headers(), disable_numparse=True) if rows else ""
+            total = sum(p.value for p in wanted)
+            text += ("\n\n" if text else "") + _("{n} products to order, {value} at cost.").format(
+                n=len(wanted), value=format_fen(total)
+            )
+        if out is not None:
+            if fmt == "csv":
+                reorder_export.write_csv(wanted, out)
+            else:
+                out.write_text(text + "\n", encoding="utf-8")
+            click.echo(_("{n} products to order written to {path}").format(n=len(wanted), path=out))
+        else:
+            click.echo(text, nl=not text.endswith("\n"))
+    finally:
+        ctx.close()
+
+
+@click.command("velocity")
+@click.option(
+    "--dead", is_flag=True, help="Only dead stock (no sale in [stock] dead_days), most money first."
+)
+@db_options
+@user_errors
+def velocity_command(dead: bool, db_path: str | None, config_path: str | None) -> None:
+    """Every product's velocity class (hot / regular / slow) from recent sales, with stock.
+
+    Example: zhanggui velocity --dead --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        settings = ctx.config.stock
+        every = reorder.plans(settings, ctx.config.tz)
+        chosen = reorder.dead_stock(every) if dead else every
+        rows = [
+            [
+                p.sku,
+                p.name,
+                class_name(p.velocity),
+                p.demand.units,
+                p.on_hand,
+                p.idle_days,
+                format_fen(p.tied_up),
+            ]
+            for p in chosen
+        ]
+        heads = [_("SKU"), _("Product"), _("Class"), _("Sold"), _("On hand"), _("Days idle"), _("At cost")]
+        if rows:
+            click.echo(tabulate(rows, headers=heads, disable_numparse=True))
+        counts = {v: sum(1 for p in every if p.velocity == v) for v in ("hot", "regular", "slow")}
+        dead_plans = reorder.dead_stock(every)
+        click.echo(
+            _("Last {days} days: {hot} hot, {regular} regular, {slow} slow.").format(
+                days=settings.velocity_days, **counts
+            )
+        )
+        click.echo(
+            _("Dead stock (no sale in {days} days): {n} products, {value} tied up.").format(
+                days=settings.dead_days,
+                n=len(dead_plans),
+                value=format_fen(sum(p.tied_up for p in dead_plans)),
+            )
+        )
+    finally:
+        ctx.close()
+
+
+@click.group("suppliers")
+def suppliers_group() -> None:
+    """Suppliers, their lead times and the products each supplies."""
+
+
+@suppliers_group.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option(
+    "--channel", type=click.Choice(["distributor", "direct"]), default="distributor", show_default=True
+)
+@click.option("--lead-days", type=int, default=7, show_default=True, help="Days from order to delivery.")
+@click.option("--phone", default="", help="Who to call.")
+@click.option("--staff", "staff_code", required=True, help="Manager's staff code (PIN is asked).")
+@click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
+@db_options
+@user_errors
+def add_supplier(
+    code: str,
+    name: str,
+    channel: str,
+    lead_days: int,
+    phone: str,
+    staff_code: str,
+    pin: str,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
+    """Add a supplier.
+
+    Example: zhanggui suppliers add HN01 华南通信 --channel distributor --lead-days 3 --staff M1
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        supplier = suppliers.create_supplier(
+            code=code,
+            name=name,
+            channel=channel,
+            lead_time_days=lead_days,
+            phone=phone,
+            by=_manager(staff_code, pin),
+        )
+    finally:
+        ctx.close()
+    click.echo(_("Supplier {code} added.").format(code=supplier.code))
+
+
+@suppliers_group.command("assign")
+@click.argument("code")
+@click.argument("skus", nargs=-1)
+@click.option("--brand", default="", help="Every product of this brand as well.")
+@click.option("--pack", type=int, default=1, show_default=True, help="Units in the supplier's pack.")
+@click.option("--staff", "staff_code", required=True, help="Manager's staff code (PIN is asked).")
+@click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
+@db_options
+@user_errors
+def assign_products(
+    code: str,
+    skus: tuple[str, ...],
+    brand: str,
+    pack: int,
+    staff_code: str,
+    pin: str,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
+    """Make a supplier the supplier of some products (by SKU, or a whole brand).
+
+    Example: zhanggui suppliers assign HN01 --brand Huawei --staff M1 --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        chosen: list[Product] = []
+        for sku in skus:
+            product = Product.get_or_none(Product.sku == sku)
+            if product is None:
+                raise NotFound(_("No product with SKU {sku}.").format(sku=sku))
+            chosen.append(product)
+        if brand:
+            name = clean_text(brand, _("Brand"))
+            found = list(Product.select().where((Product.brand == name) & (Product.active == True)))  # noqa: E712
+            if not found:
+                raise NotFound(_("No products of brand {brand}.").format(brand=name))
+            chosen.extend(found)
+        if not chosen:
+            raise ValidationError(_("Name the products: SKUs or --brand."))
+        supplier = suppliers.find_supplier(code)
+        n = suppliers.assign(supplier, chosen, pack_size=pack, by=_manager(staff_code, pin))
+    finally:
+        ctx.close()
+    click.echo(_("{n} products are supplied by {name}.").format(n=n, name=supplier.name))
+
+
+@suppliers_group.command("list")
+@db_options
+@user_errors
+def list_suppliers(db_path: str | None, config_path: str | None) -> None:
+    """The suppliers, their channel and lead time.
+
+    Example: zhanggui suppliers list --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        rows = [
+            [s.code, s.name, suppliers.channel_name(s.channel), s.lead_time_days, s.items.count()]
+            for s in suppliers.suppliers()
+        ]
+    finally:
+        ctx.close()
+    heads = [_("Code"), _("Supplier"), _("Channel"), _("Lead days"), _("Products")]
+    click.echo(tabulate(rows, headers=heads, disable_numparse=True) if rows else _("No suppliers yet."))

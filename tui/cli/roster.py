@@ -1,0 +1,61 @@
+"""zhanggui roster: a week's roster as a table, CSV or XLSX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from store import roster as rosters
+from store.i18n import _
+from store.models.base import utcnow
+from store.sales import business_date
+from tui.cli.common import context_for, db_options, user_errors
+
+
+@click.command()
+@click.option("--week", default="", help="ISO week, e.g. 2026-W48 (default: this week).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table", help="Output format."
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: standard output; XLSX goes to the exports folder).",
+)
+@db_options
+@user_errors
+def roster(week: str, fmt: str, output: Path | None, db_path: str | None, config_path: str | None) -> None:
+    """Print or export a week's roster: who works which shift each day, hours, conflicts.
+
+    Example: zhanggui roster --week 2026-W48 --format xlsx --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        cfg = ctx.config
+        week = rosters.parse_week(week) if week else rosters.week_of(business_date(utcnow(), cfg.tz))
+        grid = rosters.load_week(week, cfg)
+        if fmt == "xlsx":
+            target = output or cfg.exports_dir() / f"roster-{week}.xlsx"
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise click.ClickException(
+                    _("Cannot write {path}: {error}").format(path=target, error=exc.strerror or exc)
+                ) from exc
+            rosters.write_xlsx(grid, cfg, target)
+            click.echo(_("Roster written to {path}").format(path=target))
+            return
+        text = rosters.as_text(grid, cfg) if fmt == "table" else rosters.as_csv(grid, cfg)
+    finally:
+        ctx.close()
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(
+                _("Cannot write {path}: {error}").format(path=output, error=exc.strerror or exc)
+            ) from exc
+        click.echo(_("Roster written to {path}").format(path=output))
+    else:
+        click.echo(text, nl=False)

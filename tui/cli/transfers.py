@@ -1,0 +1,114 @@
+"""zhanggui transfer send / receive: stock between the stores of a chain, as a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from store import transfers
+from store.errors import NotFound, ValidationError
+from store.i18n import _
+from store.models import ImeiUnit, Product
+from store.stock import parse_qty
+from store.transfers import TransferLine
+from tui.cli.common import context_for, db_options, user_errors
+from tui.cli.stock import _manager
+
+
+@click.group("transfer")
+def transfer_group() -> None:
+    """Send stock to another store of the chain, or receive what one sent."""
+
+
+@transfer_group.command("send")
+@click.argument("to_store")
+@click.option("--line", "lines", multiple=True, help="SKU=QTY of an accessory; repeat for each.")
+@click.option("--imei", "imeis", multiple=True, help="A handset's IMEI; repeat for each.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The transfer file."
+)
+@click.option("--note", default="", help="A note for the other store.")
+@click.option("--staff", "staff_code", required=True, help="Manager's staff code (PIN is asked).")
+@click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
+@db_options
+@user_errors
+def send_command(
+    to_store: str,
+    lines: tuple[str, ...],
+    imeis: tuple[str, ...],
+    out: Path,
+    note: str,
+    staff_code: str,
+    pin: str,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
+    """Book stock out to another store and write the file it books in.
+
+    Example: zhanggui transfer send S002 --line CASE-IP15=5 --imei 353281110000011 --out t.json --staff M1
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        wanted: dict[str, TransferLine] = {}
+        for text in lines:
+            sku, _sep, qty = text.partition("=")
+            product = Product.get_or_none(Product.sku == sku.strip())
+            if product is None:
+                raise NotFound(_("No product with SKU {sku}.").format(sku=sku.strip()))
+            wanted.setdefault(product.id, TransferLine(product)).qty += parse_qty(qty or "1")
+        for number in imeis:
+            unit = ImeiUnit.get_or_none(
+                (ImeiUnit.imei == number.strip()) | (ImeiUnit.imei2 == number.strip())
+            )
+            if unit is None:
+                raise NotFound(_("IMEI {imei} is not in this store's stock.").format(imei=number.strip()))
+            product = Product.get_by_id(unit.product_id)
+            wanted.setdefault(product.id, TransferLine(product)).imeis.append(number.strip())
+        if out.exists():
+            raise ValidationError(_("{path} exists already; choose another file.").format(path=out))
+        transfer, text = transfers.send(
+            to_store=to_store, lines=list(wanted.values()), staff_id=_manager(staff_code, pin), note=note
+        )
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ValidationError(
+                _("Transfer {number} is booked out but {path} cannot be written: {error}").format(
+                    number=transfer.number, path=out, error=exc.strerror or exc
+                )
+            ) from exc
+    finally:
+        ctx.close()
+    click.echo(
+        _("Transfer {number} to {code} written to {path}").format(
+            number=transfer.number, code=transfer.to_store, path=out
+        )
+    )
+
+
+@transfer_group.command("receive")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--staff", "staff_code", required=True, help="Manager's staff code (PIN is asked).")
+@click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
+@db_options
+@user_errors
+def receive_command(
+    file: Path, staff_code: str, pin: str, db_path: str | None, config_path: str | None
+) -> None:
+    """Book in a transfer file another store of the chain sent (all of it or nothing).
+
+    Example: zhanggui transfer receive t.json --staff M1 --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValidationError(_("Cannot read {path}: {error}").format(path=file, error=exc)) from exc
+        transfer = transfers.receive(text, staff_id=_manager(staff_code, pin))
+    finally:
+        ctx.close()
+    click.echo(
+        _("Transfer {number} from {code} received.").format(number=transfer.number, code=transfer.from_store)
+    )

@@ -1,0 +1,200 @@
+"""Variance review of a closed count (managers): every product whose count differs from the
+book, in quantity and value, with the missing and unexpected handsets by IMEI. F2 approves
+with a manager's PIN and turns the variances into stock movements; F3 reopens the count."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from store import counts
+from store.counts import Review
+from store.errors import ZhangguiError
+from store.i18n import N_, _
+from store.models import database
+from store.money import format_fen
+from store.staff import Approval
+from tui.i18n_bindings import translate_bindings
+from tui.widgets.message_bar import MessageBar
+from tui.widgets.reorder_panel import stock_changed
+
+if TYPE_CHECKING:
+    from tui.app import ZhangguiApp
+
+UNIT_KINDS = {
+    counts.MISSING: N_("missing"),
+    counts.UNEXPECTED: N_("not in stock in the books"),
+    counts.NEW: N_("unknown IMEI"),
+}
+
+
+class CountReviewScreen(Screen[None]):
+    BINDINGS = [
+        Binding("f2", "approve", N_("Approve"), id="count_review.approve"),
+        Binding("f3", "reopen", N_("Count more"), id="count_review.reopen"),
+        Binding("escape", "back", N_("Back"), id="count_review.back"),
+    ]
+
+    def __init__(self, count_id: str) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.count_id = count_id
+        self.review: Review | None = None
+        self._generation = 0
+        self.note = ""  # said once the next load is shown (after an approval)
+
+    @property
+    def zapp(self) -> ZhangguiApp:
+        from tui.app import ZhangguiApp
+
+        assert isinstance(self.app, ZhangguiApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="review-header")
+        yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="review-totals")
+        yield MessageBar(id="review-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(Text(_("Product")), key="item", width=38)
+        table.add_column(Text(_("Book"), justify="right"), key="book", width=5)
+        table.add_column(Text(_("Counted"), justify="right"), key="counted", width=7)
+        table.add_column(Text(_("Diff"), justify="right"), key="diff", width=5)
+        table.add_column(Text(_("Value"), justify="right"), key="value", width=12)
+        table.focus()
+        self.say(_("Working out the variances..."))
+        self.load()
+
+    def say(self, message: str) -> None:
+        self.query_one(MessageBar).info(message)
+
+    def fail(self, message: str) -> None:
+        self.query_one(MessageBar).error(message)
+
+    # ---- loading (a full count of a large store takes a moment: in a worker) -----
+    def load(self) -> None:
+        self._generation += 1
+        self.compute(self._generation)
+
+    @work(thread=True, exclusive=True, group="count-review")
+    def compute(self, generation: int) -> None:
+        try:
+            with database.obj.connection_context():
+                result: Review | str = counts.review(self.count_id)
+        except ZhangguiError as exc:
+            result = str(exc)
+        self.app.call_from_thread(self.show, generation, result)
+
+    def show(self, generation: int, result: Review | str) -> None:
+        if generation != self._generation:
+            return  # a newer load is on its way
+        if isinstance(result, str):
+            self.fail(result)
+            return
+        self.review = result
+        count = result.count
+        header = Text()
+        header.append(_("Variance review") + f" {count.number}", style="bold")
+        header.append(f"  {counts.scope_label(count)}  {counts.status_name(count.status)}")
+        self.query_one("#review-header", Static).update(header)
+        table = self.query_one(DataTable)
+        table.clear()
+        units_by_product: dict[str, list[counts.UnitVariance]] = {}
+        for unit in result.units:
+            units_by_product.setdefault(unit.product_id, []).append(unit)
+        for line in result.differences:
+            style = "red" if line.variance < 0 else ("green" if line.variance > 0 else "")
+            table.add_row(
+                Text(line.name, no_wrap=True, overflow="ellipsis"),
+                Text(str(line.expected), justify="right"),
+                Text(str(line.counted), justify="right"),
+                Text(f"{line.variance:+d}", justify="right", style=style),
+                Text(format_fen(line.value), justify="right", style=style),
+                key=line.product_id,
+            )
+            for unit in units_by_product.get(line.product_id, []):
+                label = Text(f"  {_('IMEI')} {unit.imei} ", style="dim")
+                label.append(_(UNIT_KINDS.get(unit.kind, unit.kind)), style="dim")
+                if not unit.applies:
+                    label.append(" (" + _("changed since; not moved") + ")", style="dim")
+                table.add_row(label, Text(""), Text(""), Text(""), Text(""))
+        totals = Text()
+        totals.append(
+            _("Short {qty} ({value})").format(qty=result.short_qty, value=format_fen(result.short_value)),
+            style="red",
+        )
+        totals.append("  ")
+        totals.append(
+            _("Over {qty} ({value})").format(qty=result.over_qty, value=format_fen(result.over_value)),
+            style="green",
+        )
+        totals.append("  " + _("Net {value}").format(value=format_fen(result.net_value)), style="bold")
+        self.query_one("#review-totals", Static).update(totals)
+        if self.note:
+            self.say(self.note)
+            self.note = ""
+        elif count.status == "approved":
+            self.say(_("Count {number} is approved.").format(number=count.number))
+        elif not result.differences:
+            self.say(_("No differences: F2 approves the count."))
+        else:
+            self.say(
+                _("{n} products differ. F2 approves (manager PIN), F3 counts more.").format(
+                    n=len(result.differences)
+                )
+            )
+
+    # ---- actions -----------------------------------------------------------
+    @property
+    def staff_id(self) -> str:
+        assert self.zapp.staff is not None
+        return str(self.zapp.staff.id)
+
+    def action_approve(self) -> None:
+        from tui.screens.manager_pin import ManagerPinScreen
+
+        if self.review is None:
+            self.fail(_("Wait for the variances to be worked out."))
+            return
+        number = self.review.count.number
+
+        def approved(approval: Approval | None) -> None:
+            if approval is None:
+                self.fail(_("Not approved."))
+                return
+            try:
+                result = counts.approve(self.count_id, staff_id=self.staff_id, approval=approval)
+            except ZhangguiError as exc:
+                self.fail(str(exc))
+                return
+            self.note = _("Count {number} approved by {name}: {n} products adjusted.").format(
+                number=number, name=approval.manager_name, n=len(result.differences)
+            )
+            self.say(self.note)
+            self.load()
+            stock_changed(self.app)
+
+        reason = _("Approve count {number}: its variances become stock movements.").format(number=number)
+        self.app.push_screen(ManagerPinScreen(reason), approved)
+
+    def action_reopen(self) -> None:
+        try:
+            counts.reopen(self.count_id, staff_id=self.staff_id)
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return
+        from tui.screens.stock_count import StockCountScreen
+
+        self.app.switch_screen(StockCountScreen())
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,88 @@
+"""F9 on the sale screen: find the customer as you type and pick them, or type a mobile
+number and a name to add a new one. Dismisses with the customer's id, or None."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label
+
+from store.crm import records
+from store.errors import ZhangguiError
+from store.i18n import N_, _
+from store.phone import normalise_mobile
+from tui.i18n_bindings import translate_bindings
+from tui.widgets.customer_lookup import CustomerLookup
+
+if TYPE_CHECKING:
+    from tui.app import ZhangguiApp
+
+
+class CustomerPickScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="customer_pick.cancel")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.added = False
+
+    @property
+    def zapp(self) -> ZhangguiApp:
+        from tui.app import ZhangguiApp
+
+        assert isinstance(self.app, ZhangguiApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        member = self.zapp.staff
+        with Vertical(classes="dialog wide lookup-dialog"):
+            yield Label(_("Customer"), classes="dialog-title")
+            yield Label(
+                _("Type to find; or a mobile number and a name to add a new customer"), classes="hint"
+            )
+            yield CustomerLookup(member.role if member else "", self.zapp.config.customers, id="pick-lookup")
+            yield Label("", id="pick-message", classes="error")
+
+    def fail(self, message: str) -> None:
+        self.query_one("#pick-message", Label).update(Text(message))
+        self.app.bell()
+
+    def on_customer_lookup_picked(self, event: CustomerLookup.Picked) -> None:
+        self.dismiss(event.customer_id)
+
+    def on_customer_lookup_submitted(self, event: CustomerLookup.Submitted) -> None:
+        text = event.text.strip()
+        if not text:
+            return
+        phone, _name = records.split_phone_and_name(text)
+        member = self.zapp.staff
+        assert member is not None
+        if phone and len([c for c in phone if c.isdigit()]) >= 11:
+            try:
+                customer, self.added = records.find_or_add(
+                    text, store_code=self.zapp.ctx.till.store_code, owner_id=member.id, by=member.id
+                )
+            except ZhangguiError as exc:
+                self.fail(str(exc))
+                return
+            self.dismiss(customer.id)
+            return
+        if event.pick is not None:
+            self.dismiss(event.pick)
+            return
+        if phone:  # digits that are neither a match nor a whole number: say what is wrong
+            try:
+                normalise_mobile(phone)
+            except ZhangguiError as exc:
+                self.fail(str(exc))
+                return
+        hint = _("No customer matches {text}. Type a mobile number and a name to add one.")
+        self.fail(hint.format(text=text[:40]))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,73 @@
+"""Customers (F1 menu): find a customer as you type and open the profile; F2 adds one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from store.i18n import N_, _
+from tui.i18n_bindings import translate_bindings
+from tui.widgets.customer_lookup import CustomerLookup
+from tui.widgets.message_bar import MessageBar
+
+if TYPE_CHECKING:
+    from tui.app import ZhangguiApp
+
+
+class CustomersScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", N_("Back"), id="customers.back"),
+        Binding("f2", "new", N_("New"), id="customers.new"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+
+    @property
+    def zapp(self) -> ZhangguiApp:
+        from tui.app import ZhangguiApp
+
+        assert isinstance(self.app, ZhangguiApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        member = self.zapp.staff
+        yield Static(Text(_("Customers"), style="bold"), classes="screen-title")
+        yield CustomerLookup(member.role if member else "", self.zapp.config.customers, id="customers-lookup")
+        yield MessageBar(id="message")
+        yield Footer()
+
+    def open_profile(self, customer_id: str) -> None:
+        from tui.screens.customer_profile import CustomerProfileScreen
+
+        self.app.push_screen(CustomerProfileScreen(customer_id))
+
+    def on_customer_lookup_picked(self, event: CustomerLookup.Picked) -> None:
+        self.open_profile(event.customer_id)
+
+    def on_customer_lookup_submitted(self, event: CustomerLookup.Submitted) -> None:
+        if event.pick is not None:
+            self.open_profile(event.pick)
+        elif event.text.strip():
+            self.query_one(MessageBar).error(_("No customer matches. F2 adds a new one."))
+
+    def on_screen_resume(self) -> None:
+        self.query_one(CustomerLookup).focus_input()
+
+    def action_new(self) -> None:
+        from tui.screens.customer_form import CustomerFormScreen
+
+        def saved(customer_id: str | None) -> None:
+            if customer_id is not None:
+                self.open_profile(customer_id)
+
+        self.app.push_screen(CustomerFormScreen(None), saved)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

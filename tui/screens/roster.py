@@ -1,0 +1,298 @@
+"""The weekly roster (manager only): a grid of staff by day edited with the keyboard.
+Arrows move; Space or Enter cycles the cell's shift; conflicts are checked after every edit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.coordinate import Coordinate
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from store import roster as rosters
+from store.errors import ZhangguiError
+from store.i18n import N_, _
+from store.models.base import utcnow
+from store.roster import WeekRoster
+from store.roster_rules import UNDERSTAFFED, WEEKDAYS
+from store.sales import business_date
+from tui.i18n_bindings import translate_bindings
+from tui.widgets.message_bar import MessageBar
+
+if TYPE_CHECKING:
+    from tui.app import ZhangguiApp
+
+CONFLICT_LINES = 4
+
+
+class RosterScreen(Screen[None]):
+    BINDINGS = [
+        Binding("space", "cycle", N_("Next shift"), id="roster.cycle"),
+        Binding("f2", "publish", N_("Publish"), id="roster.publish"),
+        Binding("f3", "copy_last", N_("Copy last"), id="roster.copy_last"),
+        Binding("f4", "swap", N_("Swap"), id="roster.swap"),
+        Binding("f5", "day_off", N_("Day off"), id="roster.day_off"),
+        Binding("f6", "clear", N_("Clear"), id="roster.clear"),
+        Binding("f7", "add_shift", N_("Add shift"), id="roster.add_shift"),
+        Binding("f8", "export", N_("Export"), id="roster.export"),
+        Binding("left_square_bracket", "week(-1)", N_("Last week"), id="roster.previous_week", show=False),
+        Binding("right_square_bracket", "week(1)", N_("Next week"), id="roster.next_week", show=False),
+        Binding("escape", "back", N_("Back"), id="roster.back"),
+    ]
+
+    def __init__(self, week: str | None = None) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self._week = week
+        self.grid: WeekRoster | None = None
+        self.marked: tuple[str, date] | None = None
+
+    @property
+    def zapp(self) -> ZhangguiApp:
+        from tui.app import ZhangguiApp
+
+        assert isinstance(self.app, ZhangguiApp)
+        return self.app
+
+    @property
+    def week(self) -> str:
+        if self._week is None:
+            self._week = rosters.week_of(business_date(utcnow(), self.zapp.config.tz))
+        return self._week
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="roster-header")
+        yield DataTable(id="roster-grid", cursor_type="cell", zebra_stripes=True)
+        yield Static(id="roster-conflicts")
+        yield MessageBar(id="roster-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(DataTable).focus()
+        self.say(_("Space or Enter: next shift. [ and ]: other weeks. F4 twice: swap two cells."))
+
+    # ---- display -----------------------------------------------------------
+    def say(self, message: str) -> None:
+        self.query_one(MessageBar).info(message)
+
+    def fail(self, message: str) -> None:
+        self.query_one(MessageBar).error(message)
+
+    def reload(self) -> None:
+        config = self.zapp.config
+        table = self.query_one(DataTable)
+        keep = table.cursor_coordinate
+        self.grid = grid = rosters.load_week(self.week, config)
+        short_days = {c.day for c in grid.conflicts if c.kind == UNDERSTAFFED}
+        flagged = {(c.staff_id, c.day) for c in grid.conflicts if c.staff_id}
+        table.clear(columns=True)
+        table.add_column(Text(_("Staff")), key="staff", width=8)
+        for day in grid.days:
+            label = Text(f"{_(WEEKDAYS[day.weekday()])} {day.day}")
+            if day in short_days:
+                label.append("!", style="bold red")
+            table.add_column(label, key=day.isoformat(), width=7)
+        table.add_column(Text(_("Hours"), justify="right"), key="hours", width=4)
+        for member in grid.staff:
+            cells: list[Text] = [Text(member.name, no_wrap=True, overflow="ellipsis")]
+            for day in grid.days:
+                text = grid.cell_text(member.id, day, config.roster.shifts)
+                style = "bold red" if (member.id, day) in flagged else ""
+                if self.marked == (member.id, day):
+                    style = "reverse"
+                cells.append(Text(text, style=style, no_wrap=True, overflow="ellipsis"))
+            minutes = grid.hours(member.id)
+            cells.append(Text(f"{minutes // 60}", justify="right"))
+            table.add_row(*cells, key=member.id)
+        if grid.staff:
+            row = min(keep.row, len(grid.staff) - 1)
+            column = min(max(keep.column, 1), len(grid.days))
+            table.cursor_coordinate = Coordinate(row, column)
+        self.show_header()
+        self.show_conflicts()
+
+    def show_header(self) -> None:
+        assert self.grid is not None
+        config = self.zapp.config
+        status = _("published") if self.grid.status == "published" else _("draft")
+        header = Text()
+        header.append(_("Roster") + f" {self.grid.week}", style="bold")
+        header.append(f"  {self.grid.days[0]:%m/%d}-{self.grid.days[-1]:%m/%d}  ({status})  ")
+        header.append(
+            _("grade {grade}: {n} on duty").format(
+                grade=config.store.grade, n=config.roster.min_staff.get(config.store.grade, 0)
+            )
+        )
+        self.query_one("#roster-header", Static).update(header)
+
+    def show_conflicts(self) -> None:
+        assert self.grid is not None
+        conflicts = self.grid.conflicts
+        text = Text()
+        if not conflicts:
+            text.append(_("No conflicts."), style="green")
+            text.append("  " + rosters.legend(self.zapp.config))
+        else:
+            hard = len(self.grid.hard_conflicts)
+            text.append(
+                _("{n} conflicts, {hard} to fix before publishing:").format(n=len(conflicts), hard=hard),
+                style="bold",
+            )
+            current = self.current_cell()
+            # The cursor's own conflicts first, then the ones that stop publishing.
+            ordered = sorted(
+                conflicts,
+                key=lambda c: (current is None or (c.staff_id, c.day) != current, not c.hard),
+            )
+            for conflict in ordered[:CONFLICT_LINES]:
+                text.append("\n" + conflict.message, style="red" if conflict.hard else "")
+        self.query_one("#roster-conflicts", Static).update(text)
+
+    def current_cell(self) -> tuple[str, date] | None:
+        if self.grid is None or not self.grid.staff:
+            return None
+        coordinate = self.query_one(DataTable).cursor_coordinate
+        if not 1 <= coordinate.column <= len(self.grid.days):
+            return None
+        return self.grid.staff[coordinate.row].id, self.grid.days[coordinate.column - 1]
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        if self.grid is not None:
+            self.show_conflicts()
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        self.action_cycle()
+
+    # ---- editing -----------------------------------------------------------
+    def edit(self, change: Callable[[str, date], Any]) -> None:
+        cell = self.current_cell()
+        if cell is None:
+            self.fail(_("Move to a day first."))
+            return
+        try:
+            change(*cell)
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return
+        self.reload()
+
+    def action_cycle(self) -> None:
+        """Empty -> first shift -> second ... -> empty."""
+        config = self.zapp.config
+        codes = [s.code for s in config.roster.shifts]
+
+        def cycle(staff_id: str, day: date) -> None:
+            assert self.grid is not None
+            own = [s.code for s in self.grid.cell(staff_id, day)]
+            if own and own[0] in codes:
+                following = codes[codes.index(own[0]) + 1] if own[0] != codes[-1] else ""
+            else:
+                following = "" if own else codes[0]
+            if len(own) > 1 or not following:
+                rosters.clear(staff_id, day)
+                self.say(_("Cleared."))
+            else:
+                rosters.assign(staff_id, day, following, config)
+                template = config.roster.shift(following)
+                assert template is not None
+                self.say(f"{template.name} {template.hours_text}")
+
+        self.edit(cycle)
+
+    def action_clear(self) -> None:
+        self.edit(lambda staff_id, day: rosters.clear(staff_id, day))
+
+    def action_add_shift(self) -> None:
+        cell = self.current_cell()
+        if cell is None:
+            return
+        from tui.screens.choice import ChoiceScreen
+
+        config = self.zapp.config
+        rows = [(s.code, Text(f"{s.name}  {s.hours_text}")) for s in config.roster.shifts]
+
+        def chosen(code: str | None) -> None:
+            if code:
+                self.edit(lambda staff_id, day: rosters.assign(staff_id, day, code, config, add=True))
+
+        self.app.push_screen(ChoiceScreen(_("Add a second shift (Enter)"), rows), chosen)
+
+    def action_swap(self) -> None:
+        cell = self.current_cell()
+        if cell is None:
+            return
+        if self.marked is None:
+            self.marked = cell
+            self.reload()
+            self.say(_("Marked. Move to the other cell and press F4 again."))
+            return
+        first, self.marked = self.marked, None
+        self.edit(lambda staff_id, day: rosters.swap(first, (staff_id, day)))
+        self.say(_("Swapped."))
+
+    def action_day_off(self) -> None:
+        assert self.zapp.staff is not None
+        by = self.zapp.staff.id
+
+        def toggle(staff_id: str, day: date) -> None:
+            off = rosters.toggle_day_off(staff_id, day, by=by)
+            self.say(_("Day off recorded.") if off else _("Day off removed."))
+
+        self.edit(toggle)
+
+    def action_copy_last(self) -> None:
+        try:
+            result = rosters.copy_week(rosters.shift_week(self.week, -1), self.week)
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return
+        self.reload()
+        message = _("Copied {n} shifts from last week.").format(n=result.copied)
+        if result.skipped:
+            message += " " + _("Not copied (left): {names}").format(names=", ".join(result.skipped))
+        self.say(message)
+
+    def action_publish(self) -> None:
+        assert self.zapp.staff is not None
+        try:
+            grid = rosters.publish(self.week, self.zapp.config, by=self.zapp.staff.id)
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return
+        self.reload()
+        warnings = len(grid.conflicts)
+        self.say(_("Roster {week} published ({n} warnings).").format(week=self.week, n=warnings))
+
+    def action_week(self, step: int) -> None:
+        self._week = rosters.shift_week(self.week, step)
+        self.marked = None
+        self.reload()
+        self.say(_("Week {week}").format(week=self.week))
+
+    def action_export(self) -> None:
+        assert self.grid is not None
+        config = self.zapp.config
+        folder = config.exports_dir()
+        csv_path = folder / f"roster-{self.week}.csv"
+        xlsx_path = folder / f"roster-{self.week}.xlsx"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            csv_path.write_text(rosters.as_csv(self.grid, config), encoding="utf-8")
+            rosters.write_xlsx(self.grid, config, xlsx_path)
+        except OSError as exc:
+            self.fail(_("Cannot write {path}: {error}").format(path=folder, error=exc.strerror or exc))
+            return
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return
+        self.say(_("Exported {csv} and {xlsx}").format(csv=csv_path.name, xlsx=xlsx_path.name))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,123 @@
+"""Customer segments (F1 menu, managers): everyone scored by RFM in a worker, then counts,
+value and share of revenue per tier and state with a bar chart, the 80/20 line and the
+A-class customers by value."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from store.crm import value
+from store.crm.profile import shown_phone
+from store.crm.search import release_thread_connection
+from store.errors import ZhangguiError
+from store.i18n import N_, _
+from store.models import Customer
+from store.models.base import utcnow
+from store.money import format_fen
+from store.sales import business_date
+from tui.cells import ljust, rjust
+from tui.i18n_bindings import translate_bindings
+from tui.widgets.message_bar import MessageBar
+
+if TYPE_CHECKING:
+    from tui.app import ZhangguiApp
+
+BAR = 24
+
+
+class SegmentsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", N_("Back"), id="segments.back"),
+        Binding("f5", "refresh", N_("Refresh"), id="segments.refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.result: value.Segments | None = None
+
+    @property
+    def zapp(self) -> ZhangguiApp:
+        from tui.app import ZhangguiApp
+
+        assert isinstance(self.app, ZhangguiApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(_("Customer segments"), style="bold"), classes="screen-title")
+        with VerticalScroll(id="segments-body"):
+            yield Static(Text(_("Scoring every customer…")), id="segments-text")
+        yield MessageBar(id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#segments-body").focus()
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.query_one(MessageBar).info(_("Scoring every customer…"))
+        self.score()
+
+    @work(thread=True, exclusive=True, group="segments")
+    def score(self) -> None:
+        config = self.zapp.config
+        try:
+            scores = value.refresh(business_date(utcnow(), config.tz), config.customers)
+            result = value.segments(scores, value.customer_count())
+            people = value.people([s.customer_id for s in result.top_customers])
+        except ZhangguiError as exc:
+            self.app.call_from_thread(self.query_one(MessageBar).error, str(exc))
+            return
+        finally:
+            release_thread_connection()
+        self.app.call_from_thread(self.show, result, people)
+
+    def show(self, result: value.Segments, people: dict[str, Customer]) -> None:
+        self.result = result
+        role = self.zapp.staff.role if self.zapp.staff else ""
+        rules = self.zapp.config.customers
+        t = Text()
+        header = (
+            ljust(_("Segment"), 12) + rjust(_("Customers"), 10) + rjust(_("Value"), 16) + rjust(_("Share"), 8)
+        )
+        t.append(header + "\n", style="bold")
+        rows = [(_("Tier {tier}").format(tier=s.key), s) for s in result.tiers]
+        rows += [(_(value.STATE_NAMES[s.key]), s) for s in result.states]
+        for n, (label, s) in enumerate(rows):
+            if n == len(result.tiers):
+                t.append("\n")
+            share = value.share_text(s.share_bp)
+            t.append(ljust(label, 12) + f"{s.customers:>10,}{format_fen(s.value):>16}{share:>8}  ")
+            t.append(value.share_bar(s.share_bp, BAR) + "\n", style="green" if s.key == "A" else "")
+        t.append(ljust(_("no purchase yet"), 12) + f"{result.no_purchase:>10,}\n")
+        t.append("\n")
+        t.append(
+            _("The top fifth of buyers make {share} of the revenue ({total}).").format(
+                share=value.share_text(result.top20_share_bp), total=format_fen(result.total_value)
+            )
+            + "\n\n",
+            style="bold",
+        )
+        if result.top_customers:
+            t.append(_("A-class customers, by value:") + "\n", style="bold underline")
+            for top in result.top_customers:
+                person = people.get(top.customer_id)
+                phone = shown_phone(person.phone, role, rules) if person else ""
+                rfm = f"{top.r}{top.f}{top.m}"
+                t.append(f"{ljust(phone, 12)} {format_fen(top.monetary):>14}  {top.last_purchase}  {rfm}  ")
+                t.append((person.name if person else "") + "\n")
+        self.query_one("#segments-text", Static).update(t)
+        self.query_one(MessageBar).info(
+            _("Scored {n} customers with purchases.").format(n=sum(s.customers for s in result.tiers))
+        )
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,322 @@
+"""Counting stock (blind): scan handsets by IMEI, accessories by barcode ('24*code' or F2 for
+a quantity). The counter sees what they counted, never what the book expects. A count can be
+left (Esc) or paused and resumed later; closing it hands it to a manager for review."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from store import counts, staff
+from store.errors import ZhangguiError
+from store.i18n import N_, _
+from store.models import StockCount
+from tui.i18n_bindings import translate_bindings
+from tui.widgets.message_bar import MessageBar
+
+if TYPE_CHECKING:
+    from tui.app import ZhangguiApp
+
+
+class StockCountScreen(Screen[None]):
+    BINDINGS = [
+        Binding("f2", "quantity", N_("Qty"), id="count.quantity"),
+        Binding("f3", "recount", N_("Recount"), id="count.recount"),
+        Binding("f5", "pause", N_("Pause"), id="count.pause"),
+        Binding("f6", "close_count", N_("Close"), id="count.close"),
+        Binding("escape", "back", N_("Back"), id="count.back"),
+        Binding("up", "cursor(-1)", N_("Previous line"), id="count.up", show=False),
+        Binding("down", "cursor(1)", N_("Next line"), id="count.down", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.count: StockCount | None = None
+        self.model_id: str | None = None  # the handset model whose IMEIs are being scanned
+        self.last_product: str | None = None  # the accessory F2 adds a quantity of
+        self.totals: dict[str, int] = {}
+
+    @property
+    def zapp(self) -> ZhangguiApp:
+        from tui.app import ZhangguiApp
+
+        assert isinstance(self.app, ZhangguiApp)
+        return self.app
+
+    @property
+    def staff_id(self) -> str:
+        assert self.zapp.staff is not None
+        return str(self.zapp.staff.id)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="count-header")
+        yield Input(placeholder=_("Scan an IMEI or a barcode (24*code for 24)"), id="count-scan")
+        yield Static(id="count-model")
+        yield DataTable(id="count-table", cursor_type="row", zebra_stripes=True)
+        yield MessageBar(id="count-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.can_focus = False
+        table.add_column(Text(_("Counted item")), key="item", width=64)
+        table.add_column(Text(_("Counted"), justify="right"), key="qty", width=7)
+        self.query_one("#count-scan", Input).focus()
+        self.begin()
+
+    # ---- which count -------------------------------------------------------
+    def begin(self) -> None:
+        """Go on with the unfinished count, or start one (everything, a brand, ...)."""
+        busy = counts.unfinished()
+        if busy:
+            count = busy[0]
+            if count.status == "review":
+                self.app.call_later(self.show_review, count)  # not while this screen mounts
+                return
+            try:
+                self.count = counts.resume(count.id, staff_id=self.staff_id)
+            except ZhangguiError as exc:
+                self.fail(str(exc))
+                return
+            self.reload()
+            self.say(_("Count {number} resumed.").format(number=count.number))
+            return
+        self.ask_scope()
+
+    def ask_scope(self) -> None:
+        from tui.screens.choice import ChoiceScreen
+
+        rows = [(kind, Text(counts.scope_name(kind))) for kind in counts.SCOPES]
+
+        def chosen(kind: str | None) -> None:
+            if kind is None:
+                self.dismiss_screen()
+            elif kind == "all":
+                self.start("all", "")
+            else:
+                self.ask_value(kind)
+
+        self.app.push_screen(ChoiceScreen(_("Start a stock count: count what? (Enter)"), rows), chosen)
+
+    def ask_value(self, kind: str) -> None:
+        from tui.screens.choice import ChoiceScreen
+
+        values = counts.scope_choices(kind)
+        if not values:
+            self.fail(_("There is no {scope} to count.").format(scope=counts.scope_name(kind)))
+            self.ask_scope()
+            return
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                self.ask_scope()
+            else:
+                self.start(kind, value)
+
+        title = _("Which {scope}? (Enter)").format(scope=counts.scope_name(kind))
+        self.app.push_screen(ChoiceScreen(title, [(v, Text(v)) for v in values]), chosen)
+
+    def start(self, kind: str, value: str) -> None:
+        try:
+            self.count = counts.start_count(
+                scope_kind=kind, scope_value=value, staff_id=self.staff_id, tz=self.zapp.config.tz
+            )
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return
+        self.reload()
+        self.say(_("Count {number} started. Scan what is on the shelves.").format(number=self.count.number))
+
+    def dismiss_screen(self) -> None:
+        if self.app.screen is self:
+            self.app.pop_screen()
+
+    # ---- display -----------------------------------------------------------
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        self.totals = {}
+        if self.count is not None:
+            for line in counts.counted_so_far(self.count.id):
+                self.totals[line.product_id] = line.counted
+                table.add_row(*self.cells(line.name, line.counted), key=line.product_id)
+        self.show_header()
+
+    def cells(self, name: str, counted: int) -> tuple[Text, Text]:
+        return Text(name, no_wrap=True, overflow="ellipsis"), Text(str(counted), justify="right")
+
+    def show_header(self) -> None:
+        header = Text()
+        if self.count is None:
+            header.append(_("Stock count"), style="bold")
+        else:
+            header.append(_("Stock count") + f" {self.count.number}", style="bold")
+            header.append(f"  {counts.scope_label(self.count)}  ")
+            header.append(
+                _("{units} counted, {products} products").format(
+                    units=sum(self.totals.values()), products=len(self.totals)
+                )
+            )
+        self.query_one("#count-header", Static).update(header)
+
+    def show_line(self, product_id: str, name: str, counted: int) -> None:
+        """Update one row (or add it at the top) without rebuilding the table."""
+        table = self.query_one(DataTable)
+        item, qty = self.cells(name, counted)
+        if product_id in self.totals:
+            table.update_cell(product_id, "item", item)
+            table.update_cell(product_id, "qty", qty)
+        else:
+            table.add_row(item, qty, key=product_id)
+        self.totals[product_id] = counted
+        table.move_cursor(row=table.get_row_index(product_id))
+        self.show_header()
+
+    def show_model(self, name: str) -> None:
+        """The handset model chosen by its barcode, whose IMEIs are being scanned ('' none)."""
+        text = Text()
+        if name:
+            text.append(_("Counting") + ": ", style="bold")
+            text.append(name)
+        self.query_one("#count-model", Static).update(text)
+
+    def say(self, message: str) -> None:
+        self.query_one(MessageBar).info(message)
+
+    def fail(self, message: str) -> None:
+        self.query_one(MessageBar).error(message)
+
+    # ---- scanning ----------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "count-scan":
+            return
+        event.stop()
+        text = event.value.strip()
+        event.input.value = ""
+        if text:
+            self.scan(text)
+
+    def scan(self, text: str) -> None:
+        if self.count is None:
+            self.fail(_("No count is open."))
+            return
+        try:
+            entered = counts.enter(self.count.id, text, staff_id=self.staff_id, model_id=self.model_id)
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return
+        if entered.model_only:  # a handset's barcode: its IMEIs follow, others are refused
+            self.model_id = entered.product_id
+            self.show_model(entered.name)
+        elif not entered.serialized:
+            self.last_product = entered.product_id
+            if self.model_id is not None:
+                self.model_id = None
+                self.show_model("")
+        if not entered.model_only or entered.product_id in self.totals:
+            self.show_line(entered.product_id, entered.name, entered.counted)
+        self.say(entered.message)
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)))
+
+    def selected_product(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return str(key) if key is not None else None
+
+    # ---- actions -----------------------------------------------------------
+    def action_quantity(self) -> None:
+        """Enter how many of the accessory scanned last (a shelf of 24 without 24 scans)."""
+        from tui.screens.prompt import PromptScreen
+
+        if self.count is None or self.last_product is None:
+            self.fail(_("Scan the accessory's barcode first, then F2 for how many."))
+            return
+        product_id = self.last_product
+        count_id = self.count.id
+
+        def done(answer: str | None) -> None:
+            if answer is None:
+                return
+            try:
+                entered = counts.record_qty(
+                    count_id, product_id, counts.parse_counted(answer), staff_id=self.staff_id
+                )
+            except ZhangguiError as exc:
+                self.fail(str(exc))
+                return
+            self.show_line(entered.product_id, entered.name, entered.counted)
+            self.say(entered.message)
+
+        self.app.push_screen(PromptScreen(_("How many more?"), _("Counted quantity"), ""), done)
+
+    def action_recount(self) -> None:
+        from tui.screens.choice import ChoiceScreen
+
+        product_id = self.selected_product()
+        if self.count is None or product_id is None:
+            self.fail(_("Nothing counted yet."))
+            return
+        count_id = self.count.id
+        rows = [("no", Text(_("No, keep it"))), ("yes", Text(_("Yes, count it again from 0")))]
+
+        def chosen(answer: str | None) -> None:
+            if answer != "yes":
+                return
+            try:
+                counts.recount(count_id, product_id, staff_id=self.staff_id)
+            except ZhangguiError as exc:
+                self.fail(str(exc))
+                return
+            self.reload()
+            self.say(_("Cleared; count it again."))
+
+        self.app.push_screen(ChoiceScreen(_("Throw away what was counted of this product?"), rows), chosen)
+
+    def action_pause(self) -> None:
+        if self.count is None:
+            self.dismiss_screen()
+            return
+        try:
+            counts.pause(self.count.id, staff_id=self.staff_id)
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return
+        self.app.pop_screen()
+
+    def action_close_count(self) -> None:
+        if self.count is None:
+            return
+        try:
+            closed = counts.close(self.count.id, staff_id=self.staff_id)
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return
+        self.count = closed
+        self.show_review(closed)
+
+    def show_review(self, count: StockCount) -> None:
+        member = self.zapp.staff
+        if member is None or not staff.is_manager(member):
+            self.fail(
+                _("Count {number} is closed; a manager reviews and approves it.").format(number=count.number)
+            )
+            self.count = None
+            return
+        from tui.screens.count_review import CountReviewScreen
+
+        self.app.switch_screen(CountReviewScreen(count.id))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

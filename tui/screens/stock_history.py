@@ -1,0 +1,90 @@
+"""Stock history: scan or type an IMEI, a barcode or a SKU and see that handset's or that
+product's whole life in the ledger (received from whom, sold to whom, returned, counted)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from store import history, stock
+from store.errors import ZhangguiError
+from store.i18n import N_, _
+from tui.i18n_bindings import translate_bindings
+from tui.widgets.message_bar import MessageBar
+
+
+class StockHistoryScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "back", N_("Back"), id="history.back")]
+
+    def __init__(self, code: str = "") -> None:
+        super().__init__()
+        translate_bindings(self)
+        self._code = code
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(_("Stock history"), style="bold"), id="history-header")
+        yield Input(placeholder=_("Scan or type an IMEI, a barcode or a SKU"), id="history-scan")
+        yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        yield MessageBar(id="history-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.can_focus = False
+        table.add_column(Text(_("When")), key="when", width=11)
+        table.add_column(Text(_("What")), key="what", width=8)
+        table.add_column(Text(_("Qty"), justify="right"), key="qty", width=4)
+        table.add_column(Text(_("Document")), key="document", width=20)
+        table.add_column(Text(_("From / to")), key="party", width=15)
+        table.add_column(Text(_("Staff")), key="staff", width=6)
+        self.query_one("#history-scan", Input).focus()
+        if self._code:
+            self.show(self._code)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        code = event.value.strip()
+        event.input.value = ""
+        if code:
+            self.show(code)
+
+    def show(self, code: str) -> None:
+        try:
+            found = history.history_of(code)
+        except ZhangguiError as exc:
+            self.query_one(MessageBar).error(str(exc))
+            return
+        from tui.app import ZhangguiApp
+
+        tz = self.app.config.tz if isinstance(self.app, ZhangguiApp) else UTC
+        table = self.query_one(DataTable)
+        table.clear()
+        for event in found.events:
+            local = event.at.replace(tzinfo=UTC).astimezone(tz)
+            document = event.document + (f" {event.imei}" if event.imei and found.unit is None else "")
+            table.add_row(
+                Text(f"{local:%m-%d %H:%M}"),
+                Text(history.kind_name(event.kind), no_wrap=True, overflow="ellipsis"),
+                Text(f"{event.qty:+d}", justify="right"),
+                Text(document, no_wrap=True, overflow="ellipsis"),
+                Text(event.party, no_wrap=True, overflow="ellipsis"),
+                Text(event.staff, no_wrap=True, overflow="ellipsis"),
+            )
+        if table.row_count:
+            table.move_cursor(row=table.row_count - 1)
+        header = Text(_("Stock history") + "  ", style="bold")
+        header.append(found.product.display_name)
+        if found.unit is not None:
+            header.append(f"  {_('IMEI')} {found.unit.imei}  ({stock.status_name(found.unit.status)})")
+        else:
+            header.append("  " + _("on hand {n}").format(n=stock.on_hand(found.product.id)))
+        self.query_one("#history-header", Static).update(header)
+        self.query_one(MessageBar).info(_("{n} movements.").format(n=len(found.events)))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,126 @@
+"""My tasks today (F1 menu): the follow-up rules run first (in a worker), then the open
+tasks of whoever is logged in that are due today or overdue. Enter opens the customer,
+F2 marks the task done."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store.crm import followup
+from store.crm.profile import shown_phone
+from store.crm.search import release_thread_connection
+from store.errors import ZhangguiError
+from store.i18n import N_, _
+from store.models.base import utcnow
+from store.sales import business_date
+from tui.i18n_bindings import translate_bindings
+from tui.widgets.message_bar import MessageBar
+
+if TYPE_CHECKING:
+    from tui.app import ZhangguiApp
+
+
+class TasksScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", N_("Back"), id="tasks.back"),
+        Binding("f2", "done", N_("Done"), id="tasks.done"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.due: list[followup.DueTask] = []
+
+    @property
+    def zapp(self) -> ZhangguiApp:
+        from tui.app import ZhangguiApp
+
+        assert isinstance(self.app, ZhangguiApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(_("My tasks today"), style="bold"), classes="screen-title")
+        yield OptionList(id="tasks-list")
+        yield MessageBar(id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#tasks-list", OptionList).focus()
+        self.load(run_rules=True)
+
+    @work(thread=True, exclusive=True, group="tasks")
+    def load(self, run_rules: bool = False) -> None:
+        config = self.zapp.config
+        member = self.zapp.staff
+        assert member is not None
+        try:
+            made = 0
+            if run_rules:
+                made = followup.run_rules(config.customers, config.tz, fallback_owner=member.id)
+            due = followup.my_tasks(member.id, business_date(utcnow(), config.tz))
+        except ZhangguiError as exc:
+            self.app.call_from_thread(self.query_one(MessageBar).error, str(exc))
+            return
+        finally:
+            release_thread_connection()
+        self.app.call_from_thread(self.show, due, made)
+
+    def show(self, due: list[followup.DueTask], made: int) -> None:
+        self.due = due
+        role = self.zapp.staff.role if self.zapp.staff else ""
+        rules = self.zapp.config.customers
+        options = self.query_one("#tasks-list", OptionList)
+        options.clear_options()
+        for item in due:
+            row = Text(no_wrap=True, overflow="ellipsis")
+            row.append(f"{item.task.due}  {shown_phone(item.customer.phone, role, rules):<12} ")
+            row.append(item.customer.name or _("(no name)"))
+            row.append("  " + followup.task_title(item.task), style="bold")
+            options.add_option(Option(row, id=item.task.id))
+        if due:
+            options.highlighted = 0
+        message = _("{n} tasks due. Enter opens the customer, F2 marks done.").format(n=len(due))
+        if not due:
+            message = _("Nothing due today.")
+        if made:
+            message += " " + _("{n} new from the follow-up rules.").format(n=made)
+        self.query_one(MessageBar).info(message)
+
+    def selected(self) -> followup.DueTask | None:
+        options = self.query_one("#tasks-list", OptionList)
+        index = options.highlighted
+        return self.due[index] if index is not None and 0 <= index < len(self.due) else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        from tui.screens.customer_profile import CustomerProfileScreen
+
+        event.stop()
+        item = self.selected()
+        if item is not None:
+            self.app.push_screen(CustomerProfileScreen(item.customer.id))
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def action_done(self) -> None:
+        item = self.selected()
+        member = self.zapp.staff
+        if item is None or member is None:
+            return
+        try:
+            followup.finish_task(item.task.id, by=member.id)
+        except ZhangguiError as exc:
+            self.query_one(MessageBar).error(str(exc))
+            return
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,135 @@
+"""One dim line on the sale screen naming the products at or under their reorder point. It
+is worked out in a worker thread: everything when the screen opens (and every few minutes),
+then only the products of each sale just committed, so checkout never waits for it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual import work
+from textual.app import App
+from textual.widgets import Static
+
+from store import reorder
+from store.config import Config
+from store.errors import ZhangguiError
+from store.i18n import _
+from store.models import database
+from store.reorder import Plan
+
+FULL_REFRESH_SECONDS = 600
+
+
+class ReorderPanel(Static):
+    def __init__(self, config: Config, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.config = config
+        self.below: dict[str, Plan] = {}
+        self._seq = 0
+        self._applied: dict[str, int] = {}  # product -> request that last set it
+        self._full_applied = 0
+        self.last_refresh_seconds = 0.0  # how long the last worker took (for the benchmark)
+
+    def on_mount(self) -> None:
+        self.display = False
+        if self.config.stock.panel_items:
+            self.refresh_all()
+            self.set_interval(FULL_REFRESH_SECONDS, self.refresh_all)
+
+    # ---- requests ----------------------------------------------------------
+    def refresh_all(self) -> None:
+        self._seq += 1
+        self.compute(self._seq, None)
+
+    def refresh_products(self, product_ids: Iterable[str]) -> None:
+        ids = sorted(set(product_ids))
+        if ids and self.config.stock.panel_items:
+            self._seq += 1
+            self.compute(self._seq, ids)
+
+    def after_sale(self, sale_id: str) -> None:
+        """The products of a committed sale (or return) changed stock: look at those again."""
+        if self.config.stock.panel_items:
+            self._seq += 1
+            self.compute(self._seq, None, sale_id=sale_id)
+
+    @work(thread=True, group="reorder-panel")
+    def compute(self, seq: int, product_ids: list[str] | None, sale_id: str = "") -> None:
+        started = time.perf_counter()
+        try:
+            with database.obj.connection_context():
+                if sale_id:
+                    product_ids = [
+                        row[0]
+                        for row in database.obj.execute_sql(
+                            "SELECT DISTINCT product_id FROM sale_line WHERE sale_id = ?", (sale_id,)
+                        )
+                    ]
+                plans = reorder.plans(self.config.stock, self.config.tz, product_ids=product_ids)
+        except ZhangguiError:
+            return  # the panel is a hint: a busy database just leaves the last one shown
+        elapsed = time.perf_counter() - started
+        self.app.call_from_thread(self.apply, seq, product_ids, plans, elapsed)
+
+    # ---- results (on the event loop) ----------------------------------------
+    def apply(self, seq: int, product_ids: list[str] | None, plans: list[Plan], elapsed: float) -> None:
+        """Merge a result; a product keeps the figures of the newest request that read it, so
+        a full refresh that started before a sale never undoes that sale's update."""
+        self.last_refresh_seconds = elapsed
+        fresh = {p.product_id: p for p in plans}
+        if product_ids is None:
+            if seq < self._full_applied:
+                return
+            self._full_applied = seq
+            keys = set(self.below) | set(fresh)
+        else:
+            keys = set(product_ids)
+        for pid in keys:
+            if self._applied.get(pid, 0) > seq:
+                continue
+            self._applied[pid] = seq
+            plan = fresh.get(pid)
+            if plan is not None and plan.below:
+                self.below[pid] = plan
+            else:
+                self.below.pop(pid, None)
+        self.show()
+
+    def urgent(self) -> list[Plan]:
+        """Out of stock first, then the lowest share of the reorder point, hot sellers first."""
+        rank = {"hot": 0, "regular": 1, "slow": 2}
+        return sorted(
+            self.below.values(),
+            key=lambda p: (p.on_hand > 0, p.on_hand / max(p.reorder_at, 1), rank[p.velocity], p.name),
+        )
+
+    def show(self) -> None:
+        limit = self.config.stock.panel_items
+        plans = self.urgent()
+        if not plans or not limit:
+            self.display = False
+            self.update("")
+            return
+        text = Text(_("Reorder") + ": ", style="bold")
+        for n, plan in enumerate(plans[:limit]):
+            if n:
+                text.append("; ")
+            text.append(plan.name)
+            text.append(f" {plan.on_hand}/{plan.reorder_at}")
+        more = len(plans) - limit
+        if more > 0:
+            text.append("  " + _("+{n} more").format(n=more))
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        self.update(text)
+        self.display = True
+
+
+def stock_changed(app: App[object]) -> None:
+    """Another screen moved stock (a delivery booked in, a count approved, orders placed):
+    the sale screen's panel looks at everything again, in its worker."""
+    for screen in app.screen_stack:
+        for panel in screen.query(ReorderPanel):
+            panel.refresh_all()

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 # Surnames whose surname reading differs from the everyday one pypinyin gives out of context.
 # Compound surnames come first so that 万俟 is read moqi, not wanqi.
 SURNAME_READINGS: dict[str, tuple[str, ...]] = {
@@ -73,6 +71,8 @@ def name_keys(name: str) -> NameKeys:
         return NameKeys("", "")
     surname = _surname(name)
     rest = name[len(surname) :]
+    from pypinyin import lazy_pinyin  # its dictionaries cost ~150 ms to load: only when needed
+
     given = _clean(lazy_pinyin(rest, errors="default"))
     reading = list(SURNAME_READINGS.get(surname, ()))
     everyday = _clean(lazy_pinyin(surname)) if surname else []
@@ -90,4 +90,6 @@ def name_keys(name: str) -> NameKeys:
 
 
 def initials_of(text: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(_clean(lazy_pinyin(text, style=Style.FIRST_LETTER)))

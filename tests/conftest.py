@@ -25,6 +25,8 @@ def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     set_language("en")
+    # The console waits a few seconds before its first reorder computation; tests need it now.
+    monkeypatch.setattr("tui.widgets.reorder_panel.FIRST_REFRESH_SECONDS", 0)
 
 
 @pytest.fixture

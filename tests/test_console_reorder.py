@@ -182,3 +182,21 @@ async def test_the_reorder_screen_is_for_managers(shop: Shop, db: SqliteDatabase
         options = app.screen.query_one(OptionList)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         assert "stock_count" in ids and "reorder" not in ids
+
+
+def test_the_first_full_reorder_computation_waits_until_the_console_is_up() -> None:
+    import ast
+    from pathlib import Path
+
+    import tui.widgets.reorder_panel as panel
+
+    tree = ast.parse(Path(panel.__file__).read_text(encoding="utf-8"))
+    shipped = next(
+        node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id == "FIRST_REFRESH_SECONDS"
+        and isinstance(node.value, ast.Constant)
+    )
+    assert isinstance(shipped, float) and shipped >= 1  # the shipped value, not the tests' 0

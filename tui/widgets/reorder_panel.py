@@ -20,6 +20,9 @@ from store.models import database
 from store.reorder import Plan
 
 FULL_REFRESH_SECONDS = 600
+# The first full computation reads the whole ledger (~0.5 s and tens of MB on a large store):
+# start it once the sale screen is up, not while the console is still starting.
+FIRST_REFRESH_SECONDS = 3.0
 
 
 class ReorderPanel(Static):
@@ -35,7 +38,10 @@ class ReorderPanel(Static):
     def on_mount(self) -> None:
         self.display = False
         if self.config.stock.panel_items:
-            self.refresh_all()
+            if FIRST_REFRESH_SECONDS:
+                self.set_timer(FIRST_REFRESH_SECONDS, self.refresh_all)
+            else:
+                self.refresh_all()
             self.set_interval(FULL_REFRESH_SECONDS, self.refresh_all)
 
     # ---- requests ----------------------------------------------------------

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from peewee import SQL
 
 from store import audit, sales, staff, stock
 from store.cart import Cart
@@ -92,9 +93,8 @@ def test_returned_imei_goes_back_and_can_be_sold_again(shop: Shop) -> None:
     unit = ImeiUnit.get(ImeiUnit.imei == shop.imeis[0])
     assert unit.status == "returned"
     assert stock.on_hand(shop.phone.id) == 5
-    moves = (
-        StockMovement.select().where(StockMovement.imei_unit == unit.id).order_by(StockMovement.created_at)
-    )
+    # In the order written: the fixture receives at the real clock, the sales at a fixed DAY.
+    moves = StockMovement.select().where(StockMovement.imei_unit == unit.id).order_by(SQL("rowid"))
     assert [(m.kind, m.qty) for m in moves] == [("receive", 1), ("sale", -1), ("return", 1)]
 
     again = sell_on(shop, DAY + timedelta(hours=1), shop.imeis[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -29,6 +30,19 @@ def db_options(fn: F) -> F:
         type=click.Path(dir_okay=False),
         envvar="ZHANGGUI_DB",
         help="Store database file (default: from config, else the user data dir).",
+    )(fn)
+    return fn
+
+
+def export_options(fn: F) -> F:
+    """--format table|csv|xlsx and --output, the same on every command that exports a report."""
+    fn = click.option(
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="File to write (default: standard output; XLSX goes to the exports folder).",
+    )(fn)
+    fn = click.option(
+        "--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table", help="Output format."
     )(fn)
     return fn
 

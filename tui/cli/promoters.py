@@ -13,7 +13,7 @@ from store.i18n import _
 from store.models.base import utcnow
 from store.money import format_fen, parse_money
 from store.sales import business_date
-from tui.cli.common import context_for, db_options, user_errors
+from tui.cli.common import context_for, db_options, export_options, user_errors
 
 
 def _write(path: Path, text: str) -> None:
@@ -33,14 +33,7 @@ def promoters() -> None:
 
 @promoters.command()
 @click.option("--month", default="", help="YYYY-MM (default: this month).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table", help="Output format."
-)
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (default: standard output; XLSX goes to the exports folder).",
-)
+@export_options
 @db_options
 @user_errors
 def report(month: str, fmt: str, output: Path | None, db_path: str | None, config_path: str | None) -> None:

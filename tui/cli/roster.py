@@ -10,19 +10,12 @@ from store import roster as rosters
 from store.i18n import _
 from store.models.base import utcnow
 from store.sales import business_date
-from tui.cli.common import context_for, db_options, user_errors
+from tui.cli.common import context_for, db_options, export_options, user_errors
 
 
 @click.command()
 @click.option("--week", default="", help="ISO week, e.g. 2026-W48 (default: this week).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table", help="Output format."
-)
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (default: standard output; XLSX goes to the exports folder).",
-)
+@export_options
 @db_options
 @user_errors
 def roster(week: str, fmt: str, output: Path | None, db_path: str | None, config_path: str | None) -> None:

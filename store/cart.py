@@ -15,9 +15,11 @@ from store.i18n import _
 from store.ids import new_id
 from store.models import Sale, SaleLine
 from store.money import MAX_FEN, format_fen
+from store.referrals import link
+from store.referrals.link import Referrer
 from store.staff import Approval
 
-TENDER_KINDS = ("cash", "wechat", "alipay", "card")
+TENDER_KINDS = ("cash", "wechat", "alipay", "card", "voucher")
 
 
 def _refunded(line_id: str) -> int:
@@ -85,6 +87,8 @@ class Cart:
     sale_discount_base: int = 0  # what the sale discount was given on; less later -> ask again
     customer_id: str | None = None
     customer_label: str = ""
+    referrer_id: str | None = None  # 老带新: the old customer who brought this new one
+    referrer_label: str = ""
     original_sale_id: str | None = None
     return_approved_by: str = ""
 
@@ -260,6 +264,28 @@ class Cart:
                     line.promoter_id = promoter_id
         else:
             self.line(index).promoter_id = promoter_id
+
+    # ---- customer and referrer -----------------------------------------------
+    def attach_customer(self, customer_id: str, label: str) -> None:
+        if customer_id != self.customer_id:
+            self.referrer_id = None  # a referrer entered for someone else does not carry over
+            self.referrer_label = ""
+        self.customer_id = customer_id
+        self.customer_label = label
+
+    def set_referrer(self, referrer: Referrer | None) -> None:
+        """Who brought this new customer (None clears it); the link is made when the sale is
+        committed, where the same checks run again inside the transaction."""
+        self._require_open()
+        if referrer is None:
+            self.referrer_id = None
+            self.referrer_label = ""
+            return
+        if self.has_returns:
+            raise ValidationError(_("A sale with returns is not a new customer's first sale."))
+        link.check_link(self.customer_id, referrer.id)
+        self.referrer_id = referrer.id
+        self.referrer_label = referrer.label
 
     # ---- returns -----------------------------------------------------------
     def add_return_line(self, original: SaleLine, qty: int, already_returned: int) -> CartLine:

@@ -22,6 +22,7 @@ from store.promoter_config import (
     parse_ladder,
     parse_roster,
 )
+from store.referral_config import ReferralSection, parse_referrals
 from store.stock_config import StockSection, validate_stock
 
 APP_NAME = "zhanggui"
@@ -92,6 +93,7 @@ class Config:
     commission: CommissionSection = field(default_factory=CommissionSection)
     customers: CustomersSection = field(default_factory=CustomersSection)
     stock: StockSection = field(default_factory=StockSection)
+    referrals: ReferralSection = field(default_factory=ReferralSection)
     keymap: dict[str, str] = field(default_factory=dict)
     source: str = ""
 
@@ -191,7 +193,12 @@ def load_config(path: Path | None = None) -> Config:
             _("config file {path} is not valid TOML: {error}").format(path=target, error=exc)
         ) from exc
     sections = {f.name for f in fields(cfg)} - {"keymap", "source"}
-    own_parsers = {"roster": parse_roster, "ladder": parse_ladder, "commission": parse_commission}
+    own_parsers = {
+        "roster": parse_roster,
+        "ladder": parse_ladder,
+        "commission": parse_commission,
+        "referrals": parse_referrals,
+    }
     for key, value in raw.items():
         if key in own_parsers:  # sections with lists and tables read themselves
             setattr(cfg, key, own_parsers[key](value))

@@ -26,7 +26,12 @@ class StoreContext:
     @property
     def till(self) -> Till:
         code = get_meta("store_code") or self.config.store.code
-        return Till(store_code=code, terminal_id=self.config.terminal.id, tz=self.config.tz)
+        return Till(
+            store_code=code,
+            terminal_id=self.config.terminal.id,
+            tz=self.config.tz,
+            referrals=self.config.referrals,
+        )
 
     @property
     def store_name(self) -> str:

@@ -9,6 +9,7 @@ from store.db import write
 from store.i18n import _
 from store.models import Customer
 from store.phone import normalise_mobile
+from store.referrals import codes
 
 
 def find_by_phone(phone: str) -> Customer | None:
@@ -23,7 +24,9 @@ def find_or_create(phone: str, name: str = "", *, by: str = "") -> Customer:
         existing = Customer.get_or_none(Customer.phone == number)
         if existing is not None:
             return existing
-        customer = Customer.create(phone=number, name=clean_name, **key_columns(clean_name, number))
+        customer = Customer.create(
+            phone=number, name=clean_name, referral_code=codes.new_code(), **key_columns(clean_name, number)
+        )
         audit.record("customer.create", staff_id=by, entity="customer", entity_id=customer.id)
         return customer
 

@@ -213,12 +213,16 @@ def open_memory_database() -> SqliteDatabase:
 
 
 def _fill_derived_columns() -> None:
-    """Columns a migration added but SQL cannot compute (customer search keys in pinyin),
-    for rows written by an older version or a bulk load."""
+    """Columns a migration added but SQL cannot compute (customer search keys in pinyin,
+    random referral codes), for rows written by an older version or a bulk load."""
     from store.crm import search  # the crm package writes through this module
 
     if search.missing_keys():
         search.fill_search_keys()
+    from store.referrals import codes
+
+    if codes.missing_codes():
+        codes.fill_codes()
 
 
 def schema_version(db: SqliteDatabase) -> int:

@@ -157,5 +157,26 @@ V6 = (
     """CREATE INDEX "stock_count_entry_staff_id" ON "stock_count_entry" ("staff_id")""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2, V3, V4, V5, V6)
+# Version 7: referral rewards (老带新) — each customer's referral code (filled for older rows by
+# store.referrals.codes.fill_codes at open), the referral links, the reward ledger and the
+# vouchers spent or given back.
+V7 = (
+    """ALTER TABLE "customer" ADD COLUMN "referral_code" VARCHAR(255)""",
+    """CREATE UNIQUE INDEX "customer_referral_code" ON "customer" ("referral_code")""",
+    """CREATE TABLE "referral" ("id" VARCHAR(255) NOT NULL PRIMARY KEY, "referrer_id" VARCHAR(255) NOT NULL, "referee_id" VARCHAR(255) NOT NULL, "sale_id" VARCHAR(255) NOT NULL, "staff_id" VARCHAR(255) NOT NULL, "store_code" VARCHAR(255) NOT NULL, "business_date" DATE NOT NULL, "created_at" DATETIME NOT NULL, "status" VARCHAR(255) NOT NULL, "rule" VARCHAR(255) NOT NULL, "capped" INTEGER NOT NULL, FOREIGN KEY ("referrer_id") REFERENCES "customer" ("id"), FOREIGN KEY ("referee_id") REFERENCES "customer" ("id"), FOREIGN KEY ("sale_id") REFERENCES "sale" ("id"), FOREIGN KEY ("staff_id") REFERENCES "staff" ("id"))""",
+    """CREATE INDEX "referral_referrer_id" ON "referral" ("referrer_id")""",
+    """CREATE INDEX "referral_sale_id" ON "referral" ("sale_id")""",
+    """CREATE INDEX "referral_business_date" ON "referral" ("business_date")""",
+    """CREATE UNIQUE INDEX "referral_one_per_referee" ON "referral" ("referee_id") WHERE ("status" = 'active')""",
+    """CREATE TABLE "referral_reward" ("id" VARCHAR(255) NOT NULL PRIMARY KEY, "referral_id" VARCHAR(255) NOT NULL, "sale_id" VARCHAR(255) NOT NULL, "customer_id" VARCHAR(255) NOT NULL, "side" VARCHAR(255) NOT NULL, "kind" VARCHAR(255) NOT NULL, "amount" INTEGER NOT NULL, "used" INTEGER NOT NULL, "gift" VARCHAR(255) NOT NULL, "status" VARCHAR(255) NOT NULL, "created_at" DATETIME NOT NULL, "earn_on" DATE NOT NULL, "earned_at" DATETIME, "expires_on" DATE, "closed_at" DATETIME, "handed_by_id" VARCHAR(255), "note" VARCHAR(255) NOT NULL, FOREIGN KEY ("referral_id") REFERENCES "referral" ("id"), FOREIGN KEY ("sale_id") REFERENCES "sale" ("id"), FOREIGN KEY ("customer_id") REFERENCES "customer" ("id"), FOREIGN KEY ("handed_by_id") REFERENCES "staff" ("id"))""",
+    """CREATE INDEX "referral_reward_referral_id" ON "referral_reward" ("referral_id")""",
+    """CREATE INDEX "referral_reward_sale_id" ON "referral_reward" ("sale_id")""",
+    """CREATE INDEX "referral_reward_customer_status" ON "referral_reward" ("customer_id", "status")""",
+    """CREATE INDEX "referral_reward_status_earn_on" ON "referral_reward" ("status", "earn_on")""",
+    """CREATE TABLE "voucher_use" ("id" VARCHAR(255) NOT NULL PRIMARY KEY, "reward_id" VARCHAR(255) NOT NULL, "sale_id" VARCHAR(255) NOT NULL, "tender_id" VARCHAR(255), "amount" INTEGER NOT NULL, "created_at" DATETIME NOT NULL, FOREIGN KEY ("reward_id") REFERENCES "referral_reward" ("id"), FOREIGN KEY ("sale_id") REFERENCES "sale" ("id"), FOREIGN KEY ("tender_id") REFERENCES "tender" ("id"))""",
+    """CREATE INDEX "voucher_use_reward_id" ON "voucher_use" ("reward_id")""",
+    """CREATE INDEX "voucher_use_sale_id" ON "voucher_use" ("sale_id")""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2, V3, V4, V5, V6, V7)
 LATEST = len(MIGRATIONS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,8 @@ from store.models import (
     database,
 )
 from store.models.base import utcnow
+from store.referral_config import ReferralSection
+from store.referrals import ledger, vouchers
 from store.staff import Approval
 
 
@@ -35,6 +37,7 @@ class Till:
     store_code: str
     terminal_id: str
     tz: ZoneInfo
+    referrals: ReferralSection = field(default_factory=ReferralSection)  # the 老带新 policy in force
 
 
 def business_date(now_utc: datetime, tz: ZoneInfo) -> date:
@@ -147,11 +150,12 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
         insert_rows(StockMovement, movements)
         insert_rows(SaleLine, lines)
         _refuse_oversell(cart)
+        tender_ids = [new_id() for _t in cart.tenders]
         insert_rows(
             Tender,
             [
                 {
-                    "id": new_id(),
+                    "id": tender_id,
                     "sale": sale.id,
                     "kind": t.kind,
                     "amount": t.amount,
@@ -159,14 +163,38 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
                     "change": t.change,
                     "reference": t.reference,
                 }
-                for t in cart.tenders
+                for t, tender_id in zip(cart.tenders, tender_ids, strict=True)
             ],
         )
+        _referral_entries(cart, sale, till, tender_ids, stamp)
         _audit_sale(cart, sale, stamp)
         db.execute_sql('DELETE FROM "held_cart" WHERE "id" = ?', (cart.id,))
         return sale
 
     return write(_tx)
+
+
+def _referral_entries(cart: Cart, sale: Sale, till: Till, tender_ids: list[str], stamp: datetime) -> None:
+    """Vouchers spent or given back, the 老带新 link of a first sale and its pending rewards,
+    and rewards a return cancels: in the sale's own transaction, as the design requires."""
+    day = sale.business_date
+    if cart.original_sale_id or any(t.kind == vouchers.KIND for t in cart.tenders):
+        vouchers.apply_tenders(cart, sale.id, tender_ids, day, stamp)
+    if cart.referrer_id:
+        if cart.has_returns:
+            raise ValidationError(_("A sale with returns is not a new customer's first sale."))
+        ledger.attribute(
+            sale_id=sale.id,
+            referee_id=cart.customer_id,
+            referrer_id=cart.referrer_id,
+            staff_id=cart.staff_id,
+            store_code=till.store_code,
+            day=day,
+            stamp=stamp,
+            policy=till.referrals,
+        )
+    if cart.original_sale_id:
+        ledger.after_return(cart.original_sale_id, stamp)
 
 
 def _move_unit(line: CartLine) -> None:
@@ -354,6 +382,8 @@ def void_sale(
                     )
                 )
         Sale.update(status="voided", voided_at=stamp).where(Sale.id == sale.id).execute()
+        vouchers.reverse_for_void(sale.id, stamp)
+        ledger.after_void(sale.id, stamp)
         audit.record(
             "sale.void",
             staff_id=staff_id,

@@ -19,6 +19,7 @@ from store.i18n import N_, _
 from store.models import Customer, CustomerContact, CustomerTask, Staff
 from store.models.base import utcnow
 from store.phone import normalise_mobile
+from store.referrals import codes
 from store.staff import Approval
 
 MAX_NAME = 40
@@ -224,6 +225,7 @@ def create_customer(
             owner=_check_owner(owner_id),
             store_code=store_code,
             **fields,
+            referral_code=codes.new_code(),
             **key_columns(str(fields["name"]), number),
         )
         audit.record(

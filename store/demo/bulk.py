@@ -22,7 +22,9 @@ SQL_UNIT = (
     'INSERT INTO "imei_unit" ("id", "product_id", "imei", "imei2", "status", "cost", "received_at") '
     "VALUES (?, ?, ?, ?, 'in_stock', ?, ?)"
 )
-SQL_CUSTOMER = 'INSERT INTO "customer" ("id", "phone", "name", "created_at") VALUES (?, ?, ?, ?)'
+SQL_CUSTOMER = (
+    'INSERT INTO "customer" ("id", "phone", "name", "created_at", "referral_code") VALUES (?, ?, ?, ?, ?)'
+)
 SQL_SALE = (
     'INSERT INTO "sale" ("id", "receipt_no", "store_code", "terminal_id", "business_date", "created_at", '
     '"kind", "status", "staff_id", "customer_id", "original_id", "subtotal", "discount", "total", "note", '

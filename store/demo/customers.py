@@ -11,6 +11,7 @@ from store.demo.clock import _DAY_US, _stamp
 from store.demo.data_people import GIVEN_FEMALE, GIVEN_MALE, MOBILE_PREFIXES, SURNAMES
 from store.demo.sampling import _pick
 from store.demo.state import _State
+from store.referrals.codes import ALPHABET, LENGTH
 
 
 def _make_phones(rng: random.Random, count: int) -> list[str]:
@@ -24,6 +25,19 @@ def _make_phones(rng: random.Random, count: int) -> list[str]:
             seen.add(number)
             phones.append(number)
     return phones
+
+
+def _make_codes(rng: random.Random, count: int) -> list[str]:
+    """Referral codes from a generator of their own: the same every time, and drawing them
+    leaves the rest of the demo exactly as it was."""
+    seen: set[str] = set()
+    codes: list[str] = []
+    while len(codes) < count:
+        code = "".join(rng.choice(ALPHABET) for _i in range(LENGTH))
+        if code not in seen:
+            seen.add(code)
+            codes.append(code)
+    return codes
 
 
 def _make_names(rng: random.Random, count: int) -> list[str]:
@@ -61,8 +75,15 @@ class _Customers(_State):
         self.conn.executemany(
             SQL_CUSTOMER,
             [
-                (cid, phone, name, _stamp(t))
-                for cid, phone, name, t in zip(cust_ids, phones, names, times, strict=True)
+                (cid, phone, name, _stamp(t), code)
+                for cid, phone, name, t, code in zip(
+                    cust_ids,
+                    phones,
+                    names,
+                    times,
+                    _make_codes(random.Random(f"referral-codes-{n}"), n),
+                    strict=True,
+                )
             ],
         )
         self.cust_ids = cust_ids

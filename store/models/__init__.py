@@ -6,6 +6,7 @@ from store.models.catalog import ImeiUnit, Product
 from store.models.count import StockCount, StockCountEntry, StockCountItem
 from store.models.customer import Customer, CustomerContact, CustomerScore, CustomerTask
 from store.models.meta import Meta, ReceiptCounter
+from store.models.referral import Referral, ReferralReward, VoucherUse
 from store.models.roster import (
     LeaveRequest,
     PromoterDaySales,
@@ -60,6 +61,9 @@ MODELS = (
     StockCount,
     StockCountItem,
     StockCountEntry,
+    Referral,
+    ReferralReward,
+    VoucherUse,
 )
 
 __all__ = [
@@ -80,6 +84,8 @@ __all__ = [
     "PurchaseOrder",
     "PurchaseOrderLine",
     "ReceiptCounter",
+    "Referral",
+    "ReferralReward",
     "RosterEntry",
     "RosterWeek",
     "Sale",
@@ -96,5 +102,6 @@ __all__ = [
     "Tender",
     "TimeEntry",
     "TrainingRecord",
+    "VoucherUse",
     "database",
 ]

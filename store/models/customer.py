@@ -35,6 +35,8 @@ class Customer(BaseModel):
     store_code = CharField(default="")  # the store that created the record
     updated_at = DateTimeField(null=True)
     erased_at = DateTimeField(null=True)  # personal fields anonymised; sales kept
+    # 老带新 code (store.referrals.codes); NULL on rows of older versions until filled at open.
+    referral_code = CharField(null=True, unique=True)
 
     owner_id: str | None
     sales: Any

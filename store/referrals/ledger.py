@@ -1,0 +1,286 @@
+"""The reward ledger: entries are made with the referred first sale, earned once the sale has
+been kept through the holding period, cancelled by a return or void inside it, and expire
+when a voucher or gift is not used in time.
+
+Every function that writes is called inside the transaction of the sale, return or void it
+belongs to (store.sales), or makes its own (settle, hand_over_gift)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from store import audit
+from store.db import insert_rows, write
+from store.errors import NotFound, ValidationError
+from store.i18n import _
+from store.ids import new_id
+from store.models import Referral, ReferralReward, database
+from store.models.base import utcnow
+from store.referral_config import ReferralSection, Reward
+from store.referrals import link
+from store.referrals.rules import Criteria, best_rule, kept_lines
+
+OPEN = ("pending", "earned")
+STATUSES = ("pending", "earned", "redeemed", "expired", "cancelled")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    referral_id: str
+    rule: str  # "" when no rule matched: the link stands, nobody is rewarded
+    capped: bool
+    rewards: int  # ledger entries made
+
+
+def _month_bounds(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def rewarded_this_month(referrer_id: str, day: date) -> int:
+    """Referrals that brought this referrer a reward in the month of ``day`` (cancelled ones
+    do not count against the cap)."""
+    first, last = _month_bounds(day)
+    row = database.obj.execute_sql(
+        "SELECT COUNT(DISTINCT rr.referral_id) FROM referral_reward rr "
+        "JOIN referral r ON r.id = rr.referral_id "
+        "WHERE r.referrer_id = ? AND rr.side = 'referrer' AND rr.status != 'cancelled' "
+        "AND r.business_date BETWEEN ? AND ?",
+        (referrer_id, first.isoformat(), last.isoformat()),
+    ).fetchone()
+    return int(row[0])
+
+
+def _entries(reward: Reward, side: str, customer_id: str) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    if reward.voucher_fen:
+        rows.append({"side": side, "customer": customer_id, "kind": "voucher", "amount": reward.voucher_fen})
+    if reward.points:
+        rows.append({"side": side, "customer": customer_id, "kind": "points", "amount": reward.points})
+    if reward.gift:
+        rows.append({"side": side, "customer": customer_id, "kind": "gift", "amount": 1, "gift": reward.gift})
+    return rows
+
+
+def attribute(
+    *,
+    sale_id: str,
+    referee_id: str | None,
+    referrer_id: str,
+    staff_id: str,
+    store_code: str,
+    day: date,
+    stamp: datetime,
+    policy: ReferralSection,
+) -> Attribution:
+    """Link the referee to the referrer for this first sale (already written, same
+    transaction) and make the pending ledger entries the rule in force on ``day`` gives."""
+    link.check_link(referee_id, referrer_id, except_sale=sale_id)
+    assert referee_id is not None  # check_link refuses a sale without a customer
+    lines = kept_lines(sale_id)
+    rule = best_rule(policy, day, lines) if policy.enabled else None
+    capped = False
+    entries: list[dict[str, object]] = []
+    if rule is not None:
+        capped = bool(policy.monthly_cap) and rewarded_this_month(referrer_id, day) >= policy.monthly_cap
+        if not capped:
+            entries += _entries(rule.referrer, "referrer", referrer_id)
+        entries += _entries(rule.referee, "referee", referee_id)
+    referral_id = new_id()
+    insert_rows(
+        Referral,
+        [
+            {
+                "id": referral_id,
+                "referrer": referrer_id,
+                "referee": referee_id,
+                "sale": sale_id,
+                "staff": staff_id,
+                "store_code": store_code,
+                "business_date": day,
+                "created_at": stamp,
+                "status": "active",
+                "rule": Criteria.of(rule).to_json() if rule is not None else "",
+                "capped": int(capped),
+            }
+        ],
+    )
+    if rule is not None and entries:
+        earn_on = day + timedelta(days=rule.holding_days)
+        now_earned = rule.holding_days == 0
+        valid_until = earn_on + timedelta(days=policy.voucher_valid_days)
+        insert_rows(
+            ReferralReward,
+            [
+                {
+                    "id": new_id(),
+                    "referral": referral_id,
+                    "sale": sale_id,
+                    "customer": entry["customer"],
+                    "side": entry["side"],
+                    "kind": entry["kind"],
+                    "amount": entry["amount"],
+                    "used": 0,
+                    "gift": entry.get("gift", ""),
+                    "status": "earned" if now_earned else "pending",
+                    "created_at": stamp,
+                    "earn_on": earn_on,
+                    "earned_at": stamp if now_earned else None,
+                    "expires_on": valid_until if now_earned and entry["kind"] != "points" else None,
+                    "closed_at": None,
+                    "handed_by": None,
+                    "note": "",
+                }
+                for entry in entries
+            ],
+        )
+    audit.record(
+        "referral.link",
+        staff_id=staff_id,
+        entity="referral",
+        entity_id=referral_id,
+        after={"referrer": referrer_id, "referee": referee_id, "sale": sale_id, "capped": capped},
+        at=stamp,
+    )
+    return Attribution(referral_id, Criteria.of(rule).label if rule else "", capped, len(entries))
+
+
+def _cancel(where: str, params: tuple[object, ...], note: str, stamp: datetime) -> int:
+    cursor = database.obj.execute_sql(
+        f"UPDATE referral_reward SET status = 'cancelled', closed_at = ?, note = ? WHERE {where}",
+        (stamp, note, *params),
+    )
+    return int(cursor.rowcount)
+
+
+def after_return(original_sale_id: str, stamp: datetime) -> int:
+    """A return against a referred first sale: pending entries are cancelled at once if what
+    the customer kept no longer meets the rule that made them. Returns entries cancelled."""
+    referral = Referral.get_or_none((Referral.sale == original_sale_id) & (Referral.status == "active"))
+    if referral is None or not referral.rule:
+        return 0
+    if Criteria.from_json(referral.rule).met_by(kept_lines(original_sale_id)):
+        return 0
+    return _cancel(
+        "referral_id = ? AND status = 'pending'", (referral.id,), "returned in the holding period", stamp
+    )
+
+
+def after_void(sale_id: str, stamp: datetime) -> None:
+    """A voided first sale never happened: the link goes (so the customer can be referred
+    when they really buy) and its unused entries are cancelled. A voided return is judged
+    again like a return."""
+    referral = Referral.get_or_none((Referral.sale == sale_id) & (Referral.status == "active"))
+    if referral is not None:
+        Referral.update(status="void").where(Referral.id == referral.id).execute()
+        _cancel(
+            "referral_id = ? AND status IN ('pending', 'earned') AND used = 0",
+            (referral.id,),
+            "first sale voided",
+            stamp,
+        )
+
+
+@dataclass(frozen=True)
+class Settled:
+    earned: int
+    cancelled: int
+    expired: int
+
+
+def settle(today: date, policy: ReferralSection, now: datetime | None = None) -> Settled:
+    """Time passing: entries whose holding period is over are earned if the sale was kept,
+    otherwise cancelled; vouchers and gifts past their last day expire. Idempotent."""
+    stamp = now or utcnow()
+
+    def _tx() -> Settled:
+        db = database.obj
+        due = db.execute_sql(
+            "SELECT DISTINCT rr.sale_id, r.rule, s.status FROM referral_reward rr "
+            "JOIN referral r ON r.id = rr.referral_id JOIN sale s ON s.id = rr.sale_id "
+            "WHERE rr.status = 'pending' AND rr.earn_on <= ?",
+            (today.isoformat(),),
+        ).fetchall()
+        earned = cancelled = 0
+        for sale_id, rule, status in due:
+            kept = (
+                status == "completed" and bool(rule) and Criteria.from_json(rule).met_by(kept_lines(sale_id))
+            )
+            if kept:
+                cursor = db.execute_sql(
+                    "UPDATE referral_reward SET status = 'earned', earned_at = ?, "
+                    "expires_on = CASE WHEN kind = 'points' THEN NULL ELSE date(earn_on, ?) END "
+                    "WHERE sale_id = ? AND status = 'pending' AND earn_on <= ?",
+                    (stamp, f"+{policy.voucher_valid_days} days", sale_id, today.isoformat()),
+                )
+                earned += cursor.rowcount
+            else:
+                cancelled += _cancel(
+                    "sale_id = ? AND status = 'pending' AND earn_on <= ?",
+                    (sale_id, today.isoformat()),
+                    "not kept through the holding period",
+                    stamp,
+                )
+        expired = db.execute_sql(
+            "UPDATE referral_reward SET status = 'expired', closed_at = ? "
+            "WHERE status = 'earned' AND kind IN ('voucher', 'gift') AND expires_on < ?",
+            (stamp, today.isoformat()),
+        ).rowcount
+        return Settled(earned, cancelled, int(expired))
+
+    return write(_tx)
+
+
+def hand_over_gift(reward_id: str, staff_id: str, today: date, now: datetime | None = None) -> ReferralReward:
+    """The gift was given to the customer: by whom and when."""
+    stamp = now or utcnow()
+
+    def _tx() -> ReferralReward:
+        reward = ReferralReward.get_or_none(ReferralReward.id == reward_id)
+        if reward is None or reward.kind != "gift":
+            raise NotFound(_("No such gift."))
+        if reward.status == "pending":
+            raise ValidationError(
+                _("The gift is earned on {day}, once the sale has been kept that long.").format(
+                    day=reward.earn_on.isoformat()
+                )
+            )
+        if reward.status != "earned" or (reward.expires_on is not None and reward.expires_on < today):
+            raise ValidationError(
+                _("This gift cannot be handed over: it is {status}.").format(
+                    status=status_name(reward.status if reward.status != "earned" else "expired")
+                )
+            )
+        ReferralReward.update(status="redeemed", handed_by=staff_id, closed_at=stamp).where(
+            ReferralReward.id == reward.id
+        ).execute()
+        audit.record(
+            "referral.gift_handed_over",
+            staff_id=staff_id,
+            entity="referral_reward",
+            entity_id=reward.id,
+            before={"status": "earned"},
+            after={"status": "redeemed", "gift": reward.gift},
+            at=stamp,
+        )
+        return ReferralReward.get_by_id(reward.id)
+
+    return write(_tx)
+
+
+def status_name(status: str) -> str:
+    names = {
+        "pending": _("pending"),
+        "earned": _("earned"),
+        "redeemed": _("redeemed"),
+        "expired": _("expired"),
+        "cancelled": _("cancelled"),
+    }
+    return names.get(status, status)
+
+
+def kind_name(kind: str) -> str:
+    names = {"voucher": _("voucher"), "points": _("points"), "gift": _("gift")}
+    return names.get(kind, kind)

@@ -10,12 +10,12 @@ from peewee import fn
 
 from store import audit
 from store.db import write
-from store.errors import NotFound, ValidationError
+from store.errors import NotFound, PermissionDenied, ValidationError
 from store.i18n import N_, _
 from store.models import Sale, SaleLine, Staff, TrainingRecord
 from store.money import format_fen
 from store.promoter_config import LadderLevel, LadderSection
-from store.staff import Approval
+from store.staff import MANAGER_ROLES, Approval
 
 STATUSES = ("active", "on_leave", "left")
 STATUS_NAMES = {"active": N_("active"), "on_leave": N_("on leave"), "left": N_("left")}
@@ -43,6 +43,14 @@ def by_code(code: str) -> Staff:
     if member is None:
         raise NotFound(_("No staff member with code {code}.").format(code=code.strip()))
     return member
+
+
+def session_approval(member: Staff) -> Approval:
+    """On the console a manager logged in with their PIN; their own edits need no second PIN.
+    Anyone else is refused, whatever screen asked."""
+    if member.role not in MANAGER_ROLES:
+        raise PermissionDenied(_("{name} is not a manager.").format(name=member.name))
+    return Approval(manager_id=member.id, manager_name=member.name)
 
 
 def _profile(member: Staff) -> dict[str, str]:

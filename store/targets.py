@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from datetime import date
 
 from store import audit
@@ -22,6 +23,16 @@ def parse_month(text: str) -> str:
     if match is None or not 1 <= int(match.group(2)) <= 12:
         raise ValidationError(_("A month is written like 2026-11: {text}").format(text=text.strip()[:20]))
     return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+
+
+def parse_units(text: str) -> int:
+    """A number of handsets typed at the console ('' is none; full-width digits count)."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    if not folded:
+        return 0
+    if not (folded.isascii() and folded.isdigit()) or len(folded) > 6:
+        raise ValidationError(_("Not a number of handsets: {text}").format(text=folded[:20]))
+    return int(folded)
 
 
 def month_days(month: str) -> tuple[date, date]:

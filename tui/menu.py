@@ -31,6 +31,18 @@ def _time_clock() -> Screen[None]:
     return TimeClockScreen()
 
 
+def _promoters() -> Screen[None]:
+    from tui.screens.promoters import PromotersScreen
+
+    return PromotersScreen()
+
+
+def _leave() -> Screen[None]:
+    from tui.screens.leave import LeaveScreen
+
+    return LeaveScreen()
+
+
 def _customers() -> Screen[None]:
     from tui.screens.customers import CustomersScreen
 
@@ -94,6 +106,8 @@ DESTINATIONS: list[Destination] = [
     Destination("roster", N_("Roster"), _roster, manager_only=True),
     Destination("clock", N_("Time clock"), _time_clock),
     Destination("progress", N_("My sales and targets"), _progress),
+    Destination("promoters", N_("Promoters"), _promoters, manager_only=True),
+    Destination("leave", N_("Leave"), _leave),
     Destination("stock_count", N_("Stock count"), _stock_count),
     Destination("receive", N_("Receive stock"), _receiving, manager_only=True),
     Destination("history", N_("Stock history"), _history),

@@ -1,0 +1,170 @@
+"""Leave at the console, at 80x24: a promoter asks for days off; a manager approves or refuses;
+a promoter cannot decide anything."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from peewee import SqliteDatabase
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import DataTable, OptionList
+
+from store import promoter_desk, roster, staff
+from store.models import AuditLog, LeaveRequest
+from tests.conftest import TILL, Shop
+from tests.console_helpers import make_app, type_text
+from tests.store_helpers import cheap_pins
+from tui.screens.leave import LeaveScreen
+from tui.screens.prompt import PromptScreen
+from tui.widgets.message_bar import MessageBar
+
+
+@pytest.fixture(autouse=True)
+def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap_pins(monkeypatch)
+
+
+def today() -> date:
+    from store.models.base import utcnow
+    from store.sales import business_date
+
+    return business_date(utcnow(), TILL.tz)
+
+
+def said(app: App[None]) -> str:
+    return str(app.screen.query_one(MessageBar).render())
+
+
+async def open_leave(pilot: Pilot[None], app: App[None]) -> LeaveScreen:
+    await pilot.press("f1")
+    await pilot.pause()
+    options = app.screen.query_one(OptionList)
+    ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+    for _ in range(ids.index("leave")):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, LeaveScreen)
+    return app.screen
+
+
+async def test_a_promoter_asks_for_leave_and_cannot_approve_it(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await open_leave(pilot, app)
+        assert not screen.check_action("decide", (True,))  # no Approve or Refuse in the footer
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press("enter")  # tomorrow is offered as the first day
+        await pilot.press(*["backspace"] * 10)
+        last = today() + timedelta(days=3)
+        await type_text(pilot, last.isoformat())
+        await type_text(pilot, "回老家")
+        await pilot.pause()
+        request = LeaveRequest.get()
+        assert (request.staff_id, request.first_day, request.last_day, request.reason, request.status) == (
+            shop.promoter.id,
+            today() + timedelta(days=1),
+            last,
+            "回老家",
+            "requested",
+        )
+        assert request.created_by == shop.promoter.id
+        assert said(app).startswith("Leave from ")
+        table = screen.query_one(DataTable)
+        assert [str(c) for c in table.get_row_at(0)] == [
+            "李小红",
+            (today() + timedelta(days=1)).isoformat(),
+            last.isoformat(),
+            "3",
+            "waiting",
+            "回老家",
+        ]
+        assert table.virtual_size.width <= 80 and table.region.bottom <= 24
+
+        await pilot.press("f3", "f4")
+        await pilot.pause()
+        assert LeaveRequest.get().status == "requested"
+
+        await pilot.press("f2", "enter")  # ends before it starts: refused with the reason
+        await pilot.press(*["backspace"] * 10)
+        await type_text(pilot, today().isoformat())
+        await type_text(pilot, "")
+        await pilot.pause()
+        assert said(app) == "Leave must end on or after its first day."
+        assert LeaveRequest.select().count() == 1
+
+        await pilot.press("f2")
+        await pilot.press(*["backspace"] * 10)
+        await type_text(pilot, "tomorrow")
+        await pilot.pause()
+        assert said(app) == "A date is written like 2026-12-01: tomorrow"
+
+
+async def test_a_manager_approves_and_refuses(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+    other = staff.create_staff("P2", "张伟", "promoter", "2222")
+    start = today() + timedelta(days=5)
+    roster.request_leave(shop.promoter.id, start, start + timedelta(days=1), "婚礼", by=shop.promoter.id)
+    roster.request_leave(other.id, start + timedelta(days=2), start + timedelta(days=2), "", by=other.id)
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await open_leave(pilot, app)
+        assert "2 waiting for a decision" in str(screen.query_one("#leave-header").render())
+        table = screen.query_one(DataTable)
+        assert table.row_count == 2
+
+        await pilot.press("f3")  # the first: 李小红's
+        await pilot.pause()
+        first = LeaveRequest.get(LeaveRequest.staff == shop.promoter.id)
+        assert (first.status, first.decided_by) == ("approved", shop.manager.id)
+        assert said(app) == "Leave for 李小红 approved."
+        assert [str(c) for c in table.get_row_at(1)][4] == "approved"  # decided ones go below
+
+        await pilot.press("home", "f4")  # now the pending one is first: 张伟's
+        await pilot.pause()
+        assert LeaveRequest.get(LeaveRequest.staff == other.id).status == "refused"
+        assert said(app) == "Leave for 张伟 refused."
+
+        await pilot.press("f3")  # already decided
+        await pilot.pause()
+        assert said(app) == "This leave request was already decided."
+
+        await pilot.press("f2", "enter", "enter")  # the manager's own day off …
+        await type_text(pilot, "")
+        await pilot.pause()
+        mine = LeaveRequest.get(LeaveRequest.staff == shop.manager.id)
+        await pilot.press("home", "f3")  # … waits for another manager
+        await pilot.pause()
+        assert said(app) == "Nobody decides their own leave."
+        assert LeaveRequest.get_by_id(mine.id).status == "requested"
+
+        decisions = AuditLog.select().where(AuditLog.action.in_(("leave.approve", "leave.refuse")))
+        assert sorted((a.action, a.staff_id) for a in decisions) == [
+            ("leave.approve", shop.manager.id),
+            ("leave.refuse", shop.manager.id),
+        ]
+        # Approved leave is what the roster sees.
+        grid = roster.load_week(roster.week_of(start), app.config)
+        assert (shop.promoter.id, start) in grid.leave
+
+
+def test_old_decided_leave_drops_off_and_pending_comes_first(shop: Shop) -> None:
+    old = date(2020, 1, 6)
+    stale = roster.request_leave(shop.promoter.id, old, old, "", by=shop.promoter.id)
+    roster.decide_leave(stale.id, True, by=shop.manager.id)
+    waiting = roster.request_leave(shop.promoter.id, old, old, "", by=shop.promoter.id)
+    later = today() + timedelta(days=2)
+    decided = roster.request_leave(shop.promoter.id, later, later, "", by=shop.promoter.id)
+    roster.decide_leave(decided.id, False, by=shop.manager.id)
+    soon = roster.request_leave(shop.promoter.id, later, later, "", by=shop.promoter.id)
+    shown = [r.id for r in promoter_desk.leave_requests(shop.promoter.id, today())]
+    assert shown == [waiting.id, soon.id, decided.id]
+    assert promoter_desk.leave_requests(shop.manager.id, today()) == []

@@ -1,0 +1,177 @@
+"""Leave (everyone): F2 asks for days off. A promoter sees their own requests; a manager sees
+everyone's, the pending ones first, and approves (F3) or refuses (F4) the highlighted one.
+Approved leave shows on the roster and is flagged if someone is rostered on those days."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from store import people, promoter_desk, roster, staff
+from store.errors import ZhangguiError
+from store.i18n import N_, _
+from store.models import LeaveRequest, Staff
+from tui.i18n_bindings import translate_bindings
+from tui.widgets.message_bar import MessageBar
+
+if TYPE_CHECKING:
+    from tui.app import ZhangguiApp
+
+
+class LeaveScreen(Screen[None]):
+    BINDINGS = [
+        Binding("f2", "request", N_("Ask for leave"), id="leave.request"),
+        Binding("f3", "decide(True)", N_("Approve"), id="leave.approve"),
+        Binding("f4", "decide(False)", N_("Refuse"), id="leave.refuse"),
+        Binding("escape", "back", N_("Back"), id="leave.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.requests: list[LeaveRequest] = []
+
+    @property
+    def zapp(self) -> ZhangguiApp:
+        from tui.app import ZhangguiApp
+
+        assert isinstance(self.app, ZhangguiApp)
+        return self.app
+
+    @property
+    def me(self) -> Staff:
+        member = self.zapp.staff
+        assert member is not None
+        return member
+
+    @property
+    def manager(self) -> bool:
+        return self.zapp.staff is not None and staff.is_manager(self.zapp.staff)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A promoter's footer has no approve or refuse, and the keys do nothing.
+        if action == "decide":
+            return self.manager
+        return True
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="leave-header", classes="screen-title")
+        yield DataTable(id="leave-table", cursor_type="row", zebra_stripes=True)
+        yield MessageBar(id="leave-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(Text(_("Name")), key="name", width=8)
+        table.add_column(Text(_("From")), key="first", width=10)
+        table.add_column(Text(_("To")), key="last", width=10)
+        table.add_column(Text(_("Days"), justify="right"), key="days", width=4)
+        table.add_column(Text(_("Status")), key="status", width=8)
+        table.add_column(Text(_("Reason")), key="reason", width=24)
+        table.focus()
+        self.reload()
+        if self.manager:
+            self.say(_("F3 approves, F4 refuses the highlighted request; F2 asks for your own leave."))
+        else:
+            self.say(_("F2 asks for leave; a manager approves it."))
+
+    def say(self, message: str) -> None:
+        self.query_one(MessageBar).info(message)
+
+    def fail(self, message: str) -> None:
+        self.query_one(MessageBar).error(message)
+
+    def reload(self) -> None:
+        today = promoter_desk.today_of(self.zapp.config)
+        who = None if self.manager else self.me.id
+        self.requests = promoter_desk.leave_requests(who, today)
+        header = Text(_("Leave"), style="bold")
+        pending = sum(1 for r in self.requests if r.status == "requested")
+        if self.manager:
+            header.append("  " + _("{n} waiting for a decision").format(n=pending))
+        else:
+            header.append("  " + _("your requests, {name}").format(name=self.me.name))
+        self.query_one("#leave-header", Static).update(header)
+        names = {m.id: m.name for m in Staff.select(Staff.id, Staff.name)}
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for request in self.requests:
+            style = "bold" if request.status == "requested" else "dim"
+            table.add_row(
+                Text(names.get(request.staff_id, "?"), no_wrap=True, overflow="ellipsis"),
+                Text(str(request.first_day)),
+                Text(str(request.last_day)),
+                Text(str((request.last_day - request.first_day).days + 1), justify="right"),
+                Text(promoter_desk.leave_status_name(request.status), style=style),
+                Text(request.reason, no_wrap=True, overflow="ellipsis"),
+                key=request.id,
+            )
+        if self.requests:
+            table.move_cursor(row=min(keep, len(self.requests) - 1))
+
+    def ask(self, label: str, then: Callable[[str], None], value: str = "") -> None:
+        from tui.screens.prompt import PromptScreen
+
+        def done(answer: str | None) -> None:
+            if answer is None:
+                return
+            try:
+                then(answer)
+            except ZhangguiError as exc:
+                self.fail(str(exc))
+
+        self.app.push_screen(PromptScreen(_("Ask for leave"), label, value), done)
+
+    def action_request(self) -> None:
+        tomorrow = promoter_desk.today_of(self.zapp.config) + timedelta(days=1)
+
+        def got_first(first_text: str) -> None:
+            first = promoter_desk.parse_day(first_text)
+
+            def got_last(last_text: str) -> None:
+                last = promoter_desk.parse_day(last_text)
+
+                def got_reason(reason: str) -> None:
+                    roster.request_leave(self.me.id, first, last, reason, by=self.me.id)
+                    self.reload()
+                    self.say(
+                        _("Leave from {first} to {last} asked for; a manager decides.").format(
+                            first=first, last=last
+                        )
+                    )
+
+                self.ask(_("Reason (shown to the manager)"), got_reason)
+
+            self.ask(_("Last day off (YYYY-MM-DD)"), got_last, first.isoformat())
+
+        self.ask(_("First day off (YYYY-MM-DD)"), got_first, tomorrow.isoformat())
+
+    def action_decide(self, approve: bool) -> None:
+        table = self.query_one(DataTable)
+        if not self.requests or not 0 <= table.cursor_row < len(self.requests):
+            self.fail(_("No leave request to decide."))
+            return
+        request = self.requests[table.cursor_row]
+        try:
+            approval = people.session_approval(self.me)
+            roster.decide_leave(request.id, approve, by=approval.manager_id)
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return
+        self.reload()
+        name = self.zapp.staff_name(request.staff_id)
+        if approve:
+            self.say(_("Leave for {name} approved.").format(name=name))
+        else:
+            self.say(_("Leave for {name} refused.").format(name=name))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

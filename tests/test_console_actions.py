@@ -111,6 +111,10 @@ async def test_attach_customer_and_credit_another_promoter(
         await pilot.pause()
         assert "138****8000" in str(screen.query_one("#sale-header").render())
         assert "New customer added and attached." in str(screen.query_one(MessageBar).render())
+        assert type(app.screen).__name__ == "PromptScreen"  # a new customer: who referred them?
+        await pilot.press("escape")  # nobody
+        await pilot.pause()
+        assert app.screen is screen and screen.cart.referrer_id is None
         await pilot.press("f10")
         await pilot.pause()
         await pilot.press("up", "enter")  # staff are listed by code: M1 comes before P1

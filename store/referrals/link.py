@@ -32,9 +32,12 @@ def find_referrer(text: str) -> Referrer:
     typed = text.strip()
     if not typed:
         raise ValidationError(_("Scan the referral code or type the referrer's mobile number."))
+    unknown = _("No customer has the referral code or mobile number {code}.").format(code=typed[:20])
     customer = None
     if codes.looks_like_code(typed):
         customer = Customer.get_or_none(Customer.referral_code == codes.normalise(typed))
+        if customer is None:
+            raise NotFound(unknown)
     if customer is None:
         try:
             number = normalise_mobile(typed)
@@ -60,6 +63,11 @@ def has_bought(customer_id: str, except_sale: str = "") -> bool:
 def referrer_of(customer_id: str) -> str | None:
     link = Referral.get_or_none((Referral.referee == customer_id) & (Referral.status == "active"))
     return link.referrer_id if link is not None else None
+
+
+def can_be_referred(customer_id: str) -> bool:
+    """A customer the cashier should be asked about: never bought, no referrer yet."""
+    return not has_bought(customer_id) and referrer_of(customer_id) is None
 
 
 def check_link(referee_id: str | None, referrer_id: str, *, except_sale: str = "") -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,7 +16,9 @@ from store.cart import Cart
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models import Sale
+from store.models.base import utcnow
 from store.money import format_fen, parse_money
+from store.referrals import vouchers
 from store.sales import Till
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar
@@ -24,6 +28,7 @@ TENDER_NAMES = {
     "wechat": N_("WeChat Pay"),
     "alipay": N_("Alipay"),
     "card": N_("Card"),
+    "voucher": N_("Referral voucher"),
 }
 
 
@@ -34,6 +39,7 @@ class PayScreen(ModalScreen[Sale | None]):
         Binding("f3", "method('alipay')", N_("Alipay"), id="pay.alipay"),
         Binding("f4", "method('card')", N_("Card"), id="pay.card"),
         Binding("f5", "clear", N_("Clear payments"), id="pay.clear"),
+        Binding("f6", "method('voucher')", N_("Voucher"), id="pay.voucher"),
         Binding("escape", "back", N_("Back"), id="pay.back"),
     ]
 
@@ -42,7 +48,7 @@ class PayScreen(ModalScreen[Sale | None]):
         translate_bindings(self)
         self.cart = cart
         self.till = till
-        self.method = "cash"
+        self.method = "voucher" if vouchers.give_back_due(cart) else "cash"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -55,6 +61,25 @@ class PayScreen(ModalScreen[Sale | None]):
 
     def on_mount(self) -> None:
         self.refresh_summary()
+
+    @property
+    def today(self) -> date:
+        return sales.business_date(utcnow(), self.till.tz)
+
+    def voucher_room(self) -> int:
+        """What the voucher can take now: the customer's balance less what is on this sale, or
+        on a refund, what still has to go back onto the voucher."""
+        cart = self.cart
+        on_cart = sum(t.amount for t in cart.tenders if t.kind == vouchers.KIND)
+        if cart.due < 0:
+            return max(vouchers.give_back_due(cart) + on_cart, 0)
+        if not cart.customer_id:
+            return 0
+        return max(vouchers.balance(cart.customer_id, self.today).vouchers - on_cart, 0)
+
+    def default_amount(self) -> int:
+        due = abs(self.cart.due)
+        return min(due, self.voucher_room()) if self.method == vouchers.KIND else due
 
     def refresh_summary(self) -> None:
         cart = self.cart
@@ -72,15 +97,22 @@ class PayScreen(ModalScreen[Sale | None]):
             text.append(_("Refund due") + f": {format_fen(-due)}", style="bold")
         if cart.change:
             text.append("  " + _("Change") + f": {format_fen(cart.change)}", style="bold reverse")
+        room = self.voucher_room()
+        if room and due > 0:
+            text.append("\n" + _("Voucher balance (F6)") + f": {format_fen(room)}")
+        elif room and due < 0:
+            text.append("\n" + _("Back onto the voucher first (F6)") + f": {format_fen(room)}")
         self.query_one("#pay-summary", Static).update(text)
         self.query_one("#pay-method", Label).update(
-            _("Method: {method} (F1-F4 to change), Enter takes the amount").format(
+            _("Method: {method} (F1-F4, F6 to change), Enter takes the amount").format(
                 method=_(TENDER_NAMES[self.method])
             )
         )
         amount = self.query_one("#pay-amount", Input)
         amount.value = ""
-        amount.placeholder = _("Enter: {amount}, or type another amount").format(amount=format_fen(abs(due)))
+        amount.placeholder = _("Enter: {amount}, or type another amount").format(
+            amount=format_fen(self.default_amount())
+        )
         amount.focus()
 
     def action_method(self, method: str) -> None:
@@ -101,8 +133,11 @@ class PayScreen(ModalScreen[Sale | None]):
         try:
             if self.cart.due:
                 typed = event.value.strip()
-                amount = parse_money(typed) if typed else abs(self.cart.due)
-                self.cart.add_tender(self.method, amount)
+                amount = parse_money(typed) if typed else self.default_amount()
+                if self.method == vouchers.KIND:
+                    vouchers.add_voucher_tender(self.cart, amount, self.today)
+                else:
+                    self.cart.add_tender(self.method, amount)
         except ZhangguiError as exc:
             message.error(str(exc))
             return

@@ -56,6 +56,7 @@ class SaleScreen(Screen[None]):
         Binding("f10", "promoter", N_("Promoter"), id="sale.promoter"),
         Binding("f11", "returns", N_("Return"), id="sale.returns"),
         Binding("f12", "lock", N_("Lock"), id="sale.lock"),
+        Binding("ctrl+r", "referrer", N_("Referrer"), id="sale.referrer", show=False),
         Binding("ctrl+o", "override_price", N_("Change price"), id="sale.override_price", show=False),
         Binding("ctrl+n", "cancel_sale", N_("Cancel sale"), id="sale.cancel", show=False),
         Binding("up", "cursor(-1)", N_("Previous line"), id="sale.up", show=False),
@@ -114,6 +115,8 @@ class SaleScreen(Screen[None]):
         header.append("  " + _("Promoter") + f": {promoter}")
         if self.cart.customer_label:
             header.append("  " + _("Customer") + f": {self.cart.customer_label}")
+        if self.cart.referrer_label:
+            header.append("  " + _("Referred by") + f": {self.cart.referrer_label}")
         self.query_one("#sale-header", Static).update(header)
 
     def say(self, message: str) -> None:
@@ -385,6 +388,7 @@ class SaleScreen(Screen[None]):
         """Find the customer as you type (or add one by mobile number and name)."""
         from store.crm.records import get_customer
         from store.phone import mask
+        from store.referrals.link import can_be_referred
         from tui.screens.customer_pick import CustomerPickScreen
 
         screen = CustomerPickScreen()
@@ -393,12 +397,39 @@ class SaleScreen(Screen[None]):
             if customer_id is None:
                 return
             customer = get_customer(customer_id)
-            self.cart.customer_id = customer.id
-            self.cart.customer_label = f"{customer.name} {mask(customer.phone)}".strip()
+            self.cart.attach_customer(customer.id, f"{customer.name} {mask(customer.phone)}".strip())
             self.refresh_cart()
             self.say(_("New customer added and attached.") if screen.added else _("Customer attached."))
+            if self.zapp.config.referrals.enabled and can_be_referred(customer.id) and not self.cart.tenders:
+                self.action_referrer()  # 老带新: a new buyer is the moment to ask who sent them
 
         self.app.push_screen(screen, picked)
+
+    def action_referrer(self) -> None:
+        """Who referred this new customer: their referral code (scanned from the QR on their
+        receipt or phone) or mobile number; Esc for nobody."""
+        from store.referrals.link import find_referrer
+
+        if not self.cart.customer_id:
+            self.fail(_("Attach the new customer (F9) before entering who referred them."))
+            return
+
+        def entered(text: str | None) -> None:
+            if text is None:
+                return
+            if not text.strip():
+                self.attempt(lambda: self.cart.set_referrer(None))
+                return
+            if self.attempt(lambda: self.cart.set_referrer(find_referrer(text))):
+                self.say(_("Referred by {name}.").format(name=self.cart.referrer_label))
+
+        self.app.push_screen(
+            PromptScreen(
+                _("New customer: who referred them?"),
+                _("Scan the referral code or type the referrer's mobile number (Esc: nobody)."),
+            ),
+            entered,
+        )
 
     def action_promoter(self) -> None:
         from tui.screens.promoter import PromoterScreen

@@ -67,8 +67,8 @@ def summary(demo_file: tuple[Path, demo.DemoSummary]) -> demo.DemoSummary:
     return demo_file[1]
 
 
-def rows(db: SqliteDatabase, sql: str) -> list[tuple[object, ...]]:
-    return list(db.execute_sql(sql).fetchall())
+def rows(db: SqliteDatabase, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    return list(db.execute_sql(sql, params).fetchall())
 
 
 def test_the_small_store_has_the_promised_size(store_db: SqliteDatabase, summary: demo.DemoSummary) -> None:
@@ -419,3 +419,32 @@ def test_cli_help_has_an_example() -> None:
     result = CliRunner().invoke(main, ["demo", "--help"])
     assert result.exit_code == 0
     assert "Example: zhanggui demo" in result.output and "--size" in result.output
+
+
+def test_referrals_link_new_buyers_to_earlier_buyers(store_db: SqliteDatabase) -> None:
+    """The demo's 老带新 obeys the rules a till enforces: a referrer bought before the new
+    customer's first sale, nobody refers themselves or is referred twice, and each reward's
+    state is what its dates give."""
+    links = rows(
+        store_db, "SELECT COUNT(*), COUNT(DISTINCT referee_id) FROM referral WHERE status = 'active'"
+    )
+    assert links[0][0] > 20 and links[0][0] == links[0][1]
+    bad = rows(
+        store_db,
+        "SELECT r.id FROM referral r JOIN sale s ON s.id = r.sale_id "
+        "WHERE r.referrer_id = r.referee_id OR s.customer_id != r.referee_id "
+        "OR NOT EXISTS (SELECT 1 FROM sale o WHERE o.customer_id = r.referrer_id AND o.status = 'completed' "
+        "AND o.created_at < s.created_at) "
+        "OR EXISTS (SELECT 1 FROM sale o WHERE o.customer_id = r.referee_id AND o.created_at < s.created_at)",
+    )
+    assert bad == []
+    today = rows(store_db, "SELECT MAX(business_date) FROM sale")[0][0]
+    wrong = rows(
+        store_db,
+        "SELECT id, status FROM referral_reward WHERE "
+        "(status = 'pending' AND earn_on <= ?) OR (status = 'earned' AND (earn_on > ? OR expires_on < ?))",
+        (today, today, today),
+    )
+    assert wrong == []
+    statuses = {status for (status,) in rows(store_db, "SELECT DISTINCT status FROM referral_reward")}
+    assert {"earned", "redeemed"} <= statuses

@@ -15,6 +15,7 @@ from store.demo.catalog import _CatalogSetup
 from store.demo.clock import DAYS, DEFAULT_TZ, _naive_utc
 from store.demo.history import _History
 from store.demo.imei_units import _UnitSetup
+from store.demo.referrals import _Referrals
 from store.demo.sizes import LINES_PER_SALE, SIZES
 from store.demo.staff import DEMO_STORE_CODE, _StaffSetup
 from store.demo.state import Progress, _Counts
@@ -36,7 +37,7 @@ class DemoSummary:
     stock_movements: int = 0
 
 
-class _Generator(_StaffSetup, _CatalogSetup, _SupplierSetup, _UnitSetup, _History):
+class _Generator(_StaffSetup, _CatalogSetup, _SupplierSetup, _UnitSetup, _History, _Referrals):
     """The demo store's history, day by day: deliveries and restocking in the morning, then
     the day's sales and returns in time order, each written as commit_sale would."""
 
@@ -77,6 +78,7 @@ class _Generator(_StaffSetup, _CatalogSetup, _SupplierSetup, _UnitSetup, _Histor
             self._run_day(d)
             self.progress(_("Sales"), d + 1, DAYS)
         self._flush(force=True)
+        self._create_referrals()
         self._finish()
         return self.counts
 

@@ -215,6 +215,7 @@ def test_rewards_are_earned_after_the_holding_period(shop: Shop) -> None:
     old, new = old_and_new(shop)
     sell_to(shop, till, new, shop.imeis[0], referrer=old)
     assert settle(till, later(6)) == ledger.Settled(0, 0, 0)
+    assert not ledger.settle_due(later(6)) and ledger.settle_due(later(7))
     assert settle(till, later(7)) == ledger.Settled(3, 0, 0)
     assert settle(till, later(7)) == ledger.Settled(0, 0, 0)
     (voucher,) = rewards(old.id)

@@ -233,6 +233,23 @@ def settle(today: date, policy: ReferralSection, now: datetime | None = None) ->
     return write(_tx)
 
 
+def settle_due(today: date) -> bool:
+    """Whether settle() would change anything: read first, so screens can call it freely
+    without taking the write lock when nothing is due."""
+    row = database.obj.execute_sql(
+        "SELECT 1 FROM referral_reward WHERE (status = 'pending' AND earn_on <= ?) "
+        "OR (status = 'earned' AND kind IN ('voucher', 'gift') AND expires_on < ?) LIMIT 1",
+        (today.isoformat(), today.isoformat()),
+    ).fetchone()
+    return row is not None
+
+
+def settle_if_due(today: date, policy: ReferralSection) -> Settled:
+    if not settle_due(today):
+        return Settled(0, 0, 0)
+    return settle(today, policy)
+
+
 def hand_over_gift(reward_id: str, staff_id: str, today: date, now: datetime | None = None) -> ReferralReward:
     """The gift was given to the customer: by whom and when."""
     stamp = now or utcnow()

@@ -18,7 +18,7 @@ from store.i18n import N_, _
 from store.models import Sale
 from store.models.base import utcnow
 from store.money import format_fen, parse_money
-from store.referrals import vouchers
+from store.referrals import ledger, vouchers
 from store.sales import Till
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar
@@ -60,6 +60,11 @@ class PayScreen(ModalScreen[Sale | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.cart.customer_id:
+            try:  # rewards whose holding period ended since the last look become spendable
+                ledger.settle_if_due(self.today, self.till.referrals)
+            except ZhangguiError as exc:
+                self.query_one(MessageBar).error(str(exc))
         self.refresh_summary()
 
     @property

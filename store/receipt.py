@@ -27,6 +27,7 @@ from store.i18n import N_, _
 from store.models import ImeiUnit, Product, Sale, SaleLine, Staff, Tender
 from store.money import format_fen
 from store.phone import mask
+from store.referrals import codes
 
 # The same bounds config.toml accepts for [receipt] width.
 MIN_WIDTH = 24
@@ -37,6 +38,7 @@ TENDER_NAMES = {
     "wechat": N_("WeChat Pay"),
     "alipay": N_("Alipay"),
     "card": N_("Card"),
+    "voucher": N_("Referral voucher"),
 }
 KIND_TITLES = {
     "sale": N_("Sales receipt"),
@@ -112,6 +114,10 @@ class Receipt:
     tenders: tuple[ReceiptTender, ...]
     change: int
     qr_payload: str
+    # The customer's 老带新 code, printed with its own QR so a friend can be referred by
+    # scanning the receipt; "" without a customer (or when referrals are off).
+    referral_code: str = ""
+    referral_note: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -142,7 +148,11 @@ def build_receipt(
     footer: str,
     tz: ZoneInfo,
     reprint: bool = False,
+    referrals: bool = True,
+    referral_note: str = "",
 ) -> Receipt:
+    """``referrals``: print the customer's referral code and QR, with ``referral_note``
+    ([referrals] receipt_note) under it."""
     sale = Sale.get_or_none(Sale.id == sale_id)
     if sale is None:
         raise NotFound(_("No receipt {code}.").format(code=sale_id[:40]))
@@ -181,6 +191,11 @@ def build_receipt(
     )
     customer = sale.customer
     original = sale.original
+    # An erased customer is nobody to refer friends any more.
+    code = ""
+    if referrals and customer is not None and customer.erased_at is None:
+        # code_of gives a row an older version made its code on the way.
+        code = customer.referral_code or codes.code_of(customer.id)
     created: datetime = sale.created_at
     return Receipt(
         sale_id=sale.id,
@@ -204,6 +219,8 @@ def build_receipt(
         tenders=tenders,
         change=sum(t.change for t in tenders),
         qr_payload=sale.receipt_no,
+        referral_code=code,
+        referral_note=_text_lines(referral_note) if code else (),
     )
 
 
@@ -371,6 +388,12 @@ def _layout(receipt: Receipt, width: int, cells: Measure, money: Callable[[int],
     out.rows.append(_Row("qr", receipt.qr_payload))
     for text in receipt.footer:
         out.add("center", text)
+    if receipt.referral_code:
+        out.rule()
+        out.add("center", _("Referral code {code}").format(code=receipt.referral_code))
+        out.rows.append(_Row("qr", receipt.referral_code))
+        for text in receipt.referral_note:
+            out.add("center", text)
     if receipt.voided:
         out.add("center", "*** " + _("VOID") + " ***")
     return out.rows

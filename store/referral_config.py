@@ -83,6 +83,8 @@ class ReferralSection:
     flag_repeat_percent: int = 20
     flag_window_days: int = 90
     receipt_note: str = "推荐好友来店购机，双方有礼"
+    # The SMS inviting old customers to refer (zhanggui referrals invite).
+    invite_message: str = "{name}您好！介绍亲友到{store}购机，报您的推荐码{code}，双方有礼。"
     rules: list[ReferralRule] = field(default_factory=default_rules)
 
     def rules_on(self, day: date) -> Iterable[ReferralRule]:
@@ -97,8 +99,10 @@ _SECTION_KEYS = {
     "flag_repeat_percent",
     "flag_window_days",
     "receipt_note",
+    "invite_message",
     "rules",
 }
+INVITE_FIELDS = {"name": "x", "store": "x", "code": "x"}
 _RULE_KEYS = {
     "from",
     "to",
@@ -182,6 +186,15 @@ def parse_referrals(raw: Any) -> ReferralSection:
     section.receipt_note = _text(
         values.get("receipt_note", section.receipt_note), "referrals.receipt_note", limit=60
     )
+    section.invite_message = _text(
+        values.get("invite_message", section.invite_message), "referrals.invite_message", limit=200
+    )
+    try:
+        section.invite_message.format(**INVITE_FIELDS)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise config_error(
+            "referrals.invite_message", _("only {name}, {store} and {code} may be filled in")
+        ) from exc
     if "rules" in values:
         section.rules = [
             _rule(item, f"referrals.rules[{i}]", i)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from peewee import SqliteDatabase
+from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from store.crm import followup, search
@@ -21,6 +22,7 @@ from store.sales import business_date
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
 from tests.store_helpers import cheap_pins
+from tui.screens.prompt import PromptScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.customer_lookup import CustomerLookup
 from tui.widgets.message_bar import MessageBar
@@ -40,6 +42,12 @@ def people(shop: Shop) -> dict[str, Customer]:
             "13700000001", "曾静", birthday="02-17", consent_how="paper", by=shop.manager.id
         ),
     }
+
+
+async def no_referrer(pilot: Pilot[None]) -> None:
+    assert isinstance(pilot.app.screen, PromptScreen)
+    await pilot.press("escape")
+    await pilot.pause()
 
 
 def rows(lookup: CustomerLookup) -> list[str]:
@@ -65,6 +73,7 @@ async def test_f9_finds_by_initials_as_you_type_and_attaches(
         assert "137****0001" in rows(lookup)[0]  # a promoter sees masked numbers
         await pilot.press("enter")
         await pilot.pause()
+        await no_referrer(pilot)  # never bought: the till asks who referred them
         assert app.screen is sale and sale.cart.customer_id == people["曾静"].id
         assert "曾静 137****0001" in str(sale.query_one("#sale-header").render())
 
@@ -87,6 +96,7 @@ async def test_f9_last_four_collision_choose_with_the_arrows(
         second = lookup.hits[1]
         await pilot.press("down", "down", "enter")
         await pilot.pause()
+        await no_referrer(pilot)  # never bought: the till asks who referred them
         assert app.screen is sale and sale.cart.customer_id == second.id
 
 
@@ -101,6 +111,7 @@ async def test_f9_enter_before_the_worker_answers_still_picks_the_match(
         await pilot.press("f9")
         await type_text(pilot, "zhangsan")  # Enter straight after the last key
         await pilot.pause()
+        await no_referrer(pilot)  # never bought: the till asks who referred them
         assert app.screen is sale and sale.cart.customer_id == people["张三"].id
 
 

@@ -46,8 +46,10 @@ def scan(code: str) -> catalog.ScanResult:
     return result
 
 
-def receipt_for(shop: Shop, sale: Sale, **kwargs: bool) -> Receipt:
-    return build_receipt(sale.id, store_name=STORE, header=HEADER, footer=FOOTER, tz=shop.till.tz, **kwargs)
+def receipt_for(shop: Shop, sale: Sale, reprint: bool = False) -> Receipt:
+    return build_receipt(
+        sale.id, store_name=STORE, header=HEADER, footer=FOOTER, tz=shop.till.tz, reprint=reprint
+    )
 
 
 def ring_sale(shop: Shop) -> Sale:
@@ -119,9 +121,28 @@ def item_rows(receipt: Receipt, text: str) -> list[str]:
     return rows
 
 
-def decode_half_blocks(text: str) -> list[list[bool]]:
-    """Turn the half-block rows of a text receipt back into QR modules."""
-    rows = [ln for ln in text.splitlines() if ln and set(ln) <= set(HALF_BLOCKS) and set(ln) != {" "}]
+def is_qr_row(line: str) -> bool:
+    return bool(line) and set(line) <= set(HALF_BLOCKS) and set(line) != {" "}
+
+
+def qr_blocks(text: str) -> list[list[str]]:
+    """The half-block rows of each QR code on a text receipt, top to bottom (the receipt
+    number's, then the customer's referral code's)."""
+    blocks: list[list[str]] = []
+    previous = False
+    for line in text.splitlines():
+        row = is_qr_row(line)
+        if row and not previous:
+            blocks.append([])
+        if row:
+            blocks[-1].append(line)
+        previous = row
+    return blocks
+
+
+def decode_half_blocks(text: str, block: int = 0) -> list[list[bool]]:
+    """Turn the half-block rows of one QR code on a text receipt back into QR modules."""
+    rows = qr_blocks(text)[block]
     start = min(len(r) - len(r.lstrip(" ")) for r in rows)
     width = max(len(r) for r in rows) - start
     matrix: list[list[bool]] = []
@@ -264,7 +285,7 @@ def test_text_qr_is_the_receipt_number(shop: Shop, width: int) -> None:
     decoded = decode_half_blocks(text)
     assert trim(decoded) == trim(expected)
     # Centred, with its quiet zone: the finder pattern starts QR_BORDER cells into the code.
-    qr_rows = [ln for ln in text.splitlines() if ln and set(ln) <= set(HALF_BLOCKS) and set(ln) != {" "}]
+    qr_rows = qr_blocks(text)[0]
     assert min(len(ln) - len(ln.lstrip()) for ln in qr_rows) == (width - len(expected)) // 2 + QR_BORDER
     assert len(qr_rows) == (len(expected) - 2 * QR_BORDER + 1) // 2
     assert "▀" not in render_text(r, width, with_qr=False)

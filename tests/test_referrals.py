@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from store import sales
+from store.crm import records
 from store.errors import NotFound, ValidationError
 from store.models import AuditLog, Customer, Referral, ReferralReward, Sale, VoucherUse
 from store.referral_config import ReferralRule, Reward
@@ -383,3 +385,31 @@ def test_a_rule_with_no_holding_period_is_earned_at_once(shop: Shop) -> None:
     sell_to(shop, till, new, shop.imeis[0], referrer=old)
     assert vouchers.balance(new.id, TODAY).vouchers == 1000
     assert RULE.holding_days == 7
+
+
+# ---- telling old customers -----------------------------------------------------------------
+def test_invites_go_to_consenting_buyers_with_their_own_code(shop: Shop, tmp_path: Path) -> None:
+    from store.referrals import invite
+
+    old, new = old_and_new(shop)  # 张老客 bought; 李新客 never did
+    records.set_consent(old.id, "paper", by=shop.manager.id)
+    records.set_consent(new.id, "paper", by=shop.manager.id)
+    quiet = customer("13700137000", "王二")  # bought, but no consent
+    sell_to(shop, shop.till, quiet, shop.case.sku, when=at(date(2026, 11, 1)))
+    section = policy()
+    items = invite.invites(section, "测试店", TODAY)
+    assert [i.phone for i in items] == [old.phone]
+    assert items[0].message == f"张老客您好！介绍亲友到测试店购机，报您的推荐码{old.referral_code}，双方有礼。"
+    assert invite.invites(section, "测试店", TODAY, within_days=30) == []  # bought 38 days ago
+    csv_path, sms_path = invite.export(items, tmp_path, TODAY)
+    assert sms_path.read_text(encoding="utf-8") == f"{old.phone}\t{items[0].message}\n"
+    assert str(old.referral_code) in csv_path.read_text(encoding="utf-8-sig")
+
+
+def test_the_invite_message_may_only_name_known_fields() -> None:
+    from store.errors import ConfigError
+    from store.referral_config import parse_referrals
+
+    assert parse_referrals({"invite_message": "{code} {name} {store}"}).invite_message
+    with pytest.raises(ConfigError, match="invite_message"):
+        parse_referrals({"invite_message": "{phone}"})

@@ -1,5 +1,6 @@
 """One customer: record, value, purchases with IMEIs and warranty, returns, contacts and
-tasks. F2 logs a contact, F3 adds a task, F4 closes one, F5 edits, F6 consent, F8 erase."""
+tasks. F2 logs a contact, F3 adds a task, F4 closes one, F5 edits, F6 consent, F7 referrals,
+F8 erase."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ class CustomerProfileScreen(Screen[None]):
         Binding("f4", "task_done", N_("Done"), id="profile.task_done"),
         Binding("f5", "edit", N_("Edit"), id="profile.edit"),
         Binding("f6", "consent", N_("Consent"), id="profile.consent"),
+        Binding("f7", "referrals", N_("Referrals"), id="profile.referrals"),
         Binding("f8", "erase", N_("Erase"), id="profile.erase"),
     ]
 
@@ -314,6 +316,11 @@ class CustomerProfileScreen(Screen[None]):
 
         reason = _("Erase this customer's personal data? Their sales stay, without a name.")
         self.app.push_screen(ManagerPinScreen(reason), approved)
+
+    def action_referrals(self) -> None:
+        from tui.screens.customer_referrals import CustomerReferralsScreen
+
+        self.app.push_screen(CustomerReferralsScreen(self.customer_id))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -52,6 +52,8 @@ class ReceiptScreen(ModalScreen[None]):
                 footer=config.receipt.footer,
                 tz=config.tz,
                 reprint=self.reprint,
+                referrals=config.referrals.enabled,
+                referral_note=config.referrals.receipt_note,
             )
             self.query_one("#receipt-text", Static).update(
                 Text(receipt.render_text(data, width=config.receipt.width))

@@ -1,0 +1,231 @@
+"""A customer's 老带新 tab, opened from their profile (F7): their referral code big and as a
+QR code a friend's phone can scan off the screen, who brought them, whom they brought, their
+rewards and what they can use today. F2 hands the highlighted earned gift over."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from store import receipt
+from store.errors import ZhangguiError
+from store.i18n import N_, _
+from store.models.base import utcnow
+from store.money import format_fen
+from store.referrals import ledger
+from store.referrals.profile import ReferralProfile, RewardEntry, load
+from store.sales import business_date
+from tui.i18n_bindings import translate_bindings
+from tui.widgets.message_bar import MessageBar
+
+if TYPE_CHECKING:
+    from tui.app import ZhangguiApp
+
+# Dark modules must be dark and the quiet zone light whatever the terminal's colours: a
+# scanner reads light-on-dark codes badly or not at all.
+QR_STYLE = "#000000 on #ffffff"
+
+
+class CustomerReferralsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", N_("Back"), id="customer_referrals.back"),
+        Binding("f2", "hand_over", N_("Hand gift over"), id="customer_referrals.hand_over"),
+    ]
+
+    def __init__(self, customer_id: str) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.customer_id = customer_id
+        self.snapshot: ReferralProfile | None = None
+
+    @property
+    def zapp(self) -> ZhangguiApp:
+        from tui.app import ZhangguiApp
+
+        assert isinstance(self.app, ZhangguiApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="referrals-header", classes="screen-title")
+        with Horizontal(id="referrals-top"):
+            with Vertical(id="referrals-code-panel"):
+                yield Static(id="referrals-code")
+                yield Static(id="referrals-qr")
+            with Vertical(id="referrals-side"):
+                yield Static(id="referrals-info")
+                yield DataTable(id="referrals-referees", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="referrals-rewards", cursor_type="row", zebra_stripes=True)
+        yield MessageBar(id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        referees = self.query_one("#referrals-referees", DataTable)
+        referees.add_column(Text(_("Brought")), key="name", width=12)
+        referees.add_column(Text(_("Mobile")), key="phone", width=11)
+        referees.add_column(Text(_("Date")), key="day", width=10)
+        referees.add_column(Text(_("Status")), key="status", width=12)
+        rewards = self.query_one("#referrals-rewards", DataTable)
+        rewards.add_column(Text(_("Referral")), key="other", width=12)
+        rewards.add_column(Text(_("Reward")), key="what", width=10)
+        rewards.add_column(Text(_("Amount"), justify="right"), key="amount", width=11)
+        rewards.add_column(Text(_("Status")), key="status", width=9)
+        rewards.add_column(Text(_("Earned on")), key="earn_on", width=10)
+        rewards.add_column(Text(_("Expires")), key="expires", width=10)
+        rewards.focus()
+        self.reload()
+
+    def today(self) -> date:
+        return business_date(utcnow(), self.zapp.config.tz)
+
+    def say(self, message: str) -> None:
+        self.query_one(MessageBar).info(message)
+
+    def fail(self, message: str) -> None:
+        self.query_one(MessageBar).error(message)
+
+    def reload(self) -> None:
+        try:
+            # What came due since anyone looked is settled first, so the tab shows it earned.
+            ledger.settle_if_due(self.today(), self.zapp.config.referrals)
+            snap = self.snapshot = load(self.customer_id, self.today())
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return
+        header = Text()
+        header.append(_("Referrals") + "  ", style="bold")
+        header.append(snap.name or _("(no name)"))
+        self.query_one("#referrals-header", Static).update(header)
+        self.show_code(snap.code)
+        self.query_one("#referrals-info", Static).update(self.info(snap))
+        self.fill_referees(snap)
+        self.fill_rewards(snap)
+
+    def show_code(self, code: str) -> None:
+        big = Text(justify="center")
+        big.append(_("Referral code") + "  ")
+        big.append(" ".join(code), style="bold reverse")
+        self.query_one("#referrals-code", Static).update(big)
+        rows = receipt.qr_half_blocks(receipt.qr_matrix(code)) if code else []
+        self.query_one("#referrals-qr", Static).update(Text("\n".join(rows), style=QR_STYLE))
+
+    def info(self, snap: ReferralProfile) -> Text:
+        t = Text()
+        t.append(_("Referred by") + ": ", style="bold")
+        if snap.referrer is not None:
+            t.append(snap.referrer.label)
+            t.append(f" ({snap.referrer.day.isoformat()})\n")
+        else:
+            t.append("—\n")
+        b = snap.balance
+        t.append(_("Vouchers") + ": ", style="bold")
+        t.append(
+            _("{amount} to spend today, {pending} pending").format(
+                amount=format_fen(b.vouchers), pending=format_fen(b.pending)
+            )
+            + "\n"
+        )
+        t.append(_("Points") + ": ", style="bold")
+        t.append(f"{b.points}  ")
+        t.append(_("Gifts to hand over") + ": ", style="bold")
+        t.append(str(b.gifts_to_hand_over), style="bold yellow" if b.gifts_to_hand_over else "")
+        return t
+
+    def fill_referees(self, snap: ReferralProfile) -> None:
+        table = self.query_one("#referrals-referees", DataTable)
+        table.clear()
+        for person in snap.referees:
+            table.add_row(
+                Text(person.name or "—", no_wrap=True, overflow="ellipsis"),
+                Text(person.phone),
+                Text(person.day.isoformat()),
+                Text(person.status, no_wrap=True, overflow="ellipsis"),
+            )
+
+    def fill_rewards(self, snap: ReferralProfile) -> None:
+        table = self.query_one("#referrals-rewards", DataTable)
+        # A handed-over gift sorts lower: the cursor follows the entry, not the row number.
+        keep = self.highlighted()
+        row = table.cursor_row
+        table.clear()
+        for entry in snap.rewards:
+            # An arrow says which way the referral went: brought them, or was brought by them.
+            other = ("→ " if entry.side == "referrer" else "← ") + (entry.other or "—")
+            table.add_row(
+                Text(other, no_wrap=True, overflow="ellipsis"),
+                Text(entry.what, no_wrap=True, overflow="ellipsis"),
+                Text(self.amount(entry), justify="right"),
+                Text(ledger.status_name(entry.status), style="bold" if self.handable(entry) else ""),
+                Text(entry.earn_on.isoformat()),
+                Text(entry.expires_on.isoformat() if entry.expires_on else "—"),
+                key=entry.id,
+            )
+        ids = [entry.id for entry in snap.rewards]
+        if keep is not None and keep.id in ids:
+            table.move_cursor(row=ids.index(keep.id))
+        elif ids:
+            table.move_cursor(row=min(row, len(ids) - 1))
+
+    @staticmethod
+    def amount(entry: RewardEntry) -> str:
+        if entry.kind == "voucher":
+            if entry.used and entry.status == "earned":
+                return _("{left} left").format(left=format_fen(entry.amount - entry.used))
+            return format_fen(entry.amount)
+        if entry.kind == "points":
+            return str(entry.amount)
+        return ""
+
+    @staticmethod
+    def handable(entry: RewardEntry) -> bool:
+        return entry.is_gift and entry.status == "earned"
+
+    def highlighted(self) -> RewardEntry | None:
+        table = self.query_one("#referrals-rewards", DataTable)
+        if self.snapshot is None or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.snapshot.reward(str(key))
+
+    # ---- actions -----------------------------------------------------------
+    def action_hand_over(self) -> None:
+        from tui.screens.choice import ChoiceScreen
+
+        entry = self.highlighted()
+        if entry is None or not entry.is_gift:
+            self.fail(_("Highlight a gift to hand it over; vouchers are spent at checkout."))
+            return
+        if not self.handable(entry):
+            self.hand_over(entry)  # the ledger says why not (still pending, already handed over...)
+            return
+        rows = [("yes", Text(_("Yes, it was handed over"))), ("no", Text(_("No")))]
+
+        def chosen(answer: str | None) -> None:
+            if answer == "yes":
+                self.hand_over(entry)
+
+        title = _("Hand {gift} over to {name} now?").format(
+            gift=entry.gift, name=(self.snapshot.name if self.snapshot else "") or _("(no name)")
+        )
+        self.app.push_screen(ChoiceScreen(title, rows), chosen)
+
+    def hand_over(self, entry: RewardEntry) -> None:
+        staff = self.zapp.staff
+        if staff is None:
+            return
+        try:
+            ledger.hand_over_gift(entry.id, str(staff.id), self.today())
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return
+        self.reload()
+        self.say(_("{gift} handed over.").format(gift=entry.gift))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -10,9 +10,14 @@ the temp dir; the demo file is never written. Figures:
   off a week, a few real conflicts), median of many runs; target <= 100 ms. No floor: it is
   pure Python over data in memory.
 - month report, first run: store.promoter_report.month_report for the last full month of
-  the demo on a fresh copy, which settles every day of the month into the summary first.
-- month report: the same again, as every later run (median); target <= 500 ms.
-Both report figures show a floor: one raw sqlite3 query summing that month's sale lines per
+  the demo on a fresh copy, whose day summary (promoter_day_sales) is empty, then again
+  with the summary emptied each time (median); target <= 500 ms.
+- month report, next runs: the same again (median), each call summarising a few more days.
+- summarising the whole month at once (store.promoter_report.summarise_all): not a target,
+  it shows what a report that settled every day first would add.
+- month report, month summarised: the report once every settled day is in the summary
+  (median), as a store whose promoter screens are opened daily sees it; target <= 500 ms.
+The report figures show a floor: one raw sqlite3 query summing that month's sale lines per
 promoter (the least any per-promoter sales report must read)."""
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -97,10 +103,21 @@ def floor_ms(db_path: Path, month: str) -> float:
         conn.close()
 
 
-def report_ms(db_path: Path, runs: int) -> tuple[str, float, list[float], float]:
-    """(month, first run ms, later runs ms, floor ms) on a copy of ``db_path``."""
+@dataclass
+class ReportTimes:
+    month: str
+    first: list[float]  # ms, empty summary (the fresh copy, then with the summary emptied)
+    later: list[float]  # ms, the runs after it
+    summarise: float  # ms, summarising the rest of the month at once
+    summarised: list[float]  # ms, with every settled day summarised
+    floor: float  # ms
+
+
+def report_ms(db_path: Path, runs: int) -> ReportTimes:
+    """The report timings on a copy of ``db_path``."""
     from store import promoter_report
     from store.db import open_database
+    from store.targets import month_days
 
     month = last_full_month(db_path)
     with tempfile.TemporaryDirectory(prefix="zhanggui-promoters-") as folder:
@@ -112,9 +129,16 @@ def report_ms(db_path: Path, runs: int) -> tuple[str, float, list[float], float]
             floor = statistics.median(floor_ms(copy, month) for _ in range(3))
             start = time.perf_counter()
             report = promoter_report.month_report(month, config)
-            first = (time.perf_counter() - start) * 1000
+            first = [(time.perf_counter() - start) * 1000]
             if not report.rows or report.store_amount <= 0:
                 raise RuntimeError(f"the report for {month} is empty")
+            for _ in range(runs - 1):  # an empty summary again, for a median
+                db.execute_sql("DELETE FROM promoter_day_sales")
+                start = time.perf_counter()
+                again = promoter_report.month_report(month, config)
+                first.append((time.perf_counter() - start) * 1000)
+                if again != report:
+                    raise RuntimeError("another first run of the report gave other figures")
             later = []
             for _ in range(runs):
                 start = time.perf_counter()
@@ -122,9 +146,19 @@ def report_ms(db_path: Path, runs: int) -> tuple[str, float, list[float], float]
                 later.append((time.perf_counter() - start) * 1000)
                 if again != report:
                     raise RuntimeError("a later run of the report gave other figures")
+            start = time.perf_counter()
+            promoter_report.summarise_all(*month_days(month), config)
+            summarise = (time.perf_counter() - start) * 1000
+            summarised = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                again = promoter_report.month_report(month, config)
+                summarised.append((time.perf_counter() - start) * 1000)
+                if again != report:
+                    raise RuntimeError("the report from the summary gave other figures")
         finally:
             db.close()
-    return month, first, later, floor
+    return ReportTimes(month, first, later, summarise, summarised, floor)
 
 
 def verdict(ours: float, target: float) -> str:
@@ -139,8 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     roster_runs, report_runs = (5, 2) if args.quick else (50, 7)
 
     roster = roster_check_ms(roster_runs)
-    month, first, later, floor = report_ms(args.db, report_runs)
-    roster_median, later_median = statistics.median(roster), statistics.median(later)
+    times = report_ms(args.db, report_runs)
+    month, floor = times.month, times.floor
+    first = statistics.median(times.first)
+    roster_median, later_median = statistics.median(roster), statistics.median(times.later)
+    summarised_median = statistics.median(times.summarised)
     rows = [
         [
             "roster check: 20 staff x 28 days",
@@ -152,23 +189,40 @@ def main(argv: list[str] | None = None) -> int:
         ],
         [
             f"promoter month report {month}, first run",
-            f"{first:.0f} ms",
+            f"{first:.0f} ms (max {max(times.first):.0f})",
             f"{floor:.0f} ms",
             f"{first / floor:.1f}×",
             f"≤ {REPORT_TARGET_MS:g} ms",
             verdict(first, REPORT_TARGET_MS),
         ],
         [
-            f"promoter month report {month}",
-            f"{later_median:.0f} ms (max {max(later):.0f})",
+            f"promoter month report {month}, next runs",
+            f"{later_median:.0f} ms (max {max(times.later):.0f})",
             f"{floor:.0f} ms",
             f"{later_median / floor:.1f}×",
             f"≤ {REPORT_TARGET_MS:g} ms",
             verdict(later_median, REPORT_TARGET_MS),
         ],
+        [
+            f"summarising the rest of {month} at once",
+            f"{times.summarise:.0f} ms",
+            "—",
+            "—",
+            "—",
+            "—",
+        ],
+        [
+            f"promoter month report {month}, month summarised",
+            f"{summarised_median:.0f} ms (max {max(times.summarised):.0f})",
+            f"{floor:.0f} ms",
+            f"{summarised_median / floor:.1f}×",
+            f"≤ {REPORT_TARGET_MS:g} ms",
+            verdict(summarised_median, REPORT_TARGET_MS),
+        ],
     ]
     print(tabulate(rows, headers=["figure", "ours", "floor", "ratio", "target", "verdict"]))
-    failed = roster_median > ROSTER_TARGET_MS or later_median > REPORT_TARGET_MS
+    report_medians = (first, later_median, summarised_median)
+    failed = roster_median > ROSTER_TARGET_MS or max(report_medians) > REPORT_TARGET_MS
     return 1 if failed and not args.quick else 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -155,12 +156,58 @@ def load_week(week: str, config: Config) -> WeekRoster:
     return WeekRoster(week, days, staff, cells, leave, row.status if row else "draft", conflicts)
 
 
-def _touch(week: str) -> None:
-    """An edit puts a published week back to draft: it has to be published again."""
+def _touch(week: str) -> bool:
+    """An edit puts a published week back to draft: it has to be published again. True when
+    the week was published (the edit's audit row says so)."""
     now = utcnow()
-    updated = RosterWeek.update(status="draft", updated_at=now).where(RosterWeek.week == week).execute()
-    if not updated:
+    row = RosterWeek.get_or_none(RosterWeek.week == week)
+    if row is None:
         RosterWeek.insert(week=week, status="draft", published_by="", updated_at=now).execute()
+        return False
+    RosterWeek.update(status="draft", updated_at=now).where(RosterWeek.week == week).execute()
+    return bool(row.status == "published")
+
+
+def _cell_shifts(staff_id: str, day: date) -> list[str]:
+    """What a cell holds, for an audit row: 'E 09:00-15:00' per shift, earliest first."""
+    query = (
+        RosterEntry.select(RosterEntry.shift_code, RosterEntry.start_minute, RosterEntry.end_minute)
+        .where(RosterEntry.staff == staff_id, RosterEntry.day == day)
+        .order_by(RosterEntry.start_minute)
+    )
+    return [f"{e.shift_code} {clock_text(e.start_minute)}-{clock_text(e.end_minute)}" for e in query]
+
+
+def _cell_state(staff_id: str, day: date) -> dict[str, object]:
+    return {"staff": staff_id, "day": day.isoformat(), "shifts": _cell_shifts(staff_id, day)}
+
+
+def _week_entries(days: list[date]) -> list[str]:
+    """A week's roster for an audit row: 'staff day shift start-end' per entry, in order."""
+    query = (
+        RosterEntry.select()
+        .where(RosterEntry.day.between(days[0], days[-1]))
+        .order_by(RosterEntry.day, RosterEntry.staff, RosterEntry.start_minute)
+    )
+    return [
+        f"{e.staff_id} {_as_date(e.day).isoformat()} {e.shift_code} "
+        f"{clock_text(e.start_minute)}-{clock_text(e.end_minute)}"
+        for e in query
+    ]
+
+
+def _audit_edit(
+    action: str, week: str, before: object, after: Mapping[str, object], unpublished: bool, by: str
+) -> None:
+    """One audit row per roster edit, in the edit's transaction; ``unpublished`` records that
+    the edit put a published week back to draft."""
+    if unpublished:
+        after = {**after, "unpublished": True}
+    audit.record(action, staff_id=by, entity="roster", entity_id=week, before=before, after=after)
+
+
+def _day_leave(staff_id: str, day: date) -> dict[str, str]:
+    return {"status": "approved", "staff": staff_id, "first": day.isoformat(), "last": day.isoformat()}
 
 
 def _rosterable(staff_id: str) -> Staff:
@@ -179,9 +226,12 @@ def _template(config: Config, code: str) -> ShiftTemplate:
     return template
 
 
-def assign(staff_id: str, day: date, code: str, config: Config, *, add: bool = False) -> RosterEntry:
+def assign(
+    staff_id: str, day: date, code: str, config: Config, *, add: bool = False, by: str = ""
+) -> RosterEntry:
     """Put a person on a shift on a day. Without ``add`` it replaces what the cell held; with
-    ``add`` it is a second shift that day, refused if it overlaps the first."""
+    ``add`` it is a second shift that day, refused if it overlaps the first. Audited as done
+    by ``by`` (the manager)."""
     template = _template(config, code)
 
     def _tx() -> RosterEntry:
@@ -201,7 +251,8 @@ def assign(staff_id: str, day: date, code: str, config: Config, *, add: bool = F
                             day=day_label(day),
                         )
                     )
-        else:
+        before = _cell_state(staff_id, day)
+        if not add:
             RosterEntry.delete().where(RosterEntry.staff == staff_id, RosterEntry.day == day).execute()
         entry = RosterEntry.create(
             day=day,
@@ -210,25 +261,32 @@ def assign(staff_id: str, day: date, code: str, config: Config, *, add: bool = F
             start_minute=template.start,
             end_minute=template.end,
         )
-        _touch(week_of(day))
+        week = week_of(day)
+        unpublished = _touch(week)
+        _audit_edit("roster.assign", week, before, _cell_state(staff_id, day), unpublished, by)
         return entry
 
     return write(_tx)
 
 
-def clear(staff_id: str, day: date) -> int:
+def clear(staff_id: str, day: date, *, by: str = "") -> int:
+    """Empty a cell; the number of shifts removed (0: nothing to do, nothing audited)."""
+
     def _tx() -> int:
+        before = _cell_state(staff_id, day)
         removed = int(
             RosterEntry.delete().where(RosterEntry.staff == staff_id, RosterEntry.day == day).execute()
         )
         if removed:
-            _touch(week_of(day))
+            week = week_of(day)
+            unpublished = _touch(week)
+            _audit_edit("roster.clear", week, before, _cell_state(staff_id, day), unpublished, by)
         return removed
 
     return write(_tx)
 
 
-def swap(first: tuple[str, date], second: tuple[str, date]) -> None:
+def swap(first: tuple[str, date], second: tuple[str, date], *, by: str = "") -> None:
     """Exchange what two cells hold (two people's shifts on a day, or one person's days)."""
     if first == second:
         return
@@ -240,13 +298,18 @@ def swap(first: tuple[str, date], second: tuple[str, date]) -> None:
             _rosterable(first[0])
         if a:
             _rosterable(second[0])
+        before = [_cell_state(*first), _cell_state(*second)]
         for entry in a:
             RosterEntry.update(staff=second[0], day=second[1]).where(RosterEntry.id == entry.id).execute()
         for entry in b:
             RosterEntry.update(staff=first[0], day=first[1]).where(RosterEntry.id == entry.id).execute()
-        _touch(week_of(first[1]))
-        if week_of(second[1]) != week_of(first[1]):
-            _touch(week_of(second[1]))
+        week = week_of(first[1])
+        unpublished = _touch(week)
+        if week_of(second[1]) != week:
+            unpublished = _touch(week_of(second[1])) or unpublished
+        if a or b:
+            after = {"cells": [_cell_state(*first), _cell_state(*second)]}
+            _audit_edit("roster.swap", week, {"cells": before}, after, unpublished, by)
 
     write(_tx)
 
@@ -257,7 +320,7 @@ class CopyResult:
     skipped: list[str]  # names of people who left, not copied
 
 
-def copy_week(source: str, target: str) -> CopyResult:
+def copy_week(source: str, target: str, *, by: str = "") -> CopyResult:
     """Replace ``target``'s roster with ``source``'s, day for day; people who left are skipped."""
     source_days, target_days = week_days(source), week_days(target)
     if source_days == target_days:
@@ -268,6 +331,7 @@ def copy_week(source: str, target: str) -> CopyResult:
         if not entries:
             raise ValidationError(_("Week {week} has no roster to copy.").format(week=parse_week(source)))
         status = {m.id: (m.status, m.name) for m in Staff.select(Staff.id, Staff.status, Staff.name)}
+        before = _week_entries(target_days)
         RosterEntry.delete().where(RosterEntry.day.between(target_days[0], target_days[-1])).execute()
         skipped: set[str] = set()
         copied = 0
@@ -284,7 +348,14 @@ def copy_week(source: str, target: str) -> CopyResult:
                 end_minute=entry.end_minute,
             )
             copied += 1
-        _touch(parse_week(target))
+        week = parse_week(target)
+        unpublished = _touch(week)
+        after = {
+            "from": parse_week(source),
+            "entries": _week_entries(target_days),
+            "skipped": sorted(skipped),
+        }
+        _audit_edit("roster.copy", week, {"entries": before}, after, unpublished, by)
         return CopyResult(copied, sorted(skipped))
 
     return write(_tx)
@@ -305,6 +376,7 @@ def publish(week: str, config: Config, *, by: str, now: datetime | None = None) 
             message = hard[0].message + (_(" (and {n} more)").format(n=more) if more else "")
             raise ValidationError(_("Cannot publish: {problem}").format(problem=message))
         stamp = now or utcnow()
+        previous = RosterWeek.get_or_none(RosterWeek.week == week)
         RosterWeek.insert(
             week=week, status="published", published_at=stamp, published_by=by, updated_at=stamp
         ).on_conflict_replace().execute()
@@ -313,7 +385,9 @@ def publish(week: str, config: Config, *, by: str, now: datetime | None = None) 
             staff_id=by,
             entity="roster",
             entity_id=week,
+            before={"status": previous.status if previous else "draft"},
             after={
+                "status": "published",
                 "entries": sum(len(v) for v in roster.cells.values()),
                 "warnings": [c.message for c in roster.conflicts],
             },
@@ -352,6 +426,7 @@ def decide_leave(leave_id: str, approve: bool, *, by: str, now: datetime | None 
             raise ValidationError(_("This leave request was already decided."))
         if leave.staff_id == by:
             raise ValidationError(_("Nobody decides their own leave."))
+        before = {"status": leave.status}
         leave.status = "approved" if approve else "refused"
         leave.decided_by = by
         leave.decided_at = now or utcnow()
@@ -362,7 +437,13 @@ def decide_leave(leave_id: str, approve: bool, *, by: str, now: datetime | None 
             approved_by=by,
             entity="leave",
             entity_id=leave.id,
-            after={"staff": leave.staff_id, "first": str(leave.first_day), "last": str(leave.last_day)},
+            before=before,
+            after={
+                "status": leave.status,
+                "staff": leave.staff_id,
+                "first": str(leave.first_day),
+                "last": str(leave.last_day),
+            },
         )
         return leave
 
@@ -388,7 +469,15 @@ def toggle_day_off(staff_id: str, day: date, *, by: str) -> bool:
         )
         if single is not None:
             single.delete_instance()
-            audit.record("leave.cancel", staff_id=by, entity="leave", entity_id=single.id)
+            audit.record(
+                "leave.cancel",
+                staff_id=by,
+                approved_by=by,
+                entity="leave",
+                entity_id=single.id,
+                before=_day_leave(staff_id, day),
+                after={"status": "cancelled"},
+            )
             _touch(week_of(day))
             return False
         _rosterable(staff_id)
@@ -403,7 +492,13 @@ def toggle_day_off(staff_id: str, day: date, *, by: str) -> bool:
             decided_at=stamp,
         )
         audit.record(
-            "leave.day_off", staff_id=by, approved_by=by, entity="leave", entity_id=leave.id, at=stamp
+            "leave.day_off",
+            staff_id=by,
+            approved_by=by,
+            entity="leave",
+            entity_id=leave.id,
+            after=_day_leave(staff_id, day),
+            at=stamp,
         )
         _touch(week_of(day))
         return True

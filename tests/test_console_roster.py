@@ -129,6 +129,10 @@ async def test_build_and_publish_a_week_with_the_keyboard(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SaleScreen)
+    edits = AuditLog.select().where(
+        AuditLog.action.in_(("roster.assign", "roster.clear", "roster.swap", "roster.copy"))
+    )
+    assert edits.count() >= 8 and {row.staff_id for row in edits} == {shop.manager.id}  # who made each edit
 
 
 async def test_exports_land_in_the_exports_folder(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:

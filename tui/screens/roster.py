@@ -60,6 +60,11 @@ class RosterScreen(Screen[None]):
         return self.app
 
     @property
+    def editor(self) -> str:
+        """Who the audit rows name for each edit: the manager logged in."""
+        return self.zapp.staff.id if self.zapp.staff is not None else ""
+
+    @property
     def week(self) -> str:
         if self._week is None:
             self._week = rosters.week_of(business_date(utcnow(), self.zapp.config.tz))
@@ -196,10 +201,10 @@ class RosterScreen(Screen[None]):
             else:
                 following = "" if own else codes[0]
             if len(own) > 1 or not following:
-                rosters.clear(staff_id, day)
+                rosters.clear(staff_id, day, by=self.editor)
                 self.say(_("Cleared."))
             else:
-                rosters.assign(staff_id, day, following, config)
+                rosters.assign(staff_id, day, following, config, by=self.editor)
                 template = config.roster.shift(following)
                 assert template is not None
                 self.say(f"{template.name} {template.hours_text}")
@@ -207,7 +212,7 @@ class RosterScreen(Screen[None]):
         self.edit(cycle)
 
     def action_clear(self) -> None:
-        self.edit(lambda staff_id, day: rosters.clear(staff_id, day))
+        self.edit(lambda staff_id, day: rosters.clear(staff_id, day, by=self.editor))
 
     def action_add_shift(self) -> None:
         cell = self.current_cell()
@@ -220,7 +225,11 @@ class RosterScreen(Screen[None]):
 
         def chosen(code: str | None) -> None:
             if code:
-                self.edit(lambda staff_id, day: rosters.assign(staff_id, day, code, config, add=True))
+                self.edit(
+                    lambda staff_id, day: rosters.assign(
+                        staff_id, day, code, config, add=True, by=self.editor
+                    )
+                )
 
         self.app.push_screen(ChoiceScreen(_("Add a second shift (Enter)"), rows), chosen)
 
@@ -234,7 +243,7 @@ class RosterScreen(Screen[None]):
             self.say(_("Marked. Move to the other cell and press F4 again."))
             return
         first, self.marked = self.marked, None
-        self.edit(lambda staff_id, day: rosters.swap(first, (staff_id, day)))
+        self.edit(lambda staff_id, day: rosters.swap(first, (staff_id, day), by=self.editor))
         self.say(_("Swapped."))
 
     def action_day_off(self) -> None:
@@ -249,7 +258,7 @@ class RosterScreen(Screen[None]):
 
     def action_copy_last(self) -> None:
         try:
-            result = rosters.copy_week(rosters.shift_week(self.week, -1), self.week)
+            result = rosters.copy_week(rosters.shift_week(self.week, -1), self.week, by=self.editor)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return

@@ -1,6 +1,6 @@
 """Benchmarks on the large demo store, each beside a floor measured in the same run.
 
-    python -m bench.run [--db PATH] [--skip-demo] [--quick] [--profile]
+    python -m bench.run [--db PATH] [--skip-demo] [--quick] [--profile] [--startup-only]
 
 Prints a table (figure, ours, floor, ratio, target, PASS/FAIL) and writes the same to
 bench/results/latest.json. See bench/README.md for what each figure means.
@@ -89,23 +89,29 @@ def run(args: argparse.Namespace) -> list[Figure]:
                 profile = profile_startup(db_path, work)
             startup_time.detail["profile"] = profile
             print_profile(profile)
-
-        with step(f"4. scan lookups, {plan.lookups} barcodes and {plan.lookups} IMEIs"):
-            lookups = measure_lookups(db_path, plan.lookups)
-        figures += lookup_figures(lookups)
-
-        with step(f"5. scanner burst in the console, {plan.scans} scans"):
-            latencies = measure_burst(db_path, plan.scans, work)
-        figures += burst_figures(latencies)
-
-        with step(f"3. sale commits, {plan.commits} through store/ and {plan.commits} raw, on copies"):
-            commits = measure_commit(db_path, work, plan.commits, batch=plan.commit_batch)
-        figures.append(commit_figure(commits))
+        if not args.startup_only:
+            figures += after_startup(db_path, plan, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     sort_for_table(figures)
     meta["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     write_results(figures, meta)
+    return figures
+
+
+def after_startup(db_path: Path, plan: Plan, work: Path) -> list[Figure]:
+    figures: list[Figure] = []
+    with step(f"4. scan lookups, {plan.lookups} barcodes and {plan.lookups} IMEIs"):
+        lookups = measure_lookups(db_path, plan.lookups)
+    figures += lookup_figures(lookups)
+
+    with step(f"5. scanner burst in the console, {plan.scans} scans"):
+        latencies = measure_burst(db_path, plan.scans, work)
+    figures += burst_figures(latencies)
+
+    with step(f"3. sale commits, {plan.commits} through store/ and {plan.commits} raw, on copies"):
+        commits = measure_commit(db_path, work, plan.commits, batch=plan.commit_batch)
+    figures.append(commit_figure(commits))
     return figures
 
 
@@ -121,6 +127,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="few repetitions: a smoke check, not a verdict")
     parser.add_argument("--profile", action="store_true", help="profile one start-up even if it passes")
+    parser.add_argument(
+        "--startup-only",
+        action="store_true",
+        help="measure figure 2 (start-up) only: for work on start-up time and memory",
+    )
     args = parser.parse_args(argv)
     if args.db and not args.skip_demo:
         parser.error("--db names an existing database to measure: use it with --skip-demo")

@@ -30,11 +30,20 @@ def child_env(home: Path) -> dict[str, str]:
     env["XDG_DATA_HOME"] = str(home / "data")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
     env.setdefault("TERM", "xterm-256color")
+    # The warm-up start of each child leaves its .pyc files behind, as an installed console
+    # has them; with PYTHONDONTWRITEBYTECODE inherited, every start of ours would compile
+    # store/ and tui/ from source while textual's site-packages .pyc were read. They are
+    # written under the run's own directory (both children alike), never into the tree.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(home / "pycache")
     return env
 
 
 def spawn(args: Sequence[str], env: dict[str, str]) -> ChildRun:
-    """Run a child; wall time from spawn to reaped exit, peak RSS from its own rusage."""
+    """Run a child; wall time from spawn to reaped exit, peak RSS as the child reports it
+    (bench.startup_child.peak_rss_kb says why not wait4's ru_maxrss, the fallback)."""
+    from bench.startup_child import PEAK_RSS_PREFIX
+
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -48,10 +57,13 @@ def spawn(args: Sequence[str], env: dict[str, str]) -> ChildRun:
         _pid, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")
         if proc.returncode != 0:
-            err.seek(0)
-            raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}:\n{err.read().decode()[-3000:]}")
-    return ChildRun(seconds, int(usage.ru_maxrss))  # KiB on Linux
+            raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}:\n{stderr[-3000:]}")
+    reported = [line for line in stderr.splitlines() if line.startswith(PEAK_RSS_PREFIX)]
+    peak_kb = int(reported[-1][len(PEAK_RSS_PREFIX) :]) if reported else int(usage.ru_maxrss)
+    return ChildRun(seconds, peak_kb)  # KiB
 
 
 @dataclass

@@ -4,7 +4,8 @@
     python -m bench.startup_child ours DB     # ZhangguiApp on DB, logged in, exits once the
                                               # sale screen is mounted and has refreshed
 
-The parent times the process from spawn to exit and reads its peak RSS from wait4().
+The parent times the process from spawn to exit; the child prints its own peak RSS (VmHWM)
+as its last line on stderr.
 """
 
 from __future__ import annotations
@@ -17,6 +18,22 @@ from typing import Any
 
 TRACE_ENV = "BENCH_TRACE_SQL"  # set by bench.run's profile step: time each SQL statement
 TRACE_PREFIX = "BENCH_SQL "
+PEAK_RSS_PREFIX = "BENCH_PEAK_RSS_KB "
+
+
+def peak_rss_kb() -> int | None:
+    """This process's own peak RSS (VmHWM), or None where /proc does not say. Not ru_maxrss:
+    Linux carries the pre-exec address space's high-water mark across exec, and a child that
+    subprocess spawns (vfork) starts from its parent's, so every child of a 40 MiB bench run
+    would show at least 40 MiB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])  # kB
+    except OSError:
+        return None
+    return None
 
 
 def trace_sql() -> None:
@@ -93,6 +110,9 @@ def main(argv: list[str]) -> None:
         run_ours(argv[1])
     else:
         raise SystemExit("usage: python -m bench.startup_child bare | ours DB")
+    peak = peak_rss_kb()
+    if peak is not None:  # the same last line from both children, read by bench.startup.spawn
+        print(PEAK_RSS_PREFIX + str(peak), file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -190,6 +190,11 @@ class IntegrityCheck:
             return str(_integrity_failure(self.path))
         return None
 
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to ``seconds`` before ``run`` (in the worker thread); False when cancelled
+        meanwhile, so quitting the console never waits for the pause either."""
+        return not self._cancelled.wait(seconds)
+
     def cancel(self) -> None:
         self._cancelled.set()
         conn = self._conn

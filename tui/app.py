@@ -26,6 +26,9 @@ from tui.screens.login import LoginScreen
 from tui.screens.sale import SaleScreen
 
 IDLE_CHECK_SECONDS = 10
+# The background quick_check reads the whole file (seconds, and its own page cache, on a large
+# store): it starts once the console is up instead of competing with start-up for disk and CPU.
+INTEGRITY_CHECK_DELAY_SECONDS = 2.0
 
 
 class ZhangguiApp(App[None]):
@@ -114,6 +117,8 @@ class ZhangguiApp(App[None]):
 
     @work(thread=True, exclusive=True, group="integrity")
     def check_integrity(self) -> None:
+        if not self._integrity.wait(INTEGRITY_CHECK_DELAY_SECONDS):
+            return  # the console closed first
         problem = self._integrity.run()
         if problem is not None:
             from tui.screens.damaged import DamagedDatabaseScreen

@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.widgets import Static
 
-from store import reorder
-from store.config import Config
 from store.errors import ZhangguiError
 from store.i18n import _
 from store.models import database
-from store.reorder import Plan
+
+if TYPE_CHECKING:
+    from store.config import Config
+    from store.reorder import Plan
 
 FULL_REFRESH_SECONDS = 600
 # The first full computation reads the whole ledger (~0.5 s and tens of MB on a large store):
@@ -63,6 +65,8 @@ class ReorderPanel(Static):
 
     @work(thread=True, group="reorder-panel")
     def compute(self, seq: int, product_ids: list[str] | None, sale_id: str = "") -> None:
+        from store import reorder  # with velocity and statistics: first needed seconds after start-up
+
         started = time.perf_counter()
         try:
             with database.obj.connection_context():

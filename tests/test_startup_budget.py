@@ -1,0 +1,105 @@
+"""The console's start-up budget (bench figure 2) guarded without timing: starting to the sale
+screen loads what selling needs and none of the heavy libraries and modules that only a later
+key, an export or the CLI uses; those are imported where they are used. Also the two things that
+keep the bench's own figures honest: children report their own peak RSS, and the background
+integrity check waits until the console is up."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from bench import startup
+from store.db import IntegrityCheck
+from tests.conftest import Shop
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Each is loaded on first use: a phone number typed, an IMEI checked, a report, a receipt, an
+# export, the reorder computation (seconds after start-up), another screen, the command line.
+NOT_AT_START_UP = (
+    "openpyxl",
+    "qrcode",
+    "pypinyin",
+    "tabulate",
+    "babel",
+    "escpos",
+    "phonenumbers",
+    "stdnum",
+    "lunar_python",
+    "click",
+    "store.reorder",
+    "store.velocity",
+    "store.receipt",
+    "store.printer",
+    "tui.cli",
+    "tui.screens.pay",
+    "tui.screens.receipt",
+    "tui.screens.customers",
+    "tui.screens.roster",
+)
+
+PROBE = """
+import json, sys
+from bench.startup_child import run_ours
+run_ours(sys.argv[1])
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_starting_to_the_sale_screen_loads_only_what_selling_needs(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
+) -> None:
+    # The bench's own start-up path (a real ZhangguiApp, logged in, up to the mounted sale screen).
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(db_path)],
+        cwd=ROOT,
+        env=startup.child_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert {"store.sales", "store.catalog", "tui.screens.sale", "tui.widgets.reorder_panel"} <= loaded
+    early = sorted(
+        name for name in NOT_AT_START_UP if any(m == name or m.startswith(name + ".") for m in loaded)
+    )
+    assert early == []
+
+
+def test_a_child_reports_its_own_peak_rss_not_its_parents(tmp_path: Path) -> None:
+    ballast = bytearray(192 * 1024 * 1024)  # touched, so this process holds it resident
+    for i in range(0, len(ballast), 4096):
+        ballast[i] = 1
+    child = startup.spawn(["-m", "bench.startup_child", "bare"], startup.child_env(tmp_path))
+    del ballast
+    # wait4's ru_maxrss would say at least 192 MiB here: Linux carries the parent's high-water
+    # mark across the spawn. A bare Textual app needs a fraction of that.
+    assert 0 < child.max_rss_kb < 128 * 1024
+
+
+def test_the_integrity_check_pause_ends_at_once_when_the_console_closes(tmp_path: Path) -> None:
+    check = IntegrityCheck(tmp_path / "store.db")
+    assert check.wait(0.01) is True
+    results: list[bool] = []
+    waiter = threading.Thread(target=lambda: results.append(check.wait(60)))
+    started = time.monotonic()
+    waiter.start()
+    check.cancel()
+    waiter.join(timeout=10)
+    assert results == [False]
+    assert time.monotonic() - started < 5
+    assert check.run() is None  # cancelled: nothing to report, nothing read
+
+
+def test_the_background_check_waits_until_the_console_is_up() -> None:
+    import tui.app
+
+    assert tui.app.INTEGRITY_CHECK_DELAY_SECONDS >= 1

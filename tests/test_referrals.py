@@ -399,7 +399,9 @@ def test_invites_go_to_consenting_buyers_with_their_own_code(shop: Shop, tmp_pat
     section = policy()
     items = invite.invites(section, "测试店", TODAY)
     assert [i.phone for i in items] == [old.phone]
-    assert items[0].message == f"张老客您好！介绍亲友到测试店购机，报您的推荐码{old.referral_code}，双方有礼。"
+    assert (
+        items[0].message == f"张老客您好！介绍亲友到测试店购机，报您的推荐码{old.referral_code}，双方有礼。"
+    )
     assert invite.invites(section, "测试店", TODAY, within_days=30) == []  # bought 38 days ago
     csv_path, sms_path = invite.export(items, tmp_path, TODAY)
     assert sms_path.read_text(encoding="utf-8") == f"{old.phone}\t{items[0].message}\n"

@@ -97,6 +97,12 @@ def _reorder() -> Screen[None]:
     return ReorderScreen()
 
 
+def _referral_board() -> Screen[None]:
+    from tui.screens.referral_board import ReferralBoardScreen
+
+    return ReferralBoardScreen()
+
+
 DESTINATIONS: list[Destination] = [
     Destination("sale", N_("Sale"), None),
     Destination("customers", N_("Customers"), _customers),
@@ -106,6 +112,7 @@ DESTINATIONS: list[Destination] = [
     Destination("roster", N_("Roster"), _roster, manager_only=True),
     Destination("clock", N_("Time clock"), _time_clock),
     Destination("progress", N_("My sales and targets"), _progress),
+    Destination("referrals", N_("Referrals"), _referral_board),
     Destination("promoters", N_("Promoters"), _promoters, manager_only=True),
     Destination("leave", N_("Leave"), _leave),
     Destination("stock_count", N_("Stock count"), _stock_count),

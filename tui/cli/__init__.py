@@ -14,6 +14,7 @@ from tui.cli.customers import care, customers
 from tui.cli.demo import demo
 from tui.cli.history import history_command
 from tui.cli.promoters import promoters
+from tui.cli.referrals import referrals
 from tui.cli.reorder import reorder_command, suppliers_group, velocity_command
 from tui.cli.roster import roster
 from tui.cli.stock import products, receive
@@ -54,3 +55,4 @@ main.add_command(counts_group)
 main.add_command(history_command)
 main.add_command(transfer_group)
 main.add_command(adjust_command)
+main.add_command(referrals)

@@ -1,0 +1,121 @@
+"""zhanggui referrals: the 老带新 month report, settling the reward ledger, and the flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from store.errors import ValidationError
+from store.i18n import _
+from store.models.base import utcnow
+from store.referrals import ledger
+from store.referrals import report as referral_report
+from store.sales import business_date
+from store.targets import parse_month
+from tui.cli.common import context_for, db_options, export_options, user_errors
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ValidationError(
+            _("Cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
+        ) from exc
+
+
+@click.group()
+def referrals() -> None:
+    """Referral rewards (老带新): month report, settling rewards, suspicious patterns."""
+
+
+@referrals.command()
+@click.option("--month", default="", help="YYYY-MM (default: this month).")
+@click.option("--store", "store_code", default=None, help="One store's code (default: every store).")
+@export_options
+@db_options
+@user_errors
+def report(
+    month: str,
+    store_code: str | None,
+    fmt: str,
+    output: Path | None,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
+    """New customers of the month per store, how many came by referral and their share,
+    what they spent, the vouchers and gifts of the reward ledger, and the top referrers
+    (CSV: amounts in fen, the share in per mille).
+
+    Example: zhanggui referrals report --month 2026-11 --format xlsx --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        cfg = ctx.config
+        month = parse_month(month) if month else referral_report.default_month(cfg)
+        result = referral_report.month_report(month, cfg, store_code)
+        if fmt == "xlsx":
+            target = output or cfg.exports_dir() / f"referrals-{month}.xlsx"
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ValidationError(
+                    _("Cannot write {path}: {error}").format(path=target, error=exc.strerror or exc)
+                ) from exc
+            referral_report.write_xlsx(result, target)
+            click.echo(_("Report written to {path}").format(path=target))
+            return
+    finally:
+        ctx.close()
+    text = referral_report.as_text(result) if fmt == "table" else referral_report.as_csv(result)
+    if output is not None:
+        _write(output, text)
+        click.echo(_("Report written to {path}").format(path=output))
+    else:
+        click.echo(text, nl=False)
+
+
+@referrals.command()
+@db_options
+@user_errors
+def settle(db_path: str | None, config_path: str | None) -> None:
+    """Earn the rewards whose holding period is over (if the sale was kept), cancel those
+    of sales returned meanwhile, and expire vouchers and gifts past their last day, as of
+    today in the store's timezone. Safe to run again, e.g. daily from cron.
+
+    Example: zhanggui referrals settle --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        cfg = ctx.config
+        today = business_date(utcnow(), cfg.tz)
+        done = ledger.settle(today, cfg.referrals)
+    finally:
+        ctx.close()
+    click.echo(
+        _("Rewards settled for {day}: {earned} earned, {cancelled} cancelled, {expired} expired.").format(
+            day=today.isoformat(), earned=done.earned, cancelled=done.cancelled, expired=done.expired
+        )
+    )
+
+
+@referrals.command()
+@click.option("--store", "store_code", default=None, help="One store's code (default: every store).")
+@db_options
+@user_errors
+def flags(store_code: str | None, db_path: str | None, config_path: str | None) -> None:
+    """Referrals worth a manager's look: a referrer whose new customers mostly never came
+    back, and a referrer and new customer with the same phone prefix and surname
+    (window and thresholds: [referrals] flag_* in config.toml).
+
+    Example: zhanggui referrals flags --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        cfg = ctx.config
+        found = referral_report.flags(business_date(utcnow(), cfg.tz), cfg.referrals, store_code)
+    finally:
+        ctx.close()
+    click.echo(referral_report.flags_text(found), nl=False)

@@ -252,7 +252,8 @@ def _audit_sale(cart: Cart, sale: Sale, stamp: datetime) -> None:
         approved_by=cart.return_approved_by,
         entity="sale",
         entity_id=sale.id,
-        after={"receipt_no": sale.receipt_no, "total": sale.total, "lines": len(cart.lines)},
+        after={"receipt_no": sale.receipt_no, "total": sale.total, "lines": len(cart.lines)}
+        | ({"referrer": cart.referrer_id} if cart.referrer_id else {}),
         at=stamp,
     )
     for line in cart.lines:

@@ -65,7 +65,7 @@ def test_report_as_a_table(store: Path) -> None:
     code, out = run("report", "--month", MONTH, "--db", str(store))
     assert code == 0, out
     assert out.startswith(f"Referrals {MONTH} (through ")
-    assert "2 of 3 new customers came by referral (66.6%)" in out
+    assert "2 of 3 new customers came by referral (66.7%)" in out
     assert "S001" in out and "张老客" in out and "138****8000" in out
     assert "11,998.00" in out  # the referred customers' sales, the returned case taken off
 
@@ -80,8 +80,8 @@ def test_report_as_csv_to_a_file_and_one_store(store: Path, tmp_path: Path) -> N
     stores, leaders = out_file.read_text(encoding="utf-8").split("\n\n")
     rows = list(csv.DictReader(io.StringIO(stores)))
     assert [(r["store"], r["new_customers"], r["referred"], r["share_permille"]) for r in rows] == [
-        ("S001", "3", "2", "666"),
-        ("*", "3", "2", "666"),
+        ("S001", "3", "2", "667"),
+        ("*", "3", "2", "667"),
     ]
     assert rows[0]["revenue_new_fen"] == str(2 * 599900 + 3900)
     assert rows[0]["vouchers_issued_fen"] == str(2 * (5000 + 2000))
@@ -101,7 +101,7 @@ def test_report_as_xlsx(store: Path, tmp_path: Path) -> None:
     sheet = book[MONTH]
     assert [c.value for c in sheet[1]][:4] == ["Store", "New customers", "Referred", "Share"]
     assert [sheet["A2"].value, sheet["B2"].value, sheet["C2"].value] == ["S001", 3, 2]
-    assert float(sheet["D2"].value) == pytest.approx(0.666)
+    assert float(sheet["D2"].value) == pytest.approx(0.667)
     assert float(sheet["E2"].value) == 12037.0 and sheet["E2"].number_format == "#,##0.00"
     assert sheet["A3"].value == "All stores"
     top = book["Top referrers"]
@@ -184,3 +184,24 @@ def test_every_command_has_help_with_an_example() -> None:
     for name in ("report", "settle", "flags"):
         result = CliRunner().invoke(main, ["referrals", name, "--help"])
         assert result.exit_code == 0 and "Example: zhanggui referrals" in result.output
+
+
+def test_invite_lists_consenting_buyers_with_their_codes(store: Path, tmp_path: Path) -> None:
+    from store.crm import records
+    from store.models import Customer
+
+    database = open_database(store)
+    old = Customer.get(Customer.phone == "13800138000")
+    records.set_consent(old.id, "paper", by="")
+    code_of_old = str(old.referral_code)
+    database.close()
+    code, out = run("invite", "--db", str(store))
+    assert code == 0, out
+    assert "138" in out and code_of_old in out and "张老客您好" in out
+    assert "13700137000" not in out  # 王二 bought but gave no consent
+    target = tmp_path / "invite.txt"
+    code, out = run("invite", "--format", "sms", "--output", str(target), "--db", str(store))
+    assert code == 0 and "1 invitations written" in out
+    assert target.read_text(encoding="utf-8").startswith("13800138000\t张老客您好！")
+    code, out = run("invite", "--days", "1", "--db", str(store))
+    assert code == 0 and "No customer to invite" in out

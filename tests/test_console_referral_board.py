@@ -82,7 +82,7 @@ async def test_a_promoter_sees_the_leaderboard_and_the_share(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = await open_board(pilot, app)
-        assert "2 of 3 new customers came by referral (66.6%)" in summary(screen)
+        assert "2 of 3 new customers came by referral (66.7%)" in summary(screen)
         assert "look at" not in summary(screen) and "warning" not in summary(screen)
         table = screen.query_one(DataTable)
         assert table.row_count == 1

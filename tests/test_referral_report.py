@@ -56,14 +56,14 @@ def test_the_month_report_measures_the_referral_share_of_new_customers(shop: Sho
     [store] = result.stores
     assert store.store_code == "S001"
     assert (store.new_customers, store.referred) == (3, 2)
-    assert store.share_permille == 666 and store.share_text == "66.6%"
+    assert store.share_permille == 667 and store.share_text == "66.7%"
     assert store.revenue_referred == 2 * 599900  # the returned case is not revenue
     assert store.revenue_new == 2 * 599900 + 3900
     assert store.links == 2
     assert store.vouchers_issued == 2 * (5000 + 2000)
     assert (store.vouchers_earned, store.vouchers_redeemed, store.gifts_handed) == (0, 0, 0)
     assert result.total == replace(store, store_code="")
-    assert "2 of 3 new customers came by referral (66.6%)" in report.headline(result)
+    assert "2 of 3 new customers came by referral (66.7%)" in report.headline(result)
     october = report.month_report("2026-10", Config(), now=DAY)
     assert (october.total.new_customers, october.total.referred) == (1, 0)
     assert october.top == []
@@ -180,13 +180,13 @@ def test_the_exports_carry_the_same_figures(shop: Shop, story: Story, tmp_path: 
     result = report.month_report(NOVEMBER, Config(), now=DAY)
     text = report.as_text(result)
     assert "Referrals 2026-11 (through 2026-11-27)" in text
-    assert "66.6%" in text and "张老客" in text and "138****8000" in text
+    assert "66.7%" in text and "张老客" in text and "138****8000" in text
     assert "13800138000" not in text
     lines = report.as_csv(result).split("\n\n")
     stores = list(csv.DictReader(io.StringIO(lines[0])))
     assert [(r["store"], r["new_customers"], r["referred"], r["share_permille"]) for r in stores] == [
-        ("S001", "3", "2", "666"),
-        ("*", "3", "2", "666"),
+        ("S001", "3", "2", "667"),
+        ("*", "3", "2", "667"),
     ]
     assert stores[0]["revenue_referred_fen"] == str(2 * 599900)
     leaders = list(csv.DictReader(io.StringIO(lines[1])))
@@ -197,7 +197,7 @@ def test_the_exports_carry_the_same_figures(shop: Shop, story: Story, tmp_path: 
     book = load_workbook(path)
     sheet = book[NOVEMBER]
     assert sheet["A2"].value == "S001" and sheet["B2"].value == 3 and sheet["C2"].value == 2
-    assert float(sheet["D2"].value) == pytest.approx(0.666) and sheet["D2"].number_format == "0.0%"
+    assert float(sheet["D2"].value) == pytest.approx(0.667) and sheet["D2"].number_format == "0.0%"
     assert float(sheet["F2"].value) == 11998.0
     top = book["Top referrers"]
     assert top["B2"].value == "张老客" and top["D2"].value == 2

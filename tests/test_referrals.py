@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -93,7 +94,8 @@ def test_a_referred_first_sale_links_once_and_makes_pending_rewards(shop: Shop) 
     assert [(r.kind, r.amount, r.status, r.earn_on) for r in mine] == [("voucher", 5000, "pending", later(7))]
     assert [(r.kind, r.amount, r.gift) for r in theirs] == [("gift", 1, "钢化膜"), ("voucher", 2000, "")]
     assert all(r.sale_id == sale.id for r in mine + theirs)
-    assert AuditLog.select().where(AuditLog.action == "referral.link").count() == 1
+    (row,) = AuditLog.select().where((AuditLog.action == "sale.sale") & (AuditLog.entity_id == sale.id))
+    assert json.loads(row.after)["referrer"] == old.id  # the sale's audit row names the referrer
     assert vouchers.balance(old.id, TODAY).vouchers == 0
     assert vouchers.balance(old.id, TODAY).pending == 5000
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from store.errors import NotFound, ValidationError
 from store.i18n import _
-from store.models import Customer, Referral, database
+from store.models import Customer, database
 from store.phone import mask, normalise_mobile
 from store.referrals import codes
 
@@ -61,8 +61,12 @@ def has_bought(customer_id: str, except_sale: str = "") -> bool:
 
 
 def referrer_of(customer_id: str) -> str | None:
-    link = Referral.get_or_none((Referral.referee == customer_id) & (Referral.status == "active"))
-    return link.referrer_id if link is not None else None
+    # Plain SQL: this runs several times inside every referred sale's commit, where building
+    # a peewee query each time cost more than the rest of the link together.
+    row = database.obj.execute_sql(
+        "SELECT referrer_id FROM referral WHERE referee_id = ? AND status = 'active'", (customer_id,)
+    ).fetchone()
+    return str(row[0]) if row is not None else None
 
 
 def can_be_referred(customer_id: str) -> bool:
@@ -70,24 +74,36 @@ def can_be_referred(customer_id: str) -> bool:
     return not has_bought(customer_id) and referrer_of(customer_id) is None
 
 
+_FACTS = """
+SELECT
+  (SELECT referrer_id FROM referral WHERE referee_id = :referee AND status = 'active'),
+  (SELECT referrer_id FROM referral WHERE referee_id = :referrer AND status = 'active'),
+  EXISTS (SELECT 1 FROM sale WHERE customer_id = :referee AND status = 'completed' AND id != :sale),
+  EXISTS (SELECT 1 FROM sale WHERE customer_id = :referrer AND status = 'completed' AND id != :sale)
+"""
+
+
 def check_link(referee_id: str | None, referrer_id: str, *, except_sale: str = "") -> None:
     """Refuse a link that is not a real 老带新: no customer on the sale, self-referral, a
     customer who already has a referrer or who bought before, a referrer who never bought,
-    and any cycle (A brought B brought ... brought A)."""
+    and any cycle (A brought B brought ... brought A). The facts come in one statement: this
+    runs inside every referred sale's commit."""
     if not referee_id:
         raise ValidationError(_("Attach the new customer (F9) before entering who referred them."))
     if referee_id == referrer_id:
         raise ValidationError(_("A customer cannot refer themselves."))
-    if referrer_of(referee_id) is not None:
+    referee_referrer, step, referee_bought, referrer_bought = database.obj.execute_sql(
+        _FACTS, {"referee": referee_id, "referrer": referrer_id, "sale": except_sale}
+    ).fetchone()
+    if referee_referrer is not None:
         raise ValidationError(_("This customer was already referred by someone; a referral is made once."))
     seen = {referrer_id}
-    step = referrer_of(referrer_id)
     while step is not None:
         if step == referee_id or step in seen:
             raise ValidationError(_("This referral would make a circle of referrals."))
         seen.add(step)
         step = referrer_of(step)
-    if has_bought(referee_id, except_sale):
+    if referee_bought:
         raise ValidationError(_("This customer has bought here before; only a new customer can be referred."))
-    if not has_bought(referrer_id, except_sale):
+    if not referrer_bought:
         raise ValidationError(_("The referrer has not bought here yet; only customers can refer."))

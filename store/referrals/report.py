@@ -165,11 +165,16 @@ class StoreFigures:
         """Referred new customers per thousand new customers (None: no new customers)."""
         if not self.new_customers:
             return None
-        return self.referred * 1000 // self.new_customers
+        return rounded_permille(self.referred, self.new_customers)
 
     @property
     def share_text(self) -> str:
         return percent_text(self.share_permille)
+
+
+def rounded_permille(part: int, whole: int) -> int:
+    """part/whole in per mille, rounded half up: 2 of 3 is 667 (66.7 %), not 666."""
+    return (part * 2000 + whole) // (2 * whole)
 
 
 def percent_text(permille: int | None) -> str:
@@ -382,7 +387,7 @@ def flags(today: date, policy: ReferralSection, store_code: str | None = None) -
                     n=total,
                     days=policy.flag_window_days,
                     repeat=repeat,
-                    pct=percent_text(repeat * 1000 // total),
+                    pct=percent_text(rounded_permille(repeat, total)),
                     limit=policy.flag_repeat_percent,
                 ),
             )

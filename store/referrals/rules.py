@@ -34,10 +34,57 @@ WHERE sl.sale_id = ? AND sl.qty > 0
 """
 
 
+_FRESH_SQL = """
+SELECT p.category, p.brand, p.model, sl.qty, sl.total
+FROM sale_line sl JOIN product p ON p.id = sl.product_id
+WHERE sl.sale_id = ? AND sl.qty > 0
+"""
+
+
+def fresh_lines(sale_id: str) -> list[KeptLine]:
+    """The lines of a sale being committed: nothing can have been returned from it yet."""
+    rows = database.obj.execute_sql(_FRESH_SQL, (sale_id,)).fetchall()
+    return [KeptLine(c, b, m, int(q), int(a)) for c, b, m, q, a in rows]
+
+
 def kept_lines(sale_id: str) -> list[KeptLine]:
     """The sale's lines as they stand after every completed return against them."""
     rows = database.obj.execute_sql(_KEPT_SQL, (sale_id, sale_id)).fetchall()
     return [KeptLine(c, b, m, int(q), int(a)) for c, b, m, q, a in rows]
+
+
+def kept_lines_of(sale_ids: set[str]) -> dict[str, list[KeptLine]]:
+    """kept_lines of many sales in one read (settling a day's worth at once). CROSS JOIN
+    fixes the order: the temp table has no statistics, and the planner would otherwise scan
+    every sale line in the store and probe it."""
+    found: dict[str, list[KeptLine]] = {}
+    if not sale_ids:
+        return found
+    db = database.obj
+    db.execute_sql("CREATE TEMP TABLE IF NOT EXISTS settle_sale (id TEXT PRIMARY KEY)")
+    db.execute_sql("DELETE FROM settle_sale")
+    db.cursor().executemany("INSERT INTO settle_sale (id) VALUES (?)", [(s,) for s in sale_ids])
+    rows = db.execute_sql(
+        """
+        SELECT sl.sale_id, p.category, p.brand, p.model,
+               sl.qty + COALESCE(r.qty, 0), sl.total + COALESCE(r.total, 0)
+        FROM settle_sale t
+        CROSS JOIN sale_line sl ON sl.sale_id = t.id
+        CROSS JOIN product p ON p.id = sl.product_id
+        LEFT JOIN (
+            SELECT rl.original_line_id AS line_id, SUM(rl.qty) AS qty, SUM(rl.total) AS total
+            FROM settle_sale t2 CROSS JOIN sale rs ON rs.original_id = t2.id
+            CROSS JOIN sale_line rl ON rl.sale_id = rs.id
+            WHERE rs.status = 'completed'
+            GROUP BY rl.original_line_id
+        ) r ON r.line_id = sl.id
+        WHERE sl.qty > 0
+        """
+    ).fetchall()
+    db.execute_sql("DELETE FROM settle_sale")
+    for sale_id, c, b, m, q, a in rows:
+        found.setdefault(str(sale_id), []).append(KeptLine(c, b, m, int(q), int(a)))
+    return found
 
 
 @dataclass(frozen=True)

@@ -119,3 +119,60 @@ def flags(store_code: str | None, db_path: str | None, config_path: str | None) 
     finally:
         ctx.close()
     click.echo(referral_report.flags_text(found), nl=False)
+
+
+@referrals.command()
+@click.option(
+    "--days",
+    type=click.IntRange(1, 3650),
+    default=365,
+    show_default=True,
+    help="Only customers who bought within this many days.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "sms"]),
+    default="table",
+    show_default=True,
+    help="csv for a spreadsheet; sms for one 'number<TAB>message' line each.",
+)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead.")
+@db_options
+@user_errors
+def invite(days: int, fmt: str, output: Path | None, db_path: str | None, config_path: str | None) -> None:
+    """Tell old customers about 老带新: the invitation from config.toml ([referrals]
+    invite_message) with each customer's own referral code, for customers who bought within
+    --days and gave marketing consent, most recent buyers first.
+
+    Example: zhanggui referrals invite --days 180 --format sms --output invite.txt --db shop.db
+    """
+    from tabulate import tabulate
+
+    from store.referrals import invite as invitations
+
+    ctx = context_for(db_path, config_path)
+    try:
+        cfg = ctx.config
+        items = invitations.invites(cfg.referrals, ctx.store_name, business_date(utcnow(), cfg.tz), days)
+    finally:
+        ctx.close()
+    if fmt == "csv":
+        text = invitations.to_csv(items)
+    elif fmt == "sms":
+        text = invitations.to_sms(items)
+    elif items:
+        rows = [(i.phone, i.name, i.code, i.last_purchase.isoformat(), i.message) for i in items]
+        headers = [_("Phone"), _("Name"), _("Referral code"), _("Last purchase"), _("Message")]
+        text = tabulate(rows, headers=headers, disable_numparse=True) + "\n"
+    else:
+        text = _("No customer to invite: none who bought in that time gave consent.") + "\n"
+    if output is not None:
+        try:
+            # utf-8-sig: Excel opens the CSV as UTF-8 instead of guessing GBK
+            output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+        except OSError as exc:
+            raise ValidationError(_("Cannot write {path}: {error}").format(path=output, error=exc)) from exc
+        click.echo(_("{n} invitations written to {path}.").format(n=len(items), path=output))
+        return
+    click.echo(text, nl=False)

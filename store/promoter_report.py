@@ -191,6 +191,15 @@ def summarise_all(first: date, last: date, config: Config, today: date | None = 
     return len(_summarise(first, settled, limit=None)) - before
 
 
+def summarise_recent(config: Config, today: date | None = None) -> int:
+    """Summarise every settled day of this month and the last that is not yet: what day
+    close would do, run by the console in the background and by the demo, so a store in use
+    reports a month from its summary. How many days were added."""
+    day = today or business_date(utcnow(), config.tz)
+    first = (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return summarise_all(first, day, config, today=day)
+
+
 def sales_figures(
     first: date,
     last: date,

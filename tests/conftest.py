@@ -27,6 +27,8 @@ def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     set_language("en")
     # The console waits a few seconds before its first reorder computation; tests need it now.
     monkeypatch.setattr("tui.widgets.reorder_panel.FIRST_REFRESH_SECONDS", 0)
+    # No background summary writes in console tests unless a test asks for them.
+    monkeypatch.setattr("tui.app.SUMMARY_DELAY_SECONDS", 3600.0)
 
 
 @pytest.fixture

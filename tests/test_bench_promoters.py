@@ -40,7 +40,8 @@ def test_the_bench_runs_on_a_small_store(db_path: Path, capsys: pytest.CaptureFi
     month = promoters.last_full_month(db_path)
     assert promoters.main(["--db", str(db_path), "--quick"]) == 0
     out = capsys.readouterr().out
-    assert f"promoter month report {month}, first run" in out
+    assert f"promoter month report {month}, the large demo as built" in out
+    assert f"promoter month report {month}, first run, summary emptied" in out
     assert f"promoter month report {month}, next runs" in out
     assert f"promoter month report {month}, month summarised" in out
     assert "roster check: 20 staff x 28 days" in out

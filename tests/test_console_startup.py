@@ -153,3 +153,30 @@ async def test_a_failed_background_check_stops_selling(
         assert isinstance(app.screen, DamagedDatabaseScreen)
     assert checked == [app.ctx.db_path]
     assert Sale.select().count() == 0
+
+
+async def test_the_console_builds_the_promoter_day_summary_in_the_background(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from store.models import PromoterDaySales
+    from store.models.base import utcnow
+    from tests.store_helpers import pay, promoter_cart, scan
+
+    monkeypatch.setattr("tui.app.SUMMARY_DELAY_SECONDS", 0.01)
+    cart = promoter_cart(shop)
+    cart.add_scan(scan(shop.case.sku), 2)
+    pay(cart)
+    sold = sales.commit_sale(cart, TILL, now=utcnow() - timedelta(days=3))  # a settled day
+    sales.acknowledge(sold.id)
+    assert PromoterDaySales.select().count() == 0
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):  # the timer fires, then the worker writes in its thread
+            await pilot.pause(0.05)
+            await app.workers.wait_for_complete()
+            if PromoterDaySales.select().where(PromoterDaySales.promoter_id != "").exists():
+                break
+    (row,) = PromoterDaySales.select().where(PromoterDaySales.promoter_id != "")
+    assert (row.promoter_id, row.qty, row.amount) == (shop.promoter.id, 2, 2 * 3900)

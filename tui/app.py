@@ -29,6 +29,9 @@ IDLE_CHECK_SECONDS = 10
 # The background quick_check reads the whole file (seconds, and its own page cache, on a large
 # store): it starts once the console is up instead of competing with start-up for disk and CPU.
 INTEGRITY_CHECK_DELAY_SECONDS = 2.0
+# Day close's job until there is a day close: the promoter day summary of settled days is
+# built in the background once the console has been up a while, so month reports read it.
+SUMMARY_DELAY_SECONDS = 10.0
 
 
 class ZhangguiApp(App[None]):
@@ -70,6 +73,7 @@ class ZhangguiApp(App[None]):
             self.check_integrity()
         if self.config.ui.idle_lock_minutes:
             self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self.set_timer(SUMMARY_DELAY_SECONDS, self.summarise_days)
         if self.staff is not None:
             self.start_selling()
         elif not setup.is_initialised():
@@ -114,6 +118,16 @@ class ZhangguiApp(App[None]):
             if isinstance(screen, SaleScreen):
                 return screen
         return None
+
+    @work(thread=True, exclusive=True, group="summary")
+    def summarise_days(self) -> None:
+        from store import promoter_report
+        from store.errors import ZhangguiError
+
+        try:
+            promoter_report.summarise_recent(self.config)
+        except ZhangguiError:
+            return  # busy or read-only: the reports read those days' lines instead, as before
 
     @work(thread=True, exclusive=True, group="integrity")
     def check_integrity(self) -> None:

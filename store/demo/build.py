@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from store import audit, setup
+from store.config import Config
 from store.db import write
 from store.demo.bulk import SQL_LINE, SQL_MOVEMENT, SQL_SALE, SQL_TENDER, _Ids, load_pragmas
 from store.demo.catalog import _CatalogSetup
@@ -23,6 +24,7 @@ from store.demo.suppliers import _SupplierSetup
 from store.errors import ValidationError
 from store.i18n import _
 from store.models import Customer, Product, Sale, Staff, StockMovement, database
+from store.promoter_report import summarise_recent
 
 
 @dataclass
@@ -145,6 +147,11 @@ def build_demo(
     generator = _Generator(spec, seed, end, tz or DEFAULT_TZ, terminal_id, progress or _no_progress)
     with load_pragmas(db):
         counts = write(generator.run)
+        # A store that has been open for these 90 days has its promoter day summary (day
+        # close builds it); the demo has it too, so its month reports read like a real store's.
+        config = Config()
+        config.store.timezone = str(generator.tz)
+        summarise_recent(config, today=generator.days[-1])
     db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return DemoSummary(
         customers=len(generator.cust_ids),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peewee import fn
 
@@ -15,9 +15,10 @@ from store.i18n import _
 from store.ids import new_id
 from store.models import Sale, SaleLine
 from store.money import MAX_FEN, format_fen
-from store.referrals import link
-from store.referrals.link import Referrer
 from store.staff import Approval
+
+if TYPE_CHECKING:
+    from store.referrals.link import Referrer
 
 TENDER_KINDS = ("cash", "wechat", "alipay", "card", "voucher")
 
@@ -283,6 +284,8 @@ class Cart:
             return
         if self.has_returns:
             raise ValidationError(_("A sale with returns is not a new customer's first sale."))
+        from store.referrals import link  # loaded when a referrer is first entered, not at start-up
+
         link.check_link(self.customer_id, referrer.id)
         self.referrer_id = referrer.id
         self.referrer_label = referrer.label

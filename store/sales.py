@@ -26,7 +26,6 @@ from store.models import (
 )
 from store.models.base import utcnow
 from store.referral_config import ReferralSection
-from store.referrals import ledger, vouchers
 from store.staff import Approval
 
 
@@ -177,6 +176,8 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
 def _referral_entries(cart: Cart, sale: Sale, till: Till, tender_ids: list[str], stamp: datetime) -> None:
     """Vouchers spent or given back, the 老带新 link of a first sale and its pending rewards,
     and rewards a return cancels: in the sale's own transaction, as the design requires."""
+    from store.referrals import ledger, vouchers  # not on the start-up path: only a commit needs it
+
     day = sale.business_date
     if cart.original_sale_id or any(t.kind == vouchers.KIND for t in cart.tenders):
         vouchers.apply_tenders(cart, sale.id, tender_ids, day, stamp)
@@ -383,6 +384,8 @@ def void_sale(
                     )
                 )
         Sale.update(status="voided", voided_at=stamp).where(Sale.id == sale.id).execute()
+        from store.referrals import ledger, vouchers
+
         vouchers.reverse_for_void(sale.id, stamp)
         ledger.after_void(sale.id, stamp)
         audit.record(

@@ -36,6 +36,10 @@ NOT_AT_START_UP = (
     "click",
     "store.reorder",
     "store.velocity",
+    "store.referrals.ledger",  # (store.referrals.codes is loaded: opening fills missing codes)
+    "store.referrals.vouchers",
+    "store.referrals.report",
+    "psycopg2",  # not in a shop install; peewee imports it whenever it is there
     "store.receipt",
     "store.printer",
     "tui.cli",

@@ -448,3 +448,12 @@ def test_referrals_link_new_buyers_to_earlier_buyers(store_db: SqliteDatabase) -
     assert wrong == []
     statuses = {status for (status,) in rows(store_db, "SELECT DISTINCT status FROM referral_reward")}
     assert {"earned", "redeemed"} <= statuses
+
+
+def test_the_demo_has_every_index_a_new_database_has(store_db: SqliteDatabase, tmp_path: Path) -> None:
+    """The history is loaded with the big tables' indexes dropped and built again after."""
+    fresh = open_database(tmp_path / "fresh.db")
+    sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    expected = list(fresh.execute_sql(sql).fetchall())
+    fresh.close()
+    assert rows(store_db, sql) == expected

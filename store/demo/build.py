@@ -11,7 +11,15 @@ from zoneinfo import ZoneInfo
 from store import audit, setup
 from store.config import Config
 from store.db import write
-from store.demo.bulk import SQL_LINE, SQL_MOVEMENT, SQL_SALE, SQL_TENDER, _Ids, load_pragmas
+from store.demo.bulk import (
+    SQL_LINE,
+    SQL_MOVEMENT,
+    SQL_SALE,
+    SQL_TENDER,
+    _Ids,
+    indexes_built_after,
+    load_pragmas,
+)
 from store.demo.catalog import _CatalogSetup
 from store.demo.clock import DAYS, DEFAULT_TZ, _naive_utc
 from store.demo.history import _History
@@ -52,6 +60,8 @@ class _Generator(_StaffSetup, _CatalogSetup, _SupplierSetup, _UnitSetup, _Histor
         self.receipt_counters = []
         # Sales that later returns are drawn from, by day; phones apart so some returns are phones.
         self.pool = {}
+        self.first_sales = {}
+        self.returned_sales = set()
         self.buffers = {
             SQL_SALE: [],
             SQL_LINE: [],
@@ -76,10 +86,11 @@ class _Generator(_StaffSetup, _CatalogSetup, _SupplierSetup, _UnitSetup, _Histor
         self._opening_stock()
         # About seven phones in ten are sold by the end; the rest is the shop's stock.
         self.p_handset = min(0.9, self.spec.imei_units * 0.7 / (self.spec.sale_lines / LINES_PER_SALE))
-        for d in range(DAYS):
-            self._run_day(d)
-            self.progress(_("Sales"), d + 1, DAYS)
-        self._flush(force=True)
+        with indexes_built_after(self.conn):
+            for d in range(DAYS):
+                self._run_day(d)
+                self.progress(_("Sales"), d + 1, DAYS)
+            self._flush(force=True)
         self._create_referrals()
         self._finish()
         return self.counts

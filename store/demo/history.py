@@ -85,6 +85,7 @@ class _History(_Deliveries, _Customers, _Basket, _Returns):
         make = self.ids.make
         keep = rng.random() < (self.keep_p * 3 if has_handset else self.keep_p)
         kept: list[_SoldLine] = []
+        handset_fen = 0
         for n, ((product, unit, qty, disc), net, share) in enumerate(
             zip(lines, nets, shares, strict=True), 1
         ):
@@ -113,12 +114,16 @@ class _History(_Deliveries, _Customers, _Basket, _Returns):
             move_buf.append((make(ms), item.id, unit_id, "sale", -qty, staff, created, sale_id, ""))
             if unit >= 0:
                 self.unit_status[unit] = "sold"
+            if item.category == "handset":
+                handset_fen += total
             if keep:
                 kept.append((line_id, product, unit, qty, item.price, item.price, total, promoter))
         discount = line_discounts + sale_discount
         total = subtotal - discount
         customer = self._customer_at(moment) if rng.random() < (0.85 if has_handset else 0.3) else None
         tenders = self._tenders(total, has_handset)
+        if customer is not None and customer not in self.first_sales:
+            self.first_sales[customer] = (sale_id, business_date, created, staff, handset_fen)
         tender_buf = self.buffers[SQL_TENDER]
         for kind, amount, tendered, change in tenders:
             tender_buf.append((self.ids.make(ms), sale_id, kind, amount, tendered, change))

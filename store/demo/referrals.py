@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 from store.demo.clock import _stamp
+from store.demo.staff import DEMO_STORE_CODE
 from store.demo.state import _State
 from store.referral_config import ReferralSection
 from store.referrals.rules import Criteria
@@ -15,20 +16,6 @@ REFERRED_SHARE = 0.35
 GIFT_HANDED_SHARE = 0.8
 _EPOCH = datetime(1970, 1, 1)
 
-_FIRST_SALES = """
-SELECT s.customer_id, s.id, s.business_date, s.created_at, s.store_code, s.staff_id,
-       (SELECT COALESCE(SUM(sl.total), 0) FROM sale_line sl JOIN product p ON p.id = sl.product_id
-        WHERE sl.sale_id = s.id AND p.category = 'handset'),
-       EXISTS (SELECT 1 FROM sale r WHERE r.original_id = s.id AND r.status = 'completed')
-FROM sale s
-JOIN (
-    SELECT customer_id, MIN(created_at) AS first_at FROM sale
-    WHERE customer_id IS NOT NULL AND status = 'completed' AND kind = 'sale'
-    GROUP BY customer_id
-) f ON f.customer_id = s.customer_id AND f.first_at = s.created_at
-WHERE s.status = 'completed' AND s.kind = 'sale'
-ORDER BY s.created_at
-"""
 _SQL_REFERRAL = (
     'INSERT INTO "referral" ("id", "referrer_id", "referee_id", "sale_id", "staff_id", "store_code", '
     '"business_date", "created_at", "status", "rule", "capped") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
@@ -51,13 +38,11 @@ class _Referrals(_State):
         per_month: Counter[tuple[str, str]] = Counter()
         referrals: list[tuple[object, ...]] = []
         rewards: list[tuple[object, ...]] = []
-        seen: set[str] = set()
-        for customer, sale, day_text, created, store, staff, handset_fen, returned in self.conn.execute(
-            _FIRST_SALES
-        ):
-            if customer in seen:  # two first sales in the same microsecond: keep one
-                continue
-            seen.add(customer)
+        store = DEMO_STORE_CODE
+        # Each customer's first sale, in the order the history wrote them (no SQL: the
+        # generator kept them as it went, which reading them back would cost seconds).
+        for customer, (sale, day_text, created, staff, handset_fen) in self.first_sales.items():
+            returned = sale in self.returned_sales
             if buyers and rng.random() < REFERRED_SHARE:
                 referrer = buyers[int(rng.random() * len(buyers))]
                 day = date.fromisoformat(day_text)

@@ -49,6 +49,7 @@ class _Returns(_BulkWriter):
     ) -> tuple[int, int]:
         """A full refund of one line, to the way it was paid, as store.sales writes a return."""
         line_id, product, unit, qty, list_price, unit_price, paid, promoter = past.lines[0]
+        self.returned_sales.add(past.sale_id)
         ms = moment // 1000
         sale_id = self.ids.make(ms)
         created = _stamp(moment)

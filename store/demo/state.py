@@ -102,6 +102,10 @@ class _State:
     cust_ids: list[str]
     cust_times: list[int]
     recent_span: int
+    # Each customer's first sale (id, business date, created, staff, handset fen) in time
+    # order, and the sales a return was written against, for the referrals (_Referrals).
+    first_sales: dict[str, tuple[str, str, str, str, int]]
+    returned_sales: set[str]
     # The day being written (_History._run_day).
     keep_p: float
 

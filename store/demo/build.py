@@ -19,6 +19,7 @@ from store.demo.bulk import (
     _Ids,
     indexes_built_after,
     load_pragmas,
+    written_once,
 )
 from store.demo.catalog import _CatalogSetup
 from store.demo.clock import DAYS, DEFAULT_TZ, _naive_utc
@@ -156,14 +157,13 @@ def build_demo(
     db = database.obj
     end = _naive_utc(now)
     generator = _Generator(spec, seed, end, tz or DEFAULT_TZ, terminal_id, progress or _no_progress)
-    with load_pragmas(db):
+    with written_once(db), load_pragmas(db):
         counts = write(generator.run)
         # A store that has been open for these 90 days has its promoter day summary (day
         # close builds it); the demo has it too, so its month reports read like a real store's.
         config = Config()
         config.store.timezone = str(generator.tz)
         summarise_recent(config, today=generator.days[-1])
-    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return DemoSummary(
         customers=len(generator.cust_ids),
         products=len(generator.items),

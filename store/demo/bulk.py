@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from peewee import Database
+from peewee import Database, OperationalError
 
 from store.demo.clock import _stamp
 from store.demo.state import _State
@@ -89,6 +89,27 @@ def indexes_built_after(conn: Any, tables: tuple[str, ...] = BULK_TABLES) -> Ite
     yield
     for _name, sql in saved:
         conn.execute(sql)
+
+
+@contextmanager
+def written_once(db: Database) -> Iterator[None]:
+    """In WAL mode a gigabyte of history is written twice: to the WAL, then again by the
+    checkpoint. A new, empty database with no other connection can take the load in rollback
+    journal mode, which writes each page once, and go back to WAL after. If another
+    connection is open the mode cannot change, and the load simply runs in WAL."""
+    try:
+        cursor = db.execute_sql("PRAGMA journal_mode = DELETE")
+        mode = str(cursor.fetchall()[0][0]).lower()
+        cursor.close()
+    except OperationalError:
+        mode = "wal"
+    try:
+        yield
+    finally:
+        if mode != "wal":
+            db.execute_sql("PRAGMA journal_mode = WAL").close()
+    if mode == "wal":  # the load went through the WAL: move it into the file now, not at first use
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").close()
 
 
 class _Ids:

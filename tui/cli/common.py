@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 import click
 
 from store.context import StoreContext, load, open_store
-from store.errors import ZhangguiError
+from store.errors import ValidationError, ZhangguiError
+from store.i18n import _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,3 +63,45 @@ def user_errors(fn: F) -> F:
 
 def context_for(db_path: str | None, config_path: str | None) -> StoreContext:
     return open_store(load(config_path), db_path)
+
+
+def writable(path: Path) -> Path:
+    """``path`` with its folder made; a folder that cannot be made is a one-line error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValidationError(
+            _("Cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
+        ) from exc
+    return path
+
+
+def deliver(
+    fmt: str,
+    output: Path | None,
+    default_xlsx: Path,
+    *,
+    xlsx: Callable[[Path], None],
+    table: Callable[[], str],
+    csv: Callable[[], str],
+    done: str,
+) -> None:
+    """What export_options asked for: an XLSX file (--output, else ``default_xlsx`` in the
+    exports folder), or the table or CSV text on standard output or in --output. ``done`` is
+    the message naming the file written, with a {path} field."""
+    if fmt == "xlsx":
+        target = writable(output or default_xlsx)
+        xlsx(target)
+        click.echo(done.format(path=target))
+        return
+    body = table() if fmt == "table" else csv()
+    if output is None:
+        click.echo(body, nl=False)
+        return
+    try:
+        writable(output).write_text(body, encoding="utf-8")
+    except OSError as exc:
+        raise ValidationError(
+            _("Cannot write {path}: {error}").format(path=output, error=exc.strerror or exc)
+        ) from exc
+    click.echo(done.format(path=output))

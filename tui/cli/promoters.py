@@ -13,17 +13,7 @@ from store.i18n import _
 from store.models.base import utcnow
 from store.money import format_fen, parse_money
 from store.sales import business_date
-from tui.cli.common import context_for, db_options, export_options, user_errors
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ValidationError(
-            _("Cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
-        ) from exc
+from tui.cli.common import context_for, db_options, deliver, export_options, user_errors
 
 
 @click.group()
@@ -47,25 +37,17 @@ def report(month: str, fmt: str, output: Path | None, db_path: str | None, confi
         cfg = ctx.config
         month = targets.parse_month(month) if month else promoter_report.default_month(cfg)
         result = promoter_report.month_report(month, cfg)
-        if fmt == "xlsx":
-            target = output or cfg.exports_dir() / f"promoters-{month}.xlsx"
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise ValidationError(
-                    _("Cannot write {path}: {error}").format(path=target, error=exc.strerror or exc)
-                ) from exc
-            promoter_report.write_xlsx(result, target)
-            click.echo(_("Report written to {path}").format(path=target))
-            return
     finally:
         ctx.close()
-    text = promoter_report.as_text(result) if fmt == "table" else promoter_report.as_csv(result)
-    if output is not None:
-        _write(output, text)
-        click.echo(_("Report written to {path}").format(path=output))
-    else:
-        click.echo(text, nl=False)
+    deliver(
+        fmt,
+        output,
+        cfg.exports_dir() / f"promoters-{month}.xlsx",
+        xlsx=lambda path: promoter_report.write_xlsx(result, path),
+        table=lambda: promoter_report.as_text(result),
+        csv=lambda: promoter_report.as_csv(result),
+        done=_("Report written to {path}"),
+    )
 
 
 @promoters.command()

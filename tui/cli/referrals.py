@@ -13,17 +13,7 @@ from store.referrals import ledger
 from store.referrals import report as referral_report
 from store.sales import business_date
 from store.targets import parse_month
-from tui.cli.common import context_for, db_options, export_options, user_errors
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ValidationError(
-            _("Cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
-        ) from exc
+from tui.cli.common import context_for, db_options, deliver, export_options, user_errors
 
 
 @click.group()
@@ -56,25 +46,17 @@ def report(
         cfg = ctx.config
         month = parse_month(month) if month else referral_report.default_month(cfg)
         result = referral_report.month_report(month, cfg, store_code)
-        if fmt == "xlsx":
-            target = output or cfg.exports_dir() / f"referrals-{month}.xlsx"
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise ValidationError(
-                    _("Cannot write {path}: {error}").format(path=target, error=exc.strerror or exc)
-                ) from exc
-            referral_report.write_xlsx(result, target)
-            click.echo(_("Report written to {path}").format(path=target))
-            return
     finally:
         ctx.close()
-    text = referral_report.as_text(result) if fmt == "table" else referral_report.as_csv(result)
-    if output is not None:
-        _write(output, text)
-        click.echo(_("Report written to {path}").format(path=output))
-    else:
-        click.echo(text, nl=False)
+    deliver(
+        fmt,
+        output,
+        cfg.exports_dir() / f"referrals-{month}.xlsx",
+        xlsx=lambda path: referral_report.write_xlsx(result, path),
+        table=lambda: referral_report.as_text(result),
+        csv=lambda: referral_report.as_csv(result),
+        done=_("Report written to {path}"),
+    )
 
 
 @referrals.command()

@@ -10,7 +10,7 @@ from store import roster as rosters
 from store.i18n import _
 from store.models.base import utcnow
 from store.sales import business_date
-from tui.cli.common import context_for, db_options, export_options, user_errors
+from tui.cli.common import context_for, db_options, deliver, export_options, user_errors
 
 
 @click.command()
@@ -28,27 +28,14 @@ def roster(week: str, fmt: str, output: Path | None, db_path: str | None, config
         cfg = ctx.config
         week = rosters.parse_week(week) if week else rosters.week_of(business_date(utcnow(), cfg.tz))
         grid = rosters.load_week(week, cfg)
-        if fmt == "xlsx":
-            target = output or cfg.exports_dir() / f"roster-{week}.xlsx"
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise click.ClickException(
-                    _("Cannot write {path}: {error}").format(path=target, error=exc.strerror or exc)
-                ) from exc
-            rosters.write_xlsx(grid, cfg, target)
-            click.echo(_("Roster written to {path}").format(path=target))
-            return
-        text = rosters.as_text(grid, cfg) if fmt == "table" else rosters.as_csv(grid, cfg)
     finally:
         ctx.close()
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise click.ClickException(
-                _("Cannot write {path}: {error}").format(path=output, error=exc.strerror or exc)
-            ) from exc
-        click.echo(_("Roster written to {path}").format(path=output))
-    else:
-        click.echo(text, nl=False)
+    deliver(
+        fmt,
+        output,
+        cfg.exports_dir() / f"roster-{week}.xlsx",
+        xlsx=lambda path: rosters.write_xlsx(grid, cfg, path),
+        table=lambda: rosters.as_text(grid, cfg),
+        csv=lambda: rosters.as_csv(grid, cfg),
+        done=_("Roster written to {path}"),
+    )

@@ -19,7 +19,12 @@ from store.promoter_config import LadderSection
 from store.sales import business_date
 from store.targets import month_days, month_of, percent, targets_for
 
-LEAVE_STATUS_NAMES = {"requested": N_("waiting"), "approved": N_("approved"), "refused": N_("refused")}
+LEAVE_STATUS_NAMES = {
+    "requested": N_("waiting"),
+    "approved": N_("approved"),
+    "refused": N_("refused"),
+    "withdrawn": N_("withdrawn"),
+}
 # Decided leave that ended longer ago than this drops off the leave screen.
 LEAVE_SHOWN_DAYS = 30
 

@@ -450,6 +450,34 @@ def decide_leave(leave_id: str, approve: bool, *, by: str, now: datetime | None 
     return write(_tx)
 
 
+def withdraw_leave(leave_id: str, *, by: str, now: datetime | None = None) -> LeaveRequest:
+    """The person who asked takes back a request nobody has decided yet (audited)."""
+
+    def _tx() -> LeaveRequest:
+        leave = LeaveRequest.get_or_none(LeaveRequest.id == leave_id)
+        if leave is None:
+            raise NotFound(_("No such leave request."))
+        if leave.staff_id != by:
+            raise ValidationError(_("Only the person who asked can withdraw a leave request."))
+        if leave.status != "requested":
+            raise ValidationError(_("This leave request was already decided."))
+        leave.status = "withdrawn"
+        leave.decided_by = by
+        leave.decided_at = now or utcnow()
+        leave.save()
+        audit.record(
+            "leave.withdraw",
+            staff_id=by,
+            entity="leave",
+            entity_id=leave.id,
+            before={"status": "requested"},
+            after={"status": "withdrawn", "first": str(leave.first_day), "last": str(leave.last_day)},
+        )
+        return leave
+
+    return write(_tx)
+
+
 def pending_leave() -> list[LeaveRequest]:
     return list(
         LeaveRequest.select().where(LeaveRequest.status == "requested").order_by(LeaveRequest.first_day)

@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
 from store import promoter_desk, roster, staff
+from store.errors import ValidationError
 from store.models import AuditLog, LeaveRequest
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, type_text
@@ -168,3 +169,39 @@ def test_old_decided_leave_drops_off_and_pending_comes_first(shop: Shop) -> None
     shown = [r.id for r in promoter_desk.leave_requests(shop.promoter.id, today())]
     assert shown == [waiting.id, soon.id, decided.id]
     assert promoter_desk.leave_requests(shop.manager.id, today()) == []
+
+
+async def test_a_promoter_withdraws_a_waiting_request_but_not_a_decided_one(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    start = today() + timedelta(days=10)
+    waiting = roster.request_leave(shop.promoter.id, start, start, "家里有事", by=shop.promoter.id)
+    decided = roster.request_leave(
+        shop.promoter.id, start + timedelta(days=5), start + timedelta(days=5), "看病", by=shop.promoter.id
+    )
+    roster.decide_leave(decided.id, True, by=shop.manager.id)
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await open_leave(pilot, app)
+        rows = [r.id for r in screen.requests]
+        assert rows[0] == waiting.id  # the waiting request is listed first
+        await pilot.press("f5")
+        await pilot.pause()
+        assert LeaveRequest.get_by_id(waiting.id).status == "withdrawn"
+        assert "withdrawn" in said(app)
+        screen.query_one(DataTable).move_cursor(row=[r.id for r in screen.requests].index(decided.id))
+        await pilot.press("f5")
+        await pilot.pause()
+        assert LeaveRequest.get_by_id(decided.id).status == "approved"
+        assert "already decided" in said(app)
+    row = AuditLog.get(AuditLog.action == "leave.withdraw")
+    assert (row.staff_id, row.entity_id) == (shop.promoter.id, waiting.id)
+
+
+def test_only_the_person_who_asked_can_withdraw(shop: Shop) -> None:
+    start = today() + timedelta(days=3)
+    request = roster.request_leave(shop.promoter.id, start, start, "", by=shop.promoter.id)
+    with pytest.raises(ValidationError, match="Only the person who asked"):
+        roster.withdraw_leave(request.id, by=shop.manager.id)
+    assert LeaveRequest.get_by_id(request.id).status == "requested"

@@ -40,7 +40,7 @@ class LeaveRequest(BaseModel):
     first_day = DateField()
     last_day = DateField()
     reason = CharField(default="")
-    status = CharField(default="requested")  # requested / approved / refused
+    status = CharField(default="requested")  # requested / approved / refused / withdrawn
     created_at = DateTimeField(default=utcnow)
     created_by = CharField(default="")
     decided_by = CharField(default="")

@@ -30,6 +30,7 @@ class LeaveScreen(Screen[None]):
         Binding("f2", "request", N_("Ask for leave"), id="leave.request"),
         Binding("f3", "decide(True)", N_("Approve"), id="leave.approve"),
         Binding("f4", "decide(False)", N_("Refuse"), id="leave.refuse"),
+        Binding("f5", "withdraw", N_("Withdraw"), id="leave.withdraw"),
         Binding("escape", "back", N_("Back"), id="leave.back"),
     ]
 
@@ -80,7 +81,7 @@ class LeaveScreen(Screen[None]):
         if self.manager:
             self.say(_("F3 approves, F4 refuses the highlighted request; F2 asks for your own leave."))
         else:
-            self.say(_("F2 asks for leave; a manager approves it."))
+            self.say(_("F2 asks for leave; a manager approves it. F5 withdraws a request still waiting."))
 
     def say(self, message: str) -> None:
         self.query_one(MessageBar).info(message)
@@ -172,6 +173,25 @@ class LeaveScreen(Screen[None]):
             self.say(_("Leave for {name} approved.").format(name=name))
         else:
             self.say(_("Leave for {name} refused.").format(name=name))
+
+    def action_withdraw(self) -> None:
+        """Take back one's own request that nobody has decided yet."""
+        table = self.query_one(DataTable)
+        if not self.requests or not 0 <= table.cursor_row < len(self.requests):
+            self.fail(_("No leave request to withdraw."))
+            return
+        request = self.requests[table.cursor_row]
+        try:
+            roster.withdraw_leave(request.id, by=self.me.id)
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return
+        self.reload()
+        self.say(
+            _("Your leave from {first} to {last} was withdrawn.").format(
+                first=request.first_day, last=request.last_day
+            )
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

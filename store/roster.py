@@ -450,6 +450,21 @@ def decide_leave(leave_id: str, approve: bool, *, by: str, now: datetime | None 
     return write(_tx)
 
 
+def record_leave(
+    staff_id: str, first: date, last: date, reason: str, *, by: str, now: datetime | None = None
+) -> LeaveRequest:
+    """A manager records someone's leave as approved: the request and the decision in one
+    transaction, so there is never a request left waiting by a failed second step."""
+    if staff_id == by:
+        raise ValidationError(_("Nobody decides their own leave."))
+
+    def _tx() -> LeaveRequest:
+        request = request_leave(staff_id, first, last, reason, by=by)
+        return decide_leave(request.id, True, by=by, now=now)
+
+    return write(_tx)
+
+
 def withdraw_leave(leave_id: str, *, by: str, now: datetime | None = None) -> LeaveRequest:
     """The person who asked takes back a request nobody has decided yet (audited)."""
 

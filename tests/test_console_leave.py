@@ -205,3 +205,46 @@ def test_only_the_person_who_asked_can_withdraw(shop: Shop) -> None:
     with pytest.raises(ValidationError, match="Only the person who asked"):
         roster.withdraw_leave(request.id, by=shop.manager.id)
     assert LeaveRequest.get_by_id(request.id).status == "requested"
+
+
+async def test_a_manager_records_someones_leave_approved_at_once(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    start = today() + timedelta(days=2)
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await open_leave(pilot, app)
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        await type_text(pilot, "p1")
+        await pilot.pause()
+        for value in (start.isoformat(), start.isoformat()):
+            await pilot.press("ctrl+u")  # the prompt offers a day; type over it
+            await type_text(pilot, value)
+            await pilot.pause()
+        await type_text(pilot, "发烧")
+        await pilot.pause()
+        assert "Leave for 李小红 approved." in said(app)
+    (request,) = LeaveRequest.select()
+    assert (request.staff_id, request.status, request.first_day, request.reason) == (
+        shop.promoter.id,
+        "approved",
+        start,
+        "发烧",
+    )
+    assert AuditLog.select().where(AuditLog.action == "leave.approve").count() == 1
+    with pytest.raises(ValidationError, match="own leave"):
+        roster.record_leave(shop.manager.id, start, start, "", by=shop.manager.id)
+
+
+async def test_a_promoter_cannot_record_leave(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await open_leave(pilot, app)
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, LeaveScreen)
+    assert LeaveRequest.select().count() == 0

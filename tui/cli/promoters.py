@@ -255,10 +255,7 @@ def leave(
     try:
         ok = _approval(manager_code, pin)
         member = people.by_code(code)
-        request = roster.request_leave(
-            member.id, _day(first, "--from"), _day(last, "--to"), reason, by=ok.manager_id
-        )
-        roster.decide_leave(request.id, True, by=ok.manager_id)
+        roster.record_leave(member.id, _day(first, "--from"), _day(last, "--to"), reason, by=ok.manager_id)
     finally:
         ctx.close()
     click.echo(

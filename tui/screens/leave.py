@@ -31,6 +31,7 @@ class LeaveScreen(Screen[None]):
         Binding("f3", "decide(True)", N_("Approve"), id="leave.approve"),
         Binding("f4", "decide(False)", N_("Refuse"), id="leave.refuse"),
         Binding("f5", "withdraw", N_("Withdraw"), id="leave.withdraw"),
+        Binding("f6", "record", N_("Record leave"), id="leave.record"),
         Binding("escape", "back", N_("Back"), id="leave.back"),
     ]
 
@@ -58,7 +59,7 @@ class LeaveScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A promoter's footer has no approve or refuse, and the keys do nothing.
-        if action == "decide":
+        if action in ("decide", "record"):
             return self.manager
         return True
 
@@ -79,7 +80,7 @@ class LeaveScreen(Screen[None]):
         table.focus()
         self.reload()
         if self.manager:
-            self.say(_("F3 approves, F4 refuses the highlighted request; F2 asks for your own leave."))
+            self.say(_("F3 approves, F4 refuses the highlighted request; F6 records someone's leave."))
         else:
             self.say(_("F2 asks for leave; a manager approves it. F5 withdraws a request still waiting."))
 
@@ -118,7 +119,7 @@ class LeaveScreen(Screen[None]):
         if self.requests:
             table.move_cursor(row=min(keep, len(self.requests) - 1))
 
-    def ask(self, label: str, then: Callable[[str], None], value: str = "") -> None:
+    def ask(self, label: str, then: Callable[[str], None], value: str = "", title: str = "") -> None:
         from tui.screens.prompt import PromptScreen
 
         def done(answer: str | None) -> None:
@@ -129,7 +130,7 @@ class LeaveScreen(Screen[None]):
             except ZhangguiError as exc:
                 self.fail(str(exc))
 
-        self.app.push_screen(PromptScreen(_("Ask for leave"), label, value), done)
+        self.app.push_screen(PromptScreen(title or _("Ask for leave"), label, value), done)
 
     def action_request(self) -> None:
         tomorrow = promoter_desk.today_of(self.zapp.config) + timedelta(days=1)
@@ -173,6 +174,36 @@ class LeaveScreen(Screen[None]):
             self.say(_("Leave for {name} approved.").format(name=name))
         else:
             self.say(_("Leave for {name} refused.").format(name=name))
+
+    def action_record(self) -> None:
+        """A manager records someone's leave, approved at once (sick leave phoned in)."""
+        if not self.manager:
+            return
+        today = promoter_desk.today_of(self.zapp.config)
+        title = _("Record leave")
+
+        def got_code(code: str) -> None:
+            member = people.by_code(code.strip().upper())
+
+            def got_first(first_text: str) -> None:
+                first = promoter_desk.parse_day(first_text)
+
+                def got_last(last_text: str) -> None:
+                    last = promoter_desk.parse_day(last_text)
+
+                    def got_reason(reason: str) -> None:
+                        people.session_approval(self.me)
+                        roster.record_leave(member.id, first, last, reason, by=self.me.id)
+                        self.reload()
+                        self.say(_("Leave for {name} approved.").format(name=member.name))
+
+                    self.ask(_("Reason"), got_reason, title=title)
+
+                self.ask(_("Last day off (YYYY-MM-DD)"), got_last, first.isoformat(), title)
+
+            self.ask(_("First day off (YYYY-MM-DD)"), got_first, today.isoformat(), title)
+
+        self.ask(_("Staff code of the person on leave"), got_code, title=title)
 
     def action_withdraw(self) -> None:
         """Take back one's own request that nobody has decided yet."""

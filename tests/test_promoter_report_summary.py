@@ -3,7 +3,8 @@ days a call, read for the days it holds, and never the reason a figure is wrong.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -165,3 +166,26 @@ def test_one_promoters_figures_mix_summary_and_lines_alike(shop: Shop, cfg: Conf
     mine = promoter_report.sales_figures(NOV_FIRST, NOV_LAST, cfg, promoter_id=other, today=TODAY)
     assert mine == {other: from_the_lines(cfg)[other]}
     assert database.obj.execute_sql("SELECT COUNT(*) FROM promoter_day_sales").fetchone()[0] > 0
+
+
+def test_summarise_recent_fills_every_settled_day_a_day_per_transaction(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store import db as store_db
+    from store.promoter_report import summarise_recent, summarised_days
+
+    today = date(2026, 11, 27)
+    writes: list[int] = []
+    real_write = store_db.write
+
+    def counting(fn: Any) -> Any:
+        writes.append(1)
+        return real_write(fn)
+
+    monkeypatch.setattr("store.promoter_report.write", counting)
+    added = summarise_recent(Config(), today=today)
+    first, last = date(2026, 10, 1), today - timedelta(days=2)
+    assert added == (last - first).days + 1 == len(writes)  # one transaction a day
+    assert summarised_days(first, last) == {first + timedelta(days=n) for n in range(added)}
+    assert summarise_recent(Config(), today=today) == 0  # nothing left: no write at all
+    assert len(writes) == added

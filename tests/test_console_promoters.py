@@ -85,6 +85,7 @@ async def test_the_list_sets_a_months_target(shop: Shop, db: SqliteDatabase, tmp
         await pilot.press("enter")  # the month offered is this month
         await type_text(pilot, "20")
         await type_text(pilot, "80000")
+        await pilot.press("enter")  # all brands
         await settle(pilot, app)
         p2 = people.by_code("P2")
         target = SalesTarget.get(SalesTarget.staff == p2.id)
@@ -99,6 +100,16 @@ async def test_the_list_sets_a_months_target(shop: Shop, db: SqliteDatabase, tmp
         await pilot.pause()
         assert said(app) == "Not an amount: lots"
         assert SalesTarget.select().count() == 1
+
+        await pilot.press("f3", "enter")  # a Huawei target beside the all-brands one
+        await type_text(pilot, "5")
+        await type_text(pilot, "30000")
+        await type_text(pilot, "Huawei")
+        await settle(pilot, app)
+        brand = SalesTarget.get((SalesTarget.staff == p2.id) & (SalesTarget.brand == "Huawei"))
+        assert (brand.units, brand.amount) == (5, 3_000_000)
+        assert said(app).endswith("Brand: Huawei.")
+        assert SalesTarget.select().count() == 2
 
         await pilot.press("escape")
         await pilot.pause()
@@ -194,6 +205,7 @@ async def test_the_profile_records_training_and_edits_the_profile(
         await pilot.press("f3", "enter")  # the month's target from the profile too
         await type_text(pilot, "")
         await type_text(pilot, "¥12,000.50")
+        await pilot.press("enter")
         await pilot.pause()
         target = SalesTarget.get()
         assert (target.units, target.amount) == (0, 1_200_050)

@@ -46,7 +46,8 @@ def ask(screen: Screen[None], title: str, label: str, then: Callable[[str], None
 def ask_target(
     screen: Screen[None], config: Config, approval: Approval, line: PromoterLine, after: Callable[[], None]
 ) -> None:
-    """Month, handsets, then the amount in yuan; the target replaces any earlier one."""
+    """Month, handsets, the amount in yuan, then the brand (empty: all brands); the target
+    replaces any earlier one for that month and brand."""
     member = line.staff
     month = targets.month_of(promoter_desk.today_of(config))
     title = _("Sales target for {name}").format(name=member.name)
@@ -59,16 +60,29 @@ def ask_target(
 
             def got_amount(amount_text: str) -> None:
                 fen = parse_money(amount_text) if amount_text.strip() else 0
-                today = promoter_desk.today_of(config)
-                targets.set_target(
-                    chosen, member.id, units=units, amount=fen, by=approval.manager_id, today=today
-                )
-                screen.query_one(MessageBar).info(
-                    _("Target for {month}: {units} handsets, {amount}.").format(
+
+                def got_brand(brand: str) -> None:
+                    today = promoter_desk.today_of(config)
+                    targets.set_target(
+                        chosen,
+                        member.id,
+                        units=units,
+                        amount=fen,
+                        brand=brand.strip(),
+                        by=approval.manager_id,
+                        today=today,
+                    )
+                    message = _("Target for {month}: {units} handsets, {amount}.").format(
                         month=chosen, units=units, amount=format_fen(fen)
                     )
-                )
-                after()
+                    if brand.strip():
+                        message += " " + _("Brand: {brand}.").format(brand=brand.strip())
+                    screen.query_one(MessageBar).info(message)
+                    after()
+
+                # Empty is the all-brands target the panels show; a brand (e.g. a brand
+                # promoter's own) sets that brand's target beside it.
+                ask(screen, title, _("Brand (empty: all brands)"), got_brand)
 
             shown = (
                 format_fen(line.target_amount, symbol=False) if chosen == month and line.target_amount else ""

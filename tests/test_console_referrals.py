@@ -61,6 +61,8 @@ async def test_a_referred_first_sale_then_the_voucher_spent(
         await pilot.pause()
         assert app.screen is sale
         assert "Referred by: 张三 138****8000" in header(sale)
+        # The longer header takes a second line rather than cutting the referrer off at 80 columns.
+        assert sale.query_one("#sale-header").region.height == 2
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, PayScreen)

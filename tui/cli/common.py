@@ -105,3 +105,33 @@ def deliver(
             _("Cannot write {path}: {error}").format(path=output, error=exc.strerror or exc)
         ) from exc
     click.echo(done.format(path=output))
+
+
+def message_list_options(fn: F) -> F:
+    """--format table|csv|sms and --output, the same on every command that lists messages
+    for the shop to send (care greetings, referral invitations)."""
+    fn = click.option(
+        "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead."
+    )(fn)
+    fn = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "sms"]),
+        default="table",
+        show_default=True,
+        help="csv for a spreadsheet; sms for one 'number<TAB>message' line each.",
+    )(fn)
+    return fn
+
+
+def send_text(text: str, fmt: str, output: Path | None, done: Callable[[Path], str]) -> None:
+    """Print the list, or write it to --output (a CSV with a BOM, so Excel reads it as UTF-8
+    instead of guessing GBK) and print ``done(path)``."""
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+    except OSError as exc:
+        raise ValidationError(_("Cannot write {path}: {error}").format(path=output, error=exc)) from exc
+    click.echo(done(output))

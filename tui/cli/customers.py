@@ -17,7 +17,7 @@ from store.models import Staff
 from store.models.base import utcnow
 from store.money import format_fen
 from store.sales import business_date
-from tui.cli.common import context_for, db_options, user_errors
+from tui.cli.common import context_for, db_options, message_list_options, send_text, user_errors
 
 WHY = {
     "phone": N_("phone"),
@@ -194,15 +194,7 @@ def _parse_day(text: str | None) -> date | None:
     show_default=True,
     help="7 for the week.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "sms"]),
-    default="table",
-    show_default=True,
-    help="csv for a spreadsheet; sms for one 'number<TAB>message' line each.",
-)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead.")
+@message_list_options
 @db_options
 @user_errors
 def care(
@@ -237,12 +229,6 @@ def care(
         )
         if not items:
             text = _("No greetings due.")
-    if output is not None:
-        try:
-            # utf-8-sig: Excel opens the CSV as UTF-8 instead of guessing GBK
-            output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
-        except OSError as exc:
-            raise ValidationError(_("Cannot write {path}: {error}").format(path=output, error=exc)) from exc
-        click.echo(_("{n} greetings written to {path}.").format(n=len(items), path=output))
-        return
-    click.echo(text, nl=not text.endswith("\n"))
+    send_text(
+        text, fmt, output, lambda path: _("{n} greetings written to {path}.").format(n=len(items), path=path)
+    )

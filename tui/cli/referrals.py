@@ -6,14 +6,21 @@ from pathlib import Path
 
 import click
 
-from store.errors import ValidationError
 from store.i18n import _
 from store.models.base import utcnow
 from store.referrals import ledger
 from store.referrals import report as referral_report
 from store.sales import business_date
 from store.targets import parse_month
-from tui.cli.common import context_for, db_options, deliver, export_options, user_errors
+from tui.cli.common import (
+    context_for,
+    db_options,
+    deliver,
+    export_options,
+    message_list_options,
+    send_text,
+    user_errors,
+)
 
 
 @click.group()
@@ -111,15 +118,7 @@ def flags(store_code: str | None, db_path: str | None, config_path: str | None) 
     show_default=True,
     help="Only customers who bought within this many days.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "sms"]),
-    default="table",
-    show_default=True,
-    help="csv for a spreadsheet; sms for one 'number<TAB>message' line each.",
-)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead.")
+@message_list_options
 @db_options
 @user_errors
 def invite(days: int, fmt: str, output: Path | None, db_path: str | None, config_path: str | None) -> None:
@@ -149,12 +148,9 @@ def invite(days: int, fmt: str, output: Path | None, db_path: str | None, config
         text = tabulate(rows, headers=headers, disable_numparse=True) + "\n"
     else:
         text = _("No customer to invite: none who bought in that time gave consent.") + "\n"
-    if output is not None:
-        try:
-            # utf-8-sig: Excel opens the CSV as UTF-8 instead of guessing GBK
-            output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
-        except OSError as exc:
-            raise ValidationError(_("Cannot write {path}: {error}").format(path=output, error=exc)) from exc
-        click.echo(_("{n} invitations written to {path}.").format(n=len(items), path=output))
-        return
-    click.echo(text, nl=False)
+    send_text(
+        text,
+        fmt,
+        output,
+        lambda path: _("{n} invitations written to {path}.").format(n=len(items), path=path),
+    )

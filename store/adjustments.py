@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from store import audit, stock
+from store.auth import MANAGER_ROLES, Approval
 from store.catalog import clean_text
 from store.db import write
 from store.errors import NeedsApproval, PermissionDenied, StockError, ValidationError
 from store.i18n import _
 from store.models import Product, Staff, StockMovement
 from store.models.base import utcnow
-from store.staff import MANAGER_ROLES, Approval
 
 
 def adjust(

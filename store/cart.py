@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Any
 from peewee import fn
 
 from store import stock
+from store.auth import Approval
 from store.catalog import ScanResult
 from store.errors import NeedsApproval, StockError, ValidationError
 from store.i18n import _
 from store.ids import new_id
 from store.models import Sale, SaleLine
 from store.money import MAX_FEN, format_fen
-from store.staff import Approval
 
 if TYPE_CHECKING:
     from store.referrals.link import Referrer

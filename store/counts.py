@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from peewee import IntegrityError
 
 from store import audit, imei
+from store.auth import MANAGER_ROLES, Approval
 from store.catalog import lookup_code
 from store.db import insert_rows, write
 from store.errors import NeedsApproval, NotFound, PermissionDenied, ValidationError
@@ -41,7 +42,6 @@ from store.models import (
 )
 from store.models.base import utcnow
 from store.sales import business_date
-from store.staff import MANAGER_ROLES, Approval
 from store.stock import MAX_QTY, SELLABLE
 from store.tac import models_for_tac
 

@@ -8,14 +8,14 @@ from datetime import date, datetime, timedelta
 
 from peewee import fn
 
-from store import audit
+from store import audit, auth
+from store.auth import MANAGER_ROLES, Approval
 from store.db import write
 from store.errors import NotFound, PermissionDenied, ValidationError
 from store.i18n import N_, _
 from store.models import Sale, SaleLine, Staff, TrainingRecord
 from store.money import format_fen
 from store.promoter_config import LadderLevel, LadderSection
-from store.staff import MANAGER_ROLES, Approval
 
 STATUSES = ("active", "on_leave", "left")
 STATUS_NAMES = {"active": N_("active"), "on_leave": N_("on leave"), "left": N_("left")}
@@ -50,7 +50,7 @@ def session_approval(member: Staff) -> Approval:
     Anyone else is refused, whatever screen asked."""
     if member.role not in MANAGER_ROLES:
         raise PermissionDenied(_("{name} is not a manager.").format(name=member.name))
-    return Approval(manager_id=member.id, manager_name=member.name)
+    return auth._approval(member.id, member.name, "")
 
 
 def _profile(member: Staff) -> dict[str, str]:

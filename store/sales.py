@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from peewee import fn
 
 from store import audit, stock
+from store.auth import Approval
 from store.cart import Cart, CartLine
 from store.db import insert_rows, write
 from store.errors import NeedsApproval, NotFound, StockError, ValidationError
@@ -26,7 +27,6 @@ from store.models import (
 )
 from store.models.base import utcnow
 from store.referral_config import ReferralSection
-from store.staff import Approval
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ import hashlib
 import hmac
 import os
 import unicodedata
-from dataclasses import dataclass
 
-from store import audit
+from store import audit, auth
+from store.auth import MANAGER_ROLES, Actor, Approval
 from store.config import ROLES
 from store.db import write
 from store.errors import PermissionDenied, ValidationError
@@ -20,7 +20,6 @@ MAX_FAILED_PINS = 5
 # scrypt cost: ~16 MiB and a few tens of ms per check on a shop PC; stored with the hash so
 # it can be raised later without invalidating old PINs.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
-MANAGER_ROLES = ("manager", "admin")
 ROLE_NAMES = {
     "promoter": N_("promoter"),
     "cashier": N_("cashier"),
@@ -133,19 +132,9 @@ def login(code: str, pin: str) -> Staff:
     )
 
 
-@dataclass(frozen=True)
-class Approval:
-    """A manager's PIN was checked for this action."""
-
-    manager_id: str
-    manager_name: str
-
-
-def approve(code: str, pin: str) -> Approval:
-    staff = login(code, pin)
-    if staff.role not in MANAGER_ROLES:
-        raise PermissionDenied(_("{name} is not a manager.").format(name=staff.name))
-    return Approval(manager_id=staff.id, manager_name=staff.name)
+def approve(code: str, pin: str, *, requester: Actor | str | None = None) -> Approval:
+    """A manager's approval; see ``store.auth.approve`` (nobody approves themselves)."""
+    return auth.approve(code, pin, requester=requester)
 
 
 def unlock(staff_code: str, approval: Approval) -> None:

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from store import audit
+from store.auth import Approval
 from store.db import write
 from store.errors import NotFound, ValidationError
 from store.i18n import _
@@ -19,7 +20,7 @@ from store.models.base import utcnow
 from store.roster import shifts_between
 from store.roster_rules import Shift
 from store.sales import business_date
-from store.staff import Approval, login
+from store.staff import login
 
 
 def local(moment: datetime, tz: ZoneInfo) -> datetime:

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from store import catalog, sales, staff
+from store.auth import Approval, _approval
 from store.cart import Cart
 from store.catalog import ScanResult
 from store.models import MODELS, Sale
-from store.staff import Approval
 from tests.conftest import Shop
 
 
@@ -48,9 +48,14 @@ def promoter_cart(shop: Shop) -> Cart:
     return Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
 
 
+def forge_approval(manager_id: str, manager_name: str, for_staff_id: str = "") -> Approval:
+    """An Approval as store.auth makes it, without paying for a scrypt check per test."""
+    return _approval(manager_id, manager_name, for_staff_id)
+
+
 def manager_ok(shop: Shop) -> Approval:
     """An approval without paying for a scrypt check (staff.approve is tested on its own)."""
-    return Approval(manager_id=shop.manager.id, manager_name=shop.manager.name)
+    return forge_approval(shop.manager.id, shop.manager.name)
 
 
 def pay(cart: Cart, kind: str = "cash") -> None:

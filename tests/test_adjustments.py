@@ -11,9 +11,8 @@ from store import adjustments, audit, stock
 from store.db import open_database
 from store.errors import NeedsApproval, PermissionDenied, StockError, ValidationError
 from store.models import AuditLog, StockMovement
-from store.staff import Approval
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok, snapshot
+from tests.store_helpers import cheap_pins, forge_approval, manager_ok, snapshot
 from tui.cli import main
 
 
@@ -49,7 +48,7 @@ def test_refusals_write_nothing(shop: Shop, kwargs: dict[str, object], error: ty
     args.update(kwargs)
     product = shop.phone if args.pop("product", None) == "phone" else shop.case
     if args["approval"] == "promoter":
-        args["approval"] = Approval(shop.promoter.id, "李小红")
+        args["approval"] = forge_approval(shop.promoter.id, "李小红")
     before = snapshot()
     with pytest.raises(error) as refused:
         adjustments.adjust(product, **args)  # type: ignore[arg-type]

@@ -32,7 +32,7 @@ from store.imei import with_check_digit
 from store.models import ImeiUnit, Product, SaleLine, StockMovement
 from store.models.base import utcnow
 from store.sales import Till
-from store.staff import Approval
+from tests.store_helpers import forge_approval
 
 TILL = Till(store_code="S001", terminal_id="T1", tz=ZoneInfo("Asia/Shanghai"))
 MAX_EXAMPLES = int(os.environ.get("ZHANGGUI_PROPERTY_EXAMPLES", "25"))
@@ -53,7 +53,7 @@ class CountMachine(RuleBasedStateMachine):
         self.manager = setup.initialise_store(
             store_code="S001", store_name="Prop", manager_code="M1", manager_name="Boss", pin="1234"
         )
-        self.approval = Approval(self.manager.id, "Boss")
+        self.approval = forge_approval(self.manager.id, "Boss")
         self.accessories: list[Product] = [
             catalog.create_product(
                 sku="CASE", brand="G", model="Case", category="accessory", price=3900, cost=800

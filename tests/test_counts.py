@@ -13,10 +13,9 @@ from store.errors import NeedsApproval, NotFound, PermissionDenied, ValidationEr
 from store.imei import with_check_digit
 from store.models import AuditLog, ImeiUnit, Product, StockCountEntry, StockCountItem, StockMovement
 from store.models.base import utcnow
-from store.staff import Approval
 from store.stock import ReceivedUnit
 from tests.conftest import TILL, Shop
-from tests.store_helpers import manager_ok, pay, scan, snapshot
+from tests.store_helpers import forge_approval, manager_ok, pay, scan, snapshot
 
 # Tomorrow 10:00 in Shanghai: after the shop fixture received its stock (at the real now).
 T0 = (utcnow() + timedelta(days=1)).replace(hour=2, minute=0, second=0, microsecond=0)
@@ -75,7 +74,7 @@ def test_a_count_with_sales_during_it_and_its_approval(shop: Shop) -> None:
         counts.approve(count_id, staff_id=p, approval=None, now=at(12))
     assert str(refused.value) == "Approving a count needs a manager's PIN."
     with pytest.raises(PermissionDenied):
-        counts.approve(count_id, staff_id=p, approval=Approval(p, "李小红"), now=at(12))
+        counts.approve(count_id, staff_id=p, approval=forge_approval(p, "李小红"), now=at(12))
     assert snapshot() == before
 
     counts.approve(count_id, staff_id=p, approval=manager_ok(shop), now=at(12))

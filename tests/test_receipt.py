@@ -11,6 +11,7 @@ import qrcode
 from rich.cells import cell_len
 
 from store import catalog, customers, i18n, sales, stock
+from store.auth import Approval
 from store.cart import Cart
 from store.errors import PrinterError, ZhangguiError
 from store.models import Sale
@@ -26,8 +27,8 @@ from store.receipt import (
     render_text,
     save_text,
 )
-from store.staff import Approval
 from tests.conftest import Shop
+from tests.store_helpers import forge_approval
 
 STORE = "测试店"
 HEADER = "深圳市南山区科技园\n电话 0755-8888 8888"
@@ -37,7 +38,7 @@ HALF_BLOCKS = {" ": (False, False), "▀": (True, False), "▄": (False, True), 
 
 
 def manager_ok(shop: Shop) -> Approval:
-    return Approval(manager_id=shop.manager.id, manager_name=shop.manager.name)
+    return forge_approval(shop.manager.id, shop.manager.name)
 
 
 def scan(code: str) -> catalog.ScanResult:

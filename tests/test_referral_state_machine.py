@@ -31,7 +31,7 @@ from store.models import Customer, ReferralReward, Sale, SaleLine, Tender, Vouch
 from store.referral_config import ReferralRule, ReferralSection, Reward
 from store.referrals import ledger, link, vouchers
 from store.sales import Till
-from store.staff import Approval
+from tests.store_helpers import forge_approval
 from tests.test_properties import scan
 
 MAX_EXAMPLES = int(os.environ.get("ZHANGGUI_PROPERTY_EXAMPLES", "30"))
@@ -63,7 +63,7 @@ class ReferralMachine(RuleBasedStateMachine):
         self.manager = setup.initialise_store(
             store_code="S001", store_name="Prop", manager_code="M1", manager_name="Boss", pin="1234"
         )
-        self.approval = Approval(self.manager.id, self.manager.name)
+        self.approval = forge_approval(self.manager.id, self.manager.name)
         self.case = catalog.create_product(
             sku="CASE", brand="G", model="Case", category="accessory", price=3900
         )

@@ -6,7 +6,7 @@ from store import audit, staff
 from store.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, Staff
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins
+from tests.store_helpers import cheap_pins, forge_approval
 
 REAL_HASH_PIN = staff.hash_pin  # captured before the cheap_pins fixture patches it
 
@@ -142,7 +142,7 @@ def test_approve_with_wrong_pin(shop: Shop) -> None:
 
 
 def test_unlock_unknown_code(shop: Shop) -> None:
-    approval = staff.Approval(manager_id=shop.manager.id, manager_name=shop.manager.name)
+    approval = forge_approval(shop.manager.id, shop.manager.name)
     with pytest.raises(ValidationError) as err:
         staff.unlock("ZZ9", approval)
     assert str(err.value) == "No staff member with code ZZ9."

@@ -11,9 +11,8 @@ from store import audit, roster, timeclock
 from store.config import Config
 from store.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, TimeEntry
-from store.staff import Approval
 from tests.conftest import TILL, Shop
-from tests.store_helpers import cheap_pins, manager_ok, snapshot
+from tests.store_helpers import cheap_pins, forge_approval, manager_ok, snapshot
 
 TZ = TILL.tz
 MON = date(2026, 11, 23)
@@ -178,7 +177,7 @@ def test_a_missed_day_is_added_by_a_manager(shop: Shop) -> None:
         shop.promoter.id,
         datetime(2026, 11, 23, 9, 0),
         datetime(2026, 11, 23, 15, 30),
-        Approval(shop.manager.id, shop.manager.name),
+        forge_approval(shop.manager.id, shop.manager.name),
         "忘记打卡",
         TZ,
         now=at(1, "09:00"),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from store import audit
+from store.auth import Approval
 from store.catalog import clean_text
 from store.crm.search import key_columns
 from store.db import write
@@ -20,7 +21,6 @@ from store.models import Customer, CustomerContact, CustomerTask, Staff
 from store.models.base import utcnow
 from store.phone import normalise_mobile
 from store.referrals import codes
-from store.staff import Approval
 
 MAX_NAME = 40
 MAX_NOTES = 500

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from store import people, promoter_report, roster, staff, targets
+from store.auth import Approval
 from store.errors import PermissionDenied, ValidationError
 from store.i18n import _
 from store.models.base import utcnow
@@ -125,7 +126,7 @@ def ladder(db_path: str | None, config_path: str | None) -> None:
     click.echo(tabulate(rows, headers=headers, disable_numparse=True))
 
 
-def _approval(code: str, pin: str) -> staff.Approval:
+def _approval(code: str, pin: str) -> Approval:
     return staff.approve(code, pin)
 
 

@@ -14,12 +14,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from store import counts
+from store.auth import Approval
 from store.counts import Review
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models import database
 from store.money import format_fen
-from store.staff import Approval
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar
 from tui.widgets.reorder_panel import stock_changed

@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from store.auth import Approval
 from store.crm import followup, records, value
 from store.crm.profile import Profile, load_profile, shown_phone
 from store.errors import ZhangguiError
@@ -21,7 +22,6 @@ from store.i18n import N_, _
 from store.models.base import utcnow
 from store.money import format_fen
 from store.sales import business_date
-from store.staff import Approval
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar
 

@@ -9,9 +9,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from store import staff
+from store.auth import Approval
 from store.errors import ZhangguiError
 from store.i18n import N_, _
-from store.staff import Approval
 from tui.i18n_bindings import translate_bindings
 
 

@@ -15,12 +15,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from store import people, promoter_desk, targets
+from store.auth import Approval
 from store.config import Config
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.money import format_fen, parse_money
 from store.promoter_desk import PromoterLine, PromoterProfile
-from store.staff import Approval, role_name
+from store.staff import role_name
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar
 

@@ -11,12 +11,12 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from store import sales, stock
+from store.auth import Approval
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models import Sale, SaleLine
 from store.money import format_fen
 from store.sales import ReturnableLine, Till
-from store.staff import Approval
 from tui.i18n_bindings import translate_bindings
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.prompt import PromptScreen

@@ -13,13 +13,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from store import catalog, imei, sales, stock
+from store.auth import Approval
 from store.cart import Cart
 from store.catalog import ScanResult
 from store.errors import NeedsApproval, NotFound, ValidationError, ZhangguiError
 from store.i18n import N_, _
 from store.models import Product, Sale, SaleLine
 from store.money import parse_money
-from store.staff import Approval
 from tui.i18n_bindings import translate_bindings
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.prompt import PromptScreen

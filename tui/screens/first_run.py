@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
+from textual.worker import Worker, WorkerState
 
 from store import setup
 from store.errors import ValidationError, ZhangguiError
@@ -80,8 +81,12 @@ class FirstRunScreen(Screen[bool]):
         self.query_one("#setup-message", Label).update(_("Building the demo store…"))
         self.build_demo()
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name == "build_demo" and event.state == WorkerState.SUCCESS and event.worker.result:
+            self.dismiss(True)
+
     @work(thread=True, exclusive=True)
-    def build_demo(self) -> None:
+    def build_demo(self) -> bool:
         from store.demo import build_demo
 
         config = self.app.config  # type: ignore[attr-defined]
@@ -89,5 +94,7 @@ class FirstRunScreen(Screen[bool]):
             build_demo("small", tz=config.tz, terminal_id=config.terminal.id)
         except ZhangguiError as exc:
             self.app.call_from_thread(self.query_one("#setup-message", Label).update, Text(str(exc)))
-            return
-        self.app.call_from_thread(self.dismiss, True)
+            return False
+        # The screen is dismissed once the worker has finished (on_worker_state_changed):
+        # dismissing from inside it would cancel the running worker along with the screen.
+        return True

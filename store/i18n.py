@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gettext
-import locale
 import os
 from pathlib import Path
 
@@ -16,18 +15,18 @@ _language = "en"
 
 
 def detect_language() -> str:
-    """The language from the environment, falling back to Chinese for a shop in China."""
+    """The language the environment asks for, else Chinese: the console is made for shops in China.
+
+    Only a locale variable naming English or Chinese counts. ``C``, ``C.UTF-8``, ``POSIX`` or
+    nothing at all (common on shop Linux boxes) is not a wish for English; Python's own
+    ``locale.getlocale()`` would report ``C.UTF-8`` as ``en_US``, so it is not asked."""
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = os.environ.get(var, "")
-        if value.startswith("zh"):
-            return "zh_CN"
-        if value.startswith("en"):
-            return "en"
-    try:
-        current = locale.getlocale()[0] or ""
-    except ValueError:
-        current = ""
-    return "en" if current.startswith("en") else "zh_CN"
+        for value in os.environ.get(var, "").split(":"):
+            if value.startswith("zh"):
+                return "zh_CN"
+            if value.startswith("en"):
+                return "en"
+    return "zh_CN"
 
 
 def set_language(language: str | None) -> str:

@@ -183,6 +183,18 @@ def test_the_language_follows_the_environment(
         i18n.set_language("en")
 
 
+@pytest.mark.parametrize("lang", ["C.UTF-8", "C", "POSIX", None])
+def test_a_plain_c_locale_or_none_starts_in_chinese(
+    monkeypatch: pytest.MonkeyPatch, lang: str | None
+) -> None:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    if lang is not None:
+        monkeypatch.setenv("LANG", lang)
+        monkeypatch.setenv("LC_ALL", lang)
+    assert i18n.detect_language() == "zh_CN"
+
+
 def test_lc_all_wins_over_lang(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")

@@ -382,7 +382,7 @@ class SaleScreen(Screen[None]):
             self.refresh_cart(select_last=True)
             self.say(_("Sale resumed."))
 
-        self.app.push_screen(HeldSalesScreen(held), picked)
+        self.app.push_screen(HeldSalesScreen(held, self.zapp.config.tz), picked)
 
     def action_customer(self) -> None:
         """Find the customer as you type (or add one by mobile number and name)."""

@@ -76,7 +76,7 @@ class ReceiptScreen(ModalScreen[None]):
         config = self.app.config  # type: ignore[attr-defined]
         status = self.query_one("#receipt-status", Label)
         if config.printer.kind == "none":
-            status.update(_("No printer is set up ([printer] in config.toml)."))
+            status.update(Text(_("No printer is set up ([printer] in config.toml).")))
             return
         try:
             printer.print_receipt(self._escpos, config.printer.kind, config.printer.target)

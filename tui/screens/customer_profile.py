@@ -232,7 +232,7 @@ class CustomerProfileScreen(Screen[None]):
                 self.say(_("Task added for {day}.").format(day=due))
 
             label = _("In how many days (0 is today), or a date like 2026-06-01")
-            self.app.push_screen(PromptScreen(_("Due"), label, "3"), dated)
+            self.app.push_screen(PromptScreen(_("Due date"), label, "3"), dated)
 
         self.app.push_screen(PromptScreen(_("New task"), _("What to do")), titled)
 

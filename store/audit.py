@@ -31,13 +31,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from peewee import DatabaseError
+from peewee import DatabaseError, InterfaceError
 
 from store import audit_files, migrations
 from store.audit_files import Anchor, AuditKey, KeyUnavailable
 from store.auth import Actor, manager_authority
 from store.db import insert_rows, write
-from store.errors import ZhangguiError
+from store.errors import DatabaseUnavailable, ZhangguiError
 from store.i18n import _
 from store.ids import new_id
 from store.models import AuditLog, database
@@ -415,7 +415,7 @@ def head(at: datetime | None = None) -> Anchor:
         last = _sql("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     except DatabaseError as exc:
         if not _is_missing_table(exc):
-            raise
+            raise DatabaseUnavailable(_("The audit head cannot be read: {error}").format(error=exc)) from exc
         return Anchor(0, GENESIS, stamp, store_code, key_id)
     last_hash = str(last[0]) if last else GENESIS
     parsed = _parse_head(meta.get(HEAD_KEY))
@@ -424,6 +424,18 @@ def head(at: datetime | None = None) -> Anchor:
     else:
         count = int(_sql("SELECT COUNT(*) FROM audit_log").fetchone()[0])
     return Anchor(count, last_hash, stamp, store_code, key_id)
+
+
+def keep_head(reason: str, at: datetime | None = None) -> str | None:
+    """Keep the head now as an anchor outside the database (a clean exit, a verify); a
+    sentence if it could not be, never an exception."""
+    try:
+        anchor = head(at)
+    except ZhangguiError as exc:
+        return str(exc)
+    except (DatabaseError, InterfaceError) as exc:
+        return _("The audit head cannot be read: {error}").format(error=exc)
+    return keep_anchor(anchor, reason)
 
 
 def keep_anchor(anchor: Anchor, reason: str) -> str | None:
@@ -718,8 +730,10 @@ def _check_head(report: AuditReport, head_text: str | None, count: int, last_has
         report.problems.append(AuditProblem(count, _("rows at the end were removed")))
 
 
-def _anchor_finding(anchor: Anchor, rows: int, hash_at: dict[int, str]) -> str | None:
-    when = _when(anchor.at) if anchor.at else ""
+def _anchor_finding(anchor: Anchor, rows: int, hash_at: dict[int, str], *, kept: bool) -> str | None:
+    """What is wrong against ``anchor`` (None: the log still reaches it). Anchors kept on this
+    computer are named by their time, one given by hand by its token."""
+    when = _when(anchor.at) if kept and anchor.at else ""
     if anchor.count > rows:
         if when:
             return _(
@@ -747,13 +761,13 @@ def _check_anchors(
 ) -> None:
     for given in anchors:
         report.anchors_checked += 1
-        finding = _anchor_finding(given, report.rows, hash_at)
+        finding = _anchor_finding(given, report.rows, hash_at, kept=False)
         if finding:
             report.problems.append(AuditProblem(given.count, finding))
     failing: list[tuple[Anchor, str]] = []
     for kept in saved:
         report.anchors_checked += 1
-        finding = _anchor_finding(kept, report.rows, hash_at)
+        finding = _anchor_finding(kept, report.rows, hash_at, kept=True)
         if finding:
             failing.append((kept, finding))
     if failing:

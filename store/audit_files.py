@@ -78,8 +78,18 @@ def parse_anchor(text: str) -> Anchor:
     return Anchor(count=int(match.group(1)), head=match.group(2).lower())
 
 
+# What platformdirs reads to find the user config folder; the folder is worked out again only
+# when one of them changes (it costs more than the rest of an audit row).
+_DIR_INPUTS = ("XDG_CONFIG_HOME", "HOME", "APPDATA", "LOCALAPPDATA", "USERPROFILE")
+_DIRS: dict[tuple[str | None, ...], Path] = {}
+
+
 def audit_dir() -> Path:
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "audit"
+    inputs = tuple(os.environ.get(name) for name in _DIR_INPUTS)
+    folder = _DIRS.get(inputs)
+    if folder is None:
+        folder = _DIRS[inputs] = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "audit"
+    return folder
 
 
 def key_path(key_id: str) -> Path:

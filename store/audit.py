@@ -397,7 +397,24 @@ def repair(at: datetime | None = None) -> None:
         else:
             _after_table_loss(stamp)
 
-    write(_tx)
+    if not _healthy():
+        write(_tx)
+
+
+def _healthy() -> bool:
+    """Nothing for ``repair`` to mend (read only, so a login takes no write lock for it)."""
+    if not _table_exists():
+        return False
+    meta = _meta(HEAD_KEY, KEYS_KEY)
+    head_text, keys_text = meta.get(HEAD_KEY), meta.get(KEYS_KEY)
+    if head_text is None:  # a new log, unless rows or a key record say otherwise
+        return keys_text is None and _sql("SELECT 1 FROM audit_log LIMIT 1").fetchone() is None
+    if _parse_head(head_text) is None:
+        return False
+    if keys_text is None:
+        return True  # a store from before keyed hashing: the next write starts the key
+    key, _why = _usable_key(_parse_segments(keys_text))
+    return key is not None
 
 
 # ---- the head and its anchors -------------------------------------------------------------

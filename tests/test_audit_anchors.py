@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import stat
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -350,3 +351,24 @@ def test_a_key_that_cannot_be_written_is_a_sentence_and_nothing_is_written(
     with pytest.raises(audit.AuditKeyNotSaved, match="The audit key cannot be saved"):
         Shop()
     assert AuditLog.select().count() == 0 and meta("store_code") is None
+
+
+def test_repair_at_login_takes_no_write_lock_when_all_is_well(
+    shop: Shop, db: SqliteDatabase, db_path: Path
+) -> None:
+    other = sqlite3.connect(str(db_path), timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another terminal is committing a sale
+        before = len(rows())
+        audit.repair(at=DAY)  # returns at once instead of waiting for the lock
+        assert len(rows()) == before
+    finally:
+        other.rollback()
+        other.close()
+
+
+def test_repair_at_login_recreates_a_dropped_table(shop: Shop, db: SqliteDatabase) -> None:
+    db.execute_sql("DROP TABLE audit_log")
+    audit.repair(at=DAY)
+    assert [r.action for r in rows()] == ["audit.restart"]
+    assert "table was found missing" in audit.alerts()[0]

@@ -397,7 +397,11 @@ def repair(at: datetime | None = None) -> None:
         else:
             _after_table_loss(stamp)
 
-    if not _healthy():
+    try:
+        healthy = _healthy()
+    except DatabaseError as exc:
+        raise DatabaseUnavailable(_("The audit log cannot be read: {error}").format(error=exc)) from exc
+    if not healthy:
         write(_tx)
 
 
@@ -567,13 +571,21 @@ def _rows() -> Iterable[AuditLog]:
     return AuditLog.select().order_by(AuditLog.seq).iterator()
 
 
-def check(anchor: Anchor | None = None, *, saved_anchors: bool = True) -> AuditReport:
-    """Walk the chain and compare it with its head, its key files and its anchors (the given
-    one and those kept on this computer). Never raises for a damaged log: it says what it found."""
+def check(*given: Anchor, saved_anchors: bool = True) -> AuditReport:
+    """Walk the chain and compare it with its head, its key files and its anchors (those given,
+    e.g. from Z reports, and those kept on this computer). Never raises for a damaged log or
+    database: it says what it found."""
     report = AuditReport()
+    try:
+        _check(report, list(given), saved_anchors=saved_anchors)
+    except DatabaseError as exc:
+        report.problems.append(AuditProblem(0, _("The audit log cannot be read: {error}").format(error=exc)))
+    return report
+
+
+def _check(report: AuditReport, given: list[Anchor], *, saved_anchors: bool) -> None:
     meta = _meta(HEAD_KEY, KEYS_KEY, "store_code")
     store_code = meta.get("store_code", "")
-    given = [anchor] if anchor is not None else []
     kept = audit_files.read_anchors(store_code) if saved_anchors else audit_files.KeptAnchors([], [])
     if kept.damaged:
         report.notes.append(
@@ -591,12 +603,8 @@ def check(anchor: Anchor | None = None, *, saved_anchors: bool = True) -> AuditR
             )
         )
         _check_anchors(report, given, kept.anchors, {})
-        return report
-    try:
-        _walk(report, meta, given, kept)
-    except DatabaseError as exc:
-        report.problems.append(AuditProblem(0, _("The audit log cannot be read: {error}").format(error=exc)))
-    return report
+        return
+    _walk(report, meta, given, kept)
 
 
 def _load_keys(report: AuditReport, segments: tuple[Segment, ...]) -> dict[str, AuditKey | str]:
@@ -798,7 +806,7 @@ def _check_anchors(
 
 def verify(anchor: Anchor | None = None) -> list[AuditProblem]:
     """Walk the chain; an empty list means every row is as it was written (see ``check``)."""
-    return check(anchor).problems
+    return check(*([anchor] if anchor is not None else [])).problems
 
 
 # ---- the manager's attention ---------------------------------------------------------------
@@ -806,13 +814,13 @@ def verify(anchor: Anchor | None = None) -> list[AuditProblem]:
 
 def alerts() -> list[str]:
     """Sentences about damage the chain found and repaired, not yet seen by a manager."""
-    seqs = _alert_seqs(_meta(ALERTS_KEY).get(ALERTS_KEY))
-    if not seqs:
-        return []
     try:
+        seqs = _alert_seqs(_meta(ALERTS_KEY).get(ALERTS_KEY))
+        if not seqs:
+            return []
         rows = list(AuditLog.select().where(AuditLog.seq.in_(seqs)).order_by(AuditLog.seq))
-    except DatabaseError:
-        return [_("The audit log table is missing from the database: every audit row was removed.")]
+    except DatabaseError as exc:
+        return [_("The audit log cannot be read: {error}").format(error=exc)]
     found = [event_sentence(row) for row in rows if row.action in ALERTING]
     if len(found) < len(seqs):
         found.append(_("Some audit repairs could not be found in the log; run 'zhanggui audit verify'."))

@@ -372,3 +372,18 @@ def test_repair_at_login_recreates_a_dropped_table(shop: Shop, db: SqliteDatabas
     audit.repair(at=DAY)
     assert [r.action for r in rows()] == ["audit.restart"]
     assert "table was found missing" in audit.alerts()[0]
+
+
+def test_check_takes_several_anchors_and_never_raises(shop: Shop, db: SqliteDatabase) -> None:
+    first = audit.head(at=DAY)
+    sell(shop, shop.imeis[0])
+    second = audit.head(at=DAY + timedelta(hours=8))
+    assert audit.check(first, second, saved_anchors=False).anchors_checked == 2
+    forged = audit_files.Anchor(first.count, "0" * 16)
+    found = [p.problem for p in audit.check(first, forged, second, saved_anchors=False).problems]
+    assert found == [
+        f"Row {first.count} is not the one in the anchor {forged.token}: the log up to it was rewritten."
+    ]
+    db.execute_sql("DROP TABLE meta")
+    (problem,) = audit.check().problems
+    assert problem.problem.startswith("The audit log cannot be read:")

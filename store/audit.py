@@ -28,7 +28,7 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from peewee import DatabaseError, InterfaceError
@@ -493,6 +493,7 @@ class AuditReport:
     notes: list[AuditProblem] = field(default_factory=list)
     anchors_checked: int = 0
     head: Anchor | None = None
+    tz: tzinfo | None = None  # the zone the sentences give times in (None: UTC)
 
     @property
     def intact(self) -> bool:
@@ -519,10 +520,13 @@ class _Runs:
         self._last_position[text] = position
 
 
-def _when(at: Any) -> str:
-    if isinstance(at, datetime):
+def _when(at: Any, tz: tzinfo | None) -> str:
+    """A stored (naive UTC) time for a sentence: in the store's time zone when it is known."""
+    if not isinstance(at, datetime):
+        return str(at)
+    if tz is None:
         return at.strftime("%Y-%m-%d %H:%M UTC")
-    return str(at)
+    return at.replace(tzinfo=UTC).astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 def _loads(text: str) -> dict[str, Any]:
@@ -533,10 +537,10 @@ def _loads(text: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def event_sentence(row: AuditLog) -> str:
+def event_sentence(row: AuditLog, tz: tzinfo | None = None) -> str:
     """What a row the chain wrote about itself means, in a sentence."""
     after = _loads(row.after)
-    when = _when(row.at)
+    when = _when(row.at, tz)
     if row.action == RESTARTED:
         if after.get("reason") == "table missing":
             return _(
@@ -571,11 +575,11 @@ def _rows() -> Iterable[AuditLog]:
     return AuditLog.select().order_by(AuditLog.seq).iterator()
 
 
-def check(*given: Anchor, saved_anchors: bool = True) -> AuditReport:
+def check(*given: Anchor, saved_anchors: bool = True, tz: tzinfo | None = None) -> AuditReport:
     """Walk the chain and compare it with its head, its key files and its anchors (those given,
     e.g. from Z reports, and those kept on this computer). Never raises for a damaged log or
-    database: it says what it found."""
-    report = AuditReport()
+    database: it says what it found. Times in the sentences are in ``tz`` when given."""
+    report = AuditReport(tz=tz)
     try:
         _check(report, list(given), saved_anchors=saved_anchors)
     except DatabaseError as exc:
@@ -691,9 +695,9 @@ def _walk(
                     ).format(why=key),
                 )
         if row.action == RESTARTED:
-            problems.add(count, row.seq, event_sentence(row))
+            problems.add(count, row.seq, event_sentence(row, report.tz))
         elif row.action in ALERTING:
-            report.notes.append(AuditProblem(row.seq, event_sentence(row)))
+            report.notes.append(AuditProblem(row.seq, event_sentence(row, report.tz)))
         if row.action in ALERTING:
             retired |= _retired_keys(row)
         if count in wanted:
@@ -755,10 +759,12 @@ def _check_head(report: AuditReport, head_text: str | None, count: int, last_has
         report.problems.append(AuditProblem(count, _("rows at the end were removed")))
 
 
-def _anchor_finding(anchor: Anchor, rows: int, hash_at: dict[int, str], *, kept: bool) -> str | None:
+def _anchor_finding(
+    anchor: Anchor, rows: int, hash_at: dict[int, str], *, kept: bool, tz: tzinfo | None
+) -> str | None:
     """What is wrong against ``anchor`` (None: the log still reaches it). Anchors kept on this
     computer are named by their time, one given by hand by its token."""
-    when = _when(anchor.at) if kept and anchor.at else ""
+    when = _when(anchor.at, tz) if kept and anchor.at else ""
     if anchor.count > rows:
         if when:
             return _(
@@ -786,13 +792,13 @@ def _check_anchors(
 ) -> None:
     for given in anchors:
         report.anchors_checked += 1
-        finding = _anchor_finding(given, report.rows, hash_at, kept=False)
+        finding = _anchor_finding(given, report.rows, hash_at, kept=False, tz=report.tz)
         if finding:
             report.problems.append(AuditProblem(given.count, finding))
     failing: list[tuple[Anchor, str]] = []
     for kept in saved:
         report.anchors_checked += 1
-        finding = _anchor_finding(kept, report.rows, hash_at, kept=True)
+        finding = _anchor_finding(kept, report.rows, hash_at, kept=True, tz=report.tz)
         if finding:
             failing.append((kept, finding))
     if failing:
@@ -812,8 +818,9 @@ def verify(anchor: Anchor | None = None) -> list[AuditProblem]:
 # ---- the manager's attention ---------------------------------------------------------------
 
 
-def alerts() -> list[str]:
-    """Sentences about damage the chain found and repaired, not yet seen by a manager."""
+def alerts(tz: tzinfo | None = None) -> list[str]:
+    """Sentences about damage the chain found and repaired, not yet seen by a manager (times in
+    ``tz``, the store's zone, when given)."""
     try:
         seqs = _alert_seqs(_meta(ALERTS_KEY).get(ALERTS_KEY))
         if not seqs:
@@ -821,7 +828,7 @@ def alerts() -> list[str]:
         rows = list(AuditLog.select().where(AuditLog.seq.in_(seqs)).order_by(AuditLog.seq))
     except DatabaseError as exc:
         return [_("The audit log cannot be read: {error}").format(error=exc)]
-    found = [event_sentence(row) for row in rows if row.action in ALERTING]
+    found = [event_sentence(row, tz) for row in rows if row.action in ALERTING]
     if len(found) < len(seqs):
         found.append(_("Some audit repairs could not be found in the log; run 'zhanggui audit verify'."))
     return found

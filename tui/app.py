@@ -102,7 +102,7 @@ class ZhangguiApp(App[None]):
 
         try:
             audit.repair()
-            messages = audit.alerts()
+            messages = audit.alerts(self.config.tz)
         except ZhangguiError:
             return  # busy: the next manager login shows them
         if messages:

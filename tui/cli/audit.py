@@ -56,7 +56,7 @@ def verify(db_path: str | None, config_path: str | None, anchor_text: str | None
     given = audit_files.parse_anchor(anchor_text) if anchor_text else None
     ctx = context_for(db_path, config_path)
     try:
-        report = audit_log.check(*([given] if given else []))
+        report = audit_log.check(*([given] if given else []), tz=ctx.config.tz)
         kept = audit_log.keep_head("verify") if report.intact and report.complete else None
     finally:
         ctx.close()

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label
+from textual.widgets import Footer, Label, Static
 
 from store.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
@@ -30,8 +30,8 @@ class AuditAlertsScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(_("The audit log needs a manager's attention"), classes="dialog-title error")
-            yield Label(Text("\n".join(f"• {message}" for message in self.messages)), id="audit-alerts")
-            yield Label(
+            yield Static(Text("\n".join(f"• {message}" for message in self.messages)), id="audit-alerts")
+            yield Static(
                 _(
                     "Sales went on and nothing was lost. If nobody here changed the database, ask "
                     "support; 'zhanggui audit verify' lists this too. Enter: seen."

@@ -4,6 +4,7 @@ in plain sqlite3. Each path runs on its own copy of the database, restocked iden
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import random
 import sqlite3
@@ -17,6 +18,7 @@ from typing import Any
 from bench.databases import checkpointed_copy, raw_connect
 from bench.report import MS, Figure, median_ms
 from bench.sale_inputs import accessory_pool, restock, sellable_units, selling_staff
+from store.audit_files import load_key
 from store.cart import Cart
 from store.catalog import ScanResult
 from store.config import Config
@@ -93,7 +95,7 @@ def _dump(value: Any) -> str:  # as store.audit._dump
 def raw_commit(conn: sqlite3.Connection, cart: Cart, till: Till) -> None:
     """The floor: the writes of store.sales.commit_sale for a plain sale, in plain SQL in one
     BEGIN IMMEDIATE transaction, including the reads those writes need (receipt counter,
-    audit head) and a hash-chained audit row that store.audit.verify accepts."""
+    audit head and key) and a keyed hash-chained audit row that store.audit.verify accepts."""
     stamp = utcnow()
     day = business_date(stamp, till.tz)
     at = stamp.isoformat(" ")
@@ -168,8 +170,11 @@ def raw_commit(conn: sqlite3.Connection, cart: Cart, till: Till) -> None:
                     tender.reference,
                 ),
             )
-        head = conn.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
-        count, prev_hash = (0, "0" * 64) if head is None else head[0].split(":", 1)
+        meta = dict(
+            conn.execute("SELECT key, value FROM meta WHERE key IN ('audit_head', 'audit_keys')").fetchall()
+        )
+        count, prev_hash = meta["audit_head"].split(":", 1)
+        secret = load_key(json.loads(meta["audit_keys"])[-1][1]).secret  # cached, as store.audit's
         audit_id = new_id()
         after = _dump({"receipt_no": receipt_no, "total": cart.total, "lines": len(cart.lines)})
         fields = {
@@ -184,7 +189,7 @@ def raw_commit(conn: sqlite3.Connection, cart: Cart, till: Till) -> None:
             "after": after,
         }
         canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        digest = hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+        digest = hmac.new(secret, (prev_hash + canonical).encode("utf-8"), hashlib.sha256).hexdigest()
         conn.execute(
             "INSERT INTO audit_log (id, at, staff_id, approved_by, action, entity, entity_id, before, after,"
             " prev_hash, hash) VALUES (?, ?, ?, '', 'sale.sale', 'sale', ?, '', ?, ?, ?)",

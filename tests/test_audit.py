@@ -131,11 +131,14 @@ def test_deleting_the_head_is_detected(busy_shop: Shop, db: SqliteDatabase) -> N
 def test_rewriting_a_row_with_a_fresh_hash_still_breaks_the_chain(
     busy_shop: Shop, db: SqliteDatabase
 ) -> None:
-    """Someone who recomputes the edited row's own hash still breaks the link to the next row."""
+    """Someone who recomputes the edited row's own plain hash fails the keyed check, and still
+    breaks the link to the next row."""
     row = AuditLog.get(AuditLog.action == "sale.sale")
     row.after = '{"total": 0}'
     new_hash = audit._digest(row.prev_hash, audit._fields(row))
     db.execute_sql('UPDATE audit_log SET "after" = ?, hash = ? WHERE seq = ?', (row.after, new_hash, row.seq))
     problems = audit.verify()
-    assert [p.problem for p in problems] == ["chain broken: a row before it was removed"]
-    assert problems[0].seq == row.seq + 1
+    assert [(p.seq, p.problem) for p in problems] == [
+        (row.seq, "row was changed after it was written"),
+        (row.seq + 1, "chain broken: a row before it was removed"),
+    ]

@@ -13,7 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from store import sales, setup
+from store import audit, sales, setup
 from store import staff as staff_module
 from store.config import Config
 from store.context import StoreContext, open_store
@@ -91,6 +91,37 @@ class ZhangguiApp(App[None]):
             return
         self.staff = member
         self.start_selling()
+        if staff_module.is_manager(member):
+            self.audit_alerts(member)
+
+    @work(thread=True, exclusive=True, group="audit")
+    def audit_alerts(self, member: Staff) -> None:
+        """Mend a damaged audit head or table now (as the next sale would) and show the manager
+        what the chain found since a manager last looked."""
+        from store.errors import ZhangguiError
+
+        try:
+            audit.repair()
+            messages = audit.alerts(self.config.tz)
+        except ZhangguiError:
+            return  # busy: the next manager login shows them
+        if messages:
+            self.call_from_thread(self.show_audit_alerts, member, messages)
+
+    def show_audit_alerts(self, member: Staff, messages: list[str]) -> None:
+        from store.auth import actor_for_login
+        from store.errors import ZhangguiError
+        from tui.screens.audit_alerts import AuditAlertsScreen
+
+        def read(seen: bool | None) -> None:
+            if not seen:
+                return
+            try:
+                audit.acknowledge_alerts(actor_for_login(member))
+            except ZhangguiError as exc:
+                self.notify(str(exc), severity="error")
+
+        self.push_screen(AuditAlertsScreen(messages), read)
 
     def start_selling(self) -> None:
         self.push_screen(SaleScreen())
@@ -141,6 +172,8 @@ class ZhangguiApp(App[None]):
 
     def on_unmount(self) -> None:
         self._integrity.cancel()
+        # A clean exit leaves an anchor of the audit chain outside the database.
+        audit.keep_head("exit")
 
     # ---- locking -------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:

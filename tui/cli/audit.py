@@ -1,34 +1,109 @@
-"""zhanggui audit verify."""
+"""zhanggui audit verify, zhanggui audit anchor."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import click
 
 from store import audit as audit_log
+from store import audit_files
 from store.i18n import _
 from tui.cli.common import context_for, db_options, user_errors
 
 
+class NotFullyChecked(click.ClickException):
+    """Some rows could not be checked here (their key is on another computer): exit code 2."""
+
+    exit_code = 2
+
+
+def _finding(item: audit_log.AuditProblem) -> str:
+    if item.until and item.until != item.seq:
+        return _("rows {seq}–{until}: {problem}").format(seq=item.seq, until=item.until, problem=item.problem)
+    if item.seq:
+        return _("row {seq}: {problem}").format(seq=item.seq, problem=item.problem)
+    return item.problem
+
+
+def _local(at: datetime | None, tz: ZoneInfo) -> str:
+    if at is None:
+        return ""
+    return at.replace(tzinfo=UTC).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
 @click.group()
 def audit() -> None:
-    """The tamper-evident audit log."""
+    """The tamper-evident audit log: verify it, or print its head to write down."""
+
+
+@audit.command()
+@db_options
+@click.option(
+    "--anchor",
+    "anchor_text",
+    help="A head written down or printed earlier ('zhanggui audit anchor'), e.g. 1234-3f9a2b1c4d5e6f70.",
+)
+@user_errors
+def verify(db_path: str | None, config_path: str | None, anchor_text: str | None) -> None:
+    """Check that no audit row was changed or removed, and that the log still reaches every
+    anchor kept on this computer (and the one given). Exit code 1: tampered or damaged;
+    2: some rows could not be checked on this computer.
+
+    Example: zhanggui audit verify --db shop.db --anchor 1234-3f9a2b1c4d5e6f70
+    """
+    given = audit_files.parse_anchor(anchor_text) if anchor_text else None
+    ctx = context_for(db_path, config_path)
+    try:
+        report = audit_log.check(*([given] if given else []), tz=ctx.config.tz)
+        kept = audit_log.keep_head("verify") if report.intact and report.complete else None
+    finally:
+        ctx.close()
+    for item in (*report.notes, *report.unchecked, *report.problems):
+        click.echo(_finding(item))
+    if report.problems:
+        raise click.ClickException(_("The audit log was tampered with or damaged."))
+    if not report.complete:
+        raise NotFullyChecked(_("The audit log could not be fully checked on this computer."))
+    click.echo(
+        _("Audit log intact: {rows} rows, {anchors} anchors checked.").format(
+            rows=report.rows, anchors=report.anchors_checked
+        )
+    )
+    if kept:
+        click.echo(kept, err=True)
 
 
 @audit.command()
 @db_options
 @user_errors
-def verify(db_path: str | None, config_path: str | None) -> None:
-    """Check that no audit row was changed or removed.
+def anchor(db_path: str | None, config_path: str | None) -> None:
+    """Print the audit chain's head for a manager to write down or print, and keep it on this
+    computer too. A later verify against it shows whether the log up to it was rewritten,
+    emptied or cut, or an older copy of the database was put back.
 
-    Example: zhanggui audit verify --db shop.db
+    Example: zhanggui audit anchor --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
-        problems = audit_log.verify()
+        current = audit_log.head()
+        kept = audit_log.keep_anchor(current, "manual")
     finally:
         ctx.close()
-    if problems:
-        for problem in problems:
-            click.echo(_("row {seq}: {problem}").format(seq=problem.seq, problem=problem.problem))
-        raise click.ClickException(_("The audit log was tampered with."))
-    click.echo(_("Audit log intact."))
+    if current.count == 0:
+        click.echo(_("The audit log is empty: there is nothing to anchor yet."))
+        return
+    click.echo(
+        _("Audit chain head of store {store}: {token}").format(
+            store=current.store_code or "?", token=current.token
+        )
+    )
+    click.echo(
+        _("{rows} rows, at {when}. Write it down or print it; later run:").format(
+            rows=current.count, when=_local(current.at, ctx.config.tz)
+        )
+    )
+    click.echo(f"  zhanggui audit verify --anchor {current.token}")
+    if kept:
+        click.echo(kept, err=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from store import clock_guard
 from store.db import insert_rows
 from store.i18n import _
 from store.ids import new_id
@@ -93,6 +94,7 @@ def record(
         prev_hash=prev_hash,
     )
     row.hash = _digest(prev_hash, _fields(row))
+    clock_guard.saw(row.at)  # the store's memory of time moves with what it commits
     insert_rows(AuditLog, [{name: getattr(row, name) for name in _COLUMNS}])
     # The head (count and last hash) makes deleting the newest rows detectable too.
     db.execute_sql(

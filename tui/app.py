@@ -91,11 +91,18 @@ class ZhangguiApp(App[None]):
             return
         self.staff = member
         self.start_selling()
+        self.check_clock()
 
     def start_selling(self) -> None:
         self.push_screen(SaleScreen())
         self.refresh_bindings()
         self.offer_reprints()
+
+    def check_clock(self) -> None:
+        """A clock that disagrees with the store's last event is shown at login (clock_check)."""
+        from tui.screens.clock_check import check_at_login
+
+        self.call_after_refresh(check_at_login, self)  # once the sale screen is up
 
     def offer_reprints(self) -> None:
         pending = sales.unacknowledged(self.config.terminal.id)
@@ -167,6 +174,7 @@ class ZhangguiApp(App[None]):
             screen = self.sale_screen()
             if screen is not None:
                 screen.refresh_cart()
+            self.check_clock()
 
         self.push_screen(LoginScreen(locked_by=name), unlocked)
 

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from store.auth import Actor, Approval, manager_authority
 from store.config import ClockSection
 from store.errors import ValidationError
-from store.i18n import _, ngettext
+from store.i18n import _
 from store.models import database
 
 META_KEY = "clock_seen"
@@ -153,14 +153,15 @@ def local_day(moment: datetime, tz: ZoneInfo) -> date:
 
 
 def gap_text(gap: timedelta) -> str:
+    # Separate msgids rather than ngettext: the catalogs hold no plural forms.
     days = gap.days
     if days >= 1:
-        return ngettext("{n} day", "{n} days", days).format(n=days)
+        return _("1 day") if days == 1 else _("{n} days").format(n=days)
     hours = int(gap.total_seconds() // 3600)
     if hours >= 1:
-        return ngettext("{n} hour", "{n} hours", hours).format(n=hours)
+        return _("1 hour") if hours == 1 else _("{n} hours").format(n=hours)
     minutes = max(int(gap.total_seconds() // 60), 1)
-    return ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
+    return _("1 minute") if minutes == 1 else _("{n} minutes").format(n=minutes)
 
 
 def check(now: datetime, section: ClockSection | None = None) -> ClockState:

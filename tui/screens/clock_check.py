@@ -120,7 +120,7 @@ def check_at_login(app: ZhangguiApp) -> None:
     if not staff_module.is_manager(member):
         if screen is not None:
             screen.fail(
-                _("The computer's clock looks wrong ({state}) Please call the manager.").format(
+                _("{state} The computer's clock looks wrong: please call the manager.").format(
                     state=state.describe(config.tz)
                 )
             )

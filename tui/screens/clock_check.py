@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label
+from textual.widgets import Footer, Label, Static
 
 from store import clock_guard
 from store import staff as staff_module
@@ -66,14 +66,18 @@ class ClockCheckScreen(ModalScreen[bool]):
                     ),
                     id="clock-check-last",
                 )
-            yield Label(Text(state.describe(self.tz)), id="clock-check-gap")
-            yield Label(
+            if state.status == clock_guard.BEHIND:
+                gap = _("The clock is {gap} earlier: was it set back?")
+            else:
+                gap = _("The clock is {gap} later: was it set ahead, or the shop closed that long?")
+            yield Static(Text(gap.format(gap=clock_guard.gap_text(state.gap))), id="clock-check-gap")
+            yield Static(
                 _(
                     "Until the date is confirmed, referral rewards are not earned or expired, so a "
                     "wrong clock cannot expire vouchers. If the clock is wrong, set it right first."
                 )
             )
-            yield Label(
+            yield Static(
                 Text(
                     _("F2: today is {day}, the clock is right.  Esc: not now.").format(
                         day=clock_guard.local_day(state.now, self.tz).isoformat()
@@ -81,7 +85,7 @@ class ClockCheckScreen(ModalScreen[bool]):
                 ),
                 id="clock-check-keys",
             )
-            yield Label("", id="clock-check-message", classes="error")
+            yield Static("", id="clock-check-message", classes="error")
         yield Footer()
 
     def action_confirm(self) -> None:
@@ -96,7 +100,7 @@ class ClockCheckScreen(ModalScreen[bool]):
                 actor=actor_for_login(member),
             )
         except ZhangguiError as exc:
-            self.query_one("#clock-check-message", Label).update(Text(str(exc)))
+            self.query_one("#clock-check-message", Static).update(Text(str(exc)))
             return
         self.dismiss(True)
 
@@ -120,8 +124,8 @@ def check_at_login(app: ZhangguiApp) -> None:
     if not staff_module.is_manager(member):
         if screen is not None:
             screen.fail(
-                _("{state} The computer's clock looks wrong: please call the manager.").format(
-                    state=state.describe(config.tz)
+                _("Call the manager: the computer's clock is {gap} off from the store's records.").format(
+                    gap=clock_guard.gap_text(state.gap)
                 )
             )
         return

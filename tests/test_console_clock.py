@@ -9,13 +9,15 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 
-from store import clock_guard
-from store.models import AuditLog
+from store import clock_guard, sales
+from store.models import AuditLog, ReferralReward
 from tests.conftest import TILL, Shop
-from tests.console_helpers import make_app, type_text
+from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.referral_helpers import customer, policy, sell_to, till_with
 from tests.store_helpers import cheap_pins, confirm_clock
 from tui.app import ZhangguiApp
 from tui.screens.clock_check import ClockCheckScreen
+from tui.screens.pay import PayScreen
 from tui.screens.sale import SaleScreen
 
 LAST = datetime(2026, 11, 27, 4, 0)  # 12:00 in Shanghai
@@ -101,3 +103,35 @@ async def test_a_right_clock_asks_nothing(shop: Shop, db: SqliteDatabase, tmp_pa
         await pilot.pause()
         assert isinstance(app.screen, SaleScreen)
         assert "clock" not in message(app)
+
+
+async def test_the_pay_screen_leaves_rewards_pending_while_the_clock_is_unconfirmed(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    old = customer("13800138000", "张老客")
+    new = customer("13900139000", "李新客")
+    confirm_clock(LAST, TILL.tz)
+    for sale in (
+        sell_to(shop, till_with(shop, policy()), old, shop.case.sku, when=LAST),
+        sell_to(
+            shop, till_with(shop, policy()), new, shop.imeis[0], referrer=old, when=LAST
+        ),  # due in a week
+    ):
+        sales.acknowledge(sale.id)  # their receipts were printed then
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    app.config.referrals = policy()
+    app.ctx.clock = lambda: AHEAD
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await scanner_burst(pilot, shop.case.sku)
+        await pilot.press("f9")
+        await type_text(pilot, "13800138000")
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        pay = app.screen
+        assert isinstance(pay, PayScreen)
+        assert "Referral rewards wait until a manager confirms the date." in str(
+            pay.query_one("#pay-message").render()
+        )
+    assert {r.status for r in ReferralReward.select()} == {"pending"}

@@ -266,10 +266,12 @@ def settle_due(today: date) -> bool:
     return row is not None
 
 
-def settle_if_due(today: date, policy: ReferralSection, clock: ClockSection | None = None) -> Settled:
+def settle_if_due(
+    today: date, policy: ReferralSection, clock: ClockSection | None = None, now: datetime | None = None
+) -> Settled:
     if not settle_due(today):
         return Settled(0, 0, 0)
-    return settle(today, policy, clock=clock)
+    return settle(today, policy, now, clock)
 
 
 def reverse_expiry(

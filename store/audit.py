@@ -33,7 +33,7 @@ from typing import Any
 
 from peewee import DatabaseError, InterfaceError
 
-from store import audit_files, migrations
+from store import audit_files, clock_guard, migrations
 from store.audit_files import Anchor, AuditKey, KeyUnavailable
 from store.auth import Actor, manager_authority
 from store.db import insert_rows, write
@@ -377,6 +377,7 @@ def record(
             raise
         # The table was dropped: selling goes on in a new one, after a row that says so.
         row, _tip_after = _append(_after_table_loss(stamp), action, stamp, **values)
+    clock_guard.saw(row.at)  # the store's memory of time moves with what it commits
     return row
 
 

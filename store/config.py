@@ -80,6 +80,16 @@ class PathSection:
 
 
 @dataclass
+class ClockSection:
+    """How far the computer's clock may stray from the store's last recorded event before
+    changes that depend on the date and cannot be undone (voucher expiry, reward settlement)
+    wait for a manager to confirm the date (store.clock_guard)."""
+
+    max_gap_hours: int = 48
+    behind_minutes: int = 10
+
+
+@dataclass
 class Config:
     store: StoreSection = field(default_factory=StoreSection)
     terminal: TerminalSection = field(default_factory=TerminalSection)
@@ -94,6 +104,7 @@ class Config:
     customers: CustomersSection = field(default_factory=CustomersSection)
     stock: StockSection = field(default_factory=StockSection)
     referrals: ReferralSection = field(default_factory=ReferralSection)
+    clock: ClockSection = field(default_factory=ClockSection)
     keymap: dict[str, str] = field(default_factory=dict)
     source: str = ""
 
@@ -166,6 +177,10 @@ def _validate(cfg: Config) -> None:
     for role in ROLES:
         if not 0 <= cfg.discount_limit_percent(role) <= 100:
             raise _fail(f"discounts.{role}", _("between 0 and 100"))
+    if cfg.clock.max_gap_hours < 1:
+        raise _fail("clock.max_gap_hours", _("at least 1"))
+    if cfg.clock.behind_minutes < 0:
+        raise _fail("clock.behind_minutes", _("must not be negative"))
     validate_customers(cfg.customers, ROLES, _fail)
     validate_stock(cfg.stock, _fail)
 

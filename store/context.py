@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from peewee import SqliteDatabase
@@ -11,6 +13,7 @@ from peewee import SqliteDatabase
 from store.config import Config, load_config
 from store.db import open_database, unclean_shutdown
 from store.i18n import set_language
+from store.models.base import utcnow
 from store.sales import Till
 from store.setup import get_meta
 
@@ -22,6 +25,8 @@ class StoreContext:
     db: SqliteDatabase
     # False: quick_check was skipped at open and still has to run (in the background).
     integrity_checked: bool = True
+    # Where the interfaces read the time (naive UTC); tests hand in a fixed clock.
+    clock: Callable[[], datetime] = field(default=utcnow)
 
     @property
     def till(self) -> Till:

@@ -49,6 +49,35 @@ def _hhmm(moment: datetime, tz: ZoneInfo) -> str:
     return f"{local(moment, tz):%H:%M}"
 
 
+def _when(moment: datetime, tz: ZoneInfo) -> str:
+    return f"{local(moment, tz):%Y-%m-%d %H:%M}"
+
+
+def last_punch(staff_id: str) -> datetime | None:
+    """The latest clock-in or clock-out this person has on record."""
+    latest_in = (
+        TimeEntry.select().where(TimeEntry.staff == staff_id).order_by(TimeEntry.clock_in.desc()).first()
+    )
+    latest_out = (
+        TimeEntry.select()
+        .where(TimeEntry.staff == staff_id, TimeEntry.clock_out.is_null(False))
+        .order_by(TimeEntry.clock_out.desc())
+        .first()
+    )
+    times = [e.clock_in for e in (latest_in,) if e is not None]
+    times += [e.clock_out for e in (latest_out,) if e is not None]
+    return max(times) if times else None
+
+
+def _clock_set_back(stamp: datetime, last: datetime, name: str, tz: ZoneInfo) -> ValidationError:
+    return ValidationError(
+        _(
+            "The clock reads {now}, before {name}'s last punch at {last}: check the computer's "
+            "date and time, or ask a manager to correct the times."
+        ).format(now=_when(stamp, tz), name=name, last=_when(last, tz))
+    )
+
+
 def open_entry(staff_id: str, day: date) -> TimeEntry | None:
     entry: TimeEntry | None = (
         TimeEntry.select()
@@ -80,6 +109,9 @@ def clock_in(code: str, pin: str, tz: ZoneInfo, now: datetime | None = None) -> 
                     name=member.name, time=_hhmm(current.clock_in, tz)
                 )
             )
+        last = last_punch(member.id)
+        if last is not None and stamp < last:  # a clock set back: the spell would overlap
+            raise _clock_set_back(stamp, last, member.name, tz)
         entry = TimeEntry.create(staff=member.id, business_date=day, clock_in=stamp)
         return Punch(
             member, entry, _("{name} clocked in at {time}.").format(name=member.name, time=_hhmm(stamp, tz))
@@ -99,6 +131,8 @@ def clock_out(code: str, pin: str, tz: ZoneInfo, now: datetime | None = None) ->
             raise ValidationError(
                 _("{name} has not clocked in today, so cannot clock out.").format(name=member.name)
             )
+        if stamp <= current.clock_in:  # a clock set back since the clock-in
+            raise _clock_set_back(stamp, current.clock_in, member.name, tz)
         current.clock_out = stamp
         current.save()
         minutes = _minutes(current.clock_in, stamp)

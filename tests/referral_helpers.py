@@ -13,7 +13,7 @@ from store.referral_config import ReferralRule, ReferralSection, Reward
 from store.referrals import ledger, link, vouchers
 from store.sales import Till
 from tests.conftest import Shop
-from tests.store_helpers import manager_ok, pay, promoter_cart, scan
+from tests.store_helpers import confirm_clock, manager_ok, pay, promoter_cart, scan
 
 DAY = datetime(2026, 11, 27, 4, 0)  # 12:00 in Shanghai
 TODAY = date(2026, 11, 27)
@@ -87,6 +87,9 @@ def refund(shop: Shop, till: Till, sale: Sale, line_no: int, when: datetime, qty
 
 
 def settle(till: Till, day: date) -> ledger.Settled:
+    """Settle at noon of ``day``, the manager having confirmed that date (the test's days pass
+    without events, which the clock guard would otherwise hold as a clock set ahead)."""
+    confirm_clock(at(day), till.tz)
     return ledger.settle(day, till.referrals, now=at(day))
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -73,3 +75,14 @@ def sell(shop: Shop, *codes: str, case_qty: int = 0) -> Sale:
         cart.add_scan(scan(shop.case.sku), case_qty)
     pay(cart)
     return sales.commit_sale(cart, shop.till)
+
+
+def confirm_clock(now: datetime, tz: ZoneInfo) -> None:
+    """A test that jumps days ahead without events in between looks to the store like a clock
+    set ahead (store.clock_guard): the manager M1 confirms the date, as at the till."""
+    from store import clock_guard
+    from store.models import Staff
+
+    manager = Staff.get(Staff.code == "M1")
+    day = sales.business_date(now, tz)
+    clock_guard.confirm_date(day, now, tz, approval=forge_approval(manager.id, manager.name))

@@ -21,7 +21,7 @@ from store.sales import business_date
 from tests.conftest import Shop
 from tests.console_helpers import make_app
 from tests.referral_helpers import customer, policy, sell_to, till_with
-from tests.store_helpers import cheap_pins
+from tests.store_helpers import cheap_pins, confirm_clock
 from tui.app import ZhangguiApp
 from tui.screens.choice import ChoiceScreen
 from tui.screens.customer_profile import CustomerProfileScreen
@@ -63,6 +63,7 @@ class Story:
         self.sale = sell_to(
             shop, till, self.friend, shop.case.sku, referrer=self.old, when=noon(self.today - timedelta(1))
         )
+        confirm_clock(noon(self.today), shop.till.tz)  # noon may be hours from the setup's clock
         ledger.settle(self.today, section, now=noon(self.today))
 
     def gift(self, status: str) -> ReferralReward:

@@ -102,7 +102,7 @@ def test_the_ledger_figures_follow_the_month_they_happen_in(shop: Shop, story: S
     [leader] = report.leaderboard(NOVEMBER)
     assert (leader.pending, leader.earned) == (0, 2 * 5000)
     # Long after: unspent vouchers expire (valid 30 days in this policy) in January.
-    ledger.settle(date(2027, 1, 10), story.till.referrals, now=at(date(2027, 1, 10)))
+    settle(story.till, date(2027, 1, 10))
     january = report.month_report("2027-01", Config(), now=at(date(2027, 1, 10)))
     assert january.total.vouchers_expired == 2 * 5000 + 2000 + (2000 - 1500)
 

@@ -63,6 +63,57 @@ def test_yesterdays_forgotten_clock_out_does_not_block_today(shop: Shop) -> None
     assert timeclock.worked_minutes(MON, MON) == {}  # an open spell counts no hours
 
 
+def test_a_clock_out_before_the_clock_in_is_refused_and_a_manager_can_still_correct_it(shop: Shop) -> None:
+    entry = timeclock.clock_in("P1", "1111", TZ, now=at(0, "10:00")).entry
+    before = snapshot()
+    with pytest.raises(ValidationError) as err:
+        timeclock.clock_out("P1", "1111", TZ, now=at(0, "09:30"))  # the clock was set back
+    assert str(err.value) == (
+        "The clock reads 2026-11-23 09:30, before 李小红's last punch at 2026-11-23 10:00: check the "
+        "computer's date and time, or ask a manager to correct the times."
+    )
+    assert snapshot() == before
+    assert timeclock.worked_minutes(MON, MON) == {}  # no spell of minus 30 minutes
+    timeclock.correct(
+        entry.id,
+        datetime(2026, 11, 23, 9, 0),
+        datetime(2026, 11, 23, 9, 30),
+        manager_ok(shop),
+        "时钟被调回",
+        TZ,
+        now=at(0, "11:00"),
+    )
+    assert timeclock.worked_minutes(MON, MON) == {shop.promoter.id: 30}
+
+
+def test_an_overlapping_spell_after_the_clock_was_set_back_is_refused(shop: Shop) -> None:
+    timeclock.clock_in("P1", "1111", TZ, now=at(1, "09:00"))  # Tuesday, still clocked in
+    before = snapshot()
+    with pytest.raises(ValidationError) as err:
+        timeclock.clock_in("P1", "1111", TZ, now=at(0, "10:00"))  # the clock set back a day
+    assert "The clock reads 2026-11-23 10:00, before 李小红's last punch at 2026-11-24 09:00" in str(
+        err.value
+    )
+    assert snapshot() == before
+    # A finished spell too: the clock set back into it opens no second one.
+    timeclock.clock_out("P1", "1111", TZ, now=at(1, "15:00"))
+    with pytest.raises(ValidationError, match="last punch at 2026-11-24 15:00"):
+        timeclock.clock_in("P1", "1111", TZ, now=at(1, "14:00"))
+    assert TimeEntry.select().count() == 1
+    # A manager still records Monday's forgotten spell, and the right clock punches again.
+    timeclock.add_entry(
+        shop.promoter.id,
+        datetime(2026, 11, 23, 9, 0),
+        datetime(2026, 11, 23, 15, 0),
+        manager_ok(shop),
+        "忘记打卡",
+        TZ,
+        now=at(1, "16:00"),
+    )
+    timeclock.clock_in("P1", "1111", TZ, now=at(2, "09:00"))
+    assert TimeEntry.select().count() == 3
+
+
 def _roster_week(shop: Shop) -> Config:
     cfg = Config()
     roster.assign(shop.promoter.id, MON, "E", cfg)  # 09:00-15:00

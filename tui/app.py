@@ -91,6 +91,7 @@ class ZhangguiApp(App[None]):
             return
         self.staff = member
         self.start_selling()
+        self.check_clock()
         if staff_module.is_manager(member):
             self.audit_alerts(member)
 
@@ -127,6 +128,12 @@ class ZhangguiApp(App[None]):
         self.push_screen(SaleScreen())
         self.refresh_bindings()
         self.offer_reprints()
+
+    def check_clock(self) -> None:
+        """A clock that disagrees with the store's last event is shown at login (clock_check)."""
+        from tui.screens.clock_check import check_at_login
+
+        self.call_after_refresh(check_at_login, self)  # once the sale screen is up
 
     def offer_reprints(self) -> None:
         pending = sales.unacknowledged(self.config.terminal.id)
@@ -200,6 +207,7 @@ class ZhangguiApp(App[None]):
             screen = self.sale_screen()
             if screen is not None:
                 screen.refresh_cart()
+            self.check_clock()
 
         self.push_screen(LoginScreen(locked_by=name), unlocked)
 

@@ -8,9 +8,12 @@ belongs to (store.sales), or makes its own (settle, hand_over_gift)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from store import audit
+from store import audit, clock_guard
+from store.auth import Actor, Approval, manager_authority
+from store.config import ClockSection
 from store.db import write
 from store.errors import NotFound, ValidationError
 from store.i18n import _
@@ -191,11 +194,18 @@ class Settled:
     earned: int
     cancelled: int
     expired: int
+    # The clock looked wrong (store.clock_guard): nothing was settled, it waits for a manager.
+    held: clock_guard.ClockState | None = None
 
 
-def settle(today: date, policy: ReferralSection, now: datetime | None = None) -> Settled:
+def settle(
+    today: date, policy: ReferralSection, now: datetime | None = None, clock: ClockSection | None = None
+) -> Settled:
     """Time passing: entries whose holding period is over are earned if the sale was kept,
     otherwise cancelled; vouchers and gifts past their last day expire. Idempotent.
+
+    None of that can be undone, so while the clock disagrees with what the store has seen
+    (clock_guard.hold) nothing is settled: the result carries the clock's state instead.
 
     Set-based: one read of the due sales with their kept lines, then one update per outcome,
     so a day of a thousand referred sales settles in one short write."""
@@ -203,6 +213,9 @@ def settle(today: date, policy: ReferralSection, now: datetime | None = None) ->
     valid = f"+{policy.voucher_valid_days} days"
 
     def _tx() -> Settled:
+        held = clock_guard.hold(stamp, clock)
+        if held is not None:
+            return Settled(0, 0, 0, held)
         db = database.obj
         due = db.execute_sql(
             "SELECT DISTINCT rr.sale_id, r.rule, s.status FROM referral_reward rr "
@@ -253,10 +266,60 @@ def settle_due(today: date) -> bool:
     return row is not None
 
 
-def settle_if_due(today: date, policy: ReferralSection) -> Settled:
+def settle_if_due(
+    today: date, policy: ReferralSection, clock: ClockSection | None = None, now: datetime | None = None
+) -> Settled:
     if not settle_due(today):
         return Settled(0, 0, 0)
-    return settle(today, policy)
+    return settle(today, policy, now, clock)
+
+
+def reverse_expiry(
+    day: date,
+    tz: ZoneInfo,
+    *,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
+    now: datetime | None = None,
+) -> int:
+    """A wrong clock expired vouchers and gifts on ``day`` (the store's date the clock showed):
+    a manager gives them back, earned as they were before, with one audit row naming them.
+    One whose last day has really passed expires again at the next settlement. Returns how
+    many were restored."""
+    staff_id, approved_by = manager_authority(actor, approval)
+    stamp = now or utcnow()
+    start = datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC).replace(tzinfo=None)
+    end = start + timedelta(days=1)
+
+    def _tx() -> int:
+        rows = list(
+            ReferralReward.select(ReferralReward.id, ReferralReward.customer, ReferralReward.amount)
+            .where(
+                (ReferralReward.status == "expired")
+                & (ReferralReward.closed_at >= start)
+                & (ReferralReward.closed_at < end)
+            )
+            .order_by(ReferralReward.id)
+        )
+        if not rows:
+            raise NotFound(
+                _("No voucher or gift expired on {day}: nothing to give back.").format(day=day.isoformat())
+            )
+        ids = [r.id for r in rows]
+        ReferralReward.update(status="earned", closed_at=None).where(ReferralReward.id.in_(ids)).execute()
+        audit.record(
+            "referral.unexpire",
+            staff_id=staff_id,
+            approved_by=approved_by,
+            entity="referral_reward",
+            entity_id=day.isoformat(),
+            before={"status": "expired", "day": day.isoformat()},
+            after={"status": "earned", "rewards": ids},
+            at=stamp,
+        )
+        return len(ids)
+
+    return write(_tx)
 
 
 def hand_over_gift(reward_id: str, staff_id: str, today: date, now: datetime | None = None) -> ReferralReward:

@@ -1,11 +1,16 @@
-"""zhanggui referrals: the 老带新 month report, settling the reward ledger, and the flags."""
+"""zhanggui referrals: the 老带新 month report, settling the reward ledger (and undoing an expiry
+a wrong clock made), and the flags."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
 
+from store import clock_guard, staff
+from store.auth import Approval
+from store.errors import ValidationError
 from store.i18n import _
 from store.models.base import utcnow
 from store.referrals import ledger
@@ -66,27 +71,98 @@ def report(
     )
 
 
+def _day_option(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ValidationError(
+            _("{option} is a date like 2026-11-30: {text}").format(option=option, text=text)
+        ) from exc
+
+
+def _manager(code: str, pin: str | None) -> Approval:
+    if not code:
+        raise ValidationError(_("A manager must confirm this: add --manager with their staff code."))
+    if pin is None:
+        pin = click.prompt(_("PIN"), hide_input=True)
+    return staff.approve(code, pin)
+
+
 @referrals.command()
+@click.option(
+    "--confirm-date",
+    "confirm",
+    default="",
+    help="YYYY-MM-DD: a manager confirms today's date when the clock looked wrong.",
+)
+@click.option("--manager", "manager_code", default="", help="Manager's staff code for --confirm-date.")
+@click.option("--pin", default=None, help="The manager's PIN (asked when not given).")
 @db_options
 @user_errors
-def settle(db_path: str | None, config_path: str | None) -> None:
+def settle(
+    confirm: str, manager_code: str, pin: str | None, db_path: str | None, config_path: str | None
+) -> None:
     """Earn the rewards whose holding period is over (if the sale was kept), cancel those
     of sales returned meanwhile, and expire vouchers and gifts past their last day, as of
     today in the store's timezone. Safe to run again, e.g. daily from cron.
+
+    When the computer's clock disagrees with the store's last recorded event ([clock] in
+    config.toml) nothing is settled until a manager confirms the date with --confirm-date.
 
     Example: zhanggui referrals settle --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
         cfg = ctx.config
-        today = business_date(utcnow(), cfg.tz)
-        done = ledger.settle(today, cfg.referrals)
+        now = utcnow()
+        today = business_date(now, cfg.tz)
+        if confirm:
+            day = _day_option(confirm, "--confirm-date")
+            clock_guard.confirm_date(day, now, cfg.tz, approval=_manager(manager_code, pin))
+        done = ledger.settle(today, cfg.referrals, now=now, clock=cfg.clock)
     finally:
         ctx.close()
+    if done.held is not None:
+        raise click.ClickException(
+            done.held.describe(cfg.tz)
+            + " "
+            + _(
+                "Nothing was settled: vouchers could expire by mistake. Set the clock right, or "
+                "if the date is right, run again with --confirm-date {day} --manager CODE."
+            ).format(day=today.isoformat())
+        )
     click.echo(
         _("Rewards settled for {day}: {earned} earned, {cancelled} cancelled, {expired} expired.").format(
             day=today.isoformat(), earned=done.earned, cancelled=done.cancelled, expired=done.expired
         )
+    )
+
+
+@referrals.command()
+@click.option("--date", "day_text", required=True, help="YYYY-MM-DD: the date the wrong clock showed.")
+@click.option("--manager", "manager_code", required=True, help="Manager's staff code.")
+@click.option("--pin", default=None, help="The manager's PIN (asked when not given).")
+@db_options
+@user_errors
+def unexpire(
+    day_text: str, manager_code: str, pin: str | None, db_path: str | None, config_path: str | None
+) -> None:
+    """Give back the vouchers and gifts a wrong clock expired on --date (the store's date the
+    clock showed then): they are earned again as before, audited. One whose last day has
+    really passed expires again at the next settlement.
+
+    Example: zhanggui referrals unexpire --date 2027-12-07 --manager M1 --db shop.db
+    """
+    day = _day_option(day_text, "--date")
+    ctx = context_for(db_path, config_path)
+    try:
+        restored = ledger.reverse_expiry(
+            day, ctx.config.tz, approval=_manager(manager_code, pin), now=utcnow()
+        )
+    finally:
+        ctx.close()
+    click.echo(
+        _("{n} vouchers and gifts expired on {day} are earned again.").format(n=restored, day=day.isoformat())
     )
 
 

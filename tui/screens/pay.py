@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -61,15 +61,31 @@ class PayScreen(ModalScreen[Sale | None]):
 
     def on_mount(self) -> None:
         if self.cart.customer_id:
+            from tui.app import ZhangguiApp
+
+            clock = self.app.config.clock if isinstance(self.app, ZhangguiApp) else None
+            now = self.now()
             try:  # rewards whose holding period ended since the last look become spendable
-                ledger.settle_if_due(self.today, self.till.referrals)
+                done = ledger.settle_if_due(
+                    sales.business_date(now, self.till.tz), self.till.referrals, clock, now
+                )
+                if done.held is not None:
+                    self.query_one(MessageBar).info(
+                        _("Referral rewards wait until a manager confirms the date.")
+                    )
             except ZhangguiError as exc:
                 self.query_one(MessageBar).error(str(exc))
         self.refresh_summary()
 
+    def now(self) -> datetime:
+        """The console's clock (a test hands in a fixed one)."""
+        from tui.app import ZhangguiApp
+
+        return self.app.ctx.clock() if isinstance(self.app, ZhangguiApp) else utcnow()
+
     @property
     def today(self) -> date:
-        return sales.business_date(utcnow(), self.till.tz)
+        return sales.business_date(self.now(), self.till.tz)
 
     def voucher_room(self) -> int:
         """What the voucher can take now: the customer's balance less what is on this sale, or

@@ -1,0 +1,141 @@
+"""At login, a computer clock that disagrees with the store's last recorded event: a manager
+sees both times and confirms the date (F2) or leaves it for now (Esc); anyone else is told to
+call the manager. Until the date is confirmed, referral rewards are not settled."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, Static
+
+from store import clock_guard
+from store import staff as staff_module
+from store.auth import actor_for_login
+from store.errors import ZhangguiError
+from store.i18n import N_, _
+from tui.i18n_bindings import translate_bindings
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from tui.app import ZhangguiApp
+
+
+class ClockCheckScreen(ModalScreen[bool]):
+    """Dismisses with True once the manager has confirmed the date, False for not now."""
+
+    BINDINGS = [
+        Binding("f2", "confirm", N_("The date is right"), id="clock_check.confirm"),
+        Binding("escape", "later", N_("Not now"), id="clock_check.later"),
+    ]
+
+    def __init__(self, state: clock_guard.ClockState, tz: ZoneInfo) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.state = state
+        self.tz = tz
+
+    @property
+    def zapp(self) -> ZhangguiApp:
+        from tui.app import ZhangguiApp
+
+        assert isinstance(self.app, ZhangguiApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        state = self.state
+        with Vertical(classes="dialog wide"):
+            yield Label(_("Check the date and time"), classes="dialog-title error")
+            yield Label(
+                Text(
+                    _("This computer's clock: {time}").format(time=clock_guard.local_text(state.now, self.tz))
+                ),
+                id="clock-check-now",
+            )
+            if state.last_seen is not None:
+                yield Label(
+                    Text(
+                        _("The store's last recorded event: {time}").format(
+                            time=clock_guard.local_text(state.last_seen, self.tz)
+                        )
+                    ),
+                    id="clock-check-last",
+                )
+            if state.status == clock_guard.BEHIND:
+                gap = _("The clock is {gap} earlier: was it set back?")
+            else:
+                gap = _("The clock is {gap} later: was it set ahead, or the shop closed that long?")
+            yield Static(Text(gap.format(gap=clock_guard.gap_text(state.gap))), id="clock-check-gap")
+            yield Static(
+                _(
+                    "Until the date is confirmed, referral rewards are not earned or expired, so a "
+                    "wrong clock cannot expire vouchers. If the clock is wrong, set it right first."
+                )
+            )
+            yield Static(
+                Text(
+                    _("F2: today is {day}, the clock is right.  Esc: not now.").format(
+                        day=clock_guard.local_day(state.now, self.tz).isoformat()
+                    )
+                ),
+                id="clock-check-keys",
+            )
+            yield Static("", id="clock-check-message", classes="error")
+        yield Footer()
+
+    def action_confirm(self) -> None:
+        member = self.zapp.staff
+        if member is None:
+            return
+        try:
+            clock_guard.confirm_date(
+                clock_guard.local_day(self.state.now, self.tz),
+                self.state.now,
+                self.tz,
+                actor=actor_for_login(member),
+            )
+        except ZhangguiError as exc:
+            self.query_one("#clock-check-message", Static).update(Text(str(exc)))
+            return
+        self.dismiss(True)
+
+    def action_later(self) -> None:
+        self.dismiss(False)
+
+
+def check_at_login(app: ZhangguiApp) -> None:
+    """Called once someone has logged in and the sale screen is up."""
+    member = app.staff
+    if member is None:
+        return
+    config = app.config
+    try:
+        state = clock_guard.check(app.ctx.clock(), config.clock)
+    except ZhangguiError:
+        return  # a busy database: the check is a courtesy, settlement still checks itself
+    if not state.suspicious:
+        return
+    screen = app.sale_screen()
+    if not staff_module.is_manager(member):
+        if screen is not None:
+            screen.fail(
+                _("Call the manager: the computer's clock is {gap} off from the store's records.").format(
+                    gap=clock_guard.gap_text(state.gap)
+                )
+            )
+        return
+
+    def done(confirmed: bool | None) -> None:
+        if screen is None:
+            return
+        if confirmed:
+            screen.say(_("Date confirmed. Referral rewards will be settled as of today."))
+        else:
+            screen.fail(_("The date is not confirmed: referral rewards wait until a manager confirms it."))
+
+    app.push_screen(ClockCheckScreen(state, config.tz), done)

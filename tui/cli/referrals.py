@@ -13,6 +13,8 @@ from store.referrals import report as referral_report
 from store.sales import business_date
 from store.targets import parse_month
 from tui.cli.common import (
+    MONTH,
+    YEARS,
     context_for,
     db_options,
     deliver,
@@ -29,7 +31,7 @@ def referrals() -> None:
 
 
 @referrals.command()
-@click.option("--month", default="", help="YYYY-MM (default: this month).")
+@click.option("--month", type=MONTH, default="", help=f"YYYY-MM, {YEARS} (default: this month).")
 @click.option("--store", "store_code", default=None, help="One store's code (default: every store).")
 @export_options
 @db_options

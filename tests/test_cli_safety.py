@@ -336,6 +336,12 @@ def test_a_non_utf8_file_name_that_exists_is_kept_as_the_disk_has_it(tmp_path: P
             "--lead-days is a whole number",
         ),
         (["demo", "--seed", "99999999999999999999"], "--seed is a whole number from 0 to 999,999,999"),
+        (["care", "--days", "0"], "--days is a whole number from 1 to"),
+        (["customers", "segments", "--top", "501"], "--top is a whole number from 0 to 500: 501"),
+        (
+            ["referrals", "invite", "--days", "99999999999999999999"],
+            "--days is a whole number from 1 to 3,650",
+        ),
     ],
     ids=lambda v: " ".join(v[:2]) if isinstance(v, list) else None,
 )

@@ -20,6 +20,7 @@ from store.sales import business_date
 from tui.cli.common import (
     DAY,
     YEARS,
+    Whole,
     context_for,
     db_options,
     message_list_options,
@@ -65,9 +66,7 @@ def find(text: str, db_path: str | None, config_path: str | None) -> None:
 
 
 @customers.command()
-@click.option(
-    "--top", type=click.IntRange(0, 500), default=10, show_default=True, help="A-class customers to list."
-)
+@click.option("--top", type=Whole(0, 500), default=10, show_default=True, help="A-class customers to list.")
 @click.option("--date", "day", type=DAY, help=f"Score as of this day (YYYY-MM-DD, {YEARS}); default today.")
 @db_options
 @user_errors
@@ -188,7 +187,7 @@ def reassign(
 @click.option("--date", "day", type=DAY, help=f"The day (YYYY-MM-DD, {YEARS}); default today.")
 @click.option(
     "--days",
-    type=click.IntRange(1, care_lists.MAX_DAYS),
+    type=Whole(1, care_lists.MAX_DAYS),
     default=1,
     show_default=True,
     help="7 for the week.",

@@ -15,6 +15,7 @@ from store.targets import parse_month
 from tui.cli.common import (
     MONTH,
     YEARS,
+    Whole,
     context_for,
     db_options,
     deliver,
@@ -115,7 +116,7 @@ def flags(store_code: str | None, db_path: str | None, config_path: str | None) 
 @referrals.command()
 @click.option(
     "--days",
-    type=click.IntRange(1, 3650),
+    type=Whole(1, 3650),
     default=365,
     show_default=True,
     help="Only customers who bought within this many days.",

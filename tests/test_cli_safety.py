@@ -171,6 +171,11 @@ def test_the_refusal_is_in_the_shops_language(tmp_path: Path) -> None:
     missing = tmp_path / "typo.db"
     result = run("audit", "verify", "--db", str(missing), "--config", str(config))
     assert result.exit_code == 1 and f"{missing} 没有门店数据库" in result.output
+    # A bad value is refused before the command reads its config: still the shop's language.
+    result = run("--config", str(config), "roster", "--week", "9999-W52", "--db", str(missing))
+    assert result.exit_code == 1 and "--week：9999-W52：年份必须在 2000 到 2100 之间。" in result.output
+    result = run("care", "--days", "0", f"--config={config}")
+    assert result.exit_code == 1 and "--days 应为 1 到" in result.output
 
 
 def test_options_before_the_command_apply_to_it(store_file: Path, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from click.core import ParameterSource
 from store import dates, roster, targets
 from store.context import StoreContext, load, open_store
 from store.errors import ValidationError, ZhangguiError
-from store.i18n import _
+from store.i18n import _, set_language
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -210,12 +210,29 @@ def decode_args(args: Sequence[str]) -> list[str]:
     return decoded
 
 
+def _early_language(args: Sequence[str]) -> None:
+    """Messages about the command line itself (a bad number, an undecodable argument) come
+    before a command reads its config: speak the language of the config named by the last
+    --config typed (else ZHANGGUI_CONFIG, else the default file, else the environment)."""
+    named: str | None = None
+    for i, arg in enumerate(args):
+        if arg == "--config" and i + 1 < len(args):
+            named = args[i + 1]
+        elif arg.startswith("--config="):
+            named = arg.partition("=")[2]
+    try:
+        load(named)
+    except ZhangguiError:  # said properly when the command loads it
+        set_language(None)
+
+
 class CommandLine(click.Group):
     """The top-level group: the command line decoded as text first, and a ZhangguiError from
     any command (one that forgot user_errors too) is one line and exit code 1, never a
     traceback."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _early_language(args)
         return super().parse_args(ctx, decode_args(args))
 
     def invoke(self, ctx: click.Context) -> Any:

@@ -18,6 +18,7 @@ from store.context import load, open_store
 from store.crm.records import create_customer
 from store.db import open_database
 from store.errors import DatabaseUnavailable, ValidationError, ZhangguiError
+from store.i18n import set_language
 from store.models import Product, SalesTarget, StockMovement
 from tests.conftest import Shop
 from tests.store_helpers import cheap_pins
@@ -169,13 +170,16 @@ def test_the_refusal_is_in_the_shops_language(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text('[ui]\nlanguage = "zh_CN"\n', encoding="utf-8")
     missing = tmp_path / "typo.db"
-    result = run("audit", "verify", "--db", str(missing), "--config", str(config))
-    assert result.exit_code == 1 and f"{missing} 没有门店数据库" in result.output
     # A bad value is refused before the command reads its config: still the shop's language.
+    set_language("en")
     result = run("--config", str(config), "roster", "--week", "9999-W52", "--db", str(missing))
     assert result.exit_code == 1 and "--week：9999-W52：年份必须在 2000 到 2100 之间。" in result.output
+    set_language("en")
     result = run("care", "--days", "0", f"--config={config}")
     assert result.exit_code == 1 and "--days 应为 1 到" in result.output
+    set_language("en")
+    result = run("audit", "verify", "--db", str(missing), "--config", str(config))
+    assert result.exit_code == 1 and f"{missing} 没有门店数据库" in result.output
 
 
 def test_options_before_the_command_apply_to_it(store_file: Path, tmp_path: Path) -> None:

@@ -48,7 +48,26 @@ def _read_text(path: Path) -> str:
 
 
 def parse_rows(text: str) -> list[ProductRow]:
+    """Every row checked, or a ValidationError naming the line. csv's own errors (a field
+    longer than its 128 KB limit) are bad input like any other: no price list needs a field
+    that long, so the limit stays and the line is named instead."""
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _parse(reader)
+    except csv.Error as exc:
+        line = max(reader.reader.line_num, 1)  # the DictReader's own count lags a row behind
+        if "field larger than field limit" in str(exc):
+            raise ValidationError(
+                _("Line {line}: a field is longer than {kb} KB; is this the right file?").format(
+                    line=line, kb=csv.field_size_limit() // 1024
+                )
+            ) from exc
+        raise ValidationError(
+            _("Line {line} is not valid CSV: {error}").format(line=line, error=exc)
+        ) from exc
+
+
+def _parse(reader: csv.DictReader[str]) -> list[ProductRow]:
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]
     if missing:

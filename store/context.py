@@ -12,10 +12,11 @@ from peewee import SqliteDatabase
 
 from store.config import Config, load_config
 from store.db import open_database, unclean_shutdown
-from store.i18n import set_language
+from store.errors import DatabaseUnavailable
+from store.i18n import _, set_language
 from store.models.base import utcnow
 from store.sales import Till
-from store.setup import get_meta
+from store.setup import get_meta, is_initialised
 
 
 @dataclass
@@ -63,12 +64,23 @@ def load(config_path: str | Path | None = None) -> Config:
     return cfg
 
 
-def open_store(config: Config, db: str | Path | None = None, *, full_check: bool = True) -> StoreContext:
+def open_store(
+    config: Config, db: str | Path | None = None, *, full_check: bool = True, create: bool = True
+) -> StoreContext:
+    """The store at ``db`` (see resolve_db_path). ``create=False`` is for every job but the
+    console's first start and the demo: a missing file, an empty one, another program's
+    database or a store never set up is refused with its path, and nothing is created."""
     path = resolve_db_path(config, db)
     checked = full_check or unclean_shutdown(path)
-    return StoreContext(
+    ctx = StoreContext(
         config=config,
         db_path=path,
-        db=open_database(path, full_check=checked),
+        db=open_database(path, create=create, full_check=checked),
         integrity_checked=checked,
     )
+    if not create and not is_initialised():
+        ctx.close()
+        raise DatabaseUnavailable(
+            _("{path} holds no store yet: start zhanggui to set it up first.").format(path=path)
+        )
+    return ctx

@@ -117,16 +117,51 @@ def unclean_shutdown(path: Path) -> bool:
         return False
 
 
+def require_store(path: Path) -> None:
+    """Refuse ``path`` unless it is a file holding a zhanggui store's schema: a missing file, a
+    folder, an empty file or another program's database. Reads only: nothing is created,
+    converted to WAL or migrated, so a mistyped --db leaves no trace."""
+    if not path.exists():
+        raise DatabaseUnavailable(
+            _(
+                "No store database at {path}. Check the file name; a new store is set up by "
+                "starting zhanggui, a demo store made by zhanggui demo."
+            ).format(path=path)
+        )
+    if not path.is_file():
+        raise DatabaseUnavailable(_("{path} is a folder, not a store database.").format(path=path))
+    try:
+        # A plain connection: no pragmas, so a foreign file is not switched to WAL.
+        with contextlib.closing(sqlite3.connect(str(path), timeout=5)) as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+            ).fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc).lower():  # a price list or a photo given as --db
+            raise DatabaseUnavailable(
+                _("{path} is not a store database (another kind of file, or damaged beyond use).").format(
+                    path=path
+                )
+            ) from exc
+        raise _translate_sqlite_error(path, exc) from exc
+    if not version or not tables:
+        raise DatabaseUnavailable(
+            _("{path} holds no zhanggui store: it is empty or another program's file.").format(path=path)
+        )
+
+
 def open_database(path: Path, create: bool = True, *, full_check: bool = True) -> SqliteDatabase:
     """Open (and create or upgrade) the store database; refuse one that is unsafe to use.
+    ``create=False`` opens only an existing store (see require_store).
 
     ``full_check=False`` skips quick_check after a clean shutdown: on a large store it reads
     the whole file, which the console does in the background instead (integrity_problem).
     After an unclean shutdown the check always runs before anything is written."""
     path = Path(path)
     check_now = full_check or unclean_shutdown(path)
-    if not path.exists() and not create:
-        raise DatabaseUnavailable(_("No database at {path}").format(path=path))
+    if not create:
+        require_store(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

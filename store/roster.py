@@ -13,6 +13,7 @@ from pathlib import Path
 
 from store import audit
 from store.config import Config
+from store.dates import check_year
 from store.db import write
 from store.errors import NotFound, ValidationError
 from store.i18n import _
@@ -29,7 +30,7 @@ def parse_week(text: str) -> str:
     match = _WEEK_RE.match(text)
     if match is None:
         raise ValidationError(_("A week is written like 2026-W48: {text}").format(text=text.strip()[:20]))
-    year, number = int(match.group(1)), int(match.group(2))
+    year, number = check_year(int(match.group(1)), text), int(match.group(2))
     try:
         date.fromisocalendar(year, number, 1)
     except ValueError as exc:

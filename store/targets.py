@@ -9,11 +9,15 @@ import unicodedata
 from datetime import date
 
 from store import audit
+from store.dates import check_year
 from store.db import write
 from store.errors import NotFound, ValidationError
 from store.i18n import _
 from store.models import SalesTarget, Staff
+from store.money import MAX_FEN, format_fen
 
+# A month's handsets for a whole store: far above any real target, far below what SQLite holds.
+MAX_UNITS = 100_000
 _MONTH_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
 
@@ -22,7 +26,7 @@ def parse_month(text: str) -> str:
     match = _MONTH_RE.match(text)
     if match is None or not 1 <= int(match.group(2)) <= 12:
         raise ValidationError(_("A month is written like 2026-11: {text}").format(text=text.strip()[:20]))
-    return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+    return f"{check_year(int(match.group(1)), text):04d}-{int(match.group(2)):02d}"
 
 
 def parse_units(text: str) -> int:
@@ -66,6 +70,10 @@ def set_target(
         raise ValidationError(_("A target cannot be negative."))
     if units == 0 and amount == 0:
         raise ValidationError(_("A target needs units or an amount."))
+    if units > MAX_UNITS:
+        raise ValidationError(_("A target is at most {n:,} handsets.").format(n=MAX_UNITS))
+    if amount > MAX_FEN:
+        raise ValidationError(_("A target is at most {amount}.").format(amount=format_fen(MAX_FEN)))
     brand = brand.strip()
     if len(brand) > 40:
         raise ValidationError(_("A brand is at most 40 characters."))

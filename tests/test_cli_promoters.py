@@ -92,7 +92,7 @@ def test_roster_xlsx(store_with_roster: Path, tmp_path: Path) -> None:
 def test_roster_bad_week_is_one_message(store_with_roster: Path) -> None:
     result = CliRunner().invoke(main, ["roster", "--week", "2026-48", "--db", str(store_with_roster)])
     assert result.exit_code == 1
-    assert result.output.strip() == "Error: A week is written like 2026-W48: 2026-48"
+    assert result.output.strip() == "Error: --week: A week is written like 2026-W48: 2026-48"
 
 
 @pytest.fixture
@@ -265,7 +265,7 @@ def test_profile_training_and_leave_from_the_command_line(store_with_sales: Path
     bad_day = runner.invoke(
         main, ["promoters", "leave", "P1", "--from", "12/01", "--to", "2026-12-03", *manager, *db]
     )
-    assert bad_day.exit_code == 1 and "--from is a date like 2026-11-30: 12/01" in bad_day.output
+    assert bad_day.exit_code == 1 and "--from: Not a date: 12/01 (write YYYY-MM-DD)" in bad_day.output
     database = open_database(store_with_sales)
     try:
         member = Staff.get(Staff.code == "P1")

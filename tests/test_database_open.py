@@ -68,7 +68,7 @@ def test_a_new_database_is_safe_for_power_loss(db_path: Path) -> None:
 
 
 def test_missing_database_is_not_created_when_asked_not_to(db_path: Path) -> None:
-    with pytest.raises(DatabaseUnavailable, match="No database"):
+    with pytest.raises(DatabaseUnavailable, match="No store database"):
         open_database(db_path, create=False)
     assert not db_path.exists()
 

@@ -8,7 +8,7 @@ from store.context import load, resolve_db_path
 from store.errors import ZhangguiError
 from tui.cli.adjust import adjust_command
 from tui.cli.audit import audit
-from tui.cli.common import db_options
+from tui.cli.common import CommandLine, db_options
 from tui.cli.counts import counts_group
 from tui.cli.customers import care, customers
 from tui.cli.demo import demo
@@ -21,13 +21,16 @@ from tui.cli.stock import products, receive
 from tui.cli.transfers import transfer_group
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=CommandLine, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @db_options
 @click.pass_context
 def main(ctx: click.Context, db_path: str | None, config_path: str | None) -> None:
     """掌柜 zhanggui — point of sale and store operations for phone shops.
 
-    Run without a command to open the console, e.g. `zhanggui --db shop.db`.
+    Run without a command to open the console, e.g. `zhanggui --db shop.db`. --db and
+    --config given before a command apply to it (`zhanggui --db shop.db customers find zs`).
     """
     if ctx.invoked_subcommand is not None:
         return

@@ -8,12 +8,17 @@ from store import adjustments, staff, stock
 from store.errors import NotFound
 from store.i18n import _
 from store.models import Product
-from tui.cli.common import context_for, db_options, user_errors
+from tui.cli.common import Whole, context_for, db_options, user_errors
 
 
 @click.command("adjust")
 @click.argument("sku")
-@click.option("--qty", type=int, required=True, help="How many: negative takes away, e.g. --qty -2.")
+@click.option(
+    "--qty",
+    type=Whole(-stock.MAX_QTY, stock.MAX_QTY),
+    required=True,
+    help="How many: negative takes away, e.g. --qty -2.",
+)
 @click.option("--reason", required=True, help="Why: damaged, found, sample...")
 @click.option("--staff", "staff_code", required=True, help="Manager's staff code (PIN is asked).")
 @click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")

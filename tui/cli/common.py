@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
+from store import dates, roster, targets
 from store.context import StoreContext, load, open_store
 from store.errors import ValidationError, ZhangguiError
-from store.i18n import _
+from store.i18n import _, set_language
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,8 +67,179 @@ def user_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def context_for(db_path: str | None, config_path: str | None) -> StoreContext:
-    return open_store(load(config_path), db_path)
+def given(name: str, value: str | None) -> str | None:
+    """The value of a db_options option (``db_path`` or ``config_path``) for the running
+    command: its own when typed after it, else one typed before it (``zhanggui --db shop.db
+    customers find zs``), else ``value`` (from the environment, or None)."""
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        if name in ctx.params and ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+            typed = ctx.params[name]
+            return str(typed) if typed is not None else None
+        ctx = ctx.parent
+    return value
+
+
+def context_for(db_path: str | None, config_path: str | None, *, create: bool = False) -> StoreContext:
+    """The store a command works on. Only ``demo`` (and the console's first start) pass
+    ``create=True``: every other command refuses a missing, empty or never set up database
+    with its path, and creates nothing."""
+    return open_store(load(given("config_path", config_path)), given("db_path", db_path), create=create)
+
+
+def _option(param: click.Parameter | None) -> str:
+    """How the person typed the parameter: '--units', or 'CODE' for an argument."""
+    if isinstance(param, click.Option) and param.opts:
+        return max(param.opts, key=len)
+    return (param.human_readable_name if param is not None else "").upper()
+
+
+class Whole(click.IntRange):
+    """A whole number a person types (full-width digits and thousands commas welcome),
+    bounded to what a shop can mean: the bounds show in --help, and anything else is one
+    translated line naming the option (exit code 1, as every other bad value), instead of
+    an OverflowError when SQLite gets it."""
+
+    def __init__(self, low: int, high: int) -> None:
+        super().__init__(low, high)
+        self.low, self.high = low, high
+        self.example = str(max(low, min(high, 1)))  # a valid value, for tests that walk every command
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number: int | None = value
+            text = str(value)
+        else:
+            text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
+            number = int(text) if re.fullmatch(r"[+-]?[0-9]{1,15}", text) else None
+        if number is None or not self.low <= number <= self.high:
+            raise click.ClickException(
+                _("{option} is a whole number from {low:,} to {high:,}: {text}").format(
+                    option=_option(param), low=self.low, high=self.high, text=text[:30]
+                )
+            )
+        return number
+
+
+class _Typed(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2 on
+    """A date, week or month option: the store's parser, its ValidationError as the message."""
+
+    example = ""
+
+    def parse(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value  # already converted (a default, or a second pass)
+        if not value.strip():
+            return ""  # '' is the command's own default (this week, this month)
+        try:
+            return self.parse(value)
+        except ZhangguiError as exc:
+            raise click.ClickException(
+                _("{option}: {error}").format(option=_option(param), error=exc)
+            ) from exc
+
+
+class Day(_Typed):
+    """YYYY-MM-DD in the years dates.FIRST_YEAR..dates.LAST_YEAR, as a date."""
+
+    name = "date"
+    example = "2026-11-30"
+
+    def parse(self, text: str) -> date:
+        return dates.parse_day(text)
+
+
+class Week(_Typed):
+    """An ISO week such as 2026-W48, normalised."""
+
+    name = "week"
+    example = "2026-W48"
+
+    def parse(self, text: str) -> str:
+        return roster.parse_week(text)
+
+
+class Month(_Typed):
+    """A month such as 2026-11, normalised."""
+
+    name = "month"
+    example = "2026-11"
+
+    def parse(self, text: str) -> str:
+        return targets.parse_month(text)
+
+
+DAY = Day()
+WEEK = Week()
+MONTH = Month()
+YEARS = f"{dates.FIRST_YEAR}-{dates.LAST_YEAR}"
+
+
+def decode_args(args: Sequence[str]) -> list[str]:
+    """The command line as text. Python hands bytes that are not UTF-8 over as surrogates
+    (a GBK terminal typing 张三); those are read as GB18030 when they are that, or refused
+    with the argument's number and its bytes, before anything touches the store. A file name
+    that exists with exactly those bytes is left alone: the disk knows it that way."""
+    decoded: list[str] = []
+    for number, arg in enumerate(args, start=1):
+        if not any("\ud800" <= ch <= "\udfff" for ch in arg):
+            decoded.append(arg)
+            continue
+        try:
+            raw = arg.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = arg.encode("utf-8", "backslashreplace")
+        else:
+            if os.path.lexists(raw):
+                decoded.append(arg)
+                continue
+            try:
+                decoded.append(raw.decode("gb18030"))
+                continue
+            except UnicodeDecodeError:
+                pass
+        raise click.ClickException(
+            _(
+                "Argument {n} ({text}) is neither UTF-8 nor GB18030 text. Set the terminal to "
+                "UTF-8 and type it again."
+            ).format(n=number, text=raw.decode("utf-8", "backslashreplace")[:60])
+        )
+    return decoded
+
+
+def _early_language(args: Sequence[str]) -> None:
+    """Messages about the command line itself (a bad number, an undecodable argument) come
+    before a command reads its config: speak the language of the config named by the last
+    --config typed (else ZHANGGUI_CONFIG, else the default file, else the environment)."""
+    named: str | None = None
+    for i, arg in enumerate(args):
+        if arg == "--config" and i + 1 < len(args):
+            named = args[i + 1]
+        elif arg.startswith("--config="):
+            named = arg.partition("=")[2]
+    try:
+        load(named)
+    except ZhangguiError:  # said properly when the command loads it
+        set_language(None)
+
+
+class CommandLine(click.Group):
+    """The top-level group: the command line decoded as text first, and a ZhangguiError from
+    any command (one that forgot user_errors too) is one line and exit code 1, never a
+    traceback."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _early_language(args)
+        return super().parse_args(ctx, decode_args(args))
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ZhangguiError as exc:
+            raise click.ClickException(str(exc)) from exc
 
 
 def writable(path: Path) -> Path:

@@ -11,13 +11,22 @@ from tabulate import tabulate
 from store import staff
 from store.crm import care as care_lists
 from store.crm import records, search, value
-from store.errors import NotFound, ValidationError
+from store.errors import NotFound
 from store.i18n import N_, _
 from store.models import Staff
 from store.models.base import utcnow
 from store.money import format_fen
 from store.sales import business_date
-from tui.cli.common import context_for, db_options, message_list_options, send_text, user_errors
+from tui.cli.common import (
+    DAY,
+    YEARS,
+    Whole,
+    context_for,
+    db_options,
+    message_list_options,
+    send_text,
+    user_errors,
+)
 
 WHY = {
     "phone": N_("phone"),
@@ -57,13 +66,11 @@ def find(text: str, db_path: str | None, config_path: str | None) -> None:
 
 
 @customers.command()
-@click.option(
-    "--top", type=click.IntRange(0, 500), default=10, show_default=True, help="A-class customers to list."
-)
-@click.option("--date", "day_text", help="Score as of this day (YYYY-MM-DD); default today.")
+@click.option("--top", type=Whole(0, 500), default=10, show_default=True, help="A-class customers to list.")
+@click.option("--date", "day", type=DAY, help=f"Score as of this day (YYYY-MM-DD, {YEARS}); default today.")
 @db_options
 @user_errors
-def segments(top: int, day_text: str | None, db_path: str | None, config_path: str | None) -> None:
+def segments(top: int, day: date | None, db_path: str | None, config_path: str | None) -> None:
     """Score every customer (RFM), then show counts and value per tier and state, what the
     top fifth of buyers make of the revenue, and the A-class customers.
 
@@ -71,7 +78,7 @@ def segments(top: int, day_text: str | None, db_path: str | None, config_path: s
     """
     ctx = context_for(db_path, config_path)
     try:
-        today = _parse_day(day_text) or business_date(utcnow(), ctx.config.tz)
+        today = day or business_date(utcnow(), ctx.config.tz)
         scores = value.refresh(today, ctx.config.customers)
         table = value.segments(scores, value.customer_count(), top=top)
         names = {
@@ -176,20 +183,11 @@ def reassign(
     )
 
 
-def _parse_day(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise ValidationError(_("Not a date: {text} (write YYYY-MM-DD)").format(text=text[:40])) from exc
-
-
 @click.command()
-@click.option("--date", "day_text", help="The day (YYYY-MM-DD); default today.")
+@click.option("--date", "day", type=DAY, help=f"The day (YYYY-MM-DD, {YEARS}); default today.")
 @click.option(
     "--days",
-    type=click.IntRange(1, care_lists.MAX_DAYS),
+    type=Whole(1, care_lists.MAX_DAYS),
     default=1,
     show_default=True,
     help="7 for the week.",
@@ -198,7 +196,7 @@ def _parse_day(text: str | None) -> date | None:
 @db_options
 @user_errors
 def care(
-    day_text: str | None,
+    day: date | None,
     days: int,
     fmt: str,
     output: Path | None,
@@ -212,7 +210,7 @@ def care(
     """
     ctx = context_for(db_path, config_path)
     try:
-        day = _parse_day(day_text) or business_date(utcnow(), ctx.config.tz)
+        day = day or business_date(utcnow(), ctx.config.tz)
         items = care_lists.care_list(day, ctx.config.customers, ctx.store_name, days=days)
     finally:
         ctx.close()

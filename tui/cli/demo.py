@@ -11,7 +11,7 @@ from store import demo as demo_store
 from store import setup
 from store.errors import ValidationError
 from store.i18n import N_, _
-from tui.cli.common import context_for, db_options, user_errors
+from tui.cli.common import Whole, context_for, db_options, user_errors
 
 # The same msgids as the console's staff screens use.
 ROLE_NAMES = {
@@ -64,7 +64,13 @@ class _Progress:
     help="small: about 120 products and 20 sales a day; large: the benchmark data set "
     "(100,000 customers, 5,000 products, 20,000 IMEIs, 1,000,000 sale lines).",
 )
-@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same store.")
+@click.option(
+    "--seed",
+    type=Whole(0, 999_999_999),
+    default=1,
+    show_default=True,
+    help="The same seed gives the same store.",
+)
 @db_options
 @user_errors
 def demo(size: str, seed: int, db_path: str | None, config_path: str | None) -> None:
@@ -73,7 +79,7 @@ def demo(size: str, seed: int, db_path: str | None, config_path: str | None) -> 
 
     Example: zhanggui demo --db demo.db --size small
     """
-    ctx = context_for(db_path, config_path)
+    ctx = context_for(db_path, config_path, create=True)
     progress = _Progress()
     try:
         if setup.is_initialised():

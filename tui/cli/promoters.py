@@ -9,12 +9,22 @@ import click
 
 from store import people, promoter_report, roster, staff, targets
 from store.auth import Approval
-from store.errors import PermissionDenied, ValidationError
+from store.errors import PermissionDenied
 from store.i18n import _
 from store.models.base import utcnow
 from store.money import format_fen, parse_money
 from store.sales import business_date
-from tui.cli.common import context_for, db_options, deliver, export_options, user_errors
+from tui.cli.common import (
+    DAY,
+    MONTH,
+    YEARS,
+    Whole,
+    context_for,
+    db_options,
+    deliver,
+    export_options,
+    user_errors,
+)
 
 
 @click.group()
@@ -23,7 +33,7 @@ def promoters() -> None:
 
 
 @promoters.command()
-@click.option("--month", default="", help="YYYY-MM (default: this month).")
+@click.option("--month", type=MONTH, default="", help=f"YYYY-MM, {YEARS} (default: this month).")
 @export_options
 @db_options
 @user_errors
@@ -52,11 +62,11 @@ def report(month: str, fmt: str, output: Path | None, db_path: str | None, confi
 
 
 @promoters.command()
-@click.option("--month", required=True, help="YYYY-MM: this month or later.")
+@click.option("--month", type=MONTH, required=True, help="YYYY-MM: this month or later.")
 @click.option("--staff", "staff_code", default="", help="Promoter's code (default: the whole store).")
 @click.option("--brand", default="", help="One brand only (default: all brands).")
-@click.option("--units", type=int, default=0, help="Handsets to sell.")
-@click.option("--amount", default="0", help="Sales amount in yuan.")
+@click.option("--units", type=Whole(0, targets.MAX_UNITS), default=0, help="Handsets to sell.")
+@click.option("--amount", default="0", help="Sales amount in yuan (at most 10,000,000).")
 @click.option("--manager", "manager_code", required=True, help="Manager's staff code (PIN is asked).")
 @click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
 @db_options
@@ -130,15 +140,6 @@ def _approval(code: str, pin: str) -> Approval:
     return staff.approve(code, pin)
 
 
-def _day(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise ValidationError(
-            _("{option} is a date like 2026-11-30: {text}").format(option=option, text=text)
-        ) from exc
-
-
 @promoters.command()
 @click.argument("code")
 @click.option("--level", default=None, help="A [ladder] level code.")
@@ -192,7 +193,7 @@ def profile(
 @promoters.command()
 @click.argument("code")
 @click.option("--course", required=True, help="The course's name.")
-@click.option("--date", "taken_on", required=True, help="When it was taken, YYYY-MM-DD.")
+@click.option("--date", "taken_on", type=DAY, required=True, help="When it was taken, YYYY-MM-DD.")
 @click.option("--result", type=click.Choice(list(people.RESULTS)), required=True, help="How it went.")
 @click.option("--note", default="", help="Anything worth keeping.")
 @click.option("--manager", "manager_code", required=True, help="Manager's staff code (PIN is asked).")
@@ -202,7 +203,7 @@ def profile(
 def training(
     code: str,
     course: str,
-    taken_on: str,
+    taken_on: date,
     result: str,
     note: str,
     manager_code: str,
@@ -219,9 +220,7 @@ def training(
         ok = _approval(manager_code, pin)
         member = people.by_code(code)
         today = business_date(utcnow(), ctx.config.tz)
-        people.add_training(
-            member.id, course, _day(taken_on, "--date"), result, by=ok.manager_id, today=today, note=note
-        )
+        people.add_training(member.id, course, taken_on, result, by=ok.manager_id, today=today, note=note)
         records = people.training_of(member.id)
     finally:
         ctx.close()
@@ -231,8 +230,8 @@ def training(
 
 @promoters.command()
 @click.argument("code")
-@click.option("--from", "first", required=True, help="First day off, YYYY-MM-DD.")
-@click.option("--to", "last", required=True, help="Last day off, YYYY-MM-DD.")
+@click.option("--from", "first", type=DAY, required=True, help="First day off, YYYY-MM-DD.")
+@click.option("--to", "last", type=DAY, required=True, help="Last day off, YYYY-MM-DD.")
 @click.option("--reason", default="", help="Why (shown to the manager).")
 @click.option("--manager", "manager_code", required=True, help="The approving manager's code (PIN is asked).")
 @click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
@@ -240,8 +239,8 @@ def training(
 @user_errors
 def leave(
     code: str,
-    first: str,
-    last: str,
+    first: date,
+    last: date,
     reason: str,
     manager_code: str,
     pin: str,
@@ -256,7 +255,7 @@ def leave(
     try:
         ok = _approval(manager_code, pin)
         member = people.by_code(code)
-        roster.record_leave(member.id, _day(first, "--from"), _day(last, "--to"), reason, by=ok.manager_id)
+        roster.record_leave(member.id, first, last, reason, by=ok.manager_id)
     finally:
         ctx.close()
     click.echo(

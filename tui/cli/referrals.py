@@ -18,6 +18,9 @@ from store.referrals import report as referral_report
 from store.sales import business_date
 from store.targets import parse_month
 from tui.cli.common import (
+    MONTH,
+    YEARS,
+    Whole,
     context_for,
     db_options,
     deliver,
@@ -34,7 +37,7 @@ def referrals() -> None:
 
 
 @referrals.command()
-@click.option("--month", default="", help="YYYY-MM (default: this month).")
+@click.option("--month", type=MONTH, default="", help=f"YYYY-MM, {YEARS} (default: this month).")
 @click.option("--store", "store_code", default=None, help="One store's code (default: every store).")
 @export_options
 @db_options
@@ -189,7 +192,7 @@ def flags(store_code: str | None, db_path: str | None, config_path: str | None) 
 @referrals.command()
 @click.option(
     "--days",
-    type=click.IntRange(1, 3650),
+    type=Whole(1, 3650),
     default=365,
     show_default=True,
     help="Only customers who bought within this many days.",

@@ -16,7 +16,7 @@ from store.i18n import _
 from store.models import Product
 from store.money import format_fen
 from store.velocity import class_name
-from tui.cli.common import context_for, db_options, user_errors
+from tui.cli.common import Whole, context_for, db_options, user_errors
 from tui.cli.stock import _manager
 
 
@@ -126,7 +126,13 @@ def suppliers_group() -> None:
 @click.option(
     "--channel", type=click.Choice(["distributor", "direct"]), default="distributor", show_default=True
 )
-@click.option("--lead-days", type=int, default=7, show_default=True, help="Days from order to delivery.")
+@click.option(
+    "--lead-days",
+    type=Whole(1, suppliers.MAX_LEAD_DAYS),
+    default=7,
+    show_default=True,
+    help="Days from order to delivery.",
+)
 @click.option("--phone", default="", help="Who to call.")
 @click.option("--staff", "staff_code", required=True, help="Manager's staff code (PIN is asked).")
 @click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
@@ -166,7 +172,13 @@ def add_supplier(
 @click.argument("code")
 @click.argument("skus", nargs=-1)
 @click.option("--brand", default="", help="Every product of this brand as well.")
-@click.option("--pack", type=int, default=1, show_default=True, help="Units in the supplier's pack.")
+@click.option(
+    "--pack",
+    type=Whole(1, suppliers.MAX_PACK),
+    default=1,
+    show_default=True,
+    help="Units in the supplier's pack.",
+)
 @click.option("--staff", "staff_code", required=True, help="Manager's staff code (PIN is asked).")
 @click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
 @db_options

@@ -10,11 +10,11 @@ from store import roster as rosters
 from store.i18n import _
 from store.models.base import utcnow
 from store.sales import business_date
-from tui.cli.common import context_for, db_options, deliver, export_options, user_errors
+from tui.cli.common import WEEK, YEARS, context_for, db_options, deliver, export_options, user_errors
 
 
 @click.command()
-@click.option("--week", default="", help="ISO week, e.g. 2026-W48 (default: this week).")
+@click.option("--week", type=WEEK, default="", help=f"ISO week, e.g. 2026-W48, {YEARS} (default: this week).")
 @export_options
 @db_options
 @user_errors

@@ -11,7 +11,7 @@ from store.errors import NotFound, PermissionDenied, ValidationError
 from store.i18n import _
 from store.models import Product
 from store.stock import ReceivedUnit
-from tui.cli.common import context_for, db_options, user_errors
+from tui.cli.common import Whole, context_for, db_options, user_errors
 
 
 def _manager(code: str, pin: str) -> str:
@@ -63,7 +63,7 @@ def import_(csv_file: Path, staff_code: str, pin: str, db_path: str | None, conf
 
 @click.command()
 @click.argument("sku")
-@click.option("--qty", type=int, default=0, help="How many (accessories and services).")
+@click.option("--qty", type=Whole(0, stock.MAX_QTY), default=0, help="How many (accessories and services).")
 @click.option(
     "--imei", "imeis", multiple=True, help="A handset's IMEI; repeat for each, 'IMEI1/IMEI2' for dual SIM."
 )

@@ -216,6 +216,20 @@ def test_removing_the_key_record_to_pass_rows_off_as_plain_is_detected(
     assert len(found) == 1 and "the database does not name it" in found[0]
 
 
+def test_another_database_of_the_same_store_code_here_is_no_false_alarm(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    sell(shop, shop.imeis[0])
+    db.close()
+    second = open_database(tmp_path / "reinstalled.db")
+    try:
+        Shop()
+        assert len(audit_files.read_anchors("S001").keys) == 2
+        assert audit.verify() == []
+    finally:
+        second.close()
+
+
 def test_a_database_moved_to_a_computer_without_the_secret(
     shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -13,6 +13,7 @@ from store.db import open_database, unclean_shutdown
 from store.i18n import set_language
 from store.sales import Till
 from store.setup import get_meta
+from store.staff import set_manager_cooloff
 
 
 @dataclass
@@ -22,6 +23,9 @@ class StoreContext:
     db: SqliteDatabase
     # False: quick_check was skipped at open and still has to run (in the background).
     integrity_checked: bool = True
+
+    def __post_init__(self) -> None:
+        set_manager_cooloff(self.config.staff.manager_cooloff_minutes)
 
     @property
     def till(self) -> Till:

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from store import catalog, imei, sales, stock
+from store import catalog, imei, sales, staff, stock
 from store.auth import Approval
 from store.cart import Cart
 from store.catalog import ScanResult
@@ -84,7 +84,7 @@ class SaleScreen(Screen[None]):
         return Cart(
             staff_id=member.id,
             staff_role=member.role,
-            discount_limit_percent=app.config.discount_limit_percent(member.role),
+            discount_limit_percent=staff.discount_limit(member, app.config.discounts),
         )
 
     def compose(self) -> ComposeResult:

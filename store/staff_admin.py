@@ -6,7 +6,8 @@ PIN), is refused otherwise, and is audited with who did it and who authorised it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from store import audit, staff
 from store.auth import MANAGER_ROLES, Actor, Approval, manager_authority
@@ -56,6 +57,18 @@ def staff_lines(
         )
         for m in query
     ]
+
+
+def state_text(line: StaffLine, tz: ZoneInfo) -> str:
+    """Active, left, locked (a manager unlocks), or locked until a local time."""
+    if not line.active:
+        return _("left")
+    if not line.locked:
+        return _("active")
+    if line.unlocks_at is None:
+        return _("locked")
+    until = line.unlocks_at.replace(tzinfo=UTC).astimezone(tz)
+    return _("locked until {time}").format(time=f"{until:%H:%M}")
 
 
 def _member(code: str) -> Staff:

@@ -64,7 +64,7 @@ def state_text(line: StaffLine, tz: ZoneInfo) -> str:
     if not line.active:
         return _("left")
     if not line.locked:
-        return _("active")
+        return _("can log in")
     if line.unlocks_at is None:
         return _("locked")
     until = line.unlocks_at.replace(tzinfo=UTC).astimezone(tz)

@@ -53,7 +53,7 @@ def test_list_is_read_only_and_shows_who_is_locked(store_file: Path) -> None:
     assert code == 0, out
     rows = {line.split()[0]: line for line in out.splitlines()[2:] if line.strip()}
     assert "locked" in rows["P1"] and "李小红" in rows["P1"] and "5%" in rows["P1"]
-    assert "active" in rows["M1"] and "100%" in rows["M1"]
+    assert "can log in" in rows["M1"] and "100%" in rows["M1"]
 
 
 def test_unlock_from_the_command_line_is_audited(store_file: Path) -> None:

@@ -174,3 +174,25 @@ async def test_add_new_pin_role_and_deactivate_at_the_console(
         assert row_of(screen, "P1")[4] == "left"
     assert Customer.get(Customer.phone == "13600000000").owner_id == Staff.get(Staff.code == "C1").id
     assert staff.login("C1", "5555").role == "cashier"
+
+
+async def test_a_discount_limit_of_ones_own_is_what_the_till_allows(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    from store import auth, staff_admin
+    from store.config import DiscountSection
+
+    staff_admin.set_role(
+        "P1", "promoter", DiscountSection(), discount=12, actor=auth.actor_for_login(shop.manager)
+    )
+    app = make_app(db, tmp_path, staff=Staff.get(Staff.code == "P1"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        sale = app.screen
+        assert isinstance(sale, SaleScreen)
+        await scanner_burst(pilot, shop.imeis[0])
+        await pilot.press("f4")
+        await type_text(pilot, "600")  # 10 % of 5,999: over the role's 5 %, within P1's own 12 %
+        await pilot.pause()
+        assert app.screen is sale
+        assert sale.cart.lines[0].line_discount == 60000

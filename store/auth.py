@@ -9,6 +9,7 @@ cannot forget the check.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from store.errors import PermissionDenied
 from store.i18n import _
@@ -76,12 +77,15 @@ def actor_for_login(member: object) -> Actor:
     return _actor(str(member.id), str(member.name), str(member.role))  # type: ignore[attr-defined]
 
 
-def approve(code: str, pin: str, *, requester: Actor | str | None = None) -> Approval:
-    """A manager's approval for ``requester``; refused when the manager is the requester."""
+def approve(
+    code: str, pin: str, *, requester: Actor | str | None = None, now: datetime | None = None
+) -> Approval:
+    """A manager's approval for ``requester``; refused when the manager is the requester.
+    Wrong PINs count slowly against the manager (the person asking is the one typing)."""
     from store.staff import login
 
     requester_id = requester.staff_id if isinstance(requester, Actor) else (requester or "")
-    member = login(code, pin)
+    member = login(code, pin, now=now, approving=True)
     if member.role not in MANAGER_ROLES:
         raise PermissionDenied(_("{name} is not a manager.").format(name=member.name))
     return _approval(member.id, member.name, requester_id)

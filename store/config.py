@@ -73,6 +73,15 @@ class DiscountSection:
 
 
 @dataclass
+class StaffSection:
+    """Accounts locked by wrong PINs."""
+
+    # The last manager who could unlock anyone is never locked for good: their lock runs out
+    # after this many minutes.
+    manager_cooloff_minutes: int = 15
+
+
+@dataclass
 class PathSection:
     database: str = ""
     receipts: str = ""
@@ -97,6 +106,7 @@ class Config:
     receipt: ReceiptSection = field(default_factory=ReceiptSection)
     printer: PrinterSection = field(default_factory=PrinterSection)
     discounts: DiscountSection = field(default_factory=DiscountSection)
+    staff: StaffSection = field(default_factory=StaffSection)
     paths: PathSection = field(default_factory=PathSection)
     roster: RosterSection = field(default_factory=RosterSection)
     ladder: LadderSection = field(default_factory=LadderSection)
@@ -174,6 +184,8 @@ def _validate(cfg: Config) -> None:
         raise _fail("receipt.width", _("between 24 and 64 characters"))
     if cfg.printer.kind not in PRINTER_KINDS:
         raise _fail("printer.kind", _("one of {kinds}").format(kinds=", ".join(PRINTER_KINDS)))
+    if not 1 <= cfg.staff.manager_cooloff_minutes <= 24 * 60:
+        raise _fail("staff.manager_cooloff_minutes", _("between 1 and 1440 minutes"))
     for role in ROLES:
         if not 0 <= cfg.discount_limit_percent(role) <= 100:
             raise _fail(f"discounts.{role}", _("between 0 and 100"))

@@ -17,6 +17,7 @@ from store.i18n import _, set_language
 from store.models.base import utcnow
 from store.sales import Till
 from store.setup import get_meta, is_initialised
+from store.staff import set_manager_cooloff
 
 
 @dataclass
@@ -28,6 +29,9 @@ class StoreContext:
     integrity_checked: bool = True
     # Where the interfaces read the time (naive UTC); tests hand in a fixed clock.
     clock: Callable[[], datetime] = field(default=utcnow)
+
+    def __post_init__(self) -> None:
+        set_manager_cooloff(self.config.staff.manager_cooloff_minutes)
 
     @property
     def till(self) -> Till:

@@ -178,5 +178,14 @@ V7 = (
     """CREATE INDEX "voucher_use_sale_id" ON "voucher_use" ("sale_id")""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2, V3, V4, V5, V6, V7)
+# Version 8: staff administration — when an account was locked (the last manager's lock runs
+# out after a cooling-off period), wrong PINs typed in approval dialogs counted apart from the
+# person's own logins, and a per-person discount limit beside the role's.
+V8 = (
+    """ALTER TABLE "staff" ADD COLUMN "locked_at" DATETIME""",
+    """ALTER TABLE "staff" ADD COLUMN "failed_approvals" INTEGER NOT NULL DEFAULT 0""",
+    """ALTER TABLE "staff" ADD COLUMN "discount_limit" INTEGER""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2, V3, V4, V5, V6, V7, V8)
 LATEST = len(MIGRATIONS)

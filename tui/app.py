@@ -18,6 +18,7 @@ from store import staff as staff_module
 from store.config import Config
 from store.context import StoreContext, open_store
 from store.db import IntegrityCheck
+from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models import Staff
 from tui.i18n_bindings import translate_bindings
@@ -51,6 +52,7 @@ class ZhangguiApp(App[None]):
         self.ctx = ctx
         self.config: Config = ctx.config
         self.staff: Staff | None = staff
+        self.locked_by: Staff | None = None  # who locked the terminal, until someone unlocks it
         self._names: dict[str, str] = {}
         self._last_input = time.monotonic()
         self.crash_message = ""
@@ -196,27 +198,46 @@ class ZhangguiApp(App[None]):
             self.lock()
 
     def lock(self) -> None:
+        """Nobody is logged in until a PIN is typed: the menu, the palette and the screens
+        underneath are out of reach (check_action), only the PIN prompt and quit remain."""
         if self.staff is None or isinstance(self.screen, LoginScreen):
             return
-        name = self.staff.name
+        self.locked_by, self.staff = self.staff, None
+        self.refresh_bindings()
+        self.push_screen(LoginScreen(locked_by=self.locked_by.name), self.unlocked)
 
-        def unlocked(member: Staff | None) -> None:
-            if member is None:
+    def unlocked(self, member: Staff | None) -> None:
+        """The person who locked goes on where they were; anyone else starts a new sale of
+        their own, and the sale in progress is suspended under the name of who locked."""
+        locker = self.locked_by
+        if member is None or locker is None:
+            return
+        screen = self.sale_screen()
+        if member.id != locker.id and screen is not None:
+            try:
+                kept = screen.keep_for(locker.name)
+            except ZhangguiError as exc:  # the cart stays on screen for nobody: lock again
+                self.push_screen(LoginScreen(locked_by=locker.name, message=str(exc)), self.unlocked)
                 return
-            self.staff = member
-            screen = self.sale_screen()
+            while self.screen is not screen:
+                self.pop_screen()
+            self.locked_by, self.staff = None, member
+            screen.start_new_sale(kept_for=locker.name if kept else "")
+        else:
+            self.locked_by, self.staff = None, member
             if screen is not None:
                 screen.refresh_cart()
-            self.check_clock()
-
-        self.push_screen(LoginScreen(locked_by=name), unlocked)
+        self.refresh_bindings()
+        self.check_clock()
 
     def action_lock(self) -> None:
         self.lock()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "menu":  # nothing to go to before someone has logged in
-            return self.staff is not None and self.sale_screen() is not None
+        if self.staff is None:  # before login and while locked: the PIN prompt and quit, nothing else
+            return action in ("quit", "help_quit")
+        if action == "menu":
+            return self.sale_screen() is not None
         return True
 
     def allowed_destinations(self) -> list[Destination]:
@@ -233,6 +254,8 @@ class ZhangguiApp(App[None]):
 
     def go_to(self, destination_id: str | None) -> None:
         """Open a main screen over the sale screen (or go back to selling)."""
+        if self.staff is None:  # a palette command or menu choice that outlived a lock
+            return
         target = next((d for d in self.allowed_destinations() if d.id == destination_id), None)
         if target is None:
             return
@@ -264,6 +287,8 @@ class ZhangguiApp(App[None]):
         self._close_messages_no_wait()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        if self.staff is None:
+            return
         yield from super().get_system_commands(screen)
         yield SystemCommand(_("Lock the terminal"), _("Ask for a PIN before going on"), self.lock)
         if self.staff is not None and self.sale_screen() is not None:

@@ -103,6 +103,12 @@ def _referral_board() -> Screen[None]:
     return ReferralBoardScreen()
 
 
+def _staff() -> Screen[None]:
+    from tui.screens.staff_admin import StaffAdminScreen
+
+    return StaffAdminScreen()
+
+
 DESTINATIONS: list[Destination] = [
     Destination("sale", N_("Sale"), None),
     Destination("customers", N_("Customers"), _customers),
@@ -119,4 +125,5 @@ DESTINATIONS: list[Destination] = [
     Destination("receive", N_("Receive stock"), _receiving, manager_only=True),
     Destination("history", N_("Stock history"), _history),
     Destination("reorder", N_("Reorder"), _reorder, manager_only=True),
+    Destination("staff", N_("Staff"), _staff, manager_only=True),
 ]

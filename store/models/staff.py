@@ -21,6 +21,10 @@ class Staff(BaseModel):
     brand = CharField(default="")  # a brand promoter's maker (paid by it, sells its phones)
     home_store = CharField(default="")  # the store code this person belongs to
     status = CharField(default="active")  # active / on_leave / left (left: cannot log in)
+    # Added in schema version 8 (staff administration):
+    locked_at = DateTimeField(null=True)  # when wrong PINs locked the account
+    failed_approvals = IntegerField(default=0)  # wrong PINs typed for this person in approval dialogs
+    discount_limit = IntegerField(null=True)  # percent; None: the role's limit in [discounts]
 
 
 class TrainingRecord(BaseModel):

@@ -17,6 +17,7 @@ from tui.cli.promoters import promoters
 from tui.cli.referrals import referrals
 from tui.cli.reorder import reorder_command, suppliers_group, velocity_command
 from tui.cli.roster import roster
+from tui.cli.staff import staff_group
 from tui.cli.stock import products, receive
 from tui.cli.transfers import transfer_group
 
@@ -59,3 +60,4 @@ main.add_command(history_command)
 main.add_command(transfer_group)
 main.add_command(adjust_command)
 main.add_command(referrals)
+main.add_command(staff_group)

@@ -30,10 +30,11 @@ class LoginScreen(Screen[Staff]):
 
     BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"), id="login.quit")]
 
-    def __init__(self, locked_by: str = "") -> None:
+    def __init__(self, locked_by: str = "", message: str = "") -> None:
         super().__init__()
         translate_bindings(self)
         self.locked_by = locked_by
+        self._message = message
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -44,7 +45,7 @@ class LoginScreen(Screen[Staff]):
                 )
             yield Input(placeholder=_("Staff code"), id="login-code")
             yield Input(placeholder=_("PIN"), password=True, id="login-pin")
-            yield Label("", id="login-message", classes="error")
+            yield Label(Text(self._message), id="login-message", classes="error")
             if setup.is_demo():
                 yield Static(demo_hint(), id="demo-hint")
         yield Footer()

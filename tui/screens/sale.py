@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from store import catalog, imei, sales, stock
+from store import catalog, imei, sales, staff, stock
 from store.auth import Approval
 from store.cart import Cart
 from store.catalog import ScanResult
@@ -84,7 +84,7 @@ class SaleScreen(Screen[None]):
         return Cart(
             staff_id=member.id,
             staff_role=member.role,
-            discount_limit_percent=app.config.discount_limit_percent(member.role),
+            discount_limit_percent=staff.discount_limit(member, app.config.discounts),
         )
 
     def compose(self) -> ComposeResult:
@@ -466,3 +466,20 @@ class SaleScreen(Screen[None]):
 
     def action_lock(self) -> None:
         self.zapp.lock()
+
+    def keep_for(self, name: str) -> bool:
+        """Suspend the sale in progress under the name of who locked the terminal (payments
+        not yet committed are cleared, as leaving the payment screen does). False: nothing to keep."""
+        if not self.cart.lines:
+            return False
+        self.cart.clear_tenders()
+        sales.hold(self.cart, _("Locked: {name}").format(name=name))
+        return True
+
+    def start_new_sale(self, kept_for: str = "") -> None:
+        """A new, empty sale for whoever is logged in now."""
+        self.cart = self.new_cart()
+        self.refresh_cart()
+        if kept_for:
+            self.say(_("{name}'s sale was suspended; F8 resumes it.").format(name=kept_for))
+        self.query_one("#scan", Input).focus()

@@ -1,0 +1,96 @@
+"""A locked terminal offers the PIN prompt and nothing else (issue 10, item 1), at 80x24."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from peewee import SqliteDatabase
+from textual.command import CommandPalette
+
+from store.models import HeldCart
+from tests.conftest import Shop
+from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.store_helpers import cheap_pins
+from tui.screens.login import LoginScreen
+from tui.screens.sale import SaleScreen
+from tui.widgets.message_bar import MessageBar
+
+
+@pytest.fixture(autouse=True)
+def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap_pins(monkeypatch)
+
+
+async def test_f1_and_the_palette_lead_nowhere_while_locked(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        sale = app.screen
+        assert isinstance(sale, SaleScreen)
+        await scanner_burst(pilot, "6900000000011")
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+
+        await pilot.press("f1")  # the menu with "Sale" in it
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        await pilot.press("ctrl+p")  # the command palette with every screen in it
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        assert not CommandPalette.is_open(app)
+        app.go_to("sale")  # a menu choice or palette command that outlived the lock
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        assert app.staff is None
+        assert list(app.get_system_commands(app.screen)) == []
+
+        # The one who locked comes back to their own sale as it was.
+        await type_text(pilot, "P1")
+        await type_text(pilot, "1111")
+        await pilot.pause()
+        assert app.screen is sale
+        assert app.staff is not None and app.staff.id == shop.promoter.id
+        assert len(sale.cart.lines) == 1
+        assert HeldCart.select().count() == 0
+
+
+async def test_whoever_unlocks_sells_next_and_the_cart_is_kept_for_who_locked(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    app.config.ui.idle_lock_minutes = 1
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        sale = app.screen
+        assert isinstance(sale, SaleScreen)
+        await scanner_burst(pilot, "6900000000011")
+        await pilot.press("f2")  # on the payment screen, a payment typed, then it locks itself
+        await pilot.pause()
+        await type_text(pilot, "10")
+        await pilot.pause()
+        assert sale.cart.tenders
+        app._last_input -= 61
+        app.lock_if_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+
+        await type_text(pilot, "M1")
+        await type_text(pilot, "1234")
+        await pilot.pause()
+        assert app.screen is sale  # the locker's payment screen is gone
+        assert app.staff is not None and app.staff.id == shop.manager.id
+        assert sale.cart.lines == [] and sale.cart.staff_id == shop.manager.id
+        assert "王店长" in str(sale.query_one("#sale-header").render())
+        assert "李小红's sale was suspended" in str(sale.query_one(MessageBar).render())
+        held = HeldCart.get()
+        assert held.staff_id == shop.promoter.id and "李小红" in held.label
+        assert '"tenders": []' in held.payload  # a payment never committed is not kept
+
+        await pilot.press("f8")  # the promoter's sale waits in the suspended list
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [line.sku for line in sale.cart.lines] == ["CASE-IP15"]

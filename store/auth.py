@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from store.errors import PermissionDenied
+from store.errors import NeedsApproval, PermissionDenied
 from store.i18n import _
 
 MANAGER_ROLES = ("manager", "admin")
@@ -87,6 +87,16 @@ def approve(code: str, pin: str, *, requester: Actor | str | None = None) -> App
     return _approval(member.id, member.name, requester_id)
 
 
+def approver_for(requester_id: str, approval: Approval) -> str:
+    """The approving manager's id for something ``requester_id`` asked for (a sale's seller);
+    refused when the approval is the requester's own PIN or was given to someone else."""
+    if approval.manager_id == requester_id:
+        raise PermissionDenied(_("An approval must come from another person, not from yourself."))
+    if approval.for_staff_id and approval.for_staff_id != requester_id:
+        raise PermissionDenied(_("This approval was given for someone else."))
+    return approval.manager_id
+
+
 def manager_authority(actor: Actor | None = None, approval: Approval | None = None) -> tuple[str, str]:
     """(acting staff id, approving staff id) for a manager-only write, or PermissionDenied.
 
@@ -100,4 +110,5 @@ def manager_authority(actor: Actor | None = None, approval: Approval | None = No
         return (actor.staff_id if actor is not None else approval.manager_id, approval.manager_id)
     if actor is not None and actor.is_manager:
         return (actor.staff_id, actor.staff_id)
-    raise PermissionDenied(_("Only a manager may do this; ask a manager to approve it."))
+    # NeedsApproval (a PermissionDenied): a console asks for another person's PIN and retries.
+    raise NeedsApproval(_("Only a manager may do this; ask a manager to approve it."))

@@ -26,7 +26,7 @@ class PermissionDenied(ZhangguiError):
     """Wrong PIN, locked account or a role that may not do this."""
 
 
-class NeedsApproval(ZhangguiError):
+class NeedsApproval(PermissionDenied):
     """Allowed only with a manager's PIN; the caller retries with an Approval."""
 
 

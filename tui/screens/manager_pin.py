@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Callable
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from store import staff
-from store.auth import Approval
-from store.errors import ZhangguiError
+from store.auth import Actor, Approval
+from store.errors import NeedsApproval, ZhangguiError
 from store.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
 
@@ -18,10 +20,12 @@ from tui.i18n_bindings import translate_bindings
 class ManagerPinScreen(ModalScreen[Approval | None]):
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="manager.cancel")]
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, requester: Actor | None = None) -> None:
+        """``requester`` is who asks (the person logged in): their own PIN is refused at once."""
         super().__init__()
         translate_bindings(self)
         self._reason = reason
+        self._requester = requester
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -38,12 +42,43 @@ class ManagerPinScreen(ModalScreen[Approval | None]):
             return
         code = self.query_one("#manager-code", Input).value
         try:
-            approval = staff.approve(code, event.value)
+            approval = staff.approve(code, event.value, requester=self._requester)
         except ZhangguiError as exc:
             self.query_one("#manager-message", Label).update(str(exc))
             event.input.value = ""
+            # Start again from the code: the next try is often another manager (never oneself).
+            code_input = self.query_one("#manager-code", Input)
+            code_input.value = ""
+            code_input.focus()
             return
         self.dismiss(approval)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def with_manager(
+    app: App[object],
+    actor: Actor | None,
+    reason: str,
+    action: Callable[[Approval | None], object],
+    fail: Callable[[str], None],
+) -> None:
+    """Run ``action(None)`` on the logged-in actor's own authority; when the store says it
+    needs a manager, ask another person's PIN (``reason`` says for what) and run
+    ``action(approval)``. The store decides either way; errors go to ``fail``."""
+    try:
+        action(None)
+    except NeedsApproval:
+
+        def approved(approval: Approval | None) -> None:
+            if approval is None:
+                return
+            try:
+                action(approval)
+            except ZhangguiError as exc:
+                fail(str(exc))
+
+        app.push_screen(ManagerPinScreen(reason, requester=actor), approved)
+    except ZhangguiError as exc:
+        fail(str(exc))

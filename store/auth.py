@@ -97,11 +97,14 @@ def approver_for(requester_id: str, approval: Approval) -> str:
     return approval.manager_id
 
 
-def manager_authority(actor: Actor | None = None, approval: Approval | None = None) -> tuple[str, str]:
+def manager_authority(
+    actor: Actor | None = None, approval: Approval | None = None, *, needed: str = ""
+) -> tuple[str, str]:
     """(acting staff id, approving staff id) for a manager-only write, or PermissionDenied.
 
     A manager acting in their own role needs no approval: the audit names them as both the
-    actor and the authority. Anyone else needs another person's approval."""
+    actor and the authority. Anyone else needs another person's approval; without one the
+    error is NeedsApproval, saying ``needed`` (what needs a manager) when it is given."""
     if approval is not None:
         if actor is not None and approval.manager_id == actor.staff_id and not actor.is_manager:
             raise PermissionDenied(_("An approval must come from another person, not from yourself."))
@@ -111,4 +114,10 @@ def manager_authority(actor: Actor | None = None, approval: Approval | None = No
     if actor is not None and actor.is_manager:
         return (actor.staff_id, actor.staff_id)
     # NeedsApproval (a PermissionDenied): a console asks for another person's PIN and retries.
+    if needed:
+        raise NeedsApproval(needed)
+    if actor is not None:
+        raise NeedsApproval(
+            _("{name} is not a manager; ask a manager to approve it.").format(name=actor.name)
+        )
     raise NeedsApproval(_("Only a manager may do this; ask a manager to approve it."))

@@ -78,3 +78,8 @@ def sell(shop: Shop, *codes: str, case_qty: int = 0) -> Sale:
 def forge_actor(member: Staff) -> Actor:
     """The Actor a login makes for ``member``, without paying for a scrypt check per test."""
     return actor_for_login(member)
+
+
+def manager_actor(shop: Shop) -> Actor:
+    """The shop's manager logged in: a manager's own role is the authority for their edits."""
+    return forge_actor(shop.manager)

@@ -266,9 +266,7 @@ class CountMachine(RuleBasedStateMachine):
     @rule()
     def approve(self) -> None:
         assert self.count_id is not None
-        result = counts.approve(
-            self.count_id, staff_id=self.manager.id, approval=self.approval, now=self.tick()
-        )
+        result = counts.approve(self.count_id, approval=self.approval, now=self.tick())
         lines = {ln.product_id: ln for ln in result.lines}
         for product_id, variance in self.want.items():
             assert lines[product_id].variance == variance

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from store import staff
-from store.auth import Actor, Approval
+from store.auth import Actor, Approval, manager_authority
 from store.errors import NeedsApproval, ZhangguiError
 from store.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
@@ -55,6 +55,59 @@ class ManagerPinScreen(ModalScreen[Approval | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def own_authority(actor: Actor | None, fail: Callable[[str], None]) -> Actor | None:
+    """``actor`` when the store lets them do a manager's work in their own role; else ``fail``
+    gets the store's sentence and this is None. Screens ask before their prompts; every store
+    function asks again, so this is a convenience, not the check."""
+    try:
+        manager_authority(actor)
+    except ZhangguiError as exc:
+        fail(str(exc))
+        return None
+    return actor
+
+
+def confirm_as_manager(
+    app: App[object],
+    actor: Actor | None,
+    question: str,
+    yes: str,
+    action: Callable[[Approval | None], object],
+    fail: Callable[[str], None],
+) -> None:
+    """For a manager's action that cannot be undone: a manager logged in confirms it (``yes``
+    or Cancel) and acts in their own role; anyone else gets the PIN dialog, where another
+    manager's PIN both approves and confirms it. ``action(approval)`` calls the store, which
+    decides again; its errors, and "Not approved." when a dialog is cancelled, go to ``fail``."""
+
+    def run(approval: Approval | None) -> None:
+        try:
+            action(approval)
+        except ZhangguiError as exc:
+            fail(str(exc))
+
+    try:
+        manager_authority(actor)
+    except NeedsApproval:
+        app.push_screen(
+            ManagerPinScreen(question, requester=actor),
+            lambda ok: run(ok) if ok is not None else fail(_("Not approved.")),
+        )
+        return
+    except ZhangguiError as exc:
+        fail(str(exc))
+        return
+    from rich.text import Text
+
+    from tui.screens.choice import ChoiceScreen
+
+    rows = [("yes", Text(yes)), ("no", Text(_("Cancel")))]
+    app.push_screen(
+        ChoiceScreen(question, rows, highlighted="no"),
+        lambda answer: run(None) if answer == "yes" else fail(_("Not approved.")),
+    )
 
 
 def with_manager(

@@ -18,8 +18,7 @@ from store.models import Sale, SaleLine
 from store.money import format_fen
 from store.sales import ReturnableLine, Till
 from tui.i18n_bindings import translate_bindings
-from tui.screens.choice import ChoiceScreen
-from tui.screens.manager_pin import with_manager
+from tui.screens.manager_pin import confirm_as_manager
 from tui.screens.prompt import PromptScreen
 from tui.widgets.message_bar import MessageBar
 
@@ -160,13 +159,8 @@ class ReturnsScreen(ModalScreen[Choice | None]):
             self._show()
 
         question = _("Void receipt {no}?").format(no=sale.receipt_no)
-
-        def confirmed(answer: str | None) -> None:
-            if answer == "void":  # a manager voids in their own role; anyone else gives a PIN
-                with_manager(self.app, self.actor, question, void, self.query_one(MessageBar).error)
-
-        rows = [("void", Text(_("Void the receipt"))), ("keep", Text(_("Keep it")))]
-        self.app.push_screen(ChoiceScreen(question, rows, highlighted="keep"), confirmed)
+        error = self.query_one(MessageBar).error
+        confirm_as_manager(self.app, self.actor, question, _("Void the receipt"), void, error)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

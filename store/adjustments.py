@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from store import audit, stock
-from store.auth import MANAGER_ROLES, Approval
+from store.auth import MANAGER_ROLES, Actor, Approval, manager_authority
 from store.catalog import clean_text
 from store.db import write
-from store.errors import NeedsApproval, PermissionDenied, StockError, ValidationError
+from store.errors import PermissionDenied, StockError, ValidationError
 from store.i18n import _
 from store.models import Product, Staff, StockMovement
 from store.models.base import utcnow
@@ -21,23 +21,25 @@ def adjust(
     *,
     qty: int,
     reason: str,
-    staff_id: str,
-    approval: Approval | None,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
     now: datetime | None = None,
 ) -> StockMovement:
-    """Add (qty > 0) or take away (qty < 0) stock of an accessory; on-hand never below 0."""
+    """Add (qty > 0) or take away (qty < 0) stock of an accessory; on-hand never below 0. A
+    manager's work: a manager ``actor``, or another person's ``approval``."""
     if product.serialized:
         raise ValidationError(_("Handsets are corrected by a stock count, IMEI by IMEI."))
     if isinstance(qty, bool) or not isinstance(qty, int) or qty == 0:
         raise ValidationError(_("An adjustment is a whole number other than 0."))
     stock.validate_qty(abs(qty))
     why = clean_text(reason, _("Reason"))
-    if approval is None:
-        raise NeedsApproval(_("A stock adjustment needs a manager's PIN."))
+    staff_id, approver = manager_authority(
+        actor, approval, needed=_("A stock adjustment needs a manager's PIN.")
+    )
     stamp = now or utcnow()
 
     def _tx() -> StockMovement:
-        manager = Staff.get_or_none(Staff.id == approval.manager_id)
+        manager = Staff.get_or_none(Staff.id == approver)
         if manager is None or manager.role not in MANAGER_ROLES:
             raise PermissionDenied(_("A stock adjustment needs a manager's PIN."))
         before = stock.on_hand(product.id)
@@ -49,7 +51,7 @@ def adjust(
         audit.record(
             "stock.adjust",
             staff_id=staff_id,
-            approved_by=approval.manager_id,
+            approved_by=approver,
             entity="product",
             entity_id=product.id,
             before={"on_hand": before},

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from store.errors import PermissionDenied
+from store.errors import NeedsApproval, NotAnotherPerson, PermissionDenied
 from store.i18n import _
 
 MANAGER_ROLES = ("manager", "admin")
@@ -60,7 +60,7 @@ def _actor(staff_id: str, name: str, role: str) -> Actor:
 
 def _approval(manager_id: str, manager_name: str, for_staff_id: str) -> Approval:
     if for_staff_id and manager_id == for_staff_id:
-        raise PermissionDenied(_("An approval must come from another person, not from yourself."))
+        raise NotAnotherPerson(_("An approval must come from another person, not from yourself."))
     return Approval(manager_id=manager_id, manager_name=manager_name, for_staff_id=for_staff_id, _seal=_SEAL)
 
 
@@ -91,17 +91,37 @@ def approve(
     return _approval(member.id, member.name, requester_id)
 
 
-def manager_authority(actor: Actor | None = None, approval: Approval | None = None) -> tuple[str, str]:
+def approver_for(requester_id: str, approval: Approval) -> str:
+    """The approving manager's id for something ``requester_id`` asked for (a sale's seller);
+    refused when the approval is the requester's own PIN or was given to someone else."""
+    if approval.manager_id == requester_id:
+        raise NotAnotherPerson(_("An approval must come from another person, not from yourself."))
+    if approval.for_staff_id and approval.for_staff_id != requester_id:
+        raise NotAnotherPerson(_("This approval was given for someone else."))
+    return approval.manager_id
+
+
+def manager_authority(
+    actor: Actor | None = None, approval: Approval | None = None, *, needed: str = ""
+) -> tuple[str, str]:
     """(acting staff id, approving staff id) for a manager-only write, or PermissionDenied.
 
     A manager acting in their own role needs no approval: the audit names them as both the
-    actor and the authority. Anyone else needs another person's approval."""
+    actor and the authority. Anyone else needs another person's approval; without one the
+    error is NeedsApproval, saying ``needed`` (what needs a manager) when it is given."""
     if approval is not None:
         if actor is not None and approval.manager_id == actor.staff_id and not actor.is_manager:
-            raise PermissionDenied(_("An approval must come from another person, not from yourself."))
+            raise NotAnotherPerson(_("An approval must come from another person, not from yourself."))
         if actor is not None and approval.for_staff_id and approval.for_staff_id != actor.staff_id:
-            raise PermissionDenied(_("This approval was given for someone else."))
+            raise NotAnotherPerson(_("This approval was given for someone else."))
         return (actor.staff_id if actor is not None else approval.manager_id, approval.manager_id)
     if actor is not None and actor.is_manager:
         return (actor.staff_id, actor.staff_id)
-    raise PermissionDenied(_("Only a manager may do this; ask a manager to approve it."))
+    # NeedsApproval (a PermissionDenied): a console asks for another person's PIN and retries.
+    if needed:
+        raise NeedsApproval(needed)
+    if actor is not None:
+        raise NeedsApproval(
+            _("{name} is not a manager; ask a manager to approve it.").format(name=actor.name)
+        )
+    raise NeedsApproval(_("Only a manager may do this; ask a manager to approve it."))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from peewee import fn
 
 from store import stock
-from store.auth import Approval
+from store.auth import MANAGER_ROLES, Approval, approver_for
 from store.catalog import ScanResult
 from store.errors import NeedsApproval, StockError, ValidationError
 from store.i18n import _
@@ -97,6 +97,48 @@ class Cart:
         if not self.promoter_id:
             self.promoter_id = self.staff_id
 
+    # ---- who approved --------------------------------------------------------
+    @property
+    def seller_is_manager(self) -> bool:
+        """A manager ringing the sale acts in their own role: no PIN within their limits."""
+        return self.staff_role in MANAGER_ROLES
+
+    def _approver(self, approval: Approval | None, needed: str) -> str:
+        """Who authorises something beyond the seller's own say: another person's approval,
+        or the seller themselves when they are a manager. ``needed`` is the NeedsApproval
+        sentence when there is neither."""
+        if approval is not None:
+            return approver_for(self.staff_id, approval)
+        if self.seller_is_manager:
+            return self.staff_id
+        raise NeedsApproval(needed)
+
+    def approved_by_other(self, approver_id: str) -> bool:
+        """True when ``approver_id`` is another person's approval, not the seller's own role."""
+        return bool(approver_id) and approver_id != self.staff_id
+
+    def approvers(self) -> set[str]:
+        """Everyone named as approving something on this sale (the seller for their own role)."""
+        named = {ln.approved_by for ln in self.lines}
+        return (named | {self.sale_discount_approved_by, self.return_approved_by}) - {""}
+
+    def authority_problem(self) -> str:
+        """What on this cart lacks the approval it needs, in words; "" when nothing does. A
+        discount over the seller's limit needs another person, whatever the seller's role."""
+        over = _("A discount over your limit needs another manager's approval.")
+        for line in self.lines:
+            if line.is_return or not self._over_limit(line.line_discount, line.gross):
+                continue
+            if not self.approved_by_other(line.approved_by):
+                return over
+        if self._over_limit(self.sale_discount, self._discount_base()) and not self.approved_by_other(
+            self.sale_discount_approved_by
+        ):
+            return over
+        if any(ln.override_reason and not ln.approved_by for ln in self.lines):
+            return _("Changing a price needs a manager's PIN.")
+        return ""
+
     # ---- lines -------------------------------------------------------------
     def add_scan(self, result: ScanResult, qty: int = 1) -> CartLine:
         self._require_open()
@@ -171,7 +213,8 @@ class Cart:
         line.qty = qty
         # A discount given on more units must not become a bigger share of fewer units unasked.
         over = self._over_limit(line.line_discount, line.gross)
-        if line.line_discount > line.gross or (over and (fewer or not line.approved_by)):
+        approved = self.approved_by_other(line.approved_by)
+        if line.line_discount > line.gross or (over and (fewer or not approved)):
             line.line_discount = 0
             if not line.override_reason:
                 line.approved_by = ""
@@ -194,32 +237,33 @@ class Cart:
             raise ValidationError(_("A returned line cannot be discounted."))
         if fen < 0 or fen > line.gross:
             raise ValidationError(_("A discount is between 0 and the line's amount."))
-        if self._over_limit(fen, line.gross) and approval is None:
-            raise NeedsApproval(
-                _("A discount of {amount} is over your limit of {pct}%: manager PIN needed.").format(
-                    amount=format_fen(fen), pct=self.discount_limit_percent
-                )
-            )
+        approver = self._discount_approver(fen, line.gross, approval)
         line.line_discount = fen
-        if approval is not None and self._over_limit(fen, line.gross):
-            line.approved_by = approval.manager_id
-        elif not line.override_reason:
-            line.approved_by = ""  # a smaller discount within the limit needs no approval row
+        if self._over_limit(fen, line.gross) or not line.override_reason:
+            line.approved_by = approver  # "" within a promoter's limit: no approval row
         self._recheck_sale_discount()
+
+    def _discount_approver(self, fen: int, base: int, approval: Approval | None) -> str:
+        """Who answers for a discount of ``fen`` on ``base``: over the seller's limit another
+        person's approval; a manager within their own limit themselves; else nobody ("")."""
+        if self._over_limit(fen, base):
+            if approval is None:
+                raise NeedsApproval(
+                    _("A discount of {amount} is over your limit of {pct}%: manager PIN needed.").format(
+                        amount=format_fen(fen), pct=self.discount_limit_percent
+                    )
+                )
+            return approver_for(self.staff_id, approval)
+        return self.staff_id if fen and self.seller_is_manager else ""
 
     def set_sale_discount(self, fen: int, approval: Approval | None = None) -> None:
         self._require_open()
         base = self._discount_base()
         if fen < 0 or fen > base:
             raise ValidationError(_("A discount is between 0 and the sale's amount."))
-        if self._over_limit(fen, base) and approval is None:
-            raise NeedsApproval(
-                _("A discount of {amount} is over your limit of {pct}%: manager PIN needed.").format(
-                    amount=format_fen(fen), pct=self.discount_limit_percent
-                )
-            )
+        approver = self._discount_approver(fen, base, approval)
         self.sale_discount = fen
-        self.sale_discount_approved_by = approval.manager_id if approval else ""
+        self.sale_discount_approved_by = approver
         self.sale_discount_base = base
 
     def _discount_base(self) -> int:
@@ -232,19 +276,19 @@ class Cart:
         if not self.sale_discount:
             return
         base = self._discount_base()
-        still_approved = bool(self.sale_discount_approved_by) and base >= self.sale_discount_base
+        approved = self.approved_by_other(self.sale_discount_approved_by)
+        still_approved = approved and base >= self.sale_discount_base
         if self.sale_discount > base or (self._over_limit(self.sale_discount, base) and not still_approved):
             self.sale_discount = 0
             self.sale_discount_approved_by = ""
             self.sale_discount_base = 0
 
-    def override_price(self, index: int, price: int, reason: str, approval: Approval | None) -> None:
+    def override_price(self, index: int, price: int, reason: str, approval: Approval | None = None) -> None:
         self._require_open()
         line = self.line(index)
         if line.is_return:
             raise ValidationError(_("A returned line's price cannot be changed."))
-        if approval is None:
-            raise NeedsApproval(_("Changing a price needs a manager's PIN."))
+        approver = self._approver(approval, _("Changing a price needs a manager's PIN."))
         if not reason.strip():
             raise ValidationError(_("Give a reason for the price change."))
         if price < 0 or price > MAX_FEN:
@@ -252,7 +296,7 @@ class Cart:
         line.unit_price = price
         line.line_discount = 0
         line.override_reason = reason.strip()[:60]
-        line.approved_by = approval.manager_id
+        line.approved_by = approver
         self._recheck_sale_discount()
 
     def set_promoter(self, promoter_id: str, index: int | None = None) -> None:
@@ -330,8 +374,9 @@ class Cart:
         self.lines.append(line)
         return line
 
-    def approve_return(self, approval: Approval) -> None:
-        self.return_approved_by = approval.manager_id
+    def approve_return(self, approval: Approval | None = None) -> None:
+        """Another manager's approval of the returns on this sale; a manager ringing it needs none."""
+        self.return_approved_by = self._approver(approval, _("A return needs a manager's PIN."))
 
     @property
     def has_returns(self) -> bool:

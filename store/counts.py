@@ -24,10 +24,10 @@ from zoneinfo import ZoneInfo
 from peewee import IntegrityError
 
 from store import audit, imei
-from store.auth import MANAGER_ROLES, Approval
+from store.auth import MANAGER_ROLES, Actor, Approval, manager_authority
 from store.catalog import lookup_code
 from store.db import insert_rows, write
-from store.errors import NeedsApproval, NotFound, PermissionDenied, ValidationError
+from store.errors import NotFound, PermissionDenied, ValidationError
 from store.i18n import N_, _
 from store.ids import new_id
 from store.models import (
@@ -473,7 +473,14 @@ def recount(count_id: str, product_id: str, *, staff_id: str, now: datetime | No
 
 
 def _set_status(
-    count_id: str, allowed: tuple[str, ...], target: str, *, staff_id: str, now: datetime | None, action: str
+    count_id: str,
+    allowed: tuple[str, ...],
+    target: str,
+    *,
+    staff_id: str,
+    now: datetime | None,
+    action: str,
+    approved_by: str = "",
 ) -> StockCount:
     stamp = _stamp(now)
 
@@ -500,6 +507,7 @@ def _set_status(
         audit.record(
             action,
             staff_id=staff_id,
+            approved_by=approved_by,
             entity="stock_count",
             entity_id=count.id,
             before={"status": count.status},
@@ -534,12 +542,24 @@ def reopen(count_id: str, *, staff_id: str, now: datetime | None = None) -> Stoc
 
 
 def cancel(
-    count_id: str, *, staff_id: str, approval: Approval | None, now: datetime | None = None
+    count_id: str,
+    *,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
+    now: datetime | None = None,
 ) -> StockCount:
-    if approval is None:
-        raise NeedsApproval(_("Cancelling a count needs a manager's PIN."))
+    """Give up a count (a manager ``actor``, or another person's approval); nothing moves."""
+    staff_id, approver = manager_authority(
+        actor, approval, needed=_("Cancelling a count needs a manager's PIN.")
+    )
     return _set_status(
-        count_id, UNFINISHED, "cancelled", staff_id=staff_id, now=now, action="stock_count.cancel"
+        count_id,
+        UNFINISHED,
+        "cancelled",
+        staff_id=staff_id,
+        now=now,
+        action="stock_count.cancel",
+        approved_by=approver,
     )
 
 
@@ -711,16 +731,22 @@ def _unit_variances(
 
 # ---- approval --------------------------------------------------------------------------------
 def approve(
-    count_id: str, *, staff_id: str, approval: Approval | None, now: datetime | None = None
+    count_id: str,
+    *,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
+    now: datetime | None = None,
 ) -> Review:
     """Turn the variances into 'count' movements, update IMEI statuses and keep the result,
-    all in one transaction with an audit row. Needs a manager's PIN (an Approval)."""
-    if approval is None:
-        raise NeedsApproval(_("Approving a count needs a manager's PIN."))
+    all in one transaction with an audit row. A manager's work: a manager ``actor``, or
+    another person's PIN (an Approval)."""
+    staff_id, approver = manager_authority(
+        actor, approval, needed=_("Approving a count needs a manager's PIN.")
+    )
     stamp = _stamp(now)
 
     def _tx() -> Review:
-        manager = Staff.get_or_none(Staff.id == approval.manager_id)
+        manager = Staff.get_or_none(Staff.id == approver)
         if manager is None or manager.role not in MANAGER_ROLES:
             raise PermissionDenied(_("Approving a count needs a manager's PIN."))
         count = StockCount.get_or_none(StockCount.id == count_id)
@@ -746,7 +772,7 @@ def approve(
                     "imei_unit": unit_id,
                     "kind": "count",
                     "qty": qty,
-                    "staff": approval.manager_id,
+                    "staff": approver,
                     "created_at": stamp,
                     "document": count.id,
                     "reason": reason,
@@ -791,13 +817,13 @@ def approve(
                 for ln in result.lines
             ],
         )
-        StockCount.update(status="approved", approved_at=stamp, approved_by=approval.manager_id).where(
+        StockCount.update(status="approved", approved_at=stamp, approved_by=approver).where(
             StockCount.id == count.id
         ).execute()
         audit.record(
             "stock_count.approve",
             staff_id=staff_id,
-            approved_by=approval.manager_id,
+            approved_by=approver,
             entity="stock_count",
             entity_id=count.id,
             after={

@@ -26,7 +26,11 @@ class PermissionDenied(ZhangguiError):
     """Wrong PIN, locked account or a role that may not do this."""
 
 
-class NeedsApproval(ZhangguiError):
+class NotAnotherPerson(PermissionDenied):
+    """An approval by the very person who asked for it (or given to someone else)."""
+
+
+class NeedsApproval(PermissionDenied):
     """Allowed only with a manager's PIN; the caller retries with an Approval."""
 
 

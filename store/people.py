@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 
 from peewee import fn
 
-from store import audit, auth
-from store.auth import MANAGER_ROLES, Approval
+from store import audit
+from store.auth import Actor, Approval, manager_authority
 from store.db import write
-from store.errors import NotFound, PermissionDenied, ValidationError
+from store.errors import NotFound, ValidationError
 from store.i18n import N_, _
 from store.models import Sale, SaleLine, Staff, TrainingRecord
 from store.money import format_fen
@@ -45,14 +45,6 @@ def by_code(code: str) -> Staff:
     return member
 
 
-def session_approval(member: Staff) -> Approval:
-    """On the console a manager logged in with their PIN; their own edits need no second PIN.
-    Anyone else is refused, whatever screen asked."""
-    if member.role not in MANAGER_ROLES:
-        raise PermissionDenied(_("{name} is not a manager.").format(name=member.name))
-    return auth._approval(member.id, member.name, "")
-
-
 def _profile(member: Staff) -> dict[str, str]:
     return {
         "level": member.level,
@@ -64,14 +56,17 @@ def _profile(member: Staff) -> dict[str, str]:
 
 def update_profile(
     staff_id: str,
-    approval: Approval,
     ladder: LadderSection,
     *,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
     level: str | None = None,
     brand: str | None = None,
     home_store: str | None = None,
 ) -> Staff:
-    """Change the level, brand or home store (None leaves a field as it is); audited."""
+    """Change the level, brand or home store (None leaves a field as it is); audited. A
+    manager's work: a manager ``actor``, or another person's ``approval``."""
+    by, approver = manager_authority(actor, approval)
     if level is not None and level != "" and ladder.level(level) is None:
         raise ValidationError(_("Unknown ladder level: {level}").format(level=level))
     if brand is not None and len(brand.strip()) > 40:
@@ -92,8 +87,8 @@ def update_profile(
         member.save()
         audit.record(
             "staff.profile",
-            staff_id=approval.manager_id,
-            approved_by=approval.manager_id,
+            staff_id=by,
+            approved_by=approver,
             entity="staff",
             entity_id=member.id,
             before=before,
@@ -104,14 +99,18 @@ def update_profile(
     return write(_tx)
 
 
-def set_status(staff_id: str, status: str, approval: Approval) -> Staff:
-    """active, on_leave or left. Someone who left can no longer log in or be rostered."""
+def set_status(
+    staff_id: str, status: str, *, actor: Actor | None = None, approval: Approval | None = None
+) -> Staff:
+    """active, on_leave or left. Someone who left can no longer log in or be rostered. A
+    manager's work: a manager ``actor``, or another person's ``approval``."""
+    by, approver = manager_authority(actor, approval)
     if status not in STATUSES:
         raise ValidationError(_("Unknown staff status: {status}").format(status=status))
 
     def _tx() -> Staff:
         member = get_staff(staff_id)
-        if member.id == approval.manager_id and status == "left":
+        if member.id in (by, approver) and status == "left":
             raise ValidationError(_("A manager cannot mark themselves as left."))
         before = _profile(member)
         member.status = status
@@ -119,8 +118,8 @@ def set_status(staff_id: str, status: str, approval: Approval) -> Staff:
         member.save()
         audit.record(
             "staff.status",
-            staff_id=approval.manager_id,
-            approved_by=approval.manager_id,
+            staff_id=by,
+            approved_by=approver,
             entity="staff",
             entity_id=member.id,
             before=before,
@@ -137,10 +136,13 @@ def add_training(
     taken_on: date,
     result: str,
     *,
-    by: str,
     today: date,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
     note: str = "",
 ) -> TrainingRecord:
+    """Keep a training course someone took (a manager's record: the ladder reads it)."""
+    by, approver = manager_authority(actor, approval)
     course = course.strip()
     if not course or len(course) > 40:
         raise ValidationError(_("A course name is 1 to 40 characters."))
@@ -162,6 +164,7 @@ def add_training(
         audit.record(
             "staff.training",
             staff_id=by,
+            approved_by=approver,
             entity="staff",
             entity_id=member.id,
             after={"course": course, "taken_on": taken_on.isoformat(), "result": result},
@@ -270,8 +273,16 @@ def eligible_now(ladder: LadderSection, today: date) -> list[PromotionCheck]:
     return [check for check in check_promotions(ladder, today) if check.eligible]
 
 
-def promote(staff_id: str, ladder: LadderSection, approval: Approval, today: date) -> Staff:
+def promote(
+    staff_id: str,
+    ladder: LadderSection,
+    today: date,
+    *,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
+) -> Staff:
     """Move a promoter up one rung; refused (with what is missing) unless eligible."""
+    manager_authority(actor, approval)
     member = get_staff(staff_id)
     check = check_promotions(ladder, today, [member])[0]
     if check.next is None:
@@ -282,4 +293,4 @@ def promote(staff_id: str, ladder: LadderSection, approval: Approval, today: dat
                 name=member.name, level=check.next.name, missing="; ".join(check.missing)
             )
         )
-    return update_profile(staff_id, approval, ladder, level=check.next.code)
+    return update_profile(staff_id, ladder, actor=actor, approval=approval, level=check.next.code)

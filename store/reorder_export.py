@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from store import audit
+from store.auth import Actor, Approval, manager_authority
 from store.db import insert_rows, write
 from store.errors import ValidationError
 from store.i18n import _
@@ -168,12 +169,19 @@ class Placed:
 
 
 def place_orders(
-    plans: Sequence[Plan], *, staff_id: str, folder: Path, now: datetime | None = None
+    plans: Sequence[Plan],
+    *,
+    folder: Path,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
+    now: datetime | None = None,
 ) -> Placed:
     """One open purchase order a supplier for the plans with a quantity (from then on it is
     stock on order), each written as CSV and XLSX into ``folder``. Products without a
     supplier are written to a file of their own. Files first, then the orders in one
-    transaction; if that fails the files are removed again."""
+    transaction; if that fails the files are removed again. A manager places orders (a
+    manager ``actor``, or another person's ``approval``)."""
+    staff_id, approver = manager_authority(actor, approval)
     stamp = now or utcnow()
     wanted = [p for p in plans if p.suggested > 0]
     if not wanted:
@@ -191,9 +199,8 @@ def place_orders(
             base = folder / f"reorder-no-supplier-{stamp:%Y%m%d%H%M%S}"
             files.append(write_csv(unassigned, base.with_suffix(".csv")))
             files.append(write_xlsx(unassigned, base.with_suffix(".xlsx")))
-        orders = write(
-            lambda: [_create_order(numbers[sid], group, staff_id, stamp) for sid, group in groups.items()]
-        )
+        by = (staff_id, approver)
+        orders = write(lambda: [_create_order(numbers[sid], grp, by, stamp) for sid, grp in groups.items()])
     except Exception:
         for path in files:
             path.unlink(missing_ok=True)
@@ -201,7 +208,8 @@ def place_orders(
     return Placed(orders, files, unassigned)
 
 
-def _create_order(number: str, group: list[Plan], staff_id: str, stamp: datetime) -> PurchaseOrder:
+def _create_order(number: str, group: list[Plan], by: tuple[str, str], stamp: datetime) -> PurchaseOrder:
+    staff_id, approver = by
     if PurchaseOrder.select().where(PurchaseOrder.number == number).exists():
         raise ValidationError(_("Order {number} exists already; try again.").format(number=number))
     order = PurchaseOrder.create(
@@ -224,6 +232,7 @@ def _create_order(number: str, group: list[Plan], staff_id: str, stamp: datetime
     audit.record(
         "purchase_order.create",
         staff_id=staff_id,
+        approved_by=approver,
         entity="purchase_order",
         entity_id=order.id,
         after={

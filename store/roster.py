@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from store import audit
+from store.auth import Actor, Approval, manager_authority
 from store.config import Config
 from store.dates import check_year
 from store.db import write
@@ -198,13 +199,27 @@ def _week_entries(days: list[date]) -> list[str]:
 
 
 def _audit_edit(
-    action: str, week: str, before: object, after: Mapping[str, object], unpublished: bool, by: str
+    action: str,
+    week: str,
+    before: object,
+    after: Mapping[str, object],
+    unpublished: bool,
+    by: tuple[str, str],
 ) -> None:
     """One audit row per roster edit, in the edit's transaction; ``unpublished`` records that
-    the edit put a published week back to draft."""
+    the edit put a published week back to draft. ``by`` is (who edited, on whose authority)."""
     if unpublished:
         after = {**after, "unpublished": True}
-    audit.record(action, staff_id=by, entity="roster", entity_id=week, before=before, after=after)
+    staff_id, approved_by = by
+    audit.record(
+        action,
+        staff_id=staff_id,
+        approved_by=approved_by,
+        entity="roster",
+        entity_id=week,
+        before=before,
+        after=after,
+    )
 
 
 def _day_leave(staff_id: str, day: date) -> dict[str, str]:
@@ -228,11 +243,19 @@ def _template(config: Config, code: str) -> ShiftTemplate:
 
 
 def assign(
-    staff_id: str, day: date, code: str, config: Config, *, add: bool = False, by: str = ""
+    staff_id: str,
+    day: date,
+    code: str,
+    config: Config,
+    *,
+    add: bool = False,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
 ) -> RosterEntry:
     """Put a person on a shift on a day. Without ``add`` it replaces what the cell held; with
-    ``add`` it is a second shift that day, refused if it overlaps the first. Audited as done
-    by ``by`` (the manager)."""
+    ``add`` it is a second shift that day, refused if it overlaps the first. A manager's
+    work: a manager ``actor``, or another person's ``approval``; audited with both."""
+    by = manager_authority(actor, approval)
     template = _template(config, code)
 
     def _tx() -> RosterEntry:
@@ -270,8 +293,9 @@ def assign(
     return write(_tx)
 
 
-def clear(staff_id: str, day: date, *, by: str = "") -> int:
+def clear(staff_id: str, day: date, *, actor: Actor | None = None, approval: Approval | None = None) -> int:
     """Empty a cell; the number of shifts removed (0: nothing to do, nothing audited)."""
+    by = manager_authority(actor, approval)
 
     def _tx() -> int:
         before = _cell_state(staff_id, day)
@@ -287,8 +311,15 @@ def clear(staff_id: str, day: date, *, by: str = "") -> int:
     return write(_tx)
 
 
-def swap(first: tuple[str, date], second: tuple[str, date], *, by: str = "") -> None:
+def swap(
+    first: tuple[str, date],
+    second: tuple[str, date],
+    *,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
+) -> None:
     """Exchange what two cells hold (two people's shifts on a day, or one person's days)."""
+    by = manager_authority(actor, approval)
     if first == second:
         return
 
@@ -321,8 +352,11 @@ class CopyResult:
     skipped: list[str]  # names of people who left, not copied
 
 
-def copy_week(source: str, target: str, *, by: str = "") -> CopyResult:
+def copy_week(
+    source: str, target: str, *, actor: Actor | None = None, approval: Approval | None = None
+) -> CopyResult:
     """Replace ``target``'s roster with ``source``'s, day for day; people who left are skipped."""
+    by = manager_authority(actor, approval)
     source_days, target_days = week_days(source), week_days(target)
     if source_days == target_days:
         raise ValidationError(_("A week cannot be copied onto itself."))
@@ -362,9 +396,17 @@ def copy_week(source: str, target: str, *, by: str = "") -> CopyResult:
     return write(_tx)
 
 
-def publish(week: str, config: Config, *, by: str, now: datetime | None = None) -> WeekRoster:
+def publish(
+    week: str,
+    config: Config,
+    *,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
+    now: datetime | None = None,
+) -> WeekRoster:
     """Publish the week. Refused while a hard conflict remains (double booking, someone on
     leave or gone); warnings are published with it and recorded in the audit row."""
+    by, approver = manager_authority(actor, approval)
     week = parse_week(week)
 
     def _tx() -> WeekRoster:
@@ -384,6 +426,7 @@ def publish(week: str, config: Config, *, by: str, now: datetime | None = None) 
         audit.record(
             "roster.publish",
             staff_id=by,
+            approved_by=approver,
             entity="roster",
             entity_id=week,
             before={"status": previous.status if previous else "draft"},
@@ -418,24 +461,34 @@ def request_leave(staff_id: str, first: date, last: date, reason: str, *, by: st
     return write(_tx)
 
 
-def decide_leave(leave_id: str, approve: bool, *, by: str, now: datetime | None = None) -> LeaveRequest:
+def decide_leave(
+    leave_id: str,
+    approve: bool,
+    *,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
+    now: datetime | None = None,
+) -> LeaveRequest:
+    """A manager approves or refuses someone else's leave request (audited)."""
+    by, approver = manager_authority(actor, approval)
+
     def _tx() -> LeaveRequest:
         leave = LeaveRequest.get_or_none(LeaveRequest.id == leave_id)
         if leave is None:
             raise NotFound(_("No such leave request."))
         if leave.status != "requested":
             raise ValidationError(_("This leave request was already decided."))
-        if leave.staff_id == by:
+        if leave.staff_id in (by, approver):
             raise ValidationError(_("Nobody decides their own leave."))
         before = {"status": leave.status}
         leave.status = "approved" if approve else "refused"
-        leave.decided_by = by
+        leave.decided_by = approver
         leave.decided_at = now or utcnow()
         leave.save()
         audit.record(
             "leave.approve" if approve else "leave.refuse",
             staff_id=by,
-            approved_by=by,
+            approved_by=approver,
             entity="leave",
             entity_id=leave.id,
             before=before,
@@ -452,16 +505,24 @@ def decide_leave(leave_id: str, approve: bool, *, by: str, now: datetime | None 
 
 
 def record_leave(
-    staff_id: str, first: date, last: date, reason: str, *, by: str, now: datetime | None = None
+    staff_id: str,
+    first: date,
+    last: date,
+    reason: str,
+    *,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
+    now: datetime | None = None,
 ) -> LeaveRequest:
     """A manager records someone's leave as approved: the request and the decision in one
     transaction, so there is never a request left waiting by a failed second step."""
-    if staff_id == by:
+    by, approver = manager_authority(actor, approval)
+    if staff_id in (by, approver):
         raise ValidationError(_("Nobody decides their own leave."))
 
     def _tx() -> LeaveRequest:
         request = request_leave(staff_id, first, last, reason, by=by)
-        return decide_leave(request.id, True, by=by, now=now)
+        return decide_leave(request.id, True, actor=actor, approval=approval, now=now)
 
     return write(_tx)
 
@@ -500,9 +561,12 @@ def pending_leave() -> list[LeaveRequest]:
     )
 
 
-def toggle_day_off(staff_id: str, day: date, *, by: str) -> bool:
+def toggle_day_off(
+    staff_id: str, day: date, *, actor: Actor | None = None, approval: Approval | None = None
+) -> bool:
     """A manager marks (or unmarks) one day off on the roster, approved as it is recorded
     (audited); True when the day is now off."""
+    by, approver = manager_authority(actor, approval)
 
     def _tx() -> bool:
         single = LeaveRequest.get_or_none(
@@ -516,7 +580,7 @@ def toggle_day_off(staff_id: str, day: date, *, by: str) -> bool:
             audit.record(
                 "leave.cancel",
                 staff_id=by,
-                approved_by=by,
+                approved_by=approver,
                 entity="leave",
                 entity_id=single.id,
                 before=_day_leave(staff_id, day),
@@ -532,13 +596,13 @@ def toggle_day_off(staff_id: str, day: date, *, by: str) -> bool:
             last_day=day,
             status="approved",
             created_by=by,
-            decided_by=by,
+            decided_by=approver,
             decided_at=stamp,
         )
         audit.record(
             "leave.day_off",
             staff_id=by,
-            approved_by=by,
+            approved_by=approver,
             entity="leave",
             entity_id=leave.id,
             after=_day_leave(staff_id, day),

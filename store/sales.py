@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from peewee import fn
 
 from store import audit, stock
-from store.auth import Approval
+from store.auth import MANAGER_ROLES, Actor, Approval, manager_authority
 from store.cart import Cart, CartLine
 from store.db import insert_rows, write
-from store.errors import NeedsApproval, NotFound, StockError, ValidationError
+from store.errors import NeedsApproval, NotFound, PermissionDenied, StockError, ValidationError
 from store.i18n import _
 from store.ids import new_id
 from store.models import (
@@ -21,6 +21,7 @@ from store.models import (
     Product,
     Sale,
     SaleLine,
+    Staff,
     StockMovement,
     Tender,
     database,
@@ -71,6 +72,30 @@ def _check_ready(cart: Cart) -> None:
         raise ValidationError(_("Payments do not add up to the total."))
     if cart.has_returns and not cart.return_approved_by:
         raise NeedsApproval(_("A return needs a manager's PIN."))
+    problem = cart.authority_problem()
+    if problem:
+        raise NeedsApproval(problem)
+
+
+def _check_approvers(cart: Cart) -> None:
+    """Inside the sale's transaction: everyone the cart names as approving is a manager still
+    with the store, and the seller is named only when they are a manager themselves (their
+    own role's authority). A cart put together by hand, or a role changed since, is refused."""
+    named = cart.approvers()
+    if not named:
+        return
+    managers = {
+        m.id
+        for m in Staff.select(Staff.id).where(
+            Staff.id.in_(sorted(named)),
+            Staff.role.in_(MANAGER_ROLES),
+            Staff.active == True,  # noqa: E712
+        )
+    }
+    if named - managers:
+        if cart.staff_id in named - managers:
+            raise PermissionDenied(_("An approval must come from another person, not from yourself."))
+        raise PermissionDenied(_("Only a manager's PIN can approve this."))
 
 
 _SALE_COLUMNS = tuple(f.name for f in Sale._meta.sorted_fields)
@@ -88,6 +113,7 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
         db = database.obj
         if db.execute_sql('SELECT 1 FROM "sale" WHERE "id" = ?', (cart.id,)).fetchone():
             return Sale.get_by_id(cart.id)
+        _check_approvers(cart)
         has_sales = any(not ln.is_return for ln in cart.lines)
         kind = "exchange" if cart.has_returns and has_sales else ("return" if cart.has_returns else "sale")
         sale = Sale(
@@ -246,6 +272,11 @@ def _refuse_oversell(cart: Cart) -> None:
         )
 
 
+def _own(cart: Cart, approver: str) -> dict[str, object]:
+    """Marks an audit row whose authority is the seller's own manager role, not an approval."""
+    return {"authority": "own role"} if approver == cart.staff_id else {}
+
+
 def _audit_sale(cart: Cart, sale: Sale, stamp: datetime) -> None:
     audit.record(
         f"sale.{sale.kind}",
@@ -254,7 +285,8 @@ def _audit_sale(cart: Cart, sale: Sale, stamp: datetime) -> None:
         entity="sale",
         entity_id=sale.id,
         after={"receipt_no": sale.receipt_no, "total": sale.total, "lines": len(cart.lines)}
-        | ({"referrer": cart.referrer_id} if cart.referrer_id else {}),
+        | ({"referrer": cart.referrer_id} if cart.referrer_id else {})
+        | _own(cart, cart.return_approved_by),
         at=stamp,
     )
     for line in cart.lines:
@@ -266,7 +298,8 @@ def _audit_sale(cart: Cart, sale: Sale, stamp: datetime) -> None:
                 entity="sale_line",
                 entity_id=line.id,
                 before={"price": line.list_price},
-                after={"price": line.unit_price, "reason": line.override_reason},
+                after={"price": line.unit_price, "reason": line.override_reason}
+                | _own(cart, line.approved_by),
                 at=stamp,
             )
         elif line.approved_by:
@@ -276,7 +309,7 @@ def _audit_sale(cart: Cart, sale: Sale, stamp: datetime) -> None:
                 approved_by=line.approved_by,
                 entity="sale_line",
                 entity_id=line.id,
-                after={"discount": line.line_discount},
+                after={"discount": line.line_discount} | _own(cart, line.approved_by),
                 at=stamp,
             )
     if cart.sale_discount_approved_by:
@@ -286,7 +319,7 @@ def _audit_sale(cart: Cart, sale: Sale, stamp: datetime) -> None:
             approved_by=cart.sale_discount_approved_by,
             entity="sale",
             entity_id=sale.id,
-            after={"discount": cart.sale_discount},
+            after={"discount": cart.sale_discount} | _own(cart, cart.sale_discount_approved_by),
             at=stamp,
         )
 
@@ -331,13 +364,15 @@ def returnable_lines(sale: Sale) -> list[ReturnableLine]:
 def void_sale(
     sale_id: str,
     *,
-    staff_id: str,
-    approval: Approval,
     till: Till,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
     reason: str = "",
     now: datetime | None = None,
 ) -> Sale:
-    """Cancel a completed sale of today: stock and IMEIs go back, the receipt stays."""
+    """Cancel a completed sale of today: stock and IMEIs go back, the receipt stays. A manager
+    at the till voids in their own role; anyone else needs another person's approval."""
+    staff_id, approver_id = manager_authority(actor, approval)
     stamp = _stamp(now)
 
     def _tx() -> Sale:
@@ -391,11 +426,12 @@ def void_sale(
         audit.record(
             "sale.void",
             staff_id=staff_id,
-            approved_by=approval.manager_id,
+            approved_by=approver_id,
             entity="sale",
             entity_id=sale.id,
             before={"status": "completed", "total": sale.total},
-            after={"status": "voided", "reason": reason},
+            after={"status": "voided", "reason": reason}
+            | ({"authority": "own role"} if approver_id == staff_id else {}),
             at=stamp,
         )
         return Sale.get_by_id(sale.id)

@@ -18,7 +18,6 @@ from store.errors import PermissionDenied, ValidationError
 from store.i18n import _
 from store.models import Customer, CustomerTask, Staff
 from store.models.base import utcnow
-from store.people import session_approval
 
 
 @dataclass(frozen=True)
@@ -220,8 +219,8 @@ def deactivate(
             moved = reassign(
                 member.id,
                 target.id,
-                by=actor_id,
-                approval=approval if approval is not None else session_approval(approver),
+                actor=actor,
+                approval=approval,
                 now=stamp,
             )
         else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from store import audit
+from store.auth import Actor, Approval, manager_authority
 from store.catalog import clean_text
 from store.db import write
 from store.errors import NotFound, ValidationError
@@ -30,8 +31,17 @@ def _whole(value: object, low: int, high: int, what: str) -> int:
 
 
 def create_supplier(
-    *, code: str, name: str, channel: str, lead_time_days: int, phone: str = "", by: str = ""
+    *,
+    code: str,
+    name: str,
+    channel: str,
+    lead_time_days: int,
+    phone: str = "",
+    actor: Actor | None = None,
+    approval: Approval | None = None,
 ) -> Supplier:
+    """A new supplier (a manager's work: a manager ``actor`` or another person's approval)."""
+    by, approver = manager_authority(actor, approval)
     code = clean_text(code, _("Supplier code"), limit=16)
     if not code.isalnum():
         raise ValidationError(_("A supplier code is letters and digits only."))
@@ -48,6 +58,7 @@ def create_supplier(
         audit.record(
             "supplier.create",
             staff_id=by,
+            approved_by=approver,
             entity="supplier",
             entity_id=supplier.id,
             after={"code": code, "name": name, "channel": channel, "lead_time_days": lead},
@@ -64,8 +75,17 @@ def find_supplier(code: str) -> Supplier:
     return supplier
 
 
-def assign(supplier: Supplier, products: Sequence[Product], *, pack_size: int = 1, by: str = "") -> int:
-    """Make ``supplier`` the supplier of ``products`` (replacing another), in packs."""
+def assign(
+    supplier: Supplier,
+    products: Sequence[Product],
+    *,
+    pack_size: int = 1,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
+) -> int:
+    """Make ``supplier`` the supplier of ``products`` (replacing another), in packs; a
+    manager's work like every change to what is ordered from whom."""
+    by, approver = manager_authority(actor, approval)
     pack = _whole(pack_size, 1, MAX_PACK, _("A pack size"))
     if not products:
         raise ValidationError(_("No products to assign."))
@@ -79,6 +99,7 @@ def assign(supplier: Supplier, products: Sequence[Product], *, pack_size: int = 
         audit.record(
             "supplier.assign",
             staff_id=by,
+            approved_by=approver,
             entity="supplier",
             entity_id=supplier.id,
             after={"skus": [p.sku for p in products], "pack_size": pack},

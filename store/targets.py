@@ -9,6 +9,7 @@ import unicodedata
 from datetime import date
 
 from store import audit
+from store.auth import Actor, Approval, manager_authority
 from store.dates import check_year
 from store.db import write
 from store.errors import NotFound, ValidationError
@@ -56,11 +57,14 @@ def set_target(
     units: int,
     amount: int,
     brand: str = "",
-    by: str,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
     today: date,
 ) -> SalesTarget:
     """Set (or replace) the target of ``staff_id`` (None: the whole store) for one brand
-    ("" = all brands). A month already over cannot get a target."""
+    ("" = all brands). A month already over cannot get a target. A manager's work: a manager
+    ``actor`` or another person's ``approval``."""
+    by, approver = manager_authority(actor, approval)
     month = parse_month(month)
     if month < month_of(today):
         raise ValidationError(
@@ -102,6 +106,7 @@ def set_target(
         audit.record(
             "target.set",
             staff_id=by,
+            approved_by=approver,
             entity="target",
             entity_id=target.id,
             before=before,

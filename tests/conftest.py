@@ -22,6 +22,11 @@ def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Never read the developer's own config or database; messages in English by default."""
     monkeypatch.delenv("ZHANGGUI_CONFIG", raising=False)
     monkeypatch.delenv("ZHANGGUI_DB", raising=False)
+    # English unless a test asks otherwise: with no locale (or C.UTF-8, as on CI) the
+    # console and CLI start in Chinese, as a shop in China expects.
+    for var in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     set_language("en")

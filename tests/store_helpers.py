@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from store import catalog, sales, staff
-from store.auth import Approval, _approval
+from store.auth import Actor, Approval, _approval, actor_for_login
 from store.cart import Cart
 from store.catalog import ScanResult
-from store.models import MODELS, Sale
+from store.models import MODELS, Sale, Staff
 from tests.conftest import Shop
 
 
@@ -86,3 +86,13 @@ def confirm_clock(now: datetime, tz: ZoneInfo) -> None:
     manager = Staff.get(Staff.code == "M1")
     day = sales.business_date(now, tz)
     clock_guard.confirm_date(day, now, tz, approval=forge_approval(manager.id, manager.name))
+
+
+def forge_actor(member: Staff) -> Actor:
+    """The Actor a login makes for ``member``, without paying for a scrypt check per test."""
+    return actor_for_login(member)
+
+
+def manager_actor(shop: Shop) -> Actor:
+    """The shop's manager logged in: a manager's own role is the authority for their edits."""
+    return forge_actor(shop.manager)

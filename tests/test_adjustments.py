@@ -12,13 +12,17 @@ from store.db import open_database
 from store.errors import NeedsApproval, PermissionDenied, StockError, ValidationError
 from store.models import AuditLog, StockMovement
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, forge_approval, manager_ok, snapshot
+from tests.store_helpers import cheap_pins, forge_actor, forge_approval, manager_ok, snapshot
 from tui.cli import main
 
 
 def test_write_off_and_book_in(shop: Shop) -> None:
-    adjustments.adjust(shop.case, qty=-3, reason="损坏", staff_id=shop.promoter.id, approval=manager_ok(shop))
-    adjustments.adjust(shop.case, qty=1, reason="found", staff_id=shop.promoter.id, approval=manager_ok(shop))
+    adjustments.adjust(
+        shop.case, qty=-3, reason="损坏", actor=forge_actor(shop.promoter), approval=manager_ok(shop)
+    )
+    adjustments.adjust(
+        shop.case, qty=1, reason="found", actor=forge_actor(shop.promoter), approval=manager_ok(shop)
+    )
     assert stock.on_hand(shop.case.id) == 18
     moves = [(m.kind, m.qty, m.reason) for m in StockMovement.select().where(StockMovement.kind == "adjust")]
     assert sorted(moves) == [("adjust", -3, "损坏"), ("adjust", 1, "found")]
@@ -42,13 +46,14 @@ def test_refusals_write_nothing(shop: Shop, kwargs: dict[str, object], error: ty
     args: dict[str, object] = {
         "qty": -1,
         "reason": "x",
-        "staff_id": shop.promoter.id,
+        "actor": forge_actor(shop.promoter),
         "approval": manager_ok(shop),
     }
     args.update(kwargs)
     product = shop.phone if args.pop("product", None) == "phone" else shop.case
-    if args["approval"] == "promoter":
-        args["approval"] = forge_approval(shop.promoter.id, "李小红")
+    if args["approval"] == "promoter":  # a promoter's approval, however it was made: the store
+        args["approval"] = forge_approval(shop.promoter.id, "李小红")  # reads the role itself
+        args["actor"] = None
     before = snapshot()
     with pytest.raises(error) as refused:
         adjustments.adjust(product, **args)  # type: ignore[arg-type]

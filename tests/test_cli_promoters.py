@@ -13,7 +13,7 @@ from store import roster
 from store.config import Config
 from store.db import open_database
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins
+from tests.store_helpers import cheap_pins, manager_actor
 from tui.cli import main
 
 MON = date(2026, 11, 23)
@@ -29,8 +29,8 @@ def store_with_roster(db_path: Path) -> Path:
     database = open_database(db_path)
     shop = Shop()
     cfg = Config()
-    roster.assign(shop.promoter.id, MON, "E", cfg)
-    roster.assign(shop.manager.id, MON, "L", cfg)
+    roster.assign(shop.promoter.id, MON, "E", cfg, actor=manager_actor(shop))
+    roster.assign(shop.manager.id, MON, "L", cfg, actor=manager_actor(shop))
     database.close()
     return db_path
 

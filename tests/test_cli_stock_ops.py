@@ -15,7 +15,7 @@ from store.db import open_database
 from store.imei import with_check_digit
 from store.models import GoodsReceipt, PurchaseOrder, PurchaseOrderLine, Supplier
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok
+from tests.store_helpers import cheap_pins, forge_actor, manager_ok
 from tui.cli import main
 
 
@@ -56,7 +56,7 @@ def test_counts_list_and_show(db_path: Path) -> None:
     assert "IP15-128-BK" not in shown  # no difference
 
     database = open_database(db_path)
-    counts.approve(count.id, staff_id=shop.promoter.id, approval=manager_ok(shop))
+    counts.approve(count.id, actor=forge_actor(shop.promoter), approval=manager_ok(shop))
     database.close()
     listing = run("counts", "list", *db)
     row = next(line for line in listing.splitlines() if line.startswith(count.number))

@@ -15,7 +15,7 @@ from store.errors import ValidationError
 from store.models import AuditLog, SaleLine
 from store.promoter_config import CommissionRule
 from tests.conftest import TILL, Shop
-from tests.store_helpers import cheap_pins, manager_ok, pay, promoter_cart, scan
+from tests.store_helpers import cheap_pins, manager_actor, manager_ok, pay, promoter_cart, scan
 
 START = date(2020, 1, 1)
 HANDSET = CommissionRule(START, category="handset", rate_bp=100)
@@ -177,7 +177,7 @@ def test_the_return_is_taken_from_the_promoter_who_was_credited(shop: Shop) -> N
 def test_voided_receipts_earn_nothing(shop: Shop) -> None:
     cfg = config_with([HANDSET, ACCESSORY])
     sale = ring(shop, NOV_12, case_qty=3)
-    sales.void_sale(sale.id, staff_id=shop.manager.id, approval=manager_ok(shop), till=shop.till, now=NOV_12)
+    sales.void_sale(sale.id, approval=manager_ok(shop), till=shop.till, now=NOV_12)
     assert november(cfg) == {}
 
 
@@ -224,15 +224,15 @@ def test_the_default_rate_pays_lines_no_rule_covers(shop: Shop) -> None:
 def test_targets_are_set_for_this_month_or_later(shop: Shop) -> None:
     today = date(2026, 11, 27)
     t = targets.set_target(
-        "2026-11", shop.promoter.id, units=10, amount=5_000_000, by=shop.manager.id, today=today
+        "2026-11", shop.promoter.id, units=10, amount=5_000_000, actor=manager_actor(shop), today=today
     )
     again = targets.set_target(
-        "2026-11", shop.promoter.id, units=12, amount=6_000_000, by=shop.manager.id, today=today
+        "2026-11", shop.promoter.id, units=12, amount=6_000_000, actor=manager_actor(shop), today=today
     )
     assert again.id == t.id and (again.units, again.amount) == (12, 6_000_000)
-    targets.set_target("2026-12", None, units=40, amount=0, by=shop.manager.id, today=today)
+    targets.set_target("2026-12", None, units=40, amount=0, actor=manager_actor(shop), today=today)
     targets.set_target(
-        "2026-11", shop.promoter.id, units=3, amount=0, brand="Apple", by=shop.manager.id, today=today
+        "2026-11", shop.promoter.id, units=3, amount=0, brand="Apple", actor=manager_actor(shop), today=today
     )
     assert set(targets.targets_for("2026-11")) == {(shop.promoter.id, ""), (shop.promoter.id, "Apple")}
     assert AuditLog.select().where(AuditLog.action == "target.set").count() == 4
@@ -251,7 +251,12 @@ def test_targets_are_set_for_this_month_or_later(shop: Shop) -> None:
 def test_bad_targets(shop: Shop, month: str, units: int, amount: int, message: str) -> None:
     with pytest.raises(ValidationError) as err:
         targets.set_target(
-            month, shop.promoter.id, units=units, amount=amount, by=shop.manager.id, today=date(2026, 11, 27)
+            month,
+            shop.promoter.id,
+            units=units,
+            amount=amount,
+            actor=manager_actor(shop),
+            today=date(2026, 11, 27),
         )
     assert str(err.value) == message
 
@@ -275,10 +280,10 @@ def test_progress_for_the_logged_in_promoter(shop: Shop) -> None:
     other = staff.create_staff("P2", "张伟", "promoter", "2222")
     today = date(2026, 11, 10)
     targets.set_target(
-        "2026-11", shop.promoter.id, units=6, amount=3_000_000, by=shop.manager.id, today=today
+        "2026-11", shop.promoter.id, units=6, amount=3_000_000, actor=manager_actor(shop), today=today
     )
     targets.set_target(
-        "2026-11", shop.promoter.id, units=2, amount=0, brand="Apple", by=shop.manager.id, today=today
+        "2026-11", shop.promoter.id, units=2, amount=0, brand="Apple", actor=manager_actor(shop), today=today
     )
     ring(shop, datetime(2026, 11, 2, 4, 0), shop.imeis[0])  # 2 Nov: ¥5,999
     ring(shop, datetime(2026, 11, 10, 4, 0), case_qty=2)  # today: ¥78
@@ -302,15 +307,21 @@ def test_progress_for_the_logged_in_promoter(shop: Shop) -> None:
 
 def test_month_report_hours_sales_commission(shop: Shop, tmp_path: Path) -> None:
     cfg = config_with([HANDSET, ACCESSORY, SPECIAL])
-    roster.assign(shop.promoter.id, date(2026, 11, 12), "E", cfg)  # 6 h
-    roster.assign(shop.promoter.id, date(2026, 11, 13), "F", cfg)  # 12 h, not clocked: absent
+    boss = manager_actor(shop)
+    roster.assign(shop.promoter.id, date(2026, 11, 12), "E", cfg, actor=boss)  # 6 h
+    roster.assign(shop.promoter.id, date(2026, 11, 13), "F", cfg, actor=boss)  # 12 h, not clocked: absent
     timeclock.clock_in("P1", "1111", TILL.tz, now=timeclock.to_utc(datetime(2026, 11, 12, 9, 20), TILL.tz))
     timeclock.clock_out("P1", "1111", TILL.tz, now=timeclock.to_utc(datetime(2026, 11, 12, 15, 0), TILL.tz))
     targets.set_target(
-        "2026-11", shop.promoter.id, units=4, amount=2_000_000, by=shop.manager.id, today=date(2026, 11, 1)
+        "2026-11",
+        shop.promoter.id,
+        units=4,
+        amount=2_000_000,
+        actor=manager_actor(shop),
+        today=date(2026, 11, 1),
     )
     targets.set_target(
-        "2026-11", None, units=10, amount=6_000_000, by=shop.manager.id, today=date(2026, 11, 1)
+        "2026-11", None, units=10, amount=6_000_000, actor=manager_actor(shop), today=date(2026, 11, 1)
     )
     sale = ring(shop, NOV_12, shop.imeis[0], case_qty=2)
     give_back(shop, sale, NOV_25, line_no=2)  # the two cases come back

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 
+from store import staff
 from store.models import AuditLog, Customer, HeldCart, Sale, SaleLine
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.store_helpers import cheap_pins
 from tui.screens.login import LoginScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.sale import SaleScreen
@@ -61,6 +63,48 @@ async def test_discount_over_the_limit_needs_a_manager(
     assert line.discount == 100000 and line.total == 499900
     approved = AuditLog.get(AuditLog.action == "sale.discount_approved")
     assert approved.approved_by == shop.manager.id
+
+
+async def test_a_manager_at_the_till_needs_no_pin_within_their_limit_and_cannot_approve_themselves(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cheap_pins(monkeypatch)
+    boss = staff.create_staff("M2", "赵经理", "manager", "2222")  # the manager role: 30 %
+    app = make_app(db, tmp_path, staff=boss)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SaleScreen)
+        await scanner_burst(pilot, shop.imeis[0])
+        await pilot.press("f4")
+        await type_text(pilot, "1000")  # 1,000 off 5,999: within the manager's own 30 %
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)  # no PIN asked
+        assert (screen.cart.lines[0].line_discount, screen.cart.lines[0].approved_by) == (100000, boss.id)
+        await pilot.press("f4")
+        await type_text(pilot, "2000")  # 33 %: over the manager's limit, another person approves
+        await pilot.pause()
+        assert isinstance(app.screen, ManagerPinScreen)
+        await type_text(pilot, "M2")
+        await type_text(pilot, "2222")  # their own PIN: refused at once, in the dialog
+        await pilot.pause()
+        assert isinstance(app.screen, ManagerPinScreen)
+        message = str(app.screen.query_one("#manager-message").render())
+        assert message == "An approval must come from another person, not from yourself."
+        await type_text(pilot, "M1")
+        await type_text(pilot, "1234")
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+        assert (screen.cart.lines[0].line_discount, screen.cart.lines[0].approved_by) == (
+            200000,
+            shop.manager.id,
+        )
+        await pilot.press("ctrl+o")
+        await type_text(pilot, "5000")
+        await type_text(pilot, "老客户")
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)  # a price change is the manager's own to make
+        assert (screen.cart.lines[0].unit_price, screen.cart.lines[0].approved_by) == (500000, boss.id)
 
 
 async def test_hold_and_resume_a_sale(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:

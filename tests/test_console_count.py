@@ -105,9 +105,10 @@ async def test_count_a_brand_by_imei_review_the_variance_and_approve_it(
 
         await pilot.press("f2")
         await pilot.pause()
-        assert isinstance(app.screen, ManagerPinScreen)
-        await type_text(pilot, "M1")
-        await type_text(pilot, "1234")
+        # The manager logged in approves in their own role: they confirm, no PIN of their own.
+        assert isinstance(app.screen, ChoiceScreen)
+        assert not isinstance(app.screen, ManagerPinScreen)
+        await pilot.press("up", "enter")
         await settle(pilot, app)
         assert isinstance(app.screen, CountReviewScreen)
         assert message(app).startswith("Count PD") and "approved by 王店长: 1 products adjusted." in message(
@@ -228,6 +229,12 @@ async def test_bad_input_at_the_count_screen(shop: Shop, db: SqliteDatabase, tmp
         await pilot.press("f6")
         await settle(pilot, app)
         assert isinstance(app.screen, CountReviewScreen)
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("escape")  # not confirmed
+        await pilot.pause()
+        assert message(app) == "Not approved."
+        app.staff = shop.promoter  # a promoter at the terminal: another person's PIN is asked
         await pilot.press("f2")
         await pilot.pause()
         await pilot.press("escape")  # no PIN

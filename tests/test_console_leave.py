@@ -17,7 +17,7 @@ from store.errors import ValidationError
 from store.models import AuditLog, LeaveRequest
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, type_text
-from tests.store_helpers import cheap_pins
+from tests.store_helpers import cheap_pins, manager_actor
 from tui.screens.leave import LeaveScreen
 from tui.screens.prompt import PromptScreen
 from tui.widgets.message_bar import MessageBar
@@ -160,11 +160,11 @@ async def test_a_manager_approves_and_refuses(shop: Shop, db: SqliteDatabase, tm
 def test_old_decided_leave_drops_off_and_pending_comes_first(shop: Shop) -> None:
     old = date(2020, 1, 6)
     stale = roster.request_leave(shop.promoter.id, old, old, "", by=shop.promoter.id)
-    roster.decide_leave(stale.id, True, by=shop.manager.id)
+    roster.decide_leave(stale.id, True, actor=manager_actor(shop))
     waiting = roster.request_leave(shop.promoter.id, old, old, "", by=shop.promoter.id)
     later = today() + timedelta(days=2)
     decided = roster.request_leave(shop.promoter.id, later, later, "", by=shop.promoter.id)
-    roster.decide_leave(decided.id, False, by=shop.manager.id)
+    roster.decide_leave(decided.id, False, actor=manager_actor(shop))
     soon = roster.request_leave(shop.promoter.id, later, later, "", by=shop.promoter.id)
     shown = [r.id for r in promoter_desk.leave_requests(shop.promoter.id, today())]
     assert shown == [waiting.id, soon.id, decided.id]
@@ -179,7 +179,7 @@ async def test_a_promoter_withdraws_a_waiting_request_but_not_a_decided_one(
     decided = roster.request_leave(
         shop.promoter.id, start + timedelta(days=5), start + timedelta(days=5), "看病", by=shop.promoter.id
     )
-    roster.decide_leave(decided.id, True, by=shop.manager.id)
+    roster.decide_leave(decided.id, True, actor=manager_actor(shop))
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -236,7 +236,7 @@ async def test_a_manager_records_someones_leave_approved_at_once(
     )
     assert AuditLog.select().where(AuditLog.action == "leave.approve").count() == 1
     with pytest.raises(ValidationError, match="own leave"):
-        roster.record_leave(shop.manager.id, start, start, "", by=shop.manager.id)
+        roster.record_leave(shop.manager.id, start, start, "", actor=manager_actor(shop))
 
 
 async def test_a_promoter_cannot_record_leave(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from store.models.base import utcnow
 from store.sales import business_date
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app
-from tests.store_helpers import cheap_pins, sell
+from tests.store_helpers import cheap_pins, manager_actor, sell
 from tui.screens.progress import ProgressScreen
 
 
@@ -28,7 +28,12 @@ async def test_my_sales_against_target_and_the_leaderboard(
     today = business_date(utcnow(), TILL.tz)
     staff.create_staff("P2", "张伟", "promoter", "2222")
     targets.set_target(
-        targets.month_of(today), shop.promoter.id, units=4, amount=2_000_000, by=shop.manager.id, today=today
+        targets.month_of(today),
+        shop.promoter.id,
+        units=4,
+        amount=2_000_000,
+        actor=manager_actor(shop),
+        today=today,
     )
     sale = sell(shop, shop.imeis[0], case_qty=2)  # ¥5,999 + 2 x ¥39 credited to P1, today
     sales.acknowledge(sale.id)  # its receipt was printed: no reprint question at start

@@ -12,11 +12,12 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
 from store import people, promoter_desk, staff, targets
+from store.auth import manager_authority
 from store.errors import PermissionDenied
 from store.models import AuditLog, SalesTarget, Staff, TrainingRecord
 from tests.conftest import Shop
 from tests.console_helpers import make_app, type_text
-from tests.store_helpers import cheap_pins
+from tests.store_helpers import cheap_pins, forge_actor
 from tui.screens.choice import ChoiceScreen
 from tui.screens.promoter_profile import PromoterProfileScreen
 from tui.screens.promoters import PromotersScreen
@@ -242,7 +243,7 @@ async def test_a_promoter_cannot_reach_the_promoters_screen(
         await pilot.pause()
         await pilot.press("f8")
         await pilot.pause()
-        assert said(app) == "李小红 is not a manager."
+        assert said(app) == "李小红 is not a manager; ask a manager to approve it."
         await pilot.press("f3")
         await pilot.pause()
         assert not isinstance(app.screen, PromptScreen)
@@ -251,9 +252,9 @@ async def test_a_promoter_cannot_reach_the_promoters_screen(
 
 
 def test_only_a_manager_approves_on_the_console(shop: Shop) -> None:
-    assert people.session_approval(shop.manager).manager_id == shop.manager.id
+    assert manager_authority(forge_actor(shop.manager)) == (shop.manager.id, shop.manager.id)
     with pytest.raises(PermissionDenied):
-        people.session_approval(shop.promoter)
+        manager_authority(forge_actor(shop.promoter))
 
 
 def test_courses_come_from_the_ladder_once_each(shop: Shop) -> None:

@@ -4,10 +4,12 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from store import stock
-from store.models import ImeiUnit, Sale, SaleLine, Tender
+from store import sales, stock
+from store.models import AuditLog, ImeiUnit, Sale, SaleLine, Tender
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.store_helpers import sell
+from tui.screens.choice import ChoiceScreen
 from tui.screens.login import LoginScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.pay import PayScreen
@@ -142,3 +144,73 @@ async def test_return_against_the_original_receipt(shop: Shop, db: SqliteDatabas
     assert refund.total == -599900 and refund.original_id == sale.id
     assert SaleLine.get(SaleLine.sale == refund.id).qty == -1
     assert ImeiUnit.get(ImeiUnit.imei == shop.imeis[1]).status == "returned"
+
+
+async def test_a_manager_rings_a_return_and_voids_without_a_pin_of_their_own(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    first, second = sell(shop, shop.imeis[0]), sell(shop, case_qty=1)
+    for done in (first, second):
+        sales.acknowledge(done.id)  # receipts handed over: no reprint offer at start
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f11")
+        await pilot.pause()
+        await type_text(pilot, first.receipt_no)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.press("f2")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SaleScreen)  # the manager's own role: no PIN dialog
+        assert screen.cart.total == -599900 and screen.cart.return_approved_by == shop.manager.id
+
+        await pilot.press("ctrl+n")  # not this one; void the other receipt instead
+        await pilot.press("f11")
+        await pilot.pause()
+        await type_text(pilot, second.receipt_no)
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)  # a confirmation, not a PIN
+        await pilot.press("enter")  # Cancel is highlighted: nothing happens
+        await pilot.pause()
+        assert Sale.get_by_id(second.id).status == "completed"
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReturnsScreen)
+    assert Sale.get_by_id(second.id).status == "voided"
+    row = AuditLog.get(AuditLog.action == "sale.void")
+    assert (row.staff_id, row.approved_by) == (shop.manager.id, shop.manager.id)
+
+
+async def test_a_promoter_voids_only_with_another_persons_pin(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    sale = sell(shop, case_qty=1)
+    sales.acknowledge(sale.id)
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f11")
+        await pilot.pause()
+        await type_text(pilot, sale.receipt_no)
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, ManagerPinScreen)
+        await type_text(pilot, "P1")
+        await type_text(pilot, "1111")  # the promoter's own PIN approves nothing
+        await pilot.pause()
+        assert isinstance(app.screen, ManagerPinScreen)
+        assert Sale.get_by_id(sale.id).status == "completed"
+        await type_text(pilot, "M1")
+        await type_text(pilot, "1234")
+        await pilot.pause()
+        assert isinstance(app.screen, ReturnsScreen)
+    assert Sale.get_by_id(sale.id).status == "voided"
+    row = AuditLog.get(AuditLog.action == "sale.void")
+    assert (row.staff_id, row.approved_by) == (shop.promoter.id, shop.manager.id)

@@ -15,7 +15,7 @@ from store.models import AuditLog, ImeiUnit, Product, StockCountEntry, StockCoun
 from store.models.base import utcnow
 from store.stock import ReceivedUnit
 from tests.conftest import TILL, Shop
-from tests.store_helpers import forge_approval, manager_ok, pay, scan, snapshot
+from tests.store_helpers import forge_actor, forge_approval, manager_ok, pay, scan, snapshot
 
 # Tomorrow 10:00 in Shanghai: after the shop fixture received its stock (at the real now).
 T0 = (utcnow() + timedelta(days=1)).replace(hour=2, minute=0, second=0, microsecond=0)
@@ -71,13 +71,15 @@ def test_a_count_with_sales_during_it_and_its_approval(shop: Shop) -> None:
 
     before = snapshot()
     with pytest.raises(NeedsApproval) as refused:
-        counts.approve(count_id, staff_id=p, approval=None, now=at(12))
+        counts.approve(count_id, actor=forge_actor(shop.promoter), approval=None, now=at(12))
     assert str(refused.value) == "Approving a count needs a manager's PIN."
     with pytest.raises(PermissionDenied):
-        counts.approve(count_id, staff_id=p, approval=forge_approval(p, "李小红"), now=at(12))
+        counts.approve(
+            count_id, actor=forge_actor(shop.promoter), approval=forge_approval(p, "李小红"), now=at(12)
+        )
     assert snapshot() == before
 
-    counts.approve(count_id, staff_id=p, approval=manager_ok(shop), now=at(12))
+    counts.approve(count_id, actor=forge_actor(shop.promoter), approval=manager_ok(shop), now=at(12))
     # The shelf had 18, then one sold (minute 8) and one more (minute 10): 16.
     assert stock.on_hand(shop.case.id) == 16
     assert stock.on_hand(shop.phone.id) == 3
@@ -97,7 +99,7 @@ def test_a_count_with_sales_during_it_and_its_approval(shop: Shop) -> None:
     ]
     # Approved is final: the report stays, nothing more can be done to it.
     with pytest.raises(ValidationError):
-        counts.approve(count_id, staff_id=p, approval=manager_ok(shop), now=at(13))
+        counts.approve(count_id, actor=forge_actor(shop.promoter), approval=manager_ok(shop), now=at(13))
     with pytest.raises(ValidationError):
         counts.enter(count_id, shop.imeis[3], staff_id=p, now=at(13))
 
@@ -118,7 +120,7 @@ def test_a_sold_unit_found_on_the_shelf_and_an_unknown_imei_of_a_known_tac(shop:
         ("new", stranger),
         ("unexpected", shop.imeis[0]),
     ]
-    counts.approve(count_id, staff_id=p, approval=manager_ok(shop), now=at(9))
+    counts.approve(count_id, actor=forge_actor(shop.promoter), approval=manager_ok(shop), now=at(9))
     assert stock.on_hand(shop.phone.id) == 6
     assert ImeiUnit.get(ImeiUnit.imei == shop.imeis[0]).status == "in_stock"
     assert ImeiUnit.get(ImeiUnit.imei == stranger).status == "in_stock"
@@ -242,7 +244,7 @@ def test_a_count_of_zero_is_a_count(shop: Shop) -> None:
     counts.close(count_id, staff_id=shop.promoter.id, now=at(2))
     line = counts.review(count_id).lines[0]
     assert (line.expected, line.counted, line.variance) == (20, 0, -20)
-    counts.approve(count_id, staff_id=shop.promoter.id, approval=manager_ok(shop), now=at(3))
+    counts.approve(count_id, actor=forge_actor(shop.promoter), approval=manager_ok(shop), now=at(3))
     assert stock.on_hand(shop.case.id) == 0
 
 

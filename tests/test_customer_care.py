@@ -88,7 +88,7 @@ def people(shop: Shop) -> dict[str, Customer]:
         "": create_customer("13800138005", "", birthday="06-19", consent_how="sms", by=shop.manager.id),
     }
     gone = create_customer("13800138006", "钱七", birthday="02-17", consent_how="paper", by=shop.manager.id)
-    records.erase_customer(gone.id, by=shop.manager.id, approval=manager_ok(shop), now=datetime(2026, 1, 1))
+    records.erase_customer(gone.id, approval=manager_ok(shop), now=datetime(2026, 1, 1))
     return made
 
 

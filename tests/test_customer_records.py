@@ -171,7 +171,7 @@ def test_erase_anonymises_but_keeps_the_sales(shop: Shop) -> None:
     pay(cart)
     sale = sales.commit_sale(cart, shop.till, now=NOW)
 
-    records.erase_customer(customer.id, by=shop.manager.id, approval=manager_ok(shop), now=NOW)
+    records.erase_customer(customer.id, approval=manager_ok(shop), now=NOW)
     gone = Customer.get_by_id(customer.id)
     assert (gone.name, gone.notes, gone.birth_year, gone.consent_at, gone.py) == ("", "", None, None, "")
     assert gone.phone == f"erased:{customer.id}" and gone.erased_at == NOW
@@ -182,7 +182,7 @@ def test_erase_anonymises_but_keeps_the_sales(shop: Shop) -> None:
     assert audit.verify() == []
     assert "张三" not in "".join(r.after + r.before for r in AuditLog.select())
     with pytest.raises(ValidationError):
-        records.erase_customer(customer.id, by=shop.manager.id, approval=manager_ok(shop))
+        records.erase_customer(customer.id, approval=manager_ok(shop))
     # the number is free again: the person may come back as a new customer
     assert create_customer("13800138000", "张三", by=shop.manager.id).id != customer.id
 
@@ -198,9 +198,7 @@ def test_reassign_moves_customers_and_open_tasks_in_one_audited_step(shop: Shop)
     CustomerTask.create(
         customer=mine[1].id, owner=leaver.id, due=TODAY, title="done one", source="b", status="done"
     )
-    moved = records.reassign(
-        leaver.id, shop.manager.id, by=shop.manager.id, approval=manager_ok(shop), now=NOW
-    )
+    moved = records.reassign(leaver.id, shop.manager.id, approval=manager_ok(shop), now=NOW)
     assert (moved.customers, moved.tasks) == (3, 1)
     assert {c.owner_id for c in Customer.select().where(Customer.id.in_([c.id for c in mine]))} == {
         shop.manager.id
@@ -213,9 +211,9 @@ def test_reassign_moves_customers_and_open_tasks_in_one_audited_step(shop: Shop)
     row = AuditLog.select().order_by(AuditLog.seq.desc()).get()
     assert (row.action, row.approved_by, row.entity_id) == ("customer.reassign", shop.manager.id, leaver.id)
     with pytest.raises(ValidationError):
-        records.reassign(leaver.id, leaver.id, by=shop.manager.id, approval=manager_ok(shop))
+        records.reassign(leaver.id, leaver.id, approval=manager_ok(shop))
     with pytest.raises(NotFound):
-        records.reassign("nobody", leaver.id, by=shop.manager.id, approval=manager_ok(shop))
+        records.reassign("nobody", leaver.id, approval=manager_ok(shop))
 
 
 def test_reassign_to_an_inactive_member_is_refused(shop: Shop) -> None:
@@ -226,5 +224,5 @@ def test_reassign_to_an_inactive_member_is_refused(shop: Shop) -> None:
     Staff.update(active=False).where(Staff.id == leaver.id).execute()
     before = snapshot()
     with pytest.raises(PermissionDenied):
-        records.reassign(shop.promoter.id, leaver.id, by=shop.manager.id, approval=manager_ok(shop))
+        records.reassign(shop.promoter.id, leaver.id, approval=manager_ok(shop))
     assert snapshot() == before

@@ -14,7 +14,7 @@ from store.models.base import utcnow
 from store.receiving import DeliveryLine
 from store.stock import ReceivedUnit
 from tests.conftest import TILL, Shop
-from tests.store_helpers import manager_ok, pay, promoter_cart, scan
+from tests.store_helpers import forge_actor, manager_ok, pay, promoter_cart, scan
 
 
 def test_an_imeis_life_received_sold_returned_counted(shop: Shop) -> None:
@@ -44,7 +44,7 @@ def test_an_imeis_life_received_sold_returned_counted(shop: Shop) -> None:
     counts.enter(count.id, "1*CASE-IP15", staff_id=shop.promoter.id, now=t + timedelta(minutes=4))
     counts.close(count.id, staff_id=shop.promoter.id, now=t + timedelta(minutes=5))
     counts.approve(
-        count.id, staff_id=shop.promoter.id, approval=manager_ok(shop), now=t + timedelta(minutes=6)
+        count.id, actor=forge_actor(shop.promoter), approval=manager_ok(shop), now=t + timedelta(minutes=6)
     )
 
     found = history.history_of(number)

@@ -13,7 +13,7 @@ from store.models import AuditLog, Staff
 from store.promoter_config import LadderLevel, LadderSection
 from store.sales import business_date
 from tests.conftest import TILL, Shop
-from tests.store_helpers import cheap_pins, manager_ok, sell, snapshot
+from tests.store_helpers import cheap_pins, manager_actor, manager_ok, sell, snapshot
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +52,7 @@ def test_a_new_member_has_an_empty_active_profile(shop: Shop) -> None:
 def test_profile_changes_are_audited(shop: Shop) -> None:
     ok = manager_ok(shop)
     member = people.update_profile(
-        shop.promoter.id, ok, LADDER, level="L2", brand="Huawei", home_store="S001"
+        shop.promoter.id, LADDER, approval=ok, level="L2", brand="Huawei", home_store="S001"
     )
     assert (member.level, member.brand, member.home_store) == ("L2", "Huawei", "S001")
     row = AuditLog.select().where(AuditLog.action == "staff.profile").get()
@@ -72,38 +72,38 @@ def test_profile_changes_are_audited(shop: Shop) -> None:
 def test_bad_profile_values_write_nothing(shop: Shop, kwargs: dict[str, str], message: str) -> None:
     before = snapshot()
     with pytest.raises(ValidationError) as err:
-        people.update_profile(shop.promoter.id, manager_ok(shop), LADDER, **kwargs)
+        people.update_profile(shop.promoter.id, LADDER, approval=manager_ok(shop), **kwargs)
     assert str(err.value) == message
     assert snapshot() == before
 
 
 def test_someone_who_left_cannot_log_in_and_can_come_back(shop: Shop) -> None:
     ok = manager_ok(shop)
-    people.set_status(shop.promoter.id, "on_leave", ok)
+    people.set_status(shop.promoter.id, "on_leave", approval=ok)
     assert staff.login("P1", "1111").status == "on_leave"  # on leave: still a working account
-    people.set_status(shop.promoter.id, "left", ok)
+    people.set_status(shop.promoter.id, "left", approval=ok)
     with pytest.raises(PermissionDenied):
         staff.login("P1", "1111")
     assert Staff.get_by_id(shop.promoter.id).active is False
-    people.set_status(shop.promoter.id, "active", ok)
+    people.set_status(shop.promoter.id, "active", approval=ok)
     assert staff.login("P1", "1111").id == shop.promoter.id
     assert AuditLog.select().where(AuditLog.action == "staff.status").count() == 3
 
 
 def test_status_must_be_known_and_a_manager_cannot_remove_themselves(shop: Shop) -> None:
     with pytest.raises(ValidationError, match="Unknown staff status: gone"):
-        people.set_status(shop.promoter.id, "gone", manager_ok(shop))
+        people.set_status(shop.promoter.id, "gone", approval=manager_ok(shop))
     with pytest.raises(ValidationError, match="cannot mark themselves as left"):
-        people.set_status(shop.manager.id, "left", manager_ok(shop))
+        people.set_status(shop.manager.id, "left", approval=manager_ok(shop))
     with pytest.raises(NotFound):
-        people.set_status("nobody", "left", manager_ok(shop))
+        people.set_status("nobody", "left", approval=manager_ok(shop))
 
 
 def test_training_records_are_kept_in_date_order(shop: Shop) -> None:
     day = today()
-    people.add_training(shop.promoter.id, "销售技巧", day, "failed", by=shop.manager.id, today=day)
+    people.add_training(shop.promoter.id, "销售技巧", day, "failed", actor=manager_actor(shop), today=day)
     people.add_training(
-        shop.promoter.id, "产品知识", day - timedelta(days=10), "passed", by=shop.manager.id, today=day
+        shop.promoter.id, "产品知识", day - timedelta(days=10), "passed", actor=manager_actor(shop), today=day
     )
     records = people.training_of(shop.promoter.id)
     assert [(r.course, r.result) for r in records] == [("产品知识", "passed"), ("销售技巧", "failed")]
@@ -122,7 +122,12 @@ def test_bad_training_records(shop: Shop, course: str, offset: int, result: str,
     day = today()
     with pytest.raises(ValidationError) as err:
         people.add_training(
-            shop.promoter.id, course, day + timedelta(days=offset), result, by=shop.manager.id, today=day
+            shop.promoter.id,
+            course,
+            day + timedelta(days=offset),
+            result,
+            actor=manager_actor(shop),
+            today=day,
         )
     assert str(err.value) == message
 
@@ -145,12 +150,12 @@ def test_the_ladder_lists_who_may_move_up_and_what_the_others_miss(shop: Shop) -
     ok = manager_ok(shop)
     day = today()
     second = staff.create_staff("P2", "张伟", "promoter", "2222")
-    people.update_profile(shop.promoter.id, ok, LADDER, level="L1")
+    people.update_profile(shop.promoter.id, LADDER, approval=ok, level="L1")
     hire(shop.promoter, 4)
     hire(second, 1)
     sell(shop, shop.imeis[0])  # ¥5,999.00 credited to P1
-    people.add_training(shop.promoter.id, "产品知识", day, "passed", by=shop.manager.id, today=day)
-    people.add_training(second.id, "产品知识", day, "failed", by=shop.manager.id, today=day)
+    people.add_training(shop.promoter.id, "产品知识", day, "passed", actor=manager_actor(shop), today=day)
+    people.add_training(second.id, "产品知识", day, "failed", actor=manager_actor(shop), today=day)
 
     checks = {c.staff.code: c for c in people.check_promotions(LADDER, day)}
     assert set(checks) == {"P1", "P2"}  # promoters only, not the manager
@@ -161,15 +166,15 @@ def test_the_ladder_lists_who_may_move_up_and_what_the_others_miss(shop: Shop) -
     assert p2.next is not None and p2.next.code == "L1"  # not on the ladder yet: the first rung
     assert p2.eligible  # L1 asks for nothing
 
-    people.update_profile(second.id, ok, LADDER, level="L1")
+    people.update_profile(second.id, LADDER, approval=ok, level="L1")
     p2 = {c.staff.code: c for c in people.check_promotions(LADDER, day)}["P2"]
     assert p2.missing == ("sales ¥0.00 of ¥5,000.00", "1 of 3 months", "course 产品知识")
     assert [c.staff.code for c in people.eligible_now(LADDER, day)] == ["P1"]
 
-    promoted = people.promote(shop.promoter.id, LADDER, ok, day)
+    promoted = people.promote(shop.promoter.id, LADDER, day, approval=ok)
     assert promoted.level == "L2"
     with pytest.raises(ValidationError) as err:
-        people.promote(shop.promoter.id, LADDER, ok, day)
+        people.promote(shop.promoter.id, LADDER, day, approval=ok)
     assert str(err.value).startswith("李小红 is not eligible for 高级 yet: sales ¥5,999.00 of ¥50,000.00")
 
 
@@ -182,14 +187,14 @@ def test_sales_outside_the_window_and_voided_receipts_do_not_count(shop: Shop) -
     assert people.net_sales([shop.promoter.id], day + timedelta(days=1), day + timedelta(days=30)) == {
         shop.promoter.id: 0
     }
-    sales.void_sale(sale.id, staff_id=shop.manager.id, approval=manager_ok(shop), till=shop.till)
+    sales.void_sale(sale.id, approval=manager_ok(shop), till=shop.till)
     assert people.net_sales([shop.promoter.id], day, day) == {shop.promoter.id: 0}
 
 
 def test_the_top_rung_has_nowhere_to_go(shop: Shop) -> None:
-    people.update_profile(shop.promoter.id, manager_ok(shop), LADDER, level="L3")
+    people.update_profile(shop.promoter.id, LADDER, approval=manager_ok(shop), level="L3")
     with pytest.raises(ValidationError, match="already on the top level"):
-        people.promote(shop.promoter.id, LADDER, manager_ok(shop), today())
+        people.promote(shop.promoter.id, LADDER, today(), approval=manager_ok(shop))
 
 
 def test_the_default_ladder_starts_at_l1() -> None:

@@ -28,7 +28,7 @@ from store.catalog import ScanResult
 from store.db import open_memory_database
 from store.errors import NeedsApproval, StockError, ValidationError, ZhangguiError
 from store.imei import with_check_digit
-from store.models import MODELS, ImeiUnit, Product, Sale, SaleLine, StockMovement, Tender
+from store.models import MODELS, ImeiUnit, Product, Sale, SaleLine, Staff, StockMovement, Tender
 from store.models.base import utcnow
 from store.sales import Till
 
@@ -79,6 +79,8 @@ class PosMachine(RuleBasedStateMachine):
             store_code="S001", store_name="Prop", manager_code="M1", manager_name="Boss", pin="1234"
         )
         self.approval = staff.approve("M1", "1234")  # scrypt is slow: one check per example
+        # The cashier who rings every sale: the manager approves, and nobody approves themselves.
+        self.cashier = Staff.create(code="C1", name="Cashier", role="cashier", pin_hash="")
         self.accessories: list[Product] = [
             catalog.create_product(sku="CASE", brand="G", model="Case", category="accessory", price=3900),
             catalog.create_product(sku="CABLE", brand="G", model="Cable", category="accessory", price=1257),
@@ -131,7 +133,7 @@ class PosMachine(RuleBasedStateMachine):
             self.unit_product[unit.id] = product.id
 
     def _new_cart(self) -> Cart:
-        return Cart(staff_id=self.manager.id, staff_role="cashier", discount_limit_percent=LIMIT)
+        return Cart(staff_id=self.cashier.id, staff_role="cashier", discount_limit_percent=LIMIT)
 
     def _sellable_units(self) -> list[str]:
         return [u for u, s in self.unit_status.items() if s in stock.SELLABLE]
@@ -327,9 +329,7 @@ class PosMachine(RuleBasedStateMachine):
         ok = ok and min(stock_after.values()) >= 0
 
         def _void() -> Sale:
-            return sales.void_sale(
-                sale_id, staff_id=self.manager.id, approval=self.approval, till=TILL, now=self.now
-            )
+            return sales.void_sale(sale_id, approval=self.approval, till=TILL, now=self.now)
 
         if not ok:
             self._expect_nothing_written(_void)
@@ -530,10 +530,12 @@ def test_random_shop_days_keep_the_books_straight() -> None:
 @pytest.fixture
 def till_shop() -> Iterator[tuple[str, staff.Approval]]:
     db = open_memory_database()
-    manager = setup.initialise_store(
+    setup.initialise_store(
         store_code="S001", store_name="Prop", manager_code="M1", manager_name="Boss", pin="1234"
     )
-    yield manager.id, staff.approve("M1", "1234")
+    # The cashier rings; the manager approves.
+    cashier = Staff.create(code="C1", name="Cashier", role="cashier", pin_hash="")
+    yield cashier.id, staff.approve("M1", "1234")
     db.close()
 
 
@@ -556,15 +558,15 @@ def _return(staff_id: str, approval: staff.Approval, line_id: str, qty: int) -> 
 def test_voiding_a_return_whose_goods_were_sold_again_is_refused(
     till_shop: tuple[str, staff.Approval],
 ) -> None:
-    manager_id, approval = till_shop
+    cashier_id, approval = till_shop
     case = catalog.create_product(sku="CASE", brand="G", model="Case", category="accessory", price=3900)
-    stock.receive(case, staff_id=manager_id, qty=1)
-    first = _ring(manager_id, "CASE", 1)
-    refund = _return(manager_id, approval, SaleLine.get(SaleLine.sale == first.id).id, 1)
-    _ring(manager_id, "CASE", 1)  # the returned case went straight back out
+    stock.receive(case, staff_id=cashier_id, qty=1)
+    first = _ring(cashier_id, "CASE", 1)
+    refund = _return(cashier_id, approval, SaleLine.get(SaleLine.sale == first.id).id, 1)
+    _ring(cashier_id, "CASE", 1)  # the returned case went straight back out
     assert stock.on_hand(case.id) == 0
     with pytest.raises(StockError, match="sold again"):
-        sales.void_sale(refund.id, staff_id=manager_id, approval=approval, till=TILL)
+        sales.void_sale(refund.id, approval=approval, till=TILL)
     assert stock.on_hand(case.id) == 0
     assert Sale.get_by_id(refund.id).status == "completed"
 
@@ -572,15 +574,15 @@ def test_voiding_a_return_whose_goods_were_sold_again_is_refused(
 def test_refunds_after_a_voided_return_never_exceed_what_was_paid(
     till_shop: tuple[str, staff.Approval],
 ) -> None:
-    manager_id, approval = till_shop
+    cashier_id, approval = till_shop
     catalog.create_product(sku="CABLE", brand="G", model="Cable", category="accessory", price=1257)
-    stock.receive(Product.get(Product.sku == "CABLE"), staff_id=manager_id, qty=3)
-    sale = _ring(manager_id, "CABLE", 3, sale_discount=10)
+    stock.receive(Product.get(Product.sku == "CABLE"), staff_id=cashier_id, qty=3)
+    sale = _ring(cashier_id, "CABLE", 3, sale_discount=10)
     line = SaleLine.get(SaleLine.sale == sale.id)
     assert line.total == 3761  # not a multiple of 3: the pro-rata refunds round
-    first = _return(manager_id, approval, line.id, 1)
-    _return(manager_id, approval, line.id, 1)
-    sales.void_sale(first.id, staff_id=manager_id, approval=approval, till=TILL)
-    _return(manager_id, approval, line.id, 2)
+    first = _return(cashier_id, approval, line.id, 1)
+    _return(cashier_id, approval, line.id, 1)
+    sales.void_sale(first.id, approval=approval, till=TILL)
+    _return(cashier_id, approval, line.id, 2)
     completed = Sale.select().where((Sale.original == sale.id) & (Sale.status == "completed"))
     assert sum(-refund.total for refund in completed) == 3761  # all back: exactly what was paid

@@ -10,7 +10,7 @@ from store.cart import Cart
 from store.errors import NeedsApproval, NotFound, StockError, ValidationError
 from store.models import AuditLog, ImeiUnit, Sale, SaleLine, StockMovement, Tender
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok, pay, promoter_cart, scan, snapshot
+from tests.store_helpers import cheap_pins, forge_actor, manager_ok, pay, promoter_cart, scan, snapshot
 
 PHONE = 599900
 CASE = 3900
@@ -215,7 +215,12 @@ def test_even_exchange_needs_no_tender(shop: Shop) -> None:
 # ---- voids ---------------------------------------------------------------------------------
 def void(shop: Shop, sale: Sale, now: datetime = DAY) -> Sale:
     return sales.void_sale(
-        sale.id, staff_id=shop.promoter.id, approval=manager_ok(shop), till=shop.till, reason="wrong", now=now
+        sale.id,
+        actor=forge_actor(shop.promoter),
+        approval=manager_ok(shop),
+        till=shop.till,
+        reason="wrong",
+        now=now,
     )
 
 
@@ -268,7 +273,7 @@ def test_void_of_yesterdays_sale_refused(shop: Shop) -> None:
 
 def test_void_unknown_sale(shop: Shop) -> None:
     with pytest.raises(NotFound) as err:
-        sales.void_sale("nope", staff_id=shop.manager.id, approval=manager_ok(shop), till=shop.till)
+        sales.void_sale("nope", approval=manager_ok(shop), till=shop.till)
     assert str(err.value) == "No receipt nope."
 
 

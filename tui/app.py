@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from store import audit, sales, setup
 from store import staff as staff_module
+from store.auth import Actor, actor_for_login
 from store.config import Config
 from store.context import StoreContext, open_store
 from store.db import IntegrityCheck
@@ -57,6 +58,11 @@ class ZhangguiApp(App[None]):
         self._last_input = time.monotonic()
         self.crash_message = ""
         self._integrity = IntegrityCheck(ctx.db_path)
+
+    @property
+    def actor(self) -> Actor | None:
+        """Who is logged in, as the store's functions take it (made from the login's Staff row)."""
+        return actor_for_login(self.staff) if self.staff is not None else None
 
     @property
     def store_name(self) -> str:

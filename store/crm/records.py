@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from store import audit
-from store.auth import Approval
+from store.auth import Actor, Approval, manager_authority
 from store.catalog import clean_text
 from store.crm.search import key_columns
 from store.db import write
@@ -340,9 +340,17 @@ def set_consent(customer_id: str, how: str, *, by: str, now: datetime | None = N
     return write(_tx)
 
 
-def erase_customer(customer_id: str, *, by: str, approval: Approval, now: datetime | None = None) -> None:
+def erase_customer(
+    customer_id: str,
+    *,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
+    now: datetime | None = None,
+) -> None:
     """Anonymise the personal fields (name, phone, birthday, notes, tags, consent, contact
-    notes) and cancel open tasks; the sales stay for the books, linked to an empty record."""
+    notes) and cancel open tasks; the sales stay for the books, linked to an empty record.
+    A manager's work: a manager ``actor``, or another person's ``approval``."""
+    by, approver = manager_authority(actor, approval)
     stamp = now or utcnow()
 
     def _tx() -> None:
@@ -377,7 +385,7 @@ def erase_customer(customer_id: str, *, by: str, approval: Approval, now: dateti
         audit.record(
             "customer.erase",
             staff_id=by,
-            approved_by=approval.manager_id,
+            approved_by=approver,
             entity="customer",
             entity_id=customer.id,
             after={"tasks_cancelled": cancelled},
@@ -394,10 +402,16 @@ class Reassigned:
 
 
 def reassign(
-    from_staff_id: str, to_staff_id: str, *, by: str, approval: Approval, now: datetime | None = None
+    from_staff_id: str,
+    to_staff_id: str,
+    *,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
+    now: datetime | None = None,
 ) -> Reassigned:
     """Move every customer and open task of a staff member (who is leaving) to another, in
-    one audited transaction: the customers belong to the company."""
+    one audited transaction: the customers belong to the company. A manager's work."""
+    by, approver = manager_authority(actor, approval)
     stamp = now or utcnow()
     if from_staff_id == to_staff_id:
         raise ValidationError(_("Choose two different staff members."))
@@ -420,7 +434,7 @@ def reassign(
         audit.record(
             "customer.reassign",
             staff_id=by,
-            approved_by=approval.manager_id,
+            approved_by=approver,
             entity="staff",
             entity_id=source.id,
             after={"to": target.id, "customers": customers, "tasks": tasks},

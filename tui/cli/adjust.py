@@ -38,7 +38,7 @@ def adjust_command(
         if product is None:
             raise NotFound(_("No product with SKU {sku}.").format(sku=sku))
         approval = staff.approve(staff_code, pin)
-        adjustments.adjust(product, qty=qty, reason=reason, staff_id=approval.manager_id, approval=approval)
+        adjustments.adjust(product, qty=qty, reason=reason, approval=approval)
         on_hand = stock.on_hand(product.id)
     finally:
         ctx.close()

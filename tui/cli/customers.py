@@ -171,9 +171,7 @@ def reassign(
     ctx = context_for(db_path, config_path)
     try:
         approval = staff.approve(staff_code, pin)
-        moved = records.reassign(
-            _staff_id(from_code), _staff_id(to_code), by=approval.manager_id, approval=approval
-        )
+        moved = records.reassign(_staff_id(from_code), _staff_id(to_code), approval=approval)
     finally:
         ctx.close()
     click.echo(

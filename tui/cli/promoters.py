@@ -9,7 +9,6 @@ import click
 
 from store import people, promoter_report, roster, staff, targets
 from store.auth import Approval
-from store.errors import PermissionDenied
 from store.i18n import _
 from store.models.base import utcnow
 from store.money import format_fen, parse_money
@@ -88,13 +87,11 @@ def target(
     """
     ctx = context_for(db_path, config_path)
     try:
-        manager = staff.login(manager_code, pin)
-        if not staff.is_manager(manager):
-            raise PermissionDenied(_("{name} is not a manager.").format(name=manager.name))
+        ok = _approval(manager_code, pin)
         who = people.by_code(staff_code).id if staff_code else None
         fen = parse_money(amount)
         today = business_date(utcnow(), ctx.config.tz)
-        targets.set_target(month, who, units=units, amount=fen, brand=brand, by=manager.id, today=today)
+        targets.set_target(month, who, units=units, amount=fen, brand=brand, approval=ok, today=today)
     finally:
         ctx.close()
     click.echo(
@@ -173,10 +170,10 @@ def profile(
         member = people.by_code(code)
         if level is not None or brand is not None or home_store is not None:
             member = people.update_profile(
-                member.id, ok, ctx.config.ladder, level=level, brand=brand, home_store=home_store
+                member.id, ctx.config.ladder, approval=ok, level=level, brand=brand, home_store=home_store
             )
         if status is not None:
-            member = people.set_status(member.id, status, ok)
+            member = people.set_status(member.id, status, approval=ok)
     finally:
         ctx.close()
     click.echo(
@@ -220,7 +217,7 @@ def training(
         ok = _approval(manager_code, pin)
         member = people.by_code(code)
         today = business_date(utcnow(), ctx.config.tz)
-        people.add_training(member.id, course, taken_on, result, by=ok.manager_id, today=today, note=note)
+        people.add_training(member.id, course, taken_on, result, approval=ok, today=today, note=note)
         records = people.training_of(member.id)
     finally:
         ctx.close()
@@ -255,7 +252,7 @@ def leave(
     try:
         ok = _approval(manager_code, pin)
         member = people.by_code(code)
-        roster.record_leave(member.id, first, last, reason, by=ok.manager_id)
+        roster.record_leave(member.id, first, last, reason, approval=ok)
     finally:
         ctx.close()
     click.echo(

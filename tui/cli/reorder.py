@@ -10,6 +10,7 @@ import click
 from tabulate import tabulate
 
 from store import reorder, reorder_export, suppliers
+from store.auth import sign_in
 from store.catalog import clean_text
 from store.errors import NotFound, ValidationError
 from store.i18n import _
@@ -17,7 +18,6 @@ from store.models import Product
 from store.money import format_fen
 from store.velocity import class_name
 from tui.cli.common import Whole, context_for, db_options, user_errors
-from tui.cli.stock import _manager
 
 
 @click.command("reorder")
@@ -161,7 +161,7 @@ def add_supplier(
             channel=channel,
             lead_time_days=lead_days,
             phone=phone,
-            by=_manager(staff_code, pin),
+            actor=sign_in(staff_code, pin),
         )
     finally:
         ctx.close()
@@ -214,7 +214,7 @@ def assign_products(
         if not chosen:
             raise ValidationError(_("Name the products: SKUs or --brand."))
         supplier = suppliers.find_supplier(code)
-        n = suppliers.assign(supplier, chosen, pack_size=pack, by=_manager(staff_code, pin))
+        n = suppliers.assign(supplier, chosen, pack_size=pack, actor=sign_in(staff_code, pin))
     finally:
         ctx.close()
     click.echo(_("{n} products are supplied by {name}.").format(n=n, name=supplier.name))

@@ -160,31 +160,26 @@ class CountReviewScreen(Screen[None]):
         return str(self.zapp.staff.id)
 
     def action_approve(self) -> None:
-        from tui.screens.manager_pin import ManagerPinScreen
+        from tui.screens.manager_pin import confirm_as_manager
 
         if self.review is None:
             self.fail(_("Wait for the variances to be worked out."))
             return
         number = self.review.count.number
+        actor = self.zapp.actor
 
         def approved(approval: Approval | None) -> None:
-            if approval is None:
-                self.fail(_("Not approved."))
-                return
-            try:
-                result = counts.approve(self.count_id, staff_id=self.staff_id, approval=approval)
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-                return
+            result = counts.approve(self.count_id, actor=actor, approval=approval)
+            name = approval.manager_name if approval is not None else actor.name if actor else ""
             self.note = _("Count {number} approved by {name}: {n} products adjusted.").format(
-                number=number, name=approval.manager_name, n=len(result.differences)
+                number=number, name=name, n=len(result.differences)
             )
             self.say(self.note)
             self.load()
             stock_changed(self.app)
 
         reason = _("Approve count {number}: its variances become stock movements.").format(number=number)
-        self.app.push_screen(ManagerPinScreen(reason), approved)
+        confirm_as_manager(self.app, actor, reason, _("Approve the count"), approved, self.fail)
 
     def action_reopen(self) -> None:
         try:

@@ -297,25 +297,19 @@ class CustomerProfileScreen(Screen[None]):
         self.app.push_screen(ChoiceScreen(_("Marketing consent given by"), rows), chosen)
 
     def action_erase(self) -> None:
-        from tui.screens.manager_pin import ManagerPinScreen
+        from tui.screens.manager_pin import confirm_as_manager
 
         if not self.live():
             return
 
         def approved(approval: Approval | None) -> None:
-            if approval is None:
-                self.fail(_("Not approved."))
-                return
-            try:
-                records.erase_customer(self.customer_id, by=self.staff_id, approval=approval)
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-                return
+            records.erase_customer(self.customer_id, actor=self.zapp.actor, approval=approval)
             self.reload()
             self.say(_("Personal data erased; the sales stay for the books."))
 
         reason = _("Erase this customer's personal data? Their sales stay, without a name.")
-        self.app.push_screen(ManagerPinScreen(reason), approved)
+        yes = _("Erase the personal data")
+        confirm_as_manager(self.app, self.zapp.actor, reason, yes, approved, self.fail)
 
     def action_referrals(self) -> None:
         from tui.screens.customer_referrals import CustomerReferralsScreen

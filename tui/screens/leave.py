@@ -163,8 +163,7 @@ class LeaveScreen(Screen[None]):
             return
         request = self.requests[table.cursor_row]
         try:
-            approval = people.session_approval(self.me)
-            roster.decide_leave(request.id, approve, by=approval.manager_id)
+            roster.decide_leave(request.id, approve, actor=self.zapp.actor)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
@@ -192,8 +191,7 @@ class LeaveScreen(Screen[None]):
                     last = promoter_desk.parse_day(last_text)
 
                     def got_reason(reason: str) -> None:
-                        people.session_approval(self.me)
-                        roster.record_leave(member.id, first, last, reason, by=self.me.id)
+                        roster.record_leave(member.id, first, last, reason, actor=self.zapp.actor)
                         self.reload()
                         self.say(_("Leave for {name} approved.").format(name=member.name))
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from store import staff
-from store.auth import Approval
-from store.errors import ZhangguiError
+from store.auth import Actor, Approval, manager_authority
+from store.errors import NeedsApproval, NotAnotherPerson, ZhangguiError
 from store.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
 
@@ -18,10 +21,12 @@ from tui.i18n_bindings import translate_bindings
 class ManagerPinScreen(ModalScreen[Approval | None]):
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="manager.cancel")]
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, requester: Actor | None = None) -> None:
+        """``requester`` is who asks (the person logged in): their own PIN is refused at once."""
         super().__init__()
         translate_bindings(self)
         self._reason = reason
+        self._requester = requester
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -38,12 +43,101 @@ class ManagerPinScreen(ModalScreen[Approval | None]):
             return
         code = self.query_one("#manager-code", Input).value
         try:
-            approval = staff.approve(code, event.value)
+            approval = staff.approve(code, event.value, requester=self._requester)
+        except NotAnotherPerson as exc:
+            self.query_one("#manager-message", Label).update(Text(str(exc)))
+            event.input.value = ""
+            # Start again from the code: someone else has to approve this.
+            code_input = self.query_one("#manager-code", Input)
+            code_input.value = ""
+            code_input.focus()
+            return
         except ZhangguiError as exc:
-            self.query_one("#manager-message", Label).update(str(exc))
+            # A wrong PIN: the same manager tries again, the code stays.
+            self.query_one("#manager-message", Label).update(Text(str(exc)))
             event.input.value = ""
             return
         self.dismiss(approval)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def own_authority(actor: Actor | None, fail: Callable[[str], None]) -> Actor | None:
+    """``actor`` when the store lets them do a manager's work in their own role; else ``fail``
+    gets the store's sentence and this is None. Screens ask before their prompts; every store
+    function asks again, so this is a convenience, not the check."""
+    try:
+        manager_authority(actor)
+    except ZhangguiError as exc:
+        fail(str(exc))
+        return None
+    return actor
+
+
+def confirm_as_manager(
+    app: App[object],
+    actor: Actor | None,
+    question: str,
+    yes: str,
+    action: Callable[[Approval | None], object],
+    fail: Callable[[str], None],
+) -> None:
+    """For a manager's action that cannot be undone: a manager logged in confirms it (``yes``
+    or Cancel) and acts in their own role; anyone else gets the PIN dialog, where another
+    manager's PIN both approves and confirms it. ``action(approval)`` calls the store, which
+    decides again; its errors, and "Not approved." when a dialog is cancelled, go to ``fail``."""
+
+    def run(approval: Approval | None) -> None:
+        try:
+            action(approval)
+        except ZhangguiError as exc:
+            fail(str(exc))
+
+    try:
+        manager_authority(actor)
+    except NeedsApproval:
+        app.push_screen(
+            ManagerPinScreen(question, requester=actor),
+            lambda ok: run(ok) if ok is not None else fail(_("Not approved.")),
+        )
+        return
+    except ZhangguiError as exc:
+        fail(str(exc))
+        return
+    from rich.text import Text
+
+    from tui.screens.choice import ChoiceScreen
+
+    rows = [("yes", Text(yes)), ("no", Text(_("Cancel")))]
+    app.push_screen(
+        ChoiceScreen(question, rows, highlighted="no"),
+        lambda answer: run(None) if answer == "yes" else fail(_("Not approved.")),
+    )
+
+
+def with_manager(
+    app: App[object],
+    actor: Actor | None,
+    reason: str,
+    action: Callable[[Approval | None], object],
+    fail: Callable[[str], None],
+) -> None:
+    """Run ``action(None)`` on the logged-in actor's own authority; when the store says it
+    needs a manager, ask another person's PIN (``reason`` says for what) and run
+    ``action(approval)``. The store decides either way; errors go to ``fail``."""
+    try:
+        action(None)
+    except NeedsApproval:
+
+        def approved(approval: Approval | None) -> None:
+            if approval is None:
+                return
+            try:
+                action(approval)
+            except ZhangguiError as exc:
+                fail(str(exc))
+
+        app.push_screen(ManagerPinScreen(reason, requester=actor), approved)
+    except ZhangguiError as exc:
+        fail(str(exc))

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from store import people, promoter_desk, targets
-from store.auth import Approval
+from store.auth import Actor
 from store.config import Config
 from store.errors import ZhangguiError
 from store.i18n import N_, _
@@ -23,6 +23,7 @@ from store.money import format_fen, parse_money
 from store.promoter_desk import PromoterLine, PromoterProfile
 from store.staff import role_name
 from tui.i18n_bindings import translate_bindings
+from tui.screens.manager_pin import own_authority
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def ask(screen: Screen[None], title: str, label: str, then: Callable[[str], None
 
 
 def ask_target(
-    screen: Screen[None], config: Config, approval: Approval, line: PromoterLine, after: Callable[[], None]
+    screen: Screen[None], config: Config, actor: Actor, line: PromoterLine, after: Callable[[], None]
 ) -> None:
     """Month, handsets, the amount in yuan, then the brand (empty: all brands); the target
     replaces any earlier one for that month and brand."""
@@ -70,7 +71,7 @@ def ask_target(
                         units=units,
                         amount=fen,
                         brand=brand.strip(),
-                        by=approval.manager_id,
+                        actor=actor,
                         today=today,
                     )
                     message = _("Target for {month}: {units} handsets, {amount}.").format(
@@ -212,20 +213,17 @@ class PromoterProfileScreen(Screen[None]):
         return text
 
     # ---- edits ---------------------------------------------------------------
-    def approval(self) -> Approval | None:
-        assert self.zapp.staff is not None
-        try:
-            return people.session_approval(self.zapp.staff)
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return None
+    def manager(self) -> Actor | None:
+        """The person logged in, if the store lets them do a manager's work (asked before any
+        prompt; every store function asks again)."""
+        return own_authority(self.zapp.actor, self.fail)
 
-    def change(self, edit: Callable[[Approval], object], done: str) -> None:
-        approval = self.approval()
-        if approval is None:
+    def change(self, edit: Callable[[Actor], object], done: str) -> None:
+        actor = self.manager()
+        if actor is None:
             return
         try:
-            edit(approval)
+            edit(actor)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
@@ -235,8 +233,8 @@ class PromoterProfileScreen(Screen[None]):
     def action_training(self) -> None:
         from tui.screens.choice import ChoiceScreen
 
-        approval = self.approval()
-        if approval is None:
+        actor = self.manager()
+        if actor is None:
             return
         courses = promoter_desk.ladder_courses(self.zapp.config.ladder)
         rows = [(f"course-{i}", Text(course)) for i, course in enumerate(courses)]
@@ -248,7 +246,7 @@ class PromoterProfileScreen(Screen[None]):
 
             def got_day(day_text: str) -> None:
                 day = promoter_desk.parse_day(day_text)
-                self.pick_result(approval, course, day)
+                self.pick_result(actor, course, day)
 
             today = promoter_desk.today_of(self.zapp.config)
             ask(self, title, _("Date taken (YYYY-MM-DD)"), got_day, today.isoformat())
@@ -263,7 +261,7 @@ class PromoterProfileScreen(Screen[None]):
 
         self.app.push_screen(ChoiceScreen(_("Which course (Enter)"), rows), chosen)
 
-    def pick_result(self, approval: Approval, course: str, day: date) -> None:
+    def pick_result(self, actor: Actor, course: str, day: date) -> None:
         from tui.screens.choice import ChoiceScreen
 
         rows = [(result, Text(people.result_name(result))) for result in people.RESULTS]
@@ -274,9 +272,7 @@ class PromoterProfileScreen(Screen[None]):
 
             def got_note(note: str) -> None:
                 today = promoter_desk.today_of(self.zapp.config)
-                people.add_training(
-                    self.staff_id, course, day, result, by=approval.manager_id, today=today, note=note
-                )
+                people.add_training(self.staff_id, course, day, result, actor=actor, today=today, note=note)
                 self.reload()
                 self.say(
                     _("Training recorded: {course}, {result}.").format(
@@ -289,10 +285,10 @@ class PromoterProfileScreen(Screen[None]):
         self.app.push_screen(ChoiceScreen(_("How did it go (Enter)"), rows), chosen)
 
     def action_target(self) -> None:
-        approval = self.approval()
-        if approval is None or self.profile is None:
+        actor = self.manager()
+        if actor is None or self.profile is None:
             return
-        ask_target(self, self.zapp.config, approval, self.profile.line, self.reload)
+        ask_target(self, self.zapp.config, actor, self.profile.line, self.reload)
 
     def action_level(self) -> None:
         from tui.screens.choice import ChoiceScreen
@@ -309,7 +305,7 @@ class PromoterProfileScreen(Screen[None]):
                 return
             code = row_id.removeprefix("level-")
             self.change(
-                lambda ok: people.update_profile(self.staff_id, ok, ladder, level=code),
+                lambda me: people.update_profile(self.staff_id, ladder, actor=me, level=code),
                 _("Level changed."),
             )
 
@@ -321,10 +317,12 @@ class PromoterProfileScreen(Screen[None]):
         ladder = self.zapp.config.ladder
 
         def got(text: str) -> None:
-            fields = {field: text}
-            self.change(
-                lambda ok: people.update_profile(self.staff_id, ok, ladder, **fields), _("Profile saved.")
-            )
+            brand, home = (text if field == "brand" else None), (text if field == "home_store" else None)
+
+            def save(me: Actor) -> object:
+                return people.update_profile(self.staff_id, ladder, actor=me, brand=brand, home_store=home)
+
+            self.change(save, _("Profile saved."))
 
         ask(self, self.profile.line.staff.name, label, got, value)
 
@@ -345,7 +343,9 @@ class PromoterProfileScreen(Screen[None]):
 
         def chosen(status: str | None) -> None:
             if status is not None:
-                self.change(lambda ok: people.set_status(self.staff_id, status, ok), _("Status changed."))
+                self.change(
+                    lambda me: people.set_status(self.staff_id, status, actor=me), _("Status changed.")
+                )
 
         current = self.profile.line.staff.status
         self.app.push_screen(ChoiceScreen(_("Status (Enter)"), rows, highlighted=current), chosen)
@@ -354,7 +354,7 @@ class PromoterProfileScreen(Screen[None]):
         config = self.zapp.config
         today = promoter_desk.today_of(config)
         self.change(
-            lambda ok: people.promote(self.staff_id, config.ladder, ok, today),
+            lambda me: people.promote(self.staff_id, config.ladder, today, actor=me),
             _("Promoted to the next level."),
         )
 

@@ -13,12 +13,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from store import people, promoter_desk
+from store import promoter_desk
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.money import format_fen
 from store.promoter_desk import PromoterLine
 from tui.i18n_bindings import translate_bindings
+from tui.screens.manager_pin import own_authority
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -154,16 +155,12 @@ class PromotersScreen(Screen[None]):
         from tui.screens.promoter_profile import ask_target
 
         line = self.highlighted()
-        assert self.zapp.staff is not None
         if line is None:
             self.query_one(MessageBar).error(_("No promoter to set a target for."))
             return
-        try:
-            approval = people.session_approval(self.zapp.staff)
-        except ZhangguiError as exc:
-            self.query_one(MessageBar).error(str(exc))
-            return
-        ask_target(self, self.zapp.config, approval, line, lambda: self.reload(keep_message=True))
+        actor = own_authority(self.zapp.actor, self.query_one(MessageBar).error)
+        if actor is not None:
+            ask_target(self, self.zapp.config, actor, line, lambda: self.reload(keep_message=True))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -214,11 +214,10 @@ class ReorderScreen(Screen[None]):
         self.show()
 
     def action_place(self) -> None:
-        assert self.zapp.staff is not None
         plans = [p for p in self.current() if p.suggested > 0]
         try:
             placed = reorder_export.place_orders(
-                plans, staff_id=self.zapp.staff.id, folder=self.zapp.config.exports_dir()
+                plans, actor=self.zapp.actor, folder=self.zapp.config.exports_dir()
             )
         except ZhangguiError as exc:
             self.fail(str(exc))

@@ -11,14 +11,14 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from store import sales, stock
-from store.auth import Approval
+from store.auth import Actor, Approval
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models import Sale, SaleLine
 from store.money import format_fen
 from store.sales import ReturnableLine, Till
 from tui.i18n_bindings import translate_bindings
-from tui.screens.manager_pin import ManagerPinScreen
+from tui.screens.manager_pin import confirm_as_manager
 from tui.screens.prompt import PromptScreen
 from tui.widgets.message_bar import MessageBar
 
@@ -34,11 +34,11 @@ class ReturnsScreen(ModalScreen[Choice | None]):
         Binding("escape", "cancel", N_("Cancel"), id="returns.cancel"),
     ]
 
-    def __init__(self, till: Till, staff_id: str) -> None:
+    def __init__(self, till: Till, actor: Actor | None) -> None:
         super().__init__()
         translate_bindings(self)
         self.till = till
-        self.staff_id = staff_id
+        self.actor = actor
         self.sale: Sale | None = None
         self.lines: list[ReturnableLine] = []
         self.chosen: dict[str, int] = {}
@@ -152,21 +152,15 @@ class ReturnsScreen(ModalScreen[Choice | None]):
             self.query_one(MessageBar).error(_("Find the receipt first."))
             return
 
-        def approved(approval: Approval | None) -> None:
-            if approval is None:
-                return
-            try:
-                sales.void_sale(
-                    sale.id, staff_id=self.staff_id, approval=approval, till=self.till, reason="console"
-                )
-            except ZhangguiError as exc:
-                self.query_one(MessageBar).error(str(exc))
-                return
+        def void(approval: Approval | None) -> None:
+            sales.void_sale(sale.id, actor=self.actor, approval=approval, till=self.till, reason="console")
             self.query_one(MessageBar).info(_("Receipt {no} voided.").format(no=sale.receipt_no))
             self.sale, self.lines = None, []
             self._show()
 
-        self.app.push_screen(ManagerPinScreen(_("Void receipt {no}?").format(no=sale.receipt_no)), approved)
+        question = _("Void receipt {no}?").format(no=sale.receipt_no)
+        error = self.query_one(MessageBar).error
+        confirm_as_manager(self.app, self.actor, question, _("Void the receipt"), void, error)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from store import roster as rosters
+from store.auth import Actor
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models.base import utcnow
@@ -60,9 +61,9 @@ class RosterScreen(Screen[None]):
         return self.app
 
     @property
-    def editor(self) -> str:
-        """Who the audit rows name for each edit: the manager logged in."""
-        return self.zapp.staff.id if self.zapp.staff is not None else ""
+    def editor(self) -> Actor | None:
+        """Who edits: the person logged in (the store refuses anyone but a manager)."""
+        return self.zapp.actor
 
     @property
     def week(self) -> str:
@@ -201,10 +202,10 @@ class RosterScreen(Screen[None]):
             else:
                 following = "" if own else codes[0]
             if len(own) > 1 or not following:
-                rosters.clear(staff_id, day, by=self.editor)
+                rosters.clear(staff_id, day, actor=self.editor)
                 self.say(_("Cleared."))
             else:
-                rosters.assign(staff_id, day, following, config, by=self.editor)
+                rosters.assign(staff_id, day, following, config, actor=self.editor)
                 template = config.roster.shift(following)
                 assert template is not None
                 self.say(f"{template.name} {template.hours_text}")
@@ -212,7 +213,7 @@ class RosterScreen(Screen[None]):
         self.edit(cycle)
 
     def action_clear(self) -> None:
-        self.edit(lambda staff_id, day: rosters.clear(staff_id, day, by=self.editor))
+        self.edit(lambda staff_id, day: rosters.clear(staff_id, day, actor=self.editor))
 
     def action_add_shift(self) -> None:
         cell = self.current_cell()
@@ -227,7 +228,7 @@ class RosterScreen(Screen[None]):
             if code:
                 self.edit(
                     lambda staff_id, day: rosters.assign(
-                        staff_id, day, code, config, add=True, by=self.editor
+                        staff_id, day, code, config, add=True, actor=self.editor
                     )
                 )
 
@@ -243,22 +244,19 @@ class RosterScreen(Screen[None]):
             self.say(_("Marked. Move to the other cell and press F4 again."))
             return
         first, self.marked = self.marked, None
-        self.edit(lambda staff_id, day: rosters.swap(first, (staff_id, day), by=self.editor))
+        self.edit(lambda staff_id, day: rosters.swap(first, (staff_id, day), actor=self.editor))
         self.say(_("Swapped."))
 
     def action_day_off(self) -> None:
-        assert self.zapp.staff is not None
-        by = self.zapp.staff.id
-
         def toggle(staff_id: str, day: date) -> None:
-            off = rosters.toggle_day_off(staff_id, day, by=by)
+            off = rosters.toggle_day_off(staff_id, day, actor=self.editor)
             self.say(_("Day off recorded.") if off else _("Day off removed."))
 
         self.edit(toggle)
 
     def action_copy_last(self) -> None:
         try:
-            result = rosters.copy_week(rosters.shift_week(self.week, -1), self.week, by=self.editor)
+            result = rosters.copy_week(rosters.shift_week(self.week, -1), self.week, actor=self.editor)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
@@ -269,9 +267,8 @@ class RosterScreen(Screen[None]):
         self.say(message)
 
     def action_publish(self) -> None:
-        assert self.zapp.staff is not None
         try:
-            grid = rosters.publish(self.week, self.zapp.config, by=self.zapp.staff.id)
+            grid = rosters.publish(self.week, self.zapp.config, actor=self.editor)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return

@@ -135,7 +135,8 @@ class SaleScreen(Screen[None]):
         return True
 
     def with_approval(self, action: Callable[[Approval | None], Any]) -> None:
-        """Run ``action``; if it needs a manager, ask for the PIN and run it again."""
+        """Run ``action``; if it needs a manager, ask another person's PIN and run it again (a
+        manager ringing the sale acts in their own role: the cart asks no PIN of them)."""
         try:
             action(None)
         except NeedsApproval as exc:
@@ -147,7 +148,7 @@ class SaleScreen(Screen[None]):
                 if self.attempt(lambda: action(approval)):
                     self.say(_("Approved by {name}.").format(name=approval.manager_name))
 
-            self.app.push_screen(ManagerPinScreen(str(exc)), approved)
+            self.app.push_screen(ManagerPinScreen(str(exc), requester=self.zapp.actor), approved)
             return
         except ZhangguiError as exc:
             self.fail(str(exc))
@@ -294,12 +295,7 @@ class SaleScreen(Screen[None]):
             price = parse_money(answer)
 
             def got_reason(reason: str) -> None:
-                def change(ok: Approval | None) -> None:
-                    if ok is None:
-                        raise NeedsApproval(_("Changing a price needs a manager's PIN."))
-                    self.cart.override_price(index, price, reason, ok)
-
-                self.with_approval(change)
+                self.with_approval(lambda ok: self.cart.override_price(index, price, reason, ok))
 
             self._ask(_("Reason for the new price"), line.name, "", got_reason)
 
@@ -452,17 +448,20 @@ class SaleScreen(Screen[None]):
                 return
 
             def add_lines(ok: Approval | None) -> None:
-                if ok is None:
-                    raise NeedsApproval(_("A return needs a manager's PIN."))
                 if self.cart.original_sale_id and self.cart.original_sale_id != choice[0][0].sale_id:
                     raise ValidationError(_("Return lines of one receipt at a time."))
-                for line, qty, already in choice:
-                    self.cart.add_return_line(line, qty, already)
-                self.cart.approve_return(ok)
+                before = self.cart.return_approved_by
+                self.cart.approve_return(ok)  # first: asking for a PIN must not add the lines twice
+                try:
+                    for line, qty, already in choice:
+                        self.cart.add_return_line(line, qty, already)
+                except ZhangguiError:
+                    self.cart.return_approved_by = before
+                    raise
 
             self.with_approval(add_lines)
 
-        self.app.push_screen(ReturnsScreen(self.zapp.ctx.till, self.cart.staff_id), chosen)
+        self.app.push_screen(ReturnsScreen(self.zapp.ctx.till, self.zapp.actor), chosen)
 
     def action_lock(self) -> None:
         self.zapp.lock()

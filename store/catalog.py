@@ -99,7 +99,10 @@ class ScanResult:
 
 def lookup_code(code: str) -> ScanResult | None:
     """Exact match of a scanned or typed code: barcode, SKU, or IMEI (either SIM)."""
-    text = unicodedata.normalize("NFKC", code).strip()
+    # A byte-order mark or zero-width space (a joined scanner file, a paste) is invisible:
+    # dropped, so the code still matches instead of failing with nothing to see.
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", code) if unicodedata.category(ch) != "Cf")
+    text = text.strip()
     if not text:
         return None
     # A scanner reads IMEIs far more often than anything else at a phone counter, and no

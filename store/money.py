@@ -29,6 +29,17 @@ def parse_money(text: str) -> int:
     return fen
 
 
+def require_fen(value: object) -> int:
+    """An amount handed over by code (a discount, a price, a tender): an ``int`` of fen and
+    nothing that merely behaves like one. A float (0.5, NaN, inf) would make a sale whose
+    subtotal less discount is not its total; a bool is an int to Python but no amount."""
+    if type(value) is not int:
+        raise ValidationError(_("An amount of money is a whole number of fen."))
+    if abs(value) > MAX_FEN:
+        raise ValidationError(_("Amount is too large"))
+    return value
+
+
 def format_fen(fen: int, symbol: bool = True) -> str:
     sign = "-" if fen < 0 else ""
     yuan, cents = divmod(abs(fen), 100)

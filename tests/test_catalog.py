@@ -184,3 +184,9 @@ def test_create_product_defaults_and_audit(shop: Shop) -> None:
     row = AuditLog.get(AuditLog.entity_id == handset.id)
     assert (row.action, row.staff_id) == ("product.create", shop.manager.id)
     assert '"price": 99900' in row.after
+
+
+def test_an_emoji_zwj_sequence_in_a_name_is_kept_whole(shop: Shop) -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # 👨‍👩‍👧
+    product = make("FAM1", model=f"亲情套餐{family}\u200b")
+    assert product.model == f"亲情套餐{family}"

@@ -11,13 +11,24 @@ from store.i18n import _
 
 MAX_FEN = 10_000_000_00  # ten million yuan: far above any sale a phone shop rings
 _MONEY_RE = re.compile(r"^[0-9]{1,9}(\.[0-9]{0,2})?$")
+# A comma separates thousands and nothing else: 1,500 and 1,234,567.89, never 1,5 (a decimal
+# comma, which used to become ¥15.00) nor 15,00 or 1,5000.
+_THOUSANDS_RE = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]{0,2})?$")
 
 
 def parse_money(text: str) -> int:
     """'12', '12.5', '¥1,299.00' -> fen. Refuses negatives, more than 2 decimals, junk."""
     # NFKC folds full-width digits (１２) to ASCII; other scripts' digits stay and are refused.
-    folded = unicodedata.normalize("NFKC", text)
-    cleaned = folded.strip().replace(",", "").replace("，", "").lstrip("¥￥").strip()
+    folded = unicodedata.normalize("NFKC", text)  # also the full-width comma and ￥
+    cleaned = folded.strip().lstrip("¥").strip()
+    if "," in cleaned:
+        if not _THOUSANDS_RE.match(cleaned):
+            raise ValidationError(
+                _("Not an amount: {text} (a comma only separates thousands, as in 1,500.00)").format(
+                    text=text.strip()[:40]
+                )
+            )
+        cleaned = cleaned.replace(",", "")
     if not cleaned or not _MONEY_RE.match(cleaned):
         raise ValidationError(_("Not an amount: {text}").format(text=text.strip()[:40]))
     try:

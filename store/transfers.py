@@ -228,14 +228,15 @@ def write_again(number: str, out: Path) -> StockTransfer:
     order = [str(row[0]) for row in after.get("lines", [])]
     costs: dict[str, int] = after.get("costs", {})
     by_product: dict[str, tuple[Product, list[StockMovement]]] = {}
-    moves = (
-        StockMovement.select(StockMovement, Product)
-        .join(Product)
+    moves = list(
+        StockMovement.select()
         .where((StockMovement.document == transfer.id) & (StockMovement.kind == "transfer_out"))
-        .order_by(SQL("stock_movement.rowid"))
+        .order_by(SQL("rowid"))  # the order they were booked out in, as the file had them
     )
+    products = {p.id: p for p in Product.select().where(Product.id.in_({m.product_id for m in moves}))}
     for move in moves:
-        by_product.setdefault(move.product.sku, (move.product, []))[1].append(move)
+        product = products[move.product_id]
+        by_product.setdefault(product.sku, (product, []))[1].append(move)
     skus = [sku for sku in order if sku in by_product] + [sku for sku in by_product if sku not in order]
     lines: list[dict[str, Any]] = []
     for sku in skus:

@@ -15,7 +15,7 @@ from store.errors import NeedsApproval, StockError, ValidationError
 from store.i18n import _
 from store.ids import new_id
 from store.models import Sale, SaleLine
-from store.money import MAX_FEN, format_fen
+from store.money import MAX_FEN, format_fen, require_fen
 
 if TYPE_CHECKING:
     from store.referrals.link import Referrer
@@ -232,6 +232,7 @@ class Cart:
 
     def set_line_discount(self, index: int, fen: int, approval: Approval | None = None) -> None:
         self._require_open()
+        fen = require_fen(fen)
         line = self.line(index)
         if line.is_return:
             raise ValidationError(_("A returned line cannot be discounted."))
@@ -258,6 +259,7 @@ class Cart:
 
     def set_sale_discount(self, fen: int, approval: Approval | None = None) -> None:
         self._require_open()
+        fen = require_fen(fen)
         base = self._discount_base()
         if fen < 0 or fen > base:
             raise ValidationError(_("A discount is between 0 and the sale's amount."))
@@ -285,6 +287,7 @@ class Cart:
 
     def override_price(self, index: int, price: int, reason: str, approval: Approval | None = None) -> None:
         self._require_open()
+        price = require_fen(price)
         line = self.line(index)
         if line.is_return:
             raise ValidationError(_("A returned line's price cannot be changed."))
@@ -437,6 +440,7 @@ class Cart:
             raise ValidationError(_("Unknown payment method: {kind}").format(kind=kind))
         if not self.lines:
             raise ValidationError(_("The sale is empty."))
+        amount = require_fen(amount)
         if amount <= 0:
             raise ValidationError(_("An amount must be more than zero."))
         due = self.due

@@ -11,6 +11,7 @@ from store.errors import ValidationError
 from store.i18n import _
 from store.models import ImeiUnit, Product
 from store.money import MAX_FEN, format_fen
+from store.text import drop_invisible
 
 CATEGORIES = ("handset", "accessory", "service")
 MAX_TEXT = 60
@@ -19,7 +20,7 @@ MAX_TEXT = 60
 def clean_text(value: str, field: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
     """Trim, fold full-width forms, drop control characters; length-checked."""
     folded = unicodedata.normalize("NFKC", value).strip()
-    folded = "".join(ch for ch in folded if unicodedata.category(ch)[0] != "C")
+    folded = drop_invisible(folded)
     if required and not folded:
         raise ValidationError(_("{field} is required.").format(field=field))
     if len(folded) > limit:
@@ -99,7 +100,10 @@ class ScanResult:
 
 def lookup_code(code: str) -> ScanResult | None:
     """Exact match of a scanned or typed code: barcode, SKU, or IMEI (either SIM)."""
-    text = unicodedata.normalize("NFKC", code).strip()
+    # A byte-order mark or zero-width space (a joined scanner file, a paste) is invisible:
+    # dropped, so the code still matches instead of failing with nothing to see.
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", code) if unicodedata.category(ch) != "Cf")
+    text = text.strip()
     if not text:
         return None
     # A scanner reads IMEIs far more often than anything else at a phone counter, and no

@@ -14,6 +14,7 @@ from store.errors import ValidationError, ZhangguiError
 from store.i18n import _
 from store.models import Product
 from store.money import parse_money
+from store.text import read_text_file
 
 COLUMNS = ("sku", "barcode", "brand", "model", "colour", "storage", "category", "price", "cost")
 REQUIRED = ("sku", "brand", "model", "category", "price")
@@ -32,19 +33,6 @@ class ProductRow:
     category: str
     price: int
     cost: int
-
-
-def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ValidationError(_("Cannot read {path}: {error}").format(path=path, error=exc.strerror)) from exc
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GB18030
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError(_("{path} is neither UTF-8 nor GB18030 text.").format(path=path))
 
 
 def parse_rows(text: str) -> list[ProductRow]:
@@ -107,8 +95,9 @@ def _parse(reader: csv.DictReader[str]) -> list[ProductRow]:
     return rows
 
 
-def import_products(path: Path, *, by: str = "") -> list[Product]:
-    rows = parse_rows(_read_text(path))
+def import_products(path: Path, *, by: str = "", encoding: str | None = None) -> list[Product]:
+    """``encoding`` names the file's encoding when it is neither UTF-8 nor GB18030 (Big5)."""
+    rows = parse_rows(read_text_file(path, encoding))
 
     def _tx() -> list[Product]:
         created: list[Product] = []

@@ -7,11 +7,16 @@ import unicodedata
 from store.errors import ValidationError
 from store.i18n import _
 
+# The first two digits of the TAC name the body that allocated it; 00 is kept for test IMEIs
+# (test SIM and lab equipment), which no handset in a shop carries.
+TEST_REPORTING_BODY = "00"
+
 
 def normalise(text: str) -> str:
-    """Full-width to ASCII, then drop spaces, dashes and slashes."""
+    """Full-width to ASCII, then drop spaces, dashes, slashes and invisible format characters
+    (a byte-order mark where two scanner files were joined, a zero-width space pasted in)."""
     folded = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in folded if ch not in " -/\t_")
+    return "".join(ch for ch in folded if ch not in " -/\t_" and unicodedata.category(ch) != "Cf")
 
 
 def looks_like_imei(text: str) -> bool:
@@ -28,6 +33,12 @@ def validate(text: str) -> str:
     if len(cleaned) != 15:
         raise ValidationError(
             _("An IMEI has 15 digits; this has {n}: {text}").format(n=len(cleaned), text=cleaned)
+        )
+    # A placeholder (all one digit, 000000000000000 even passes the Luhn check) or a test
+    # number (reporting body 00) is on no handset sold in a shop: refuse it before it is stock.
+    if len(set(cleaned)) == 1 or cleaned.startswith(TEST_REPORTING_BODY):
+        raise ValidationError(
+            _("{text} is a test or placeholder number, not a handset's IMEI.").format(text=cleaned)
         )
     from stdnum import luhn  # stdnum.util loads pydoc and ssl (~5 ms): not at start-up
 

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store import staff
+from store import sales, staff
 from store.cart import Cart, CartLine
 from store.errors import NeedsApproval, StockError, ValidationError
 from store.models import ImeiUnit
+from store.money import MAX_FEN
 from tests.conftest import Shop
 from tests.store_helpers import cheap_pins, manager_ok, promoter_cart, scan
 
@@ -399,3 +402,69 @@ def test_json_round_trip(shop: Shop) -> None:
     assert again.lines[0] == cart.lines[0] and again.lines[0].id == cart.lines[0].id
     assert again.total == cart.total and again.due == cart.due
     assert "老客户" in cart.to_json()  # readable, not \\u-escaped
+
+
+# ---- money from code is int fen ----------------------------------------------------------
+NOT_FEN = [0.5, 100.0, float("nan"), float("inf"), True, False, "100", Decimal("1")]
+
+
+@pytest.mark.parametrize("fen", NOT_FEN, ids=repr)
+def test_a_line_discount_that_is_not_int_fen_is_refused(shop: Shop, fen: object) -> None:
+    cart = promoter_cart(shop)
+    cart.add_scan(scan("CASE-IP15"))
+    with pytest.raises(ValidationError) as err:
+        cart.set_line_discount(0, fen, manager_ok(shop))  # type: ignore[arg-type]
+    assert str(err.value) == "An amount of money is a whole number of fen."
+    assert cart.lines[0].line_discount == 0
+    assert cart.subtotal - cart.discount_total == cart.total == CASE
+
+
+@pytest.mark.parametrize("fen", NOT_FEN, ids=repr)
+def test_a_sale_discount_price_or_tender_that_is_not_int_fen_is_refused(shop: Shop, fen: object) -> None:
+    cart = promoter_cart(shop)
+    cart.add_scan(scan("CASE-IP15"))
+    for action in (
+        lambda: cart.set_sale_discount(fen, manager_ok(shop)),  # type: ignore[arg-type]
+        lambda: cart.override_price(0, fen, "match", manager_ok(shop)),  # type: ignore[arg-type]
+        lambda: cart.add_tender("cash", fen),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(ValidationError) as err:
+            action()
+        assert str(err.value) == "An amount of money is a whole number of fen."
+    assert (cart.sale_discount, cart.lines[0].unit_price, cart.tenders) == (0, CASE, [])
+
+
+def test_a_float_discount_never_reaches_a_committed_sale(shop: Shop) -> None:
+    """The issue's case: set_line_discount(0, 0.5) used to commit a sale whose subtotal less
+    its discount was not its total."""
+    cart = promoter_cart(shop)
+    cart.add_scan(scan("CASE-IP15"))
+    with pytest.raises(ValidationError):
+        cart.set_line_discount(0, 0.5)  # type: ignore[arg-type]
+    cart.add_tender("cash", CASE)
+    sale = sales.commit_sale(cart, shop.till, now=datetime(2026, 11, 27, 2, 0))
+    assert (sale.subtotal, sale.discount, sale.total) == (CASE, 0, CASE)
+    assert all(type(v) is int for v in (sale.subtotal, sale.discount, sale.total))
+
+
+@pytest.mark.parametrize("amount", [MAX_FEN + 1, 10**30])
+def test_an_amount_past_the_sane_bound_is_refused(shop: Shop, amount: int) -> None:
+    cart = promoter_cart(shop)
+    cart.add_scan(scan("CASE-IP15"))
+    with pytest.raises(ValidationError) as err:
+        cart.add_tender("cash", amount)
+    assert str(err.value) == "Amount is too large"
+    with pytest.raises(ValidationError):
+        cart.override_price(0, amount, "typo", manager_ok(shop))
+    assert cart.tenders == [] and cart.lines[0].unit_price == CASE
+
+
+@pytest.mark.parametrize("qty", [1.0, float("nan"), True, "2"], ids=repr)
+def test_a_quantity_that_is_not_an_int_is_refused(shop: Shop, qty: object) -> None:
+    cart = promoter_cart(shop)
+    cart.add_scan(scan("CASE-IP15"))
+    with pytest.raises(ValidationError):
+        cart.set_qty(0, qty)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        cart.add_scan(scan("CASE-IP15"), qty)  # type: ignore[arg-type]
+    assert cart.lines[0].qty == 1

@@ -59,6 +59,17 @@ def test_lookup_by_imei_typed_in_many_ways(shop: Shop) -> None:
         assert result.unit.status == "in_stock"
 
 
+def test_a_byte_order_mark_in_a_scanned_code_is_dropped(shop: Shop) -> None:
+    """Two scanner files joined, or a paste from Notepad, leave an invisible U+FEFF."""
+    for typed in (
+        "\ufeff0194253000011",
+        "CASE-\ufeffIP15",
+        f"\ufeff{shop.imeis[2]}",
+        f"{shop.imeis[2]}\u200b",
+    ):
+        assert catalog.lookup_code(typed) is not None, repr(typed)
+
+
 def test_lookup_by_either_imei_of_a_dual_sim_unit(shop: Shop) -> None:
     phone = make("RN13", model="Redmi Note 13")
     stock.receive(phone, staff_id=shop.manager.id, units=[ReceivedUnit(DUAL1, DUAL2)])
@@ -173,3 +184,9 @@ def test_create_product_defaults_and_audit(shop: Shop) -> None:
     row = AuditLog.get(AuditLog.entity_id == handset.id)
     assert (row.action, row.staff_id) == ("product.create", shop.manager.id)
     assert '"price": 99900' in row.after
+
+
+def test_an_emoji_zwj_sequence_in_a_name_is_kept_whole(shop: Shop) -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # 👨‍👩‍👧
+    product = make("FAM1", model=f"亲情套餐{family}\u200b")
+    assert product.model == f"亲情套餐{family}"

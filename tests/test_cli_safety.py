@@ -21,7 +21,7 @@ from store.errors import DatabaseUnavailable, ValidationError, ZhangguiError
 from store.i18n import set_language
 from store.models import Product, SalesTarget, StockMovement
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins
+from tests.store_helpers import cheap_pins, forge_approval
 from tui.cli import main
 from tui.cli.common import CommandLine, Whole, decode_args
 
@@ -406,11 +406,26 @@ def test_the_store_bounds_years_and_targets_itself(store_file: Path) -> None:
         dates.parse_day("2026-02-30")
     assert dates.parse_day("２０２６-１１-３０") == date(2026, 11, 30)
     database = open_database(store_file)
+    boss = forge_approval("m", "Boss")
     try:
         with pytest.raises(ValidationError, match="at most 100,000 handsets"):
-            targets.set_target("2099-01", None, units=2**63 - 1, amount=0, by="x", today=date(2026, 1, 1))
+            targets.set_target(
+                "2099-01",
+                None,
+                units=2**63 - 1,
+                amount=0,
+                approval=boss,
+                today=date(2026, 1, 1),
+            )
         with pytest.raises(ValidationError, match="A target is at most"):
-            targets.set_target("2099-01", None, units=0, amount=10**15, by="x", today=date(2026, 1, 1))
+            targets.set_target(
+                "2099-01",
+                None,
+                units=0,
+                amount=10**15,
+                approval=boss,
+                today=date(2026, 1, 1),
+            )
         assert not SalesTarget.select().exists()
     finally:
         database.close()

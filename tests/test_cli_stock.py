@@ -96,3 +96,58 @@ def test_receive_refuses_a_promoter_and_a_wrong_imei(db_path: Path) -> None:
     assert bad.exit_code == 1 and "check digit" in bad.output
     unknown = runner.invoke(main, ["receive", "NOPE", "--qty", "1", "--staff", "M1", "--pin", "1234", *db])
     assert unknown.exit_code == 1 and "No product with SKU NOPE" in unknown.output
+
+
+BIG5_CSV = """sku,barcode,brand,model,colour,storage,category,price,cost
+HW-M60-BK,,華為,Mate 60 Pro 手機,雅丹黑,12GB+512GB,handset,6999,6100
+CHG-66W,,通用,66W 超級快充 充電器,,,accessory,149.00,60
+"""
+
+
+def test_a_big5_price_list_is_refused_until_its_encoding_is_named(db_path: Path, tmp_path: Path) -> None:
+    """Big5 bytes also decode as GB18030: it used to be imported as garbage without a word."""
+    make_shop(db_path)
+    price_list = tmp_path / "prices.csv"
+    price_list.write_bytes(BIG5_CSV.encode("big5"))
+    args = ["products", "import", str(price_list), "--staff", "M1", "--pin", "1234", "--db", str(db_path)]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 1
+    assert "--encoding big5" in refused.output and "Traceback" not in refused.output
+    database = open_database(db_path)
+    assert Product.select().count() == 2  # only the fixture's phone and case
+    database.close()
+
+    accepted = CliRunner().invoke(main, [*args, "--encoding", "big5"])
+    assert accepted.exit_code == 0, accepted.output
+    database = open_database(db_path)
+    assert Product.get(Product.sku == "HW-M60-BK").brand == "華為"
+    assert Product.get(Product.sku == "CHG-66W").model == "66W 超級快充 充電器"
+    database.close()
+
+
+def test_a_gb18030_price_list_is_read_without_being_told(db_path: Path, tmp_path: Path) -> None:
+    make_shop(db_path)
+    price_list = tmp_path / "prices.csv"
+    price_list.write_bytes(CSV.encode("gb18030"))
+    result = CliRunner().invoke(
+        main, ["products", "import", str(price_list), "--staff", "M1", "--pin", "1234", "--db", str(db_path)]
+    )
+    assert result.exit_code == 0, result.output
+    database = open_database(db_path)
+    assert Product.get(Product.sku == "CHG-66W").model == "66W 超级快充充电器"
+    database.close()
+
+
+def test_an_imei_file_with_a_byte_order_mark_in_the_middle(db_path: Path, tmp_path: Path) -> None:
+    """Two scanner files joined: the second one's BOM starts a line, invisible to the user."""
+    make_shop(db_path)
+    first, second = with_check_digit("35328111000201"), with_check_digit("35328111000202")
+    scans = tmp_path / "scans.txt"
+    scans.write_bytes(f"\ufeff{first}\n".encode() + f"\ufeff{second}\n".encode())
+    args = ["receive", "IP15-128-BK", "--imei-file", str(scans), "--staff", "M1", "--pin", "1234"]
+    result = CliRunner().invoke(main, [*args, "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "Received 2" in result.output
+    database = open_database(db_path)
+    assert ImeiUnit.select().where(ImeiUnit.imei.in_([first, second])).count() == 2
+    database.close()

@@ -117,6 +117,15 @@ def test_markup_and_emoji_are_kept_as_typed(shop: Shop) -> None:
     assert [h.id for h in search.lookup("[bold]王")] == [customer.id]
 
 
+def test_an_emoji_zwj_sequence_is_kept_whole_in_a_name_and_notes(shop: Shop) -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # 👨‍👩‍👧, not 👨👩👧
+    customer = create_customer(
+        "13800138000", f"王{family}", notes=f"一家三口{family}\u202e\n下月再来", by=shop.manager.id
+    )
+    assert customer.name == f"王{family}"
+    assert customer.notes == f"一家三口{family}\n下月再来"
+
+
 def test_update_changes_keys_and_audits_field_names_only(shop: Shop) -> None:
     customer = create_customer("13800138000", "张三", by=shop.manager.id, now=NOW)
     updated = records.update_customer(

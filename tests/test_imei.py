@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from store import imei
+from store import imei, stock
 from store.errors import ValidationError
+from tests.conftest import Shop
+from tests.store_helpers import snapshot
 
 GOOD = imei.with_check_digit("35328111000001")  # a real-looking TAC + serial + Luhn digit
 FULL_WIDTH = GOOD.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
@@ -76,3 +78,34 @@ def test_other_scripts_digits_refused() -> None:
 )
 def test_looks_like_imei(text: str, expected: bool) -> None:
     assert imei.looks_like_imei(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "000000000000000",  # passes the Luhn check
+        "111111111111111",
+        "999999999999999",
+        imei.with_check_digit("00440123456789"),  # reporting body 00: a test IMEI, valid Luhn
+    ],
+)
+def test_placeholder_and_test_imeis_refused(text: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        imei.validate(text)
+    assert str(err.value) == f"{text} is a test or placeholder number, not a handset's IMEI."
+
+
+def test_a_placeholder_imei_is_not_received(shop: Shop) -> None:
+    before = snapshot()
+    with pytest.raises(ValidationError) as err:
+        stock.receive(shop.phone, staff_id=shop.manager.id, units=[stock.ReceivedUnit("000000000000000")])
+    assert "placeholder" in str(err.value)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("joiner", ["\ufeff", "\u200b", "\u2060"])
+def test_invisible_format_characters_are_dropped(joiner: str) -> None:
+    """Two scanner files joined leave a byte-order mark at the start of a line."""
+    assert imei.validate(f"{joiner}{GOOD}") == GOOD
+    assert imei.validate(f"{GOOD[:8]}{joiner}{GOOD[8:]}") == GOOD
+    assert imei.looks_like_imei(f"{joiner}{GOOD}")

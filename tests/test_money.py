@@ -20,6 +20,10 @@ from store.money import MAX_FEN, format_fen, parse_money, percent_of
         ("0", 0),
         ("１２.５", 1250),  # full-width digits from a Chinese input method
         ("10000000", MAX_FEN),
+        ("1,500", 150000),
+        ("1,500.5", 150050),
+        ("1,234,567.89", 123456789),
+        ("￥１，５００", 150000),  # full-width digits and comma
     ],
 )
 def test_parse_money_accepts(text: str, fen: int) -> None:
@@ -53,6 +57,16 @@ def test_parse_money_refuses(text: str, message: str) -> None:
         parse_money(text)
     assert str(err.value) == message
     assert isinstance(err.value, ZhangguiError)
+
+
+@pytest.mark.parametrize(
+    "text", ["1,5", "15,00", "1,5000", ",500", "1,500,", "1,,500", "1500,00", "1,500.5,0", "１，５"]
+)
+def test_a_comma_that_does_not_separate_thousands_is_refused(text: str) -> None:
+    """'1,5' (a decimal comma) used to be read as ¥15.00."""
+    with pytest.raises(ValidationError) as err:
+        parse_money(text)
+    assert str(err.value) == f"Not an amount: {text} (a comma only separates thousands, as in 1,500.00)"
 
 
 def test_parse_money_refusal_message_is_truncated() -> None:

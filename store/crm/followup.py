@@ -19,6 +19,7 @@ from store.ids import new_id
 from store.models import Customer, CustomerContact, CustomerTask, Staff, database
 from store.models.base import utcnow
 from store.sales import business_date
+from store.text import drop_invisible
 
 CHANNELS = {
     "call": N_("call"),
@@ -47,7 +48,7 @@ def task_title(task: CustomerTask) -> str:
 
 def _clean_note(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").strip()
-    folded = "".join(ch for ch in folded if ch == "\n" or unicodedata.category(ch)[0] != "C")
+    folded = drop_invisible(folded, keep="\n")
     if len(folded) > MAX_NOTE:
         raise ValidationError(
             _("{field} is too long (at most {n} characters).").format(field=_("Note"), n=MAX_NOTE)

@@ -21,6 +21,7 @@ from store.models import Customer, CustomerContact, CustomerTask, Staff
 from store.models.base import utcnow
 from store.phone import normalise_mobile
 from store.referrals import codes
+from store.text import drop_invisible
 
 MAX_NAME = 40
 MAX_NOTES = 500
@@ -115,7 +116,7 @@ def clean_tags(text: str) -> str:
 
 def clean_notes(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").strip()
-    folded = "".join(ch for ch in folded if ch == "\n" or unicodedata.category(ch)[0] != "C")
+    folded = drop_invisible(folded, keep="\n")
     if len(folded) > MAX_NOTES:
         raise ValidationError(
             _("{field} is too long (at most {n} characters).").format(field=_("Notes"), n=MAX_NOTES)

@@ -54,6 +54,14 @@ def export_options(fn: F) -> F:
     return fn
 
 
+def encoding_option(fn: F) -> F:
+    """--encoding, the same on every command that reads a file from outside (UTF-8, UTF-16
+    and GB18030 are recognised; a Big5 file is refused until it is named)."""
+    return click.option(
+        "--encoding", default=None, help="The file's encoding when it is not UTF-8 or GB18030, e.g. big5."
+    )(fn)
+
+
 def user_errors(fn: F) -> F:
     """A ZhangguiError becomes a one-line message and exit code 1, never a traceback."""
 

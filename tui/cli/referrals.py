@@ -18,6 +18,7 @@ from store.referrals import report as referral_report
 from store.sales import business_date
 from store.targets import parse_month
 from tui.cli.common import (
+    DAY,
     MONTH,
     YEARS,
     Whole,
@@ -74,15 +75,6 @@ def report(
     )
 
 
-def _day_option(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise ValidationError(
-            _("{option} is a date like 2026-11-30: {text}").format(option=option, text=text)
-        ) from exc
-
-
 def _manager(code: str, pin: str | None) -> Approval:
     if not code:
         raise ValidationError(_("A manager must confirm this: add --manager with their staff code."))
@@ -95,7 +87,8 @@ def _manager(code: str, pin: str | None) -> Approval:
 @click.option(
     "--confirm-date",
     "confirm",
-    default="",
+    type=DAY,
+    default=None,
     help="YYYY-MM-DD: a manager confirms today's date when the clock looked wrong.",
 )
 @click.option("--manager", "manager_code", default="", help="Manager's staff code for --confirm-date.")
@@ -103,7 +96,7 @@ def _manager(code: str, pin: str | None) -> Approval:
 @db_options
 @user_errors
 def settle(
-    confirm: str, manager_code: str, pin: str | None, db_path: str | None, config_path: str | None
+    confirm: date | None, manager_code: str, pin: str | None, db_path: str | None, config_path: str | None
 ) -> None:
     """Earn the rewards whose holding period is over (if the sale was kept), cancel those
     of sales returned meanwhile, and expire vouchers and gifts past their last day, as of
@@ -119,9 +112,8 @@ def settle(
         cfg = ctx.config
         now = utcnow()
         today = business_date(now, cfg.tz)
-        if confirm:
-            day = _day_option(confirm, "--confirm-date")
-            clock_guard.confirm_date(day, now, cfg.tz, approval=_manager(manager_code, pin))
+        if confirm is not None:
+            clock_guard.confirm_date(confirm, now, cfg.tz, approval=_manager(manager_code, pin))
         done = ledger.settle(today, cfg.referrals, now=now, clock=cfg.clock)
     finally:
         ctx.close()
@@ -142,13 +134,13 @@ def settle(
 
 
 @referrals.command()
-@click.option("--date", "day_text", required=True, help="YYYY-MM-DD: the date the wrong clock showed.")
+@click.option("--date", "day", type=DAY, required=True, help="YYYY-MM-DD: the date the wrong clock showed.")
 @click.option("--manager", "manager_code", required=True, help="Manager's staff code.")
 @click.option("--pin", default=None, help="The manager's PIN (asked when not given).")
 @db_options
 @user_errors
 def unexpire(
-    day_text: str, manager_code: str, pin: str | None, db_path: str | None, config_path: str | None
+    day: date, manager_code: str, pin: str | None, db_path: str | None, config_path: str | None
 ) -> None:
     """Give back the vouchers and gifts a wrong clock expired on --date (the store's date the
     clock showed then): they are earned again as before, audited. One whose last day has
@@ -156,7 +148,6 @@ def unexpire(
 
     Example: zhanggui referrals unexpire --date 2027-12-07 --manager M1 --db shop.db
     """
-    day = _day_option(day_text, "--date")
     ctx = context_for(db_path, config_path)
     try:
         restored = ledger.reverse_expiry(

@@ -104,9 +104,9 @@ def add_command(
 
     Example: zhanggui staff add P4 刘洋 --role promoter --new-pin 4321 --staff M1 --db shop.db
     """
-    new_pin = ask_new_pin(new_pin)
-    ctx = context_for(db_path, config_path)
+    ctx = context_for(db_path, config_path)  # a missing store is refused before any prompt
     try:
+        new_pin = ask_new_pin(new_pin)
         who = actor(staff_code, pin)
         member = staff_admin.add_staff(code, name, role, new_pin, actor=who)
     finally:
@@ -132,9 +132,9 @@ def set_pin_command(
 
     Example: zhanggui staff set-pin P1 --staff M1 --db shop.db
     """
-    new_pin = ask_new_pin(new_pin)
-    ctx = context_for(db_path, config_path)
+    ctx = context_for(db_path, config_path)  # a missing store is refused before any prompt
     try:
+        new_pin = ask_new_pin(new_pin)
         who = actor(staff_code, pin)
         member = staff_admin.set_pin(code, new_pin, actor=who)
     finally:

@@ -7,11 +7,12 @@ from pathlib import Path
 import click
 
 from store import catalog_import, staff, stock
-from store.errors import NotFound, PermissionDenied, ValidationError
+from store.errors import NotFound, PermissionDenied
 from store.i18n import _
 from store.models import Product
 from store.stock import ReceivedUnit
-from tui.cli.common import Whole, context_for, db_options, user_errors
+from store.text import read_text_file
+from tui.cli.common import Whole, context_for, db_options, encoding_option, user_errors
 
 
 def _manager(code: str, pin: str) -> str:
@@ -27,11 +28,8 @@ def _unit(text: str) -> ReceivedUnit:
     return ReceivedUnit(first.strip(), second.strip() or None)
 
 
-def _lines_of(path: Path) -> list[str]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(_("Cannot read {path}: {error}").format(path=path, error=exc)) from exc
+def _lines_of(path: Path, encoding: str | None) -> list[str]:
+    text = read_text_file(path, encoding)  # UTF-8, UTF-16 or GB18030; BOMs anywhere dropped
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -44,9 +42,17 @@ def products() -> None:
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--staff", "staff_code", required=True, help="Manager's staff code (PIN is asked).")
 @click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
+@encoding_option
 @db_options
 @user_errors
-def import_(csv_file: Path, staff_code: str, pin: str, db_path: str | None, config_path: str | None) -> None:
+def import_(
+    csv_file: Path,
+    staff_code: str,
+    pin: str,
+    encoding: str | None,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
     """Create products from a CSV with the columns sku, barcode, brand, model, colour,
     storage, category (handset, accessory or service), price and cost in yuan. All rows or
     none are imported.
@@ -55,7 +61,7 @@ def import_(csv_file: Path, staff_code: str, pin: str, db_path: str | None, conf
     """
     ctx = context_for(db_path, config_path)
     try:
-        created = catalog_import.import_products(csv_file, by=_manager(staff_code, pin))
+        created = catalog_import.import_products(csv_file, by=_manager(staff_code, pin), encoding=encoding)
     finally:
         ctx.close()
     click.echo(_("{n} products imported.").format(n=len(created)))
@@ -81,6 +87,7 @@ def import_(csv_file: Path, staff_code: str, pin: str, db_path: str | None, conf
 )
 @click.option("--staff", "staff_code", required=True, help="Manager's staff code (PIN is asked).")
 @click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
+@encoding_option
 @db_options
 @user_errors
 def receive(
@@ -93,6 +100,7 @@ def receive(
     order_number: str,
     staff_code: str,
     pin: str,
+    encoding: str | None,
     db_path: str | None,
     config_path: str | None,
 ) -> None:
@@ -107,7 +115,7 @@ def receive(
             raise NotFound(_("No product with SKU {sku}.").format(sku=sku))
         numbers = list(imeis)
         if imei_file is not None:
-            numbers += _lines_of(imei_file)
+            numbers += _lines_of(imei_file, encoding)
         units = [_unit(n) for n in numbers]
         if supplier_code or order_number:
             count = _receive_delivery(

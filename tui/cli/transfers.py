@@ -65,19 +65,14 @@ def send_command(
                 raise NotFound(_("IMEI {imei} is not in this store's stock.").format(imei=number.strip()))
             product = Product.get_by_id(unit.product_id)
             wanted.setdefault(product.id, TransferLine(product)).imeis.append(number.strip())
-        if out.exists():
-            raise ValidationError(_("{path} exists already; choose another file.").format(path=out))
-        transfer, text = transfers.send(
-            to_store=to_store, lines=list(wanted.values()), staff_id=_manager(staff_code, pin), note=note
+        # The file is written (whole, on the disk) before the booking out commits.
+        transfer, _text = transfers.send(
+            to_store=to_store,
+            lines=list(wanted.values()),
+            staff_id=_manager(staff_code, pin),
+            note=note,
+            out=out,
         )
-        try:
-            out.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise ValidationError(
-                _("Transfer {number} is booked out but {path} cannot be written: {error}").format(
-                    number=transfer.number, path=out, error=exc.strerror or exc
-                )
-            ) from exc
     finally:
         ctx.close()
     click.echo(
@@ -103,7 +98,7 @@ def receive_command(
     ctx = context_for(db_path, config_path)
     try:
         try:
-            text = file.read_text(encoding="utf-8")
+            text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise ValidationError(_("Cannot read {path}: {error}").format(path=file, error=exc)) from exc
         transfer = transfers.receive(text, staff_id=_manager(staff_code, pin))
@@ -111,4 +106,29 @@ def receive_command(
         ctx.close()
     click.echo(
         _("Transfer {number} from {code} received.").format(number=transfer.number, code=transfer.from_store)
+    )
+
+
+@transfer_group.command("export")
+@click.argument("number")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The transfer file."
+)
+@db_options
+@user_errors
+def export_command(number: str, out: Path, db_path: str | None, config_path: str | None) -> None:
+    """Write a sent transfer's file again (the first copy was lost or never arrived). It is
+    the same transfer: the other store still takes it in only once.
+
+    Example: zhanggui transfer export TR20261127093000-S001-S002 --out t.json --db shop.db
+    """
+    ctx = context_for(db_path, config_path)
+    try:
+        transfer = transfers.write_again(number, out)
+    finally:
+        ctx.close()
+    click.echo(
+        _("Transfer {number} to {code} written to {path}").format(
+            number=transfer.number, code=transfer.to_store, path=out
+        )
     )

@@ -178,5 +178,10 @@ V7 = (
     """CREATE INDEX "voucher_use_sale_id" ON "voucher_use" ("sale_id")""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2, V3, V4, V5, V6, V7)
+# Version 8: each sale keeps the fingerprint of the cart it was committed from, so committing
+# the same cart id with other content (or after a void) is refused instead of answered with
+# the old sale. Older sales keep '' and are compared by their total.
+V8 = ("""ALTER TABLE "sale" ADD COLUMN "fingerprint" VARCHAR(255) NOT NULL DEFAULT ''""",)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2, V3, V4, V5, V6, V7, V8)
 LATEST = len(MIGRATIONS)

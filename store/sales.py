@@ -78,16 +78,21 @@ _SALE_COLUMNS = tuple(f.name for f in Sale._meta.sorted_fields)
 
 def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
     """Write the sale, its lines, tenders, stock movements, IMEI statuses and audit rows
-    together, or nothing. Committing the same cart twice returns the first sale."""
+    together, or nothing. Committing the same cart again (same id, same content) returns the
+    first sale; the same id with other content, or after its sale was voided, is refused."""
     _check_ready(cart)
     stamp = _stamp(now)
     day = business_date(stamp, till.tz)
     allocations = cart.allocations()
+    fingerprint = cart.fingerprint()
 
     def _tx() -> Sale:
         db = database.obj
-        if db.execute_sql('SELECT 1 FROM "sale" WHERE "id" = ?', (cart.id,)).fetchone():
-            return Sale.get_by_id(cart.id)
+        earlier = db.execute_sql(
+            'SELECT "receipt_no", "status", "fingerprint", "total" FROM "sale" WHERE "id" = ?', (cart.id,)
+        ).fetchone()
+        if earlier:
+            return _committed_before(cart, fingerprint, *earlier)
         has_sales = any(not ln.is_return for ln in cart.lines)
         kind = "exchange" if cart.has_returns and has_sales else ("return" if cart.has_returns else "sale")
         sale = Sale(
@@ -108,6 +113,7 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
             note="",
             acknowledged_at=None,
             voided_at=None,
+            fingerprint=fingerprint,
         )
         insert_rows(Sale, [{name: getattr(sale, name) for name in _SALE_COLUMNS}])
         lines: list[dict[str, object]] = []
@@ -171,6 +177,30 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
         return sale
 
     return write(_tx)
+
+
+def _committed_before(
+    cart: Cart, fingerprint: str, receipt_no: str, status: str, stored: str, total: int
+) -> Sale:
+    """A cart whose id is already a sale: a retry of the same cart (a second Enter, a commit
+    retried after a busy database) gets that sale back; anything else is refused, never
+    answered with an old sale as if the new one had been saved."""
+    if status != "completed":
+        raise ValidationError(
+            _(
+                "This sale was saved as receipt {no} and then voided; nothing more was saved. "
+                "Cancel it and ring it up again as a new sale."
+            ).format(no=receipt_no)
+        )
+    same = stored == fingerprint if stored else total == cart.total  # '': saved before schema 8
+    if not same:
+        raise ValidationError(
+            _(
+                "This sale was already saved as receipt {no} with other items or payments; "
+                "nothing more was saved. Cancel it and ring it up again as a new sale."
+            ).format(no=receipt_no)
+        )
+    return Sale.get_by_id(cart.id)
 
 
 def _referral_entries(cart: Cart, sale: Sale, till: Till, tender_ids: list[str], stamp: datetime) -> None:

@@ -38,6 +38,15 @@ class DatabaseUnavailable(ZhangguiError):
     """The database cannot be opened or written safely (locked, read-only, network, corrupt)."""
 
 
+class DiskFull(DatabaseUnavailable):
+    """The disk (or the database's size limit) is full: the write was undone, nothing was saved.
+    ``held``: a copy of the sale in progress was kept among the suspended sales all the same."""
+
+    def __init__(self, message: str, held: bool = False) -> None:
+        super().__init__(message)
+        self.held = held
+
+
 class ConfigError(ZhangguiError):
     """config.toml is invalid; the message names the key."""
 

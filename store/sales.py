@@ -11,8 +11,8 @@ from peewee import fn
 from store import audit, stock
 from store.auth import Approval
 from store.cart import Cart, CartLine
-from store.db import insert_rows, write
-from store.errors import NeedsApproval, NotFound, StockError, ValidationError
+from store.db import insert_rows, read, release_thread_connection, write
+from store.errors import DiskFull, NeedsApproval, NotFound, StockError, ValidationError, ZhangguiError
 from store.i18n import _
 from store.ids import new_id
 from store.models import (
@@ -177,6 +177,32 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
         return sale
 
     return write(_tx)
+
+
+def commit_sale_off_thread(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
+    """commit_sale from a worker thread (the console commits off its event loop, so keys
+    pressed meanwhile reach a screen that ignores them). When the disk is full, a copy of the
+    sale without its payments is kept among the suspended sales if the database can still
+    take it (DiskFull.held). The thread's own connection is closed before returning."""
+    try:
+        try:
+            return commit_sale(cart, till, now)
+        except DiskFull as exc:
+            raise DiskFull(str(exc), held=hold_copy(cart, _("Not saved: disk full"))) from exc
+    finally:
+        release_thread_connection()
+
+
+def saved_receipt_no(cart_id: str) -> str | None:
+    """The receipt number a cart was committed as, or None if it was not (DatabaseUnavailable
+    when the database cannot be read): what a crash message checks before it says either."""
+
+    def _look() -> str | None:
+        sql = 'SELECT "receipt_no" FROM "sale" WHERE "id" = ?'
+        row = database.obj.execute_sql(sql, (cart_id,)).fetchone()
+        return str(row[0]) if row else None
+
+    return read(_look)
 
 
 def _committed_before(
@@ -460,6 +486,19 @@ def hold(cart: Cart, label: str = "") -> None:
             .execute()
         )
     )
+
+
+def hold_copy(cart: Cart, label: str) -> bool:
+    """Keep a copy of a sale that could not be committed among the suspended sales, without
+    its payments; the cart itself is left as it is. True when the copy was written (a later
+    commit of the same cart removes it); False when even that could not be written."""
+    copy = Cart.from_json(cart.to_json())
+    copy.clear_tenders()
+    try:
+        hold(copy, label)
+    except ZhangguiError:
+        return False
+    return True
 
 
 def held_carts() -> list[HeldCart]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from peewee import DatabaseError, Model, OperationalError, SqliteDatabase
+from peewee import DatabaseError, InterfaceError, Model, OperationalError, SqliteDatabase
 
 from store import migrations
 from store.errors import DatabaseUnavailable, DiskFull
@@ -325,8 +325,8 @@ def read(fn: Callable[[], T]) -> T:
     db = database.obj
     try:
         return fn()
-    except (DatabaseError, sqlite3.Error) as exc:
-        raise _translate_sqlite_error(Path(db.database), exc) from exc
+    except (DatabaseError, InterfaceError, sqlite3.Error) as exc:
+        raise _translate_sqlite_error(Path(str(db.database)), exc) from exc
 
 
 _INSERT_SQL: dict[tuple[str, tuple[str, ...]], str] = {}

@@ -169,6 +169,28 @@ async def test_the_crash_text_says_a_committed_sale_was_saved(
     assert "not saved" not in app.crash_message
 
 
+async def test_the_crash_text_never_says_not_saved_while_the_commit_is_under_way(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, held_commit: tuple[threading.Event, list[str]]
+) -> None:
+    go, _calls = held_commit
+
+    def boom() -> None:
+        raise RuntimeError("a bug while the database was busy")
+
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await ring_up_a_case(pilot, app)
+            await pilot.press("enter")  # the commit waits on the database
+            await pilot.pause()
+            app.call_later(boom)
+            await pilot.pause()
+    go.set()
+    assert "The sale in progress was being saved at that moment: look for its receipt" in app.crash_message
+    assert "not saved" not in app.crash_message
+
+
 async def test_the_crash_text_says_an_unpaid_sale_was_not_saved(
     shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

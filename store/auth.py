@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from store.errors import NeedsApproval, NotAnotherPerson, PermissionDenied
+from store.errors import NeedsApproval, PermissionDenied, WrongApprover
 from store.i18n import _
 
 MANAGER_ROLES = ("manager", "admin")
@@ -60,7 +60,7 @@ def _actor(staff_id: str, name: str, role: str) -> Actor:
 
 def _approval(manager_id: str, manager_name: str, for_staff_id: str) -> Approval:
     if for_staff_id and manager_id == for_staff_id:
-        raise NotAnotherPerson(_("An approval must come from another person, not from yourself."))
+        raise WrongApprover(_("An approval must come from another person, not from yourself."))
     return Approval(manager_id=manager_id, manager_name=manager_name, for_staff_id=for_staff_id, _seal=_SEAL)
 
 
@@ -87,7 +87,7 @@ def approve(
     requester_id = requester.staff_id if isinstance(requester, Actor) else (requester or "")
     member = login(code, pin, now=now, approving=True)
     if member.role not in MANAGER_ROLES:
-        raise PermissionDenied(_("{name} is not a manager.").format(name=member.name))
+        raise WrongApprover(_("{name} is not a manager.").format(name=member.name))
     return _approval(member.id, member.name, requester_id)
 
 
@@ -95,9 +95,9 @@ def approver_for(requester_id: str, approval: Approval) -> str:
     """The approving manager's id for something ``requester_id`` asked for (a sale's seller);
     refused when the approval is the requester's own PIN or was given to someone else."""
     if approval.manager_id == requester_id:
-        raise NotAnotherPerson(_("An approval must come from another person, not from yourself."))
+        raise WrongApprover(_("An approval must come from another person, not from yourself."))
     if approval.for_staff_id and approval.for_staff_id != requester_id:
-        raise NotAnotherPerson(_("This approval was given for someone else."))
+        raise WrongApprover(_("This approval was given for someone else."))
     return approval.manager_id
 
 
@@ -111,9 +111,9 @@ def manager_authority(
     error is NeedsApproval, saying ``needed`` (what needs a manager) when it is given."""
     if approval is not None:
         if actor is not None and approval.manager_id == actor.staff_id and not actor.is_manager:
-            raise NotAnotherPerson(_("An approval must come from another person, not from yourself."))
+            raise WrongApprover(_("An approval must come from another person, not from yourself."))
         if actor is not None and approval.for_staff_id and approval.for_staff_id != actor.staff_id:
-            raise NotAnotherPerson(_("This approval was given for someone else."))
+            raise WrongApprover(_("This approval was given for someone else."))
         return (actor.staff_id if actor is not None else approval.manager_id, approval.manager_id)
     if actor is not None and actor.is_manager:
         return (actor.staff_id, actor.staff_id)

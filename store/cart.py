@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -467,6 +468,39 @@ class Cart:
     def _require_open(self) -> None:
         if self.tenders:
             raise ValidationError(_("Payment has started: clear the payments to change the sale."))
+
+    # ---- identity ----------------------------------------------------------
+    def fingerprint(self) -> str:
+        """A stable hash of everything the sale says: its lines (product, unit, quantity,
+        prices, discounts, promoter, returned line), the sale discount, the payments, the
+        customer and referrer, who sold it and what it returns. The same cart committed twice
+        has the same fingerprint; any change of content gives another one. Line ids are left
+        out: they identify rows, not what was sold."""
+        content = {
+            "staff": self.staff_id,
+            "promoter": self.promoter_id,
+            "customer": self.customer_id,
+            "referrer": self.referrer_id,
+            "original": self.original_sale_id,
+            "sale_discount": self.sale_discount,
+            "lines": [
+                [
+                    ln.product_id,
+                    ln.imei_unit_id,
+                    ln.qty,
+                    ln.list_price,
+                    ln.unit_price,
+                    ln.line_discount,
+                    ln.promoter_id,
+                    ln.original_line_id,
+                    ln.override_reason,
+                ]
+                for ln in self.lines
+            ],
+            "tenders": [[t.kind, t.amount, t.tendered, t.change, t.reference] for t in self.tenders],
+        }
+        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     # ---- hold / resume -----------------------------------------------------
     def to_json(self) -> str:

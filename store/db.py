@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import random
 import sqlite3
@@ -12,10 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from peewee import DatabaseError, Model, OperationalError, SqliteDatabase
+from peewee import DatabaseError, InterfaceError, Model, OperationalError, SqliteDatabase
 
 from store import migrations
-from store.errors import DatabaseUnavailable
+from store.errors import DatabaseUnavailable, DiskFull
 from store.i18n import _
 from store.models import database
 
@@ -84,8 +85,41 @@ def _check_location(path: Path) -> None:
         )
 
 
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The error and what it was raised from or while handling, first to last."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code == sqlite3.SQLITE_FULL or "database or disk is full" in str(exc).lower()
+
+
 def _translate_sqlite_error(path: Path, exc: Exception) -> DatabaseUnavailable:
+    # SQLITE_FULL undoes the whole transaction itself, so the rollback that follows fails with
+    # "cannot rollback - no transaction is active": the disk being full is found in the chain.
+    if any(_is_disk_full(cause) for cause in _causes(exc)):
+        return DiskFull(
+            _(
+                "The disk is full, so nothing was saved. Free some disk space or call the manager, "
+                "then try again."
+            )
+        )
     text = str(exc).lower()
+    if "cannot rollback" in text:
+        return DatabaseUnavailable(
+            _(
+                "The database stopped in the middle of a write and undid it, so nothing was saved. "
+                "Check that the disk has free space or call the manager, then try again."
+            )
+        )
     if "readonly" in text or "read-only" in text:
         return DatabaseUnavailable(
             _("The database {path} is read-only; sales could not be saved.").format(path=path)
@@ -311,6 +345,23 @@ def write(fn: Callable[[], T]) -> T:
                 continue
             raise _translate_sqlite_error(Path(db.database), exc) from exc
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def release_thread_connection() -> None:
+    """Close the connection peewee opened for this worker thread (never the main one's), so
+    short-lived workers leave no connection behind."""
+    if threading.current_thread() is not threading.main_thread():
+        database.obj.close()
+
+
+def read(fn: Callable[[], T]) -> T:
+    """Run a read; a database that cannot be read becomes a DatabaseUnavailable with a
+    message, never a traceback."""
+    db = database.obj
+    try:
+        return fn()
+    except (DatabaseError, InterfaceError, sqlite3.Error) as exc:
+        raise _translate_sqlite_error(Path(str(db.database)), exc) from exc
 
 
 _INSERT_SQL: dict[tuple[str, tuple[str, ...]], str] = {}

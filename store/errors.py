@@ -26,8 +26,9 @@ class PermissionDenied(ZhangguiError):
     """Wrong PIN, locked account or a role that may not do this."""
 
 
-class NotAnotherPerson(PermissionDenied):
-    """An approval by the very person who asked for it (or given to someone else)."""
+class WrongApprover(PermissionDenied):
+    """The PIN was right but this person cannot approve it: it is their own request, the
+    approval was given to someone else, or they are not a manager. Another person must."""
 
 
 class NeedsApproval(PermissionDenied):
@@ -40,6 +41,15 @@ class StockError(ZhangguiError):
 
 class DatabaseUnavailable(ZhangguiError):
     """The database cannot be opened or written safely (locked, read-only, network, corrupt)."""
+
+
+class DiskFull(DatabaseUnavailable):
+    """The disk (or the database's size limit) is full: the write was undone, nothing was saved.
+    ``held``: a copy of the sale in progress was kept among the suspended sales all the same."""
+
+    def __init__(self, message: str, held: bool = False) -> None:
+        super().__init__(message)
+        self.held = held
 
 
 class ConfigError(ZhangguiError):

@@ -187,5 +187,10 @@ V8 = (
     """ALTER TABLE "staff" ADD COLUMN "discount_limit" INTEGER""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2, V3, V4, V5, V6, V7, V8)
+# Version 9: each sale keeps the fingerprint of the cart it was committed from, so committing
+# the same cart id with other content (or after a void) is refused instead of answered with
+# the old sale. Older sales keep '' and are compared by their total.
+V9 = ("""ALTER TABLE "sale" ADD COLUMN "fingerprint" VARCHAR(255) NOT NULL DEFAULT ''""",)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9)
 LATEST = len(MIGRATIONS)

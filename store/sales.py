@@ -11,8 +11,16 @@ from peewee import fn
 from store import audit, stock
 from store.auth import MANAGER_ROLES, Actor, Approval, manager_authority
 from store.cart import Cart, CartLine
-from store.db import insert_rows, write
-from store.errors import NeedsApproval, NotFound, PermissionDenied, StockError, ValidationError
+from store.db import insert_rows, read, release_thread_connection, write
+from store.errors import (
+    DiskFull,
+    NeedsApproval,
+    NotFound,
+    PermissionDenied,
+    StockError,
+    ValidationError,
+    ZhangguiError,
+)
 from store.i18n import _
 from store.ids import new_id
 from store.models import (
@@ -103,16 +111,21 @@ _SALE_COLUMNS = tuple(f.name for f in Sale._meta.sorted_fields)
 
 def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
     """Write the sale, its lines, tenders, stock movements, IMEI statuses and audit rows
-    together, or nothing. Committing the same cart twice returns the first sale."""
+    together, or nothing. Committing the same cart again (same id, same content) returns the
+    first sale; the same id with other content, or after its sale was voided, is refused."""
     _check_ready(cart)
     stamp = _stamp(now)
     day = business_date(stamp, till.tz)
     allocations = cart.allocations()
+    fingerprint = cart.fingerprint()
 
     def _tx() -> Sale:
         db = database.obj
-        if db.execute_sql('SELECT 1 FROM "sale" WHERE "id" = ?', (cart.id,)).fetchone():
-            return Sale.get_by_id(cart.id)
+        earlier = db.execute_sql(
+            'SELECT "receipt_no", "status", "fingerprint", "total" FROM "sale" WHERE "id" = ?', (cart.id,)
+        ).fetchone()
+        if earlier:
+            return _committed_before(cart, fingerprint, *earlier)
         _check_approvers(cart)
         has_sales = any(not ln.is_return for ln in cart.lines)
         kind = "exchange" if cart.has_returns and has_sales else ("return" if cart.has_returns else "sale")
@@ -134,6 +147,7 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
             note="",
             acknowledged_at=None,
             voided_at=None,
+            fingerprint=fingerprint,
         )
         insert_rows(Sale, [{name: getattr(sale, name) for name in _SALE_COLUMNS}])
         lines: list[dict[str, object]] = []
@@ -197,6 +211,56 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
         return sale
 
     return write(_tx)
+
+
+def commit_sale_off_thread(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
+    """commit_sale from a worker thread (the console commits off its event loop, so keys
+    pressed meanwhile reach a screen that ignores them). When the disk is full, a copy of the
+    sale without its payments is kept among the suspended sales if the database can still
+    take it (DiskFull.held). The thread's own connection is closed before returning."""
+    try:
+        try:
+            return commit_sale(cart, till, now)
+        except DiskFull as exc:
+            raise DiskFull(str(exc), held=hold_copy(cart, _("Not saved: disk full"))) from exc
+    finally:
+        release_thread_connection()
+
+
+def saved_receipt_no(cart_id: str) -> str | None:
+    """The receipt number a cart was committed as, or None if it was not (DatabaseUnavailable
+    when the database cannot be read): what a crash message checks before it says either."""
+
+    def _look() -> str | None:
+        sql = 'SELECT "receipt_no" FROM "sale" WHERE "id" = ?'
+        row = database.obj.execute_sql(sql, (cart_id,)).fetchone()
+        return str(row[0]) if row else None
+
+    return read(_look)
+
+
+def _committed_before(
+    cart: Cart, fingerprint: str, receipt_no: str, status: str, stored: str, total: int
+) -> Sale:
+    """A cart whose id is already a sale: a retry of the same cart (a second Enter, a commit
+    retried after a busy database) gets that sale back; anything else is refused, never
+    answered with an old sale as if the new one had been saved."""
+    if status != "completed":
+        raise ValidationError(
+            _(
+                "This sale was saved as receipt {no} and then voided; nothing more was saved. "
+                "Cancel it and ring it up again as a new sale."
+            ).format(no=receipt_no)
+        )
+    same = stored == fingerprint if stored else total == cart.total  # '': saved before schema 8
+    if not same:
+        raise ValidationError(
+            _(
+                "This sale was already saved as receipt {no} with other items or payments; "
+                "nothing more was saved. Cancel it and ring it up again as a new sale."
+            ).format(no=receipt_no)
+        )
+    return Sale.get_by_id(cart.id)
 
 
 def _referral_entries(cart: Cart, sale: Sale, till: Till, tender_ids: list[str], stamp: datetime) -> None:
@@ -466,6 +530,19 @@ def hold(cart: Cart, label: str = "") -> None:
             .execute()
         )
     )
+
+
+def hold_copy(cart: Cart, label: str) -> bool:
+    """Keep a copy of a sale that could not be committed among the suspended sales, without
+    its payments; the cart itself is left as it is. True when the copy was written (a later
+    commit of the same cart removes it); False when even that could not be written."""
+    copy = Cart.from_json(cart.to_json())
+    copy.clear_tenders()
+    try:
+        hold(copy, label)
+    except ZhangguiError:
+        return False
+    return True
 
 
 def held_carts() -> list[HeldCart]:

@@ -31,3 +31,11 @@ async def scanner_burst(pilot: Pilot[None], code: str, gap: float = 0.005) -> No
         await pilot.press(ch)
         await pilot.pause(gap)
     await pilot.press("enter")
+
+
+async def wait_for_commit(pilot: Pilot[None]) -> None:
+    """The pay screen commits in a worker thread: wait for it to end, then for the screens it
+    changes (the receipt after a sale, the message after a refusal)."""
+    app = pilot.app
+    await app.workers.wait_for_complete([w for w in app.workers if w.group == "pay-commit"])
+    await pilot.pause()

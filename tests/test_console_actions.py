@@ -11,7 +11,7 @@ from peewee import SqliteDatabase
 from store import staff
 from store.models import AuditLog, Customer, HeldCart, Sale, SaleLine
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
 from tests.store_helpers import cheap_pins
 from tui.screens.login import LoginScreen
 from tui.screens.manager_pin import ManagerPinScreen
@@ -56,7 +56,7 @@ async def test_discount_over_the_limit_needs_a_manager(
         await pilot.press("f2")
         await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_for_commit(pilot)
         await pilot.press("enter")
         await pilot.pause()
     line = SaleLine.get()
@@ -167,7 +167,7 @@ async def test_attach_customer_and_credit_another_promoter(
         await pilot.press("f2")
         await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_for_commit(pilot)
         await pilot.press("enter")
     sale = Sale.get()
     customer = Customer.get(Customer.phone == "13800138000")

@@ -16,7 +16,7 @@ from store.models.base import utcnow
 from store.referrals import ledger
 from store.sales import business_date
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
 from tests.referral_helpers import sell_to
 from tests.store_helpers import cheap_pins
 from tui.screens.pay import PayScreen
@@ -67,7 +67,7 @@ async def test_a_referred_first_sale_then_the_voucher_spent(
         await pilot.pause()
         assert isinstance(app.screen, PayScreen)
         await pilot.press("enter")  # cash, the whole amount
-        await pilot.pause()
+        await wait_for_commit(pilot)
         assert isinstance(app.screen, ReceiptScreen)
         await pilot.press("enter")
         await pilot.pause()
@@ -105,7 +105,7 @@ async def test_a_referred_first_sale_then_the_voucher_spent(
         assert "Due: ¥19.00" in str(pay.query_one("#pay-summary").render())
         await pilot.press("f1")
         await pilot.press("enter")  # the rest in cash
-        await pilot.pause()
+        await wait_for_commit(pilot)
         assert isinstance(app.screen, ReceiptScreen)
 
     paid = Sale.select().order_by(Sale.created_at.desc()).first()

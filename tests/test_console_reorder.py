@@ -20,7 +20,7 @@ from store.config import Config
 from store.models import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierItem
 from store.models.base import utcnow
 from tests.conftest import TILL, Shop
-from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
 from tests.store_helpers import cheap_pins, pay, scan
 from tests.test_console_count import choose, message, settle, table_rows
 from tui.screens.reorder import ReorderScreen
@@ -59,7 +59,7 @@ async def sell_one_case(pilot: Pilot[None], app: App[None]) -> None:
     await pilot.press("f2")
     await pilot.pause()
     await pilot.press("enter")  # cash, exact
-    await pilot.pause()
+    await wait_for_commit(pilot)
     await pilot.press("enter")  # receipt done
     await settle(pilot, app)
 

@@ -7,7 +7,7 @@ from peewee import SqliteDatabase
 from store import sales, stock
 from store.models import AuditLog, ImeiUnit, Sale, SaleLine, Tender
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
 from tests.store_helpers import sell
 from tui.screens.choice import ChoiceScreen
 from tui.screens.login import LoginScreen
@@ -60,7 +60,7 @@ async def test_whole_checkout_with_scanner_burst_and_split_tender(
         await pilot.pause()
         await pilot.press("f1")  # the rest in cash, with a 100-yuan note on top
         await type_text(pilot, str((total - 500000) // 100 + 100))
-        await pilot.pause()
+        await wait_for_commit(pilot)
         assert isinstance(app.screen, ReceiptScreen)
         sale = Sale.get()
         tenders = {t.kind: t for t in Tender.select().where(Tender.sale == sale.id)}
@@ -114,7 +114,7 @@ async def test_return_against_the_original_receipt(shop: Shop, db: SqliteDatabas
         await pilot.press("f2")
         await pilot.pause()
         await pilot.press("enter")  # cash, exact
-        await pilot.pause()
+        await wait_for_commit(pilot)
         await pilot.press("enter")  # receipt done
         await pilot.pause()
         sale = Sale.get()
@@ -137,7 +137,7 @@ async def test_return_against_the_original_receipt(shop: Shop, db: SqliteDatabas
         await pilot.press("f2")
         await pilot.pause()
         await pilot.press("enter")  # refund in cash
-        await pilot.pause()
+        await wait_for_commit(pilot)
         assert isinstance(app.screen, ReceiptScreen)
         await pilot.press("enter")
     refund = Sale.get(Sale.kind == "return")

@@ -22,6 +22,7 @@ from store.db import IntegrityCheck
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models import Staff
+from store.money import format_fen
 from tui.i18n_bindings import translate_bindings
 from tui.menu import DESTINATIONS, Destination
 from tui.screens.login import LoginScreen
@@ -240,6 +241,8 @@ class ZhangguiApp(App[None]):
         self.lock()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if getattr(self.screen, "busy", False):  # a sale is being committed: no palette, lock or quit
+            return False
         if self.staff is None:  # before login and while locked: the PIN prompt and quit, nothing else
             return action in ("quit", "help_quit")
         if action == "menu":
@@ -272,8 +275,8 @@ class ZhangguiApp(App[None]):
 
     def _fatal_error(self) -> None:
         """A bug we did not foresee: the traceback goes to a log file for the developers,
-        the cashier gets one sentence. Sales already committed are safe (one transaction
-        each); the sale in progress was never written."""
+        the cashier gets a few sentences. Sales already committed are safe (one transaction
+        each); whether the sale in progress was saved is looked up, never assumed."""
         error = self._exception
         path = self.config.data_dir() / "crash.log"
         try:
@@ -285,12 +288,38 @@ class ZhangguiApp(App[None]):
         except OSError:
             path = Path("-")
         self.bell()
-        self.crash_message = _(
-            "zhanggui stopped after an unexpected error. Completed sales are saved; "
-            "the sale in progress was not. Details for support: {path}"
-        ).format(path=path)
+        sentences = [_("zhanggui stopped after an unexpected error. Completed sales are saved.")]
+        sentences += [self.sale_in_progress_state()]
+        sentences += [_("Details for support: {path}").format(path=path)]
+        self.crash_message = " ".join(s for s in sentences if s)
         self._exit_renderables.append(Text(self.crash_message))
         self._close_messages_no_wait()
+
+    def sale_in_progress_state(self) -> str:
+        """What became of the sale on the sale screen, checked in the database: a cashier who
+        reads "not saved" charges the customer again, so it is said only when it is true."""
+        screen = self.sale_screen()
+        if screen is None or not screen.cart.lines:
+            return ""
+        try:
+            receipt_no = sales.saved_receipt_no(screen.cart.id)
+        except ZhangguiError:
+            return _(
+                "Whether the sale in progress was saved could not be checked: look for its receipt "
+                "before charging the customer again."
+            )
+        if receipt_no is not None:
+            return _(
+                "The sale in progress was saved as receipt {no}: do not charge the customer again."
+            ).format(no=receipt_no)
+        if any(getattr(s, "busy", False) for s in self.screen_stack):
+            return _(
+                "The sale in progress was being saved at that moment: look for its receipt before "
+                "charging the customer again."
+            )
+        return _("The sale in progress ({total}) was not saved: ring it up again.").format(
+            total=format_fen(screen.cart.total)
+        )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         if self.staff is None:

@@ -30,6 +30,9 @@ class Sale(BaseModel):
     note = TextField(default="")
     acknowledged_at = DateTimeField(null=True)  # receipt shown/printed; null -> ask to reprint
     voided_at = DateTimeField(null=True)
+    # What the cart said when it was committed (store.cart.Cart.fingerprint): a retry of the
+    # same cart id returns this sale only if it says the same; '' on sales older than schema 8.
+    fingerprint = CharField(default="")
 
     # Made by peewee at run time; declared for the type checker.
     staff_id: str

@@ -13,7 +13,7 @@ from textual.widgets import Input, Label
 
 from store import staff
 from store.auth import Actor, Approval, manager_authority
-from store.errors import NeedsApproval, NotAnotherPerson, ZhangguiError
+from store.errors import NeedsApproval, WrongApprover, ZhangguiError
 from store.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
 
@@ -44,10 +44,10 @@ class ManagerPinScreen(ModalScreen[Approval | None]):
         code = self.query_one("#manager-code", Input).value
         try:
             approval = staff.approve(code, event.value, requester=self._requester)
-        except NotAnotherPerson as exc:
+        except WrongApprover as exc:
             self.query_one("#manager-message", Label).update(Text(str(exc)))
             event.input.value = ""
-            # Start again from the code: someone else has to approve this.
+            # Start again from the code: someone else has to approve this (a manager, not oneself).
             code_input = self.query_one("#manager-code", Input)
             code_input.value = ""
             code_input.focus()

@@ -1,10 +1,15 @@
-"""Take payment in one or more tenders, show the change, then commit the sale."""
+"""Take payment in one or more tenders, show the change, then commit the sale.
+
+The commit runs in a worker thread: the console stays responsive while the database is busy,
+and from the moment it starts the screen takes no more input (keys pressed meanwhile reach a
+screen that ignores them) and it is dismissed exactly once, when it is on top."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,7 +18,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from store import sales
 from store.cart import Cart
-from store.errors import ZhangguiError
+from store.errors import DiskFull, ZhangguiError
 from store.i18n import N_, _
 from store.models import Sale
 from store.models.base import utcnow
@@ -49,6 +54,9 @@ class PayScreen(ModalScreen[Sale | None]):
         self.cart = cart
         self.till = till
         self.method = "voucher" if vouchers.give_back_due(cart) else "cash"
+        self.busy = False  # a commit has started: no more input until it ends (the app reads it too)
+        self._sale: Sale | None = None
+        self._dismissed = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -148,8 +156,13 @@ class PayScreen(ModalScreen[Sale | None]):
         self.cart.clear_tenders()
         self.dismiss(None)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not self.busy
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.busy:  # an Enter queued behind the one that started the commit
+            return
         message = self.query_one(MessageBar)
         try:
             if self.cart.due:
@@ -167,11 +180,55 @@ class PayScreen(ModalScreen[Sale | None]):
             self.commit()
 
     def commit(self) -> None:
-        try:
-            sale = sales.commit_sale(self.cart, self.till)
-        except ZhangguiError as exc:
-            self.cart.clear_tenders()
-            self.refresh_summary()
-            self.query_one(MessageBar).error(str(exc))
+        if self.busy:
             return
-        self.dismiss(sale)
+        self.busy = True
+        self.query_one("#pay-amount", Input).disabled = True
+        self.query_one(MessageBar).info(_("Saving the sale…"))
+        self.refresh_bindings()
+        self.commit_in_thread()
+
+    @work(thread=True, exclusive=True, group="pay-commit")
+    def commit_in_thread(self) -> None:
+        try:
+            sale = sales.commit_sale_off_thread(self.cart, self.till)
+        except ZhangguiError as exc:
+            self.app.call_from_thread(self.commit_failed, exc)
+            return
+        self.app.call_from_thread(self.committed, sale)
+
+    def committed(self, sale: Sale) -> None:
+        self._sale = sale
+        self.dismiss_once()
+
+    def on_screen_resume(self) -> None:
+        self.dismiss_once()  # the commit ended while another screen (the lock) was on top
+
+    def dismiss_once(self) -> None:
+        """Hand the sale to the sale screen once, and only while this screen is on top:
+        dismissing pops whatever screen is on top."""
+        if self._sale is None or self._dismissed or not self.is_active:
+            return
+        self._dismissed = True
+        self.dismiss(self._sale)
+
+    def commit_failed(self, error: ZhangguiError) -> None:
+        self.busy = False
+        self.query_one("#pay-amount", Input).disabled = False
+        self.cart.clear_tenders()
+        self.refresh_summary()
+        self.refresh_bindings()
+        text = str(error)
+        if isinstance(error, DiskFull):
+            if error.held:
+                text = _(
+                    "The disk is full, so this sale was not saved. It is still here, and a copy is "
+                    "among the suspended sales (F8). Free some disk space or call the manager, then "
+                    "take the payment again."
+                )
+            else:
+                text = _(
+                    "The disk is full, so this sale was not saved. It is still here: free some disk "
+                    "space or call the manager, then take the payment again."
+                )
+        self.query_one(MessageBar).error(text)

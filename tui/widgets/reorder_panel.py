@@ -37,6 +37,11 @@ class ReorderPanel(Static):
         self._full_applied = 0
         self.last_refresh_seconds = 0.0  # how long the last worker took (for the benchmark)
 
+    @property
+    def computed(self) -> bool:
+        """A full computation has been applied (what the line shows is not a placeholder)."""
+        return self._full_applied > 0
+
     def on_mount(self) -> None:
         self.display = False
         if self.config.stock.panel_items:

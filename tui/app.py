@@ -20,6 +20,7 @@ from store.context import StoreContext, open_store
 from store.db import IntegrityCheck
 from store.i18n import N_, _
 from store.models import Staff
+from tui import textual_fixes
 from tui.i18n_bindings import translate_bindings
 from tui.menu import DESTINATIONS, Destination
 from tui.screens.login import LoginScreen
@@ -47,6 +48,7 @@ class ZhangguiApp(App[None]):
     def __init__(self, ctx: StoreContext, staff: Staff | None = None) -> None:
         """``staff`` logs someone in straight away (benchmarks and tests of later screens)."""
         super().__init__()
+        textual_fixes.apply()
         translate_bindings(self)
         self.ctx = ctx
         self.config: Config = ctx.config

@@ -50,6 +50,7 @@ STEP_TIMEOUT = 10.0  # seconds a step may take before the soak says where it is 
 class Checkpoint:
     sales: int
     rss: int  # bytes
+    sqlite: int  # bytes SQLite has allocated (its page caches, mostly), 0 if unknown
     objects: int  # len(gc.get_objects()) after gc.collect()
     nodes: dict[str, int]  # live Textual DOM nodes by type name
     screens: int  # live Screen objects (on the stack or not)
@@ -77,6 +78,23 @@ def rss_bytes() -> int:
     return int(psutil.Process().memory_info().rss)
 
 
+def sqlite_bytes() -> int:
+    """sqlite3_memory_used() of the library the sqlite3 module uses: the page caches (up to
+    store.db's cache_size a connection) grow with the file until they are full."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("sqlite3")
+    if name is None:
+        return 0
+    try:
+        used = ctypes.CDLL(name).sqlite3_memory_used
+    except (OSError, AttributeError):
+        return 0
+    used.restype = ctypes.c_int64
+    return int(used())
+
+
 def checkpoint(sales: int, app: Any) -> Checkpoint:
     from textual.dom import DOMNode
     from textual.screen import Screen
@@ -95,6 +113,7 @@ def checkpoint(sales: int, app: Any) -> Checkpoint:
     return Checkpoint(
         sales=sales,
         rss=rss_bytes(),
+        sqlite=sqlite_bytes(),
         objects=count,
         nodes=dict(nodes.most_common()),
         screens=screens,
@@ -502,6 +521,7 @@ def checkpoint_table(ours: SoakRun, floor: SoakRun) -> str:
                     kind,
                     c.sales,
                     f"{c.rss / 2**20:.1f}",
+                    f"{c.sqlite / 2**20:.1f}",
                     f"{c.objects:,}",
                     sum(c.nodes.values()),
                     c.nodes.get("FooterKey", 0),
@@ -510,7 +530,18 @@ def checkpoint_table(ours: SoakRun, floor: SoakRun) -> str:
                     c.workers,
                 ]
             )
-    headers = ["app", "sales", "RSS MiB", "objects", "DOM nodes", "FooterKey", "screens", "tasks", "workers"]
+    headers = [
+        "app",
+        "sales",
+        "RSS MiB",
+        "SQLite MiB",
+        "objects",
+        "DOM nodes",
+        "FooterKey",
+        "screens",
+        "tasks",
+        "workers",
+    ]
     text: str = tabulate(rows, headers=headers, disable_numparse=True)
     return text
 
@@ -527,7 +558,7 @@ def growing_nodes(run: SoakRun) -> str:
 
 def prepare_db(args: argparse.Namespace, workdir: Path) -> Path:
     from bench.databases import checkpointed_copy
-    from bench.demo_build import build_demo
+    from bench.demo_build import zhanggui_command
 
     if args.db:
         source = Path(args.db)
@@ -536,7 +567,7 @@ def prepare_db(args: argparse.Namespace, workdir: Path) -> Path:
         return checkpointed_copy(source, workdir / "soak.db")  # the demo file is never written
     target = workdir / "soak.db"
     print("· zhanggui demo (default size) into a fresh file …", flush=True)
-    build_demo(target, size="small")
+    subprocess.run([*zhanggui_command(), "demo", "--db", str(target)], check=True, stdout=subprocess.DEVNULL)
     return target
 
 

@@ -20,7 +20,8 @@ from textual.widgets import Footer
 
 
 class KeyBar(Footer):
-    """Use instead of ``Footer`` on every screen (tests/test_quality.py checks it)."""
+    """Use instead of ``Footer`` on a screen that lives long (the sale screen lives all day).
+    A screen that is popped takes its Footer's dead keys with it."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

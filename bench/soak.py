@@ -52,6 +52,7 @@ class Checkpoint:
     rss: int  # bytes
     sqlite: int  # bytes SQLite has allocated (its page caches, mostly), 0 if unknown
     objects: int  # len(gc.get_objects()) after gc.collect()
+    blocks: int  # sys.getallocatedblocks(): every Python allocation, strings and numbers too
     nodes: dict[str, int]  # live Textual DOM nodes by type name
     screens: int  # live Screen objects (on the stack or not)
     tasks: int  # asyncio tasks alive
@@ -115,6 +116,7 @@ def checkpoint(sales: int, app: Any) -> Checkpoint:
         rss=rss_bytes(),
         sqlite=sqlite_bytes(),
         objects=count,
+        blocks=sys.getallocatedblocks(),
         nodes=dict(nodes.most_common()),
         screens=screens,
         tasks=len(asyncio.all_tasks()),
@@ -523,6 +525,7 @@ def checkpoint_table(ours: SoakRun, floor: SoakRun) -> str:
                     f"{c.rss / 2**20:.1f}",
                     f"{c.sqlite / 2**20:.1f}",
                     f"{c.objects:,}",
+                    f"{c.blocks:,}",
                     sum(c.nodes.values()),
                     c.nodes.get("FooterKey", 0),
                     c.screens,

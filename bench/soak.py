@@ -269,12 +269,30 @@ def soak_codes(sales: int, seed: int) -> list[str]:
     return codes
 
 
-def run_ours(db_path: Path, sales: int, every: int, trace: bool, workdir: Path, seed: int) -> SoakRun:
+def demo_login() -> tuple[str, str]:
+    """The staff code and PIN of the demo's first promoter or cashier."""
+    from store.demo import DEMO_STAFF
+
+    member = next(m for m in DEMO_STAFF if m.role in ("promoter", "cashier"))
+    return member.code, member.pin
+
+
+def run_ours(
+    db_path: Path,
+    sales: int,
+    every: int,
+    trace: bool,
+    workdir: Path,
+    seed: int,
+    login: tuple[str, str] | None = None,
+) -> SoakRun:
+    """``sales`` sales through the console on ``db_path``, logging in with ``login`` (staff
+    code, PIN; the demo's first promoter by default) at the login screen."""
     from store.config import Config
     from store.context import StoreContext
     from store.db import open_database
-    from store.demo import DEMO_STAFF
 
+    code, pin = login or demo_login()
     db = open_database(db_path)
     try:
         codes = soak_codes(sales, seed)
@@ -285,7 +303,6 @@ def run_ours(db_path: Path, sales: int, every: int, trace: bool, workdir: Path, 
 
         app = ZhangguiApp(StoreContext(config=config, db_path=db_path, db=db))
         till = Ours(app)
-        member = next(m for m in DEMO_STAFF if m.role in ("promoter", "cashier"))
 
         async def log_in(pilot: Any) -> None:
             from tui.screens.login import LoginScreen
@@ -294,7 +311,7 @@ def run_ours(db_path: Path, sales: int, every: int, trace: bool, workdir: Path, 
             await pilot.pause()
             if not isinstance(app.screen, LoginScreen):
                 raise RuntimeError(f"expected the login screen, got {type(app.screen).__name__}")
-            await pilot.press(*member.code, "enter", *member.pin, "enter")
+            await pilot.press(*code, "enter", *pin, "enter")
             for _ in range(3):  # a pending-receipts question on top of the sale screen
                 await pilot.pause()
                 if isinstance(app.screen, SaleScreen):
@@ -445,7 +462,16 @@ def run_child(kind: str, args: argparse.Namespace, db_path: Path | None, workdir
     proc = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"soak child {kind} exited {proc.returncode}:\n{proc.stderr[-4000:]}")
-    line = next(x for x in reversed(proc.stdout.splitlines()) if x.startswith(RESULT_PREFIX))
+    return parse_result(proc.stdout)
+
+
+def result_line(run: SoakRun) -> str:
+    return RESULT_PREFIX + json.dumps(asdict(run))
+
+
+def parse_result(stdout: str) -> SoakRun:
+    """The SoakRun a child printed as its last result line."""
+    line = next(x for x in reversed(stdout.splitlines()) if x.startswith(RESULT_PREFIX))
     data = json.loads(line[len(RESULT_PREFIX) :])
     data["checkpoints"] = [Checkpoint(**c) for c in data["checkpoints"]]
     return SoakRun(**data)
@@ -580,7 +606,7 @@ def child_main(args: argparse.Namespace) -> int:
         run = run_ours(Path(args.db), args.sales, args.every, args.trace, workdir, args.seed)
     else:
         run = run_floor(args.sales, args.every, args.trace, args.seed)
-    print(RESULT_PREFIX + json.dumps(asdict(run)), flush=True)
+    print(result_line(run), flush=True)
     return 0
 
 

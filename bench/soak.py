@@ -156,6 +156,21 @@ async def type_code(app: Any, code: str, rng: random.Random) -> None:
         await asyncio.sleep(rng.uniform(0.002, 0.006))
 
 
+async def settle(pilot: Any) -> None:
+    """Let the screens just dismissed finish being removed (Textual prunes them in a task of
+    their own) before anything is counted: up to a second, then whatever is left counts."""
+    from textual.screen import Screen
+
+    app = pilot.app
+    for _ in range(20):
+        await pilot.pause()
+        gc.collect()
+        stack = {id(screen) for screen in app.screen_stack}
+        if all(id(obj) in stack for obj in gc.get_objects() if isinstance(obj, Screen)):
+            return
+        await pilot.pause(0.05)
+
+
 class Till:
     """What the soak needs to know about the app under test."""
 
@@ -180,7 +195,7 @@ async def soak(till: Till, codes: list[str], every: int, trace: bool, seed: int,
     run = SoakRun(kind=type(till).__name__.lower())
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.pause()
+        await settle(pilot)
         run.checkpoints.append(checkpoint(0, app))
         snapshot = None
         for n, code in enumerate(codes, start=1):
@@ -198,6 +213,7 @@ async def soak(till: Till, codes: list[str], every: int, trace: bool, seed: int,
             run.next_s.append(await until(lambda: till.at_sale() and till.lines() == 0, "empty sale"))
             await pilot.pause()
             if n % every == 0 or n == len(codes):
+                await settle(pilot)
                 run.checkpoints.append(checkpoint(n, app))
                 if trace and n == every:
                     import tracemalloc

@@ -54,6 +54,7 @@ class Checkpoint:
     sales: int
     rss: int  # bytes
     sqlite: int  # bytes SQLite has allocated (its page caches, mostly), 0 if unknown
+    rss_parts: dict[str, int]  # Linux: RssAnon, RssFile, RssShmem in bytes; malloc's bytes in use
     objects: int  # len(gc.get_objects()) after gc.collect()
     blocks: int  # sys.getallocatedblocks(): every Python allocation, strings and numbers too
     nodes: dict[str, int]  # live Textual DOM nodes by type name
@@ -99,6 +100,37 @@ def sqlite_bytes() -> int:
     return int(used())
 
 
+def rss_parts() -> dict[str, int]:
+    """Where the RSS is (Linux): anonymous memory (the heaps), mapped files (libraries, and
+    SQLite's WAL index), shared memory; and what glibc's malloc has handed out and not had
+    back (mallinfo2), which tells a native leak from memory malloc keeps for reuse."""
+    parts: dict[str, int] = {}
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(("RssAnon:", "RssFile:", "RssShmem:")):
+                    name, value = line.split(":", 1)
+                    parts[name] = int(value.split()[0]) * 1024
+    except OSError:
+        pass
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+            "fordblks", "keepcost",
+        )]  # fmt: skip
+
+    try:
+        mallinfo2 = ctypes.CDLL(None).mallinfo2
+    except (OSError, AttributeError):
+        return parts
+    mallinfo2.restype = MallInfo2
+    info = mallinfo2()
+    parts["malloc in use"] = int(info.uordblks + info.hblkhd)
+    return parts
+
+
 def checkpoint(sales: int, app: Any) -> Checkpoint:
     from textual.dom import DOMNode
     from textual.screen import Screen
@@ -118,6 +150,7 @@ def checkpoint(sales: int, app: Any) -> Checkpoint:
         sales=sales,
         rss=rss_bytes(),
         sqlite=sqlite_bytes(),
+        rss_parts=rss_parts(),
         objects=count,
         blocks=sys.getallocatedblocks(),
         nodes=dict(nodes.most_common()),
@@ -581,6 +614,8 @@ def checkpoint_table(ours: SoakRun, floor: SoakRun) -> str:
                     kind,
                     c.sales,
                     f"{c.rss / 2**20:.1f}",
+                    f"{c.rss_parts.get('RssAnon', 0) / 2**20:.1f}",
+                    f"{c.rss_parts.get('malloc in use', 0) / 2**20:.1f}",
                     f"{c.sqlite / 2**20:.1f}",
                     f"{c.objects:,}",
                     f"{c.blocks:,}",
@@ -595,7 +630,9 @@ def checkpoint_table(ours: SoakRun, floor: SoakRun) -> str:
         "app",
         "sales",
         "RSS MiB",
-        "SQLite MiB",
+        "anon",
+        "malloc",
+        "SQLite",
         "objects",
         "blocks",
         "DOM nodes",

@@ -61,6 +61,7 @@ class Checkpoint:
     screens: int  # live Screen objects (on the stack or not)
     tasks: int  # asyncio tasks alive
     workers: int  # app.workers
+    seconds: float = 0.0  # since the app started (periodic work, e.g. a 10-minute refresh, shows)
 
 
 @dataclass
@@ -131,7 +132,7 @@ def rss_parts() -> dict[str, int]:
     return parts
 
 
-def checkpoint(sales: int, app: Any) -> Checkpoint:
+def checkpoint(sales: int, app: Any, seconds: float = 0.0) -> Checkpoint:
     from textual.dom import DOMNode
     from textual.screen import Screen
 
@@ -157,6 +158,7 @@ def checkpoint(sales: int, app: Any) -> Checkpoint:
         screens=screens,
         tasks=len(asyncio.all_tasks()),
         workers=len(app.workers),
+        seconds=seconds,
     )
 
 
@@ -226,10 +228,11 @@ async def soak(till: Till, codes: list[str], every: int, trace: bool, seed: int,
     app = till.app
     rng = random.Random(seed)
     run = SoakRun(kind=type(till).__name__.lower())
+    started = time.perf_counter()
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         await settle(pilot)
-        run.checkpoints.append(checkpoint(0, app))
+        run.checkpoints.append(checkpoint(0, app, time.perf_counter() - started))
         snapshot = None
         for n, code in enumerate(codes, start=1):
             await type_code(app, code, rng)
@@ -247,7 +250,7 @@ async def soak(till: Till, codes: list[str], every: int, trace: bool, seed: int,
             await pilot.pause()
             if n % every == 0 or n == len(codes):
                 await settle(pilot)
-                run.checkpoints.append(checkpoint(n, app))
+                run.checkpoints.append(checkpoint(n, app, time.perf_counter() - started))
                 if trace and n == every:
                     import tracemalloc
 
@@ -613,6 +616,7 @@ def checkpoint_table(ours: SoakRun, floor: SoakRun) -> str:
                 [
                     kind,
                     c.sales,
+                    f"{c.seconds:.0f}",
                     f"{c.rss / 2**20:.1f}",
                     f"{c.rss_parts.get('RssAnon', 0) / 2**20:.1f}",
                     f"{c.rss_parts.get('malloc in use', 0) / 2**20:.1f}",
@@ -629,6 +633,7 @@ def checkpoint_table(ours: SoakRun, floor: SoakRun) -> str:
     headers = [
         "app",
         "sales",
+        "s",
         "RSS MiB",
         "anon",
         "malloc",

@@ -23,6 +23,7 @@ from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models import Staff
 from store.money import format_fen
+from tui import textual_fixes
 from tui.i18n_bindings import translate_bindings
 from tui.menu import DESTINATIONS, Destination
 from tui.screens.login import LoginScreen
@@ -50,6 +51,7 @@ class ZhangguiApp(App[None]):
     def __init__(self, ctx: StoreContext, staff: Staff | None = None) -> None:
         """``staff`` logs someone in straight away (benchmarks and tests of later screens)."""
         super().__init__()
+        textual_fixes.apply()
         translate_bindings(self)
         self.ctx = ctx
         self.config: Config = ctx.config

@@ -20,11 +20,13 @@ from store import catalog, sales, setup
 from store.cart import Cart
 from store.db import Patience, waiting, write
 from store.errors import DatabaseBusy
-from store.models import Sale
+from store.models import HeldCart, Sale
 from tests.conftest import Shop
-from tests.console_helpers import make_app, wait_for_commit
+from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
 from tests.test_console_pay import message, ring_up_a_case
 from tui.screens.receipt import ReceiptScreen
+from tui.screens.sale import SaleScreen
+from tui.widgets.message_bar import MessageBar
 
 WAITING = "Another till is saving; trying again…"
 
@@ -189,3 +191,31 @@ async def test_a_sale_still_waiting_at_the_deadline_stays_on_screen_and_enter_sa
         await wait_for_commit(pilot)
         assert isinstance(app.screen, ReceiptScreen)
     assert [s.id for s in Sale.select()] == [pay.cart.id]
+
+
+async def test_a_write_on_the_event_loop_gives_up_soon_with_a_sentence_and_keeps_the_sale(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path, fake_clock: list[float]
+) -> None:
+    """Suspending a sale writes on the event loop: a held database ends it after GIVE_UP_AFTER
+    with the busy sentence, the sale still on screen, never a frozen till or a traceback."""
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SaleScreen)
+        await scanner_burst(pilot, "6900000000011")
+        holder = _hold_lock(db_path)
+        try:
+            await pilot.press("f7")
+            await type_text(pilot, "王先生")
+            await pilot.pause()
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert app.screen is screen
+        assert str(screen.query_one(MessageBar).render()) == (
+            "The database is busy (another program holds it). Try again in a moment."
+        )
+        assert fake_clock[-1] >= store.db.GIVE_UP_AFTER  # it gave up at the short deadline
+        assert [(ln.sku, ln.qty) for ln in screen.cart.lines] == [("CASE-IP15", 1)]
+        assert HeldCart.select().count() == 0

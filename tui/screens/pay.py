@@ -2,7 +2,9 @@
 
 The commit runs in a worker thread: the console stays responsive while the database is busy,
 and from the moment it starts the screen takes no more input (keys pressed meanwhile reach a
-screen that ignores them) and it is dismissed exactly once, when it is on top."""
+screen that ignores them) and it is dismissed exactly once, when it is on top. While another
+till holds the database the screen says so and the worker keeps trying; a sale still blocked at
+the store's deadline stays here with its payments, and Enter tries again."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -11,7 +12,15 @@ from peewee import fn
 from store import audit, stock
 from store.auth import MANAGER_ROLES, Actor, Approval, manager_authority
 from store.cart import Cart, CartLine
-from store.db import insert_rows, read, release_thread_connection, write
+from store.db import (
+    SALE_GIVE_UP_AFTER,
+    Patience,
+    insert_rows,
+    read,
+    release_thread_connection,
+    waiting,
+    write,
+)
 from store.errors import (
     DiskFull,
     NeedsApproval,
@@ -213,14 +222,24 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
     return write(_tx)
 
 
-def commit_sale_off_thread(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
+def commit_sale_off_thread(
+    cart: Cart,
+    till: Till,
+    now: datetime | None = None,
+    *,
+    on_wait: Callable[[float], None] | None = None,
+) -> Sale:
     """commit_sale from a worker thread (the console commits off its event loop, so keys
-    pressed meanwhile reach a screen that ignores them). When the disk is full, a copy of the
-    sale without its payments is kept among the suspended sales if the database can still
-    take it (DiskFull.held). The thread's own connection is closed before returning."""
+    pressed meanwhile reach a screen that ignores them). While another till holds the
+    database it waits up to SALE_GIVE_UP_AFTER seconds, calling ``on_wait(seconds_waited)``
+    so the cashier is told why (then DatabaseBusy: the same cart can be committed again).
+    When the disk is full, a copy of the sale without its payments is kept among the
+    suspended sales if the database can still take it (DiskFull.held). The thread's own
+    connection is closed before returning."""
     try:
         try:
-            return commit_sale(cart, till, now)
+            with waiting(Patience(SALE_GIVE_UP_AFTER, on_wait)):
+                return commit_sale(cart, till, now)
         except DiskFull as exc:
             raise DiskFull(str(exc), held=hold_copy(cart, _("Not saved: disk full"))) from exc
     finally:

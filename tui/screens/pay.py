@@ -2,7 +2,9 @@
 
 The commit runs in a worker thread: the console stays responsive while the database is busy,
 and from the moment it starts the screen takes no more input (keys pressed meanwhile reach a
-screen that ignores them) and it is dismissed exactly once, when it is on top."""
+screen that ignores them) and it is dismissed exactly once, when it is on top. While another
+till holds the database the screen says so and the worker keeps trying; a sale still blocked at
+the store's deadline stays here with its payments, and Enter tries again."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from textual.widgets import Input, Label, Static
 
 from store import sales
 from store.cart import Cart
-from store.errors import DiskFull, ZhangguiError
+from store.errors import DatabaseBusy, DiskFull, ZhangguiError
 from store.i18n import N_, _
 from store.models import Sale
 from store.models.base import utcnow
@@ -192,11 +194,19 @@ class PayScreen(ModalScreen[Sale | None]):
     @work(thread=True, exclusive=True, group="pay-commit")
     def commit_in_thread(self) -> None:
         try:
-            sale = sales.commit_sale_off_thread(self.cart, self.till)
+            sale = sales.commit_sale_off_thread(self.cart, self.till, on_wait=self.report_wait)
         except ZhangguiError as exc:
             self.app.call_from_thread(self.commit_failed, exc)
             return
         self.app.call_from_thread(self.committed, sale)
+
+    def report_wait(self, seconds_waited: float) -> None:
+        """From the worker, while another till holds the database."""
+        self.app.call_from_thread(self.still_waiting)
+
+    def still_waiting(self) -> None:
+        if self.busy:
+            self.query_one(MessageBar).info(_("Another till is saving; trying again…"))
 
     def committed(self, sale: Sale) -> None:
         self._sale = sale
@@ -216,6 +226,16 @@ class PayScreen(ModalScreen[Sale | None]):
     def commit_failed(self, error: ZhangguiError) -> None:
         self.busy = False
         self.query_one("#pay-amount", Input).disabled = False
+        if isinstance(error, DatabaseBusy):  # nothing was written: the same payment goes again
+            self.refresh_summary()
+            self.refresh_bindings()
+            self.query_one(MessageBar).error(
+                _(
+                    "Another till kept the database busy, so this sale is not saved yet. It is "
+                    "still here with its payments: press Enter to try again."
+                )
+            )
+            return
         self.cart.clear_tenders()
         self.refresh_summary()
         self.refresh_bindings()

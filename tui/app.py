@@ -25,6 +25,7 @@ from store.models import Staff
 from store.money import format_fen
 from tui import textual_fixes
 from tui.i18n_bindings import translate_bindings
+from tui.keymap import check_keymap
 from tui.menu import DESTINATIONS, Destination
 from tui.screens.login import LoginScreen
 from tui.screens.sale import SaleScreen
@@ -339,6 +340,7 @@ class ZhangguiApp(App[None]):
 
 def run_console(config: Config, db_path: Path) -> None:
     """Open the database (a ZhangguiError says why it cannot be) and run the console."""
+    check_keymap(config.keymap)  # a wrong binding id stops the start, before the store opens
     ctx = open_store(config, db_path, full_check=False)  # checked in the background instead
     try:
         ZhangguiApp(ctx).run()

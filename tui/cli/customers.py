@@ -11,10 +11,10 @@ from tabulate import tabulate
 from store import staff
 from store.crm import care as care_lists
 from store.crm import records, search, value
+from store.dates import utcnow
 from store.errors import NotFound
 from store.i18n import N_, _
 from store.models import Staff
-from store.models.base import utcnow
 from store.money import format_fen
 from store.sales import business_date
 from tui.cli.common import (

@@ -9,8 +9,8 @@ import click
 
 from store import people, promoter_report, roster, staff, targets
 from store.auth import Approval
+from store.dates import utcnow
 from store.i18n import _
-from store.models.base import utcnow
 from store.money import format_fen, parse_money
 from store.sales import business_date
 from tui.cli.common import (

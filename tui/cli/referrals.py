@@ -10,9 +10,9 @@ import click
 
 from store import clock_guard, staff
 from store.auth import Approval
+from store.dates import utcnow
 from store.errors import ValidationError
 from store.i18n import _
-from store.models.base import utcnow
 from store.referrals import ledger
 from store.referrals import report as referral_report
 from store.sales import business_date

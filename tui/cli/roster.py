@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from store import roster as rosters
+from store.dates import utcnow
 from store.i18n import _
-from store.models.base import utcnow
 from store.sales import business_date
 from tui.cli.common import WEEK, YEARS, context_for, db_options, deliver, export_options, user_errors
 

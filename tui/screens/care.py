@@ -18,9 +18,9 @@ from textual.widgets import Footer, Static
 from store.crm import care
 from store.crm.profile import shown_phone
 from store.crm.search import release_thread_connection
+from store.dates import utcnow
 from store.errors import ZhangguiError
 from store.i18n import N_, _
-from store.models.base import utcnow
 from store.sales import business_date
 from tui.cells import ljust
 from tui.i18n_bindings import translate_bindings

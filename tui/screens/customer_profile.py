@@ -17,9 +17,9 @@ from textual.widgets import Footer, Static
 from store.auth import Approval
 from store.crm import followup, records, value
 from store.crm.profile import Profile, load_profile, shown_phone
+from store.dates import utcnow
 from store.errors import ZhangguiError
 from store.i18n import N_, _
-from store.models.base import utcnow
 from store.money import format_fen
 from store.sales import business_date
 from tui.i18n_bindings import translate_bindings

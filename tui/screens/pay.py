@@ -20,10 +20,10 @@ from textual.widgets import Input, Label, Static
 
 from store import sales
 from store.cart import Cart
+from store.dates import utcnow
 from store.errors import DatabaseBusy, DiskFull, ZhangguiError
 from store.i18n import N_, _
 from store.models import Sale
-from store.models.base import utcnow
 from store.money import format_fen, parse_money
 from store.referrals import ledger, vouchers
 from store.sales import Till

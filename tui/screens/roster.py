@@ -16,9 +16,9 @@ from textual.widgets import DataTable, Footer, Static
 
 from store import roster as rosters
 from store.auth import Actor
+from store.dates import utcnow
 from store.errors import ZhangguiError
 from store.i18n import N_, _
-from store.models.base import utcnow
 from store.roster import WeekRoster
 from store.roster_rules import UNDERSTAFFED, WEEKDAYS
 from store.sales import business_date

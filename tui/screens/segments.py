@@ -17,10 +17,10 @@ from textual.widgets import Footer, Static
 from store.crm import value
 from store.crm.profile import shown_phone
 from store.crm.search import release_thread_connection
+from store.dates import utcnow
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models import Customer
-from store.models.base import utcnow
 from store.money import format_fen
 from store.sales import business_date
 from tui.cells import ljust, rjust

@@ -15,10 +15,10 @@ from textual.widgets import Footer, Input, Label, Static
 
 from store import timeclock
 from store.auth import Approval
+from store.dates import utcnow
 from store.errors import ValidationError, ZhangguiError
 from store.i18n import N_, _
 from store.models import Staff
-from store.models.base import utcnow
 from store.sales import business_date
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar

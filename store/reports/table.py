@@ -1,6 +1,6 @@
 """The table every report and export is built as: typed columns and rows of plain values.
 
-A cell holds None (empty) or the value its column's kind says: text a str, int an int, fen an
+A cell holds None (empty) or the value its column's kind says: text a str, int an int, fen and yuan an
 int number of fen, permille an int (a share in thousandths), hours an int number of minutes,
 date a ``datetime.date``. Writers decide how each kind looks (text, CSV, spreadsheet)."""
 
@@ -14,7 +14,8 @@ from enum import Enum
 class Kind(Enum):
     TEXT = "text"
     INT = "int"
-    FEN = "fen"
+    FEN = "fen"  # CSV: the number of fen
+    YUAN = "yuan"  # a fen amount that CSV writes as yuan (12.50), for people's files
     PERMILLE = "permille"
     HOURS = "hours"
     DATE = "date"

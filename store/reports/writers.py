@@ -45,7 +45,7 @@ def _display(kind: Kind, value: object) -> str:
     """A cell as a person reads it on screen."""
     if value is None:
         return ""
-    if kind is Kind.FEN and isinstance(value, int):
+    if kind in (Kind.FEN, Kind.YUAN) and isinstance(value, int):
         return format_fen(value, symbol=False)
     if kind is Kind.PERMILLE and isinstance(value, int):
         return f"{value / 10:.1f}%"
@@ -60,7 +60,9 @@ def as_text(table: Table, *, maxcolwidths: Sequence[int | None] | None = None) -
     """The table aligned for a terminal, every row the same display width (no trailing
     newline; empty string for a table without rows is the caller's choice, not ours)."""
     rows = [[_display(c.kind, v) for c, v in zip(table.columns, row, strict=False)] for row in table.rows]
-    align = ["right" if c.kind is not Kind.TEXT and c.kind is not Kind.DATE else "left" for c in table.columns]
+    align = [
+        "right" if c.kind is not Kind.TEXT and c.kind is not Kind.DATE else "left" for c in table.columns
+    ]
     text: str = tabulate(
         rows,
         headers=table.headers,
@@ -76,7 +78,10 @@ def _csv_cell(kind: Kind, value: object) -> str:
     neutralised. A number typed as a number can never be a formula, so it is left alone."""
     if value is None:
         return ""
-    if kind is not Kind.TEXT and isinstance(value, int) and not isinstance(value, bool):
+    if kind is Kind.YUAN and isinstance(value, int):
+        whole, cents = divmod(abs(value), 100)
+        return f"{'-' if value < 0 else ''}{whole}.{cents:02d}"
+    if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, date):
         return value.isoformat()
@@ -107,14 +112,13 @@ def _xlsx_cell(kind: Kind, value: object) -> tuple[Any, str | None]:
     if value is None:
         return None, None
     if isinstance(value, int) and not isinstance(value, bool):
-        if kind is Kind.FEN:
+        if kind in (Kind.FEN, Kind.YUAN):
             return Decimal(value).scaleb(-2), "#,##0.00"
         if kind is Kind.PERMILLE:
             return Decimal(value).scaleb(-3), "0.0%"
         if kind is Kind.HOURS:
             return Decimal(value) / 60, "0.00"
-        if kind is Kind.INT:
-            return value, None
+        return value, None
     if isinstance(value, date):
         return value, "yyyy-mm-dd"
     return neutralise(str(value)), "@"

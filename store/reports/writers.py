@@ -109,7 +109,7 @@ def write_csv(path: Path, *tables: Table) -> Path:
 
 def _xlsx_cell(kind: Kind, value: object) -> tuple[Any, str | None]:
     """The value for a spreadsheet cell and its number format."""
-    if value is None:
+    if value is None or value == "":
         return None, None
     if isinstance(value, int) and not isinstance(value, bool):
         if kind in (Kind.FEN, Kind.YUAN):

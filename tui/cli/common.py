@@ -284,7 +284,7 @@ def deliver(
         click.echo(body, nl=False)
         return
     try:
-        writable(output).write_text(body, encoding="utf-8")
+        writable(output).write_text(body, encoding="utf-8", newline="")
     except OSError as exc:
         raise ValidationError(
             _("Cannot write {path}: {error}").format(path=output, error=exc.strerror or exc)

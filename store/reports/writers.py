@@ -51,6 +51,8 @@ def _display(kind: Kind, value: object) -> str:
         return f"{value / 10:.1f}%"
     if kind is Kind.HOURS and isinstance(value, int):
         return _minutes_text(value)
+    if kind is Kind.INT and isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

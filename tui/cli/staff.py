@@ -73,7 +73,7 @@ def list_command(everyone: bool, db_path: str | None, config_path: str | None) -
             staff.role_name(line.role),
             f"{line.discount_limit}%" + ("*" if line.own_limit else ""),
             staff_admin.state_text(line, cfg.tz),
-            line.name,  # wide (Chinese) text last: tabulate counts characters, not cells
+            line.name,
         )
         for line in lines
     ]

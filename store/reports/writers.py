@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tabulate import tabulate
+from wcwidth import wcswidth
 
 from store.errors import ValidationError
 from store.i18n import _
@@ -59,12 +60,10 @@ def _display(kind: Kind, value: object) -> str:
 
 
 def as_text(table: Table, *, maxcolwidths: Sequence[int | None] | None = None) -> str:
-    """The table aligned for a terminal, every row the same display width (no trailing
-    newline; empty string for a table without rows is the caller's choice, not ours)."""
+    """The table aligned for a terminal (no trailing newline): a wide (Chinese) character
+    counts as two cells, and every line is padded to the same display width."""
     rows = [[_display(c.kind, v) for c, v in zip(table.columns, row, strict=False)] for row in table.rows]
-    align = [
-        "right" if c.kind is not Kind.TEXT and c.kind is not Kind.DATE else "left" for c in table.columns
-    ]
+    align = ["left" if c.kind in (Kind.TEXT, Kind.DATE) else "right" for c in table.columns]
     text: str = tabulate(
         rows,
         headers=table.headers,
@@ -72,7 +71,13 @@ def as_text(table: Table, *, maxcolwidths: Sequence[int | None] | None = None) -
         colalign=align if rows else None,
         maxcolwidths=list(maxcolwidths) if maxcolwidths else None,
     )
-    return text
+    lines = text.split("\n")
+    width = max(_width(line) for line in lines)
+    return "\n".join(line + " " * (width - _width(line)) for line in lines)
+
+
+def _width(line: str) -> int:
+    return max(wcswidth(line), len(line))
 
 
 def _csv_cell(kind: Kind, value: object) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from store import audit
@@ -40,17 +39,6 @@ def headers() -> list[str]:
         _("Unit cost"),
         _("Value"),
     ]
-
-
-def yuan(fen: int) -> Decimal:
-    """Fen as an exact number of yuan for a spreadsheet cell (never a float)."""
-    return Decimal(fen) / 100
-
-
-def yuan_text(fen: int) -> str:
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{sign}{whole}.{cents:02d}"
 
 
 def supplier_label(plan: Plan) -> str:

@@ -3,8 +3,6 @@ text table, CSV or XLSX. Conflicts come from store.roster_rules on the week as s
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +19,8 @@ from store.i18n import _
 from store.models import LeaveRequest, RosterEntry, RosterWeek, Staff
 from store.models.base import utcnow
 from store.promoter_config import ShiftTemplate, clock_text
+from store.reports import writers
+from store.reports.table import text_table
 from store.roster_rules import Conflict, Person, Rules, Shift, check, day_label
 
 _WEEK_RE = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
@@ -633,11 +633,10 @@ def legend(config: Config) -> str:
 
 
 def as_text(roster: WeekRoster, config: Config) -> str:
-    from tabulate import tabulate
-
     headers, rows = grid_rows(roster, config)
     status = _("published") if roster.status == "published" else _("draft")
-    lines = [f"{_('Roster')} {roster.week} ({status})", tabulate(rows, headers=headers), legend(config)]
+    grid = writers.as_text(text_table(headers, rows))
+    lines = [f"{_('Roster')} {roster.week} ({status})", grid, legend(config)]
     if roster.conflicts:
         lines.append(_("Conflicts:"))
         lines.extend(f"- {c.message}" for c in roster.conflicts)
@@ -646,47 +645,31 @@ def as_text(roster: WeekRoster, config: Config) -> str:
 
 def as_csv(roster: WeekRoster, config: Config) -> str:
     """One row a person and day with a shift: week, date, staff code, name, shift, start, end."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["week", "date", "staff_code", "name", "shift", "start", "end", "hours"])
+    headers = ["week", "date", "staff_code", "name", "shift", "start", "end", "hours"]
+    table = text_table(headers, [])
     for member in roster.staff:
         for day in roster.days:
             for shift in roster.cell(member.id, day):
-                writer.writerow(
-                    [
-                        roster.week,
-                        day.isoformat(),
-                        member.code,
-                        member.name,
-                        shift.code,
-                        clock_text(shift.start),
-                        clock_text(shift.end),
-                        f"{shift.minutes // 60}:{shift.minutes % 60:02d}",
-                    ]
+                table.add(
+                    roster.week,
+                    day.isoformat(),
+                    member.code,
+                    member.name,
+                    shift.code,
+                    clock_text(shift.start),
+                    clock_text(shift.end),
+                    f"{shift.minutes // 60}:{shift.minutes % 60:02d}",
                 )
-    return out.getvalue()
+    return writers.to_csv(table)
 
 
 def write_xlsx(roster: WeekRoster, config: Config, path: Path) -> None:
     """The grid on one sheet (as the text table), the conflicts on a second."""
-    from openpyxl import Workbook
-
     headers, rows = grid_rows(roster, config)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = roster.week
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    sheet.append([])
-    sheet.append([legend(config)])
-    problems = book.create_sheet(_("Conflicts"))
-    problems.append([_("Day"), _("Kind"), _("Conflict")])
-    for conflict in roster.conflicts:
-        problems.append([conflict.day.isoformat(), conflict.kind_name, conflict.message])
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise ValidationError(
-            _("Cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
-        ) from exc
+    grid = text_table(headers, [*rows, [], [legend(config)]], title=roster.week)
+    problems = text_table(
+        [_("Day"), _("Kind"), _("Conflict")],
+        [[c.day.isoformat(), c.kind_name, c.message] for c in roster.conflicts],
+        title=_("Conflicts"),
+    )
+    writers.write_xlsx(path, grid, problems)

@@ -16,6 +16,8 @@ from store.errors import NotFound
 from store.i18n import N_, _
 from store.models import Staff
 from store.money import format_fen
+from store.reports.table import text_table
+from store.reports.writers import as_text
 from store.sales import business_date
 from tui.cli.common import (
     DAY,
@@ -61,8 +63,7 @@ def find(text: str, db_path: str | None, config_path: str | None) -> None:
     if not hits:
         raise click.ClickException(_("No customer matches {text}.").format(text=text[:40]))
     rows = [(h.phone, _(WHY[h.why]), h.name) for h in hits]
-    # Wide (Chinese) text goes in the last column: tabulate counts characters, not cells.
-    click.echo(tabulate(rows, headers=[_("Phone"), _("Matched by"), _("Name")], disable_numparse=True))
+    click.echo(as_text(text_table([_("Phone"), _("Matched by"), _("Name")], rows)))
 
 
 @customers.command()
@@ -138,11 +139,7 @@ def segments(top: int, day: date | None, db_path: str | None, config_path: str |
             for s in table.top_customers
         ]
         click.echo(
-            tabulate(
-                top_rows,
-                headers=[_("Phone"), _("Value"), _("Last purchase"), "RFM", _("Name")],
-                disable_numparse=True,
-            )
+            as_text(text_table([_("Phone"), _("Value"), _("Last purchase"), "RFM", _("Name")], top_rows))
         )
 
 
@@ -218,11 +215,7 @@ def care(
         text = care_lists.to_sms(items)
     else:
         rows = [(i.day.isoformat(), i.phone, i.occasion_name, i.name, i.message) for i in items]
-        text = tabulate(
-            rows,
-            headers=[_("Date"), _("Phone"), _("Occasion"), _("Name"), _("Message")],
-            disable_numparse=True,
-        )
+        text = as_text(text_table([_("Date"), _("Phone"), _("Occasion"), _("Name"), _("Message")], rows))
         if not items:
             text = _("No greetings due.")
     send_text(

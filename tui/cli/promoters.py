@@ -109,7 +109,8 @@ def ladder(db_path: str | None, config_path: str | None) -> None:
 
     Example: zhanggui promoters ladder --db shop.db
     """
-    from tabulate import tabulate
+    from store.reports.table import text_table
+    from store.reports.writers import as_text
 
     ctx = context_for(db_path, config_path)
     try:
@@ -130,7 +131,7 @@ def ladder(db_path: str | None, config_path: str | None) -> None:
         for c in checks
     ]
     headers = [_("Code"), _("Name"), _("Level"), _("Next"), _("Sales"), _("Months"), _("Missing")]
-    click.echo(tabulate(rows, headers=headers, disable_numparse=True))
+    click.echo(as_text(text_table(headers, rows)))
 
 
 def _approval(code: str, pin: str) -> Approval:

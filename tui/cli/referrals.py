@@ -198,9 +198,9 @@ def invite(days: int, fmt: str, output: Path | None, db_path: str | None, config
 
     Example: zhanggui referrals invite --days 180 --format sms --output invite.txt --db shop.db
     """
-    from tabulate import tabulate
-
     from store.referrals import invite as invitations
+    from store.reports.table import text_table
+    from store.reports.writers import as_text
 
     ctx = context_for(db_path, config_path)
     try:
@@ -215,7 +215,7 @@ def invite(days: int, fmt: str, output: Path | None, db_path: str | None, config
     elif items:
         rows = [(i.phone, i.name, i.code, i.last_purchase.isoformat(), i.message) for i in items]
         headers = [_("Phone"), _("Name"), _("Referral code"), _("Last purchase"), _("Message")]
-        text = tabulate(rows, headers=headers, disable_numparse=True) + "\n"
+        text = as_text(text_table(headers, rows)) + "\n"
     else:
         text = _("No customer to invite: none who bought in that time gave consent.") + "\n"
     send_text(

@@ -290,7 +290,7 @@ class RosterScreen(Screen[None]):
         xlsx_path = folder / f"roster-{self.week}.xlsx"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            csv_path.write_text(rosters.as_csv(self.grid, config), encoding="utf-8")
+            csv_path.write_text(rosters.as_csv(self.grid, config), encoding="utf-8", newline="")
             rosters.write_xlsx(self.grid, config, xlsx_path)
         except OSError as exc:
             self.fail(_("Cannot write {path}: {error}").format(path=folder, error=exc.strerror or exc))

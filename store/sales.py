@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from peewee import fn
@@ -23,6 +23,8 @@ from store.errors import (
 )
 from store.i18n import _
 from store.ids import new_id
+from store.kernel.clock import business_date as business_date  # re-exported: callers import it here
+from store.kernel.clock import moment, naive_utc
 from store.models import (
     HeldCart,
     ImeiUnit,
@@ -34,7 +36,6 @@ from store.models import (
     Tender,
     database,
 )
-from store.models.base import utcnow
 from store.referral_config import ReferralSection
 
 
@@ -48,17 +49,9 @@ class Till:
     referrals: ReferralSection = field(default_factory=ReferralSection)  # the 老带新 policy in force
 
 
-def business_date(now_utc: datetime, tz: ZoneInfo) -> date:
-    """The store's calendar day of a moment: naive means UTC; an aware time is converted."""
-    aware = now_utc if now_utc.tzinfo is not None else now_utc.replace(tzinfo=UTC)
-    return aware.astimezone(tz).date()
-
-
 def _stamp(now: datetime | None) -> datetime:
     """Naive UTC, the form every timestamp column holds (an aware ``now`` is converted)."""
-    if now is None:
-        return utcnow()
-    return now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo is not None else now
+    return naive_utc(moment(now))
 
 
 def _next_receipt_no(till: Till, day: date) -> str:

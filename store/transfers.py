@@ -24,8 +24,8 @@ from store.db import write
 from store.errors import NotFound, StockError, ValidationError, ZhangguiError
 from store.i18n import _
 from store.ids import new_id
+from store.kernel import moment
 from store.models import AuditLog, ImeiUnit, Product, StockMovement, StockTransfer
-from store.models.base import utcnow
 from store.money import MAX_FEN
 from store.setup import get_meta
 
@@ -82,7 +82,7 @@ def send(
             stock.validate_qty(line.qty)
     if out is not None:
         _check_new_file(out)
-    stamp = now or utcnow()
+    stamp = moment(now)
     written: list[Path] = []
 
     def _tx() -> tuple[StockTransfer, str]:
@@ -428,7 +428,7 @@ def receive(text: str, *, staff_id: str, now: datetime | None = None) -> StockTr
     """Book a transfer file in: all of it or nothing."""
     payload = _read(text)
     here = _store_code()
-    stamp = now or utcnow()
+    stamp = moment(now)
     if payload.to_store.upper() != here.upper():
         raise ValidationError(
             _("Transfer {number} is for store {code}, not this one.").format(

@@ -9,12 +9,25 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from datetime import UTC, date, datetime, timedelta
+from threading import Lock
 from zoneinfo import ZoneInfo
+
+_process_clock: Clock | None = None
 
 
 def utcnow() -> datetime:
-    """Naive UTC, the form stored in every timestamp column (the machine's clock)."""
+    """Naive UTC, the form stored in every timestamp column: the machine's clock, or the
+    process clock a test suite or a replay set with ``set_process_clock``."""
+    if _process_clock is not None:
+        return _process_clock.now()
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def set_process_clock(clock: Clock | None) -> None:
+    """Make every default time (column defaults, ``moment(None)``, ``SystemClock``) read
+    ``clock``; None goes back to the machine's clock. For tests and replays, never a shop."""
+    global _process_clock
+    _process_clock = clock
 
 
 def naive_utc(when: datetime) -> datetime:
@@ -65,17 +78,25 @@ class SystemClock(Clock):
 class FixedClock(Clock):
     """A clock that stands still until told to move: tests and replays."""
 
-    def __init__(self, at: datetime, tz: ZoneInfo) -> None:
+    def __init__(self, at: datetime, tz: ZoneInfo, *, tick: timedelta = timedelta(0)) -> None:
+        """``tick``: how far each reading moves the clock on (a test suite's clock ticks a
+        millisecond a read so that rows written one after another keep their order)."""
         super().__init__(tz)
         self._at = naive_utc(at)
+        self._tick = tick
+        self._lock = Lock()
 
     def now(self) -> datetime:
-        return self._at
+        with self._lock:
+            at = self._at
+            self._at += self._tick
+        return at
 
     def set(self, at: datetime) -> None:
         self._at = naive_utc(at)
 
     def advance(self, delta: timedelta | None = None, **parts: float) -> datetime:
         """Move on by ``delta`` (or ``timedelta(**parts)``) and return the new moment."""
-        self._at += delta if delta is not None else timedelta(**parts)
-        return self._at
+        with self._lock:
+            self._at += delta if delta is not None else timedelta(**parts)
+            return self._at

@@ -14,9 +14,7 @@ from store.crm import records, search, value
 from store.errors import NotFound
 from store.i18n import N_, _
 from store.models import Staff
-from store.models.base import utcnow
 from store.money import format_fen
-from store.sales import business_date
 from tui.cli.common import (
     DAY,
     YEARS,
@@ -78,7 +76,7 @@ def segments(top: int, day: date | None, db_path: str | None, config_path: str |
     """
     ctx = context_for(db_path, config_path)
     try:
-        today = day or business_date(utcnow(), ctx.config.tz)
+        today = day or ctx.clock.today()
         scores = value.refresh(today, ctx.config.customers)
         table = value.segments(scores, value.customer_count(), top=top)
         names = {
@@ -208,7 +206,7 @@ def care(
     """
     ctx = context_for(db_path, config_path)
     try:
-        day = day or business_date(utcnow(), ctx.config.tz)
+        day = day or ctx.clock.today()
         items = care_lists.care_list(day, ctx.config.customers, ctx.store_name, days=days)
     finally:
         ctx.close()

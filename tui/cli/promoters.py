@@ -10,9 +10,7 @@ import click
 from store import people, promoter_report, roster, staff, targets
 from store.auth import Approval
 from store.i18n import _
-from store.models.base import utcnow
 from store.money import format_fen, parse_money
-from store.sales import business_date
 from tui.cli.common import (
     DAY,
     MONTH,
@@ -90,7 +88,7 @@ def target(
         ok = _approval(manager_code, pin)
         who = people.by_code(staff_code).id if staff_code else None
         fen = parse_money(amount)
-        today = business_date(utcnow(), ctx.config.tz)
+        today = ctx.clock.today()
         targets.set_target(month, who, units=units, amount=fen, brand=brand, approval=ok, today=today)
     finally:
         ctx.close()
@@ -114,7 +112,7 @@ def ladder(db_path: str | None, config_path: str | None) -> None:
     ctx = context_for(db_path, config_path)
     try:
         cfg = ctx.config
-        checks = people.check_promotions(cfg.ladder, business_date(utcnow(), cfg.tz))
+        checks = people.check_promotions(cfg.ladder, ctx.clock.today())
     finally:
         ctx.close()
     rows = [
@@ -216,7 +214,7 @@ def training(
     try:
         ok = _approval(manager_code, pin)
         member = people.by_code(code)
-        today = business_date(utcnow(), ctx.config.tz)
+        today = ctx.clock.today()
         people.add_training(member.id, course, taken_on, result, approval=ok, today=today, note=note)
         records = people.training_of(member.id)
     finally:

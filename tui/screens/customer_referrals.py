@@ -17,11 +17,9 @@ from textual.widgets import DataTable, Footer, Static
 from store import receipt
 from store.errors import ZhangguiError
 from store.i18n import N_, _
-from store.models.base import utcnow
 from store.money import format_fen
 from store.referrals import ledger
 from store.referrals.profile import ReferralProfile, RewardEntry, load
-from store.sales import business_date
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar
 
@@ -82,7 +80,7 @@ class CustomerReferralsScreen(Screen[None]):
         self.reload()
 
     def today(self) -> date:
-        return business_date(utcnow(), self.zapp.config.tz)
+        return self.zapp.ctx.clock.today()
 
     def say(self, message: str) -> None:
         self.query_one(MessageBar).info(message)

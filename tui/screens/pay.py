@@ -20,8 +20,8 @@ from store import sales
 from store.cart import Cart
 from store.errors import DiskFull, ZhangguiError
 from store.i18n import N_, _
+from store.kernel import SystemClock
 from store.models import Sale
-from store.models.base import utcnow
 from store.money import format_fen, parse_money
 from store.referrals import ledger, vouchers
 from store.sales import Till
@@ -89,7 +89,7 @@ class PayScreen(ModalScreen[Sale | None]):
         """The console's clock (a test hands in a fixed one)."""
         from tui.app import ZhangguiApp
 
-        return self.app.ctx.clock() if isinstance(self.app, ZhangguiApp) else utcnow()
+        return self.app.ctx.clock() if isinstance(self.app, ZhangguiApp) else SystemClock(self.till.tz).now()
 
     @property
     def today(self) -> date:

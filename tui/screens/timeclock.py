@@ -18,8 +18,6 @@ from store.auth import Approval
 from store.errors import ValidationError, ZhangguiError
 from store.i18n import N_, _
 from store.models import Staff
-from store.models.base import utcnow
-from store.sales import business_date
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar
 
@@ -67,7 +65,7 @@ class TimeClockScreen(Screen[None]):
 
     @property
     def today(self) -> date:
-        return business_date(utcnow(), self.zapp.config.tz)
+        return self.zapp.ctx.clock.today()
 
     def show_today(self) -> None:
         tz = self.zapp.config.tz

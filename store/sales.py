@@ -215,7 +215,7 @@ def commit_sale_off_thread(cart: Cart, till: Till, now: datetime | None = None) 
         try:
             return commit_sale(cart, till, now)
         except DiskFull as exc:
-            raise DiskFull(str(exc), held=hold_copy(cart, _("Not saved: disk full"))) from exc
+            raise DiskFull(str(exc), held=hold_copy(cart, _("Not saved: disk full"), now)) from exc
     finally:
         release_thread_connection()
 
@@ -510,7 +510,7 @@ def unacknowledged(terminal_id: str) -> list[Sale]:
     )
 
 
-def hold(cart: Cart, label: str = "") -> None:
+def hold(cart: Cart, label: str = "", now: datetime | None = None) -> None:
     if not cart.lines:
         raise ValidationError(_("The sale is empty."))
     if cart.tenders:
@@ -518,21 +518,23 @@ def hold(cart: Cart, label: str = "") -> None:
     payload = cart.to_json()
     write(
         lambda: (
-            HeldCart.insert(id=cart.id, staff=cart.staff_id, label=label[:40], payload=payload)
+            HeldCart.insert(
+                id=cart.id, staff=cart.staff_id, label=label[:40], payload=payload, created_at=_stamp(now)
+            )
             .on_conflict_replace()
             .execute()
         )
     )
 
 
-def hold_copy(cart: Cart, label: str) -> bool:
+def hold_copy(cart: Cart, label: str, now: datetime | None = None) -> bool:
     """Keep a copy of a sale that could not be committed among the suspended sales, without
     its payments; the cart itself is left as it is. True when the copy was written (a later
     commit of the same cart removes it); False when even that could not be written."""
     copy = Cart.from_json(cart.to_json())
     copy.clear_tenders()
     try:
-        hold(copy, label)
+        hold(copy, label, now)
     except ZhangguiError:
         return False
     return True

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from peewee import SQL
 
@@ -56,13 +57,15 @@ def send(
     to_store: str,
     lines: list[TransferLine],
     staff_id: str,
+    tz: ZoneInfo,
     note: str = "",
     now: datetime | None = None,
     out: Path | None = None,
 ) -> tuple[StockTransfer, str]:
     """Book goods out to another store; returns the transfer and the file's text (JSON).
     With ``out`` the file is written there (whole, fsynced) before the booking commits: if
-    it cannot be written nothing is booked out, and if the commit fails the file is removed."""
+    it cannot be written nothing is booked out, and if the commit fails the file is removed.
+    Its number carries the store's local time (``tz``), as the shop reads it."""
     target = to_store.strip().upper()
     here = _store_code()
     if not target.isalnum() or len(target) > 12:
@@ -88,7 +91,7 @@ def send(
     def _tx() -> tuple[StockTransfer, str]:
         transfer = StockTransfer.create(
             id=new_id(),
-            number=f"TR{stamp:%Y%m%d%H%M%S}-{here}-{target}",
+            number=f"TR{stamp.replace(tzinfo=UTC).astimezone(tz):%Y%m%d%H%M%S}-{here}-{target}",
             direction="out",
             from_store=here,
             to_store=target,

@@ -191,7 +191,7 @@ class PayScreen(ModalScreen[Sale | None]):
     @work(thread=True, exclusive=True, group="pay-commit")
     def commit_in_thread(self) -> None:
         try:
-            sale = sales.commit_sale_off_thread(self.cart, self.till)
+            sale = sales.commit_sale_off_thread(self.cart, self.till, self.now())
         except ZhangguiError as exc:
             self.app.call_from_thread(self.commit_failed, exc)
             return

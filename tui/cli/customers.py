@@ -77,7 +77,7 @@ def segments(top: int, day: date | None, db_path: str | None, config_path: str |
     ctx = context_for(db_path, config_path)
     try:
         today = day or ctx.clock.today()
-        scores = value.refresh(today, ctx.config.customers)
+        scores = value.refresh(today, ctx.config.customers, now=ctx.clock())
         table = value.segments(scores, value.customer_count(), top=top)
         names = {
             cid: (c.name, c.phone)

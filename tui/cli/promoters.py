@@ -43,8 +43,8 @@ def report(month: str, fmt: str, output: Path | None, db_path: str | None, confi
     ctx = context_for(db_path, config_path)
     try:
         cfg = ctx.config
-        month = targets.parse_month(month) if month else promoter_report.default_month(cfg)
-        result = promoter_report.month_report(month, cfg)
+        month = targets.parse_month(month) if month else promoter_report.default_month(cfg, now=ctx.clock())
+        result = promoter_report.month_report(month, cfg, now=ctx.clock())
     finally:
         ctx.close()
     deliver(

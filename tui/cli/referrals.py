@@ -58,8 +58,8 @@ def report(
     ctx = context_for(db_path, config_path)
     try:
         cfg = ctx.config
-        month = parse_month(month) if month else referral_report.default_month(cfg)
-        result = referral_report.month_report(month, cfg, store_code)
+        month = parse_month(month) if month else referral_report.default_month(cfg, now=ctx.clock())
+        result = referral_report.month_report(month, cfg, store_code, now=ctx.clock())
     finally:
         ctx.close()
     deliver(

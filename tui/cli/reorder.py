@@ -38,7 +38,7 @@ def reorder_command(fmt: str, out: Path | None, db_path: str | None, config_path
     """
     ctx = context_for(db_path, config_path)
     try:
-        wanted = reorder.suggestions(reorder.plans(ctx.config.stock, ctx.config.tz, ctx.clock()))
+        wanted = reorder.suggestions(reorder.plans(ctx.config.stock, ctx.config.tz, now=ctx.clock()))
         if fmt == "xlsx":
             target = out or ctx.config.exports_dir() / f"reorder-{ctx.clock.today():%Y%m%d}.xlsx"
             reorder_export.write_xlsx(wanted, target)
@@ -79,7 +79,7 @@ def velocity_command(dead: bool, db_path: str | None, config_path: str | None) -
     ctx = context_for(db_path, config_path)
     try:
         settings = ctx.config.stock
-        every = reorder.plans(settings, ctx.config.tz)
+        every = reorder.plans(settings, ctx.config.tz, now=ctx.clock())
         chosen = reorder.dead_stock(every) if dead else every
         rows = [
             [

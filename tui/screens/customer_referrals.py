@@ -91,7 +91,9 @@ class CustomerReferralsScreen(Screen[None]):
     def reload(self) -> None:
         try:
             # What came due since anyone looked is settled first, so the tab shows it earned.
-            ledger.settle_if_due(self.today(), self.zapp.config.referrals, self.zapp.config.clock)
+            ledger.settle_if_due(
+                self.today(), self.zapp.config.referrals, self.zapp.config.clock, now=self.zapp.ctx.clock()
+            )
             snap = self.snapshot = load(self.customer_id, self.today())
         except ZhangguiError as exc:
             self.fail(str(exc))

@@ -106,7 +106,12 @@ class ReferralBoardScreen(Screen[None]):
         config = self.zapp.config
         try:
             today = self.zapp.ctx.clock.today()
-            result = report.month_report(report.default_month(config), config, top=SHOWN)
+            result = report.month_report(
+                report.default_month(config, now=self.zapp.ctx.clock()),
+                config,
+                top=SHOWN,
+                now=self.zapp.ctx.clock(),
+            )
             found = report.flags(today, config.referrals) if with_flags else []
         except ZhangguiError as exc:
             self.app.call_from_thread(self.failed, ticket, str(exc))

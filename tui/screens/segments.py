@@ -68,7 +68,7 @@ class SegmentsScreen(Screen[None]):
     def score(self) -> None:
         config = self.zapp.config
         try:
-            scores = value.refresh(self.zapp.ctx.clock.today(), config.customers)
+            scores = value.refresh(self.zapp.ctx.clock.today(), config.customers, now=self.zapp.ctx.clock())
             result = value.segments(scores, value.customer_count())
             people = value.people([s.customer_id for s in result.top_customers])
         except ZhangguiError as exc:

@@ -62,7 +62,9 @@ class TasksScreen(Screen[None]):
         try:
             made = 0
             if run_rules:
-                made = followup.run_rules(config.customers, config.tz, fallback_owner=member.id)
+                made = followup.run_rules(
+                    config.customers, config.tz, fallback_owner=member.id, now=self.zapp.ctx.clock()
+                )
             due = followup.my_tasks(member.id, self.zapp.ctx.clock.today())
         except ZhangguiError as exc:
             self.app.call_from_thread(self.query_one(MessageBar).error, str(exc))

@@ -70,7 +70,7 @@ class TimeClockScreen(Screen[None]):
     def show_today(self) -> None:
         tz = self.zapp.config.tz
         grace = self.zapp.config.roster.late_grace_minutes
-        rows = timeclock.attendance(self.today, self.today, tz, grace)
+        rows = timeclock.attendance(self.today, self.today, tz, grace, now=self.zapp.ctx.clock())
         names = {m.id: m.name for m in Staff.select(Staff.id, Staff.name)}
         text = Text(_("Today") + "\n", style="bold")
         if not rows:

@@ -4,16 +4,13 @@ anything else (never an OverflowError from a year like 9999 or a ValueError from
 from __future__ import annotations
 
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import date
 
 from store.errors import ValidationError
 from store.i18n import _
 
-
-def utcnow() -> datetime:
-    """Naive UTC, the form stored in every timestamp column (the UI takes it from here)."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
+# The wall clock is read in one place (store.kernel.clock), so a test's fixed clock reaches
+# everything that asks this module for the time.
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100

@@ -20,8 +20,8 @@ from store.config import Config
 from store.db import write
 from store.errors import DatabaseUnavailable, ValidationError
 from store.i18n import _
+from store.kernel import moment
 from store.models import Staff, database
-from store.models.base import utcnow
 from store.money import format_fen
 from store.reports import writers
 from store.reports.table import Column, Kind, Table, text_table
@@ -184,7 +184,7 @@ def _summarise(first: date, last: date, limit: int | None = SUMMARISE_DAYS_PER_C
 def summarise_all(first: date, last: date, config: Config, today: date | None = None) -> int:
     """Summarise every settled day first..last at once (the incremental path takes a few a
     call); how many days were added."""
-    settled = min(last, settled_through(today or business_date(utcnow(), config.tz)))
+    settled = min(last, settled_through(today or business_date(moment(None), config.tz)))
     if settled < first:
         return 0
     before = len(summarised_days(first, settled))
@@ -196,7 +196,7 @@ def summarise_recent(config: Config, today: date | None = None) -> int:
     close would do, run by the console in the background and by the demo, so a store in use
     reports a month from its summary. How many days were added (a read-only or busy
     database adds none and leaves the reports reading lines)."""
-    day = today or business_date(utcnow(), config.tz)
+    day = today or business_date(moment(None), config.tz)
     first = (day.replace(day=1) - timedelta(days=1)).replace(day=1)
     last = settled_through(day)
     added = 0
@@ -226,7 +226,7 @@ def sales_figures(
     only = "AND sl.promoter_id = ?" if promoter_id is not None else ""
     extra: list[Any] = [promoter_id] if promoter_id is not None else []
     db = database.obj
-    settled = min(last, settled_through(today or business_date(utcnow(), config.tz)))
+    settled = min(last, settled_through(today or business_date(moment(None), config.tz)))
     summarised = _summarise(first, settled) if settled >= first else set()
     # Summarised and live parts of one group are added up before the commission is rounded,
     # so the result does not depend on which days happen to be summarised yet.
@@ -285,7 +285,7 @@ def sales_figures(
 
 
 def _today(config: Config, now: datetime | None) -> date:
-    return business_date(now or utcnow(), config.tz)
+    return business_date(moment(now), config.tz)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from store.db import insert_rows, write
 from store.errors import ValidationError
 from store.i18n import _
 from store.ids import new_id
+from store.kernel import moment
 from store.models import PurchaseOrder, PurchaseOrderLine
-from store.models.base import utcnow
 from store.money import format_fen
 from store.reorder import Plan, no_supplier_label
 from store.reports import writers
@@ -139,7 +139,7 @@ def place_orders(
     transaction; if that fails the files are removed again. A manager places orders (a
     manager ``actor``, or another person's ``approval``)."""
     staff_id, approver = manager_authority(actor, approval)
-    stamp = now or utcnow()
+    stamp = moment(now)
     wanted = [p for p in plans if p.suggested > 0]
     if not wanted:
         raise ValidationError(_("Nothing to order."))

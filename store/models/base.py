@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from peewee import DatabaseProxy, Model
 
-from store.dates import utcnow
-
-__all__ = ["BaseModel", "database", "utcnow"]
+from store.kernel.clock import utcnow
 
 database = DatabaseProxy()
+
+__all__ = ["BaseModel", "database", "utcnow"]
 
 
 class BaseModel(Model):

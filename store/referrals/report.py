@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from store.config import Config
 from store.errors import ValidationError
 from store.i18n import _
+from store.kernel import moment
 from store.models import database
-from store.models.base import utcnow
 from store.money import format_fen
 from store.phone import mask
 from store.referral_config import ReferralSection
@@ -244,7 +244,7 @@ _LEDGER_SQL = {
 
 
 def _today(config: Config, now: datetime | None) -> date:
-    return business_date(now or utcnow(), config.tz)
+    return business_date(moment(now), config.tz)
 
 
 def month_report(

@@ -11,14 +11,12 @@ from tabulate import tabulate
 from store import staff
 from store.crm import care as care_lists
 from store.crm import records, search, value
-from store.dates import utcnow
 from store.errors import NotFound
 from store.i18n import N_, _
 from store.models import Staff
 from store.money import format_fen
 from store.reports.table import text_table
 from store.reports.writers import as_text
-from store.sales import business_date
 from tui.cli.common import (
     DAY,
     YEARS,
@@ -79,8 +77,8 @@ def segments(top: int, day: date | None, db_path: str | None, config_path: str |
     """
     ctx = context_for(db_path, config_path)
     try:
-        today = day or business_date(utcnow(), ctx.config.tz)
-        scores = value.refresh(today, ctx.config.customers)
+        today = day or ctx.clock.today()
+        scores = value.refresh(today, ctx.config.customers, now=ctx.clock())
         table = value.segments(scores, value.customer_count(), top=top)
         names = {
             cid: (c.name, c.phone)
@@ -205,7 +203,7 @@ def care(
     """
     ctx = context_for(db_path, config_path)
     try:
-        day = day or business_date(utcnow(), ctx.config.tz)
+        day = day or ctx.clock.today()
         items = care_lists.care_list(day, ctx.config.customers, ctx.store_name, days=days)
     finally:
         ctx.close()

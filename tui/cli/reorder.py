@@ -3,7 +3,6 @@ who supplies it."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
@@ -40,9 +39,9 @@ def reorder_command(fmt: str, out: Path | None, db_path: str | None, config_path
     """
     ctx = context_for(db_path, config_path)
     try:
-        wanted = reorder.suggestions(reorder.plans(ctx.config.stock, ctx.config.tz))
+        wanted = reorder.suggestions(reorder.plans(ctx.config.stock, ctx.config.tz, now=ctx.clock()))
         if fmt == "xlsx":
-            target = out or ctx.config.exports_dir() / f"reorder-{date.today():%Y%m%d}.xlsx"
+            target = out or ctx.config.exports_dir() / f"reorder-{ctx.clock.today():%Y%m%d}.xlsx"
             reorder_export.write_xlsx(wanted, target)
             click.echo(_("{n} products to order written to {path}").format(n=len(wanted), path=target))
             return
@@ -73,7 +72,7 @@ def velocity_command(dead: bool, db_path: str | None, config_path: str | None) -
     ctx = context_for(db_path, config_path)
     try:
         settings = ctx.config.stock
-        every = reorder.plans(settings, ctx.config.tz)
+        every = reorder.plans(settings, ctx.config.tz, now=ctx.clock())
         chosen = reorder.dead_stock(every) if dead else every
         rows = [
             [

@@ -18,10 +18,8 @@ from textual.widgets import Footer, Static
 from store.crm import care
 from store.crm.profile import shown_phone
 from store.crm.search import release_thread_connection
-from store.dates import utcnow
 from store.errors import ZhangguiError
 from store.i18n import N_, _
-from store.sales import business_date
 from tui.cells import ljust
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar
@@ -65,7 +63,7 @@ class CareScreen(Screen[None]):
 
     @property
     def first(self) -> date:
-        return business_date(utcnow(), self.zapp.config.tz)
+        return self.zapp.ctx.clock.today()
 
     @work(thread=True, exclusive=True, group="care")
     def load(self) -> None:

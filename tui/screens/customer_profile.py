@@ -17,11 +17,9 @@ from textual.widgets import Footer, Static
 from store.auth import Approval
 from store.crm import followup, records, value
 from store.crm.profile import Profile, load_profile, shown_phone
-from store.dates import utcnow
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.money import format_fen
-from store.sales import business_date
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar
 
@@ -75,7 +73,7 @@ class CustomerProfileScreen(Screen[None]):
         return str(member.id)
 
     def today(self) -> date:
-        return business_date(utcnow(), self.zapp.config.tz)
+        return self.zapp.ctx.clock.today()
 
     def local(self, moment: datetime) -> str:
         return moment.replace(tzinfo=UTC).astimezone(self.zapp.config.tz).strftime("%Y-%m-%d %H:%M")

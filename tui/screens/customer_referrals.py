@@ -15,13 +15,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from store import receipt
-from store.dates import utcnow
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.money import format_fen
 from store.referrals import ledger
 from store.referrals.profile import ReferralProfile, RewardEntry, load
-from store.sales import business_date
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar
 
@@ -82,7 +80,7 @@ class CustomerReferralsScreen(Screen[None]):
         self.reload()
 
     def today(self) -> date:
-        return business_date(utcnow(), self.zapp.config.tz)
+        return self.zapp.ctx.clock.today()
 
     def say(self, message: str) -> None:
         self.query_one(MessageBar).info(message)
@@ -93,7 +91,9 @@ class CustomerReferralsScreen(Screen[None]):
     def reload(self) -> None:
         try:
             # What came due since anyone looked is settled first, so the tab shows it earned.
-            ledger.settle_if_due(self.today(), self.zapp.config.referrals, self.zapp.config.clock)
+            ledger.settle_if_due(
+                self.today(), self.zapp.config.referrals, self.zapp.config.clock, now=self.zapp.ctx.clock()
+            )
             snap = self.snapshot = load(self.customer_id, self.today())
         except ZhangguiError as exc:
             self.fail(str(exc))

@@ -91,7 +91,7 @@ class LeaveScreen(Screen[None]):
         self.query_one(MessageBar).error(message)
 
     def reload(self) -> None:
-        today = promoter_desk.today_of(self.zapp.config)
+        today = promoter_desk.today_of(self.zapp.config, now=self.zapp.ctx.clock())
         who = None if self.manager else self.me.id
         self.requests = promoter_desk.leave_requests(who, today)
         header = Text(_("Leave"), style="bold")
@@ -133,7 +133,7 @@ class LeaveScreen(Screen[None]):
         self.app.push_screen(PromptScreen(title or _("Ask for leave"), label, value), done)
 
     def action_request(self) -> None:
-        tomorrow = promoter_desk.today_of(self.zapp.config) + timedelta(days=1)
+        tomorrow = promoter_desk.today_of(self.zapp.config, now=self.zapp.ctx.clock()) + timedelta(days=1)
 
         def got_first(first_text: str) -> None:
             first = promoter_desk.parse_day(first_text)
@@ -178,7 +178,7 @@ class LeaveScreen(Screen[None]):
         """A manager records someone's leave, approved at once (sick leave phoned in)."""
         if not self.manager:
             return
-        today = promoter_desk.today_of(self.zapp.config)
+        today = promoter_desk.today_of(self.zapp.config, now=self.zapp.ctx.clock())
         title = _("Record leave")
 
         def got_code(code: str) -> None:

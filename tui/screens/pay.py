@@ -20,9 +20,9 @@ from textual.widgets import Input, Label, Static
 
 from store import sales
 from store.cart import Cart
-from store.dates import utcnow
 from store.errors import DatabaseBusy, DiskFull, ZhangguiError
 from store.i18n import N_, _
+from store.kernel import SystemClock
 from store.models import Sale
 from store.money import format_fen, parse_money
 from store.referrals import ledger, vouchers
@@ -92,7 +92,7 @@ class PayScreen(ModalScreen[Sale | None]):
         """The console's clock (a test hands in a fixed one)."""
         from tui.app import ZhangguiApp
 
-        return self.app.ctx.clock() if isinstance(self.app, ZhangguiApp) else utcnow()
+        return self.app.ctx.clock() if isinstance(self.app, ZhangguiApp) else SystemClock(self.till.tz).now()
 
     @property
     def today(self) -> date:
@@ -194,7 +194,7 @@ class PayScreen(ModalScreen[Sale | None]):
     @work(thread=True, exclusive=True, group="pay-commit")
     def commit_in_thread(self) -> None:
         try:
-            sale = sales.commit_sale_off_thread(self.cart, self.till, on_wait=self.report_wait)
+            sale = sales.commit_sale_off_thread(self.cart, self.till, self.now(), on_wait=self.report_wait)
         except ZhangguiError as exc:
             self.app.call_from_thread(self.commit_failed, exc)
             return

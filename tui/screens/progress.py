@@ -72,8 +72,8 @@ class ProgressScreen(Screen[None]):
     def load(self, ticket: int, staff_id: str) -> None:
         config = self.zapp.config
         try:
-            mine = promoter_report.progress(staff_id, config)
-            board = promoter_report.leaderboard(config)
+            mine = promoter_report.progress(staff_id, config, now=self.zapp.ctx.clock())
+            board = promoter_report.leaderboard(config, now=self.zapp.ctx.clock())
         except ZhangguiError as exc:
             self.app.call_from_thread(self.failed, ticket, str(exc))
             return

@@ -85,7 +85,7 @@ class PromotersScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="promoters")
     def load(self, ticket: int, keep_message: bool) -> None:
         try:
-            month, lines = promoter_desk.overview(self.zapp.config)
+            month, lines = promoter_desk.overview(self.zapp.config, now=self.zapp.ctx.clock())
         except ZhangguiError as exc:
             self.app.call_from_thread(self.failed, ticket, str(exc))
             return

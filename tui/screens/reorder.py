@@ -91,7 +91,7 @@ class ReorderScreen(Screen[None]):
         config = self.zapp.config
         try:
             with database.obj.connection_context():
-                result: list[Plan] | str = reorder.plans(config.stock, config.tz)
+                result: list[Plan] | str = reorder.plans(config.stock, config.tz, now=self.zapp.ctx.clock())
         except ZhangguiError as exc:
             result = str(exc)
         self.app.call_from_thread(self.loaded, generation, result)

@@ -16,12 +16,10 @@ from textual.widgets import DataTable, Footer, Static
 
 from store import roster as rosters
 from store.auth import Actor
-from store.dates import utcnow
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.roster import WeekRoster
 from store.roster_rules import UNDERSTAFFED, WEEKDAYS
-from store.sales import business_date
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar
 
@@ -68,7 +66,7 @@ class RosterScreen(Screen[None]):
     @property
     def week(self) -> str:
         if self._week is None:
-            self._week = rosters.week_of(business_date(utcnow(), self.zapp.config.tz))
+            self._week = rosters.week_of(self.zapp.ctx.clock.today())
         return self._week
 
     def compose(self) -> ComposeResult:

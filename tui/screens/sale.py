@@ -350,7 +350,7 @@ class SaleScreen(Screen[None]):
             return
 
         def apply(label: str) -> None:
-            sales.hold(self.cart, label)
+            sales.hold(self.cart, label, self.zapp.ctx.clock())
             self.cart = self.new_cart()
             self.refresh_cart()
             self.say(_("Sale suspended. F8 resumes it."))
@@ -473,7 +473,7 @@ class SaleScreen(Screen[None]):
         if not self.cart.lines:
             return False
         self.cart.clear_tenders()
-        sales.hold(self.cart, _("Locked: {name}").format(name=name))
+        sales.hold(self.cart, _("Locked: {name}").format(name=name), self.zapp.ctx.clock())
         return True
 
     def start_new_sale(self, kept_for: str = "") -> None:

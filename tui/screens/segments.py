@@ -17,12 +17,10 @@ from textual.widgets import Footer, Static
 from store.crm import value
 from store.crm.profile import shown_phone
 from store.crm.search import release_thread_connection
-from store.dates import utcnow
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models import Customer
 from store.money import format_fen
-from store.sales import business_date
 from tui.cells import ljust, rjust
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar
@@ -70,7 +68,7 @@ class SegmentsScreen(Screen[None]):
     def score(self) -> None:
         config = self.zapp.config
         try:
-            scores = value.refresh(business_date(utcnow(), config.tz), config.customers)
+            scores = value.refresh(self.zapp.ctx.clock.today(), config.customers, now=self.zapp.ctx.clock())
             result = value.segments(scores, value.customer_count())
             people = value.people([s.customer_id for s in result.top_customers])
         except ZhangguiError as exc:

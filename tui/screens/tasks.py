@@ -17,10 +17,8 @@ from textual.widgets.option_list import Option
 from store.crm import followup
 from store.crm.profile import shown_phone
 from store.crm.search import release_thread_connection
-from store.dates import utcnow
 from store.errors import ZhangguiError
 from store.i18n import N_, _
-from store.sales import business_date
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar
 
@@ -64,8 +62,10 @@ class TasksScreen(Screen[None]):
         try:
             made = 0
             if run_rules:
-                made = followup.run_rules(config.customers, config.tz, fallback_owner=member.id)
-            due = followup.my_tasks(member.id, business_date(utcnow(), config.tz))
+                made = followup.run_rules(
+                    config.customers, config.tz, fallback_owner=member.id, now=self.zapp.ctx.clock()
+                )
+            due = followup.my_tasks(member.id, self.zapp.ctx.clock.today())
         except ZhangguiError as exc:
             self.app.call_from_thread(self.query_one(MessageBar).error, str(exc))
             return

@@ -15,11 +15,9 @@ from textual.widgets import Footer, Input, Label, Static
 
 from store import timeclock
 from store.auth import Approval
-from store.dates import utcnow
 from store.errors import ValidationError, ZhangguiError
 from store.i18n import N_, _
 from store.models import Staff
-from store.sales import business_date
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar
 
@@ -67,12 +65,12 @@ class TimeClockScreen(Screen[None]):
 
     @property
     def today(self) -> date:
-        return business_date(utcnow(), self.zapp.config.tz)
+        return self.zapp.ctx.clock.today()
 
     def show_today(self) -> None:
         tz = self.zapp.config.tz
         grace = self.zapp.config.roster.late_grace_minutes
-        rows = timeclock.attendance(self.today, self.today, tz, grace)
+        rows = timeclock.attendance(self.today, self.today, tz, grace, now=self.zapp.ctx.clock())
         names = {m.id: m.name for m in Staff.select(Staff.id, Staff.name)}
         text = Text(_("Today") + "\n", style="bold")
         if not rows:

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from store import sales
 from store.cart import Cart
@@ -26,6 +26,7 @@ from store.money import format_fen, parse_money
 from store.referrals import ledger, vouchers
 from store.sales import Till
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 TENDER_NAMES = {
@@ -65,7 +66,7 @@ class PayScreen(ModalScreen[Sale | None]):
             yield Label(id="pay-method")
             yield Input(id="pay-amount")
             yield MessageBar(id="pay-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.cart.customer_id:

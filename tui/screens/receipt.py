@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from store import sales
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 
 
 class ReceiptScreen(ModalScreen[None]):
@@ -35,7 +36,7 @@ class ReceiptScreen(ModalScreen[None]):
             with VerticalScroll(id="receipt-scroll"):
                 yield Static(id="receipt-text")
             yield Label(id="receipt-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         from store import receipt

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 from rich.text import Text
+from textual.binding import Binding
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
@@ -62,6 +63,10 @@ def wanted_keys(app: ZhangguiApp) -> list[tuple[str, str]]:
             pairs.append((app.get_key_display(binding), _("Command palette")))
         elif binding.id is not None:
             pairs.append((app.get_key_display(binding), binding.description))
+    ids = {active.binding.id for active in app.screen.active_bindings.values()}
+    for binding in type(app.screen).BINDINGS:  # a key a focused widget shadows is still a key
+        if isinstance(binding, Binding) and binding.id not in ids:
+            pairs.append((app.get_key_display(binding), _(binding.description)))
     return pairs
 
 
@@ -143,6 +148,7 @@ async def test_the_overlay_lists_keys_the_bar_hides(shop: Shop, db: SqliteDataba
         assert re.search(r"\^n\s+Cancel sale", listed)
         assert re.search(r"\^r\s+Referrer", listed)
         assert re.search(r"f12\s+Lock", listed)
+        assert re.search(r"↑\s+Previous line", listed)  # shadowed by the scan field's scroll keys
 
 
 def dialogs() -> list[tuple[str, ModalScreen[object], str]]:

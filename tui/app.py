@@ -255,21 +255,9 @@ class ZhangguiApp(App[None]):
 
     def action_keys(self) -> None:
         """List every key of the screen in front (and of the console) in an overlay."""
-        from tui.screens.keys import KeysScreen
+        from tui.screens.keys import KeysScreen, keys_of
 
-        screen_keys: list[tuple[str, str]] = []
-        app_keys: list[tuple[str, str]] = []
-        for active in self.screen.active_bindings.values():
-            binding = active.binding
-            if binding.key == self.COMMAND_PALETTE_BINDING:
-                description = _("Command palette")
-            elif binding.id is None or not binding.description:
-                continue  # Textual's own editing and scrolling keys of the focused widget
-            else:
-                description = binding.description
-            pair = (self.get_key_display(binding), description)
-            (app_keys if active.node is self else screen_keys).append(pair)
-        self.push_screen(KeysScreen(screen_keys, app_keys))
+        self.push_screen(KeysScreen(*keys_of(self)))
 
     def allowed_destinations(self) -> list[Destination]:
         manager = self.staff is not None and staff_module.is_manager(self.staff)

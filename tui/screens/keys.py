@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -40,6 +40,33 @@ def key_rows(pairs: list[tuple[str, str]]) -> Text:
         text.append("\n")
     text.rstrip()
     return text
+
+
+Pairs = list[tuple[str, str]]
+
+
+def keys_of(app: App[None]) -> tuple[Pairs, Pairs]:
+    """(key, what it does) of the screen in front, and of the console, from the screen's active
+    bindings; a key of the screen that a focused widget shadows (the scan field's up and down
+    scroll it, when they cannot, the keys go on to the screen) comes from the screen's BINDINGS."""
+    screen_keys: Pairs = []
+    app_keys: Pairs = []
+    listed: set[str] = set()
+    for active in app.screen.active_bindings.values():
+        binding = active.binding
+        if binding.key == app.COMMAND_PALETTE_BINDING:
+            description = _("Command palette")
+        elif binding.id is None or not binding.description:
+            continue  # Textual's own editing and scrolling keys of the focused widget
+        else:
+            description = binding.description
+            listed.add(binding.id)
+        pair = (app.get_key_display(binding), description)
+        (app_keys if active.node is app else screen_keys).append(pair)
+    for declared in type(app.screen).BINDINGS:
+        if isinstance(declared, Binding) and declared.id and declared.id not in listed:
+            screen_keys.append((app.get_key_display(declared), _(declared.description)))
+    return screen_keys, app_keys
 
 
 class KeysScreen(ModalScreen[None]):

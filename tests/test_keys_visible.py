@@ -16,19 +16,25 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Label
 
+from store.crm.records import create_customer
 from store.i18n import _, set_language
 from tests.conftest import Shop
-from tests.console_helpers import make_app, type_text
+from tests.console_helpers import make_app, type_text, wait_for_commit
 from tui.app import ZhangguiApp
 from tui.menu import DESTINATIONS
 from tui.screens.choice import ChoiceScreen
+from tui.screens.customer_profile import CustomerProfileScreen
+from tui.screens.customer_referrals import CustomerReferralsScreen
 from tui.screens.damaged import DamagedDatabaseScreen
 from tui.screens.first_run import FirstRunScreen
 from tui.screens.keys import KeysScreen
 from tui.screens.login import LoginScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.pay import PayScreen
+from tui.screens.promoter_profile import PromoterProfileScreen
 from tui.screens.prompt import PromptScreen
+from tui.screens.receipt import ReceiptScreen
+from tui.screens.returns import ReturnsScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.key_bar import KeyBar
 
@@ -74,8 +80,8 @@ async def assert_every_key_findable(app: ZhangguiApp, pilot: Pilot[None]) -> Non
     screen = app.screen
     wanted = wanted_keys(app)
     footer = visible_text(screen.query_one(KeyBar))
-    if not any(a.binding.id == "app.keys" for a in screen.active_bindings.values()):
-        # a modal screen (pay) answers only its own keys: the bar must show them all
+    if not any(a.binding.action in ("keys", "app.keys") for a in screen.active_bindings.values()):
+        # a modal screen without the overlay's key: the bar must show all of its keys
         for key, description in wanted:
             assert re.search(re.escape(key) + r"\s+" + re.escape(description), footer), (key, footer)
         return
@@ -99,7 +105,7 @@ async def assert_every_key_findable(app: ZhangguiApp, pilot: Pilot[None]) -> Non
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-async def test_every_key_of_the_sale_and_pay_screens_is_findable(
+async def test_every_key_of_the_selling_screens_is_findable(
     shop: Shop, db: SqliteDatabase, tmp_path: Path, language: str
 ) -> None:
     set_language(language)
@@ -116,6 +122,17 @@ async def test_every_key_of_the_sale_and_pay_screens_is_findable(
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, PayScreen)
+        await assert_every_key_findable(app, pilot)
+        await pilot.press("f1")
+        await type_text(pilot, "100")
+        await wait_for_commit(pilot)
+        assert isinstance(app.screen, ReceiptScreen)
+        await assert_every_key_findable(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f11")
+        await pilot.pause()
+        assert isinstance(app.screen, ReturnsScreen)
         await assert_every_key_findable(app, pilot)
 
 
@@ -134,6 +151,30 @@ async def test_every_key_of_every_menu_screen_is_findable(
                 app.screen.dismiss(None)
                 await pilot.pause()
             await assert_every_key_findable(app, pilot)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_every_key_of_the_profiles_is_findable(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, language: str
+) -> None:
+    """The issue's examples: the profile's F8, the promoter profile's keys after Esc."""
+    set_language(language)
+    customer = create_customer("13800138000", "张三", owner_id=shop.promoter.id, by=shop.manager.id)
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.push_screen(CustomerProfileScreen(customer.id))
+        await pilot.pause()
+        assert "profile.erase" in {a.binding.id for a in app.screen.active_bindings.values()}
+        await assert_every_key_findable(app, pilot)
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(app.screen, CustomerReferralsScreen)
+        await assert_every_key_findable(app, pilot)
+        await app.push_screen(PromoterProfileScreen(shop.promoter.id))
+        await pilot.pause()
+        assert "promoter.promote" in {a.binding.id for a in app.screen.active_bindings.values()}
+        await assert_every_key_findable(app, pilot)
 
 
 async def test_the_overlay_lists_keys_the_bar_hides(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:

@@ -28,6 +28,8 @@ Choice = list[tuple[SaleLine, int, int]]
 
 class ReturnsScreen(ModalScreen[Choice | None]):
     BINDINGS = [
+        # a modal screen hears none of the app's keys: this one opens the keys overlay here too
+        Binding("ctrl+g", "app.keys", N_("Keys"), id="returns.keys", show=False),
         Binding("f2", "finish", N_("Return chosen"), id="returns.finish"),
         Binding("f8", "void", N_("Void receipt"), id="returns.void"),
         Binding("up", "cursor(-1)", N_("Up"), id="returns.up", show=False),

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Footer, Static
 
-KEYS_BINDING_ID = "app.keys"
+KEYS_ACTIONS = ("keys", "app.keys")  # the app's binding, or a modal screen's own for it
 
 
 class KeyBar(Footer):
@@ -20,7 +20,7 @@ class KeyBar(Footer):
     def compose(self) -> ComposeResult:
         for active in self.screen.active_bindings.values():
             binding = active.binding
-            if binding.id == KEYS_BINDING_ID:
+            if binding.action in KEYS_ACTIONS:
                 hint = Text.assemble((self.app.get_key_display(binding), "bold"), " ", binding.description)
                 yield Static(hint, classes="keys-hint")
                 break

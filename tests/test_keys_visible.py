@@ -23,6 +23,7 @@ from tests.console_helpers import make_app, type_text, wait_for_commit
 from tui.app import ZhangguiApp
 from tui.menu import DESTINATIONS
 from tui.screens.choice import ChoiceScreen
+from tui.screens.customer_pick import CustomerPickScreen
 from tui.screens.customer_profile import CustomerProfileScreen
 from tui.screens.customer_referrals import CustomerReferralsScreen
 from tui.screens.damaged import DamagedDatabaseScreen
@@ -37,6 +38,7 @@ from tui.screens.receipt import ReceiptScreen
 from tui.screens.returns import ReturnsScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.message_bar import MessageBar
 
 LANGUAGES = ["en", "zh_CN"]
 
@@ -210,6 +212,11 @@ def dialogs() -> list[tuple[str, ModalScreen[object], str]]:
         ("first run", FirstRunScreen(), hint),
         ("choice", ChoiceScreen(_("Go to (Enter)"), [("a", Text("x"))], hint=choice_hint), choice_hint),
         ("login", LoginScreen(message=limit), limit),
+        (
+            "customer",
+            CustomerPickScreen(),
+            _("Type to find; or a mobile number and a name to add a new customer"),
+        ),
     ]
 
 
@@ -228,3 +235,11 @@ async def test_no_dialog_cuts_its_text(shop: Shop, db: SqliteDatabase, tmp_path:
                 assert label.region.right <= dialog.query_one(".dialog", Widget).content_region.right
             app.pop_screen()
             await pilot.pause()
+        await pilot.press("f11")
+        await pilot.pause()
+        returns = app.screen
+        assert isinstance(returns, ReturnsScreen)
+        limit = dialogs()[1][2]
+        returns.query_one(MessageBar).error(limit + " " + limit)
+        await pilot.pause()
+        assert flat(limit + limit) in flat(visible_text(returns.query_one(".dialog", Widget)))

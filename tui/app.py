@@ -47,6 +47,10 @@ class ZhangguiApp(App[None]):
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", show=False),
         Binding("ctrl+l", "lock", N_("Lock"), id="app.lock", show=False),
         Binding("f1", "menu", N_("Menu"), id="app.menu"),
+        # Every F-key is taken on the sale screen, a focused Input types "?" and takes ctrl+k;
+        # ctrl+g is bound by nothing in Textual, passes through terminals and tmux, and the
+        # key bar keeps it in sight at the right (tui/widgets/key_bar.py), hence show=False.
+        Binding("ctrl+g", "keys", N_("Keys"), id="app.keys", show=False),
     ]
 
     def __init__(self, ctx: StoreContext, staff: Staff | None = None) -> None:
@@ -251,6 +255,12 @@ class ZhangguiApp(App[None]):
         if action == "menu":
             return self.sale_screen() is not None
         return True
+
+    def action_keys(self) -> None:
+        """List every key of the screen in front (and of the console) in an overlay."""
+        from tui.screens.keys import KeysScreen, keys_of
+
+        self.push_screen(KeysScreen(*keys_of(self)))
 
     def allowed_destinations(self) -> list[Destination]:
         manager = self.staff is not None and staff_module.is_manager(self.staff)

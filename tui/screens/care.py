@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from store.crm import care
 from store.crm.profile import shown_phone
@@ -22,6 +22,7 @@ from store.errors import ZhangguiError
 from store.i18n import N_, _
 from tui.cells import ljust
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class CareScreen(Screen[None]):
         with VerticalScroll(id="care-body"):
             yield Static(id="care-text")
         yield MessageBar(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#care-body").focus()

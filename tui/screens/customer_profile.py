@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from store.auth import Approval
 from store.crm import followup, records, value
@@ -21,6 +21,7 @@ from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.money import format_fen
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class CustomerProfileScreen(Screen[None]):
         with VerticalScroll(id="profile-body"):
             yield Static(id="profile-text")
         yield MessageBar(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

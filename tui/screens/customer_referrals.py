@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store import receipt
 from store.errors import ZhangguiError
@@ -21,6 +21,7 @@ from store.money import format_fen
 from store.referrals import ledger
 from store.referrals.profile import ReferralProfile, RewardEntry, load
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class CustomerReferralsScreen(Screen[None]):
                 yield DataTable(id="referrals-referees", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="referrals-rewards", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         referees = self.query_one("#referrals-referees", DataTable)

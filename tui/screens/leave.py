@@ -12,13 +12,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store import people, promoter_desk, roster, staff
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models import LeaveRequest, Staff
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class LeaveScreen(Screen[None]):
         yield Static(id="leave-header", classes="screen-title")
         yield DataTable(id="leave-table", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="leave-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -42,6 +42,8 @@ TENDER_NAMES = {
 
 class PayScreen(ModalScreen[Sale | None]):
     BINDINGS = [
+        # a modal screen hears none of the app's keys: this one opens the keys overlay here too
+        Binding("ctrl+g", "app.keys", N_("Keys"), id="pay.keys", show=False),
         Binding("f1", "method('cash')", N_("Cash"), id="pay.cash"),
         Binding("f2", "method('wechat')", N_("WeChat"), id="pay.wechat"),
         Binding("f3", "method('alipay')", N_("Alipay"), id="pay.alipay"),

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store import people, promoter_desk, targets
 from store.auth import Actor
@@ -25,6 +25,7 @@ from store.staff import role_name
 from tui.clock import clock_of
 from tui.i18n_bindings import translate_bindings
 from tui.screens.manager_pin import own_authority
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class PromoterProfileScreen(Screen[None]):
         yield Static(Text(_("Training"), style="bold"), id="promoter-training-title")
         yield DataTable(id="promoter-training", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="promoter-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

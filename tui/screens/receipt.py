@@ -18,6 +18,8 @@ from tui.widgets.key_bar import KeyBar
 
 class ReceiptScreen(ModalScreen[None]):
     BINDINGS = [
+        # a modal screen hears none of the app's keys: this one opens the keys overlay here too
+        Binding("ctrl+g", "app.keys", N_("Keys"), id="receipt.keys", show=False),
         Binding("enter", "done", N_("Done, next sale"), id="receipt.done"),
         Binding("escape", "done", N_("Done"), id="receipt.close", show=False),
         Binding("p", "print", N_("Print again"), id="receipt.print"),

@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store import staff as staff_module
 from store.errors import ZhangguiError
@@ -21,6 +21,7 @@ from store.money import format_fen
 from store.referrals import report
 from store.referrals.report import Flag, MonthReport
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class ReferralBoardScreen(Screen[None]):
         yield Static(id="referral-board-summary")
         yield DataTable(id="referral-board-table", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="referral-board-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._leader_columns()

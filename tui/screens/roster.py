@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store import roster as rosters
 from store.auth import Actor
@@ -21,6 +21,7 @@ from store.i18n import N_, _
 from store.roster import WeekRoster
 from store.roster_rules import UNDERSTAFFED, WEEKDAYS
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class RosterScreen(Screen[None]):
         yield DataTable(id="roster-grid", cursor_type="cell", zebra_stripes=True)
         yield Static(id="roster-conflicts")
         yield MessageBar(id="roster-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from store.crm import value
 from store.crm.profile import shown_phone
@@ -23,6 +23,7 @@ from store.models import Customer
 from store.money import format_fen
 from tui.cells import ljust, rjust
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class SegmentsScreen(Screen[None]):
         with VerticalScroll(id="segments-body"):
             yield Static(Text(_("Scoring every customer…")), id="segments-text")
         yield MessageBar(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#segments-body").focus()

@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.crm import followup
@@ -20,6 +20,7 @@ from store.crm.search import release_thread_connection
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class TasksScreen(Screen[None]):
         yield Static(Text(_("My tasks today"), style="bold"), classes="screen-title")
         yield OptionList(id="tasks-list")
         yield MessageBar(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#tasks-list", OptionList).focus()

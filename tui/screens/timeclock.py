@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from store import timeclock
 from store.auth import Approval
@@ -19,6 +19,7 @@ from store.errors import ValidationError, ZhangguiError
 from store.i18n import N_, _
 from store.models import Staff
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class TimeClockScreen(Screen[None]):
         yield Input(placeholder=_("PIN"), password=True, id="clock-pin")
         yield Static(id="clock-today")
         yield MessageBar(id="clock-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show_today()

@@ -1,6 +1,8 @@
-"""The key bar at the bottom of a screen: Textual's Footer, rebuilt only when what it shows
-changed, and never holding the keys it threw away.
+"""The one-line key bar at the foot of every screen: Textual's footer, compact, with the key
+that opens the keys overlay (tui/screens/keys.py) kept at the right where it is never cut.
+At 80 columns the bar has no room for every key of a busy screen; the overlay lists them all.
 
+It is also rebuilt only when what it shows changed, and never holds the keys it threw away.
 Workaround for Textual 8.2.8 (Textualize/textual#6666, open): ``Footer.compose`` binds each
 ``FooterKey`` it makes with ``data_bind(compact=Footer.compact)``, which puts
 ``(key, setter)`` on the Footer's own watcher list for ``compact``. ``recompose`` removes the
@@ -16,25 +18,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import Footer
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Footer, Static
+
+KEYS_ACTIONS = ("keys", "app.keys")  # the app's binding, or a modal screen's own for it
 
 
 class KeyBar(Footer):
-    """Use instead of ``Footer`` on a screen that lives long (the sale screen lives all day).
-    A screen that is popped takes its Footer's dead keys with it."""
-
     def __init__(self, **kwargs: Any) -> None:
+        # The command palette's own hint makes room for the overlay's: the overlay lists ctrl+p.
+        kwargs.setdefault("compact", True)
+        kwargs.setdefault("show_command_palette", False)
         super().__init__(**kwargs)
         self._shown: tuple[object, ...] | None = None
 
+    def compose(self) -> ComposeResult:
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if binding.action in KEYS_ACTIONS:
+                hint = Text.assemble((self.app.get_key_display(binding), "bold"), " ", binding.description)
+                yield Static(hint, classes="keys-hint")
+                break
+        yield from super().compose()
+
     def _what_it_shows(self) -> tuple[object, ...]:
-        """Everything Footer.compose reads, so an unchanged value means an unchanged row."""
+        """Everything compose reads, so an unchanged value means an unchanged row."""
         app = self.app
-        palette = app.COMMAND_PALETTE_BINDING
         keys = tuple(
             (key, binding, app.get_key_display(binding), enabled, tooltip)
             for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
-            if binding.show or key == palette
+            if binding.show or binding.action in KEYS_ACTIONS
         )
         return (keys, self.compact, self.show_command_palette, app.ENABLE_COMMAND_PALETTE)
 

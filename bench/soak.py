@@ -346,6 +346,7 @@ def run_ours(
     from store.config import Config
     from store.context import StoreContext
     from store.db import open_database
+    from store.kernel.clock import SystemClock
 
     code, pin = login or demo_login()
     db = open_database(db_path)
@@ -356,7 +357,7 @@ def run_ours(
         config.paths.receipts = str(workdir / "receipts")
         from tui.app import ZhangguiApp
 
-        app = ZhangguiApp(StoreContext(config=config, db_path=db_path, db=db))
+        app = ZhangguiApp(StoreContext(config=config, db_path=db_path, db=db, clock=SystemClock(config.tz)))
         till = Ours(app)
 
         async def log_in(pilot: Any) -> None:

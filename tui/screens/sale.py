@@ -26,6 +26,7 @@ from tui.screens.prompt import PromptScreen
 from tui.widgets.cart_table import CartTable
 from tui.widgets.message_bar import MessageBar
 from tui.widgets.reorder_panel import ReorderPanel
+from tui.widgets.scan_input import ScanInput
 from tui.widgets.totals import Totals
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class SaleScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="sale-header")
-        yield Input(placeholder=_("Scan or type barcode, SKU, IMEI or name (3*code for 3)"), id="scan")
+        yield ScanInput(placeholder=_("Scan or type barcode, SKU, IMEI or name (3*code for 3)"), id="scan")
         yield CartTable(id="cart")
         yield ReorderPanel(self.zapp.config, id="reorder-panel")
         yield Totals(id="totals")
@@ -160,11 +161,12 @@ class SaleScreen(Screen[None]):
         return self.query_one(CartTable).cursor_row
 
     # ---- scanning ----------------------------------------------------------
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "scan":
+    def on_scan_input_scanned(self, event: ScanInput.Scanned) -> None:
+        """Codes come in the order they were scanned, each whole (the field has already been
+        emptied for the next one: it is never cleared here, or the next code would lose digits)."""
+        if event.scan_input.id != "scan":
             return
-        text = event.value.strip()
-        event.input.value = ""
+        text = event.code.strip()
         if text:
             self.scan(text)
 

@@ -18,6 +18,7 @@ from store.i18n import N_, _
 from store.models import StockCount
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar
+from tui.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
     from tui.app import ZhangguiApp
@@ -56,7 +57,7 @@ class StockCountScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="count-header")
-        yield Input(placeholder=_("Scan an IMEI or a barcode (24*code for 24)"), id="count-scan")
+        yield ScanInput(placeholder=_("Scan an IMEI or a barcode (24*code for 24)"), id="count-scan")
         yield Static(id="count-model")
         yield DataTable(id="count-table", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="count-message")
@@ -193,12 +194,11 @@ class StockCountScreen(Screen[None]):
         self.query_one(MessageBar).error(message)
 
     # ---- scanning ----------------------------------------------------------
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "count-scan":
+    def on_scan_input_scanned(self, event: ScanInput.Scanned) -> None:
+        if event.scan_input.id != "count-scan":
             return
         event.stop()
-        text = event.value.strip()
-        event.input.value = ""
+        text = event.code.strip()  # the field is already empty for the next scan
         if text:
             self.scan(text)
 

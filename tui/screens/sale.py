@@ -19,7 +19,7 @@ from store.catalog import ScanResult
 from store.errors import NeedsApproval, NotFound, ValidationError, ZhangguiError
 from store.i18n import N_, _
 from store.models import Product, Sale, SaleLine
-from store.money import parse_money
+from store.money import format_fen, parse_money
 from tui.i18n_bindings import translate_bindings
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.prompt import PromptScreen
@@ -309,10 +309,22 @@ class SaleScreen(Screen[None]):
             self.attempt(lambda: self.say(_("Removed {name}").format(name=self.cart.remove_line(index).name)))
 
     def action_cancel_sale(self) -> None:
-        if self.cart.lines:
+        """Throw the sale in progress away, once the cashier has said so (nothing was saved)."""
+        from tui.screens.confirm import ask_yes_no
+
+        if not self.cart.lines:
+            return
+        cart = self.cart
+
+        def cancel() -> None:
+            if self.cart is not cart:  # resumed or paid meanwhile: not the sale that was asked about
+                return
             self.cart = self.new_cart()
             self.refresh_cart()
             self.say(_("Sale cancelled; nothing was saved."))
+
+        question = _("Cancel this sale ({total})?").format(total=format_fen(cart.total))
+        ask_yes_no(self.app, question, _("Yes, cancel the sale"), cancel, no=_("No, keep selling"))
 
     # ---- sale actions ------------------------------------------------------
     def action_pay(self) -> None:
@@ -468,13 +480,15 @@ class SaleScreen(Screen[None]):
     def action_lock(self) -> None:
         self.zapp.lock()
 
-    def keep_for(self, name: str) -> bool:
-        """Suspend the sale in progress under the name of who locked the terminal (payments
-        not yet committed are cleared, as leaving the payment screen does). False: nothing to keep."""
+    def keep_for(self, name: str, quitting: bool = False) -> bool:
+        """Suspend the sale in progress under the name of who locked the terminal, or who was
+        selling when the console quit (payments not yet committed are cleared, as leaving the
+        payment screen does). False: nothing to keep."""
         if not self.cart.lines:
             return False
         self.cart.clear_tenders()
-        sales.hold(self.cart, _("Locked: {name}").format(name=name))
+        label = _("Quit: {name}") if quitting else _("Locked: {name}")
+        sales.hold(self.cart, label.format(name=name))
         return True
 
     def start_new_sale(self, kept_for: str = "") -> None:

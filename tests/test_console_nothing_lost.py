@@ -1,0 +1,79 @@
+"""Nothing lost or changed without a word (issue 12): quitting keeps the sale in progress,
+cancelling asks, removing a line says what became of the sale discount, and a message never
+outlives the action after it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from store import sales
+from tests.conftest import Shop
+from tests.console_helpers import make_app, scanner_burst
+from tui.screens.choice import ChoiceScreen
+from tui.screens.held import HeldSalesScreen
+from tui.screens.sale import SaleScreen
+from tui.widgets.message_bar import MessageBar
+
+
+def message(screen: SaleScreen) -> str:
+    return str(screen.query_one(MessageBar).render())
+
+
+async def test_quit_with_a_sale_in_progress_keeps_it_for_the_next_start(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await scanner_burst(pilot, "2*6900000000011")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert [h.label for h in sales.held_carts()] == [f"Quit: {shop.promoter.name}"]
+
+    again = make_app(db, tmp_path, staff=shop.promoter)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = again.screen
+        assert isinstance(screen, SaleScreen)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(again.screen, HeldSalesScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [(ln.sku, ln.qty) for ln in screen.cart.lines] == [("CASE-IP15", 2)]
+
+
+async def test_quit_with_an_empty_sale_keeps_nothing(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert sales.held_carts() == []
+
+
+async def test_cancel_sale_asks_and_no_keeps_it(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SaleScreen)
+        await scanner_burst(pilot, "6900000000011")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("enter")  # "No" is highlighted: a stray Enter keeps the sale
+        await pilot.pause()
+        assert app.screen is screen and len(screen.cart.lines) == 1
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(screen.cart.lines) == 1
+        await pilot.press("ctrl+n", "up", "enter")
+        await pilot.pause()
+        assert screen.cart.lines == []
+        assert "Sale cancelled" in message(screen)

@@ -10,9 +10,10 @@ from peewee import SqliteDatabase
 
 from store import sales
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst
+from tests.console_helpers import make_app, scanner_burst, type_text
 from tui.screens.choice import ChoiceScreen
 from tui.screens.held import HeldSalesScreen
+from tui.screens.pay import PayScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.message_bar import MessageBar
 
@@ -77,3 +78,68 @@ async def test_cancel_sale_asks_and_no_keeps_it(shop: Shop, db: SqliteDatabase, 
         await pilot.pause()
         assert screen.cart.lines == []
         assert "Sale cancelled" in message(screen)
+
+
+async def test_removing_a_line_says_the_sale_discount_was_taken_off(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SaleScreen)
+        await scanner_burst(pilot, shop.imeis[0])
+        await scanner_burst(pilot, "6900000000011")
+        await pilot.press("f5")
+        await type_text(pilot, "78")
+        await pilot.pause()
+        assert screen.cart.sale_discount == 7800
+        assert "78.00" in message(screen)
+        await pilot.press("up", "f6")  # the phone: what is left is less than the discount
+        await pilot.pause()
+        assert [ln.sku for ln in screen.cart.lines] == ["CASE-IP15"]
+        assert screen.cart.sale_discount == 0
+        said = message(screen)
+        assert "Removed" in said and "sale discount of ¥78.00 no longer applies" in said, said
+
+
+async def test_a_success_replaces_an_earlier_refusal(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SaleScreen)
+        await scanner_burst(pilot, "6900000000011")
+        await pilot.press("f3", "backspace")
+        await type_text(pilot, "0")
+        await pilot.pause()
+        refused = message(screen)
+        assert refused and screen.cart.lines[0].qty == 1
+        await pilot.press("f3", "backspace")
+        await type_text(pilot, "5")
+        await pilot.pause()
+        assert screen.cart.lines[0].qty == 5
+        assert refused not in message(screen)
+        assert "Quantity of" in message(screen) and "5" in message(screen)
+
+
+async def test_a_payment_taken_replaces_an_earlier_refusal(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await scanner_burst(pilot, "6900000000011")
+        await pilot.press("f2")
+        await pilot.pause()
+        pay = app.screen
+        assert isinstance(pay, PayScreen)
+        await type_text(pilot, "abc")
+        await pilot.pause()
+        bar = pay.query_one(MessageBar)
+        assert str(bar.render())
+        await pilot.press("backspace", "backspace", "backspace")
+        await type_text(pilot, "10")  # ¥10 of ¥39 taken: the refusal is over
+        await pilot.pause()
+        assert str(bar.render()) == ""
+        assert pay.cart.due == 2900

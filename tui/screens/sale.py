@@ -126,18 +126,42 @@ class SaleScreen(Screen[None]):
     def fail(self, message: str) -> None:
         self.query_one(MessageBar).error(message)
 
-    def attempt(self, action: Callable[[], Any]) -> bool:
+    def attempt(self, action: Callable[[], Any], done: Callable[[], str] | None = None) -> bool:
+        """Run a change to the cart. Success replaces whatever the message bar said before (an
+        earlier refusal must not stay up): with what ``done`` says, or what the action said itself,
+        and always with what became of the sale discount if the change took it off."""
+        bar = self.query_one(MessageBar)
+        discount, said = self.cart.sale_discount, bar.said
         try:
             action()
         except ZhangguiError as exc:
             self.fail(str(exc))
             return False
         self.refresh_cart()
+        if done is not None or bar.said == said:
+            self.say(self.discount_note(done() if done is not None else "", discount))
+        elif self.cart.sale_discount != discount:
+            self.say(self.discount_note(str(bar.render()), discount))
         return True
 
-    def with_approval(self, action: Callable[[Approval | None], Any]) -> None:
+    def discount_note(self, message: str, discount_before: int) -> str:
+        """``message``, and what happened to the sale discount if it changed."""
+        after = self.cart.sale_discount
+        if after == discount_before:
+            return message
+        if after == 0:
+            note = _("The sale discount of {amount} no longer applies and was taken off (F5 gives it again).")
+        else:
+            note = _("The sale discount went from {amount} to {now}.")
+        note = note.format(amount=format_fen(discount_before), now=format_fen(after))
+        return f"{message} {note}".strip()
+
+    def with_approval(
+        self, action: Callable[[Approval | None], Any], done: Callable[[], str] | None = None
+    ) -> None:
         """Run ``action``; if it needs a manager, ask another person's PIN and run it again (a
         manager ringing the sale acts in their own role: the cart asks no PIN of them)."""
+        discount = self.cart.sale_discount
         try:
             action(None)
         except NeedsApproval as exc:
@@ -146,8 +170,9 @@ class SaleScreen(Screen[None]):
                 if approval is None:
                     self.fail(_("Not approved."))
                     return
-                if self.attempt(lambda: action(approval)):
-                    self.say(_("Approved by {name}.").format(name=approval.manager_name))
+                by = _("Approved by {name}.").format(name=approval.manager_name)
+                first = done() if done is not None else ""
+                self.attempt(lambda: action(approval), lambda: f"{first} {by}".strip())
 
             self.app.push_screen(ManagerPinScreen(str(exc), requester=self.zapp.actor), approved)
             return
@@ -155,6 +180,7 @@ class SaleScreen(Screen[None]):
             self.fail(str(exc))
             return
         self.refresh_cart()
+        self.say(self.discount_note(done() if done is not None else "", discount))
 
     @property
     def selected(self) -> int:
@@ -261,7 +287,10 @@ class SaleScreen(Screen[None]):
 
         def apply(answer: str) -> None:
             qty = stock.parse_qty(answer)
-            self.attempt(lambda: self.cart.set_qty(index, qty))
+            self.attempt(
+                lambda: self.cart.set_qty(index, qty),
+                lambda: _("Quantity of {name}: {qty}.").format(name=line.name, qty=qty),
+            )
 
         self._ask(_("Quantity"), line.name, str(line.qty), apply)
 
@@ -273,7 +302,10 @@ class SaleScreen(Screen[None]):
 
         def apply(answer: str) -> None:
             fen = parse_money(answer)
-            self.with_approval(lambda ok: self.cart.set_line_discount(index, fen, ok))
+            self.with_approval(
+                lambda ok: self.cart.set_line_discount(index, fen, ok),
+                lambda: _("Discount on {name}: {amount}.").format(name=line.name, amount=format_fen(fen)),
+            )
 
         self._ask(_("Line discount (yuan)"), line.name, "", apply)
 
@@ -283,7 +315,10 @@ class SaleScreen(Screen[None]):
 
         def apply(answer: str) -> None:
             fen = parse_money(answer)
-            self.with_approval(lambda ok: self.cart.set_sale_discount(fen, ok))
+            self.with_approval(
+                lambda ok: self.cart.set_sale_discount(fen, ok),
+                lambda: _("Sale discount: {amount}.").format(amount=format_fen(fen)),
+            )
 
         self._ask(_("Sale discount (yuan)"), _("Discount on the whole sale"), "", apply)
 
@@ -297,7 +332,12 @@ class SaleScreen(Screen[None]):
             price = parse_money(answer)
 
             def got_reason(reason: str) -> None:
-                self.with_approval(lambda ok: self.cart.override_price(index, price, reason, ok))
+                self.with_approval(
+                    lambda ok: self.cart.override_price(index, price, reason, ok),
+                    lambda: _("New price of {name}: {price}.").format(
+                        name=line.name, price=format_fen(price)
+                    ),
+                )
 
             self._ask(_("Reason for the new price"), line.name, "", got_reason)
 
@@ -306,7 +346,8 @@ class SaleScreen(Screen[None]):
     def action_remove_line(self) -> None:
         if self._need_lines():
             index = self.selected
-            self.attempt(lambda: self.say(_("Removed {name}").format(name=self.cart.remove_line(index).name)))
+            name = self.cart.line(index).name
+            self.attempt(lambda: self.cart.remove_line(index), lambda: _("Removed {name}").format(name=name))
 
     def action_cancel_sale(self) -> None:
         """Throw the sale in progress away, once the cashier has said so (nothing was saved)."""

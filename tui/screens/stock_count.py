@@ -296,6 +296,17 @@ class StockCountScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_close_count(self) -> None:
+        """Close the count once the counter has said so: a closed count takes no more scans."""
+        from tui.screens.confirm import ask_yes_no
+
+        if self.count is None:
+            return
+        question = _("Close count {number}? Nothing more can be scanned into it.").format(
+            number=self.count.number
+        )
+        ask_yes_no(self.app, question, _("Yes, close the count"), self.close_count)
+
+    def close_count(self) -> None:
         if self.count is None:
             return
         try:

@@ -11,6 +11,7 @@ from peewee import SqliteDatabase
 from store import sales
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.store_helpers import promoter_cart, scan, sell
 from tui.screens.choice import ChoiceScreen
 from tui.screens.held import HeldSalesScreen
 from tui.screens.pay import PayScreen
@@ -143,3 +144,37 @@ async def test_a_payment_taken_replaces_an_earlier_refusal(
         await pilot.pause()
         assert str(bar.render()) == ""
         assert pay.cart.due == 2900
+
+
+async def test_resuming_a_sale_whose_imei_was_sold_meanwhile_warns_at_once(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SaleScreen)
+        await scanner_burst(pilot, shop.imeis[0])
+        await pilot.press("f7")
+        await type_text(pilot, "王先生")
+        await pilot.pause()
+        assert screen.cart.lines == []
+        sell(shop, shop.imeis[0])  # another till sells the held handset
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [ln.imei for ln in screen.cart.lines] == [shop.imeis[0]]
+        said = message(screen)
+        assert shop.imeis[0] in said and "left stock" in said, said
+        assert screen.query_one(MessageBar).has_class("error")
+
+
+def test_gone_since_held_names_only_units_no_longer_in_stock(shop: Shop) -> None:
+    cart = promoter_cart(shop)
+    cart.add_scan(scan(shop.imeis[0]))
+    cart.add_scan(scan(shop.imeis[1]))
+    cart.add_scan(scan(shop.case.sku))
+    assert sales.gone_since_held(cart) == []
+    sell(shop, shop.imeis[1])
+    assert sales.gone_since_held(cart) == [shop.imeis[1]]

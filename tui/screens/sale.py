@@ -431,6 +431,14 @@ class SaleScreen(Screen[None]):
                 self.fail(str(exc))
                 return
             self.refresh_cart(select_last=True)
+            gone = sales.gone_since_held(self.cart)
+            if gone:
+                self.fail(
+                    _(
+                        "Sale resumed, but IMEI {imeis} left stock while it was suspended: remove it (F6)."
+                    ).format(imeis=", ".join(gone))
+                )
+                return
             self.say(_("Sale resumed."))
 
         self.app.push_screen(HeldSalesScreen(held, self.zapp.config.tz), picked)

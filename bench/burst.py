@@ -16,6 +16,7 @@ from store import stock
 from store.config import Config
 from store.context import StoreContext
 from store.db import open_database
+from store.kernel import SystemClock
 from store.models import ImeiUnit, Product
 
 
@@ -111,7 +112,10 @@ def measure_burst(db_path: Path, n: int, workdir: Path, seed: int = 13) -> list[
         config = Config()
         config.ui.idle_lock_minutes = 0
         config.paths.receipts = str(workdir / "receipts")
-        app = ZhangguiApp(StoreContext(config=config, db_path=db_path, db=db), staff=selling_staff())
+        app = ZhangguiApp(
+            StoreContext(config=config, db_path=db_path, db=db, clock=SystemClock(config.tz)),
+            staff=selling_staff(),
+        )
         return asyncio.run(_burst(app, codes, rng))
     finally:
         db.close()

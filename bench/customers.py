@@ -42,6 +42,7 @@ from store.config import Config
 from store.context import StoreContext
 from store.crm import search, value
 from store.db import open_database
+from store.kernel import SystemClock
 from store.models import Staff
 
 LOOKUP_TARGET_MS = 5.0
@@ -193,7 +194,9 @@ def measure_typing(db_path: Path, workdir: Path) -> tuple[float, int, list[str]]
         config = Config()
         config.ui.idle_lock_minutes = 0
         config.paths.receipts = str(workdir / "receipts")
-        app = ZhangguiApp(StoreContext(config=config, db_path=db_path, db=db), staff=staff)
+        app = ZhangguiApp(
+            StoreContext(config=config, db_path=db_path, db=db, clock=SystemClock(config.tz)), staff=staff
+        )
         return asyncio.run(_typing(app))
     finally:
         db.close()

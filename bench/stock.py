@@ -150,6 +150,7 @@ def measure_count(db_path: Path, n: int, workdir: Path, seed: int = 17) -> dict[
     from store.config import Config
     from store.context import StoreContext
     from store.db import open_database
+    from store.kernel import SystemClock
     from store.models import ImeiUnit, Product, Staff
     from tui.app import ZhangguiApp
 
@@ -174,7 +175,9 @@ def measure_count(db_path: Path, n: int, workdir: Path, seed: int = 17) -> dict[
         config.ui.idle_lock_minutes = 0
         config.stock.panel_items = 0  # this figure is the count screen alone
         config.paths.receipts = str(workdir / "receipts")
-        app = ZhangguiApp(StoreContext(config=config, db_path=db_path, db=db), staff=manager)
+        app = ZhangguiApp(
+            StoreContext(config=config, db_path=db_path, db=db, clock=SystemClock(config.tz)), staff=manager
+        )
         latencies = asyncio.run(_scan_in_count(app, sample, rng))
         counts.close(count.id, staff_id=manager.id)
         started = time.perf_counter()
@@ -242,6 +245,7 @@ def measure_panel(db_path: Path, n: int, workdir: Path, seed: int = 19) -> tuple
     from store.config import Config
     from store.context import StoreContext
     from store.db import open_database
+    from store.kernel import SystemClock
     from store.models import Product, Staff
     from tui.app import ZhangguiApp
 
@@ -264,7 +268,9 @@ def measure_panel(db_path: Path, n: int, workdir: Path, seed: int = 19) -> tuple
         config = Config()
         config.ui.idle_lock_minutes = 0
         config.paths.receipts = str(workdir / "receipts")
-        app = ZhangguiApp(StoreContext(config=config, db_path=db_path, db=db), staff=manager)
+        app = ZhangguiApp(
+            StoreContext(config=config, db_path=db_path, db=db, clock=SystemClock(config.tz)), staff=manager
+        )
         return asyncio.run(_panel_after_sales(app, baskets))
     finally:
         db.close()

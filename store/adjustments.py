@@ -12,8 +12,8 @@ from store.catalog import clean_text
 from store.db import write
 from store.errors import PermissionDenied, StockError, ValidationError
 from store.i18n import _
+from store.kernel import moment
 from store.models import Product, Staff, StockMovement
-from store.models.base import utcnow
 
 
 def adjust(
@@ -36,7 +36,7 @@ def adjust(
     staff_id, approver = manager_authority(
         actor, approval, needed=_("A stock adjustment needs a manager's PIN.")
     )
-    stamp = now or utcnow()
+    stamp = moment(now)
 
     def _tx() -> StockMovement:
         manager = Staff.get_or_none(Staff.id == approver)

@@ -40,8 +40,8 @@ from store.db import insert_rows, write
 from store.errors import DatabaseUnavailable, ZhangguiError
 from store.i18n import _
 from store.ids import new_id
+from store.kernel import moment
 from store.models import AuditLog, database
-from store.models.base import utcnow
 
 GENESIS = "0" * 64
 PLAIN = ""  # the key id of rows written before keyed hashing (plain SHA-256)
@@ -359,7 +359,7 @@ def record(
     at: datetime | None = None,
 ) -> AuditLog:
     """Append a row; call inside the write transaction of the action it describes."""
-    stamp = at or utcnow()
+    stamp = moment(at)
     values = {
         "staff_id": staff_id,
         "approved_by": approved_by,
@@ -392,7 +392,7 @@ def repair(at: datetime | None = None) -> None:
     sees it at login rather than after the next sale. Nothing happens when all is well."""
 
     def _tx() -> None:
-        stamp = at or utcnow()
+        stamp = moment(at)
         if _table_exists():
             _tip(stamp, appending=False)
         else:
@@ -431,7 +431,7 @@ def head(at: datetime | None = None) -> Anchor:
     meta = _meta(HEAD_KEY, KEYS_KEY, "store_code")
     segments = _parse_segments(meta.get(KEYS_KEY))
     key_id = segments[-1][1] if segments else ""
-    stamp = at or utcnow()
+    stamp = moment(at)
     store_code = meta.get("store_code", "")
     try:
         last = _sql("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()

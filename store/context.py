@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from peewee import SqliteDatabase
@@ -14,7 +12,7 @@ from store.config import Config, load_config
 from store.db import open_database, unclean_shutdown
 from store.errors import DatabaseUnavailable
 from store.i18n import _, set_language
-from store.models.base import utcnow
+from store.kernel import Clock, SystemClock
 from store.sales import Till
 from store.setup import get_meta, is_initialised
 from store.staff import set_manager_cooloff
@@ -27,8 +25,9 @@ class StoreContext:
     db: SqliteDatabase
     # False: quick_check was skipped at open and still has to run (in the background).
     integrity_checked: bool = True
-    # Where the interfaces read the time (naive UTC); tests hand in a fixed clock.
-    clock: Callable[[], datetime] = field(default=utcnow)
+    # Where the interfaces read the time: the system clock in the store's zone (open_store);
+    # tests hand in a FixedClock. ctx.clock() is naive UTC, ctx.clock.today() the business date.
+    clock: Clock = field(kw_only=True)
 
     def __post_init__(self) -> None:
         set_manager_cooloff(self.config.staff.manager_cooloff_minutes)
@@ -81,6 +80,7 @@ def open_store(
         db_path=path,
         db=open_database(path, create=create, full_check=checked),
         integrity_checked=checked,
+        clock=SystemClock(config.tz),
     )
     if not create and not is_initialised():
         ctx.close()

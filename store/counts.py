@@ -30,6 +30,7 @@ from store.db import insert_rows, write
 from store.errors import NotFound, PermissionDenied, ValidationError
 from store.i18n import N_, _
 from store.ids import new_id
+from store.kernel import moment
 from store.models import (
     ImeiUnit,
     Product,
@@ -40,7 +41,6 @@ from store.models import (
     StockMovement,
     database,
 )
-from store.models.base import utcnow
 from store.sales import business_date
 from store.stock import MAX_QTY, SELLABLE
 from store.tac import models_for_tac
@@ -79,7 +79,7 @@ def scope_label(count: StockCount) -> str:
 
 
 def _stamp(now: datetime | None) -> datetime:
-    return now or utcnow()
+    return moment(now)
 
 
 def _text(moment: datetime) -> str:

@@ -9,6 +9,9 @@ from datetime import date
 from store.errors import ValidationError
 from store.i18n import _
 
+# The wall clock is read in one place (store.kernel.clock), so a test's fixed clock reaches
+# everything that asks this module for the time.
+
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
 

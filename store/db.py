@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import os
 import random
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from peewee import DatabaseError, InterfaceError, Model, OperationalError, SqliteDatabase
 
 from store import migrations
-from store.errors import DatabaseUnavailable, DiskFull
+from store.errors import DatabaseBusy, DatabaseUnavailable, DiskFull
 from store.i18n import _
 from store.models import database
 
@@ -45,7 +46,6 @@ NETWORK_FILESYSTEMS = {
     "davfs",
     "fuse.rclone",
 }
-WRITE_RETRIES = 8
 MOUNTS_FILE = Path("/proc/mounts")  # a seam: tests point it at a fake mount table
 
 
@@ -125,9 +125,7 @@ def _translate_sqlite_error(path: Path, exc: Exception) -> DatabaseUnavailable:
             _("The database {path} is read-only; sales could not be saved.").format(path=path)
         )
     if "locked" in text or "busy" in text:
-        return DatabaseUnavailable(
-            _("The database is busy (another program holds it). Try again in a moment.")
-        )
+        return _busy_error()
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return DatabaseUnavailable(
             _("The database {path} is damaged. Restore the last backup.").format(path=path)
@@ -325,26 +323,74 @@ def _is_busy(exc: Exception) -> bool:
     return "locked" in text or "busy" in text
 
 
-def write(fn: Callable[[], T]) -> T:
-    """Run ``fn`` in one immediate transaction; retry briefly while another writer holds
-    the lock. Nested calls join the outer transaction. A busy or read-only database
-    becomes a DatabaseUnavailable with a message, never a traceback."""
+WAIT_SLICE_MS = 250  # each try waits this long for the lock, so the wait can be reported
+SAY_AFTER = 1.5  # seconds waited before on_wait is called: the cashier hears why it waits
+GIVE_UP_AFTER = 3.0  # seconds a write waits unless told otherwise (the console's event loop)
+SALE_GIVE_UP_AFTER = 60.0  # a sale committing in a worker, which says why it waits
+clock: Callable[[], float] = time.monotonic  # a seam: tests hand in a fake clock
+
+
+class Patience:
+    """How long a write waits for another writer's lock, and whom it tells while it waits:
+    ``on_wait(seconds_waited)`` is called (from the writing thread) after each try that found
+    the database busy once SAY_AFTER seconds have passed."""
+
+    def __init__(
+        self, give_up_after: float = GIVE_UP_AFTER, on_wait: Callable[[float], None] | None = None
+    ) -> None:
+        self.give_up_after = give_up_after
+        self.on_wait = on_wait
+
+
+_patience: contextvars.ContextVar[Patience | None] = contextvars.ContextVar("patience", default=None)
+
+
+@contextlib.contextmanager
+def waiting(patience: Patience) -> Iterator[None]:
+    """Writes made inside the block (on this thread) wait as ``patience`` says."""
+    token = _patience.set(patience)
+    try:
+        yield
+    finally:
+        _patience.reset(token)
+
+
+def _busy_error() -> DatabaseBusy:
+    return DatabaseBusy(_("The database is busy (another program holds it). Try again in a moment."))
+
+
+def write(fn: Callable[[], T], *, patience: Patience | None = None) -> T:
+    """Run ``fn`` in one immediate transaction. Nested calls join the outer transaction.
+
+    While another writer holds the lock it tries again every WAIT_SLICE_MS, telling
+    ``patience.on_wait`` how long it has waited, and gives up after ``patience.give_up_after``
+    seconds (GIVE_UP_AFTER by default, or what an enclosing ``waiting`` block says) with a
+    DatabaseBusy. A busy or read-only database becomes a DatabaseUnavailable with a message,
+    never a traceback."""
     db = database.obj
     if db.in_transaction():
         with db.atomic():
             return fn()
-    delay = 0.02
-    for attempt in range(WRITE_RETRIES):
-        try:
-            with db.atomic("IMMEDIATE"):
-                return fn()
-        except OperationalError as exc:
-            if _is_busy(exc) and attempt < WRITE_RETRIES - 1:
-                time.sleep(delay + random.random() * delay)
-                delay = min(delay * 2, 0.5)
-                continue
-            raise _translate_sqlite_error(Path(db.database), exc) from exc
-    raise AssertionError("unreachable")  # pragma: no cover
+    wait = patience or _patience.get() or Patience()
+    started = clock()
+    db.execute_sql(f"PRAGMA busy_timeout = {WAIT_SLICE_MS}")
+    try:
+        while True:
+            try:
+                with db.atomic("IMMEDIATE"):
+                    return fn()
+            except OperationalError as exc:
+                if not _is_busy(exc):
+                    raise _translate_sqlite_error(Path(db.database), exc) from exc
+                waited = clock() - started
+                if waited >= wait.give_up_after:
+                    raise _busy_error() from exc
+                if waited >= SAY_AFTER and wait.on_wait is not None:
+                    wait.on_wait(waited)
+                time.sleep(0.01 + random.random() * 0.02)  # a lock that is not waited on: no spin
+    finally:
+        with contextlib.suppress(OperationalError, InterfaceError):
+            db.execute_sql(f"PRAGMA busy_timeout = {PRAGMAS['busy_timeout']}")
 
 
 def release_thread_connection() -> None:

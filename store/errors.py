@@ -43,6 +43,11 @@ class DatabaseUnavailable(ZhangguiError):
     """The database cannot be opened or written safely (locked, read-only, network, corrupt)."""
 
 
+class DatabaseBusy(DatabaseUnavailable):
+    """Another writer (a second till, a command) held the database for longer than this write
+    would wait: nothing was written, and the same write can simply be tried again."""
+
+
 class DiskFull(DatabaseUnavailable):
     """The disk (or the database's size limit) is full: the write was undone, nothing was saved.
     ``held``: a copy of the sale in progress was kept among the suspended sales all the same."""

@@ -13,6 +13,7 @@ from store.auth import Actor, Approval, manager_authority
 from store.db import write
 from store.errors import NotFound, ValidationError
 from store.i18n import N_, _
+from store.kernel import moment
 from store.models import Sale, SaleLine, Staff, TrainingRecord
 from store.money import format_fen
 from store.promoter_config import LadderLevel, LadderSection
@@ -63,6 +64,7 @@ def update_profile(
     level: str | None = None,
     brand: str | None = None,
     home_store: str | None = None,
+    now: datetime | None = None,
 ) -> Staff:
     """Change the level, brand or home store (None leaves a field as it is); audited. A
     manager's work: a manager ``actor``, or another person's ``approval``."""
@@ -93,6 +95,7 @@ def update_profile(
             entity_id=member.id,
             before=before,
             after=_profile(member),
+            at=now,
         )
         return member
 
@@ -100,7 +103,12 @@ def update_profile(
 
 
 def set_status(
-    staff_id: str, status: str, *, actor: Actor | None = None, approval: Approval | None = None
+    staff_id: str,
+    status: str,
+    *,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
+    now: datetime | None = None,
 ) -> Staff:
     """active, on_leave or left. Someone who left can no longer log in or be rostered. A
     manager's work: a manager ``actor``, or another person's ``approval``."""
@@ -124,6 +132,7 @@ def set_status(
             entity_id=member.id,
             before=before,
             after=_profile(member),
+            at=now,
         )
         return member
 
@@ -140,6 +149,7 @@ def add_training(
     actor: Actor | None = None,
     approval: Approval | None = None,
     note: str = "",
+    now: datetime | None = None,
 ) -> TrainingRecord:
     """Keep a training course someone took (a manager's record: the ladder reads it)."""
     by, approver = manager_authority(actor, approval)
@@ -160,6 +170,7 @@ def add_training(
             result=result,
             note=note.strip()[:80],
             created_by=by,
+            created_at=moment(now),
         )
         audit.record(
             "staff.training",
@@ -168,6 +179,7 @@ def add_training(
             entity="staff",
             entity_id=member.id,
             after={"course": course, "taken_on": taken_on.isoformat(), "result": result},
+            at=now,
         )
         return record
 

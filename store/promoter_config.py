@@ -1,50 +1,54 @@
 """The promoter sections of config.toml: [roster], [ladder] and [commission].
 
-They hold lists and tables, so each is read by its own parser here; a wrong value is one
-ConfigError naming the key (e.g. ``roster.shifts[2].end``). store.config calls these."""
+Their fields say what they take (store.config_schema reads them, lists and tables too); a
+wrong value is one ConfigError naming the key (e.g. ``roster.shifts[2].end``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from store.errors import ConfigError
+from store.config_schema import (
+    MINUTES_PER_DAY,
+    Bool,
+    Date,
+    Int,
+    ListOf,
+    Mapping,
+    Section,
+    Text,
+    Time,
+    config_error,
+    parse_clock,
+    setting,
+)
 from store.i18n import _
 
+__all__ = ["MINUTES_PER_DAY", "clock_text", "config_error", "parse_clock"]
+
 GRADES = ("A", "B", "C", "D", "E")
-MINUTES_PER_DAY = 24 * 60
-
-
-def config_error(key: str, problem: str) -> ConfigError:
-    return ConfigError(_("config error at '{key}': {problem}").format(key=key, problem=problem))
-
-
-def parse_clock(text: object, key: str) -> int:
-    """'09:00' -> 540 minutes after midnight; '24:00' is the end of the day."""
-    if not isinstance(text, str):
-        raise config_error(key, _("expected a time like 09:00"))
-    hours, sep, minutes = text.strip().partition(":")
-    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
-        raise config_error(key, _("expected a time like 09:00"))
-    value = int(hours) * 60 + int(minutes)
-    if int(minutes) >= 60 or value > MINUTES_PER_DAY:
-        raise config_error(key, _("expected a time like 09:00"))
-    return value
 
 
 def clock_text(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def _shift_code(code: str) -> bool:
+    return code.isalnum() and not code.isdigit()
+
+
+def _two_letters() -> str:
+    return _("one or two letters")
+
+
 @dataclass(frozen=True)
 class ShiftTemplate:
     """A shift the roster can assign, e.g. early 09:00-15:00 (minutes after midnight)."""
 
-    code: str
-    name: str
-    start: int
-    end: int
+    code: str = setting(spec=Text(2, strip=True, required=True, accept=_shift_code, problem=_two_letters))
+    name: str = setting(spec=Text(12, strip=True, required=True))
+    start: int = setting(spec=Time(minutes=True))
+    end: int = setting(spec=Time(minutes=True))
 
     @property
     def minutes(self) -> int:
@@ -53,6 +57,10 @@ class ShiftTemplate:
     @property
     def hours_text(self) -> str:
         return f"{clock_text(self.start)}-{clock_text(self.end)}"
+
+    def check_config(self, path: str) -> None:
+        if self.end <= self.start:
+            raise config_error(f"{path}.end", _("a shift must end after it starts"))
 
 
 def default_shifts() -> list[ShiftTemplate]:
@@ -69,13 +77,17 @@ def default_min_staff() -> dict[str, int]:
 
 @dataclass
 class RosterSection:
-    opens: str = "09:00"
-    closes: str = "21:00"
-    max_weekly_hours: int = 44
-    min_rest_hours: int = 11
-    late_grace_minutes: int = 5
-    min_staff: dict[str, int] = field(default_factory=default_min_staff)
-    shifts: list[ShiftTemplate] = field(default_factory=default_shifts)
+    opens: str = setting("09:00", Time())
+    closes: str = setting("21:00", Time())
+    max_weekly_hours: int = setting(44, Int(1, 168))
+    min_rest_hours: int = setting(11, Int(0, 24))
+    late_grace_minutes: int = setting(5, Int(0, 120))
+    min_staff: dict[str, int] = setting(
+        factory=default_min_staff, spec=Mapping(Int(0, 50), keys=GRADES, defaults=default_min_staff)
+    )
+    shifts: list[ShiftTemplate] = setting(
+        factory=default_shifts, spec=ListOf(Section(ShiftTemplate), 1, 9, unique="code")
+    )
 
     @property
     def opens_minute(self) -> int:
@@ -88,16 +100,23 @@ class RosterSection:
     def shift(self, code: str) -> ShiftTemplate | None:
         return next((s for s in self.shifts if s.code == code), None)
 
+    def check_config(self, path: str) -> None:
+        if self.closes_minute <= self.opens_minute:
+            raise config_error(f"{path}.closes", _("the store must close after it opens"))
+
 
 @dataclass(frozen=True)
 class LadderLevel:
     """A rung of the promotion ladder and what it takes to reach it."""
 
-    code: str
-    name: str
-    min_sales: int = 0  # fen credited within the ladder's sales window
-    min_months: int = 0  # whole months since the hire date
-    courses: tuple[str, ...] = ()  # training courses passed
+    code: str = setting(spec=Text(8, strip=True, required=True))
+    name: str = setting(spec=Text(40, strip=True, required=True))
+    # fen credited within the ladder's sales window (the file says yuan)
+    min_sales: int = setting(0, Int(0, 10**8, scale=100), key="min_sales_yuan")
+    min_months: int = setting(0, Int(0, 600))  # whole months since the hire date
+    courses: tuple[str, ...] = setting(  # training courses passed
+        (), ListOf(Text(40, strip=True, required=True), as_tuple=True)
+    )
 
 
 def default_levels() -> list[LadderLevel]:
@@ -111,8 +130,10 @@ def default_levels() -> list[LadderLevel]:
 
 @dataclass
 class LadderSection:
-    sales_window_days: int = 90
-    levels: list[LadderLevel] = field(default_factory=default_levels)
+    sales_window_days: int = setting(90, Int(1, 3660))
+    levels: list[LadderLevel] = setting(
+        factory=default_levels, spec=ListOf(Section(LadderLevel), 1, unique="code")
+    )
 
     def level(self, code: str) -> LadderLevel | None:
         return next((lv for lv in self.levels if lv.code == code), None)
@@ -130,17 +151,24 @@ class LadderSection:
 class CommissionRule:
     """A dated commission rate; an empty category, brand or model matches any."""
 
-    valid_from: date
-    valid_to: date | None = None  # inclusive; None: open-ended
-    category: str = ""
-    brand: str = ""
-    model: str = ""
-    special: bool = False  # a special-price model: its own rate beats every other rule
-    rate_bp: int = 0  # basis points of the line amount (100 = 1 %)
-    per_unit_fen: int = 0  # a fixed amount per unit sold, in fen
+    valid_from: date = setting(spec=Date(), key="from")
+    valid_to: date | None = setting(None, Date(optional=True), key="to")  # inclusive; None: open-ended
+    category: str = setting("", Text(40, strip=True))
+    brand: str = setting("", Text(40, strip=True))
+    model: str = setting("", Text(80, strip=True))
+    # a special-price model: its own rate beats every other rule
+    special: bool = setting(False, Bool())
+    rate_bp: int = setting(0, Int(0, 10000))  # basis points of the line amount (100 = 1 %)
+    per_unit_fen: int = setting(0, Int(0, 10**8))  # a fixed amount per unit sold, in fen
 
     def in_force(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def check_config(self, path: str) -> None:
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise config_error(f"{path}.to", _("before the rule's 'from' date"))
+        if self.special and not self.model:
+            raise config_error(f"{path}.model", _("a special-price rule names its model"))
 
 
 def default_rules() -> list[CommissionRule]:
@@ -154,191 +182,5 @@ def default_rules() -> list[CommissionRule]:
 
 @dataclass
 class CommissionSection:
-    default_rate_bp: int = 0
-    rules: list[CommissionRule] = field(default_factory=default_rules)
-
-
-# ---- parsing ---------------------------------------------------------------
-
-
-def _table(value: Any, key: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise config_error(key, _("expected a table"))
-    return value
-
-
-def _int(value: Any, key: str, low: int = 0, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise config_error(key, _("expected a whole number"))
-    if value < low or (high is not None and value > high):
-        if high is None:
-            raise config_error(key, _("must not be below {low}").format(low=low))
-        raise config_error(key, _("between {low} and {high}").format(low=low, high=high))
-    return value
-
-
-def _text(value: Any, key: str, *, required: bool = False, limit: int = 40) -> str:
-    if not isinstance(value, str):
-        raise config_error(key, _("expected text"))
-    value = value.strip()
-    if required and not value:
-        raise config_error(key, _("must not be empty"))
-    if len(value) > limit:
-        raise config_error(key, _("at most {n} characters").format(n=limit))
-    return str(value)
-
-
-def _only(values: dict[str, Any], allowed: set[str], prefix: str) -> None:
-    for name in values:
-        if name not in allowed:
-            raise config_error(f"{prefix}.{name}", _("unknown key"))
-
-
-def _list(value: Any, key: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise config_error(key, _("expected a list"))
-    return value
-
-
-def _date(value: Any, key: str) -> date:
-    if isinstance(value, date) and not hasattr(value, "hour"):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise config_error(key, _("expected a date like 2026-01-31"))
-
-
-def parse_roster(raw: Any) -> RosterSection:
-    values = _table(raw, "roster")
-    section = RosterSection()
-    _only(values, {f for f in section.__dataclass_fields__}, "roster")
-    if "opens" in values:
-        section.opens = _text(values["opens"], "roster.opens")
-    if "closes" in values:
-        section.closes = _text(values["closes"], "roster.closes")
-    opens, closes = parse_clock(section.opens, "roster.opens"), parse_clock(section.closes, "roster.closes")
-    if closes <= opens:
-        raise config_error("roster.closes", _("the store must close after it opens"))
-    if "max_weekly_hours" in values:
-        section.max_weekly_hours = _int(values["max_weekly_hours"], "roster.max_weekly_hours", 1, 168)
-    if "min_rest_hours" in values:
-        section.min_rest_hours = _int(values["min_rest_hours"], "roster.min_rest_hours", 0, 24)
-    if "late_grace_minutes" in values:
-        section.late_grace_minutes = _int(values["late_grace_minutes"], "roster.late_grace_minutes", 0, 120)
-    if "min_staff" in values:
-        table = _table(values["min_staff"], "roster.min_staff")
-        _only(table, set(GRADES), "roster.min_staff")
-        section.min_staff = default_min_staff() | {
-            grade: _int(n, f"roster.min_staff.{grade}", 0, 50) for grade, n in table.items()
-        }
-    if "shifts" in values:
-        section.shifts = _parse_shifts(values["shifts"])
-    return section
-
-
-def _parse_shifts(raw: Any) -> list[ShiftTemplate]:
-    shifts: list[ShiftTemplate] = []
-    for i, item in enumerate(_list(raw, "roster.shifts")):
-        key = f"roster.shifts[{i}]"
-        table = _table(item, key)
-        _only(table, {"code", "name", "start", "end"}, key)
-        for needed in ("code", "name", "start", "end"):
-            if needed not in table:
-                raise config_error(f"{key}.{needed}", _("missing"))
-        code = _text(table["code"], f"{key}.code", required=True, limit=2)
-        if not code.isalnum() or code.isdigit():
-            raise config_error(f"{key}.code", _("one or two letters"))
-        name = _text(table["name"], f"{key}.name", required=True, limit=12)
-        start = parse_clock(table["start"], f"{key}.start")
-        end = parse_clock(table["end"], f"{key}.end")
-        if end <= start:
-            raise config_error(f"{key}.end", _("a shift must end after it starts"))
-        if any(s.code == code for s in shifts):
-            raise config_error(f"{key}.code", _("{code} is used twice").format(code=code))
-        shifts.append(ShiftTemplate(code, name, start, end))
-    if not shifts:
-        raise config_error("roster.shifts", _("at least one shift"))
-    if len(shifts) > 9:
-        raise config_error("roster.shifts", _("at most 9 shifts"))
-    return shifts
-
-
-def parse_ladder(raw: Any) -> LadderSection:
-    values = _table(raw, "ladder")
-    section = LadderSection()
-    _only(values, {"sales_window_days", "levels"}, "ladder")
-    if "sales_window_days" in values:
-        section.sales_window_days = _int(values["sales_window_days"], "ladder.sales_window_days", 1, 3660)
-    if "levels" in values:
-        levels: list[LadderLevel] = []
-        for i, item in enumerate(_list(values["levels"], "ladder.levels")):
-            key = f"ladder.levels[{i}]"
-            table = _table(item, key)
-            _only(table, {"code", "name", "min_sales_yuan", "min_months", "courses"}, key)
-            for needed in ("code", "name"):
-                if needed not in table:
-                    raise config_error(f"{key}.{needed}", _("missing"))
-            code = _text(table["code"], f"{key}.code", required=True, limit=8)
-            if any(lv.code == code for lv in levels):
-                raise config_error(f"{key}.code", _("{code} is used twice").format(code=code))
-            courses = tuple(
-                _text(c, f"{key}.courses[{j}]", required=True)
-                for j, c in enumerate(_list(table.get("courses", []), f"{key}.courses"))
-            )
-            levels.append(
-                LadderLevel(
-                    code=code,
-                    name=_text(table["name"], f"{key}.name", required=True),
-                    min_sales=_int(table.get("min_sales_yuan", 0), f"{key}.min_sales_yuan", 0, 10**8) * 100,
-                    min_months=_int(table.get("min_months", 0), f"{key}.min_months", 0, 600),
-                    courses=courses,
-                )
-            )
-        if not levels:
-            raise config_error("ladder.levels", _("at least one level"))
-        section.levels = levels
-    return section
-
-
-_RULE_KEYS = {"from", "to", "category", "brand", "model", "special", "rate_bp", "per_unit_fen"}
-
-
-def parse_commission(raw: Any) -> CommissionSection:
-    values = _table(raw, "commission")
-    section = CommissionSection()
-    _only(values, {"default_rate_bp", "rules"}, "commission")
-    if "default_rate_bp" in values:
-        section.default_rate_bp = _int(values["default_rate_bp"], "commission.default_rate_bp", 0, 10000)
-    if "rules" in values:
-        rules: list[CommissionRule] = []
-        for i, item in enumerate(_list(values["rules"], "commission.rules")):
-            key = f"commission.rules[{i}]"
-            table = _table(item, key)
-            _only(table, _RULE_KEYS, key)
-            if "from" not in table:
-                raise config_error(f"{key}.from", _("missing"))
-            start = _date(table["from"], f"{key}.from")
-            end = _date(table["to"], f"{key}.to") if table.get("to", "") != "" else None
-            if end is not None and end < start:
-                raise config_error(f"{key}.to", _("before the rule's 'from' date"))
-            special = table.get("special", False)
-            if not isinstance(special, bool):
-                raise config_error(f"{key}.special", _("expected true or false"))
-            rule = CommissionRule(
-                valid_from=start,
-                valid_to=end,
-                category=_text(table.get("category", ""), f"{key}.category"),
-                brand=_text(table.get("brand", ""), f"{key}.brand"),
-                model=_text(table.get("model", ""), f"{key}.model", limit=80),
-                special=special,
-                rate_bp=_int(table.get("rate_bp", 0), f"{key}.rate_bp", 0, 10000),
-                per_unit_fen=_int(table.get("per_unit_fen", 0), f"{key}.per_unit_fen", 0, 10**8),
-            )
-            if rule.special and not rule.model:
-                raise config_error(f"{key}.model", _("a special-price rule names its model"))
-            rules.append(rule)
-        section.rules = rules
-    return section
+    default_rate_bp: int = setting(0, Int(0, 10000))
+    rules: list[CommissionRule] = setting(factory=default_rules, spec=ListOf(Section(CommissionRule)))

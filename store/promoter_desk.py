@@ -12,8 +12,8 @@ from store import people, promoter_report
 from store.config import Config
 from store.errors import ValidationError
 from store.i18n import N_, _
+from store.kernel import moment
 from store.models import LeaveRequest, Staff, TrainingRecord
-from store.models.base import utcnow
 from store.people import PromotionCheck
 from store.promoter_config import LadderSection
 from store.sales import business_date
@@ -56,7 +56,7 @@ class PromoterProfile:
 
 
 def today_of(config: Config, now: datetime | None = None) -> date:
-    return business_date(now or utcnow(), config.tz)
+    return business_date(moment(now), config.tz)
 
 
 def _lines(checks: list[PromotionCheck], config: Config, today: date, one: str | None) -> list[PromoterLine]:

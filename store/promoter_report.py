@@ -7,8 +7,6 @@ original sale's day (see store.commission). Units are handsets."""
 
 from __future__ import annotations
 
-import csv
-import io
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,9 +20,11 @@ from store.config import Config
 from store.db import write
 from store.errors import DatabaseUnavailable, ValidationError
 from store.i18n import _
+from store.kernel import moment
 from store.models import Staff, database
-from store.models.base import utcnow
 from store.money import format_fen
+from store.reports import writers
+from store.reports.table import Column, Kind, Table, text_table
 from store.roster import shifts_between
 from store.sales import business_date
 from store.targets import month_days, month_of, parse_month, percent, projected, targets_for
@@ -184,7 +184,7 @@ def _summarise(first: date, last: date, limit: int | None = SUMMARISE_DAYS_PER_C
 def summarise_all(first: date, last: date, config: Config, today: date | None = None) -> int:
     """Summarise every settled day first..last at once (the incremental path takes a few a
     call); how many days were added."""
-    settled = min(last, settled_through(today or business_date(utcnow(), config.tz)))
+    settled = min(last, settled_through(today or business_date(moment(None), config.tz)))
     if settled < first:
         return 0
     before = len(summarised_days(first, settled))
@@ -196,7 +196,7 @@ def summarise_recent(config: Config, today: date | None = None) -> int:
     close would do, run by the console in the background and by the demo, so a store in use
     reports a month from its summary. How many days were added (a read-only or busy
     database adds none and leaves the reports reading lines)."""
-    day = today or business_date(utcnow(), config.tz)
+    day = today or business_date(moment(None), config.tz)
     first = (day.replace(day=1) - timedelta(days=1)).replace(day=1)
     last = settled_through(day)
     added = 0
@@ -226,7 +226,7 @@ def sales_figures(
     only = "AND sl.promoter_id = ?" if promoter_id is not None else ""
     extra: list[Any] = [promoter_id] if promoter_id is not None else []
     db = database.obj
-    settled = min(last, settled_through(today or business_date(utcnow(), config.tz)))
+    settled = min(last, settled_through(today or business_date(moment(None), config.tz)))
     summarised = _summarise(first, settled) if settled >= first else set()
     # Summarised and live parts of one group are added up before the commission is rounded,
     # so the result does not depend on which days happen to be summarised yet.
@@ -285,7 +285,7 @@ def sales_figures(
 
 
 def _today(config: Config, now: datetime | None) -> date:
-    return business_date(now or utcnow(), config.tz)
+    return business_date(moment(now), config.tz)
 
 
 @dataclass(frozen=True)
@@ -544,8 +544,6 @@ def report_rows(report: MonthReport) -> list[list[str]]:
 
 
 def as_text(report: MonthReport) -> str:
-    from tabulate import tabulate
-
     title = _("Promoters {month} (through {day})").format(month=report.month, day=report.through.isoformat())
     total = _("Store: sales {amount}, {units} handsets").format(
         amount=format_fen(report.store_amount), units=report.store_units
@@ -555,96 +553,88 @@ def as_text(report: MonthReport) -> str:
             pct=_pct(percent(report.store_amount, report.store_target_amount)),
             target=format_fen(report.store_target_amount),
         )
-    table = tabulate(report_rows(report), headers=report_headers(), disable_numparse=True)
+    table = writers.as_text(text_table(report_headers(), report_rows(report)))
     return f"{title}\n{table}\n{total}\n"
+
+
+_CSV_FIELDS = (
+    ("month", Kind.TEXT),
+    ("code", Kind.TEXT),
+    ("name", Kind.TEXT),
+    ("level", Kind.TEXT),
+    ("rostered_minutes", Kind.INT),
+    ("worked_minutes", Kind.INT),
+    ("late_days", Kind.INT),
+    ("absent_days", Kind.INT),
+    ("sales_fen", Kind.FEN),
+    ("units", Kind.INT),
+    ("returns_fen", Kind.FEN),
+    ("commission_fen", Kind.FEN),
+    ("target_fen", Kind.FEN),
+    ("target_units", Kind.INT),
+)
+_XLSX_KINDS = (
+    Kind.TEXT,
+    Kind.TEXT,
+    Kind.TEXT,
+    Kind.HOURS,
+    Kind.HOURS,
+    Kind.INT,
+    Kind.INT,
+    Kind.FEN,
+    Kind.INT,
+    Kind.FEN,
+    Kind.FEN,
+    Kind.FEN,
+    Kind.TEXT,
+)
 
 
 def as_csv(report: MonthReport) -> str:
     """Machine-readable: amounts in fen and hours in minutes, one row a person."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "month",
-            "code",
-            "name",
-            "level",
-            "rostered_minutes",
-            "worked_minutes",
-            "late_days",
-            "absent_days",
-            "sales_fen",
-            "units",
-            "returns_fen",
-            "commission_fen",
-            "target_fen",
-            "target_units",
-        ]
-    )
+    table = Table([Column(name, kind) for name, kind in _CSV_FIELDS])
     for r in report.rows:
-        writer.writerow(
-            [
-                report.month,
-                r.code,
-                r.name,
-                r.level,
-                r.rostered,
-                r.worked,
-                r.late,
-                r.absent,
-                r.amount,
-                r.units,
-                r.returned,
-                r.commission,
-                r.target_amount,
-                r.target_units,
-            ]
+        table.add(
+            report.month,
+            r.code,
+            r.name,
+            r.level,
+            r.rostered,
+            r.worked,
+            r.late,
+            r.absent,
+            r.amount,
+            r.units,
+            r.returned,
+            r.commission,
+            r.target_amount,
+            r.target_units,
         )
-    return out.getvalue()
+    return writers.to_csv(table)
 
 
 def write_xlsx(report: MonthReport, path: Path) -> None:
     """One sheet: numbers as numbers (yuan with two decimals, hours with two decimals)."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = report.month
-    sheet.append(report_headers())
+    table = Table(
+        [Column(h, k) for h, k in zip(report_headers(), _XLSX_KINDS, strict=True)], title=report.month
+    )
     for r in report.rows:
-        sheet.append(
-            [
-                r.code,
-                r.name,
-                r.level,
-                _hours(r.rostered),
-                _hours(r.worked),
-                r.late,
-                r.absent,
-                _yuan_cell(r.amount),
-                r.units,
-                _yuan_cell(r.returned),
-                _yuan_cell(r.commission),
-                _yuan_cell(r.target_amount),
-                _pct(r.amount_percent),
-            ]
+        table.add(
+            r.code,
+            r.name,
+            r.level,
+            r.rostered,
+            r.worked,
+            r.late,
+            r.absent,
+            r.amount,
+            r.units,
+            r.returned,
+            r.commission,
+            r.target_amount,
+            _pct(r.amount_percent),
         )
-    for row in sheet.iter_rows(min_row=2):
-        for cell in (row[7], row[9], row[10], row[11]):
-            cell.number_format = "#,##0.00"
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise ValidationError(
-            _("Cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
-        ) from exc
-
-
-def _yuan_cell(fen: int) -> Any:
-    """Fen as an exact decimal number of yuan for the spreadsheet (no float arithmetic)."""
-    from decimal import Decimal
-
-    return Decimal(fen).scaleb(-2)
+    writers.write_xlsx(path, table)
 
 
 def default_month(config: Config, now: datetime | None = None) -> str:

@@ -13,6 +13,7 @@ from store.catalog import clean_text
 from store.db import write
 from store.errors import NotFound, ValidationError
 from store.i18n import _
+from store.kernel import moment
 from store.models import (
     GoodsReceipt,
     GoodsReceiptLine,
@@ -22,7 +23,6 @@ from store.models import (
     PurchaseOrderLine,
     Supplier,
 )
-from store.models.base import utcnow
 from store.stock import ReceivedUnit, status_name
 from store.tac import models_for_tac
 
@@ -112,7 +112,7 @@ def receive_delivery(
                         seen.add(check_new_imei(number, seen))
         else:
             stock.validate_qty(line.qty)
-    stamp = now or utcnow()
+    stamp = moment(now)
 
     def _tx() -> GoodsReceipt:
         supplier = None

@@ -10,8 +10,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from store.i18n import _
+from store.kernel import moment
 from store.models import database
-from store.models.base import utcnow
 from store.sales import business_date
 from store.stock_config import StockSection
 from store.velocity import (
@@ -187,11 +187,11 @@ def plans(
 ) -> list[Plan]:
     """Every stocked product's plan (or only ``product_ids``'), ordered by supplier, then hot
     sellers first, then name."""
-    moment = now or utcnow()
+    stamp = moment(now)
     ids = None if product_ids is None else sorted(set(product_ids))
     if ids is not None and not ids:
         return []
-    window = demand_window(moment, tz, settings.velocity_days)
+    window = demand_window(stamp, tz, settings.velocity_days)
     with database.obj.atomic():  # one read snapshot: stock and orders from the same moment
         products = _products(ids)
         ledger = _ledger(ids)
@@ -199,7 +199,7 @@ def plans(
         on_order = _on_order(ids)
         suppliers = _suppliers(ids)
     z = {velocity: z_score(settings.service_level(velocity)) for velocity in ("hot", "regular", "slow")}
-    dead_before = moment - timedelta(days=settings.dead_days)
+    dead_before = stamp - timedelta(days=settings.dead_days)
     out: list[Plan] = []
     for pid, sku, brand, model, storage, colour, category, cost in products:
         units, squares = demand.get(pid, (0, 0))
@@ -237,7 +237,7 @@ def plans(
                     on_hand=held, on_order=ordered, reorder_at=at, up_to=up_to, pack_size=pack
                 ),
                 last_sale=last_sale,
-                idle_days=(moment - since).days if since is not None else 0,
+                idle_days=(stamp - since).days if since is not None else 0,
                 dead=held > 0 and since is not None and since < dead_before,
             )
         )

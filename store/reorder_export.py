@@ -3,12 +3,9 @@ purchase orders, one a supplier, which then count as stock on order."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from store import audit
@@ -17,12 +14,15 @@ from store.db import insert_rows, write
 from store.errors import ValidationError
 from store.i18n import _
 from store.ids import new_id
+from store.kernel import moment
 from store.models import PurchaseOrder, PurchaseOrderLine
-from store.models.base import utcnow
+from store.money import format_fen
 from store.reorder import Plan, no_supplier_label
+from store.reports import writers
+from store.reports.table import Column, Kind, Table
 from store.velocity import class_name
 
-_SHEET_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
+TEXT, INT, YUAN = Kind.TEXT, Kind.INT, Kind.YUAN
 
 
 def headers() -> list[str]:
@@ -41,22 +41,14 @@ def headers() -> list[str]:
     ]
 
 
-def yuan(fen: int) -> Decimal:
-    """Fen as an exact number of yuan for a spreadsheet cell (never a float)."""
-    return Decimal(fen) / 100
-
-
-def yuan_text(fen: int) -> str:
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{sign}{whole}.{cents:02d}"
-
-
 def supplier_label(plan: Plan) -> str:
     return plan.supplier_name or no_supplier_label()
 
 
-def _row(plan: Plan) -> list[str | int]:
+_KINDS = (TEXT, TEXT, TEXT, TEXT, INT, INT, INT, INT, INT, YUAN, YUAN)
+
+
+def _row(plan: Plan) -> list[object]:
     return [
         supplier_label(plan),
         plan.sku,
@@ -67,28 +59,35 @@ def _row(plan: Plan) -> list[str | int]:
         plan.reorder_at,
         plan.suggested,
         plan.pack_size,
-        yuan_text(plan.cost),
-        yuan_text(plan.value),
+        plan.cost,
+        plan.value,
     ]
 
 
-def table_rows(plans: Iterable[Plan]) -> list[list[str | int]]:
-    return [_row(p) for p in plans]
+def table(plans: Iterable[Plan], title: str = "") -> Table:
+    columns = [Column(h, k) for h, k in zip(headers(), _KINDS, strict=True)]
+    return Table(columns, [_row(p) for p in plans], title)
+
+
+def as_text(plans: Sequence[Plan]) -> str:
+    """The suggestions aligned for a terminal, then how many and what they cost."""
+    text = writers.as_text(table(plans)) if plans else ""
+    return (
+        text
+        + ("\n\n" if text else "")
+        + _("{n} products to order, {value} at cost.").format(
+            n=len(plans), value=format_fen(sum(p.value for p in plans))
+        )
+    )
 
 
 def to_csv(plans: Iterable[Plan]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(headers())
-    for plan in plans:
-        writer.writerow(_row(plan))
-    return out.getvalue()
+    return writers.to_csv(table(plans))
 
 
 def write_csv(plans: Iterable[Plan], path: Path) -> Path:
     """UTF-8 with a byte-order mark, so Excel on a Chinese Windows reads the names right."""
-    _write_bytes(path, to_csv(plans).encode("utf-8-sig"))
-    return path
+    return writers.write_csv(path, table(plans))
 
 
 def by_supplier(plans: Iterable[Plan]) -> dict[str, list[Plan]]:
@@ -98,63 +97,21 @@ def by_supplier(plans: Iterable[Plan]) -> dict[str, list[Plan]]:
     return groups
 
 
-def _sheet_title(name: str, taken: set[str]) -> str:
-    base = (name.translate(_SHEET_FORBIDDEN).strip("'") or "-")[:28]
-    title, n = base, 2
-    while title.lower() in taken:
-        title = f"{base[:25]}~{n}"
-        n += 1
-    taken.add(title.lower())
-    return title
-
-
 def write_xlsx(plans: Sequence[Plan], path: Path) -> Path:
     """A sheet a supplier: one header row, a row a product, a total row. Quantities are
     numbers, money is yuan with two decimals (exact: written from fen as a Decimal)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)
-    taken: set[str] = set()
-    groups = by_supplier(plans) or {"": []}
-    for group in groups.values():
-        sheet = book.create_sheet(_sheet_title(supplier_label(group[0]) if group else _("Reorder"), taken))
-        sheet.append(headers())
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for plan in group:
-            row = _row(plan)
-            row[9] = yuan(plan.cost)  # type: ignore[call-overload]
-            row[10] = yuan(plan.value)  # type: ignore[call-overload]
-            sheet.append(row)
-        total = sum(p.value for p in group)
-        sheet.append(
-            ["", "", _("Total"), "", "", "", "", sum(p.suggested for p in group), "", "", yuan(total)]
+    sheets = []
+    for group in (by_supplier(plans) or {"": []}).values():
+        sheet = table(group, supplier_label(group[0]) if group else _("Reorder"))
+        total: list[object] = [None] * len(_KINDS)
+        total[2], total[7], total[10] = (
+            _("Total"),
+            sum(p.suggested for p in group),
+            sum(p.value for p in group),
         )
-        for column in ("J", "K"):
-            for cell in sheet[column][1:]:
-                cell.number_format = "#,##0.00"
-        for column, width in zip("ABCDEFGHIJK", (16, 18, 36, 8, 8, 8, 10, 10, 6, 12, 14), strict=True):
-            sheet.column_dimensions[column].width = width
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    _write_bytes(path, buffer.getvalue())
-    return path
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    """Write next to the target and rename, so a full disk never leaves half a file."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".part")
-        temporary.write_bytes(data)
-        temporary.replace(path)
-    except OSError as exc:
-        raise ValidationError(
-            _("Cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
-        ) from exc
+        sheet.rows.append(total)
+        sheets.append(sheet)
+    return writers.write_xlsx(path, *sheets, widths=(16, 18, 36, 8, 8, 8, 10, 10, 6, 12, 14))
 
 
 def order_number(supplier_code: str, now: datetime) -> str:
@@ -182,7 +139,7 @@ def place_orders(
     transaction; if that fails the files are removed again. A manager places orders (a
     manager ``actor``, or another person's ``approval``)."""
     staff_id, approver = manager_authority(actor, approval)
-    stamp = now or utcnow()
+    stamp = moment(now)
     wanted = [p for p in plans if p.suggested > 0]
     if not wanted:
         raise ValidationError(_("Nothing to order."))

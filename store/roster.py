@@ -3,8 +3,6 @@ text table, CSV or XLSX. Conflicts come from store.roster_rules on the week as s
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,9 +16,11 @@ from store.dates import check_year
 from store.db import write
 from store.errors import NotFound, ValidationError
 from store.i18n import _
+from store.kernel import moment
 from store.models import LeaveRequest, RosterEntry, RosterWeek, Staff
-from store.models.base import utcnow
 from store.promoter_config import ShiftTemplate, clock_text
+from store.reports import writers
+from store.reports.table import text_table
 from store.roster_rules import Conflict, Person, Rules, Shift, check, day_label
 
 _WEEK_RE = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
@@ -158,10 +158,9 @@ def load_week(week: str, config: Config) -> WeekRoster:
     return WeekRoster(week, days, staff, cells, leave, row.status if row else "draft", conflicts)
 
 
-def _touch(week: str) -> bool:
+def _touch(week: str, now: datetime) -> bool:
     """An edit puts a published week back to draft: it has to be published again. True when
     the week was published (the edit's audit row says so)."""
-    now = utcnow()
     row = RosterWeek.get_or_none(RosterWeek.week == week)
     if row is None:
         RosterWeek.insert(week=week, status="draft", published_by="", updated_at=now).execute()
@@ -205,6 +204,7 @@ def _audit_edit(
     after: Mapping[str, object],
     unpublished: bool,
     by: tuple[str, str],
+    at: datetime,
 ) -> None:
     """One audit row per roster edit, in the edit's transaction; ``unpublished`` records that
     the edit put a published week back to draft. ``by`` is (who edited, on whose authority)."""
@@ -219,6 +219,7 @@ def _audit_edit(
         entity_id=week,
         before=before,
         after=after,
+        at=at,
     )
 
 
@@ -251,6 +252,7 @@ def assign(
     add: bool = False,
     actor: Actor | None = None,
     approval: Approval | None = None,
+    now: datetime | None = None,
 ) -> RosterEntry:
     """Put a person on a shift on a day. Without ``add`` it replaces what the cell held; with
     ``add`` it is a second shift that day, refused if it overlaps the first. A manager's
@@ -259,6 +261,7 @@ def assign(
     template = _template(config, code)
 
     def _tx() -> RosterEntry:
+        stamp = moment(now)
         member = _rosterable(staff_id)
         same_day = (
             RosterEntry.select()
@@ -286,26 +289,34 @@ def assign(
             end_minute=template.end,
         )
         week = week_of(day)
-        unpublished = _touch(week)
-        _audit_edit("roster.assign", week, before, _cell_state(staff_id, day), unpublished, by)
+        unpublished = _touch(week, stamp)
+        _audit_edit("roster.assign", week, before, _cell_state(staff_id, day), unpublished, by, stamp)
         return entry
 
     return write(_tx)
 
 
-def clear(staff_id: str, day: date, *, actor: Actor | None = None, approval: Approval | None = None) -> int:
+def clear(
+    staff_id: str,
+    day: date,
+    *,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
+    now: datetime | None = None,
+) -> int:
     """Empty a cell; the number of shifts removed (0: nothing to do, nothing audited)."""
     by = manager_authority(actor, approval)
 
     def _tx() -> int:
+        stamp = moment(now)
         before = _cell_state(staff_id, day)
         removed = int(
             RosterEntry.delete().where(RosterEntry.staff == staff_id, RosterEntry.day == day).execute()
         )
         if removed:
             week = week_of(day)
-            unpublished = _touch(week)
-            _audit_edit("roster.clear", week, before, _cell_state(staff_id, day), unpublished, by)
+            unpublished = _touch(week, stamp)
+            _audit_edit("roster.clear", week, before, _cell_state(staff_id, day), unpublished, by, stamp)
         return removed
 
     return write(_tx)
@@ -317,6 +328,7 @@ def swap(
     *,
     actor: Actor | None = None,
     approval: Approval | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Exchange what two cells hold (two people's shifts on a day, or one person's days)."""
     by = manager_authority(actor, approval)
@@ -324,6 +336,7 @@ def swap(
         return
 
     def _tx() -> None:
+        stamp = moment(now)
         a = list(RosterEntry.select().where(RosterEntry.staff == first[0], RosterEntry.day == first[1]))
         b = list(RosterEntry.select().where(RosterEntry.staff == second[0], RosterEntry.day == second[1]))
         if b:
@@ -336,12 +349,12 @@ def swap(
         for entry in b:
             RosterEntry.update(staff=first[0], day=first[1]).where(RosterEntry.id == entry.id).execute()
         week = week_of(first[1])
-        unpublished = _touch(week)
+        unpublished = _touch(week, stamp)
         if week_of(second[1]) != week:
-            unpublished = _touch(week_of(second[1])) or unpublished
+            unpublished = _touch(week_of(second[1]), stamp) or unpublished
         if a or b:
             after = {"cells": [_cell_state(*first), _cell_state(*second)]}
-            _audit_edit("roster.swap", week, {"cells": before}, after, unpublished, by)
+            _audit_edit("roster.swap", week, {"cells": before}, after, unpublished, by, stamp)
 
     write(_tx)
 
@@ -353,7 +366,12 @@ class CopyResult:
 
 
 def copy_week(
-    source: str, target: str, *, actor: Actor | None = None, approval: Approval | None = None
+    source: str,
+    target: str,
+    *,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
+    now: datetime | None = None,
 ) -> CopyResult:
     """Replace ``target``'s roster with ``source``'s, day for day; people who left are skipped."""
     by = manager_authority(actor, approval)
@@ -362,6 +380,7 @@ def copy_week(
         raise ValidationError(_("A week cannot be copied onto itself."))
 
     def _tx() -> CopyResult:
+        stamp = moment(now)
         entries = list(RosterEntry.select().where(RosterEntry.day.between(source_days[0], source_days[-1])))
         if not entries:
             raise ValidationError(_("Week {week} has no roster to copy.").format(week=parse_week(source)))
@@ -384,13 +403,13 @@ def copy_week(
             )
             copied += 1
         week = parse_week(target)
-        unpublished = _touch(week)
+        unpublished = _touch(week, stamp)
         after = {
             "from": parse_week(source),
             "entries": _week_entries(target_days),
             "skipped": sorted(skipped),
         }
-        _audit_edit("roster.copy", week, {"entries": before}, after, unpublished, by)
+        _audit_edit("roster.copy", week, {"entries": before}, after, unpublished, by, stamp)
         return CopyResult(copied, sorted(skipped))
 
     return write(_tx)
@@ -418,7 +437,7 @@ def publish(
             more = len(hard) - 1
             message = hard[0].message + (_(" (and {n} more)").format(n=more) if more else "")
             raise ValidationError(_("Cannot publish: {problem}").format(problem=message))
-        stamp = now or utcnow()
+        stamp = moment(now)
         previous = RosterWeek.get_or_none(RosterWeek.week == week)
         RosterWeek.insert(
             week=week, status="published", published_at=stamp, published_by=by, updated_at=stamp
@@ -483,7 +502,7 @@ def decide_leave(
         before = {"status": leave.status}
         leave.status = "approved" if approve else "refused"
         leave.decided_by = approver
-        leave.decided_at = now or utcnow()
+        leave.decided_at = moment(now)
         leave.save()
         audit.record(
             "leave.approve" if approve else "leave.refuse",
@@ -540,7 +559,7 @@ def withdraw_leave(leave_id: str, *, by: str, now: datetime | None = None) -> Le
             raise ValidationError(_("This leave request was already decided."))
         leave.status = "withdrawn"
         leave.decided_by = by
-        leave.decided_at = now or utcnow()
+        leave.decided_at = moment(now)
         leave.save()
         audit.record(
             "leave.withdraw",
@@ -562,13 +581,19 @@ def pending_leave() -> list[LeaveRequest]:
 
 
 def toggle_day_off(
-    staff_id: str, day: date, *, actor: Actor | None = None, approval: Approval | None = None
+    staff_id: str,
+    day: date,
+    *,
+    actor: Actor | None = None,
+    approval: Approval | None = None,
+    now: datetime | None = None,
 ) -> bool:
     """A manager marks (or unmarks) one day off on the roster, approved as it is recorded
     (audited); True when the day is now off."""
     by, approver = manager_authority(actor, approval)
 
     def _tx() -> bool:
+        stamp = moment(now)
         single = LeaveRequest.get_or_none(
             LeaveRequest.staff == staff_id,
             LeaveRequest.first_day == day,
@@ -585,11 +610,11 @@ def toggle_day_off(
                 entity_id=single.id,
                 before=_day_leave(staff_id, day),
                 after={"status": "cancelled"},
+                at=stamp,
             )
-            _touch(week_of(day))
+            _touch(week_of(day), stamp)
             return False
         _rosterable(staff_id)
-        stamp = utcnow()
         leave = LeaveRequest.create(
             staff=staff_id,
             first_day=day,
@@ -608,7 +633,7 @@ def toggle_day_off(
             after=_day_leave(staff_id, day),
             at=stamp,
         )
-        _touch(week_of(day))
+        _touch(week_of(day), stamp)
         return True
 
     return write(_tx)
@@ -633,11 +658,10 @@ def legend(config: Config) -> str:
 
 
 def as_text(roster: WeekRoster, config: Config) -> str:
-    from tabulate import tabulate
-
     headers, rows = grid_rows(roster, config)
     status = _("published") if roster.status == "published" else _("draft")
-    lines = [f"{_('Roster')} {roster.week} ({status})", tabulate(rows, headers=headers), legend(config)]
+    grid = writers.as_text(text_table(headers, rows))
+    lines = [f"{_('Roster')} {roster.week} ({status})", grid, legend(config)]
     if roster.conflicts:
         lines.append(_("Conflicts:"))
         lines.extend(f"- {c.message}" for c in roster.conflicts)
@@ -646,47 +670,31 @@ def as_text(roster: WeekRoster, config: Config) -> str:
 
 def as_csv(roster: WeekRoster, config: Config) -> str:
     """One row a person and day with a shift: week, date, staff code, name, shift, start, end."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["week", "date", "staff_code", "name", "shift", "start", "end", "hours"])
+    headers = ["week", "date", "staff_code", "name", "shift", "start", "end", "hours"]
+    table = text_table(headers, [])
     for member in roster.staff:
         for day in roster.days:
             for shift in roster.cell(member.id, day):
-                writer.writerow(
-                    [
-                        roster.week,
-                        day.isoformat(),
-                        member.code,
-                        member.name,
-                        shift.code,
-                        clock_text(shift.start),
-                        clock_text(shift.end),
-                        f"{shift.minutes // 60}:{shift.minutes % 60:02d}",
-                    ]
+                table.add(
+                    roster.week,
+                    day.isoformat(),
+                    member.code,
+                    member.name,
+                    shift.code,
+                    clock_text(shift.start),
+                    clock_text(shift.end),
+                    f"{shift.minutes // 60}:{shift.minutes % 60:02d}",
                 )
-    return out.getvalue()
+    return writers.to_csv(table)
 
 
 def write_xlsx(roster: WeekRoster, config: Config, path: Path) -> None:
     """The grid on one sheet (as the text table), the conflicts on a second."""
-    from openpyxl import Workbook
-
     headers, rows = grid_rows(roster, config)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = roster.week
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    sheet.append([])
-    sheet.append([legend(config)])
-    problems = book.create_sheet(_("Conflicts"))
-    problems.append([_("Day"), _("Kind"), _("Conflict")])
-    for conflict in roster.conflicts:
-        problems.append([conflict.day.isoformat(), conflict.kind_name, conflict.message])
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise ValidationError(
-            _("Cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
-        ) from exc
+    grid = text_table(headers, [*rows, [], [legend(config)]], title=roster.week)
+    problems = text_table(
+        [_("Day"), _("Kind"), _("Conflict")],
+        [[c.day.isoformat(), c.kind_name, c.message] for c in roster.conflicts],
+        title=_("Conflicts"),
+    )
+    writers.write_xlsx(path, grid, problems)

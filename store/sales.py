@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from peewee import fn
@@ -11,7 +12,15 @@ from peewee import fn
 from store import audit, stock
 from store.auth import MANAGER_ROLES, Actor, Approval, manager_authority
 from store.cart import Cart, CartLine
-from store.db import insert_rows, read, release_thread_connection, write
+from store.db import (
+    SALE_GIVE_UP_AFTER,
+    Patience,
+    insert_rows,
+    read,
+    release_thread_connection,
+    waiting,
+    write,
+)
 from store.errors import (
     DiskFull,
     NeedsApproval,
@@ -23,6 +32,8 @@ from store.errors import (
 )
 from store.i18n import _
 from store.ids import new_id
+from store.kernel.clock import business_date as business_date  # re-exported: callers import it here
+from store.kernel.clock import moment, naive_utc
 from store.models import (
     HeldCart,
     ImeiUnit,
@@ -34,7 +45,6 @@ from store.models import (
     Tender,
     database,
 )
-from store.models.base import utcnow
 from store.referral_config import ReferralSection
 
 
@@ -48,17 +58,9 @@ class Till:
     referrals: ReferralSection = field(default_factory=ReferralSection)  # the 老带新 policy in force
 
 
-def business_date(now_utc: datetime, tz: ZoneInfo) -> date:
-    """The store's calendar day of a moment: naive means UTC; an aware time is converted."""
-    aware = now_utc if now_utc.tzinfo is not None else now_utc.replace(tzinfo=UTC)
-    return aware.astimezone(tz).date()
-
-
 def _stamp(now: datetime | None) -> datetime:
     """Naive UTC, the form every timestamp column holds (an aware ``now`` is converted)."""
-    if now is None:
-        return utcnow()
-    return now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo is not None else now
+    return naive_utc(moment(now))
 
 
 def _next_receipt_no(till: Till, day: date) -> str:
@@ -213,16 +215,26 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
     return write(_tx)
 
 
-def commit_sale_off_thread(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
+def commit_sale_off_thread(
+    cart: Cart,
+    till: Till,
+    now: datetime | None = None,
+    *,
+    on_wait: Callable[[float], None] | None = None,
+) -> Sale:
     """commit_sale from a worker thread (the console commits off its event loop, so keys
-    pressed meanwhile reach a screen that ignores them). When the disk is full, a copy of the
-    sale without its payments is kept among the suspended sales if the database can still
-    take it (DiskFull.held). The thread's own connection is closed before returning."""
+    pressed meanwhile reach a screen that ignores them). While another till holds the
+    database it waits up to SALE_GIVE_UP_AFTER seconds, calling ``on_wait(seconds_waited)``
+    so the cashier is told why (then DatabaseBusy: the same cart can be committed again).
+    When the disk is full, a copy of the sale without its payments is kept among the
+    suspended sales if the database can still take it (DiskFull.held). The thread's own
+    connection is closed before returning."""
     try:
         try:
-            return commit_sale(cart, till, now)
+            with waiting(Patience(SALE_GIVE_UP_AFTER, on_wait)):
+                return commit_sale(cart, till, now)
         except DiskFull as exc:
-            raise DiskFull(str(exc), held=hold_copy(cart, _("Not saved: disk full"))) from exc
+            raise DiskFull(str(exc), held=hold_copy(cart, _("Not saved: disk full"), now)) from exc
     finally:
         release_thread_connection()
 
@@ -517,7 +529,7 @@ def unacknowledged(terminal_id: str) -> list[Sale]:
     )
 
 
-def hold(cart: Cart, label: str = "") -> None:
+def hold(cart: Cart, label: str = "", now: datetime | None = None) -> None:
     if not cart.lines:
         raise ValidationError(_("The sale is empty."))
     if cart.tenders:
@@ -525,21 +537,23 @@ def hold(cart: Cart, label: str = "") -> None:
     payload = cart.to_json()
     write(
         lambda: (
-            HeldCart.insert(id=cart.id, staff=cart.staff_id, label=label[:40], payload=payload)
+            HeldCart.insert(
+                id=cart.id, staff=cart.staff_id, label=label[:40], payload=payload, created_at=_stamp(now)
+            )
             .on_conflict_replace()
             .execute()
         )
     )
 
 
-def hold_copy(cart: Cart, label: str) -> bool:
+def hold_copy(cart: Cart, label: str, now: datetime | None = None) -> bool:
     """Keep a copy of a sale that could not be committed among the suspended sales, without
     its payments; the cart itself is left as it is. True when the copy was written (a later
     commit of the same cart removes it); False when even that could not be written."""
     copy = Cart.from_json(cart.to_json())
     copy.clear_tenders()
     try:
-        hold(copy, label)
+        hold(copy, label, now)
     except ZhangguiError:
         return False
     return True

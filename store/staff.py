@@ -15,8 +15,8 @@ from store.config import ROLES, DiscountSection
 from store.db import write
 from store.errors import PermissionDenied, ValidationError
 from store.i18n import N_, _
+from store.kernel import moment
 from store.models import Staff
-from store.models.base import utcnow
 
 MAX_FAILED_PINS = 5
 # Wrong PINs typed for someone in an approval dialog (the cashier types, not the manager).
@@ -188,7 +188,7 @@ def login(
     wrong ones count apart and slowly (MAX_FAILED_APPROVAL_PINS). The last manager who could
     unlock anyone is never locked for good: their lock runs out after ``cooloff`` (default
     [staff] manager_cooloff_minutes), counted from ``now``."""
-    stamp = now or utcnow()
+    stamp = moment(now)
     staff = Staff.get_or_none(Staff.code == code.strip())
     if staff is None or not staff.active:
         raise PermissionDenied(_("Wrong staff code or PIN."))

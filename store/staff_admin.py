@@ -16,8 +16,8 @@ from store.crm.records import Reassigned, reassign
 from store.db import write
 from store.errors import PermissionDenied, ValidationError
 from store.i18n import _
+from store.kernel import moment
 from store.models import Customer, CustomerTask, Staff
-from store.models.base import utcnow
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ def deactivate(
     """A leaver can no longer log in; their customers and open tasks go to ``successor``
     (a staff code) in the same transaction. The last manager is never deactivated."""
     actor_id, approver = _authority(actor, approval)
-    stamp = now or utcnow()
+    stamp = moment(now)
 
     def _tx() -> Reassigned:
         member = _member(code)

@@ -12,8 +12,8 @@ from store import audit, imei
 from store.db import write
 from store.errors import ValidationError
 from store.i18n import N_, _
+from store.kernel import moment
 from store.models import ImeiUnit, Product, StockMovement
-from store.models.base import utcnow
 
 SELLABLE = ("in_stock", "returned")
 STATUS_NAMES = {
@@ -113,7 +113,7 @@ def receive(
         count = validate_qty(qty)
         clean = []
 
-    stamp = now or utcnow()
+    stamp = moment(now)
 
     def _receive() -> int:
         for unit in clean:

@@ -15,8 +15,8 @@ from store.auth import Approval
 from store.db import write
 from store.errors import NotFound, ValidationError
 from store.i18n import _
+from store.kernel import moment
 from store.models import Staff, TimeEntry
-from store.models.base import utcnow
 from store.roster import shifts_between
 from store.roster_rules import Shift
 from store.sales import business_date
@@ -98,7 +98,7 @@ class Punch:
 def clock_in(code: str, pin: str, tz: ZoneInfo, now: datetime | None = None) -> Punch:
     """Start a spell of work for the staff member with this code and PIN."""
     member = login(code, pin)
-    stamp = now or utcnow()
+    stamp = moment(now)
     day = business_date(stamp, tz)
 
     def _tx() -> Punch:
@@ -122,7 +122,7 @@ def clock_in(code: str, pin: str, tz: ZoneInfo, now: datetime | None = None) -> 
 
 def clock_out(code: str, pin: str, tz: ZoneInfo, now: datetime | None = None) -> Punch:
     member = login(code, pin)
-    stamp = now or utcnow()
+    stamp = moment(now)
     day = business_date(stamp, tz)
 
     def _tx() -> Punch:
@@ -179,7 +179,7 @@ def correct(
     now: datetime | None = None,
 ) -> TimeEntry:
     """A manager sets an entry's times (naive local). Audited with the old and new times."""
-    stamp = now or utcnow()
+    stamp = moment(now)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("A correction needs a reason."))
@@ -225,7 +225,7 @@ def add_entry(
     now: datetime | None = None,
 ) -> TimeEntry:
     """A manager records a spell someone forgot to clock (naive local times); audited."""
-    stamp = now or utcnow()
+    stamp = moment(now)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("A correction needs a reason."))
@@ -302,7 +302,7 @@ def attendance(
 ) -> list[DayAttendance]:
     """Each rostered person-day from ``first`` to ``last`` (and each day someone worked
     without being rostered), with lateness, early leave and absence."""
-    stamp = now or utcnow()
+    stamp = moment(now)
     shifts: dict[tuple[str, date], list[Shift]] = defaultdict(list)
     for shift in shifts_between(first, last):
         shifts[(shift.staff_id, shift.day)].append(shift)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from peewee import SQL
 
@@ -24,8 +25,8 @@ from store.db import write
 from store.errors import NotFound, StockError, ValidationError, ZhangguiError
 from store.i18n import _
 from store.ids import new_id
+from store.kernel import moment
 from store.models import AuditLog, ImeiUnit, Product, StockMovement, StockTransfer
-from store.models.base import utcnow
 from store.money import MAX_FEN
 from store.setup import get_meta
 
@@ -56,13 +57,15 @@ def send(
     to_store: str,
     lines: list[TransferLine],
     staff_id: str,
+    tz: ZoneInfo,
     note: str = "",
     now: datetime | None = None,
     out: Path | None = None,
 ) -> tuple[StockTransfer, str]:
     """Book goods out to another store; returns the transfer and the file's text (JSON).
     With ``out`` the file is written there (whole, fsynced) before the booking commits: if
-    it cannot be written nothing is booked out, and if the commit fails the file is removed."""
+    it cannot be written nothing is booked out, and if the commit fails the file is removed.
+    Its number carries the store's local time (``tz``), as the shop reads it."""
     target = to_store.strip().upper()
     here = _store_code()
     if not target.isalnum() or len(target) > 12:
@@ -82,13 +85,13 @@ def send(
             stock.validate_qty(line.qty)
     if out is not None:
         _check_new_file(out)
-    stamp = now or utcnow()
+    stamp = moment(now)
     written: list[Path] = []
 
     def _tx() -> tuple[StockTransfer, str]:
         transfer = StockTransfer.create(
             id=new_id(),
-            number=f"TR{stamp:%Y%m%d%H%M%S}-{here}-{target}",
+            number=f"TR{stamp.replace(tzinfo=UTC).astimezone(tz):%Y%m%d%H%M%S}-{here}-{target}",
             direction="out",
             from_store=here,
             to_store=target,
@@ -428,7 +431,7 @@ def receive(text: str, *, staff_id: str, now: datetime | None = None) -> StockTr
     """Book a transfer file in: all of it or nothing."""
     payload = _read(text)
     here = _store_code()
-    stamp = now or utcnow()
+    stamp = moment(now)
     if payload.to_store.upper() != here.upper():
         raise ValidationError(
             _("Transfer {number} is for store {code}, not this one.").format(

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -10,11 +12,27 @@ from store import catalog, setup, staff, stock
 from store.db import open_database
 from store.i18n import set_language
 from store.imei import with_check_digit
+from store.kernel import FixedClock, set_process_clock
 from store.models import Product, Staff
 from store.sales import Till
 from store.stock import ReceivedUnit
 
 TILL = Till(store_code="S001", terminal_id="T1", tz=ZoneInfo("Asia/Shanghai"))
+
+# The suite's time (naive UTC): never the wall clock. ZHANGGUI_TEST_NOW runs it at another
+# moment, e.g. 2026-12-07T15:59 (a minute before midnight in Shanghai), 2026-12-07T16:01,
+# 2026-11-30T16:30 (the first minutes of December in Shanghai).
+TEST_NOW = datetime.fromisoformat(os.environ.get("ZHANGGUI_TEST_NOW", "2026-12-07T04:00"))
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[FixedClock]:
+    """Every test runs on a fixed clock in Shanghai that ticks a millisecond a reading (rows
+    keep their order); the store's defaults and the console read it, never the wall clock."""
+    fixed = FixedClock(TEST_NOW, TILL.tz, tick=timedelta(milliseconds=1))
+    set_process_clock(fixed)
+    yield fixed
+    set_process_clock(None)
 
 
 @pytest.fixture(autouse=True)

@@ -9,15 +9,20 @@ from textual.pilot import Pilot
 
 from store.config import Config
 from store.context import StoreContext
+from store.kernel import Clock, SystemClock
 from store.models import Staff
 from tui.app import ZhangguiApp
 
 
-def make_app(db: SqliteDatabase, tmp_path: Path, staff: Staff | None = None) -> ZhangguiApp:
+def make_app(
+    db: SqliteDatabase, tmp_path: Path, staff: Staff | None = None, clock: Clock | None = None
+) -> ZhangguiApp:
+    """The console on ``clock`` (by default the suite's fixed clock, see conftest.clock)."""
     cfg = Config()
     cfg.paths.receipts = str(tmp_path / "receipts")
     cfg.ui.idle_lock_minutes = 0
-    return ZhangguiApp(StoreContext(config=cfg, db_path=tmp_path / "store.db", db=db), staff=staff)
+    ctx = StoreContext(config=cfg, db_path=tmp_path / "store.db", db=db, clock=clock or SystemClock(cfg.tz))
+    return ZhangguiApp(ctx, staff=staff)
 
 
 async def type_text(pilot: Pilot[None], text: str, enter: bool = True) -> None:

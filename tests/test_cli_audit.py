@@ -125,8 +125,10 @@ def test_a_bad_anchor_is_one_sentence(shop_file: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_an_empty_store_has_nothing_to_anchor(db_path: Path) -> None:
+def test_a_store_never_set_up_is_refused_not_anchored(db_path: Path) -> None:
+    """Only the console's first start and demo make a store: anchoring an empty file would
+    bless it, so the command refuses it with its path."""
     open_database(db_path).close()
     result = run("anchor", "--db", str(db_path))
-    assert result.exit_code == 0
-    assert "nothing to anchor yet" in result.output
+    assert result.exit_code == 1
+    assert str(db_path) in result.output and "Traceback" not in result.output

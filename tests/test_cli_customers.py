@@ -104,7 +104,8 @@ def test_care_as_table_csv_and_sms(store_file: Path, tmp_path: Path) -> None:
     assert code == 0, out
     assert "Birthday" in out and "Spring Festival" in out and "张三" in out
     code, out = run("care", "--date", "2026-02-17", "--format", "csv", *db)
-    rows = list(csv.reader(io.StringIO(out)))
+    assert out.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
     assert rows[0] == ["Date", "Occasion", "Name", "Phone", "Message"]
     assert rows[1][:4] == ["2026-02-17", "Birthday", "张三", "13800138000"]
     assert ["2026-02-17", "Spring Festival", "'=cmd|' /C calc'!A0", "13700000000"] in [r[:4] for r in rows]

@@ -143,7 +143,7 @@ def test_promoters_target_then_report(store_with_sales: Path, tmp_path: Path) ->
     rows = runner.invoke(
         main, ["promoters", "report", "--month", month, "--format", "csv", *db]
     ).output.splitlines()
-    assert rows[0].startswith("month,code,name,level,rostered_minutes")
+    assert rows[0].startswith("\ufeffmonth,code,name,level,rostered_minutes")
     assert rows[1].endswith(",607700,1,0,6623,2000000,4")
 
     out = tmp_path / "report.xlsx"

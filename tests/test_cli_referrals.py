@@ -77,7 +77,7 @@ def test_report_as_csv_to_a_file_and_one_store(store: Path, tmp_path: Path) -> N
     )
     assert code == 0, out
     assert f"Report written to {out_file}" in out
-    stores, leaders = out_file.read_text(encoding="utf-8").split("\n\n")
+    stores, leaders = out_file.read_text(encoding="utf-8-sig").split("\n\n")
     rows = list(csv.DictReader(io.StringIO(stores)))
     assert [(r["store"], r["new_customers"], r["referred"], r["share_permille"]) for r in rows] == [
         ("S001", "3", "2", "667"),

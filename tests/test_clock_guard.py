@@ -4,7 +4,6 @@ manager to confirm the date, and an expiry a wrong clock made can be given back 
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from store.auth import _actor
 from store.config import ClockSection
 from store.db import open_database
 from store.errors import NotFound, PermissionDenied, ValidationError
+from store.kernel import FixedClock
 from store.models import AuditLog, Customer, Meta, ReferralReward
 from store.referrals import ledger
 from tests.conftest import TILL, Shop
@@ -205,10 +205,9 @@ def cli(*args: str, stdin: str | None = None) -> tuple[int, str]:
 
 
 def test_cli_settle_refuses_a_wrong_clock_until_a_manager_confirms_then_unexpire(
-    earned: Shop, db_path: Path, monkeypatch: pytest.MonkeyPatch
+    earned: Shop, db_path: Path, clock: FixedClock
 ) -> None:
-    ahead = at(later(8)) + YEAR
-    monkeypatch.setattr(sys.modules["tui.cli.referrals"], "utcnow", lambda: ahead)
+    clock.set(at(later(8)) + YEAR)  # the command line reads the suite's clock: a year ahead
     code, out = cli("settle", "--db", str(db_path))
     assert code == 1
     assert "The clock reads 2027-12-05 12:00, 365 days after the store's last recorded event" in out

@@ -7,6 +7,7 @@ import pytest
 
 from store.config import Config, default_config_path, load_config
 from store.errors import ConfigError, ZhangguiError
+from tui.keymap import check_keymap
 
 DATA = Path(__file__).parent / "data"
 BAD = sorted((DATA / "bad_config").glob("*.toml"))
@@ -92,7 +93,7 @@ def test_bad_config_files_exist() -> None:
 @pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])
 def test_bad_config_is_one_config_error_naming_the_key(path: Path) -> None:
     with pytest.raises(ConfigError) as err:
-        load_config(path)
+        check_keymap(load_config(path).keymap)  # what the console checks before it starts
     message = str(err.value)
     assert expected_error(path) in message
     assert isinstance(err.value, ZhangguiError)

@@ -10,6 +10,7 @@ import pytest
 from peewee import SqliteDatabase
 
 from store import clock_guard, sales
+from store.kernel import FixedClock
 from store.models import AuditLog, ReferralReward
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
@@ -32,7 +33,7 @@ def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
 def app_at(shop: Shop, db: SqliteDatabase, tmp_path: Path, now: datetime) -> ZhangguiApp:
     confirm_clock(LAST, TILL.tz)  # the store's time, whatever the test machine's clock said at setup
     app = make_app(db, tmp_path)
-    app.ctx.clock = lambda: now
+    app.ctx.clock = FixedClock(now, TILL.tz)
     return app
 
 
@@ -120,7 +121,7 @@ async def test_the_pay_screen_leaves_rewards_pending_while_the_clock_is_unconfir
         sales.acknowledge(sale.id)  # their receipts were printed then
     app = make_app(db, tmp_path, staff=shop.promoter)
     app.config.referrals = policy()
-    app.ctx.clock = lambda: AHEAD
+    app.ctx.clock = FixedClock(AHEAD, TILL.tz)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await scanner_burst(pilot, shop.case.sku)

@@ -6,7 +6,8 @@ full disk keeps the sale on screen with a message that says what to do."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -61,10 +62,12 @@ def held_commit(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Eve
     calls: list[str] = []
     real = sales.commit_sale_off_thread
 
-    def waiting(cart: Cart, till: Till) -> Sale:
+    def waiting(
+        cart: Cart, till: Till, now: datetime | None = None, *, on_wait: Callable[[float], None] | None = None
+    ) -> Sale:
         calls.append(cart.id)
         assert go.wait(10), "the test never let the commit go"
-        return real(cart, till)
+        return real(cart, till, now, on_wait=on_wait)
 
     monkeypatch.setattr(sales, "commit_sale_off_thread", waiting)
     try:

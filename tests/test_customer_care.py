@@ -145,7 +145,9 @@ def test_csv_neutralises_formulas_and_sms_is_one_line_each(shop: Shop) -> None:
         create_customer(f"1390013900{n}", name, birthday="05-01", consent_how="paper", by=shop.manager.id)
     rules = CustomersSection(birthday_message="{name}生日快乐 {store}")
     items = care.care_list(date(2026, 5, 1), rules, "店")
-    rows = list(csv.reader(io.StringIO(care.to_csv(items))))
+    text = care.to_csv(items)
+    assert text.startswith("\ufeff")  # Excel on a Chinese Windows reads UTF-8 only with a BOM
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0] == ["Date", "Occasion", "Name", "Phone", "Message"]
     birthday_rows = [r for r in rows[1:] if r[1] == "Birthday"]
     names = sorted(r[2] for r in birthday_rows)

@@ -100,7 +100,7 @@ def test_no_copy_is_claimed_when_even_the_copy_does_not_fit(
 ) -> None:
     cart = fill_disk(shop)
 
-    def full(cart: Cart, label: str = "") -> None:
+    def full(cart: Cart, label: str = "", now: object = None) -> None:
         raise DiskFull(FULL)
 
     monkeypatch.setattr(sales, "hold", full)

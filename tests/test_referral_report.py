@@ -182,7 +182,9 @@ def test_the_exports_carry_the_same_figures(shop: Shop, story: Story, tmp_path: 
     assert "Referrals 2026-11 (through 2026-11-27)" in text
     assert "66.7%" in text and "张老客" in text and "138****8000" in text
     assert "13800138000" not in text
-    lines = report.as_csv(result).split("\n\n")
+    exported = report.as_csv(result)
+    assert exported.startswith("\ufeff")
+    lines = exported.removeprefix("\ufeff").split("\r\n\r\n")
     stores = list(csv.DictReader(io.StringIO(lines[0])))
     assert [(r["store"], r["new_customers"], r["referred"], r["share_permille"]) for r in stores] == [
         ("S001", "3", "2", "667"),
@@ -201,8 +203,10 @@ def test_the_exports_carry_the_same_figures(shop: Shop, story: Story, tmp_path: 
     assert float(sheet["F2"].value) == 11998.0
     top = book["Top referrers"]
     assert top["B2"].value == "张老客" and top["D2"].value == 2
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
     with pytest.raises(ValidationError, match="Cannot write"):
-        report.write_xlsx(result, tmp_path / "missing" / "r.xlsx")
+        report.write_xlsx(result, blocker / "r.xlsx")
 
 
 def test_vouchers_balance_unchanged_by_reading(shop: Shop, story: Story) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from store import reorder, sales
 from store.cart import Cart
+from store.kernel import utcnow
 from store.models import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierItem
 from store.stock_config import StockSection
 from store.velocity import (
@@ -162,7 +163,7 @@ def test_plans_from_the_ledger_by_hand(shop: Shop) -> None:
 
 def test_the_phone_without_sales_is_slow_and_dead_after_the_dead_days(shop: Shop) -> None:
     settings = StockSection(dead_days=60)
-    received = datetime.utcnow()
+    received = utcnow()  # the suite's clock, just after the phones came in
     soon = reorder.plans(settings, TILL.tz, received + timedelta(days=59), [shop.phone.id])[0]
     assert soon.velocity == SLOW and soon.on_hand == 5
     assert not soon.dead and soon.idle_days == 59

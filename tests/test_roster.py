@@ -225,7 +225,9 @@ def test_text_export(shop: Shop, cfg: Config) -> None:
 
 
 def test_csv_export(shop: Shop, cfg: Config) -> None:
-    rows = roster.as_csv(_sample_week(shop, cfg), cfg).splitlines()
+    text = roster.as_csv(_sample_week(shop, cfg), cfg)
+    assert text.startswith("\ufeff") and text.endswith("12:00\r\n")  # BOM and CRLF, for Excel
+    rows = text.removeprefix("\ufeff").splitlines()
     assert rows == [
         "week,date,staff_code,name,shift,start,end,hours",
         "2026-W48,2026-11-23,M1,王店长,L,15:00,21:00,6:00",

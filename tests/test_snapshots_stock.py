@@ -19,8 +19,15 @@ def test_sale_screen_with_the_reorder_line(
     history(shop)
 
     async def settle(pilot: Pilot[None]) -> None:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        from tui.widgets.reorder_panel import ReorderPanel
+
+        # The first computation starts from a timer: on a loaded machine it may not have started
+        # when the first wait returns, so wait until the panel has applied a full computation.
+        for _ in range(200):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            if pilot.app.screen.query_one(ReorderPanel).computed:
+                break
 
     app = make_app(db, tmp_path, staff=shop.promoter)
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle)

@@ -63,10 +63,11 @@ def test_the_cooling_off_period_comes_from_config(shop: Shop, db: object, tmp_pa
     from pathlib import Path
 
     from store.context import StoreContext
+    from store.kernel import SystemClock
 
     cfg = Config()
     cfg.staff.manager_cooloff_minutes = 30
-    StoreContext(config=cfg, db_path=Path(str(tmp_path)) / "store.db", db=db)  # type: ignore[arg-type]
+    StoreContext(config=cfg, db_path=Path(str(tmp_path)) / "store.db", db=db, clock=SystemClock(cfg.tz))  # type: ignore[arg-type]
     try:
         assert fumble("M1", 5) == "Too many wrong PINs: this account opens again in 30 minutes."
         with pytest.raises(PermissionDenied):

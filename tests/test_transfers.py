@@ -19,7 +19,7 @@ from store.errors import DatabaseUnavailable, NotFound, StockError, ValidationEr
 from store.imei import with_check_digit
 from store.models import AuditLog, ImeiUnit, Product, StockTransfer
 from store.transfers import TransferLine
-from tests.conftest import Shop
+from tests.conftest import TILL, Shop
 from tests.store_helpers import snapshot
 
 T = TypeVar("T")
@@ -67,6 +67,7 @@ def other(shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path) -> Iter
 
 def test_send_then_receive_in_the_other_store(shop: Shop, other: Other, db_path: Path) -> None:
     transfer, text = transfers.send(
+        tz=TILL.tz,
         to_store="s002",
         lines=[TransferLine(shop.case, qty=5), TransferLine(shop.phone, imeis=shop.imeis[:2])],
         staff_id=shop.manager.id,
@@ -96,6 +97,7 @@ def test_send_then_receive_in_the_other_store(shop: Shop, other: Other, db_path:
 
         # One phone goes back to S001, where the unit is known and comes back into stock.
         _back, back_text = transfers.send(
+            tz=TILL.tz,
             to_store="S001",
             lines=[TransferLine(Product.get_by_id(phone_id), imeis=[shop.imeis[0]])],
             staff_id=other.manager.id,
@@ -132,11 +134,11 @@ def test_refusals(shop: Shop, other: Other) -> None:
     ]
     for kwargs, message in cases:
         with pytest.raises((ValidationError, StockError)) as refused:
-            transfers.send(staff_id=shop.manager.id, **kwargs)  # type: ignore[arg-type]
+            transfers.send(tz=TILL.tz, staff_id=shop.manager.id, **kwargs)  # type: ignore[arg-type]
         assert str(refused.value) == message
         assert snapshot() == before
     _t, text = transfers.send(
-        to_store="S002", lines=[TransferLine(shop.case, qty=1)], staff_id=shop.manager.id
+        tz=TILL.tz, to_store="S002", lines=[TransferLine(shop.case, qty=1)], staff_id=shop.manager.id
     )
     with pytest.raises(ValidationError) as refused:
         transfers.receive(text, staff_id=shop.manager.id)  # S001 is not the addressee
@@ -154,6 +156,7 @@ def test_a_product_the_other_store_does_not_carry(shop: Shop, other: Other, db_p
     cable = catalog.create_product(sku="CABLE-1", brand="G", model="Cable", category="accessory", price=100)
     stock.receive(cable, staff_id=shop.manager.id, qty=3)
     _t, text = transfers.send(
+        tz=TILL.tz,
         to_store="S002",
         lines=[TransferLine(shop.case, qty=1), TransferLine(cable, qty=2)],
         staff_id=shop.manager.id,
@@ -334,13 +337,14 @@ def test_a_dual_sim_handset_comes_back_by_both_its_imeis(shop: Shop, other: Othe
     phone = shop.phone
     stock.receive(phone, staff_id=shop.manager.id, units=[stock.ReceivedUnit(NEW_B, NEW_C)])
     _t, text = transfers.send(
-        to_store="S002", lines=[TransferLine(phone, imeis=[NEW_C])], staff_id=shop.manager.id
+        tz=TILL.tz, to_store="S002", lines=[TransferLine(phone, imeis=[NEW_C])], staff_id=shop.manager.id
     )
     assert json.loads(text)["lines"][0]["imeis"] == [[NEW_B, NEW_C]]
     database = other.use()
     try:
         transfers.receive(text, staff_id=other.manager.id)
         _b, back = transfers.send(
+            tz=TILL.tz,
             to_store="S001",
             lines=[TransferLine(Product.get(Product.sku == "IP15-128-BK"), imeis=[NEW_B])],
             staff_id=other.manager.id,
@@ -358,6 +362,7 @@ def test_a_dual_sim_handset_comes_back_by_both_its_imeis(shop: Shop, other: Othe
 def test_send_writes_the_file_before_committing(shop: Shop, other: Other, tmp_path: Path) -> None:
     out = tmp_path / "t.json"
     transfer, text = transfers.send(
+        tz=TILL.tz,
         to_store="S002",
         lines=[TransferLine(shop.phone, imeis=shop.imeis[:1])],
         staff_id=shop.manager.id,
@@ -368,7 +373,11 @@ def test_send_writes_the_file_before_committing(shop: Shop, other: Other, tmp_pa
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
     with pytest.raises(ValidationError) as refused:
         transfers.send(
-            to_store="S002", lines=[TransferLine(shop.case, qty=1)], staff_id=shop.manager.id, out=out
+            tz=TILL.tz,
+            to_store="S002",
+            lines=[TransferLine(shop.case, qty=1)],
+            staff_id=shop.manager.id,
+            out=out,
         )
     assert str(refused.value) == f"{out} exists already; choose another file."
 
@@ -384,6 +393,7 @@ def test_a_file_that_cannot_be_written_books_nothing_out(
     out = tmp_path / "t.json"
     with pytest.raises(ValidationError) as refused:
         transfers.send(
+            tz=TILL.tz,
             to_store="S002",
             lines=[TransferLine(shop.phone, imeis=shop.imeis[:2])],
             staff_id=shop.manager.id,
@@ -395,6 +405,7 @@ def test_a_file_that_cannot_be_written_books_nothing_out(
     assert not out.exists()
     with pytest.raises(ValidationError):  # a folder that is not there
         transfers.send(
+            tz=TILL.tz,
             to_store="S002",
             lines=[TransferLine(shop.case, qty=1)],
             staff_id=shop.manager.id,
@@ -420,6 +431,7 @@ def test_a_commit_that_fails_after_the_file_is_written_removes_it(
     out = tmp_path / "t.json"
     with pytest.raises(DatabaseUnavailable):
         transfers.send(
+            tz=TILL.tz,
             to_store="S002",
             lines=[TransferLine(shop.phone, imeis=shop.imeis[:1])],
             staff_id=shop.manager.id,
@@ -435,6 +447,7 @@ def test_a_sent_transfers_file_is_written_again_the_same(
 ) -> None:
     stock.receive(shop.phone, staff_id=shop.manager.id, units=[stock.ReceivedUnit(NEW_B, NEW_C)])
     transfer, text = transfers.send(
+        tz=TILL.tz,
         to_store="S002",
         lines=[
             TransferLine(shop.phone, imeis=[shop.imeis[3], NEW_B, shop.imeis[1]]),

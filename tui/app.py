@@ -23,7 +23,9 @@ from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models import Staff
 from store.money import format_fen
+from tui import textual_fixes
 from tui.i18n_bindings import translate_bindings
+from tui.keymap import check_keymap
 from tui.menu import DESTINATIONS, Destination
 from tui.screens.login import LoginScreen
 from tui.screens.sale import SaleScreen
@@ -45,11 +47,16 @@ class ZhangguiApp(App[None]):
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", show=False),
         Binding("ctrl+l", "lock", N_("Lock"), id="app.lock", show=False),
         Binding("f1", "menu", N_("Menu"), id="app.menu"),
+        # Every F-key is taken on the sale screen, a focused Input types "?" and takes ctrl+k;
+        # ctrl+g is bound by nothing in Textual, passes through terminals and tmux, and the
+        # key bar keeps it in sight at the right (tui/widgets/key_bar.py), hence show=False.
+        Binding("ctrl+g", "keys", N_("Keys"), id="app.keys", show=False),
     ]
 
     def __init__(self, ctx: StoreContext, staff: Staff | None = None) -> None:
         """``staff`` logs someone in straight away (benchmarks and tests of later screens)."""
         super().__init__()
+        textual_fixes.apply()
         translate_bindings(self)
         self.ctx = ctx
         self.config: Config = ctx.config
@@ -263,6 +270,12 @@ class ZhangguiApp(App[None]):
             return self.sale_screen() is not None
         return True
 
+    def action_keys(self) -> None:
+        """List every key of the screen in front (and of the console) in an overlay."""
+        from tui.screens.keys import KeysScreen, keys_of
+
+        self.push_screen(KeysScreen(*keys_of(self)))
+
     def allowed_destinations(self) -> list[Destination]:
         manager = self.staff is not None and staff_module.is_manager(self.staff)
         return [d for d in DESTINATIONS if manager or not d.manager_only]
@@ -351,6 +364,7 @@ class ZhangguiApp(App[None]):
 
 def run_console(config: Config, db_path: Path) -> None:
     """Open the database (a ZhangguiError says why it cannot be) and run the console."""
+    check_keymap(config.keymap)  # a wrong binding id stops the start, before the store opens
     ctx = open_store(config, db_path, full_check=False)  # checked in the background instead
     try:
         ZhangguiApp(ctx).run()

@@ -4,8 +4,6 @@ or CSV (no SMS gateway: the shop sends them)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,6 +13,8 @@ from store.customer_config import CustomersSection
 from store.errors import ValidationError
 from store.i18n import _
 from store.models import database
+from store.reports import writers
+from store.reports.table import text_table
 
 MAX_DAYS = 31
 _CONSENTING = 'FROM "customer" WHERE "consent_at" IS NOT NULL AND "erased_at" IS NULL'
@@ -78,26 +78,12 @@ def care_list(first: date, rules: CustomersSection, store_name: str, days: int =
     return items
 
 
-def neutralise(field: str) -> str:
-    """A spreadsheet runs a cell that starts with = + - @ (or a tab or CR) as a formula:
-    such a field is exported with a leading apostrophe, shown as text."""
-    if field and field[0] in "=+-@\t\r":
-        return "'" + field
-    return field
-
-
 def to_csv(items: list[CareItem]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_("Date"), _("Occasion"), _("Name"), _("Phone"), _("Message")])
-    for item in items:
-        writer.writerow(
-            [
-                neutralise(v)
-                for v in (item.day.isoformat(), item.occasion_name, item.name, item.phone, item.message)
-            ]
-        )
-    return out.getvalue()
+    table = text_table(
+        [_("Date"), _("Occasion"), _("Name"), _("Phone"), _("Message")],
+        [(i.day.isoformat(), i.occasion_name, i.name, i.phone, i.message) for i in items],
+    )
+    return writers.to_csv(table)
 
 
 def to_sms(items: list[CareItem]) -> str:
@@ -115,7 +101,7 @@ def export(items: list[CareItem], folder: Path, first: date, days: int = 1) -> t
     csv_path, sms_path = folder / f"{stem}.csv", folder / f"{stem}.txt"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        csv_path.write_text(to_csv(items), encoding="utf-8-sig", newline="")
+        csv_path.write_text(to_csv(items), encoding="utf-8", newline="")
         sms_path.write_text(to_sms(items), encoding="utf-8", newline="")
     except OSError as exc:
         raise ValidationError(_("Cannot write {path}: {error}").format(path=folder, error=exc)) from exc

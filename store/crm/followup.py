@@ -16,8 +16,8 @@ from store.db import write
 from store.errors import NotFound, ValidationError
 from store.i18n import N_, _
 from store.ids import new_id
+from store.kernel import moment
 from store.models import Customer, CustomerContact, CustomerTask, Staff, database
-from store.models.base import utcnow
 from store.sales import business_date
 from store.text import drop_invisible
 
@@ -69,7 +69,7 @@ def log_contact(
     if channel not in CHANNELS:
         raise ValidationError(_("Contact by one of: {ways}.").format(ways=", ".join(CHANNELS)))
     text = _clean_note(note)
-    stamp = now or utcnow()
+    stamp = moment(now)
 
     def _tx() -> CustomerContact:
         _live_customer(customer_id)
@@ -93,7 +93,7 @@ def add_task(
     customer_id: str, title: str, due: date, *, owner_id: str, by: str, now: datetime | None = None
 ) -> CustomerTask:
     clean = clean_text(title, _("Task"), limit=MAX_TITLE)
-    stamp = now or utcnow()
+    stamp = moment(now)
 
     def _tx() -> CustomerTask:
         _live_customer(customer_id)
@@ -117,7 +117,7 @@ def add_task(
 
 def finish_task(task_id: str, *, by: str, done: bool = True, now: datetime | None = None) -> CustomerTask:
     """Mark an open task done (or cancelled)."""
-    stamp = now or utcnow()
+    stamp = moment(now)
 
     def _tx() -> CustomerTask:
         task = CustomerTask.get_or_none(CustomerTask.id == task_id)
@@ -209,7 +209,7 @@ def run_rules(
     """Make the tasks the rules call for; a rule makes a task for a sale or a dormancy once
     (the rule and source are unique), so running this again adds nothing. Win-back reads the
     stored scores (value.refresh). Returns how many tasks were made."""
-    stamp = now or utcnow()
+    stamp = moment(now)
     today = business_date(stamp, tz)
     created = stamp.isoformat(sep=" ")
     rows: list[tuple[object, ...]] = []

@@ -17,8 +17,8 @@ from store.crm.search import key_columns
 from store.db import write
 from store.errors import NotFound, PermissionDenied, ValidationError
 from store.i18n import N_, _
+from store.kernel import moment
 from store.models import Customer, CustomerContact, CustomerTask, Staff
-from store.models.base import utcnow
 from store.phone import normalise_mobile
 from store.referrals import codes
 from store.text import drop_invisible
@@ -203,7 +203,7 @@ def create_customer(
     now: datetime | None = None,
 ) -> Customer:
     """A new customer; a phone that is already a customer's raises DuplicateCustomer with it."""
-    stamp = now or utcnow()
+    stamp = moment(now)
     number = normalise_mobile(phone)
     fields = {
         "name": clean_name(name),
@@ -261,7 +261,7 @@ def update_customer(
 ) -> Customer:
     """Change the given fields (None: leave as it is); the audit row names the fields.
     ``consent_how`` ('' withdraws) is recorded as set_consent does, in the same transaction."""
-    stamp = now or utcnow()
+    stamp = moment(now)
     changes: dict[str, object] = {}
     if name is not None:
         changes["name"] = clean_name(name)
@@ -318,7 +318,7 @@ def update_customer(
 
 def set_consent(customer_id: str, how: str, *, by: str, now: datetime | None = None) -> Customer:
     """Record marketing consent and how it was given; '' withdraws it."""
-    stamp = now or utcnow()
+    stamp = moment(now)
     way = _check_consent(how)
 
     def _tx() -> Customer:
@@ -352,7 +352,7 @@ def erase_customer(
     notes) and cancel open tasks; the sales stay for the books, linked to an empty record.
     A manager's work: a manager ``actor``, or another person's ``approval``."""
     by, approver = manager_authority(actor, approval)
-    stamp = now or utcnow()
+    stamp = moment(now)
 
     def _tx() -> None:
         customer = get_customer(customer_id)
@@ -413,7 +413,7 @@ def reassign(
     """Move every customer and open task of a staff member (who is leaving) to another, in
     one audited transaction: the customers belong to the company. A manager's work."""
     by, approver = manager_authority(actor, approval)
-    stamp = now or utcnow()
+    stamp = moment(now)
     if from_staff_id == to_staff_id:
         raise ValidationError(_("Choose two different staff members."))
 

@@ -12,8 +12,8 @@ from typing import NamedTuple
 from store.customer_config import TIERS, CustomersSection
 from store.db import write
 from store.i18n import N_
+from store.kernel import moment
 from store.models import Customer, CustomerScore, database
-from store.models.base import utcnow
 
 STATES = ("active", "dormant", "lost")
 STATE_NAMES = {"active": N_("active"), "dormant": N_("dormant"), "lost": N_("lost")}
@@ -123,7 +123,7 @@ _INSERT = (
 
 def save(scores: list[Score], now: datetime | None = None) -> None:
     """Replace the stored scores (read by the profile, the A-class list and the rules)."""
-    stamp = (now or utcnow()).isoformat(sep=" ")
+    stamp = moment(now).isoformat(sep=" ")
 
     def _tx() -> None:
         db = database.obj

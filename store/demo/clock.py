@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from store.demo.sampling import _pick, _share
 from store.demo.state import _State
-from store.models.base import utcnow
+from store.kernel.clock import moment, naive_utc
 
 DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
 DAYS = 90
@@ -49,12 +49,8 @@ def _stamp(us: int) -> str:
     return f"{day} {hours:02d}:{minutes:02d}:{secs:02d}.{micro:06d}"
 
 
-def _naive_utc(moment: datetime | None) -> datetime:
-    if moment is None:
-        return utcnow()
-    if moment.tzinfo is not None:
-        return moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
+def _naive_utc(at: datetime | None) -> datetime:
+    return naive_utc(moment(at))
 
 
 def _local_midnight_us(day: date, tz: ZoneInfo) -> int:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from peewee import DatabaseProxy, Model
+
+from store.kernel.clock import utcnow
 
 database = DatabaseProxy()
 
-
-def utcnow() -> datetime:
-    """Naive UTC, the form stored in every timestamp column."""
-    return datetime.now(UTC).replace(tzinfo=None)
+__all__ = ["BaseModel", "database", "utcnow"]
 
 
 class BaseModel(Model):

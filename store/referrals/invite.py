@@ -4,18 +4,17 @@ no SMS gateway; the shop sends the file with its own bulk-SMS tool or phone."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from store.crm.care import neutralise
 from store.errors import ValidationError
 from store.i18n import _
 from store.models import database
 from store.referral_config import ReferralSection
 from store.referrals import codes
+from store.reports import writers
+from store.reports.table import text_table
 
 
 @dataclass(frozen=True)
@@ -62,17 +61,11 @@ def invites(policy: ReferralSection, store_name: str, today: date, within_days: 
 
 
 def to_csv(items: list[Invite]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_("Name"), _("Phone"), _("Referral code"), _("Last purchase"), _("Message")])
-    for item in items:
-        writer.writerow(
-            [
-                neutralise(v)
-                for v in (item.name, item.phone, item.code, item.last_purchase.isoformat(), item.message)
-            ]
-        )
-    return out.getvalue()
+    table = text_table(
+        [_("Name"), _("Phone"), _("Referral code"), _("Last purchase"), _("Message")],
+        [(i.name, i.phone, i.code, i.last_purchase.isoformat(), i.message) for i in items],
+    )
+    return writers.to_csv(table)
 
 
 def to_sms(items: list[Invite]) -> str:
@@ -88,7 +81,7 @@ def export(items: list[Invite], folder: Path, today: date) -> tuple[Path, Path]:
     )
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        csv_path.write_text(to_csv(items), encoding="utf-8-sig", newline="")
+        csv_path.write_text(to_csv(items), encoding="utf-8", newline="")
         sms_path.write_text(to_sms(items), encoding="utf-8", newline="")
     except OSError as exc:
         raise ValidationError(_("Cannot write {path}: {error}").format(path=folder, error=exc)) from exc

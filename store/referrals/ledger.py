@@ -18,8 +18,8 @@ from store.db import write
 from store.errors import NotFound, ValidationError
 from store.i18n import _
 from store.ids import new_id
+from store.kernel import moment
 from store.models import Product, Referral, ReferralReward, StockMovement, database
-from store.models.base import utcnow
 from store.referral_config import ReferralSection, Reward
 from store.referrals import link
 from store.referrals.rules import Criteria, best_rule, fresh_lines, kept_lines, kept_lines_of
@@ -209,7 +209,7 @@ def settle(
 
     Set-based: one read of the due sales with their kept lines, then one update per outcome,
     so a day of a thousand referred sales settles in one short write."""
-    stamp = now or utcnow()
+    stamp = moment(now)
     valid = f"+{policy.voucher_valid_days} days"
 
     def _tx() -> Settled:
@@ -287,7 +287,7 @@ def reverse_expiry(
     One whose last day has really passed expires again at the next settlement. Returns how
     many were restored."""
     staff_id, approved_by = manager_authority(actor, approval)
-    stamp = now or utcnow()
+    stamp = moment(now)
     start = datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC).replace(tzinfo=None)
     end = start + timedelta(days=1)
 
@@ -324,7 +324,7 @@ def reverse_expiry(
 
 def hand_over_gift(reward_id: str, staff_id: str, today: date, now: datetime | None = None) -> ReferralReward:
     """The gift was given to the customer: by whom and when."""
-    stamp = now or utcnow()
+    stamp = moment(now)
 
     def _tx() -> ReferralReward:
         reward = ReferralReward.get_or_none(ReferralReward.id == reward_id)

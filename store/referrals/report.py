@@ -8,8 +8,6 @@ if they have a standing (active) link: the link is made at the first sale and on
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,12 +18,14 @@ from zoneinfo import ZoneInfo
 from store.config import Config
 from store.errors import ValidationError
 from store.i18n import _
+from store.kernel import moment
 from store.models import database
-from store.models.base import utcnow
 from store.money import format_fen
 from store.phone import mask
 from store.referral_config import ReferralSection
 from store.referrals.vouchers import GIVEN_BACK_NOTE
+from store.reports import writers
+from store.reports.table import Column, Kind, Table, text_table
 from store.sales import business_date
 from store.targets import month_days, month_of, parse_month
 
@@ -244,7 +244,7 @@ _LEDGER_SQL = {
 
 
 def _today(config: Config, now: datetime | None) -> date:
-    return business_date(now or utcnow(), config.tz)
+    return business_date(moment(now), config.tz)
 
 
 def month_report(
@@ -490,18 +490,14 @@ def headline(report: MonthReport) -> str:
 
 
 def as_text(report: MonthReport) -> str:
-    from tabulate import tabulate
-
     title = _("Referrals {month} (through {day})").format(month=report.month, day=report.through.isoformat())
     rows = [_store_row(r, _store_label(r.store_code)) for r in report.stores]
     if len(report.stores) > 1:
         rows.append(_store_row(report.total, _("All stores")))
-    stores = tabulate(rows, headers=store_headers(), disable_numparse=True)
+    stores = writers.as_text(text_table(store_headers(), rows))
     parts = [title, headline(report), "", stores, "", _("Top referrers")]
     if report.top:
-        parts.append(
-            tabulate([_leader_row(r) for r in report.top], headers=leader_headers(), disable_numparse=True)
-        )
+        parts.append(writers.as_text(text_table(leader_headers(), [_leader_row(r) for r in report.top])))
     else:
         parts.append(_("No referrals this month."))
     return "\n".join(parts) + "\n"
@@ -538,7 +534,7 @@ def _store_values(row: StoreFigures) -> list[object]:
     return [
         row.new_customers,
         row.referred,
-        "" if row.share_permille is None else row.share_permille,
+        row.share_permille,
         row.revenue_new,
         row.revenue_referred,
         row.links,
@@ -551,110 +547,65 @@ def _store_values(row: StoreFigures) -> list[object]:
     ]
 
 
+_FEN, _INT, _PERMILLE = Kind.FEN, Kind.INT, Kind.PERMILLE
+_STORE_KINDS = (_INT, _INT, _PERMILLE, _FEN, _FEN, _INT, _FEN, _FEN, _FEN, _FEN, _FEN, _INT)
+_LEADER_KINDS = (_INT, Kind.TEXT, Kind.TEXT, Kind.TEXT, _INT, _FEN, _FEN, _FEN, _INT)
+
+
 def as_csv(report: MonthReport) -> str:
     """Machine-readable, amounts in fen and the share in per mille: one row a store (store
     '*' is the total), then a blank line and the top referrers."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["month", "store", *_STORE_FIELDS])
+    month = Column("month")
+    stores = Table([month, Column("store"), *map(Column, _STORE_FIELDS, _STORE_KINDS)])
     for row in report.stores:
-        writer.writerow([report.month, row.store_code, *_store_values(row)])
-    writer.writerow([report.month, "*", *_store_values(report.total)])
-    writer.writerow([])
-    writer.writerow(["month", *_LEADER_FIELDS])
+        stores.add(report.month, row.store_code, *_store_values(row))
+    stores.add(report.month, "*", *_store_values(report.total))
+    leaders = Table([month, *map(Column, _LEADER_FIELDS, _LEADER_KINDS)])
     for leader in report.top:
         person = leader.referrer
-        writer.writerow(
-            [
-                report.month,
-                leader.rank,
-                person.code,
-                person.name,
-                person.phone,
-                leader.referred,
-                leader.revenue,
-                leader.pending,
-                leader.earned,
-                leader.gifts,
-            ]
+        leaders.add(
+            report.month,
+            leader.rank,
+            person.code,
+            person.name,
+            person.phone,
+            leader.referred,
+            leader.revenue,
+            leader.pending,
+            leader.earned,
+            leader.gifts,
         )
-    return out.getvalue()
-
-
-def _yuan_cell(fen: int) -> Any:
-    """Fen as an exact decimal number of yuan for the spreadsheet (no float arithmetic)."""
-    from decimal import Decimal
-
-    return Decimal(fen).scaleb(-2)
-
-
-def _share_cell(permille: int | None) -> Any:
-    from decimal import Decimal
-
-    return None if permille is None else Decimal(permille).scaleb(-3)
+    return writers.to_csv(stores, leaders)
 
 
 def write_xlsx(report: MonthReport, path: Path) -> None:
     """Two sheets, numbers as numbers: the stores (yuan with two decimals, the share as a
     percentage) and the top referrers."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = report.month
-    sheet.append(store_headers())
+    kinds = [Kind.TEXT, *(k for f, k in zip(_STORE_FIELDS, _STORE_KINDS, strict=True) if f != "links")]
+    stores = Table(list(map(Column, store_headers(), kinds)), title=report.month)
     rows = [(_store_label(r.store_code), r) for r in report.stores]
     rows.append((_("All stores"), report.total))
     for label, row in rows:
-        sheet.append(
-            [
-                label,
-                row.new_customers,
-                row.referred,
-                _share_cell(row.share_permille),
-                _yuan_cell(row.revenue_new),
-                _yuan_cell(row.revenue_referred),
-                _yuan_cell(row.vouchers_issued),
-                _yuan_cell(row.vouchers_earned),
-                _yuan_cell(row.vouchers_redeemed),
-                _yuan_cell(row.vouchers_expired),
-                _yuan_cell(row.vouchers_cancelled),
-                row.gifts_handed,
-            ]
-        )
-    for cells in sheet.iter_rows(min_row=2):
-        cells[3].number_format = "0.0%"
-        for cell in cells[4:11]:
-            cell.number_format = "#,##0.00"
-    leaders = book.create_sheet(_("Top referrers")[:31])
-    leaders.append(leader_headers())
+        values = _store_values(row)
+        del values[_STORE_FIELDS.index("links")]
+        stores.add(label, *values)
+    leader_kinds = [k for f, k in zip(_LEADER_FIELDS, _LEADER_KINDS, strict=True) if f != "referral_code"]
+    leaders = Table(list(map(Column, leader_headers(), leader_kinds)), title=_("Top referrers"))
     for leader in report.top:
-        leaders.append(
-            [
-                leader.rank,
-                leader.referrer.name,
-                leader.referrer.phone,
-                leader.referred,
-                _yuan_cell(leader.revenue),
-                _yuan_cell(leader.pending),
-                _yuan_cell(leader.earned),
-                leader.gifts,
-            ]
+        leaders.add(
+            leader.rank,
+            leader.referrer.name,
+            leader.referrer.phone,
+            leader.referred,
+            leader.revenue,
+            leader.pending,
+            leader.earned,
+            leader.gifts,
         )
-    for cells in leaders.iter_rows(min_row=2):
-        for cell in cells[4:7]:
-            cell.number_format = "#,##0.00"
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise ValidationError(
-            _("Cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
-        ) from exc
+    writers.write_xlsx(path, stores, leaders)
 
 
 def flags_text(found: list[Flag]) -> str:
-    from tabulate import tabulate
-
     if not found:
         return _("Nothing to look at: no referral matches a warning pattern.") + "\n"
     rows = [
@@ -667,8 +618,7 @@ def flags_text(found: list[Flag]) -> str:
         for flag in found
     ]
     headers = [_("Pattern"), _("Referrer"), _("New customers"), _("Why")]
-    table: str = tabulate(rows, headers=headers, disable_numparse=True, maxcolwidths=[None, None, 40, 40])
-    return table + "\n"
+    return writers.as_text(text_table(headers, rows), maxcolwidths=[None, None, 40, 40]) + "\n"
 
 
 def default_month(config: Config, now: datetime | None = None) -> str:

@@ -284,7 +284,7 @@ def deliver(
         click.echo(body, nl=False)
         return
     try:
-        writable(output).write_text(body, encoding="utf-8")
+        writable(output).write_text(body, encoding="utf-8", newline="")
     except OSError as exc:
         raise ValidationError(
             _("Cannot write {path}: {error}").format(path=output, error=exc.strerror or exc)
@@ -310,13 +310,13 @@ def message_list_options(fn: F) -> F:
 
 
 def send_text(text: str, fmt: str, output: Path | None, done: Callable[[Path], str]) -> None:
-    """Print the list, or write it to --output (a CSV with a BOM, so Excel reads it as UTF-8
-    instead of guessing GBK) and print ``done(path)``."""
+    """Print the list, or write it to --output and print ``done(path)``. A CSV comes from
+    store.reports, which starts it with a BOM so Excel reads it as UTF-8 instead of GBK."""
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
     try:
-        output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+        output.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
         raise ValidationError(_("Cannot write {path}: {error}").format(path=output, error=exc)) from exc
     click.echo(done(output))

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC
 
 import click
-from tabulate import tabulate
 
 from store import counts
 from store.i18n import _
 from store.models import StockCount
 from store.money import format_fen
+from store.reports.table import Column, Kind, Table, text_table
+from store.reports.writers import as_text, to_csv
 from tui.cli.common import context_for, db_options, user_errors
 
 
@@ -54,7 +53,7 @@ def list_counts(db_path: str | None, config_path: str | None) -> None:
     finally:
         ctx.close()
     heads = [_("Count"), _("Started"), _("Scope"), _("Status"), _("Differences"), _("Net value")]
-    click.echo(tabulate(rows, headers=heads, disable_numparse=True) if rows else _("No counts yet."))
+    click.echo(as_text(text_table(heads, rows)) if rows else _("No counts yet."))
 
 
 @counts_group.command("show")
@@ -74,26 +73,22 @@ def show_count(number: str, all_lines: bool, fmt: str, db_path: str | None, conf
         count = counts.find_count(number)
         if count.status == "approved":
             rows = [
-                [ln.sku, ln.name, ln.expected, ln.counted, ln.variance, ln.adjusted, format_fen(ln.value)]
+                [ln.sku, ln.name, ln.expected, ln.counted, ln.variance, ln.adjusted, ln.value]
                 for ln in counts.approved_lines(count, all_lines=all_lines)
             ]
         else:
             review = counts.review(count.id)
             shown = review.lines if all_lines else review.differences
-            rows = [
-                [ln.sku, ln.name, ln.expected, ln.counted, ln.variance, "", format_fen(ln.value)]
-                for ln in shown
-            ]
+            rows = [[ln.sku, ln.name, ln.expected, ln.counted, ln.variance, None, ln.value] for ln in shown]
         heads = [_("SKU"), _("Product"), _("Book"), _("Counted"), _("Diff"), _("Moved"), _("Value")]
         title = f"{count.number}  {counts.scope_label(count)}  {counts.status_name(count.status)}"
     finally:
         ctx.close()
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(heads)
-        writer.writerows(rows)
-        click.echo(out.getvalue(), nl=False)
+        kinds = [Kind.TEXT, Kind.TEXT, Kind.INT, Kind.INT, Kind.INT, Kind.INT, Kind.YUAN]
+        table = Table([Column(h, k) for h, k in zip(heads, kinds, strict=True)], list(rows))
+        click.echo(to_csv(table), nl=False)
         return
+    shown_rows = [[*r[:5], "" if r[5] is None else r[5], format_fen(r[6])] for r in rows]  # type: ignore[arg-type]
     click.echo(title)
-    click.echo(tabulate(rows, headers=heads, disable_numparse=True) if rows else _("No differences."))
+    click.echo(as_text(text_table(heads, shown_rows)) if rows else _("No differences."))

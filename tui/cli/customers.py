@@ -14,9 +14,9 @@ from store.crm import records, search, value
 from store.errors import NotFound
 from store.i18n import N_, _
 from store.models import Staff
-from store.models.base import utcnow
 from store.money import format_fen
-from store.sales import business_date
+from store.reports.table import text_table
+from store.reports.writers import as_text
 from tui.cli.common import (
     DAY,
     YEARS,
@@ -61,8 +61,7 @@ def find(text: str, db_path: str | None, config_path: str | None) -> None:
     if not hits:
         raise click.ClickException(_("No customer matches {text}.").format(text=text[:40]))
     rows = [(h.phone, _(WHY[h.why]), h.name) for h in hits]
-    # Wide (Chinese) text goes in the last column: tabulate counts characters, not cells.
-    click.echo(tabulate(rows, headers=[_("Phone"), _("Matched by"), _("Name")], disable_numparse=True))
+    click.echo(as_text(text_table([_("Phone"), _("Matched by"), _("Name")], rows)))
 
 
 @customers.command()
@@ -78,8 +77,8 @@ def segments(top: int, day: date | None, db_path: str | None, config_path: str |
     """
     ctx = context_for(db_path, config_path)
     try:
-        today = day or business_date(utcnow(), ctx.config.tz)
-        scores = value.refresh(today, ctx.config.customers)
+        today = day or ctx.clock.today()
+        scores = value.refresh(today, ctx.config.customers, now=ctx.clock())
         table = value.segments(scores, value.customer_count(), top=top)
         names = {
             cid: (c.name, c.phone)
@@ -138,11 +137,7 @@ def segments(top: int, day: date | None, db_path: str | None, config_path: str |
             for s in table.top_customers
         ]
         click.echo(
-            tabulate(
-                top_rows,
-                headers=[_("Phone"), _("Value"), _("Last purchase"), "RFM", _("Name")],
-                disable_numparse=True,
-            )
+            as_text(text_table([_("Phone"), _("Value"), _("Last purchase"), "RFM", _("Name")], top_rows))
         )
 
 
@@ -208,7 +203,7 @@ def care(
     """
     ctx = context_for(db_path, config_path)
     try:
-        day = day or business_date(utcnow(), ctx.config.tz)
+        day = day or ctx.clock.today()
         items = care_lists.care_list(day, ctx.config.customers, ctx.store_name, days=days)
     finally:
         ctx.close()
@@ -218,11 +213,7 @@ def care(
         text = care_lists.to_sms(items)
     else:
         rows = [(i.day.isoformat(), i.phone, i.occasion_name, i.name, i.message) for i in items]
-        text = tabulate(
-            rows,
-            headers=[_("Date"), _("Phone"), _("Occasion"), _("Name"), _("Message")],
-            disable_numparse=True,
-        )
+        text = as_text(text_table([_("Date"), _("Phone"), _("Occasion"), _("Name"), _("Message")], rows))
         if not items:
             text = _("No greetings due.")
     send_text(

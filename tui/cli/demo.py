@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from tabulate import tabulate
 
 from store import demo as demo_store
 from store import setup
 from store.errors import ValidationError
 from store.i18n import N_, _
+from store.reports.table import Column, Kind, Table, text_table
+from store.reports.writers import as_text
 from tui.cli.common import Whole, context_for, db_options, user_errors
 
 # The same msgids as the console's staff screens use.
@@ -99,7 +100,6 @@ def demo(size: str, seed: int, db_path: str | None, config_path: str | None) -> 
     click.echo(
         _("Demo store created in {path} ({seconds:.1f} s).").format(path=ctx.db_path, seconds=summary.seconds)
     )
-    # Wide (Chinese) text goes in the last column: tabulate counts characters, not cells.
     counts = [
         (summary.products, _("Products")),
         (summary.imei_units, _("IMEI units")),
@@ -109,8 +109,8 @@ def demo(size: str, seed: int, db_path: str | None, config_path: str | None) -> 
         (summary.sale_lines, _("Sale lines")),
         (summary.stock_movements, _("Stock movements")),
     ]
-    click.echo(tabulate(counts, headers=[_("Count"), _("What")], intfmt=","))
+    click.echo(as_text(Table([Column(_("Count"), Kind.INT), Column(_("What"))], list(counts))))
     click.echo()
     click.echo(_("Log in as:"))
     staff = [(m.code, m.pin, _who(m)) for m in demo_store.DEMO_STAFF]
-    click.echo(tabulate(staff, headers=[_("Code"), _("PIN"), _("Name")], disable_numparse=True))
+    click.echo(as_text(text_table([_("Code"), _("PIN"), _("Name")], staff)))

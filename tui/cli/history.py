@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC
 
 import click
-from tabulate import tabulate
 
 from store import history, stock
 from store.i18n import _
+from store.reports.table import text_table
+from store.reports.writers import as_text
 from tui.cli.common import context_for, db_options, user_errors
 
 
@@ -48,4 +49,4 @@ def history_command(code: str, db_path: str | None, config_path: str | None) -> 
         ctx.close()
     heads = [_("When"), _("What"), _("Qty"), _("IMEI"), _("Document"), _("From / to"), _("Staff"), _("Note")]
     click.echo(title)
-    click.echo(tabulate(rows, headers=heads, disable_numparse=True))
+    click.echo(as_text(text_table(heads, rows)))

@@ -10,9 +10,7 @@ import click
 from store import people, promoter_report, roster, staff, targets
 from store.auth import Approval
 from store.i18n import _
-from store.models.base import utcnow
 from store.money import format_fen, parse_money
-from store.sales import business_date
 from tui.cli.common import (
     DAY,
     MONTH,
@@ -45,8 +43,8 @@ def report(month: str, fmt: str, output: Path | None, db_path: str | None, confi
     ctx = context_for(db_path, config_path)
     try:
         cfg = ctx.config
-        month = targets.parse_month(month) if month else promoter_report.default_month(cfg)
-        result = promoter_report.month_report(month, cfg)
+        month = targets.parse_month(month) if month else promoter_report.default_month(cfg, now=ctx.clock())
+        result = promoter_report.month_report(month, cfg, now=ctx.clock())
     finally:
         ctx.close()
     deliver(
@@ -90,7 +88,7 @@ def target(
         ok = _approval(manager_code, pin)
         who = people.by_code(staff_code).id if staff_code else None
         fen = parse_money(amount)
-        today = business_date(utcnow(), ctx.config.tz)
+        today = ctx.clock.today()
         targets.set_target(month, who, units=units, amount=fen, brand=brand, approval=ok, today=today)
     finally:
         ctx.close()
@@ -109,12 +107,13 @@ def ladder(db_path: str | None, config_path: str | None) -> None:
 
     Example: zhanggui promoters ladder --db shop.db
     """
-    from tabulate import tabulate
+    from store.reports.table import text_table
+    from store.reports.writers import as_text
 
     ctx = context_for(db_path, config_path)
     try:
         cfg = ctx.config
-        checks = people.check_promotions(cfg.ladder, business_date(utcnow(), cfg.tz))
+        checks = people.check_promotions(cfg.ladder, ctx.clock.today())
     finally:
         ctx.close()
     rows = [
@@ -130,7 +129,7 @@ def ladder(db_path: str | None, config_path: str | None) -> None:
         for c in checks
     ]
     headers = [_("Code"), _("Name"), _("Level"), _("Next"), _("Sales"), _("Months"), _("Missing")]
-    click.echo(tabulate(rows, headers=headers, disable_numparse=True))
+    click.echo(as_text(text_table(headers, rows)))
 
 
 def _approval(code: str, pin: str) -> Approval:
@@ -216,7 +215,7 @@ def training(
     try:
         ok = _approval(manager_code, pin)
         member = people.by_code(code)
-        today = business_date(utcnow(), ctx.config.tz)
+        today = ctx.clock.today()
         people.add_training(member.id, course, taken_on, result, approval=ok, today=today, note=note)
         records = people.training_of(member.id)
     finally:

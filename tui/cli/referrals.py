@@ -12,10 +12,8 @@ from store import clock_guard, staff
 from store.auth import Approval
 from store.errors import ValidationError
 from store.i18n import _
-from store.models.base import utcnow
 from store.referrals import ledger
 from store.referrals import report as referral_report
-from store.sales import business_date
 from store.targets import parse_month
 from tui.cli.common import (
     DAY,
@@ -60,8 +58,8 @@ def report(
     ctx = context_for(db_path, config_path)
     try:
         cfg = ctx.config
-        month = parse_month(month) if month else referral_report.default_month(cfg)
-        result = referral_report.month_report(month, cfg, store_code)
+        month = parse_month(month) if month else referral_report.default_month(cfg, now=ctx.clock())
+        result = referral_report.month_report(month, cfg, store_code, now=ctx.clock())
     finally:
         ctx.close()
     deliver(
@@ -110,8 +108,8 @@ def settle(
     ctx = context_for(db_path, config_path)
     try:
         cfg = ctx.config
-        now = utcnow()
-        today = business_date(now, cfg.tz)
+        now = ctx.clock()
+        today = ctx.clock.today()
         if confirm is not None:
             clock_guard.confirm_date(confirm, now, cfg.tz, approval=_manager(manager_code, pin))
         done = ledger.settle(today, cfg.referrals, now=now, clock=cfg.clock)
@@ -151,7 +149,7 @@ def unexpire(
     ctx = context_for(db_path, config_path)
     try:
         restored = ledger.reverse_expiry(
-            day, ctx.config.tz, approval=_manager(manager_code, pin), now=utcnow()
+            day, ctx.config.tz, approval=_manager(manager_code, pin), now=ctx.clock()
         )
     finally:
         ctx.close()
@@ -174,7 +172,7 @@ def flags(store_code: str | None, db_path: str | None, config_path: str | None) 
     ctx = context_for(db_path, config_path)
     try:
         cfg = ctx.config
-        found = referral_report.flags(business_date(utcnow(), cfg.tz), cfg.referrals, store_code)
+        found = referral_report.flags(ctx.clock.today(), cfg.referrals, store_code)
     finally:
         ctx.close()
     click.echo(referral_report.flags_text(found), nl=False)
@@ -198,14 +196,14 @@ def invite(days: int, fmt: str, output: Path | None, db_path: str | None, config
 
     Example: zhanggui referrals invite --days 180 --format sms --output invite.txt --db shop.db
     """
-    from tabulate import tabulate
-
     from store.referrals import invite as invitations
+    from store.reports.table import text_table
+    from store.reports.writers import as_text
 
     ctx = context_for(db_path, config_path)
     try:
         cfg = ctx.config
-        items = invitations.invites(cfg.referrals, ctx.store_name, business_date(utcnow(), cfg.tz), days)
+        items = invitations.invites(cfg.referrals, ctx.store_name, ctx.clock.today(), days)
     finally:
         ctx.close()
     if fmt == "csv":
@@ -215,7 +213,7 @@ def invite(days: int, fmt: str, output: Path | None, db_path: str | None, config
     elif items:
         rows = [(i.phone, i.name, i.code, i.last_purchase.isoformat(), i.message) for i in items]
         headers = [_("Phone"), _("Name"), _("Referral code"), _("Last purchase"), _("Message")]
-        text = tabulate(rows, headers=headers, disable_numparse=True) + "\n"
+        text = as_text(text_table(headers, rows)) + "\n"
     else:
         text = _("No customer to invite: none who bought in that time gave consent.") + "\n"
     send_text(

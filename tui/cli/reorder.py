@@ -3,11 +3,9 @@ who supplies it."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
-from tabulate import tabulate
 
 from store import reorder, reorder_export, suppliers
 from store.auth import sign_in
@@ -16,6 +14,8 @@ from store.errors import NotFound, ValidationError
 from store.i18n import _
 from store.models import Product
 from store.money import format_fen
+from store.reports.table import text_table
+from store.reports.writers import as_text
 from store.velocity import class_name
 from tui.cli.common import Whole, context_for, db_options, user_errors
 
@@ -39,21 +39,13 @@ def reorder_command(fmt: str, out: Path | None, db_path: str | None, config_path
     """
     ctx = context_for(db_path, config_path)
     try:
-        wanted = reorder.suggestions(reorder.plans(ctx.config.stock, ctx.config.tz))
+        wanted = reorder.suggestions(reorder.plans(ctx.config.stock, ctx.config.tz, now=ctx.clock()))
         if fmt == "xlsx":
-            target = out or ctx.config.exports_dir() / f"reorder-{date.today():%Y%m%d}.xlsx"
+            target = out or ctx.config.exports_dir() / f"reorder-{ctx.clock.today():%Y%m%d}.xlsx"
             reorder_export.write_xlsx(wanted, target)
             click.echo(_("{n} products to order written to {path}").format(n=len(wanted), path=target))
             return
-        if fmt == "csv":
-            text = reorder_export.to_csv(wanted)
-        else:
-            rows = reorder_export.table_rows(wanted)
-            text = tabulate(rows, headers=reorder_export.headers(), disable_numparse=True) if rows else ""
-            total = sum(p.value for p in wanted)
-            text += ("\n\n" if text else "") + _("{n} products to order, {value} at cost.").format(
-                n=len(wanted), value=format_fen(total)
-            )
+        text = reorder_export.to_csv(wanted) if fmt == "csv" else reorder_export.as_text(wanted)
         if out is not None:
             if fmt == "csv":
                 reorder_export.write_csv(wanted, out)
@@ -80,7 +72,7 @@ def velocity_command(dead: bool, db_path: str | None, config_path: str | None) -
     ctx = context_for(db_path, config_path)
     try:
         settings = ctx.config.stock
-        every = reorder.plans(settings, ctx.config.tz)
+        every = reorder.plans(settings, ctx.config.tz, now=ctx.clock())
         chosen = reorder.dead_stock(every) if dead else every
         rows = [
             [
@@ -96,7 +88,7 @@ def velocity_command(dead: bool, db_path: str | None, config_path: str | None) -
         ]
         heads = [_("SKU"), _("Product"), _("Class"), _("Sold"), _("On hand"), _("Days idle"), _("At cost")]
         if rows:
-            click.echo(tabulate(rows, headers=heads, disable_numparse=True))
+            click.echo(as_text(text_table(heads, rows)))
         counts = {v: sum(1 for p in every if p.velocity == v) for v in ("hot", "regular", "slow")}
         dead_plans = reorder.dead_stock(every)
         click.echo(
@@ -237,4 +229,4 @@ def list_suppliers(db_path: str | None, config_path: str | None) -> None:
     finally:
         ctx.close()
     heads = [_("Code"), _("Supplier"), _("Channel"), _("Lead days"), _("Products")]
-    click.echo(tabulate(rows, headers=heads, disable_numparse=True) if rows else _("No suppliers yet."))
+    click.echo(as_text(text_table(heads, rows)) if rows else _("No suppliers yet."))

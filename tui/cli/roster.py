@@ -8,8 +8,6 @@ import click
 
 from store import roster as rosters
 from store.i18n import _
-from store.models.base import utcnow
-from store.sales import business_date
 from tui.cli.common import WEEK, YEARS, context_for, db_options, deliver, export_options, user_errors
 
 
@@ -26,7 +24,7 @@ def roster(week: str, fmt: str, output: Path | None, db_path: str | None, config
     ctx = context_for(db_path, config_path)
     try:
         cfg = ctx.config
-        week = rosters.parse_week(week) if week else rosters.week_of(business_date(utcnow(), cfg.tz))
+        week = rosters.parse_week(week) if week else rosters.week_of(ctx.clock.today())
         grid = rosters.load_week(week, cfg)
     finally:
         ctx.close()

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
-from tabulate import tabulate
 
 from store import auth, staff, staff_admin
 from store.auth import Actor
 from store.config import ROLES
 from store.i18n import _
+from store.reports.table import text_table
+from store.reports.writers import as_text
 from tui.cli.common import context_for, db_options, user_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -72,12 +73,12 @@ def list_command(everyone: bool, db_path: str | None, config_path: str | None) -
             staff.role_name(line.role),
             f"{line.discount_limit}%" + ("*" if line.own_limit else ""),
             staff_admin.state_text(line, cfg.tz),
-            line.name,  # wide (Chinese) text last: tabulate counts characters, not cells
+            line.name,
         )
         for line in lines
     ]
     headers = [_("Code"), _("Role"), _("Discount"), _("State"), _("Name")]
-    click.echo(tabulate(rows, headers=headers, disable_numparse=True))
+    click.echo(as_text(text_table(headers, rows)))
     if any(line.own_limit for line in lines):
         click.echo(_("* a limit set for this person instead of their role's"))
 

@@ -70,7 +70,9 @@ def send_command(
             to_store=to_store,
             lines=list(wanted.values()),
             staff_id=_manager(staff_code, pin),
+            tz=ctx.config.tz,
             note=note,
+            now=ctx.clock(),
             out=out,
         )
     finally:
@@ -101,7 +103,7 @@ def receive_command(
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise ValidationError(_("Cannot read {path}: {error}").format(path=file, error=exc)) from exc
-        transfer = transfers.receive(text, staff_id=_manager(staff_code, pin))
+        transfer = transfers.receive(text, staff_id=_manager(staff_code, pin), now=ctx.clock())
     finally:
         ctx.close()
     click.echo(

@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from store.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 
 
 class AuditAlertsScreen(ModalScreen[bool]):
@@ -37,7 +38,7 @@ class AuditAlertsScreen(ModalScreen[bool]):
                     "support; 'zhanggui audit verify' lists this too. Enter: seen."
                 )
             )
-        yield Footer()
+        yield KeyBar()
 
     def action_seen(self) -> None:
         self.dismiss(True)

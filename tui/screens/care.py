@@ -13,17 +13,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from store.crm import care
 from store.crm.profile import shown_phone
 from store.crm.search import release_thread_connection
 from store.errors import ZhangguiError
 from store.i18n import N_, _
-from store.models.base import utcnow
-from store.sales import business_date
 from tui.cells import ljust
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -57,7 +56,7 @@ class CareScreen(Screen[None]):
         with VerticalScroll(id="care-body"):
             yield Static(id="care-text")
         yield MessageBar(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#care-body").focus()
@@ -65,7 +64,7 @@ class CareScreen(Screen[None]):
 
     @property
     def first(self) -> date:
-        return business_date(utcnow(), self.zapp.config.tz)
+        return self.zapp.ctx.clock.today()
 
     @work(thread=True, exclusive=True, group="care")
     def load(self) -> None:

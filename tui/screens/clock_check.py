@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from store import clock_guard
 from store import staff as staff_module
@@ -19,6 +19,7 @@ from store.auth import actor_for_login
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -86,7 +87,7 @@ class ClockCheckScreen(ModalScreen[bool]):
                 id="clock-check-keys",
             )
             yield Static("", id="clock-check-message", classes="error")
-        yield Footer()
+        yield KeyBar()
 
     def action_confirm(self) -> None:
         member = self.zapp.staff

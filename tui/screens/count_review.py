@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store import counts
 from store.auth import Approval
@@ -21,6 +21,7 @@ from store.i18n import N_, _
 from store.models import database
 from store.money import format_fen
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 from tui.widgets.reorder_panel import stock_changed
 
@@ -61,7 +62,7 @@ class CountReviewScreen(Screen[None]):
         yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="review-totals")
         yield MessageBar(id="review-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -12,17 +12,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from store.auth import Approval
 from store.crm import followup, records, value
 from store.crm.profile import Profile, load_profile, shown_phone
 from store.errors import ZhangguiError
 from store.i18n import N_, _
-from store.models.base import utcnow
 from store.money import format_fen
-from store.sales import business_date
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -62,7 +61,7 @@ class CustomerProfileScreen(Screen[None]):
         with VerticalScroll(id="profile-body"):
             yield Static(id="profile-text")
         yield MessageBar(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()
@@ -75,7 +74,7 @@ class CustomerProfileScreen(Screen[None]):
         return str(member.id)
 
     def today(self) -> date:
-        return business_date(utcnow(), self.zapp.config.tz)
+        return self.zapp.ctx.clock.today()
 
     def local(self, moment: datetime) -> str:
         return moment.replace(tzinfo=UTC).astimezone(self.zapp.config.tz).strftime("%Y-%m-%d %H:%M")

@@ -12,17 +12,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store import receipt
 from store.errors import ZhangguiError
 from store.i18n import N_, _
-from store.models.base import utcnow
 from store.money import format_fen
 from store.referrals import ledger
 from store.referrals.profile import ReferralProfile, RewardEntry, load
-from store.sales import business_date
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -63,7 +62,7 @@ class CustomerReferralsScreen(Screen[None]):
                 yield DataTable(id="referrals-referees", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="referrals-rewards", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         referees = self.query_one("#referrals-referees", DataTable)
@@ -82,7 +81,7 @@ class CustomerReferralsScreen(Screen[None]):
         self.reload()
 
     def today(self) -> date:
-        return business_date(utcnow(), self.zapp.config.tz)
+        return self.zapp.ctx.clock.today()
 
     def say(self, message: str) -> None:
         self.query_one(MessageBar).info(message)
@@ -93,7 +92,9 @@ class CustomerReferralsScreen(Screen[None]):
     def reload(self) -> None:
         try:
             # What came due since anyone looked is settled first, so the tab shows it earned.
-            ledger.settle_if_due(self.today(), self.zapp.config.referrals, self.zapp.config.clock)
+            ledger.settle_if_due(
+                self.today(), self.zapp.config.referrals, self.zapp.config.clock, now=self.zapp.ctx.clock()
+            )
             snap = self.snapshot = load(self.customer_id, self.today())
         except ZhangguiError as exc:
             self.fail(str(exc))

@@ -8,11 +8,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from store.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.customer_lookup import CustomerLookup
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class CustomersScreen(Screen[None]):
         yield Static(Text(_("Customers"), style="bold"), classes="screen-title")
         yield CustomerLookup(member.role if member else "", self.zapp.config.customers, id="customers-lookup")
         yield MessageBar(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def open_profile(self, customer_id: str) -> None:
         from tui.screens.customer_profile import CustomerProfileScreen

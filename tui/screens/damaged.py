@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 
 from store.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 
 
 class DamagedDatabaseScreen(ModalScreen[None]):
@@ -28,4 +29,4 @@ class DamagedDatabaseScreen(ModalScreen[None]):
             yield Label(_("Selling is stopped"), classes="dialog-title error")
             yield Label(Text(self.problem), id="damaged-problem")
             yield Label(_("Sales already saved are kept. Call support before going on."))
-        yield Footer()
+        yield KeyBar()

@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 from textual.worker import Worker, WorkerState
 
 from store import setup
 from store.errors import ValidationError, ZhangguiError
 from store.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 
 FIELDS = (
     ("store_code", N_("Store code (letters and digits)")),
@@ -48,7 +49,7 @@ class FirstRunScreen(Screen[bool]):
             for key, label in FIELDS:
                 yield Input(placeholder=_(label), id=f"setup-{key}", password=key.startswith("pin"))
             yield Label("", id="setup-message", classes="error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#setup-store_code", Input).focus()

@@ -12,13 +12,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store import people, promoter_desk, roster, staff
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models import LeaveRequest, Staff
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class LeaveScreen(Screen[None]):
         yield Static(id="leave-header", classes="screen-title")
         yield DataTable(id="leave-table", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="leave-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -91,7 +92,7 @@ class LeaveScreen(Screen[None]):
         self.query_one(MessageBar).error(message)
 
     def reload(self) -> None:
-        today = promoter_desk.today_of(self.zapp.config)
+        today = promoter_desk.today_of(self.zapp.config, now=self.zapp.ctx.clock())
         who = None if self.manager else self.me.id
         self.requests = promoter_desk.leave_requests(who, today)
         header = Text(_("Leave"), style="bold")
@@ -133,7 +134,7 @@ class LeaveScreen(Screen[None]):
         self.app.push_screen(PromptScreen(title or _("Ask for leave"), label, value), done)
 
     def action_request(self) -> None:
-        tomorrow = promoter_desk.today_of(self.zapp.config) + timedelta(days=1)
+        tomorrow = promoter_desk.today_of(self.zapp.config, now=self.zapp.ctx.clock()) + timedelta(days=1)
 
         def got_first(first_text: str) -> None:
             first = promoter_desk.parse_day(first_text)
@@ -178,7 +179,7 @@ class LeaveScreen(Screen[None]):
         """A manager records someone's leave, approved at once (sick leave phoned in)."""
         if not self.manager:
             return
-        today = promoter_desk.today_of(self.zapp.config)
+        today = promoter_desk.today_of(self.zapp.config, now=self.zapp.ctx.clock())
         title = _("Record leave")
 
         def got_code(code: str) -> None:

@@ -7,13 +7,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from store import setup, staff
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models import Staff
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 
 
 def demo_hint() -> Text:
@@ -48,7 +49,7 @@ class LoginScreen(Screen[Staff]):
             yield Label(Text(self._message), id="login-message", classes="error")
             if setup.is_demo():
                 yield Static(demo_hint(), id="demo-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#login-code", Input).focus()

@@ -2,7 +2,9 @@
 
 The commit runs in a worker thread: the console stays responsive while the database is busy,
 and from the moment it starts the screen takes no more input (keys pressed meanwhile reach a
-screen that ignores them) and it is dismissed exactly once, when it is on top."""
+screen that ignores them) and it is dismissed exactly once, when it is on top. While another
+till holds the database the screen says so and the worker keeps trying; a sale still blocked at
+the store's deadline stays here with its payments, and Enter tries again."""
 
 from __future__ import annotations
 
@@ -14,18 +16,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from store import sales
 from store.cart import Cart
-from store.errors import DiskFull, ZhangguiError
+from store.errors import DatabaseBusy, DiskFull, ZhangguiError
 from store.i18n import N_, _
+from store.kernel import SystemClock
 from store.models import Sale
-from store.models.base import utcnow
 from store.money import format_fen, parse_money
 from store.referrals import ledger, vouchers
 from store.sales import Till
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 TENDER_NAMES = {
@@ -39,6 +42,8 @@ TENDER_NAMES = {
 
 class PayScreen(ModalScreen[Sale | None]):
     BINDINGS = [
+        # a modal screen hears none of the app's keys: this one opens the keys overlay here too
+        Binding("ctrl+g", "app.keys", N_("Keys"), id="pay.keys", show=False),
         Binding("f1", "method('cash')", N_("Cash"), id="pay.cash"),
         Binding("f2", "method('wechat')", N_("WeChat"), id="pay.wechat"),
         Binding("f3", "method('alipay')", N_("Alipay"), id="pay.alipay"),
@@ -65,7 +70,7 @@ class PayScreen(ModalScreen[Sale | None]):
             yield Label(id="pay-method")
             yield Input(id="pay-amount")
             yield MessageBar(id="pay-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.cart.customer_id:
@@ -89,7 +94,7 @@ class PayScreen(ModalScreen[Sale | None]):
         """The console's clock (a test hands in a fixed one)."""
         from tui.app import ZhangguiApp
 
-        return self.app.ctx.clock() if isinstance(self.app, ZhangguiApp) else utcnow()
+        return self.app.ctx.clock() if isinstance(self.app, ZhangguiApp) else SystemClock(self.till.tz).now()
 
     @property
     def today(self) -> date:
@@ -192,11 +197,19 @@ class PayScreen(ModalScreen[Sale | None]):
     @work(thread=True, exclusive=True, group="pay-commit")
     def commit_in_thread(self) -> None:
         try:
-            sale = sales.commit_sale_off_thread(self.cart, self.till)
+            sale = sales.commit_sale_off_thread(self.cart, self.till, self.now(), on_wait=self.report_wait)
         except ZhangguiError as exc:
             self.app.call_from_thread(self.commit_failed, exc)
             return
         self.app.call_from_thread(self.committed, sale)
+
+    def report_wait(self, seconds_waited: float) -> None:
+        """From the worker, while another till holds the database."""
+        self.app.call_from_thread(self.still_waiting)
+
+    def still_waiting(self) -> None:
+        if self.busy:
+            self.query_one(MessageBar).info(_("Another till is saving; trying again…"))
 
     def committed(self, sale: Sale) -> None:
         self._sale = sale
@@ -216,6 +229,16 @@ class PayScreen(ModalScreen[Sale | None]):
     def commit_failed(self, error: ZhangguiError) -> None:
         self.busy = False
         self.query_one("#pay-amount", Input).disabled = False
+        if isinstance(error, DatabaseBusy):  # nothing was written: the same payment goes again
+            self.refresh_summary()
+            self.refresh_bindings()
+            self.query_one(MessageBar).error(
+                _(
+                    "Another till kept the database busy, so this sale is not saved yet. It is "
+                    "still here with its payments: press Enter to try again."
+                )
+            )
+            return
         self.cart.clear_tenders()
         self.refresh_summary()
         self.refresh_bindings()

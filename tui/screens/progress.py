@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store import promoter_report
 from store.errors import ZhangguiError
@@ -18,6 +18,7 @@ from store.i18n import N_, _
 from store.money import format_fen
 from store.promoter_report import LeaderRow, Progress
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class ProgressScreen(Screen[None]):
         yield Static(id="progress-panel")
         yield DataTable(id="progress-board", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="progress-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -72,8 +73,8 @@ class ProgressScreen(Screen[None]):
     def load(self, ticket: int, staff_id: str) -> None:
         config = self.zapp.config
         try:
-            mine = promoter_report.progress(staff_id, config)
-            board = promoter_report.leaderboard(config)
+            mine = promoter_report.progress(staff_id, config, now=self.zapp.ctx.clock())
+            board = promoter_report.leaderboard(config, now=self.zapp.ctx.clock())
         except ZhangguiError as exc:
             self.app.call_from_thread(self.failed, ticket, str(exc))
             return

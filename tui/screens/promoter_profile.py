@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store import people, promoter_desk, targets
 from store.auth import Actor
@@ -22,8 +22,10 @@ from store.i18n import N_, _
 from store.money import format_fen, parse_money
 from store.promoter_desk import PromoterLine, PromoterProfile
 from store.staff import role_name
+from tui.clock import clock_of
 from tui.i18n_bindings import translate_bindings
 from tui.screens.manager_pin import own_authority
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -51,7 +53,7 @@ def ask_target(
     """Month, handsets, the amount in yuan, then the brand (empty: all brands); the target
     replaces any earlier one for that month and brand."""
     member = line.staff
-    month = targets.month_of(promoter_desk.today_of(config))
+    month = targets.month_of(promoter_desk.today_of(config, now=clock_of(screen.app, config.tz)()))
     title = _("Sales target for {name}").format(name=member.name)
 
     def got_month(text: str) -> None:
@@ -64,7 +66,7 @@ def ask_target(
                 fen = parse_money(amount_text) if amount_text.strip() else 0
 
                 def got_brand(brand: str) -> None:
-                    today = promoter_desk.today_of(config)
+                    today = promoter_desk.today_of(config, now=clock_of(screen.app, config.tz)())
                     targets.set_target(
                         chosen,
                         member.id,
@@ -128,7 +130,7 @@ class PromoterProfileScreen(Screen[None]):
         yield Static(Text(_("Training"), style="bold"), id="promoter-training-title")
         yield DataTable(id="promoter-training", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="promoter-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -147,7 +149,9 @@ class PromoterProfileScreen(Screen[None]):
 
     def reload(self) -> None:
         try:
-            profile = self.profile = promoter_desk.profile(self.staff_id, self.zapp.config)
+            profile = self.profile = promoter_desk.profile(
+                self.staff_id, self.zapp.config, now=self.zapp.ctx.clock()
+            )
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
@@ -248,7 +252,7 @@ class PromoterProfileScreen(Screen[None]):
                 day = promoter_desk.parse_day(day_text)
                 self.pick_result(actor, course, day)
 
-            today = promoter_desk.today_of(self.zapp.config)
+            today = promoter_desk.today_of(self.zapp.config, now=self.zapp.ctx.clock())
             ask(self, title, _("Date taken (YYYY-MM-DD)"), got_day, today.isoformat())
 
         def chosen(row_id: str | None) -> None:
@@ -271,7 +275,7 @@ class PromoterProfileScreen(Screen[None]):
                 return
 
             def got_note(note: str) -> None:
-                today = promoter_desk.today_of(self.zapp.config)
+                today = promoter_desk.today_of(self.zapp.config, now=self.zapp.ctx.clock())
                 people.add_training(self.staff_id, course, day, result, actor=actor, today=today, note=note)
                 self.reload()
                 self.say(
@@ -352,7 +356,7 @@ class PromoterProfileScreen(Screen[None]):
 
     def action_promote(self) -> None:
         config = self.zapp.config
-        today = promoter_desk.today_of(config)
+        today = promoter_desk.today_of(config, now=self.zapp.ctx.clock())
         self.change(
             lambda me: people.promote(self.staff_id, config.ladder, today, actor=me),
             _("Promoted to the next level."),

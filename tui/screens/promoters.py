@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store import promoter_desk
 from store.errors import ZhangguiError
@@ -20,6 +20,7 @@ from store.money import format_fen
 from store.promoter_desk import PromoterLine
 from tui.i18n_bindings import translate_bindings
 from tui.screens.manager_pin import own_authority
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class PromotersScreen(Screen[None]):
         yield Static(Text(_("Promoters"), style="bold"), id="promoters-header", classes="screen-title")
         yield DataTable(id="promoters-table", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="promoters-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -85,7 +86,7 @@ class PromotersScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="promoters")
     def load(self, ticket: int, keep_message: bool) -> None:
         try:
-            month, lines = promoter_desk.overview(self.zapp.config)
+            month, lines = promoter_desk.overview(self.zapp.config, now=self.zapp.ctx.clock())
         except ZhangguiError as exc:
             self.app.call_from_thread(self.failed, ticket, str(exc))
             return

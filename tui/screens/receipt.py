@@ -7,16 +7,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from store import sales
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 
 
 class ReceiptScreen(ModalScreen[None]):
     BINDINGS = [
+        # a modal screen hears none of the app's keys: this one opens the keys overlay here too
+        Binding("ctrl+g", "app.keys", N_("Keys"), id="receipt.keys", show=False),
         Binding("enter", "done", N_("Done, next sale"), id="receipt.done"),
         Binding("escape", "done", N_("Done"), id="receipt.close", show=False),
         Binding("p", "print", N_("Print again"), id="receipt.print"),
@@ -35,7 +38,7 @@ class ReceiptScreen(ModalScreen[None]):
             with VerticalScroll(id="receipt-scroll"):
                 yield Static(id="receipt-text")
             yield Label(id="receipt-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         from store import receipt

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from store import catalog, imei, receiving, stock, suppliers
 from store.errors import NotFound, ValidationError, ZhangguiError
@@ -20,6 +20,7 @@ from store.models import Product, PurchaseOrder, Supplier
 from store.receiving import DeliveryLine
 from store.stock import ReceivedUnit
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 from tui.widgets.reorder_panel import stock_changed
 from tui.widgets.scan_input import ScanInput
@@ -62,7 +63,7 @@ class ReceivingScreen(Screen[None]):
         yield Static(id="receive-current")
         yield DataTable(id="receive-table", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="receive-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

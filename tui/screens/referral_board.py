@@ -12,17 +12,16 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store import staff as staff_module
 from store.errors import ZhangguiError
 from store.i18n import N_, _
-from store.models.base import utcnow
 from store.money import format_fen
 from store.referrals import report
 from store.referrals.report import Flag, MonthReport
-from store.sales import business_date
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -73,7 +72,7 @@ class ReferralBoardScreen(Screen[None]):
         yield Static(id="referral-board-summary")
         yield DataTable(id="referral-board-table", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="referral-board-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._leader_columns()
@@ -107,8 +106,13 @@ class ReferralBoardScreen(Screen[None]):
     def load(self, ticket: int, with_flags: bool) -> None:
         config = self.zapp.config
         try:
-            today = business_date(utcnow(), config.tz)
-            result = report.month_report(report.default_month(config), config, top=SHOWN)
+            today = self.zapp.ctx.clock.today()
+            result = report.month_report(
+                report.default_month(config, now=self.zapp.ctx.clock()),
+                config,
+                top=SHOWN,
+                now=self.zapp.ctx.clock(),
+            )
             found = report.flags(today, config.referrals) if with_flags else []
         except ZhangguiError as exc:
             self.app.call_from_thread(self.failed, ticket, str(exc))

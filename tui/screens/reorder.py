@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store import reorder, reorder_export
 from store.errors import ZhangguiError
@@ -23,6 +23,7 @@ from store.reorder import Plan
 from store.stock import parse_qty
 from store.velocity import class_name
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 from tui.widgets.reorder_panel import stock_changed
 
@@ -60,7 +61,7 @@ class ReorderScreen(Screen[None]):
         yield DataTable(id="reorder-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="reorder-detail")
         yield MessageBar(id="reorder-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -91,7 +92,7 @@ class ReorderScreen(Screen[None]):
         config = self.zapp.config
         try:
             with database.obj.connection_context():
-                result: list[Plan] | str = reorder.plans(config.stock, config.tz)
+                result: list[Plan] | str = reorder.plans(config.stock, config.tz, now=self.zapp.ctx.clock())
         except ZhangguiError as exc:
             result = str(exc)
         self.app.call_from_thread(self.loaded, generation, result)

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label
+from textual.widgets import DataTable, Input, Label
 
 from store import sales, stock
 from store.auth import Actor, Approval
@@ -20,6 +20,7 @@ from store.sales import ReturnableLine, Till
 from tui.i18n_bindings import translate_bindings
 from tui.screens.manager_pin import confirm_as_manager
 from tui.screens.prompt import PromptScreen
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 Choice = list[tuple[SaleLine, int, int]]
@@ -27,6 +28,8 @@ Choice = list[tuple[SaleLine, int, int]]
 
 class ReturnsScreen(ModalScreen[Choice | None]):
     BINDINGS = [
+        # a modal screen hears none of the app's keys: this one opens the keys overlay here too
+        Binding("ctrl+g", "app.keys", N_("Keys"), id="returns.keys", show=False),
         Binding("f2", "finish", N_("Return chosen"), id="returns.finish"),
         Binding("f8", "void", N_("Void receipt"), id="returns.void"),
         Binding("up", "cursor(-1)", N_("Up"), id="returns.up", show=False),
@@ -50,7 +53,7 @@ class ReturnsScreen(ModalScreen[Choice | None]):
             yield DataTable(id="returns-lines", cursor_type="row")
             yield Label(_("Enter on a line: choose quantity. F2: return chosen lines."), id="returns-help")
             yield MessageBar(id="returns-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -12,17 +12,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store import roster as rosters
 from store.auth import Actor
 from store.errors import ZhangguiError
 from store.i18n import N_, _
-from store.models.base import utcnow
 from store.roster import WeekRoster
 from store.roster_rules import UNDERSTAFFED, WEEKDAYS
-from store.sales import business_date
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -68,7 +67,7 @@ class RosterScreen(Screen[None]):
     @property
     def week(self) -> str:
         if self._week is None:
-            self._week = rosters.week_of(business_date(utcnow(), self.zapp.config.tz))
+            self._week = rosters.week_of(self.zapp.ctx.clock.today())
         return self._week
 
     def compose(self) -> ComposeResult:
@@ -76,7 +75,7 @@ class RosterScreen(Screen[None]):
         yield DataTable(id="roster-grid", cursor_type="cell", zebra_stripes=True)
         yield Static(id="roster-conflicts")
         yield MessageBar(id="roster-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()
@@ -290,7 +289,7 @@ class RosterScreen(Screen[None]):
         xlsx_path = folder / f"roster-{self.week}.xlsx"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            csv_path.write_text(rosters.as_csv(self.grid, config), encoding="utf-8")
+            csv_path.write_text(rosters.as_csv(self.grid, config), encoding="utf-8", newline="")
             rosters.write_xlsx(self.grid, config, xlsx_path)
         except OSError as exc:
             self.fail(_("Cannot write {path}: {error}").format(path=folder, error=exc.strerror or exc))

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from store import catalog, imei, sales, staff, stock
 from store.auth import Approval
@@ -24,6 +24,7 @@ from tui.i18n_bindings import translate_bindings
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.prompt import PromptScreen
 from tui.widgets.cart_table import CartTable
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 from tui.widgets.reorder_panel import ReorderPanel
 from tui.widgets.scan_input import ScanInput
@@ -95,7 +96,7 @@ class SaleScreen(Screen[None]):
         yield ReorderPanel(self.zapp.config, id="reorder-panel")
         yield Totals(id="totals")
         yield MessageBar(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(CartTable)
@@ -404,7 +405,7 @@ class SaleScreen(Screen[None]):
             return
 
         def apply(label: str) -> None:
-            sales.hold(self.cart, label)
+            sales.hold(self.cart, label, self.zapp.ctx.clock())
             self.cart = self.new_cart()
             self.refresh_cart()
             self.say(_("Sale suspended. F8 resumes it."))
@@ -537,7 +538,7 @@ class SaleScreen(Screen[None]):
             return False
         self.cart.clear_tenders()
         label = _("Quit: {name}") if quitting else _("Locked: {name}")
-        sales.hold(self.cart, label.format(name=name))
+        sales.hold(self.cart, label.format(name=name), self.zapp.ctx.clock())
         return True
 
     def start_new_sale(self, kept_for: str = "") -> None:

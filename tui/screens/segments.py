@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from store.crm import value
 from store.crm.profile import shown_phone
@@ -20,11 +20,10 @@ from store.crm.search import release_thread_connection
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models import Customer
-from store.models.base import utcnow
 from store.money import format_fen
-from store.sales import business_date
 from tui.cells import ljust, rjust
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -56,7 +55,7 @@ class SegmentsScreen(Screen[None]):
         with VerticalScroll(id="segments-body"):
             yield Static(Text(_("Scoring every customer…")), id="segments-text")
         yield MessageBar(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#segments-body").focus()
@@ -70,7 +69,7 @@ class SegmentsScreen(Screen[None]):
     def score(self) -> None:
         config = self.zapp.config
         try:
-            scores = value.refresh(business_date(utcnow(), config.tz), config.customers)
+            scores = value.refresh(self.zapp.ctx.clock.today(), config.customers, now=self.zapp.ctx.clock())
             result = value.segments(scores, value.customer_count())
             people = value.people([s.customer_id for s in result.top_customers])
         except ZhangguiError as exc:

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store import auth, staff, staff_admin
 from store.auth import Actor
@@ -23,6 +23,7 @@ from store.staff_admin import StaffLine
 from tui.i18n_bindings import translate_bindings
 from tui.screens.choice import ChoiceScreen
 from tui.screens.prompt import PromptScreen
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class StaffAdminScreen(Screen[None]):
         yield Static(Text(_("Staff"), style="bold"), classes="screen-title")
         yield DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="staff-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

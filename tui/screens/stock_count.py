@@ -10,13 +10,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from store import counts, staff
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from store.models import StockCount
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 from tui.widgets.scan_input import ScanInput
 
@@ -61,7 +62,7 @@ class StockCountScreen(Screen[None]):
         yield Static(id="count-model")
         yield DataTable(id="count-table", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="count-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

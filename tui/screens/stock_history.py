@@ -9,12 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from store import history, stock
 from store.errors import ZhangguiError
 from store.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 
@@ -31,7 +32,7 @@ class StockHistoryScreen(Screen[None]):
         yield Input(placeholder=_("Scan or type an IMEI, a barcode or a SKU"), id="history-scan")
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="history-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.crm import followup
@@ -19,9 +19,8 @@ from store.crm.profile import shown_phone
 from store.crm.search import release_thread_connection
 from store.errors import ZhangguiError
 from store.i18n import N_, _
-from store.models.base import utcnow
-from store.sales import business_date
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -50,7 +49,7 @@ class TasksScreen(Screen[None]):
         yield Static(Text(_("My tasks today"), style="bold"), classes="screen-title")
         yield OptionList(id="tasks-list")
         yield MessageBar(id="message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#tasks-list", OptionList).focus()
@@ -64,8 +63,10 @@ class TasksScreen(Screen[None]):
         try:
             made = 0
             if run_rules:
-                made = followup.run_rules(config.customers, config.tz, fallback_owner=member.id)
-            due = followup.my_tasks(member.id, business_date(utcnow(), config.tz))
+                made = followup.run_rules(
+                    config.customers, config.tz, fallback_owner=member.id, now=self.zapp.ctx.clock()
+                )
+            due = followup.my_tasks(member.id, self.zapp.ctx.clock.today())
         except ZhangguiError as exc:
             self.app.call_from_thread(self.query_one(MessageBar).error, str(exc))
             return

@@ -11,16 +11,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from store import timeclock
 from store.auth import Approval
 from store.errors import ValidationError, ZhangguiError
 from store.i18n import N_, _
 from store.models import Staff
-from store.models.base import utcnow
-from store.sales import business_date
 from tui.i18n_bindings import translate_bindings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 if TYPE_CHECKING:
@@ -53,7 +52,7 @@ class TimeClockScreen(Screen[None]):
         yield Input(placeholder=_("PIN"), password=True, id="clock-pin")
         yield Static(id="clock-today")
         yield MessageBar(id="clock-message")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show_today()
@@ -67,12 +66,12 @@ class TimeClockScreen(Screen[None]):
 
     @property
     def today(self) -> date:
-        return business_date(utcnow(), self.zapp.config.tz)
+        return self.zapp.ctx.clock.today()
 
     def show_today(self) -> None:
         tz = self.zapp.config.tz
         grace = self.zapp.config.roster.late_grace_minutes
-        rows = timeclock.attendance(self.today, self.today, tz, grace)
+        rows = timeclock.attendance(self.today, self.today, tz, grace, now=self.zapp.ctx.clock())
         names = {m.id: m.name for m in Staff.select(Staff.id, Staff.name)}
         text = Text(_("Today") + "\n", style="bold")
         if not rows:

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from store.errors import ZhangguiError
 from store.i18n import _
 from store.models import database
+from tui.clock import clock_of
 
 if TYPE_CHECKING:
     from store.config import Config
@@ -36,6 +37,11 @@ class ReorderPanel(Static):
         self._applied: dict[str, int] = {}  # product -> request that last set it
         self._full_applied = 0
         self.last_refresh_seconds = 0.0  # how long the last worker took (for the benchmark)
+
+    @property
+    def computed(self) -> bool:
+        """A full computation has been applied (what the line shows is not a placeholder)."""
+        return self._full_applied > 0
 
     def on_mount(self) -> None:
         self.display = False
@@ -77,7 +83,12 @@ class ReorderPanel(Static):
                             "SELECT DISTINCT product_id FROM sale_line WHERE sale_id = ?", (sale_id,)
                         )
                     ]
-                plans = reorder.plans(self.config.stock, self.config.tz, product_ids=product_ids)
+                plans = reorder.plans(
+                    self.config.stock,
+                    self.config.tz,
+                    product_ids=product_ids,
+                    now=clock_of(self.app, self.config.tz)(),
+                )
         except ZhangguiError:
             return  # the panel is a hint: a busy database just leaves the last one shown
         elapsed = time.perf_counter() - started

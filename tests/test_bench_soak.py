@@ -1,0 +1,42 @@
+"""bench.soak's measuring code runs on a tiny store: the console rings a few sales, the bare
+floor makes the same cycles, and the figures and tables come out. No timing asserted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from bench import soak
+from store import catalog, stock
+from tests.conftest import Shop
+
+
+def test_soak_rings_sales_through_the_console_and_the_floor(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
+) -> None:
+    charger = catalog.create_product(  # the soak scans accessories from a pool of at least two
+        sku="CHG-20W",
+        brand="Generic",
+        model="20W Charger",
+        category="accessory",
+        price=9900,
+        cost=2000,
+        barcode="6900000000028",
+    )
+    stock.receive(charger, staff_id=shop.manager.id, qty=10)
+    # 4 sales: 2 handsets by IMEI and 2 accessories by barcode, after logging in.
+    login = (shop.promoter.code, "1111")
+    ours = soak.run_ours(db_path, sales=4, every=2, trace=False, workdir=tmp_path, seed=3, login=login)
+    floor = soak.run_floor(sales=4, every=2, trace=False, seed=3)
+    for run in (ours, floor):
+        assert [c.sales for c in run.checkpoints] == [0, 2, 4]
+        assert len(run.scan_s) == len(run.pay_s) == len(run.next_s) == 4
+        assert all(s > 0 for s in run.scan_s + run.pay_to_next_s)
+        assert all(c.rss > 0 and c.objects > 0 and c.screens >= 1 for c in run.checkpoints)
+    assert ours.checkpoints[-1].nodes["SaleScreen"] == 1
+    assert soak.parse_result("noise\n" + soak.result_line(ours)) == ours
+    figures = soak.figures(ours, floor, window=2)
+    assert {f.name for f in figures} >= {"RSS growth a sale after warm-up", "pay → next sale p50, end"}
+    assert "FooterKey" in soak.checkpoint_table(ours, floor)
+    assert soak.growing_nodes(floor).startswith("floor")

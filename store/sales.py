@@ -559,6 +559,17 @@ def hold_copy(cart: Cart, label: str, now: datetime | None = None) -> bool:
     return True
 
 
+def gone_since_held(cart: Cart) -> list[str]:
+    """The IMEIs on a resumed sale that have left stock since it was suspended (another till
+    sold them, or they were moved): the cashier hears it at resume, not at payment."""
+    wanted = {ln.imei_unit_id: ln.imei or "" for ln in cart.lines if ln.imei_unit_id and not ln.is_return}
+    if not wanted:
+        return []
+    units = ImeiUnit.select(ImeiUnit.id, ImeiUnit.status).where(ImeiUnit.id.in_(list(wanted)))
+    sellable = {u.id for u in units if u.status in ("in_stock", "returned")}
+    return [imei for unit_id, imei in wanted.items() if unit_id not in sellable]
+
+
 def held_carts() -> list[HeldCart]:
     return list(HeldCart.select().order_by(HeldCart.created_at))
 

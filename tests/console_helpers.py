@@ -44,3 +44,20 @@ async def wait_for_commit(pilot: Pilot[None]) -> None:
     app = pilot.app
     await app.workers.wait_for_complete([w for w in app.workers if w.group == "pay-commit"])
     await pilot.pause()
+
+
+async def scanner_flood(pilot: Pilot[None], codes: list[str]) -> None:
+    """Codes each followed by Enter, all sent before the console handles any of them (as a
+    scanner emptying its buffer over a busy till); then wait until they are all handled."""
+    from textual import events
+
+    app = pilot.app
+    driver = app._driver
+    assert driver is not None
+    for code in codes:
+        for key in [*code, "enter"]:
+            event = events.Key(key, key if key != "enter" else "\r")
+            event.set_sender(app)
+            driver.send_message(event)
+    for _ in range(3):
+        await pilot.pause()

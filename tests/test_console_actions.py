@@ -123,7 +123,7 @@ async def test_hold_and_resume_a_sale(shop: Shop, db: SqliteDatabase, tmp_path: 
         await pilot.press("f8")
         await pilot.pause()
         assert "Finish or suspend" in str(screen.query_one(MessageBar).render())
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+n", "up", "enter")
         await pilot.press("f8")
         await pilot.pause()
         await pilot.press("enter")

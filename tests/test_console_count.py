@@ -93,7 +93,14 @@ async def test_count_a_brand_by_imei_review_the_variance_and_approve_it(
         assert message(app) == "Generic iPhone 15 Case is not part of this count (brand Apple)."
         assert StockCountEntry.select().count() == 4
 
-        await pilot.press("f6")  # close: the manager goes straight to the review
+        await pilot.press("f6")  # close asks first; Esc (or Enter on "No") keeps counting
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StockCountScreen)
+        assert StockCount.get().status == "open"
+        await pilot.press("f6", "up", "enter")  # close (asked, yes): the manager goes straight to the review
         await pilot.pause()
         assert isinstance(app.screen, CountReviewScreen)
         await settle(pilot, app)
@@ -157,7 +164,7 @@ async def test_a_promoter_counts_pauses_resumes_and_hands_over(
         assert table_rows(app) == [["Generic iPhone 15 Case", "19"]]
         await scanner_burst(pilot, shop.imeis[0])
         await pilot.pause()
-        await pilot.press("f6")
+        await pilot.press("f6", "up", "enter")  # close, asked: yes
         await pilot.pause()
         assert isinstance(app.screen, StockCountScreen)  # a promoter does not see the variances
         assert "a manager reviews and approves it" in message(app)
@@ -212,7 +219,7 @@ async def test_bad_input_at_the_count_screen(shop: Shop, db: SqliteDatabase, tmp
         await pilot.pause()
         await open_count(pilot, app)
         await choose(pilot, app, "all")
-        await pilot.press("f6")
+        await pilot.press("f6", "up", "enter")  # close, asked: yes
         await pilot.pause()
         assert message(app).endswith("an empty count cannot be closed.")
         await scanner_burst(pilot, "0194253000011")  # the iPhone 15's barcode: its IMEIs follow
@@ -226,7 +233,7 @@ async def test_bad_input_at_the_count_screen(shop: Shop, db: SqliteDatabase, tmp
         assert message(app) == "6999999999999 is not a product this store carries."
         await scanner_burst(pilot, shop.imeis[0])
         await pilot.pause()
-        await pilot.press("f6")
+        await pilot.press("f6", "up", "enter")  # close, asked: yes
         await settle(pilot, app)
         assert isinstance(app.screen, CountReviewScreen)
         await pilot.press("f2")

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from peewee import SqliteDatabase
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Label
 
 from store import sales, stock
 from store.cart import Cart
@@ -23,6 +23,7 @@ from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
 from tests.store_helpers import cheap_pins, pay, scan
 from tests.test_console_count import choose, message, settle, table_rows
+from tui.screens.choice import ChoiceScreen
 from tui.screens.reorder import ReorderScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.reorder_panel import ReorderPanel
@@ -142,7 +143,14 @@ async def test_edit_a_suggestion_and_place_the_order(shop: Shop, db: SqliteDatab
         await pilot.pause()
         assert table_rows(app)[0][5:] == ["20", "160.00"]
 
-        await pilot.press("f3")
+        await pilot.press("f3")  # asks first, with how many and how much
+        await settle(pilot, app)
+        assert isinstance(app.screen, ChoiceScreen)
+        assert "160.00" in str(app.screen.query_one(".dialog-title", Label).render())
+        await pilot.press("enter")  # "No" is highlighted: nothing is placed
+        await settle(pilot, app)
+        assert isinstance(app.screen, ReorderScreen) and PurchaseOrder.select().count() == 0
+        await pilot.press("f3", "up", "enter")
         await settle(pilot, app)
         assert message(app).startswith("1 purchase orders placed, written to")
         assert table_rows(app) == []  # 20 on order: nothing more to order

@@ -166,7 +166,7 @@ async def test_a_manager_rings_a_return_and_voids_without_a_pin_of_their_own(
         assert isinstance(screen, SaleScreen)  # the manager's own role: no PIN dialog
         assert screen.cart.total == -599900 and screen.cart.return_approved_by == shop.manager.id
 
-        await pilot.press("ctrl+n")  # not this one; void the other receipt instead
+        await pilot.press("ctrl+n", "up", "enter")  # asked, yes: not this one; void the other receipt instead
         await pilot.press("f11")
         await pilot.pause()
         await type_text(pilot, second.receipt_no)

@@ -417,3 +417,34 @@ def test_the_invite_message_may_only_name_known_fields() -> None:
     assert parse_referrals({"invite_message": "{code} {name} {store}"}).invite_message
     with pytest.raises(ConfigError, match="invite_message"):
         parse_referrals({"invite_message": "{phone}"})
+
+
+def test_a_gift_that_is_a_product_leaves_stock_when_handed_over(shop: Shop) -> None:
+    from dataclasses import replace as with_
+
+    from store import stock
+    from store.models import StockMovement
+
+    case_gift = with_(RULE, referee=Reward(gift=shop.case.sku))
+    till = till_with(shop, policy(case_gift))
+    old, new = old_and_new(shop)
+    sell_to(shop, till, new, shop.imeis[0], referrer=old)
+    before = stock.on_hand(shop.case.id)
+    gift = next(r for r in rewards(new.id) if r.kind == "gift")
+    settle(till, later(7))
+    ledger.hand_over_gift(gift.id, shop.promoter.id, later(7))
+    assert stock.on_hand(shop.case.id) == before - 1
+    movement = StockMovement.get(StockMovement.document == gift.id)
+    assert (movement.kind, movement.qty, movement.staff_id) == ("gift", -1, shop.promoter.id)
+
+
+def test_a_gift_that_is_not_a_product_moves_no_stock(shop: Shop) -> None:
+    from store.models import StockMovement
+
+    till = till_with(shop, policy())  # "钢化膜": free text
+    old, new = old_and_new(shop)
+    sell_to(shop, till, new, shop.imeis[0], referrer=old)
+    gift = next(r for r in rewards(new.id) if r.kind == "gift")
+    settle(till, later(7))
+    ledger.hand_over_gift(gift.id, shop.promoter.id, later(7))
+    assert StockMovement.select().where(StockMovement.document == gift.id).count() == 0

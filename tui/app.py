@@ -247,6 +247,20 @@ class ZhangguiApp(App[None]):
     def action_lock(self) -> None:
         self.lock()
 
+    async def action_quit(self) -> None:
+        """Quit, keeping a sale in progress among the suspended sales (as F7 does) so F8 finds
+        it at the next start. A sale that cannot be kept (the disk is full) keeps the console open."""
+        screen = self.sale_screen()
+        if screen is not None:
+            member = self.staff or self.locked_by
+            try:
+                screen.keep_for(member.name if member is not None else "", quitting=True)
+            except ZhangguiError as exc:
+                kept = _("The sale in progress could not be suspended, so the console stays open: {reason}")
+                self.notify(kept.format(reason=exc), severity="error")
+                return
+        self.exit()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if getattr(self.screen, "busy", False):  # a sale is being committed: no palette, lock or quit
             return False

@@ -19,7 +19,7 @@ from store.errors import NotFound, ValidationError
 from store.i18n import _
 from store.ids import new_id
 from store.kernel import moment
-from store.models import Referral, ReferralReward, database
+from store.models import Product, Referral, ReferralReward, StockMovement, database
 from store.referral_config import ReferralSection, Reward
 from store.referrals import link
 from store.referrals.rules import Criteria, best_rule, fresh_lines, kept_lines, kept_lines_of
@@ -345,18 +345,42 @@ def hand_over_gift(reward_id: str, staff_id: str, today: date, now: datetime | N
         ReferralReward.update(status="redeemed", handed_by=staff_id, closed_at=stamp).where(
             ReferralReward.id == reward.id
         ).execute()
+        product_id = _gift_leaves_stock(reward, staff_id, stamp)
         audit.record(
             "referral.gift_handed_over",
             staff_id=staff_id,
             entity="referral_reward",
             entity_id=reward.id,
             before={"status": "earned"},
-            after={"status": "redeemed", "gift": reward.gift},
+            after={"status": "redeemed", "gift": reward.gift, "product": product_id},
             at=stamp,
         )
         return ReferralReward.get_by_id(reward.id)
 
     return write(_tx)
+
+
+def _gift_leaves_stock(reward: ReferralReward, staff_id: str, stamp: datetime) -> str:
+    """A gift named by a product's SKU or barcode (a product sold by quantity) leaves stock as
+    one 'gift' movement of that product, in the hand-over's transaction. Returns the product id,
+    or "" for a gift that is not a product ("钢化膜" as free text: nothing to move)."""
+    code = reward.gift.strip()
+    if not code:
+        return ""
+    named = (Product.sku == code) | (Product.barcode == code)
+    product = Product.get_or_none(named & (Product.serialized == 0))
+    if product is None:
+        return ""
+    StockMovement.create(
+        product=product.id,
+        kind="gift",
+        qty=-1,
+        staff=staff_id,
+        created_at=stamp,
+        document=reward.id,
+        reason="referral gift",
+    )
+    return str(product.id)
 
 
 def status_name(status: str) -> str:

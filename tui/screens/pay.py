@@ -181,6 +181,7 @@ class PayScreen(ModalScreen[Sale | None]):
             message.error(str(exc))
             return
         self.refresh_summary()
+        message.info("")  # an earlier refusal ("the voucher holds only ¥50.00") is over
         if self.cart.due == 0:
             self.commit()
 

@@ -23,6 +23,7 @@ from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 from tui.widgets.reorder_panel import stock_changed
+from tui.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
     from tui.app import ZhangguiApp
@@ -58,7 +59,7 @@ class ReceivingScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="receive-header")
-        yield Input(placeholder=_("Scan a barcode, then IMEIs (12*code for 12)"), id="receive-scan")
+        yield ScanInput(placeholder=_("Scan a barcode, then IMEIs (12*code for 12)"), id="receive-scan")
         yield Static(id="receive-current")
         yield DataTable(id="receive-table", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="receive-message")
@@ -183,12 +184,11 @@ class ReceivingScreen(Screen[None]):
         return self.lines[product.id]
 
     # ---- scanning ----------------------------------------------------------
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "receive-scan":
+    def on_scan_input_scanned(self, event: ScanInput.Scanned) -> None:
+        if event.scan_input.id != "receive-scan":
             return
         event.stop()
-        text = event.value.strip()
-        event.input.value = ""
+        text = event.code.strip()  # the field is already empty for the next scan
         if text:
             try:
                 self.scan(text)

@@ -215,7 +215,20 @@ class ReorderScreen(Screen[None]):
         self.show()
 
     def action_place(self) -> None:
+        """Place the orders once the manager has seen how many and for how much: they go to the
+        suppliers' files and stock on order at once, and cannot be taken back from here."""
+        from tui.screens.confirm import ask_yes_no
+
         plans = [p for p in self.current() if p.suggested > 0]
+        if not plans:
+            self.place(plans)  # says there is nothing to order, as before
+            return
+        question = _("Place orders for {n} products, {amount} at cost?").format(
+            n=len(plans), amount=format_fen(sum(p.suggested * p.cost for p in plans))
+        )
+        ask_yes_no(self.app, question, _("Yes, place the orders"), lambda: self.place(plans))
+
+    def place(self, plans: list[Plan]) -> None:
         try:
             placed = reorder_export.place_orders(
                 plans, actor=self.zapp.actor, folder=self.zapp.config.exports_dir()

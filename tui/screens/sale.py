@@ -19,7 +19,7 @@ from store.catalog import ScanResult
 from store.errors import NeedsApproval, NotFound, ValidationError, ZhangguiError
 from store.i18n import N_, _
 from store.models import Product, Sale, SaleLine
-from store.money import parse_money
+from store.money import format_fen, parse_money
 from tui.i18n_bindings import translate_bindings
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.prompt import PromptScreen
@@ -27,6 +27,7 @@ from tui.widgets.cart_table import CartTable
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 from tui.widgets.reorder_panel import ReorderPanel
+from tui.widgets.scan_input import ScanInput
 from tui.widgets.totals import Totals
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ class SaleScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="sale-header")
-        yield Input(placeholder=_("Scan or type barcode, SKU, IMEI or name (3*code for 3)"), id="scan")
+        yield ScanInput(placeholder=_("Scan or type barcode, SKU, IMEI or name (3*code for 3)"), id="scan")
         yield CartTable(id="cart")
         yield ReorderPanel(self.zapp.config, id="reorder-panel")
         yield Totals(id="totals")
@@ -126,18 +127,42 @@ class SaleScreen(Screen[None]):
     def fail(self, message: str) -> None:
         self.query_one(MessageBar).error(message)
 
-    def attempt(self, action: Callable[[], Any]) -> bool:
+    def attempt(self, action: Callable[[], Any], done: Callable[[], str] | None = None) -> bool:
+        """Run a change to the cart. Success replaces whatever the message bar said before (an
+        earlier refusal must not stay up): with what ``done`` says, or what the action said itself,
+        and always with what became of the sale discount if the change took it off."""
+        bar = self.query_one(MessageBar)
+        discount, said = self.cart.sale_discount, bar.said
         try:
             action()
         except ZhangguiError as exc:
             self.fail(str(exc))
             return False
         self.refresh_cart()
+        if done is not None or bar.said == said:
+            self.say(self.discount_note(done() if done is not None else "", discount))
+        elif self.cart.sale_discount != discount:
+            self.say(self.discount_note(str(bar.render()), discount))
         return True
 
-    def with_approval(self, action: Callable[[Approval | None], Any]) -> None:
+    def discount_note(self, message: str, discount_before: int) -> str:
+        """``message``, and what happened to the sale discount if it changed."""
+        after = self.cart.sale_discount
+        if after == discount_before:
+            return message
+        if after == 0:
+            note = _("The sale discount of {amount} no longer applies and was taken off (F5 gives it again).")
+        else:
+            note = _("The sale discount went from {amount} to {now}.")
+        note = note.format(amount=format_fen(discount_before), now=format_fen(after))
+        return f"{message} {note}".strip()
+
+    def with_approval(
+        self, action: Callable[[Approval | None], Any], done: Callable[[], str] | None = None
+    ) -> None:
         """Run ``action``; if it needs a manager, ask another person's PIN and run it again (a
         manager ringing the sale acts in their own role: the cart asks no PIN of them)."""
+        discount = self.cart.sale_discount
         try:
             action(None)
         except NeedsApproval as exc:
@@ -146,8 +171,9 @@ class SaleScreen(Screen[None]):
                 if approval is None:
                     self.fail(_("Not approved."))
                     return
-                if self.attempt(lambda: action(approval)):
-                    self.say(_("Approved by {name}.").format(name=approval.manager_name))
+                by = _("Approved by {name}.").format(name=approval.manager_name)
+                first = done() if done is not None else ""
+                self.attempt(lambda: action(approval), lambda: f"{first} {by}".strip())
 
             self.app.push_screen(ManagerPinScreen(str(exc), requester=self.zapp.actor), approved)
             return
@@ -155,17 +181,19 @@ class SaleScreen(Screen[None]):
             self.fail(str(exc))
             return
         self.refresh_cart()
+        self.say(self.discount_note(done() if done is not None else "", discount))
 
     @property
     def selected(self) -> int:
         return self.query_one(CartTable).cursor_row
 
     # ---- scanning ----------------------------------------------------------
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "scan":
+    def on_scan_input_scanned(self, event: ScanInput.Scanned) -> None:
+        """Codes come in the order they were scanned, each whole (the field has already been
+        emptied for the next one: it is never cleared here, or the next code would lose digits)."""
+        if event.scan_input.id != "scan":
             return
-        text = event.value.strip()
-        event.input.value = ""
+        text = event.code.strip()
         if text:
             self.scan(text)
 
@@ -260,7 +288,10 @@ class SaleScreen(Screen[None]):
 
         def apply(answer: str) -> None:
             qty = stock.parse_qty(answer)
-            self.attempt(lambda: self.cart.set_qty(index, qty))
+            self.attempt(
+                lambda: self.cart.set_qty(index, qty),
+                lambda: _("Quantity of {name}: {qty}.").format(name=line.name, qty=qty),
+            )
 
         self._ask(_("Quantity"), line.name, str(line.qty), apply)
 
@@ -272,7 +303,10 @@ class SaleScreen(Screen[None]):
 
         def apply(answer: str) -> None:
             fen = parse_money(answer)
-            self.with_approval(lambda ok: self.cart.set_line_discount(index, fen, ok))
+            self.with_approval(
+                lambda ok: self.cart.set_line_discount(index, fen, ok),
+                lambda: _("Discount on {name}: {amount}.").format(name=line.name, amount=format_fen(fen)),
+            )
 
         self._ask(_("Line discount (yuan)"), line.name, "", apply)
 
@@ -282,7 +316,10 @@ class SaleScreen(Screen[None]):
 
         def apply(answer: str) -> None:
             fen = parse_money(answer)
-            self.with_approval(lambda ok: self.cart.set_sale_discount(fen, ok))
+            self.with_approval(
+                lambda ok: self.cart.set_sale_discount(fen, ok),
+                lambda: _("Sale discount: {amount}.").format(amount=format_fen(fen)),
+            )
 
         self._ask(_("Sale discount (yuan)"), _("Discount on the whole sale"), "", apply)
 
@@ -296,7 +333,12 @@ class SaleScreen(Screen[None]):
             price = parse_money(answer)
 
             def got_reason(reason: str) -> None:
-                self.with_approval(lambda ok: self.cart.override_price(index, price, reason, ok))
+                self.with_approval(
+                    lambda ok: self.cart.override_price(index, price, reason, ok),
+                    lambda: _("New price of {name}: {price}.").format(
+                        name=line.name, price=format_fen(price)
+                    ),
+                )
 
             self._ask(_("Reason for the new price"), line.name, "", got_reason)
 
@@ -305,13 +347,26 @@ class SaleScreen(Screen[None]):
     def action_remove_line(self) -> None:
         if self._need_lines():
             index = self.selected
-            self.attempt(lambda: self.say(_("Removed {name}").format(name=self.cart.remove_line(index).name)))
+            name = self.cart.line(index).name
+            self.attempt(lambda: self.cart.remove_line(index), lambda: _("Removed {name}").format(name=name))
 
     def action_cancel_sale(self) -> None:
-        if self.cart.lines:
+        """Throw the sale in progress away, once the cashier has said so (nothing was saved)."""
+        from tui.screens.confirm import ask_yes_no
+
+        if not self.cart.lines:
+            return
+        cart = self.cart
+
+        def cancel() -> None:
+            if self.cart is not cart:  # resumed or paid meanwhile: not the sale that was asked about
+                return
             self.cart = self.new_cart()
             self.refresh_cart()
             self.say(_("Sale cancelled; nothing was saved."))
+
+        question = _("Cancel this sale ({total})?").format(total=format_fen(cart.total))
+        ask_yes_no(self.app, question, _("Yes, cancel the sale"), cancel, no=_("No, keep selling"))
 
     # ---- sale actions ------------------------------------------------------
     def action_pay(self) -> None:
@@ -377,6 +432,14 @@ class SaleScreen(Screen[None]):
                 self.fail(str(exc))
                 return
             self.refresh_cart(select_last=True)
+            gone = sales.gone_since_held(self.cart)
+            if gone:
+                self.fail(
+                    _(
+                        "Sale resumed, but IMEI {imeis} left stock while it was suspended: remove it (F6)."
+                    ).format(imeis=", ".join(gone))
+                )
+                return
             self.say(_("Sale resumed."))
 
         self.app.push_screen(HeldSalesScreen(held, self.zapp.config.tz), picked)
@@ -467,13 +530,15 @@ class SaleScreen(Screen[None]):
     def action_lock(self) -> None:
         self.zapp.lock()
 
-    def keep_for(self, name: str) -> bool:
-        """Suspend the sale in progress under the name of who locked the terminal (payments
-        not yet committed are cleared, as leaving the payment screen does). False: nothing to keep."""
+    def keep_for(self, name: str, quitting: bool = False) -> bool:
+        """Suspend the sale in progress under the name of who locked the terminal, or who was
+        selling when the console quit (payments not yet committed are cleared, as leaving the
+        payment screen does). False: nothing to keep."""
         if not self.cart.lines:
             return False
         self.cart.clear_tenders()
-        sales.hold(self.cart, _("Locked: {name}").format(name=name), self.zapp.ctx.clock())
+        label = _("Quit: {name}") if quitting else _("Locked: {name}")
+        sales.hold(self.cart, label.format(name=name), self.zapp.ctx.clock())
         return True
 
     def start_new_sale(self, kept_for: str = "") -> None:

@@ -19,6 +19,7 @@ from store.models import StockCount
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
+from tui.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
     from tui.app import ZhangguiApp
@@ -57,7 +58,7 @@ class StockCountScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="count-header")
-        yield Input(placeholder=_("Scan an IMEI or a barcode (24*code for 24)"), id="count-scan")
+        yield ScanInput(placeholder=_("Scan an IMEI or a barcode (24*code for 24)"), id="count-scan")
         yield Static(id="count-model")
         yield DataTable(id="count-table", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="count-message")
@@ -194,12 +195,11 @@ class StockCountScreen(Screen[None]):
         self.query_one(MessageBar).error(message)
 
     # ---- scanning ----------------------------------------------------------
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "count-scan":
+    def on_scan_input_scanned(self, event: ScanInput.Scanned) -> None:
+        if event.scan_input.id != "count-scan":
             return
         event.stop()
-        text = event.value.strip()
-        event.input.value = ""
+        text = event.code.strip()  # the field is already empty for the next scan
         if text:
             self.scan(text)
 
@@ -297,6 +297,17 @@ class StockCountScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_close_count(self) -> None:
+        """Close the count once the counter has said so: a closed count takes no more scans."""
+        from tui.screens.confirm import ask_yes_no
+
+        if self.count is None:
+            return
+        question = _("Close count {number}? Nothing more can be scanned into it.").format(
+            number=self.count.number
+        )
+        ask_yes_no(self.app, question, _("Yes, close the count"), self.close_count)
+
+    def close_count(self) -> None:
         if self.count is None:
             return
         try:

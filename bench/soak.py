@@ -16,8 +16,8 @@ last: the first ``--every`` sales are the warm-up; target ≤ 1 KB a sale), with
 (its page cache grows with the file until it holds cache_size), live objects and Python
 blocks a sale; and the scan → line and pay → next-sale percentiles over ``--window`` sales at
 the start (after the first five) and at the end (the end's median no slower than the
-start's). ``--trace`` compares tracemalloc snapshots between the first two checkpoints after
-login and prints the lines that allocated what stayed.
+start's). ``--trace`` traces allocations from the first checkpoint after login and compares
+snapshots at the second and the third: the lines that allocated what stayed, and the net.
 """
 
 from __future__ import annotations
@@ -224,6 +224,27 @@ class Till:
         raise NotImplementedError
 
 
+def trace_step(n: int, every: int, snapshot: Any, run: SoakRun) -> Any:
+    """tracemalloc from the first checkpoint after login; a snapshot at the second; at the
+    third, what was allocated in between and is still alive, by line, and the net change of
+    the Python heap (a snapshot taken as tracing starts would see every live object as new)."""
+    import tracemalloc
+
+    if n == every:
+        tracemalloc.start(1)
+    elif n == 2 * every:
+        return tracemalloc.take_snapshot()
+    elif n == 3 * every and snapshot is not None:
+        later = tracemalloc.take_snapshot()
+        tracemalloc.stop()
+        diff = later.compare_to(snapshot, "lineno")
+        net = sum(stat.size_diff for stat in diff)
+        run.trace = [f"net change of the traced Python heap: {net:+,} B ({net / every:+,.0f} B a sale)"]
+        run.trace += [str(stat) for stat in diff[:25]]
+        return None
+    return snapshot
+
+
 async def soak(till: Till, codes: list[str], every: int, trace: bool, seed: int, ready: Any) -> SoakRun:
     app = till.app
     rng = random.Random(seed)
@@ -233,7 +254,7 @@ async def soak(till: Till, codes: list[str], every: int, trace: bool, seed: int,
         await ready(pilot)
         await settle(pilot)
         run.checkpoints.append(checkpoint(0, app, time.perf_counter() - started))
-        snapshot = None
+        snapshot: Any = None
         for n, code in enumerate(codes, start=1):
             await type_code(app, code, rng)
             send_key(app, "enter")
@@ -251,21 +272,8 @@ async def soak(till: Till, codes: list[str], every: int, trace: bool, seed: int,
             if n % every == 0 or n == len(codes):
                 await settle(pilot)
                 run.checkpoints.append(checkpoint(n, app, time.perf_counter() - started))
-                if trace and n == every:
-                    import tracemalloc
-
-                    tracemalloc.start(12)
-                    snapshot = tracemalloc.take_snapshot()
-                elif trace and snapshot is not None and n == 2 * every:
-                    import tracemalloc
-
-                    gc.collect()
-                    later = tracemalloc.take_snapshot()
-                    run.trace = [str(s) for s in later.compare_to(snapshot, "traceback")[:8]]
-                    for stat in later.compare_to(snapshot, "lineno")[:25]:
-                        run.trace.append(str(stat))
-                    tracemalloc.stop()
-                    snapshot = None
+                if trace:
+                    snapshot = trace_step(n, every, snapshot, run)
         await pilot.pause()
     return run
 
@@ -704,7 +712,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sales", type=int, default=300, help="sales to ring and pay (default 300)")
     parser.add_argument("--every", type=int, default=0, help="a checkpoint every N sales (default sales/3)")
     parser.add_argument("--window", type=int, default=50, help="sales in the start and end percentiles")
-    parser.add_argument("--trace", action="store_true", help="tracemalloc: what the 2nd third of sales kept")
+    parser.add_argument("--trace", action="store_true", help="tracemalloc: what the last third of sales kept")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--child", choices=("ours", "floor"), help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
@@ -728,7 +736,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(growing_nodes(floor))
     for run in (ours, floor):
         if run.trace:
-            print(f"\ntracemalloc, {run.kind}, what sales {args.every}..{2 * args.every} kept:")
+            print(f"\ntracemalloc, {run.kind}, what sales {2 * args.every}..{3 * args.every} kept:")
             print("\n".join(run.trace))
     results = figures(ours, floor, args.window)
     print()

@@ -1,7 +1,8 @@
 """Workarounds for bugs in Textual 8.2.8 that made a till keep memory for every sale. Each one
 checks that the bug is still there, so a Textual that fixes it makes the workaround a no-op;
-``apply()`` is called once, when the console starts. (The Footer's watcher list, the other
-one, is worked around in tui/widgets/key_bar.py, the class every screen's key bar is.)
+``apply()`` is called once, when the console starts. (The other one, the Footer's watcher
+list, is worked around in tui/widgets/key_bar.py, the key bar of the sale, pay and receipt
+screens.)
 """
 
 from __future__ import annotations

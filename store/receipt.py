@@ -6,8 +6,6 @@ terminal and on a thermal printer, so a layout counted in characters would overf
 
 from __future__ import annotations
 
-import os
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from escpos.printer import Dummy
 from peewee import JOIN, SQL
 
 from store.errors import NotFound, PrinterError, ValidationError
+from store.files import write_durably
 from store.i18n import N_, _
 from store.models import ImeiUnit, Product, Sale, SaleLine, Staff, Tender
 from store.money import format_fen
@@ -503,17 +502,7 @@ def save_text(receipt: Receipt, directory: Path, width: int = 32) -> Path:
     target = directory / name
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{receipt.receipt_no}.", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(text.encode("utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _fsync_directory(directory)
+        write_durably(target, text.encode("utf-8"))
     except OSError as exc:
         raise PrinterError(
             _("The receipt could not be saved to {path}: {reason}").format(
@@ -521,14 +510,3 @@ def save_text(receipt: Receipt, directory: Path, width: int = 32) -> Path:
             )
         ) from exc
     return target
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable; not possible (or needed) on Windows."""
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -293,7 +293,7 @@ def reverse_expiry(
 
     def _tx() -> int:
         rows = list(
-            ReferralReward.select(ReferralReward.id, ReferralReward.customer, ReferralReward.amount)
+            ReferralReward.select(ReferralReward.id)
             .where(
                 (ReferralReward.status == "expired")
                 & (ReferralReward.closed_at >= start)

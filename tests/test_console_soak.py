@@ -64,19 +64,29 @@ async def ring_sales(app: ZhangguiApp, pilot: object, code: str, count: int) -> 
         assert app.screen is screen and screen.cart.lines == []
 
 
+def growth(before: Counter[str], after: Counter[str]) -> dict[str, int]:
+    return {name: after[name] - before[name] for name in after if after[name] > before[name]}
+
+
 async def test_ringing_sales_leaves_no_widgets_behind(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await ring_sales(app, pilot, "6900000000011", 5)
-        after_5 = await settled(pilot)
-        await ring_sales(app, pilot, "6900000000011", 10)
-        after_15 = await settled(pilot)
-    grew = {name: after_15[name] - after_5[name] for name in after_15 if after_15[name] > after_5[name]}
+        counts = [await settled(pilot)]
+        for _ in range(2):  # the shop has 20 cases: 5 + 7 + 7 sales
+            await ring_sales(app, pilot, "6900000000011", 7)
+            counts.append(await settled(pilot))
     # Textual 8.2.8 kept ~48 FooterKeys and ~25 StylesCaches a sale (tui/widgets/key_bar.py,
-    # tui/textual_fixes.py): 10 more sales made hundreds. A few may be in flight at a count.
+    # tui/textual_fixes.py): 7 more sales made hundreds, in every window of 7 sales. Under
+    # load, the last pay screen (about 18 nodes and caches) can still be referenced at one
+    # count and gone at the next: that is one screen, not growth, so the quieter of two
+    # windows of seven sales is judged. A leak per sale grows in both.
+    windows = [(counts[0], counts[1]), (counts[1], counts[2])]
+    before, after = min(windows, key=lambda pair: sum(growth(*pair).values()))
+    grew = growth(before, after)
     assert sum(grew.values()) <= 10, str(sorted(grew.items()))
-    assert after_15["FooterKey"] - after_5["FooterKey"] <= 2, grew
-    assert after_15["StylesCache"] - after_5["StylesCache"] <= 8, grew
+    assert after["FooterKey"] - before["FooterKey"] <= 2, grew
+    assert after["StylesCache"] - before["StylesCache"] <= 8, grew
     screens = ("SaleScreen", "PayScreen", "ReceiptScreen")
-    assert {name: after_15[name] for name in screens} == {name: after_5[name] for name in screens}
+    assert {name: after[name] for name in screens} == {name: before[name] for name in screens}

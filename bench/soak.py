@@ -1,7 +1,7 @@
 """A till that lasts the day: ring and pay N sales in a row through the real console and watch
 what the process keeps.
 
-    python -m bench.soak [--db PATH] [--sales 300] [--every 100] [--trace]
+    python -m bench.soak [--db PATH] [--sales 300] [--every 100] [--trace [--frames N]]
 
 Each sale is driven through ``ZhangguiApp.run_test(size=(80, 24))`` as a cashier does it: scan
 a code (an IMEI or an accessory's barcode, typed like a scanner), F2, Enter (cash, exact),
@@ -14,10 +14,13 @@ in the same run. Each runs in its own process, so neither's memory is in the oth
 The figures: RSS growth a sale after warm-up (from the first checkpoint after login to the
 last: the first ``--every`` sales are the warm-up; target ≤ 1 KB a sale), with SQLite's share
 (its page cache grows with the file until it holds cache_size), live objects and Python
-blocks a sale; and the scan → line and pay → next-sale percentiles over ``--window`` sales at
-the start (after the first five) and at the end (the end's median no slower than the
-start's). ``--trace`` traces allocations from the first checkpoint after login and compares
-snapshots at the second and the third: the lines that allocated what stayed, and the net.
+blocks a sale, and the object types whose live count grew; and the scan → line and pay →
+next-sale percentiles over ``--window`` sales at the start (after the first five) and at the
+end (the end's median no slower than the start's). ``--trace`` traces every Python allocation
+from the child's start (so every live block is traced, and an old block freed counts as freed):
+the traced heap at each checkpoint, its growth a sale after warm-up, and the allocation sites
+(``--frames`` deep) of what the sales after warm-up left behind, from a snapshot at the first
+checkpoint after login compared with one at the last.
 """
 
 from __future__ import annotations
@@ -62,6 +65,8 @@ class Checkpoint:
     tasks: int  # asyncio tasks alive
     workers: int  # app.workers
     seconds: float = 0.0  # since the app started (periodic work, e.g. a 10-minute refresh, shows)
+    traced: int = 0  # bytes of the Python heap tracemalloc traces (--trace: everything), else 0
+    types: dict[str, int] = field(default_factory=dict)  # live gc-tracked objects by type
 
 
 @dataclass
@@ -71,6 +76,9 @@ class SoakRun:
     scan_s: list[float] = field(default_factory=list)  # Enter -> the line is in the table
     pay_s: list[float] = field(default_factory=list)  # the paying Enter -> the receipt is up
     next_s: list[float] = field(default_factory=list)  # Enter on the receipt -> empty sale, scan focused
+    # The CPU time the process (every thread) spent in those two steps: a slowdown of ours
+    # shows in it too, a busier machine mostly does not.
+    pay_to_next_cpu_s: list[float] = field(default_factory=list)
     trace: list[str] = field(default_factory=list)
 
     @property
@@ -132,21 +140,35 @@ def rss_parts() -> dict[str, int]:
     return parts
 
 
+def type_name(kind: type) -> str:
+    module = getattr(kind, "__module__", "") or ""
+    name = getattr(kind, "__qualname__", kind.__name__)
+    return name if module == "builtins" else f"{module}.{name}"
+
+
 def checkpoint(sales: int, app: Any, seconds: float = 0.0) -> Checkpoint:
+    import tracemalloc
+
     from textual.dom import DOMNode
     from textual.screen import Screen
 
     gc.collect()
     objects = gc.get_objects()
     nodes: Counter[str] = Counter()
+    by_type: Counter[type] = Counter()
     screens = 0
     for obj in objects:
+        kind = type(obj)
+        by_type[kind] += 1
         if isinstance(obj, DOMNode):
-            nodes[type(obj).__name__] += 1
+            nodes[kind.__name__] += 1
             if isinstance(obj, Screen):
                 screens += 1
     count = len(objects)
     del objects
+    types: Counter[str] = Counter()
+    for kind, n in by_type.items():
+        types[type_name(kind)] += n
     return Checkpoint(
         sales=sales,
         rss=rss_bytes(),
@@ -159,6 +181,8 @@ def checkpoint(sales: int, app: Any, seconds: float = 0.0) -> Checkpoint:
         tasks=len(asyncio.all_tasks()),
         workers=len(app.workers),
         seconds=seconds,
+        traced=tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else 0,
+        types=dict(types),
     )
 
 
@@ -224,23 +248,36 @@ class Till:
         raise NotImplementedError
 
 
-def trace_step(n: int, every: int, snapshot: Any, run: SoakRun) -> Any:
-    """tracemalloc from the first checkpoint after login; a snapshot at the second; at the
-    third, what was allocated in between and is still alive, by line, and the net change of
-    the Python heap (a snapshot taken as tracing starts would see every live object as new)."""
+def where(filename: str) -> str:
+    """A source file as short as it can be said: under the repository or site-packages."""
+    for root in (str(REPO) + os.sep, "site-packages" + os.sep, "lib" + os.sep + "python"):
+        if root in filename:
+            return filename.split(root, 1)[1]
+    return filename
+
+
+def trace_step(n: int, every: int, last: int, snapshot: Any, run: SoakRun) -> Any:
+    """With tracemalloc on since the child started: a snapshot at the first checkpoint after
+    login; at the last, what the sales in between left behind, by allocation site (the lines,
+    or with --frames > 1 the call stacks), and the net change of the Python heap."""
     import tracemalloc
 
-    if n == every:
-        tracemalloc.start(1)
-    elif n == 2 * every:
+    if not tracemalloc.is_tracing():
+        return None
+    if n == every and n != last:
         return tracemalloc.take_snapshot()
-    elif n == 3 * every and snapshot is not None:
+    if n == last and snapshot is not None:
         later = tracemalloc.take_snapshot()
-        tracemalloc.stop()
-        diff = later.compare_to(snapshot, "lineno")
+        ignore = [tracemalloc.Filter(False, tracemalloc.__file__)]
+        later, before = later.filter_traces(ignore), snapshot.filter_traces(ignore)
+        frames = tracemalloc.get_traceback_limit()
+        diff = later.compare_to(before, "traceback" if frames > 1 else "lineno")
         net = sum(stat.size_diff for stat in diff)
-        run.trace = [f"net change of the traced Python heap: {net:+,} B ({net / every:+,.0f} B a sale)"]
-        run.trace += [str(stat) for stat in diff[:25]]
+        sales = last - every
+        run.trace = [f"net change of the traced Python heap: {net:+,} B ({net / sales:+,.0f} B a sale)"]
+        for stat in diff[:25]:
+            run.trace.append(f"{stat.size_diff:+,} B, {stat.count_diff:+,} blocks")
+            run.trace += [f"    {where(frame.filename)}:{frame.lineno}" for frame in reversed(stat.traceback)]
         return None
     return snapshot
 
@@ -263,17 +300,21 @@ async def soak(till: Till, codes: list[str], every: int, trace: bool, seed: int,
             send_key(app, "f2")
             await until(till.at_pay, "pay screen")
             await pilot.pause()
+            cpu = time.process_time()
             send_key(app, "enter")  # cash, the amount due
             run.pay_s.append(await until(till.at_receipt, "receipt"))
+            cpu = time.process_time() - cpu
             await pilot.pause()
+            cpu -= time.process_time()
             send_key(app, "enter")  # receipt done
             run.next_s.append(await until(lambda: till.at_sale() and till.lines() == 0, "empty sale"))
+            run.pay_to_next_cpu_s.append(cpu + time.process_time())
             await pilot.pause()
             if n % every == 0 or n == len(codes):
                 await settle(pilot)
                 run.checkpoints.append(checkpoint(n, app, time.perf_counter() - started))
                 if trace:
-                    snapshot = trace_step(n, every, snapshot, run)
+                    snapshot = trace_step(n, every, len(codes), snapshot, run)
         await pilot.pause()
     return run
 
@@ -518,7 +559,7 @@ def run_child(kind: str, args: argparse.Namespace, db_path: Path | None, workdir
     if db_path is not None:
         command += ["--db", str(db_path)]
     if args.trace:
-        command.append("--trace")
+        command += ["--trace", "--frames", str(args.frames)]
     env = {k: v for k, v in os.environ.items() if k not in ("ZHANGGUI_CONFIG", "ZHANGGUI_DB")}
     env["XDG_CONFIG_HOME"] = str(workdir / "config")
     env["XDG_DATA_HOME"] = str(workdir / "data")
@@ -579,6 +620,20 @@ def figures(ours: SoakRun, floor: SoakRun, window: int) -> list[Figure]:
         # Bounded, not a leak: SQLite's page cache (store.db's cache_size a connection) grows
         # with the file until it is full; on a small store it holds the whole file.
         Figure("  of which SQLite's page cache", "B", growth_per_sale(ours, "sqlite"), None, None, "info"),
+        *(
+            [
+                Figure(
+                    "traced Python heap a sale after warm-up",
+                    "B",
+                    growth_per_sale(ours, "traced"),
+                    growth_per_sale(floor, "traced"),
+                    None,
+                    "info",
+                )
+            ]
+            if ours.checkpoints[-1].traced
+            else []
+        ),
         Figure(
             "live objects a sale after warm-up",
             "obj",
@@ -612,6 +667,16 @@ def figures(ours: SoakRun, floor: SoakRun, window: int) -> list[Figure]:
         out.append(Figure(f"{name} p50 end ÷ start", "×", ratio, None, 1.2, "absolute"))
         ratio = percentile(end, 0.99) / percentile(start, 0.99)
         out.append(Figure(f"{name} p99 end ÷ start", "×", ratio, None, None, "info"))
+    if ours.pay_to_next_cpu_s and floor.pay_to_next_cpu_s:
+        start, end = windows(ours.pay_to_next_cpu_s, window)
+        fstart, fend = windows(floor.pay_to_next_cpu_s, window)
+        for part, mine, bare in (("start", start, fstart), ("end", end, fend)):
+            out.append(
+                Figure(f"pay → next sale CPU p50, {part}", "ms", percentile(mine, 0.5) * MS,
+                       percentile(bare, 0.5) * MS, None, "info")
+            )  # fmt: skip
+        ratio = statistics.median(end) / statistics.median(start) if statistics.median(start) else 0.0
+        out.append(Figure("pay → next sale CPU p50 end ÷ start", "×", ratio, None, None, "info"))
     return out
 
 
@@ -669,6 +734,21 @@ def growing_nodes(run: SoakRun) -> str:
     return f"{run.kind}: grew from {first.sales} to {last.sales} sales: {items}"
 
 
+def growing_types(run: SoakRun, limit: int = 12) -> str:
+    """The object types (gc-tracked: containers, not strings or numbers) whose live count grew
+    most from the first checkpoint after login to the last, a sale."""
+    first, last = run.checkpoints[min(1, len(run.checkpoints) - 1)], run.checkpoints[-1]
+    sales = last.sales - first.sales
+    grew = sorted(
+        ((n - first.types.get(k, 0), k) for k, n in last.types.items() if n > first.types.get(k, 0)),
+        reverse=True,
+    )
+    if not grew or not sales:
+        return f"{run.kind}: no object type grew from {first.sales} to {last.sales} sales"
+    items = ", ".join(f"{k} +{n} ({n / sales:.2f}/sale)" for n, k in grew[:limit])
+    return f"{run.kind}: object types that grew from {first.sales} to {last.sales} sales: {items}"
+
+
 def prepare_db(args: argparse.Namespace, workdir: Path) -> Path:
     from bench.databases import checkpointed_copy
     from bench.demo_build import zhanggui_command
@@ -686,6 +766,10 @@ def prepare_db(args: argparse.Namespace, workdir: Path) -> Path:
 
 def child_main(args: argparse.Namespace) -> int:
     workdir = Path(args.workdir)
+    if args.trace:  # from the start, so every live block is traced (see trace_step)
+        import tracemalloc
+
+        tracemalloc.start(args.frames)
     if args.child == "ours":
         run = run_ours(Path(args.db), args.sales, args.every, args.trace, workdir, args.seed)
     else:
@@ -712,7 +796,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sales", type=int, default=300, help="sales to ring and pay (default 300)")
     parser.add_argument("--every", type=int, default=0, help="a checkpoint every N sales (default sales/3)")
     parser.add_argument("--window", type=int, default=50, help="sales in the start and end percentiles")
-    parser.add_argument("--trace", action="store_true", help="tracemalloc: what the last third of sales kept")
+    parser.add_argument("--trace", action="store_true", help="tracemalloc: what the sales after warm-up kept")
+    parser.add_argument(
+        "--frames", type=int, default=1, help="--trace: call stack depth of an allocation site"
+    )
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--child", choices=("ours", "floor"), help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
@@ -734,9 +821,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(growing_nodes(ours))
     print(growing_nodes(floor))
+    print(growing_types(ours))
+    print(growing_types(floor))
     for run in (ours, floor):
         if run.trace:
-            print(f"\ntracemalloc, {run.kind}, what sales {2 * args.every}..{3 * args.every} kept:")
+            first, last = run.checkpoints[min(1, len(run.checkpoints) - 1)].sales, run.checkpoints[-1].sales
+            print(f"\ntracemalloc, {run.kind}, what sales {first}..{last} kept:")
             print("\n".join(run.trace))
     results = figures(ours, floor, args.window)
     print()

@@ -11,6 +11,7 @@ from peewee import SqliteDatabase
 from textual._styles_cache import StylesCache
 from textual.dom import DOMNode
 from textual.widgets import Input
+from textual.worker import Worker
 
 from tests.conftest import Shop
 from tests.console_helpers import make_app, wait_for_commit
@@ -90,3 +91,26 @@ async def test_ringing_sales_leaves_no_widgets_behind(shop: Shop, db: SqliteData
     assert after["StylesCache"] - before["StylesCache"] <= 8, grew
     screens = ("SaleScreen", "PayScreen", "ReceiptScreen")
     assert {name: after[name] for name in screens} == {name: before[name] for name in screens}
+
+
+async def test_finished_workers_and_their_screens_are_let_go(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    """Textual 8.2.8 left each thread worker in the context of the pool thread that ran it
+    (tui/textual_fixes.py): every pool thread kept its last Worker, and the pay screen's commit
+    worker kept its dismissed PayScreen, the cart and the Sale alive with it."""
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    app.config.stock.panel_items = 0  # no reorder worker after a sale: the commit's is the last
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await ring_sales(app, pilot, "6900000000011", 3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        gc.collect()
+        finished = [
+            f"{obj.name} of {type(obj.node).__name__}"
+            for obj in gc.get_objects()
+            if isinstance(obj, Worker) and obj.is_finished
+        ]
+        assert finished == []
+        assert live()["PayScreen"] == 0

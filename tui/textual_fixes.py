@@ -1,12 +1,18 @@
 """Workarounds for bugs in Textual 8.2.8 that made a till keep memory for every sale. Each one
 checks that the bug is still there, so a Textual that fixes it makes the workaround a no-op;
-``apply()`` is called once, when the console starts. (The other one, the Footer's watcher
-list, is worked around in tui/widgets/key_bar.py, the key bar of the sale, pay and receipt
+``apply()`` is called once, when the console starts. (One more, the Footer's watcher list,
+is worked around in tui/widgets/key_bar.py, the key bar of the sale, pay and receipt
 screens.)
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import inspect
+import weakref
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +25,7 @@ def apply() -> None:
         return
     _applied = True
     _inner_outer_without_instances()
+    _threads_forget_their_last_worker()
 
 
 def _inner_outer_without_instances() -> None:
@@ -44,3 +51,51 @@ def _inner_outer_without_instances() -> None:
 
     cached.cache_clear()
     setattr(StylesCache, "get_inner_outer", get_inner_outer)  # noqa: B010 (mypy: assigning a method)
+
+
+class FreshContextExecutor(ThreadPoolExecutor):
+    """A thread pool that runs every job in a new, empty context, as a new thread would: what
+    a job sets in its context variables ends with the job instead of staying with the thread."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return super().submit(contextvars.Context().run, fn, *args, **kwargs)
+
+
+_fresh_loops: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
+
+
+def fresh_context_executor(loop: asyncio.AbstractEventLoop) -> None:
+    """Make ``loop``'s default executor (the thread workers' pool) a FreshContextExecutor."""
+    if loop in _fresh_loops:
+        return
+    _fresh_loops.add(loop)
+    old = getattr(loop, "_default_executor", None)
+    loop.set_default_executor(FreshContextExecutor(thread_name_prefix="zhanggui-worker"))
+    if isinstance(old, ThreadPoolExecutor):
+        old.shutdown(wait=False)  # its threads end once their jobs have
+
+
+def _threads_forget_their_last_worker() -> None:
+    """Textual 8.2.8: a thread worker (``@work(thread=True)``) runs in the event loop's default
+    executor, and ``Worker._run_threaded`` sets ``active_worker`` to the worker in the pool
+    thread's own context and never resets it. Each pool thread then keeps the last Worker it
+    ran, and with it the worker's node and its work's arguments: the pay screen's commit worker
+    kept a dismissed ``PayScreen`` (its widgets, render caches, the cart and the Sale) alive
+    until that thread happened to run another job — up to one dead screen a pool thread. Every
+    job now runs in a context of its own (tui/textual_fixes.FreshContextExecutor), which the
+    pool thread drops when the job ends."""
+    from textual.worker import Worker
+
+    original: Any = Worker.__dict__.get("_run_threaded")
+    try:
+        source = inspect.getsource(original)
+    except (OSError, TypeError):
+        return
+    if "active_worker.set(self)" not in source or "run_in_executor(None," not in source:
+        return  # not the 8.2.8 shape: nothing to work around
+
+    async def _run_threaded(self: Any) -> Any:
+        fresh_context_executor(asyncio.get_running_loop())
+        return await original(self)
+
+    setattr(Worker, "_run_threaded", _run_threaded)  # noqa: B010 (mypy: assigning a method)

@@ -86,6 +86,33 @@ async def test_the_sale_screen_names_what_fell_under_its_reorder_point(
         assert panel_text(app) == "Reorder: Generic iPhone 15 Case 4/5"
 
 
+async def test_the_panel_keeps_no_product_a_sale_once_its_requests_are_back(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    """What request last set each product is needed only while an older one is pending: the
+    panel once kept it for every product ever sold, all day."""
+    history(shop, extra_cases=1)
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await sell_one_case(pilot, app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        panel = app.screen.query_one(ReorderPanel)
+        assert panel_text(app) == "Reorder: Generic iPhone 15 Case 5/5"
+        assert panel._applied == {} and panel._pending == set()
+
+        # A full refresh (7) still out when a sale's update (8) comes back, then the refresh:
+        # the sale's newer figures stay, and nothing is kept once both are back.
+        case = panel.below[shop.case.id]
+        panel._seq, panel._pending = 8, {7, 8}
+        panel.apply(8, [shop.case.id], [replace(case, on_hand=4)], 0.0)
+        assert panel._applied == {shop.case.id: 8}
+        panel.apply(7, None, [replace(case, on_hand=9)], 0.0)  # above the reorder point
+        assert panel_text(app) == "Reorder: Generic iPhone 15 Case 4/5"
+        assert panel._applied == {} and panel._pending == set()
+
+
 async def test_the_panel_lists_a_few_and_counts_the_rest(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:

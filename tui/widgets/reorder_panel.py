@@ -34,7 +34,10 @@ class ReorderPanel(Static):
         self.config = config
         self.below: dict[str, Plan] = {}
         self._seq = 0
-        self._applied: dict[str, int] = {}  # product -> request that last set it
+        self._pending: set[int] = set()  # requests whose result has not come back yet
+        # product -> the request that last set it, kept only while an older request is pending
+        # (it can hold nothing back from a newer one): not a product a sale all day long
+        self._applied: dict[str, int] = {}
         self._full_applied = 0
         self.last_refresh_seconds = 0.0  # how long the last worker took (for the benchmark)
 
@@ -54,20 +57,22 @@ class ReorderPanel(Static):
 
     # ---- requests ----------------------------------------------------------
     def refresh_all(self) -> None:
-        self._seq += 1
-        self.compute(self._seq, None)
+        self._request(None)
 
     def refresh_products(self, product_ids: Iterable[str]) -> None:
         ids = sorted(set(product_ids))
         if ids and self.config.stock.panel_items:
-            self._seq += 1
-            self.compute(self._seq, ids)
+            self._request(ids)
 
     def after_sale(self, sale_id: str) -> None:
         """The products of a committed sale (or return) changed stock: look at those again."""
         if self.config.stock.panel_items:
-            self._seq += 1
-            self.compute(self._seq, None, sale_id=sale_id)
+            self._request(None, sale_id=sale_id)
+
+    def _request(self, product_ids: list[str] | None, sale_id: str = "") -> None:
+        self._seq += 1
+        self._pending.add(self._seq)
+        self.compute(self._seq, product_ids, sale_id=sale_id)
 
     @work(thread=True, group="reorder-panel")
     def compute(self, seq: int, product_ids: list[str] | None, sale_id: str = "") -> None:
@@ -89,8 +94,9 @@ class ReorderPanel(Static):
                     product_ids=product_ids,
                     now=clock_of(self.app, self.config.tz)(),
                 )
-        except ZhangguiError:
-            return  # the panel is a hint: a busy database just leaves the last one shown
+        except ZhangguiError:  # the panel is a hint: a busy database just leaves the last one shown
+            self.app.call_from_thread(self._settled, seq)
+            return
         elapsed = time.perf_counter() - started
         self.app.call_from_thread(self.apply, seq, product_ids, plans, elapsed)
 
@@ -102,6 +108,7 @@ class ReorderPanel(Static):
         fresh = {p.product_id: p for p in plans}
         if product_ids is None:
             if seq < self._full_applied:
+                self._settled(seq)
                 return
             self._full_applied = seq
             keys = set(self.below) | set(fresh)
@@ -116,7 +123,15 @@ class ReorderPanel(Static):
                 self.below[pid] = plan
             else:
                 self.below.pop(pid, None)
+        self._settled(seq)
         self.show()
+
+    def _settled(self, seq: int) -> None:
+        """Request ``seq`` came back. What the requests before the oldest one still pending set
+        can hold back none of them (a result is skipped only for a newer request's): forgotten."""
+        self._pending.discard(seq)
+        oldest = min(self._pending, default=self._seq + 1)
+        self._applied = {pid: s for pid, s in self._applied.items() if s > oldest}
 
     def urgent(self) -> list[Plan]:
         """Out of stock first, then the lowest share of the reorder point, hot sellers first."""

@@ -8,14 +8,14 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from store.config import Config, load_config
-from store.db import open_database, unclean_shutdown
-from store.errors import DatabaseUnavailable
-from store.i18n import _, set_language
+from store.config.loader import Config, load_config
+from store.db.connection import open_database, unclean_shutdown
 from store.kernel import Clock, SystemClock
-from store.sales import Till
+from store.kernel.errors import DatabaseUnavailable
+from store.kernel.i18n import _, set_language
+from store.people.staff import set_manager_cooloff
+from store.selling.sales import Till
 from store.setup import get_meta, is_initialised
-from store.staff import set_manager_cooloff
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """The bench's measuring code runs on a tiny store, and its raw-SQL floor for a sale writes
-exactly what store.sales.commit_sale writes. No timing thresholds: figures belong to the bench."""
+exactly what store.selling.sales.commit_sale writes. No timing thresholds: figures belong to the bench."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from bench import burst, commit, lookup, report, startup
-from store import audit, catalog, stock
-from store.db import open_database
+from store.audit import chain as audit
+from store.db.connection import open_database
+from store.stock import catalog
+from store.stock import ledger as stock
 from tests.conftest import Shop
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 from click.testing import CliRunner
 
-from store.db import open_database
+from store.db.connection import open_database
 from tests.conftest import Shop
 from tui.cli import main
 

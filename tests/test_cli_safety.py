@@ -13,13 +13,14 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from store import dates, roster, targets
 from store.context import load, open_store
 from store.crm.records import create_customer
-from store.db import open_database
-from store.errors import DatabaseUnavailable, ValidationError, ZhangguiError
-from store.i18n import set_language
+from store.db.connection import open_database
+from store.kernel import dates
+from store.kernel.errors import DatabaseUnavailable, ValidationError, ZhangguiError
+from store.kernel.i18n import set_language
 from store.models import Product, SalesTarget, StockMovement
+from store.people import roster, targets
 from tests.conftest import Shop
 from tests.store_helpers import cheap_pins, forge_approval
 from tui.cli import main

@@ -20,9 +20,9 @@ from typing import Any
 from tabulate import tabulate
 from wcwidth import wcswidth
 
-from store.errors import ValidationError
-from store.i18n import _
-from store.money import format_fen
+from store.kernel.errors import ValidationError
+from store.kernel.i18n import _
+from store.kernel.money import format_fen
 from store.reports.table import Kind, Table
 
 BOM = "\ufeff"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from store.context import load, resolve_db_path
-from store.errors import ZhangguiError
+from store.kernel.errors import ZhangguiError
 from tui.cli.adjust import adjust_command
 from tui.cli.audit import audit
 from tui.cli.common import CommandLine, db_options

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from store import audit as audit_log
-from store import audit_files
-from store.i18n import _
+from store.audit import chain as audit_log
+from store.audit import keys as audit_files
+from store.kernel.i18n import _
 from tui.cli.common import context_for, db_options, user_errors
 
 

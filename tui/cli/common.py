@@ -14,10 +14,11 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
-from store import dates, roster, targets
 from store.context import StoreContext, load, open_store
-from store.errors import ValidationError, ZhangguiError
-from store.i18n import _, set_language
+from store.kernel import dates
+from store.kernel.errors import ValidationError, ZhangguiError
+from store.kernel.i18n import _, set_language
+from store.people import roster, targets
 
 F = TypeVar("F", bound=Callable[..., Any])
 

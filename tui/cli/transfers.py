@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from store import transfers
-from store.errors import NotFound, ValidationError
-from store.i18n import _
+from store.kernel.errors import NotFound, ValidationError
+from store.kernel.i18n import _
 from store.models import ImeiUnit, Product
-from store.stock import parse_qty
-from store.transfers import TransferLine
+from store.stock import transfers
+from store.stock.ledger import parse_qty
+from store.stock.transfers import TransferLine
 from tui.cli.common import context_for, db_options, user_errors
 from tui.cli.stock import _manager
 

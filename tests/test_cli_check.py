@@ -86,3 +86,25 @@ def test_a_command_loads_only_its_own_module() -> None:
         "textual",
     } & loaded
     assert not early, early
+
+
+def test_the_console_opens_a_crashed_store_at_once_and_checks_it_without_waiting(
+    store_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store.context import load, open_store
+    from tui.app import INTEGRITY_CHECK_DELAY_SECONDS, ZhangguiApp
+
+    _corrupt_a_leaf_page(store_file)
+    store_file.with_name(store_file.name + "-wal").write_bytes(b"\x00" * 32)  # what a crash leaves
+    ctx = open_store(load(None), store_file, full_check=False, defer_check=True)  # as run_console
+    try:
+        assert ctx.unclean_start and not ctx.integrity_checked
+        waited: list[float] = []
+        monkeypatch.setattr(
+            "store.db.connection.IntegrityCheck.wait", lambda self, delay: waited.append(delay)
+        )
+        app = ZhangguiApp(ctx)
+        app.check_integrity.__wrapped__(app)  # type: ignore[attr-defined]  # the worker's body, here
+        assert waited == [0.0] and INTEGRITY_CHECK_DELAY_SECONDS > 0
+    finally:
+        ctx.close()

@@ -8,7 +8,8 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from bench import soak
-from store import catalog, stock
+from store.stock import catalog
+from store.stock import ledger as stock
 from tests.conftest import Shop
 
 

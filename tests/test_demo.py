@@ -14,11 +14,11 @@ from click.testing import CliRunner
 from peewee import SqliteDatabase
 from stdnum import ean
 
-from store import audit, catalog, demo, sales, setup, stock
-from store.cart import Cart
-from store.db import open_database
-from store.errors import ValidationError
-from store.imei import validate
+from store import demo, setup
+from store.audit import chain as audit
+from store.db.connection import open_database
+from store.kernel.errors import ValidationError
+from store.kernel.phone import normalise_mobile
 from store.models import (
     AuditLog,
     Customer,
@@ -31,9 +31,13 @@ from store.models import (
     StockMovement,
     Tender,
 )
-from store.phone import normalise_mobile
-from store.sales import Till
-from store.staff import login
+from store.people.staff import login
+from store.selling import sales
+from store.selling.cart import Cart
+from store.selling.sales import Till
+from store.stock import catalog
+from store.stock import ledger as stock
+from store.stock.imei import validate
 from tests.store_helpers import cheap_pins
 from tui.cli import main
 

@@ -65,7 +65,7 @@ class Checkpoint:
     tasks: int  # asyncio tasks alive
     workers: int  # app.workers
     seconds: float = 0.0  # since the app started (periodic work, e.g. a 10-minute refresh, shows)
-    traced: int = 0  # bytes of the Python heap tracemalloc traces (--trace: everything), else 0
+    traced: int = 0  # --trace: bytes of the traced Python heap, less the soak's own; else 0
     types: dict[str, int] = field(default_factory=dict)  # live gc-tracked objects by type
 
 
@@ -181,7 +181,7 @@ def checkpoint(sales: int, app: Any, seconds: float = 0.0) -> Checkpoint:
         tasks=len(asyncio.all_tasks()),
         workers=len(app.workers),
         seconds=seconds,
-        traced=tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else 0,
+        traced=traced_bytes() if tracemalloc.is_tracing() else 0,
         types=dict(types),
     )
 
@@ -256,6 +256,23 @@ def where(filename: str) -> str:
     return filename
 
 
+def not_ours(snapshot: Any) -> Any:
+    """A tracemalloc snapshot without what the soak itself keeps (its samples, checkpoints and
+    type names) or tracemalloc's own."""
+    import tracemalloc
+
+    return snapshot.filter_traces(
+        [tracemalloc.Filter(False, __file__), tracemalloc.Filter(False, tracemalloc.__file__)]
+    )
+
+
+def traced_bytes() -> int:
+    """The traced Python heap of the process under test, the soak's own bookkeeping left out."""
+    import tracemalloc
+
+    return sum(stat.size for stat in not_ours(tracemalloc.take_snapshot()).statistics("filename"))
+
+
 def trace_step(n: int, every: int, last: int, snapshot: Any, run: SoakRun) -> Any:
     """With tracemalloc on since the child started: a snapshot at the first checkpoint after
     login; at the last, what the sales in between left behind, by allocation site (the lines,
@@ -267,9 +284,7 @@ def trace_step(n: int, every: int, last: int, snapshot: Any, run: SoakRun) -> An
     if n == every and n != last:
         return tracemalloc.take_snapshot()
     if n == last and snapshot is not None:
-        later = tracemalloc.take_snapshot()
-        ignore = [tracemalloc.Filter(False, tracemalloc.__file__)]
-        later, before = later.filter_traces(ignore), snapshot.filter_traces(ignore)
+        later, before = not_ours(tracemalloc.take_snapshot()), not_ours(snapshot)
         frames = tracemalloc.get_traceback_limit()
         diff = later.compare_to(before, "traceback" if frames > 1 else "lineno")
         net = sum(stat.size_diff for stat in diff)

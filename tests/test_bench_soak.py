@@ -41,3 +41,18 @@ def test_soak_rings_sales_through_the_console_and_the_floor(
     assert {f.name for f in figures} >= {"RSS growth a sale after warm-up", "pay → next sale p50, end"}
     assert "FooterKey" in soak.checkpoint_table(ours, floor)
     assert soak.growing_nodes(floor).startswith("floor")
+
+
+def test_the_soak_traces_the_python_heap_without_its_own_bookkeeping() -> None:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        run = soak.run_floor(sales=4, every=2, trace=True, seed=3)
+    finally:
+        tracemalloc.stop()
+    assert all(c.traced > 0 for c in run.checkpoints)
+    assert run.trace[0].startswith("net change of the traced Python heap")
+    assert not any("bench/soak.py" in line for line in run.trace)  # its samples and checkpoints
+    figures = {f.name for f in soak.figures(run, run, window=2)}
+    assert "traced Python heap a sale after warm-up" in figures

@@ -67,6 +67,7 @@ class Checkpoint:
     seconds: float = 0.0  # since the app started (periodic work, e.g. a 10-minute refresh, shows)
     traced: int = 0  # --trace: bytes of the traced Python heap, less the soak's own; else 0
     types: dict[str, int] = field(default_factory=dict)  # live gc-tracked objects by type
+    load: float = 0.0  # the machine's 1-minute load average: others' work slows the wall clock
 
 
 @dataclass
@@ -183,6 +184,7 @@ def checkpoint(sales: int, app: Any, seconds: float = 0.0) -> Checkpoint:
         seconds=seconds,
         traced=traced_bytes() if tracemalloc.is_tracing() else 0,
         types=dict(types),
+        load=os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0,
     )
 
 
@@ -717,6 +719,7 @@ def checkpoint_table(ours: SoakRun, floor: SoakRun) -> str:
                     c.screens,
                     c.tasks,
                     c.workers,
+                    f"{c.load:.1f}",
                 ]
             )
     headers = [
@@ -734,6 +737,7 @@ def checkpoint_table(ours: SoakRun, floor: SoakRun) -> str:
         "screens",
         "tasks",
         "workers",
+        "load",
     ]
     text: str = tabulate(rows, headers=headers, disable_numparse=True)
     return text

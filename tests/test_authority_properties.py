@@ -24,7 +24,15 @@ from store.people import profiles as people
 from store.people import roster, staff, targets
 from store.selling import sales
 from store.selling.cart import Cart
-from store.stock import adjustments, counts, reorder, reorder_export, suppliers
+from store.stock import (
+    adjustments,
+    count_approval,
+    count_entry,
+    count_sessions,
+    reorder,
+    reorder_export,
+    suppliers,
+)
 from store.stock.config import StockSection
 from tests.conftest import Shop
 from tests.store_helpers import cheap_pins, forge_actor, forge_approval, pay, scan, sell, snapshot
@@ -157,7 +165,7 @@ def _adjust(w: World) -> Act:
 
 
 def _start_count(w: World) -> str:
-    opened = counts.start_count(
+    opened = count_sessions.start_count(
         scope_kind="brand", scope_value="Generic", staff_id=w.shop.promoter.id, now=NOW
     )
     return str(opened.id)
@@ -165,14 +173,14 @@ def _start_count(w: World) -> str:
 
 def _cancel_count(w: World) -> Act:
     count_id = _start_count(w)
-    return lambda actor, ok: counts.cancel(count_id, actor=actor, approval=ok, now=NOW)
+    return lambda actor, ok: count_sessions.cancel(count_id, actor=actor, approval=ok, now=NOW)
 
 
 def _approve_count(w: World) -> Act:
     count_id = _start_count(w)
-    counts.record_qty(count_id, w.shop.case.id, 1, staff_id=w.shop.promoter.id, now=NOW)
-    counts.close(count_id, staff_id=w.shop.promoter.id, now=NOW)
-    return lambda actor, ok: counts.approve(count_id, actor=actor, approval=ok, now=NOW)
+    count_entry.record_qty(count_id, w.shop.case.id, 1, staff_id=w.shop.promoter.id, now=NOW)
+    count_sessions.close(count_id, staff_id=w.shop.promoter.id, now=NOW)
+    return lambda actor, ok: count_approval.approve(count_id, actor=actor, approval=ok, now=NOW)
 
 
 def _profile(w: World) -> Act:
@@ -320,8 +328,8 @@ def test_no_manager_write_without_a_manager_of_ones_own_or_another_persons_appro
             assert snapshot() == before, name  # refused: not one row written
         return
     finally:
-        for unfinished in counts.unfinished():  # a count left for the next example's way
-            counts.cancel(unfinished.id, actor=forge_actor(world.shop.manager), now=NOW)
+        for unfinished in count_sessions.unfinished():  # a count left for the next example's way
+            count_sessions.cancel(unfinished.id, actor=forge_actor(world.shop.manager), now=NOW)
     assert allowed, (name, actor, ok)
     event("written")
     managers = {m.id for m in world.people.values() if m.role in MANAGER_ROLES}

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from store import setup
 from store.db.connection import open_database
 from store.models import GoodsReceipt, PurchaseOrder, PurchaseOrderLine, Supplier
-from store.stock import catalog, counts
+from store.stock import catalog, count_approval, count_entry, count_sessions
 from store.stock.imei import with_check_digit
 from tests.conftest import Shop
 from tests.store_helpers import cheap_pins, forge_actor, manager_ok
@@ -42,11 +42,11 @@ def make_shop(db_path: Path) -> Shop:
 def test_counts_list_and_show(db_path: Path) -> None:
     database = open_database(db_path)
     shop = Shop()
-    count = counts.start_count(scope_kind="all", staff_id=shop.promoter.id)
-    counts.enter(count.id, "18*CASE-IP15", staff_id=shop.promoter.id)
+    count = count_sessions.start_count(scope_kind="all", staff_id=shop.promoter.id)
+    count_entry.enter(count.id, "18*CASE-IP15", staff_id=shop.promoter.id)
     for number in shop.imeis:
-        counts.enter(count.id, number, staff_id=shop.promoter.id)
-    counts.close(count.id, staff_id=shop.promoter.id)
+        count_entry.enter(count.id, number, staff_id=shop.promoter.id)
+    count_sessions.close(count.id, staff_id=shop.promoter.id)
     database.close()
     db = ["--db", str(db_path)]
 
@@ -57,7 +57,7 @@ def test_counts_list_and_show(db_path: Path) -> None:
     assert "IP15-128-BK" not in shown  # no difference
 
     database = open_database(db_path)
-    counts.approve(count.id, actor=forge_actor(shop.promoter), approval=manager_ok(shop))
+    count_approval.approve(count.id, actor=forge_actor(shop.promoter), approval=manager_ok(shop))
     database.close()
     listing = run("counts", "list", *db)
     row = next(line for line in listing.splitlines() if line.startswith(count.number))

@@ -175,11 +175,11 @@ async def test_a_promoter_counts_pauses_resumes_and_hands_over(
 async def test_a_closed_count_opens_on_its_review_for_a_manager(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    from store.stock import counts
+    from store.stock import count_entry, count_sessions
 
-    count = counts.start_count(scope_kind="all", staff_id=shop.promoter.id)
-    counts.enter(count.id, "20*CASE-IP15", staff_id=shop.promoter.id)
-    counts.close(count.id, staff_id=shop.promoter.id)
+    count = count_sessions.start_count(scope_kind="all", staff_id=shop.promoter.id)
+    count_entry.enter(count.id, "20*CASE-IP15", staff_id=shop.promoter.id)
+    count_sessions.close(count.id, staff_id=shop.promoter.id)
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

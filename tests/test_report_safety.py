@@ -24,7 +24,7 @@ from store.models import base as model_base
 from store.people import roster
 from store.selling import sales
 from store.selling.cart import Cart
-from store.stock import counts
+from store.stock import count_entry, count_sessions
 from tests.conftest import Shop
 from tests.referral_helpers import policy, sell_to, till_with
 from tests.store_helpers import cheap_pins, manager_actor, pay, scan
@@ -72,9 +72,9 @@ def hostile_store(db_path: Path) -> Path:
         pay(cart)
         sales.commit_sale(cart, shop.till, now=NOW - timedelta(days=days_ago))
     roster.assign(shop.promoter.id, date(2026, 11, 23), "E", Config(), actor=manager_actor(shop))
-    count = counts.start_count(scope_kind="all", staff_id=shop.promoter.id, now=NOW)
-    counts.enter(count.id, f"3*{shop.case.sku}", staff_id=shop.promoter.id, now=NOW)
-    counts.close(count.id, staff_id=shop.promoter.id, now=NOW)
+    count = count_sessions.start_count(scope_kind="all", staff_id=shop.promoter.id, now=NOW)
+    count_entry.enter(count.id, f"3*{shop.case.sku}", staff_id=shop.promoter.id, now=NOW)
+    count_sessions.close(count.id, staff_id=shop.promoter.id, now=NOW)
     (db_path.parent / "count-number").write_text(count.number, encoding="utf-8")
     database.close()
     return db_path

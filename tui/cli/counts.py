@@ -11,7 +11,7 @@ from store.kernel.money import format_fen
 from store.models import StockCount
 from store.reports.table import Column, Kind, Table, text_table
 from store.reports.writers import as_text, to_csv
-from store.stock import counts
+from store.stock import count_approval, count_review, count_sessions
 from tui.cli.common import context_for, db_options, user_errors
 
 
@@ -38,14 +38,14 @@ def list_counts(db_path: str | None, config_path: str | None) -> None:
     ctx = context_for(db_path, config_path)
     try:
         rows = []
-        for count in counts.counts():
-            lines = counts.approved_lines(count) if count.status == "approved" else []
+        for count in count_sessions.counts():
+            lines = count_approval.approved_lines(count) if count.status == "approved" else []
             rows.append(
                 [
                     count.number,
                     _local(count, ctx.config.tz),
-                    counts.scope_label(count),
-                    counts.status_name(count.status),
+                    count_sessions.scope_label(count),
+                    count_sessions.status_name(count.status),
                     len(lines) if count.status == "approved" else "",
                     format_fen(sum(ln.value for ln in lines)) if count.status == "approved" else "",
                 ]
@@ -70,18 +70,20 @@ def show_count(number: str, all_lines: bool, fmt: str, db_path: str | None, conf
     """
     ctx = context_for(db_path, config_path)
     try:
-        count = counts.find_count(number)
+        count = count_sessions.find_count(number)
         if count.status == "approved":
             rows = [
                 [ln.sku, ln.name, ln.expected, ln.counted, ln.variance, ln.adjusted, ln.value]
-                for ln in counts.approved_lines(count, all_lines=all_lines)
+                for ln in count_approval.approved_lines(count, all_lines=all_lines)
             ]
         else:
-            review = counts.review(count.id)
+            review = count_review.review(count.id)
             shown = review.lines if all_lines else review.differences
             rows = [[ln.sku, ln.name, ln.expected, ln.counted, ln.variance, None, ln.value] for ln in shown]
         heads = [_("SKU"), _("Product"), _("Book"), _("Counted"), _("Diff"), _("Moved"), _("Value")]
-        title = f"{count.number}  {counts.scope_label(count)}  {counts.status_name(count.status)}"
+        title = (
+            f"{count.number}  {count_sessions.scope_label(count)}  {count_sessions.status_name(count.status)}"
+        )
     finally:
         ctx.close()
     if fmt == "csv":

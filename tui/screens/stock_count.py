@@ -16,7 +16,7 @@ from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.models import StockCount
 from store.people import staff
-from store.stock import counts
+from store.stock import count_entry, count_sessions
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -76,14 +76,14 @@ class StockCountScreen(Screen[None]):
     # ---- which count -------------------------------------------------------
     def begin(self) -> None:
         """Go on with the unfinished count, or start one (everything, a brand, ...)."""
-        busy = counts.unfinished()
+        busy = count_sessions.unfinished()
         if busy:
             count = busy[0]
             if count.status == "review":
                 self.app.call_later(self.show_review, count)  # not while this screen mounts
                 return
             try:
-                self.count = counts.resume(count.id, staff_id=self.staff_id)
+                self.count = count_sessions.resume(count.id, staff_id=self.staff_id)
             except ZhangguiError as exc:
                 self.fail(str(exc))
                 return
@@ -95,7 +95,7 @@ class StockCountScreen(Screen[None]):
     def ask_scope(self) -> None:
         from tui.screens.choice import ChoiceScreen
 
-        rows = [(kind, Text(counts.scope_name(kind))) for kind in counts.SCOPES]
+        rows = [(kind, Text(count_sessions.scope_name(kind))) for kind in count_sessions.SCOPES]
 
         def chosen(kind: str | None) -> None:
             if kind is None:
@@ -110,9 +110,9 @@ class StockCountScreen(Screen[None]):
     def ask_value(self, kind: str) -> None:
         from tui.screens.choice import ChoiceScreen
 
-        values = counts.scope_choices(kind)
+        values = count_sessions.scope_choices(kind)
         if not values:
-            self.fail(_("There is no {scope} to count.").format(scope=counts.scope_name(kind)))
+            self.fail(_("There is no {scope} to count.").format(scope=count_sessions.scope_name(kind)))
             self.ask_scope()
             return
 
@@ -122,12 +122,12 @@ class StockCountScreen(Screen[None]):
             else:
                 self.start(kind, value)
 
-        title = _("Which {scope}? (Enter)").format(scope=counts.scope_name(kind))
+        title = _("Which {scope}? (Enter)").format(scope=count_sessions.scope_name(kind))
         self.app.push_screen(ChoiceScreen(title, [(v, Text(v)) for v in values]), chosen)
 
     def start(self, kind: str, value: str) -> None:
         try:
-            self.count = counts.start_count(
+            self.count = count_sessions.start_count(
                 scope_kind=kind, scope_value=value, staff_id=self.staff_id, tz=self.zapp.config.tz
             )
         except ZhangguiError as exc:
@@ -146,7 +146,7 @@ class StockCountScreen(Screen[None]):
         table.clear()
         self.totals = {}
         if self.count is not None:
-            for line in counts.counted_so_far(self.count.id):
+            for line in count_entry.counted_so_far(self.count.id):
                 self.totals[line.product_id] = line.counted
                 table.add_row(*self.cells(line.name, line.counted), key=line.product_id)
         self.show_header()
@@ -160,7 +160,7 @@ class StockCountScreen(Screen[None]):
             header.append(_("Stock count"), style="bold")
         else:
             header.append(_("Stock count") + f" {self.count.number}", style="bold")
-            header.append(f"  {counts.scope_label(self.count)}  ")
+            header.append(f"  {count_sessions.scope_label(self.count)}  ")
             header.append(
                 _("{units} counted, {products} products").format(
                     units=sum(self.totals.values()), products=len(self.totals)
@@ -209,7 +209,7 @@ class StockCountScreen(Screen[None]):
             self.fail(_("No count is open."))
             return
         try:
-            entered = counts.enter(self.count.id, text, staff_id=self.staff_id, model_id=self.model_id)
+            entered = count_entry.enter(self.count.id, text, staff_id=self.staff_id, model_id=self.model_id)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
@@ -252,8 +252,8 @@ class StockCountScreen(Screen[None]):
             if answer is None:
                 return
             try:
-                entered = counts.record_qty(
-                    count_id, product_id, counts.parse_counted(answer), staff_id=self.staff_id
+                entered = count_entry.record_qty(
+                    count_id, product_id, count_entry.parse_counted(answer), staff_id=self.staff_id
                 )
             except ZhangguiError as exc:
                 self.fail(str(exc))
@@ -277,7 +277,7 @@ class StockCountScreen(Screen[None]):
             if answer != "yes":
                 return
             try:
-                counts.recount(count_id, product_id, staff_id=self.staff_id)
+                count_entry.recount(count_id, product_id, staff_id=self.staff_id)
             except ZhangguiError as exc:
                 self.fail(str(exc))
                 return
@@ -291,7 +291,7 @@ class StockCountScreen(Screen[None]):
             self.dismiss_screen()
             return
         try:
-            counts.pause(self.count.id, staff_id=self.staff_id)
+            count_sessions.pause(self.count.id, staff_id=self.staff_id)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
@@ -312,7 +312,7 @@ class StockCountScreen(Screen[None]):
         if self.count is None:
             return
         try:
-            closed = counts.close(self.count.id, staff_id=self.staff_id)
+            closed = count_sessions.close(self.count.id, staff_id=self.staff_id)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return

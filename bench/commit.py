@@ -86,7 +86,7 @@ def _cart(staff: Staff, unit: ImeiUnit, accessories: tuple[Product, Product]) ->
     return cart
 
 
-def _dump(value: Any) -> str:  # as store.audit.chain._dump
+def _dump(value: Any) -> str:  # as store.audit.hashing.dump_value
     if value is None or value == "":
         return ""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
@@ -95,7 +95,7 @@ def _dump(value: Any) -> str:  # as store.audit.chain._dump
 def raw_commit(conn: sqlite3.Connection, cart: Cart, till: Till) -> None:
     """The floor: the writes of store.selling.sales.commit_sale for a plain sale, in plain SQL in one
     BEGIN IMMEDIATE transaction, including the reads those writes need (receipt counter,
-    audit head and key) and a keyed hash-chained audit row that store.audit.chain.verify accepts."""
+    audit head and key) and a keyed hash-chained audit row that store.audit.integrity.verify accepts."""
     stamp = utcnow()
     day = business_date(stamp, till.tz)
     at = stamp.isoformat(" ")

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.kernel.errors import NeedsApproval, NotFound, PermissionDenied, ValidationError
 from store.models import AuditLog, ImeiUnit, Product, StockCountEntry, StockCountItem, StockMovement
 from store.models.base import utcnow
@@ -94,7 +94,7 @@ def test_a_count_with_sales_during_it_and_its_approval(shop: Shop) -> None:
     assert all(m.staff_id == shop.manager.id for m in moves)
     row = AuditLog.get(AuditLog.action == "stock_count.approve")
     assert (row.staff_id, row.approved_by) == (p, shop.manager.id)
-    assert audit.verify() == []
+    assert integrity.verify() == []
     report = count_approval.approved_lines(count_sessions.find_count(count_sessions.counts()[0].number))
     assert sorted((ln.sku, ln.expected, ln.counted, ln.adjusted, ln.value) for ln in report) == [
         ("CASE-IP15", 19, 18, -1, -800),

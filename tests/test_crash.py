@@ -17,7 +17,7 @@ import pytest
 from peewee import fn
 
 from store import setup
-from store.audit import chain as audit
+from store.audit import integrity
 from store.db.connection import open_database
 from store.kernel.errors import StockError
 from store.models import ImeiUnit, Product, ReceiptCounter, Sale, SaleLine, StockMovement, Tender
@@ -191,6 +191,6 @@ def test_sigkill_while_selling_never_leaves_a_partial_sale(tmp_path: Path) -> No
         in_stock = ImeiUnit.select().where(ImeiUnit.status == "in_stock").count()
         assert 0 <= stock.on_hand(phone.id) == in_stock
         assert AuditLog.select().where(AuditLog.action == "sale.sale").count() == len(all_sales)
-        assert audit.verify() == []
+        assert integrity.verify() == []
     finally:
         db.close()

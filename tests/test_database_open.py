@@ -21,7 +21,7 @@ from peewee import DatabaseError, OperationalError, SqliteDatabase
 
 import store.db.connection
 from store import setup
-from store.audit import chain as audit
+from store.audit import integrity
 from store.db import migrations
 from store.db.connection import (
     IntegrityCheck,
@@ -335,7 +335,7 @@ def test_a_version_1_database_upgrades_and_keeps_its_data(tmp_path: Path) -> Non
         assert sales.commit_sale(cart, till).total == 3900
         assert stock.on_hand(case.id) == 2 and Sale.select().count() == 2
         assert Staff.select().count() == 1
-        assert audit.verify() == []
+        assert integrity.verify() == []
     finally:
         db.close()
     assert _sha256(V1_FIXTURE) == fixture_hash  # the committed fixture itself is never touched

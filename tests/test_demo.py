@@ -15,7 +15,7 @@ from peewee import SqliteDatabase
 from stdnum import ean
 
 from store import demo, setup
-from store.audit import chain as audit
+from store.audit import integrity
 from store.db.connection import open_database
 from store.kernel.errors import ValidationError
 from store.kernel.phone import normalise_mobile
@@ -272,11 +272,11 @@ def test_the_next_real_sale_continues_the_receipt_sequence(
     assert sale.receipt_no == f"{demo.DEMO_STORE_CODE}-T1-{today:%Y%m%d}-{rung_today + 1:04d}"
     assert ImeiUnit.get_by_id(unit.id).status == "sold"
     assert all(qty >= 0 for qty in stock.on_hand_all().values())
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_audit_chain_demo_flag_and_pragmas(store_db: SqliteDatabase, summary: demo.DemoSummary) -> None:
-    assert audit.verify() == []
+    assert integrity.verify() == []
     assert setup.is_demo() and setup.is_initialised()
     assert setup.get_meta("store_code") == demo.DEMO_STORE_CODE
     actions = [row.action for row in AuditLog.select().order_by(AuditLog.seq)]
@@ -394,7 +394,7 @@ def test_refuses_a_second_demo(db: SqliteDatabase, monkeypatch: pytest.MonkeyPat
     before = Sale.select().count()
     with pytest.raises(ValidationError, match="already holds a store"):
         demo.build_demo("small", now=NOW)
-    assert Sale.select().count() == before and audit.verify() == []
+    assert Sale.select().count() == before and integrity.verify() == []
 
 
 def test_cli_builds_the_demo_and_refuses_a_second_run(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

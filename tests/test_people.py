@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.config.loader import Config
 from store.kernel.errors import NotFound, PermissionDenied, ValidationError
 from store.models import AuditLog, Staff
@@ -60,7 +60,7 @@ def test_profile_changes_are_audited(shop: Shop) -> None:
     row = AuditLog.select().where(AuditLog.action == "staff.profile").get()
     assert row.approved_by == shop.manager.id and row.entity_id == shop.promoter.id
     assert '"level": "L2"' in row.after and '"level": ""' in row.before
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from hypothesis.stateful import (
 from peewee import SqliteDatabase, fn
 
 from store import setup
-from store.audit import chain as audit
+from store.audit import integrity
 from store.db.connection import open_memory_database
 from store.kernel.errors import NeedsApproval, StockError, ValidationError, ZhangguiError
 from store.models import MODELS, ImeiUnit, Product, Sale, SaleLine, Staff, StockMovement, Tender
@@ -515,7 +515,7 @@ class PosMachine(RuleBasedStateMachine):
 
     @invariant()
     def audit_chain_is_intact(self) -> None:
-        assert audit.verify() == []
+        assert integrity.verify() == []
         assert not self.db.in_transaction()
 
 

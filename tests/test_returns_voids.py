@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 from peewee import SQL
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.kernel.errors import NeedsApproval, NotFound, StockError, ValidationError
 from store.models import AuditLog, ImeiUnit, Sale, SaleLine, StockMovement, Tender
 from store.people import staff
@@ -78,7 +78,7 @@ def test_return_needs_a_manager(shop: Shop) -> None:
     assert (line.qty, line.total, line.original_line_id) == (-1, -PHONE, sold_line(sale, 1).id)
     row = AuditLog.get(AuditLog.action == "sale.return")
     assert row.approved_by == shop.manager.id
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_refund_tender_cannot_exceed_the_refund(shop: Shop) -> None:
@@ -238,7 +238,7 @@ def test_void_puts_everything_back(shop: Shop) -> None:
     assert sorted(m.qty for m in voids) == [1, 1, 3]
     row = AuditLog.get(AuditLog.action == "sale.void")
     assert (row.entity_id, row.approved_by, row.staff_id) == (sale.id, shop.manager.id, shop.promoter.id)
-    assert audit.verify() == []
+    assert integrity.verify() == []
     # The handsets can be sold again.
     assert sell_on(shop, DAY + timedelta(hours=4), shop.imeis[0]).total == PHONE
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.config.loader import Config
 from store.kernel.errors import ValidationError
 from store.models import AuditLog
@@ -71,7 +71,7 @@ def test_assign_records_the_cell_before_and_after(shop: Shop, cfg: Config) -> No
     _who, _week, before, after = last("roster.assign")
     assert (before["shifts"], after["shifts"]) == (["L 15:00-21:00"], ["E 09:00-15:00", "L 15:00-21:00"])
     assert len(rows("roster.")) == 3
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_a_refused_edit_writes_no_audit_row(shop: Shop, cfg: Config) -> None:
@@ -167,4 +167,4 @@ def test_leave_decisions_and_days_off_record_before_and_after(shop: Shop, cfg: C
     assert last("leave.day_off")[0] == m1 and last("leave.day_off")[3] == one_day
     roster.toggle_day_off(p1, day(4), actor=manager_actor(shop))
     assert last("leave.cancel")[2:] == (one_day, {"status": "cancelled"})
-    assert audit.verify() == []
+    assert integrity.verify() == []

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.kernel.errors import NotFound, StockError, ValidationError
 from store.models import AuditLog, ImeiUnit, ReceiptCounter, Sale, SaleLine, StockMovement, Tender
 from store.selling import sales
@@ -79,7 +79,7 @@ def test_commit_writes_everything(shop: Shop) -> None:
     new_rows = list(AuditLog.select().order_by(AuditLog.seq).offset(audit_rows))
     assert [r.action for r in new_rows] == ["sale.sale"]
     assert new_rows[0].entity_id == sale.id and "S001-T1-20261127-0001" in new_rows[0].after
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_approvals_and_overrides_are_audited(shop: Shop) -> None:
@@ -159,7 +159,7 @@ def test_aware_commit_time_is_stored_as_utc(shop: Shop) -> None:
     fresh = Sale.get_by_id(sale.id)
     assert fresh.created_at == datetime(2026, 11, 27, 23, 30)
     assert fresh.business_date == date(2026, 11, 28)
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_imei_sold_meanwhile_writes_nothing(shop: Shop) -> None:
@@ -177,7 +177,7 @@ def test_imei_sold_meanwhile_writes_nothing(shop: Shop) -> None:
     assert snapshot() == before
     assert ImeiUnit.get(ImeiUnit.imei == shop.imeis[0]).status == "in_stock"
     assert not Sale.select().exists() and not ReceiptCounter.select().exists()
-    assert audit.verify() == []
+    assert integrity.verify() == []
     # After removing the unit the same cart commits, as receipt 0001 (nothing was used up).
     cart.clear_tenders()
     cart.remove_line(2)

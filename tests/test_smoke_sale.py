@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.models import ImeiUnit, Sale, SaleLine, StockMovement, Tender
 from store.selling import sales
 from store.selling.cart import Cart
@@ -27,7 +27,7 @@ def test_phone_and_case_sale_with_split_tender(shop: Shop) -> None:
     assert ImeiUnit.get(ImeiUnit.imei == shop.imeis[0]).status == "sold"
     assert stock.on_hand(shop.case.id) == 18
     assert StockMovement.select().where(StockMovement.document == sale.id).count() == 2
-    assert audit.verify() == []
+    assert integrity.verify() == []
     # Committing the same cart again (a retry after a crash) never rings it twice.
     again = sales.commit_sale(cart, shop.till)
     assert again.id == sale.id and Sale.select().count() == 1

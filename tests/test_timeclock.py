@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.config.loader import Config
 from store.kernel.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, TimeEntry
@@ -175,7 +175,7 @@ def test_a_manager_corrects_times_and_the_audit_log_keeps_both(shop: Shop) -> No
     assert timeclock.worked_minutes(MON, MON) == {shop.promoter.id: 360}
     row = AuditLog.select().where(AuditLog.action == "time.correct").get()
     assert "01:20:00" in row.before and "01:00:00" in row.after and "打卡机坏了" in row.after
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_nobody_corrects_their_own_times(shop: Shop) -> None:

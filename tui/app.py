@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from store import setup
-from store.audit import chain as audit
+from store.audit import anchoring, attention, chain
 from store.config.loader import Config
 from store.context import StoreContext, open_store
 from store.db.connection import IntegrityCheck
@@ -120,8 +120,8 @@ class ZhangguiApp(App[None]):
         from store.kernel.errors import ZhangguiError
 
         try:
-            audit.repair()
-            messages = audit.alerts(self.config.tz)
+            chain.repair()
+            messages = attention.alerts(self.config.tz)
         except ZhangguiError:
             return  # busy: the next manager login shows them
         if messages:
@@ -136,7 +136,7 @@ class ZhangguiApp(App[None]):
             if not seen:
                 return
             try:
-                audit.acknowledge_alerts(actor_for_login(member))
+                attention.acknowledge_alerts(actor_for_login(member))
             except ZhangguiError as exc:
                 self.notify(str(exc), severity="error")
 
@@ -198,7 +198,7 @@ class ZhangguiApp(App[None]):
     def on_unmount(self) -> None:
         self._integrity.cancel()
         # A clean exit leaves an anchor of the audit chain outside the database.
-        audit.keep_head("exit")
+        anchoring.keep_head("exit")
 
     # ---- locking -------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:

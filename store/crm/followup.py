@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.crm.config import CustomersSection
 from store.crm.records import get_customer
 from store.db.connection import write
@@ -129,7 +129,7 @@ def finish_task(task_id: str, *, by: str, done: bool = True, now: datetime | Non
         CustomerTask.update(status=status, done_at=stamp, done_by=by).where(
             CustomerTask.id == task.id
         ).execute()
-        audit.record(f"task.{status}", staff_id=by, entity="customer_task", entity_id=task.id, at=stamp)
+        chain.record(f"task.{status}", staff_id=by, entity="customer_task", entity_id=task.id, at=stamp)
         return CustomerTask.get_by_id(task.id)
 
     return write(_tx)

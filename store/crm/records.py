@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.crm.search import key_columns
 from store.db.connection import write
 from store.kernel import moment
@@ -229,7 +229,7 @@ def create_customer(
             referral_code=codes.new_code(),
             **key_columns(str(fields["name"]), number),
         )
-        audit.record(
+        chain.record(
             "customer.create",
             staff_id=by,
             entity="customer",
@@ -303,7 +303,7 @@ def update_customer(
         Customer.update(updated_at=stamp, **changes, **key_columns(new_name, new_phone)).where(
             Customer.id == customer.id
         ).execute()
-        audit.record(
+        chain.record(
             "customer.update",
             staff_id=by,
             entity="customer",
@@ -328,7 +328,7 @@ def set_consent(customer_id: str, how: str, *, by: str, now: datetime | None = N
         Customer.update(consent_at=stamp if way else None, consent_how=way, updated_at=stamp).where(
             Customer.id == customer.id
         ).execute()
-        audit.record(
+        chain.record(
             "customer.consent" if way else "customer.consent_withdrawn",
             staff_id=by,
             entity="customer",
@@ -383,7 +383,7 @@ def erase_customer(
             .where((CustomerTask.customer == customer.id) & (CustomerTask.status == "open"))
             .execute()
         )
-        audit.record(
+        chain.record(
             "customer.erase",
             staff_id=by,
             approved_by=approver,
@@ -432,7 +432,7 @@ def reassign(
             .where((CustomerTask.owner == source.id) & (CustomerTask.status == "open"))
             .execute()
         )
-        audit.record(
+        chain.record(
             "customer.reassign",
             staff_id=by,
             approved_by=approver,

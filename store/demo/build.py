@@ -9,7 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from store import setup
-from store.audit import chain as audit
+from store.audit import chain
 from store.config.loader import Config
 from store.db.connection import write
 from store.demo.bulk import (
@@ -106,7 +106,7 @@ class _Generator(_StaffSetup, _CatalogSetup, _SupplierSetup, _UnitSetup, _Histor
         self.conn.executemany(
             'INSERT INTO "receipt_counter" ("key", "last") VALUES (?, ?)', self.receipt_counters
         )
-        audit.record(
+        chain.record(
             "demo.generate",
             staff_id=self.manager_id,
             entity="store",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.config.loader import Config
 from store.db.connection import write
 from store.kernel import moment
@@ -211,7 +211,7 @@ def _audit_edit(
     if unpublished:
         after = {**after, "unpublished": True}
     staff_id, approved_by = by
-    audit.record(
+    chain.record(
         action,
         staff_id=staff_id,
         approved_by=approved_by,
@@ -442,7 +442,7 @@ def publish(
         RosterWeek.insert(
             week=week, status="published", published_at=stamp, published_by=by, updated_at=stamp
         ).on_conflict_replace().execute()
-        audit.record(
+        chain.record(
             "roster.publish",
             staff_id=by,
             approved_by=approver,
@@ -504,7 +504,7 @@ def decide_leave(
         leave.decided_by = approver
         leave.decided_at = moment(now)
         leave.save()
-        audit.record(
+        chain.record(
             "leave.approve" if approve else "leave.refuse",
             staff_id=by,
             approved_by=approver,
@@ -561,7 +561,7 @@ def withdraw_leave(leave_id: str, *, by: str, now: datetime | None = None) -> Le
         leave.decided_by = by
         leave.decided_at = moment(now)
         leave.save()
-        audit.record(
+        chain.record(
             "leave.withdraw",
             staff_id=by,
             entity="leave",
@@ -602,7 +602,7 @@ def toggle_day_off(
         )
         if single is not None:
             single.delete_instance()
-            audit.record(
+            chain.record(
                 "leave.cancel",
                 staff_id=by,
                 approved_by=approver,
@@ -624,7 +624,7 @@ def toggle_day_off(
             decided_by=approver,
             decided_at=stamp,
         )
-        audit.record(
+        chain.record(
             "leave.day_off",
             staff_id=by,
             approved_by=approver,

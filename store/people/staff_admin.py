@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.config.loader import ROLES, DiscountSection
 from store.crm.records import Reassigned, reassign
 from store.db.connection import write
@@ -137,7 +137,7 @@ def set_pin(
         _admin_only(approver, member.role)
         opened = {"locked": False, "locked_at": None, "failed_pins": 0, "failed_approvals": 0}
         Staff.update(pin_hash=pin_hash, **opened).where(Staff.id == member.id).execute()
-        audit.record(
+        chain.record(
             "staff.set_pin",
             staff_id=actor_id,
             approved_by=approver.id,
@@ -168,7 +168,7 @@ def unlock(
         Staff.update(locked=False, locked_at=None, failed_pins=0, failed_approvals=0).where(
             Staff.id == member.id
         ).execute()
-        audit.record(
+        chain.record(
             "staff.unlock",
             staff_id=actor_id,
             approved_by=approver.id,
@@ -234,7 +234,7 @@ def deactivate(
                     ).format(name=member.name, customers=owned.customers, tasks=owned.tasks)
                 )
         Staff.update(active=False, status="left").where(Staff.id == member.id).execute()
-        audit.record(
+        chain.record(
             "staff.deactivate",
             staff_id=actor_id,
             approved_by=approver.id,
@@ -285,7 +285,7 @@ def set_role(
         if before == after:
             raise ValidationError(_("Nothing to change."))
         Staff.update(role=role, discount_limit=discount).where(Staff.id == member.id).execute()
-        audit.record(
+        chain.record(
             "staff.role",
             staff_id=actor_id,
             approved_by=approver.id,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.db.connection import write
 from store.kernel import moment
 from store.kernel.auth import Approval
@@ -200,7 +200,7 @@ def correct(
         entry.corrected_by = approval.manager_id
         entry.note = reason[:80]
         entry.save()
-        audit.record(
+        chain.record(
             "time.correct",
             staff_id=approval.manager_id,
             approved_by=approval.manager_id,
@@ -245,7 +245,7 @@ def add_entry(
             corrected_by=approval.manager_id,
             note=reason[:80],
         )
-        audit.record(
+        chain.record(
             "time.add",
             staff_id=approval.manager_id,
             approved_by=approval.manager_id,

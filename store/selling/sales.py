@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from peewee import fn
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.db.connection import (
     SALE_GIVE_UP_AFTER,
     Patience,
@@ -355,7 +355,7 @@ def _own(cart: Cart, approver: str) -> dict[str, object]:
 
 
 def _audit_sale(cart: Cart, sale: Sale, stamp: datetime) -> None:
-    audit.record(
+    chain.record(
         f"sale.{sale.kind}",
         staff_id=cart.staff_id,
         approved_by=cart.return_approved_by,
@@ -368,7 +368,7 @@ def _audit_sale(cart: Cart, sale: Sale, stamp: datetime) -> None:
     )
     for line in cart.lines:
         if line.override_reason:
-            audit.record(
+            chain.record(
                 "sale.price_override",
                 staff_id=cart.staff_id,
                 approved_by=line.approved_by,
@@ -380,7 +380,7 @@ def _audit_sale(cart: Cart, sale: Sale, stamp: datetime) -> None:
                 at=stamp,
             )
         elif line.approved_by:
-            audit.record(
+            chain.record(
                 "sale.discount_approved",
                 staff_id=cart.staff_id,
                 approved_by=line.approved_by,
@@ -390,7 +390,7 @@ def _audit_sale(cart: Cart, sale: Sale, stamp: datetime) -> None:
                 at=stamp,
             )
     if cart.sale_discount_approved_by:
-        audit.record(
+        chain.record(
             "sale.discount_approved",
             staff_id=cart.staff_id,
             approved_by=cart.sale_discount_approved_by,
@@ -500,7 +500,7 @@ def void_sale(
 
         vouchers.reverse_for_void(sale.id, stamp)
         ledger.after_void(sale.id, stamp)
-        audit.record(
+        chain.record(
             "sale.void",
             staff_id=staff_id,
             approved_by=approver_id,

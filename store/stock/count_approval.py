@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.db.connection import insert_rows, write
 from store.kernel.auth import MANAGER_ROLES, Actor, Approval, manager_authority
 from store.kernel.errors import NotFound, PermissionDenied, ValidationError
@@ -121,7 +121,7 @@ def approve(
         StockCount.update(status="approved", approved_at=stamp, approved_by=approver).where(
             StockCount.id == count.id
         ).execute()
-        audit.record(
+        chain.record(
             "stock_count.approve",
             staff_id=staff_id,
             approved_by=approver,

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from peewee import IntegrityError
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.db.connection import write
 from store.kernel.errors import NotFound, ValidationError
 from store.kernel.i18n import _
@@ -282,7 +282,7 @@ def recount(count_id: str, product_id: str, *, staff_id: str, now: datetime | No
         StockCountEntry.delete().where(
             (StockCountEntry.count == count.id) & (StockCountEntry.product == product_id)
         ).execute()
-        audit.record(
+        chain.record(
             "stock_count.recount",
             staff_id=staff_id,
             entity="stock_count",

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.db.connection import insert_rows, write
 from store.kernel import moment
 from store.kernel.auth import Actor, Approval, manager_authority
@@ -160,7 +160,7 @@ def start_count(
                 for pid in products
             ],
         )
-        audit.record(
+        chain.record(
             "stock_count.start",
             staff_id=staff_id,
             entity="stock_count",
@@ -222,7 +222,7 @@ def _set_status(
         if target == "open" and count.status == "review":
             changes.update(closed_at=None, closed_by="")
         StockCount.update(**changes).where(StockCount.id == count.id).execute()
-        audit.record(
+        chain.record(
             action,
             staff_id=staff_id,
             approved_by=approved_by,

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from peewee import SQL
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.db.connection import write
 from store.kernel import files, moment
 from store.kernel.errors import NotFound, StockError, ValidationError, ZhangguiError
@@ -157,7 +157,7 @@ def send(
                         _("Only {n} of {name} in stock.").format(n=left + line.qty, name=product.display_name)
                     )
             payload_lines.append(_file_line(product, line.count, product.cost, units))
-        audit.record(
+        chain.record(
             "transfer.send",
             staff_id=staff_id,
             entity="stock_transfer",
@@ -459,7 +459,7 @@ def receive(text: str, *, staff_id: str, now: datetime | None = None) -> StockTr
         )
         for plan in plans:
             _book_in(plan, transfer, staff_id, stamp)
-        audit.record(
+        chain.record(
             "transfer.receive",
             staff_id=staff_id,
             entity="stock_transfer",

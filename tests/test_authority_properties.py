@@ -20,8 +20,8 @@ from store.crm import records
 from store.kernel.auth import MANAGER_ROLES, Actor, Approval
 from store.kernel.errors import PermissionDenied, ZhangguiError
 from store.models import AuditLog, Staff
+from store.people import leave_requests, roster, roster_edit, staff, targets
 from store.people import profiles as people
-from store.people import roster, staff, targets
 from store.selling import sales
 from store.selling.cart import Cart
 from store.stock import (
@@ -119,11 +119,13 @@ Prepare = Callable[[World], Act]
 
 def _roster_assign(w: World) -> Act:
     day = TODAY + timedelta(days=w.next() % 7)
-    return lambda actor, ok: roster.assign(w.shop.promoter.id, day, "E", w.config, actor=actor, approval=ok)
+    return lambda actor, ok: roster_edit.assign(
+        w.shop.promoter.id, day, "E", w.config, actor=actor, approval=ok
+    )
 
 
 def _roster_day_off(w: World) -> Act:
-    return lambda actor, ok: roster.toggle_day_off(w.shop.promoter.id, TODAY, actor=actor, approval=ok)
+    return lambda actor, ok: roster_edit.toggle_day_off(w.shop.promoter.id, TODAY, actor=actor, approval=ok)
 
 
 def _roster_publish(w: World) -> Act:
@@ -133,13 +135,13 @@ def _roster_publish(w: World) -> Act:
 def _record_leave(w: World) -> Act:
     day = TODAY + timedelta(days=30 + w.next())
     who = w.people["C1"].id
-    return lambda actor, ok: roster.record_leave(who, day, day, "", actor=actor, approval=ok, now=NOW)
+    return lambda actor, ok: leave_requests.record_leave(who, day, day, "", actor=actor, approval=ok, now=NOW)
 
 
 def _decide_leave(w: World) -> Act:
     day = TODAY + timedelta(days=200 + w.next())
-    asked = roster.request_leave(w.people["C1"].id, day, day, "", by=w.people["C1"].id)
-    return lambda actor, ok: roster.decide_leave(asked.id, True, actor=actor, approval=ok, now=NOW)
+    asked = leave_requests.request_leave(w.people["C1"].id, day, day, "", by=w.people["C1"].id)
+    return lambda actor, ok: leave_requests.decide_leave(asked.id, True, actor=actor, approval=ok, now=NOW)
 
 
 def _target(w: World) -> Act:

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from store.config.loader import Config
 from store.db.connection import open_database
-from store.people import roster
+from store.people import roster_edit
 from tests.conftest import Shop
 from tests.store_helpers import cheap_pins, manager_actor
 from tui.cli import main
@@ -29,8 +29,8 @@ def store_with_roster(db_path: Path) -> Path:
     database = open_database(db_path)
     shop = Shop()
     cfg = Config()
-    roster.assign(shop.promoter.id, MON, "E", cfg, actor=manager_actor(shop))
-    roster.assign(shop.manager.id, MON, "L", cfg, actor=manager_actor(shop))
+    roster_edit.assign(shop.promoter.id, MON, "E", cfg, actor=manager_actor(shop))
+    roster_edit.assign(shop.manager.id, MON, "L", cfg, actor=manager_actor(shop))
     database.close()
     return db_path
 

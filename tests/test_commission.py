@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from store.config.loader import Config
 from store.kernel.errors import ValidationError
 from store.models import AuditLog, SaleLine
-from store.people import commission, roster, staff, targets, timeclock
+from store.people import commission, roster_edit, staff, targets, timeclock
 from store.people import report as promoter_report
 from store.people.config import CommissionRule
 from store.selling import sales
@@ -310,8 +310,10 @@ def test_progress_for_the_logged_in_promoter(shop: Shop) -> None:
 def test_month_report_hours_sales_commission(shop: Shop, tmp_path: Path) -> None:
     cfg = config_with([HANDSET, ACCESSORY, SPECIAL])
     boss = manager_actor(shop)
-    roster.assign(shop.promoter.id, date(2026, 11, 12), "E", cfg, actor=boss)  # 6 h
-    roster.assign(shop.promoter.id, date(2026, 11, 13), "F", cfg, actor=boss)  # 12 h, not clocked: absent
+    roster_edit.assign(shop.promoter.id, date(2026, 11, 12), "E", cfg, actor=boss)  # 6 h
+    roster_edit.assign(
+        shop.promoter.id, date(2026, 11, 13), "F", cfg, actor=boss
+    )  # 12 h, not clocked: absent
     timeclock.clock_in("P1", "1111", TILL.tz, now=timeclock.to_utc(datetime(2026, 11, 12, 9, 20), TILL.tz))
     timeclock.clock_out("P1", "1111", TILL.tz, now=timeclock.to_utc(datetime(2026, 11, 12, 15, 0), TILL.tz))
     targets.set_target(

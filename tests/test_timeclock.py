@@ -11,7 +11,7 @@ from store.audit import integrity
 from store.config.loader import Config
 from store.kernel.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, TimeEntry
-from store.people import roster, timeclock
+from store.people import roster_edit, timeclock
 from tests.conftest import TILL, Shop
 from tests.store_helpers import cheap_pins, forge_approval, manager_actor, manager_ok, snapshot
 
@@ -117,9 +117,11 @@ def test_an_overlapping_spell_after_the_clock_was_set_back_is_refused(shop: Shop
 
 def _roster_week(shop: Shop) -> Config:
     cfg = Config()
-    roster.assign(shop.promoter.id, MON, "E", cfg, actor=manager_actor(shop))  # 09:00-15:00
-    roster.assign(shop.promoter.id, date(2026, 11, 24), "L", cfg, actor=manager_actor(shop))  # 15:00-21:00
-    roster.assign(shop.promoter.id, date(2026, 11, 25), "E", cfg, actor=manager_actor(shop))
+    roster_edit.assign(shop.promoter.id, MON, "E", cfg, actor=manager_actor(shop))  # 09:00-15:00
+    roster_edit.assign(
+        shop.promoter.id, date(2026, 11, 24), "L", cfg, actor=manager_actor(shop)
+    )  # 15:00-21:00
+    roster_edit.assign(shop.promoter.id, date(2026, 11, 25), "E", cfg, actor=manager_actor(shop))
     return cfg
 
 

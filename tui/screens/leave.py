@@ -18,8 +18,8 @@ from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.models import LeaveRequest, Staff
 from store.people import desk as promoter_desk
+from store.people import leave_requests, staff
 from store.people import profiles as people
-from store.people import roster, staff
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -145,7 +145,7 @@ class LeaveScreen(Screen[None]):
                 last = promoter_desk.parse_day(last_text)
 
                 def got_reason(reason: str) -> None:
-                    roster.request_leave(self.me.id, first, last, reason, by=self.me.id)
+                    leave_requests.request_leave(self.me.id, first, last, reason, by=self.me.id)
                     self.reload()
                     self.say(
                         _("Leave from {first} to {last} asked for; a manager decides.").format(
@@ -166,7 +166,7 @@ class LeaveScreen(Screen[None]):
             return
         request = self.requests[table.cursor_row]
         try:
-            roster.decide_leave(request.id, approve, actor=self.zapp.actor)
+            leave_requests.decide_leave(request.id, approve, actor=self.zapp.actor)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
@@ -194,7 +194,7 @@ class LeaveScreen(Screen[None]):
                     last = promoter_desk.parse_day(last_text)
 
                     def got_reason(reason: str) -> None:
-                        roster.record_leave(member.id, first, last, reason, actor=self.zapp.actor)
+                        leave_requests.record_leave(member.id, first, last, reason, actor=self.zapp.actor)
                         self.reload()
                         self.say(_("Leave for {name} approved.").format(name=member.name))
 
@@ -214,7 +214,7 @@ class LeaveScreen(Screen[None]):
             return
         request = self.requests[table.cursor_row]
         try:
-            roster.withdraw_leave(request.id, by=self.me.id)
+            leave_requests.withdraw_leave(request.id, by=self.me.id)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return

@@ -178,10 +178,10 @@ class ZhangguiApp(App[None]):
     @work(thread=True, exclusive=True, group="summary")
     def summarise_days(self) -> None:
         from store.kernel.errors import ZhangguiError
-        from store.people import report as promoter_report
+        from store.people import promoter_figures
 
         try:
-            promoter_report.summarise_recent(self.config)
+            promoter_figures.summarise_recent(self.config)
         except ZhangguiError:
             return  # busy or read-only: the reports read those days' lines instead, as before
 

@@ -34,7 +34,7 @@ from store.demo.suppliers import _SupplierSetup
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
 from store.models import Customer, Product, Sale, Staff, StockMovement, database
-from store.people.report import summarise_recent
+from store.people.promoter_figures import summarise_recent
 
 
 @dataclass

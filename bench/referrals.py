@@ -245,7 +245,7 @@ def measure_day(
     source: Path, workdir: Path, n: int = DAY_SALES, report_runs: int = 5, seed: int = 5
 ) -> DayResult:
     from store.db.connection import open_database
-    from store.referrals import ledger, report
+    from store.referrals import ledger, patterns, report
     from store.setup import get_meta
 
     copy = checkpointed_copy(source, workdir / "referrals.db")
@@ -305,7 +305,7 @@ def measure_day(
         if result.total.referred < n:
             raise RuntimeError(f"the report counts {result.total.referred} referred new customers of {n}")
         start = time.perf_counter()
-        report.flags(today, config.referrals)
+        patterns.flags(today, config.referrals)
         flags = time.perf_counter() - start
     finally:
         db.close()

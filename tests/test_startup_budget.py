@@ -39,6 +39,9 @@ NOT_AT_START_UP = (
     "store.referrals.ledger",  # (store.referrals.codes is loaded: opening fills missing codes)
     "store.referrals.vouchers",
     "store.referrals.report",
+    "store.referrals.report_export",
+    "store.referrals.referrers",
+    "store.referrals.patterns",
     "psycopg2",  # not in a shop install; peewee imports it whenever it is there
     "store.selling.receipt",
     "store.selling.printer",

@@ -14,7 +14,7 @@ from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
 from store.people import staff
 from store.people.targets import parse_month
-from store.referrals import ledger
+from store.referrals import ledger, patterns, report_export
 from store.referrals import report as referral_report
 from tui.cli.common import (
     DAY,
@@ -67,9 +67,9 @@ def report(
         fmt,
         output,
         cfg.exports_dir() / f"referrals-{month}.xlsx",
-        xlsx=lambda path: referral_report.write_xlsx(result, path),
-        table=lambda: referral_report.as_text(result),
-        csv=lambda: referral_report.as_csv(result),
+        xlsx=lambda path: report_export.write_xlsx(result, path),
+        table=lambda: report_export.as_text(result),
+        csv=lambda: report_export.as_csv(result),
         done=_("Report written to {path}"),
     )
 
@@ -173,10 +173,10 @@ def flags(store_code: str | None, db_path: str | None, config_path: str | None) 
     ctx = context_for(db_path, config_path)
     try:
         cfg = ctx.config
-        found = referral_report.flags(ctx.clock.today(), cfg.referrals, store_code)
+        found = patterns.flags(ctx.clock.today(), cfg.referrals, store_code)
     finally:
         ctx.close()
-    click.echo(referral_report.flags_text(found), nl=False)
+    click.echo(patterns.flags_text(found), nl=False)
 
 
 @referrals.command()

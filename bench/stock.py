@@ -199,7 +199,7 @@ def measure_count(db_path: Path, n: int, workdir: Path, seed: int = 17) -> dict[
 async def _panel_after_sales(
     app: Any, sales_to_ring: list[list[tuple[Any, int]]]
 ) -> tuple[list[float], list[float]]:
-    from store.selling import sales
+    from store.selling import checkout
     from store.selling.cart import Cart
     from store.stock.catalog import ScanResult
     from tui.screens.sale import SaleScreen
@@ -225,7 +225,7 @@ async def _panel_after_sales(
             for product, qty in lines:
                 cart.add_scan(ScanResult(product), qty)
             cart.add_tender("cash", cart.due)
-            sale = sales.commit_sale(cart, app.ctx.till)
+            sale = checkout.commit_sale(cart, app.ctx.till)
             before = dict(panel._applied)
             start = time.perf_counter()
             panel.after_sale(sale.id)

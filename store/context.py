@@ -14,7 +14,7 @@ from store.kernel import Clock, SystemClock
 from store.kernel.errors import DatabaseUnavailable
 from store.kernel.i18n import _, set_language
 from store.people.staff import set_manager_cooloff
-from store.selling.sales import Till
+from store.selling.till import Till
 from store.setup import get_meta, is_initialised
 
 

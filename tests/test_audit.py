@@ -22,7 +22,7 @@ def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def busy_shop(shop: Shop) -> Shop:
     """A shop with a day's activity behind it: sales, a return, a void."""
-    from store.selling import sales
+    from store.selling import checkout, sale_voids
 
     first = sell(shop, shop.imeis[0], case_qty=2)
     cart = promoter_cart(shop)
@@ -31,9 +31,9 @@ def busy_shop(shop: Shop) -> Shop:
             cart.add_return_line(sale_line, 1, 0)
     cart.approve_return(manager_ok(shop))
     pay(cart)
-    sales.commit_sale(cart, shop.till)
+    checkout.commit_sale(cart, shop.till)
     second = sell(shop, shop.imeis[1])
-    sales.void_sale(second.id, approval=manager_ok(shop), till=shop.till)
+    sale_voids.void_sale(second.id, approval=manager_ok(shop), till=shop.till)
     return shop
 
 

@@ -22,7 +22,7 @@ from store.kernel.errors import PermissionDenied, ZhangguiError
 from store.models import AuditLog, Staff
 from store.people import leave_requests, roster, roster_edit, staff, targets
 from store.people import profiles as people
-from store.selling import sales
+from store.selling import checkout, sale_voids
 from store.selling.cart import Cart
 from store.stock import (
     adjustments,
@@ -229,7 +229,7 @@ def _erase(w: World) -> Act:
 
 def _void(w: World) -> Act:
     sale = sell(w.shop, case_qty=1)
-    return lambda actor, ok: sales.void_sale(
+    return lambda actor, ok: sale_voids.void_sale(
         sale.id, till=w.shop.till, actor=actor, approval=ok, now=sale.created_at
     )
 
@@ -244,7 +244,7 @@ def _price_change(w: World) -> Act:
         cart.add_scan(scan(w.shop.case.sku))
         cart.override_price(0, 100, "display model", ok)
         pay(cart)
-        return sales.commit_sale(cart, w.shop.till)
+        return checkout.commit_sale(cart, w.shop.till)
 
     return act
 
@@ -264,7 +264,7 @@ def _big_discount(w: World) -> Act:
         cart.add_scan(scan(w.shop.case.sku))
         cart.set_line_discount(0, cart.lines[0].gross // 2, ok)
         pay(cart)
-        return sales.commit_sale(cart, w.shop.till)
+        return checkout.commit_sale(cart, w.shop.till)
 
     return act
 

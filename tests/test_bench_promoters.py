@@ -10,7 +10,7 @@ import pytest
 from bench import promoters
 from store.db.connection import open_database
 from store.models.base import utcnow
-from store.selling import sales
+from store.selling import checkout
 from tests.conftest import Shop
 from tests.store_helpers import cheap_pins, pay, promoter_cart, scan
 
@@ -35,7 +35,7 @@ def test_the_bench_runs_on_a_small_store(db_path: Path, capsys: pytest.CaptureFi
         cart = promoter_cart(shop)
         cart.add_scan(scan(shop.case.sku), 2)
         pay(cart)
-        sales.commit_sale(cart, shop.till, now=moment)
+        checkout.commit_sale(cart, shop.till, now=moment)
     database.close()
     month = promoters.last_full_month(db_path)
     assert promoters.main(["--db", str(db_path), "--quick"]) == 0

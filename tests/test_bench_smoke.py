@@ -1,5 +1,5 @@
 """The bench's measuring code runs on a tiny store, and its raw-SQL floor for a sale writes
-exactly what store.selling.sales.commit_sale writes. No timing thresholds: figures belong to the bench."""
+exactly what store.selling.checkout.commit_sale writes. No timing thresholds: figures belong to the bench."""
 
 from __future__ import annotations
 

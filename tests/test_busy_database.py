@@ -20,7 +20,7 @@ from store import setup
 from store.db.connection import Patience, waiting, write
 from store.kernel.errors import DatabaseBusy
 from store.models import HeldCart, Sale
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
 from tests.conftest import Shop
@@ -109,7 +109,7 @@ def test_a_sale_waits_for_the_lock_and_reports_why(
             holder.execute("ROLLBACK")
 
     try:
-        sale = sales.commit_sale_off_thread(cart, shop.till, on_wait=wait_and_release)
+        sale = checkout.commit_sale_off_thread(cart, shop.till, on_wait=wait_and_release)
     finally:
         holder.close()
     assert sale.id == cart.id and Sale.get_by_id(cart.id).total == cart.total
@@ -171,7 +171,7 @@ async def test_a_till_held_by_another_process_says_so_and_commits_when_it_lets_g
 async def test_a_sale_still_waiting_at_the_deadline_stays_on_screen_and_enter_saves_it(
     shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sales, "SALE_GIVE_UP_AFTER", 0.3)
+    monkeypatch.setattr(checkout, "SALE_GIVE_UP_AFTER", 0.3)
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await ring_up_a_case(pilot, app)

@@ -14,7 +14,7 @@ from store.crm.records import create_customer
 from store.db.connection import open_database
 from store.models import AuditLog, Customer
 from store.people import staff
-from store.selling import sales
+from store.selling import checkout
 from tests.conftest import Shop
 from tests.store_helpers import cheap_pins, pay, promoter_cart, scan
 from tui.cli import main
@@ -38,12 +38,12 @@ def store_file(db_path: Path) -> Path:
     cart.add_scan(scan(shop.imeis[0]))
     cart.customer_id = zhang.id
     pay(cart)
-    sales.commit_sale(cart, shop.till, now=datetime(2026, 1, 5, 4, 0))
+    checkout.commit_sale(cart, shop.till, now=datetime(2026, 1, 5, 4, 0))
     cart = promoter_cart(shop)
     cart.add_scan(scan(shop.case.sku))
     cart.customer_id = zeng.id
     pay(cart)
-    sales.commit_sale(cart, shop.till, now=datetime(2026, 1, 4, 4, 0))
+    checkout.commit_sale(cart, shop.till, now=datetime(2026, 1, 4, 4, 0))
     database.close()
     return db_path
 

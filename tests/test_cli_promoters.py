@@ -98,7 +98,7 @@ def test_roster_bad_week_is_one_message(store_with_roster: Path) -> None:
 @pytest.fixture
 def store_with_sales(db_path: Path) -> Path:
     from store.models.base import utcnow
-    from store.selling import sales
+    from store.selling import checkout
     from tests.store_helpers import pay, promoter_cart, scan
 
     database = open_database(db_path)
@@ -107,15 +107,15 @@ def store_with_sales(db_path: Path) -> Path:
     cart.add_scan(scan(shop.imeis[0]))
     cart.add_scan(scan(shop.case.sku), 2)
     pay(cart)
-    sales.commit_sale(cart, shop.till, now=utcnow())
+    checkout.commit_sale(cart, shop.till, now=utcnow())
     database.close()
     return db_path
 
 
 def this_month() -> str:
+    from store.kernel.clock import business_date
     from store.models.base import utcnow
     from store.people import targets
-    from store.selling.sales import business_date
     from tests.conftest import TILL
 
     return targets.month_of(business_date(utcnow(), TILL.tz))

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from store.db.connection import open_database
 from store.models import AuditLog, Supplier, SupplierItem
 from store.models.base import utcnow
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
 from tests.conftest import TILL, Shop
 from tests.store_helpers import cheap_pins, pay, scan
@@ -46,7 +46,7 @@ def make_store(db_path: Path) -> None:
         cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
         cart.add_scan(scan(shop.case.sku), 3)
         pay(cart)
-        sales.commit_sale(cart, TILL, now=now - timedelta(days=days_ago))
+        checkout.commit_sale(cart, TILL, now=now - timedelta(days=days_ago))
     database.close()
 
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from store.config.loader import Config
 from store.kernel.errors import ValidationError
-from store.models import AuditLog, SaleLine
+from store.models import AuditLog, Sale, SaleLine
 from store.people import (
     commission,
     promoter_figures,
@@ -22,7 +22,7 @@ from store.people import (
 )
 from store.people import report as promoter_report
 from store.people.config import CommissionRule
-from store.selling import sales
+from store.selling import checkout, sale_lookup, sale_voids
 from store.selling.cart import Cart
 from tests.conftest import TILL, Shop
 from tests.store_helpers import cheap_pins, manager_actor, manager_ok, pay, promoter_cart, scan
@@ -130,9 +130,7 @@ def config_with(rules: list[CommissionRule]) -> Config:
     return cfg
 
 
-def ring(
-    shop: Shop, now: datetime, *codes: str, case_qty: int = 0, promoter: str | None = None
-) -> sales.Sale:
+def ring(shop: Shop, now: datetime, *codes: str, case_qty: int = 0, promoter: str | None = None) -> Sale:
     cart = promoter_cart(shop)
     for code in codes:
         cart.add_scan(scan(code))
@@ -141,16 +139,16 @@ def ring(
     if promoter is not None:
         cart.set_promoter(promoter)
     pay(cart)
-    return sales.commit_sale(cart, shop.till, now=now)
+    return checkout.commit_sale(cart, shop.till, now=now)
 
 
-def give_back(shop: Shop, sale: sales.Sale, now: datetime, line_no: int = 1) -> sales.Sale:
+def give_back(shop: Shop, sale: Sale, now: datetime, line_no: int = 1) -> Sale:
     line = SaleLine.get((SaleLine.sale == sale.id) & (SaleLine.line_no == line_no))
     cart: Cart = promoter_cart(shop)
-    cart.add_return_line(line, line.qty, sales.returned_qty(line.id))
+    cart.add_return_line(line, line.qty, sale_lookup.returned_qty(line.id))
     cart.approve_return(manager_ok(shop))
     pay(cart)
-    return sales.commit_sale(cart, shop.till, now=now)
+    return checkout.commit_sale(cart, shop.till, now=now)
 
 
 def november(cfg: Config) -> dict[str, promoter_figures.Figures]:
@@ -187,7 +185,7 @@ def test_the_return_is_taken_from_the_promoter_who_was_credited(shop: Shop) -> N
 def test_voided_receipts_earn_nothing(shop: Shop) -> None:
     cfg = config_with([HANDSET, ACCESSORY])
     sale = ring(shop, NOV_12, case_qty=3)
-    sales.void_sale(sale.id, approval=manager_ok(shop), till=shop.till, now=NOV_12)
+    sale_voids.void_sale(sale.id, approval=manager_ok(shop), till=shop.till, now=NOV_12)
     assert november(cfg) == {}
 
 

@@ -16,9 +16,9 @@ from textual.widgets import OptionList
 
 from store.crm import followup, search
 from store.crm.records import create_customer
+from store.kernel.clock import business_date
 from store.models import Customer, CustomerContact, CustomerTask
 from store.models.base import utcnow
-from store.selling.sales import business_date
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
 from tests.store_helpers import cheap_pins

@@ -30,8 +30,8 @@ def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def today() -> date:
+    from store.kernel.clock import business_date
     from store.models.base import utcnow
-    from store.selling.sales import business_date
 
     return business_date(utcnow(), TILL.tz)
 

@@ -28,9 +28,9 @@ from store import setup
 from store.db.connection import open_memory_database
 from store.models import ImeiUnit, Product, SaleLine, StockMovement
 from store.models.base import utcnow
-from store.selling import sales
+from store.selling import checkout, sale_lookup
 from store.selling.cart import Cart
-from store.selling.sales import Till
+from store.selling.till import Till
 from store.stock import catalog, count_approval, count_entry, count_sessions
 from store.stock import ledger as stock
 from store.stock.catalog import ScanResult
@@ -102,7 +102,7 @@ class CountMachine(RuleBasedStateMachine):
         for code in codes:
             cart.add_scan(scan(code), qty)
         cart.add_tender("cash", cart.due)
-        sale = sales.commit_sale(cart, TILL, now=self.tick())
+        sale = checkout.commit_sale(cart, TILL, now=self.tick())
         return SaleLine.get(SaleLine.sale == sale.id)
 
     def counting(self) -> bool:
@@ -150,7 +150,7 @@ class CountMachine(RuleBasedStateMachine):
         cart.add_return_line(line, 1, 0)
         cart.approve_return()  # a manager rings it: their own role is the authority
         cart.add_tender("cash", -cart.total)
-        sales.commit_sale(cart, TILL, now=self.tick())
+        checkout.commit_sale(cart, TILL, now=self.tick())
         self.shelf[line.product_id] += 1
 
     @rule(data=st.data())
@@ -179,10 +179,10 @@ class CountMachine(RuleBasedStateMachine):
             .first()
         )
         cart = Cart(staff_id=self.manager.id, staff_role="manager", discount_limit_percent=30)
-        cart.add_return_line(line, 1, sales.returned_qty(line.id))
+        cart.add_return_line(line, 1, sale_lookup.returned_qty(line.id))
         cart.approve_return()  # a manager rings it: their own role is the authority
         cart.add_tender("cash", -cart.total)
-        sales.commit_sale(cart, TILL, now=self.tick())
+        checkout.commit_sale(cart, TILL, now=self.tick())
         self.sold_imeis.remove(number)
         self.units_here.add(number)
 

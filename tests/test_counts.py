@@ -11,7 +11,7 @@ from store.audit import integrity
 from store.kernel.errors import NeedsApproval, NotFound, PermissionDenied, ValidationError
 from store.models import AuditLog, ImeiUnit, Product, StockCountEntry, StockCountItem, StockMovement
 from store.models.base import utcnow
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog, count_approval, count_entry, count_review, count_sessions
 from store.stock import ledger as stock
@@ -35,7 +35,7 @@ def sell(shop: Shop, when: datetime, *imeis: str, cases: int = 0) -> None:
     if cases:
         cart.add_scan(scan(shop.case.sku), cases)
     pay(cart)
-    sales.commit_sale(cart, TILL, now=when)
+    checkout.commit_sale(cart, TILL, now=when)
 
 
 def start(shop: Shop, kind: str = "all", value: str = "", minute: int = 0) -> str:

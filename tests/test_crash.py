@@ -22,9 +22,9 @@ from store.db.connection import open_database
 from store.kernel.errors import StockError
 from store.models import ImeiUnit, Product, ReceiptCounter, Sale, SaleLine, StockMovement, Tender
 from store.models.audit import AuditLog
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
-from store.selling.sales import Till
+from store.selling.till import Till
 from store.stock import catalog
 from store.stock import ledger as stock
 from store.stock.imei import with_check_digit
@@ -75,7 +75,7 @@ def _sell_until_killed(db_path: Path, ack_path: Path, err_path: Path, seed: int)
                     cart.add_tender("wechat", rng.randint(1, cart.due))
                 if cart.due:
                     cart.add_tender("cash", cart.due + rng.randint(0, 5000))
-                sale = sales.commit_sale(cart, TILL)
+                sale = checkout.commit_sale(cart, TILL)
             except StockError:
                 continue  # sold out until the parent restocks
             os.write(ack, f"{sale.id} {len(cart.lines)} {len(cart.tenders)} {cart.total}\n".encode())

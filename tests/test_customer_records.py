@@ -13,7 +13,7 @@ from store.crm.records import Birthday, DuplicateCustomer, create_customer, pars
 from store.kernel.errors import NotFound, PermissionDenied, ValidationError
 from store.models import AuditLog, Customer, CustomerContact, CustomerTask, Sale
 from store.people import staff
-from store.selling import sales
+from store.selling import checkout
 from tests.conftest import Shop
 from tests.store_helpers import cheap_pins, manager_ok, pay, promoter_cart, scan, snapshot
 
@@ -180,7 +180,7 @@ def test_erase_anonymises_but_keeps_the_sales(shop: Shop) -> None:
     cart.add_scan(scan(shop.imeis[0]))
     cart.customer_id = customer.id
     pay(cart)
-    sale = sales.commit_sale(cart, shop.till, now=NOW)
+    sale = checkout.commit_sale(cart, shop.till, now=NOW)
 
     records.erase_customer(customer.id, approval=manager_ok(shop), now=NOW)
     gone = Customer.get_by_id(customer.id)

@@ -10,7 +10,7 @@ from store.crm import sale_customer as customers
 from store.kernel.errors import NotFound
 from store.models import Supplier
 from store.models.base import utcnow
-from store.selling import sales
+from store.selling import checkout
 from store.stock import count_approval, count_entry, count_sessions, history, receiving
 from store.stock.imei import with_check_digit
 from store.stock.ledger import ReceivedUnit
@@ -35,13 +35,13 @@ def test_an_imeis_life_received_sold_returned_counted(shop: Shop) -> None:
     cart.add_scan(scan(number))
     cart.customer_id = buyer.id
     pay(cart)
-    sale = sales.commit_sale(cart, TILL, now=t + timedelta(minutes=1))
+    sale = checkout.commit_sale(cart, TILL, now=t + timedelta(minutes=1))
     back = promoter_cart(shop)
     line = sale.lines.get()
     back.add_return_line(line, 1, 0)
     back.approve_return(manager_ok(shop))
     pay(back)
-    refund = sales.commit_sale(back, TILL, now=t + timedelta(minutes=2))
+    refund = checkout.commit_sale(back, TILL, now=t + timedelta(minutes=2))
     count = count_sessions.start_count(
         scope_kind="all", staff_id=shop.promoter.id, now=t + timedelta(minutes=3)
     )

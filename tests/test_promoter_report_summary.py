@@ -13,7 +13,7 @@ from store.kernel.errors import DatabaseUnavailable
 from store.models import PromoterDaySales, database
 from store.people import promoter_figures, staff
 from store.people import report as promoter_report
-from store.selling import sales
+from store.selling import sale_voids
 from tests.conftest import Shop
 from tests.store_helpers import cheap_pins, manager_ok
 from tests.test_commission import ACCESSORY, HANDSET, SPECIAL, TODAY, config_with, give_back, november, ring
@@ -79,7 +79,7 @@ def test_summarise_all_settles_the_month_at_once(shop: Shop, cfg: Config) -> Non
 
 def test_the_summary_holds_each_days_lines_per_promoter_and_product(shop: Shop, cfg: Config) -> None:
     voided = ring(shop, datetime(2026, 11, 5, 4, 0), case_qty=4)
-    sales.void_sale(
+    sale_voids.void_sale(
         voided.id,
         approval=manager_ok(shop),
         till=shop.till,

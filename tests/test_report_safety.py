@@ -22,7 +22,7 @@ from store.db.connection import open_database
 from store.models import Product, Staff, Supplier, SupplierItem
 from store.models import base as model_base
 from store.people import roster_edit
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import count_entry, count_sessions
 from tests.conftest import Shop
@@ -70,7 +70,7 @@ def hostile_store(db_path: Path) -> Path:
         cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
         cart.add_scan(scan(shop.case.sku), 3)
         pay(cart)
-        sales.commit_sale(cart, shop.till, now=NOW - timedelta(days=days_ago))
+        checkout.commit_sale(cart, shop.till, now=NOW - timedelta(days=days_ago))
     roster_edit.assign(shop.promoter.id, date(2026, 11, 23), "E", Config(), actor=manager_actor(shop))
     count = count_sessions.start_count(scope_kind="all", staff_id=shop.promoter.id, now=NOW)
     count_entry.enter(count.id, f"3*{shop.case.sku}", staff_id=shop.promoter.id, now=NOW)

@@ -75,7 +75,7 @@ def test_starting_to_the_sale_screen_loads_only_what_selling_needs(
     assert done.returncode == 0, done.stderr[-3000:]
     loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
     assert {
-        "store.selling.sales",
+        "store.selling.checkout",
         "store.stock.catalog",
         "tui.screens.sale",
         "tui.widgets.reorder_panel",

@@ -24,7 +24,7 @@ from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from store.models import Staff
 from store.people import staff as staff_module
-from store.selling import sales
+from store.selling import checkout
 from tui import textual_fixes
 from tui.i18n_bindings import translate_bindings
 from tui.keymap import check_keymap
@@ -154,7 +154,7 @@ class ZhangguiApp(App[None]):
         self.call_after_refresh(check_at_login, self)  # once the sale screen is up
 
     def offer_reprints(self) -> None:
-        pending = sales.unacknowledged(self.config.terminal.id)
+        pending = checkout.unacknowledged(self.config.terminal.id)
         if not pending:
             return
         from tui.screens.pending import PendingReceiptsScreen
@@ -331,7 +331,7 @@ class ZhangguiApp(App[None]):
         if screen is None or not screen.cart.lines:
             return ""
         try:
-            receipt_no = sales.saved_receipt_no(screen.cart.id)
+            receipt_no = checkout.saved_receipt_no(screen.cart.id)
         except ZhangguiError:
             return _(
                 "Whether the sale in progress was saved could not be checked: look for its receipt "

@@ -13,12 +13,12 @@ from store.crm.config import CustomersSection
 from store.crm.records import get_customer
 from store.db.connection import write
 from store.kernel import moment
+from store.kernel.clock import business_date
 from store.kernel.errors import NotFound, ValidationError
 from store.kernel.i18n import N_, _
 from store.kernel.ids import new_id
 from store.kernel.text import drop_invisible
 from store.models import Customer, CustomerContact, CustomerTask, Staff, database
-from store.selling.sales import business_date
 from store.stock.catalog import clean_text
 
 CHANNELS = {

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from store.config.loader import Config
 from store.kernel import moment
+from store.kernel.clock import business_date
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import N_, _
 from store.models import LeaveRequest, Staff, TrainingRecord
@@ -18,7 +19,6 @@ from store.people import promoter_figures
 from store.people.config import LadderSection
 from store.people.profiles import PromotionCheck
 from store.people.targets import month_days, month_of, percent, targets_for
-from store.selling.sales import business_date
 
 LEAVE_STATUS_NAMES = {
     "requested": N_("waiting"),

@@ -17,10 +17,10 @@ from typing import Any
 from store.config.loader import Config
 from store.db.connection import write
 from store.kernel import moment
+from store.kernel.clock import business_date
 from store.kernel.errors import DatabaseUnavailable
 from store.models import database
 from store.people import commission as rules_maths
-from store.selling.sales import business_date
 
 
 @dataclass

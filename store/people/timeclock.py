@@ -14,13 +14,13 @@ from store.audit import chain
 from store.db.connection import write
 from store.kernel import moment
 from store.kernel.auth import Approval
+from store.kernel.clock import business_date
 from store.kernel.errors import NotFound, ValidationError
 from store.kernel.i18n import _
 from store.models import Staff, TimeEntry
 from store.people.roster import shifts_between
 from store.people.roster_rules import Shift
 from store.people.staff import login
-from store.selling.sales import business_date
 
 
 def local(moment: datetime, tz: ZoneInfo) -> datetime:

@@ -3,7 +3,7 @@ been kept through the holding period, cancelled by a return or void inside it, a
 when a voucher or gift is not used in time.
 
 Every function that writes is called inside the transaction of the sale, return or void it
-belongs to (store.selling.sales), or makes its own (settle, hand_over_gift)."""
+belongs to (store.selling.checkout), or makes its own (settle, hand_over_gift)."""
 
 from __future__ import annotations
 

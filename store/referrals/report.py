@@ -14,13 +14,13 @@ from typing import Any
 
 from store.config.loader import Config
 from store.kernel import moment
+from store.kernel.clock import business_date
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
 from store.models import database
 from store.people.targets import month_days, month_of, parse_month
 from store.referrals.referrers import TOP_REFERRERS, LeaderRow, leaderboard, utc_start
 from store.referrals.vouchers import GIVEN_BACK_NOTE
-from store.selling.sales import business_date
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The sale being rung up: in memory until it is paid and committed by store.selling.sales."""
+"""The sale being rung up: in memory until it is paid and committed by store.selling.checkout."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from store.audit import chain
 from store.db.connection import insert_rows, write
 from store.kernel import moment
 from store.kernel.auth import Actor, Approval, manager_authority
+from store.kernel.clock import business_date
 from store.kernel.errors import NotFound, ValidationError
 from store.kernel.i18n import N_, _
 from store.kernel.ids import new_id
@@ -23,7 +24,6 @@ from store.models import (
     StockCountItem,
     database,
 )
-from store.selling.sales import business_date
 
 SCOPES = {
     "all": N_("everything"),

@@ -19,14 +19,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from store.kernel import SystemClock
+from store.kernel.clock import business_date
 from store.kernel.errors import DatabaseBusy, DiskFull, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen, parse_money
 from store.models import Sale
 from store.referrals import ledger, vouchers
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
-from store.selling.sales import Till
+from store.selling.till import Till
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -79,9 +80,7 @@ class PayScreen(ModalScreen[Sale | None]):
             clock = self.app.config.clock if isinstance(self.app, ZhangguiApp) else None
             now = self.now()
             try:  # rewards whose holding period ended since the last look become spendable
-                done = ledger.settle_if_due(
-                    sales.business_date(now, self.till.tz), self.till.referrals, clock, now
-                )
+                done = ledger.settle_if_due(business_date(now, self.till.tz), self.till.referrals, clock, now)
                 if done.held is not None:
                     self.query_one(MessageBar).info(
                         _("Referral rewards wait until a manager confirms the date.")
@@ -98,7 +97,7 @@ class PayScreen(ModalScreen[Sale | None]):
 
     @property
     def today(self) -> date:
-        return sales.business_date(self.now(), self.till.tz)
+        return business_date(self.now(), self.till.tz)
 
     def voucher_room(self) -> int:
         """What the voucher can take now: the customer's balance less what is on this sale, or
@@ -197,7 +196,7 @@ class PayScreen(ModalScreen[Sale | None]):
     @work(thread=True, exclusive=True, group="pay-commit")
     def commit_in_thread(self) -> None:
         try:
-            sale = sales.commit_sale_off_thread(self.cart, self.till, self.now(), on_wait=self.report_wait)
+            sale = checkout.commit_sale_off_thread(self.cart, self.till, self.now(), on_wait=self.report_wait)
         except ZhangguiError as exc:
             self.app.call_from_thread(self.commit_failed, exc)
             return

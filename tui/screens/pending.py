@@ -9,7 +9,7 @@ from textual.binding import Binding
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from store.models import Sale
-from store.selling import sales
+from store.selling import checkout
 from tui.screens.choice import ChoiceScreen
 
 
@@ -39,5 +39,5 @@ class PendingReceiptsScreen(ChoiceScreen):
 
     def action_cancel(self) -> None:
         for sale in self.pending:
-            sales.acknowledge(sale.id)
+            checkout.acknowledge(sale.id)
         self.dismiss(None)

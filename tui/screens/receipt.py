@@ -11,7 +11,7 @@ from textual.widgets import Label, Static
 
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
-from store.selling import sales
+from store.selling import checkout
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 
@@ -90,7 +90,7 @@ class ReceiptScreen(ModalScreen[None]):
 
     def action_done(self) -> None:
         try:
-            sales.acknowledge(self.sale_id)
+            checkout.acknowledge(self.sale_id)
         except ZhangguiError as exc:
             self.query_one("#receipt-status", Label).update(Text(str(exc)))
             return

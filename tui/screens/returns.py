@@ -15,8 +15,9 @@ from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from store.models import Sale, SaleLine
-from store.selling import sales
-from store.selling.sales import ReturnableLine, Till
+from store.selling import sale_lookup, sale_voids
+from store.selling.sale_lookup import ReturnableLine
+from store.selling.till import Till
 from store.stock import ledger as stock
 from tui.i18n_bindings import translate_bindings
 from tui.screens.manager_pin import confirm_as_manager
@@ -88,8 +89,8 @@ class ReturnsScreen(ModalScreen[Choice | None]):
             self._choose_current()
             return
         try:
-            sale = sales.find_sale(text)
-            lines = sales.returnable_lines(sale)
+            sale = sale_lookup.find_sale(text)
+            lines = sale_lookup.returnable_lines(sale)
         except ZhangguiError as exc:
             message.error(str(exc))
             return
@@ -157,7 +158,9 @@ class ReturnsScreen(ModalScreen[Choice | None]):
             return
 
         def void(approval: Approval | None) -> None:
-            sales.void_sale(sale.id, actor=self.actor, approval=approval, till=self.till, reason="console")
+            sale_voids.void_sale(
+                sale.id, actor=self.actor, approval=approval, till=self.till, reason="console"
+            )
             self.query_one(MessageBar).info(_("Receipt {no} voided.").format(no=sale.receipt_no))
             self.sale, self.lines = None, []
             self._show()

@@ -18,7 +18,7 @@ from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen, parse_money
 from store.models import Product, Sale, SaleLine
 from store.people import staff
-from store.selling import sales
+from store.selling import holds
 from store.selling.cart import Cart
 from store.stock import catalog, imei
 from store.stock import ledger as stock
@@ -408,7 +408,7 @@ class SaleScreen(Screen[None]):
             return
 
         def apply(label: str) -> None:
-            sales.hold(self.cart, label, self.zapp.ctx.clock())
+            holds.hold(self.cart, label, self.zapp.ctx.clock())
             self.cart = self.new_cart()
             self.refresh_cart()
             self.say(_("Sale suspended. F8 resumes it."))
@@ -421,7 +421,7 @@ class SaleScreen(Screen[None]):
         if self.cart.lines:
             self.fail(_("Finish or suspend the current sale first."))
             return
-        held = sales.held_carts()
+        held = holds.held_carts()
         if not held:
             self.fail(_("No suspended sales."))
             return
@@ -430,12 +430,12 @@ class SaleScreen(Screen[None]):
             if held_id is None:
                 return
             try:
-                self.cart = sales.resume(held_id)
+                self.cart = holds.resume(held_id)
             except ZhangguiError as exc:
                 self.fail(str(exc))
                 return
             self.refresh_cart(select_last=True)
-            gone = sales.gone_since_held(self.cart)
+            gone = holds.gone_since_held(self.cart)
             if gone:
                 self.fail(
                     _(
@@ -541,7 +541,7 @@ class SaleScreen(Screen[None]):
             return False
         self.cart.clear_tenders()
         label = _("Quit: {name}") if quitting else _("Locked: {name}")
-        sales.hold(self.cart, label.format(name=name), self.zapp.ctx.clock())
+        holds.hold(self.cart, label.format(name=name), self.zapp.ctx.clock())
         return True
 
     def start_new_sale(self, kept_for: str = "") -> None:

@@ -13,7 +13,8 @@ from store.kernel.money import MAX_FEN
 from store.models import ImeiUnit
 from store.people import staff
 from store.selling import checkout
-from store.selling.cart import Cart, CartLine
+from store.selling.cart import Cart
+from store.selling.cart_lines import CartLine
 from tests.conftest import Shop
 from tests.store_helpers import cheap_pins, manager_ok, promoter_cart, scan
 

@@ -30,7 +30,8 @@ from store.models import MODELS, ImeiUnit, Product, Sale, SaleLine, Staff, Stock
 from store.models.base import utcnow
 from store.people import staff
 from store.selling import checkout, sale_lookup, sale_voids
-from store.selling.cart import Cart, CartLine
+from store.selling.cart import Cart
+from store.selling.cart_lines import CartLine
 from store.selling.till import Till
 from store.stock import catalog
 from store.stock import ledger as stock

@@ -31,7 +31,8 @@ from store.models import (
     Tender,
     database,
 )
-from store.selling.cart import Cart, CartLine
+from store.selling.cart import Cart
+from store.selling.cart_lines import CartLine
 from store.selling.commit_checks import check_approvers, check_ready, check_return_line, refuse_oversell
 from store.selling.holds import hold_copy
 from store.selling.till import Till, naive_stamp

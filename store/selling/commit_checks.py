@@ -19,7 +19,8 @@ from store.models import (
     Staff,
     database,
 )
-from store.selling.cart import Cart, CartLine
+from store.selling.cart import Cart
+from store.selling.cart_lines import CartLine
 from store.selling.sale_lookup import returned_qty
 
 

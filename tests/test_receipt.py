@@ -19,16 +19,9 @@ from store.models import Sale
 from store.selling import checkout, sale_lookup, sale_voids
 from store.selling.cart import Cart
 from store.selling.printer import print_receipt
-from store.selling.receipt import (
-    QR_BORDER,
-    QR_ERROR_CORRECTION,
-    Receipt,
-    build_receipt,
-    cell_width,
-    render_escpos,
-    render_text,
-    save_text,
-)
+from store.selling.receipt import Receipt, build_receipt
+from store.selling.receipt_layout import cell_width
+from store.selling.receipt_render import QR_BORDER, QR_ERROR_CORRECTION, render_escpos, render_text, save_text
 from store.stock import catalog
 from store.stock import ledger as stock
 from tests.conftest import Shop

@@ -44,6 +44,8 @@ NOT_AT_START_UP = (
     "store.referrals.patterns",
     "psycopg2",  # not in a shop install; peewee imports it whenever it is there
     "store.selling.receipt",
+    "store.selling.receipt_layout",
+    "store.selling.receipt_render",
     "store.selling.printer",
     "tui.cli",
     "tui.screens.pay",

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from peewee import fn
 
 from store.config.loader import Config
-from store.crm import records
+from store.crm import handover, records
 from store.kernel.auth import MANAGER_ROLES, Actor, Approval
 from store.kernel.errors import PermissionDenied, ZhangguiError
 from store.models import AuditLog, Staff
@@ -219,7 +219,7 @@ def _assign_supplier(w: World) -> Act:
 
 def _reassign(w: World) -> Act:
     source, target = (w.people["C1"], w.people["M2"]) if w.next() % 2 else (w.people["M2"], w.people["C1"])
-    return lambda actor, ok: records.reassign(source.id, target.id, actor=actor, approval=ok, now=NOW)
+    return lambda actor, ok: handover.reassign(source.id, target.id, actor=actor, approval=ok, now=NOW)
 
 
 def _erase(w: World) -> Act:

@@ -9,7 +9,7 @@ import click
 from tabulate import tabulate
 
 from store.crm import care as care_lists
-from store.crm import records, search, value
+from store.crm import handover, search, value
 from store.kernel.errors import NotFound
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
@@ -166,7 +166,7 @@ def reassign(
     ctx = context_for(db_path, config_path)
     try:
         approval = staff.approve(staff_code, pin)
-        moved = records.reassign(_staff_id(from_code), _staff_id(to_code), approval=approval)
+        moved = handover.reassign(_staff_id(from_code), _staff_id(to_code), approval=approval)
     finally:
         ctx.close()
     click.echo(

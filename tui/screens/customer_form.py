@@ -12,8 +12,9 @@ from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
-from store.crm import records
-from store.crm.records import CONSENT_WAYS, GENDERS, DuplicateCustomer
+from store.crm import customer_fields, records
+from store.crm.customer_fields import CONSENT_WAYS, GENDERS
+from store.crm.records import DuplicateCustomer
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.models import Customer
@@ -48,7 +49,7 @@ class CustomerFormScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         c = self.customer
-        born = records.birthday_of(c) if c is not None else None
+        born = customer_fields.birthday_of(c) if c is not None else None
         values = {
             "phone": c.phone if c is not None else "",
             "name": c.name if c is not None else "",

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from store.crm import followup, records, value
+from store.crm import customer_fields, followup, records, value
 from store.crm.profile import Profile, load_profile, shown_phone
 from store.kernel.auth import Approval
 from store.kernel.errors import ZhangguiError
@@ -106,12 +106,12 @@ class CustomerProfileScreen(Screen[None]):
             t.append(
                 _("Erased on {day}; sales kept for the books.").format(day=self.local(c.erased_at)) + "\n"
             )
-        born = records.birthday_of(c)
+        born = customer_fields.birthday_of(c)
         line(_("Birthday"), born.text() if born else "—")
-        line(_("Gender"), _(records.GENDERS.get(c.gender, "")) if c.gender else "—")
+        line(_("Gender"), _(customer_fields.GENDERS.get(c.gender, "")) if c.gender else "—")
         line(_("Tags"), c.tags.replace(",", ", ") or "—")
         if c.consent_at is not None:
-            way = _(records.CONSENT_WAYS.get(c.consent_how, c.consent_how))
+            way = _(customer_fields.CONSENT_WAYS.get(c.consent_how, c.consent_how))
             line(_("Consent"), _("given {day} ({way})").format(day=self.local(c.consent_at), way=way))
         else:
             line(_("Consent"), _("none: left out of care lists"))
@@ -279,7 +279,7 @@ class CustomerProfileScreen(Screen[None]):
 
         if not self.live():
             return
-        rows = [(w, Text(_(records.CONSENT_WAYS[w]))) for w in records.CONSENT_WAYS]
+        rows = [(w, Text(_(customer_fields.CONSENT_WAYS[w]))) for w in customer_fields.CONSENT_WAYS]
         rows.append(("-", Text(_("withdraw consent"))))
 
         def chosen(way: str | None) -> None:

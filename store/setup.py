@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from store.audit import chain
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
 from store.models import Meta, Staff

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 
-import store.db.connection
+import store.db.transaction
 from store import setup
-from store.db.connection import Patience, waiting, write
+from store.db.transaction import Patience, waiting, write
 from store.kernel.errors import DatabaseBusy
 from store.models import HeldCart, Sale
 from store.selling import checkout
@@ -50,8 +50,8 @@ def fake_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
         readings.append(len(readings) * 0.5)
         return readings[-1]
 
-    monkeypatch.setattr(store.db.connection, "clock", tick)
-    monkeypatch.setattr(store.db.connection, "WAIT_SLICE_MS", 10)
+    monkeypatch.setattr(store.db.transaction, "clock", tick)
+    monkeypatch.setattr(store.db.transaction, "WAIT_SLICE_MS", 10)
     yield readings
 
 
@@ -69,7 +69,7 @@ def test_a_long_wait_is_reported_after_the_threshold_and_ends_in_a_busy_error(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert store.db.connection.SAY_AFTER == 1.5
+    assert store.db.transaction.SAY_AFTER == 1.5
     assert waits == [1.5, 2.0, 2.5, 3.0, 3.5]  # not before the threshold, then after every try
     assert setup.get_meta("store_name") != "never written"
 
@@ -88,7 +88,7 @@ def test_a_waiting_block_sets_the_patience_of_the_writes_inside_it(
         holder.execute("ROLLBACK")
         holder.close()
     assert waits == [1.5, 2.0]
-    assert fake_clock[-1] - fake_clock[-2] == 0.5 and fake_clock[-1] >= store.db.connection.GIVE_UP_AFTER
+    assert fake_clock[-1] - fake_clock[-2] == 0.5 and fake_clock[-1] >= store.db.transaction.GIVE_UP_AFTER
 
 
 def test_a_sale_waits_for_the_lock_and_reports_why(
@@ -218,6 +218,6 @@ async def test_a_write_on_the_event_loop_gives_up_soon_with_a_sentence_and_keeps
         assert str(screen.query_one(MessageBar).render()) == (
             "The database is busy (another program holds it). Try again in a moment."
         )
-        assert fake_clock[-1] >= store.db.connection.GIVE_UP_AFTER  # it gave up at the short deadline
+        assert fake_clock[-1] >= store.db.transaction.GIVE_UP_AFTER  # it gave up at the short deadline
         assert [(ln.sku, ln.qty) for ln in screen.cart.lines] == [("CASE-IP15", 1)]
         assert HeldCart.select().count() == 0

@@ -20,6 +20,7 @@ import pytest
 from peewee import DatabaseError, OperationalError, SqliteDatabase
 
 import store.db.connection
+import store.db.transaction
 from store import setup
 from store.audit import integrity
 from store.db import migrations
@@ -29,8 +30,8 @@ from store.db.connection import (
     open_database,
     schema_version,
     unclean_shutdown,
-    write,
 )
+from store.db.transaction import write
 from store.kernel.errors import DatabaseBusy, DatabaseUnavailable, ZhangguiError
 from store.kernel.i18n import _, set_language
 from store.models import MODELS, Meta, Product, Sale, SaleLine, Staff, Tender, database
@@ -248,17 +249,17 @@ def test_a_locked_database_gives_a_busy_message_not_a_traceback(
     db = open_database(db_path)
     holder = _hold_lock(db_path)
     tries: list[float] = []
-    real_clock = store.db.connection.clock
+    real_clock = store.db.transaction.clock
 
     def counting_clock() -> float:
         tries.append(real_clock())
         return tries[-1]
 
-    monkeypatch.setattr(store.db.connection, "clock", counting_clock)
+    monkeypatch.setattr(store.db.transaction, "clock", counting_clock)
     try:
         with pytest.raises(DatabaseBusy) as caught:
             write(lambda: setup.set_meta("store_name", "never written"))
-        assert tries[-1] - tries[0] < 2 * store.db.connection.GIVE_UP_AFTER  # issue 11: not 42 s
+        assert tries[-1] - tries[0] < 2 * store.db.transaction.GIVE_UP_AFTER  # issue 11: not 42 s
         assert str(caught.value) == "The database is busy (another program holds it). Try again in a moment."
         assert not isinstance(caught.value, OperationalError)
         assert isinstance(caught.value.__cause__, OperationalError)

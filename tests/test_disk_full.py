@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 from peewee import OperationalError
 
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel.errors import DatabaseUnavailable, DiskFull
 from store.models import HeldCart, Sale, database
 from store.selling import checkout, holds

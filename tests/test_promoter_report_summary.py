@@ -172,12 +172,12 @@ def test_one_promoters_figures_mix_summary_and_lines_alike(shop: Shop, cfg: Conf
 def test_summarise_recent_fills_every_settled_day_a_day_per_transaction(
     shop: Shop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from store.db import connection as store_db
+    from store.db import transaction
     from store.people.promoter_figures import summarise_recent, summarised_days
 
     today = date(2026, 11, 27)
     writes: list[int] = []
-    real_write = store_db.write
+    real_write = transaction.write
 
     def counting(fn: Any) -> Any:
         writes.append(1)

@@ -20,7 +20,7 @@ from store.audit.hashing import (
     read_meta,
     run_sql,
 )
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel.auth import Actor, manager_authority
 from store.kernel.i18n import _
 from store.models import AuditLog

@@ -42,7 +42,7 @@ from store.audit.hashing import (
     write_meta,
 )
 from store.audit.keys import AuditKey, KeyUnavailable
-from store.db.connection import insert_rows, write
+from store.db.transaction import insert_rows, write
 from store.kernel import clock_guard, moment
 from store.kernel.errors import DatabaseUnavailable
 from store.kernel.i18n import _

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from store.audit import chain
 from store.crm.config import CustomersSection
 from store.crm.records import get_customer
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.clock import business_date
 from store.kernel.errors import NotFound, ValidationError

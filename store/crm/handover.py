@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from store.audit import chain
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.errors import NotFound, PermissionDenied, ValidationError

@@ -19,7 +19,7 @@ from store.crm.customer_fields import (
     split_phone_and_name,
 )
 from store.crm.search import key_columns
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.errors import NotFound, ValidationError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from store.audit import chain
 from store.crm.search import key_columns
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel.i18n import _
 from store.kernel.phone import normalise_mobile
 from store.models import Customer

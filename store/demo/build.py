@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from store import setup
 from store.audit import chain
 from store.config.loader import Config
-from store.db.connection import write
+from store.db.transaction import write
 from store.demo.bulk import (
     SQL_LINE,
     SQL_MOVEMENT,

@@ -200,7 +200,7 @@ def confirm_date(
     """A manager says the clock is right: ``day`` must be the clock's own date. From now on the
     store's time is the clock's; changes that waited may run. Audited with what was seen."""
     from store.audit import chain  # audit calls saw(): import late to keep the kernel acyclic
-    from store.db.connection import write
+    from store.db.transaction import write
 
     staff_id, approved_by = manager_authority(actor, approval)
     now = _naive_utc(now)

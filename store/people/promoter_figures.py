@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from store.config.loader import Config
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.clock import business_date
 from store.kernel.errors import DatabaseUnavailable

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from store.audit import chain
 from store.config.loader import Config
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.errors import NotFound, ValidationError

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from store.audit import chain
 from store.config.loader import ROLES, DiscountSection
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import auth, moment
 from store.kernel.auth import MANAGER_ROLES, Actor, Approval
 from store.kernel.errors import PermissionDenied, ValidationError

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from store.audit import chain
 from store.config.loader import ROLES, DiscountSection
 from store.crm.handover import Reassigned, reassign
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.auth import MANAGER_ROLES, Actor, Approval, manager_authority
 from store.kernel.errors import PermissionDenied, ValidationError

@@ -9,7 +9,7 @@ import unicodedata
 from datetime import date
 
 from store.audit import chain
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.dates import check_year
 from store.kernel.errors import NotFound, ValidationError

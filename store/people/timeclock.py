@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from store.audit import chain
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.auth import Approval
 from store.kernel.clock import business_date

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from store.audit import chain
 from store.config.loader import ClockSection
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import clock_guard, moment
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.errors import NotFound, ValidationError

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from store.db.connection import insert_rows
+from store.db.transaction import insert_rows
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
 from store.kernel.ids import new_id

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from store.audit import chain
-from store.db.connection import (
+from store.db.transaction import (
     SALE_GIVE_UP_AFTER,
     Patience,
     insert_rows,

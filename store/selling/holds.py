@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from store.db.connection import (
-    write,
-)
+from store.db.transaction import write
 from store.kernel.clock import business_date as business_date  # re-exported: callers import it here
 from store.kernel.errors import (
     NotFound,

@@ -6,9 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from store.audit import chain
-from store.db.connection import (
-    write,
-)
+from store.db.transaction import write
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.clock import business_date as business_date  # re-exported: callers import it here
 from store.kernel.errors import (

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from store.audit import chain
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.auth import MANAGER_ROLES, Actor, Approval, manager_authority
 from store.kernel.errors import PermissionDenied, StockError, ValidationError

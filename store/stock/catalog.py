@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from store.audit import chain
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
 from store.kernel.money import MAX_FEN, format_fen

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from store.audit import chain
-from store.db.connection import insert_rows, write
+from store.db.transaction import insert_rows, write
 from store.kernel.auth import MANAGER_ROLES, Actor, Approval, manager_authority
 from store.kernel.errors import NotFound, PermissionDenied, ValidationError
 from store.kernel.i18n import _

@@ -10,7 +10,7 @@ from datetime import datetime
 from peewee import IntegrityError
 
 from store.audit import chain
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel.errors import NotFound, ValidationError
 from store.kernel.i18n import _
 from store.models import (

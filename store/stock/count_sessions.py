@@ -11,7 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from store.audit import chain
-from store.db.connection import insert_rows, write
+from store.db.transaction import insert_rows, write
 from store.kernel import moment
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.clock import business_date

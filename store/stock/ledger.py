@@ -9,7 +9,7 @@ from datetime import datetime
 from peewee import fn
 
 from store.audit import chain
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import N_, _

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from store.audit import chain
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.errors import NotFound, ValidationError
 from store.kernel.i18n import _

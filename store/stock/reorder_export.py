@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from store.audit import chain
-from store.db.connection import insert_rows, write
+from store.db.transaction import insert_rows, write
 from store.kernel import moment
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.errors import ValidationError

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from store.audit import chain
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.errors import NotFound, ValidationError
 from store.kernel.i18n import N_, _

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from store.audit import chain
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.errors import StockError, ValidationError, ZhangguiError
 from store.kernel.i18n import _

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from peewee import SQL
 
 from store.audit import chain
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import files, moment
 from store.kernel.errors import NotFound, StockError, ValidationError
 from store.kernel.i18n import _

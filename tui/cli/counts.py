@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import click
 
 from store.kernel.i18n import _
 from store.kernel.money import format_fen
-from store.models import StockCount
 from store.reports.table import Column, Kind, Table, text_table
 from store.reports.writers import as_text, to_csv
 from store.stock import counts
 from tui.cli.common import context_for, db_options, user_errors
 
 
-def _local(count: StockCount, tz: object) -> str:
-    from zoneinfo import ZoneInfo
-
-    assert isinstance(tz, ZoneInfo)
-    return f"{count.created_at.replace(tzinfo=UTC).astimezone(tz):%Y-%m-%d %H:%M}"
+def _local(created_at: datetime, tz: ZoneInfo) -> str:
+    return f"{created_at.replace(tzinfo=UTC).astimezone(tz):%Y-%m-%d %H:%M}"
 
 
 @click.group("counts")
@@ -43,7 +40,7 @@ def list_counts(db_path: str | None, config_path: str | None) -> None:
             rows.append(
                 [
                     count.number,
-                    _local(count, ctx.config.tz),
+                    _local(count.created_at, ctx.config.tz),
                     counts.scope_label(count),
                     counts.status_name(count.status),
                     len(lines) if count.status == "approved" else "",

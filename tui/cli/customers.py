@@ -10,11 +10,9 @@ from tabulate import tabulate
 
 from store.crm import care as care_lists
 from store.crm import records, search, value
-from store.kernel.errors import NotFound
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.models import Staff
-from store.people import staff
+from store.people import directory, staff
 from store.reports.table import text_table
 from store.reports.writers import as_text
 from tui.cli.common import (
@@ -141,13 +139,6 @@ def segments(top: int, day: date | None, db_path: str | None, config_path: str |
         )
 
 
-def _staff_id(code: str) -> str:
-    member = Staff.get_or_none(Staff.code == code.strip())
-    if member is None:
-        raise NotFound(_("No staff member with code {code}.").format(code=code))
-    return str(member.id)
-
-
 @customers.command()
 @click.argument("from_code")
 @click.argument("to_code")
@@ -166,7 +157,9 @@ def reassign(
     ctx = context_for(db_path, config_path)
     try:
         approval = staff.approve(staff_code, pin)
-        moved = records.reassign(_staff_id(from_code), _staff_id(to_code), approval=approval)
+        moved = records.reassign(
+            directory.staff_id_for_code(from_code), directory.staff_id_for_code(to_code), approval=approval
+        )
     finally:
         ctx.close()
     click.echo(

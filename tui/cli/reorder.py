@@ -8,14 +8,12 @@ from pathlib import Path
 import click
 
 from store.kernel.auth import sign_in
-from store.kernel.errors import NotFound, ValidationError
+from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
 from store.kernel.money import format_fen
-from store.models import Product
 from store.reports.table import text_table
 from store.reports.writers import as_text
-from store.stock import reorder, reorder_export, suppliers
-from store.stock.catalog import clean_text
+from store.stock import lookups, reorder, reorder_export, suppliers
 from store.stock.velocity import class_name
 from tui.cli.common import Whole, context_for, db_options, user_errors
 
@@ -191,18 +189,9 @@ def assign_products(
     """
     ctx = context_for(db_path, config_path)
     try:
-        chosen: list[Product] = []
-        for sku in skus:
-            product = Product.get_or_none(Product.sku == sku)
-            if product is None:
-                raise NotFound(_("No product with SKU {sku}.").format(sku=sku))
-            chosen.append(product)
+        chosen = [lookups.product_by_sku(sku) for sku in skus]
         if brand:
-            name = clean_text(brand, _("Brand"))
-            found = list(Product.select().where((Product.brand == name) & (Product.active == True)))  # noqa: E712
-            if not found:
-                raise NotFound(_("No products of brand {brand}.").format(brand=name))
-            chosen.extend(found)
+            chosen.extend(lookups.products_of_brand(brand))
         if not chosen:
             raise ValidationError(_("Name the products: SKUs or --brand."))
         supplier = suppliers.find_supplier(code)

@@ -9,7 +9,7 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from store.config.loader import Config, load_config
-from store.db.connection import open_database, unclean_shutdown
+from store.db.connection import IntegrityCheck, open_database, unclean_shutdown
 from store.kernel import Clock, SystemClock
 from store.kernel.errors import DatabaseUnavailable
 from store.kernel.i18n import _, set_language
@@ -45,6 +45,10 @@ class StoreContext:
     @property
     def store_name(self) -> str:
         return get_meta("store_name") or self.config.store.name
+
+    def integrity_check(self) -> IntegrityCheck:
+        """A quick_check of this store's file that a console runs in the background."""
+        return IntegrityCheck(self.db_path)
 
     def close(self) -> None:
         if not self.db.is_closed():

@@ -15,7 +15,6 @@ from textual.widgets import DataTable, Input, Static
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.models import StockCount
-from store.people import staff
 from store.stock import counts
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
@@ -321,7 +320,7 @@ class StockCountScreen(Screen[None]):
 
     def show_review(self, count: StockCount) -> None:
         member = self.zapp.staff
-        if member is None or not staff.is_manager(member):
+        if member is None or not member.is_manager:
             self.fail(
                 _("Count {number} is closed; a manager reviews and approves it.").format(number=count.number)
             )

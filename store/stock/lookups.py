@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from store.kernel.errors import NotFound
 from store.kernel.i18n import _
-from store.models import ImeiUnit, Product, PurchaseOrder, Supplier
+from store.models import ImeiUnit, Product, PurchaseOrder, SaleLine, Supplier
 from store.stock.catalog import clean_text
 
 
@@ -46,3 +46,9 @@ def purchase_order(number: str) -> PurchaseOrder:
 def supplier_of_order(order: PurchaseOrder) -> Supplier:
     supplier: Supplier = order.supplier
     return supplier
+
+
+def product_ids_of_sale(sale_id: str) -> list[str]:
+    """The products a sale (or return) moved, each once."""
+    query = SaleLine.select(SaleLine.product).where(SaleLine.sale == sale_id).distinct()
+    return [str(row.product_id) for row in query]

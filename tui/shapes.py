@@ -46,3 +46,19 @@ class UnitShown(Protocol):
     def imei2(self) -> str | None: ...
     @property
     def status(self) -> str: ...
+
+
+class SupplierShown(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+class OrderShown(Protocol):
+    """A purchase order a delivery is booked against."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def number(self) -> str: ...

@@ -13,10 +13,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from store.crm import records
+from store.crm.form_values import customer_fields
 from store.crm.records import CONSENT_WAYS, GENDERS, DuplicateCustomer
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
-from store.models import Customer
 from tui.i18n_bindings import translate_bindings
 
 if TYPE_CHECKING:
@@ -33,10 +33,11 @@ class CustomerFormScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", N_("Cancel"), id="customer_form.cancel"),
     ]
 
-    def __init__(self, customer: Customer | None) -> None:
+    def __init__(self, customer_id: str | None) -> None:
+        """``customer_id``: the customer to edit; None adds one."""
         super().__init__()
         translate_bindings(self)
-        self.customer = customer
+        self.customer = customer_fields(customer_id) if customer_id is not None else None
         self.offered: str | None = None
 
     @property
@@ -48,11 +49,10 @@ class CustomerFormScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         c = self.customer
-        born = records.birthday_of(c) if c is not None else None
         values = {
             "phone": c.phone if c is not None else "",
             "name": c.name if c is not None else "",
-            "birthday": born.text() if born else "",
+            "birthday": c.birthday if c is not None else "",
             "tags": c.tags if c is not None else "",
             "notes": c.notes if c is not None else "",
         }

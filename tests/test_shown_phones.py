@@ -86,3 +86,7 @@ def test_an_erased_customer_shows_no_number_to_anyone(shop: Shop, customer_id: s
     erase_customer(customer_id, actor=sign_in("M1", "1234"))
     for actor, _expected in lookers(shop):
         assert shown.profile(customer_id, actor, RULES).phone == "(erased)"
+
+
+def test_the_sale_screen_label_is_always_masked(shop: Shop, customer_id: str) -> None:
+    assert shown.cart_label(customer_id) == f"张三 {MASKED}"

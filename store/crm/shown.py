@@ -89,3 +89,13 @@ class ProfileShown:
 def profile(customer_id: str, actor: Actor | None, rules: CustomersSection) -> ProfileShown:
     loaded = load_profile(customer_id, rules)
     return ProfileShown(loaded, phone_for(actor, str(loaded.customer.phone), rules))
+
+
+def cart_label(customer_id: str) -> str:
+    """The customer as the sale screen and receipt name them: the name and the masked number,
+    whoever is selling (the customer's own display and paper show it too)."""
+    from store.crm.records import get_customer
+    from store.kernel.phone import mask
+
+    customer = get_customer(customer_id)
+    return f"{customer.name} {mask(str(customer.phone))}".strip()

@@ -452,8 +452,7 @@ class SaleScreen(Screen[None]):
 
     def action_customer(self) -> None:
         """Find the customer as you type (or add one by mobile number and name)."""
-        from store.crm.records import get_customer
-        from store.kernel.phone import mask
+        from store.crm.shown import cart_label
         from store.referrals.link import can_be_referred
         from tui.screens.customer_pick import CustomerPickScreen
 
@@ -462,11 +461,10 @@ class SaleScreen(Screen[None]):
         def picked(customer_id: str | None) -> None:
             if customer_id is None:
                 return
-            customer = get_customer(customer_id)
-            self.cart.attach_customer(customer.id, f"{customer.name} {mask(customer.phone)}".strip())
+            self.cart.attach_customer(customer_id, cart_label(customer_id))
             self.refresh_cart()
             self.say(_("New customer added and attached.") if screen.added else _("Customer attached."))
-            if self.zapp.config.referrals.enabled and can_be_referred(customer.id) and not self.cart.tenders:
+            if self.zapp.config.referrals.enabled and can_be_referred(customer_id) and not self.cart.tenders:
                 self.action_referrer()  # 老带新: a new buyer is the moment to ask who sent them
 
         self.app.push_screen(screen, picked)

@@ -90,3 +90,13 @@ def test_an_erased_customer_shows_no_number_to_anyone(shop: Shop, customer_id: s
 
 def test_the_sale_screen_label_is_always_masked(shop: Shop, customer_id: str) -> None:
     assert shown.cart_label(customer_id) == f"张三 {MASKED}"
+
+
+def test_the_edit_form_fills_the_phone_as_the_editor_may_see_it(shop: Shop, customer_id: str) -> None:
+    from store.crm.form_values import customer_fields
+
+    for actor, expected in lookers(shop):
+        fields = customer_fields(customer_id, actor, RULES)
+        assert (fields.phone, fields.name, fields.birthday) == (expected, "张三", "02-17")
+        assert fields.phone_change(expected) is None  # left as filled in: nothing to save
+        assert fields.phone_change("13900139000") == "13900139000"

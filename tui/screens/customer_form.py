@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from store.crm import records
-from store.crm.form_values import customer_fields
+from store.crm.form_values import CustomerFields, customer_fields
 from store.crm.records import CONSENT_WAYS, GENDERS, DuplicateCustomer
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
@@ -37,7 +37,8 @@ class CustomerFormScreen(ModalScreen[str | None]):
         """``customer_id``: the customer to edit; None adds one."""
         super().__init__()
         translate_bindings(self)
-        self.customer = customer_fields(customer_id) if customer_id is not None else None
+        self.customer_id = customer_id
+        self.customer: CustomerFields | None = None
         self.offered: str | None = None
 
     @property
@@ -48,6 +49,8 @@ class CustomerFormScreen(ModalScreen[str | None]):
         return self.app
 
     def compose(self) -> ComposeResult:
+        if self.customer_id is not None:  # the phone as this person may see it
+            self.customer = customer_fields(self.customer_id, self.zapp.actor, self.zapp.config.customers)
         c = self.customer
         values = {
             "phone": c.phone if c is not None else "",
@@ -129,7 +132,7 @@ class CustomerFormScreen(ModalScreen[str | None]):
             else:
                 customer = records.update_customer(
                     self.customer.id,
-                    phone=phone,
+                    phone=self.customer.phone_change(phone),
                     name=name,
                     birthday=birthday,
                     tags=tags,

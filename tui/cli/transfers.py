@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from store.kernel.errors import NotFound, ValidationError
+from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
-from store.models import ImeiUnit, Product
-from store.stock import transfers
+from store.stock import lookups, transfers
 from store.stock.ledger import parse_qty
 from store.stock.transfers import TransferLine
 from tui.cli.common import context_for, db_options, user_errors
@@ -53,17 +52,10 @@ def send_command(
         wanted: dict[str, TransferLine] = {}
         for text in lines:
             sku, _sep, qty = text.partition("=")
-            product = Product.get_or_none(Product.sku == sku.strip())
-            if product is None:
-                raise NotFound(_("No product with SKU {sku}.").format(sku=sku.strip()))
+            product = lookups.product_by_sku(sku)
             wanted.setdefault(product.id, TransferLine(product)).qty += parse_qty(qty or "1")
         for number in imeis:
-            unit = ImeiUnit.get_or_none(
-                (ImeiUnit.imei == number.strip()) | (ImeiUnit.imei2 == number.strip())
-            )
-            if unit is None:
-                raise NotFound(_("IMEI {imei} is not in this store's stock.").format(imei=number.strip()))
-            product = Product.get_by_id(unit.product_id)
+            product = lookups.product_of_imei(number)
             wanted.setdefault(product.id, TransferLine(product)).imeis.append(number.strip())
         # The file is written (whole, on the disk) before the booking out commits.
         transfer, _text = transfers.send(

@@ -13,9 +13,9 @@ import pytest
 from peewee import SqliteDatabase
 
 from store.kernel import FixedClock, business_date, set_process_clock
-from store.models import HeldCart, Sale
+from store.models import Sale
 from store.people import roster
-from store.selling import holds
+from store.selling.held_list import held_lines
 from store.stock import transfer_send
 from store.stock.transfer_send import TransferLine
 from tests.conftest import TILL, Shop
@@ -105,8 +105,7 @@ async def test_a_suspended_sale_is_listed_at_the_shops_time(
         await pilot.pause()
         await type_text(pilot, "王先生")
         await pilot.pause()
-    (row,) = holds.held_carts()
-    assert isinstance(row, HeldCart)
+    (row,) = held_lines()
     assert _describe(row, TILL.tz).plain.startswith(f"{local}  王先生")
 
 

@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
 from store.models import AuditLog, ImeiUnit, StockCount, StockCountEntry
+from store.people.directory import member_of
 from store.stock import ledger as stock
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
@@ -241,7 +242,7 @@ async def test_bad_input_at_the_count_screen(shop: Shop, db: SqliteDatabase, tmp
         await pilot.press("escape")  # not confirmed
         await pilot.pause()
         assert message(app) == "Not approved."
-        app.staff = shop.promoter  # a promoter at the terminal: another person's PIN is asked
+        app.staff = member_of(shop.promoter)  # a promoter at the terminal: another person's PIN is asked
         await pilot.press("f2")
         await pilot.pause()
         await pilot.press("escape")  # no PIN

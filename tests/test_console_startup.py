@@ -134,7 +134,7 @@ async def test_first_start_can_open_the_demo_store(db: SqliteDatabase, tmp_path:
 async def test_a_failed_background_check_stops_selling(
     shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.app
+    from store.db.connection import IntegrityCheck
     from tui.screens.damaged import DamagedDatabaseScreen
 
     checked: list[Path] = []
@@ -143,7 +143,7 @@ async def test_a_failed_background_check_stops_selling(
         checked.append(path)
         return "The database is damaged."
 
-    monkeypatch.setattr(tui.app.IntegrityCheck, "run", lambda self: damaged(self.path))
+    monkeypatch.setattr(IntegrityCheck, "run", lambda self: damaged(self.path))
     app = make_app(db, tmp_path, staff=shop.promoter)
     app.ctx.integrity_checked = False
     async with app.run_test(size=(80, 24)) as pilot:

@@ -14,16 +14,16 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from store import setup
-from store.audit import anchoring, attention, chain
+from store.audit import anchoring, attention
+from store.audit import chain as audit
 from store.config.loader import Config
 from store.context import StoreContext, open_store
-from store.db.connection import IntegrityCheck
-from store.kernel.auth import Actor, actor_for_login
+from store.kernel.auth import Actor
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.models import Staff
-from store.people import staff as staff_module
+from store.people import directory
+from store.people.directory import Member
 from store.selling import checkout
 from tui import textual_fixes
 from tui.i18n_bindings import translate_bindings
@@ -55,24 +55,25 @@ class ZhangguiApp(App[None]):
         Binding("ctrl+g", "keys", N_("Keys"), id="app.keys", show=False),
     ]
 
-    def __init__(self, ctx: StoreContext, staff: Staff | None = None) -> None:
-        """``staff`` logs someone in straight away (benchmarks and tests of later screens)."""
+    def __init__(self, ctx: StoreContext, staff: object | None = None) -> None:
+        """``staff`` (a Member, or the staff row a login returned) logs someone in straight away
+        (benchmarks and tests of later screens)."""
         super().__init__()
         textual_fixes.apply()
         translate_bindings(self)
         self.ctx = ctx
         self.config: Config = ctx.config
-        self.staff: Staff | None = staff
-        self.locked_by: Staff | None = None  # who locked the terminal, until someone unlocks it
+        self.staff: Member | None = directory.member_of(staff) if staff is not None else None
+        self.locked_by: Member | None = None  # who locked the terminal, until someone unlocks it
         self._names: dict[str, str] = {}
         self._last_input = time.monotonic()
         self.crash_message = ""
-        self._integrity = IntegrityCheck(ctx.db_path)
+        self._integrity = ctx.integrity_check()
 
     @property
     def actor(self) -> Actor | None:
-        """Who is logged in, as the store's functions take it (made from the login's Staff row)."""
-        return actor_for_login(self.staff) if self.staff is not None else None
+        """Who is logged in, as the store's functions take it (made at the login)."""
+        return self.staff.actor if self.staff is not None else None
 
     @property
     def store_name(self) -> str:
@@ -80,8 +81,7 @@ class ZhangguiApp(App[None]):
 
     def staff_name(self, staff_id: str) -> str:
         if staff_id not in self._names:
-            member = Staff.get_or_none(Staff.id == staff_id)
-            self._names[staff_id] = member.name if member else "?"
+            self._names[staff_id] = directory.staff_name(staff_id)
         return self._names[staff_id]
 
     def on_mount(self) -> None:
@@ -104,31 +104,30 @@ class ZhangguiApp(App[None]):
     def ask_login(self) -> None:
         self.push_screen(LoginScreen(), self.logged_in)
 
-    def logged_in(self, member: Staff | None) -> None:
+    def logged_in(self, member: Member | None) -> None:
         if member is None:
             return
         self.staff = member
         self.start_selling()
         self.check_clock()
-        if staff_module.is_manager(member):
+        if member.is_manager:
             self.audit_alerts(member)
 
     @work(thread=True, exclusive=True, group="audit")
-    def audit_alerts(self, member: Staff) -> None:
+    def audit_alerts(self, member: Member) -> None:
         """Mend a damaged audit head or table now (as the next sale would) and show the manager
         what the chain found since a manager last looked."""
         from store.kernel.errors import ZhangguiError
 
         try:
-            chain.repair()
+            audit.repair()
             messages = attention.alerts(self.config.tz)
         except ZhangguiError:
             return  # busy: the next manager login shows them
         if messages:
             self.call_from_thread(self.show_audit_alerts, member, messages)
 
-    def show_audit_alerts(self, member: Staff, messages: list[str]) -> None:
-        from store.kernel.auth import actor_for_login
+    def show_audit_alerts(self, member: Member, messages: list[str]) -> None:
         from store.kernel.errors import ZhangguiError
         from tui.screens.audit_alerts import AuditAlertsScreen
 
@@ -136,7 +135,7 @@ class ZhangguiApp(App[None]):
             if not seen:
                 return
             try:
-                attention.acknowledge_alerts(actor_for_login(member))
+                attention.acknowledge_alerts(member.actor)
             except ZhangguiError as exc:
                 self.notify(str(exc), severity="error")
 
@@ -187,7 +186,8 @@ class ZhangguiApp(App[None]):
 
     @work(thread=True, exclusive=True, group="integrity")
     def check_integrity(self) -> None:
-        if not self._integrity.wait(INTEGRITY_CHECK_DELAY_SECONDS):
+        delay = 0.0 if self.ctx.unclean_start else INTEGRITY_CHECK_DELAY_SECONDS
+        if not self._integrity.wait(delay):
             return  # the console closed first
         problem = self._integrity.run()
         if problem is not None:
@@ -222,7 +222,7 @@ class ZhangguiApp(App[None]):
         self.refresh_bindings()
         self.push_screen(LoginScreen(locked_by=self.locked_by.name), self.unlocked)
 
-    def unlocked(self, member: Staff | None) -> None:
+    def unlocked(self, member: Member | None) -> None:
         """The person who locked goes on where they were; anyone else starts a new sale of
         their own, and the sale in progress is suspended under the name of who locked."""
         locker = self.locked_by
@@ -279,7 +279,7 @@ class ZhangguiApp(App[None]):
         self.push_screen(KeysScreen(*keys_of(self)))
 
     def allowed_destinations(self) -> list[Destination]:
-        manager = self.staff is not None and staff_module.is_manager(self.staff)
+        manager = self.staff is not None and self.staff.is_manager
         return [d for d in DESTINATIONS if manager or not d.manager_only]
 
     def action_menu(self) -> None:
@@ -367,7 +367,8 @@ class ZhangguiApp(App[None]):
 def run_console(config: Config, db_path: Path) -> None:
     """Open the database (a ZhangguiError says why it cannot be) and run the console."""
     check_keymap(config.keymap)  # a wrong binding id stops the start, before the store opens
-    ctx = open_store(config, db_path, full_check=False)  # checked in the background instead
+    # Checked in the background instead, at once after a crash (see check_integrity).
+    ctx = open_store(config, db_path, full_check=False, defer_check=True)
     try:
         ZhangguiApp(ctx).run()
     finally:

@@ -16,9 +16,9 @@ from click.core import ParameterSource
 
 from store.context import StoreContext, load, open_store
 from store.kernel import dates
+from store.kernel.auth import Actor, sign_in
 from store.kernel.errors import ValidationError, ZhangguiError
 from store.kernel.i18n import _, set_language
-from store.people import roster, targets
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,6 +40,28 @@ def db_options(fn: F) -> F:
         help="Store database file (default: from config, else the user data dir).",
     )(fn)
     return fn
+
+
+def reader_options(fn: F) -> F:
+    """--staff and --pin for a command that shows customers: without them it runs as an
+    anonymous operator and every phone number is masked (138****8000); with them, as that
+    person, who sees whole numbers if their role may ([customers] full_phone_roles)."""
+    fn = click.option("--pin", default=None, help="Your PIN (asked for when --staff is given without it).")(
+        fn
+    )
+    fn = click.option(
+        "--staff", "staff_code", default=None, help="Your staff code, to see what your role may see."
+    )(fn)
+    return fn
+
+
+def reader(staff_code: str | None, pin: str | None) -> Actor | None:
+    """Who runs a read command (reader_options): nobody without --staff, else their login."""
+    if not staff_code:
+        return None
+    if pin is None:
+        pin = click.prompt(_("PIN"), hide_input=True)
+    return sign_in(staff_code, pin)
 
 
 def export_options(fn: F) -> F:
@@ -89,11 +111,22 @@ def given(name: str, value: str | None) -> str | None:
     return value
 
 
-def context_for(db_path: str | None, config_path: str | None, *, create: bool = False) -> StoreContext:
+def context_for(
+    db_path: str | None, config_path: str | None, *, create: bool = False, full_check: bool = False
+) -> StoreContext:
     """The store a command works on. Only ``demo`` (and the console's first start) pass
     ``create=True``: every other command refuses a missing, empty or never set up database
-    with its path, and creates nothing."""
-    return open_store(load(given("config_path", config_path)), given("db_path", db_path), create=create)
+    with its path, and creates nothing.
+
+    The whole-file integrity check reads every page (seconds on a large store), so it runs
+    only where it protects something: after an unclean shutdown (always, see open_database),
+    before a file leaves the shop (``full_check=True``: exports) and on ``zhanggui check``."""
+    return open_store(
+        load(given("config_path", config_path)),
+        given("db_path", db_path),
+        create=create,
+        full_check=full_check,
+    )
 
 
 def _option(param: click.Parameter | None) -> str:
@@ -168,6 +201,8 @@ class Week(_Typed):
     example = "2026-W48"
 
     def parse(self, text: str) -> str:
+        from store.people import roster  # only commands that take a week pay for it
+
         return roster.parse_week(text)
 
 
@@ -178,6 +213,8 @@ class Month(_Typed):
     example = "2026-11"
 
     def parse(self, text: str) -> str:
+        from store.people import targets  # only commands that take a month pay for it
+
         return targets.parse_month(text)
 
 

@@ -26,6 +26,8 @@ from tui.cli.common import (
     deliver,
     export_options,
     message_list_options,
+    reader,
+    reader_options,
     send_text,
     user_errors,
 )
@@ -188,23 +190,38 @@ def flags(store_code: str | None, db_path: str | None, config_path: str | None) 
     help="Only customers who bought within this many days.",
 )
 @message_list_options
+@reader_options
 @db_options
 @user_errors
-def invite(days: int, fmt: str, output: Path | None, db_path: str | None, config_path: str | None) -> None:
+def invite(
+    days: int,
+    fmt: str,
+    output: Path | None,
+    staff_code: str | None,
+    pin: str | None,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
     """Tell old customers about 老带新: the invitation from config.toml ([referrals]
     invite_message) with each customer's own referral code, for customers who bought within
     --days and gave marketing consent, most recent buyers first.
 
-    Example: zhanggui referrals invite --days 180 --format sms --output invite.txt --db shop.db
+    Phones are masked unless --staff (and --pin) is someone whose role may see whole numbers.
+
+    Example: zhanggui referrals invite --days 180 --format sms --output invite.txt --staff M1 --db shop.db
     """
     from store.referrals import invite as invitations
+    from store.referrals import invite_view
     from store.reports.table import text_table
     from store.reports.writers import as_text
 
     ctx = context_for(db_path, config_path)
     try:
         cfg = ctx.config
-        items = invitations.invites(cfg.referrals, ctx.store_name, ctx.clock.today(), days)
+        actor = reader(staff_code, pin)
+        items = invite_view.invites(
+            cfg.referrals, cfg.customers, ctx.store_name, ctx.clock.today(), actor, days
+        )
     finally:
         ctx.close()
     if fmt == "csv":

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from store.kernel.errors import NotFound, ValidationError
+from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
-from store.models import ImeiUnit, Product
-from store.stock import transfer_receive, transfer_send
+from store.stock import lookups, transfer_receive, transfer_send
 from store.stock.ledger import parse_qty
 from store.stock.transfer_send import TransferLine
 from tui.cli.common import context_for, db_options, user_errors
@@ -48,22 +47,15 @@ def send_command(
 
     Example: zhanggui transfer send S002 --line CASE-IP15=5 --imei 353281110000011 --out t.json --staff M1
     """
-    ctx = context_for(db_path, config_path)
+    ctx = context_for(db_path, config_path, full_check=True)  # a file leaves the shop
     try:
         wanted: dict[str, TransferLine] = {}
         for text in lines:
             sku, _sep, qty = text.partition("=")
-            product = Product.get_or_none(Product.sku == sku.strip())
-            if product is None:
-                raise NotFound(_("No product with SKU {sku}.").format(sku=sku.strip()))
+            product = lookups.product_by_sku(sku)
             wanted.setdefault(product.id, TransferLine(product)).qty += parse_qty(qty or "1")
         for number in imeis:
-            unit = ImeiUnit.get_or_none(
-                (ImeiUnit.imei == number.strip()) | (ImeiUnit.imei2 == number.strip())
-            )
-            if unit is None:
-                raise NotFound(_("IMEI {imei} is not in this store's stock.").format(imei=number.strip()))
-            product = Product.get_by_id(unit.product_id)
+            product = lookups.product_of_imei(number)
             wanted.setdefault(product.id, TransferLine(product)).imeis.append(number.strip())
         # The file is written (whole, on the disk) before the booking out commits.
         transfer, _text = transfer_send.send(
@@ -124,7 +116,7 @@ def export_command(number: str, out: Path, db_path: str | None, config_path: str
 
     Example: zhanggui transfer export TR20261127093000-S001-S002 --out t.json --db shop.db
     """
-    ctx = context_for(db_path, config_path)
+    ctx = context_for(db_path, config_path, full_check=True)  # a file leaves the shop
     try:
         transfer = transfer_send.write_again(number, out)
     finally:

@@ -17,9 +17,9 @@ from store.kernel.auth import Approval
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.models import database
 from store.stock import count_approval, count_review, count_sessions
 from store.stock.count_review import Review
+from store.workers import own_connection
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -89,7 +89,7 @@ class CountReviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="count-review")
     def compute(self, generation: int) -> None:
         try:
-            with database.obj.connection_context():
+            with own_connection():
                 result: Review | str = count_review.review(self.count_id)
         except ZhangguiError as exc:
             result = str(exc)

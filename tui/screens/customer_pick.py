@@ -39,13 +39,12 @@ class CustomerPickScreen(ModalScreen[str | None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        member = self.zapp.staff
         with Vertical(classes="dialog wide lookup-dialog"):
             yield Label(_("Customer"), classes="dialog-title")
             yield Label(
                 _("Type to find; or a mobile number and a name to add a new customer"), classes="hint"
             )
-            yield CustomerLookup(member.role if member else "", self.zapp.config.customers, id="pick-lookup")
+            yield CustomerLookup(self.zapp.actor, self.zapp.config.customers, id="pick-lookup")
             yield Label("", id="pick-message", classes="error")
 
     def fail(self, message: str) -> None:

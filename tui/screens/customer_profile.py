@@ -14,8 +14,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from store.crm import customer_fields, followup, records, value
-from store.crm.profile import Profile, load_profile, shown_phone
+from store.crm import customer_fields, followup, records, shown, value
+from store.crm.profile import Profile
 from store.kernel.auth import Approval
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
@@ -81,12 +81,13 @@ class CustomerProfileScreen(Screen[None]):
 
     def reload(self) -> None:
         rules = self.zapp.config.customers
-        profile = self.profile = load_profile(self.customer_id, rules)
+        view = shown.profile(self.customer_id, self.zapp.actor, rules)
+        profile = self.profile = view.profile
         c = profile.customer
         role = self.zapp.staff.role if self.zapp.staff else ""
         header = Text()
         header.append(c.name or _("(no name)"), style="bold")
-        header.append("  " + shown_phone(c.phone, role, rules))
+        header.append("  " + view.phone)
         if profile.score is not None:
             s = profile.score
             header.append("  " + _("Tier {tier}").format(tier=s.tier), style="bold")
@@ -272,7 +273,7 @@ class CustomerProfileScreen(Screen[None]):
             self.reload()
             self.say(_("Saved."))
 
-        self.app.push_screen(CustomerFormScreen(self.profile.customer), saved)
+        self.app.push_screen(CustomerFormScreen(self.profile.customer.id), saved)
 
     def action_consent(self) -> None:
         from tui.screens.choice import ChoiceScreen

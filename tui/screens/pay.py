@@ -23,12 +23,13 @@ from store.kernel.clock import business_date
 from store.kernel.errors import DatabaseBusy, DiskFull, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen, parse_money
-from store.models import Sale
 from store.referrals import ledger, vouchers
+from store.referrals import till as at_till
 from store.selling import checkout
 from store.selling.cart import Cart
 from store.selling.till import Till
 from tui.i18n_bindings import translate_bindings
+from tui.shapes import SaleShown
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
@@ -41,7 +42,7 @@ TENDER_NAMES = {
 }
 
 
-class PayScreen(ModalScreen[Sale | None]):
+class PayScreen(ModalScreen[SaleShown | None]):
     BINDINGS = [
         # a modal screen hears none of the app's keys: this one opens the keys overlay here too
         Binding("ctrl+g", "app.keys", N_("Keys"), id="pay.keys", show=False),
@@ -61,7 +62,7 @@ class PayScreen(ModalScreen[Sale | None]):
         self.till = till
         self.method = "voucher" if vouchers.give_back_due(cart) else "cash"
         self.busy = False  # a commit has started: no more input until it ends (the app reads it too)
-        self._sale: Sale | None = None
+        self._sale: SaleShown | None = None
         self._dismissed = False
 
     def compose(self) -> ComposeResult:
@@ -100,19 +101,11 @@ class PayScreen(ModalScreen[Sale | None]):
         return business_date(self.now(), self.till.tz)
 
     def voucher_room(self) -> int:
-        """What the voucher can take now: the customer's balance less what is on this sale, or
-        on a refund, what still has to go back onto the voucher."""
-        cart = self.cart
-        on_cart = sum(t.amount for t in cart.tenders if t.kind == vouchers.KIND)
-        if cart.due < 0:
-            return max(vouchers.give_back_due(cart) + on_cart, 0)
-        if not cart.customer_id:
-            return 0
-        return max(vouchers.balance(cart.customer_id, self.today).vouchers - on_cart, 0)
+        """What the voucher can take now (see store.referrals.till)."""
+        return at_till.voucher_room(self.cart, self.today)
 
     def default_amount(self) -> int:
-        due = abs(self.cart.due)
-        return min(due, self.voucher_room()) if self.method == vouchers.KIND else due
+        return at_till.default_amount(self.cart, self.method, self.today)
 
     def refresh_summary(self) -> None:
         cart = self.cart
@@ -210,7 +203,7 @@ class PayScreen(ModalScreen[Sale | None]):
         if self.busy:
             self.query_one(MessageBar).info(_("Another till is saving; trying again…"))
 
-    def committed(self, sale: Sale) -> None:
+    def committed(self, sale: SaleShown) -> None:
         self._sale = sale
         self.dismiss_once()
 

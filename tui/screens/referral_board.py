@@ -17,7 +17,6 @@ from textual.widgets import DataTable, Static
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.people import staff as staff_module
 from store.referrals import patterns, report, report_export
 from store.referrals.patterns import Flag
 from store.referrals.report import MonthReport
@@ -61,7 +60,7 @@ class ReferralBoardScreen(Screen[None]):
 
     @property
     def manager(self) -> bool:
-        return self.zapp.staff is not None and staff_module.is_manager(self.zapp.staff)
+        return self.zapp.staff is not None and self.zapp.staff.is_manager
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "flags":

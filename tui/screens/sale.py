@@ -12,9 +12,8 @@ from store.kernel.auth import Approval
 from store.kernel.errors import NotFound, ValidationError, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.models import Product, Sale, SaleLine
-from store.people import staff
-from store.selling import holds
+from store.people import directory
+from store.selling import held_list, holds
 from store.selling.cart import Cart
 from store.stock import catalog, imei
 from store.stock import ledger as stock
@@ -22,6 +21,7 @@ from store.stock.catalog import ScanResult
 from tui.i18n_bindings import translate_bindings
 from tui.screens.prompt import PromptScreen
 from tui.screens.sale_editing import CartEditingScreen
+from tui.shapes import SaleShown
 from tui.widgets.cart_table import CartTable
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -64,7 +64,7 @@ class SaleScreen(CartEditingScreen):
         return Cart(
             staff_id=member.id,
             staff_role=member.role,
-            discount_limit_percent=staff.discount_limit(member, app.config.discounts),
+            discount_limit_percent=directory.discount_limit(member, app.config.discounts),
         )
 
     def compose(self) -> ComposeResult:
@@ -126,13 +126,14 @@ class SaleScreen(CartEditingScreen):
 
         def picked(product_id: str | None) -> None:
             if product_id in by_id:
-                self.pick_unit_or_add(by_id[product_id], qty)
+                self.pick_unit_or_add(ScanResult(by_id[product_id]), qty)
 
         self.app.push_screen(PickerScreen(matches), picked)
 
-    def pick_unit_or_add(self, product: Product, qty: int) -> None:
+    def pick_unit_or_add(self, chosen: ScanResult, qty: int) -> None:
+        product = chosen.product
         if not product.serialized:
-            self.attempt(lambda: self.add(ScanResult(product), qty))
+            self.attempt(lambda: self.add(chosen, qty))
             return
         from tui.screens.unit_picker import UnitPickerScreen
 
@@ -180,7 +181,7 @@ class SaleScreen(CartEditingScreen):
             return
         from tui.screens.pay import PayScreen
 
-        def paid(sale: Sale | None) -> None:
+        def paid(sale: SaleShown | None) -> None:
             if sale is None:
                 self.refresh_cart()
                 return
@@ -189,7 +190,9 @@ class SaleScreen(CartEditingScreen):
 
         self.app.push_screen(PayScreen(self.cart, self.zapp.ctx.till), paid)
 
-    def show_receipt(self, sale: Sale, reprint: bool = False, then: Callable[[], None] | None = None) -> None:
+    def show_receipt(
+        self, sale: SaleShown, reprint: bool = False, then: Callable[[], None] | None = None
+    ) -> None:
         from tui.screens.receipt import ReceiptScreen
 
         def done(_result: None) -> None:
@@ -221,7 +224,7 @@ class SaleScreen(CartEditingScreen):
         if self.cart.lines:
             self.fail(_("Finish or suspend the current sale first."))
             return
-        held = holds.held_carts()
+        held = held_list.held_lines()
         if not held:
             self.fail(_("No suspended sales."))
             return
@@ -249,8 +252,7 @@ class SaleScreen(CartEditingScreen):
 
     def action_customer(self) -> None:
         """Find the customer as you type (or add one by mobile number and name)."""
-        from store.crm.records import get_customer
-        from store.kernel.phone import mask
+        from store.crm.shown import cart_label
         from store.referrals.link import can_be_referred
         from tui.screens.customer_pick import CustomerPickScreen
 
@@ -259,11 +261,10 @@ class SaleScreen(CartEditingScreen):
         def picked(customer_id: str | None) -> None:
             if customer_id is None:
                 return
-            customer = get_customer(customer_id)
-            self.cart.attach_customer(customer.id, f"{customer.name} {mask(customer.phone)}".strip())
+            self.cart.attach_customer(customer_id, cart_label(customer_id))
             self.refresh_cart()
             self.say(_("New customer added and attached.") if screen.added else _("Customer attached."))
-            if self.zapp.config.referrals.enabled and can_be_referred(customer.id) and not self.cart.tenders:
+            if self.zapp.config.referrals.enabled and can_be_referred(customer_id) and not self.cart.tenders:
                 self.action_referrer()  # 老带新: a new buyer is the moment to ask who sent them
 
         self.app.push_screen(screen, picked)
@@ -304,24 +305,24 @@ class SaleScreen(CartEditingScreen):
         self.app.push_screen(PromoterScreen(self.cart.promoter_id), picked)
 
     def action_returns(self) -> None:
-        from tui.screens.returns import ReturnsScreen
+        from tui.screens.returns import Choice, ReturnsScreen
 
         if self.cart.tenders:
             self.fail(_("Payment has started: clear the payments to change the sale."))
             return
 
-        def chosen(choice: list[tuple[SaleLine, int, int]] | None) -> None:
+        def chosen(choice: Choice | None) -> None:
             if not choice:
                 return
 
             def add_lines(ok: Approval | None) -> None:
-                if self.cart.original_sale_id and self.cart.original_sale_id != choice[0][0].sale_id:
+                if self.cart.original_sale_id and self.cart.original_sale_id != choice[0][0].line.sale_id:
                     raise ValidationError(_("Return lines of one receipt at a time."))
                 before = self.cart.return_approved_by
                 self.cart.approve_return(ok)  # first: asking for a PIN must not add the lines twice
                 try:
-                    for line, qty, already in choice:
-                        self.cart.add_return_line(line, qty, already)
+                    for entry, qty in choice:
+                        self.cart.add_return_line(entry.line, qty, entry.line.qty - entry.returnable)
                 except ZhangguiError:
                     self.cart.return_approved_by = before
                     raise

@@ -14,9 +14,8 @@ from textual.widgets import DataTable, Input, Static
 
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
-from store.models import StockCount
-from store.people import staff
 from store.stock import count_entry, count_sessions
+from store.stock.count_view import CountShown, shown
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -40,7 +39,7 @@ class StockCountScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.count: StockCount | None = None
+        self.count: CountShown | None = None
         self.model_id: str | None = None  # the handset model whose IMEIs are being scanned
         self.last_product: str | None = None  # the accessory F2 adds a quantity of
         self.totals: dict[str, int] = {}
@@ -78,12 +77,12 @@ class StockCountScreen(Screen[None]):
         """Go on with the unfinished count, or start one (everything, a brand, ...)."""
         busy = count_sessions.unfinished()
         if busy:
-            count = busy[0]
+            count = shown(busy[0])
             if count.status == "review":
                 self.app.call_later(self.show_review, count)  # not while this screen mounts
                 return
             try:
-                self.count = count_sessions.resume(count.id, staff_id=self.staff_id)
+                self.count = shown(count_sessions.resume(count.id, staff_id=self.staff_id))
             except ZhangguiError as exc:
                 self.fail(str(exc))
                 return
@@ -127,8 +126,10 @@ class StockCountScreen(Screen[None]):
 
     def start(self, kind: str, value: str) -> None:
         try:
-            self.count = count_sessions.start_count(
-                scope_kind=kind, scope_value=value, staff_id=self.staff_id, tz=self.zapp.config.tz
+            self.count = shown(
+                count_sessions.start_count(
+                    scope_kind=kind, scope_value=value, staff_id=self.staff_id, tz=self.zapp.config.tz
+                )
             )
         except ZhangguiError as exc:
             self.fail(str(exc))
@@ -160,7 +161,7 @@ class StockCountScreen(Screen[None]):
             header.append(_("Stock count"), style="bold")
         else:
             header.append(_("Stock count") + f" {self.count.number}", style="bold")
-            header.append(f"  {count_sessions.scope_label(self.count)}  ")
+            header.append(f"  {self.count.scope}  ")
             header.append(
                 _("{units} counted, {products} products").format(
                     units=sum(self.totals.values()), products=len(self.totals)
@@ -312,16 +313,16 @@ class StockCountScreen(Screen[None]):
         if self.count is None:
             return
         try:
-            closed = count_sessions.close(self.count.id, staff_id=self.staff_id)
+            closed = shown(count_sessions.close(self.count.id, staff_id=self.staff_id))
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
         self.count = closed
         self.show_review(closed)
 
-    def show_review(self, count: StockCount) -> None:
+    def show_review(self, count: CountShown) -> None:
         member = self.zapp.staff
-        if member is None or not staff.is_manager(member):
+        if member is None or not member.is_manager:
             self.fail(
                 _("Count {number} is closed; a manager reviews and approves it.").format(number=count.number)
             )

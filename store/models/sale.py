@@ -21,7 +21,7 @@ class Sale(BaseModel):
     created_at = DateTimeField(default=utcnow)
     kind = CharField(default="sale")  # sale / return / exchange
     status = CharField(default="completed")  # completed / voided
-    staff = ForeignKeyField(Staff, backref="sales")
+    staff = ForeignKeyField(Staff, backref="sales", index=False)  # no sale is looked up by its cashier
     # Looked up by customer through sale_customer_value, and by original only where there is one.
     customer = ForeignKeyField(Customer, null=True, backref="sales", index=False)
     original = ForeignKeyField("self", null=True, backref="returns", index=False)
@@ -69,14 +69,17 @@ class SaleLine(BaseModel):
     id = IdField(primary_key=True)
     sale = ForeignKeyField(Sale, backref="lines", index=True, on_delete="CASCADE")
     line_no = IntegerField()
-    product = ForeignKeyField(Product, index=True)
+    # Lines are read by sale, by date through their sale, by unit or by original line; never by
+    # product or promoter alone (a promoter's month reads the month's sales: faster than a
+    # promoter's every line), so neither has an index to keep up (schema version 10).
+    product = ForeignKeyField(Product, index=False)
     imei_unit = ForeignKeyField(ImeiUnit, null=True, index=False)  # indexed below where set
     qty = IntegerField()  # negative on a return line
     list_price = IntegerField()  # the catalog price at the time, fen
     unit_price = IntegerField()  # after a price override, fen
     discount = IntegerField(default=0)  # line discount plus its share of the sale discount
     total = IntegerField()  # unit_price * qty - discount
-    promoter = ForeignKeyField(Staff, index=True)
+    promoter = ForeignKeyField(Staff, index=False)
     original_line = ForeignKeyField("self", null=True, index=False)  # indexed below where set
     override_reason = CharField(default="")
 

@@ -17,20 +17,31 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from store.kernel.ids import from_db, to_db
+from store.kernel.ids import is_id as _is_id
 
 
 def _params(params: Any) -> Any:
+    # The hot path of every statement (a sale's commit, a bulk load's executemany): a loop
+    # that copies the parameters only when one of them is an id.
+    if params.__class__ is tuple or params.__class__ is list:
+        out = None
+        for i, value in enumerate(params):
+            if value.__class__ is str and len(value) == 36 and _is_id(value):
+                if out is None:
+                    out = list(params)
+                out[i] = bytes.fromhex(value.replace("-", ""))
+        return params if out is None else out
     if isinstance(params, Mapping):
         return {key: to_db(value) for key, value in params.items()}
     if isinstance(params, Sequence) and not isinstance(params, str | bytes):
-        return tuple(to_db(value) for value in params)
+        return [to_db(value) for value in params]
     return params
 
 
 def _row(_cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> tuple[Any, ...]:
     for value in row:
         if value.__class__ is bytes:
-            return tuple(from_db(v) for v in row)
+            return tuple([from_db(v) if v.__class__ is bytes else v for v in row])
     return row
 
 

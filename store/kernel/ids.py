@@ -16,6 +16,7 @@ import uuid
 
 _CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _match = _CANONICAL.fullmatch
+is_id = _match  # a str of 36 characters that is an id in canonical form (truthy) or not
 
 
 _lock = threading.Lock()
@@ -62,9 +63,18 @@ def to_db(value: object) -> object:
     return value
 
 
+_TEXTS: dict[bytes, str] = {}  # ids read again and again (a product's in every movement)
+_TEXTS_KEPT = 65_536
+
+
 def from_db(value: object) -> object:
     """The text form of a value read from the database (``to_db`` undone)."""
     if isinstance(value, bytes) and len(value) == 16:
-        h = value.hex()
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        text = _TEXTS.get(value)
+        if text is None:
+            if len(_TEXTS) >= _TEXTS_KEPT:
+                _TEXTS.clear()
+            h = value.hex()
+            text = _TEXTS[value] = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        return text
     return value

@@ -18,7 +18,7 @@ import pytest
 
 from store import demo
 from store.audit import chain as audit
-from store.db import ids, migrations
+from store.db import connection, ids, migrations
 from store.db.connection import open_database, schema_version
 from store.models import ImeiUnit, Sale, SaleLine, Staff, StockMovement
 from store.selling import sales
@@ -80,10 +80,12 @@ def version_9(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def test_every_row_is_kept_with_the_same_ids_and_every_id_becomes_16_bytes(
-    version_9: Path, tmp_path: Path
+    version_9: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(connection, "VACUUM_FREE_PAGES", 0)  # a small store is vacuumed too
     path = tmp_path / "store.db"
     path.write_bytes(version_9.read_bytes())
+    size_before = path.stat().st_size
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA user_version").fetchone() == (9,)
     assert raw.execute("SELECT DISTINCT typeof(id) FROM sale_line").fetchall() == [("text",)]
@@ -98,8 +100,11 @@ def test_every_row_is_kept_with_the_same_ids_and_every_id_becomes_16_bytes(
     try:
         assert schema_version(db) == migrations.LATEST == 10
         assert db.execute_sql("PRAGMA foreign_keys").fetchone() == (1,)  # back on after the copy
+        assert db.execute_sql("PRAGMA cache_size").fetchone() == (connection.PRAGMAS["cache_size"],)
+        assert db.execute_sql("PRAGMA freelist_count").fetchone() == (0,)  # vacuumed
     finally:
         db.close()
+    assert path.stat().st_size < size_before * 0.7
 
     conn = ids.connect(str(path))  # ids read back as text
     try:

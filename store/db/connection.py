@@ -352,8 +352,11 @@ def _rebuild(db: SqliteDatabase, version: int) -> None:
         db.execute_sql(f"PRAGMA cache_size = {cache}")
     free = int(db.execute_sql("PRAGMA freelist_count").fetchone()[0])
     if free > VACUUM_FREE_PAGES and db.database != ":memory:":
-        db.execute_sql("VACUUM")
-        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Only the file's size: the schema is already upgraded. Another program holding the
+        # database, or too little disk for the copy, leaves the free pages for new rows.
+        with contextlib.suppress(OperationalError):
+            db.execute_sql("VACUUM")
+            db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 REBUILD_CACHE_KB = -262_144  # 256 MB, as a demo load uses (store.demo.bulk.LOAD_PRAGMAS)

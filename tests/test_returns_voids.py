@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from peewee import SQL
 
 from store.audit import integrity
 from store.kernel.errors import NeedsApproval, NotFound, StockError, ValidationError
@@ -97,7 +96,7 @@ def test_returned_imei_goes_back_and_can_be_sold_again(shop: Shop) -> None:
     assert unit.status == "returned"
     assert stock.on_hand(shop.phone.id) == 5
     # In the order written: the fixture receives at the real clock, the sales at a fixed DAY.
-    moves = StockMovement.select().where(StockMovement.imei_unit == unit.id).order_by(SQL("rowid"))
+    moves = StockMovement.select().where(StockMovement.imei_unit == unit.id).order_by(StockMovement.id)
     assert [(m.kind, m.qty) for m in moves] == [("receive", 1), ("sale", -1), ("return", 1)]
 
     again = sell_on(shop, DAY + timedelta(hours=1), shop.imeis[0])

@@ -12,9 +12,11 @@ from pathlib import Path
 from peewee import DatabaseError, OperationalError, SqliteDatabase
 
 from store.db import migrations
+from store.db.ids import IdConnection
 from store.db.sqlite_errors import translate_sqlite_error
 from store.kernel.errors import DatabaseUnavailable
 from store.kernel.i18n import _
+from store.kernel.ids import to_db
 from store.models import database
 
 PRAGMAS = {
@@ -153,7 +155,7 @@ def open_database(
     except OSError as exc:
         raise translate_sqlite_error(path, exc) from exc
     _check_location(path)
-    db = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=5, check_same_thread=False)
+    db = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=5, check_same_thread=False, factory=IdConnection)
     try:
         db.connect(reuse_if_open=True)
         if check_now:
@@ -231,7 +233,9 @@ def integrity_problem(path: Path) -> str | None:
 
 def open_memory_database() -> SqliteDatabase:
     """An in-memory database with the full schema, for tests and previews."""
-    db = SqliteDatabase(":memory:", pragmas={"foreign_keys": 1}, check_same_thread=False)
+    db = SqliteDatabase(
+        ":memory:", pragmas={"foreign_keys": 1}, check_same_thread=False, factory=IdConnection
+    )
     db.connect()
     database.initialize(db)
     migrate(db)
@@ -265,8 +269,45 @@ def migrate(db: SqliteDatabase) -> int:
             )
         )
     for version in range(current + 1, migrations.LATEST + 1):
+        rebuild = version in migrations.REBUILDS
+        if rebuild:
+            _rebuild(db, version)
+        else:
+            with db.atomic("IMMEDIATE"):
+                for statement in migrations.MIGRATIONS[version - 1]:
+                    db.execute_sql(statement)
+                db.execute_sql(f"PRAGMA user_version = {version}")
+    return migrations.LATEST
+
+
+def _rebuild(db: SqliteDatabase, version: int) -> None:
+    """A migration that copies tables into new ones: with foreign keys off (dropping a parent
+    table would otherwise delete or check its children), in one transaction, and with the
+    functions its SQL calls. A store that had rows is vacuumed after, so the file shrinks
+    at once instead of keeping the old tables' pages free inside it."""
+    db.connection().create_function("id_bytes", 1, to_db, deterministic=True)
+    keys_on = int(db.execute_sql("PRAGMA foreign_keys").fetchone()[0])
+    cache = int(db.execute_sql("PRAGMA cache_size").fetchone()[0])
+    db.execute_sql("PRAGMA foreign_keys = OFF")
+    # The copies and index builds of a million rows sort in memory, not in temporary files, and
+    # the new pages stay in the cache until the commit instead of being spilled to the WAL twice.
+    db.execute_sql(f"PRAGMA cache_size = {REBUILD_CACHE_KB}")
+    try:
         with db.atomic("IMMEDIATE"):
             for statement in migrations.MIGRATIONS[version - 1]:
                 db.execute_sql(statement)
             db.execute_sql(f"PRAGMA user_version = {version}")
-    return migrations.LATEST
+    finally:
+        db.execute_sql(f"PRAGMA foreign_keys = {keys_on}")
+        db.execute_sql(f"PRAGMA cache_size = {cache}")
+    free = int(db.execute_sql("PRAGMA freelist_count").fetchone()[0])
+    if free > VACUUM_FREE_PAGES and db.database != ":memory:":
+        # Only the file's size: the schema is already upgraded. Another program holding the
+        # database, or too little disk for the copy, leaves the free pages for new rows.
+        with contextlib.suppress(OperationalError):
+            db.execute_sql("VACUUM")
+            db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+REBUILD_CACHE_KB = -262_144  # 256 MB, as a demo load uses (store.demo.bulk.LOAD_PRAGMAS)
+VACUUM_FREE_PAGES = 2048  # 8 MB of 4 KB pages left free by a rebuild: worth giving back

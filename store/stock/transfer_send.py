@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from peewee import SQL
-
 from store.audit import chain
 from store.db.transaction import write
 from store.kernel import files, moment
@@ -234,7 +232,7 @@ def write_again(number: str, out: Path) -> StockTransfer:
     moves = list(
         StockMovement.select()
         .where((StockMovement.document == transfer.id) & (StockMovement.kind == "transfer_out"))
-        .order_by(SQL("rowid"))  # the order they were booked out in, as the file had them
+        .order_by(StockMovement.id)  # the order they were booked out in, as the file had them
     )
     products = {p.id: p for p in Product.select().where(Product.id.in_({m.product_id for m in moves}))}
     for move in moves:

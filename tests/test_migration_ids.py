@@ -15,15 +15,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from store.selling.sales import Till
 
 from store import demo
-from store.audit import chain as audit
+from store.audit import integrity as audit
 from store.db import connection, ids, migrations
 from store.db.connection import open_database, schema_version
 from store.models import ImeiUnit, Sale, SaleLine, Staff, StockMovement
-from store.selling import sales
+from store.selling import checkout, sale_lookup
 from store.selling.cart import Cart
+from store.selling.till import Till
 from store.stock import catalog
 from store.stock import ledger as stock
 from tests.store_helpers import cheap_pins
@@ -177,10 +177,10 @@ def test_the_migrated_store_keeps_its_invariants_and_keeps_trading(
         cart = Cart(staff_id=staff_id, staff_role="admin", discount_limit_percent=100)
         cart.add_scan(found, 1)
         cart.add_tender("cash", cart.total)
-        sale = sales.commit_sale(cart, TILL, now=NOW)
+        sale = checkout.commit_sale(cart, TILL, now=NOW)
         assert stock.on_hand(unit.product_id) == before_qty - 1
         assert ImeiUnit.get_by_id(unit.id).status == "sold"
-        assert sales.find_sale(sale.receipt_no).id == sale.id == cart.id
+        assert sale_lookup.find_sale(sale.receipt_no).id == sale.id == cart.id
         moved = StockMovement.select().where(StockMovement.imei_unit == unit.id).order_by(StockMovement.id)
         assert [(m.kind, m.qty, m.document) for m in moved][-1] == ("sale", -1, sale.id)
         assert audit.verify() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +62,14 @@ class StoreContext:
             self.db.close()
 
 
+def upgrade_notice() -> str:
+    """What a person is told while the store's file is brought to a new schema version."""
+    return _(
+        "Upgrading the store database to this version of zhanggui. This happens once and can"
+        " take a minute on a large store; do not switch the computer off."
+    )
+
+
 def resolve_db_path(config: Config, db: str | Path | None) -> Path:
     """--db beats ZHANGGUI_DB beats paths.database in config beats the user data dir."""
     if db:
@@ -84,6 +93,7 @@ def open_store(
     full_check: bool = True,
     create: bool = True,
     defer_check: bool = False,
+    on_upgrade: Callable[[], None] | None = None,
 ) -> StoreContext:
     """The store at ``db`` (see resolve_db_path). ``create=False`` is for every job but the
     console's first start and the demo: a missing file, an empty one, another program's
@@ -94,7 +104,9 @@ def open_store(
     ctx = StoreContext(
         config=config,
         db_path=path,
-        db=open_database(path, create=create, full_check=checked, defer_check=defer_check),
+        db=open_database(
+            path, create=create, full_check=checked, defer_check=defer_check, on_upgrade=on_upgrade
+        ),
         integrity_checked=checked,
         unclean_start=unclean,
         clock=SystemClock(config.tz),

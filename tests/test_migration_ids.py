@@ -6,6 +6,7 @@ and compared row by row."""
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -186,3 +187,18 @@ def test_the_migrated_store_keeps_its_invariants_and_keeps_trading(
         assert audit.verify() == []
     finally:
         db.close()
+
+
+def test_a_command_says_it_is_upgrading_before_it_does_and_only_once(version_9: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    copy = tmp_path / "store.db"
+    shutil.copyfile(version_9, copy)
+    notice = "Upgrading the store database to this version of zhanggui."
+    first = CliRunner().invoke(main, ["staff", "list", "--db", str(copy)])
+    assert first.exit_code == 0, first.output
+    assert notice in first.stderr and "M1" in first.stdout, (first.stdout, first.stderr)
+    again = CliRunner().invoke(main, ["staff", "list", "--db", str(copy)])
+    assert again.exit_code == 0 and notice not in again.stderr

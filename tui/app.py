@@ -17,7 +17,7 @@ from store import setup
 from store.audit import anchoring, attention
 from store.audit import chain as audit
 from store.config.loader import Config
-from store.context import StoreContext, open_store
+from store.context import StoreContext, open_store, upgrade_notice
 from store.kernel.auth import Actor
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
@@ -368,7 +368,13 @@ def run_console(config: Config, db_path: Path) -> None:
     """Open the database (a ZhangguiError says why it cannot be) and run the console."""
     check_keymap(config.keymap)  # a wrong binding id stops the start, before the store opens
     # Checked in the background instead, at once after a crash (see check_integrity).
-    ctx = open_store(config, db_path, full_check=False, defer_check=True)
+    ctx = open_store(
+        config,
+        db_path,
+        full_check=False,
+        defer_check=True,
+        on_upgrade=lambda: print(upgrade_notice(), flush=True),  # before Textual owns the screen
+    )
     try:
         ZhangguiApp(ctx).run()
     finally:

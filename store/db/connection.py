@@ -7,6 +7,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from peewee import DatabaseError, OperationalError, SqliteDatabase
@@ -136,7 +137,12 @@ def require_store(path: Path) -> None:
 
 
 def open_database(
-    path: Path, create: bool = True, *, full_check: bool = True, defer_check: bool = False
+    path: Path,
+    create: bool = True,
+    *,
+    full_check: bool = True,
+    defer_check: bool = False,
+    on_upgrade: Callable[[], None] | None = None,
 ) -> SqliteDatabase:
     """Open (and create or upgrade) the store database; refuse one that is unsafe to use.
     ``create=False`` opens only an existing store (see require_store).
@@ -171,6 +177,8 @@ def open_database(
                 _("The database {path} cannot use write-ahead logging here.").format(path=path)
             )
         database.initialize(db)
+        if on_upgrade is not None and 0 < schema_version(db) < migrations.LATEST:
+            on_upgrade()  # an upgrade can take a minute on a large store: say so before it starts
         migrate(db)
         _fill_derived_columns()
     except DatabaseUnavailable:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
-from store.context import StoreContext, load, open_store
+from store.context import StoreContext, load, open_store, upgrade_notice
 from store.kernel import dates
 from store.kernel.auth import Actor, sign_in
 from store.kernel.errors import ValidationError, ZhangguiError
@@ -126,6 +126,7 @@ def context_for(
         given("db_path", db_path),
         create=create,
         full_check=full_check,
+        on_upgrade=lambda: click.echo(upgrade_notice(), err=True),
     )
 
 

@@ -54,6 +54,16 @@ def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr("tui.app.SUMMARY_DELAY_SECONDS", 3600.0)
 
 
+@pytest.fixture(autouse=True)
+def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test hashes new PINs cheaply (tests/store_helpers.cheap_pins): a Shop costs
+    milliseconds instead of two full scrypt hashes. The real cost is asserted in test_staff,
+    which keeps the real hash_pin from before this fixture runs."""
+    from tests.store_helpers import cheap_pins
+
+    cheap_pins(monkeypatch)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "store.db"

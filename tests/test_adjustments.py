@@ -12,7 +12,7 @@ from store.db import open_database
 from store.errors import NeedsApproval, PermissionDenied, StockError, ValidationError
 from store.models import AuditLog, StockMovement
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, forge_actor, forge_approval, manager_ok, snapshot
+from tests.store_helpers import forge_actor, forge_approval, manager_ok, snapshot
 from tui.cli import main
 
 
@@ -61,9 +61,7 @@ def test_refusals_write_nothing(shop: Shop, kwargs: dict[str, object], error: ty
     assert snapshot() == before
 
 
-def test_adjust_on_the_command_line(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
-    cheap_pins(monkeypatch)
+def test_adjust_on_the_command_line(db_path: Path) -> None:
     database = open_database(db_path)
     Shop()
     database.close()

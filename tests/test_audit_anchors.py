@@ -21,14 +21,9 @@ from store.db import open_database
 from store.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, Meta, Sale
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, sell
+from tests.store_helpers import sell
 
 DAY = datetime(2026, 11, 27, 4, 0)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def rows() -> list[AuditLog]:

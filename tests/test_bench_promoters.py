@@ -12,12 +12,7 @@ from store import sales
 from store.db import open_database
 from store.models.base import utcnow
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, pay, promoter_cart, scan
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
+from tests.store_helpers import pay, promoter_cart, scan
 
 
 def test_the_roster_month_has_its_planted_conflicts() -> None:

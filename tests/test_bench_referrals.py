@@ -12,12 +12,6 @@ from store import stock as store_stock
 from store.db import open_database
 from store.models import Referral, ReferralReward
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

@@ -14,13 +14,7 @@ from store.errors import NeedsApproval, StockError, ValidationError
 from store.models import ImeiUnit
 from store.money import MAX_FEN
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok, promoter_cart, scan
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
-
+from tests.store_helpers import manager_ok, promoter_cart, scan
 
 PHONE = 599900
 CASE = 3900

@@ -11,14 +11,8 @@ from click.testing import CliRunner, Result
 from store import audit, audit_files
 from store.db import open_database
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins
 from tests.test_audit_anchors import rechain_plain
 from tui.cli import main
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

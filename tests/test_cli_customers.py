@@ -15,13 +15,8 @@ from store.crm.records import create_customer
 from store.db import open_database
 from store.models import AuditLog, Customer
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, pay, promoter_cart, scan
+from tests.store_helpers import pay, promoter_cart, scan
 from tui.cli import main
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

@@ -13,15 +13,10 @@ from store import roster
 from store.config import Config
 from store.db import open_database
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_actor
+from tests.store_helpers import manager_actor
 from tui.cli import main
 
 MON = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

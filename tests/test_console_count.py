@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 from textual.app import App
 from textual.pilot import Pilot
@@ -15,18 +14,12 @@ from store import stock
 from store.models import AuditLog, ImeiUnit, StockCount, StockCountEntry
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
-from tests.store_helpers import cheap_pins
 from tui.screens.choice import ChoiceScreen
 from tui.screens.count_review import CountReviewScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.sale import SaleScreen
 from tui.screens.stock_count import StockCountScreen
 from tui.widgets.message_bar import MessageBar
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def message(app: App[None]) -> str:

@@ -13,12 +13,7 @@ from store.models import AuditLog, Staff
 from store.promoter_config import LadderLevel, LadderSection
 from store.sales import business_date
 from tests.conftest import TILL, Shop
-from tests.store_helpers import cheap_pins, manager_actor, manager_ok, sell, snapshot
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
+from tests.store_helpers import manager_actor, manager_ok, sell, snapshot
 
 
 def today() -> date:

@@ -14,15 +14,10 @@ from store.config import Config
 from store.errors import ValidationError
 from store.models import AuditLog
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_actor, manager_ok
+from tests.store_helpers import manager_actor, manager_ok
 
 WEEK = "2026-W48"
 MON = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

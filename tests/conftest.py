@@ -64,6 +64,21 @@ def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
     cheap_pins(monkeypatch)
 
 
+def _quicker_idle_waits() -> None:
+    """Pilot.press and Pilot.pause wait until the app looks idle: Textual sleeps 20 ms at a
+    time until less than 5% of that went on CPU, two such waits a key. Typing a code then costs
+    a second of sleeping. The same test at 5 ms a sleep (still idle below 5% CPU): every key
+    is still handled, and every screen has processed its messages, before the next is sent
+    (Pilot._wait_for_screen); only the sleeping is shorter."""
+    import textual._wait
+
+    textual._wait.SLEEP_GRANULARITY = 0.005
+    textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
+
+
+_quicker_idle_waits()
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "store.db"

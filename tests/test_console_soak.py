@@ -23,7 +23,7 @@ from tui.widgets.cart_table import CartTable
 
 def live() -> Counter[str]:
     """Live Textual nodes by type, plus the render caches that outlive their widget if
-    something still holds them."""
+    something still holds them (of those made since the test froze what came before)."""
     gc.collect()
     return Counter(type(obj).__name__ for obj in gc.get_objects() if isinstance(obj, DOMNode | StylesCache))
 
@@ -73,14 +73,22 @@ def growth(before: Counter[str], after: Counter[str]) -> dict[str, int]:
 
 
 async def test_ringing_sales_leaves_no_widgets_behind(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await ring_sales(app, pilot, "6900000000011", 5)
-        counts = [await settled(pilot)]
-        for _ in range(2):  # the shop has 20 cases: 5 + 7 + 7 sales
-            await ring_sales(app, pilot, "6900000000011", 7)
-            counts.append(await settled(pilot))
+    # Everything alive before the till starts (the test session's modules, other tests' leftovers)
+    # is set aside, so each count below collects and walks only what the console made since:
+    # every node it made, leaked or not, is still counted.
+    gc.collect()
+    gc.freeze()
+    try:
+        app = make_app(db, tmp_path, staff=shop.promoter)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await ring_sales(app, pilot, "6900000000011", 5)
+            counts = [await settled(pilot)]
+            for _ in range(2):  # the shop has 20 cases: 5 + 7 + 7 sales
+                await ring_sales(app, pilot, "6900000000011", 7)
+                counts.append(await settled(pilot))
+    finally:
+        gc.unfreeze()
     # Textual 8.2.8 kept ~48 FooterKeys and ~25 StylesCaches a sale (tui/widgets/key_bar.py,
     # tui/textual_fixes.py): 7 more sales made hundreds, in every window of 7 sales. Under
     # load, the last pay screen (about 18 nodes and caches) can still be referenced at one

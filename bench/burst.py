@@ -12,12 +12,12 @@ from typing import Any
 
 from bench.report import MS, Figure
 from bench.sale_inputs import selling_staff
-from store import stock
-from store.config import Config
+from store.config.loader import Config
 from store.context import StoreContext
-from store.db import open_database
+from store.db.connection import open_database
 from store.kernel import SystemClock
 from store.models import ImeiUnit, Product
+from store.stock import ledger as stock
 
 
 def _burst_codes(n: int, rng: random.Random) -> list[str]:

@@ -1,4 +1,4 @@
-"""Figure 3: sale commit, store.sales.commit_sale beside its floor, raw_commit: the same writes
+"""Figure 3: sale commit, store.selling.sales.commit_sale beside its floor, raw_commit: the same writes
 in plain sqlite3. Each path runs on its own copy of the database, restocked identically."""
 
 from __future__ import annotations
@@ -18,16 +18,16 @@ from typing import Any
 from bench.databases import checkpointed_copy, raw_connect
 from bench.report import MS, Figure, median_ms
 from bench.sale_inputs import accessory_pool, restock, sellable_units, selling_staff
-from store.audit_files import load_key
-from store.cart import Cart
-from store.catalog import ScanResult
-from store.config import Config
-from store.db import open_database
-from store.ids import new_id
+from store.audit.keys import load_key
+from store.config.loader import Config
+from store.db.connection import open_database
+from store.kernel.ids import new_id
 from store.models import ImeiUnit, Product, Staff
 from store.models.base import utcnow
-from store.sales import Till, business_date, commit_sale
+from store.selling.cart import Cart
+from store.selling.sales import Till, business_date, commit_sale
 from store.setup import get_meta
+from store.stock.catalog import ScanResult
 
 BENCH_TERMINAL = "BENCH"  # its own receipt counter, so demo receipt numbers never collide
 
@@ -86,16 +86,16 @@ def _cart(staff: Staff, unit: ImeiUnit, accessories: tuple[Product, Product]) ->
     return cart
 
 
-def _dump(value: Any) -> str:  # as store.audit._dump
+def _dump(value: Any) -> str:  # as store.audit.chain._dump
     if value is None or value == "":
         return ""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def raw_commit(conn: sqlite3.Connection, cart: Cart, till: Till) -> None:
-    """The floor: the writes of store.sales.commit_sale for a plain sale, in plain SQL in one
+    """The floor: the writes of store.selling.sales.commit_sale for a plain sale, in plain SQL in one
     BEGIN IMMEDIATE transaction, including the reads those writes need (receipt counter,
-    audit head and key) and a keyed hash-chained audit row that store.audit.verify accepts."""
+    audit head and key) and a keyed hash-chained audit row that store.audit.chain.verify accepts."""
     stamp = utcnow()
     day = business_date(stamp, till.tz)
     at = stamp.isoformat(" ")
@@ -174,7 +174,7 @@ def raw_commit(conn: sqlite3.Connection, cart: Cart, till: Till) -> None:
             conn.execute("SELECT key, value FROM meta WHERE key IN ('audit_head', 'audit_keys')").fetchall()
         )
         count, prev_hash = meta["audit_head"].split(":", 1)
-        secret = load_key(json.loads(meta["audit_keys"])[-1][1]).secret  # cached, as store.audit's
+        secret = load_key(json.loads(meta["audit_keys"])[-1][1]).secret  # cached, as store.audit.chain's
         audit_id = new_id()
         after = _dump({"receipt_no": receipt_no, "total": cart.total, "lines": len(cart.lines)})
         fields = {
@@ -213,7 +213,7 @@ def bench_till() -> Till:
 def measure_commit(
     source: Path, workdir: Path, n: int, batch: int = 25, warmup: int = 5, seed: int = 7
 ) -> CommitResult:
-    """``n`` timed commits through store.sales.commit_sale and ``n`` through raw_commit, in
+    """``n`` timed commits through store.selling.sales.commit_sale and ``n`` through raw_commit, in
     alternating batches, each on its own copy of ``source`` (restocked identically first)."""
     rng = random.Random(seed)
     workdir.mkdir(parents=True, exist_ok=True)

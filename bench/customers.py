@@ -38,10 +38,10 @@ from typing import Any
 
 from bench.databases import checkpointed_copy, raw_connect
 from bench.report import MS, Figure, median_ms, table
-from store.config import Config
+from store.config.loader import Config
 from store.context import StoreContext
 from store.crm import search, value
-from store.db import open_database
+from store.db.connection import open_database
 from store.kernel import SystemClock
 from store.models import Staff
 

@@ -6,11 +6,11 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from store.db import PRAGMAS
+from store.db.connection import PRAGMAS
 
 
 def raw_connect(path: Path) -> sqlite3.Connection:
-    """A plain sqlite3 connection with exactly the pragmas store.db.open_database sets."""
+    """A plain sqlite3 connection with exactly the pragmas store.db.connection.open_database sets."""
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     for name, value in PRAGMAS.items():
         conn.execute(f"PRAGMA {name} = {value}")

@@ -1,4 +1,4 @@
-"""Figure 4: scan lookup, store.catalog.lookup_code of existing barcodes and IMEIs beside one
+"""Figure 4: scan lookup, store.stock.catalog.lookup_code of existing barcodes and IMEIs beside one
 indexed SELECT of the same row."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 from bench.databases import raw_connect
 from bench.report import MS, Figure, median_ms
-from store.catalog import lookup_code
-from store.db import open_database
+from store.db.connection import open_database
+from store.stock.catalog import lookup_code
 
 
 @dataclass
@@ -23,7 +23,7 @@ class LookupResult:
 
 def measure_lookups(db_path: Path, n: int, seed: int = 11) -> dict[str, LookupResult]:
     """``n`` lookups of random existing barcodes and ``n`` of random existing IMEIs through
-    store.catalog.lookup_code, each followed (or preceded, alternating) by the floor: one raw
+    store.stock.catalog.lookup_code, each followed (or preceded, alternating) by the floor: one raw
     indexed SELECT of the same row, which must come back with the same id."""
     rng = random.Random(seed)
     db = open_database(db_path)

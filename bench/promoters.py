@@ -3,20 +3,20 @@ large demo.
 
     /work/venv/bin/python -m bench.promoters --db /tmp/zhanggui-large.db [--quick]
 
-The report writes its day summary (store.promoter_report), so it runs on a copy of --db in
+The report writes its day summary (store.people.report), so it runs on a copy of --db in
 the temp dir; the demo file is never written. Figures:
 
-- roster check: store.roster_rules.check over 20 people x 28 days (two shifts a day, a day
+- roster check: store.people.roster_rules.check over 20 people x 28 days (two shifts a day, a day
   off a week, a few real conflicts), median of many runs; target <= 100 ms. No floor: it is
   pure Python over data in memory.
-- month report on the large demo as built: store.promoter_report.month_report for the last
+- month report on the large demo as built: store.people.report.month_report for the last
   full month of the demo on a fresh copy (median); target <= 500 ms. The demo has its day
   summary (promoter_day_sales) as a store in use does: the console builds it in the
   background, as day close will.
 - month report, first run with the summary emptied each time (median): a database that
   never summarised, e.g. just upgraded; shown, not judged.
 - month report, next runs: the same again (median), each call summarising a few more days.
-- summarising the whole month at once (store.promoter_report.summarise_all): not a target,
+- summarising the whole month at once (store.people.report.summarise_all): not a target,
   it shows what a report that settled every day first would add.
 - month report, month summarised: the report once every settled day is in the summary
   (median), as a store whose promoter screens are opened daily sees it; target <= 500 ms.
@@ -38,8 +38,8 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from store.config import Config
-from store.roster_rules import Person, Rules, Shift, check
+from store.config.loader import Config
+from store.people.roster_rules import Person, Rules, Shift, check
 
 ROSTER_TARGET_MS = 100.0
 REPORT_TARGET_MS = 500.0
@@ -90,7 +90,7 @@ def last_full_month(db_path: Path) -> str:
 
 
 def floor_ms(db_path: Path, month: str) -> float:
-    from store.targets import month_days
+    from store.people.targets import month_days
 
     first, last = month_days(month)
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
@@ -119,9 +119,9 @@ class ReportTimes:
 
 def report_ms(db_path: Path, runs: int) -> ReportTimes:
     """The report timings on a copy of ``db_path``."""
-    from store import promoter_report
-    from store.db import open_database
-    from store.targets import month_days
+    from store.db.connection import open_database
+    from store.people import report as promoter_report
+    from store.people.targets import month_days
 
     month = last_full_month(db_path)
     with tempfile.TemporaryDirectory(prefix="zhanggui-promoters-") as folder:

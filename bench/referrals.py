@@ -8,7 +8,7 @@ written. Untimed set-up on the copy: handsets and accessories restocked, N refer
 of the demo) and 2N customers who never bought. Then, all on one business day:
 
 - commits: N carts (a handset and an accessory, the customer attached, cash) with a referrer
-  and N identical carts without, committed through store.sales.commit_sale in alternating
+  and N identical carts without, committed through store.selling.sales.commit_sale in alternating
   batches; only the commit is timed. The difference of the two medians, times N, is what the
   referral adds to the day's checkouts (link checks, the link, its ledger entries, an audit row).
 - attribution: store.referrals.ledger.attribute itself, timed inside each referred commit's
@@ -44,13 +44,13 @@ from tabulate import tabulate
 
 from bench.databases import checkpointed_copy, raw_connect
 from bench.sale_inputs import accessory_pool, restock, sellable_units, selling_staff
-from store.cart import Cart
-from store.catalog import ScanResult
-from store.config import Config
+from store.config.loader import Config
 from store.models import Customer, ImeiUnit, Product, Staff, database
 from store.models.base import utcnow
-from store.referral_config import ReferralRule, ReferralSection, Reward
-from store.sales import Till, business_date, commit_sale
+from store.referrals.config import ReferralRule, ReferralSection, Reward
+from store.selling.cart import Cart
+from store.selling.sales import Till, business_date, commit_sale
+from store.stock.catalog import ScanResult
 
 TARGET_MS = 500.0
 REPORT_TARGET_MS = 1000.0
@@ -141,7 +141,7 @@ def _cart(
 
 @contextmanager
 def timed_attribute(samples: list[float]) -> Iterator[None]:
-    """store.sales calls ledger.attribute through the module: wrap it for the run."""
+    """store.selling.sales calls ledger.attribute through the module: wrap it for the run."""
     from store.referrals import ledger
 
     original = ledger.attribute
@@ -214,7 +214,7 @@ def _floor_settle(path: Path, today: date) -> float:
 
 
 def _floor_report(path: Path, month: str) -> float:
-    from store.targets import month_days
+    from store.people.targets import month_days
 
     first, last = month_days(month)
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -244,7 +244,7 @@ def _alternate(n: int, batch: int) -> list[bool]:
 def measure_day(
     source: Path, workdir: Path, n: int = DAY_SALES, report_runs: int = 5, seed: int = 5
 ) -> DayResult:
-    from store.db import open_database
+    from store.db.connection import open_database
     from store.referrals import ledger, report
     from store.setup import get_meta
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import random
 
-from store import stock
-from store.imei import with_check_digit
 from store.models import ImeiUnit, Product, Staff
-from store.stock import ReceivedUnit
+from store.stock import ledger as stock
+from store.stock.imei import with_check_digit
+from store.stock.ledger import ReceivedUnit
 
 
 def selling_staff() -> Staff:

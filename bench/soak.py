@@ -352,9 +352,9 @@ def run_ours(
 ) -> SoakRun:
     """``sales`` sales through the console on ``db_path``, logging in with ``login`` (staff
     code, PIN; the demo's first promoter by default) at the login screen."""
-    from store.config import Config
+    from store.config.loader import Config
     from store.context import StoreContext
-    from store.db import open_database
+    from store.db.connection import open_database
     from store.kernel.clock import SystemClock
 
     code, pin = login or demo_login()

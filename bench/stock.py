@@ -6,7 +6,7 @@ sale lines).
 Everything runs on a copy of --db in the temp dir (opening it upgrades the schema, and the
 count and the sales write); the demo file is never written. Figures:
 
-- reorder suggestions: store.reorder.plans for every stocked product (velocity class,
+- reorder suggestions: store.stock.reorder.plans for every stocked product (velocity class,
   safety stock, reorder point, suggested order), median of several runs; target <= 1 s. The
   floor is the same three grouped reads of the ledger (on-hand and last sale, daily demand
   of the window, open purchase orders) in plain sqlite3: the least any such report reads.
@@ -53,7 +53,7 @@ def _ms(seconds: float) -> float:
 
 # ---- reorder suggestions --------------------------------------------------------------------
 def floor_reads(conn: sqlite3.Connection, window: Any) -> int:
-    """The reads store.reorder.plans makes, in plain sqlite3."""
+    """The reads store.stock.reorder.plans makes, in plain sqlite3."""
     rows = conn.execute(
         "SELECT product_id, SUM(qty), MAX(CASE WHEN kind = 'sale' THEN created_at END), MIN(created_at) "
         "FROM stock_movement GROUP BY product_id"
@@ -72,9 +72,9 @@ def floor_reads(conn: sqlite3.Connection, window: Any) -> int:
 
 
 def measure_plans(db_path: Path, runs: int) -> tuple[list[float], list[float], int, int]:
-    from store import reorder
-    from store.config import Config
+    from store.config.loader import Config
     from store.models.base import utcnow
+    from store.stock import reorder
 
     config = Config()
     conn = raw_connect(db_path)
@@ -146,12 +146,13 @@ async def _scan_in_count(app: Any, imeis: list[str], rng: random.Random) -> list
 
 
 def measure_count(db_path: Path, n: int, workdir: Path, seed: int = 17) -> dict[str, Any]:
-    from store import counts, stock
-    from store.config import Config
+    from store.config.loader import Config
     from store.context import StoreContext
-    from store.db import open_database
+    from store.db.connection import open_database
     from store.kernel import SystemClock
     from store.models import ImeiUnit, Product, Staff
+    from store.stock import counts
+    from store.stock import ledger as stock
     from tui.app import ZhangguiApp
 
     rng = random.Random(seed)
@@ -198,9 +199,9 @@ def measure_count(db_path: Path, n: int, workdir: Path, seed: int = 17) -> dict[
 async def _panel_after_sales(
     app: Any, sales_to_ring: list[list[tuple[Any, int]]]
 ) -> tuple[list[float], list[float]]:
-    from store import sales
-    from store.cart import Cart
-    from store.catalog import ScanResult
+    from store.selling import sales
+    from store.selling.cart import Cart
+    from store.stock.catalog import ScanResult
     from tui.screens.sale import SaleScreen
     from tui.widgets.reorder_panel import ReorderPanel
 
@@ -241,12 +242,12 @@ async def _panel_after_sales(
 
 
 def measure_panel(db_path: Path, n: int, workdir: Path, seed: int = 19) -> tuple[list[float], list[float]]:
-    from store import stock
-    from store.config import Config
+    from store.config.loader import Config
     from store.context import StoreContext
-    from store.db import open_database
+    from store.db.connection import open_database
     from store.kernel import SystemClock
     from store.models import Product, Staff
+    from store.stock import ledger as stock
     from tui.app import ZhangguiApp
 
     rng = random.Random(seed)
@@ -284,8 +285,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     plan_runs, scans, panel_sales = (2, 10, 5) if args.quick else (7, 50, 30)
 
-    from store.db import open_database
-    from store.i18n import set_language
+    from store.db.connection import open_database
+    from store.kernel.i18n import set_language
 
     set_language("en")
     with tempfile.TemporaryDirectory(prefix="zhanggui-stock-bench-") as tmp:

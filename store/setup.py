@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from store import audit
-from store.catalog import clean_text
-from store.db import write
-from store.errors import ValidationError
-from store.i18n import _
+from store.audit import chain as audit
+from store.db.connection import write
+from store.kernel.errors import ValidationError
+from store.kernel.i18n import _
 from store.models import Meta, Staff
-from store.staff import create_staff
+from store.people.staff import create_staff
+from store.stock.catalog import clean_text
 
 
 def get_meta(key: str, default: str = "") -> str:

@@ -8,14 +8,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from store import catalog, setup, staff, stock
-from store.db import open_database
-from store.i18n import set_language
-from store.imei import with_check_digit
+from store import setup
+from store.db.connection import open_database
 from store.kernel import FixedClock, set_process_clock
+from store.kernel.i18n import set_language
 from store.models import Product, Staff
-from store.sales import Till
-from store.stock import ReceivedUnit
+from store.people import staff
+from store.selling.sales import Till
+from store.stock import catalog
+from store.stock import ledger as stock
+from store.stock.imei import with_check_digit
+from store.stock.ledger import ReceivedUnit
 
 TILL = Till(store_code="S001", terminal_id="T1", tz=ZoneInfo("Asia/Shanghai"))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from peewee import SqliteDatabase
 from textual.pilot import Pilot
 
-from store.config import Config
+from store.config.loader import Config
 from store.context import StoreContext
 from store.kernel import Clock, SystemClock
 from store.models import Staff

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from store import sales
-from store.cart import Cart
 from store.crm import records
 from store.models import Customer, Sale
-from store.referral_config import ReferralRule, ReferralSection, Reward
 from store.referrals import ledger, link, vouchers
-from store.sales import Till
+from store.referrals.config import ReferralRule, ReferralSection, Reward
+from store.selling import sales
+from store.selling.cart import Cart
+from store.selling.sales import Till
 from tests.conftest import Shop
 from tests.store_helpers import confirm_clock, manager_ok, pay, promoter_cart, scan
 

@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from store import catalog, sales, staff
-from store.auth import Actor, Approval, _approval, actor_for_login
-from store.cart import Cart
-from store.catalog import ScanResult
+from store.kernel.auth import Actor, Approval, _approval, actor_for_login
 from store.models import MODELS, Sale, Staff
+from store.people import staff
+from store.selling import sales
+from store.selling.cart import Cart
+from store.stock import catalog
+from store.stock.catalog import ScanResult
 from tests.conftest import Shop
 
 
@@ -53,7 +55,7 @@ def promoter_cart(shop: Shop) -> Cart:
 
 
 def forge_approval(manager_id: str, manager_name: str, for_staff_id: str = "") -> Approval:
-    """An Approval as store.auth makes it, without paying for a scrypt check per test."""
+    """An Approval as store.kernel.auth makes it, without paying for a scrypt check per test."""
     return _approval(manager_id, manager_name, for_staff_id)
 
 
@@ -81,8 +83,8 @@ def sell(shop: Shop, *codes: str, case_qty: int = 0) -> Sale:
 
 def confirm_clock(now: datetime, tz: ZoneInfo) -> None:
     """A test that jumps days ahead without events in between looks to the store like a clock
-    set ahead (store.clock_guard): the manager M1 confirms the date, as at the till."""
-    from store import clock_guard
+    set ahead (store.kernel.clock_guard): the manager M1 confirms the date, as at the till."""
+    from store.kernel import clock_guard
     from store.models import Staff
 
     manager = Staff.get(Staff.code == "M1")

@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store import adjustments, audit, stock
-from store.db import open_database
-from store.errors import NeedsApproval, PermissionDenied, StockError, ValidationError
+from store.audit import chain as audit
+from store.db.connection import open_database
+from store.kernel.errors import NeedsApproval, PermissionDenied, StockError, ValidationError
 from store.models import AuditLog, StockMovement
+from store.stock import adjustments
+from store.stock import ledger as stock
 from tests.conftest import Shop
 from tests.store_helpers import forge_actor, forge_approval, manager_ok, snapshot
 from tui.cli import main

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from peewee import SqliteDatabase
 
-from store import audit
+from store.audit import chain as audit
 from store.models import AuditLog, Meta
 from tests.conftest import Shop
 from tests.store_helpers import manager_ok, pay, promoter_cart, sell
@@ -17,7 +17,7 @@ DAY = datetime(2026, 11, 27, 4, 0)
 @pytest.fixture
 def busy_shop(shop: Shop) -> Shop:
     """A shop with a day's activity behind it: sales, a return, a void."""
-    from store import sales
+    from store.selling import sales
 
     first = sell(shop, shop.imeis[0], case_qty=2)
     cart = promoter_cart(shop)

@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from peewee import SqliteDatabase
 
-from store import audit, audit_files
-from store.auth import _actor
-from store.db import open_database
-from store.errors import PermissionDenied, ValidationError
+from store.audit import chain as audit
+from store.audit import keys as audit_files
+from store.db.connection import open_database
+from store.kernel.auth import _actor
+from store.kernel.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, Meta, Sale
 from tests.conftest import Shop
 from tests.store_helpers import sell

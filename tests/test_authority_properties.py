@@ -15,25 +15,17 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from peewee import fn
 
-from store import (
-    adjustments,
-    counts,
-    people,
-    reorder,
-    reorder_export,
-    roster,
-    sales,
-    staff,
-    suppliers,
-    targets,
-)
-from store.auth import MANAGER_ROLES, Actor, Approval
-from store.cart import Cart
-from store.config import Config
+from store.config.loader import Config
 from store.crm import records
-from store.errors import PermissionDenied, ZhangguiError
+from store.kernel.auth import MANAGER_ROLES, Actor, Approval
+from store.kernel.errors import PermissionDenied, ZhangguiError
 from store.models import AuditLog, Staff
-from store.stock_config import StockSection
+from store.people import profiles as people
+from store.people import roster, staff, targets
+from store.selling import sales
+from store.selling.cart import Cart
+from store.stock import adjustments, counts, reorder, reorder_export, suppliers
+from store.stock.config import StockSection
 from tests.conftest import Shop
 from tests.store_helpers import forge_actor, forge_approval, pay, scan, sell, snapshot
 

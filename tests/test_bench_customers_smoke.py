@@ -9,8 +9,8 @@ import pytest
 from peewee import SqliteDatabase
 
 from bench import customers as bench_customers
-from store import sales
 from store.crm.records import create_customer
+from store.selling import sales
 from tests.conftest import Shop
 from tests.store_helpers import pay, promoter_cart, scan
 

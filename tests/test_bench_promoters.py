@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bench import promoters
-from store import sales
-from store.db import open_database
+from store.db.connection import open_database
 from store.models.base import utcnow
+from store.selling import sales
 from tests.conftest import Shop
 from tests.store_helpers import pay, promoter_cart, scan
 

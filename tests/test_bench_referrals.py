@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from bench import referrals as bench_referrals
-from store import catalog
-from store import stock as store_stock
-from store.db import open_database
+from store.db.connection import open_database
 from store.models import Referral, ReferralReward
+from store.stock import catalog
+from store.stock import ledger as store_stock
 from tests.conftest import Shop
 
 

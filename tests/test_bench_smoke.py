@@ -1,5 +1,5 @@
 """The bench's measuring code runs on a tiny store, and its raw-SQL floor for a sale writes
-exactly what store.sales.commit_sale writes. No timing thresholds: figures belong to the bench."""
+exactly what store.selling.sales.commit_sale writes. No timing thresholds: figures belong to the bench."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from bench import burst, commit, lookup, report, startup
-from store import audit, catalog, stock
-from store.db import open_database
+from store.audit import chain as audit
+from store.db.connection import open_database
+from store.stock import catalog
+from store.stock import ledger as stock
 from tests.conftest import Shop
 
 
@@ -85,3 +87,12 @@ def test_figures_judge_ratio_and_absolute_targets() -> None:
     assert absolute.passed is False and info.passed is None
     text = report.table([ratio, absolute, info])
     assert "PASS" in text and "FAIL" in text and "3.00×" in text
+
+
+def test_the_pty_start_up_draws_login_then_the_sale_screen(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
+) -> None:
+    from bench import startup_pty
+
+    run = startup_pty.run_ours(db_path, startup_pty.pty_env(tmp_path), login="P1\r1111\r")
+    assert run.drawn_s > 0 and run.rss_kb > 10_000  # a real process's RSS, read after the PIN

@@ -9,7 +9,8 @@ import pytest
 from peewee import SqliteDatabase
 
 from bench import soak
-from store import catalog, stock
+from store.stock import catalog
+from store.stock import ledger as stock
 from tests.conftest import Shop
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench import stock as bench_stock
-from store import catalog
-from store import stock as store_stock
-from store.db import open_database
+from store.db.connection import open_database
 from store.models import StockCount
+from store.stock import catalog
+from store.stock import ledger as store_stock
 from tests.conftest import Shop
 
 

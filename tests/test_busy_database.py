@@ -15,12 +15,14 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 
-import store.db
-from store import catalog, sales, setup
-from store.cart import Cart
-from store.db import Patience, waiting, write
-from store.errors import DatabaseBusy
+import store.db.connection
+from store import setup
+from store.db.connection import Patience, waiting, write
+from store.kernel.errors import DatabaseBusy
 from store.models import HeldCart, Sale
+from store.selling import sales
+from store.selling.cart import Cart
+from store.stock import catalog
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
 from tests.test_console_pay import message, ring_up_a_case
@@ -48,8 +50,8 @@ def fake_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
         readings.append(len(readings) * 0.5)
         return readings[-1]
 
-    monkeypatch.setattr(store.db, "clock", tick)
-    monkeypatch.setattr(store.db, "WAIT_SLICE_MS", 10)
+    monkeypatch.setattr(store.db.connection, "clock", tick)
+    monkeypatch.setattr(store.db.connection, "WAIT_SLICE_MS", 10)
     yield readings
 
 
@@ -67,7 +69,7 @@ def test_a_long_wait_is_reported_after_the_threshold_and_ends_in_a_busy_error(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert store.db.SAY_AFTER == 1.5
+    assert store.db.connection.SAY_AFTER == 1.5
     assert waits == [1.5, 2.0, 2.5, 3.0, 3.5]  # not before the threshold, then after every try
     assert setup.get_meta("store_name") != "never written"
 
@@ -86,7 +88,7 @@ def test_a_waiting_block_sets_the_patience_of_the_writes_inside_it(
         holder.execute("ROLLBACK")
         holder.close()
     assert waits == [1.5, 2.0]
-    assert fake_clock[-1] - fake_clock[-2] == 0.5 and fake_clock[-1] >= store.db.GIVE_UP_AFTER
+    assert fake_clock[-1] - fake_clock[-2] == 0.5 and fake_clock[-1] >= store.db.connection.GIVE_UP_AFTER
 
 
 def test_a_sale_waits_for_the_lock_and_reports_why(
@@ -216,6 +218,6 @@ async def test_a_write_on_the_event_loop_gives_up_soon_with_a_sentence_and_keeps
         assert str(screen.query_one(MessageBar).render()) == (
             "The database is busy (another program holds it). Try again in a moment."
         )
-        assert fake_clock[-1] >= store.db.GIVE_UP_AFTER  # it gave up at the short deadline
+        assert fake_clock[-1] >= store.db.connection.GIVE_UP_AFTER  # it gave up at the short deadline
         assert [(ln.sku, ln.qty) for ln in screen.cart.lines] == [("CASE-IP15", 1)]
         assert HeldCart.select().count() == 0

@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store import sales, staff
-from store.cart import Cart, CartLine
-from store.errors import NeedsApproval, StockError, ValidationError
+from store.kernel.errors import NeedsApproval, StockError, ValidationError
+from store.kernel.money import MAX_FEN
 from store.models import ImeiUnit
-from store.money import MAX_FEN
+from store.people import staff
+from store.selling import sales
+from store.selling.cart import Cart, CartLine
 from tests.conftest import Shop
 from tests.store_helpers import manager_ok, promoter_cart, scan
 

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from store import catalog, stock
-from store.errors import ValidationError
-from store.imei import with_check_digit
+from store.kernel.errors import ValidationError
 from store.models import AuditLog, Product
-from store.stock import ReceivedUnit
+from store.stock import catalog
+from store.stock import ledger as stock
+from store.stock.imei import with_check_digit
+from store.stock.ledger import ReceivedUnit
 from tests.conftest import Shop
 from tests.store_helpers import counts, snapshot
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from store import audit, audit_files
-from store.db import open_database
+from store.audit import chain as audit
+from store.audit import keys as audit_files
+from store.db.connection import open_database
 from tests.conftest import Shop
 from tests.test_audit_anchors import rechain_plain
 from tui.cli import main

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store import sales, staff
 from store.crm.records import create_customer
-from store.db import open_database
+from store.db.connection import open_database
 from store.models import AuditLog, Customer
+from store.people import staff
+from store.selling import sales
 from tests.conftest import Shop
 from tests.store_helpers import pay, promoter_cart, scan
 from tui.cli import main

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from store import roster
-from store.config import Config
-from store.db import open_database
+from store.config.loader import Config
+from store.db.connection import open_database
+from store.people import roster
 from tests.conftest import Shop
 from tests.store_helpers import manager_actor
 from tui.cli import main
@@ -92,8 +92,8 @@ def test_roster_bad_week_is_one_message(store_with_roster: Path) -> None:
 
 @pytest.fixture
 def store_with_sales(db_path: Path) -> Path:
-    from store import sales
     from store.models.base import utcnow
+    from store.selling import sales
     from tests.store_helpers import pay, promoter_cart, scan
 
     database = open_database(db_path)
@@ -108,9 +108,9 @@ def store_with_sales(db_path: Path) -> Path:
 
 
 def this_month() -> str:
-    from store import targets
     from store.models.base import utcnow
-    from store.sales import business_date
+    from store.people import targets
+    from store.selling.sales import business_date
     from tests.conftest import TILL
 
     return targets.month_of(business_date(utcnow(), TILL.tz))

@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from store.db import open_database
+from store.db.connection import open_database
 from store.models import ReferralReward
 from store.models.base import utcnow
-from store.sales import business_date
-from store.targets import month_of
+from store.people.targets import month_of
+from store.selling.sales import business_date
 from tests.conftest import TILL, Shop
 from tests.referral_helpers import customer, policy, refund, sell_to, till_with
 from tui.cli import main

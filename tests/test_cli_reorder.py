@@ -11,11 +11,11 @@ from pathlib import Path
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from store import sales
-from store.cart import Cart
-from store.db import open_database
+from store.db.connection import open_database
 from store.models import AuditLog, Supplier, SupplierItem
 from store.models.base import utcnow
+from store.selling import sales
+from store.selling.cart import Cart
 from tests.conftest import TILL, Shop
 from tests.store_helpers import pay, scan
 from tui.cli import main

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store import staff
 from store.crm.records import create_customer
-from store.db import open_database
-from store.errors import PermissionDenied
+from store.db.connection import open_database
+from store.kernel.errors import PermissionDenied
 from store.models import AuditLog, Customer, Staff
+from store.people import staff
 from tests.conftest import Shop
 from tui.cli import main
 

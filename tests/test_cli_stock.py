@@ -4,10 +4,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from store import stock
-from store.db import open_database
-from store.imei import with_check_digit
+from store.db.connection import open_database
 from store.models import ImeiUnit, Product
+from store.stock import ledger as stock
+from store.stock.imei import with_check_digit
 from tests.conftest import Shop
 from tui.cli import main
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from store import catalog, counts, setup
-from store.db import open_database
-from store.imei import with_check_digit
+from store import setup
+from store.db.connection import open_database
 from store.models import GoodsReceipt, PurchaseOrder, PurchaseOrderLine, Supplier
+from store.stock import catalog, counts
+from store.stock.imei import with_check_digit
 from tests.conftest import Shop
 from tests.store_helpers import forge_actor, manager_ok
 from tui.cli import main

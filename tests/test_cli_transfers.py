@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from store import catalog, setup
-from store.db import open_database
+from store import setup
+from store.db.connection import open_database
 from store.models import ImeiUnit, StockTransfer
+from store.stock import catalog
 from tests.conftest import Shop
 from tests.store_helpers import snapshot
 from tui.cli import main

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store import audit, clock_guard
-from store.auth import _actor
-from store.config import ClockSection
-from store.db import open_database
-from store.errors import NotFound, PermissionDenied, ValidationError
-from store.kernel import FixedClock
+from store.audit import chain as audit
+from store.config.loader import ClockSection
+from store.db.connection import open_database
+from store.kernel import FixedClock, clock_guard
+from store.kernel.auth import _actor
+from store.kernel.errors import NotFound, PermissionDenied, ValidationError
 from store.models import AuditLog, Customer, Meta, ReferralReward
 from store.referrals import ledger
 from tests.conftest import TILL, Shop

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 
-from store import roster, sales, transfers
 from store.kernel import FixedClock, business_date, set_process_clock
 from store.models import HeldCart, Sale
-from store.transfers import TransferLine
+from store.people import roster
+from store.selling import sales
+from store.stock import transfers
+from store.stock.transfers import TransferLine
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, type_text, wait_for_commit
 from tests.referral_helpers import customer

@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from store import commission, promoter_report, roster, sales, staff, targets, timeclock
-from store.cart import Cart
-from store.config import Config
-from store.errors import ValidationError
+from store.config.loader import Config
+from store.kernel.errors import ValidationError
 from store.models import AuditLog, SaleLine
-from store.promoter_config import CommissionRule
+from store.people import commission, roster, staff, targets, timeclock
+from store.people import report as promoter_report
+from store.people.config import CommissionRule
+from store.selling import sales
+from store.selling.cart import Cart
 from tests.conftest import TILL, Shop
 from tests.store_helpers import manager_actor, manager_ok, pay, promoter_cart, scan
 

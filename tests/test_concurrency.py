@@ -14,13 +14,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from store import catalog, sales, setup, stock
-from store.cart import Cart
-from store.db import open_database
-from store.errors import ZhangguiError
-from store.imei import with_check_digit
+from store import setup
+from store.db.connection import open_database
+from store.kernel.errors import ZhangguiError
 from store.models import ImeiUnit, Product, Sale, SaleLine
-from store.sales import Till
+from store.selling import sales
+from store.selling.cart import Cart
+from store.selling.sales import Till
+from store.stock import catalog
+from store.stock import ledger as stock
+from store.stock.imei import with_check_digit
 
 ACCESSORIES = 10
 HANDSETS = 6

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from store.config import Config, default_config_path, load_config
-from store.errors import ConfigError, ZhangguiError
+from store.config.loader import Config, default_config_path, load_config
+from store.kernel.errors import ConfigError, ZhangguiError
 from tui.keymap import check_keymap
 
 DATA = Path(__file__).parent / "data"

@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import fields
 from pathlib import Path
 
-from store.config import Config, load_config
+from store.config.loader import Config, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every section Config has, so a new section is checked without editing this file.

@@ -1,4 +1,4 @@
-"""store/config_schema.py: the one reader every config section is declared for."""
+"""store/config/schema.py: the one reader every config section is declared for."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from store.config import Config
-from store.config_schema import SPEC, Flat, Int, ListOf, Mapping, Section, Text, parse, setting
-from store.errors import ConfigError
-from store.referral_config import parse_referrals
+from store.config.loader import Config
+from store.config.schema import SPEC, Flat, Int, ListOf, Mapping, Section, Text, parse, setting
+from store.kernel.errors import ConfigError
+from store.referrals.config import parse_referrals
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 
-from store import staff
 from store.models import AuditLog, Customer, HeldCart, Sale, SaleLine
+from store.people import staff
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
 from tui.screens.login import LoginScreen

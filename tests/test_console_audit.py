@@ -7,7 +7,8 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from store import audit, audit_files
+from store.audit import chain as audit
+from store.audit import keys as audit_files
 from store.models import AuditLog, Sale
 from tests.conftest import Shop
 from tests.console_helpers import make_app, type_text

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from store import clock_guard, sales
-from store.kernel import FixedClock
+from store.kernel import FixedClock, clock_guard
 from store.models import AuditLog, ReferralReward
+from store.selling import sales
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
 from tests.referral_helpers import customer, policy, sell_to, till_with

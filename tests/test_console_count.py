@@ -10,8 +10,8 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
-from store import stock
 from store.models import AuditLog, ImeiUnit, StockCount, StockCountEntry
+from store.stock import ledger as stock
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
 from tui.screens.choice import ChoiceScreen
@@ -168,7 +168,7 @@ async def test_a_promoter_counts_pauses_resumes_and_hands_over(
 async def test_a_closed_count_opens_on_its_review_for_a_manager(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    from store import counts
+    from store.stock import counts
 
     count = counts.start_count(scope_kind="all", staff_id=shop.promoter.id)
     counts.enter(count.id, "20*CASE-IP15", staff_id=shop.promoter.id)
@@ -193,9 +193,9 @@ async def test_bad_input_at_the_count_screen(shop: Shop, db: SqliteDatabase, tmp
     """Closing an empty count, an IMEI of another model than the one chosen by its barcode,
     a product the store does not carry, and an approval without the manager's PIN: each a
     message, nothing lost."""
-    from store import catalog
-    from store.imei import with_check_digit
-    from store.stock import ReceivedUnit
+    from store.stock import catalog
+    from store.stock.imei import with_check_digit
+    from store.stock.ledger import ReceivedUnit
 
     other = catalog.create_product(
         sku="IP15P-256",

@@ -18,7 +18,7 @@ from store.crm import followup, search
 from store.crm.records import create_customer
 from store.models import Customer, CustomerContact, CustomerTask
 from store.models.base import utcnow
-from store.sales import business_date
+from store.selling.sales import business_date
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
 from tui.screens.prompt import PromptScreen

@@ -12,9 +12,10 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
-from store import promoter_desk, roster, staff
-from store.errors import ValidationError
+from store.kernel.errors import ValidationError
 from store.models import AuditLog, LeaveRequest
+from store.people import desk as promoter_desk
+from store.people import roster, staff
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, type_text
 from tests.store_helpers import manager_actor
@@ -25,7 +26,7 @@ from tui.widgets.message_bar import MessageBar
 
 def today() -> date:
     from store.models.base import utcnow
-    from store.sales import business_date
+    from store.selling.sales import business_date
 
     return business_date(utcnow(), TILL.tz)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from store import sales
+from store.selling import sales
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
 from tests.store_helpers import promoter_cart, scan, sell

@@ -16,11 +16,11 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from store import sales
-from store.cart import Cart
-from store.errors import DatabaseUnavailable
+from store.kernel.errors import DatabaseUnavailable
 from store.models import HeldCart, Sale
-from store.sales import Till
+from store.selling import sales
+from store.selling.cart import Cart
+from store.selling.sales import Till
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, wait_for_commit
 from tests.test_disk_full import fill_disk, lift_limit

@@ -7,9 +7,10 @@ from pathlib import Path
 from peewee import SqliteDatabase
 from textual.widgets import DataTable, OptionList
 
-from store import sales, staff, targets
 from store.models.base import utcnow
-from store.sales import business_date
+from store.people import staff, targets
+from store.selling import sales
+from store.selling.sales import business_date
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app
 from tests.store_helpers import manager_actor, sell

@@ -11,10 +11,12 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
-from store import people, promoter_desk, staff, targets
-from store.auth import manager_authority
-from store.errors import PermissionDenied
+from store.kernel.auth import manager_authority
+from store.kernel.errors import PermissionDenied
 from store.models import AuditLog, SalesTarget, Staff, TrainingRecord
+from store.people import desk as promoter_desk
+from store.people import profiles as people
+from store.people import staff, targets
 from tests.conftest import Shop
 from tests.console_helpers import make_app, type_text
 from tests.store_helpers import forge_actor
@@ -57,7 +59,7 @@ async def settle(pilot: Pilot[None], app: App[None]) -> None:
 
 def this_month() -> str:
     from store.models.base import utcnow
-    from store.sales import business_date
+    from store.selling.sales import business_date
     from tests.conftest import TILL
 
     return targets.month_of(business_date(utcnow(), TILL.tz))
@@ -253,7 +255,7 @@ def test_only_a_manager_approves_on_the_console(shop: Shop) -> None:
 
 
 def test_courses_come_from_the_ladder_once_each(shop: Shop) -> None:
-    from store.config import Config
+    from store.config.loader import Config
 
     assert promoter_desk.ladder_courses(Config().ladder) == ["产品知识", "销售技巧", "门店管理"]
 
@@ -261,7 +263,7 @@ def test_courses_come_from_the_ladder_once_each(shop: Shop) -> None:
 def test_typed_handsets_and_days() -> None:
     from datetime import date
 
-    from store.errors import ValidationError
+    from store.kernel.errors import ValidationError
 
     assert targets.parse_units(" ２０ ") == 20 and targets.parse_units("") == 0
     with pytest.raises(ValidationError):

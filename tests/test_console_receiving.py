@@ -6,9 +6,9 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from store import stock
-from store.imei import with_check_digit
 from store.models import GoodsReceipt, ImeiUnit, PurchaseOrder, PurchaseOrderLine, Supplier
+from store.stock import ledger as stock
+from store.stock.imei import with_check_digit
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
 from tests.test_console_count import choose, message, table_rows

@@ -12,9 +12,9 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Static
 
-from store import stock
 from store.models import Sale
 from store.models.base import utcnow
+from store.stock import ledger as stock
 from tests.conftest import Shop
 from tests.console_helpers import make_app
 from tests.referral_helpers import customer, policy, sell_to, till_with

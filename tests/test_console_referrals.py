@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 
-from store import sales
 from store.crm.records import create_customer
 from store.models import Customer, Referral, ReferralReward, Sale, Tender
 from store.models.base import utcnow
 from store.referrals import ledger
-from store.sales import business_date
+from store.selling import sales
+from store.selling.sales import business_date
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
 from tests.referral_helpers import sell_to

@@ -13,11 +13,12 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Label
 
-from store import sales, stock
-from store.cart import Cart
-from store.config import Config
+from store.config.loader import Config
 from store.models import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierItem
 from store.models.base import utcnow
+from store.selling import sales
+from store.selling.cart import Cart
+from store.stock import ledger as stock
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
 from tests.store_helpers import pay, scan

@@ -4,8 +4,9 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from store import sales, stock
 from store.models import AuditLog, ImeiUnit, Sale, SaleLine, Tender
+from store.selling import sales
+from store.stock import ledger as stock
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
 from tests.store_helpers import sell

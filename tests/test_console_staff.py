@@ -10,10 +10,10 @@ from peewee import SqliteDatabase
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
-from store import staff
 from store.crm.records import create_customer
-from store.errors import PermissionDenied
+from store.kernel.errors import PermissionDenied
 from store.models import AuditLog, Customer, Staff
+from store.people import staff
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
 from tui.app import ZhangguiApp
@@ -173,8 +173,9 @@ async def test_add_new_pin_role_and_deactivate_at_the_console(
 async def test_a_discount_limit_of_ones_own_is_what_the_till_allows(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    from store import auth, staff_admin
-    from store.config import DiscountSection
+    from store.config.loader import DiscountSection
+    from store.kernel import auth
+    from store.people import staff_admin
 
     staff_admin.set_role(
         "P1", "promoter", DiscountSection(), discount=12, actor=auth.actor_for_login(shop.manager)

@@ -8,9 +8,11 @@ import pytest
 from peewee import SqliteDatabase
 from textual.widgets import OptionList
 
-from store import catalog, sales, setup
-from store.cart import Cart
+from store import setup
 from store.models import Sale, Staff
+from store.selling import sales
+from store.selling.cart import Cart
+from store.stock import catalog
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, type_text
 from tui.screens.first_run import FirstRunScreen

@@ -78,8 +78,8 @@ async def test_clock_in_and_out_with_code_and_pin(shop: Shop, db: SqliteDatabase
 async def test_a_manager_corrects_a_promoters_times(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
     from datetime import datetime, timedelta
 
-    from store import timeclock
     from store.models.base import utcnow
+    from store.people import timeclock
 
     yesterday = timeclock.local(utcnow(), TILL.tz).date() - timedelta(days=1)
     timeclock.clock_in(

@@ -24,14 +24,17 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from store import catalog, counts, sales, setup, stock
-from store.cart import Cart
-from store.catalog import ScanResult
-from store.db import open_memory_database
-from store.imei import with_check_digit
+from store import setup
+from store.db.connection import open_memory_database
 from store.models import ImeiUnit, Product, SaleLine, StockMovement
 from store.models.base import utcnow
-from store.sales import Till
+from store.selling import sales
+from store.selling.cart import Cart
+from store.selling.sales import Till
+from store.stock import catalog, counts
+from store.stock import ledger as stock
+from store.stock.catalog import ScanResult
+from store.stock.imei import with_check_digit
 from tests.store_helpers import forge_approval
 
 TILL = Till(store_code="S001", terminal_id="T1", tz=ZoneInfo("Asia/Shanghai"))

@@ -7,13 +7,16 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from store import audit, catalog, counts, sales, stock
-from store.cart import Cart
-from store.errors import NeedsApproval, NotFound, PermissionDenied, ValidationError
-from store.imei import with_check_digit
+from store.audit import chain as audit
+from store.kernel.errors import NeedsApproval, NotFound, PermissionDenied, ValidationError
 from store.models import AuditLog, ImeiUnit, Product, StockCountEntry, StockCountItem, StockMovement
 from store.models.base import utcnow
-from store.stock import ReceivedUnit
+from store.selling import sales
+from store.selling.cart import Cart
+from store.stock import catalog, counts
+from store.stock import ledger as stock
+from store.stock.imei import with_check_digit
+from store.stock.ledger import ReceivedUnit
 from tests.conftest import TILL, Shop
 from tests.store_helpers import forge_actor, forge_approval, manager_ok, pay, scan, snapshot
 

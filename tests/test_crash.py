@@ -16,14 +16,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from peewee import fn
 
-from store import audit, catalog, sales, setup, stock
-from store.cart import Cart
-from store.db import open_database
-from store.errors import StockError
-from store.imei import with_check_digit
+from store import setup
+from store.audit import chain as audit
+from store.db.connection import open_database
+from store.kernel.errors import StockError
 from store.models import ImeiUnit, Product, ReceiptCounter, Sale, SaleLine, StockMovement, Tender
 from store.models.audit import AuditLog
-from store.sales import Till
+from store.selling import sales
+from store.selling.cart import Cart
+from store.selling.sales import Till
+from store.stock import catalog
+from store.stock import ledger as stock
+from store.stock.imei import with_check_digit
 
 TILL = Till(store_code="S001", terminal_id="T1", tz=ZoneInfo("Asia/Shanghai"))
 KILLS = 200

@@ -11,9 +11,9 @@ from datetime import date, datetime
 import pytest
 
 from store.crm import care, records
+from store.crm.config import CustomersSection
 from store.crm.holidays import holidays_between, holidays_in, lunar_to_solar
 from store.crm.records import create_customer
-from store.customer_config import CustomersSection
 from store.models import Customer
 from tests.conftest import Shop
 from tests.store_helpers import manager_ok

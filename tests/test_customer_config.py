@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from store.config import load_config
-from store.errors import ConfigError
+from store.config.loader import load_config
+from store.kernel.errors import ConfigError
 
 
 @pytest.mark.parametrize(

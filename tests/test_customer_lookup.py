@@ -7,11 +7,11 @@ from datetime import datetime
 
 import pytest
 
-from store import sales
 from store.crm import search
 from store.crm.names import name_keys
 from store.crm.records import create_customer
 from store.models import Customer, database
+from store.selling import sales
 from tests.conftest import Shop
 from tests.store_helpers import pay, promoter_cart, scan
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from store import sales
 from store.crm import followup, value
+from store.crm.config import CustomersSection
 from store.crm.profile import load_profile, shown_phone
 from store.crm.records import create_customer
-from store.customer_config import CustomersSection
 from store.models import SaleLine
+from store.selling import sales
 from tests.conftest import Shop
 from tests.store_helpers import manager_ok, pay, promoter_cart, scan
 

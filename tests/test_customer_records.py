@@ -7,11 +7,13 @@ from datetime import date, datetime
 
 import pytest
 
-from store import audit, sales, staff
+from store.audit import chain as audit
 from store.crm import records, search
 from store.crm.records import Birthday, DuplicateCustomer, create_customer, parse_birthday
-from store.errors import NotFound, PermissionDenied, ValidationError
+from store.kernel.errors import NotFound, PermissionDenied, ValidationError
 from store.models import AuditLog, Customer, CustomerContact, CustomerTask, Sale
+from store.people import staff
+from store.selling import sales
 from tests.conftest import Shop
 from tests.store_helpers import manager_ok, pay, promoter_cart, scan, snapshot
 

@@ -8,12 +8,12 @@ from itertools import count
 
 import pytest
 
-from store import sales
 from store.crm import followup, records, value
+from store.crm.config import CustomersSection
 from store.crm.records import create_customer
-from store.customer_config import CustomersSection
-from store.errors import ValidationError
+from store.kernel.errors import ValidationError
 from store.models import Customer, CustomerScore, CustomerTask, Sale
+from store.selling import sales
 from tests.conftest import Shop
 from tests.store_helpers import pay, promoter_cart, scan, snapshot
 

@@ -19,14 +19,27 @@ from zoneinfo import ZoneInfo
 import pytest
 from peewee import DatabaseError, OperationalError, SqliteDatabase
 
-import store.db
-from store import audit, catalog, migrations, sales, setup, staff, stock
-from store.cart import Cart
-from store.db import IntegrityCheck, integrity_problem, open_database, schema_version, unclean_shutdown, write
-from store.errors import DatabaseBusy, DatabaseUnavailable, ZhangguiError
-from store.i18n import _, set_language
+import store.db.connection
+from store import setup
+from store.audit import chain as audit
+from store.db import migrations
+from store.db.connection import (
+    IntegrityCheck,
+    integrity_problem,
+    open_database,
+    schema_version,
+    unclean_shutdown,
+    write,
+)
+from store.kernel.errors import DatabaseBusy, DatabaseUnavailable, ZhangguiError
+from store.kernel.i18n import _, set_language
 from store.models import MODELS, Meta, Product, Sale, SaleLine, Staff, Tender, database
-from store.sales import Till
+from store.people import staff
+from store.selling import sales
+from store.selling.cart import Cart
+from store.selling.sales import Till
+from store.stock import catalog
+from store.stock import ledger as stock
 
 V1_FIXTURE = Path(__file__).parent / "data" / "store-v1.db"
 NOBODY = 65534
@@ -58,7 +71,7 @@ def test_a_new_database_is_safe_for_power_loss(db_path: Path) -> None:
         assert pragma("journal_mode") == "wal"
         assert pragma("synchronous") == 2  # FULL
         assert pragma("foreign_keys") == 1
-        assert pragma("busy_timeout") == store.db.PRAGMAS["busy_timeout"] >= 1000
+        assert pragma("busy_timeout") == store.db.connection.PRAGMAS["busy_timeout"] >= 1000
         assert schema_version(db) == migrations.LATEST
         assert database.obj is db
     finally:
@@ -81,9 +94,9 @@ def test_a_network_drive_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         f"/dev/vda / ext4 rw,relatime 0 0\nfileserver:/export {share} {fstype} rw,relatime 0 0\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(store.db, "MOUNTS_FILE", mounts)
-    assert store.db.filesystem_type(share / "store.db") == fstype
-    assert store.db.filesystem_type(tmp_path / "local.db") == "ext4"
+    monkeypatch.setattr(store.db.connection, "MOUNTS_FILE", mounts)
+    assert store.db.connection.filesystem_type(share / "store.db") == fstype
+    assert store.db.connection.filesystem_type(tmp_path / "local.db") == "ext4"
     with pytest.raises(DatabaseUnavailable) as caught:
         open_database(share / "store.db")
     message = str(caught.value)
@@ -95,8 +108,8 @@ def test_a_network_drive_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_an_unreadable_mount_table_does_not_stop_the_shop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store.db, "MOUNTS_FILE", tmp_path / "no-such-mounts")
-    assert store.db.filesystem_type(tmp_path) == ""
+    monkeypatch.setattr(store.db.connection, "MOUNTS_FILE", tmp_path / "no-such-mounts")
+    assert store.db.connection.filesystem_type(tmp_path) == ""
     open_database(tmp_path / "store.db").close()
 
 
@@ -235,24 +248,26 @@ def test_a_locked_database_gives_a_busy_message_not_a_traceback(
     db = open_database(db_path)
     holder = _hold_lock(db_path)
     tries: list[float] = []
-    real_clock = store.db.clock
+    real_clock = store.db.connection.clock
 
     def counting_clock() -> float:
         tries.append(real_clock())
         return tries[-1]
 
-    monkeypatch.setattr(store.db, "clock", counting_clock)
+    monkeypatch.setattr(store.db.connection, "clock", counting_clock)
     try:
         with pytest.raises(DatabaseBusy) as caught:
             write(lambda: setup.set_meta("store_name", "never written"))
-        assert tries[-1] - tries[0] < 2 * store.db.GIVE_UP_AFTER  # issue 11: not 42 s
+        assert tries[-1] - tries[0] < 2 * store.db.connection.GIVE_UP_AFTER  # issue 11: not 42 s
         assert str(caught.value) == "The database is busy (another program holds it). Try again in a moment."
         assert not isinstance(caught.value, OperationalError)
         assert isinstance(caught.value.__cause__, OperationalError)
         assert len(tries) > 3  # it did try again before giving up
         assert not db.in_transaction()
         # The short wait was for that write only: reads keep the connection's busy timeout.
-        assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == store.db.PRAGMAS["busy_timeout"]
+        assert (
+            db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == store.db.connection.PRAGMAS["busy_timeout"]
+        )
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -425,7 +440,7 @@ def test_cancel_interrupts_a_running_check(db_path: Path, monkeypatch: pytest.Mo
         def close(self) -> None:
             self.inner.close()
 
-    monkeypatch.setattr(store.db.sqlite3, "connect", SlowConnection)
+    monkeypatch.setattr(store.db.connection.sqlite3, "connect", SlowConnection)
     result: list[str | None] = []
     worker = threading.Thread(target=lambda: result.append(check.run()))
     worker.start()

@@ -11,11 +11,12 @@ from datetime import datetime
 import pytest
 from peewee import OperationalError
 
-from store import sales, stock
-from store.cart import Cart
-from store.db import write
-from store.errors import DatabaseUnavailable, DiskFull
+from store.db.connection import write
+from store.kernel.errors import DatabaseUnavailable, DiskFull
 from store.models import HeldCart, Sale, database
+from store.selling import sales
+from store.selling.cart import Cart
+from store.stock import ledger as stock
 from tests.conftest import Shop
 from tests.store_helpers import counts, pay, promoter_cart, scan, snapshot
 

@@ -6,13 +6,15 @@ from datetime import timedelta
 
 import pytest
 
-from store import counts, customers, history, receiving, sales
-from store.errors import NotFound
-from store.imei import with_check_digit
+from store.crm import sale_customer as customers
+from store.kernel.errors import NotFound
 from store.models import Supplier
 from store.models.base import utcnow
-from store.receiving import DeliveryLine
-from store.stock import ReceivedUnit
+from store.selling import sales
+from store.stock import counts, history, receiving
+from store.stock.imei import with_check_digit
+from store.stock.ledger import ReceivedUnit
+from store.stock.receiving import DeliveryLine
 from tests.conftest import TILL, Shop
 from tests.store_helpers import forge_actor, manager_ok, pay, promoter_cart, scan
 

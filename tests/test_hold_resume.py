@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from store import sales
-from store.cart import Cart
-from store.errors import NotFound, StockError, ValidationError
+from store.kernel.errors import NotFound, StockError, ValidationError
 from store.models import HeldCart, ImeiUnit, Sale
+from store.selling import sales
+from store.selling.cart import Cart
 from tests.conftest import Shop
 from tests.store_helpers import manager_ok, pay, promoter_cart, scan
 

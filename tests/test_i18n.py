@@ -21,7 +21,7 @@ import pytest
 from babel.messages.catalog import Catalog
 
 import tui
-from store import i18n
+from store.kernel import i18n
 from tests import catalogs
 
 LANGUAGES = catalogs.LANGUAGES

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from store import imei, stock
-from store.errors import ValidationError
+from store.kernel.errors import ValidationError
+from store.stock import imei
+from store.stock import ledger as stock
 from tests.conftest import Shop
 from tests.store_helpers import snapshot
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store.config import load_config
-from store.errors import ConfigError
+from store.config.loader import load_config
+from store.kernel.errors import ConfigError
 from tui.app import ZhangguiApp
 from tui.cli import main
 from tui.keymap import binding_classes, binding_ids, check_keymap

@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Label
 
 from store.crm.records import create_customer
-from store.i18n import _, set_language
+from store.kernel.i18n import _, set_language
 from tests.conftest import Shop
 from tests.console_helpers import make_app, type_text, wait_for_commit
 from tui.app import ZhangguiApp

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from store.errors import ValidationError, ZhangguiError
-from store.money import MAX_FEN, format_fen, parse_money, percent_of
+from store.kernel.errors import ValidationError, ZhangguiError
+from store.kernel.money import MAX_FEN, format_fen, parse_money, percent_of
 
 
 @pytest.mark.parametrize(

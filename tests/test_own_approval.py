@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from store import sales
-from store.cart import Cart
-from store.errors import NeedsApproval, PermissionDenied
+from store.kernel.errors import NeedsApproval, PermissionDenied
 from store.models import AuditLog
+from store.selling import sales
+from store.selling.cart import Cart
 from tests.conftest import Shop
 from tests.store_helpers import forge_approval, manager_ok, pay, promoter_cart, scan, sell, snapshot
 

@@ -6,12 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from store import audit, people, staff
-from store.config import Config
-from store.errors import NotFound, PermissionDenied, ValidationError
+from store.audit import chain as audit
+from store.config.loader import Config
+from store.kernel.errors import NotFound, PermissionDenied, ValidationError
 from store.models import AuditLog, Staff
-from store.promoter_config import LadderLevel, LadderSection
-from store.sales import business_date
+from store.people import profiles as people
+from store.people import staff
+from store.people.config import LadderLevel, LadderSection
+from store.selling.sales import business_date
 from tests.conftest import TILL, Shop
 from tests.store_helpers import manager_actor, manager_ok, sell, snapshot
 
@@ -174,7 +176,7 @@ def test_the_ladder_lists_who_may_move_up_and_what_the_others_miss(shop: Shop) -
 
 
 def test_sales_outside_the_window_and_voided_receipts_do_not_count(shop: Shop) -> None:
-    from store import sales
+    from store.selling import sales
 
     sale = sell(shop, shop.imeis[0])
     day = today()

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from store.errors import ValidationError
-from store.phone import mask, normalise_mobile
+from store.kernel.errors import ValidationError
+from store.kernel.phone import mask, normalise_mobile
 
 
 @pytest.mark.parametrize(

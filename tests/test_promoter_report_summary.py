@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
-from store import promoter_report, sales, staff
-from store.config import Config
-from store.errors import DatabaseUnavailable
+from store.config.loader import Config
+from store.kernel.errors import DatabaseUnavailable
 from store.models import PromoterDaySales, database
+from store.people import report as promoter_report
+from store.people import staff
+from store.selling import sales
 from tests.conftest import Shop
 from tests.store_helpers import manager_ok
 from tests.test_commission import ACCESSORY, HANDSET, SPECIAL, TODAY, config_with, give_back, november, ring
@@ -165,8 +167,8 @@ def test_one_promoters_figures_mix_summary_and_lines_alike(shop: Shop, cfg: Conf
 def test_summarise_recent_fills_every_settled_day_a_day_per_transaction(
     shop: Shop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from store import db as store_db
-    from store.promoter_report import summarise_recent, summarised_days
+    from store.db import connection as store_db
+    from store.people.report import summarise_recent, summarised_days
 
     today = date(2026, 11, 27)
     writes: list[int] = []
@@ -176,7 +178,7 @@ def test_summarise_recent_fills_every_settled_day_a_day_per_transaction(
         writes.append(1)
         return real_write(fn)
 
-    monkeypatch.setattr("store.promoter_report.write", counting)
+    monkeypatch.setattr("store.people.report.write", counting)
     added = summarise_recent(Config(), today=today)
     first, last = date(2026, 10, 1), today - timedelta(days=2)
     assert added == (last - first).days + 1 == len(writes)  # one transaction a day

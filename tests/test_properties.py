@@ -22,15 +22,20 @@ from hypothesis.stateful import (
 )
 from peewee import SqliteDatabase, fn
 
-from store import audit, catalog, sales, setup, staff, stock
-from store.cart import Cart, CartLine
-from store.catalog import ScanResult
-from store.db import open_memory_database
-from store.errors import NeedsApproval, StockError, ValidationError, ZhangguiError
-from store.imei import with_check_digit
+from store import setup
+from store.audit import chain as audit
+from store.db.connection import open_memory_database
+from store.kernel.errors import NeedsApproval, StockError, ValidationError, ZhangguiError
 from store.models import MODELS, ImeiUnit, Product, Sale, SaleLine, Staff, StockMovement, Tender
 from store.models.base import utcnow
-from store.sales import Till
+from store.people import staff
+from store.selling import sales
+from store.selling.cart import Cart, CartLine
+from store.selling.sales import Till
+from store.stock import catalog
+from store.stock import ledger as stock
+from store.stock.catalog import ScanResult
+from store.stock.imei import with_check_digit
 
 TILL = Till(store_code="S001", terminal_id="T1", tz=ZoneInfo("Asia/Shanghai"))
 LIMIT = 5  # the cashier's discount limit, percent

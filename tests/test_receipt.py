@@ -10,14 +10,16 @@ import pytest
 import qrcode
 from rich.cells import cell_len
 
-from store import catalog, customers, i18n, sales, stock
-from store.auth import Approval
-from store.cart import Cart
-from store.errors import PrinterError, ZhangguiError
+from store.crm import sale_customer as customers
+from store.kernel import i18n
+from store.kernel.auth import Approval
+from store.kernel.errors import PrinterError, ZhangguiError
+from store.kernel.money import format_fen
 from store.models import Sale
-from store.money import format_fen
-from store.printer import print_receipt
-from store.receipt import (
+from store.selling import sales
+from store.selling.cart import Cart
+from store.selling.printer import print_receipt
+from store.selling.receipt import (
     QR_BORDER,
     QR_ERROR_CORRECTION,
     Receipt,
@@ -27,6 +29,8 @@ from store.receipt import (
     render_text,
     save_text,
 )
+from store.stock import catalog
+from store.stock import ledger as stock
 from tests.conftest import Shop
 from tests.store_helpers import forge_approval
 

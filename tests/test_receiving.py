@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from store import audit, receiving, stock
-from store.errors import ValidationError
-from store.imei import with_check_digit
+from store.audit import chain as audit
+from store.kernel.errors import ValidationError
 from store.models import (
     AuditLog,
     GoodsReceipt,
@@ -17,8 +16,11 @@ from store.models import (
     PurchaseOrderLine,
     Supplier,
 )
-from store.receiving import DeliveryLine
-from store.stock import ReceivedUnit
+from store.stock import ledger as stock
+from store.stock import receiving
+from store.stock.imei import with_check_digit
+from store.stock.ledger import ReceivedUnit
+from store.stock.receiving import DeliveryLine
 from tests.conftest import Shop
 from tests.store_helpers import snapshot
 

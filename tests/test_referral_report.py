@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from store.config import Config
-from store.errors import ValidationError
+from store.config.loader import Config
+from store.kernel.errors import ValidationError
 from store.models import Customer, ReferralReward, Sale
 from store.referrals import ledger, report, vouchers
 from tests.conftest import Shop

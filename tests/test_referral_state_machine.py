@@ -22,15 +22,18 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from store import catalog, sales, setup, stock
-from store.cart import Cart
+from store import setup
 from store.crm import records
-from store.db import open_memory_database
-from store.errors import ValidationError
+from store.db.connection import open_memory_database
+from store.kernel.errors import ValidationError
 from store.models import Customer, ReferralReward, Sale, SaleLine, Tender, VoucherUse, database
-from store.referral_config import ReferralRule, ReferralSection, Reward
 from store.referrals import ledger, link, vouchers
-from store.sales import Till
+from store.referrals.config import ReferralRule, ReferralSection, Reward
+from store.selling import sales
+from store.selling.cart import Cart
+from store.selling.sales import Till
+from store.stock import catalog
+from store.stock import ledger as stock
 from tests.store_helpers import forge_approval
 from tests.test_properties import scan
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from store import sales
 from store.crm import records
-from store.errors import NotFound, ValidationError
+from store.kernel.errors import NotFound, ValidationError
 from store.models import AuditLog, Customer, Referral, ReferralReward, Sale, VoucherUse
-from store.referral_config import ReferralRule, Reward
 from store.referrals import codes, ledger, link, vouchers
+from store.referrals.config import ReferralRule, Reward
+from store.selling import sales
 from tests.conftest import Shop
 from tests.referral_helpers import (
     DAY,
@@ -406,8 +406,8 @@ def test_invites_go_to_consenting_buyers_with_their_own_code(shop: Shop, tmp_pat
 
 
 def test_the_invite_message_may_only_name_known_fields() -> None:
-    from store.errors import ConfigError
-    from store.referral_config import parse_referrals
+    from store.kernel.errors import ConfigError
+    from store.referrals.config import parse_referrals
 
     assert parse_referrals({"invite_message": "{code} {name} {store}"}).invite_message
     with pytest.raises(ConfigError, match="invite_message"):
@@ -417,8 +417,8 @@ def test_the_invite_message_may_only_name_known_fields() -> None:
 def test_a_gift_that_is_a_product_leaves_stock_when_handed_over(shop: Shop) -> None:
     from dataclasses import replace as with_
 
-    from store import stock
     from store.models import StockMovement
+    from store.stock import ledger as stock
 
     case_gift = with_(RULE, referee=Reward(gift=shop.case.sku))
     till = till_with(shop, policy(case_gift))

@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from store import reorder, sales
-from store.cart import Cart
 from store.kernel import utcnow
 from store.models import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierItem
-from store.stock_config import StockSection
-from store.velocity import (
+from store.selling import sales
+from store.selling.cart import Cart
+from store.stock import reorder
+from store.stock.config import StockSection
+from store.stock.velocity import (
     HOT,
     REGULAR,
     SLOW,

@@ -16,13 +16,15 @@ import wcwidth
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from store import counts, roster, sales
-from store.cart import Cart
-from store.config import Config
+from store.config.loader import Config
 from store.crm.records import create_customer
-from store.db import open_database
+from store.db.connection import open_database
 from store.models import Product, Staff, Supplier, SupplierItem
 from store.models import base as model_base
+from store.people import roster
+from store.selling import sales
+from store.selling.cart import Cart
+from store.stock import counts
 from tests.conftest import Shop
 from tests.referral_helpers import policy, sell_to, till_with
 from tests.store_helpers import manager_actor, pay, scan

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from store.errors import ValidationError
+from store.kernel.errors import ValidationError
 from store.reports import writers
 from store.reports.table import Column, Kind, Table, text_table
 

@@ -5,10 +5,13 @@ from datetime import datetime, timedelta
 import pytest
 from peewee import SQL
 
-from store import audit, sales, staff, stock
-from store.cart import Cart
-from store.errors import NeedsApproval, NotFound, StockError, ValidationError
+from store.audit import chain as audit
+from store.kernel.errors import NeedsApproval, NotFound, StockError, ValidationError
 from store.models import AuditLog, ImeiUnit, Sale, SaleLine, StockMovement, Tender
+from store.people import staff
+from store.selling import sales
+from store.selling.cart import Cart
+from store.stock import ledger as stock
 from tests.conftest import Shop
 from tests.store_helpers import forge_actor, manager_ok, pay, promoter_cart, scan, snapshot
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from store import people, roster, staff
-from store.config import Config
-from store.errors import ValidationError
+from store.config.loader import Config
+from store.kernel.errors import ValidationError
 from store.models import AuditLog, RosterEntry, RosterWeek, Staff
+from store.people import profiles as people
+from store.people import roster, staff
 from tests.conftest import Shop
 from tests.store_helpers import forge_actor, manager_actor, manager_ok, snapshot
 

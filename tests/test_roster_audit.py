@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
-from store import audit, people, roster, staff
-from store.config import Config
-from store.errors import ValidationError
+from store.audit import chain as audit
+from store.config.loader import Config
+from store.kernel.errors import ValidationError
 from store.models import AuditLog
+from store.people import profiles as people
+from store.people import roster, staff
 from tests.conftest import Shop
 from tests.store_helpers import manager_actor, manager_ok
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from store.roster_rules import (
+from store.people.roster_rules import (
     DOUBLE_BOOKING,
     LEFT,
     ON_LEAVE,

@@ -8,10 +8,10 @@ from datetime import datetime
 
 import pytest
 
-from store import sales
-from store.cart import Cart
-from store.errors import ValidationError
+from store.kernel.errors import ValidationError
 from store.models import Sale, database
+from store.selling import sales
+from store.selling.cart import Cart
 from tests.conftest import Shop
 from tests.store_helpers import manager_ok, pay, promoter_cart, scan, snapshot
 

@@ -5,10 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from store import audit, sales, stock
-from store.errors import NotFound, StockError, ValidationError
+from store.audit import chain as audit
+from store.kernel.errors import NotFound, StockError, ValidationError
 from store.models import AuditLog, ImeiUnit, ReceiptCounter, Sale, SaleLine, StockMovement, Tender
-from store.sales import Till
+from store.selling import sales
+from store.selling.sales import Till
+from store.stock import ledger as stock
 from tests.conftest import Shop
 from tests.store_helpers import manager_ok, pay, promoter_cart, scan, sell, snapshot
 
@@ -220,7 +222,7 @@ def test_unpaid_and_empty_carts_refused(shop: Shop) -> None:
 
 
 def test_customer_and_promoter_are_recorded(shop: Shop) -> None:
-    from store.customers import find_or_create
+    from store.crm.sale_customer import find_or_create
 
     customer = find_or_create("+86 138-0013-8000", "张三", by=shop.promoter.id)
     cart = promoter_cart(shop)

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from store import audit, catalog, sales, stock
-from store.cart import Cart
+from store.audit import chain as audit
 from store.models import ImeiUnit, Sale, SaleLine, StockMovement, Tender
+from store.selling import sales
+from store.selling.cart import Cart
+from store.stock import catalog
+from store.stock import ledger as stock
 from tests.conftest import Shop
 
 

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from store import audit, staff
-from store.errors import PermissionDenied, ValidationError
+from store.audit import chain as audit
+from store.kernel.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, Staff
+from store.people import staff
 from tests.conftest import Shop
 from tests.store_helpers import forge_approval
 

@@ -6,11 +6,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from store import audit, auth, staff, staff_admin
-from store.config import Config, DiscountSection
+from store.audit import chain as audit
+from store.config.loader import Config, DiscountSection
 from store.crm.records import create_customer
-from store.errors import PermissionDenied, ValidationError
+from store.kernel import auth
+from store.kernel.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, Customer, Staff
+from store.people import staff, staff_admin
 from tests.conftest import Shop
 from tests.store_helpers import forge_approval, snapshot
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from bench import startup
-from store.db import IntegrityCheck
+from store.db.connection import IntegrityCheck
 from tests.conftest import Shop
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,14 +34,14 @@ NOT_AT_START_UP = (
     "stdnum",
     "lunar_python",
     "click",
-    "store.reorder",
-    "store.velocity",
+    "store.stock.reorder",
+    "store.stock.velocity",
     "store.referrals.ledger",  # (store.referrals.codes is loaded: opening fills missing codes)
     "store.referrals.vouchers",
     "store.referrals.report",
     "psycopg2",  # not in a shop install; peewee imports it whenever it is there
-    "store.receipt",
-    "store.printer",
+    "store.selling.receipt",
+    "store.selling.printer",
     "tui.cli",
     "tui.screens.pay",
     "tui.screens.receipt",
@@ -71,7 +71,12 @@ def test_starting_to_the_sale_screen_loads_only_what_selling_needs(
     )
     assert done.returncode == 0, done.stderr[-3000:]
     loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
-    assert {"store.sales", "store.catalog", "tui.screens.sale", "tui.widgets.reorder_panel"} <= loaded
+    assert {
+        "store.selling.sales",
+        "store.stock.catalog",
+        "tui.screens.sale",
+        "tui.widgets.reorder_panel",
+    } <= loaded
     early = sorted(
         name for name in NOT_AT_START_UP if any(m == name or m.startswith(name + ".") for m in loaded)
     )

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from store.errors import ValidationError
-from store.text import drop_invisible, read_text_file
+from store.kernel.errors import ValidationError
+from store.kernel.text import drop_invisible, read_text_file
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # 👨‍👩‍👧: one emoji, not three
 CODER = "\U0001f469\U0001f3fd\u200d\U0001f4bb"  # 👩🏽‍💻: skin tone, then the joiner

@@ -7,10 +7,11 @@ from datetime import date, datetime
 
 import pytest
 
-from store import audit, roster, timeclock
-from store.config import Config
-from store.errors import PermissionDenied, ValidationError
+from store.audit import chain as audit
+from store.config.loader import Config
+from store.kernel.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, TimeEntry
+from store.people import roster, timeclock
 from tests.conftest import TILL, Shop
 from tests.store_helpers import forge_approval, manager_actor, manager_ok, snapshot
 

@@ -13,12 +13,15 @@ from typing import Any, TypeVar
 import pytest
 from peewee import SqliteDatabase
 
-from store import catalog, files, setup, stock, transfers
-from store.db import open_database
-from store.errors import DatabaseUnavailable, NotFound, StockError, ValidationError
-from store.imei import with_check_digit
+from store import setup
+from store.db.connection import open_database
+from store.kernel import files
+from store.kernel.errors import DatabaseUnavailable, NotFound, StockError, ValidationError
 from store.models import AuditLog, ImeiUnit, Product, StockTransfer
-from store.transfers import TransferLine
+from store.stock import catalog, transfers
+from store.stock import ledger as stock
+from store.stock.imei import with_check_digit
+from store.stock.transfers import TransferLine
 from tests.conftest import TILL, Shop
 from tests.store_helpers import snapshot
 

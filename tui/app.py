@@ -13,16 +13,18 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from store import audit, sales, setup
-from store import staff as staff_module
-from store.auth import Actor, actor_for_login
-from store.config import Config
+from store import setup
+from store.audit import chain as audit
+from store.config.loader import Config
 from store.context import StoreContext, open_store
-from store.db import IntegrityCheck
-from store.errors import ZhangguiError
-from store.i18n import N_, _
+from store.db.connection import IntegrityCheck
+from store.kernel.auth import Actor, actor_for_login
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen
 from store.models import Staff
-from store.money import format_fen
+from store.people import staff as staff_module
+from store.selling import sales
 from tui import textual_fixes
 from tui.i18n_bindings import translate_bindings
 from tui.keymap import check_keymap
@@ -115,7 +117,7 @@ class ZhangguiApp(App[None]):
     def audit_alerts(self, member: Staff) -> None:
         """Mend a damaged audit head or table now (as the next sale would) and show the manager
         what the chain found since a manager last looked."""
-        from store.errors import ZhangguiError
+        from store.kernel.errors import ZhangguiError
 
         try:
             audit.repair()
@@ -126,8 +128,8 @@ class ZhangguiApp(App[None]):
             self.call_from_thread(self.show_audit_alerts, member, messages)
 
     def show_audit_alerts(self, member: Staff, messages: list[str]) -> None:
-        from store.auth import actor_for_login
-        from store.errors import ZhangguiError
+        from store.kernel.auth import actor_for_login
+        from store.kernel.errors import ZhangguiError
         from tui.screens.audit_alerts import AuditAlertsScreen
 
         def read(seen: bool | None) -> None:
@@ -175,8 +177,8 @@ class ZhangguiApp(App[None]):
 
     @work(thread=True, exclusive=True, group="summary")
     def summarise_days(self) -> None:
-        from store import promoter_report
-        from store.errors import ZhangguiError
+        from store.kernel.errors import ZhangguiError
+        from store.people import report as promoter_report
 
         try:
             promoter_report.summarise_recent(self.config)
@@ -185,7 +187,8 @@ class ZhangguiApp(App[None]):
 
     @work(thread=True, exclusive=True, group="integrity")
     def check_integrity(self) -> None:
-        if not self._integrity.wait(INTEGRITY_CHECK_DELAY_SECONDS):
+        delay = 0.0 if self.ctx.unclean_start else INTEGRITY_CHECK_DELAY_SECONDS
+        if not self._integrity.wait(delay):
             return  # the console closed first
         problem = self._integrity.run()
         if problem is not None:
@@ -365,7 +368,8 @@ class ZhangguiApp(App[None]):
 def run_console(config: Config, db_path: Path) -> None:
     """Open the database (a ZhangguiError says why it cannot be) and run the console."""
     check_keymap(config.keymap)  # a wrong binding id stops the start, before the store opens
-    ctx = open_store(config, db_path, full_check=False)  # checked in the background instead
+    # Checked in the background instead, at once after a crash (see check_integrity).
+    ctx = open_store(config, db_path, full_check=False, defer_check=True)
     try:
         ZhangguiApp(ctx).run()
     finally:

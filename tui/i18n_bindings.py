@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from textual.dom import DOMNode
 
-from store.i18n import _
+from store.kernel.i18n import _
 
 
 def translate_bindings(node: DOMNode) -> None:

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from textual.binding import Binding
 from textual.dom import DOMNode
 
-from store.config_schema import config_error
-from store.i18n import _
+from store.config.schema import config_error
+from store.kernel.i18n import _
 
 PACKAGES = ("tui.screens", "tui.widgets")
 

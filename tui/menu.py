@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from textual.screen import Screen
 
-from store.i18n import N_
+from store.kernel.i18n import N_
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from store.crm.config import CustomersSection
 from store.crm.holidays import holidays_between
-from store.customer_config import CustomersSection
-from store.errors import ValidationError
-from store.i18n import _
+from store.kernel.errors import ValidationError
+from store.kernel.i18n import _
 from store.models import database
 from store.reports import writers
 from store.reports.table import text_table

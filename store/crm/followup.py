@@ -8,18 +8,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from store import audit
-from store.catalog import clean_text
+from store.audit import chain as audit
+from store.crm.config import CustomersSection
 from store.crm.records import get_customer
-from store.customer_config import CustomersSection
-from store.db import write
-from store.errors import NotFound, ValidationError
-from store.i18n import N_, _
-from store.ids import new_id
+from store.db.connection import write
 from store.kernel import moment
+from store.kernel.errors import NotFound, ValidationError
+from store.kernel.i18n import N_, _
+from store.kernel.ids import new_id
+from store.kernel.text import drop_invisible
 from store.models import Customer, CustomerContact, CustomerTask, Staff, database
-from store.sales import business_date
-from store.text import drop_invisible
+from store.selling.sales import business_date
+from store.stock.catalog import clean_text
 
 CHANNELS = {
     "call": N_("call"),

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from lunar_python import Lunar
 
-from store.i18n import N_, _
+from store.kernel.i18n import N_, _
 
 # (key, msgid, month, day)
 SOLAR = (

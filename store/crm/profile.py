@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from store.crm import followup, value
+from store.crm.config import CustomersSection
 from store.crm.records import get_customer
-from store.customer_config import CustomersSection
-from store.i18n import _
+from store.kernel.i18n import _
+from store.kernel.phone import mask
 from store.models import Customer, CustomerContact, CustomerScore, CustomerTask, Staff, database
-from store.phone import mask
 
 _LINES = """
 SELECT s."id", s."receipt_no", s."business_date", s."kind", s."total", s."status",

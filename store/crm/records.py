@@ -10,18 +10,18 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from store import audit
-from store.auth import Actor, Approval, manager_authority
-from store.catalog import clean_text
+from store.audit import chain as audit
 from store.crm.search import key_columns
-from store.db import write
-from store.errors import NotFound, PermissionDenied, ValidationError
-from store.i18n import N_, _
+from store.db.connection import write
 from store.kernel import moment
+from store.kernel.auth import Actor, Approval, manager_authority
+from store.kernel.errors import NotFound, PermissionDenied, ValidationError
+from store.kernel.i18n import N_, _
+from store.kernel.phone import normalise_mobile
+from store.kernel.text import drop_invisible
 from store.models import Customer, CustomerContact, CustomerTask, Staff
-from store.phone import normalise_mobile
 from store.referrals import codes
-from store.text import drop_invisible
+from store.stock.catalog import clean_text
 
 MAX_NAME = 40
 MAX_NOTES = 500

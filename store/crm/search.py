@@ -10,10 +10,10 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 
-from store import imei
 from store.crm.names import name_keys
-from store.db import write
+from store.db.connection import write
 from store.models import database
+from store.stock import imei
 
 LIMIT = 20
 MAX_QUERY = 40

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from store.customer_config import TIERS, CustomersSection
-from store.db import write
-from store.i18n import N_
+from store.crm.config import TIERS, CustomersSection
+from store.db.connection import write
 from store.kernel import moment
+from store.kernel.i18n import N_
 from store.models import Customer, CustomerScore, database
 
 STATES = ("active", "dormant", "lost")

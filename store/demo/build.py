@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from store import audit, setup
-from store.config import Config
-from store.db import write
+from store import setup
+from store.audit import chain as audit
+from store.config.loader import Config
+from store.db.connection import write
 from store.demo.bulk import (
     SQL_LINE,
     SQL_MOVEMENT,
@@ -30,10 +31,10 @@ from store.demo.sizes import LINES_PER_SALE, SIZES
 from store.demo.staff import DEMO_STORE_CODE, _StaffSetup
 from store.demo.state import Progress, _Counts
 from store.demo.suppliers import _SupplierSetup
-from store.errors import ValidationError
-from store.i18n import _
+from store.kernel.errors import ValidationError
+from store.kernel.i18n import _
 from store.models import Customer, Product, Sale, Staff, StockMovement, database
-from store.promoter_report import summarise_recent
+from store.people.report import summarise_recent
 
 
 @dataclass

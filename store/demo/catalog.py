@@ -10,7 +10,6 @@ from itertools import accumulate
 
 from stdnum import ean
 
-from store.catalog import search_text_for
 from store.demo.bulk import SQL_PRODUCT, _Ids
 from store.demo.clock import _DAY_US, DAYS, _stamp
 from store.demo.data_accessories import ACCESSORIES, CASE_STYLES, PROTECTOR_STYLES
@@ -20,6 +19,7 @@ from store.demo.data_services import SERVICES
 from store.demo.sampling import _share
 from store.demo.sizes import DemoSize
 from store.demo.state import _State
+from store.stock.catalog import search_text_for
 
 GROUP_SHARES = (
     ("case", 0.45),

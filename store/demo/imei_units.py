@@ -12,7 +12,7 @@ from store.demo.catalog import _crc
 from store.demo.clock import DAYS, _Calendar, _stamp
 from store.demo.data_handsets import DUAL_SIM, DUAL_SIM_DEFAULT, TAC_HEADS
 from store.demo.sampling import _share
-from store.imei import with_check_digit
+from store.stock.imei import with_check_digit
 
 
 class _UnitSetup(_Calendar):

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from store.demo.clock import _stamp
 from store.demo.staff import DEMO_STORE_CODE
 from store.demo.state import _State
-from store.referral_config import ReferralSection
+from store.referrals.config import ReferralSection
 from store.referrals.rules import Criteria
 
 REFERRED_SHARE = 0.35

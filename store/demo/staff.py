@@ -10,7 +10,7 @@ from store import setup
 from store.demo.clock import _DAY_US, _EPOCH
 from store.demo.state import _State
 from store.models import Staff
-from store.staff import create_staff
+from store.people.staff import create_staff
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from store.demo.clock import _stamp
 from store.demo.state import _State
-from store.ids import new_id
+from store.kernel.ids import new_id
 
 # code, name, channel, lead time in days
 SUPPLIERS = (

@@ -4,7 +4,7 @@ from typing import Any
 
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from store.ids import new_id
+from store.kernel.ids import new_id
 from store.models.base import BaseModel, utcnow
 from store.models.staff import Staff
 

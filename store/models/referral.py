@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
-from store.ids import new_id
+from store.kernel.ids import new_id
 from store.models.base import BaseModel, utcnow
 from store.models.customer import Customer
 from store.models.sale import Sale, Tender

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from peewee import CharField, CompositeKey, DateField, DateTimeField, ForeignKeyField, IntegerField
 
-from store.ids import new_id
+from store.kernel.ids import new_id
 from store.models.base import BaseModel, utcnow
 from store.models.staff import Staff
 
@@ -80,7 +80,7 @@ class SalesTarget(BaseModel):
 
 class PromoterDaySales(BaseModel):
     """Sales credited per day, promoter and product, kept for days that can no longer change
-    (store.promoter_report fills it the first time a report needs a day). A row with an empty
+    (store.people.report fills it the first time a report needs a day). A row with an empty
     promoter and product marks a day as summarised, sold or not. Returns are not in it."""
 
     business_date = DateField()

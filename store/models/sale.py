@@ -30,7 +30,7 @@ class Sale(BaseModel):
     note = TextField(default="")
     acknowledged_at = DateTimeField(null=True)  # receipt shown/printed; null -> ask to reprint
     voided_at = DateTimeField(null=True)
-    # What the cart said when it was committed (store.cart.Cart.fingerprint): a retry of the
+    # What the cart said when it was committed (store.selling.cart.Cart.fingerprint): a retry of the
     # same cart id returns this sale only if it says the same; '' on sales older than schema 8.
     fingerprint = CharField(default="")
 

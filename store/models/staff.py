@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
-from store.ids import new_id
+from store.kernel.ids import new_id
 from store.models.base import BaseModel, utcnow
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 
-from store.ids import new_id
+from store.kernel.ids import new_id
 from store.models.base import BaseModel, utcnow
 from store.models.catalog import Product
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import secrets
 
-from store.db import write
-from store.i18n import _
+from store.db.connection import write
+from store.kernel.i18n import _
 from store.models import Customer, database
 
 # No 0/O, 1/I/L: a code read off a crumpled receipt or over the phone is not misread.

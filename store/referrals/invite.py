@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from store.errors import ValidationError
-from store.i18n import _
+from store.kernel.errors import ValidationError
+from store.kernel.i18n import _
 from store.models import database
-from store.referral_config import ReferralSection
 from store.referrals import codes
+from store.referrals.config import ReferralSection
 from store.reports import writers
 from store.reports.table import text_table
 

@@ -3,7 +3,7 @@ been kept through the holding period, cancelled by a return or void inside it, a
 when a voucher or gift is not used in time.
 
 Every function that writes is called inside the transaction of the sale, return or void it
-belongs to (store.sales), or makes its own (settle, hand_over_gift)."""
+belongs to (store.selling.sales), or makes its own (settle, hand_over_gift)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from store import audit, clock_guard
-from store.auth import Actor, Approval, manager_authority
-from store.config import ClockSection
-from store.db import write
-from store.errors import NotFound, ValidationError
-from store.i18n import _
-from store.ids import new_id
-from store.kernel import moment
+from store.audit import chain as audit
+from store.config.loader import ClockSection
+from store.db.connection import write
+from store.kernel import clock_guard, moment
+from store.kernel.auth import Actor, Approval, manager_authority
+from store.kernel.errors import NotFound, ValidationError
+from store.kernel.i18n import _
+from store.kernel.ids import new_id
 from store.models import Product, Referral, ReferralReward, StockMovement, database
-from store.referral_config import ReferralSection, Reward
 from store.referrals import link
+from store.referrals.config import ReferralSection, Reward
 from store.referrals.rules import Criteria, best_rule, fresh_lines, kept_lines, kept_lines_of
 
 OPEN = ("pending", "earned")
@@ -194,7 +194,7 @@ class Settled:
     earned: int
     cancelled: int
     expired: int
-    # The clock looked wrong (store.clock_guard): nothing was settled, it waits for a manager.
+    # The clock looked wrong (store.kernel.clock_guard): nothing was settled, it waits for a manager.
     held: clock_guard.ClockState | None = None
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from store.errors import NotFound, ValidationError
-from store.i18n import _
+from store.kernel.errors import NotFound, ValidationError
+from store.kernel.i18n import _
+from store.kernel.phone import mask, normalise_mobile
 from store.models import Customer, database
-from store.phone import mask, normalise_mobile
 from store.referrals import codes
 
 

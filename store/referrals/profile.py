@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from store.crm.records import get_customer
-from store.i18n import _
+from store.kernel.i18n import _
+from store.kernel.phone import mask
 from store.models import database
-from store.phone import mask
 from store.referrals import codes, ledger, vouchers
 
 # A prolific referrer's whole history would not fit a screen anyway; the newest are shown.

@@ -15,19 +15,19 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from store.config import Config
-from store.errors import ValidationError
-from store.i18n import _
+from store.config.loader import Config
 from store.kernel import moment
+from store.kernel.errors import ValidationError
+from store.kernel.i18n import _
+from store.kernel.money import format_fen
+from store.kernel.phone import mask
 from store.models import database
-from store.money import format_fen
-from store.phone import mask
-from store.referral_config import ReferralSection
+from store.people.targets import month_days, month_of, parse_month
+from store.referrals.config import ReferralSection
 from store.referrals.vouchers import GIVEN_BACK_NOTE
 from store.reports import writers
 from store.reports.table import Column, Kind, Table, text_table
-from store.sales import business_date
-from store.targets import month_days, month_of, parse_month
+from store.selling.sales import business_date
 
 TOP_REFERRERS = 10
 FEW_REPEATS = "few_repeats"

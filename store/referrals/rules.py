@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from store.models import database
-from store.referral_config import ReferralRule, ReferralSection
+from store.referrals.config import ReferralRule, ReferralSection
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 (schema version 1) left it, with a little data, so the tests can prove that opening it with
 today's code upgrades it to the latest schema and keeps everything.
 
-It uses only the frozen SQL of ``store.migrations.V1`` and the ``sqlite3`` module, never the
+It uses only the frozen SQL of ``store.db.migrations.V1`` and the ``sqlite3`` module, never the
 current models, so the file stays a version-1 database whatever the models become. Re-run it
 only if the fixture is lost (everything, even the PIN salt, is fixed, so it comes out the same):
 
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from store.migrations import V1  # noqa: E402  (the frozen version-1 schema)
+from store.db.migrations import V1  # noqa: E402  (the frozen version-1 schema)
 
 TARGET = Path(__file__).with_name("store-v1.db")
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import click
 
-from store import adjustments, staff, stock
-from store.errors import NotFound
-from store.i18n import _
+from store.kernel.errors import NotFound
+from store.kernel.i18n import _
 from store.models import Product
+from store.people import staff
+from store.stock import adjustments
+from store.stock import ledger as stock
 from tui.cli.common import Whole, context_for, db_options, user_errors
 
 

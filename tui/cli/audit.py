@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from store import audit as audit_log
-from store import audit_files
-from store.i18n import _
+from store.audit import chain as audit_log
+from store.audit import keys as audit_files
+from store.kernel.i18n import _
 from tui.cli.common import context_for, db_options, user_errors
 
 
@@ -54,7 +54,7 @@ def verify(db_path: str | None, config_path: str | None, anchor_text: str | None
     Example: zhanggui audit verify --db shop.db --anchor 1234-3f9a2b1c4d5e6f70
     """
     given = audit_files.parse_anchor(anchor_text) if anchor_text else None
-    ctx = context_for(db_path, config_path)
+    ctx = context_for(db_path, config_path, full_check=True)  # a damaged page is a finding too
     try:
         report = audit_log.check(*([given] if given else []), tz=ctx.config.tz)
         kept = audit_log.keep_head("verify") if report.intact and report.complete else None

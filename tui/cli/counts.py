@@ -6,12 +6,12 @@ from datetime import UTC
 
 import click
 
-from store import counts
-from store.i18n import _
+from store.kernel.i18n import _
+from store.kernel.money import format_fen
 from store.models import StockCount
-from store.money import format_fen
 from store.reports.table import Column, Kind, Table, text_table
 from store.reports.writers import as_text, to_csv
+from store.stock import counts
 from tui.cli.common import context_for, db_options, user_errors
 
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import click
 from tabulate import tabulate
 
-from store import staff
 from store.crm import care as care_lists
 from store.crm import records, search, value
-from store.errors import NotFound
-from store.i18n import N_, _
+from store.kernel.errors import NotFound
+from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen
 from store.models import Staff
-from store.money import format_fen
+from store.people import staff
 from store.reports.table import text_table
 from store.reports.writers import as_text
 from tui.cli.common import (

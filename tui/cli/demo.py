@@ -8,8 +8,8 @@ import click
 
 from store import demo as demo_store
 from store import setup
-from store.errors import ValidationError
-from store.i18n import N_, _
+from store.kernel.errors import ValidationError
+from store.kernel.i18n import N_, _
 from store.reports.table import Column, Kind, Table, text_table
 from store.reports.writers import as_text
 from tui.cli.common import Whole, context_for, db_options, user_errors

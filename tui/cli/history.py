@@ -6,10 +6,11 @@ from datetime import UTC
 
 import click
 
-from store import history, stock
-from store.i18n import _
+from store.kernel.i18n import _
 from store.reports.table import text_table
 from store.reports.writers import as_text
+from store.stock import history
+from store.stock import ledger as stock
 from tui.cli.common import context_for, db_options, user_errors
 
 

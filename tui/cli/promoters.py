@@ -7,10 +7,12 @@ from pathlib import Path
 
 import click
 
-from store import people, promoter_report, roster, staff, targets
-from store.auth import Approval
-from store.i18n import _
-from store.money import format_fen, parse_money
+from store.kernel.auth import Approval
+from store.kernel.i18n import _
+from store.kernel.money import format_fen, parse_money
+from store.people import profiles as people
+from store.people import report as promoter_report
+from store.people import roster, staff, targets
 from tui.cli.common import (
     DAY,
     MONTH,

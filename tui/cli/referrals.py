@@ -8,13 +8,14 @@ from pathlib import Path
 
 import click
 
-from store import clock_guard, staff
-from store.auth import Approval
-from store.errors import ValidationError
-from store.i18n import _
+from store.kernel import clock_guard
+from store.kernel.auth import Approval
+from store.kernel.errors import ValidationError
+from store.kernel.i18n import _
+from store.people import staff
+from store.people.targets import parse_month
 from store.referrals import ledger
 from store.referrals import report as referral_report
-from store.targets import parse_month
 from tui.cli.common import (
     DAY,
     MONTH,

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import click
 
-from store import reorder, reorder_export, suppliers
-from store.auth import sign_in
-from store.catalog import clean_text
-from store.errors import NotFound, ValidationError
-from store.i18n import _
+from store.kernel.auth import sign_in
+from store.kernel.errors import NotFound, ValidationError
+from store.kernel.i18n import _
+from store.kernel.money import format_fen
 from store.models import Product
-from store.money import format_fen
 from store.reports.table import text_table
 from store.reports.writers import as_text
-from store.velocity import class_name
+from store.stock import reorder, reorder_export, suppliers
+from store.stock.catalog import clean_text
+from store.stock.velocity import class_name
 from tui.cli.common import Whole, context_for, db_options, user_errors
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from store import roster as rosters
-from store.i18n import _
+from store.kernel.i18n import _
+from store.people import roster as rosters
 from tui.cli.common import WEEK, YEARS, context_for, db_options, deliver, export_options, user_errors
 
 

@@ -8,10 +8,11 @@ from typing import Any, TypeVar
 
 import click
 
-from store import auth, staff, staff_admin
-from store.auth import Actor
-from store.config import ROLES
-from store.i18n import _
+from store.config.loader import ROLES
+from store.kernel import auth
+from store.kernel.auth import Actor
+from store.kernel.i18n import _
+from store.people import staff, staff_admin
 from store.reports.table import text_table
 from store.reports.writers import as_text
 from tui.cli.common import context_for, db_options, user_errors

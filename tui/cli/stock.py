@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 
-from store import catalog_import, staff, stock
-from store.errors import NotFound, PermissionDenied
-from store.i18n import _
+from store.kernel.errors import NotFound, PermissionDenied
+from store.kernel.i18n import _
+from store.kernel.text import read_text_file
 from store.models import Product
-from store.stock import ReceivedUnit
-from store.text import read_text_file
+from store.people import staff
+from store.stock import catalog_import
+from store.stock import ledger as stock
+from store.stock.ledger import ReceivedUnit
 from tui.cli.common import Whole, context_for, db_options, encoding_option, user_errors
 
 
@@ -146,8 +148,8 @@ def _receive_delivery(
     pin: str,
 ) -> int:
     """A delivery from a supplier with its invoice, against a purchase order or not."""
-    from store import receiving, suppliers
     from store.models import PurchaseOrder
+    from store.stock import receiving, suppliers
 
     supplier = suppliers.find_supplier(supplier_code) if supplier_code else None
     order = None

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from store.i18n import N_, _
+from store.kernel.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 

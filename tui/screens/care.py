@@ -18,8 +18,8 @@ from textual.widgets import Static
 from store.crm import care
 from store.crm.profile import shown_phone
 from store.crm.search import release_thread_connection
-from store.errors import ZhangguiError
-from store.i18n import N_, _
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
 from tui.cells import ljust
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar

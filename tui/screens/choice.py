@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from store.i18n import N_
+from store.kernel.i18n import N_
 from tui.i18n_bindings import translate_bindings
 
 

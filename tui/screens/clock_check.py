@@ -13,11 +13,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from store import clock_guard
-from store import staff as staff_module
-from store.auth import actor_for_login
-from store.errors import ZhangguiError
-from store.i18n import N_, _
+from store.kernel import clock_guard
+from store.kernel.auth import actor_for_login
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
+from store.people import staff as staff_module
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 

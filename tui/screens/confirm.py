@@ -10,7 +10,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import App
 
-from store.i18n import _
+from store.kernel.i18n import _
 from tui.screens.choice import ChoiceScreen
 
 

@@ -13,13 +13,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from store import counts
-from store.auth import Approval
-from store.counts import Review
-from store.errors import ZhangguiError
-from store.i18n import N_, _
+from store.kernel.auth import Approval
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen
 from store.models import database
-from store.money import format_fen
+from store.stock import counts
+from store.stock.counts import Review
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar

@@ -14,8 +14,8 @@ from textual.widgets import Input, Label, Select
 
 from store.crm import records
 from store.crm.records import CONSENT_WAYS, GENDERS, DuplicateCustomer
-from store.errors import ZhangguiError
-from store.i18n import N_, _
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
 from store.models import Customer
 from tui.i18n_bindings import translate_bindings
 

@@ -13,9 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from store.crm import records
-from store.errors import ZhangguiError
-from store.i18n import N_, _
-from store.phone import normalise_mobile
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
+from store.kernel.phone import normalise_mobile
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.customer_lookup import CustomerLookup
 

@@ -14,12 +14,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from store.auth import Approval
 from store.crm import followup, records, value
 from store.crm.profile import Profile, load_profile, shown_phone
-from store.errors import ZhangguiError
-from store.i18n import N_, _
-from store.money import format_fen
+from store.kernel.auth import Approval
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar

@@ -14,12 +14,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from store import receipt
-from store.errors import ZhangguiError
-from store.i18n import N_, _
-from store.money import format_fen
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen
 from store.referrals import ledger
 from store.referrals.profile import ReferralProfile, RewardEntry, load
+from store.selling import receipt
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from store.i18n import N_, _
+from store.kernel.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.customer_lookup import CustomerLookup
 from tui.widgets.key_bar import KeyBar

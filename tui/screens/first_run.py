@@ -12,8 +12,8 @@ from textual.widgets import Input, Label
 from textual.worker import Worker, WorkerState
 
 from store import setup
-from store.errors import ValidationError, ZhangguiError
-from store.i18n import N_, _
+from store.kernel.errors import ValidationError, ZhangguiError
+from store.kernel.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
-from store.i18n import _
+from store.kernel.i18n import _
 from store.models import HeldCart
-from store.timeclock import local
+from store.people.timeclock import local
 from tui.screens.choice import ChoiceScreen
 
 

@@ -13,7 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from store.i18n import N_, _
+from store.kernel.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
 
 COLUMN_CELLS = 35  # two columns in a wide dialog (76 wide, 72 inside)

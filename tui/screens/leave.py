@@ -14,10 +14,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from store import people, promoter_desk, roster, staff
-from store.errors import ZhangguiError
-from store.i18n import N_, _
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
 from store.models import LeaveRequest, Staff
+from store.people import desk as promoter_desk
+from store.people import profiles as people
+from store.people import roster, staff
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar

@@ -9,10 +9,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from store import setup, staff
-from store.errors import ZhangguiError
-from store.i18n import N_, _
+from store import setup
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
 from store.models import Staff
+from store.people import staff
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 

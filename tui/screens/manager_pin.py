@@ -11,10 +11,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from store import staff
-from store.auth import Actor, Approval, manager_authority
-from store.errors import NeedsApproval, WrongApprover, ZhangguiError
-from store.i18n import N_, _
+from store.kernel.auth import Actor, Approval, manager_authority
+from store.kernel.errors import NeedsApproval, WrongApprover, ZhangguiError
+from store.kernel.i18n import N_, _
+from store.people import staff
 from tui.i18n_bindings import translate_bindings
 
 

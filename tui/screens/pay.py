@@ -18,15 +18,15 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from store import sales
-from store.cart import Cart
-from store.errors import DatabaseBusy, DiskFull, ZhangguiError
-from store.i18n import N_, _
 from store.kernel import SystemClock
+from store.kernel.errors import DatabaseBusy, DiskFull, ZhangguiError
+from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen, parse_money
 from store.models import Sale
-from store.money import format_fen, parse_money
 from store.referrals import ledger, vouchers
-from store.sales import Till
+from store.selling import sales
+from store.selling.cart import Cart
+from store.selling.sales import Till
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar

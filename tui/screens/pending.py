@@ -6,10 +6,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 
-from store import sales
-from store.i18n import N_, _
+from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen
 from store.models import Sale
-from store.money import format_fen
+from store.selling import sales
 from tui.screens.choice import ChoiceScreen
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from store.i18n import _
+from store.kernel.i18n import _
+from store.kernel.money import format_fen
 from store.models import Product
-from store.money import format_fen
 from tui.screens.choice import ChoiceScreen
 
 

@@ -12,11 +12,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from store import promoter_report
-from store.errors import ZhangguiError
-from store.i18n import N_, _
-from store.money import format_fen
-from store.promoter_report import LeaderRow, Progress
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen
+from store.people import report as promoter_report
+from store.people.report import LeaderRow, Progress
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar

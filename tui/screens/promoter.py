@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from store import staff
-from store.i18n import _
+from store.kernel.i18n import _
+from store.people import staff
 from tui.screens.choice import ChoiceScreen
 
 

@@ -14,14 +14,16 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from store import people, promoter_desk, targets
-from store.auth import Actor
-from store.config import Config
-from store.errors import ZhangguiError
-from store.i18n import N_, _
-from store.money import format_fen, parse_money
-from store.promoter_desk import PromoterLine, PromoterProfile
-from store.staff import role_name
+from store.config.loader import Config
+from store.kernel.auth import Actor
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen, parse_money
+from store.people import desk as promoter_desk
+from store.people import profiles as people
+from store.people import targets
+from store.people.desk import PromoterLine, PromoterProfile
+from store.people.staff import role_name
 from tui.clock import clock_of
 from tui.i18n_bindings import translate_bindings
 from tui.screens.manager_pin import own_authority

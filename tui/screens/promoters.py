@@ -13,11 +13,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from store import promoter_desk
-from store.errors import ZhangguiError
-from store.i18n import N_, _
-from store.money import format_fen
-from store.promoter_desk import PromoterLine
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen
+from store.people import desk as promoter_desk
+from store.people.desk import PromoterLine
 from tui.i18n_bindings import translate_bindings
 from tui.screens.manager_pin import own_authority
 from tui.widgets.key_bar import KeyBar

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from store.i18n import N_
+from store.kernel.i18n import N_
 from tui.i18n_bindings import translate_bindings
 
 

@@ -9,9 +9,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from store import sales
-from store.errors import ZhangguiError
-from store.i18n import N_, _
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
+from store.selling import sales
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 
@@ -41,7 +41,7 @@ class ReceiptScreen(ModalScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        from store import receipt
+        from store.selling import receipt
 
         app = self.app
         config = app.config  # type: ignore[attr-defined]
@@ -74,7 +74,7 @@ class ReceiptScreen(ModalScreen[None]):
             self.action_print()
 
     def action_print(self) -> None:
-        from store import printer
+        from store.selling import printer
 
         config = self.app.config  # type: ignore[attr-defined]
         status = self.query_one("#receipt-status", Label)

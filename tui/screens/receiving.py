@@ -13,12 +13,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
-from store import catalog, imei, receiving, stock, suppliers
-from store.errors import NotFound, ValidationError, ZhangguiError
-from store.i18n import N_, _
+from store.kernel.errors import NotFound, ValidationError, ZhangguiError
+from store.kernel.i18n import N_, _
 from store.models import Product, PurchaseOrder, Supplier
-from store.receiving import DeliveryLine
-from store.stock import ReceivedUnit
+from store.stock import catalog, imei, receiving, suppliers
+from store.stock import ledger as stock
+from store.stock.ledger import ReceivedUnit
+from store.stock.receiving import DeliveryLine
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar

@@ -14,10 +14,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from store import staff as staff_module
-from store.errors import ZhangguiError
-from store.i18n import N_, _
-from store.money import format_fen
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen
+from store.people import staff as staff_module
 from store.referrals import report
 from store.referrals.report import Flag, MonthReport
 from tui.i18n_bindings import translate_bindings

@@ -14,14 +14,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from store import reorder, reorder_export
-from store.errors import ZhangguiError
-from store.i18n import N_, _
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen
 from store.models import database
-from store.money import format_fen
-from store.reorder import Plan
-from store.stock import parse_qty
-from store.velocity import class_name
+from store.stock import reorder, reorder_export
+from store.stock.ledger import parse_qty
+from store.stock.reorder import Plan
+from store.stock.velocity import class_name
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar

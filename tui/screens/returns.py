@@ -10,13 +10,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label
 
-from store import sales, stock
-from store.auth import Actor, Approval
-from store.errors import ZhangguiError
-from store.i18n import N_, _
+from store.kernel.auth import Actor, Approval
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen
 from store.models import Sale, SaleLine
-from store.money import format_fen
-from store.sales import ReturnableLine, Till
+from store.selling import sales
+from store.selling.sales import ReturnableLine, Till
+from store.stock import ledger as stock
 from tui.i18n_bindings import translate_bindings
 from tui.screens.manager_pin import confirm_as_manager
 from tui.screens.prompt import PromptScreen

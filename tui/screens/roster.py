@@ -14,12 +14,12 @@ from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from store import roster as rosters
-from store.auth import Actor
-from store.errors import ZhangguiError
-from store.i18n import N_, _
-from store.roster import WeekRoster
-from store.roster_rules import UNDERSTAFFED, WEEKDAYS
+from store.kernel.auth import Actor
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
+from store.people import roster as rosters
+from store.people.roster import WeekRoster
+from store.people.roster_rules import UNDERSTAFFED, WEEKDAYS
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar

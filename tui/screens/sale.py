@@ -12,14 +12,17 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from store import catalog, imei, sales, staff, stock
-from store.auth import Approval
-from store.cart import Cart
-from store.catalog import ScanResult
-from store.errors import NeedsApproval, NotFound, ValidationError, ZhangguiError
-from store.i18n import N_, _
+from store.kernel.auth import Approval
+from store.kernel.errors import NeedsApproval, NotFound, ValidationError, ZhangguiError
+from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen, parse_money
 from store.models import Product, Sale, SaleLine
-from store.money import format_fen, parse_money
+from store.people import staff
+from store.selling import sales
+from store.selling.cart import Cart
+from store.stock import catalog, imei
+from store.stock import ledger as stock
+from store.stock.catalog import ScanResult
 from tui.i18n_bindings import translate_bindings
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.prompt import PromptScreen
@@ -447,7 +450,7 @@ class SaleScreen(Screen[None]):
     def action_customer(self) -> None:
         """Find the customer as you type (or add one by mobile number and name)."""
         from store.crm.records import get_customer
-        from store.phone import mask
+        from store.kernel.phone import mask
         from store.referrals.link import can_be_referred
         from tui.screens.customer_pick import CustomerPickScreen
 

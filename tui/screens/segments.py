@@ -17,10 +17,10 @@ from textual.widgets import Static
 from store.crm import value
 from store.crm.profile import shown_phone
 from store.crm.search import release_thread_connection
-from store.errors import ZhangguiError
-from store.i18n import N_, _
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen
 from store.models import Customer
-from store.money import format_fen
 from tui.cells import ljust, rjust
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar

@@ -14,12 +14,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from store import auth, staff, staff_admin
-from store.auth import Actor
-from store.config import ROLES
-from store.errors import PermissionDenied, ZhangguiError
-from store.i18n import N_, _
-from store.staff_admin import StaffLine
+from store.config.loader import ROLES
+from store.kernel import auth
+from store.kernel.auth import Actor
+from store.kernel.errors import PermissionDenied, ZhangguiError
+from store.kernel.i18n import N_, _
+from store.people import staff, staff_admin
+from store.people.staff_admin import StaffLine
 from tui.i18n_bindings import translate_bindings
 from tui.screens.choice import ChoiceScreen
 from tui.screens.prompt import PromptScreen

@@ -17,8 +17,8 @@ from textual.widgets.option_list import Option
 from store.crm import followup
 from store.crm.profile import shown_phone
 from store.crm.search import release_thread_connection
-from store.errors import ZhangguiError
-from store.i18n import N_, _
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import N_, _
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar

@@ -13,11 +13,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from store import timeclock
-from store.auth import Approval
-from store.errors import ValidationError, ZhangguiError
-from store.i18n import N_, _
+from store.kernel.auth import Approval
+from store.kernel.errors import ValidationError, ZhangguiError
+from store.kernel.i18n import N_, _
 from store.models import Staff
+from store.people import timeclock
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar

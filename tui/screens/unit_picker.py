@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from store.i18n import _
+from store.kernel.i18n import _
 from store.models import ImeiUnit, Product
-from store.stock import status_name
+from store.stock.ledger import status_name
 from tui.screens.choice import ChoiceScreen
 
 

@@ -14,9 +14,9 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from store.crm import search
+from store.crm.config import CustomersSection
 from store.crm.profile import shown_phone
-from store.customer_config import CustomersSection
-from store.i18n import N_, _
+from store.kernel.i18n import N_, _
 from tui.cells import ljust as pad
 
 WHY = {

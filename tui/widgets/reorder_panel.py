@@ -13,14 +13,14 @@ from textual import work
 from textual.app import App
 from textual.widgets import Static
 
-from store.errors import ZhangguiError
-from store.i18n import _
+from store.kernel.errors import ZhangguiError
+from store.kernel.i18n import _
 from store.models import database
 from tui.clock import clock_of
 
 if TYPE_CHECKING:
-    from store.config import Config
-    from store.reorder import Plan
+    from store.config.loader import Config
+    from store.stock.reorder import Plan
 
 FULL_REFRESH_SECONDS = 600
 # The first full computation reads the whole ledger (~0.5 s and tens of MB on a large store):
@@ -71,7 +71,7 @@ class ReorderPanel(Static):
 
     @work(thread=True, group="reorder-panel")
     def compute(self, seq: int, product_ids: list[str] | None, sale_id: str = "") -> None:
-        from store import reorder  # with velocity and statistics: first needed seconds after start-up
+        from store.stock import reorder  # with velocity and statistics: first needed seconds after start-up
 
         started = time.perf_counter()
         try:

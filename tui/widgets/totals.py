@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from store.cart import Cart
-from store.i18n import _
-from store.money import format_fen
+from store.kernel.i18n import _
+from store.kernel.money import format_fen
+from store.selling.cart import Cart
 
 
 class Totals(Static):

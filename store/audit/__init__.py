@@ -1,0 +1,1 @@
+"""The keyed, hash-chained audit log and the secrets and anchors it keeps outside the database."""

@@ -1,0 +1,1 @@
+"""config.toml: one declarative schema every section uses, and the loader."""

@@ -1,0 +1,1 @@
+"""Staff and promoters: PINs, roster, time clock, targets, commission and the ladder."""

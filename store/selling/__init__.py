@@ -1,0 +1,1 @@
+"""Ringing up, paying, returning and printing a sale."""

@@ -1,0 +1,1 @@
+"""Products, handsets by IMEI, the stock ledger, counts, receiving, transfers and reordering."""

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -69,19 +71,31 @@ def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
     cheap_pins(monkeypatch)
 
 
-def _quicker_idle_waits() -> None:
-    """Pilot.press and Pilot.pause wait until the app looks idle: Textual sleeps 20 ms at a
-    time until less than 5% of that went on CPU, two such waits a key. Typing a code then costs
-    a second of sleeping. The same test at 5 ms a sleep (still idle below 5% CPU): every key
-    is still handled, and every screen has processed its messages, before the next is sent
-    (Pilot._wait_for_screen); only the sleeping is shorter."""
-    import textual._wait
+def _quicker_key_waits() -> None:
+    """Pilot.press waits, after every key it sends, until the app looks idle: Textual sleeps
+    20 ms at a time until less than 5% of that went on CPU, twice a key, so typing or scanning
+    a code cost a second of sleeping. Here a key's waits sleep 5 ms at a time (still idle below
+    5% CPU); every key is still handled, and every screen has processed its messages, before
+    the next is sent (Pilot._wait_for_screen). Pilot.pause keeps Textual's own wait: what a test
+    looks at after a pause (a footer rebuilt after a refresh, a worker's result) has the time
+    it always had."""
+    import textual.app
 
-    textual._wait.SLEEP_GRANULARITY = 0.005
-    textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
+    async def wait_for_idle(min_sleep: float = 0.005, max_sleep: float = 1) -> None:
+        granularity = 0.005
+        start = time.monotonic()
+        while True:
+            cpu_time = time.process_time()
+            await asyncio.sleep(granularity)
+            cpu_elapsed = time.process_time() - cpu_time
+            elapsed = time.monotonic() - start
+            if elapsed >= max_sleep or (elapsed > min_sleep and cpu_elapsed < granularity / 20):
+                break
+
+    textual.app.wait_for_idle = wait_for_idle  # what App._press_keys calls between keys
 
 
-_quicker_idle_waits()
+_quicker_key_waits()
 
 
 @pytest.fixture

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from peewee import SqliteDatabase
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from store.config.loader import Config
 from store.context import StoreContext
@@ -50,7 +52,11 @@ async def wait_for_commit(pilot: Pilot[None]) -> None:
             break
         await pilot.pause(0)
         commits = [w for w in app.workers if w.group == "pay-commit"]
-    await app.workers.wait_for_complete(commits)
+    for worker in commits:
+        # A commit that ended just before may still be listed, and a new one (exclusive) cancels
+        # it: that one is over, and waiting on it must not cut the wait for the new one short.
+        with contextlib.suppress(WorkerCancelled):
+            await worker.wait()
     await pilot.pause()
 
 

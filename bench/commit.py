@@ -1,4 +1,4 @@
-"""Figure 3: sale commit, store.selling.sales.commit_sale beside its floor, raw_commit: the same writes
+"""Figure 3: sale commit, store.selling.checkout.commit_sale beside its floor, raw_commit: the same writes
 in plain sqlite3. Each path runs on its own copy of the database, restocked identically."""
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ from bench.sale_inputs import accessory_pool, restock, sellable_units, selling_s
 from store.audit.keys import load_key
 from store.config.loader import Config
 from store.db.connection import open_database
+from store.kernel.clock import business_date
 from store.kernel.ids import new_id
 from store.models import ImeiUnit, Product, Staff
 from store.models.base import utcnow
 from store.selling.cart import Cart
-from store.selling.sales import Till, business_date, commit_sale
+from store.selling.checkout import commit_sale
+from store.selling.till import Till
 from store.setup import get_meta
 from store.stock.catalog import ScanResult
 
@@ -86,16 +88,16 @@ def _cart(staff: Staff, unit: ImeiUnit, accessories: tuple[Product, Product]) ->
     return cart
 
 
-def _dump(value: Any) -> str:  # as store.audit.chain._dump
+def _dump(value: Any) -> str:  # as store.audit.hashing.dump_value
     if value is None or value == "":
         return ""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def raw_commit(conn: sqlite3.Connection, cart: Cart, till: Till) -> None:
-    """The floor: the writes of store.selling.sales.commit_sale for a plain sale, in plain SQL in one
+    """The floor: the writes of store.selling.checkout.commit_sale for a plain sale, in plain SQL in one
     BEGIN IMMEDIATE transaction, including the reads those writes need (receipt counter,
-    audit head and key) and a keyed hash-chained audit row that store.audit.chain.verify accepts."""
+    audit head and key) and a keyed hash-chained audit row that store.audit.integrity.verify accepts."""
     stamp = utcnow()
     day = business_date(stamp, till.tz)
     at = stamp.isoformat(" ")
@@ -213,7 +215,7 @@ def bench_till() -> Till:
 def measure_commit(
     source: Path, workdir: Path, n: int, batch: int = 25, warmup: int = 5, seed: int = 7
 ) -> CommitResult:
-    """``n`` timed commits through store.selling.sales.commit_sale and ``n`` through raw_commit, in
+    """``n`` timed commits through store.selling.checkout.commit_sale and ``n`` through raw_commit, in
     alternating batches, each on its own copy of ``source`` (restocked identically first)."""
     rng = random.Random(seed)
     workdir.mkdir(parents=True, exist_ok=True)

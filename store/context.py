@@ -9,12 +9,12 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from store.config.loader import Config, load_config
-from store.db.connection import integrity_problem, open_database, unclean_shutdown
+from store.db.connection import IntegrityCheck, integrity_problem, open_database, unclean_shutdown
 from store.kernel import Clock, SystemClock
 from store.kernel.errors import DatabaseUnavailable
 from store.kernel.i18n import _, set_language
 from store.people.staff import set_manager_cooloff
-from store.selling.sales import Till
+from store.selling.till import Till
 from store.setup import get_meta, is_initialised
 
 
@@ -47,6 +47,10 @@ class StoreContext:
     @property
     def store_name(self) -> str:
         return get_meta("store_name") or self.config.store.name
+
+    def integrity_check(self) -> IntegrityCheck:
+        """A quick_check of this store's file that a console runs in the background."""
+        return IntegrityCheck(self.db_path)
 
     def integrity_problem(self) -> str | None:
         """Read the whole file for damage (PRAGMA quick_check): None, or the sentence to show."""

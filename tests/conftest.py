@@ -18,7 +18,7 @@ from store.kernel import FixedClock, set_process_clock
 from store.kernel.i18n import set_language
 from store.models import Product, Staff
 from store.people import staff
-from store.selling.sales import Till
+from store.selling.till import Till
 from store.stock import catalog
 from store.stock import ledger as stock
 from store.stock.imei import with_check_digit

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from store.kernel.auth import Actor, Approval, _approval, actor_for_login
+from store.kernel.clock import business_date
 from store.models import MODELS, Sale, Staff
 from store.people import staff
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
 from store.stock.catalog import ScanResult
@@ -79,7 +80,7 @@ def sell(shop: Shop, *codes: str, case_qty: int = 0) -> Sale:
     if case_qty:
         cart.add_scan(scan(shop.case.sku), case_qty)
     pay(cart)
-    return sales.commit_sale(cart, shop.till)
+    return checkout.commit_sale(cart, shop.till)
 
 
 def confirm_clock(now: datetime, tz: ZoneInfo) -> None:
@@ -89,7 +90,7 @@ def confirm_clock(now: datetime, tz: ZoneInfo) -> None:
     from store.models import Staff
 
     manager = Staff.get(Staff.code == "M1")
-    day = sales.business_date(now, tz)
+    day = business_date(now, tz)
     clock_guard.confirm_date(day, now, tz, approval=forge_approval(manager.id, manager.name))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.db.connection import open_database
 from store.kernel.errors import NeedsApproval, PermissionDenied, StockError, ValidationError
 from store.models import AuditLog, StockMovement
@@ -30,7 +30,7 @@ def test_write_off_and_book_in(shop: Shop) -> None:
     assert sorted(moves) == [("adjust", -3, "损坏"), ("adjust", 1, "found")]
     row = AuditLog.select().where(AuditLog.action == "stock.adjust").first()
     assert row.approved_by == shop.manager.id
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 @pytest.mark.parametrize(

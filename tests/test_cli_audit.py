@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.audit import keys as audit_files
 from store.db.connection import open_database
 from tests.conftest import Shop
@@ -93,7 +93,7 @@ def test_a_garbage_head_is_reported_then_repaired_by_the_next_write(shop_file: P
 
     database = open_database(shop_file)
     try:
-        audit.repair()
+        chain.repair()
     finally:
         database.close()
     result = run("verify", "--db", str(shop_file))

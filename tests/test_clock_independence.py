@@ -13,11 +13,11 @@ import pytest
 from peewee import SqliteDatabase
 
 from store.kernel import FixedClock, business_date, set_process_clock
-from store.models import HeldCart, Sale
+from store.models import Sale
 from store.people import roster
-from store.selling import sales
-from store.stock import transfers
-from store.stock.transfers import TransferLine
+from store.selling.held_list import held_lines
+from store.stock import transfer_send
+from store.stock.transfer_send import TransferLine
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, type_text, wait_for_commit
 from tests.referral_helpers import customer
@@ -99,14 +99,13 @@ async def test_a_suspended_sale_is_listed_at_the_shops_time(
         await pilot.pause()
         await type_text(pilot, "王先生")
         await pilot.pause()
-    (row,) = sales.held_carts()
-    assert isinstance(row, HeldCart)
+    (row,) = held_lines()
     assert _describe(row, TILL.tz).plain.startswith(f"{local}  王先生")
 
 
 def test_a_transfer_number_carries_the_shops_time(moment: tuple[FixedClock, date, str], shop: Shop) -> None:
     fixed, day, local = moment
-    transfer, _text = transfers.send(
+    transfer, _text = transfer_send.send(
         tz=TILL.tz,
         to_store="S002",
         lines=[TransferLine(shop.case, qty=1)],

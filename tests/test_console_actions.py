@@ -10,6 +10,7 @@ from peewee import SqliteDatabase
 
 from store.models import AuditLog, Customer, HeldCart, Sale, SaleLine
 from store.people import staff
+from store.people.directory import member_of
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
 from tui.screens.login import LoginScreen
@@ -236,7 +237,7 @@ async def test_f1_menu_goes_back_to_the_sale_screen_and_lists_manager_screens_on
         everyone = [d for d in tui.menu.DESTINATIONS if not d.manager_only]
         assert app.screen.query_one(OptionList).option_count == len(everyone)  # a promoter sees no books
         await pilot.press("escape")
-        app.staff = shop.manager
+        app.staff = member_of(shop.manager)
         await pilot.press("f1")
         await pilot.pause()
         assert app.screen.query_one(OptionList).option_count == len(tui.menu.DESTINATIONS)

@@ -10,7 +10,7 @@ from peewee import SqliteDatabase
 
 from store.kernel import FixedClock, clock_guard
 from store.models import AuditLog, ReferralReward
-from store.selling import sales
+from store.selling import checkout
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
 from tests.referral_helpers import customer, policy, sell_to, till_with
@@ -112,7 +112,7 @@ async def test_the_pay_screen_leaves_rewards_pending_while_the_clock_is_unconfir
             shop, till_with(shop, policy()), new, shop.imeis[0], referrer=old, when=LAST
         ),  # due in a week
     ):
-        sales.acknowledge(sale.id)  # their receipts were printed then
+        checkout.acknowledge(sale.id)  # their receipts were printed then
     app = make_app(db, tmp_path, staff=shop.promoter)
     app.config.referrals = policy()
     app.ctx.clock = FixedClock(AHEAD, TILL.tz)

@@ -10,13 +10,13 @@ from peewee import SqliteDatabase
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from store.kernel.clock import business_date
 from store.kernel.money import format_fen
 from store.models import AuditLog, Customer, ReferralReward
 from store.models.base import utcnow
 from store.referrals import ledger
 from store.referrals.config import ReferralRule, Reward
-from store.selling.receipt import qr_half_blocks, qr_matrix
-from store.selling.sales import business_date
+from store.selling.receipt_render import qr_half_blocks, qr_matrix
 from tests.conftest import Shop
 from tests.console_helpers import make_app
 from tests.referral_helpers import customer, policy, sell_to, till_with

@@ -58,8 +58,8 @@ async def settle(pilot: Pilot[None], app: App[None]) -> None:
 
 
 def this_month() -> str:
+    from store.kernel.clock import business_date
     from store.models.base import utcnow
-    from store.selling.sales import business_date
     from tests.conftest import TILL
 
     return targets.month_of(business_date(utcnow(), TILL.tz))

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Label
 from store.config.loader import Config
 from store.models import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierItem
 from store.models.base import utcnow
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import ledger as stock
 from tests.conftest import TILL, Shop
@@ -40,7 +40,7 @@ def history(shop: Shop, extra_cases: int = 0) -> None:
         cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
         cart.add_scan(scan(shop.case.sku), 3)
         pay(cart)
-        sales.acknowledge(sales.commit_sale(cart, TILL, now=now - timedelta(days=days_ago)).id)
+        checkout.acknowledge(checkout.commit_sale(cart, TILL, now=now - timedelta(days=days_ago)).id)
     if extra_cases:
         stock.receive(shop.case, staff_id=shop.manager.id, qty=extra_cases)
 

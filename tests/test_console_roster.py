@@ -7,10 +7,10 @@ from pathlib import Path
 from peewee import SqliteDatabase
 from textual.widgets import DataTable, OptionList
 
+from store.kernel.clock import business_date
 from store.models import AuditLog, RosterEntry, RosterWeek
 from store.models.base import utcnow
 from store.people import roster
-from store.selling.sales import business_date
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app
 from tui.screens.choice import ChoiceScreen

@@ -11,7 +11,7 @@ from store.crm import search
 from store.crm.names import name_keys
 from store.crm.records import create_customer
 from store.models import Customer, database
-from store.selling import sales
+from store.selling import checkout
 from tests.conftest import Shop
 from tests.store_helpers import pay, promoter_cart, scan
 
@@ -121,7 +121,7 @@ def test_imei_of_a_phone_they_bought(shop: Shop, people: dict[str, Customer]) ->
     cart.add_scan(scan(shop.imeis[2]))
     cart.customer_id = people["曾静"].id
     pay(cart)
-    sales.commit_sale(cart, shop.till, now=datetime(2026, 3, 1, 4, 0))
+    checkout.commit_sale(cart, shop.till, now=datetime(2026, 3, 1, 4, 0))
     hits = search.lookup(shop.imeis[2])
     assert [(h.name, h.why) for h in hits] == [("曾静", "imei")]
     assert search.lookup(shop.imeis[3]) == []  # in stock, never sold

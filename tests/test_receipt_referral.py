@@ -11,7 +11,8 @@ from store.crm import records
 from store.kernel import i18n
 from store.models import Customer, Sale
 from store.referrals.config import ReferralRule, Reward
-from store.selling.receipt import Receipt, build_receipt, qr_matrix, render_escpos, render_text
+from store.selling.receipt import Receipt, build_receipt
+from store.selling.receipt_render import qr_matrix, render_escpos, render_text
 from tests.conftest import Shop
 from tests.referral_helpers import DAY, at, customer, later, policy, sell_to, settle, till_with
 from tests.store_helpers import manager_ok

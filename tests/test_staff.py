@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.kernel.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, Staff
 from store.people import staff
@@ -84,7 +84,7 @@ def test_wrong_pins_count_down_then_lock(shop: Shop) -> None:
     assert row.locked and row.failed_pins == 5
     actions = [a.action for a in AuditLog.select().where(AuditLog.seq > 0).order_by(AuditLog.seq)][before:]
     assert actions == ["staff.pin_failed"] * 4 + ["staff.locked"]
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
     # Locked: even the right PIN is refused, and no more counting happens.
     with pytest.raises(PermissionDenied) as err:

@@ -80,7 +80,7 @@ class SalesTarget(BaseModel):
 
 class PromoterDaySales(BaseModel):
     """Sales credited per day, promoter and product, kept for days that can no longer change
-    (store.people.report fills it the first time a report needs a day). A row with an empty
+    (store.people.promoter_figures fills it the first time a report needs a day). A row with an empty
     promoter and product marks a day as summarised, sold or not. Returns are not in it."""
 
     business_date = DateField()

@@ -30,12 +30,15 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
 def cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
     """New PINs hashed with scrypt at n=2**8 so that a Shop costs milliseconds; check_pin reads
-    the cost from the stored hash. The real cost (n=2**14) is asserted in test_staff."""
+    the cost from the stored hash. The real cost (n=2**14) is asserted in test_staff. Every test
+    gets this from the autouse fixture in conftest; call it for a wider scope (a module's
+    fixture)."""
     real = staff.hash_pin
 
     def cheap(pin: str, **_: int) -> str:
         return real(pin, n=2**8, r=8, p=1)
 
+    cheap.cheap = True  # type: ignore[attr-defined]
     monkeypatch.setattr(staff, "hash_pin", cheap)
 
 

@@ -9,14 +9,9 @@ from peewee import SqliteDatabase
 from store.audit import chain, hashing, integrity
 from store.models import AuditLog, Meta
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok, pay, promoter_cart, sell
+from tests.store_helpers import manager_ok, pay, promoter_cart, sell
 
 DAY = datetime(2026, 11, 27, 4, 0)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

@@ -22,14 +22,9 @@ from store.kernel.auth import _actor
 from store.kernel.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, Meta, Sale
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, sell
+from tests.store_helpers import sell
 
 DAY = datetime(2026, 11, 27, 4, 0)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def rows() -> list[AuditLog]:

@@ -35,7 +35,7 @@ from store.stock import (
 )
 from store.stock.config import StockSection
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, forge_actor, forge_approval, pay, scan, sell, snapshot
+from tests.store_helpers import forge_actor, forge_approval, pay, scan, sell, snapshot
 
 TODAY = date(2026, 11, 23)  # a Monday
 NOW = datetime(2026, 11, 23, 4, 0)  # noon in Shanghai
@@ -55,8 +55,7 @@ class World:
 
 
 @pytest.fixture
-def world(shop: Shop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    cheap_pins(monkeypatch)
+def world(shop: Shop, tmp_path: Path) -> Iterator[World]:
     crew = {
         "M1": shop.manager,
         "M2": staff.create_staff("M2", "赵经理", "manager", "2222"),

@@ -12,12 +12,7 @@ from bench import customers as bench_customers
 from store.crm.records import create_customer
 from store.selling import checkout
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, pay, promoter_cart, scan
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
+from tests.store_helpers import pay, promoter_cart, scan
 
 
 @pytest.fixture

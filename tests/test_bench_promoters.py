@@ -13,12 +13,7 @@ from store.kernel import FixedClock
 from store.models.base import utcnow
 from store.selling import checkout
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, pay, promoter_cart, scan
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
+from tests.store_helpers import pay, promoter_cart, scan
 
 
 def test_the_roster_month_has_its_planted_conflicts() -> None:

@@ -16,13 +16,7 @@ from store.selling import checkout
 from store.selling.cart import Cart
 from store.selling.cart_lines import CartLine
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok, promoter_cart, scan
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
-
+from tests.store_helpers import manager_ok, promoter_cart, scan
 
 PHONE = 599900
 CASE = 3900

@@ -12,14 +12,8 @@ from store.audit import chain
 from store.audit import keys as audit_files
 from store.db.connection import open_database
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins
 from tests.test_audit_anchors import rechain_plain
 from tui.cli import main
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

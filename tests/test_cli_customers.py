@@ -16,13 +16,8 @@ from store.models import AuditLog, Customer
 from store.people import staff
 from store.selling import checkout
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, pay, promoter_cart, scan
+from tests.store_helpers import pay, promoter_cart, scan
 from tui.cli import main
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

@@ -13,15 +13,10 @@ from store.config.loader import Config
 from store.db.connection import open_database
 from store.people import roster_edit
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_actor
+from tests.store_helpers import manager_actor
 from tui.cli import main
 
 MON = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

@@ -18,13 +18,7 @@ from store.models.base import utcnow
 from store.people.targets import month_of
 from tests.conftest import TILL, Shop
 from tests.referral_helpers import customer, policy, refund, sell_to, till_with
-from tests.store_helpers import cheap_pins
 from tui.cli import main
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def _last_month_moment() -> datetime:

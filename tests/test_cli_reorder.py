@@ -8,7 +8,6 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
@@ -18,14 +17,8 @@ from store.models.base import utcnow
 from store.selling import checkout
 from store.selling.cart import Cart
 from tests.conftest import TILL, Shop
-from tests.store_helpers import cheap_pins, pay, scan
+from tests.store_helpers import pay, scan
 from tui.cli import main
-
-
-@pytest.fixture(autouse=True)
-def _english(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
-    cheap_pins(monkeypatch)
 
 
 def make_store(db_path: Path) -> None:

@@ -7,7 +7,6 @@ import io
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from store import setup
@@ -16,14 +15,8 @@ from store.models import GoodsReceipt, PurchaseOrder, PurchaseOrderLine, Supplie
 from store.stock import catalog, count_approval, count_entry, count_sessions
 from store.stock.imei import with_check_digit
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, forge_actor, manager_ok
+from tests.store_helpers import forge_actor, manager_ok
 from tui.cli import main
-
-
-@pytest.fixture(autouse=True)
-def _english(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
-    cheap_pins(monkeypatch)
 
 
 def run(*args: str, code: int = 0) -> str:

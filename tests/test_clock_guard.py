@@ -20,16 +20,11 @@ from store.models import AuditLog, Customer, Meta, ReferralReward
 from store.referrals import ledger
 from tests.conftest import TILL, Shop
 from tests.referral_helpers import DAY, at, customer, later, policy, sell_to, settle, till_with
-from tests.store_helpers import cheap_pins, confirm_clock, manager_ok
+from tests.store_helpers import confirm_clock, manager_ok
 from tui.cli import main
 
 TZ = TILL.tz
 YEAR = timedelta(days=365)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from store.stock.transfer_send import TransferLine
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, type_text, wait_for_commit
 from tests.referral_helpers import customer
-from tests.store_helpers import cheap_pins
 from tests.test_console_pay import ring_up_a_case
 from tests.test_console_roster import open_roster
 from tui.screens.customer_profile import CustomerProfileScreen
@@ -35,11 +34,6 @@ MOMENTS = [
     pytest.param((datetime(2026, 11, 30, 16, 30), date(2026, 12, 1), "00:30"), id="month-end"),
     pytest.param((datetime(2026, 12, 6, 16, 1), date(2026, 12, 7), "00:01"), id="week-end"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture(params=MOMENTS)

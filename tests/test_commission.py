@@ -25,7 +25,7 @@ from store.people.config import CommissionRule
 from store.selling import checkout, sale_lookup, sale_voids
 from store.selling.cart import Cart
 from tests.conftest import TILL, Shop
-from tests.store_helpers import cheap_pins, manager_actor, manager_ok, pay, promoter_cart, scan
+from tests.store_helpers import manager_actor, manager_ok, pay, promoter_cart, scan
 
 START = date(2020, 1, 1)
 HANDSET = CommissionRule(START, category="handset", rate_bp=100)
@@ -41,11 +41,6 @@ RULES = [HANDSET, ACCESSORY, APPLE, APPLE_HANDSET, IPHONE, NOVEMBER_IPHONE, SPEC
 PHONE = commission.Item("handset", "Apple", "iPhone 15")
 OTHER_APPLE = commission.Item("handset", "Apple", "iPhone 16")
 CASE = commission.Item("accessory", "Generic", "iPhone 15 Case")
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 
 from store.audit import attention, integrity
@@ -13,16 +12,10 @@ from store.audit import keys as audit_files
 from store.models import AuditLog, Sale
 from tests.conftest import Shop
 from tests.console_helpers import make_app, type_text
-from tests.store_helpers import cheap_pins
 from tui.screens.audit_alerts import AuditAlertsScreen
 from tui.screens.login import LoginScreen
 from tui.screens.receipt import ReceiptScreen
 from tui.screens.sale import SaleScreen
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 async def test_a_sale_with_a_garbage_audit_head_commits_and_the_manager_is_told(

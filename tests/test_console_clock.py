@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 
 from store.kernel import FixedClock, clock_guard
@@ -15,7 +14,7 @@ from store.selling import checkout
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
 from tests.referral_helpers import customer, policy, sell_to, till_with
-from tests.store_helpers import cheap_pins, confirm_clock
+from tests.store_helpers import confirm_clock
 from tui.app import ZhangguiApp
 from tui.screens.clock_check import ClockCheckScreen
 from tui.screens.pay import PayScreen
@@ -23,11 +22,6 @@ from tui.screens.sale import SaleScreen
 
 LAST = datetime(2026, 11, 27, 4, 0)  # 12:00 in Shanghai
 AHEAD = LAST + timedelta(days=365, hours=2)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def app_at(shop: Shop, db: SqliteDatabase, tmp_path: Path, now: datetime) -> ZhangguiApp:

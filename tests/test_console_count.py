@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 from textual.app import App
 from textual.pilot import Pilot
@@ -16,18 +15,12 @@ from store.people.directory import member_of
 from store.stock import ledger as stock
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
-from tests.store_helpers import cheap_pins
 from tui.screens.choice import ChoiceScreen
 from tui.screens.count_review import CountReviewScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.sale import SaleScreen
 from tui.screens.stock_count import StockCountScreen
 from tui.widgets.message_bar import MessageBar
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def message(app: App[None]) -> str:

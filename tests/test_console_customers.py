@@ -21,16 +21,10 @@ from store.models import Customer, CustomerContact, CustomerTask
 from store.models.base import utcnow
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
-from tests.store_helpers import cheap_pins
 from tui.screens.prompt import PromptScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.customer_lookup import CustomerLookup
 from tui.widgets.message_bar import MessageBar
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

@@ -18,15 +18,10 @@ from store.people import desk as promoter_desk
 from store.people import leave_requests, roster, staff
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, type_text
-from tests.store_helpers import cheap_pins, manager_actor
+from tests.store_helpers import manager_actor
 from tui.screens.leave import LeaveScreen
 from tui.screens.prompt import PromptScreen
 from tui.widgets.message_bar import MessageBar
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def today() -> date:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 from textual.widgets import DataTable, OptionList
 
@@ -14,13 +13,8 @@ from store.people import staff, targets
 from store.selling import checkout
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app
-from tests.store_helpers import cheap_pins, manager_actor, sell
+from tests.store_helpers import manager_actor, sell
 from tui.screens.progress import ProgressScreen
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 async def test_my_sales_against_target_and_the_leaderboard(

@@ -18,17 +18,11 @@ from store.selling import checkout
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
 from tests.referral_helpers import sell_to
-from tests.store_helpers import cheap_pins
 from tui.screens.pay import PayScreen
 from tui.screens.prompt import PromptScreen
 from tui.screens.receipt import ReceiptScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.message_bar import MessageBar
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

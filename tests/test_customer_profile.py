@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pytest
-
 from store.crm import followup, value
 from store.crm.config import CustomersSection
 from store.crm.profile import load_profile, shown_phone
@@ -14,14 +12,9 @@ from store.crm.records import create_customer
 from store.models import SaleLine
 from store.selling import checkout
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok, pay, promoter_cart, scan
+from tests.store_helpers import manager_ok, pay, promoter_cart, scan
 
 RULES = CustomersSection()
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def test_profile_of_a_customer_who_bought_and_returned(shop: Shop) -> None:

@@ -16,15 +16,10 @@ from store.models import AuditLog, Customer, CustomerContact, CustomerTask, Sale
 from store.people import staff
 from store.selling import checkout
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok, pay, promoter_cart, scan, snapshot
+from tests.store_helpers import manager_ok, pay, promoter_cart, scan, snapshot
 
 TODAY = date(2026, 6, 1)
 NOW = datetime(2026, 6, 1, 4, 0)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.mark.parametrize(

@@ -15,15 +15,10 @@ from store.kernel.errors import ValidationError
 from store.models import Customer, CustomerScore, CustomerTask, Sale
 from store.selling import checkout
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, pay, promoter_cart, scan, snapshot
+from tests.store_helpers import pay, promoter_cart, scan, snapshot
 
 TODAY = date(2026, 6, 30)
 _receipts = count(1)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def receipt(

@@ -248,10 +248,7 @@ def test_receipt_numbers_continue_with_the_next_real_sale(store_db: SqliteDataba
     assert checkout.unacknowledged("T1") == []  # nobody is asked to reprint 90 days of receipts
 
 
-def test_the_next_real_sale_continues_the_receipt_sequence(
-    db: SqliteDatabase, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cheap_pins(monkeypatch)
+def test_the_next_real_sale_continues_the_receipt_sequence(db: SqliteDatabase) -> None:
     demo.build_demo("small", seed=3, now=NOW)
     today = NOW.replace(tzinfo=UTC).astimezone(SHANGHAI).date()
     rung_today = Sale.select().where(Sale.business_date == today).count()
@@ -357,9 +354,7 @@ def test_demo_staff_can_log_in(store_db: SqliteDatabase) -> None:
     assert hired < min(s.created_at for s in Sale.select())
 
 
-def test_the_same_seed_gives_the_same_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
-
+def test_the_same_seed_gives_the_same_store(tmp_path: Path) -> None:
     def content(seed: int, name: str) -> tuple[list[object], ...]:
         db = open_database(tmp_path / name)
         try:
@@ -379,8 +374,7 @@ def test_the_same_seed_gives_the_same_store(tmp_path: Path, monkeypatch: pytest.
     assert first[1] != other[1] and first[3] != other[3]
 
 
-def test_refuses_a_database_that_is_not_empty(db: SqliteDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
+def test_refuses_a_database_that_is_not_empty(db: SqliteDatabase) -> None:
     with pytest.raises(ValidationError, match="size"):
         demo.build_demo("huge")
     catalog.create_product(sku="X1", brand="Generic", model="Thing", category="accessory", price=100)
@@ -389,8 +383,7 @@ def test_refuses_a_database_that_is_not_empty(db: SqliteDatabase, monkeypatch: p
     assert Product.select().count() == 1 and not setup.is_initialised()
 
 
-def test_refuses_a_second_demo(db: SqliteDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
+def test_refuses_a_second_demo(db: SqliteDatabase) -> None:
     demo.build_demo("small", now=NOW)
     before = Sale.select().count()
     with pytest.raises(ValidationError, match="already holds a store"):
@@ -398,8 +391,7 @@ def test_refuses_a_second_demo(db: SqliteDatabase, monkeypatch: pytest.MonkeyPat
     assert Sale.select().count() == before and integrity.verify() == []
 
 
-def test_cli_builds_the_demo_and_refuses_a_second_run(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
+def test_cli_builds_the_demo_and_refuses_a_second_run(db_path: Path) -> None:
     runner = CliRunner()
     first = runner.invoke(main, ["demo", "--db", str(db_path), "--seed", "7"])
     assert first.exit_code == 0, first.output

@@ -18,15 +18,10 @@ from store.selling import checkout, holds
 from store.selling.cart import Cart
 from store.stock import ledger as stock
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, counts, pay, promoter_cart, scan, snapshot
+from tests.store_helpers import counts, pay, promoter_cart, scan, snapshot
 
 DAY = datetime(2026, 11, 27, 4, 0)
 FULL = "The disk is full, so nothing was saved. Free some disk space or call the manager, then try again."
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def limit_size(pages: int | None = None) -> None:

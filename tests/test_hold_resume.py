@@ -7,15 +7,10 @@ from store.models import HeldCart, ImeiUnit, Sale
 from store.selling import checkout, holds
 from store.selling.cart import Cart
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok, pay, promoter_cart, scan
+from tests.store_helpers import manager_ok, pay, promoter_cart, scan
 
 PHONE = 599900
 CASE = 3900
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def a_cart(shop: Shop) -> Cart:

@@ -15,12 +15,7 @@ from store.people import profiles as people
 from store.people import staff
 from store.people.config import LadderLevel, LadderSection
 from tests.conftest import TILL, Shop
-from tests.store_helpers import cheap_pins, manager_actor, manager_ok, sell, snapshot
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
+from tests.store_helpers import manager_actor, manager_ok, sell, snapshot
 
 
 def today() -> date:

@@ -15,15 +15,10 @@ from store.people import promoter_figures, staff
 from store.people import report as promoter_report
 from store.selling import sale_voids
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok
+from tests.store_helpers import manager_ok
 from tests.test_commission import ACCESSORY, HANDSET, SPECIAL, TODAY, config_with, give_back, november, ring
 
 NOV_FIRST, NOV_LAST = date(2026, 11, 1), date(2026, 11, 30)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

@@ -18,14 +18,8 @@ from store.models import Customer, ReferralReward, Sale
 from store.referrals import ledger, patterns, referrers, report, report_export, vouchers
 from tests.conftest import Shop
 from tests.referral_helpers import DAY, TODAY, at, customer, later, policy, refund, sell_to, settle, till_with
-from tests.store_helpers import cheap_pins
 
 NOVEMBER = "2026-11"
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 class Story:

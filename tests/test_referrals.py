@@ -29,15 +29,10 @@ from tests.referral_helpers import (
     settle,
     till_with,
 )
-from tests.store_helpers import cheap_pins, manager_ok, pay, promoter_cart, scan, snapshot
+from tests.store_helpers import manager_ok, pay, promoter_cart, scan, snapshot
 
 PHONE = 599900
 CASE = 3900
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def old_and_new(shop: Shop) -> tuple[Customer, Customer]:

@@ -27,7 +27,7 @@ from store.selling.cart import Cart
 from store.stock import count_entry, count_sessions
 from tests.conftest import Shop
 from tests.referral_helpers import policy, sell_to, till_with
-from tests.store_helpers import cheap_pins, manager_actor, pay, scan
+from tests.store_helpers import manager_actor, pay, scan
 from tui.cli import main
 
 NOW = datetime(2026, 11, 27, 4, 0)  # noon in Shanghai
@@ -45,8 +45,6 @@ FORMULA_START = "=+-@\t\r"
 @pytest.fixture(autouse=True)
 def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Commands take 'today' from the store's clock; here it is NOW, never the wall."""
-    cheap_pins(monkeypatch)
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
     for module in list(sys.modules.values()):
         name = getattr(module, "__name__", "")
         if name.startswith(("store.", "tui.")) and getattr(module, "utcnow", None) is model_base.utcnow:

@@ -12,16 +12,11 @@ from store.selling import checkout, sale_lookup, sale_voids
 from store.selling.cart import Cart
 from store.stock import ledger as stock
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, forge_actor, manager_ok, pay, promoter_cart, scan, snapshot
+from tests.store_helpers import forge_actor, manager_ok, pay, promoter_cart, scan, snapshot
 
 PHONE = 599900
 CASE = 3900
 DAY = datetime(2026, 11, 27, 4, 0)  # 12:00 in Shanghai
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def sold_line(sale: Sale, line_no: int) -> SaleLine:

@@ -14,15 +14,10 @@ from store.models import AuditLog, RosterEntry, RosterWeek, Staff
 from store.people import leave_requests, roster, roster_edit, roster_export, staff
 from store.people import profiles as people
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, forge_actor, manager_actor, manager_ok, snapshot
+from tests.store_helpers import forge_actor, manager_actor, manager_ok, snapshot
 
 WEEK = "2026-W48"
 MON = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

@@ -16,15 +16,10 @@ from store.models import AuditLog
 from store.people import leave_requests, roster, roster_edit, staff
 from store.people import profiles as people
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_actor, manager_ok
+from tests.store_helpers import manager_actor, manager_ok
 
 WEEK = "2026-W48"
 MON = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

@@ -13,14 +13,9 @@ from store.models import Sale, database
 from store.selling import checkout, sale_voids
 from store.selling.cart import Cart
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok, pay, promoter_cart, scan, snapshot
+from tests.store_helpers import manager_ok, pay, promoter_cart, scan, snapshot
 
 DAY = datetime(2026, 11, 27, 4, 0)  # 12:00 in Shanghai
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def case_cart(shop: Shop, qty: int = 2) -> Cart:

@@ -13,16 +13,11 @@ from store.selling import checkout, sale_lookup
 from store.selling.till import Till
 from store.stock import ledger as stock
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok, pay, promoter_cart, scan, sell, snapshot
+from tests.store_helpers import manager_ok, pay, promoter_cart, scan, sell, snapshot
 
 PHONE = 599900
 CASE = 3900
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def test_commit_writes_everything(shop: Shop) -> None:

@@ -13,15 +13,9 @@ from store.crm.config import CustomersSection
 from store.crm.records import create_customer, erase_customer
 from store.kernel.auth import Actor, sign_in
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins
 
 RULES = CustomersSection()
 FULL, MASKED = "13800138000", "138****8000"
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

@@ -7,14 +7,9 @@ from store.kernel.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, Staff
 from store.people import staff
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, forge_approval
+from tests.store_helpers import forge_approval
 
 REAL_HASH_PIN = staff.hash_pin  # captured before the cheap_pins fixture patches it
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def test_hash_has_parameters_and_salt() -> None:

@@ -14,14 +14,9 @@ from store.kernel.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, Customer, Staff
 from store.people import staff, staff_admin
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, forge_approval, snapshot
+from tests.store_helpers import forge_approval, snapshot
 
 T0 = datetime(2026, 12, 1, 10, 0)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def me(member: Staff) -> auth.Actor:

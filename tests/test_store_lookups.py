@@ -10,12 +10,7 @@ from store.kernel.errors import NotFound
 from store.people import directory
 from store.stock import lookups
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, sell
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
+from tests.store_helpers import sell
 
 
 def test_products_by_sku_brand_and_imei(shop: Shop) -> None:

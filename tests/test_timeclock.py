@@ -13,15 +13,10 @@ from store.kernel.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, TimeEntry
 from store.people import roster_edit, timeclock
 from tests.conftest import TILL, Shop
-from tests.store_helpers import cheap_pins, forge_approval, manager_actor, manager_ok, snapshot
+from tests.store_helpers import forge_approval, manager_actor, manager_ok, snapshot
 
 TZ = TILL.tz
 MON = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def at(day: int, hhmm: str) -> datetime:

@@ -15,8 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from store.crm import care
-from store.crm.profile import shown_phone
+from store.crm import care, shown
 from store.crm.search import release_thread_connection
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
@@ -69,8 +68,8 @@ class CareScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="care")
     def load(self) -> None:
         try:
-            items = care.care_list(
-                self.first, self.zapp.config.customers, self.zapp.store_name, days=self.days
+            items = shown.care_list(
+                self.first, self.zapp.config.customers, self.zapp.store_name, self.zapp.actor, days=self.days
             )
         except ZhangguiError as exc:
             self.app.call_from_thread(self.query_one(MessageBar).error, str(exc))
@@ -81,13 +80,11 @@ class CareScreen(Screen[None]):
 
     def show(self, items: list[care.CareItem]) -> None:
         self.items = items
-        role = self.zapp.staff.role if self.zapp.staff else ""
-        rules = self.zapp.config.customers
         title = _("Customer care: today") if self.days == 1 else _("Customer care: the next 7 days")
         self.query_one("#care-title", Static).update(Text(f"{title}  {self.first}", style="bold"))
         t = Text()
         for item in items[:SHOWN]:
-            phone = shown_phone(item.phone, role, rules)
+            phone = item.phone  # as this person may see it (store.crm.shown)
             t.append(f"{item.day}  {ljust(item.occasion_name, 10)} {ljust(phone, 12)} ")
             t.append((item.name or _("(no name)")) + "\n")
             t.append(f"    {item.message}\n", style="dim")

@@ -17,9 +17,9 @@ from store.kernel.auth import Approval
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.models import database
-from store.stock import counts
-from store.stock.counts import Review
+from store.stock import count_approval, count_review, count_sessions
+from store.stock.count_review import Review
+from store.workers import own_connection
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     from tui.app import ZhangguiApp
 
 UNIT_KINDS = {
-    counts.MISSING: N_("missing"),
-    counts.UNEXPECTED: N_("not in stock in the books"),
-    counts.NEW: N_("unknown IMEI"),
+    count_sessions.MISSING: N_("missing"),
+    count_sessions.UNEXPECTED: N_("not in stock in the books"),
+    count_sessions.NEW: N_("unknown IMEI"),
 }
 
 
@@ -89,8 +89,8 @@ class CountReviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="count-review")
     def compute(self, generation: int) -> None:
         try:
-            with database.obj.connection_context():
-                result: Review | str = counts.review(self.count_id)
+            with own_connection():
+                result: Review | str = count_review.review(self.count_id)
         except ZhangguiError as exc:
             result = str(exc)
         self.app.call_from_thread(self.show, generation, result)
@@ -105,11 +105,11 @@ class CountReviewScreen(Screen[None]):
         count = result.count
         header = Text()
         header.append(_("Variance review") + f" {count.number}", style="bold")
-        header.append(f"  {counts.scope_label(count)}  {counts.status_name(count.status)}")
+        header.append(f"  {count_sessions.scope_label(count)}  {count_sessions.status_name(count.status)}")
         self.query_one("#review-header", Static).update(header)
         table = self.query_one(DataTable)
         table.clear()
-        units_by_product: dict[str, list[counts.UnitVariance]] = {}
+        units_by_product: dict[str, list[count_review.UnitVariance]] = {}
         for unit in result.units:
             units_by_product.setdefault(unit.product_id, []).append(unit)
         for line in result.differences:
@@ -170,7 +170,7 @@ class CountReviewScreen(Screen[None]):
         actor = self.zapp.actor
 
         def approved(approval: Approval | None) -> None:
-            result = counts.approve(self.count_id, actor=actor, approval=approval)
+            result = count_approval.approve(self.count_id, actor=actor, approval=approval)
             name = approval.manager_name if approval is not None else actor.name if actor else ""
             self.note = _("Count {number} approved by {name}: {n} products adjusted.").format(
                 number=number, name=name, n=len(result.differences)
@@ -184,7 +184,7 @@ class CountReviewScreen(Screen[None]):
 
     def action_reopen(self) -> None:
         try:
-            counts.reopen(self.count_id, staff_id=self.staff_id)
+            count_sessions.reopen(self.count_id, staff_id=self.staff_id)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return

@@ -13,10 +13,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from store.crm import records
-from store.crm.records import CONSENT_WAYS, GENDERS, DuplicateCustomer
+from store.crm.customer_fields import CONSENT_WAYS, GENDERS
+from store.crm.form_values import CustomerFields, customer_fields
+from store.crm.records import DuplicateCustomer
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
-from store.models import Customer
 from tui.i18n_bindings import translate_bindings
 
 if TYPE_CHECKING:
@@ -33,10 +34,12 @@ class CustomerFormScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", N_("Cancel"), id="customer_form.cancel"),
     ]
 
-    def __init__(self, customer: Customer | None) -> None:
+    def __init__(self, customer_id: str | None) -> None:
+        """``customer_id``: the customer to edit; None adds one."""
         super().__init__()
         translate_bindings(self)
-        self.customer = customer
+        self.customer_id = customer_id
+        self.customer: CustomerFields | None = None
         self.offered: str | None = None
 
     @property
@@ -47,12 +50,13 @@ class CustomerFormScreen(ModalScreen[str | None]):
         return self.app
 
     def compose(self) -> ComposeResult:
+        if self.customer_id is not None:  # the phone as this person may see it
+            self.customer = customer_fields(self.customer_id, self.zapp.actor, self.zapp.config.customers)
         c = self.customer
-        born = records.birthday_of(c) if c is not None else None
         values = {
             "phone": c.phone if c is not None else "",
             "name": c.name if c is not None else "",
-            "birthday": born.text() if born else "",
+            "birthday": c.birthday if c is not None else "",
             "tags": c.tags if c is not None else "",
             "notes": c.notes if c is not None else "",
         }
@@ -129,7 +133,7 @@ class CustomerFormScreen(ModalScreen[str | None]):
             else:
                 customer = records.update_customer(
                     self.customer.id,
-                    phone=phone,
+                    phone=self.customer.phone_change(phone),
                     name=name,
                     birthday=birthday,
                     tags=tags,

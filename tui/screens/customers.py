@@ -38,9 +38,8 @@ class CustomersScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        member = self.zapp.staff
         yield Static(Text(_("Customers"), style="bold"), classes="screen-title")
-        yield CustomerLookup(member.role if member else "", self.zapp.config.customers, id="customers-lookup")
+        yield CustomerLookup(self.zapp.actor, self.zapp.config.customers, id="customers-lookup")
         yield MessageBar(id="message")
         yield KeyBar()
 

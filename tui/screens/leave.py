@@ -16,10 +16,11 @@ from textual.widgets import DataTable, Static
 
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
-from store.models import LeaveRequest, Staff
 from store.people import desk as promoter_desk
+from store.people import leave_requests
 from store.people import profiles as people
-from store.people import roster, staff
+from store.people.directory import Member
+from store.people.leave_list import LeaveLine, leave_lines
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -41,7 +42,7 @@ class LeaveScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.requests: list[LeaveRequest] = []
+        self.requests: list[LeaveLine] = []
 
     @property
     def zapp(self) -> ZhangguiApp:
@@ -51,14 +52,14 @@ class LeaveScreen(Screen[None]):
         return self.app
 
     @property
-    def me(self) -> Staff:
+    def me(self) -> Member:
         member = self.zapp.staff
         assert member is not None
         return member
 
     @property
     def manager(self) -> bool:
-        return self.zapp.staff is not None and staff.is_manager(self.zapp.staff)
+        return self.zapp.staff is not None and self.zapp.staff.is_manager
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A promoter's footer has no approve or refuse, and the keys do nothing.
@@ -96,7 +97,7 @@ class LeaveScreen(Screen[None]):
     def reload(self) -> None:
         today = promoter_desk.today_of(self.zapp.config, now=self.zapp.ctx.clock())
         who = None if self.manager else self.me.id
-        self.requests = promoter_desk.leave_requests(who, today)
+        self.requests = leave_lines(who, today)
         header = Text(_("Leave"), style="bold")
         pending = sum(1 for r in self.requests if r.status == "requested")
         if self.manager:
@@ -104,17 +105,16 @@ class LeaveScreen(Screen[None]):
         else:
             header.append("  " + _("your requests, {name}").format(name=self.me.name))
         self.query_one("#leave-header", Static).update(header)
-        names = {m.id: m.name for m in Staff.select(Staff.id, Staff.name)}
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
         for request in self.requests:
             style = "bold" if request.status == "requested" else "dim"
             table.add_row(
-                Text(names.get(request.staff_id, "?"), no_wrap=True, overflow="ellipsis"),
+                Text(request.name, no_wrap=True, overflow="ellipsis"),
                 Text(str(request.first_day)),
                 Text(str(request.last_day)),
-                Text(str((request.last_day - request.first_day).days + 1), justify="right"),
+                Text(str(request.days), justify="right"),
                 Text(promoter_desk.leave_status_name(request.status), style=style),
                 Text(request.reason, no_wrap=True, overflow="ellipsis"),
                 key=request.id,
@@ -145,7 +145,7 @@ class LeaveScreen(Screen[None]):
                 last = promoter_desk.parse_day(last_text)
 
                 def got_reason(reason: str) -> None:
-                    roster.request_leave(self.me.id, first, last, reason, by=self.me.id)
+                    leave_requests.request_leave(self.me.id, first, last, reason, by=self.me.id)
                     self.reload()
                     self.say(
                         _("Leave from {first} to {last} asked for; a manager decides.").format(
@@ -166,7 +166,7 @@ class LeaveScreen(Screen[None]):
             return
         request = self.requests[table.cursor_row]
         try:
-            roster.decide_leave(request.id, approve, actor=self.zapp.actor)
+            leave_requests.decide_leave(request.id, approve, actor=self.zapp.actor)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
@@ -194,7 +194,7 @@ class LeaveScreen(Screen[None]):
                     last = promoter_desk.parse_day(last_text)
 
                     def got_reason(reason: str) -> None:
-                        roster.record_leave(member.id, first, last, reason, actor=self.zapp.actor)
+                        leave_requests.record_leave(member.id, first, last, reason, actor=self.zapp.actor)
                         self.reload()
                         self.say(_("Leave for {name} approved.").format(name=member.name))
 
@@ -214,7 +214,7 @@ class LeaveScreen(Screen[None]):
             return
         request = self.requests[table.cursor_row]
         try:
-            roster.withdraw_leave(request.id, by=self.me.id)
+            leave_requests.withdraw_leave(request.id, by=self.me.id)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return

@@ -12,8 +12,8 @@ from textual.widgets import Input, Label, Static
 from store import setup
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
-from store.models import Staff
-from store.people import staff
+from store.people import directory, staff
+from store.people.directory import Member
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 
@@ -27,7 +27,7 @@ def demo_hint() -> Text:
     return text
 
 
-class LoginScreen(Screen[Staff]):
+class LoginScreen(Screen[Member]):
     """Dismisses with the staff member who logged in."""
 
     BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"), id="login.quit")]
@@ -62,7 +62,7 @@ class LoginScreen(Screen[Staff]):
             return
         code = self.query_one("#login-code", Input).value
         try:
-            member = staff.login(code, event.value)
+            member = directory.log_in(code, event.value)
         except ZhangguiError as exc:
             self.query_one("#login-message", Label).update(Text(str(exc)))
             event.input.value = ""

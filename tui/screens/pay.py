@@ -19,15 +19,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from store.kernel import SystemClock
+from store.kernel.clock import business_date
 from store.kernel.errors import DatabaseBusy, DiskFull, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen, parse_money
-from store.models import Sale
 from store.referrals import ledger, vouchers
-from store.selling import sales
+from store.referrals import till as at_till
+from store.selling import checkout
 from store.selling.cart import Cart
-from store.selling.sales import Till
+from store.selling.till import Till
 from tui.i18n_bindings import translate_bindings
+from tui.shapes import SaleShown
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
@@ -40,7 +42,7 @@ TENDER_NAMES = {
 }
 
 
-class PayScreen(ModalScreen[Sale | None]):
+class PayScreen(ModalScreen[SaleShown | None]):
     BINDINGS = [
         # a modal screen hears none of the app's keys: this one opens the keys overlay here too
         Binding("ctrl+g", "app.keys", N_("Keys"), id="pay.keys", show=False),
@@ -60,7 +62,7 @@ class PayScreen(ModalScreen[Sale | None]):
         self.till = till
         self.method = "voucher" if vouchers.give_back_due(cart) else "cash"
         self.busy = False  # a commit has started: no more input until it ends (the app reads it too)
-        self._sale: Sale | None = None
+        self._sale: SaleShown | None = None
         self._dismissed = False
 
     def compose(self) -> ComposeResult:
@@ -79,9 +81,7 @@ class PayScreen(ModalScreen[Sale | None]):
             clock = self.app.config.clock if isinstance(self.app, ZhangguiApp) else None
             now = self.now()
             try:  # rewards whose holding period ended since the last look become spendable
-                done = ledger.settle_if_due(
-                    sales.business_date(now, self.till.tz), self.till.referrals, clock, now
-                )
+                done = ledger.settle_if_due(business_date(now, self.till.tz), self.till.referrals, clock, now)
                 if done.held is not None:
                     self.query_one(MessageBar).info(
                         _("Referral rewards wait until a manager confirms the date.")
@@ -98,22 +98,14 @@ class PayScreen(ModalScreen[Sale | None]):
 
     @property
     def today(self) -> date:
-        return sales.business_date(self.now(), self.till.tz)
+        return business_date(self.now(), self.till.tz)
 
     def voucher_room(self) -> int:
-        """What the voucher can take now: the customer's balance less what is on this sale, or
-        on a refund, what still has to go back onto the voucher."""
-        cart = self.cart
-        on_cart = sum(t.amount for t in cart.tenders if t.kind == vouchers.KIND)
-        if cart.due < 0:
-            return max(vouchers.give_back_due(cart) + on_cart, 0)
-        if not cart.customer_id:
-            return 0
-        return max(vouchers.balance(cart.customer_id, self.today).vouchers - on_cart, 0)
+        """What the voucher can take now (see store.referrals.till)."""
+        return at_till.voucher_room(self.cart, self.today)
 
     def default_amount(self) -> int:
-        due = abs(self.cart.due)
-        return min(due, self.voucher_room()) if self.method == vouchers.KIND else due
+        return at_till.default_amount(self.cart, self.method, self.today)
 
     def refresh_summary(self) -> None:
         cart = self.cart
@@ -197,7 +189,7 @@ class PayScreen(ModalScreen[Sale | None]):
     @work(thread=True, exclusive=True, group="pay-commit")
     def commit_in_thread(self) -> None:
         try:
-            sale = sales.commit_sale_off_thread(self.cart, self.till, self.now(), on_wait=self.report_wait)
+            sale = checkout.commit_sale_off_thread(self.cart, self.till, self.now(), on_wait=self.report_wait)
         except ZhangguiError as exc:
             self.app.call_from_thread(self.commit_failed, exc)
             return
@@ -211,7 +203,7 @@ class PayScreen(ModalScreen[Sale | None]):
         if self.busy:
             self.query_one(MessageBar).info(_("Another till is saving; trying again…"))
 
-    def committed(self, sale: Sale) -> None:
+    def committed(self, sale: SaleShown) -> None:
         self._sale = sale
         self.dismiss_once()
 

@@ -15,8 +15,8 @@ from textual.widgets import DataTable, Static
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.people import report as promoter_report
-from store.people.report import LeaderRow, Progress
+from store.people import promoter_progress
+from store.people.promoter_progress import LeaderRow, Progress
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -73,8 +73,8 @@ class ProgressScreen(Screen[None]):
     def load(self, ticket: int, staff_id: str) -> None:
         config = self.zapp.config
         try:
-            mine = promoter_report.progress(staff_id, config, now=self.zapp.ctx.clock())
-            board = promoter_report.leaderboard(config, now=self.zapp.ctx.clock())
+            mine = promoter_progress.progress(staff_id, config, now=self.zapp.ctx.clock())
+            board = promoter_progress.leaderboard(config, now=self.zapp.ctx.clock())
         except ZhangguiError as exc:
             self.app.call_from_thread(self.failed, ticket, str(exc))
             return

@@ -17,9 +17,9 @@ from textual.widgets import DataTable, Static
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.people import staff as staff_module
-from store.referrals import report
-from store.referrals.report import Flag, MonthReport
+from store.referrals import patterns, report, report_export
+from store.referrals.patterns import Flag
+from store.referrals.report import MonthReport
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -60,7 +60,7 @@ class ReferralBoardScreen(Screen[None]):
 
     @property
     def manager(self) -> bool:
-        return self.zapp.staff is not None and staff_module.is_manager(self.zapp.staff)
+        return self.zapp.staff is not None and self.zapp.staff.is_manager
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "flags":
@@ -113,7 +113,7 @@ class ReferralBoardScreen(Screen[None]):
                 top=SHOWN,
                 now=self.zapp.ctx.clock(),
             )
-            found = report.flags(today, config.referrals) if with_flags else []
+            found = patterns.flags(today, config.referrals) if with_flags else []
         except ZhangguiError as exc:
             self.app.call_from_thread(self.failed, ticket, str(exc))
             return
@@ -135,7 +135,7 @@ class ReferralBoardScreen(Screen[None]):
         result = self.board.result
         summary = Text()
         summary.append(result.month, style="bold")
-        summary.append("  " + report.headline(result))
+        summary.append("  " + report_export.headline(result))
         if self.manager:
             count = len(self.board.flags)
             summary.append("\n")

@@ -17,11 +17,11 @@ from textual.widgets import DataTable, Static
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.models import database
 from store.stock import reorder, reorder_export
 from store.stock.ledger import parse_qty
 from store.stock.reorder import Plan
 from store.stock.velocity import class_name
+from store.workers import own_connection
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -91,7 +91,7 @@ class ReorderScreen(Screen[None]):
     def compute(self, generation: int) -> None:
         config = self.zapp.config
         try:
-            with database.obj.connection_context():
+            with own_connection():
                 result: list[Plan] | str = reorder.plans(config.stock, config.tz, now=self.zapp.ctx.clock())
         except ZhangguiError as exc:
             result = str(exc)

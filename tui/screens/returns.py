@@ -14,17 +14,19 @@ from store.kernel.auth import Actor, Approval
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.models import Sale, SaleLine
-from store.selling import sales
-from store.selling.sales import ReturnableLine, Till
+from store.selling import sale_lookup, sale_voids
+from store.selling.sale_lookup import ReturnableLine
+from store.selling.till import Till
 from store.stock import ledger as stock
 from tui.i18n_bindings import translate_bindings
 from tui.screens.manager_pin import confirm_as_manager
 from tui.screens.prompt import PromptScreen
+from tui.shapes import ReceiptShown
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
-Choice = list[tuple[SaleLine, int, int]]
+# Each chosen line with how many of it come back.
+Choice = list[tuple[ReturnableLine, int]]
 
 
 class ReturnsScreen(ModalScreen[Choice | None]):
@@ -43,7 +45,7 @@ class ReturnsScreen(ModalScreen[Choice | None]):
         translate_bindings(self)
         self.till = till
         self.actor = actor
-        self.sale: Sale | None = None
+        self.sale: ReceiptShown | None = None
         self.lines: list[ReturnableLine] = []
         self.chosen: dict[str, int] = {}
 
@@ -88,8 +90,8 @@ class ReturnsScreen(ModalScreen[Choice | None]):
             self._choose_current()
             return
         try:
-            sale = sales.find_sale(text)
-            lines = sales.returnable_lines(sale)
+            sale = sale_lookup.find_sale(text)
+            lines = sale_lookup.returnable_lines(sale)
         except ZhangguiError as exc:
             message.error(str(exc))
             return
@@ -140,11 +142,7 @@ class ReturnsScreen(ModalScreen[Choice | None]):
             table.move_cursor(row=max(0, min(table.cursor_row + step, len(self.lines) - 1)))
 
     def action_finish(self) -> None:
-        picked: Choice = [
-            (e.line, self.chosen[e.line.id], e.line.qty - e.returnable)
-            for e in self.lines
-            if self.chosen.get(e.line.id)
-        ]
+        picked: Choice = [(e, self.chosen[e.line.id]) for e in self.lines if self.chosen.get(e.line.id)]
         if not picked:
             self.query_one(MessageBar).error(_("Choose at least one line to return."))
             return
@@ -157,7 +155,9 @@ class ReturnsScreen(ModalScreen[Choice | None]):
             return
 
         def void(approval: Approval | None) -> None:
-            sales.void_sale(sale.id, actor=self.actor, approval=approval, till=self.till, reason="console")
+            sale_voids.void_sale(
+                sale.id, actor=self.actor, approval=approval, till=self.till, reason="console"
+            )
             self.query_one(MessageBar).info(_("Receipt {no} voided.").format(no=sale.receipt_no))
             self.sale, self.lines = None, []
             self._show()

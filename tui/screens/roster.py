@@ -18,6 +18,7 @@ from store.kernel.auth import Actor
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.people import roster as rosters
+from store.people import roster_edit, roster_export
 from store.people.roster import WeekRoster
 from store.people.roster_rules import UNDERSTAFFED, WEEKDAYS
 from tui.i18n_bindings import translate_bindings
@@ -142,7 +143,7 @@ class RosterScreen(Screen[None]):
         text = Text()
         if not conflicts:
             text.append(_("No conflicts."), style="green")
-            text.append("  " + rosters.legend(self.zapp.config))
+            text.append("  " + roster_export.legend(self.zapp.config))
         else:
             hard = len(self.grid.hard_conflicts)
             text.append(
@@ -201,10 +202,10 @@ class RosterScreen(Screen[None]):
             else:
                 following = "" if own else codes[0]
             if len(own) > 1 or not following:
-                rosters.clear(staff_id, day, actor=self.editor)
+                roster_edit.clear(staff_id, day, actor=self.editor)
                 self.say(_("Cleared."))
             else:
-                rosters.assign(staff_id, day, following, config, actor=self.editor)
+                roster_edit.assign(staff_id, day, following, config, actor=self.editor)
                 template = config.roster.shift(following)
                 assert template is not None
                 self.say(f"{template.name} {template.hours_text}")
@@ -212,7 +213,7 @@ class RosterScreen(Screen[None]):
         self.edit(cycle)
 
     def action_clear(self) -> None:
-        self.edit(lambda staff_id, day: rosters.clear(staff_id, day, actor=self.editor))
+        self.edit(lambda staff_id, day: roster_edit.clear(staff_id, day, actor=self.editor))
 
     def action_add_shift(self) -> None:
         cell = self.current_cell()
@@ -226,7 +227,7 @@ class RosterScreen(Screen[None]):
         def chosen(code: str | None) -> None:
             if code:
                 self.edit(
-                    lambda staff_id, day: rosters.assign(
+                    lambda staff_id, day: roster_edit.assign(
                         staff_id, day, code, config, add=True, actor=self.editor
                     )
                 )
@@ -243,19 +244,19 @@ class RosterScreen(Screen[None]):
             self.say(_("Marked. Move to the other cell and press F4 again."))
             return
         first, self.marked = self.marked, None
-        self.edit(lambda staff_id, day: rosters.swap(first, (staff_id, day), actor=self.editor))
+        self.edit(lambda staff_id, day: roster_edit.swap(first, (staff_id, day), actor=self.editor))
         self.say(_("Swapped."))
 
     def action_day_off(self) -> None:
         def toggle(staff_id: str, day: date) -> None:
-            off = rosters.toggle_day_off(staff_id, day, actor=self.editor)
+            off = roster_edit.toggle_day_off(staff_id, day, actor=self.editor)
             self.say(_("Day off recorded.") if off else _("Day off removed."))
 
         self.edit(toggle)
 
     def action_copy_last(self) -> None:
         try:
-            result = rosters.copy_week(rosters.shift_week(self.week, -1), self.week, actor=self.editor)
+            result = roster_edit.copy_week(rosters.shift_week(self.week, -1), self.week, actor=self.editor)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
@@ -289,8 +290,8 @@ class RosterScreen(Screen[None]):
         xlsx_path = folder / f"roster-{self.week}.xlsx"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            csv_path.write_text(rosters.as_csv(self.grid, config), encoding="utf-8", newline="")
-            rosters.write_xlsx(self.grid, config, xlsx_path)
+            csv_path.write_text(roster_export.as_csv(self.grid, config), encoding="utf-8", newline="")
+            roster_export.write_xlsx(self.grid, config, xlsx_path)
         except OSError as exc:
             self.fail(_("Cannot write {path}: {error}").format(path=folder, error=exc.strerror or exc))
             return

@@ -14,13 +14,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from store.crm import value
-from store.crm.profile import shown_phone
+from store.crm import shown, value
 from store.crm.search import release_thread_connection
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.models import Customer
 from tui.cells import ljust, rjust
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
@@ -71,7 +69,9 @@ class SegmentsScreen(Screen[None]):
         try:
             scores = value.refresh(self.zapp.ctx.clock.today(), config.customers, now=self.zapp.ctx.clock())
             result = value.segments(scores, value.customer_count())
-            people = value.people([s.customer_id for s in result.top_customers])
+            people = shown.people(
+                [s.customer_id for s in result.top_customers], self.zapp.actor, config.customers
+            )
         except ZhangguiError as exc:
             self.app.call_from_thread(self.query_one(MessageBar).error, str(exc))
             return
@@ -79,10 +79,8 @@ class SegmentsScreen(Screen[None]):
             release_thread_connection()
         self.app.call_from_thread(self.show, result, people)
 
-    def show(self, result: value.Segments, people: dict[str, Customer]) -> None:
+    def show(self, result: value.Segments, people: dict[str, shown.Person]) -> None:
         self.result = result
-        role = self.zapp.staff.role if self.zapp.staff else ""
-        rules = self.zapp.config.customers
         t = Text()
         header = (
             ljust(_("Segment"), 12) + rjust(_("Customers"), 10) + rjust(_("Value"), 16) + rjust(_("Share"), 8)
@@ -109,7 +107,7 @@ class SegmentsScreen(Screen[None]):
             t.append(_("A-class customers, by value:") + "\n", style="bold underline")
             for top in result.top_customers:
                 person = people.get(top.customer_id)
-                phone = shown_phone(person.phone, role, rules) if person else ""
+                phone = person.phone if person else ""
                 rfm = f"{top.r}{top.f}{top.m}"
                 t.append(f"{ljust(phone, 12)} {format_fen(top.monetary):>14}  {top.last_purchase}  {rfm}  ")
                 t.append((person.name if person else "") + "\n")

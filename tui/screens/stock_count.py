@@ -14,9 +14,8 @@ from textual.widgets import DataTable, Input, Static
 
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
-from store.models import StockCount
-from store.people import staff
-from store.stock import counts
+from store.stock import count_entry, count_sessions
+from store.stock.count_view import CountShown, shown
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -40,7 +39,7 @@ class StockCountScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.count: StockCount | None = None
+        self.count: CountShown | None = None
         self.model_id: str | None = None  # the handset model whose IMEIs are being scanned
         self.last_product: str | None = None  # the accessory F2 adds a quantity of
         self.totals: dict[str, int] = {}
@@ -76,14 +75,14 @@ class StockCountScreen(Screen[None]):
     # ---- which count -------------------------------------------------------
     def begin(self) -> None:
         """Go on with the unfinished count, or start one (everything, a brand, ...)."""
-        busy = counts.unfinished()
+        busy = count_sessions.unfinished()
         if busy:
-            count = busy[0]
+            count = shown(busy[0])
             if count.status == "review":
                 self.app.call_later(self.show_review, count)  # not while this screen mounts
                 return
             try:
-                self.count = counts.resume(count.id, staff_id=self.staff_id)
+                self.count = shown(count_sessions.resume(count.id, staff_id=self.staff_id))
             except ZhangguiError as exc:
                 self.fail(str(exc))
                 return
@@ -95,7 +94,7 @@ class StockCountScreen(Screen[None]):
     def ask_scope(self) -> None:
         from tui.screens.choice import ChoiceScreen
 
-        rows = [(kind, Text(counts.scope_name(kind))) for kind in counts.SCOPES]
+        rows = [(kind, Text(count_sessions.scope_name(kind))) for kind in count_sessions.SCOPES]
 
         def chosen(kind: str | None) -> None:
             if kind is None:
@@ -110,9 +109,9 @@ class StockCountScreen(Screen[None]):
     def ask_value(self, kind: str) -> None:
         from tui.screens.choice import ChoiceScreen
 
-        values = counts.scope_choices(kind)
+        values = count_sessions.scope_choices(kind)
         if not values:
-            self.fail(_("There is no {scope} to count.").format(scope=counts.scope_name(kind)))
+            self.fail(_("There is no {scope} to count.").format(scope=count_sessions.scope_name(kind)))
             self.ask_scope()
             return
 
@@ -122,13 +121,15 @@ class StockCountScreen(Screen[None]):
             else:
                 self.start(kind, value)
 
-        title = _("Which {scope}? (Enter)").format(scope=counts.scope_name(kind))
+        title = _("Which {scope}? (Enter)").format(scope=count_sessions.scope_name(kind))
         self.app.push_screen(ChoiceScreen(title, [(v, Text(v)) for v in values]), chosen)
 
     def start(self, kind: str, value: str) -> None:
         try:
-            self.count = counts.start_count(
-                scope_kind=kind, scope_value=value, staff_id=self.staff_id, tz=self.zapp.config.tz
+            self.count = shown(
+                count_sessions.start_count(
+                    scope_kind=kind, scope_value=value, staff_id=self.staff_id, tz=self.zapp.config.tz
+                )
             )
         except ZhangguiError as exc:
             self.fail(str(exc))
@@ -146,7 +147,7 @@ class StockCountScreen(Screen[None]):
         table.clear()
         self.totals = {}
         if self.count is not None:
-            for line in counts.counted_so_far(self.count.id):
+            for line in count_entry.counted_so_far(self.count.id):
                 self.totals[line.product_id] = line.counted
                 table.add_row(*self.cells(line.name, line.counted), key=line.product_id)
         self.show_header()
@@ -160,7 +161,7 @@ class StockCountScreen(Screen[None]):
             header.append(_("Stock count"), style="bold")
         else:
             header.append(_("Stock count") + f" {self.count.number}", style="bold")
-            header.append(f"  {counts.scope_label(self.count)}  ")
+            header.append(f"  {self.count.scope}  ")
             header.append(
                 _("{units} counted, {products} products").format(
                     units=sum(self.totals.values()), products=len(self.totals)
@@ -209,7 +210,7 @@ class StockCountScreen(Screen[None]):
             self.fail(_("No count is open."))
             return
         try:
-            entered = counts.enter(self.count.id, text, staff_id=self.staff_id, model_id=self.model_id)
+            entered = count_entry.enter(self.count.id, text, staff_id=self.staff_id, model_id=self.model_id)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
@@ -252,8 +253,8 @@ class StockCountScreen(Screen[None]):
             if answer is None:
                 return
             try:
-                entered = counts.record_qty(
-                    count_id, product_id, counts.parse_counted(answer), staff_id=self.staff_id
+                entered = count_entry.record_qty(
+                    count_id, product_id, count_entry.parse_counted(answer), staff_id=self.staff_id
                 )
             except ZhangguiError as exc:
                 self.fail(str(exc))
@@ -277,7 +278,7 @@ class StockCountScreen(Screen[None]):
             if answer != "yes":
                 return
             try:
-                counts.recount(count_id, product_id, staff_id=self.staff_id)
+                count_entry.recount(count_id, product_id, staff_id=self.staff_id)
             except ZhangguiError as exc:
                 self.fail(str(exc))
                 return
@@ -291,7 +292,7 @@ class StockCountScreen(Screen[None]):
             self.dismiss_screen()
             return
         try:
-            counts.pause(self.count.id, staff_id=self.staff_id)
+            count_sessions.pause(self.count.id, staff_id=self.staff_id)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
@@ -312,16 +313,16 @@ class StockCountScreen(Screen[None]):
         if self.count is None:
             return
         try:
-            closed = counts.close(self.count.id, staff_id=self.staff_id)
+            closed = shown(count_sessions.close(self.count.id, staff_id=self.staff_id))
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
         self.count = closed
         self.show_review(closed)
 
-    def show_review(self, count: StockCount) -> None:
+    def show_review(self, count: CountShown) -> None:
         member = self.zapp.staff
-        if member is None or not staff.is_manager(member):
+        if member is None or not member.is_manager:
             self.fail(
                 _("Count {number} is closed; a manager reviews and approves it.").format(number=count.number)
             )

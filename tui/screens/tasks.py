@@ -14,8 +14,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from store.crm import followup
-from store.crm.profile import shown_phone
+from store.crm import followup, shown
 from store.crm.search import release_thread_connection
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
@@ -36,7 +35,7 @@ class TasksScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.due: list[followup.DueTask] = []
+        self.due: list[shown.TaskLine] = []
 
     @property
     def zapp(self) -> ZhangguiApp:
@@ -66,7 +65,7 @@ class TasksScreen(Screen[None]):
                 made = followup.run_rules(
                     config.customers, config.tz, fallback_owner=member.id, now=self.zapp.ctx.clock()
                 )
-            due = followup.my_tasks(member.id, self.zapp.ctx.clock.today())
+            due = shown.my_tasks(member.id, self.zapp.ctx.clock.today(), member.actor, config.customers)
         except ZhangguiError as exc:
             self.app.call_from_thread(self.query_one(MessageBar).error, str(exc))
             return
@@ -74,18 +73,16 @@ class TasksScreen(Screen[None]):
             release_thread_connection()
         self.app.call_from_thread(self.show, due, made)
 
-    def show(self, due: list[followup.DueTask], made: int) -> None:
+    def show(self, due: list[shown.TaskLine], made: int) -> None:
         self.due = due
-        role = self.zapp.staff.role if self.zapp.staff else ""
-        rules = self.zapp.config.customers
         options = self.query_one("#tasks-list", OptionList)
         options.clear_options()
         for item in due:
             row = Text(no_wrap=True, overflow="ellipsis")
-            row.append(f"{item.task.due}  {shown_phone(item.customer.phone, role, rules):<12} ")
-            row.append(item.customer.name or _("(no name)"))
-            row.append("  " + followup.task_title(item.task), style="bold")
-            options.add_option(Option(row, id=item.task.id))
+            row.append(f"{item.due}  {item.phone:<12} ")
+            row.append(item.name or _("(no name)"))
+            row.append("  " + item.title, style="bold")
+            options.add_option(Option(row, id=item.task_id))
         if due:
             options.highlighted = 0
         message = _("{n} tasks due. Enter opens the customer, F2 marks done.").format(n=len(due))
@@ -95,7 +92,7 @@ class TasksScreen(Screen[None]):
             message += " " + _("{n} new from the follow-up rules.").format(n=made)
         self.query_one(MessageBar).info(message)
 
-    def selected(self) -> followup.DueTask | None:
+    def selected(self) -> shown.TaskLine | None:
         options = self.query_one("#tasks-list", OptionList)
         index = options.highlighted
         return self.due[index] if index is not None and 0 <= index < len(self.due) else None
@@ -106,7 +103,7 @@ class TasksScreen(Screen[None]):
         event.stop()
         item = self.selected()
         if item is not None:
-            self.app.push_screen(CustomerProfileScreen(item.customer.id))
+            self.app.push_screen(CustomerProfileScreen(item.customer_id))
 
     def on_screen_resume(self) -> None:
         self.load()
@@ -117,7 +114,7 @@ class TasksScreen(Screen[None]):
         if item is None or member is None:
             return
         try:
-            followup.finish_task(item.task.id, by=member.id)
+            followup.finish_task(item.task_id, by=member.id)
         except ZhangguiError as exc:
             self.query_one(MessageBar).error(str(exc))
             return

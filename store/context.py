@@ -10,11 +10,13 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from store.config.loader import Config, load_config
+from store.crm import search as _search  # noqa: F401  # registers its back-fill (store.db.backfill)
 from store.db.connection import IntegrityCheck, integrity_problem, open_database, unclean_shutdown
 from store.kernel import Clock, SystemClock
 from store.kernel.errors import DatabaseUnavailable
 from store.kernel.i18n import _, set_language
 from store.people.staff import set_manager_cooloff
+from store.referrals import codes as _codes  # noqa: F401  # registers its back-fill
 from store.selling.till import Till
 from store.setup import get_meta, is_initialised
 

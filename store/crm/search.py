@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from store.crm.names import name_keys
+from store.db import backfill
 from store.db.transaction import write
 from store.models import database
 from store.stock import imei
@@ -194,3 +195,6 @@ def fill_search_keys() -> int:
         filled += done
         if done < FILL_BATCH:
             return filled
+
+
+backfill.register("customer search keys", missing_keys, fill_search_keys)

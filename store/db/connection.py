@@ -12,7 +12,7 @@ from pathlib import Path
 
 from peewee import DatabaseError, OperationalError, SqliteDatabase
 
-from store.db import migrations
+from store.db import backfill, migrations
 from store.db.ids import IdConnection
 from store.db.sqlite_errors import translate_sqlite_error
 from store.kernel.errors import DatabaseUnavailable
@@ -180,7 +180,7 @@ def open_database(
         if on_upgrade is not None and 0 < schema_version(db) < migrations.LATEST:
             on_upgrade()  # an upgrade can take a minute on a large store: say so before it starts
         migrate(db)
-        _fill_derived_columns()
+        backfill.run_all()  # what the domain packages registered (store.db.backfill)
     except DatabaseUnavailable:
         if not db.is_closed():
             db.close()  # refused (e.g. made by a newer version): leave no connection open on it
@@ -248,19 +248,6 @@ def open_memory_database() -> SqliteDatabase:
     database.initialize(db)
     migrate(db)
     return db
-
-
-def _fill_derived_columns() -> None:
-    """Columns a migration added but SQL cannot compute (customer search keys in pinyin,
-    random referral codes), for rows written by an older version or a bulk load."""
-    from store.crm import search  # the crm package writes through this module
-
-    if search.missing_keys():
-        search.fill_search_keys()
-    from store.referrals import codes
-
-    if codes.missing_codes():
-        codes.fill_codes()
 
 
 def schema_version(db: SqliteDatabase) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 
+from store.db import backfill
 from store.db.transaction import write
 from store.kernel.i18n import _
 from store.models import Customer, database
@@ -82,3 +83,6 @@ def fill_codes() -> int:
 
 def invalid_code_message(text: str) -> str:
     return _("{code} is not a referral code or a customer's mobile number.").format(code=text.strip()[:20])
+
+
+backfill.register("referral codes", missing_codes, fill_codes)

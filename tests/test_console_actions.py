@@ -249,3 +249,24 @@ async def test_f1_menu_goes_back_to_the_sale_screen_and_lists_manager_screens_on
         await pilot.press("enter")  # "Sale"
         await pilot.pause()
         assert isinstance(app.screen, SaleScreen)
+
+
+async def test_a_discount_can_be_typed_as_a_percentage_or_zhe(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    boss = staff.create_staff("M2", "赵经理", "manager", "2222")  # within the manager's own 30 %
+    app = make_app(db, tmp_path, staff=boss)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SaleScreen)
+        await scanner_burst(pilot, shop.imeis[0])  # ¥5,999.00
+        await pilot.press("f4")
+        await type_text(pilot, "10%")
+        await pilot.pause()
+        assert screen.cart.lines[0].line_discount == 59990
+        await pilot.press("f5")
+        await type_text(pilot, "95折")  # 5 % off what is left (¥5,399.10)
+        await pilot.pause()
+        # pays ¥5,129.145 rounded half up to ¥5,129.15: ¥269.95 off
+        assert screen.cart.sale_discount == 26995 and screen.cart.total == 512915

@@ -92,7 +92,7 @@ class Cart(CartMoney):
                 continue
             if not self.approved_by_other(line.approved_by):
                 return over
-        if self._over_limit(self.sale_discount, self._discount_base()) and not self.approved_by_other(
+        if self._over_limit(self.sale_discount, self.discount_base) and not self.approved_by_other(
             self.sale_discount_approved_by
         ):
             return over
@@ -221,7 +221,7 @@ class Cart(CartMoney):
     def set_sale_discount(self, fen: int, approval: Approval | None = None) -> None:
         self._require_open()
         fen = require_fen(fen)
-        base = self._discount_base()
+        base = self.discount_base
         if fen < 0 or fen > base:
             raise ValidationError(_("A discount is between 0 and the sale's amount."))
         approver = self._discount_approver(fen, base, approval)
@@ -229,7 +229,9 @@ class Cart(CartMoney):
         self.sale_discount_approved_by = approver
         self.sale_discount_base = base
 
-    def _discount_base(self) -> int:
+    @property
+    def discount_base(self) -> int:
+        """What a sale discount applies to: the sold lines after their own discounts."""
         return sum(ln.net for ln in self.lines if not ln.is_return)
 
     def _recheck_sale_discount(self) -> None:
@@ -238,7 +240,7 @@ class Cart(CartMoney):
         never goes negative and the limit cannot be dodged by removing lines afterwards."""
         if not self.sale_discount:
             return
-        base = self._discount_base()
+        base = self.discount_base
         approved = self.approved_by_other(self.sale_discount_approved_by)
         still_approved = approved and base >= self.sale_discount_base
         if self.sale_discount > base or (self._over_limit(self.sale_discount, base) and not still_approved):

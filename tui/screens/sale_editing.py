@@ -15,6 +15,7 @@ from store.kernel.errors import NeedsApproval, ZhangguiError
 from store.kernel.i18n import _
 from store.kernel.money import format_fen, parse_money
 from store.selling.cart import Cart
+from store.selling.discounts import parse_discount
 from store.stock import ledger as stock
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.prompt import PromptScreen
@@ -167,26 +168,26 @@ class CartEditingScreen(Screen[None]):
         line = self.cart.line(index)
 
         def apply(answer: str) -> None:
-            fen = parse_money(answer)
+            fen = parse_discount(answer, line.gross)
             self.with_approval(
                 lambda ok: self.cart.set_line_discount(index, fen, ok),
                 lambda: _("Discount on {name}: {amount}.").format(name=line.name, amount=format_fen(fen)),
             )
 
-        self._ask(_("Line discount (yuan)"), line.name, "", apply)
+        self._ask(_("Line discount: yuan, 10% or 9折"), line.name, "", apply)
 
     def action_sale_discount(self) -> None:
         if not self._need_lines():
             return
 
         def apply(answer: str) -> None:
-            fen = parse_money(answer)
+            fen = parse_discount(answer, self.cart.discount_base)
             self.with_approval(
                 lambda ok: self.cart.set_sale_discount(fen, ok),
                 lambda: _("Sale discount: {amount}.").format(amount=format_fen(fen)),
             )
 
-        self._ask(_("Sale discount (yuan)"), _("Discount on the whole sale"), "", apply)
+        self._ask(_("Sale discount: yuan, 10% or 9折"), _("Discount on the whole sale"), "", apply)
 
     def action_override_price(self) -> None:
         if not self._need_lines():

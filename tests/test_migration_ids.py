@@ -59,7 +59,8 @@ def _write_version_9(source: Path, target: Path) -> None:
         old.execute("PRAGMA user_version = 9")
         for table in _tables(new):
             columns = _columns(old, table)
-            assert sorted(columns) == sorted(_columns(new, table)), table
+            # A later version may add columns (V11: leave_request.kind); version 9 had these.
+            assert set(columns) <= set(_columns(new, table)), table
             names = ", ".join(f'"{c}"' for c in columns)
             marks = ", ".join("?" for _ in columns)
             old.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', _rows(new, table, columns))
@@ -99,7 +100,7 @@ def test_every_row_is_kept_with_the_same_ids_and_every_id_becomes_16_bytes(
 
     db = open_database(path)
     try:
-        assert schema_version(db) == migrations.LATEST == 10
+        assert schema_version(db) == migrations.LATEST >= 10
         assert db.execute_sql("PRAGMA foreign_keys").fetchone() == (1,)  # back on after the copy
         assert db.execute_sql("PRAGMA cache_size").fetchone() == (connection.PRAGMAS["cache_size"],)
         assert db.execute_sql("PRAGMA freelist_count").fetchone() == (0,)  # vacuumed

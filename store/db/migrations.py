@@ -410,7 +410,11 @@ V10 = (
     'CREATE INDEX "voucher_use_sale_id" ON "voucher_use" ("sale_id")',
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10)
+# Version 11: the kind of leave (事假 personal, 病假 sick, 年假 annual, 调休 time off in lieu);
+# leave recorded before it was personal leave.
+V11 = ("""ALTER TABLE "leave_request" ADD COLUMN "kind" VARCHAR(255) NOT NULL DEFAULT 'personal'""",)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11)
 # Versions that copy tables into new ones (store.db.connection._rebuild).
 REBUILDS = frozenset({10})
 LATEST = len(MIGRATIONS)

@@ -39,6 +39,7 @@ class LeaveRequest(BaseModel):
     staff = ForeignKeyField(Staff, index=True)
     first_day = DateField()
     last_day = DateField()
+    kind = CharField(default="personal")  # store.people.leave_requests.LEAVE_KINDS (V11)
     reason = CharField(default="")
     status = CharField(default="requested")  # requested / approved / refused / withdrawn
     created_at = DateTimeField(default=utcnow)

@@ -10,12 +10,29 @@ from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.errors import NotFound, ValidationError
-from store.kernel.i18n import _
+from store.kernel.i18n import N_, _
 from store.models import LeaveRequest
 from store.people.roster_edit import rosterable
 
+# The kinds of leave a shop keeps apart (pay and the yearly allowance differ), in the order
+# a person is offered them.
+LEAVE_KINDS: dict[str, str] = {
+    "personal": N_("Personal leave (事假)"),
+    "sick": N_("Sick leave (病假)"),
+    "annual": N_("Annual leave (年假)"),
+    "in_lieu": N_("Time off in lieu (调休)"),
+}
 
-def request_leave(staff_id: str, first: date, last: date, reason: str, *, by: str) -> LeaveRequest:
+
+def leave_kind_label(kind: str) -> str:
+    return _(LEAVE_KINDS.get(kind, kind))
+
+
+def request_leave(
+    staff_id: str, first: date, last: date, reason: str, *, by: str, kind: str = "personal"
+) -> LeaveRequest:
+    if kind not in LEAVE_KINDS:
+        raise ValidationError(_("Unknown kind of leave: {kind}").format(kind=kind[:20]))
     if last < first:
         raise ValidationError(_("Leave must end on or after its first day."))
     if (last - first).days > 90:
@@ -24,7 +41,12 @@ def request_leave(staff_id: str, first: date, last: date, reason: str, *, by: st
     def _tx() -> LeaveRequest:
         rosterable(staff_id)
         return LeaveRequest.create(
-            staff=staff_id, first_day=first, last_day=last, reason=reason.strip()[:80], created_by=by
+            staff=staff_id,
+            first_day=first,
+            last_day=last,
+            kind=kind,
+            reason=reason.strip()[:80],
+            created_by=by,
         )
 
     return write(_tx)
@@ -82,6 +104,7 @@ def record_leave(
     actor: Actor | None = None,
     approval: Approval | None = None,
     now: datetime | None = None,
+    kind: str = "personal",
 ) -> LeaveRequest:
     """A manager records someone's leave as approved: the request and the decision in one
     transaction, so there is never a request left waiting by a failed second step."""
@@ -90,7 +113,7 @@ def record_leave(
         raise ValidationError(_("Nobody decides their own leave."))
 
     def _tx() -> LeaveRequest:
-        request = request_leave(staff_id, first, last, reason, by=by)
+        request = request_leave(staff_id, first, last, reason, by=by, kind=kind)
         return decide_leave(request.id, True, actor=actor, approval=approval, now=now)
 
     return write(_tx)

@@ -112,7 +112,8 @@ def test_every_row_is_kept_with_the_same_ids_and_every_id_becomes_16_bytes(
     try:
         assert _tables(conn) == tables
         for table in tables:
-            assert sorted(_columns(conn, table)) == sorted(columns[table]), table
+            added = {"leave_request": {"kind"}}.get(table, set())  # by later versions (V11)
+            assert set(_columns(conn, table)) == set(columns[table]) | added, table
             after = _rows(conn, table, columns[table])
             if table == "customer":  # opening fills the search keys older versions left empty
                 keys = {columns[table].index(c) for c in SEARCH_KEYS}

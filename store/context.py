@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from peewee import SqliteDatabase
 
 from store.config.loader import Config, load_config
-from store.db.connection import open_database, unclean_shutdown
+from store.db.connection import open_database, read, release_thread_connection, unclean_shutdown
 from store.kernel import Clock, SystemClock
 from store.kernel.errors import DatabaseUnavailable
 from store.kernel.i18n import _, set_language
 from store.people.staff import set_manager_cooloff
 from store.selling.sales import Till
 from store.setup import get_meta, is_initialised
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -49,6 +53,16 @@ class StoreContext:
     def close(self) -> None:
         if not self.db.is_closed():
             self.db.close()
+
+
+def off_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)`` from a worker thread (the console's loads and writes): a database
+    that cannot be used comes out as a DatabaseUnavailable with a message, and the connection
+    peewee opened for the thread is closed when the call ends."""
+    try:
+        return read(lambda: fn(*args, **kwargs))
+    finally:
+        release_thread_connection()
 
 
 def resolve_db_path(config: Config, db: str | Path | None) -> Path:

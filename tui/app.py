@@ -29,6 +29,7 @@ from tui import textual_fixes
 from tui.i18n_bindings import translate_bindings
 from tui.keymap import check_keymap
 from tui.menu import DESTINATIONS, Destination
+from tui.messages import SaleCommitEnded, SaleCommitting, StockChanged
 from tui.screens.login import LoginScreen
 from tui.screens.sale import SaleScreen
 
@@ -67,6 +68,8 @@ class ZhangguiApp(App[None]):
         self._names: dict[str, str] = {}
         self._last_input = time.monotonic()
         self.crash_message = ""
+        self.selling: SaleScreen | None = None  # the sale screen, once someone has logged in
+        self.committing = False  # a sale is being saved (SaleCommitting until SaleCommitEnded)
         self._integrity = IntegrityCheck(ctx.db_path)
 
     @property
@@ -143,7 +146,8 @@ class ZhangguiApp(App[None]):
         self.push_screen(AuditAlertsScreen(messages), read)
 
     def start_selling(self) -> None:
-        self.push_screen(SaleScreen())
+        self.selling = SaleScreen()
+        self.push_screen(self.selling)
         self.refresh_bindings()
         self.offer_reprints()
 
@@ -170,10 +174,19 @@ class ZhangguiApp(App[None]):
         self.push_screen(PendingReceiptsScreen(pending), chosen)
 
     def sale_screen(self) -> SaleScreen | None:
-        for screen in self.screen_stack:
-            if isinstance(screen, SaleScreen):
-                return screen
-        return None
+        """The sale screen the console opened at login (under every other screen), if any."""
+        return self.selling
+
+    # ---- what screens tell each other (tui/messages.py) ---------------------
+    def on_stock_changed(self, _message: StockChanged) -> None:
+        if self.selling is not None:
+            self.selling.stock_changed()
+
+    def on_sale_committing(self, _message: SaleCommitting) -> None:
+        self.committing = True
+
+    def on_sale_commit_ended(self, _message: SaleCommitEnded) -> None:
+        self.committing = False
 
     @work(thread=True, exclusive=True, group="summary")
     def summarise_days(self) -> None:
@@ -341,7 +354,7 @@ class ZhangguiApp(App[None]):
             return _(
                 "The sale in progress was saved as receipt {no}: do not charge the customer again."
             ).format(no=receipt_no)
-        if any(getattr(s, "busy", False) for s in self.screen_stack):
+        if self.committing:
             return _(
                 "The sale in progress was being saved at that moment: look for its receipt before "
                 "charging the customer again."

@@ -28,6 +28,7 @@ from store.selling import sales
 from store.selling.cart import Cart
 from store.selling.sales import Till
 from tui.i18n_bindings import translate_bindings
+from tui.messages import SaleCommitEnded, SaleCommitting
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
@@ -189,6 +190,7 @@ class PayScreen(ModalScreen[Sale | None]):
         if self.busy:
             return
         self.busy = True
+        self.app.post_message(SaleCommitting())
         self.query_one("#pay-amount", Input).disabled = True
         self.query_one(MessageBar).info(_("Saving the sale…"))
         self.refresh_bindings()
@@ -212,6 +214,7 @@ class PayScreen(ModalScreen[Sale | None]):
             self.query_one(MessageBar).info(_("Another till is saving; trying again…"))
 
     def committed(self, sale: Sale) -> None:
+        self.app.post_message(SaleCommitEnded(saved=True))
         self._sale = sale
         self.dismiss_once()
 
@@ -228,6 +231,7 @@ class PayScreen(ModalScreen[Sale | None]):
 
     def commit_failed(self, error: ZhangguiError) -> None:
         self.busy = False
+        self.app.post_message(SaleCommitEnded(saved=False))
         self.query_one("#pay-amount", Input).disabled = False
         if isinstance(error, DatabaseBusy):  # nothing was written: the same payment goes again
             self.refresh_summary()

@@ -107,6 +107,10 @@ class SaleScreen(Screen[None]):
         self.refresh_cart()
         self.query_one("#scan", Input).focus()
 
+    def stock_changed(self) -> None:
+        """Stock moved elsewhere (tui.messages.StockChanged): the reorder line looks again."""
+        self.query_one(ReorderPanel).refresh_all()
+
     # ---- display -----------------------------------------------------------
     def refresh_cart(self, select_last: bool = False) -> None:
         self.query_one(CartTable).show(self.cart, select_last=select_last)

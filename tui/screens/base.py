@@ -1,0 +1,166 @@
+"""The base of every console screen: the session (store context, who is logged in, the
+context's clock), the status line, translated key bindings, and store calls run off the
+event loop.
+
+- ``say`` / ``fail`` put one sentence on the screen's MessageBar; each replaces the one before,
+  and the text is never read as markup (a customer called "[b]" stays "[b]").
+- ``load(fn, *args, then=...)`` and ``run_write(fn, *args, then=...)`` call a store function in
+  a thread worker. A result that arrives after the screen asked again (a newer ``load`` of the
+  same ``key``) or after it was closed is dropped. A store error (store.kernel.errors, already
+  translated) becomes ``fail(message)`` unless ``failed`` takes it; never a traceback.
+- A store function that takes ``now`` is called with the context clock's time (never the wall
+  clock's) unless the caller passed one.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.screen import ModalScreen, Screen, ScreenResultType
+
+from store.context import off_thread
+from store.kernel.errors import ZhangguiError
+from tui.i18n_bindings import translate_bindings
+from tui.widgets.message_bar import MessageBar
+
+if TYPE_CHECKING:
+    from store.config.loader import Config
+    from store.context import StoreContext
+    from store.kernel.auth import Actor
+    from tui.app import ZhangguiApp
+
+T = TypeVar("T")
+
+
+@cache
+def takes_now(fn: Callable[..., object]) -> bool:
+    """Whether ``fn`` has a ``now`` parameter (a store write that records when it happened)."""
+    try:
+        return "now" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+class ConsoleScreen(Screen[ScreenResultType]):
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        translate_bindings(self)
+        self._newest: dict[str, int] = {}  # per key: the newest request; older answers are dropped
+
+    # ---- the session -------------------------------------------------------
+    @property
+    def zapp(self) -> ZhangguiApp:
+        from tui.app import ZhangguiApp
+
+        assert isinstance(self.app, ZhangguiApp)
+        return self.app
+
+    @property
+    def ctx(self) -> StoreContext:
+        return self.zapp.ctx
+
+    @property
+    def config(self) -> Config:
+        return self.zapp.config
+
+    @property
+    def actor(self) -> Actor | None:
+        """Who is logged in, as the store's functions take it."""
+        return self.zapp.actor
+
+    @property
+    def staff_id(self) -> str:
+        member = self.zapp.staff
+        assert member is not None
+        return str(member.id)
+
+    def now(self) -> datetime:
+        """The context clock's time (naive UTC), for every write."""
+        return self.ctx.clock()
+
+    def today(self) -> date:
+        """The store's business date on the context's clock."""
+        return self.ctx.clock.today()
+
+    # ---- the status line ---------------------------------------------------
+    def say(self, message: str) -> None:
+        self.query_one(MessageBar).info(message)
+
+    def fail(self, message: str) -> None:
+        self.query_one(MessageBar).error(message)
+
+    # ---- store calls in a worker thread ------------------------------------
+    def load(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        then: Callable[[T], object],
+        failed: Callable[[ZhangguiError], object] | None = None,
+        key: str = "load",
+        **kwargs: Any,
+    ) -> None:
+        """Read ``fn(*args, **kwargs)`` off the event loop; ``then(result)`` on it, unless a newer
+        load of ``key`` was asked for meanwhile."""
+        self._call(fn, args, kwargs, then, failed, key, exclusive=True)
+
+    def run_write(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        then: Callable[[T], object] | None = None,
+        failed: Callable[[ZhangguiError], object] | None = None,
+        key: str = "write",
+        **kwargs: Any,
+    ) -> None:
+        """Write with ``fn(*args, **kwargs)`` off the event loop; ``then(result)`` once it is done
+        (the write itself is never dropped, only an answer the screen no longer waits for)."""
+        self._call(fn, args, kwargs, then, failed, key, exclusive=False)
+
+    def is_newest(self, key: str, ticket: int) -> bool:
+        return self._newest.get(key) == ticket and self.is_attached
+
+    def _call(
+        self,
+        fn: Callable[..., T],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        then: Callable[[T], object] | None,
+        failed: Callable[[ZhangguiError], object] | None,
+        key: str,
+        exclusive: bool,
+    ) -> None:
+        ticket = self._newest[key] = self._newest.get(key, 0) + 1
+        if takes_now(fn) and "now" not in kwargs:
+            kwargs["now"] = self.now()
+
+        def arrived(result: T) -> None:
+            if self.is_newest(key, ticket) and then is not None:
+                then(result)
+
+        def refused(error: ZhangguiError) -> None:
+            if not self.is_newest(key, ticket):
+                return
+            if failed is not None:
+                failed(error)
+            else:
+                self.fail(str(error))
+
+        def work() -> None:
+            try:
+                result = off_thread(fn, *args, **kwargs)
+            except ZhangguiError as exc:
+                self.app.call_from_thread(refused, exc)
+                return
+            self.app.call_from_thread(arrived, result)
+
+        group = f"{type(self).__name__}.{key}"
+        self.run_worker(work, name=group, group=group, thread=True, exclusive=exclusive)
+
+
+class ConsoleModalScreen(ConsoleScreen[ScreenResultType], ModalScreen[ScreenResultType]):
+    """A console screen over another (a dialog): it dims what is underneath, and its keys
+    come before the app's."""

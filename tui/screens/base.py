@@ -50,6 +50,7 @@ class ConsoleScreen(Screen[ScreenResultType]):
         super().__init__(name=name, id=id, classes=classes)
         translate_bindings(self)
         self._newest: dict[str, int] = {}  # per key: the newest request; older answers are dropped
+        self._writing: dict[str, int] = {}  # per key: writes not yet answered
 
     # ---- the session -------------------------------------------------------
     @property
@@ -105,7 +106,7 @@ class ConsoleScreen(Screen[ScreenResultType]):
     ) -> None:
         """Read ``fn(*args, **kwargs)`` off the event loop; ``then(result)`` on it, unless a newer
         load of ``key`` was asked for meanwhile."""
-        self._call(fn, args, kwargs, then, failed, key, exclusive=True)
+        self._call(fn, args, kwargs, then, failed, key, write=False)
 
     def run_write(
         self,
@@ -118,7 +119,12 @@ class ConsoleScreen(Screen[ScreenResultType]):
     ) -> None:
         """Write with ``fn(*args, **kwargs)`` off the event loop; ``then(result)`` once it is done
         (the write itself is never dropped, only an answer the screen no longer waits for)."""
-        self._call(fn, args, kwargs, then, failed, key, exclusive=False)
+        self._call(fn, args, kwargs, then, failed, key, write=True)
+
+    def writing(self, key: str = "write") -> bool:
+        """A write of ``key`` is under way (a dialog that closes with its result waits for it
+        rather than writing twice)."""
+        return self._writing.get(key, 0) > 0
 
     def is_newest(self, key: str, ticket: int) -> bool:
         return self._newest.get(key) == ticket and self.is_attached
@@ -131,17 +137,25 @@ class ConsoleScreen(Screen[ScreenResultType]):
         then: Callable[[T], object] | None,
         failed: Callable[[ZhangguiError], object] | None,
         key: str,
-        exclusive: bool,
+        write: bool,
     ) -> None:
         ticket = self._newest[key] = self._newest.get(key, 0) + 1
+        if write:
+            self._writing[key] = self._writing.get(key, 0) + 1
         if takes_now(fn) and "now" not in kwargs:
             kwargs["now"] = self.now()
 
+        def answered() -> None:
+            if write:
+                self._writing[key] -= 1
+
         def arrived(result: T) -> None:
+            answered()
             if self.is_newest(key, ticket) and then is not None:
                 then(result)
 
         def refused(error: ZhangguiError) -> None:
+            answered()
             if not self.is_newest(key, ticket):
                 return
             if failed is not None:
@@ -158,7 +172,7 @@ class ConsoleScreen(Screen[ScreenResultType]):
             self.app.call_from_thread(arrived, result)
 
         group = f"{type(self).__name__}.{key}"
-        self.run_worker(work, name=group, group=group, thread=True, exclusive=exclusive)
+        self.run_worker(work, name=group, group=group, thread=True, exclusive=not write)
 
 
 class ConsoleModalScreen(ConsoleScreen[ScreenResultType], ModalScreen[ScreenResultType]):

@@ -87,12 +87,42 @@ class ConsoleScreen(Screen[ScreenResultType]):
         """The store's business date on the context's clock."""
         return self.ctx.clock.today()
 
+    def reload(self) -> None:
+        """Show the screen's figures again (after a write); a screen that shows any overrides it."""
+
+    def changed(self, message: str) -> None:
+        """A write went through: show the screen again, and say what was done."""
+        self.reload()
+        self.say(message)
+
     # ---- the status line ---------------------------------------------------
     def say(self, message: str) -> None:
         self.query_one(MessageBar).info(message)
 
     def fail(self, message: str) -> None:
         self.query_one(MessageBar).error(message)
+
+    def ask(
+        self,
+        title: str,
+        label: str,
+        then: Callable[[str], object],
+        value: str = "",
+        *,
+        password: bool = False,
+    ) -> None:
+        """A prompt whose answer (not Esc) goes to ``then``; a store error it raises is ``fail``ed."""
+        from tui.screens.prompt import PromptScreen
+
+        def done(answer: str | None) -> None:
+            if answer is None:
+                return
+            try:
+                then(answer)
+            except ZhangguiError as exc:
+                self.fail(str(exc))
+
+        self.app.push_screen(PromptScreen(title, label, value, password=password), done)
 
     # ---- store calls in a worker thread ------------------------------------
     def load(
@@ -113,12 +143,17 @@ class ConsoleScreen(Screen[ScreenResultType]):
         fn: Callable[..., T],
         *args: Any,
         then: Callable[[T], object] | None = None,
+        said: str | None = None,
         failed: Callable[[ZhangguiError], object] | None = None,
         key: str = "write",
         **kwargs: Any,
     ) -> None:
-        """Write with ``fn(*args, **kwargs)`` off the event loop; ``then(result)`` once it is done
-        (the write itself is never dropped, only an answer the screen no longer waits for)."""
+        """Write with ``fn(*args, **kwargs)`` off the event loop; once it is done ``then(result)``,
+        or with ``said``, ``changed(said)``. The write itself is never dropped, only an answer the
+        screen no longer waits for."""
+        if said is not None:
+            message = said
+            then = lambda _result: self.changed(message)  # noqa: E731
         self._call(fn, args, kwargs, then, failed, key, write=True)
 
     def writing(self, key: str = "write") -> bool:

@@ -145,11 +145,6 @@ class CustomerProfileScreen(ConsoleScreen[None]):
             t.append("—\n")
         return t
 
-    def changed(self, message: str) -> None:
-        """A change was saved: show the customer again, and say what was done."""
-        self.reload()
-        self.say(message)
-
     def live(self) -> bool:
         if self.profile is not None and self.profile.customer.erased_at is not None:
             self.fail(_("This customer was erased."))
@@ -177,7 +172,7 @@ class CustomerProfileScreen(ConsoleScreen[None]):
                     channel,
                     note,
                     staff_id=self.staff_id,
-                    then=lambda _contact: self.changed(_("Contact logged.")),
+                    said=_("Contact logged."),
                 )
 
             title = followup.channel_name(channel)
@@ -211,7 +206,7 @@ class CustomerProfileScreen(ConsoleScreen[None]):
                     due,
                     owner_id=self.staff_id,
                     by=self.staff_id,
-                    then=lambda _task: self.changed(_("Task added for {day}.").format(day=due)),
+                    said=_("Task added for {day}.").format(day=due),
                 )
 
             label = _("In how many days (0 is today), or a date like 2026-06-01")
@@ -234,7 +229,7 @@ class CustomerProfileScreen(ConsoleScreen[None]):
                 followup.finish_task,
                 task_id,
                 by=self.staff_id,
-                then=lambda _task: self.changed(_("Task done.")),
+                said=_("Task done."),
             )
 
         rows = [(t.id, Text(f"{t.due}  {followup.task_title(t)}")) for t in open_tasks]
@@ -267,13 +262,13 @@ class CustomerProfileScreen(ConsoleScreen[None]):
         def chosen(way: str | None) -> None:
             if way is None:
                 return
-            said = _("Consent withdrawn.") if way == "-" else _("Consent recorded.")
+            done = _("Consent withdrawn.") if way == "-" else _("Consent recorded.")
             self.run_write(
                 records.set_consent,
                 self.customer_id,
                 "" if way == "-" else way,
                 by=self.staff_id,
-                then=lambda _customer: self.changed(said),
+                said=done,
             )
 
         self.app.push_screen(ChoiceScreen(_("Marketing consent given by"), rows), chosen)
@@ -290,7 +285,7 @@ class CustomerProfileScreen(ConsoleScreen[None]):
                 self.customer_id,
                 actor=self.actor,
                 approval=approval,
-                then=lambda _erased: self.changed(_("Personal data erased; the sales stay for the books.")),
+                said=_("Personal data erased; the sales stay for the books."),
             )
 
         reason = _("Erase this customer's personal data? Their sales stay, without a name.")

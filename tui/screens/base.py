@@ -156,6 +156,18 @@ class ConsoleScreen(Screen[ScreenResultType]):
             then = lambda _result: self.changed(message)  # noqa: E731
         self._call(fn, args, kwargs, then, failed, key, write=True)
 
+    def write_now(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """A write the next key builds on (a scan into a count, a cell of the roster): made at
+        once on the event loop, at the context clock's ``now``; a store error is ``fail``ed and
+        the answer is None."""
+        if takes_now(fn) and "now" not in kwargs:
+            kwargs["now"] = self.now()
+        try:
+            return fn(*args, **kwargs)
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return None
+
     def writing(self, key: str = "write") -> bool:
         """A write of ``key`` is under way (a dialog that closes with its result waits for it
         rather than writing twice)."""

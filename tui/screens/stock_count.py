@@ -4,12 +4,9 @@ left (Esc) or paused and resumed later; closing it hands it to a manager for rev
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from store.kernel.errors import ZhangguiError
@@ -17,16 +14,13 @@ from store.kernel.i18n import N_, _
 from store.models import StockCount
 from store.people import staff
 from store.stock import counts
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 from tui.widgets.scan_input import ScanInput
 
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
-
-class StockCountScreen(Screen[None]):
+class StockCountScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("f2", "quantity", N_("Qty"), id="count.quantity"),
         Binding("f3", "recount", N_("Recount"), id="count.recount"),
@@ -39,23 +33,10 @@ class StockCountScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.count: StockCount | None = None
         self.model_id: str | None = None  # the handset model whose IMEIs are being scanned
         self.last_product: str | None = None  # the accessory F2 adds a quantity of
         self.totals: dict[str, int] = {}
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
-
-    @property
-    def staff_id(self) -> str:
-        assert self.zapp.staff is not None
-        return str(self.zapp.staff.id)
 
     def compose(self) -> ComposeResult:
         yield Static(id="count-header")
@@ -82,13 +63,12 @@ class StockCountScreen(Screen[None]):
             if count.status == "review":
                 self.app.call_later(self.show_review, count)  # not while this screen mounts
                 return
-            try:
-                self.count = counts.resume(count.id, staff_id=self.staff_id)
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-                return
-            self.reload()
-            self.say(_("Count {number} resumed.").format(number=count.number))
+            self.run_write(
+                counts.resume,
+                count.id,
+                staff_id=self.staff_id,
+                then=lambda resumed: self.opened(resumed, _("Count {number} resumed.")),
+            )
             return
         self.ask_scope()
 
@@ -126,15 +106,19 @@ class StockCountScreen(Screen[None]):
         self.app.push_screen(ChoiceScreen(title, [(v, Text(v)) for v in values]), chosen)
 
     def start(self, kind: str, value: str) -> None:
-        try:
-            self.count = counts.start_count(
-                scope_kind=kind, scope_value=value, staff_id=self.staff_id, tz=self.zapp.config.tz
-            )
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
+        self.run_write(
+            counts.start_count,
+            scope_kind=kind,
+            scope_value=value,
+            staff_id=self.staff_id,
+            tz=self.config.tz,
+            then=lambda count: self.opened(count, _("Count {number} started. Scan what is on the shelves.")),
+        )
+
+    def opened(self, count: StockCount, message: str) -> None:
+        self.count = count
         self.reload()
-        self.say(_("Count {number} started. Scan what is on the shelves.").format(number=self.count.number))
+        self.say(message.format(number=count.number))
 
     def dismiss_screen(self) -> None:
         if self.app.screen is self:
@@ -189,12 +173,6 @@ class StockCountScreen(Screen[None]):
             text.append(name)
         self.query_one("#count-model", Static).update(text)
 
-    def say(self, message: str) -> None:
-        self.query_one(MessageBar).info(message)
-
-    def fail(self, message: str) -> None:
-        self.query_one(MessageBar).error(message)
-
     # ---- scanning ----------------------------------------------------------
     def on_scan_input_scanned(self, event: ScanInput.Scanned) -> None:
         if event.scan_input.id != "count-scan":
@@ -208,10 +186,11 @@ class StockCountScreen(Screen[None]):
         if self.count is None:
             self.fail(_("No count is open."))
             return
-        try:
-            entered = counts.enter(self.count.id, text, staff_id=self.staff_id, model_id=self.model_id)
-        except ZhangguiError as exc:
-            self.fail(str(exc))
+        # At once, not in a worker: the next scan builds on this one (a handset's IMEIs follow its model).
+        entered = self.write_now(
+            counts.enter, self.count.id, text, staff_id=self.staff_id, model_id=self.model_id
+        )
+        if entered is None:
             return
         if entered.model_only:  # a handset's barcode: its IMEIs follow, others are refused
             self.model_id = entered.product_id
@@ -252,11 +231,12 @@ class StockCountScreen(Screen[None]):
             if answer is None:
                 return
             try:
-                entered = counts.record_qty(
-                    count_id, product_id, counts.parse_counted(answer), staff_id=self.staff_id
-                )
+                qty = counts.parse_counted(answer)
             except ZhangguiError as exc:
                 self.fail(str(exc))
+                return
+            entered = self.write_now(counts.record_qty, count_id, product_id, qty, staff_id=self.staff_id)
+            if entered is None:
                 return
             self.show_line(entered.product_id, entered.name, entered.counted)
             self.say(entered.message)
@@ -276,13 +256,13 @@ class StockCountScreen(Screen[None]):
         def chosen(answer: str | None) -> None:
             if answer != "yes":
                 return
-            try:
-                counts.recount(count_id, product_id, staff_id=self.staff_id)
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-                return
-            self.reload()
-            self.say(_("Cleared; count it again."))
+            self.run_write(
+                counts.recount,
+                count_id,
+                product_id,
+                staff_id=self.staff_id,
+                said=_("Cleared; count it again."),
+            )
 
         self.app.push_screen(ChoiceScreen(_("Throw away what was counted of this product?"), rows), chosen)
 
@@ -290,12 +270,9 @@ class StockCountScreen(Screen[None]):
         if self.count is None:
             self.dismiss_screen()
             return
-        try:
-            counts.pause(self.count.id, staff_id=self.staff_id)
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
-        self.app.pop_screen()
+        self.run_write(
+            counts.pause, self.count.id, staff_id=self.staff_id, then=lambda _count: self.dismiss_screen()
+        )
 
     def action_close_count(self) -> None:
         """Close the count once the counter has said so: a closed count takes no more scans."""
@@ -311,13 +288,11 @@ class StockCountScreen(Screen[None]):
     def close_count(self) -> None:
         if self.count is None:
             return
-        try:
-            closed = counts.close(self.count.id, staff_id=self.staff_id)
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
-        self.count = closed
-        self.show_review(closed)
+        self.run_write(counts.close, self.count.id, staff_id=self.staff_id, then=self.closed)
+
+    def closed(self, count: StockCount) -> None:
+        self.count = count
+        self.show_review(count)
 
     def show_review(self, count: StockCount) -> None:
         member = self.zapp.staff

@@ -17,9 +17,9 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from datetime import date, datetime
-from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from rich.text import Text
 from textual.screen import ModalScreen, Screen, ScreenResultType
 
 from store.context import off_thread
@@ -36,13 +36,21 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@cache
-def takes_now(fn: Callable[..., object]) -> bool:
-    """Whether ``fn`` has a ``now`` parameter (a store write that records when it happened)."""
+def at_now(fn: Callable[..., object], args: tuple[Any, ...], kwargs: dict[str, Any], now: datetime) -> None:
+    """Give ``fn`` ``now`` (in ``kwargs``) when it takes a ``now`` the caller did not pass. (Not
+    cached: a screen's own closures are new objects every time and would pile up in a cache.)"""
     try:
-        return "now" in inspect.signature(fn).parameters
+        signature = inspect.signature(fn)
     except (TypeError, ValueError):
-        return False
+        return
+    if "now" not in signature.parameters:
+        return
+    try:
+        given = signature.bind_partial(*args, **kwargs).arguments
+    except TypeError:
+        return  # the call itself is wrong: let it say so
+    if "now" not in given:
+        kwargs["now"] = now
 
 
 class ConsoleScreen(Screen[ScreenResultType]):
@@ -97,10 +105,18 @@ class ConsoleScreen(Screen[ScreenResultType]):
 
     # ---- the status line ---------------------------------------------------
     def say(self, message: str) -> None:
-        self.query_one(MessageBar).info(message)
+        bar = self.query(MessageBar)
+        if bar:
+            bar.first().info(message)
+        elif message:
+            self.notify(Text(message).markup)  # a dialog without a message line
 
     def fail(self, message: str) -> None:
-        self.query_one(MessageBar).error(message)
+        bar = self.query(MessageBar)
+        if bar:
+            bar.first().error(message)
+        else:
+            self.notify(Text(message).markup, severity="error")
 
     def ask(
         self,
@@ -160,8 +176,7 @@ class ConsoleScreen(Screen[ScreenResultType]):
         """A write the next key builds on (a scan into a count, a cell of the roster): made at
         once on the event loop, at the context clock's ``now``; a store error is ``fail``ed and
         the answer is None."""
-        if takes_now(fn) and "now" not in kwargs:
-            kwargs["now"] = self.now()
+        at_now(fn, args, kwargs, self.now())
         try:
             return fn(*args, **kwargs)
         except ZhangguiError as exc:
@@ -189,8 +204,7 @@ class ConsoleScreen(Screen[ScreenResultType]):
         ticket = self._newest[key] = self._newest.get(key, 0) + 1
         if write:
             self._writing[key] = self._writing.get(key, 0) + 1
-        if takes_now(fn) and "now" not in kwargs:
-            kwargs["now"] = self.now()
+        at_now(fn, args, kwargs, self.now())
 
         def answered() -> None:
             if write:
@@ -218,8 +232,7 @@ class ConsoleScreen(Screen[ScreenResultType]):
                 return
             self.app.call_from_thread(arrived, result)
 
-        group = f"{type(self).__name__}.{key}"
-        self.run_worker(work, name=group, group=group, thread=True, exclusive=not write)
+        self.run_worker(work, name=key, group=key, thread=True, exclusive=not write)
 
 
 class ConsoleModalScreen(ConsoleScreen[ScreenResultType], ModalScreen[ScreenResultType]):

@@ -8,17 +8,14 @@ the store's deadline stays here with its payments, and Enter tries again."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from store.kernel import SystemClock
 from store.kernel.errors import DatabaseBusy, DiskFull, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen, parse_money
@@ -27,8 +24,8 @@ from store.referrals import ledger, vouchers
 from store.selling import sales
 from store.selling.cart import Cart
 from store.selling.sales import Till
-from tui.i18n_bindings import translate_bindings
 from tui.messages import SaleCommitEnded, SaleCommitting
+from tui.screens.base import ConsoleModalScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
@@ -41,7 +38,7 @@ TENDER_NAMES = {
 }
 
 
-class PayScreen(ModalScreen[Sale | None]):
+class PayScreen(ConsoleModalScreen[Sale | None]):
     BINDINGS = [
         # a modal screen hears none of the app's keys: this one opens the keys overlay here too
         Binding("ctrl+g", "app.keys", N_("Keys"), id="pay.keys", show=False),
@@ -56,7 +53,6 @@ class PayScreen(ModalScreen[Sale | None]):
 
     def __init__(self, cart: Cart, till: Till) -> None:
         super().__init__()
-        translate_bindings(self)
         self.cart = cart
         self.till = till
         self.method = "voucher" if vouchers.give_back_due(cart) else "cash"
@@ -75,30 +71,20 @@ class PayScreen(ModalScreen[Sale | None]):
 
     def on_mount(self) -> None:
         if self.cart.customer_id:
-            from tui.app import ZhangguiApp
-
-            clock = self.app.config.clock if isinstance(self.app, ZhangguiApp) else None
+            clock = self.config.clock
             now = self.now()
             try:  # rewards whose holding period ended since the last look become spendable
                 done = ledger.settle_if_due(
                     sales.business_date(now, self.till.tz), self.till.referrals, clock, now
                 )
                 if done.held is not None:
-                    self.query_one(MessageBar).info(
-                        _("Referral rewards wait until a manager confirms the date.")
-                    )
+                    self.say(_("Referral rewards wait until a manager confirms the date."))
             except ZhangguiError as exc:
-                self.query_one(MessageBar).error(str(exc))
+                self.fail(str(exc))
         self.refresh_summary()
 
-    def now(self) -> datetime:
-        """The console's clock (a test hands in a fixed one)."""
-        from tui.app import ZhangguiApp
-
-        return self.app.ctx.clock() if isinstance(self.app, ZhangguiApp) else SystemClock(self.till.tz).now()
-
-    @property
     def today(self) -> date:
+        """The business date in the till's zone."""
         return sales.business_date(self.now(), self.till.tz)
 
     def voucher_room(self) -> int:
@@ -110,7 +96,7 @@ class PayScreen(ModalScreen[Sale | None]):
             return max(vouchers.give_back_due(cart) + on_cart, 0)
         if not cart.customer_id:
             return 0
-        return max(vouchers.balance(cart.customer_id, self.today).vouchers - on_cart, 0)
+        return max(vouchers.balance(cart.customer_id, self.today()).vouchers - on_cart, 0)
 
     def default_amount(self) -> int:
         due = abs(self.cart.due)
@@ -169,20 +155,19 @@ class PayScreen(ModalScreen[Sale | None]):
         event.stop()
         if self.busy:  # an Enter queued behind the one that started the commit
             return
-        message = self.query_one(MessageBar)
         try:
             if self.cart.due:
                 typed = event.value.strip()
                 amount = parse_money(typed) if typed else self.default_amount()
                 if self.method == vouchers.KIND:
-                    vouchers.add_voucher_tender(self.cart, amount, self.today)
+                    vouchers.add_voucher_tender(self.cart, amount, self.today())
                 else:
                     self.cart.add_tender(self.method, amount)
         except ZhangguiError as exc:
-            message.error(str(exc))
+            self.fail(str(exc))
             return
         self.refresh_summary()
-        message.info("")  # an earlier refusal ("the voucher holds only ¥50.00") is over
+        self.say("")  # an earlier refusal ("the voucher holds only ¥50.00") is over
         if self.cart.due == 0:
             self.commit()
 
@@ -192,18 +177,17 @@ class PayScreen(ModalScreen[Sale | None]):
         self.busy = True
         self.app.post_message(SaleCommitting())
         self.query_one("#pay-amount", Input).disabled = True
-        self.query_one(MessageBar).info(_("Saving the sale…"))
+        self.say(_("Saving the sale…"))
         self.refresh_bindings()
-        self.commit_in_thread()
-
-    @work(thread=True, exclusive=True, group="pay-commit")
-    def commit_in_thread(self) -> None:
-        try:
-            sale = sales.commit_sale_off_thread(self.cart, self.till, self.now(), on_wait=self.report_wait)
-        except ZhangguiError as exc:
-            self.app.call_from_thread(self.commit_failed, exc)
-            return
-        self.app.call_from_thread(self.committed, sale)
+        self.run_write(
+            sales.commit_sale_off_thread,
+            self.cart,
+            self.till,
+            on_wait=self.report_wait,
+            then=self.committed,
+            failed=self.commit_failed,
+            key="pay-commit",
+        )
 
     def report_wait(self, seconds_waited: float) -> None:
         """From the worker, while another till holds the database."""
@@ -211,7 +195,7 @@ class PayScreen(ModalScreen[Sale | None]):
 
     def still_waiting(self) -> None:
         if self.busy:
-            self.query_one(MessageBar).info(_("Another till is saving; trying again…"))
+            self.say(_("Another till is saving; trying again…"))
 
     def committed(self, sale: Sale) -> None:
         self.app.post_message(SaleCommitEnded(saved=True))
@@ -236,7 +220,7 @@ class PayScreen(ModalScreen[Sale | None]):
         if isinstance(error, DatabaseBusy):  # nothing was written: the same payment goes again
             self.refresh_summary()
             self.refresh_bindings()
-            self.query_one(MessageBar).error(
+            self.fail(
                 _(
                     "Another till kept the database busy, so this sale is not saved yet. It is "
                     "still here with its payments: press Enter to try again."
@@ -259,4 +243,4 @@ class PayScreen(ModalScreen[Sale | None]):
                     "The disk is full, so this sale was not saved. It is still here: free some disk "
                     "space or call the manager, then take the payment again."
                 )
-        self.query_one(MessageBar).error(text)
+        self.fail(text)

@@ -39,5 +39,5 @@ class PendingReceiptsScreen(ChoiceScreen):
 
     def action_cancel(self) -> None:
         for sale in self.pending:
-            sales.acknowledge(sale.id)
+            self.write_now(sales.acknowledge, sale.id)
         self.dismiss(None)

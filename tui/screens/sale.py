@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from store.kernel.auth import Approval
@@ -23,7 +22,7 @@ from store.selling.cart import Cart
 from store.stock import catalog, imei
 from store.stock import ledger as stock
 from store.stock.catalog import ScanResult
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.prompt import PromptScreen
 from tui.widgets.cart_table import CartTable
@@ -34,7 +33,7 @@ from tui.widgets.scan_input import ScanInput
 from tui.widgets.totals import Totals
 
 if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
+    pass
 
 
 _PHONE_THEN_NAME = re.compile(r"^\s*([+\d][\d\s\-()]*)(.*)$")
@@ -48,7 +47,7 @@ def split_phone_and_name(text: str) -> tuple[str, str]:
     return match.group(1).strip(), match.group(2).strip()
 
 
-class SaleScreen(Screen[None]):
+class SaleScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("f2", "pay", N_("Pay"), id="sale.pay"),
         Binding("f3", "quantity", N_("Qty"), id="sale.quantity"),
@@ -70,15 +69,7 @@ class SaleScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.cart: Cart = self.new_cart()
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     def new_cart(self) -> Cart:
         from tui.app import ZhangguiApp
@@ -127,12 +118,6 @@ class SaleScreen(Screen[None]):
         if self.cart.referrer_label:
             header.append("  " + _("Referred by") + f": {self.cart.referrer_label}")
         self.query_one("#sale-header", Static).update(header)
-
-    def say(self, message: str) -> None:
-        self.query_one(MessageBar).info(message)
-
-    def fail(self, message: str) -> None:
-        self.query_one(MessageBar).error(message)
 
     def attempt(self, action: Callable[[], Any], done: Callable[[], str] | None = None) -> bool:
         """Run a change to the cart. Success replaces whatever the message bar said before (an
@@ -266,16 +251,6 @@ class SaleScreen(Screen[None]):
         self.say(_("Added {name}").format(name=line.name))
 
     # ---- line actions ------------------------------------------------------
-    def _ask(self, title: str, label: str, value: str, then: Callable[[str], None]) -> None:
-        def done(answer: str | None) -> None:
-            if answer is not None:
-                try:
-                    then(answer)
-                except ZhangguiError as exc:
-                    self.fail(str(exc))
-
-        self.app.push_screen(PromptScreen(title, label, value), done)
-
     def _need_lines(self) -> bool:
         if not self.cart.lines:
             self.fail(_("The sale is empty."))
@@ -300,7 +275,7 @@ class SaleScreen(Screen[None]):
                 lambda: _("Quantity of {name}: {qty}.").format(name=line.name, qty=qty),
             )
 
-        self._ask(_("Quantity"), line.name, str(line.qty), apply)
+        self.ask(_("Quantity"), line.name, apply, str(line.qty))
 
     def action_line_discount(self) -> None:
         if not self._need_lines():
@@ -315,7 +290,7 @@ class SaleScreen(Screen[None]):
                 lambda: _("Discount on {name}: {amount}.").format(name=line.name, amount=format_fen(fen)),
             )
 
-        self._ask(_("Line discount (yuan)"), line.name, "", apply)
+        self.ask(_("Line discount (yuan)"), line.name, apply)
 
     def action_sale_discount(self) -> None:
         if not self._need_lines():
@@ -328,7 +303,7 @@ class SaleScreen(Screen[None]):
                 lambda: _("Sale discount: {amount}.").format(amount=format_fen(fen)),
             )
 
-        self._ask(_("Sale discount (yuan)"), _("Discount on the whole sale"), "", apply)
+        self.ask(_("Sale discount (yuan)"), _("Discount on the whole sale"), apply)
 
     def action_override_price(self) -> None:
         if not self._need_lines():
@@ -347,9 +322,9 @@ class SaleScreen(Screen[None]):
                     ),
                 )
 
-            self._ask(_("Reason for the new price"), line.name, "", got_reason)
+            self.ask(_("Reason for the new price"), line.name, got_reason)
 
-        self._ask(_("New unit price (yuan)"), line.name, "", got_price)
+        self.ask(_("New unit price (yuan)"), line.name, got_price)
 
     def action_remove_line(self) -> None:
         if self._need_lines():
@@ -412,12 +387,12 @@ class SaleScreen(Screen[None]):
             return
 
         def apply(label: str) -> None:
-            sales.hold(self.cart, label, self.zapp.ctx.clock())
+            sales.hold(self.cart, label, self.now())
             self.cart = self.new_cart()
             self.refresh_cart()
             self.say(_("Sale suspended. F8 resumes it."))
 
-        self._ask(_("Suspend sale"), _("A note to find it again (optional)"), "", apply)
+        self.ask(_("Suspend sale"), _("A note to find it again (optional)"), apply)
 
     def action_resume(self) -> None:
         from tui.screens.held import HeldSalesScreen
@@ -545,7 +520,7 @@ class SaleScreen(Screen[None]):
             return False
         self.cart.clear_tenders()
         label = _("Quit: {name}") if quitting else _("Locked: {name}")
-        sales.hold(self.cart, label.format(name=name), self.zapp.ctx.clock())
+        sales.hold(self.cart, label.format(name=name), self.now())
         return True
 
     def start_new_sale(self, kept_for: str = "") -> None:

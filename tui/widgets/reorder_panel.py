@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
-from textual.app import App
 from textual.widgets import Static
 
 from store.kernel.errors import ZhangguiError
@@ -146,11 +145,3 @@ class ReorderPanel(Static):
         text.overflow = "ellipsis"
         self.update(text)
         self.display = True
-
-
-def stock_changed(app: App[object]) -> None:
-    """Another screen moved stock (a delivery booked in, a count approved, orders placed):
-    the sale screen's panel looks at everything again, in its worker."""
-    for screen in app.screen_stack:
-        for panel in screen.query(ReorderPanel):
-            panel.refresh_all()

@@ -318,7 +318,11 @@ class ZhangguiApp(App[None]):
     def _fatal_error(self) -> None:
         """A bug we did not foresee: the traceback goes to a log file for the developers,
         the cashier gets a few sentences. Sales already committed are safe (one transaction
-        each); whether the sale in progress was saved is looked up, never assumed."""
+        each); whether the sale in progress was saved is looked up, never assumed.
+
+        Textual has no public hook for an unhandled exception: this overrides the private
+        ``App._fatal_error`` and reads ``App._exception`` (tests/test_textual_private_api.py
+        fails when an upgrade renames either)."""
         error = self._exception
         path = self.config.data_dir() / "crash.log"
         try:
@@ -334,8 +338,7 @@ class ZhangguiApp(App[None]):
         sentences += [self.sale_in_progress_state()]
         sentences += [_("Details for support: {path}").format(path=path)]
         self.crash_message = " ".join(s for s in sentences if s)
-        self._exit_renderables.append(Text(self.crash_message))
-        self._close_messages_no_wait()
+        self.panic(Text(self.crash_message))  # shown once the terminal is back, instead of the traceback
 
     def sale_in_progress_state(self) -> str:
         """What became of the sale on the sale screen, checked in the database: a cashier who

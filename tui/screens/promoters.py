@@ -130,7 +130,7 @@ class PromotersScreen(ConsoleScreen[None]):
         if line is None:
             self.fail(_("No promoter to set a target for."))
             return
-        actor = own_authority(self.actor, self.query_one(MessageBar).error)
+        actor = own_authority(self.actor, self.fail)
         if actor is not None:
             ask_target(self, self.config, actor, line, lambda: self.reload(keep_message=True))
 

@@ -15,7 +15,6 @@ from textual.widgets import Static
 from store.crm import followup, records, value
 from store.crm.profile import Profile, load_profile, shown_phone
 from store.kernel.auth import Approval
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from tui.screens.base import ConsoleScreen
@@ -154,7 +153,6 @@ class CustomerProfileScreen(ConsoleScreen[None]):
     # ---- actions -----------------------------------------------------------
     def action_contact(self) -> None:
         from tui.screens.choice import ChoiceScreen
-        from tui.screens.prompt import PromptScreen
 
         if not self.live():
             return
@@ -163,9 +161,7 @@ class CustomerProfileScreen(ConsoleScreen[None]):
             if channel is None:
                 return
 
-            def noted(note: str | None) -> None:
-                if note is None:
-                    return
+            def noted(note: str) -> None:
                 self.run_write(
                     followup.log_contact,
                     self.customer_id,
@@ -176,29 +172,22 @@ class CustomerProfileScreen(ConsoleScreen[None]):
                 )
 
             title = followup.channel_name(channel)
-            self.app.push_screen(PromptScreen(title, _("What was said or agreed (optional)")), noted)
+            self.ask(title, _("What was said or agreed (optional)"), noted)
 
         rows = [(key, Text(followup.channel_name(key))) for key in followup.CHANNELS]
         self.app.push_screen(ChoiceScreen(_("Log a contact"), rows), channel_chosen)
 
     def action_task(self) -> None:
-        from tui.screens.prompt import PromptScreen
 
         if not self.live():
             return
 
-        def titled(title: str | None) -> None:
+        def titled(title: str) -> None:
             if not title:
                 return
 
-            def dated(answer: str | None) -> None:
-                if answer is None:
-                    return
-                try:
-                    due = followup.parse_due(answer, self.today())
-                except ZhangguiError as exc:
-                    self.fail(str(exc))
-                    return
+            def dated(answer: str) -> None:
+                due = followup.parse_due(answer, self.today())
                 self.run_write(
                     followup.add_task,
                     self.customer_id,
@@ -210,9 +199,9 @@ class CustomerProfileScreen(ConsoleScreen[None]):
                 )
 
             label = _("In how many days (0 is today), or a date like 2026-06-01")
-            self.app.push_screen(PromptScreen(_("Due date"), label, "3"), dated)
+            self.ask(_("Due date"), label, dated, "3")
 
-        self.app.push_screen(PromptScreen(_("New task"), _("What to do")), titled)
+        self.ask(_("New task"), _("What to do"), titled)
 
     def action_task_done(self) -> None:
         from tui.screens.choice import ChoiceScreen

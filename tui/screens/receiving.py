@@ -252,28 +252,20 @@ class ReceivingScreen(ConsoleScreen[None]):
             table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)))
 
     def action_quantity(self) -> None:
-        from tui.screens.prompt import PromptScreen
-
         product = self.current
         if product is None or product.serialized:
             self.fail(_("Scan the accessory's barcode first, then F2 for how many."))
             return
 
-        def done(answer: str | None) -> None:
-            if answer is None:
-                return
-            try:
-                qty = stock.parse_qty(answer)
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-                return
+        def done(answer: str) -> None:
+            qty = stock.parse_qty(answer)
             line = self.line_for(product)
             line.qty = qty
             self.show_line(line)
             self.say(_("{name}: {n} in this delivery.").format(name=product.display_name, n=qty))
 
         current = self.lines[product.id].qty if product.id in self.lines else 0
-        self.app.push_screen(PromptScreen(_("Quantity"), product.display_name, str(current or "")), done)
+        self.ask(_("Quantity"), product.display_name, done, str(current or ""))
 
     def action_remove_line(self) -> None:
         table = self.query_one(DataTable)

@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from store.stock import reorder, reorder_export
@@ -149,27 +148,20 @@ class ReorderScreen(ConsoleScreen[None]):
 
     # ---- actions -----------------------------------------------------------
     def action_edit(self) -> None:
-        from tui.screens.prompt import PromptScreen
 
         plan = self.selected()
         if plan is None:
             self.fail(_("Nothing to change."))
             return
 
-        def done(answer: str | None) -> None:
-            if answer is None:
-                return
-            try:
-                qty = 0 if answer.strip() in ("0", "０") else parse_qty(answer)
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-                return
+        def done(answer: str) -> None:
+            qty = 0 if answer.strip() in ("0", "０") else parse_qty(answer)
             self.edited[plan.product_id] = qty
             self.show()
             self.say(_("{name}: order {n}.").format(name=plan.name, n=qty))
 
         label = _("{name} (pack of {pack}; 0 drops it)").format(name=plan.name, pack=plan.pack_size)
-        self.app.push_screen(PromptScreen(_("Order quantity"), label, str(plan.suggested)), done)
+        self.ask(_("Order quantity"), label, done, str(plan.suggested))
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all

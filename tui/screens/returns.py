@@ -19,7 +19,6 @@ from store.selling.sales import ReturnableLine, Till
 from store.stock import ledger as stock
 from tui.screens.base import ConsoleModalScreen
 from tui.screens.manager_pin import confirm_as_manager
-from tui.screens.prompt import PromptScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
@@ -111,23 +110,15 @@ class ReturnsScreen(ConsoleModalScreen[Choice | None]):
             self._show()
             return
 
-        def got(answer: str | None) -> None:
-            if answer is None:
-                return
-            try:
-                qty = stock.parse_qty(answer)
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-                return
+        def got(answer: str) -> None:
+            qty = stock.parse_qty(answer)
             if qty > entry.returnable:
                 self.fail(_("Only {n} of this line can still be returned.").format(n=entry.returnable))
                 return
             self.chosen[entry.line.id] = qty
             self._show()
 
-        self.app.push_screen(
-            PromptScreen(_("Quantity to return"), entry.line.product.display_name, str(entry.returnable)), got
-        )
+        self.ask(_("Quantity to return"), entry.line.product.display_name, got, str(entry.returnable))
 
     def action_cursor(self, step: int) -> None:
         table = self.query_one(DataTable)

@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.models import StockCount
 from store.people import staff
@@ -219,29 +218,21 @@ class StockCountScreen(ConsoleScreen[None]):
     # ---- actions -----------------------------------------------------------
     def action_quantity(self) -> None:
         """Enter how many of the accessory scanned last (a shelf of 24 without 24 scans)."""
-        from tui.screens.prompt import PromptScreen
-
         if self.count is None or self.last_product is None:
             self.fail(_("Scan the accessory's barcode first, then F2 for how many."))
             return
         product_id = self.last_product
         count_id = self.count.id
 
-        def done(answer: str | None) -> None:
-            if answer is None:
-                return
-            try:
-                qty = counts.parse_counted(answer)
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-                return
+        def done(answer: str) -> None:
+            qty = counts.parse_counted(answer)
             entered = self.write_now(counts.record_qty, count_id, product_id, qty, staff_id=self.staff_id)
             if entered is None:
                 return
             self.show_line(entered.product_id, entered.name, entered.counted)
             self.say(entered.message)
 
-        self.app.push_screen(PromptScreen(_("How many more?"), _("Counted quantity"), ""), done)
+        self.ask(_("How many more?"), _("Counted quantity"), done)
 
     def action_recount(self) -> None:
         from tui.screens.choice import ChoiceScreen

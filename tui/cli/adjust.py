@@ -39,8 +39,8 @@ def adjust_command(
         product = Product.get_or_none(Product.sku == sku)
         if product is None:
             raise NotFound(_("No product with SKU {sku}.").format(sku=sku))
-        approval = staff.approve(staff_code, pin)
-        adjustments.adjust(product, qty=qty, reason=reason, approval=approval)
+        approval = staff.approve(staff_code, pin, now=ctx.clock())
+        adjustments.adjust(product, qty=qty, reason=reason, approval=approval, now=ctx.clock())
         on_hand = stock.on_hand(product.id)
     finally:
         ctx.close()

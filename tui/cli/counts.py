@@ -77,7 +77,7 @@ def show_count(number: str, all_lines: bool, fmt: str, db_path: str | None, conf
                 for ln in counts.approved_lines(count, all_lines=all_lines)
             ]
         else:
-            review = counts.review(count.id)
+            review = counts.review(count.id, now=ctx.clock())
             shown = review.lines if all_lines else review.differences
             rows = [[ln.sku, ln.name, ln.expected, ln.counted, ln.variance, None, ln.value] for ln in shown]
         heads = [_("SKU"), _("Product"), _("Book"), _("Counted"), _("Diff"), _("Moved"), _("Value")]

@@ -165,8 +165,8 @@ def reassign(
     """
     ctx = context_for(db_path, config_path)
     try:
-        approval = staff.approve(staff_code, pin)
-        moved = records.reassign(_staff_id(from_code), _staff_id(to_code), approval=approval)
+        approval = staff.approve(staff_code, pin, now=ctx.clock())
+        moved = records.reassign(_staff_id(from_code), _staff_id(to_code), approval=approval, now=ctx.clock())
     finally:
         ctx.close()
     click.echo(

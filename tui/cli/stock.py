@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -121,11 +122,16 @@ def receive(
         units = [_unit(n) for n in numbers]
         if supplier_code or order_number:
             count = _receive_delivery(
-                product, qty, units, document, supplier_code, order_number, staff_code, pin
+                product, qty, units, document, supplier_code, order_number, staff_code, pin, ctx.clock()
             )
         else:
             count = stock.receive(
-                product, staff_id=_manager(staff_code, pin), qty=qty, units=units or None, document=document
+                product,
+                staff_id=_manager(staff_code, pin),
+                qty=qty,
+                units=units or None,
+                document=document,
+                now=ctx.clock(),
             )
         on_hand = stock.on_hand(product.id)
     finally:
@@ -146,6 +152,7 @@ def _receive_delivery(
     order_number: str,
     staff_code: str,
     pin: str,
+    now: datetime,
 ) -> int:
     """A delivery from a supplier with its invoice, against a purchase order or not."""
     from store.models import PurchaseOrder
@@ -166,5 +173,6 @@ def _receive_delivery(
         supplier_id=supplier.id if supplier else None,
         invoice_no=invoice,
         order_id=order.id if order else None,
+        now=now,
     )
     return line.count

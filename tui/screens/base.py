@@ -224,13 +224,15 @@ class ConsoleScreen(Screen[ScreenResultType]):
             else:
                 self.fail(str(error))
 
+        app = self.app  # read here: a screen closed meanwhile no longer knows its app
+
         def work() -> None:
             try:
                 result = off_thread(fn, *args, **kwargs)
             except ZhangguiError as exc:
-                self.app.call_from_thread(refused, exc)
+                app.call_from_thread(refused, exc)
                 return
-            self.app.call_from_thread(arrived, result)
+            app.call_from_thread(arrived, result)
 
         self.run_worker(work, name=key, group=key, thread=True, exclusive=not write)
 

@@ -11,7 +11,13 @@ from typing import Any, TypeVar
 from peewee import SqliteDatabase
 
 from store.config.loader import Config, load_config
-from store.db.connection import open_database, read, release_thread_connection, unclean_shutdown
+from store.db.connection import (
+    integrity_problem,
+    open_database,
+    read,
+    release_thread_connection,
+    unclean_shutdown,
+)
 from store.kernel import Clock, SystemClock
 from store.kernel.errors import DatabaseUnavailable
 from store.kernel.i18n import _, set_language
@@ -29,6 +35,8 @@ class StoreContext:
     db: SqliteDatabase
     # False: quick_check was skipped at open and still has to run (in the background).
     integrity_checked: bool = True
+    # The last program did not close the file (crash, power cut): check without waiting.
+    unclean_start: bool = False
     # Where the interfaces read the time: the system clock in the store's zone (open_store);
     # tests hand in a FixedClock. ctx.clock() is naive UTC, ctx.clock.today() the business date.
     clock: Clock = field(kw_only=True)
@@ -49,6 +57,10 @@ class StoreContext:
     @property
     def store_name(self) -> str:
         return get_meta("store_name") or self.config.store.name
+
+    def integrity_problem(self) -> str | None:
+        """Read the whole file for damage (PRAGMA quick_check): None, or the sentence to show."""
+        return integrity_problem(self.db_path)
 
     def close(self) -> None:
         if not self.db.is_closed():
@@ -82,18 +94,25 @@ def load(config_path: str | Path | None = None) -> Config:
 
 
 def open_store(
-    config: Config, db: str | Path | None = None, *, full_check: bool = True, create: bool = True
+    config: Config,
+    db: str | Path | None = None,
+    *,
+    full_check: bool = True,
+    create: bool = True,
+    defer_check: bool = False,
 ) -> StoreContext:
     """The store at ``db`` (see resolve_db_path). ``create=False`` is for every job but the
     console's first start and the demo: a missing file, an empty one, another program's
     database or a store never set up is refused with its path, and nothing is created."""
     path = resolve_db_path(config, db)
-    checked = full_check or unclean_shutdown(path)
+    unclean = unclean_shutdown(path)
+    checked = full_check or (unclean and not defer_check)
     ctx = StoreContext(
         config=config,
         db_path=path,
-        db=open_database(path, create=create, full_check=checked),
+        db=open_database(path, create=create, full_check=checked, defer_check=defer_check),
         integrity_checked=checked,
+        unclean_start=unclean,
         clock=SystemClock(config.tz),
     )
     if not create and not is_initialised():

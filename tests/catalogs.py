@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -22,6 +23,9 @@ LOCALE = ROOT / "store" / "locale"
 DOMAIN = "zhanggui"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 LANGUAGES = ("zh_CN", "en")
+
+
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def extract() -> dict[str, list[str]]:
@@ -55,7 +59,11 @@ def update() -> list[str]:
     missing: list[str] = []
     for language in LANGUAGES:
         old = read_catalog(language)
-        new = Catalog(locale=language, domain=DOMAIN, project="zhanggui", charset="utf-8")
+        # A fixed date and no line numbers: the files change only when a string does, so two
+        # branches that move code do not conflict over the catalogs.
+        new = Catalog(
+            locale=language, domain=DOMAIN, project="zhanggui", charset="utf-8", creation_date=FIXED_DATE
+        )
         for msgid in sorted(messages):
             previous = old.get(msgid)
             text = previous.string if previous is not None and previous.string else ""
@@ -68,7 +76,7 @@ def update() -> list[str]:
         path = po_path(language)
         path.parent.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()
-        write_po(buffer, new, width=0, omit_header=False, sort_output=True)
+        write_po(buffer, new, width=0, omit_header=False, sort_output=True, include_lineno=False)
         path.write_bytes(buffer.getvalue())
         compiled = io.BytesIO()
         write_mo(compiled, new)

@@ -87,3 +87,12 @@ def test_figures_judge_ratio_and_absolute_targets() -> None:
     assert absolute.passed is False and info.passed is None
     text = report.table([ratio, absolute, info])
     assert "PASS" in text and "FAIL" in text and "3.00×" in text
+
+
+def test_the_pty_start_up_draws_login_then_the_sale_screen(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
+) -> None:
+    from bench import startup_pty
+
+    run = startup_pty.run_ours(db_path, startup_pty.pty_env(tmp_path), login="P1\r1111\r")
+    assert run.drawn_s > 0 and run.rss_kb > 10_000  # a real process's RSS, read after the PIN

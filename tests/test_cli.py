@@ -10,9 +10,16 @@ from tests.conftest import Shop
 from tui.cli import main
 
 
+def sub(group: click.Group, name: str) -> click.Command:
+    command = group.get_command(click.Context(group), name)
+    assert command is not None, name
+    return command
+
+
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found: list[tuple[str, ...]] = []
-    for name, command in group.commands.items():
+    for name in group.list_commands(click.Context(group)):  # the top level loads lazily
+        command = sub(group, name)
         path = (*prefix, name)
         found.append(path)
         if isinstance(command, click.Group):
@@ -30,7 +37,7 @@ def test_every_command_has_help_with_text() -> None:
         command = main
         for name in path:
             assert isinstance(command, click.Group)
-            command = command.commands[name]
+            command = sub(command, name)
         assert command.help and command.help.strip(), f"{' '.join(path)} has no help"
 
 
@@ -39,7 +46,7 @@ def test_commands_touching_the_database_take_db_and_config() -> None:
         command: click.Command = main
         for name in path:
             assert isinstance(command, click.Group)
-            command = command.commands[name]
+            command = sub(command, name)
         if isinstance(command, click.Group):
             continue
         options = {opt for param in command.params for opt in getattr(param, "opts", [])}

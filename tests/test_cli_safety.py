@@ -60,7 +60,10 @@ def leaf_commands(
     group: click.Group, prefix: tuple[str, ...] = ()
 ) -> list[tuple[tuple[str, ...], click.Command]]:
     found: list[tuple[tuple[str, ...], click.Command]] = []
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in sorted(group.list_commands(ctx)):  # the top level loads its commands lazily
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         path = (*prefix, name)
         if isinstance(command, click.Group):
             found.extend(leaf_commands(command, path))
@@ -116,7 +119,8 @@ def test_every_command_refuses_a_missing_database_and_creates_nothing(
     command: click.Command = main
     for name in path:
         assert isinstance(command, click.Group)
-        command = command.commands[name]
+        command = command.get_command(click.Context(command), name)  # type: ignore[assignment]
+        assert command is not None
     args = [*path, *required_args(command, tmp_path)]
     db = ["--db", str(missing)]
     result = run(*db, *args) if before else run(*args, *db)

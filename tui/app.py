@@ -200,7 +200,8 @@ class ZhangguiApp(App[None]):
 
     @work(thread=True, exclusive=True, group="integrity")
     def check_integrity(self) -> None:
-        if not self._integrity.wait(INTEGRITY_CHECK_DELAY_SECONDS):
+        delay = 0.0 if self.ctx.unclean_start else INTEGRITY_CHECK_DELAY_SECONDS
+        if not self._integrity.wait(delay):
             return  # the console closed first
         problem = self._integrity.run()
         if problem is not None:
@@ -383,7 +384,8 @@ class ZhangguiApp(App[None]):
 def run_console(config: Config, db_path: Path) -> None:
     """Open the database (a ZhangguiError says why it cannot be) and run the console."""
     check_keymap(config.keymap)  # a wrong binding id stops the start, before the store opens
-    ctx = open_store(config, db_path, full_check=False)  # checked in the background instead
+    # Checked in the background instead, at once after a crash (see check_integrity).
+    ctx = open_store(config, db_path, full_check=False, defer_check=True)
     try:
         ZhangguiApp(ctx).run()
     finally:

@@ -183,15 +183,19 @@ def require_store(path: Path) -> None:
         )
 
 
-def open_database(path: Path, create: bool = True, *, full_check: bool = True) -> SqliteDatabase:
+def open_database(
+    path: Path, create: bool = True, *, full_check: bool = True, defer_check: bool = False
+) -> SqliteDatabase:
     """Open (and create or upgrade) the store database; refuse one that is unsafe to use.
     ``create=False`` opens only an existing store (see require_store).
 
     ``full_check=False`` skips quick_check after a clean shutdown: on a large store it reads
     the whole file, which the console does in the background instead (integrity_problem).
-    After an unclean shutdown the check always runs before anything is written."""
+    After an unclean shutdown the check runs before anything is written, unless the caller
+    runs it itself at once in the background (``defer_check``: the console, which must reach
+    its login screen quickly after a power cut and stops selling if the check fails)."""
     path = Path(path)
-    check_now = full_check or unclean_shutdown(path)
+    check_now = full_check or (unclean_shutdown(path) and not defer_check)
     if not create:
         require_store(path)
     try:

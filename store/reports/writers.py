@@ -17,7 +17,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tabulate import tabulate
 from wcwidth import wcswidth
 
 from store.kernel.errors import ValidationError
@@ -64,6 +63,8 @@ def as_text(table: Table, *, maxcolwidths: Sequence[int | None] | None = None) -
     counts as two cells, and every line is padded to the same display width."""
     rows = [[_display(c.kind, v) for c, v in zip(table.columns, row, strict=False)] for row in table.rows]
     align = ["left" if c.kind in (Kind.TEXT, Kind.DATE) else "right" for c in table.columns]
+    from tabulate import tabulate  # with wcwidth: ~0.1 s, paid by the commands that print a table
+
     text: str = tabulate(
         rows,
         headers=table.headers,

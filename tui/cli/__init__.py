@@ -1,29 +1,58 @@
-"""The command line: the bare command opens the console, subcommands do side jobs."""
+"""The command line: the bare command opens the console, subcommands do side jobs.
+
+Each subcommand's module is imported only when that command runs (or help lists them all):
+a shop's `zhanggui customers find` should not pay for the demo builder, the report writers
+and every other command's imports."""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from store.context import load, resolve_db_path
 from store.kernel.errors import ZhangguiError
-from tui.cli.adjust import adjust_command
-from tui.cli.audit import audit
 from tui.cli.common import CommandLine, db_options
-from tui.cli.counts import counts_group
-from tui.cli.customers import care, customers
-from tui.cli.demo import demo
-from tui.cli.history import history_command
-from tui.cli.promoters import promoters
-from tui.cli.referrals import referrals
-from tui.cli.reorder import reorder_command, suppliers_group, velocity_command
-from tui.cli.roster import roster
-from tui.cli.staff import staff_group
-from tui.cli.stock import products, receive
-from tui.cli.transfers import transfer_group
+
+# name -> "module:attribute" of the click command
+SUBCOMMANDS: dict[str, str] = {
+    "adjust": "tui.cli.adjust:adjust_command",
+    "audit": "tui.cli.audit:audit",
+    "care": "tui.cli.customers:care",
+    "check": "tui.cli.check:check_command",
+    "counts": "tui.cli.counts:counts_group",
+    "customers": "tui.cli.customers:customers",
+    "demo": "tui.cli.demo:demo",
+    "history": "tui.cli.history:history_command",
+    "products": "tui.cli.stock:products",
+    "promoters": "tui.cli.promoters:promoters",
+    "receive": "tui.cli.stock:receive",
+    "referrals": "tui.cli.referrals:referrals",
+    "reorder": "tui.cli.reorder:reorder_command",
+    "roster": "tui.cli.roster:roster",
+    "staff": "tui.cli.staff:staff_group",
+    "suppliers": "tui.cli.reorder:suppliers_group",
+    "transfer": "tui.cli.transfers:transfer_group",
+    "velocity": "tui.cli.reorder:velocity_command",
+}
+
+
+class LazyCommandLine(CommandLine):
+    """CommandLine whose subcommands are loaded by name from SUBCOMMANDS when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*SUBCOMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in SUBCOMMANDS:
+            module, _, attribute = SUBCOMMANDS[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
 
 
 @click.group(
-    cls=CommandLine, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+    cls=LazyCommandLine, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
 )
 @db_options
 @click.pass_context
@@ -42,22 +71,3 @@ def main(ctx: click.Context, db_path: str | None, config_path: str | None) -> No
         run_console(cfg, resolve_db_path(cfg, db_path))
     except ZhangguiError as exc:
         raise click.ClickException(str(exc)) from exc
-
-
-main.add_command(audit)
-main.add_command(demo)
-main.add_command(products)
-main.add_command(receive)
-main.add_command(promoters)
-main.add_command(roster)
-main.add_command(customers)
-main.add_command(care)
-main.add_command(reorder_command)
-main.add_command(suppliers_group)
-main.add_command(velocity_command)
-main.add_command(counts_group)
-main.add_command(history_command)
-main.add_command(transfer_group)
-main.add_command(adjust_command)
-main.add_command(referrals)
-main.add_command(staff_group)

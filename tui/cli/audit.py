@@ -54,7 +54,7 @@ def verify(db_path: str | None, config_path: str | None, anchor_text: str | None
     Example: zhanggui audit verify --db shop.db --anchor 1234-3f9a2b1c4d5e6f70
     """
     given = audit_files.parse_anchor(anchor_text) if anchor_text else None
-    ctx = context_for(db_path, config_path)
+    ctx = context_for(db_path, config_path, full_check=True)  # a damaged page is a finding too
     try:
         report = audit_log.check(*([given] if given else []), tz=ctx.config.tz)
         kept = audit_log.keep_head("verify") if report.intact and report.complete else None

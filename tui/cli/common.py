@@ -18,7 +18,6 @@ from store.context import StoreContext, load, open_store
 from store.kernel import dates
 from store.kernel.errors import ValidationError, ZhangguiError
 from store.kernel.i18n import _, set_language
-from store.people import roster, targets
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -89,11 +88,22 @@ def given(name: str, value: str | None) -> str | None:
     return value
 
 
-def context_for(db_path: str | None, config_path: str | None, *, create: bool = False) -> StoreContext:
+def context_for(
+    db_path: str | None, config_path: str | None, *, create: bool = False, full_check: bool = False
+) -> StoreContext:
     """The store a command works on. Only ``demo`` (and the console's first start) pass
     ``create=True``: every other command refuses a missing, empty or never set up database
-    with its path, and creates nothing."""
-    return open_store(load(given("config_path", config_path)), given("db_path", db_path), create=create)
+    with its path, and creates nothing.
+
+    The whole-file integrity check reads every page (seconds on a large store), so it runs
+    only where it protects something: after an unclean shutdown (always, see open_database),
+    before a file leaves the shop (``full_check=True``: exports) and on ``zhanggui check``."""
+    return open_store(
+        load(given("config_path", config_path)),
+        given("db_path", db_path),
+        create=create,
+        full_check=full_check,
+    )
 
 
 def _option(param: click.Parameter | None) -> str:
@@ -168,6 +178,8 @@ class Week(_Typed):
     example = "2026-W48"
 
     def parse(self, text: str) -> str:
+        from store.people import roster  # only commands that take a week pay for it
+
         return roster.parse_week(text)
 
 
@@ -178,6 +190,8 @@ class Month(_Typed):
     example = "2026-11"
 
     def parse(self, text: str) -> str:
+        from store.people import targets  # only commands that take a month pay for it
+
         return targets.parse_month(text)
 
 

@@ -48,7 +48,7 @@ def send_command(
 
     Example: zhanggui transfer send S002 --line CASE-IP15=5 --imei 353281110000011 --out t.json --staff M1
     """
-    ctx = context_for(db_path, config_path)
+    ctx = context_for(db_path, config_path, full_check=True)  # a file leaves the shop
     try:
         wanted: dict[str, TransferLine] = {}
         for text in lines:
@@ -124,7 +124,7 @@ def export_command(number: str, out: Path, db_path: str | None, config_path: str
 
     Example: zhanggui transfer export TR20261127093000-S001-S002 --out t.json --db shop.db
     """
-    ctx = context_for(db_path, config_path)
+    ctx = context_for(db_path, config_path, full_check=True)  # a file leaves the shop
     try:
         transfer = transfers.write_again(number, out)
     finally:

@@ -17,9 +17,10 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.text import Text
+from textual.binding import BindingType
 from textual.screen import ModalScreen, Screen, ScreenResultType
 
 from store.context import off_thread
@@ -54,6 +55,8 @@ def at_now(fn: Callable[..., object], args: tuple[Any, ...], kwargs: dict[str, A
 
 
 class ConsoleScreen(Screen[ScreenResultType]):
+    BINDINGS: ClassVar[list[BindingType]] = []  # each screen declares its own (Screen's still apply)
+
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         translate_bindings(self)
@@ -237,6 +240,7 @@ class ConsoleScreen(Screen[ScreenResultType]):
         self.run_worker(work, name=key, group=key, thread=True, exclusive=not write)
 
 
-class ConsoleModalScreen(ConsoleScreen[ScreenResultType], ModalScreen[ScreenResultType]):
+class ConsoleModalScreen(ModalScreen[ScreenResultType], ConsoleScreen[ScreenResultType]):
     """A console screen over another (a dialog): it dims what is underneath, and its keys
-    come before the app's."""
+    come before the app's. ModalScreen comes first: Textual takes a class's default CSS from
+    its first base only."""

@@ -228,14 +228,19 @@ class ConsoleScreen(Screen[ScreenResultType]):
                 self.fail(str(error))
 
         app = self.app  # read here: a screen closed meanwhile no longer knows its app
+        # The job is handed over once: a finished Worker that outlives it (Textual 8.2.8 leaves
+        # the last one in its pool thread's context) then holds neither this screen nor the call.
+        job: list[Any] = [lambda: off_thread(fn, *args, **kwargs), arrived, refused]
 
         def work() -> None:
+            call, answer, refuse = job
+            job.clear()
             try:
-                result = off_thread(fn, *args, **kwargs)
+                result = call()
             except ZhangguiError as exc:
-                app.call_from_thread(refused, exc)
+                app.call_from_thread(refuse, exc)
                 return
-            app.call_from_thread(arrived, result)
+            app.call_from_thread(answer, result)
 
         self.run_worker(work, name=key, group=key, thread=True, exclusive=not write)
 

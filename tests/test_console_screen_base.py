@@ -4,6 +4,7 @@ worker thread whose late answers are dropped, store errors as one sentence on th
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -194,3 +195,22 @@ async def test_stock_changed_reaches_the_sale_screens_reorder_line(
         probe.app.post_message(StockChanged())
         await pilot.pause()
         assert calls == ["reorder-panel"]
+
+
+async def test_a_closed_screen_is_not_kept_by_the_thread_that_ran_its_store_call(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        probe = Probe()
+        await app.push_screen(probe)
+        probe.load(lambda: "done", then=probe.shown.append)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert probe.shown == ["done"]
+        await app.pop_screen()
+        await pilot.pause()
+        del probe
+        gc.collect()
+        assert not [o for o in gc.get_objects() if isinstance(o, Probe)]

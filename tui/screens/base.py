@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from rich.text import Text
 from textual.binding import BindingType
 from textual.screen import ModalScreen, Screen, ScreenResultType
+from textual.worker import active_worker
 
 from store.context import off_thread
 from store.kernel.errors import ZhangguiError
@@ -228,8 +229,9 @@ class ConsoleScreen(Screen[ScreenResultType]):
                 self.fail(str(error))
 
         app = self.app  # read here: a screen closed meanwhile no longer knows its app
-        # The job is handed over once: a finished Worker that outlives it (Textual 8.2.8 leaves
-        # the last one in its pool thread's context) then holds neither this screen nor the call.
+        # The job is handed over once, and the pool thread forgets its Worker when the call is
+        # done: Textual 8.2.8 sets textual.worker.active_worker in the pool thread's own context
+        # and never resets it, so each thread kept its last Worker, and with it the screen.
         job: list[Any] = [lambda: off_thread(fn, *args, **kwargs), arrived, refused]
 
         def work() -> None:
@@ -240,6 +242,8 @@ class ConsoleScreen(Screen[ScreenResultType]):
             except ZhangguiError as exc:
                 app.call_from_thread(refuse, exc)
                 return
+            finally:
+                active_worker.set(None)  # type: ignore[arg-type]  # see below
             app.call_from_thread(answer, result)
 
         self.run_worker(work, name=key, group=key, thread=True, exclusive=not write)

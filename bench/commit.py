@@ -1,4 +1,4 @@
-"""Figure 3: sale commit, store.selling.sales.commit_sale beside its floor, raw_commit: the same writes
+"""Figure 3: sale commit, store.selling.checkout.commit_sale beside its floor, raw_commit: the same writes
 in plain sqlite3. Each path runs on its own copy of the database, restocked identically."""
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ from bench.sale_inputs import accessory_pool, restock, sellable_units, selling_s
 from store.audit.keys import load_key
 from store.config.loader import Config
 from store.db.connection import open_database
-from store.kernel.ids import new_id
+from store.kernel.clock import business_date
+from store.kernel.ids import new_id, to_db
 from store.models import ImeiUnit, Product, Staff
 from store.models.base import utcnow
 from store.selling.cart import Cart
-from store.selling.sales import Till, business_date, commit_sale
+from store.selling.checkout import commit_sale
+from store.selling.till import Till
 from store.setup import get_meta
 from store.stock.catalog import ScanResult
 
@@ -86,16 +88,17 @@ def _cart(staff: Staff, unit: ImeiUnit, accessories: tuple[Product, Product]) ->
     return cart
 
 
-def _dump(value: Any) -> str:  # as store.audit.chain._dump
+def _dump(value: Any) -> str:  # as store.audit.hashing.dump_value
     if value is None or value == "":
         return ""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def raw_commit(conn: sqlite3.Connection, cart: Cart, till: Till) -> None:
-    """The floor: the writes of store.selling.sales.commit_sale for a plain sale, in plain SQL in one
+    """The floor: the writes of store.selling.checkout.commit_sale for a plain sale, in plain SQL in one
     BEGIN IMMEDIATE transaction, including the reads those writes need (receipt counter,
-    audit head and key) and a keyed hash-chained audit row that store.audit.chain.verify accepts."""
+    audit head and key) and a keyed hash-chained audit row that store.audit.integrity.verify accepts.
+    Ids are bound as the 16 bytes the store keeps (store.kernel.ids.to_db), as its connection does."""
     stamp = utcnow()
     day = business_date(stamp, till.tz)
     at = stamp.isoformat(" ")
@@ -111,14 +114,14 @@ def raw_commit(conn: sqlite3.Connection, cart: Cart, till: Till) -> None:
             " status, staff_id, customer_id, original_id, subtotal, discount, total, note)"
             " VALUES (?, ?, ?, ?, ?, ?, 'sale', 'completed', ?, ?, NULL, ?, ?, ?, '')",
             (
-                cart.id,
+                to_db(cart.id),
                 receipt_no,
                 till.store_code,
                 till.terminal_id,
                 day.isoformat(),
                 at,
-                cart.staff_id,
-                cart.customer_id,
+                to_db(cart.staff_id),
+                to_db(cart.customer_id),
                 cart.subtotal,
                 cart.discount_total,
                 cart.total,
@@ -129,31 +132,39 @@ def raw_commit(conn: sqlite3.Connection, cart: Cart, till: Till) -> None:
                 changed = conn.execute(
                     "UPDATE imei_unit SET status = 'sold'"
                     " WHERE id = ? AND status IN ('in_stock', 'returned')",
-                    (line.imei_unit_id,),
+                    (to_db(line.imei_unit_id),),
                 ).rowcount
                 if changed != 1:
                     raise RuntimeError(f"IMEI unit {line.imei_unit_id} is not sellable")
             conn.execute(
                 "INSERT INTO stock_movement (id, product_id, imei_unit_id, kind, qty, staff_id, created_at,"
                 " document, reason) VALUES (?, ?, ?, 'sale', ?, ?, ?, ?, '')",
-                (new_id(), line.product_id, line.imei_unit_id, -line.qty, cart.staff_id, at, cart.id),
+                (
+                    to_db(new_id()),
+                    to_db(line.product_id),
+                    to_db(line.imei_unit_id),
+                    -line.qty,
+                    to_db(cart.staff_id),
+                    at,
+                    to_db(cart.id),
+                ),
             )
             conn.execute(
                 "INSERT INTO sale_line (id, sale_id, line_no, product_id, imei_unit_id, qty, list_price,"
                 " unit_price, discount, total, promoter_id, original_line_id, override_reason)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '')",
                 (
-                    line.id,
-                    cart.id,
+                    to_db(line.id),
+                    to_db(cart.id),
                     number,
-                    line.product_id,
-                    line.imei_unit_id,
+                    to_db(line.product_id),
+                    to_db(line.imei_unit_id),
                     line.qty,
                     line.list_price,
                     line.unit_price,
                     line.line_discount,
                     line.net,
-                    line.promoter_id,
+                    to_db(line.promoter_id),
                 ),
             )
         for tender in cart.tenders:
@@ -161,8 +172,8 @@ def raw_commit(conn: sqlite3.Connection, cart: Cart, till: Till) -> None:
                 "INSERT INTO tender (id, sale_id, kind, amount, tendered, change, reference)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
-                    new_id(),
-                    cart.id,
+                    to_db(new_id()),
+                    to_db(cart.id),
                     tender.kind,
                     tender.amount,
                     tender.tendered,
@@ -193,13 +204,13 @@ def raw_commit(conn: sqlite3.Connection, cart: Cart, till: Till) -> None:
         conn.execute(
             "INSERT INTO audit_log (id, at, staff_id, approved_by, action, entity, entity_id, before, after,"
             " prev_hash, hash) VALUES (?, ?, ?, '', 'sale.sale', 'sale', ?, '', ?, ?, ?)",
-            (audit_id, at, cart.staff_id, cart.id, after, prev_hash, digest),
+            (to_db(audit_id), at, to_db(cart.staff_id), to_db(cart.id), after, prev_hash, digest),
         )
         conn.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('audit_head', ?)",
             (f"{int(count) + 1}:{digest}",),
         )
-        conn.execute("DELETE FROM held_cart WHERE id = ?", (cart.id,))
+        conn.execute("DELETE FROM held_cart WHERE id = ?", (to_db(cart.id),))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -213,7 +224,7 @@ def bench_till() -> Till:
 def measure_commit(
     source: Path, workdir: Path, n: int, batch: int = 25, warmup: int = 5, seed: int = 7
 ) -> CommitResult:
-    """``n`` timed commits through store.selling.sales.commit_sale and ``n`` through raw_commit, in
+    """``n`` timed commits through store.selling.checkout.commit_sale and ``n`` through raw_commit, in
     alternating batches, each on its own copy of ``source`` (restocked identically first)."""
     rng = random.Random(seed)
     workdir.mkdir(parents=True, exist_ok=True)

@@ -43,6 +43,7 @@ from store.context import StoreContext
 from store.crm import search, value
 from store.db.connection import open_database
 from store.kernel import SystemClock
+from store.kernel.ids import from_db
 from store.models import Staff
 
 LOOKUP_TARGET_MS = 5.0
@@ -50,6 +51,11 @@ LOOKUP_RATIO = 3.0
 RFM_TARGET_S = 2.0
 FRAME_TARGET_MS = 100.0
 TYPED = "zhangwei"
+
+
+def _id(value: Any) -> str:
+    """An id read by plain sqlite3 (16 bytes) as the text the store returns."""
+    return str(from_db(value))
 
 
 def _floor_rows(conn: Any, query: str) -> list[str]:
@@ -60,13 +66,13 @@ def _floor_rows(conn: Any, query: str) -> list[str]:
         rows = conn.execute(search._BY_LAST4, (q, search.LIMIT)).fetchall()
         if len(rows) < search.LIMIT and q.startswith("1"):
             rows += conn.execute(search._BY_PHONE, (q, up, search.LIMIT)).fetchall()
-        ids = list(dict.fromkeys(str(r[0]) for r in rows))
+        ids = list(dict.fromkeys(_id(r[0]) for r in rows))
         return ids[: search.LIMIT]
     if q.isascii() and q.isalnum() and q[0].isalpha():
         rows = conn.execute(search._BY_LETTERS, (q, up, search.LIMIT) * 4).fetchall()
         rows.sort(key=lambda r: r[3])
-        return list(dict.fromkeys(str(r[0]) for r in rows))[: search.LIMIT]
-    return [str(r[0]) for r in conn.execute(search._BY_NAME, (q, up, search.LIMIT)).fetchall()]
+        return list(dict.fromkeys(_id(r[0]) for r in rows))[: search.LIMIT]
+    return [_id(r[0]) for r in conn.execute(search._BY_NAME, (q, up, search.LIMIT)).fetchall()]
 
 
 def samples(conn: Any, n: int, rng: random.Random) -> dict[str, list[str]]:

@@ -6,7 +6,12 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from bench.report import Figure
 from store.db.connection import PRAGMAS
+
+# Issue 16: what a sale line costs on disk, everything it brings with it (its sale, tender,
+# movement and their indexes) counted: file bytes over sale lines. 1,234 with text ids.
+BYTES_PER_LINE_TARGET = 600
 
 
 def raw_connect(path: Path) -> sqlite3.Connection:
@@ -41,3 +46,9 @@ def database_size(db_path: Path) -> dict[str, int]:
         conn.close()
     sizes["bytes"] = db_path.stat().st_size
     return sizes
+
+
+def size_figure(sizes: dict[str, int]) -> Figure:
+    """The file's bytes a sale line, against BYTES_PER_LINE_TARGET."""
+    per_line = sizes["bytes"] / max(sizes["sale_line"], 1)
+    return Figure("database bytes a sale line", "B", per_line, None, BYTES_PER_LINE_TARGET, "absolute", sizes)

@@ -12,6 +12,7 @@ from pathlib import Path
 from bench.databases import raw_connect
 from bench.report import MS, Figure, median_ms
 from store.db.connection import open_database
+from store.kernel.ids import from_db
 from store.stock.catalog import lookup_code
 
 
@@ -65,7 +66,7 @@ def measure_lookups(db_path: Path, n: int, seed: int = 11) -> dict[str, LookupRe
                     else:
                         row = conn.execute(sql, (code,)).fetchone()
                         result.floor.append(time.perf_counter() - start)
-                        got[1] = row[0]
+                        got[1] = str(from_db(row[0]))  # the id as the store's text
                 if got[0] != got[1]:
                     raise RuntimeError(f"{kind} {code}: lookup_code found {got[0]}, the floor {got[1]}")
             out[kind] = result

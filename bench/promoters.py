@@ -3,7 +3,7 @@ large demo.
 
     /work/venv/bin/python -m bench.promoters --db /tmp/zhanggui-large.db [--quick]
 
-The report writes its day summary (store.people.report), so it runs on a copy of --db in
+The report writes its day summary (store.people.promoter_figures), so it runs on a copy of --db in
 the temp dir; the demo file is never written. Figures:
 
 - roster check: store.people.roster_rules.check over 20 people x 28 days (two shifts a day, a day
@@ -16,7 +16,7 @@ the temp dir; the demo file is never written. Figures:
 - month report, first run with the summary emptied each time (median): a database that
   never summarised, e.g. just upgraded; shown, not judged.
 - month report, next runs: the same again (median), each call summarising a few more days.
-- summarising the whole month at once (store.people.report.summarise_all): not a target,
+- summarising the whole month at once (store.people.promoter_figures.summarise_all): not a target,
   it shows what a report that settled every day first would add.
 - month report, month summarised: the report once every settled day is in the summary
   (median), as a store whose promoter screens are opened daily sees it; target <= 500 ms.
@@ -120,6 +120,7 @@ class ReportTimes:
 def report_ms(db_path: Path, runs: int) -> ReportTimes:
     """The report timings on a copy of ``db_path``."""
     from store.db.connection import open_database
+    from store.people import promoter_figures
     from store.people import report as promoter_report
     from store.people.targets import month_days
 
@@ -159,7 +160,7 @@ def report_ms(db_path: Path, runs: int) -> ReportTimes:
                 if again != report:
                     raise RuntimeError("a later run of the report gave other figures")
             start = time.perf_counter()
-            promoter_report.summarise_all(*month_days(month), config)
+            promoter_figures.summarise_all(*month_days(month), config)
             summarise = (time.perf_counter() - start) * 1000
             summarised = []
             for _ in range(runs):

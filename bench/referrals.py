@@ -8,7 +8,7 @@ written. Untimed set-up on the copy: handsets and accessories restocked, N refer
 of the demo) and 2N customers who never bought. Then, all on one business day:
 
 - commits: N carts (a handset and an accessory, the customer attached, cash) with a referrer
-  and N identical carts without, committed through store.selling.sales.commit_sale in alternating
+  and N identical carts without, committed through store.selling.checkout.commit_sale in alternating
   batches; only the commit is timed. The difference of the two medians, times N, is what the
   referral adds to the day's checkouts (link checks, the link, its ledger entries, an audit row).
 - attribution: store.referrals.ledger.attribute itself, timed inside each referred commit's
@@ -45,11 +45,13 @@ from tabulate import tabulate
 from bench.databases import checkpointed_copy, raw_connect
 from bench.sale_inputs import accessory_pool, restock, sellable_units, selling_staff
 from store.config.loader import Config
+from store.kernel.clock import business_date
 from store.models import Customer, ImeiUnit, Product, Staff, database
 from store.models.base import utcnow
 from store.referrals.config import ReferralRule, ReferralSection, Reward
 from store.selling.cart import Cart
-from store.selling.sales import Till, business_date, commit_sale
+from store.selling.checkout import commit_sale
+from store.selling.till import Till
 from store.stock.catalog import ScanResult
 
 TARGET_MS = 500.0
@@ -141,7 +143,7 @@ def _cart(
 
 @contextmanager
 def timed_attribute(samples: list[float]) -> Iterator[None]:
-    """store.selling.sales calls ledger.attribute through the module: wrap it for the run."""
+    """store.selling.checkout calls ledger.attribute through the module: wrap it for the run."""
     from store.referrals import ledger
 
     original = ledger.attribute
@@ -245,7 +247,7 @@ def measure_day(
     source: Path, workdir: Path, n: int = DAY_SALES, report_runs: int = 5, seed: int = 5
 ) -> DayResult:
     from store.db.connection import open_database
-    from store.referrals import ledger, report
+    from store.referrals import ledger, patterns, report
     from store.setup import get_meta
 
     copy = checkpointed_copy(source, workdir / "referrals.db")
@@ -305,7 +307,7 @@ def measure_day(
         if result.total.referred < n:
             raise RuntimeError(f"the report counts {result.total.referred} referred new customers of {n}")
         start = time.perf_counter()
-        report.flags(today, config.referrals)
+        patterns.flags(today, config.referrals)
         flags = time.perf_counter() - start
     finally:
         db.close()

@@ -23,7 +23,7 @@ from typing import Any
 from bench import startup_pty
 from bench.burst import burst_figures, measure_burst
 from bench.commit import commit_figure, measure_commit
-from bench.databases import database_size
+from bench.databases import database_size, size_figure
 from bench.demo_build import build_demo, demo_figure
 from bench.lookup import lookup_figures, measure_lookups
 from bench.paths import RESULTS
@@ -79,6 +79,7 @@ def run(args: argparse.Namespace) -> list[Figure]:
         meta["db"] = str(db_path)
         meta["db_size"] = database_size(db_path)
         print(f"  database {db_path}: {meta['db_size']}", flush=True)
+        figures.append(size_figure(meta["db_size"]))
 
         with step(f"2. start-up in a pty, {plan.startup_runs} runs each of bare Textual and zhanggui"):
             copy = work / "startup.db"

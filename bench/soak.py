@@ -46,6 +46,7 @@ RESULT_PREFIX = "SOAK-RESULT "
 TARGET_BYTES_PER_SALE = 1024
 WARM_UP_SALES = 5  # left out of the start percentiles
 STEP_TIMEOUT = 10.0  # seconds a step may take before the soak says where it is stuck
+SETTLE_ROUNDS = 20  # pauses of 50 ms a checkpoint waits at most for dismissed screens to go
 
 
 # ---- what a child reports -----------------------------------------------------------------
@@ -197,7 +198,7 @@ async def settle(pilot: Any) -> None:
     from textual.screen import Screen
 
     app = pilot.app
-    for _ in range(20):
+    for _ in range(SETTLE_ROUNDS):
         await pilot.pause()
         gc.collect()
         stack = {id(screen) for screen in app.screen_stack}

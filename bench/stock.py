@@ -151,7 +151,7 @@ def measure_count(db_path: Path, n: int, workdir: Path, seed: int = 17) -> dict[
     from store.db.connection import open_database
     from store.kernel import SystemClock
     from store.models import ImeiUnit, Product, Staff
-    from store.stock import counts
+    from store.stock import count_review, count_sessions
     from store.stock import ledger as stock
     from tui.app import ZhangguiApp
 
@@ -160,7 +160,7 @@ def measure_count(db_path: Path, n: int, workdir: Path, seed: int = 17) -> dict[
     try:
         manager = Staff.get(Staff.code == "M1")
         started = time.perf_counter()
-        count = counts.start_count(scope_kind="all", staff_id=manager.id)
+        count = count_sessions.start_count(scope_kind="all", staff_id=manager.id)
         start_s = time.perf_counter() - started
         units = [
             u.imei
@@ -180,16 +180,16 @@ def measure_count(db_path: Path, n: int, workdir: Path, seed: int = 17) -> dict[
             StoreContext(config=config, db_path=db_path, db=db, clock=SystemClock(config.tz)), staff=manager
         )
         latencies = asyncio.run(_scan_in_count(app, sample, rng))
-        counts.close(count.id, staff_id=manager.id)
+        count_sessions.close(count.id, staff_id=manager.id)
         started = time.perf_counter()
-        review = counts.review(count.id)
+        review = count_review.review(count.id)
         review_s = time.perf_counter() - started
         return {
             "latencies": latencies,
             "start_s": start_s,
             "review_s": review_s,
             "products": len(review.lines),
-            "missing": sum(1 for u in review.units if u.kind == counts.MISSING),
+            "missing": sum(1 for u in review.units if u.kind == count_sessions.MISSING),
         }
     finally:
         db.close()
@@ -199,7 +199,7 @@ def measure_count(db_path: Path, n: int, workdir: Path, seed: int = 17) -> dict[
 async def _panel_after_sales(
     app: Any, sales_to_ring: list[list[tuple[Any, int]]]
 ) -> tuple[list[float], list[float]]:
-    from store.selling import sales
+    from store.selling import checkout
     from store.selling.cart import Cart
     from store.stock.catalog import ScanResult
     from tui.screens.sale import SaleScreen
@@ -225,7 +225,7 @@ async def _panel_after_sales(
             for product, qty in lines:
                 cart.add_scan(ScanResult(product), qty)
             cart.add_tender("cash", cart.due)
-            sale = sales.commit_sale(cart, app.ctx.till)
+            sale = checkout.commit_sale(cart, app.ctx.till)
             before = dict(panel._applied)
             start = time.perf_counter()
             panel.after_sale(sale.id)

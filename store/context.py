@@ -11,18 +11,13 @@ from typing import Any, TypeVar
 from peewee import SqliteDatabase
 
 from store.config.loader import Config, load_config
-from store.db.connection import (
-    integrity_problem,
-    open_database,
-    read,
-    release_thread_connection,
-    unclean_shutdown,
-)
+from store.db.connection import IntegrityCheck, integrity_problem, open_database, unclean_shutdown
+from store.db.transaction import read, release_thread_connection
 from store.kernel import Clock, SystemClock
 from store.kernel.errors import DatabaseUnavailable
 from store.kernel.i18n import _, set_language
 from store.people.staff import set_manager_cooloff
-from store.selling.sales import Till
+from store.selling.till import Till
 from store.setup import get_meta, is_initialised
 
 T = TypeVar("T")
@@ -58,6 +53,10 @@ class StoreContext:
     def store_name(self) -> str:
         return get_meta("store_name") or self.config.store.name
 
+    def integrity_check(self) -> IntegrityCheck:
+        """A quick_check of this store's file that a console runs in the background."""
+        return IntegrityCheck(self.db_path)
+
     def integrity_problem(self) -> str | None:
         """Read the whole file for damage (PRAGMA quick_check): None, or the sentence to show."""
         return integrity_problem(self.db_path)
@@ -75,6 +74,14 @@ def off_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return read(lambda: fn(*args, **kwargs))
     finally:
         release_thread_connection()
+
+
+def upgrade_notice() -> str:
+    """What a person is told while the store's file is brought to a new schema version."""
+    return _(
+        "Upgrading the store database to this version of zhanggui. This happens once and can"
+        " take a minute on a large store; do not switch the computer off."
+    )
 
 
 def resolve_db_path(config: Config, db: str | Path | None) -> Path:
@@ -100,6 +107,7 @@ def open_store(
     full_check: bool = True,
     create: bool = True,
     defer_check: bool = False,
+    on_upgrade: Callable[[], None] | None = None,
 ) -> StoreContext:
     """The store at ``db`` (see resolve_db_path). ``create=False`` is for every job but the
     console's first start and the demo: a missing file, an empty one, another program's
@@ -110,7 +118,9 @@ def open_store(
     ctx = StoreContext(
         config=config,
         db_path=path,
-        db=open_database(path, create=create, full_check=checked, defer_check=defer_check),
+        db=open_database(
+            path, create=create, full_check=checked, defer_check=defer_check, on_upgrade=on_upgrade
+        ),
         integrity_checked=checked,
         unclean_start=unclean,
         clock=SystemClock(config.tz),

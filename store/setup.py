@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from store.audit import chain as audit
-from store.db.connection import write
+from store.audit import chain
+from store.db.transaction import write
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
 from store.models import Meta, Staff
@@ -49,7 +49,7 @@ def initialise_store(
         set_meta("store_name", name)
         set_meta("demo", "1" if demo else "0")
         manager = create_staff(manager_code, manager_name, "admin", pin)
-        audit.record(
+        chain.record(
             "store.initialise",
             staff_id=manager.id,
             entity="store",

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,7 +18,7 @@ from store.kernel import FixedClock, set_process_clock
 from store.kernel.i18n import set_language
 from store.models import Product, Staff
 from store.people import staff
-from store.selling.sales import Till
+from store.selling.till import Till
 from store.stock import catalog
 from store.stock import ledger as stock
 from store.stock.imei import with_check_digit
@@ -57,16 +61,126 @@ def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr("tui.app.SUMMARY_DELAY_SECONDS", 3600.0)
 
 
+@pytest.fixture(autouse=True)
+def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test hashes new PINs cheaply (tests/store_helpers.cheap_pins): a Shop costs
+    milliseconds instead of two full scrypt hashes. The real cost is asserted in test_staff,
+    which keeps the real hash_pin from before this fixture runs."""
+    from tests.store_helpers import cheap_pins
+
+    cheap_pins(monkeypatch)
+
+
+def _quicker_key_waits() -> None:
+    """Pilot.press waits, after every key it sends, until the app looks idle: Textual sleeps
+    20 ms at a time until less than 5% of that went on CPU, twice a key, so typing or scanning
+    a code cost a second of sleeping. Here a key's waits sleep 5 ms at a time (still idle below
+    5% CPU); every key is still handled, and every screen has processed its messages, before
+    the next is sent (Pilot._wait_for_screen). Pilot.pause keeps Textual's own wait: what a test
+    looks at after a pause (a footer rebuilt after a refresh, a worker's result) has the time
+    it always had."""
+    import textual.app
+
+    async def wait_for_idle(min_sleep: float = 0.005, max_sleep: float = 1) -> None:
+        granularity = 0.005
+        start = time.monotonic()
+        while True:
+            cpu_time = time.process_time()
+            await asyncio.sleep(granularity)
+            cpu_elapsed = time.process_time() - cpu_time
+            elapsed = time.monotonic() - start
+            if elapsed >= max_sleep or (elapsed > min_sleep and cpu_elapsed < granularity / 20):
+                break
+
+    textual.app.wait_for_idle = wait_for_idle  # what App._press_keys calls between keys
+
+
+_quicker_key_waits()
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "store.db"
 
 
+@dataclass(frozen=True)
+class Template:
+    """A store file made once a worker, and where the suite's clock stood when it was done."""
+
+    path: Path
+    clock_after: datetime
+    config: Path  # the XDG config folder it was made under: the audit keys that sign its rows
+
+
+@dataclass(frozen=True)
+class Templates:
+    empty: Template
+    shop: Template
+
+
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
+    """An empty store and the Shop, each made once as the db and shop fixtures make them (on
+    the suite's fixed clock, in English, with cheap PINs); a test gets a copy of the file.
+    Creating the schema and the Shop took a tenth of a second, in two thirds of the tests."""
+    from store.kernel import clock as clock_module
+    from store.kernel.i18n import current_language
+    from tests.store_helpers import cheap_pins
+
+    root = tmp_path_factory.mktemp("templates")
+    outer_clock, outer_language = clock_module._process_clock, current_language()
+    made = {}
+    try:
+        for name in ("empty", "shop"):
+            fixed = FixedClock(TEST_NOW, TILL.tz, tick=timedelta(milliseconds=1))
+            set_process_clock(fixed)
+            set_language("en")
+            with pytest.MonkeyPatch.context() as mp:
+                cheap_pins(mp)
+                mp.setenv("XDG_CONFIG_HOME", str(root / f"{name}-config"))
+                database = open_database(root / f"{name}.db")
+                if name == "shop":
+                    Shop()
+                database.close()
+            made[name] = Template(root / f"{name}.db", fixed.now(), root / f"{name}-config")
+    finally:
+        set_process_clock(outer_clock)
+        set_language(outer_language)
+    return Templates(**made)
+
+
+SHOP_COPIED = pytest.StashKey[bool]()
+
+
+def _as_made(clock: FixedClock) -> bool:
+    """The test has not moved the clock, changed the language or how PINs are hashed before
+    its store is made: the template is what it would make. Otherwise it makes its own."""
+    from store.kernel.i18n import current_language
+
+    first = clock.now()
+    clock.set(first)  # the look took no reading
+    return first == TEST_NOW and current_language() == "en" and getattr(staff.hash_pin, "cheap", False)
+
+
 @pytest.fixture
-def db(db_path: Path) -> Iterator[object]:
+def db(
+    db_path: Path, clock: FixedClock, request: pytest.FixtureRequest, _templates: Templates
+) -> Iterator[object]:
+    template = None
+    if not db_path.exists() and _as_made(clock):
+        template = _templates.shop if "shop" in request.fixturenames else _templates.empty
+        shutil.copyfile(template.path, db_path)
+        if template.config.exists():
+            shutil.copytree(template.config, os.environ["XDG_CONFIG_HOME"], dirs_exist_ok=True)
     database = open_database(db_path)
+    if template is not None:
+        clock.set(template.clock_after)  # where making the file would have left it
+        request.node.stash[SHOP_COPIED] = template is _templates.shop
     yield database
     database.close()
+
+
+IMEIS = [with_check_digit(f"3532811100{n:04d}") for n in range(1, 6)]
 
 
 class Shop:
@@ -101,12 +215,24 @@ class Shop:
             cost=800,
             barcode="6900000000011",
         )
-        self.imeis = [with_check_digit(f"3532811100{n:04d}") for n in range(1, 6)]
+        self.imeis = list(IMEIS)
         stock.receive(self.phone, staff_id=self.manager.id, units=[ReceivedUnit(i) for i in self.imeis])
         stock.receive(self.case, staff_id=self.manager.id, qty=20)
         self.till = TILL
 
+    @classmethod
+    def load(cls) -> Shop:
+        """The Shop in a store that already holds it (a copy of the template)."""
+        shop = cls.__new__(cls)
+        shop.manager = Staff.get(Staff.code == "M1")
+        shop.promoter = Staff.get(Staff.code == "P1")
+        shop.phone = Product.get(Product.sku == "IP15-128-BK")
+        shop.case = Product.get(Product.sku == "CASE-IP15")
+        shop.imeis = list(IMEIS)
+        shop.till = TILL
+        return shop
+
 
 @pytest.fixture
-def shop(db: object) -> Shop:
-    return Shop()
+def shop(db: object, request: pytest.FixtureRequest) -> Shop:
+    return Shop.load() if request.node.stash.get(SHOP_COPIED, False) else Shop()

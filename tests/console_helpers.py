@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from peewee import SqliteDatabase
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from store.config.loader import Config
 from store.context import StoreContext
@@ -40,9 +42,21 @@ async def scanner_burst(pilot: Pilot[None], code: str, gap: float = 0.005) -> No
 
 async def wait_for_commit(pilot: Pilot[None]) -> None:
     """The pay screen commits in a worker thread: wait for it to end, then for the screens it
-    changes (the receipt after a sale, the message after a refusal)."""
+    changes (the receipt after a sale, the message after a refusal). Keys posted without a
+    wait (a flood, queued Enters) may not have reached the pay screen yet: the screens handle
+    what is queued until the commit has started, rather than trusting an idle-looking moment."""
     app = pilot.app
-    await app.workers.wait_for_complete([w for w in app.workers if w.group == "pay-commit"])
+    commits = [w for w in app.workers if w.group == "pay-commit"]
+    for _ in range(20):
+        if commits:
+            break
+        await pilot.pause(0)
+        commits = [w for w in app.workers if w.group == "pay-commit"]
+    for worker in commits:
+        # A commit that ended just before may still be listed, and a new one (exclusive) cancels
+        # it: that one is over, and waiting on it must not cut the wait for the new one short.
+        with contextlib.suppress(WorkerCancelled):
+            await worker.wait()
     await pilot.pause()
 
 

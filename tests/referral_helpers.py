@@ -9,9 +9,9 @@ from store.crm import records
 from store.models import Customer, Sale
 from store.referrals import ledger, link, vouchers
 from store.referrals.config import ReferralRule, ReferralSection, Reward
-from store.selling import sales
+from store.selling import checkout, sale_lookup
 from store.selling.cart import Cart
-from store.selling.sales import Till
+from store.selling.till import Till
 from tests.conftest import Shop
 from tests.store_helpers import confirm_clock, manager_ok, pay, promoter_cart, scan
 
@@ -65,13 +65,13 @@ def sell_to(
     if voucher:
         vouchers.add_voucher_tender(cart, voucher, when.date())
     pay(cart)
-    return sales.commit_sale(cart, till, now=when)
+    return checkout.commit_sale(cart, till, now=when)
 
 
 def return_cart(shop: Shop, sale: Sale, line_no: int, qty: int = 1) -> Cart:
     cart = promoter_cart(shop)
     line = next(ln for ln in sale.lines if ln.line_no == line_no)
-    cart.add_return_line(line, qty, sales.returned_qty(line.id))
+    cart.add_return_line(line, qty, sale_lookup.returned_qty(line.id))
     cart.approve_return(manager_ok(shop))
     return cart
 
@@ -83,7 +83,7 @@ def refund(shop: Shop, till: Till, sale: Sale, line_no: int, when: datetime, qty
     if owed:
         vouchers.add_voucher_tender(cart, owed, when.date())
     pay(cart)
-    return sales.commit_sale(cart, till, now=when)
+    return checkout.commit_sale(cart, till, now=when)
 
 
 def settle(till: Till, day: date) -> ledger.Settled:

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from store.kernel.auth import Actor, Approval, _approval, actor_for_login
+from store.kernel.clock import business_date
 from store.models import MODELS, Sale, Staff
 from store.people import staff
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
 from store.stock.catalog import ScanResult
@@ -29,12 +30,15 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
 def cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
     """New PINs hashed with scrypt at n=2**8 so that a Shop costs milliseconds; check_pin reads
-    the cost from the stored hash. The real cost (n=2**14) is asserted in test_staff."""
+    the cost from the stored hash. The real cost (n=2**14) is asserted in test_staff. Every test
+    gets this from the autouse fixture in conftest; call it for a wider scope (a module's
+    fixture)."""
     real = staff.hash_pin
 
     def cheap(pin: str, **_: int) -> str:
         return real(pin, n=2**8, r=8, p=1)
 
+    cheap.cheap = True  # type: ignore[attr-defined]
     monkeypatch.setattr(staff, "hash_pin", cheap)
 
 
@@ -76,7 +80,7 @@ def sell(shop: Shop, *codes: str, case_qty: int = 0) -> Sale:
     if case_qty:
         cart.add_scan(scan(shop.case.sku), case_qty)
     pay(cart)
-    return sales.commit_sale(cart, shop.till)
+    return checkout.commit_sale(cart, shop.till)
 
 
 def confirm_clock(now: datetime, tz: ZoneInfo) -> None:
@@ -86,7 +90,7 @@ def confirm_clock(now: datetime, tz: ZoneInfo) -> None:
     from store.models import Staff
 
     manager = Staff.get(Staff.code == "M1")
-    day = sales.business_date(now, tz)
+    day = business_date(now, tz)
     clock_guard.confirm_date(day, now, tz, approval=forge_approval(manager.id, manager.name))
 
 

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.db.connection import open_database
 from store.kernel.errors import NeedsApproval, PermissionDenied, StockError, ValidationError
 from store.models import AuditLog, StockMovement
 from store.stock import adjustments
 from store.stock import ledger as stock
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, forge_actor, forge_approval, manager_ok, snapshot
+from tests.store_helpers import forge_actor, forge_approval, manager_ok, snapshot
 from tui.cli import main
 
 
@@ -30,7 +30,7 @@ def test_write_off_and_book_in(shop: Shop) -> None:
     assert sorted(moves) == [("adjust", -3, "损坏"), ("adjust", 1, "found")]
     row = AuditLog.select().where(AuditLog.action == "stock.adjust").first()
     assert row.approved_by == shop.manager.id
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 @pytest.mark.parametrize(
@@ -63,9 +63,7 @@ def test_refusals_write_nothing(shop: Shop, kwargs: dict[str, object], error: ty
     assert snapshot() == before
 
 
-def test_adjust_on_the_command_line(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
-    cheap_pins(monkeypatch)
+def test_adjust_on_the_command_line(db_path: Path) -> None:
     database = open_database(db_path)
     Shop()
     database.close()

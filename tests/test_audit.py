@@ -6,23 +6,18 @@ from datetime import datetime, timedelta
 import pytest
 from peewee import SqliteDatabase
 
-from store.audit import chain as audit
+from store.audit import chain, hashing, integrity
 from store.models import AuditLog, Meta
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok, pay, promoter_cart, sell
+from tests.store_helpers import manager_ok, pay, promoter_cart, sell
 
 DAY = datetime(2026, 11, 27, 4, 0)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture
 def busy_shop(shop: Shop) -> Shop:
     """A shop with a day's activity behind it: sales, a return, a void."""
-    from store.selling import sales
+    from store.selling import checkout, sale_voids
 
     first = sell(shop, shop.imeis[0], case_qty=2)
     cart = promoter_cart(shop)
@@ -31,9 +26,9 @@ def busy_shop(shop: Shop) -> Shop:
             cart.add_return_line(sale_line, 1, 0)
     cart.approve_return(manager_ok(shop))
     pay(cart)
-    sales.commit_sale(cart, shop.till)
+    checkout.commit_sale(cart, shop.till)
     second = sell(shop, shop.imeis[1])
-    sales.void_sale(second.id, approval=manager_ok(shop), till=shop.till)
+    sale_voids.void_sale(second.id, approval=manager_ok(shop), till=shop.till)
     return shop
 
 
@@ -43,7 +38,7 @@ def seqs() -> list[int]:
 
 def test_empty_log_verifies(db: SqliteDatabase) -> None:
     assert AuditLog.select().count() == 0
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_chain_after_activity(busy_shop: Shop) -> None:
@@ -58,24 +53,24 @@ def test_chain_after_activity(busy_shop: Shop) -> None:
         "sale.return",
         "sale.void",
     } <= set(actions)
-    assert rows[0].prev_hash == audit.GENESIS
+    assert rows[0].prev_hash == hashing.GENESIS
     assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(rows))
     assert Meta.get_by_id("audit_head").value == f"{len(rows)}:{rows[-1].hash}"
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_record_keeps_text_readable(db: SqliteDatabase) -> None:
-    row = audit.record("customer.note", staff_id="s1", after={"name": "张三", "note": "[bold]vip[/bold]"})
+    row = chain.record("customer.note", staff_id="s1", after={"name": "张三", "note": "[bold]vip[/bold]"})
     assert row.after == '{"name": "张三", "note": "[bold]vip[/bold]"}'
     assert len(row.hash) == 64
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_record_with_an_explicit_time(db: SqliteDatabase) -> None:
-    audit.record("a", at=DAY)
-    audit.record("b", at=DAY + timedelta(microseconds=1))
+    chain.record("a", at=DAY)
+    chain.record("b", at=DAY + timedelta(microseconds=1))
     assert [r.at for r in AuditLog.select().order_by(AuditLog.seq)] == [DAY, DAY + timedelta(microseconds=1)]
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 @pytest.mark.parametrize(
@@ -93,7 +88,7 @@ def test_record_with_an_explicit_time(db: SqliteDatabase) -> None:
 def test_editing_a_row_is_detected(busy_shop: Shop, db: SqliteDatabase, column: str, value: str) -> None:
     target = AuditLog.get(AuditLog.action == "sale.void").seq
     db.execute_sql(f'UPDATE audit_log SET "{column}" = ? WHERE seq = ?', (value, target))
-    problems = audit.verify()
+    problems = integrity.verify()
     assert [(p.seq, p.problem) for p in problems] == [(target, "row was changed after it was written")]
 
 
@@ -101,7 +96,7 @@ def test_deleting_a_middle_row_is_detected(busy_shop: Shop, db: SqliteDatabase) 
     all_seqs = seqs()
     middle = all_seqs[len(all_seqs) // 2]
     db.execute_sql("DELETE FROM audit_log WHERE seq = ?", (middle,))
-    problems = audit.verify()
+    problems = integrity.verify()
     assert [(p.seq, p.problem) for p in problems] == [
         (all_seqs[len(all_seqs) // 2 + 1], "chain broken: a row before it was removed"),
         (len(all_seqs) - 1, "rows at the end were removed"),
@@ -111,7 +106,7 @@ def test_deleting_a_middle_row_is_detected(busy_shop: Shop, db: SqliteDatabase) 
 def test_deleting_the_first_row_is_detected(busy_shop: Shop, db: SqliteDatabase) -> None:
     all_seqs = seqs()
     db.execute_sql("DELETE FROM audit_log WHERE seq = ?", (all_seqs[0],))
-    problems = audit.verify()
+    problems = integrity.verify()
     assert problems[0].seq == all_seqs[1]
     assert problems[0].problem == "chain broken: a row before it was removed"
 
@@ -119,13 +114,13 @@ def test_deleting_the_first_row_is_detected(busy_shop: Shop, db: SqliteDatabase)
 def test_deleting_the_last_row_is_detected(busy_shop: Shop, db: SqliteDatabase) -> None:
     all_seqs = seqs()
     db.execute_sql("DELETE FROM audit_log WHERE seq = ?", (all_seqs[-1],))
-    problems = audit.verify()
+    problems = integrity.verify()
     assert [(p.seq, p.problem) for p in problems] == [(len(all_seqs) - 1, "rows at the end were removed")]
 
 
 def test_deleting_the_head_is_detected(busy_shop: Shop, db: SqliteDatabase) -> None:
     db.execute_sql("DELETE FROM meta WHERE key = 'audit_head'")
-    assert [p.problem for p in audit.verify()] == ["audit head is missing"]
+    assert [p.problem for p in integrity.verify()] == ["audit head is missing"]
 
 
 def test_rewriting_a_row_with_a_fresh_hash_still_breaks_the_chain(
@@ -135,9 +130,9 @@ def test_rewriting_a_row_with_a_fresh_hash_still_breaks_the_chain(
     breaks the link to the next row."""
     row = AuditLog.get(AuditLog.action == "sale.sale")
     row.after = '{"total": 0}'
-    new_hash = audit._digest(row.prev_hash, audit._fields(row))
+    new_hash = hashing.digest(row.prev_hash, hashing.row_fields(row))
     db.execute_sql('UPDATE audit_log SET "after" = ?, hash = ? WHERE seq = ?', (row.after, new_hash, row.seq))
-    problems = audit.verify()
+    problems = integrity.verify()
     assert [(p.seq, p.problem) for p in problems] == [
         (row.seq, "row was changed after it was written"),
         (row.seq + 1, "chain broken: a row before it was removed"),

@@ -15,21 +15,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from peewee import SqliteDatabase
 
-from store.audit import chain as audit
+from store.audit import anchoring, attention, chain, hashing, integrity
 from store.audit import keys as audit_files
 from store.db.connection import open_database
 from store.kernel.auth import _actor
 from store.kernel.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, Meta, Sale
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, sell
+from tests.store_helpers import sell
 
 DAY = datetime(2026, 11, 27, 4, 0)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def rows() -> list[AuditLog]:
@@ -44,12 +39,12 @@ def meta(key: str) -> str | None:
 def rechain_plain(db: SqliteDatabase, start: int = 0) -> None:
     """What someone with only the database file can do: recompute every hash from row
     ``start`` on with plain SHA-256 (the old chain), and the head to match."""
-    prev = audit.GENESIS
+    prev = hashing.GENESIS
     all_rows = rows()
     for index, row in enumerate(all_rows):
         if index >= start:
             row.prev_hash = prev
-            row.hash = audit._digest(prev, audit._fields(row))
+            row.hash = hashing.digest(prev, hashing.row_fields(row))
             db.execute_sql(
                 "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, row.hash, row.seq)
             )
@@ -58,7 +53,7 @@ def rechain_plain(db: SqliteDatabase, start: int = 0) -> None:
 
 
 def problems() -> list[str]:
-    return [p.problem for p in audit.verify()]
+    return [p.problem for p in integrity.verify()]
 
 
 # ---- item 4: keyed hashes and anchors --------------------------------------------------------
@@ -74,8 +69,8 @@ def test_the_secret_is_made_at_set_up_outside_the_database_with_mode_0600(shop: 
     secret = audit_files.load_key(segments[0][1]).secret
     assert len(secret) == 32 and secret.hex() not in db_path.read_bytes().hex()
     first = rows()[0]
-    assert first.hash == audit._digest(first.prev_hash, audit._fields(first), secret)
-    assert first.hash != audit._digest(first.prev_hash, audit._fields(first))
+    assert first.hash == hashing.digest(first.prev_hash, hashing.row_fields(first), secret)
+    assert first.hash != hashing.digest(first.prev_hash, hashing.row_fields(first))
 
 
 def test_a_row_edited_and_the_plain_sha256_chain_recomputed_is_detected(
@@ -85,7 +80,7 @@ def test_a_row_edited_and_the_plain_sha256_chain_recomputed_is_detected(
     target = AuditLog.get(AuditLog.action == "sale.sale")
     db.execute_sql("UPDATE audit_log SET after = ? WHERE seq = ?", ('{"total": 1}', target.seq))
     rechain_plain(db)
-    found = audit.verify()
+    found = integrity.verify()
     last = rows()[-1].seq
     assert [(p.seq, p.until, p.problem) for p in found] == [
         (rows()[0].seq, last, "row was changed after it was written")
@@ -94,11 +89,11 @@ def test_a_row_edited_and_the_plain_sha256_chain_recomputed_is_detected(
 
 def test_emptied_log_and_head_are_detected_against_an_anchor(shop: Shop, db: SqliteDatabase) -> None:
     sell(shop, shop.imeis[0])
-    anchor = audit.head(at=DAY)
+    anchor = anchoring.head(at=DAY)
     assert anchor.count == len(rows()) and anchor.head == rows()[-1].hash
     db.execute_sql("DELETE FROM audit_log")
     db.execute_sql("DELETE FROM meta WHERE key = 'audit_head'")
-    report = audit.check(audit_files.parse_anchor(anchor.token), saved_anchors=False)
+    report = integrity.check(audit_files.parse_anchor(anchor.token), saved_anchors=False)
     assert f"The anchor {anchor.token} says the log had {anchor.count} rows; now it has 0" in " ".join(
         p.problem for p in report.problems
     )
@@ -112,7 +107,7 @@ def test_an_anchor_kept_on_this_computer_finds_an_older_copy_put_back(
     db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copy(db_path, tmp_path / "yesterday.db")
     sell(shop, shop.imeis[0])
-    assert audit.keep_head("exit", at=DAY) is None
+    assert anchoring.keep_head("exit", at=DAY) is None
     kept = audit_files.read_anchors("S001").anchors
     assert kept[-1].count == len(rows()) and kept[-1].at == DAY
     db.close()
@@ -132,45 +127,45 @@ def test_a_rewrite_with_the_key_itself_still_misses_the_anchor(shop: Shop, db: S
     """Someone with the file and the secret can rebuild a valid chain; an anchor taken before
     (printed on a Z report) still shows it."""
     sell(shop, shop.imeis[0])
-    anchor = audit.head(at=DAY)
+    anchor = anchoring.head(at=DAY)
     key = audit_files.load_key(json.loads(meta("audit_keys") or "")[-1][1])
-    prev = audit.GENESIS
+    prev = hashing.GENESIS
     for row in rows():
         if row.action == "sale.sale":
             row.after = '{"total": 1}'
         row.prev_hash = prev
-        row.hash = audit._digest(prev, audit._fields(row), key.secret)
+        row.hash = hashing.digest(prev, hashing.row_fields(row), key.secret)
         db.execute_sql(
             "UPDATE audit_log SET after = ?, prev_hash = ?, hash = ? WHERE seq = ?",
             (row.after, prev, row.hash, row.seq),
         )
         prev = row.hash
     db.execute_sql("UPDATE meta SET value = ? WHERE key = 'audit_head'", (f"{len(rows())}:{prev}",))
-    assert audit.check(saved_anchors=False).problems == []
-    found = [p.problem for p in audit.check(anchor, saved_anchors=False).problems]
+    assert integrity.check(saved_anchors=False).problems == []
+    found = [p.problem for p in integrity.check(anchor, saved_anchors=False).problems]
     assert found == [
         f"Row {anchor.count} is not the one in the anchor {anchor.token}: the log up to it was rewritten."
     ]
 
 
 def test_anchor_tokens_round_trip_and_nonsense_is_one_sentence(shop: Shop) -> None:
-    anchor = audit.head(at=DAY)
+    anchor = anchoring.head(at=DAY)
     parsed = audit_files.parse_anchor(f"  {anchor.token.upper()} ")
     assert parsed.count == anchor.count and anchor.head.startswith(parsed.head) and len(parsed.head) == 16
-    assert audit.check(parsed, saved_anchors=False).problems == []
+    assert integrity.check(parsed, saved_anchors=False).problems == []
     with pytest.raises(ValidationError, match="is not an audit anchor"):
         audit_files.parse_anchor("12-abc")
 
 
 def test_kept_anchors_are_0600_and_not_repeated(shop: Shop) -> None:
-    assert audit.keep_head("exit", at=DAY) is None
-    assert audit.keep_head("exit", at=DAY + timedelta(hours=1)) is None
+    assert anchoring.keep_head("exit", at=DAY) is None
+    assert anchoring.keep_head("exit", at=DAY + timedelta(hours=1)) is None
     path = audit_files.anchors_path("S001")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert [line.get("kind") for line in lines] == ["key", None]
     path.write_text(path.read_text(encoding="utf-8") + "not json\n", encoding="utf-8")
-    report = audit.check()
+    report = integrity.check()
     assert report.problems == [] and report.anchors_checked == 1
     assert [n.problem for n in report.notes] == [f"1 lines of the anchors file {path} could not be read."]
 
@@ -183,7 +178,7 @@ def test_a_store_from_before_keyed_hashing_keeps_its_plain_rows_and_is_keyed_aft
     db.execute_sql("DELETE FROM meta WHERE key = 'audit_keys'")
     shutil.rmtree(audit_files.audit_dir())
     legacy = [(r.seq, r.hash) for r in rows()]
-    report = audit.check()
+    report = integrity.check()
     assert report.problems == [] and report.complete
     assert report.notes[0].seq == legacy[0][0] and report.notes[0].until == legacy[-1][0]
     assert "plain SHA-256" in report.notes[0].problem
@@ -195,10 +190,10 @@ def test_a_store_from_before_keyed_hashing_keeps_its_plain_rows_and_is_keyed_aft
     segments = json.loads(meta("audit_keys") or "")
     assert segments[0] == [0, ""] and segments[1][0] == marker.seq
     assert audit_files.load_key(segments[1][1]).from_seq == marker.seq
-    report = audit.check()
+    report = integrity.check()
     assert report.problems == [] and report.complete
     assert "Keyed hashing starts here" in " ".join(n.problem for n in report.notes)
-    assert audit.alerts() == []  # an upgrade is not damage
+    assert attention.alerts() == []  # an upgrade is not damage
 
     # Moving the switch point later, to pass keyed rows off as plain ones, is seen.
     db.execute_sql(
@@ -226,7 +221,7 @@ def test_another_database_of_the_same_store_code_here_is_no_false_alarm(
     try:
         Shop()
         assert len(audit_files.read_anchors("S001").keys) == 2
-        assert audit.verify() == []
+        assert integrity.verify() == []
     finally:
         second.close()
 
@@ -236,7 +231,7 @@ def test_a_database_moved_to_a_computer_without_the_secret(
 ) -> None:
     first_key = json.loads(meta("audit_keys") or "")[0][1]
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "other-pc"))
-    report = audit.check()
+    report = integrity.check()
     assert report.problems == [] and not report.complete
     (unchecked,) = report.unchecked
     assert unchecked.seq == rows()[0].seq and unchecked.until == rows()[-1].seq
@@ -248,16 +243,16 @@ def test_a_database_moved_to_a_computer_without_the_secret(
     assert segments[0][1] == first_key and len(segments) == 2
     marker = AuditLog.get(AuditLog.action == "audit.key")
     assert json.loads(marker.after)["reason"] == "key unavailable"
-    (alert,) = audit.alerts()
+    (alert,) = attention.alerts()
     assert alert.endswith(
         "the audit key of the rows before was not on this computer; a new key signs from here."
     )
-    report = audit.check()
+    report = integrity.check()
     assert report.problems == [] and len(report.unchecked) == 1
     assert report.unchecked[0].until == marker.seq - 1
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # back home: the old key is here
-    report = audit.check()
+    report = integrity.check()
     assert report.problems == []
     assert report.unchecked[0].seq == marker.seq  # and the new one is not
 
@@ -266,7 +261,7 @@ def test_a_damaged_key_file_is_a_sentence(shop: Shop) -> None:
     key_id = json.loads(meta("audit_keys") or "")[0][1]
     audit_files._KEYS.clear()
     audit_files.key_path(key_id).write_text("{broken", encoding="ascii")
-    report = audit.check()
+    report = integrity.check()
     assert report.problems == []
     assert "is damaged" in report.unchecked[0].problem
 
@@ -291,11 +286,11 @@ def test_a_garbage_head_does_not_stop_a_sale_and_the_damage_is_recorded(
     assert json.loads(repair.before) == {"head": "garbage"}
     assert repair.prev_hash == before[-1].hash
     assert rows()[-1].action == "sale.sale"
-    report = audit.check()
+    report = integrity.check()
     assert report.problems == []
     assert [n.seq for n in report.notes] == [repair.seq]
     assert "the audit head was found damaged or missing" in report.notes[0].problem
-    (alert,) = audit.alerts()
+    (alert,) = attention.alerts()
     assert "audit head was found damaged" in alert
 
 
@@ -303,33 +298,33 @@ def test_the_manager_sees_the_damage_at_login_and_only_a_manager_clears_it(
     shop: Shop, db: SqliteDatabase
 ) -> None:
     db.execute_sql("UPDATE meta SET value = 'garbage' WHERE key = 'audit_head'")
-    audit.repair(at=DAY)  # at login, before any sale
-    (alert,) = audit.alerts(ZoneInfo("Asia/Shanghai"))
+    chain.repair(at=DAY)  # at login, before any sale
+    (alert,) = attention.alerts(ZoneInfo("Asia/Shanghai"))
     assert alert.startswith("On 2026-11-27 12:00 the audit head was found damaged or missing")
-    audit.repair(at=DAY)  # nothing more to mend
+    chain.repair(at=DAY)  # nothing more to mend
     assert AuditLog.select().where(AuditLog.action == "audit.head_damaged").count() == 1
     promoter = _actor(shop.promoter.id, shop.promoter.name, "promoter")
     with pytest.raises(PermissionDenied):
-        audit.acknowledge_alerts(promoter)
+        attention.acknowledge_alerts(promoter)
     manager = _actor(shop.manager.id, shop.manager.name, "admin")
-    audit.acknowledge_alerts(manager, at=DAY)
-    assert audit.alerts() == []
+    attention.acknowledge_alerts(manager, at=DAY)
+    assert attention.alerts() == []
     seen = rows()[-1]
     assert seen.action == "audit.alerts_seen" and seen.staff_id == shop.manager.id
-    assert "audit head was found damaged" in " ".join(n.problem for n in audit.check().notes)
+    assert "audit head was found damaged" in " ".join(n.problem for n in integrity.check().notes)
 
 
 def test_a_dropped_table_is_a_sentence_and_selling_goes_on(shop: Shop, db: SqliteDatabase) -> None:
     lost = len(rows())
     db.execute_sql("DROP TABLE audit_log")
     assert problems() == ["The audit log table is missing from the database: every audit row was removed."]
-    assert audit.head().count == 0
+    assert anchoring.head().count == 0
 
     sale = sell(shop, shop.imeis[0])
 
     assert Sale.get_by_id(sale.id).total == sale.total
     restart = rows()[0]
-    assert restart.action == "audit.restart" and restart.prev_hash == audit.GENESIS
+    assert restart.action == "audit.restart" and restart.prev_hash == hashing.GENESIS
     assert json.loads(restart.before)["head"].startswith(f"{lost}:")
     assert rows()[-1].action == "sale.sale"
     found = problems()
@@ -339,7 +334,7 @@ def test_a_dropped_table_is_a_sentence_and_selling_goes_on(shop: Shop, db: Sqlit
         + " UTC the audit log table was found missing: every row written before was lost, "
         "and the chain starts again here."
     ]
-    assert "table was found missing" in audit.alerts()[0]
+    assert "table was found missing" in attention.alerts()[0]
 
 
 def test_an_emptied_log_without_its_head_is_recorded_at_the_next_sale(shop: Shop, db: SqliteDatabase) -> None:
@@ -365,7 +360,7 @@ def test_a_key_that_cannot_be_written_is_a_sentence_and_nothing_is_written(
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the config folder should be", encoding="utf-8")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(blocked))
-    with pytest.raises(audit.AuditKeyNotSaved, match="The audit key cannot be saved"):
+    with pytest.raises(hashing.AuditKeyNotSaved, match="The audit key cannot be saved"):
         Shop()
     assert AuditLog.select().count() == 0 and meta("store_code") is None
 
@@ -377,7 +372,7 @@ def test_repair_at_login_takes_no_write_lock_when_all_is_well(
     try:
         other.execute("BEGIN IMMEDIATE")  # another terminal is committing a sale
         before = len(rows())
-        audit.repair(at=DAY)  # returns at once instead of waiting for the lock
+        chain.repair(at=DAY)  # returns at once instead of waiting for the lock
         assert len(rows()) == before
     finally:
         other.rollback()
@@ -386,21 +381,21 @@ def test_repair_at_login_takes_no_write_lock_when_all_is_well(
 
 def test_repair_at_login_recreates_a_dropped_table(shop: Shop, db: SqliteDatabase) -> None:
     db.execute_sql("DROP TABLE audit_log")
-    audit.repair(at=DAY)
+    chain.repair(at=DAY)
     assert [r.action for r in rows()] == ["audit.restart"]
-    assert "table was found missing" in audit.alerts()[0]
+    assert "table was found missing" in attention.alerts()[0]
 
 
 def test_check_takes_several_anchors_and_never_raises(shop: Shop, db: SqliteDatabase) -> None:
-    first = audit.head(at=DAY)
+    first = anchoring.head(at=DAY)
     sell(shop, shop.imeis[0])
-    second = audit.head(at=DAY + timedelta(hours=8))
-    assert audit.check(first, second, saved_anchors=False).anchors_checked == 2
+    second = anchoring.head(at=DAY + timedelta(hours=8))
+    assert integrity.check(first, second, saved_anchors=False).anchors_checked == 2
     forged = audit_files.Anchor(first.count, "0" * 16)
-    found = [p.problem for p in audit.check(first, forged, second, saved_anchors=False).problems]
+    found = [p.problem for p in integrity.check(first, forged, second, saved_anchors=False).problems]
     assert found == [
         f"Row {first.count} is not the one in the anchor {forged.token}: the log up to it was rewritten."
     ]
     db.execute_sql("DROP TABLE meta")
-    (problem,) = audit.check().problems
+    (problem,) = integrity.check().problems
     assert problem.problem.startswith("The audit log cannot be read:")

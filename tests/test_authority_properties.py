@@ -16,18 +16,26 @@ from hypothesis import strategies as st
 from peewee import fn
 
 from store.config.loader import Config
-from store.crm import records
+from store.crm import handover, records
 from store.kernel.auth import MANAGER_ROLES, Actor, Approval
 from store.kernel.errors import PermissionDenied, ZhangguiError
 from store.models import AuditLog, Staff
+from store.people import leave_requests, roster, roster_edit, staff, targets
 from store.people import profiles as people
-from store.people import roster, staff, targets
-from store.selling import sales
+from store.selling import checkout, sale_voids
 from store.selling.cart import Cart
-from store.stock import adjustments, counts, reorder, reorder_export, suppliers
+from store.stock import (
+    adjustments,
+    count_approval,
+    count_entry,
+    count_sessions,
+    reorder,
+    reorder_export,
+    suppliers,
+)
 from store.stock.config import StockSection
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, forge_actor, forge_approval, pay, scan, sell, snapshot
+from tests.store_helpers import forge_actor, forge_approval, pay, scan, sell, snapshot
 
 TODAY = date(2026, 11, 23)  # a Monday
 NOW = datetime(2026, 11, 23, 4, 0)  # noon in Shanghai
@@ -47,8 +55,7 @@ class World:
 
 
 @pytest.fixture
-def world(shop: Shop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    cheap_pins(monkeypatch)
+def world(shop: Shop, tmp_path: Path) -> Iterator[World]:
     crew = {
         "M1": shop.manager,
         "M2": staff.create_staff("M2", "赵经理", "manager", "2222"),
@@ -111,11 +118,13 @@ Prepare = Callable[[World], Act]
 
 def _roster_assign(w: World) -> Act:
     day = TODAY + timedelta(days=w.next() % 7)
-    return lambda actor, ok: roster.assign(w.shop.promoter.id, day, "E", w.config, actor=actor, approval=ok)
+    return lambda actor, ok: roster_edit.assign(
+        w.shop.promoter.id, day, "E", w.config, actor=actor, approval=ok
+    )
 
 
 def _roster_day_off(w: World) -> Act:
-    return lambda actor, ok: roster.toggle_day_off(w.shop.promoter.id, TODAY, actor=actor, approval=ok)
+    return lambda actor, ok: roster_edit.toggle_day_off(w.shop.promoter.id, TODAY, actor=actor, approval=ok)
 
 
 def _roster_publish(w: World) -> Act:
@@ -125,13 +134,13 @@ def _roster_publish(w: World) -> Act:
 def _record_leave(w: World) -> Act:
     day = TODAY + timedelta(days=30 + w.next())
     who = w.people["C1"].id
-    return lambda actor, ok: roster.record_leave(who, day, day, "", actor=actor, approval=ok, now=NOW)
+    return lambda actor, ok: leave_requests.record_leave(who, day, day, "", actor=actor, approval=ok, now=NOW)
 
 
 def _decide_leave(w: World) -> Act:
     day = TODAY + timedelta(days=200 + w.next())
-    asked = roster.request_leave(w.people["C1"].id, day, day, "", by=w.people["C1"].id)
-    return lambda actor, ok: roster.decide_leave(asked.id, True, actor=actor, approval=ok, now=NOW)
+    asked = leave_requests.request_leave(w.people["C1"].id, day, day, "", by=w.people["C1"].id)
+    return lambda actor, ok: leave_requests.decide_leave(asked.id, True, actor=actor, approval=ok, now=NOW)
 
 
 def _target(w: World) -> Act:
@@ -157,7 +166,7 @@ def _adjust(w: World) -> Act:
 
 
 def _start_count(w: World) -> str:
-    opened = counts.start_count(
+    opened = count_sessions.start_count(
         scope_kind="brand", scope_value="Generic", staff_id=w.shop.promoter.id, now=NOW
     )
     return str(opened.id)
@@ -165,14 +174,14 @@ def _start_count(w: World) -> str:
 
 def _cancel_count(w: World) -> Act:
     count_id = _start_count(w)
-    return lambda actor, ok: counts.cancel(count_id, actor=actor, approval=ok, now=NOW)
+    return lambda actor, ok: count_sessions.cancel(count_id, actor=actor, approval=ok, now=NOW)
 
 
 def _approve_count(w: World) -> Act:
     count_id = _start_count(w)
-    counts.record_qty(count_id, w.shop.case.id, 1, staff_id=w.shop.promoter.id, now=NOW)
-    counts.close(count_id, staff_id=w.shop.promoter.id, now=NOW)
-    return lambda actor, ok: counts.approve(count_id, actor=actor, approval=ok, now=NOW)
+    count_entry.record_qty(count_id, w.shop.case.id, 1, staff_id=w.shop.promoter.id, now=NOW)
+    count_sessions.close(count_id, staff_id=w.shop.promoter.id, now=NOW)
+    return lambda actor, ok: count_approval.approve(count_id, actor=actor, approval=ok, now=NOW)
 
 
 def _profile(w: World) -> Act:
@@ -209,7 +218,7 @@ def _assign_supplier(w: World) -> Act:
 
 def _reassign(w: World) -> Act:
     source, target = (w.people["C1"], w.people["M2"]) if w.next() % 2 else (w.people["M2"], w.people["C1"])
-    return lambda actor, ok: records.reassign(source.id, target.id, actor=actor, approval=ok, now=NOW)
+    return lambda actor, ok: handover.reassign(source.id, target.id, actor=actor, approval=ok, now=NOW)
 
 
 def _erase(w: World) -> Act:
@@ -219,7 +228,7 @@ def _erase(w: World) -> Act:
 
 def _void(w: World) -> Act:
     sale = sell(w.shop, case_qty=1)
-    return lambda actor, ok: sales.void_sale(
+    return lambda actor, ok: sale_voids.void_sale(
         sale.id, till=w.shop.till, actor=actor, approval=ok, now=sale.created_at
     )
 
@@ -234,7 +243,7 @@ def _price_change(w: World) -> Act:
         cart.add_scan(scan(w.shop.case.sku))
         cart.override_price(0, 100, "display model", ok)
         pay(cart)
-        return sales.commit_sale(cart, w.shop.till)
+        return checkout.commit_sale(cart, w.shop.till)
 
     return act
 
@@ -254,7 +263,7 @@ def _big_discount(w: World) -> Act:
         cart.add_scan(scan(w.shop.case.sku))
         cart.set_line_discount(0, cart.lines[0].gross // 2, ok)
         pay(cart)
-        return sales.commit_sale(cart, w.shop.till)
+        return checkout.commit_sale(cart, w.shop.till)
 
     return act
 
@@ -320,8 +329,8 @@ def test_no_manager_write_without_a_manager_of_ones_own_or_another_persons_appro
             assert snapshot() == before, name  # refused: not one row written
         return
     finally:
-        for unfinished in counts.unfinished():  # a count left for the next example's way
-            counts.cancel(unfinished.id, actor=forge_actor(world.shop.manager), now=NOW)
+        for unfinished in count_sessions.unfinished():  # a count left for the next example's way
+            count_sessions.cancel(unfinished.id, actor=forge_actor(world.shop.manager), now=NOW)
     assert allowed, (name, actor, ok)
     event("written")
     managers = {m.id for m in world.people.values() if m.role in MANAGER_ROLES}

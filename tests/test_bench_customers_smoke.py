@@ -10,14 +10,9 @@ from peewee import SqliteDatabase
 
 from bench import customers as bench_customers
 from store.crm.records import create_customer
-from store.selling import sales
+from store.selling import checkout
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, pay, promoter_cart, scan
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
+from tests.store_helpers import pay, promoter_cart, scan
 
 
 @pytest.fixture
@@ -30,7 +25,7 @@ def crowd(shop: Shop) -> None:
             cart.add_scan(scan(shop.case.sku))
             cart.customer_id = customer.id
             pay(cart)
-            sales.commit_sale(cart, shop.till)
+            checkout.commit_sale(cart, shop.till)
 
 
 def test_lookup_figures_compare_the_same_rows(crowd: None, db: SqliteDatabase, db_path: Path) -> None:

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
 from bench import promoters
 from store.db.connection import open_database
+from store.kernel import FixedClock
 from store.models.base import utcnow
-from store.selling import sales
+from store.selling import checkout
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, pay, promoter_cart, scan
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
+from tests.store_helpers import pay, promoter_cart, scan
 
 
 def test_the_roster_month_has_its_planted_conflicts() -> None:
@@ -27,15 +23,20 @@ def test_the_roster_month_has_its_planted_conflicts() -> None:
     assert len(promoters.roster_check_ms(2)) == 2
 
 
-def test_the_bench_runs_on_a_small_store(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_bench_runs_on_a_small_store(
+    db_path: Path, capsys: pytest.CaptureFixture[str], clock: FixedClock
+) -> None:
     database = open_database(db_path)
     shop = Shop()
-    last_month = utcnow().replace(day=1) - timedelta(days=10)  # always in the month before
+    # Noon in Shanghai mid-way through the month before today's business month: by the store's
+    # dates, not UTC's (on 30 November at 16:30 UTC it is already December in the shop).
+    in_last_month = clock.today().replace(day=1) - timedelta(days=15)
+    last_month = datetime.combine(in_last_month, time(4, 0))
     for moment in (last_month, utcnow()):
         cart = promoter_cart(shop)
         cart.add_scan(scan(shop.case.sku), 2)
         pay(cart)
-        sales.commit_sale(cart, shop.till, now=moment)
+        checkout.commit_sale(cart, shop.till, now=moment)
     database.close()
     month = promoters.last_full_month(db_path)
     assert promoters.main(["--db", str(db_path), "--quick"]) == 0

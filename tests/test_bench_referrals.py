@@ -12,12 +12,6 @@ from store.models import Referral, ReferralReward
 from store.stock import catalog
 from store.stock import ledger as store_stock
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

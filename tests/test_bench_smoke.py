@@ -1,5 +1,5 @@
 """The bench's measuring code runs on a tiny store, and its raw-SQL floor for a sale writes
-exactly what store.selling.sales.commit_sale writes. No timing thresholds: figures belong to the bench."""
+exactly what store.selling.checkout.commit_sale writes. No timing thresholds: figures belong to the bench."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from bench import burst, commit, lookup, report, startup
-from store.audit import chain as audit
+from store.audit import integrity
 from store.db.connection import open_database
 from store.stock import catalog
 from store.stock import ledger as stock
@@ -61,7 +61,7 @@ def test_commit_floor_writes_what_the_store_writes(
     for copy in (result.store_copy, result.raw_copy):  # the floor's audit rows chain like the real ones
         database = open_database(copy)
         try:
-            assert audit.verify() == []
+            assert integrity.verify() == []
         finally:
             database.close()
 

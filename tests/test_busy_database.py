@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 
-import store.db.connection
+import store.db.transaction
 from store import setup
-from store.db.connection import Patience, waiting, write
+from store.db.transaction import Patience, waiting, write
 from store.kernel.errors import DatabaseBusy
 from store.models import HeldCart, Sale
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
 from tests.conftest import Shop
@@ -50,8 +50,8 @@ def fake_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
         readings.append(len(readings) * 0.5)
         return readings[-1]
 
-    monkeypatch.setattr(store.db.connection, "clock", tick)
-    monkeypatch.setattr(store.db.connection, "WAIT_SLICE_MS", 10)
+    monkeypatch.setattr(store.db.transaction, "clock", tick)
+    monkeypatch.setattr(store.db.transaction, "WAIT_SLICE_MS", 10)
     yield readings
 
 
@@ -69,7 +69,7 @@ def test_a_long_wait_is_reported_after_the_threshold_and_ends_in_a_busy_error(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert store.db.connection.SAY_AFTER == 1.5
+    assert store.db.transaction.SAY_AFTER == 1.5
     assert waits == [1.5, 2.0, 2.5, 3.0, 3.5]  # not before the threshold, then after every try
     assert setup.get_meta("store_name") != "never written"
 
@@ -88,7 +88,7 @@ def test_a_waiting_block_sets_the_patience_of_the_writes_inside_it(
         holder.execute("ROLLBACK")
         holder.close()
     assert waits == [1.5, 2.0]
-    assert fake_clock[-1] - fake_clock[-2] == 0.5 and fake_clock[-1] >= store.db.connection.GIVE_UP_AFTER
+    assert fake_clock[-1] - fake_clock[-2] == 0.5 and fake_clock[-1] >= store.db.transaction.GIVE_UP_AFTER
 
 
 def test_a_sale_waits_for_the_lock_and_reports_why(
@@ -109,7 +109,7 @@ def test_a_sale_waits_for_the_lock_and_reports_why(
             holder.execute("ROLLBACK")
 
     try:
-        sale = sales.commit_sale_off_thread(cart, shop.till, on_wait=wait_and_release)
+        sale = checkout.commit_sale_off_thread(cart, shop.till, on_wait=wait_and_release)
     finally:
         holder.close()
     assert sale.id == cart.id and Sale.get_by_id(cart.id).total == cart.total
@@ -171,7 +171,7 @@ async def test_a_till_held_by_another_process_says_so_and_commits_when_it_lets_g
 async def test_a_sale_still_waiting_at_the_deadline_stays_on_screen_and_enter_saves_it(
     shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sales, "SALE_GIVE_UP_AFTER", 0.3)
+    monkeypatch.setattr(checkout, "SALE_GIVE_UP_AFTER", 0.3)
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
         pay = await ring_up_a_case(pilot, app)
@@ -218,6 +218,6 @@ async def test_a_write_on_the_event_loop_gives_up_soon_with_a_sentence_and_keeps
         assert str(screen.query_one(MessageBar).render()) == (
             "The database is busy (another program holds it). Try again in a moment."
         )
-        assert fake_clock[-1] >= store.db.connection.GIVE_UP_AFTER  # it gave up at the short deadline
+        assert fake_clock[-1] >= store.db.transaction.GIVE_UP_AFTER  # it gave up at the short deadline
         assert [(ln.sku, ln.qty) for ln in screen.cart.lines] == [("CASE-IP15", 1)]
         assert HeldCart.select().count() == 0

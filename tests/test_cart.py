@@ -12,16 +12,11 @@ from store.kernel.errors import NeedsApproval, StockError, ValidationError
 from store.kernel.money import MAX_FEN
 from store.models import ImeiUnit
 from store.people import staff
-from store.selling import sales
-from store.selling.cart import Cart, CartLine
+from store.selling import checkout
+from store.selling.cart import Cart
+from store.selling.cart_lines import CartLine
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok, promoter_cart, scan
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
-
+from tests.store_helpers import manager_ok, promoter_cart, scan
 
 PHONE = 599900
 CASE = 3900
@@ -443,7 +438,7 @@ def test_a_float_discount_never_reaches_a_committed_sale(shop: Shop) -> None:
     with pytest.raises(ValidationError):
         cart.set_line_discount(0, 0.5)  # type: ignore[arg-type]
     cart.add_tender("cash", CASE)
-    sale = sales.commit_sale(cart, shop.till, now=datetime(2026, 11, 27, 2, 0))
+    sale = checkout.commit_sale(cart, shop.till, now=datetime(2026, 11, 27, 2, 0))
     assert (sale.subtotal, sale.discount, sale.total) == (CASE, 0, CASE)
     assert all(type(v) is int for v in (sale.subtotal, sale.discount, sale.total))
 

@@ -8,18 +8,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.audit import keys as audit_files
 from store.db.connection import open_database
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins
 from tests.test_audit_anchors import rechain_plain
 from tui.cli import main
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture
@@ -99,7 +93,7 @@ def test_a_garbage_head_is_reported_then_repaired_by_the_next_write(shop_file: P
 
     database = open_database(shop_file)
     try:
-        audit.repair()
+        chain.repair()
     finally:
         database.close()
     result = run("verify", "--db", str(shop_file))

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store.db.connection import open_database, write
+from store.db.connection import open_database
+from store.db.transaction import write
 from store.models import Meta
 from tests.conftest import Shop
 from tests.test_database_open import _corrupt_a_leaf_page

@@ -14,15 +14,10 @@ from store.crm.records import create_customer
 from store.db.connection import open_database
 from store.models import AuditLog, Customer
 from store.people import staff
-from store.selling import sales
+from store.selling import checkout
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, pay, promoter_cart, scan
+from tests.store_helpers import pay, promoter_cart, scan
 from tui.cli import main
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture
@@ -38,12 +33,12 @@ def store_file(db_path: Path) -> Path:
     cart.add_scan(scan(shop.imeis[0]))
     cart.customer_id = zhang.id
     pay(cart)
-    sales.commit_sale(cart, shop.till, now=datetime(2026, 1, 5, 4, 0))
+    checkout.commit_sale(cart, shop.till, now=datetime(2026, 1, 5, 4, 0))
     cart = promoter_cart(shop)
     cart.add_scan(scan(shop.case.sku))
     cart.customer_id = zeng.id
     pay(cart)
-    sales.commit_sale(cart, shop.till, now=datetime(2026, 1, 4, 4, 0))
+    checkout.commit_sale(cart, shop.till, now=datetime(2026, 1, 4, 4, 0))
     database.close()
     return db_path
 
@@ -55,7 +50,7 @@ def run(*args: str, input: str | None = None) -> tuple[int, str]:
 
 def test_find_by_each_kind_of_key(store_file: Path) -> None:
     db = ["--db", str(store_file)]
-    code, out = run("customers", "find", "8000", *db)
+    code, out = run("customers", "find", "8000", "--staff", "M1", "--pin", "1234", *db)
     assert code == 0 and "13800138000" in out and "13912348000" in out and "last 4 digits" in out
     code, out = run("customers", "find", "cj", *db)
     assert code == 0 and "曾静" in out and "张三" not in out
@@ -88,7 +83,18 @@ def test_segments_table(store_file: Path, tmp_path: Path) -> None:
     assert "A-class customers" not in out
     config = tmp_path / "config.toml"
     config.write_text("[customers]\ntier_a_min_score = 7\ntier_b_min_score = 4\n", encoding="utf-8")
-    args = ["--date", "2026-01-10", "--db", str(store_file), "--config", str(config)]
+    args = [
+        "--date",
+        "2026-01-10",
+        "--db",
+        str(store_file),
+        "--config",
+        str(config),
+        "--staff",
+        "M1",
+        "--pin",
+        "1234",
+    ]
     code, out = run("customers", "segments", *args)
     assert code == 0, out
     assert "Tier A                     1  ¥5,999.00    99.4%  ███████████████████▉" in out
@@ -104,14 +110,15 @@ def test_care_as_table_csv_and_sms(store_file: Path, tmp_path: Path) -> None:
     code, out = run("care", "--date", "2026-02-17", *db)
     assert code == 0, out
     assert "Birthday" in out and "Spring Festival" in out and "张三" in out
-    code, out = run("care", "--date", "2026-02-17", "--format", "csv", *db)
+    manager = ["--staff", "M1", "--pin", "1234"]
+    code, out = run("care", "--date", "2026-02-17", "--format", "csv", *manager, *db)
     assert out.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
     assert rows[0] == ["Date", "Occasion", "Name", "Phone", "Message"]
     assert rows[1][:4] == ["2026-02-17", "Birthday", "张三", "13800138000"]
     assert ["2026-02-17", "Spring Festival", "'=cmd|' /C calc'!A0", "13700000000"] in [r[:4] for r in rows]
     assert all(not cell or cell[0] not in "=+-@" for row in rows for cell in row)
-    code, out = run("care", "--date", "2027-06-09", "--format", "sms", *db)
+    code, out = run("care", "--date", "2027-06-09", "--format", "sms", *manager, *db)
     # 曾静's birthday, then Dragon Boat 2027 for the three who consented
     assert code == 0 and len(out.splitlines()) == 4 and "生日快乐" in out.splitlines()[0]
     assert all(line.split("\t")[0].isdigit() for line in out.splitlines())
@@ -142,3 +149,32 @@ def test_reassign_needs_a_manager_and_is_audited(store_file: Path) -> None:
         database.close()
     code, out = run("customers", "reassign", "P9", "P1", "--staff", "M1", "--pin", "1234", *db)
     assert code == 1 and "No staff member with code P9." in out
+
+
+def test_read_commands_without_a_login_mask_every_phone(store_file: Path) -> None:
+    """No --staff: an anonymous operator, who sees 138****8000 in every read command."""
+    db = ["--db", str(store_file)]
+    code, out = run("customers", "find", "8000", *db)
+    assert code == 0 and "138****8000" in out and "139****8000" in out
+    assert "13800138000" not in out and "13912348000" not in out
+    code, out = run("care", "--date", "2026-02-17", "--format", "csv", *db)
+    assert code == 0 and "138****8000" in out and "13800138000" not in out
+    config = store_file.parent / "a-class.toml"
+    config.write_text("[customers]\ntier_a_min_score = 7\ntier_b_min_score = 4\n", encoding="utf-8")
+    code, out = run("customers", "segments", "--date", "2026-01-10", *db, "--config", str(config))
+    assert code == 0 and "138****8000  ¥5,999.00" in out and "13800138000" not in out
+
+
+def test_a_promoter_login_still_sees_masked_phones(store_file: Path) -> None:
+    code, out = run("customers", "find", "zs", "--staff", "P1", "--pin", "1111", "--db", str(store_file))
+    assert code == 0 and "138****8000" in out and "13800138000" not in out
+
+
+def test_a_wrong_pin_shows_nothing(store_file: Path) -> None:
+    code, out = run("customers", "find", "zs", "--staff", "M1", "--pin", "9999", "--db", str(store_file))
+    assert code != 0 and "138" not in out and "Wrong staff code or PIN" in out
+
+
+def test_the_pin_is_asked_for_when_left_out(store_file: Path) -> None:
+    code, out = run("customers", "find", "zs", "--staff", "M1", "--db", str(store_file), input="1234\n")
+    assert code == 0 and "13800138000" in out

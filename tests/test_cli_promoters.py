@@ -11,17 +11,12 @@ from openpyxl import load_workbook
 
 from store.config.loader import Config
 from store.db.connection import open_database
-from store.people import roster
+from store.people import roster_edit
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_actor
+from tests.store_helpers import manager_actor
 from tui.cli import main
 
 MON = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture
@@ -29,8 +24,8 @@ def store_with_roster(db_path: Path) -> Path:
     database = open_database(db_path)
     shop = Shop()
     cfg = Config()
-    roster.assign(shop.promoter.id, MON, "E", cfg, actor=manager_actor(shop))
-    roster.assign(shop.manager.id, MON, "L", cfg, actor=manager_actor(shop))
+    roster_edit.assign(shop.promoter.id, MON, "E", cfg, actor=manager_actor(shop))
+    roster_edit.assign(shop.manager.id, MON, "L", cfg, actor=manager_actor(shop))
     database.close()
     return db_path
 
@@ -98,7 +93,7 @@ def test_roster_bad_week_is_one_message(store_with_roster: Path) -> None:
 @pytest.fixture
 def store_with_sales(db_path: Path) -> Path:
     from store.models.base import utcnow
-    from store.selling import sales
+    from store.selling import checkout
     from tests.store_helpers import pay, promoter_cart, scan
 
     database = open_database(db_path)
@@ -107,15 +102,15 @@ def store_with_sales(db_path: Path) -> Path:
     cart.add_scan(scan(shop.imeis[0]))
     cart.add_scan(scan(shop.case.sku), 2)
     pay(cart)
-    sales.commit_sale(cart, shop.till, now=utcnow())
+    checkout.commit_sale(cart, shop.till, now=utcnow())
     database.close()
     return db_path
 
 
 def this_month() -> str:
+    from store.kernel.clock import business_date
     from store.models.base import utcnow
     from store.people import targets
-    from store.selling.sales import business_date
     from tests.conftest import TILL
 
     return targets.month_of(business_date(utcnow(), TILL.tz))

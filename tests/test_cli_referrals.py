@@ -12,19 +12,13 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from store.db.connection import open_database
+from store.kernel.clock import business_date
 from store.models import ReferralReward
 from store.models.base import utcnow
 from store.people.targets import month_of
-from store.selling.sales import business_date
 from tests.conftest import TILL, Shop
 from tests.referral_helpers import customer, policy, refund, sell_to, till_with
-from tests.store_helpers import cheap_pins
 from tui.cli import main
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def _last_month_moment() -> datetime:
@@ -200,8 +194,12 @@ def test_invite_lists_consenting_buyers_with_their_codes(store: Path, tmp_path: 
     assert "138" in out and code_of_old in out and "张老客您好" in out
     assert "13700137000" not in out  # 王二 bought but gave no consent
     target = tmp_path / "invite.txt"
-    code, out = run("invite", "--format", "sms", "--output", str(target), "--db", str(store))
+    manager = ["--staff", "M1", "--pin", "1234"]
+    code, out = run("invite", "--format", "sms", "--output", str(target), *manager, "--db", str(store))
     assert code == 0 and "1 invitations written" in out
     assert target.read_text(encoding="utf-8").startswith("13800138000\t张老客您好！")
+    # Without a login the list is for reading: no whole number leaves the store.
+    code, out = run("invite", "--format", "sms", "--db", str(store))
+    assert code == 0 and out.startswith("138****8000\t张老客您好！") and "13800138000" not in out
     code, out = run("invite", "--days", "1", "--db", str(store))
     assert code == 0 and "No customer to invite" in out

@@ -8,24 +8,17 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from store.db.connection import open_database
 from store.models import AuditLog, Supplier, SupplierItem
 from store.models.base import utcnow
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
 from tests.conftest import TILL, Shop
-from tests.store_helpers import cheap_pins, pay, scan
+from tests.store_helpers import pay, scan
 from tui.cli import main
-
-
-@pytest.fixture(autouse=True)
-def _english(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
-    cheap_pins(monkeypatch)
 
 
 def make_store(db_path: Path) -> None:
@@ -46,7 +39,7 @@ def make_store(db_path: Path) -> None:
         cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
         cart.add_scan(scan(shop.case.sku), 3)
         pay(cart)
-        sales.commit_sale(cart, TILL, now=now - timedelta(days=days_ago))
+        checkout.commit_sale(cart, TILL, now=now - timedelta(days=days_ago))
     database.close()
 
 
@@ -140,11 +133,16 @@ def test_reorder_on_an_empty_store_and_a_bad_folder(db_path: Path, tmp_path: Pat
 
 def test_velocity_names_the_classes_and_dead_stock(db_path: Path) -> None:
     make_store(db_path)
-    out = run("velocity", "--db", str(db_path))
+    out = run("velocity", "--staff", "M1", "--pin", "1234", "--db", str(db_path))
     case_line = next(line for line in out.splitlines() if line.startswith("CASE-IP15"))
-    assert "regular" in case_line.split()
+    assert "regular" in case_line.split() and "¥" in case_line and "At cost" in out
     assert "Last 30 days: 0 hot, 1 regular, 1 slow." in out
     assert "Dead stock (no sale in 60 days): 0 products, ¥0.00 tied up." in out
+    # Without a manager's login nothing at cost is shown.
+    out = run("velocity", "--db", str(db_path))
+    case_line = next(line for line in out.splitlines() if line.startswith("CASE-IP15"))
+    assert "regular" in case_line.split() and "¥" not in out and "At cost" not in out
+    assert "Dead stock (no sale in 60 days): 0 products." in out
 
 
 def test_suppliers_add_assign_and_list(db_path: Path) -> None:

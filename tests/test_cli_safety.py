@@ -22,18 +22,13 @@ from store.kernel.i18n import set_language
 from store.models import Product, SalesTarget, StockMovement
 from store.people import roster, targets
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, forge_approval
+from tests.store_helpers import forge_approval
 from tui.cli import main
 from tui.cli.common import CommandLine, Whole, decode_args
 
 # The only commands that may make a store: the demo (and the bare console, not a subcommand).
 CREATORS = {("demo",)}
 ZHANG_SAN_GBK = "张三".encode("gbk").decode("utf-8", "surrogateescape")  # as Python reads GBK argv
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

@@ -13,13 +13,7 @@ from store.kernel.errors import PermissionDenied
 from store.models import AuditLog, Customer, Staff
 from store.people import staff
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins
 from tui.cli import main
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

@@ -15,14 +15,8 @@ from store.db.connection import open_database
 from store.models import ImeiUnit, StockTransfer
 from store.stock import catalog
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, snapshot
+from tests.store_helpers import snapshot
 from tui.cli import main
-
-
-@pytest.fixture(autouse=True)
-def _english(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
-    cheap_pins(monkeypatch)
 
 
 def run(*args: str, code: int = 0) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.config.loader import ClockSection
 from store.db.connection import open_database
 from store.kernel import FixedClock, clock_guard
@@ -20,16 +20,11 @@ from store.models import AuditLog, Customer, Meta, ReferralReward
 from store.referrals import ledger
 from tests.conftest import TILL, Shop
 from tests.referral_helpers import DAY, at, customer, later, policy, sell_to, settle, till_with
-from tests.store_helpers import cheap_pins, confirm_clock, manager_ok
+from tests.store_helpers import confirm_clock, manager_ok
 from tui.cli import main
 
 TZ = TILL.tz
 YEAR = timedelta(days=365)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture
@@ -88,7 +83,7 @@ def test_after_the_manager_confirms_the_date_it_runs(earned: Shop) -> None:
         (later(8) + YEAR).isoformat(),
     )
     assert json.loads(row.before)["last"].startswith(str(at(later(8))).replace(" ", "T"))
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_an_expiry_by_a_wrong_clock_is_given_back_by_a_manager_and_audited(earned: Shop) -> None:
@@ -109,7 +104,7 @@ def test_an_expiry_by_a_wrong_clock_is_given_back_by_a_manager_and_audited(earne
     row = AuditLog.select().where(AuditLog.action == "referral.unexpire").get()
     assert row.approved_by == earned.manager.id
     assert set(json.loads(row.after)["rewards"]) == expired
-    assert audit.verify() == []
+    assert integrity.verify() == []
     # With the clock right again, only what really passed its last day expires later on.
     confirm_clock(at(later(9)), TZ)
     assert ledger.settle(later(9), earned.till.referrals, now=at(later(9))).expired == 0

@@ -13,15 +13,14 @@ import pytest
 from peewee import SqliteDatabase
 
 from store.kernel import FixedClock, business_date, set_process_clock
-from store.models import HeldCart, Sale
+from store.models import Sale
 from store.people import roster
-from store.selling import sales
-from store.stock import transfers
-from store.stock.transfers import TransferLine
+from store.selling.held_list import held_lines
+from store.stock import transfer_send
+from store.stock.transfer_send import TransferLine
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, type_text, wait_for_commit
 from tests.referral_helpers import customer
-from tests.store_helpers import cheap_pins
 from tests.test_console_pay import ring_up_a_case
 from tests.test_console_roster import open_roster
 from tui.screens.customer_profile import CustomerProfileScreen
@@ -35,11 +34,6 @@ MOMENTS = [
     pytest.param((datetime(2026, 11, 30, 16, 30), date(2026, 12, 1), "00:30"), id="month-end"),
     pytest.param((datetime(2026, 12, 6, 16, 1), date(2026, 12, 7), "00:01"), id="week-end"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture(params=MOMENTS)
@@ -105,14 +99,13 @@ async def test_a_suspended_sale_is_listed_at_the_shops_time(
         await pilot.pause()
         await type_text(pilot, "王先生")
         await pilot.pause()
-    (row,) = sales.held_carts()
-    assert isinstance(row, HeldCart)
+    (row,) = held_lines()
     assert _describe(row, TILL.tz).plain.startswith(f"{local}  王先生")
 
 
 def test_a_transfer_number_carries_the_shops_time(moment: tuple[FixedClock, date, str], shop: Shop) -> None:
     fixed, day, local = moment
-    transfer, _text = transfers.send(
+    transfer, _text = transfer_send.send(
         tz=TILL.tz,
         to_store="S002",
         lines=[TransferLine(shop.case, qty=1)],

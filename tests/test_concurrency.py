@@ -18,9 +18,9 @@ from store import setup
 from store.db.connection import open_database
 from store.kernel.errors import ZhangguiError
 from store.models import ImeiUnit, Product, Sale, SaleLine
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
-from store.selling.sales import Till
+from store.selling.till import Till
 from store.stock import catalog
 from store.stock import ledger as stock
 from store.stock.imei import with_check_digit
@@ -63,7 +63,7 @@ def _worker(terminal: str, db_path: str, result_path: str, barrier: threading.Ba
                 continue
             stage = "commit"
             try:
-                sale = sales.commit_sale(cart, till)
+                sale = checkout.commit_sale(cart, till)
             except ZhangguiError as exc:
                 result["failed"].append([stage, type(exc).__name__, str(exc)])
                 continue

@@ -10,9 +10,9 @@ from peewee import SqliteDatabase
 
 from store.models import AuditLog, Customer, HeldCart, Sale, SaleLine
 from store.people import staff
+from store.people.directory import member_of
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
-from tests.store_helpers import cheap_pins
 from tui.screens.login import LoginScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.sale import SaleScreen
@@ -66,9 +66,8 @@ async def test_discount_over_the_limit_needs_a_manager(
 
 
 async def test_a_manager_at_the_till_needs_no_pin_within_their_limit_and_cannot_approve_themselves(
-    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    cheap_pins(monkeypatch)
     boss = staff.create_staff("M2", "赵经理", "manager", "2222")  # the manager role: 30 %
     app = make_app(db, tmp_path, staff=boss)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -238,7 +237,7 @@ async def test_f1_menu_goes_back_to_the_sale_screen_and_lists_manager_screens_on
         everyone = [d for d in tui.menu.DESTINATIONS if not d.manager_only]
         assert app.screen.query_one(OptionList).option_count == len(everyone)  # a promoter sees no books
         await pilot.press("escape")
-        app.staff = shop.manager
+        app.staff = member_of(shop.manager)
         await pilot.press("f1")
         await pilot.pause()
         assert app.screen.query_one(OptionList).option_count == len(tui.menu.DESTINATIONS)

@@ -5,24 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 
-from store.audit import chain as audit
+from store.audit import attention, integrity
 from store.audit import keys as audit_files
 from store.models import AuditLog, Sale
 from tests.conftest import Shop
 from tests.console_helpers import make_app, type_text
-from tests.store_helpers import cheap_pins
 from tui.screens.audit_alerts import AuditAlertsScreen
 from tui.screens.login import LoginScreen
 from tui.screens.receipt import ReceiptScreen
 from tui.screens.sale import SaleScreen
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 async def test_a_sale_with_a_garbage_audit_head_commits_and_the_manager_is_told(
@@ -46,7 +39,7 @@ async def test_a_sale_with_a_garbage_audit_head_commits_and_the_manager_is_told(
         assert isinstance(app.screen, SaleScreen)
     assert Sale.select().count() == 1
     assert AuditLog.select().where(AuditLog.action == "audit.head_damaged").count() == 1
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
     app = make_app(db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -74,7 +67,7 @@ async def test_a_sale_with_a_garbage_audit_head_commits_and_the_manager_is_told(
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SaleScreen)
-    assert audit.alerts() == []
+    assert attention.alerts() == []
     assert AuditLog.select().order_by(AuditLog.seq.desc()).get().action == "audit.alerts_seen"
 
 

@@ -6,16 +6,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 
 from store.kernel import FixedClock, clock_guard
 from store.models import AuditLog, ReferralReward
-from store.selling import sales
+from store.selling import checkout
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
 from tests.referral_helpers import customer, policy, sell_to, till_with
-from tests.store_helpers import cheap_pins, confirm_clock
+from tests.store_helpers import confirm_clock
 from tui.app import ZhangguiApp
 from tui.screens.clock_check import ClockCheckScreen
 from tui.screens.pay import PayScreen
@@ -23,11 +22,6 @@ from tui.screens.sale import SaleScreen
 
 LAST = datetime(2026, 11, 27, 4, 0)  # 12:00 in Shanghai
 AHEAD = LAST + timedelta(days=365, hours=2)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def app_at(shop: Shop, db: SqliteDatabase, tmp_path: Path, now: datetime) -> ZhangguiApp:
@@ -118,7 +112,7 @@ async def test_the_pay_screen_leaves_rewards_pending_while_the_clock_is_unconfir
             shop, till_with(shop, policy()), new, shop.imeis[0], referrer=old, when=LAST
         ),  # due in a week
     ):
-        sales.acknowledge(sale.id)  # their receipts were printed then
+        checkout.acknowledge(sale.id)  # their receipts were printed then
     app = make_app(db, tmp_path, staff=shop.promoter)
     app.config.referrals = policy()
     app.ctx.clock = FixedClock(AHEAD, TILL.tz)

@@ -5,28 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
 from store.models import AuditLog, ImeiUnit, StockCount, StockCountEntry
+from store.people.directory import member_of
 from store.stock import ledger as stock
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
-from tests.store_helpers import cheap_pins
 from tui.screens.choice import ChoiceScreen
 from tui.screens.count_review import CountReviewScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.sale import SaleScreen
 from tui.screens.stock_count import StockCountScreen
 from tui.widgets.message_bar import MessageBar
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def message(app: App[None]) -> str:
@@ -175,11 +169,11 @@ async def test_a_promoter_counts_pauses_resumes_and_hands_over(
 async def test_a_closed_count_opens_on_its_review_for_a_manager(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    from store.stock import counts
+    from store.stock import count_entry, count_sessions
 
-    count = counts.start_count(scope_kind="all", staff_id=shop.promoter.id)
-    counts.enter(count.id, "20*CASE-IP15", staff_id=shop.promoter.id)
-    counts.close(count.id, staff_id=shop.promoter.id)
+    count = count_sessions.start_count(scope_kind="all", staff_id=shop.promoter.id)
+    count_entry.enter(count.id, "20*CASE-IP15", staff_id=shop.promoter.id)
+    count_sessions.close(count.id, staff_id=shop.promoter.id)
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -241,7 +235,7 @@ async def test_bad_input_at_the_count_screen(shop: Shop, db: SqliteDatabase, tmp
         await pilot.press("escape")  # not confirmed
         await pilot.pause()
         assert message(app) == "Not approved."
-        app.staff = shop.promoter  # a promoter at the terminal: another person's PIN is asked
+        app.staff = member_of(shop.promoter)  # a promoter at the terminal: another person's PIN is asked
         await pilot.press("f2")
         await pilot.pause()
         await pilot.press("escape")  # no PIN

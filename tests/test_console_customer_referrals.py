@@ -6,22 +6,21 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from store.kernel.clock import business_date
 from store.kernel.money import format_fen
 from store.models import AuditLog, Customer, ReferralReward
 from store.models.base import utcnow
 from store.referrals import ledger
 from store.referrals.config import ReferralRule, Reward
-from store.selling.receipt import qr_half_blocks, qr_matrix
-from store.selling.sales import business_date
+from store.selling.receipt_render import qr_half_blocks, qr_matrix
 from tests.conftest import Shop
 from tests.console_helpers import make_app
 from tests.referral_helpers import customer, policy, sell_to, till_with
-from tests.store_helpers import cheap_pins, confirm_clock
+from tests.store_helpers import confirm_clock
 from tui.app import ZhangguiApp
 from tui.screens.choice import ChoiceScreen
 from tui.screens.customer_profile import CustomerProfileScreen
@@ -36,11 +35,6 @@ RULE = ReferralRule(
     referee=Reward(voucher_fen=2000),
     holding_days=7,
 )
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def noon(day: date) -> datetime:

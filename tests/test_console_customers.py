@@ -16,21 +16,15 @@ from textual.widgets import OptionList
 
 from store.crm import followup, search
 from store.crm.records import create_customer
+from store.kernel.clock import business_date
 from store.models import Customer, CustomerContact, CustomerTask
 from store.models.base import utcnow
-from store.selling.sales import business_date
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
-from tests.store_helpers import cheap_pins
 from tui.screens.prompt import PromptScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.customer_lookup import CustomerLookup
 from tui.widgets.message_bar import MessageBar
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture
@@ -316,3 +310,24 @@ async def test_care_screen_exports_csv_and_sms(
         assert len(files) == 2 and files[0].endswith(".csv") and files[1].endswith(".txt")
         sms = (tmp_path / "exports" / files[1]).read_text(encoding="utf-8")
         assert sms.startswith("13700000001\t曾静")
+
+
+async def test_a_promoter_edits_a_customer_without_seeing_or_losing_the_number(
+    shop: Shop, people: dict[str, Customer], db: SqliteDatabase, tmp_path: Path
+) -> None:
+    from tui.screens.customer_form import CustomerFormScreen
+
+    customer = next(iter(people.values()))
+    full = customer.phone
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(CustomerFormScreen(customer.id))
+        await pilot.pause()
+        phone = app.screen.query_one("#form-phone")
+        assert phone.value == f"{full[:3]}****{full[-4:]}"  # type: ignore[attr-defined]
+        app.screen.query_one("#form-name").value = "新名字"  # type: ignore[attr-defined]
+        await pilot.press("f2")
+        await pilot.pause()
+    again = Customer.get_by_id(customer.id)
+    assert (again.name, again.phone) == ("新名字", full)

@@ -15,23 +15,18 @@ from textual.widgets import DataTable, OptionList
 from store.kernel.errors import ValidationError
 from store.models import AuditLog, LeaveRequest
 from store.people import desk as promoter_desk
-from store.people import roster, staff
+from store.people import leave_requests, roster, staff
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, type_text
-from tests.store_helpers import cheap_pins, manager_actor
+from tests.store_helpers import manager_actor
 from tui.screens.leave import LeaveScreen
 from tui.screens.prompt import PromptScreen
 from tui.widgets.message_bar import MessageBar
 
 
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
-
-
 def today() -> date:
+    from store.kernel.clock import business_date
     from store.models.base import utcnow
-    from store.selling.sales import business_date
 
     return business_date(utcnow(), TILL.tz)
 
@@ -113,8 +108,12 @@ async def test_a_promoter_asks_for_leave_and_cannot_approve_it(
 async def test_a_manager_approves_and_refuses(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
     other = staff.create_staff("P2", "张伟", "promoter", "2222")
     start = today() + timedelta(days=5)
-    roster.request_leave(shop.promoter.id, start, start + timedelta(days=1), "婚礼", by=shop.promoter.id)
-    roster.request_leave(other.id, start + timedelta(days=2), start + timedelta(days=2), "", by=other.id)
+    leave_requests.request_leave(
+        shop.promoter.id, start, start + timedelta(days=1), "婚礼", by=shop.promoter.id
+    )
+    leave_requests.request_leave(
+        other.id, start + timedelta(days=2), start + timedelta(days=2), "", by=other.id
+    )
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -160,13 +159,13 @@ async def test_a_manager_approves_and_refuses(shop: Shop, db: SqliteDatabase, tm
 
 def test_old_decided_leave_drops_off_and_pending_comes_first(shop: Shop) -> None:
     old = date(2020, 1, 6)
-    stale = roster.request_leave(shop.promoter.id, old, old, "", by=shop.promoter.id)
-    roster.decide_leave(stale.id, True, actor=manager_actor(shop))
-    waiting = roster.request_leave(shop.promoter.id, old, old, "", by=shop.promoter.id)
+    stale = leave_requests.request_leave(shop.promoter.id, old, old, "", by=shop.promoter.id)
+    leave_requests.decide_leave(stale.id, True, actor=manager_actor(shop))
+    waiting = leave_requests.request_leave(shop.promoter.id, old, old, "", by=shop.promoter.id)
     later = today() + timedelta(days=2)
-    decided = roster.request_leave(shop.promoter.id, later, later, "", by=shop.promoter.id)
-    roster.decide_leave(decided.id, False, actor=manager_actor(shop))
-    soon = roster.request_leave(shop.promoter.id, later, later, "", by=shop.promoter.id)
+    decided = leave_requests.request_leave(shop.promoter.id, later, later, "", by=shop.promoter.id)
+    leave_requests.decide_leave(decided.id, False, actor=manager_actor(shop))
+    soon = leave_requests.request_leave(shop.promoter.id, later, later, "", by=shop.promoter.id)
     shown = [r.id for r in promoter_desk.leave_requests(shop.promoter.id, today())]
     assert shown == [waiting.id, soon.id, decided.id]
     assert promoter_desk.leave_requests(shop.manager.id, today()) == []
@@ -176,11 +175,11 @@ async def test_a_promoter_withdraws_a_waiting_request_but_not_a_decided_one(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
     start = today() + timedelta(days=10)
-    waiting = roster.request_leave(shop.promoter.id, start, start, "家里有事", by=shop.promoter.id)
-    decided = roster.request_leave(
+    waiting = leave_requests.request_leave(shop.promoter.id, start, start, "家里有事", by=shop.promoter.id)
+    decided = leave_requests.request_leave(
         shop.promoter.id, start + timedelta(days=5), start + timedelta(days=5), "看病", by=shop.promoter.id
     )
-    roster.decide_leave(decided.id, True, actor=manager_actor(shop))
+    leave_requests.decide_leave(decided.id, True, actor=manager_actor(shop))
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -202,9 +201,9 @@ async def test_a_promoter_withdraws_a_waiting_request_but_not_a_decided_one(
 
 def test_only_the_person_who_asked_can_withdraw(shop: Shop) -> None:
     start = today() + timedelta(days=3)
-    request = roster.request_leave(shop.promoter.id, start, start, "", by=shop.promoter.id)
+    request = leave_requests.request_leave(shop.promoter.id, start, start, "", by=shop.promoter.id)
     with pytest.raises(ValidationError, match="Only the person who asked"):
-        roster.withdraw_leave(request.id, by=shop.manager.id)
+        leave_requests.withdraw_leave(request.id, by=shop.manager.id)
     assert LeaveRequest.get_by_id(request.id).status == "requested"
 
 
@@ -237,7 +236,7 @@ async def test_a_manager_records_someones_leave_approved_at_once(
     )
     assert AuditLog.select().where(AuditLog.action == "leave.approve").count() == 1
     with pytest.raises(ValidationError, match="own leave"):
-        roster.record_leave(shop.manager.id, start, start, "", actor=manager_actor(shop))
+        leave_requests.record_leave(shop.manager.id, start, start, "", actor=manager_actor(shop))
 
 
 async def test_a_promoter_cannot_record_leave(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 from textual.command import CommandPalette
 
 from store.models import HeldCart
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
-from tests.store_helpers import cheap_pins
 from tui.screens.login import LoginScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.message_bar import MessageBar
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 async def test_f1_and_the_palette_lead_nowhere_while_locked(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from store.selling import sales
+from store.selling import holds
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
 from tests.store_helpers import promoter_cart, scan, sell
@@ -33,7 +33,7 @@ async def test_quit_with_a_sale_in_progress_keeps_it_for_the_next_start(
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
-    assert [h.label for h in sales.held_carts()] == [f"Quit: {shop.promoter.name}"]
+    assert [h.label for h in holds.held_carts()] == [f"Quit: {shop.promoter.name}"]
 
     again = make_app(db, tmp_path, staff=shop.promoter)
     async with again.run_test(size=(80, 24)) as pilot:
@@ -54,7 +54,7 @@ async def test_quit_with_an_empty_sale_keeps_nothing(shop: Shop, db: SqliteDatab
         await pilot.pause()
         await pilot.press("ctrl+q")
         await pilot.pause()
-    assert sales.held_carts() == []
+    assert holds.held_carts() == []
 
 
 async def test_cancel_sale_asks_and_no_keeps_it(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
@@ -175,6 +175,6 @@ def test_gone_since_held_names_only_units_no_longer_in_stock(shop: Shop) -> None
     cart.add_scan(scan(shop.imeis[0]))
     cart.add_scan(scan(shop.imeis[1]))
     cart.add_scan(scan(shop.case.sku))
-    assert sales.gone_since_held(cart) == []
+    assert holds.gone_since_held(cart) == []
     sell(shop, shop.imeis[1])
-    assert sales.gone_since_held(cart) == [shop.imeis[1]]
+    assert holds.gone_since_held(cart) == [shop.imeis[1]]

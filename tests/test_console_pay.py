@@ -18,9 +18,9 @@ from textual.widgets import Input
 
 from store.kernel.errors import DatabaseUnavailable
 from store.models import HeldCart, Sale
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
-from store.selling.sales import Till
+from store.selling.till import Till
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, wait_for_commit
 from tests.test_disk_full import fill_disk, lift_limit
@@ -60,7 +60,7 @@ def held_commit(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Eve
     """The commit waits (as on a busy database) until the test lets it go."""
     go = threading.Event()
     calls: list[str] = []
-    real = sales.commit_sale_off_thread
+    real = checkout.commit_sale_off_thread
 
     def waiting(
         cart: Cart, till: Till, now: datetime | None = None, *, on_wait: Callable[[float], None] | None = None
@@ -69,7 +69,7 @@ def held_commit(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Eve
         assert go.wait(10), "the test never let the commit go"
         return real(cart, till, now, on_wait=on_wait)
 
-    monkeypatch.setattr(sales, "commit_sale_off_thread", waiting)
+    monkeypatch.setattr(checkout, "commit_sale_off_thread", waiting)
     try:
         yield go, calls
     finally:
@@ -222,7 +222,7 @@ async def test_the_crash_text_says_so_when_it_cannot_check(
         raise DatabaseUnavailable("The database is busy (another program holds it). Try again in a moment.")
 
     monkeypatch.setattr(SaleScreen, "action_hold", broken)
-    monkeypatch.setattr(sales, "saved_receipt_no", unreadable)
+    monkeypatch.setattr(checkout, "saved_receipt_no", unreadable)
     app = make_app(db, tmp_path, staff=shop.promoter)
     with pytest.raises(RuntimeError):
         async with app.run_test(size=(80, 24)) as pilot:

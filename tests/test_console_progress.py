@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 from textual.widgets import DataTable, OptionList
 
+from store.kernel.clock import business_date
 from store.models.base import utcnow
 from store.people import staff, targets
-from store.selling import sales
-from store.selling.sales import business_date
+from store.selling import checkout
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app
-from tests.store_helpers import cheap_pins, manager_actor, sell
+from tests.store_helpers import manager_actor, sell
 from tui.screens.progress import ProgressScreen
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 async def test_my_sales_against_target_and_the_leaderboard(
@@ -37,7 +31,7 @@ async def test_my_sales_against_target_and_the_leaderboard(
         today=today,
     )
     sale = sell(shop, shop.imeis[0], case_qty=2)  # ¥5,999 + 2 x ¥39 credited to P1, today
-    sales.acknowledge(sale.id)  # its receipt was printed: no reprint question at start
+    checkout.acknowledge(sale.id)  # its receipt was printed: no reprint question at start
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

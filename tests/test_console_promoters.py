@@ -19,18 +19,13 @@ from store.people import profiles as people
 from store.people import staff, targets
 from tests.conftest import Shop
 from tests.console_helpers import make_app, type_text
-from tests.store_helpers import cheap_pins, forge_actor
+from tests.store_helpers import forge_actor
 from tui.screens.choice import ChoiceScreen
 from tui.screens.promoter_profile import PromoterProfileScreen
 from tui.screens.promoters import PromotersScreen
 from tui.screens.prompt import PromptScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.message_bar import MessageBar
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def menu_ids(app: App[None]) -> list[str]:
@@ -63,8 +58,8 @@ async def settle(pilot: Pilot[None], app: App[None]) -> None:
 
 
 def this_month() -> str:
+    from store.kernel.clock import business_date
     from store.models.base import utcnow
-    from store.selling.sales import business_date
     from tests.conftest import TILL
 
     return targets.month_of(business_date(utcnow(), TILL.tz))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 
 from store.models import GoodsReceipt, ImeiUnit, PurchaseOrder, PurchaseOrderLine, Supplier
@@ -12,17 +11,11 @@ from store.stock import ledger as stock
 from store.stock.imei import with_check_digit
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
-from tests.store_helpers import cheap_pins
 from tests.test_console_count import choose, message, table_rows
 from tui.screens.choice import ChoiceScreen
 from tui.screens.receiving import ReceivingScreen
 from tui.screens.sale import SaleScreen
 from tui.screens.stock_history import StockHistoryScreen
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 async def test_receive_a_delivery_against_an_order(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:

@@ -18,14 +18,8 @@ from store.stock import ledger as stock
 from tests.conftest import Shop
 from tests.console_helpers import make_app
 from tests.referral_helpers import customer, policy, sell_to, till_with
-from tests.store_helpers import cheap_pins
 from tui.screens.referral_board import ReferralBoardScreen
 from tui.widgets.message_bar import MessageBar
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture

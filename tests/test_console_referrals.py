@@ -10,15 +10,14 @@ import pytest
 from peewee import SqliteDatabase
 
 from store.crm.records import create_customer
+from store.kernel.clock import business_date
 from store.models import Customer, Referral, ReferralReward, Sale, Tender
 from store.models.base import utcnow
 from store.referrals import ledger
-from store.selling import sales
-from store.selling.sales import business_date
+from store.selling import checkout
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
 from tests.referral_helpers import sell_to
-from tests.store_helpers import cheap_pins
 from tui.screens.pay import PayScreen
 from tui.screens.prompt import PromptScreen
 from tui.screens.receipt import ReceiptScreen
@@ -26,17 +25,12 @@ from tui.screens.sale import SaleScreen
 from tui.widgets.message_bar import MessageBar
 
 
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
-
-
 @pytest.fixture
 def old(shop: Shop) -> Customer:
     """张三 bought a case before: an old customer who can refer."""
     person = create_customer("13800138000", "张三", by=shop.manager.id)
     earlier = sell_to(shop, shop.till, person, shop.case.sku, when=utcnow() - timedelta(days=30))
-    sales.acknowledge(earlier.id)  # its receipt was printed then
+    checkout.acknowledge(earlier.id)  # its receipt was printed then
     return person
 
 

@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 from peewee import SqliteDatabase
 from textual.app import App
@@ -17,22 +16,17 @@ from textual.widgets import DataTable, Label
 from store.config.loader import Config
 from store.models import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierItem
 from store.models.base import utcnow
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import ledger as stock
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
-from tests.store_helpers import cheap_pins, pay, scan
+from tests.store_helpers import pay, scan
 from tests.test_console_count import choose, message, settle, table_rows
 from tui.screens.choice import ChoiceScreen
 from tui.screens.reorder import ReorderScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.reorder_panel import ReorderPanel
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def history(shop: Shop, extra_cases: int = 0) -> None:
@@ -46,7 +40,7 @@ def history(shop: Shop, extra_cases: int = 0) -> None:
         cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
         cart.add_scan(scan(shop.case.sku), 3)
         pay(cart)
-        sales.acknowledge(sales.commit_sale(cart, TILL, now=now - timedelta(days=days_ago)).id)
+        checkout.acknowledge(checkout.commit_sale(cart, TILL, now=now - timedelta(days=days_ago)).id)
     if extra_cases:
         stock.receive(shop.case, staff_id=shop.manager.id, qty=extra_cases)
 

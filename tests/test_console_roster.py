@@ -4,26 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 from textual.widgets import DataTable, OptionList
 
+from store.kernel.clock import business_date
 from store.models import AuditLog, RosterEntry, RosterWeek
 from store.models.base import utcnow
 from store.people import roster
-from store.selling.sales import business_date
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app
-from tests.store_helpers import cheap_pins
 from tui.screens.choice import ChoiceScreen
 from tui.screens.roster import RosterScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.message_bar import MessageBar
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def this_week() -> str:

@@ -5,7 +5,7 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from store.models import AuditLog, ImeiUnit, Sale, SaleLine, Tender
-from store.selling import sales
+from store.selling import checkout
 from store.stock import ledger as stock
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
@@ -152,7 +152,7 @@ async def test_a_manager_rings_a_return_and_voids_without_a_pin_of_their_own(
 ) -> None:
     first, second = sell(shop, shop.imeis[0]), sell(shop, case_qty=1)
     for done in (first, second):
-        sales.acknowledge(done.id)  # receipts handed over: no reprint offer at start
+        checkout.acknowledge(done.id)  # receipts handed over: no reprint offer at start
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -192,7 +192,7 @@ async def test_a_promoter_voids_only_with_another_persons_pin(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
     sale = sell(shop, case_qty=1)
-    sales.acknowledge(sale.id)
+    checkout.acknowledge(sale.id)
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

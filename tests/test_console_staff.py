@@ -16,17 +16,11 @@ from store.models import AuditLog, Customer, Staff
 from store.people import staff
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
-from tests.store_helpers import cheap_pins
 from tui.app import ZhangguiApp
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.sale import SaleScreen
 from tui.screens.staff_admin import StaffAdminScreen
 from tui.widgets.message_bar import MessageBar
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def pin_message(app: ZhangguiApp) -> str:

@@ -10,7 +10,7 @@ from textual.widgets import OptionList
 
 from store import setup
 from store.models import Sale, Staff
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
 from tests.conftest import TILL, Shop
@@ -52,7 +52,7 @@ async def test_unacknowledged_sale_is_offered_for_reprint_not_rung_again(
     assert scan is not None
     cart.add_scan(scan)
     cart.add_tender("cash", 3900)
-    sale = sales.commit_sale(cart, TILL)  # the power went before the receipt was shown
+    sale = checkout.commit_sale(cart, TILL)  # the power went before the receipt was shown
     app = make_app(db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await type_text(pilot, "P1")
@@ -134,7 +134,7 @@ async def test_first_start_can_open_the_demo_store(db: SqliteDatabase, tmp_path:
 async def test_a_failed_background_check_stops_selling(
     shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.app
+    from store.db.connection import IntegrityCheck
     from tui.screens.damaged import DamagedDatabaseScreen
 
     checked: list[Path] = []
@@ -143,7 +143,7 @@ async def test_a_failed_background_check_stops_selling(
         checked.append(path)
         return "The database is damaged."
 
-    monkeypatch.setattr(tui.app.IntegrityCheck, "run", lambda self: damaged(self.path))
+    monkeypatch.setattr(IntegrityCheck, "run", lambda self: damaged(self.path))
     app = make_app(db, tmp_path, staff=shop.promoter)
     app.ctx.integrity_checked = False
     async with app.run_test(size=(80, 24)) as pilot:
@@ -170,8 +170,8 @@ async def test_the_console_builds_the_promoter_day_summary_in_the_background(
     cart = promoter_cart(shop)
     cart.add_scan(scan(shop.case.sku), 2)
     pay(cart)
-    sold = sales.commit_sale(cart, TILL, now=utcnow() - timedelta(days=3))  # a settled day
-    sales.acknowledge(sold.id)
+    sold = checkout.commit_sale(cart, TILL, now=utcnow() - timedelta(days=3))  # a settled day
+    checkout.acknowledge(sold.id)
     assert PromoterDaySales.select().count() == 0
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:

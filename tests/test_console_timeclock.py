@@ -4,24 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 from textual.widgets import OptionList
 
 from store.models import AuditLog, TimeEntry
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, type_text
-from tests.store_helpers import cheap_pins
 from tui.screens.choice import ChoiceScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.prompt import PromptScreen
 from tui.screens.timeclock import TimeClockScreen
 from tui.widgets.message_bar import MessageBar
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 async def open_clock(pilot: object, app: object) -> TimeClockScreen:

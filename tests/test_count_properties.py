@@ -28,10 +28,10 @@ from store import setup
 from store.db.connection import open_memory_database
 from store.models import ImeiUnit, Product, SaleLine, StockMovement
 from store.models.base import utcnow
-from store.selling import sales
+from store.selling import checkout, sale_lookup
 from store.selling.cart import Cart
-from store.selling.sales import Till
-from store.stock import catalog, counts
+from store.selling.till import Till
+from store.stock import catalog, count_approval, count_entry, count_sessions
 from store.stock import ledger as stock
 from store.stock.catalog import ScanResult
 from store.stock.imei import with_check_digit
@@ -102,11 +102,11 @@ class CountMachine(RuleBasedStateMachine):
         for code in codes:
             cart.add_scan(scan(code), qty)
         cart.add_tender("cash", cart.due)
-        sale = sales.commit_sale(cart, TILL, now=self.tick())
+        sale = checkout.commit_sale(cart, TILL, now=self.tick())
         return SaleLine.get(SaleLine.sale == sale.id)
 
     def counting(self) -> bool:
-        return self.count_id is not None and counts.unfinished()[0].status == "open"
+        return self.count_id is not None and count_sessions.unfinished()[0].status == "open"
 
     def no_count(self) -> bool:
         return self.count_id is None
@@ -150,7 +150,7 @@ class CountMachine(RuleBasedStateMachine):
         cart.add_return_line(line, 1, 0)
         cart.approve_return()  # a manager rings it: their own role is the authority
         cart.add_tender("cash", -cart.total)
-        sales.commit_sale(cart, TILL, now=self.tick())
+        checkout.commit_sale(cart, TILL, now=self.tick())
         self.shelf[line.product_id] += 1
 
     @rule(data=st.data())
@@ -179,10 +179,10 @@ class CountMachine(RuleBasedStateMachine):
             .first()
         )
         cart = Cart(staff_id=self.manager.id, staff_role="manager", discount_limit_percent=30)
-        cart.add_return_line(line, 1, sales.returned_qty(line.id))
+        cart.add_return_line(line, 1, sale_lookup.returned_qty(line.id))
         cart.approve_return()  # a manager rings it: their own role is the authority
         cart.add_tender("cash", -cart.total)
-        sales.commit_sale(cart, TILL, now=self.tick())
+        checkout.commit_sale(cart, TILL, now=self.tick())
         self.sold_imeis.remove(number)
         self.units_here.add(number)
 
@@ -221,7 +221,9 @@ class CountMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.no_count())
     @rule()
     def start_count(self) -> None:
-        self.count_id = counts.start_count(scope_kind="all", staff_id=self.manager.id, now=self.tick()).id
+        self.count_id = count_sessions.start_count(
+            scope_kind="all", staff_id=self.manager.id, now=self.tick()
+        ).id
         self.counted, self.scanned, self.want = set(), set(), {}
 
     @precondition(lambda self: self.counting())
@@ -235,7 +237,7 @@ class CountMachine(RuleBasedStateMachine):
         self.want[product.id] = here - self.book(product.id)
         parts = [here // 2, here - here // 2] if split else [here]
         for part in parts:
-            counts.record_qty(self.count_id, product.id, part, staff_id=self.manager.id, now=self.tick())
+            count_entry.record_qty(self.count_id, product.id, part, staff_id=self.manager.id, now=self.tick())
         self.counted.add(product.id)
 
     @precondition(lambda self: self.counting())
@@ -243,7 +245,7 @@ class CountMachine(RuleBasedStateMachine):
     def count_phones(self) -> None:
         assert self.count_id is not None
         for number in sorted(self.units_here - self.scanned):
-            counts.enter(
+            count_entry.enter(
                 self.count_id, number, staff_id=self.manager.id, model_id=self.phone.id, now=self.tick()
             )
             self.scanned.add(number)
@@ -252,8 +254,8 @@ class CountMachine(RuleBasedStateMachine):
     @rule()
     def pause_and_resume(self) -> None:
         assert self.count_id is not None
-        counts.pause(self.count_id, staff_id=self.manager.id, now=self.tick())
-        counts.resume(self.count_id, staff_id=self.manager.id, now=self.tick())
+        count_sessions.pause(self.count_id, staff_id=self.manager.id, now=self.tick())
+        count_sessions.resume(self.count_id, staff_id=self.manager.id, now=self.tick())
 
     @precondition(lambda self: self.counting())
     @rule()
@@ -263,13 +265,15 @@ class CountMachine(RuleBasedStateMachine):
         for which in (0, 1):
             self.count_accessory(which, False)
         self.count_phones()
-        counts.close(self.count_id, staff_id=self.manager.id, now=self.tick())
+        count_sessions.close(self.count_id, staff_id=self.manager.id, now=self.tick())
 
-    @precondition(lambda self: self.count_id is not None and counts.unfinished()[0].status == "review")
+    @precondition(
+        lambda self: self.count_id is not None and count_sessions.unfinished()[0].status == "review"
+    )
     @rule()
     def approve(self) -> None:
         assert self.count_id is not None
-        result = counts.approve(self.count_id, approval=self.approval, now=self.tick())
+        result = count_approval.approve(self.count_id, approval=self.approval, now=self.tick())
         lines = {ln.product_id: ln for ln in result.lines}
         for product_id, variance in self.want.items():
             assert lines[product_id].variance == variance

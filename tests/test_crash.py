@@ -17,14 +17,14 @@ import pytest
 from peewee import fn
 
 from store import setup
-from store.audit import chain as audit
+from store.audit import integrity
 from store.db.connection import open_database
 from store.kernel.errors import StockError
 from store.models import ImeiUnit, Product, ReceiptCounter, Sale, SaleLine, StockMovement, Tender
 from store.models.audit import AuditLog
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
-from store.selling.sales import Till
+from store.selling.till import Till
 from store.stock import catalog
 from store.stock import ledger as stock
 from store.stock.imei import with_check_digit
@@ -75,7 +75,7 @@ def _sell_until_killed(db_path: Path, ack_path: Path, err_path: Path, seed: int)
                     cart.add_tender("wechat", rng.randint(1, cart.due))
                 if cart.due:
                     cart.add_tender("cash", cart.due + rng.randint(0, 5000))
-                sale = sales.commit_sale(cart, TILL)
+                sale = checkout.commit_sale(cart, TILL)
             except StockError:
                 continue  # sold out until the parent restocks
             os.write(ack, f"{sale.id} {len(cart.lines)} {len(cart.tenders)} {cart.total}\n".encode())
@@ -191,6 +191,6 @@ def test_sigkill_while_selling_never_leaves_a_partial_sale(tmp_path: Path) -> No
         in_stock = ImeiUnit.select().where(ImeiUnit.status == "in_stock").count()
         assert 0 <= stock.on_hand(phone.id) == in_stock
         assert AuditLog.select().where(AuditLog.action == "sale.sale").count() == len(all_sales)
-        assert audit.verify() == []
+        assert integrity.verify() == []
     finally:
         db.close()

@@ -16,14 +16,9 @@ from store.crm.holidays import holidays_between, holidays_in, lunar_to_solar
 from store.crm.records import create_customer
 from store.models import Customer
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok
+from tests.store_helpers import manager_ok
 
 RULES = CustomersSection()
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.mark.parametrize(

@@ -11,14 +11,9 @@ from store.crm import search
 from store.crm.names import name_keys
 from store.crm.records import create_customer
 from store.models import Customer, database
-from store.selling import sales
+from store.selling import checkout
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, pay, promoter_cart, scan
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
+from tests.store_helpers import pay, promoter_cart, scan
 
 
 def names(hits: list[search.CustomerHit]) -> list[str]:
@@ -126,7 +121,7 @@ def test_imei_of_a_phone_they_bought(shop: Shop, people: dict[str, Customer]) ->
     cart.add_scan(scan(shop.imeis[2]))
     cart.customer_id = people["曾静"].id
     pay(cart)
-    sales.commit_sale(cart, shop.till, now=datetime(2026, 3, 1, 4, 0))
+    checkout.commit_sale(cart, shop.till, now=datetime(2026, 3, 1, 4, 0))
     hits = search.lookup(shop.imeis[2])
     assert [(h.name, h.why) for h in hits] == [("曾静", "imei")]
     assert search.lookup(shop.imeis[3]) == []  # in stock, never sold

@@ -5,23 +5,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pytest
-
 from store.crm import followup, value
 from store.crm.config import CustomersSection
 from store.crm.profile import load_profile, shown_phone
 from store.crm.records import create_customer
 from store.models import SaleLine
-from store.selling import sales
+from store.selling import checkout
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok, pay, promoter_cart, scan
+from tests.store_helpers import manager_ok, pay, promoter_cart, scan
 
 RULES = CustomersSection()
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def test_profile_of_a_customer_who_bought_and_returned(shop: Shop) -> None:
@@ -31,19 +24,19 @@ def test_profile_of_a_customer_who_bought_and_returned(shop: Shop) -> None:
     cart.add_scan(scan(shop.case.sku), 2)
     cart.customer_id = customer.id
     pay(cart)
-    first = sales.commit_sale(cart, shop.till, now=datetime(2026, 3, 1, 4, 0))
+    first = checkout.commit_sale(cart, shop.till, now=datetime(2026, 3, 1, 4, 0))
     back = promoter_cart(shop)
     case_line = SaleLine.get((SaleLine.sale == first.id) & (SaleLine.line_no == 2))
     back.add_return_line(case_line, 1, 0)
     back.approve_return(manager_ok(shop))
     back.customer_id = customer.id
     pay(back)
-    sales.commit_sale(back, shop.till, now=datetime(2026, 3, 5, 4, 0))
+    checkout.commit_sale(back, shop.till, now=datetime(2026, 3, 5, 4, 0))
     cart = promoter_cart(shop)
     cart.add_scan(scan(shop.case.sku))
     cart.customer_id = customer.id
     pay(cart)
-    sales.commit_sale(cart, shop.till, now=datetime(2026, 4, 2, 4, 0))
+    checkout.commit_sale(cart, shop.till, now=datetime(2026, 4, 2, 4, 0))
     followup.log_contact(customer.id, "call", "happy", staff_id=shop.promoter.id)
     followup.add_task(
         customer.id, "offer a case", date(2026, 5, 1), owner_id=shop.manager.id, by=shop.manager.id

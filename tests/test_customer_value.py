@@ -13,17 +13,12 @@ from store.crm.config import CustomersSection
 from store.crm.records import create_customer
 from store.kernel.errors import ValidationError
 from store.models import Customer, CustomerScore, CustomerTask, Sale
-from store.selling import sales
+from store.selling import checkout
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, pay, promoter_cart, scan, snapshot
+from tests.store_helpers import pay, promoter_cart, scan, snapshot
 
 TODAY = date(2026, 6, 30)
 _receipts = count(1)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def receipt(
@@ -187,12 +182,12 @@ def test_rules_make_follow_up_tasks_once(shop: Shop) -> None:
     cart.add_scan(scan(shop.imeis[0]))
     cart.customer_id = customer.id
     pay(cart)
-    handset = sales.commit_sale(cart, shop.till, now=datetime(2026, 6, 1, 4, 0))
+    handset = checkout.commit_sale(cart, shop.till, now=datetime(2026, 6, 1, 4, 0))
     cart = promoter_cart(shop)
     cart.add_scan(scan(shop.case.sku))
     cart.customer_id = walk_in.id
     pay(cart)
-    sales.commit_sale(cart, shop.till, now=datetime(2026, 6, 1, 5, 0))  # no handset: no task
+    checkout.commit_sale(cart, shop.till, now=datetime(2026, 6, 1, 5, 0))  # no handset: no task
     rules = CustomersSection()
 
     assert (

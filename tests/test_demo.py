@@ -15,8 +15,9 @@ from peewee import SqliteDatabase
 from stdnum import ean
 
 from store import demo, setup
-from store.audit import chain as audit
+from store.audit import integrity
 from store.db.connection import open_database
+from store.kernel.clock import business_date
 from store.kernel.errors import ValidationError
 from store.kernel.phone import normalise_mobile
 from store.models import (
@@ -32,9 +33,9 @@ from store.models import (
     Tender,
 )
 from store.people.staff import login
-from store.selling import sales
+from store.selling import checkout, sale_lookup
 from store.selling.cart import Cart
-from store.selling.sales import Till
+from store.selling.till import Till
 from store.stock import catalog
 from store.stock import ledger as stock
 from store.stock.imei import validate
@@ -106,7 +107,7 @@ def test_history_ends_at_now_and_spans_ninety_days(store_db: SqliteDatabase) -> 
     dates = sorted({s.business_date for s in Sale.select()})
     assert dates[-1] == today and dates[0] == today - timedelta(days=demo.DAYS - 1)
     for sale in Sale.select():  # the business date is the shop's local date of the sale
-        assert sale.business_date == sales.business_date(sale.created_at, SHANGHAI)
+        assert sale.business_date == business_date(sale.created_at, SHANGHAI)
         local_time = sale.created_at.replace(tzinfo=UTC).astimezone(SHANGHAI).time()
         assert "09:30" <= local_time.strftime("%H:%M") <= "21:30"
 
@@ -227,7 +228,7 @@ def test_returns_refer_to_their_original_lines(store_db: SqliteDatabase) -> None
             assert sold.sale_id == original.id and sold.product_id == line.product_id
             assert sold.imei_unit_id == line.imei_unit_id
             assert line.total == -sold.total  # the whole line back: exactly what was paid
-            assert sales.returned_qty(sold.id) == sold.qty
+            assert sale_lookup.returned_qty(sold.id) == sold.qty
             if line.imei_unit_id:
                 assert ImeiUnit.get_by_id(line.imei_unit_id).status == "returned"
         assert [t.kind for t in sale.tenders] == [original.tenders[0].kind]
@@ -244,13 +245,10 @@ def test_receipt_numbers_continue_with_the_next_real_sale(store_db: SqliteDataba
     for day, day_sales in by_day.items():
         assert [int(s.receipt_no[-4:]) for s in day_sales] == list(range(1, len(day_sales) + 1))
         assert ReceiptCounter.get_by_id(f"T1|{day.isoformat()}").last == len(day_sales)
-    assert sales.unacknowledged("T1") == []  # nobody is asked to reprint 90 days of receipts
+    assert checkout.unacknowledged("T1") == []  # nobody is asked to reprint 90 days of receipts
 
 
-def test_the_next_real_sale_continues_the_receipt_sequence(
-    db: SqliteDatabase, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cheap_pins(monkeypatch)
+def test_the_next_real_sale_continues_the_receipt_sequence(db: SqliteDatabase) -> None:
     demo.build_demo("small", seed=3, now=NOW)
     today = NOW.replace(tzinfo=UTC).astimezone(SHANGHAI).date()
     rung_today = Sale.select().where(Sale.business_date == today).count()
@@ -268,15 +266,15 @@ def test_the_next_real_sale_continues_the_receipt_sequence(
     assert case_scan is not None
     cart.add_scan(case_scan)
     cart.add_tender("wechat", cart.total)
-    sale = sales.commit_sale(cart, TILL, now=NOW + timedelta(minutes=5))
+    sale = checkout.commit_sale(cart, TILL, now=NOW + timedelta(minutes=5))
     assert sale.receipt_no == f"{demo.DEMO_STORE_CODE}-T1-{today:%Y%m%d}-{rung_today + 1:04d}"
     assert ImeiUnit.get_by_id(unit.id).status == "sold"
     assert all(qty >= 0 for qty in stock.on_hand_all().values())
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_audit_chain_demo_flag_and_pragmas(store_db: SqliteDatabase, summary: demo.DemoSummary) -> None:
-    assert audit.verify() == []
+    assert integrity.verify() == []
     assert setup.is_demo() and setup.is_initialised()
     assert setup.get_meta("store_code") == demo.DEMO_STORE_CODE
     actions = [row.action for row in AuditLog.select().order_by(AuditLog.seq)]
@@ -356,9 +354,7 @@ def test_demo_staff_can_log_in(store_db: SqliteDatabase) -> None:
     assert hired < min(s.created_at for s in Sale.select())
 
 
-def test_the_same_seed_gives_the_same_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
-
+def test_the_same_seed_gives_the_same_store(tmp_path: Path) -> None:
     def content(seed: int, name: str) -> tuple[list[object], ...]:
         db = open_database(tmp_path / name)
         try:
@@ -378,8 +374,7 @@ def test_the_same_seed_gives_the_same_store(tmp_path: Path, monkeypatch: pytest.
     assert first[1] != other[1] and first[3] != other[3]
 
 
-def test_refuses_a_database_that_is_not_empty(db: SqliteDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
+def test_refuses_a_database_that_is_not_empty(db: SqliteDatabase) -> None:
     with pytest.raises(ValidationError, match="size"):
         demo.build_demo("huge")
     catalog.create_product(sku="X1", brand="Generic", model="Thing", category="accessory", price=100)
@@ -388,17 +383,15 @@ def test_refuses_a_database_that_is_not_empty(db: SqliteDatabase, monkeypatch: p
     assert Product.select().count() == 1 and not setup.is_initialised()
 
 
-def test_refuses_a_second_demo(db: SqliteDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
+def test_refuses_a_second_demo(db: SqliteDatabase) -> None:
     demo.build_demo("small", now=NOW)
     before = Sale.select().count()
     with pytest.raises(ValidationError, match="already holds a store"):
         demo.build_demo("small", now=NOW)
-    assert Sale.select().count() == before and audit.verify() == []
+    assert Sale.select().count() == before and integrity.verify() == []
 
 
-def test_cli_builds_the_demo_and_refuses_a_second_run(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
+def test_cli_builds_the_demo_and_refuses_a_second_run(db_path: Path) -> None:
     runner = CliRunner()
     first = runner.invoke(main, ["demo", "--db", str(db_path), "--seed", "7"])
     assert first.exit_code == 0, first.output

@@ -11,22 +11,17 @@ from datetime import datetime
 import pytest
 from peewee import OperationalError
 
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel.errors import DatabaseUnavailable, DiskFull
 from store.models import HeldCart, Sale, database
-from store.selling import sales
+from store.selling import checkout, holds
 from store.selling.cart import Cart
 from store.stock import ledger as stock
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, counts, pay, promoter_cart, scan, snapshot
+from tests.store_helpers import counts, pay, promoter_cart, scan, snapshot
 
 DAY = datetime(2026, 11, 27, 4, 0)
 FULL = "The disk is full, so nothing was saved. Free some disk space or call the manager, then try again."
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def limit_size(pages: int | None = None) -> None:
@@ -58,7 +53,7 @@ def fill_disk(shop: Shop) -> Cart:
         cart = one_case_cart(shop)
         before = counts()
         try:
-            sales.commit_sale(cart, shop.till, now=DAY)
+            checkout.commit_sale(cart, shop.till, now=DAY)
         except DiskFull:
             assert counts() == before
             return cart
@@ -70,7 +65,7 @@ def test_a_full_disk_undoes_the_sale_and_says_so(shop: Shop) -> None:
     kept = cart.to_json()
     before = snapshot()
     with pytest.raises(DiskFull) as err:
-        sales.commit_sale(cart, shop.till, now=DAY)
+        checkout.commit_sale(cart, shop.till, now=DAY)
     assert str(err.value) == FULL
     assert "rollback" not in str(err.value)
     assert snapshot() == before
@@ -78,21 +73,21 @@ def test_a_full_disk_undoes_the_sale_and_says_so(shop: Shop) -> None:
     assert cart.to_json() == kept  # the sale in progress is untouched: it can be paid again
 
     lift_limit()
-    sale = sales.commit_sale(cart, shop.till, now=DAY)  # space freed: the same cart goes through
+    sale = checkout.commit_sale(cart, shop.till, now=DAY)  # space freed: the same cart goes through
     assert Sale.get_by_id(cart.id).receipt_no == sale.receipt_no
 
 
 def test_a_full_disk_keeps_a_suspended_copy_when_it_still_fits(shop: Shop) -> None:
     cart = fill_disk(shop)
     with pytest.raises(DiskFull) as err:
-        sales.commit_sale_off_thread(cart, shop.till, now=DAY)
+        checkout.commit_sale_off_thread(cart, shop.till, now=DAY)
     assert err.value.held is True
     held = HeldCart.get_by_id(cart.id)
     copy = Cart.from_json(held.payload)
     assert [(ln.sku, ln.qty) for ln in copy.lines] == [(shop.case.sku, 1)]
     assert copy.tenders == [] and cart.tenders != []  # the copy waits unpaid; the cart is as it was
     lift_limit()
-    sales.commit_sale(cart, shop.till, now=DAY)
+    checkout.commit_sale(cart, shop.till, now=DAY)
     assert HeldCart.get_or_none(HeldCart.id == cart.id) is None  # committed: the copy is gone
 
 
@@ -104,9 +99,9 @@ def test_no_copy_is_claimed_when_even_the_copy_does_not_fit(
     def full(cart: Cart, label: str = "", now: object = None) -> None:
         raise DiskFull(FULL)
 
-    monkeypatch.setattr(sales, "hold", full)
+    monkeypatch.setattr(holds, "hold", full)
     with pytest.raises(DiskFull) as err:
-        sales.commit_sale_off_thread(cart, shop.till, now=DAY)
+        checkout.commit_sale_off_thread(cart, shop.till, now=DAY)
     assert err.value.held is False
     assert HeldCart.select().count() == 0
 

@@ -10,8 +10,8 @@ from store.crm import sale_customer as customers
 from store.kernel.errors import NotFound
 from store.models import Supplier
 from store.models.base import utcnow
-from store.selling import sales
-from store.stock import counts, history, receiving
+from store.selling import checkout
+from store.stock import count_approval, count_entry, count_sessions, history, receiving
 from store.stock.imei import with_check_digit
 from store.stock.ledger import ReceivedUnit
 from store.stock.receiving import DeliveryLine
@@ -35,17 +35,19 @@ def test_an_imeis_life_received_sold_returned_counted(shop: Shop) -> None:
     cart.add_scan(scan(number))
     cart.customer_id = buyer.id
     pay(cart)
-    sale = sales.commit_sale(cart, TILL, now=t + timedelta(minutes=1))
+    sale = checkout.commit_sale(cart, TILL, now=t + timedelta(minutes=1))
     back = promoter_cart(shop)
     line = sale.lines.get()
     back.add_return_line(line, 1, 0)
     back.approve_return(manager_ok(shop))
     pay(back)
-    refund = sales.commit_sale(back, TILL, now=t + timedelta(minutes=2))
-    count = counts.start_count(scope_kind="all", staff_id=shop.promoter.id, now=t + timedelta(minutes=3))
-    counts.enter(count.id, "1*CASE-IP15", staff_id=shop.promoter.id, now=t + timedelta(minutes=4))
-    counts.close(count.id, staff_id=shop.promoter.id, now=t + timedelta(minutes=5))
-    counts.approve(
+    refund = checkout.commit_sale(back, TILL, now=t + timedelta(minutes=2))
+    count = count_sessions.start_count(
+        scope_kind="all", staff_id=shop.promoter.id, now=t + timedelta(minutes=3)
+    )
+    count_entry.enter(count.id, "1*CASE-IP15", staff_id=shop.promoter.id, now=t + timedelta(minutes=4))
+    count_sessions.close(count.id, staff_id=shop.promoter.id, now=t + timedelta(minutes=5))
+    count_approval.approve(
         count.id, actor=forge_actor(shop.promoter), approval=manager_ok(shop), now=t + timedelta(minutes=6)
     )
 

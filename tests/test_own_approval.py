@@ -9,7 +9,7 @@ import pytest
 
 from store.kernel.errors import NeedsApproval, PermissionDenied
 from store.models import AuditLog
-from store.selling import sales
+from store.selling import checkout, sale_lookup
 from store.selling.cart import Cart
 from tests.conftest import Shop
 from tests.store_helpers import forge_approval, manager_ok, pay, promoter_cart, scan, sell, snapshot
@@ -73,7 +73,7 @@ def test_a_promoter_still_gets_another_persons_approval(shop: Shop) -> None:
         cart.approve_return()
     cart.override_price(0, 500000, "match JD.com", manager_ok(shop))
     pay(cart)
-    sale = sales.commit_sale(cart, shop.till)
+    sale = checkout.commit_sale(cart, shop.till)
     (row,) = rows("sale.price_override")
     assert (row.staff_id, row.approved_by) == (shop.promoter.id, shop.manager.id)
     assert "authority" not in json.loads(row.after)
@@ -91,7 +91,7 @@ def test_a_manager_within_their_limits_is_their_own_authority_in_the_audit(shop:
     assert cart.lines[0].approved_by == cart.lines[1].approved_by == shop.manager.id
     assert cart.sale_discount_approved_by == shop.manager.id
     pay(cart)
-    sale = sales.commit_sale(cart, shop.till)
+    sale = checkout.commit_sale(cart, shop.till)
     line_row, sale_row = rows("sale.discount_approved")
     (price_row,) = rows("sale.price_override")
     for row in (line_row, sale_row, price_row):
@@ -103,11 +103,11 @@ def test_a_manager_within_their_limits_is_their_own_authority_in_the_audit(shop:
 def test_a_manager_rings_a_return_without_a_pin(shop: Shop) -> None:
     sold = sell(shop, shop.imeis[0])
     cart = manager_cart(shop)
-    line = sales.returnable_lines(sold)[0].line
+    line = sale_lookup.returnable_lines(sold)[0].line
     cart.add_return_line(line, 1, 0)
     cart.approve_return()  # the manager's own role: no PIN
     pay(cart)
-    refund = sales.commit_sale(cart, shop.till)
+    refund = checkout.commit_sale(cart, shop.till)
     row = rows("sale.return")[0]
     assert (row.staff_id, row.approved_by, row.entity_id) == (shop.manager.id, shop.manager.id, refund.id)
     assert json.loads(row.after)["authority"] == "own role"
@@ -133,7 +133,7 @@ def test_commit_refuses_a_cart_whose_seller_approved_their_own_discount(shop: Sh
     pay(cart)
     before = snapshot()
     with pytest.raises(NeedsApproval):
-        sales.commit_sale(cart, shop.till)
+        checkout.commit_sale(cart, shop.till)
     assert snapshot() == before
 
 
@@ -145,7 +145,7 @@ def test_commit_refuses_a_manager_over_their_own_limit_without_another_person(sh
     pay(cart)
     before = snapshot()
     with pytest.raises(NeedsApproval) as err:
-        sales.commit_sale(cart, shop.till)
+        checkout.commit_sale(cart, shop.till)
     assert str(err.value) == "A discount over your limit needs another manager's approval."
     assert snapshot() == before
 
@@ -159,7 +159,7 @@ def test_commit_refuses_own_authority_of_a_seller_who_is_not_a_manager(shop: Sho
     pay(cart)
     before = snapshot()
     with pytest.raises(PermissionDenied) as err:
-        sales.commit_sale(cart, shop.till)
+        checkout.commit_sale(cart, shop.till)
     assert str(err.value) == "An approval must come from another person, not from yourself."
     assert snapshot() == before
 
@@ -173,6 +173,6 @@ def test_commit_refuses_an_approver_who_is_not_a_manager(shop: Shop) -> None:
     pay(cart)
     before = snapshot()
     with pytest.raises(PermissionDenied) as err:
-        sales.commit_sale(cart, shop.till)
+        checkout.commit_sale(cart, shop.till)
     assert str(err.value) == "Only a manager's PIN can approve this."
     assert snapshot() == before

@@ -6,21 +6,16 @@ from datetime import date, timedelta
 
 import pytest
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.config.loader import Config
+from store.kernel.clock import business_date
 from store.kernel.errors import NotFound, PermissionDenied, ValidationError
 from store.models import AuditLog, Staff
 from store.people import profiles as people
 from store.people import staff
 from store.people.config import LadderLevel, LadderSection
-from store.selling.sales import business_date
 from tests.conftest import TILL, Shop
-from tests.store_helpers import cheap_pins, manager_actor, manager_ok, sell, snapshot
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
+from tests.store_helpers import manager_actor, manager_ok, sell, snapshot
 
 
 def today() -> date:
@@ -60,7 +55,7 @@ def test_profile_changes_are_audited(shop: Shop) -> None:
     row = AuditLog.select().where(AuditLog.action == "staff.profile").get()
     assert row.approved_by == shop.manager.id and row.entity_id == shop.promoter.id
     assert '"level": "L2"' in row.after and '"level": ""' in row.before
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 @pytest.mark.parametrize(
@@ -181,7 +176,7 @@ def test_the_ladder_lists_who_may_move_up_and_what_the_others_miss(shop: Shop) -
 
 
 def test_sales_outside_the_window_and_voided_receipts_do_not_count(shop: Shop) -> None:
-    from store.selling import sales
+    from store.selling import sale_voids
 
     sale = sell(shop, shop.imeis[0])
     day = today()
@@ -189,7 +184,7 @@ def test_sales_outside_the_window_and_voided_receipts_do_not_count(shop: Shop) -
     assert people.net_sales([shop.promoter.id], day + timedelta(days=1), day + timedelta(days=30)) == {
         shop.promoter.id: 0
     }
-    sales.void_sale(sale.id, approval=manager_ok(shop), till=shop.till)
+    sale_voids.void_sale(sale.id, approval=manager_ok(shop), till=shop.till)
     assert people.net_sales([shop.promoter.id], day, day) == {shop.promoter.id: 0}
 
 

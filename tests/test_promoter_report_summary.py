@@ -11,19 +11,14 @@ import pytest
 from store.config.loader import Config
 from store.kernel.errors import DatabaseUnavailable
 from store.models import PromoterDaySales, database
+from store.people import promoter_figures, staff
 from store.people import report as promoter_report
-from store.people import staff
-from store.selling import sales
+from store.selling import sale_voids
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok
+from tests.store_helpers import manager_ok
 from tests.test_commission import ACCESSORY, HANDSET, SPECIAL, TODAY, config_with, give_back, november, ring
 
 NOV_FIRST, NOV_LAST = date(2026, 11, 1), date(2026, 11, 30)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture
@@ -33,9 +28,9 @@ def cfg() -> Config:
 
 def from_the_lines(
     cfg: Config, first: date = NOV_FIRST, last: date = NOV_LAST
-) -> dict[str, promoter_report.Figures]:
+) -> dict[str, promoter_figures.Figures]:
     """The figures with nothing settled yet, so every day is read line by line."""
-    return promoter_report.sales_figures(first, last, cfg, today=date(2020, 1, 1))
+    return promoter_figures.sales_figures(first, last, cfg, today=date(2020, 1, 1))
 
 
 def marked() -> list[date]:
@@ -57,7 +52,7 @@ def test_each_call_summarises_a_few_more_days_and_agrees_with_the_lines(shop: Sh
     a_busy_month(shop)
     lines = from_the_lines(cfg)
     assert PromoterDaySales.select().count() == 0
-    step = promoter_report.SUMMARISE_DAYS_PER_CALL
+    step = promoter_figures.SUMMARISE_DAYS_PER_CALL
     calls = 0
     while len(marked()) < 25:  # the 1st to the 25th are settled on the 27th
         assert november(cfg) == lines
@@ -70,16 +65,16 @@ def test_each_call_summarises_a_few_more_days_and_agrees_with_the_lines(shop: Sh
 def test_summarise_all_settles_the_month_at_once(shop: Shop, cfg: Config) -> None:
     a_busy_month(shop)
     lines = from_the_lines(cfg)
-    assert promoter_report.summarise_all(NOV_FIRST, NOV_LAST, cfg, today=TODAY) == 25
-    assert promoter_report.summarise_all(NOV_FIRST, NOV_LAST, cfg, today=TODAY) == 0
+    assert promoter_figures.summarise_all(NOV_FIRST, NOV_LAST, cfg, today=TODAY) == 25
+    assert promoter_figures.summarise_all(NOV_FIRST, NOV_LAST, cfg, today=TODAY) == 0
     assert marked() == [date(2026, 11, n) for n in range(1, 26)]
     assert november(cfg) == lines
-    assert promoter_report.summarise_all(NOV_FIRST, NOV_LAST, cfg, today=date(2026, 11, 2)) == 0
+    assert promoter_figures.summarise_all(NOV_FIRST, NOV_LAST, cfg, today=date(2026, 11, 2)) == 0
 
 
 def test_the_summary_holds_each_days_lines_per_promoter_and_product(shop: Shop, cfg: Config) -> None:
     voided = ring(shop, datetime(2026, 11, 5, 4, 0), case_qty=4)
-    sales.void_sale(
+    sale_voids.void_sale(
         voided.id,
         approval=manager_ok(shop),
         till=shop.till,
@@ -88,7 +83,7 @@ def test_the_summary_holds_each_days_lines_per_promoter_and_product(shop: Shop, 
     other = a_busy_month(shop)
     sold = ring(shop, datetime(2026, 11, 3, 4, 0), case_qty=5)
     give_back(shop, sold, datetime(2026, 11, 4, 4, 0))  # a return is not a day's sale
-    promoter_report.summarise_all(NOV_FIRST, NOV_LAST, cfg, today=TODAY)
+    promoter_figures.summarise_all(NOV_FIRST, NOV_LAST, cfg, today=TODAY)
     rows = {
         (r.business_date, r.promoter_id, r.product_id): (r.amount, r.qty)
         for r in PromoterDaySales.select().where(PromoterDaySales.promoter_id != "")
@@ -111,7 +106,7 @@ def test_a_return_rung_after_its_day_was_summarised_still_counts(shop: Shop, cfg
     special commission back in November and leave October as it was."""
     october_sale = ring(shop, datetime(2026, 10, 12, 4, 0), shop.imeis[0])
     sale = ring(shop, datetime(2026, 11, 12, 4, 0), shop.imeis[1], case_qty=2)
-    promoter_report.summarise_all(date(2026, 10, 1), NOV_LAST, cfg, today=TODAY)
+    promoter_figures.summarise_all(date(2026, 10, 1), NOV_LAST, cfg, today=TODAY)
     before = november(cfg)[shop.promoter.id]
     assert (before.amount, before.units, before.commission) == (599900 + 7800, 1, 17997 + 5000 + 624)
     give_back(shop, sale, datetime(2026, 11, 20, 4, 0))
@@ -121,7 +116,7 @@ def test_a_return_rung_after_its_day_was_summarised_still_counts(shop: Shop, cfg
     assert (after.amount, after.units, after.returned) == (7800 - 599900, -1, -599900 * 2)
     assert after.commission == 624 - (599900 // 100)  # the special price back; October's 1 %
     assert november(cfg) == from_the_lines(cfg)
-    october = promoter_report.sales_figures(date(2026, 10, 1), date(2026, 10, 31), cfg, today=TODAY)
+    october = promoter_figures.sales_figures(date(2026, 10, 1), date(2026, 10, 31), cfg, today=TODAY)
     assert (october[shop.promoter.id].amount, october[shop.promoter.id].commission) == (599900, 5999)
     report = promoter_report.month_report("2026-11", cfg, now=datetime(2026, 11, 27, 4, 0))
     row = next(r for r in report.rows if r.code == "P1")
@@ -156,7 +151,7 @@ def test_a_read_only_database_reads_the_lines(
     def refuse(_fn: object) -> None:
         raise DatabaseUnavailable("read-only")
 
-    monkeypatch.setattr(promoter_report, "write", refuse)
+    monkeypatch.setattr(promoter_figures, "write", refuse)
     assert november(cfg) == lines
     assert marked() == done  # what was summarised before is still read
 
@@ -164,7 +159,7 @@ def test_a_read_only_database_reads_the_lines(
 def test_one_promoters_figures_mix_summary_and_lines_alike(shop: Shop, cfg: Config) -> None:
     other = a_busy_month(shop)
     november(cfg)
-    mine = promoter_report.sales_figures(NOV_FIRST, NOV_LAST, cfg, promoter_id=other, today=TODAY)
+    mine = promoter_figures.sales_figures(NOV_FIRST, NOV_LAST, cfg, promoter_id=other, today=TODAY)
     assert mine == {other: from_the_lines(cfg)[other]}
     assert database.obj.execute_sql("SELECT COUNT(*) FROM promoter_day_sales").fetchone()[0] > 0
 
@@ -172,18 +167,18 @@ def test_one_promoters_figures_mix_summary_and_lines_alike(shop: Shop, cfg: Conf
 def test_summarise_recent_fills_every_settled_day_a_day_per_transaction(
     shop: Shop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from store.db import connection as store_db
-    from store.people.report import summarise_recent, summarised_days
+    from store.db import transaction
+    from store.people.promoter_figures import summarise_recent, summarised_days
 
     today = date(2026, 11, 27)
     writes: list[int] = []
-    real_write = store_db.write
+    real_write = transaction.write
 
     def counting(fn: Any) -> Any:
         writes.append(1)
         return real_write(fn)
 
-    monkeypatch.setattr("store.people.report.write", counting)
+    monkeypatch.setattr("store.people.promoter_figures.write", counting)
     added = summarise_recent(Config(), today=today)
     first, last = date(2026, 10, 1), today - timedelta(days=2)
     assert added == (last - first).days + 1 == len(writes)  # one transaction a day

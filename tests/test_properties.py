@@ -23,15 +23,16 @@ from hypothesis.stateful import (
 from peewee import SqliteDatabase, fn
 
 from store import setup
-from store.audit import chain as audit
+from store.audit import integrity
 from store.db.connection import open_memory_database
 from store.kernel.errors import NeedsApproval, StockError, ValidationError, ZhangguiError
 from store.models import MODELS, ImeiUnit, Product, Sale, SaleLine, Staff, StockMovement, Tender
 from store.models.base import utcnow
 from store.people import staff
-from store.selling import sales
-from store.selling.cart import Cart, CartLine
-from store.selling.sales import Till
+from store.selling import checkout, sale_lookup, sale_voids
+from store.selling.cart import Cart
+from store.selling.cart_lines import CartLine
+from store.selling.till import Till
 from store.stock import catalog
 from store.stock import ledger as stock
 from store.stock.catalog import ScanResult
@@ -284,12 +285,12 @@ class PosMachine(RuleBasedStateMachine):
             assert cart.sale_discount_approved_by == self.manager.id
         assert sum(cart.allocations()) == cart.sale_discount
         self._pay(cart, data)
-        sale = sales.commit_sale(cart, TILL, now=self.now)
+        sale = checkout.commit_sale(cart, TILL, now=self.now)
         assert sale.kind == "sale"
         self._record_sale(cart, sale)
         if data.draw(st.booleans(), label="retry commit"):
             count = Sale.select().count()
-            assert sales.commit_sale(cart, TILL, now=self.now).id == sale.id  # idempotent
+            assert checkout.commit_sale(cart, TILL, now=self.now).id == sale.id  # idempotent
             assert Sale.select().count() == count
 
     @precondition(lambda self: bool(self._returnable_lines()))
@@ -301,7 +302,7 @@ class PosMachine(RuleBasedStateMachine):
         chosen = data.draw(st.lists(st.sampled_from(own), unique=True, min_size=1))
         cart = self._new_cart()
         for line_id in chosen:
-            already = sales.returned_qty(line_id)
+            already = sale_lookup.returned_qty(line_id)
             assert already == self._returned(line_id)
             remaining = self.lines[line_id].qty - already
             cart.add_return_line(SaleLine.get_by_id(line_id), data.draw(st.integers(1, remaining)), already)
@@ -311,9 +312,11 @@ class PosMachine(RuleBasedStateMachine):
             self._add_sale_items(cart, data, required=False)
         self._pay(cart, data)
         if data.draw(st.booleans(), label="commit before approval"):
-            self._expect_nothing_written(lambda: sales.commit_sale(cart, TILL, now=self.now), NeedsApproval)
+            self._expect_nothing_written(
+                lambda: checkout.commit_sale(cart, TILL, now=self.now), NeedsApproval
+            )
         cart.approve_return(self.approval)
-        sale = sales.commit_sale(cart, TILL, now=self.now)
+        sale = checkout.commit_sale(cart, TILL, now=self.now)
         assert sale.original_id == sale_id
         assert sale.kind == ("exchange" if any(not ln.is_return for ln in cart.lines) else "return")
         self._record_sale(cart, sale)
@@ -334,7 +337,7 @@ class PosMachine(RuleBasedStateMachine):
         ok = ok and min(stock_after.values()) >= 0
 
         def _void() -> Sale:
-            return sales.void_sale(sale_id, approval=self.approval, till=TILL, now=self.now)
+            return sale_voids.void_sale(sale_id, approval=self.approval, till=TILL, now=self.now)
 
         if not ok:
             self._expect_nothing_written(_void)
@@ -373,7 +376,7 @@ class PosMachine(RuleBasedStateMachine):
             )
         )
         self._pay(cart, data)
-        self._expect_nothing_written(lambda: sales.commit_sale(cart, TILL, now=self.now), StockError)
+        self._expect_nothing_written(lambda: checkout.commit_sale(cart, TILL, now=self.now), StockError)
 
     @precondition(lambda self: bool(self._sold_units() or self._sellable_units()))
     @rule(data=st.data())
@@ -408,14 +411,14 @@ class PosMachine(RuleBasedStateMachine):
             for _ in range(copies)
         ]
         self._pay(cart, data)
-        self._expect_nothing_written(lambda: sales.commit_sale(cart, TILL, now=self.now), StockError)
+        self._expect_nothing_written(lambda: checkout.commit_sale(cart, TILL, now=self.now), StockError)
 
     @precondition(lambda self: any(info.qty > 0 for info in self.lines.values()))
     @rule(data=st.data())
     def return_too_many_fails(self, data: st.DataObject) -> None:
         line_id = data.draw(st.sampled_from([k for k, v in self.lines.items() if v.qty > 0]))
         original = SaleLine.get_by_id(line_id)
-        already = sales.returned_qty(line_id)
+        already = sale_lookup.returned_qty(line_id)
         over = original.qty - already + data.draw(st.integers(1, 2))
         cart = self._new_cart()
         if self.sales[original.sale_id].status == "completed":
@@ -423,14 +426,14 @@ class PosMachine(RuleBasedStateMachine):
                 cart.add_return_line(original, over, already)
         else:
             with pytest.raises(ValidationError):
-                sales.returnable_lines(Sale.get_by_id(original.sale_id))
+                sale_lookup.returnable_lines(Sale.get_by_id(original.sale_id))
         assert cart.lines == []
         cart.add_return_line(original, 1, 0)  # a legitimate-looking line, then forge the quantity
         cart.lines[0].qty = -over
         cart.lines[0].line_discount = 0
         self._pay(cart, data)
         cart.approve_return(self.approval)
-        self._expect_nothing_written(lambda: sales.commit_sale(cart, TILL, now=self.now))
+        self._expect_nothing_written(lambda: checkout.commit_sale(cart, TILL, now=self.now))
 
     # ---- invariants --------------------------------------------------------------------------
     @invariant()
@@ -508,14 +511,14 @@ class PosMachine(RuleBasedStateMachine):
         for line_id, qty in returned.items():
             original = SaleLine.get_by_id(line_id)
             assert 0 < qty <= original.qty
-            assert qty == self._returned(line_id) == sales.returned_qty(line_id)
+            assert qty == self._returned(line_id) == sale_lookup.returned_qty(line_id)
             assert 0 <= refunded[line_id] <= original.total  # never refund more than was paid
             if qty == original.qty:
                 assert refunded[line_id] == original.total  # all of it back: exactly what was paid
 
     @invariant()
     def audit_chain_is_intact(self) -> None:
-        assert audit.verify() == []
+        assert integrity.verify() == []
         assert not self.db.in_transaction()
 
 
@@ -549,15 +552,15 @@ def _ring(staff_id: str, sku: str, qty: int, sale_discount: int = 0) -> Sale:
     cart.add_scan(scan(sku), qty)
     cart.set_sale_discount(sale_discount)
     cart.add_tender("cash", cart.due)
-    return sales.commit_sale(cart, TILL)
+    return checkout.commit_sale(cart, TILL)
 
 
 def _return(staff_id: str, approval: staff.Approval, line_id: str, qty: int) -> Sale:
     cart = Cart(staff_id=staff_id, staff_role="cashier", discount_limit_percent=LIMIT)
-    cart.add_return_line(SaleLine.get_by_id(line_id), qty, sales.returned_qty(line_id))
+    cart.add_return_line(SaleLine.get_by_id(line_id), qty, sale_lookup.returned_qty(line_id))
     cart.approve_return(approval)
     cart.add_tender("cash", -cart.due)
-    return sales.commit_sale(cart, TILL)
+    return checkout.commit_sale(cart, TILL)
 
 
 def test_voiding_a_return_whose_goods_were_sold_again_is_refused(
@@ -571,7 +574,7 @@ def test_voiding_a_return_whose_goods_were_sold_again_is_refused(
     _ring(cashier_id, "CASE", 1)  # the returned case went straight back out
     assert stock.on_hand(case.id) == 0
     with pytest.raises(StockError, match="sold again"):
-        sales.void_sale(refund.id, approval=approval, till=TILL)
+        sale_voids.void_sale(refund.id, approval=approval, till=TILL)
     assert stock.on_hand(case.id) == 0
     assert Sale.get_by_id(refund.id).status == "completed"
 
@@ -587,7 +590,7 @@ def test_refunds_after_a_voided_return_never_exceed_what_was_paid(
     assert line.total == 3761  # not a multiple of 3: the pro-rata refunds round
     first = _return(cashier_id, approval, line.id, 1)
     _return(cashier_id, approval, line.id, 1)
-    sales.void_sale(first.id, approval=approval, till=TILL)
+    sale_voids.void_sale(first.id, approval=approval, till=TILL)
     _return(cashier_id, approval, line.id, 2)
     completed = Sale.select().where((Sale.original == sale.id) & (Sale.status == "completed"))
     assert sum(-refund.total for refund in completed) == 3761  # all back: exactly what was paid

@@ -16,19 +16,12 @@ from store.kernel.auth import Approval
 from store.kernel.errors import PrinterError, ZhangguiError
 from store.kernel.money import format_fen
 from store.models import Sale
-from store.selling import sales
+from store.selling import checkout, sale_lookup, sale_voids
 from store.selling.cart import Cart
 from store.selling.printer import print_receipt
-from store.selling.receipt import (
-    QR_BORDER,
-    QR_ERROR_CORRECTION,
-    Receipt,
-    build_receipt,
-    cell_width,
-    render_escpos,
-    render_text,
-    save_text,
-)
+from store.selling.receipt import Receipt, build_receipt
+from store.selling.receipt_layout import cell_width
+from store.selling.receipt_render import QR_BORDER, QR_ERROR_CORRECTION, render_escpos, render_text, save_text
 from store.stock import catalog
 from store.stock import ledger as stock
 from tests.conftest import Shop
@@ -67,17 +60,17 @@ def ring_sale(shop: Shop) -> Sale:
     cart.customer_id = customers.find_or_create("13800138000", "张三").id
     cart.add_tender("wechat", 500000)
     cart.add_tender("cash", 200000)
-    return sales.commit_sale(cart, shop.till)
+    return checkout.commit_sale(cart, shop.till)
 
 
 def ring_return(shop: Shop, sale: Sale) -> Sale:
     """The phone comes back; the refund goes to WeChat."""
-    phone_line = next(r.line for r in sales.returnable_lines(sale) if r.line.imei_unit is not None)
+    phone_line = next(r.line for r in sale_lookup.returnable_lines(sale) if r.line.imei_unit is not None)
     cart = Cart(staff_id=shop.manager.id, staff_role="manager", discount_limit_percent=30)
-    cart.add_return_line(phone_line, 1, sales.returned_qty(phone_line.id))
+    cart.add_return_line(phone_line, 1, sale_lookup.returned_qty(phone_line.id))
     cart.approve_return()  # the manager ringing it answers for it in their own role
     cart.add_tender("wechat", -cart.due)
-    return sales.commit_sale(cart, shop.till)
+    return checkout.commit_sale(cart, shop.till)
 
 
 def ring_chinese(shop: Shop) -> Sale:
@@ -106,7 +99,7 @@ def ring_chinese(shop: Shop) -> Sale:
     cart.add_scan(scan("6900000000011"))
     cart.set_line_discount(1, 500)
     cart.add_tender("alipay", cart.due)
-    return sales.commit_sale(cart, shop.till)
+    return checkout.commit_sale(cart, shop.till)
 
 
 def assert_fits(text: str, width: int) -> None:
@@ -266,7 +259,7 @@ def test_return_receipt(shop: Shop, width: int) -> None:
 
 def test_void_and_reprint_are_marked(shop: Shop) -> None:
     sale = ring_sale(shop)
-    sales.void_sale(sale.id, approval=manager_ok(shop), till=shop.till)
+    sale_voids.void_sale(sale.id, approval=manager_ok(shop), till=shop.till)
     text = render_text(receipt_for(shop, sale, reprint=True))
     assert text.count("*** VOID ***") == 2 and "*** REPRINT ***" in text
     assert "VOID" not in render_text(receipt_for(shop, ring_sale_again(shop)))
@@ -276,7 +269,7 @@ def ring_sale_again(shop: Shop) -> Sale:
     cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
     cart.add_scan(scan(shop.imeis[1]))
     cart.add_tender("card", cart.due)
-    return sales.commit_sale(cart, shop.till)
+    return checkout.commit_sale(cart, shop.till)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

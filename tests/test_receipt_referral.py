@@ -11,10 +11,11 @@ from store.crm import records
 from store.kernel import i18n
 from store.models import Customer, Sale
 from store.referrals.config import ReferralRule, Reward
-from store.selling.receipt import Receipt, build_receipt, qr_matrix, render_escpos, render_text
+from store.selling.receipt import Receipt, build_receipt
+from store.selling.receipt_render import qr_matrix, render_escpos, render_text
 from tests.conftest import Shop
 from tests.referral_helpers import DAY, at, customer, later, policy, sell_to, settle, till_with
-from tests.store_helpers import cheap_pins, manager_ok
+from tests.store_helpers import manager_ok
 from tests.test_receipt import (
     FOOTER,
     HEADER,
@@ -30,11 +31,6 @@ from tests.test_receipt import (
 )
 
 NOTE = "推荐好友来店购机，双方有礼"
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def receipt_of(shop: Shop, sale: Sale, referrals: bool = True) -> Receipt:

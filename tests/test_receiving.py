@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.kernel.errors import ValidationError
 from store.models import (
     AuditLog,
@@ -51,7 +51,7 @@ def test_a_delivery_with_handsets_and_cases(shop: Shop, supplier: Supplier) -> N
     lines = {(ln.product_id, ln.qty, ln.cost) for ln in GoodsReceiptLine.select()}
     assert lines == {(shop.phone.id, 2, 510000), (shop.case.id, 12, 800)}
     assert AuditLog.select().where(AuditLog.action == "goods_receipt.create").count() == 1
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_refusals_write_nothing(shop: Shop, supplier: Supplier) -> None:

@@ -15,17 +15,11 @@ from openpyxl import load_workbook
 from store.config.loader import Config
 from store.kernel.errors import ValidationError
 from store.models import Customer, ReferralReward, Sale
-from store.referrals import ledger, report, vouchers
+from store.referrals import ledger, patterns, referrers, report, report_export, vouchers
 from tests.conftest import Shop
 from tests.referral_helpers import DAY, TODAY, at, customer, later, policy, refund, sell_to, settle, till_with
-from tests.store_helpers import cheap_pins
 
 NOVEMBER = "2026-11"
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 class Story:
@@ -63,14 +57,14 @@ def test_the_month_report_measures_the_referral_share_of_new_customers(shop: Sho
     assert store.vouchers_issued == 2 * (5000 + 2000)
     assert (store.vouchers_earned, store.vouchers_redeemed, store.gifts_handed) == (0, 0, 0)
     assert result.total == replace(store, store_code="")
-    assert "2 of 3 new customers came by referral (66.7%)" in report.headline(result)
+    assert "2 of 3 new customers came by referral (66.7%)" in report_export.headline(result)
     october = report.month_report("2026-10", Config(), now=DAY)
     assert (october.total.new_customers, october.total.referred) == (1, 0)
     assert october.top == []
 
 
 def test_the_leaderboard_counts_new_customers_and_their_kept_first_sales(shop: Shop, story: Story) -> None:
-    [row] = report.leaderboard(NOVEMBER)
+    [row] = referrers.leaderboard(NOVEMBER)
     assert row.rank == 1 and row.referrer.id == story.old.id
     assert (row.referrer.name, row.referrer.phone) == ("张老客", "138****8000")
     assert row.referred == 2
@@ -78,11 +72,11 @@ def test_the_leaderboard_counts_new_customers_and_their_kept_first_sales(shop: S
     assert (row.pending, row.earned, row.gifts) == (2 * 5000, 0, 0)
     other = customer("13600136000", "赵四")
     sell_to(shop, story.till, other, shop.imeis[2], referrer=story.wang)
-    board = report.leaderboard(NOVEMBER)
+    board = referrers.leaderboard(NOVEMBER)
     assert [(r.rank, r.referrer.name, r.referred) for r in board] == [(1, "张老客", 2), (2, "王二", 1)]
-    assert [r.referrer.name for r in report.leaderboard(NOVEMBER, limit=1)] == ["张老客"]
-    assert report.leaderboard("2026-10") == []
-    assert report.leaderboard(NOVEMBER, store_code="S002") == []
+    assert [r.referrer.name for r in referrers.leaderboard(NOVEMBER, limit=1)] == ["张老客"]
+    assert referrers.leaderboard("2026-10") == []
+    assert referrers.leaderboard(NOVEMBER, store_code="S002") == []
 
 
 def test_the_ledger_figures_follow_the_month_they_happen_in(shop: Shop, story: Story) -> None:
@@ -99,7 +93,7 @@ def test_the_ledger_figures_follow_the_month_they_happen_in(shop: Shop, story: S
     assert december.total.gifts_handed == 1
     assert december.total.new_customers == 0 and december.total.share_permille is None
     assert vouchers_of_li.amount == 2000
-    [leader] = report.leaderboard(NOVEMBER)
+    [leader] = referrers.leaderboard(NOVEMBER)
     assert (leader.pending, leader.earned) == (0, 2 * 5000)
     # Long after: unspent vouchers expire (valid 30 days in this policy) in January.
     settle(story.till, date(2027, 1, 10))
@@ -144,27 +138,27 @@ def test_a_bad_or_future_month_is_refused(db: object) -> None:
 
 def test_flags_a_referrer_whose_new_customers_never_came_back(shop: Shop, story: Story) -> None:
     strict = replace(story.till.referrals, flag_min_referrals=2, flag_repeat_percent=0, flag_window_days=30)
-    found = report.flags(TODAY, strict)
-    few = [f for f in found if f.kind == report.FEW_REPEATS]
+    found = patterns.flags(TODAY, strict)
+    few = [f for f in found if f.kind == patterns.FEW_REPEATS]
     assert [(f.referrer.id, sorted(p.name for p in f.referees)) for f in few] == [
         (story.old.id, ["张小", "李新客"])
     ]
     assert "2 new customers in 30 days, 0 came back" in few[0].reason
     sell_to(shop, story.till, story.li, shop.case.sku, when=at(later(1)))
-    assert not [f for f in report.flags(later(1), strict) if f.kind == report.FEW_REPEATS]
-    assert report.flags(later(1), replace(strict, flag_repeat_percent=50))[0].kind == report.FEW_REPEATS
+    assert not [f for f in patterns.flags(later(1), strict) if f.kind == patterns.FEW_REPEATS]
+    assert patterns.flags(later(1), replace(strict, flag_repeat_percent=50))[0].kind == patterns.FEW_REPEATS
     assert not [
-        f for f in report.flags(later(1), replace(strict, flag_min_referrals=3)) if f.kind == "few_repeats"
+        f for f in patterns.flags(later(1), replace(strict, flag_min_referrals=3)) if f.kind == "few_repeats"
     ]
     assert not [
-        f for f in report.flags(later(40), strict) if f.kind == report.FEW_REPEATS
+        f for f in patterns.flags(later(40), strict) if f.kind == patterns.FEW_REPEATS
     ]  # out of the window
 
 
 def test_flags_a_referrer_and_new_customer_with_one_phone_prefix_and_surname(
     shop: Shop, story: Story
 ) -> None:
-    found = [f for f in report.flags(TODAY, story.till.referrals) if f.kind == report.SAME_FAMILY]
+    found = [f for f in patterns.flags(TODAY, story.till.referrals) if f.kind == patterns.SAME_FAMILY]
     assert [(f.referrer.name, [p.name for p in f.referees]) for f in found] == [("张老客", ["张小"])]
     assert "same first 7 phone digits and surname (张)" in found[0].reason
     assert found[0].referees[0].phone == "138****1234"
@@ -172,17 +166,17 @@ def test_flags_a_referrer_and_new_customer_with_one_phone_prefix_and_surname(
     Customer.update(erased_at=DAY, phone=f"erased:{story.zhang.id}", name="").where(
         Customer.id == story.zhang.id
     ).execute()
-    assert not [f for f in report.flags(TODAY, story.till.referrals) if f.kind == report.SAME_FAMILY]
-    assert "Nothing to look at" in report.flags_text([])
+    assert not [f for f in patterns.flags(TODAY, story.till.referrals) if f.kind == patterns.SAME_FAMILY]
+    assert "Nothing to look at" in patterns.flags_text([])
 
 
 def test_the_exports_carry_the_same_figures(shop: Shop, story: Story, tmp_path: Path) -> None:
     result = report.month_report(NOVEMBER, Config(), now=DAY)
-    text = report.as_text(result)
+    text = report_export.as_text(result)
     assert "Referrals 2026-11 (through 2026-11-27)" in text
     assert "66.7%" in text and "张老客" in text and "138****8000" in text
     assert "13800138000" not in text
-    exported = report.as_csv(result)
+    exported = report_export.as_csv(result)
     assert exported.startswith("\ufeff")
     lines = exported.removeprefix("\ufeff").split("\r\n\r\n")
     stores = list(csv.DictReader(io.StringIO(lines[0])))
@@ -195,7 +189,7 @@ def test_the_exports_carry_the_same_figures(shop: Shop, story: Story, tmp_path: 
     assert leaders[0]["name"] == "张老客" and leaders[0]["new_customers"] == "2"
     assert leaders[0]["referral_code"] == story.old.referral_code
     path = tmp_path / "r.xlsx"
-    report.write_xlsx(result, path)
+    report_export.write_xlsx(result, path)
     book = load_workbook(path)
     sheet = book[NOVEMBER]
     assert sheet["A2"].value == "S001" and sheet["B2"].value == 3 and sheet["C2"].value == 2
@@ -206,7 +200,7 @@ def test_the_exports_carry_the_same_figures(shop: Shop, story: Story, tmp_path: 
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(ValidationError, match="Cannot write"):
-        report.write_xlsx(result, blocker / "r.xlsx")
+        report_export.write_xlsx(result, blocker / "r.xlsx")
 
 
 def test_vouchers_balance_unchanged_by_reading(shop: Shop, story: Story) -> None:
@@ -215,6 +209,6 @@ def test_vouchers_balance_unchanged_by_reading(shop: Shop, story: Story) -> None
 
     before = snapshot()
     report.month_report(NOVEMBER, Config(), now=DAY)
-    report.flags(TODAY, story.till.referrals)
+    patterns.flags(TODAY, story.till.referrals)
     assert snapshot() == before
     assert vouchers.balance(story.old.id, TODAY).pending == 2 * 5000

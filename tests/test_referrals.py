@@ -13,7 +13,7 @@ from store.kernel.errors import NotFound, ValidationError
 from store.models import AuditLog, Customer, Referral, ReferralReward, Sale, VoucherUse
 from store.referrals import codes, ledger, link, vouchers
 from store.referrals.config import ReferralRule, Reward
-from store.selling import sales
+from store.selling import checkout, sale_voids
 from tests.conftest import Shop
 from tests.referral_helpers import (
     DAY,
@@ -29,15 +29,10 @@ from tests.referral_helpers import (
     settle,
     till_with,
 )
-from tests.store_helpers import cheap_pins, manager_ok, pay, promoter_cart, scan, snapshot
+from tests.store_helpers import manager_ok, pay, promoter_cart, scan, snapshot
 
 PHONE = 599900
 CASE = 3900
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def old_and_new(shop: Shop) -> tuple[Customer, Customer]:
@@ -126,7 +121,7 @@ def test_a_customer_is_referred_at_most_once(shop: Shop) -> None:
     cart.add_scan(scan(shop.imeis[0]))
     cart.set_referrer(link.find_referrer(old.phone))
     pay(cart)
-    sales.commit_sale(cart, shop.till, now=DAY)
+    checkout.commit_sale(cart, shop.till, now=DAY)
     with pytest.raises(ValidationError, match="already referred"):
         link.check_link(new.id, second.id)
 
@@ -159,7 +154,7 @@ def test_the_link_is_checked_again_inside_the_commit(shop: Shop) -> None:
     sell_to(shop, shop.till, new, shop.case.sku, when=DAY)
     before = snapshot()
     with pytest.raises(ValidationError, match="bought here before"):
-        sales.commit_sale(cart, shop.till, now=DAY)
+        checkout.commit_sale(cart, shop.till, now=DAY)
     assert snapshot() == before
 
 
@@ -253,7 +248,7 @@ def test_a_voided_first_sale_undoes_the_link(shop: Shop) -> None:
     till = till_with(shop, policy())
     old, new = old_and_new(shop)
     sale = sell_to(shop, till, new, shop.imeis[0], referrer=old)
-    sales.void_sale(sale.id, approval=manager_ok(shop), till=till, now=DAY)
+    sale_voids.void_sale(sale.id, approval=manager_ok(shop), till=till, now=DAY)
     assert Referral.get(Referral.sale == sale.id).status == "void"
     assert {r.status for r in ReferralReward.select()} == {"cancelled"}
     sell_to(shop, till, new, shop.imeis[0], referrer=old)  # the real first sale is referred anew
@@ -321,7 +316,7 @@ def test_the_balance_is_checked_again_inside_the_commit(shop: Shop) -> None:
     sell_to(shop, till, old, shop.case.sku, when=at(later(8)), voucher=CASE)  # another till spends some
     before = snapshot()
     with pytest.raises(ValidationError, match="only"):
-        sales.commit_sale(first, till, now=at(later(8)))
+        checkout.commit_sale(first, till, now=at(later(8)))
     assert snapshot() == before
 
 
@@ -334,7 +329,7 @@ def test_a_refund_gives_the_voucher_back_first(shop: Shop) -> None:
     assert vouchers.give_back_due(cart) == CASE
     pay(cart)  # all in cash: refused, the voucher must come back first
     with pytest.raises(ValidationError, match="goes back onto the voucher"):
-        sales.commit_sale(cart, till, now=at(later(9)))
+        checkout.commit_sale(cart, till, now=at(later(9)))
     refund(shop, till, sale, 1, at(later(9)))
     (voucher,) = rewards(old.id)
     assert (voucher.used, voucher.status) == (5000 - CASE, "earned")
@@ -346,7 +341,7 @@ def test_a_void_gives_the_spent_voucher_back(shop: Shop) -> None:
     till = till_with(shop, policy())
     when = at(later(8))
     sale = sell_to(shop, till, old, shop.case.sku, when=when, voucher=2000)
-    sales.void_sale(sale.id, approval=manager_ok(shop), till=till, now=when)
+    sale_voids.void_sale(sale.id, approval=manager_ok(shop), till=till, now=when)
     (voucher,) = rewards(old.id)
     assert (voucher.used, voucher.status) == (0, "earned")
     assert vouchers.balance(old.id, later(8)).vouchers == 5000

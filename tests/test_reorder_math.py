@@ -11,7 +11,7 @@ import pytest
 
 from store.kernel import utcnow
 from store.models import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierItem
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import reorder
 from store.stock.config import StockSection
@@ -113,7 +113,7 @@ def ring_cases(shop: Shop, qty: int, at: datetime) -> None:
     cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
     cart.add_scan(scan(shop.case.sku), qty)
     pay(cart)
-    sales.commit_sale(cart, TILL, now=at)
+    checkout.commit_sale(cart, TILL, now=at)
 
 
 def test_plans_from_the_ledger_by_hand(shop: Shop) -> None:

@@ -21,13 +21,13 @@ from store.crm.records import create_customer
 from store.db.connection import open_database
 from store.models import Product, Staff, Supplier, SupplierItem
 from store.models import base as model_base
-from store.people import roster
-from store.selling import sales
+from store.people import roster_edit
+from store.selling import checkout
 from store.selling.cart import Cart
-from store.stock import counts
+from store.stock import count_entry, count_sessions
 from tests.conftest import Shop
 from tests.referral_helpers import policy, sell_to, till_with
-from tests.store_helpers import cheap_pins, manager_actor, pay, scan
+from tests.store_helpers import manager_actor, pay, scan
 from tui.cli import main
 
 NOW = datetime(2026, 11, 27, 4, 0)  # noon in Shanghai
@@ -45,8 +45,6 @@ FORMULA_START = "=+-@\t\r"
 @pytest.fixture(autouse=True)
 def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Commands take 'today' from the store's clock; here it is NOW, never the wall."""
-    cheap_pins(monkeypatch)
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
     for module in list(sys.modules.values()):
         name = getattr(module, "__name__", "")
         if name.startswith(("store.", "tui.")) and getattr(module, "utcnow", None) is model_base.utcnow:
@@ -70,11 +68,11 @@ def hostile_store(db_path: Path) -> Path:
         cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
         cart.add_scan(scan(shop.case.sku), 3)
         pay(cart)
-        sales.commit_sale(cart, shop.till, now=NOW - timedelta(days=days_ago))
-    roster.assign(shop.promoter.id, date(2026, 11, 23), "E", Config(), actor=manager_actor(shop))
-    count = counts.start_count(scope_kind="all", staff_id=shop.promoter.id, now=NOW)
-    counts.enter(count.id, f"3*{shop.case.sku}", staff_id=shop.promoter.id, now=NOW)
-    counts.close(count.id, staff_id=shop.promoter.id, now=NOW)
+        checkout.commit_sale(cart, shop.till, now=NOW - timedelta(days=days_ago))
+    roster_edit.assign(shop.promoter.id, date(2026, 11, 23), "E", Config(), actor=manager_actor(shop))
+    count = count_sessions.start_count(scope_kind="all", staff_id=shop.promoter.id, now=NOW)
+    count_entry.enter(count.id, f"3*{shop.case.sku}", staff_id=shop.promoter.id, now=NOW)
+    count_sessions.close(count.id, staff_id=shop.promoter.id, now=NOW)
     (db_path.parent / "count-number").write_text(count.number, encoding="utf-8")
     database.close()
     return db_path

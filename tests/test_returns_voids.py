@@ -3,26 +3,20 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from peewee import SQL
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.kernel.errors import NeedsApproval, NotFound, StockError, ValidationError
 from store.models import AuditLog, ImeiUnit, Sale, SaleLine, StockMovement, Tender
 from store.people import staff
-from store.selling import sales
+from store.selling import checkout, sale_lookup, sale_voids
 from store.selling.cart import Cart
 from store.stock import ledger as stock
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, forge_actor, manager_ok, pay, promoter_cart, scan, snapshot
+from tests.store_helpers import forge_actor, manager_ok, pay, promoter_cart, scan, snapshot
 
 PHONE = 599900
 CASE = 3900
 DAY = datetime(2026, 11, 27, 4, 0)  # 12:00 in Shanghai
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def sold_line(sale: Sale, line_no: int) -> SaleLine:
@@ -34,7 +28,7 @@ def return_cart(shop: Shop, sale: Sale, wanted: dict[int, int]) -> Cart:
     cart = promoter_cart(shop)
     for line_no, qty in wanted.items():
         line = sold_line(sale, line_no)
-        cart.add_return_line(line, qty, sales.returned_qty(line.id))
+        cart.add_return_line(line, qty, sale_lookup.returned_qty(line.id))
     return cart
 
 
@@ -42,7 +36,7 @@ def commit_return(shop: Shop, sale: Sale, wanted: dict[int, int], now: datetime 
     cart = return_cart(shop, sale, wanted)
     cart.approve_return(manager_ok(shop))
     pay(cart)
-    return sales.commit_sale(cart, shop.till, now=now)
+    return checkout.commit_sale(cart, shop.till, now=now)
 
 
 def sell_on(shop: Shop, now: datetime, *codes: str, case_qty: int = 0) -> Sale:
@@ -52,7 +46,7 @@ def sell_on(shop: Shop, now: datetime, *codes: str, case_qty: int = 0) -> Sale:
     if case_qty:
         cart.add_scan(scan("CASE-IP15"), case_qty)
     pay(cart)
-    return sales.commit_sale(cart, shop.till, now=now)
+    return checkout.commit_sale(cart, shop.till, now=now)
 
 
 # ---- returns -------------------------------------------------------------------------------
@@ -64,12 +58,12 @@ def test_return_needs_a_manager(shop: Shop) -> None:
     assert (tender.amount, tender.tendered) == (-PHONE, -PHONE)
     before = snapshot()
     with pytest.raises(NeedsApproval) as err:
-        sales.commit_sale(cart, shop.till, now=DAY)
+        checkout.commit_sale(cart, shop.till, now=DAY)
     assert str(err.value) == "A return needs a manager's PIN."
     assert snapshot() == before
 
     cart.approve_return(staff.approve("M1", "1234"))
-    refund = sales.commit_sale(cart, shop.till, now=DAY)
+    refund = checkout.commit_sale(cart, shop.till, now=DAY)
     fresh = Sale.get_by_id(refund.id)
     assert (fresh.kind, fresh.original_id, fresh.total) == ("return", sale.id, -PHONE)
     assert fresh.receipt_no == "S001-T1-20261127-0002"
@@ -78,7 +72,7 @@ def test_return_needs_a_manager(shop: Shop) -> None:
     assert (line.qty, line.total, line.original_line_id) == (-1, -PHONE, sold_line(sale, 1).id)
     row = AuditLog.get(AuditLog.action == "sale.return")
     assert row.approved_by == shop.manager.id
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_refund_tender_cannot_exceed_the_refund(shop: Shop) -> None:
@@ -97,15 +91,15 @@ def test_returned_imei_goes_back_and_can_be_sold_again(shop: Shop) -> None:
     assert unit.status == "returned"
     assert stock.on_hand(shop.phone.id) == 5
     # In the order written: the fixture receives at the real clock, the sales at a fixed DAY.
-    moves = StockMovement.select().where(StockMovement.imei_unit == unit.id).order_by(SQL("rowid"))
+    moves = StockMovement.select().where(StockMovement.imei_unit == unit.id).order_by(StockMovement.id)
     assert [(m.kind, m.qty) for m in moves] == [("receive", 1), ("sale", -1), ("return", 1)]
 
     again = sell_on(shop, DAY + timedelta(hours=1), shop.imeis[0])
     assert ImeiUnit.get_by_id(unit.id).status == "sold"
     assert stock.on_hand(shop.phone.id) == 4
     # The new sale's line can be returned; the old one cannot be returned a second time.
-    assert [r.returnable for r in sales.returnable_lines(again)] == [1]
-    assert [r.returnable for r in sales.returnable_lines(sale)] == [0]
+    assert [r.returnable for r in sale_lookup.returnable_lines(again)] == [1]
+    assert [r.returnable for r in sale_lookup.returnable_lines(sale)] == [0]
 
 
 def test_same_imei_line_cannot_be_returned_twice(shop: Shop) -> None:
@@ -125,7 +119,7 @@ def test_same_imei_line_cannot_be_returned_twice(shop: Shop) -> None:
     pay(stale)
     before = snapshot()
     with pytest.raises(ValidationError) as err:
-        sales.commit_sale(stale, shop.till, now=DAY)
+        checkout.commit_sale(stale, shop.till, now=DAY)
     assert str(err.value) == "Only 0 of this line can still be returned."
     assert snapshot() == before
 
@@ -136,13 +130,13 @@ def test_never_more_than_was_sold(shop: Shop) -> None:
         return_cart(shop, sale, {1: 5})
     assert str(err.value) == "Only 4 of this line can still be returned."
     commit_return(shop, sale, {1: 3})
-    assert sales.returned_qty(sold_line(sale, 1).id) == 3
-    assert [r.returnable for r in sales.returnable_lines(sale)] == [1]
+    assert sale_lookup.returned_qty(sold_line(sale, 1).id) == 3
+    assert [r.returnable for r in sale_lookup.returnable_lines(sale)] == [1]
     with pytest.raises(ValidationError) as err:
         return_cart(shop, sale, {1: 2})
     assert str(err.value) == "Only 1 of this line can still be returned."
     commit_return(shop, sale, {1: 1})
-    assert [r.returnable for r in sales.returnable_lines(sale)] == [0]
+    assert [r.returnable for r in sale_lookup.returnable_lines(sale)] == [0]
     assert stock.on_hand(shop.case.id) == 20
 
 
@@ -153,7 +147,7 @@ def test_partial_returns_refund_exactly_what_was_paid(shop: Shop) -> None:
     cart.set_line_discount(1, 101)
     cart.set_sale_discount(9990)
     pay(cart)
-    sale = sales.commit_sale(cart, shop.till, now=DAY)
+    sale = checkout.commit_sale(cart, shop.till, now=DAY)
     paid = sold_line(sale, 2).total
     assert paid % 3 != 0  # the split is uneven, so rounding matters
     refunds = [commit_return(shop, sale, {2: 1}).total for _ in range(3)]
@@ -169,7 +163,7 @@ def test_two_part_return_of_a_discounted_line_in_one_cart(shop: Shop) -> None:
     cart.add_scan(scan("CASE-IP15"), 7)
     cart.set_line_discount(0, 1001)
     pay(cart)
-    sale = sales.commit_sale(cart, shop.till, now=DAY)
+    sale = checkout.commit_sale(cart, shop.till, now=DAY)
     paid = sold_line(sale, 1).total
     back = promoter_cart(shop)
     back.add_return_line(sold_line(sale, 1), 2, 0)
@@ -186,7 +180,7 @@ def test_exchange_nets_the_tender(shop: Shop) -> None:
         cart.set_line_discount(0, 10)  # a returned line is not discounted
     cart.add_tender("wechat", PHONE - CASE)
     cart.approve_return(manager_ok(shop))
-    swap = sales.commit_sale(cart, shop.till, now=DAY)
+    swap = checkout.commit_sale(cart, shop.till, now=DAY)
     fresh = Sale.get_by_id(swap.id)
     assert (fresh.kind, fresh.total, fresh.original_id) == ("exchange", PHONE - CASE, sale.id)
     assert [t.amount for t in Tender.select().where(Tender.sale == swap.id)] == [PHONE - CASE]
@@ -201,7 +195,7 @@ def test_exchange_for_something_cheaper_refunds_the_difference(shop: Shop) -> No
     assert cart.total == 2 * CASE - PHONE
     cart.add_tender("alipay", PHONE - 2 * CASE)
     cart.approve_return(manager_ok(shop))
-    swap = sales.commit_sale(cart, shop.till, now=DAY)
+    swap = checkout.commit_sale(cart, shop.till, now=DAY)
     assert Sale.get_by_id(swap.id).total == 2 * CASE - PHONE
     assert ImeiUnit.get(ImeiUnit.imei == shop.imeis[0]).status == "returned"
 
@@ -212,12 +206,12 @@ def test_even_exchange_needs_no_tender(shop: Shop) -> None:
     cart.add_scan(scan("CASE-IP15"))
     assert cart.total == 0 and cart.is_settled
     cart.approve_return(manager_ok(shop))
-    assert sales.commit_sale(cart, shop.till, now=DAY).kind == "exchange"
+    assert checkout.commit_sale(cart, shop.till, now=DAY).kind == "exchange"
 
 
 # ---- voids ---------------------------------------------------------------------------------
 def void(shop: Shop, sale: Sale, now: datetime = DAY) -> Sale:
-    return sales.void_sale(
+    return sale_voids.void_sale(
         sale.id,
         actor=forge_actor(shop.promoter),
         approval=manager_ok(shop),
@@ -238,7 +232,7 @@ def test_void_puts_everything_back(shop: Shop) -> None:
     assert sorted(m.qty for m in voids) == [1, 1, 3]
     row = AuditLog.get(AuditLog.action == "sale.void")
     assert (row.entity_id, row.approved_by, row.staff_id) == (sale.id, shop.manager.id, shop.promoter.id)
-    assert audit.verify() == []
+    assert integrity.verify() == []
     # The handsets can be sold again.
     assert sell_on(shop, DAY + timedelta(hours=4), shop.imeis[0]).total == PHONE
 
@@ -276,7 +270,7 @@ def test_void_of_yesterdays_sale_refused(shop: Shop) -> None:
 
 def test_void_unknown_sale(shop: Shop) -> None:
     with pytest.raises(NotFound) as err:
-        sales.void_sale("nope", approval=manager_ok(shop), till=shop.till)
+        sale_voids.void_sale("nope", approval=manager_ok(shop), till=shop.till)
     assert str(err.value) == "No receipt nope."
 
 
@@ -285,13 +279,13 @@ def test_voided_sale_cannot_be_returned(shop: Shop) -> None:
     stale = return_cart(shop, sale, {1: 1})  # opened before the void
     void(shop, sale)
     with pytest.raises(ValidationError) as err:
-        sales.returnable_lines(Sale.get_by_id(sale.id))
+        sale_lookup.returnable_lines(Sale.get_by_id(sale.id))
     assert str(err.value) == f"Receipt {sale.receipt_no} was voided."
     stale.approve_return(manager_ok(shop))
     pay(stale)
     before = snapshot()
     with pytest.raises(ValidationError) as err:
-        sales.commit_sale(stale, shop.till, now=DAY)
+        checkout.commit_sale(stale, shop.till, now=DAY)
     assert str(err.value) == "The original sale line cannot be returned."
     assert snapshot() == before
 
@@ -302,7 +296,7 @@ def test_void_of_a_return_sells_the_unit_again(shop: Shop) -> None:
     void(shop, refund)
     assert ImeiUnit.get(ImeiUnit.imei == shop.imeis[0]).status == "sold"
     assert stock.on_hand(shop.phone.id) == 4
-    assert [r.returnable for r in sales.returnable_lines(sale)] == [1]  # the return no longer counts
+    assert [r.returnable for r in sale_lookup.returnable_lines(sale)] == [1]  # the return no longer counts
 
 
 def test_void_refused_when_an_imei_moved_on(shop: Shop) -> None:

@@ -11,18 +11,13 @@ from openpyxl import load_workbook
 from store.config.loader import Config
 from store.kernel.errors import ValidationError
 from store.models import AuditLog, RosterEntry, RosterWeek, Staff
+from store.people import leave_requests, roster, roster_edit, roster_export, staff
 from store.people import profiles as people
-from store.people import roster, staff
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, forge_actor, manager_actor, manager_ok, snapshot
+from tests.store_helpers import forge_actor, manager_actor, manager_ok, snapshot
 
 WEEK = "2026-W48"
 MON = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 @pytest.fixture
@@ -67,14 +62,14 @@ def test_week_days_run_monday_to_sunday() -> None:
 
 def test_assign_replaces_and_add_refuses_an_overlap(shop: Shop, cfg: Config) -> None:
     p1 = shop.promoter.id
-    roster.assign(p1, day(0), "E", cfg, actor=manager_actor(shop))
-    roster.assign(p1, day(0), "L", cfg, actor=manager_actor(shop))
+    roster_edit.assign(p1, day(0), "E", cfg, actor=manager_actor(shop))
+    roster_edit.assign(p1, day(0), "L", cfg, actor=manager_actor(shop))
     assert [(e.shift_code, e.start_minute, e.end_minute) for e in RosterEntry.select()] == [("L", 900, 1260)]
-    roster.assign(p1, day(0), "E", cfg, add=True, actor=manager_actor(shop))
+    roster_edit.assign(p1, day(0), "E", cfg, add=True, actor=manager_actor(shop))
     assert RosterEntry.select().count() == 2
     before = snapshot()
     with pytest.raises(ValidationError) as err:
-        roster.assign(p1, day(0), "F", cfg, add=True, actor=manager_actor(shop))
+        roster_edit.assign(p1, day(0), "F", cfg, add=True, actor=manager_actor(shop))
     assert str(err.value) == "李小红 already works 09:00-15:00 on Mon 11/23: the shifts overlap."
     assert snapshot() == before
     grid = roster.load_week(WEEK, cfg)
@@ -86,46 +81,46 @@ def test_someone_who_left_cannot_be_rostered(shop: Shop, cfg: Config) -> None:
     people.set_status(shop.promoter.id, "left", approval=manager_ok(shop))
     before = snapshot()
     with pytest.raises(ValidationError) as err:
-        roster.assign(shop.promoter.id, day(0), "E", cfg, actor=manager_actor(shop))
+        roster_edit.assign(shop.promoter.id, day(0), "E", cfg, actor=manager_actor(shop))
     assert str(err.value) == "李小红 has left the store and cannot be rostered."
     assert snapshot() == before
 
 
 def test_an_unknown_shift_code(shop: Shop, cfg: Config) -> None:
     with pytest.raises(ValidationError, match=r"No shift with code X in config\.toml"):
-        roster.assign(shop.promoter.id, day(0), "X", cfg, actor=manager_actor(shop))
+        roster_edit.assign(shop.promoter.id, day(0), "X", cfg, actor=manager_actor(shop))
 
 
 def test_clear_and_swap(shop: Shop, cfg: Config) -> None:
     p1, m1 = shop.promoter.id, shop.manager.id
-    roster.assign(p1, day(0), "E", cfg, actor=manager_actor(shop))
-    roster.assign(m1, day(0), "L", cfg, actor=manager_actor(shop))
-    roster.swap((p1, day(0)), (m1, day(0)), actor=manager_actor(shop))
+    roster_edit.assign(p1, day(0), "E", cfg, actor=manager_actor(shop))
+    roster_edit.assign(m1, day(0), "L", cfg, actor=manager_actor(shop))
+    roster_edit.swap((p1, day(0)), (m1, day(0)), actor=manager_actor(shop))
     grid = roster.load_week(WEEK, cfg)
     assert [s.code for s in grid.cell(p1, day(0))] == ["L"]
     assert [s.code for s in grid.cell(m1, day(0))] == ["E"]
-    roster.swap((p1, day(0)), (p1, day(3)), actor=manager_actor(shop))  # into an empty cell: a move
+    roster_edit.swap((p1, day(0)), (p1, day(3)), actor=manager_actor(shop))  # into an empty cell: a move
     grid = roster.load_week(WEEK, cfg)
     assert grid.cell(p1, day(0)) == [] and [s.code for s in grid.cell(p1, day(3))] == ["L"]
-    assert roster.clear(p1, day(3), actor=manager_actor(shop)) == 1
-    assert roster.clear(p1, day(3), actor=manager_actor(shop)) == 0
+    assert roster_edit.clear(p1, day(3), actor=manager_actor(shop)) == 1
+    assert roster_edit.clear(p1, day(3), actor=manager_actor(shop)) == 0
 
 
 def test_swapping_a_shift_onto_someone_who_left_is_refused(shop: Shop, cfg: Config) -> None:
     other = staff.create_staff("P2", "张伟", "promoter", "2222")
-    roster.assign(shop.promoter.id, day(1), "E", cfg, actor=manager_actor(shop))
+    roster_edit.assign(shop.promoter.id, day(1), "E", cfg, actor=manager_actor(shop))
     people.set_status(other.id, "left", approval=manager_ok(shop))
     with pytest.raises(ValidationError, match="张伟 has left the store"):
-        roster.swap((shop.promoter.id, day(1)), (other.id, day(1)), actor=manager_actor(shop))
+        roster_edit.swap((shop.promoter.id, day(1)), (other.id, day(1)), actor=manager_actor(shop))
 
 
 def test_conflicts_show_on_the_week_as_stored(shop: Shop, cfg: Config) -> None:
     p1 = shop.promoter.id
     for n in range(4):
-        roster.assign(p1, day(n), "F", cfg, actor=manager_actor(shop))
-    roster.assign(shop.manager.id, day(0), "L", cfg, actor=manager_actor(shop))
+        roster_edit.assign(p1, day(n), "F", cfg, actor=manager_actor(shop))
+    roster_edit.assign(shop.manager.id, day(0), "L", cfg, actor=manager_actor(shop))
     # 09:00 after 21:00 is 12 h rest: fine
-    roster.assign(shop.manager.id, day(1), "E", cfg, actor=manager_actor(shop))
+    roster_edit.assign(shop.manager.id, day(1), "E", cfg, actor=manager_actor(shop))
     grid = roster.load_week(WEEK, cfg)
     kinds = [(c.kind, c.day) for c in grid.conflicts]
     assert ("weekly_hours", day(0)) in kinds
@@ -135,27 +130,29 @@ def test_conflicts_show_on_the_week_as_stored(shop: Shop, cfg: Config) -> None:
 
 def test_leave_requests_are_decided_by_someone_else(shop: Shop, cfg: Config) -> None:
     p1 = shop.promoter.id
-    leave = roster.request_leave(p1, day(2), day(3), "家里有事", by=p1)
-    assert [x.id for x in roster.pending_leave()] == [leave.id]
+    leave = leave_requests.request_leave(p1, day(2), day(3), "家里有事", by=p1)
+    assert [x.id for x in leave_requests.pending_leave()] == [leave.id]
     with pytest.raises(ValidationError, match="Nobody decides their own leave"):
-        roster.decide_leave(leave.id, True, actor=forge_actor(shop.promoter), approval=manager_ok(shop))
-    roster.decide_leave(leave.id, True, actor=manager_actor(shop))
+        leave_requests.decide_leave(
+            leave.id, True, actor=forge_actor(shop.promoter), approval=manager_ok(shop)
+        )
+    leave_requests.decide_leave(leave.id, True, actor=manager_actor(shop))
     with pytest.raises(ValidationError, match="already decided"):
-        roster.decide_leave(leave.id, False, actor=manager_actor(shop))
-    roster.assign(p1, day(2), "E", cfg, actor=manager_actor(shop))
+        leave_requests.decide_leave(leave.id, False, actor=manager_actor(shop))
+    roster_edit.assign(p1, day(2), "E", cfg, actor=manager_actor(shop))
     grid = roster.load_week(WEEK, cfg)
     assert [(c.kind, c.day) for c in grid.hard_conflicts] == [("on_leave", day(2))]
     assert grid.cell_text(p1, day(3), cfg.roster.shifts) == "Leave"
     assert AuditLog.select().where(AuditLog.action == "leave.approve").count() == 1
     with pytest.raises(ValidationError, match="Leave must end on or after its first day"):
-        roster.request_leave(p1, day(3), day(2), "", by=p1)
+        leave_requests.request_leave(p1, day(3), day(2), "", by=p1)
 
 
 def test_a_day_off_toggles(shop: Shop, cfg: Config) -> None:
     p1 = shop.promoter.id
-    assert roster.toggle_day_off(p1, day(4), actor=manager_actor(shop)) is True
+    assert roster_edit.toggle_day_off(p1, day(4), actor=manager_actor(shop)) is True
     assert (p1, day(4)) in roster.load_week(WEEK, cfg).leave
-    assert roster.toggle_day_off(p1, day(4), actor=manager_actor(shop)) is False
+    assert roster_edit.toggle_day_off(p1, day(4), actor=manager_actor(shop)) is False
     assert (p1, day(4)) not in roster.load_week(WEEK, cfg).leave
 
 
@@ -164,42 +161,42 @@ def test_publish_refuses_hard_conflicts_and_edits_need_a_new_publish(shop: Shop,
     with pytest.raises(ValidationError, match="Week 2026-W48 has nobody rostered"):
         roster.publish(WEEK, cfg, actor=manager_actor(shop))
     for n in range(7):
-        roster.assign(p1 if n % 2 else m1, day(n), "F", cfg, actor=manager_actor(shop))
-    roster.toggle_day_off(p1, day(1), actor=manager_actor(shop))
+        roster_edit.assign(p1 if n % 2 else m1, day(n), "F", cfg, actor=manager_actor(shop))
+    roster_edit.toggle_day_off(p1, day(1), actor=manager_actor(shop))
     before = snapshot()
     with pytest.raises(ValidationError) as err:
         roster.publish(WEEK, cfg, actor=manager_actor(shop))
     assert str(err.value) == "Cannot publish: 李小红 is on leave on Tue 11/24."
     assert snapshot() == before
-    roster.swap((p1, day(1)), (m1, day(1)), actor=manager_actor(shop))
+    roster_edit.swap((p1, day(1)), (m1, day(1)), actor=manager_actor(shop))
     published = roster.publish(WEEK, cfg, actor=manager_actor(shop))
     assert published.status == "published"
     assert RosterWeek.get_by_id(WEEK).status == "published"
     row = AuditLog.select().where(AuditLog.action == "roster.publish").get()
     assert row.entity_id == WEEK and '"entries": 7' in row.after
-    roster.clear(p1, day(3), actor=manager_actor(shop))
+    roster_edit.clear(p1, day(3), actor=manager_actor(shop))
     assert RosterWeek.get_by_id(WEEK).status == "draft"
 
 
 def test_copy_last_week_skips_people_who_left(shop: Shop, cfg: Config) -> None:
     other = staff.create_staff("P2", "张伟", "promoter", "2222")
     last = MON - timedelta(days=7)
-    roster.assign(shop.promoter.id, last, "E", cfg, actor=manager_actor(shop))
-    roster.assign(other.id, last + timedelta(days=6), "L", cfg, actor=manager_actor(shop))
-    roster.assign(shop.promoter.id, day(5), "F", cfg, actor=manager_actor(shop))  # replaced by the copy
+    roster_edit.assign(shop.promoter.id, last, "E", cfg, actor=manager_actor(shop))
+    roster_edit.assign(other.id, last + timedelta(days=6), "L", cfg, actor=manager_actor(shop))
+    roster_edit.assign(shop.promoter.id, day(5), "F", cfg, actor=manager_actor(shop))  # replaced by the copy
     people.set_status(other.id, "left", approval=manager_ok(shop))
-    result = roster.copy_week("2026-W47", WEEK, actor=manager_actor(shop))
+    result = roster_edit.copy_week("2026-W47", WEEK, actor=manager_actor(shop))
     assert (result.copied, result.skipped) == (1, ["张伟"])
     days = [(e.staff_id, e.day, e.shift_code) for e in RosterEntry.select().where(RosterEntry.day >= MON)]
     assert days == [(shop.promoter.id, MON, "E")]
     with pytest.raises(ValidationError, match="Week 2026-W40 has no roster to copy"):
-        roster.copy_week("2026-W40", WEEK, actor=manager_actor(shop))
+        roster_edit.copy_week("2026-W40", WEEK, actor=manager_actor(shop))
     with pytest.raises(ValidationError, match="onto itself"):
-        roster.copy_week(WEEK, "2026w48", actor=manager_actor(shop))
+        roster_edit.copy_week(WEEK, "2026w48", actor=manager_actor(shop))
 
 
 def test_people_who_left_stay_in_the_grid_only_while_rostered(shop: Shop, cfg: Config) -> None:
-    roster.assign(shop.promoter.id, day(0), "E", cfg, actor=manager_actor(shop))
+    roster_edit.assign(shop.promoter.id, day(0), "E", cfg, actor=manager_actor(shop))
     people.set_status(shop.promoter.id, "left", approval=manager_ok(shop))
     grid = roster.load_week(WEEK, cfg)
     assert shop.promoter.id in [m.id for m in grid.staff]
@@ -208,14 +205,14 @@ def test_people_who_left_stay_in_the_grid_only_while_rostered(shop: Shop, cfg: C
 
 
 def _sample_week(shop: Shop, cfg: Config) -> roster.WeekRoster:
-    roster.assign(shop.promoter.id, day(0), "E", cfg, actor=manager_actor(shop))
-    roster.assign(shop.manager.id, day(0), "L", cfg, actor=manager_actor(shop))
-    roster.assign(shop.promoter.id, day(1), "F", cfg, actor=manager_actor(shop))
+    roster_edit.assign(shop.promoter.id, day(0), "E", cfg, actor=manager_actor(shop))
+    roster_edit.assign(shop.manager.id, day(0), "L", cfg, actor=manager_actor(shop))
+    roster_edit.assign(shop.promoter.id, day(1), "F", cfg, actor=manager_actor(shop))
     return roster.load_week(WEEK, cfg)
 
 
 def test_text_export(shop: Shop, cfg: Config) -> None:
-    text = roster.as_text(_sample_week(shop, cfg), cfg)
+    text = roster_export.as_text(_sample_week(shop, cfg), cfg)
     lines = text.splitlines()
     assert lines[0] == "Roster 2026-W48 (draft)"
     assert "Mon 11/23" in lines[1] and "Sun 11/29" in lines[1] and "Hours" in lines[1]
@@ -226,7 +223,7 @@ def test_text_export(shop: Shop, cfg: Config) -> None:
 
 
 def test_csv_export(shop: Shop, cfg: Config) -> None:
-    text = roster.as_csv(_sample_week(shop, cfg), cfg)
+    text = roster_export.as_csv(_sample_week(shop, cfg), cfg)
     assert text.startswith("\ufeff") and text.endswith("12:00\r\n")  # BOM and CRLF, for Excel
     rows = text.removeprefix("\ufeff").splitlines()
     assert rows == [
@@ -239,7 +236,7 @@ def test_csv_export(shop: Shop, cfg: Config) -> None:
 
 def test_xlsx_export(shop: Shop, cfg: Config, tmp_path: Path) -> None:
     path = tmp_path / "roster.xlsx"
-    roster.write_xlsx(_sample_week(shop, cfg), cfg, path)
+    roster_export.write_xlsx(_sample_week(shop, cfg), cfg, path)
     book = load_workbook(path)
     sheet = book["2026-W48"]
     assert [c.value for c in sheet[1]][:3] == ["Staff", "Mon 11/23", "Tue 11/24"]

@@ -10,17 +10,12 @@ import pytest
 
 from store.kernel.errors import ValidationError
 from store.models import Sale, database
-from store.selling import sales
+from store.selling import checkout, sale_voids
 from store.selling.cart import Cart
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok, pay, promoter_cart, scan, snapshot
+from tests.store_helpers import manager_ok, pay, promoter_cart, scan, snapshot
 
 DAY = datetime(2026, 11, 27, 4, 0)  # 12:00 in Shanghai
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def case_cart(shop: Shop, qty: int = 2) -> Cart:
@@ -32,24 +27,24 @@ def case_cart(shop: Shop, qty: int = 2) -> Cart:
 
 def test_the_same_cart_twice_is_the_same_sale(shop: Shop) -> None:
     cart = case_cart(shop)
-    first = sales.commit_sale(cart, shop.till, now=DAY)
+    first = checkout.commit_sale(cart, shop.till, now=DAY)
     assert Sale.get_by_id(first.id).fingerprint == cart.fingerprint() != ""
     before = snapshot()
-    again = sales.commit_sale(cart, shop.till, now=DAY)
-    resumed = sales.commit_sale(Cart.from_json(cart.to_json()), shop.till, now=DAY)  # same content
+    again = checkout.commit_sale(cart, shop.till, now=DAY)
+    resumed = checkout.commit_sale(Cart.from_json(cart.to_json()), shop.till, now=DAY)  # same content
     assert again.receipt_no == resumed.receipt_no == first.receipt_no
     assert snapshot() == before
 
 
 def test_other_content_under_a_committed_id_is_refused(shop: Shop) -> None:
     cart = case_cart(shop, qty=2)
-    first = sales.commit_sale(cart, shop.till, now=DAY)
+    first = checkout.commit_sale(cart, shop.till, now=DAY)
     cart.clear_tenders()
     cart.add_scan(scan(shop.case.sku), 2)  # the cart now says 4 cases, the sale 2
     pay(cart)
     before = snapshot()
     with pytest.raises(ValidationError) as err:
-        sales.commit_sale(cart, shop.till, now=DAY)
+        checkout.commit_sale(cart, shop.till, now=DAY)
     assert str(err.value) == (
         f"This sale was already saved as receipt {first.receipt_no} with other items or payments; "
         "nothing more was saved. Cancel it and ring it up again as a new sale."
@@ -59,11 +54,11 @@ def test_other_content_under_a_committed_id_is_refused(shop: Shop) -> None:
 
 def test_a_retry_after_a_void_is_refused_not_answered_with_the_voided_sale(shop: Shop) -> None:
     cart = case_cart(shop)
-    first = sales.commit_sale(cart, shop.till, now=DAY)
-    sales.void_sale(first.id, approval=manager_ok(shop), till=shop.till, now=DAY)
+    first = checkout.commit_sale(cart, shop.till, now=DAY)
+    sale_voids.void_sale(first.id, approval=manager_ok(shop), till=shop.till, now=DAY)
     before = snapshot()
     with pytest.raises(ValidationError) as err:
-        sales.commit_sale(cart, shop.till, now=DAY)
+        checkout.commit_sale(cart, shop.till, now=DAY)
     assert str(err.value) == (
         f"This sale was saved as receipt {first.receipt_no} and then voided; nothing more was saved. "
         "Cancel it and ring it up again as a new sale."
@@ -128,11 +123,11 @@ def test_every_change_of_content_changes_the_fingerprint(shop: Shop, change: Cal
 
 def test_a_sale_saved_before_fingerprints_is_matched_by_its_total(shop: Shop) -> None:
     cart = case_cart(shop)
-    first = sales.commit_sale(cart, shop.till, now=DAY)
+    first = checkout.commit_sale(cart, shop.till, now=DAY)
     database.obj.execute_sql("UPDATE sale SET fingerprint = '' WHERE id = ?", (first.id,))
-    assert sales.commit_sale(cart, shop.till, now=DAY).receipt_no == first.receipt_no
+    assert checkout.commit_sale(cart, shop.till, now=DAY).receipt_no == first.receipt_no
     cart.clear_tenders()
     cart.add_scan(scan(shop.case.sku), 1)
     pay(cart)
     with pytest.raises(ValidationError, match="already saved as receipt"):
-        sales.commit_sale(cart, shop.till, now=DAY)
+        checkout.commit_sale(cart, shop.till, now=DAY)

@@ -5,23 +5,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from store.audit import chain as audit
+from store.audit import integrity
+from store.kernel.clock import business_date
 from store.kernel.errors import NotFound, StockError, ValidationError
 from store.models import AuditLog, ImeiUnit, ReceiptCounter, Sale, SaleLine, StockMovement, Tender
-from store.selling import sales
-from store.selling.sales import Till
+from store.selling import checkout, sale_lookup
+from store.selling.till import Till
 from store.stock import ledger as stock
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, manager_ok, pay, promoter_cart, scan, sell, snapshot
+from tests.store_helpers import manager_ok, pay, promoter_cart, scan, sell, snapshot
 
 PHONE = 599900
 CASE = 3900
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def test_commit_writes_everything(shop: Shop) -> None:
@@ -34,7 +30,7 @@ def test_commit_writes_everything(shop: Shop) -> None:
     cart.add_tender("cash", 200000)
     audit_rows = AuditLog.select().count()
     now = datetime(2026, 11, 27, 3, 0)
-    sale = sales.commit_sale(cart, shop.till, now=now)
+    sale = checkout.commit_sale(cart, shop.till, now=now)
 
     fresh = Sale.get_by_id(sale.id)
     assert fresh.id == cart.id
@@ -79,7 +75,7 @@ def test_commit_writes_everything(shop: Shop) -> None:
     new_rows = list(AuditLog.select().order_by(AuditLog.seq).offset(audit_rows))
     assert [r.action for r in new_rows] == ["sale.sale"]
     assert new_rows[0].entity_id == sale.id and "S001-T1-20261127-0001" in new_rows[0].after
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_approvals_and_overrides_are_audited(shop: Shop) -> None:
@@ -90,7 +86,7 @@ def test_approvals_and_overrides_are_audited(shop: Shop) -> None:
     cart.set_line_discount(1, 60000, manager_ok(shop))
     cart.set_sale_discount(100000, manager_ok(shop))
     pay(cart, "card")
-    sale = sales.commit_sale(cart, shop.till)
+    sale = checkout.commit_sale(cart, shop.till)
     rows = {r.action: r for r in AuditLog.select().where(AuditLog.approved_by == shop.manager.id)}
     assert set(rows) == {"sale.price_override", "sale.discount_approved"}
     override = rows["sale.price_override"]
@@ -110,7 +106,7 @@ def test_receipt_numbers_per_terminal_per_business_day(shop: Shop) -> None:
         cart = promoter_cart(shop)
         cart.add_scan(scan("CASE-IP15"))
         pay(cart)
-        return sales.commit_sale(cart, till, now=now).receipt_no
+        return checkout.commit_sale(cart, till, now=now).receipt_no
 
     assert ring(shop.till, day1) == "S001-T1-20261127-0001"
     assert ring(shop.till, day1 + timedelta(minutes=5)) == "S001-T1-20261127-0002"
@@ -130,22 +126,22 @@ def test_receipt_numbers_per_terminal_per_business_day(shop: Shop) -> None:
     ],
 )
 def test_business_date_uses_the_store_time_zone(utc: datetime, local_day: date) -> None:
-    assert sales.business_date(utc, SHANGHAI) == local_day
-    assert sales.business_date(utc, ZoneInfo("UTC")) == utc.date()
+    assert business_date(utc, SHANGHAI) == local_day
+    assert business_date(utc, ZoneInfo("UTC")) == utc.date()
 
 
 def test_business_date_of_an_aware_time() -> None:
     local = datetime(2026, 11, 28, 7, 30, tzinfo=SHANGHAI)  # 2026-11-27 23:30 UTC
-    assert sales.business_date(local, SHANGHAI) == date(2026, 11, 28)
-    assert sales.business_date(local, ZoneInfo("UTC")) == date(2026, 11, 27)
-    assert sales.business_date(local, ZoneInfo("America/New_York")) == date(2026, 11, 27)
+    assert business_date(local, SHANGHAI) == date(2026, 11, 28)
+    assert business_date(local, ZoneInfo("UTC")) == date(2026, 11, 27)
+    assert business_date(local, ZoneInfo("America/New_York")) == date(2026, 11, 27)
 
 
 def test_sale_late_in_the_evening_utc_is_tomorrow_in_shanghai(shop: Shop) -> None:
     cart = promoter_cart(shop)
     cart.add_scan(scan("CASE-IP15"))
     pay(cart)
-    sale = sales.commit_sale(cart, shop.till, now=datetime(2026, 11, 27, 17, 30))
+    sale = checkout.commit_sale(cart, shop.till, now=datetime(2026, 11, 27, 17, 30))
     fresh = Sale.get_by_id(sale.id)
     assert fresh.business_date == date(2026, 11, 28)
     assert fresh.receipt_no == "S001-T1-20261128-0001"
@@ -155,11 +151,11 @@ def test_aware_commit_time_is_stored_as_utc(shop: Shop) -> None:
     cart = promoter_cart(shop)
     cart.add_scan(scan("CASE-IP15"))
     pay(cart)
-    sale = sales.commit_sale(cart, shop.till, now=datetime(2026, 11, 28, 7, 30, tzinfo=SHANGHAI))
+    sale = checkout.commit_sale(cart, shop.till, now=datetime(2026, 11, 28, 7, 30, tzinfo=SHANGHAI))
     fresh = Sale.get_by_id(sale.id)
     assert fresh.created_at == datetime(2026, 11, 27, 23, 30)
     assert fresh.business_date == date(2026, 11, 28)
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_imei_sold_meanwhile_writes_nothing(shop: Shop) -> None:
@@ -172,17 +168,17 @@ def test_imei_sold_meanwhile_writes_nothing(shop: Shop) -> None:
     ImeiUnit.update(status="sold").where(ImeiUnit.imei == shop.imeis[1]).execute()
     before = snapshot()
     with pytest.raises(StockError) as err:
-        sales.commit_sale(cart, shop.till)
+        checkout.commit_sale(cart, shop.till)
     assert str(err.value) == f"IMEI {shop.imeis[1]} was sold meanwhile; remove it from the sale."
     assert snapshot() == before
     assert ImeiUnit.get(ImeiUnit.imei == shop.imeis[0]).status == "in_stock"
     assert not Sale.select().exists() and not ReceiptCounter.select().exists()
-    assert audit.verify() == []
+    assert integrity.verify() == []
     # After removing the unit the same cart commits, as receipt 0001 (nothing was used up).
     cart.clear_tenders()
     cart.remove_line(2)
     pay(cart)
-    assert sales.commit_sale(cart, shop.till).receipt_no.endswith("-0001")
+    assert checkout.commit_sale(cart, shop.till).receipt_no.endswith("-0001")
 
 
 def test_accessory_sold_out_meanwhile_writes_nothing(shop: Shop) -> None:
@@ -193,7 +189,7 @@ def test_accessory_sold_out_meanwhile_writes_nothing(shop: Shop) -> None:
     StockMovement.create(product=shop.case.id, kind="sale", qty=-10, staff=shop.manager.id, document="other")
     before = snapshot()
     with pytest.raises(StockError) as err:
-        sales.commit_sale(cart, shop.till)
+        checkout.commit_sale(cart, shop.till)
     assert str(err.value) == "Only 10 of Generic iPhone 15 Case in stock."
     assert snapshot() == before
 
@@ -202,9 +198,9 @@ def test_committing_twice_returns_the_same_sale(shop: Shop) -> None:
     cart = promoter_cart(shop)
     cart.add_scan(scan(shop.imeis[0]))
     pay(cart)
-    first = sales.commit_sale(cart, shop.till)
+    first = checkout.commit_sale(cart, shop.till)
     before = snapshot()
-    second = sales.commit_sale(cart, shop.till)
+    second = checkout.commit_sale(cart, shop.till)
     assert (second.id, second.receipt_no) == (first.id, first.receipt_no)
     assert snapshot() == before
 
@@ -212,16 +208,16 @@ def test_committing_twice_returns_the_same_sale(shop: Shop) -> None:
 def test_unpaid_and_empty_carts_refused(shop: Shop) -> None:
     cart = promoter_cart(shop)
     with pytest.raises(ValidationError) as err:
-        sales.commit_sale(cart, shop.till)
+        checkout.commit_sale(cart, shop.till)
     assert str(err.value) == "The sale is empty."
     cart.add_scan(scan(shop.imeis[0]))
     before = snapshot()
     with pytest.raises(ValidationError) as err:
-        sales.commit_sale(cart, shop.till)
+        checkout.commit_sale(cart, shop.till)
     assert str(err.value) == "The sale is not fully paid."
     cart.add_tender("wechat", 100000)
     with pytest.raises(ValidationError) as err:
-        sales.commit_sale(cart, shop.till)
+        checkout.commit_sale(cart, shop.till)
     assert str(err.value) == "The sale is not fully paid."
     assert snapshot() == before
 
@@ -235,7 +231,7 @@ def test_customer_and_promoter_are_recorded(shop: Shop) -> None:
     cart.add_scan(scan(shop.imeis[0]))
     cart.set_promoter(shop.manager.id)
     pay(cart)
-    sale = sales.commit_sale(cart, shop.till)
+    sale = checkout.commit_sale(cart, shop.till)
     assert Sale.get_by_id(sale.id).customer_id == customer.id
     assert SaleLine.get(SaleLine.sale == sale.id).promoter_id == shop.manager.id
 
@@ -243,19 +239,19 @@ def test_customer_and_promoter_are_recorded(shop: Shop) -> None:
 def test_acknowledge(shop: Shop) -> None:
     first = sell(shop, shop.imeis[0])
     second = sell(shop, case_qty=1)
-    assert [s.id for s in sales.unacknowledged("T1")] == [first.id, second.id]
-    assert sales.unacknowledged("T2") == []
-    sales.acknowledge(first.id)
-    assert [s.id for s in sales.unacknowledged("T1")] == [second.id]
+    assert [s.id for s in checkout.unacknowledged("T1")] == [first.id, second.id]
+    assert checkout.unacknowledged("T2") == []
+    checkout.acknowledge(first.id)
+    assert [s.id for s in checkout.unacknowledged("T1")] == [second.id]
     assert Sale.get_by_id(first.id).acknowledged_at is not None
-    sales.acknowledge(second.id)
-    assert sales.unacknowledged("T1") == []
+    checkout.acknowledge(second.id)
+    assert checkout.unacknowledged("T1") == []
 
 
 def test_find_sale(shop: Shop) -> None:
     sale = sell(shop, shop.imeis[0])
-    assert sales.find_sale(f"  {sale.receipt_no} ").id == sale.id
-    assert sales.find_sale(sale.id).id == sale.id
+    assert sale_lookup.find_sale(f"  {sale.receipt_no} ").id == sale.id
+    assert sale_lookup.find_sale(sale.id).id == sale.id
     with pytest.raises(NotFound) as err:
-        sales.find_sale("S001-T1-20990101-0001")
+        sale_lookup.find_sale("S001-T1-20990101-0001")
     assert str(err.value) == "No receipt S001-T1-20990101-0001."

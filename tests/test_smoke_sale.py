@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.models import ImeiUnit, Sale, SaleLine, StockMovement, Tender
-from store.selling import sales
+from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
 from store.stock import ledger as stock
@@ -20,14 +20,14 @@ def test_phone_and_case_sale_with_split_tender(shop: Shop) -> None:
     cart.add_tender("wechat", 500000)
     cart.add_tender("cash", 200000)
     assert cart.due == 0 and cart.change == 200000 - (607700 - 500000)
-    sale = sales.commit_sale(cart, shop.till)
+    sale = checkout.commit_sale(cart, shop.till)
     assert sale.receipt_no.startswith("S001-T1-")
     assert SaleLine.select().where(SaleLine.sale == sale.id).count() == 2
     assert sum(t.amount for t in Tender.select().where(Tender.sale == sale.id)) == sale.total
     assert ImeiUnit.get(ImeiUnit.imei == shop.imeis[0]).status == "sold"
     assert stock.on_hand(shop.case.id) == 18
     assert StockMovement.select().where(StockMovement.document == sale.id).count() == 2
-    assert audit.verify() == []
+    assert integrity.verify() == []
     # Committing the same cart again (a retry after a crash) never rings it twice.
-    again = sales.commit_sale(cart, shop.till)
+    again = checkout.commit_sale(cart, shop.till)
     assert again.id == sale.id and Sale.select().count() == 1

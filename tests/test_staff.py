@@ -2,19 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.kernel.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, Staff
 from store.people import staff
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, forge_approval
+from tests.store_helpers import forge_approval
 
 REAL_HASH_PIN = staff.hash_pin  # captured before the cheap_pins fixture patches it
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def test_hash_has_parameters_and_salt() -> None:
@@ -89,7 +84,7 @@ def test_wrong_pins_count_down_then_lock(shop: Shop) -> None:
     assert row.locked and row.failed_pins == 5
     actions = [a.action for a in AuditLog.select().where(AuditLog.seq > 0).order_by(AuditLog.seq)][before:]
     assert actions == ["staff.pin_failed"] * 4 + ["staff.locked"]
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
     # Locked: even the right PIN is refused, and no more counting happens.
     with pytest.raises(PermissionDenied) as err:

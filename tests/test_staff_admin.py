@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.config.loader import Config, DiscountSection
 from store.crm.records import create_customer
 from store.kernel import auth
@@ -14,14 +14,9 @@ from store.kernel.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, Customer, Staff
 from store.people import staff, staff_admin
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, forge_approval, snapshot
+from tests.store_helpers import forge_approval, snapshot
 
 T0 = datetime(2026, 12, 1, 10, 0)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def me(member: Staff) -> auth.Actor:
@@ -58,7 +53,7 @@ def test_the_last_manager_is_locked_only_for_the_cooling_off_period(shop: Shop) 
     assert not row.locked and row.failed_pins == 0 and row.locked_at is None
     released = AuditLog.get(AuditLog.action == "staff.unlock_cooled")
     assert released.entity_id == shop.manager.id and released.at == T0 + timedelta(minutes=15)
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_the_cooling_off_period_comes_from_config(shop: Shop, db: object, tmp_path: object) -> None:

@@ -39,8 +39,13 @@ NOT_AT_START_UP = (
     "store.referrals.ledger",  # (store.referrals.codes is loaded: opening fills missing codes)
     "store.referrals.vouchers",
     "store.referrals.report",
+    "store.referrals.report_export",
+    "store.referrals.referrers",
+    "store.referrals.patterns",
     "psycopg2",  # not in a shop install; peewee imports it whenever it is there
     "store.selling.receipt",
+    "store.selling.receipt_layout",
+    "store.selling.receipt_render",
     "store.selling.printer",
     "tui.cli",
     "tui.screens.pay",
@@ -72,7 +77,7 @@ def test_starting_to_the_sale_screen_loads_only_what_selling_needs(
     assert done.returncode == 0, done.stderr[-3000:]
     loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
     assert {
-        "store.selling.sales",
+        "store.selling.checkout",
         "store.stock.catalog",
         "tui.screens.sale",
         "tui.widgets.reorder_panel",

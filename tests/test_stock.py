@@ -9,13 +9,7 @@ from store.stock import ledger as stock
 from store.stock.imei import with_check_digit
 from store.stock.ledger import ReceivedUnit
 from tests.conftest import Shop
-from tests.store_helpers import cheap_pins, snapshot
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
-
+from tests.store_helpers import snapshot
 
 NEW = [with_check_digit(f"3599990000{n:04d}") for n in range(1, 5)]
 

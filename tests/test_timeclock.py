@@ -7,21 +7,16 @@ from datetime import date, datetime
 
 import pytest
 
-from store.audit import chain as audit
+from store.audit import integrity
 from store.config.loader import Config
 from store.kernel.errors import PermissionDenied, ValidationError
 from store.models import AuditLog, TimeEntry
-from store.people import roster, timeclock
+from store.people import roster_edit, timeclock
 from tests.conftest import TILL, Shop
-from tests.store_helpers import cheap_pins, forge_approval, manager_actor, manager_ok, snapshot
+from tests.store_helpers import forge_approval, manager_actor, manager_ok, snapshot
 
 TZ = TILL.tz
 MON = date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_pins(monkeypatch)
 
 
 def at(day: int, hhmm: str) -> datetime:
@@ -117,9 +112,11 @@ def test_an_overlapping_spell_after_the_clock_was_set_back_is_refused(shop: Shop
 
 def _roster_week(shop: Shop) -> Config:
     cfg = Config()
-    roster.assign(shop.promoter.id, MON, "E", cfg, actor=manager_actor(shop))  # 09:00-15:00
-    roster.assign(shop.promoter.id, date(2026, 11, 24), "L", cfg, actor=manager_actor(shop))  # 15:00-21:00
-    roster.assign(shop.promoter.id, date(2026, 11, 25), "E", cfg, actor=manager_actor(shop))
+    roster_edit.assign(shop.promoter.id, MON, "E", cfg, actor=manager_actor(shop))  # 09:00-15:00
+    roster_edit.assign(
+        shop.promoter.id, date(2026, 11, 24), "L", cfg, actor=manager_actor(shop)
+    )  # 15:00-21:00
+    roster_edit.assign(shop.promoter.id, date(2026, 11, 25), "E", cfg, actor=manager_actor(shop))
     return cfg
 
 
@@ -175,7 +172,7 @@ def test_a_manager_corrects_times_and_the_audit_log_keeps_both(shop: Shop) -> No
     assert timeclock.worked_minutes(MON, MON) == {shop.promoter.id: 360}
     row = AuditLog.select().where(AuditLog.action == "time.correct").get()
     assert "01:20:00" in row.before and "01:00:00" in row.after and "打卡机坏了" in row.after
-    assert audit.verify() == []
+    assert integrity.verify() == []
 
 
 def test_nobody_corrects_their_own_times(shop: Shop) -> None:

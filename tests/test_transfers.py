@@ -18,10 +18,10 @@ from store.db.connection import open_database
 from store.kernel import files
 from store.kernel.errors import DatabaseUnavailable, NotFound, StockError, ValidationError
 from store.models import AuditLog, ImeiUnit, Product, StockTransfer
-from store.stock import catalog, transfers
+from store.stock import catalog, transfer_receive, transfer_send
 from store.stock import ledger as stock
 from store.stock.imei import with_check_digit
-from store.stock.transfers import TransferLine
+from store.stock.transfer_send import TransferLine
 from tests.conftest import TILL, Shop
 from tests.store_helpers import snapshot
 
@@ -69,7 +69,7 @@ def other(shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path) -> Iter
 
 
 def test_send_then_receive_in_the_other_store(shop: Shop, other: Other, db_path: Path) -> None:
-    transfer, text = transfers.send(
+    transfer, text = transfer_send.send(
         tz=TILL.tz,
         to_store="s002",
         lines=[TransferLine(shop.case, qty=5), TransferLine(shop.phone, imeis=shop.imeis[:2])],
@@ -88,18 +88,18 @@ def test_send_then_receive_in_the_other_store(shop: Shop, other: Other, db_path:
         case_id = catalog.lookup_code("CASE-IP15").product.id  # type: ignore[union-attr]
         phone_id = catalog.lookup_code("IP15-128-BK").product.id  # type: ignore[union-attr]
         assert stock.on_hand(case_id) == 0
-        received = transfers.receive(text, staff_id=other.manager.id)
+        received = transfer_receive.receive(text, staff_id=other.manager.id)
         assert (received.direction, received.from_store, received.number) == ("in", "S001", transfer.number)
         assert stock.on_hand(case_id) == 5 and stock.on_hand(phone_id) == 2
         assert len(stock.units_in_stock(phone_id)) == 2
         before = snapshot()
         with pytest.raises(ValidationError) as refused:
-            transfers.receive(text, staff_id=other.manager.id)
+            transfer_receive.receive(text, staff_id=other.manager.id)
         assert str(refused.value) == f"Transfer {transfer.number} was received already."
         assert snapshot() == before
 
         # One phone goes back to S001, where the unit is known and comes back into stock.
-        _back, back_text = transfers.send(
+        _back, back_text = transfer_send.send(
             tz=TILL.tz,
             to_store="S001",
             lines=[TransferLine(Product.get_by_id(phone_id), imeis=[shop.imeis[0]])],
@@ -108,7 +108,7 @@ def test_send_then_receive_in_the_other_store(shop: Shop, other: Other, db_path:
     finally:
         database.close()
     open_database(db_path)
-    transfers.receive(back_text, staff_id=shop.manager.id)
+    transfer_receive.receive(back_text, staff_id=shop.manager.id)
     assert ImeiUnit.get(ImeiUnit.imei == shop.imeis[0]).status == "in_stock"
     assert stock.on_hand(shop.phone.id) == 4
     assert StockTransfer.select().count() == 2  # out to S002, in from S002
@@ -137,14 +137,14 @@ def test_refusals(shop: Shop, other: Other) -> None:
     ]
     for kwargs, message in cases:
         with pytest.raises((ValidationError, StockError)) as refused:
-            transfers.send(tz=TILL.tz, staff_id=shop.manager.id, **kwargs)  # type: ignore[arg-type]
+            transfer_send.send(tz=TILL.tz, staff_id=shop.manager.id, **kwargs)  # type: ignore[arg-type]
         assert str(refused.value) == message
         assert snapshot() == before
-    _t, text = transfers.send(
+    _t, text = transfer_send.send(
         tz=TILL.tz, to_store="S002", lines=[TransferLine(shop.case, qty=1)], staff_id=shop.manager.id
     )
     with pytest.raises(ValidationError) as refused:
-        transfers.receive(text, staff_id=shop.manager.id)  # S001 is not the addressee
+        transfer_receive.receive(text, staff_id=shop.manager.id)  # S001 is not the addressee
     assert "is for store S002, not this one." in str(refused.value)
     for junk in (
         "not json",
@@ -152,13 +152,13 @@ def test_refusals(shop: Shop, other: Other) -> None:
         json.dumps({"format": "zhanggui-transfer", "version": 9}),
     ):
         with pytest.raises(ValidationError):
-            transfers.receive(junk, staff_id=shop.manager.id)
+            transfer_receive.receive(junk, staff_id=shop.manager.id)
 
 
 def test_a_product_the_other_store_does_not_carry(shop: Shop, other: Other, db_path: Path) -> None:
     cable = catalog.create_product(sku="CABLE-1", brand="G", model="Cable", category="accessory", price=100)
     stock.receive(cable, staff_id=shop.manager.id, qty=3)
-    _t, text = transfers.send(
+    _t, text = transfer_send.send(
         tz=TILL.tz,
         to_store="S002",
         lines=[TransferLine(shop.case, qty=1), TransferLine(cable, qty=2)],
@@ -168,7 +168,7 @@ def test_a_product_the_other_store_does_not_carry(shop: Shop, other: Other, db_p
     try:
         before = snapshot()
         with pytest.raises(ValidationError) as refused:
-            transfers.receive(text, staff_id=other.manager.id)
+            transfer_receive.receive(text, staff_id=other.manager.id)
         assert str(refused.value) == "SKU CABLE-1 is not in this store's catalog; import it first."
         assert snapshot() == before  # all or nothing: not even the case
     finally:
@@ -299,10 +299,10 @@ def test_a_malformed_file_is_one_sentence_and_writes_nothing(
     try:
         before = snapshot()
         with pytest.raises(ValidationError) as refused:
-            transfers.receive(json.dumps(payload), staff_id=other.manager.id)
+            transfer_receive.receive(json.dumps(payload), staff_id=other.manager.id)
         assert str(refused.value) == message
         assert snapshot() == before
-        transfers.receive(json.dumps(_file()), staff_id=other.manager.id)  # the good one still goes in
+        transfer_receive.receive(json.dumps(_file()), staff_id=other.manager.id)  # the good one still goes in
     finally:
         database.close()
         open_database(db_path)
@@ -321,13 +321,13 @@ def test_a_pairs_imei_already_in_stock_is_refused(
         known = (NEW_B, NEW_C)[position]  # its first IMEI or its second, in either column
         before = snapshot()
         with pytest.raises(StockError) as refused:
-            transfers.receive(
+            transfer_receive.receive(
                 json.dumps(_file(lines=_line(imeis=[[NEW_A, known]]))), staff_id=other.manager.id
             )
         assert str(refused.value) == f"IMEI {known} is already known (status: in stock)."
         assert snapshot() == before
         with pytest.raises(StockError):
-            transfers.receive(
+            transfer_receive.receive(
                 json.dumps(_file(lines=_line(imeis=[[known, NEW_A]]))), staff_id=other.manager.id
             )
         assert snapshot() == before
@@ -339,14 +339,14 @@ def test_a_pairs_imei_already_in_stock_is_refused(
 def test_a_dual_sim_handset_comes_back_by_both_its_imeis(shop: Shop, other: Other, db_path: Path) -> None:
     phone = shop.phone
     stock.receive(phone, staff_id=shop.manager.id, units=[stock.ReceivedUnit(NEW_B, NEW_C)])
-    _t, text = transfers.send(
+    _t, text = transfer_send.send(
         tz=TILL.tz, to_store="S002", lines=[TransferLine(phone, imeis=[NEW_C])], staff_id=shop.manager.id
     )
     assert json.loads(text)["lines"][0]["imeis"] == [[NEW_B, NEW_C]]
     database = other.use()
     try:
-        transfers.receive(text, staff_id=other.manager.id)
-        _b, back = transfers.send(
+        transfer_receive.receive(text, staff_id=other.manager.id)
+        _b, back = transfer_send.send(
             tz=TILL.tz,
             to_store="S001",
             lines=[TransferLine(Product.get(Product.sku == "IP15-128-BK"), imeis=[NEW_B])],
@@ -355,7 +355,7 @@ def test_a_dual_sim_handset_comes_back_by_both_its_imeis(shop: Shop, other: Othe
     finally:
         database.close()
         open_database(db_path)
-    transfers.receive(back, staff_id=shop.manager.id)
+    transfer_receive.receive(back, staff_id=shop.manager.id)
     unit = ImeiUnit.get(ImeiUnit.imei == NEW_B)
     assert (unit.status, unit.imei2) == ("in_stock", NEW_C)
     assert ImeiUnit.select().where((ImeiUnit.imei == NEW_C) | (ImeiUnit.imei2 == NEW_C)).count() == 1
@@ -364,7 +364,7 @@ def test_a_dual_sim_handset_comes_back_by_both_its_imeis(shop: Shop, other: Othe
 # ---- the file is on the disk before the booking out commits -----------------------------------
 def test_send_writes_the_file_before_committing(shop: Shop, other: Other, tmp_path: Path) -> None:
     out = tmp_path / "t.json"
-    transfer, text = transfers.send(
+    transfer, text = transfer_send.send(
         tz=TILL.tz,
         to_store="S002",
         lines=[TransferLine(shop.phone, imeis=shop.imeis[:1])],
@@ -375,7 +375,7 @@ def test_send_writes_the_file_before_committing(shop: Shop, other: Other, tmp_pa
     assert json.loads(text)["id"] == transfer.id
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
     with pytest.raises(ValidationError) as refused:
-        transfers.send(
+        transfer_send.send(
             tz=TILL.tz,
             to_store="S002",
             lines=[TransferLine(shop.case, qty=1)],
@@ -395,7 +395,7 @@ def test_a_file_that_cannot_be_written_books_nothing_out(
     before = snapshot()
     out = tmp_path / "t.json"
     with pytest.raises(ValidationError) as refused:
-        transfers.send(
+        transfer_send.send(
             tz=TILL.tz,
             to_store="S002",
             lines=[TransferLine(shop.phone, imeis=shop.imeis[:2])],
@@ -407,7 +407,7 @@ def test_a_file_that_cannot_be_written_books_nothing_out(
     assert {u.status for u in ImeiUnit.select().where(ImeiUnit.imei.in_(shop.imeis[:2]))} == {"in_stock"}
     assert not out.exists()
     with pytest.raises(ValidationError):  # a folder that is not there
-        transfers.send(
+        transfer_send.send(
             tz=TILL.tz,
             to_store="S002",
             lines=[TransferLine(shop.case, qty=1)],
@@ -420,7 +420,7 @@ def test_a_file_that_cannot_be_written_books_nothing_out(
 def test_a_commit_that_fails_after_the_file_is_written_removes_it(
     shop: Shop, other: Other, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_write = transfers.write
+    real_write = transfer_send.write
 
     def commit_fails(fn: Callable[[], T]) -> T:
         def _then_fail() -> T:
@@ -429,11 +429,11 @@ def test_a_commit_that_fails_after_the_file_is_written_removes_it(
 
         return real_write(_then_fail)
 
-    monkeypatch.setattr(transfers, "write", commit_fails)
+    monkeypatch.setattr(transfer_send, "write", commit_fails)
     before = snapshot()
     out = tmp_path / "t.json"
     with pytest.raises(DatabaseUnavailable):
-        transfers.send(
+        transfer_send.send(
             tz=TILL.tz,
             to_store="S002",
             lines=[TransferLine(shop.phone, imeis=shop.imeis[:1])],
@@ -449,7 +449,7 @@ def test_a_sent_transfers_file_is_written_again_the_same(
     shop: Shop, other: Other, db_path: Path, tmp_path: Path
 ) -> None:
     stock.receive(shop.phone, staff_id=shop.manager.id, units=[stock.ReceivedUnit(NEW_B, NEW_C)])
-    transfer, text = transfers.send(
+    transfer, text = transfer_send.send(
         tz=TILL.tz,
         to_store="S002",
         lines=[
@@ -463,18 +463,18 @@ def test_a_sent_transfers_file_is_written_again_the_same(
     catalog_cost_changed = Product.update(cost=1).where(Product.id == shop.case.id).execute()
     assert catalog_cost_changed == 1
     again = tmp_path / "again.json"
-    assert transfers.write_again(f" {transfer.number} ", again).id == transfer.id
+    assert transfer_send.write_again(f" {transfer.number} ", again).id == transfer.id
     assert again.read_text(encoding="utf-8") == text
     with pytest.raises(ValidationError):
-        transfers.write_again(transfer.number, again)  # never over an existing file
+        transfer_send.write_again(transfer.number, again)  # never over an existing file
     with pytest.raises(NotFound) as missing:
-        transfers.write_again("TR-NOPE", tmp_path / "x.json")
+        transfer_send.write_again("TR-NOPE", tmp_path / "x.json")
     assert str(missing.value) == "No transfer TR-NOPE was sent from this store."
     database = other.use()
     try:
-        transfers.receive(again.read_text(encoding="utf-8"), staff_id=other.manager.id)
+        transfer_receive.receive(again.read_text(encoding="utf-8"), staff_id=other.manager.id)
         with pytest.raises(ValidationError):  # the same transfer: taken in once
-            transfers.receive(text, staff_id=other.manager.id)
+            transfer_receive.receive(text, staff_id=other.manager.id)
     finally:
         database.close()
         open_database(db_path)

@@ -14,17 +14,17 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from store import setup
+from store.audit import anchoring, attention
 from store.audit import chain as audit
 from store.config.loader import Config
-from store.context import StoreContext, open_store
-from store.db.connection import IntegrityCheck
-from store.kernel.auth import Actor, actor_for_login
+from store.context import StoreContext, open_store, upgrade_notice
+from store.kernel.auth import Actor
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.models import Staff
-from store.people import staff as staff_module
-from store.selling import sales
+from store.people import directory
+from store.people.directory import Member
+from store.selling import checkout
 from tui import textual_fixes
 from tui.i18n_bindings import translate_bindings
 from tui.keymap import check_keymap
@@ -56,26 +56,27 @@ class ZhangguiApp(App[None]):
         Binding("ctrl+g", "keys", N_("Keys"), id="app.keys", show=False),
     ]
 
-    def __init__(self, ctx: StoreContext, staff: Staff | None = None) -> None:
-        """``staff`` logs someone in straight away (benchmarks and tests of later screens)."""
+    def __init__(self, ctx: StoreContext, staff: object | None = None) -> None:
+        """``staff`` (a Member, or the staff row a login returned) logs someone in straight away
+        (benchmarks and tests of later screens)."""
         super().__init__()
         textual_fixes.apply()
         translate_bindings(self)
         self.ctx = ctx
         self.config: Config = ctx.config
-        self.staff: Staff | None = staff
-        self.locked_by: Staff | None = None  # who locked the terminal, until someone unlocks it
+        self.staff: Member | None = directory.member_of(staff) if staff is not None else None
+        self.locked_by: Member | None = None  # who locked the terminal, until someone unlocks it
         self._names: dict[str, str] = {}
         self._last_input = time.monotonic()
         self.crash_message = ""
         self.selling: SaleScreen | None = None  # the sale screen, once someone has logged in
         self.committing = False  # a sale is being saved (SaleCommitting until SaleCommitEnded)
-        self._integrity = IntegrityCheck(ctx.db_path)
+        self._integrity = ctx.integrity_check()
 
     @property
     def actor(self) -> Actor | None:
-        """Who is logged in, as the store's functions take it (made from the login's Staff row)."""
-        return actor_for_login(self.staff) if self.staff is not None else None
+        """Who is logged in, as the store's functions take it (made at the login)."""
+        return self.staff.actor if self.staff is not None else None
 
     @property
     def store_name(self) -> str:
@@ -83,8 +84,7 @@ class ZhangguiApp(App[None]):
 
     def staff_name(self, staff_id: str) -> str:
         if staff_id not in self._names:
-            member = Staff.get_or_none(Staff.id == staff_id)
-            self._names[staff_id] = member.name if member else "?"
+            self._names[staff_id] = directory.staff_name(staff_id)
         return self._names[staff_id]
 
     def on_mount(self) -> None:
@@ -107,31 +107,30 @@ class ZhangguiApp(App[None]):
     def ask_login(self) -> None:
         self.push_screen(LoginScreen(), self.logged_in)
 
-    def logged_in(self, member: Staff | None) -> None:
+    def logged_in(self, member: Member | None) -> None:
         if member is None:
             return
         self.staff = member
         self.start_selling()
         self.check_clock()
-        if staff_module.is_manager(member):
+        if member.is_manager:
             self.audit_alerts(member)
 
     @work(thread=True, exclusive=True, group="audit")
-    def audit_alerts(self, member: Staff) -> None:
+    def audit_alerts(self, member: Member) -> None:
         """Mend a damaged audit head or table now (as the next sale would) and show the manager
         what the chain found since a manager last looked."""
         from store.kernel.errors import ZhangguiError
 
         try:
             audit.repair()
-            messages = audit.alerts(self.config.tz)
+            messages = attention.alerts(self.config.tz)
         except ZhangguiError:
             return  # busy: the next manager login shows them
         if messages:
             self.call_from_thread(self.show_audit_alerts, member, messages)
 
-    def show_audit_alerts(self, member: Staff, messages: list[str]) -> None:
-        from store.kernel.auth import actor_for_login
+    def show_audit_alerts(self, member: Member, messages: list[str]) -> None:
         from store.kernel.errors import ZhangguiError
         from tui.screens.audit_alerts import AuditAlertsScreen
 
@@ -139,7 +138,7 @@ class ZhangguiApp(App[None]):
             if not seen:
                 return
             try:
-                audit.acknowledge_alerts(actor_for_login(member))
+                attention.acknowledge_alerts(member.actor)
             except ZhangguiError as exc:
                 self.notify(str(exc), severity="error")
 
@@ -158,7 +157,7 @@ class ZhangguiApp(App[None]):
         self.call_after_refresh(check_at_login, self)  # once the sale screen is up
 
     def offer_reprints(self) -> None:
-        pending = sales.unacknowledged(self.config.terminal.id)
+        pending = checkout.unacknowledged(self.config.terminal.id)
         if not pending:
             return
         from tui.screens.pending import PendingReceiptsScreen
@@ -191,10 +190,10 @@ class ZhangguiApp(App[None]):
     @work(thread=True, exclusive=True, group="summary")
     def summarise_days(self) -> None:
         from store.kernel.errors import ZhangguiError
-        from store.people import report as promoter_report
+        from store.people import promoter_figures
 
         try:
-            promoter_report.summarise_recent(self.config)
+            promoter_figures.summarise_recent(self.config)
         except ZhangguiError:
             return  # busy or read-only: the reports read those days' lines instead, as before
 
@@ -212,7 +211,7 @@ class ZhangguiApp(App[None]):
     def on_unmount(self) -> None:
         self._integrity.cancel()
         # A clean exit leaves an anchor of the audit chain outside the database.
-        audit.keep_head("exit")
+        anchoring.keep_head("exit")
 
     # ---- locking -------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
@@ -236,7 +235,7 @@ class ZhangguiApp(App[None]):
         self.refresh_bindings()
         self.push_screen(LoginScreen(locked_by=self.locked_by.name), self.unlocked)
 
-    def unlocked(self, member: Staff | None) -> None:
+    def unlocked(self, member: Member | None) -> None:
         """The person who locked goes on where they were; anyone else starts a new sale of
         their own, and the sale in progress is suspended under the name of who locked."""
         locker = self.locked_by
@@ -293,7 +292,7 @@ class ZhangguiApp(App[None]):
         self.push_screen(KeysScreen(*keys_of(self)))
 
     def allowed_destinations(self) -> list[Destination]:
-        manager = self.staff is not None and staff_module.is_manager(self.staff)
+        manager = self.staff is not None and self.staff.is_manager
         return [d for d in DESTINATIONS if manager or not d.manager_only]
 
     def action_menu(self) -> None:
@@ -348,7 +347,7 @@ class ZhangguiApp(App[None]):
         if screen is None or not screen.cart.lines:
             return ""
         try:
-            receipt_no = sales.saved_receipt_no(screen.cart.id)
+            receipt_no = checkout.saved_receipt_no(screen.cart.id)
         except ZhangguiError:
             return _(
                 "Whether the sale in progress was saved could not be checked: look for its receipt "
@@ -385,7 +384,13 @@ def run_console(config: Config, db_path: Path) -> None:
     """Open the database (a ZhangguiError says why it cannot be) and run the console."""
     check_keymap(config.keymap)  # a wrong binding id stops the start, before the store opens
     # Checked in the background instead, at once after a crash (see check_integrity).
-    ctx = open_store(config, db_path, full_check=False, defer_check=True)
+    ctx = open_store(
+        config,
+        db_path,
+        full_check=False,
+        defer_check=True,
+        on_upgrade=lambda: print(upgrade_notice(), flush=True),  # before Textual owns the screen
+    )
     try:
         ZhangguiApp(ctx).run()
     finally:

@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.crm.config import CustomersSection
 from store.crm.records import get_customer
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import moment
+from store.kernel.clock import business_date
 from store.kernel.errors import NotFound, ValidationError
 from store.kernel.i18n import N_, _
 from store.kernel.ids import new_id
 from store.kernel.text import drop_invisible
 from store.models import Customer, CustomerContact, CustomerTask, Staff, database
-from store.selling.sales import business_date
 from store.stock.catalog import clean_text
 
 CHANNELS = {
@@ -129,7 +129,7 @@ def finish_task(task_id: str, *, by: str, done: bool = True, now: datetime | Non
         CustomerTask.update(status=status, done_at=stamp, done_by=by).where(
             CustomerTask.id == task.id
         ).execute()
-        audit.record(f"task.{status}", staff_id=by, entity="customer_task", entity_id=task.id, at=stamp)
+        chain.record(f"task.{status}", staff_id=by, entity="customer_task", entity_id=task.id, at=stamp)
         return CustomerTask.get_by_id(task.id)
 
     return write(_tx)

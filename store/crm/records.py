@@ -1,41 +1,32 @@
-"""The customer record: validation, create, update, consent, erase and reassign.
+"""The customer record: create, find or add, update, consent and erase.
 
 Audit rows name what changed, never the personal values themselves: the audit log cannot
 be edited, and an erased customer must not live on in it."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from store.audit import chain as audit
+from store.audit import chain
+from store.crm.customer_fields import (
+    check_consent,
+    check_gender,
+    check_owner,
+    clean_name,
+    clean_notes,
+    clean_tags,
+    parse_birthday,
+    split_phone_and_name,
+)
 from store.crm.search import key_columns
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.auth import Actor, Approval, manager_authority
-from store.kernel.errors import NotFound, PermissionDenied, ValidationError
-from store.kernel.i18n import N_, _
+from store.kernel.errors import NotFound, ValidationError
+from store.kernel.i18n import _
 from store.kernel.phone import normalise_mobile
-from store.kernel.text import drop_invisible
-from store.models import Customer, CustomerContact, CustomerTask, Staff
+from store.models import Customer, CustomerContact, CustomerTask
 from store.referrals import codes
-from store.stock.catalog import clean_text
-
-MAX_NAME = 40
-MAX_NOTES = 500
-MAX_TAGS = 10
-MAX_TAG = 20
-GENDERS = {"": N_("not given"), "female": N_("female"), "male": N_("male")}
-CONSENT_WAYS = {
-    "paper": N_("signed form"),
-    "verbal": N_("said so at the counter"),
-    "wechat": N_("WeChat"),
-    "sms": N_("SMS reply"),
-}
-_BIRTHDAY = re.compile(r"^(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
 class DuplicateCustomer(ValidationError):
@@ -46,105 +37,6 @@ class DuplicateCustomer(ValidationError):
         self.existing = existing
 
 
-@dataclass(frozen=True)
-class Birthday:
-    month: int
-    day: int
-    year: int | None = None
-
-    def text(self) -> str:
-        md = f"{self.month:02d}-{self.day:02d}"
-        return f"{self.year:04d}-{md}" if self.year else md
-
-
-def birthday_of(customer: Customer) -> Birthday | None:
-    if customer.birth_month is None or customer.birth_day is None:
-        return None
-    return Birthday(int(customer.birth_month), int(customer.birth_day), customer.birth_year)
-
-
-def parse_birthday(text: str, today: date) -> Birthday | None:
-    """'1990-05-01', '19900501', '05-01', '5月1日', '1990年5月1日'; '' is no birthday."""
-    folded = unicodedata.normalize("NFKC", text).strip()
-    if not folded:
-        return None
-    match = _COMPACT.match(folded) or _BIRTHDAY.match(folded)
-    if match is None:
-        raise ValidationError(
-            _("Not a birthday: {text} (write 1990-05-01, or 05-01 without the year)").format(text=folded[:40])
-        )
-    year = int(match.group(1)) if match.group(1) else None
-    month, day = int(match.group(2)), int(match.group(3))
-    try:
-        date(2000, month, day)  # a leap year: 02-29 without a year is a real birthday
-    except ValueError as exc:
-        raise ValidationError(_("Not a birthday: {text}").format(text=folded[:40])) from exc
-    if year is None:
-        return Birthday(month, day)
-    try:
-        born = date(year, month, day)
-    except ValueError as exc:
-        if (month, day) == (2, 29):
-            raise ValidationError(
-                _("{year} was not a leap year: it had no February 29.").format(year=year)
-            ) from exc
-        raise ValidationError(_("Not a birthday: {text}").format(text=folded[:40])) from exc
-    if born > today:
-        raise ValidationError(_("A birthday cannot be in the future: {text}").format(text=born.isoformat()))
-    if year < today.year - 120:
-        raise ValidationError(_("A birthday more than 120 years ago: {text}").format(text=born.isoformat()))
-    return Birthday(month, day, year)
-
-
-def clean_name(name: str) -> str:
-    return clean_text(name, _("Name"), required=False, limit=MAX_NAME)
-
-
-def clean_tags(text: str) -> str:
-    """'VIP, 学生；华为' -> 'VIP,学生,华为' (commas, Chinese commas, semicolons or spaces)."""
-    folded = unicodedata.normalize("NFKC", text)
-    parts = re.split(r"[,;、\s]+", folded)
-    tags: list[str] = []
-    for part in parts:
-        tag = clean_text(part, _("Tag"), required=False, limit=MAX_TAG).replace(",", "")
-        if tag and tag not in tags:
-            tags.append(tag)
-    if len(tags) > MAX_TAGS:
-        raise ValidationError(_("At most {n} tags.").format(n=MAX_TAGS))
-    return ",".join(tags)
-
-
-def clean_notes(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").strip()
-    folded = drop_invisible(folded, keep="\n")
-    if len(folded) > MAX_NOTES:
-        raise ValidationError(
-            _("{field} is too long (at most {n} characters).").format(field=_("Notes"), n=MAX_NOTES)
-        )
-    return folded
-
-
-def _check_gender(gender: str) -> str:
-    if gender not in GENDERS:
-        raise ValidationError(_("Gender is female, male or not given."))
-    return gender
-
-
-def _check_consent(how: str) -> str:
-    if how and how not in CONSENT_WAYS:
-        raise ValidationError(_("Consent is given by one of: {ways}.").format(ways=", ".join(CONSENT_WAYS)))
-    return how
-
-
-def _check_owner(owner_id: str | None) -> str | None:
-    if owner_id is None:
-        return None
-    member = Staff.get_or_none(Staff.id == owner_id)
-    if member is None or not member.active:
-        raise ValidationError(_("The owner must be an active staff member."))
-    return owner_id
-
-
 def _refuse_duplicate(phone: str, except_id: str | None = None) -> None:
     existing = Customer.get_or_none(Customer.phone == phone)
     if existing is not None and existing.id != except_id:
@@ -152,17 +44,6 @@ def _refuse_duplicate(phone: str, except_id: str | None = None) -> None:
         raise DuplicateCustomer(
             _("{phone} is already the customer {name}.").format(phone=phone, name=label), existing
         )
-
-
-_PHONE_THEN_NAME = re.compile(r"^\s*([+\d][\d\s\-()]*)(.*)$")
-
-
-def split_phone_and_name(text: str) -> tuple[str, str]:
-    """'+86 138 0013 8000 张三' -> ('+86 138 0013 8000', '张三')."""
-    match = _PHONE_THEN_NAME.match(unicodedata.normalize("NFKC", text))
-    if match is None:
-        return text.strip(), ""
-    return match.group(1).strip(), match.group(2).strip()
 
 
 def find_or_add(
@@ -207,10 +88,10 @@ def create_customer(
     number = normalise_mobile(phone)
     fields = {
         "name": clean_name(name),
-        "gender": _check_gender(gender),
+        "gender": check_gender(gender),
         "tags": clean_tags(tags),
         "notes": clean_notes(notes),
-        "consent_how": _check_consent(consent_how),
+        "consent_how": check_consent(consent_how),
     }
     born = parse_birthday(birthday, stamp.date())
 
@@ -223,13 +104,13 @@ def create_customer(
             birth_month=born.month if born else None,
             birth_day=born.day if born else None,
             consent_at=stamp if fields["consent_how"] else None,
-            owner=_check_owner(owner_id),
+            owner=check_owner(owner_id),
             store_code=store_code,
             **fields,
             referral_code=codes.new_code(),
             **key_columns(str(fields["name"]), number),
         )
-        audit.record(
+        chain.record(
             "customer.create",
             staff_id=by,
             entity="customer",
@@ -275,13 +156,13 @@ def update_customer(
             birth_day=born.day if born else None,
         )
     if gender is not None:
-        changes["gender"] = _check_gender(gender)
+        changes["gender"] = check_gender(gender)
     if tags is not None:
         changes["tags"] = clean_tags(tags)
     if notes is not None:
         changes["notes"] = clean_notes(notes)
     if consent_how is not None:
-        _check_consent(consent_how)
+        check_consent(consent_how)
 
     def _tx() -> Customer:
         customer = get_customer(customer_id)
@@ -290,7 +171,7 @@ def update_customer(
         if consent_how is not None and consent_how != customer.consent_how:
             customer = set_consent(customer.id, consent_how, by=by, now=stamp)
         if owner_id is not _UNSET:
-            changes["owner"] = _check_owner(owner_id if isinstance(owner_id, str) else None)
+            changes["owner"] = check_owner(owner_id if isinstance(owner_id, str) else None)
         if "phone" in changes:
             _refuse_duplicate(str(changes["phone"]), except_id=customer.id)
         changed = sorted(
@@ -303,7 +184,7 @@ def update_customer(
         Customer.update(updated_at=stamp, **changes, **key_columns(new_name, new_phone)).where(
             Customer.id == customer.id
         ).execute()
-        audit.record(
+        chain.record(
             "customer.update",
             staff_id=by,
             entity="customer",
@@ -319,7 +200,7 @@ def update_customer(
 def set_consent(customer_id: str, how: str, *, by: str, now: datetime | None = None) -> Customer:
     """Record marketing consent and how it was given; '' withdraws it."""
     stamp = moment(now)
-    way = _check_consent(how)
+    way = check_consent(how)
 
     def _tx() -> Customer:
         customer = get_customer(customer_id)
@@ -328,7 +209,7 @@ def set_consent(customer_id: str, how: str, *, by: str, now: datetime | None = N
         Customer.update(consent_at=stamp if way else None, consent_how=way, updated_at=stamp).where(
             Customer.id == customer.id
         ).execute()
-        audit.record(
+        chain.record(
             "customer.consent" if way else "customer.consent_withdrawn",
             staff_id=by,
             entity="customer",
@@ -383,7 +264,7 @@ def erase_customer(
             .where((CustomerTask.customer == customer.id) & (CustomerTask.status == "open"))
             .execute()
         )
-        audit.record(
+        chain.record(
             "customer.erase",
             staff_id=by,
             approved_by=approver,
@@ -394,53 +275,3 @@ def erase_customer(
         )
 
     write(_tx)
-
-
-@dataclass(frozen=True)
-class Reassigned:
-    customers: int
-    tasks: int
-
-
-def reassign(
-    from_staff_id: str,
-    to_staff_id: str,
-    *,
-    actor: Actor | None = None,
-    approval: Approval | None = None,
-    now: datetime | None = None,
-) -> Reassigned:
-    """Move every customer and open task of a staff member (who is leaving) to another, in
-    one audited transaction: the customers belong to the company. A manager's work."""
-    by, approver = manager_authority(actor, approval)
-    stamp = moment(now)
-    if from_staff_id == to_staff_id:
-        raise ValidationError(_("Choose two different staff members."))
-
-    def _tx() -> Reassigned:
-        source = Staff.get_or_none(Staff.id == from_staff_id)
-        target = Staff.get_or_none(Staff.id == to_staff_id)
-        if source is None or target is None:
-            raise NotFound(_("No such staff member."))
-        if not target.active:
-            raise PermissionDenied(_("{name} is not an active staff member.").format(name=target.name))
-        customers = (
-            Customer.update(owner=target.id, updated_at=stamp).where(Customer.owner == source.id).execute()
-        )
-        tasks = (
-            CustomerTask.update(owner=target.id)
-            .where((CustomerTask.owner == source.id) & (CustomerTask.status == "open"))
-            .execute()
-        )
-        audit.record(
-            "customer.reassign",
-            staff_id=by,
-            approved_by=approver,
-            entity="staff",
-            entity_id=source.id,
-            after={"to": target.id, "customers": customers, "tasks": tasks},
-            at=stamp,
-        )
-        return Reassigned(customers, tasks)
-
-    return write(_tx)

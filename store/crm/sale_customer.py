@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.crm.search import key_columns
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel.i18n import _
 from store.kernel.phone import normalise_mobile
 from store.models import Customer
@@ -27,7 +27,7 @@ def find_or_create(phone: str, name: str = "", *, by: str = "") -> Customer:
         customer = Customer.create(
             phone=number, name=clean_name, referral_code=codes.new_code(), **key_columns(clean_name, number)
         )
-        audit.record("customer.create", staff_id=by, entity="customer", entity_id=customer.id)
+        chain.record("customer.create", staff_id=by, entity="customer", entity_id=customer.id)
         return customer
 
     return write(_tx)

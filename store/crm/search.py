@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from store.crm.names import name_keys
-from store.db.connection import write
+from store.db.transaction import write
 from store.models import database
 from store.stock import imei
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from store.crm.config import TIERS, CustomersSection
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.i18n import N_
 from store.models import Customer, CustomerScore, database

@@ -1,27 +1,24 @@
-"""Opening the store database safely, and the one way to write to it."""
+"""Opening the store database safely: never on a network filesystem, with its pragmas, an
+integrity check after an unclean shutdown, and its schema migrated."""
 
 from __future__ import annotations
 
 import contextlib
-import contextvars
-import errno
 import os
-import random
 import sqlite3
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
-from peewee import DatabaseError, InterfaceError, Model, OperationalError, SqliteDatabase
+from peewee import DatabaseError, OperationalError, SqliteDatabase
 
 from store.db import migrations
-from store.kernel.errors import DatabaseBusy, DatabaseUnavailable, DiskFull
+from store.db.ids import IdConnection
+from store.db.sqlite_errors import translate_sqlite_error
+from store.kernel.errors import DatabaseUnavailable
 from store.kernel.i18n import _
+from store.kernel.ids import to_db
 from store.models import database
-
-T = TypeVar("T")
 
 PRAGMAS = {
     "journal_mode": "wal",
@@ -31,6 +28,8 @@ PRAGMAS = {
     "busy_timeout": 5000,
     "cache_size": -16000,
 }
+
+
 NETWORK_FILESYSTEMS = {
     "nfs",
     "nfs4",
@@ -46,6 +45,8 @@ NETWORK_FILESYSTEMS = {
     "davfs",
     "fuse.rclone",
 }
+
+
 MOUNTS_FILE = Path("/proc/mounts")  # a seam: tests point it at a fake mount table
 
 
@@ -83,54 +84,6 @@ def _check_location(path: Path) -> None:
         raise DatabaseUnavailable(
             _("The database {path} is read-only; sales could not be saved.").format(path=path)
         )
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    """The error and what it was raised from or while handling, first to last."""
-    chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and all(current is not seen for seen in chain):
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    return chain
-
-
-def _is_disk_full(exc: BaseException) -> bool:
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return True
-    code = getattr(exc, "sqlite_errorcode", None)
-    return code == sqlite3.SQLITE_FULL or "database or disk is full" in str(exc).lower()
-
-
-def _translate_sqlite_error(path: Path, exc: Exception) -> DatabaseUnavailable:
-    # SQLITE_FULL undoes the whole transaction itself, so the rollback that follows fails with
-    # "cannot rollback - no transaction is active": the disk being full is found in the chain.
-    if any(_is_disk_full(cause) for cause in _causes(exc)):
-        return DiskFull(
-            _(
-                "The disk is full, so nothing was saved. Free some disk space or call the manager, "
-                "then try again."
-            )
-        )
-    text = str(exc).lower()
-    if "cannot rollback" in text:
-        return DatabaseUnavailable(
-            _(
-                "The database stopped in the middle of a write and undid it, so nothing was saved. "
-                "Check that the disk has free space or call the manager, then try again."
-            )
-        )
-    if "readonly" in text or "read-only" in text:
-        return DatabaseUnavailable(
-            _("The database {path} is read-only; sales could not be saved.").format(path=path)
-        )
-    if "locked" in text or "busy" in text:
-        return _busy_error()
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return DatabaseUnavailable(
-            _("The database {path} is damaged. Restore the last backup.").format(path=path)
-        )
-    return DatabaseUnavailable(_("The database {path} cannot be used: {error}").format(path=path, error=exc))
 
 
 def _integrity_failure(path: Path) -> DatabaseUnavailable:
@@ -176,7 +129,7 @@ def require_store(path: Path) -> None:
                     path=path
                 )
             ) from exc
-        raise _translate_sqlite_error(path, exc) from exc
+        raise translate_sqlite_error(path, exc) from exc
     if not version or not tables:
         raise DatabaseUnavailable(
             _("{path} holds no zhanggui store: it is empty or another program's file.").format(path=path)
@@ -184,7 +137,12 @@ def require_store(path: Path) -> None:
 
 
 def open_database(
-    path: Path, create: bool = True, *, full_check: bool = True, defer_check: bool = False
+    path: Path,
+    create: bool = True,
+    *,
+    full_check: bool = True,
+    defer_check: bool = False,
+    on_upgrade: Callable[[], None] | None = None,
 ) -> SqliteDatabase:
     """Open (and create or upgrade) the store database; refuse one that is unsafe to use.
     ``create=False`` opens only an existing store (see require_store).
@@ -201,9 +159,9 @@ def open_database(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _translate_sqlite_error(path, exc) from exc
+        raise translate_sqlite_error(path, exc) from exc
     _check_location(path)
-    db = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=5, check_same_thread=False)
+    db = SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=5, check_same_thread=False, factory=IdConnection)
     try:
         db.connect(reuse_if_open=True)
         if check_now:
@@ -219,6 +177,8 @@ def open_database(
                 _("The database {path} cannot use write-ahead logging here.").format(path=path)
             )
         database.initialize(db)
+        if on_upgrade is not None and 0 < schema_version(db) < migrations.LATEST:
+            on_upgrade()  # an upgrade can take a minute on a large store: say so before it starts
         migrate(db)
         _fill_derived_columns()
     except DatabaseUnavailable:
@@ -228,7 +188,7 @@ def open_database(
     except (OperationalError, DatabaseError, sqlite3.Error) as exc:
         if not db.is_closed():
             db.close()
-        raise _translate_sqlite_error(path, exc) from exc
+        raise translate_sqlite_error(path, exc) from exc
     return db
 
 
@@ -256,7 +216,7 @@ class IntegrityCheck:
         except sqlite3.Error as exc:
             if self._cancelled.is_set():
                 return None
-            return str(_translate_sqlite_error(self.path, exc))
+            return str(translate_sqlite_error(self.path, exc))
         if not row or row[0] != "ok":
             return str(_integrity_failure(self.path))
         return None
@@ -281,7 +241,9 @@ def integrity_problem(path: Path) -> str | None:
 
 def open_memory_database() -> SqliteDatabase:
     """An in-memory database with the full schema, for tests and previews."""
-    db = SqliteDatabase(":memory:", pragmas={"foreign_keys": 1}, check_same_thread=False)
+    db = SqliteDatabase(
+        ":memory:", pragmas={"foreign_keys": 1}, check_same_thread=False, factory=IdConnection
+    )
     db.connect()
     database.initialize(db)
     migrate(db)
@@ -315,123 +277,45 @@ def migrate(db: SqliteDatabase) -> int:
             )
         )
     for version in range(current + 1, migrations.LATEST + 1):
+        rebuild = version in migrations.REBUILDS
+        if rebuild:
+            _rebuild(db, version)
+        else:
+            with db.atomic("IMMEDIATE"):
+                for statement in migrations.MIGRATIONS[version - 1]:
+                    db.execute_sql(statement)
+                db.execute_sql(f"PRAGMA user_version = {version}")
+    return migrations.LATEST
+
+
+def _rebuild(db: SqliteDatabase, version: int) -> None:
+    """A migration that copies tables into new ones: with foreign keys off (dropping a parent
+    table would otherwise delete or check its children), in one transaction, and with the
+    functions its SQL calls. A store that had rows is vacuumed after, so the file shrinks
+    at once instead of keeping the old tables' pages free inside it."""
+    db.connection().create_function("id_bytes", 1, to_db, deterministic=True)
+    keys_on = int(db.execute_sql("PRAGMA foreign_keys").fetchone()[0])
+    cache = int(db.execute_sql("PRAGMA cache_size").fetchone()[0])
+    db.execute_sql("PRAGMA foreign_keys = OFF")
+    # The copies and index builds of a million rows sort in memory, not in temporary files, and
+    # the new pages stay in the cache until the commit instead of being spilled to the WAL twice.
+    db.execute_sql(f"PRAGMA cache_size = {REBUILD_CACHE_KB}")
+    try:
         with db.atomic("IMMEDIATE"):
             for statement in migrations.MIGRATIONS[version - 1]:
                 db.execute_sql(statement)
             db.execute_sql(f"PRAGMA user_version = {version}")
-    return migrations.LATEST
-
-
-def _is_busy(exc: Exception) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
-
-
-WAIT_SLICE_MS = 250  # each try waits this long for the lock, so the wait can be reported
-SAY_AFTER = 1.5  # seconds waited before on_wait is called: the cashier hears why it waits
-GIVE_UP_AFTER = 3.0  # seconds a write waits unless told otherwise (the console's event loop)
-SALE_GIVE_UP_AFTER = 60.0  # a sale committing in a worker, which says why it waits
-clock: Callable[[], float] = time.monotonic  # a seam: tests hand in a fake clock
-
-
-class Patience:
-    """How long a write waits for another writer's lock, and whom it tells while it waits:
-    ``on_wait(seconds_waited)`` is called (from the writing thread) after each try that found
-    the database busy once SAY_AFTER seconds have passed."""
-
-    def __init__(
-        self, give_up_after: float = GIVE_UP_AFTER, on_wait: Callable[[float], None] | None = None
-    ) -> None:
-        self.give_up_after = give_up_after
-        self.on_wait = on_wait
-
-
-_patience: contextvars.ContextVar[Patience | None] = contextvars.ContextVar("patience", default=None)
-
-
-@contextlib.contextmanager
-def waiting(patience: Patience) -> Iterator[None]:
-    """Writes made inside the block (on this thread) wait as ``patience`` says."""
-    token = _patience.set(patience)
-    try:
-        yield
     finally:
-        _patience.reset(token)
+        db.execute_sql(f"PRAGMA foreign_keys = {keys_on}")
+        db.execute_sql(f"PRAGMA cache_size = {cache}")
+    free = int(db.execute_sql("PRAGMA freelist_count").fetchone()[0])
+    if free > VACUUM_FREE_PAGES and db.database != ":memory:":
+        # Only the file's size: the schema is already upgraded. Another program holding the
+        # database, or too little disk for the copy, leaves the free pages for new rows.
+        with contextlib.suppress(OperationalError):
+            db.execute_sql("VACUUM")
+            db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _busy_error() -> DatabaseBusy:
-    return DatabaseBusy(_("The database is busy (another program holds it). Try again in a moment."))
-
-
-def write(fn: Callable[[], T], *, patience: Patience | None = None) -> T:
-    """Run ``fn`` in one immediate transaction. Nested calls join the outer transaction.
-
-    While another writer holds the lock it tries again every WAIT_SLICE_MS, telling
-    ``patience.on_wait`` how long it has waited, and gives up after ``patience.give_up_after``
-    seconds (GIVE_UP_AFTER by default, or what an enclosing ``waiting`` block says) with a
-    DatabaseBusy. A busy or read-only database becomes a DatabaseUnavailable with a message,
-    never a traceback."""
-    db = database.obj
-    if db.in_transaction():
-        with db.atomic():
-            return fn()
-    wait = patience or _patience.get() or Patience()
-    started = clock()
-    db.execute_sql(f"PRAGMA busy_timeout = {WAIT_SLICE_MS}")
-    try:
-        while True:
-            try:
-                with db.atomic("IMMEDIATE"):
-                    return fn()
-            except OperationalError as exc:
-                if not _is_busy(exc):
-                    raise _translate_sqlite_error(Path(db.database), exc) from exc
-                waited = clock() - started
-                if waited >= wait.give_up_after:
-                    raise _busy_error() from exc
-                if waited >= SAY_AFTER and wait.on_wait is not None:
-                    wait.on_wait(waited)
-                time.sleep(0.01 + random.random() * 0.02)  # a lock that is not waited on: no spin
-    finally:
-        with contextlib.suppress(OperationalError, InterfaceError):
-            db.execute_sql(f"PRAGMA busy_timeout = {PRAGMAS['busy_timeout']}")
-
-
-def release_thread_connection() -> None:
-    """Close the connection peewee opened for this worker thread (never the main one's), so
-    short-lived workers leave no connection behind."""
-    if threading.current_thread() is not threading.main_thread():
-        database.obj.close()
-
-
-def read(fn: Callable[[], T]) -> T:
-    """Run a read; a database that cannot be read becomes a DatabaseUnavailable with a
-    message, never a traceback."""
-    db = database.obj
-    try:
-        return fn()
-    except (DatabaseError, InterfaceError, sqlite3.Error) as exc:
-        raise _translate_sqlite_error(Path(str(db.database)), exc) from exc
-
-
-_INSERT_SQL: dict[tuple[str, tuple[str, ...]], str] = {}
-
-
-def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
-    """Insert rows of ``model`` with one prepared statement. Values go through each field's
-    db_value, so peewee reads them back exactly as if it had written them; the SQL text is
-    built once per column set instead of once per row, which is most of a sale commit's cost."""
-    if not rows:
-        return
-    meta = model._meta
-    columns = tuple(rows[0])
-    key = (meta.table_name, columns)
-    sql = _INSERT_SQL.get(key)
-    if sql is None:
-        names = ", ".join(f'"{meta.fields[c].column_name}"' for c in columns)
-        marks = ", ".join("?" for _ in columns)
-        sql = _INSERT_SQL[key] = f'INSERT INTO "{meta.table_name}" ({names}) VALUES ({marks})'
-    fields = [meta.fields[c] for c in columns]
-    values = [tuple(f.db_value(row[c]) for f, c in zip(fields, columns, strict=True)) for row in rows]
-    cursor = database.obj.cursor()
-    cursor.executemany(sql, values)
+REBUILD_CACHE_KB = -262_144  # 256 MB, as a demo load uses (store.demo.bulk.LOAD_PRAGMAS)
+VACUUM_FREE_PAGES = 2048  # 8 MB of 4 KB pages left free by a rebuild: worth giving back

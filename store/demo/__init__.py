@@ -3,7 +3,7 @@
 Everything is drawn from one ``random.Random(seed)`` and bulk-inserted through the raw
 sqlite3 connection in a single transaction, so a demo store appears whole or not at all and
 the large size (a million sale lines) loads within a minute. The rows are the ones
-``store.selling.sales.commit_sale`` and ``store.stock.ledger.receive`` would have written; only the
+``store.selling.checkout.commit_sale`` and ``store.stock.ledger.receive`` would have written; only the
 per-sale audit rows are left out (one ``demo.generate`` row stands for them).
 
 Services are stock-tracked like accessories, because the cart checks on-hand for every

@@ -9,9 +9,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from store import setup
-from store.audit import chain as audit
+from store.audit import chain
 from store.config.loader import Config
-from store.db.connection import write
+from store.db.transaction import write
 from store.demo.bulk import (
     SQL_LINE,
     SQL_MOVEMENT,
@@ -34,7 +34,7 @@ from store.demo.suppliers import _SupplierSetup
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
 from store.models import Customer, Product, Sale, Staff, StockMovement, database
-from store.people.report import summarise_recent
+from store.people.promoter_figures import summarise_recent
 
 
 @dataclass
@@ -106,7 +106,7 @@ class _Generator(_StaffSetup, _CatalogSetup, _SupplierSetup, _UnitSetup, _Histor
         self.conn.executemany(
             'INSERT INTO "receipt_counter" ("key", "last") VALUES (?, ?)', self.receipt_counters
         )
-        audit.record(
+        chain.record(
             "demo.generate",
             staff_id=self.manager_id,
             entity="store",

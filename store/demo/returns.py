@@ -47,7 +47,7 @@ class _Returns(_BulkWriter):
     def _emit_return(
         self, d: int, past: _PastSale, moment: int, receipt: str, business_date: str
     ) -> tuple[int, int]:
-        """A full refund of one line, to the way it was paid, as store.selling.sales writes a return."""
+        """A full refund of one line, to the way it was paid, as store.selling.checkout writes a return."""
         line_id, product, unit, qty, list_price, unit_price, paid, promoter = past.lines[0]
         self.returned_sales.add(past.sale_id)
         ms = moment // 1000

@@ -199,8 +199,8 @@ def confirm_date(
 ) -> ClockState:
     """A manager says the clock is right: ``day`` must be the clock's own date. From now on the
     store's time is the clock's; changes that waited may run. Audited with what was seen."""
-    from store.audit import chain as audit  # audit calls saw(): import late to keep the kernel acyclic
-    from store.db.connection import write
+    from store.audit import chain  # audit calls saw(): import late to keep the kernel acyclic
+    from store.db.transaction import write
 
     staff_id, approved_by = manager_authority(actor, approval)
     now = _naive_utc(now)
@@ -214,7 +214,7 @@ def confirm_date(
 
     def _tx() -> ClockState:
         before = seen()
-        audit.record(
+        chain.record(
             "clock.confirm_date",
             staff_id=staff_id,
             approved_by=approved_by,

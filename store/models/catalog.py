@@ -3,11 +3,11 @@ from __future__ import annotations
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from store.kernel.ids import new_id
-from store.models.base import BaseModel, utcnow
+from store.models.base import BaseModel, IdField, utcnow
 
 
 class Product(BaseModel):
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     sku = CharField(unique=True)
     barcode = CharField(null=True, unique=True)
     brand = CharField()
@@ -32,7 +32,7 @@ class Product(BaseModel):
 class ImeiUnit(BaseModel):
     """One handset; a dual-SIM handset has a second IMEI on the same unit."""
 
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     product = ForeignKeyField(Product, backref="units", index=True)
     imei = CharField(unique=True)
     imei2 = CharField(null=True, unique=True)

@@ -8,24 +8,24 @@ from typing import Any
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from store.kernel.ids import new_id
-from store.models.base import BaseModel, utcnow
+from store.models.base import BaseModel, IdField, utcnow
 from store.models.catalog import ImeiUnit, Product
 from store.models.staff import Staff
 
 
 class StockCount(BaseModel):
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     number = CharField(unique=True)
     scope_kind = CharField()  # all / brand / category / shelf
     scope_value = CharField(default="")
     status = CharField(default="open", index=True)  # open / paused / review / approved / cancelled
     created_at = DateTimeField(default=utcnow)
-    created_by = CharField()
+    created_by = IdField()
     snapshot_at = DateTimeField()
     closed_at = DateTimeField(null=True)
-    closed_by = CharField(default="")
+    closed_by = IdField(default="")
     approved_at = DateTimeField(null=True)
-    approved_by = CharField(default="")
+    approved_by = IdField(default="")
     note = CharField(default="")
 
     items: Any
@@ -36,7 +36,7 @@ class StockCountItem(BaseModel):
     """A product in the count's scope and its on-hand at the snapshot (never shown to the
     counter: entry is blind)."""
 
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     count = ForeignKeyField(StockCount, backref="items", index=False)  # the unique index leads with it
     product = ForeignKeyField(Product, index=True)
     snapshot_qty = IntegerField()
@@ -58,7 +58,7 @@ class StockCountEntry(BaseModel):
     """One thing a counter did: a scanned handset (qty 1, its IMEI) or a quantity of an
     accessory. A counted IMEI the store does not know yet has no unit until approval."""
 
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     count = ForeignKeyField(StockCount, backref="entries", index=False)  # the unique index leads with it
     product = ForeignKeyField(Product, index=True)
     imei_unit = ForeignKeyField(ImeiUnit, null=True)

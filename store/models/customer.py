@@ -5,14 +5,14 @@ from typing import Any
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from store.kernel.ids import new_id
-from store.models.base import BaseModel, utcnow
+from store.models.base import BaseModel, IdField, utcnow
 from store.models.staff import Staff
 
 
 class Customer(BaseModel):
     """A customer of the company, not of one salesperson (the owner can be reassigned)."""
 
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     phone = CharField(unique=True)  # 11-digit mainland mobile, normalised ("erased:<id>" once erased)
     name = CharField(default="", index=True)
     created_at = DateTimeField(default=utcnow)
@@ -49,7 +49,7 @@ Customer.add_index(Customer.birth_month, Customer.birth_day, name="customer_birt
 class CustomerContact(BaseModel):
     """One touch: a call, SMS, WeChat message, visit or note, by whom and when."""
 
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     customer = ForeignKeyField(Customer, index=True, backref="contacts")
     staff = ForeignKeyField(Staff, index=True)
     at = DateTimeField(default=utcnow)
@@ -63,18 +63,18 @@ class CustomerContact(BaseModel):
 class CustomerTask(BaseModel):
     """A follow-up with a due date and an owner; rules make some (rule + source is unique)."""
 
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     customer = ForeignKeyField(Customer, index=True, backref="tasks")
     owner = ForeignKeyField(Staff, index=False)  # the owner/status/due index serves it
     due = DateField()
     title = CharField()
     rule = CharField(default="")  # "" for a task made by hand
-    source = CharField()  # what made it: a sale id, a customer and date, or the task's own id
+    source = IdField()  # what made it: a sale id, a customer and date, or the task's own id
     status = CharField(default="open")  # open / done / cancelled
     created_at = DateTimeField(default=utcnow)
-    created_by = CharField(default="")
+    created_by = IdField(default="")
     done_at = DateTimeField(null=True)
-    done_by = CharField(default="")
+    done_by = IdField(default="")
 
     customer_id: str
     owner_id: str

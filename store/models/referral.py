@@ -5,7 +5,7 @@ from __future__ import annotations
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
 from store.kernel.ids import new_id
-from store.models.base import BaseModel, utcnow
+from store.models.base import BaseModel, IdField, utcnow
 from store.models.customer import Customer
 from store.models.sale import Sale, Tender
 from store.models.staff import Staff
@@ -15,7 +15,7 @@ class Referral(BaseModel):
     """The link made at a new customer's first sale. A voided first sale voids the link, so
     the customer can still be referred when they really buy."""
 
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     referrer = ForeignKeyField(Customer, index=True, backref="referrals_made")
     referee = ForeignKeyField(Customer, index=False, backref="referred_by")  # indexed below
     sale = ForeignKeyField(Sale, index=True)  # the referee's first sale
@@ -43,7 +43,7 @@ Referral.add_index(
 class ReferralReward(BaseModel):
     """One ledger entry: pending -> earned -> redeemed / expired, or cancelled."""
 
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     referral = ForeignKeyField(Referral, index=True, backref="rewards")
     sale = ForeignKeyField(Sale, index=True)  # the sale that earns it
     customer = ForeignKeyField(Customer, index=False)  # who gets it (indexed with status below)
@@ -81,7 +81,7 @@ ReferralReward.add_index(ReferralReward.status, ReferralReward.earn_on, name="re
 class VoucherUse(BaseModel):
     """A voucher spent as a tender (amount > 0) or given back by a refund or void (< 0)."""
 
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     reward = ForeignKeyField(ReferralReward, index=True, backref="uses")
     sale = ForeignKeyField(Sale, index=True)
     tender = ForeignKeyField(Tender, null=True, index=False)

@@ -4,7 +4,7 @@ from typing import Any
 
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from store.models.base import BaseModel, utcnow
+from store.models.base import BaseModel, IdField, utcnow
 from store.models.catalog import ImeiUnit, Product
 from store.models.customer import Customer
 from store.models.staff import Staff
@@ -13,7 +13,7 @@ from store.models.staff import Staff
 class Sale(BaseModel):
     """A receipt: a sale, a return or an exchange (return lines have negative quantities)."""
 
-    id = CharField(primary_key=True)  # given when the cart opens, so a retry is idempotent
+    id = IdField(primary_key=True)  # given when the cart opens, so a retry is idempotent
     receipt_no = CharField(unique=True)
     store_code = CharField()
     terminal_id = CharField()
@@ -21,9 +21,10 @@ class Sale(BaseModel):
     created_at = DateTimeField(default=utcnow)
     kind = CharField(default="sale")  # sale / return / exchange
     status = CharField(default="completed")  # completed / voided
-    staff = ForeignKeyField(Staff, backref="sales")
-    customer = ForeignKeyField(Customer, null=True, backref="sales", index=True)
-    original = ForeignKeyField("self", null=True, backref="returns")
+    staff = ForeignKeyField(Staff, backref="sales", index=False)  # no sale is looked up by its cashier
+    # Looked up by customer through sale_customer_value, and by original only where there is one.
+    customer = ForeignKeyField(Customer, null=True, backref="sales", index=False)
+    original = ForeignKeyField("self", null=True, backref="returns", index=False)
     subtotal = IntegerField()  # sum of unit price (after any override) x qty, fen
     discount = IntegerField(default=0)  # all line and sale discounts, fen
     total = IntegerField()  # what the customer pays (negative: refund)
@@ -53,6 +54,8 @@ Sale.add_index(
     name="sale_customer_value",
 )
 
+Sale.add_index(Sale.original, where=Sale.original.is_null(False), name="sale_original_id")
+
 # The start-up reprint question reads only the few unacknowledged sales of this terminal.
 Sale.add_index(
     Sale.terminal_id,
@@ -63,18 +66,21 @@ Sale.add_index(
 
 
 class SaleLine(BaseModel):
-    id = CharField(primary_key=True)
+    id = IdField(primary_key=True)
     sale = ForeignKeyField(Sale, backref="lines", index=True, on_delete="CASCADE")
     line_no = IntegerField()
-    product = ForeignKeyField(Product, index=True)
-    imei_unit = ForeignKeyField(ImeiUnit, null=True, index=True)
+    # Lines are read by sale, by date through their sale, by unit or by original line; never by
+    # product or promoter alone (a promoter's month reads the month's sales: faster than a
+    # promoter's every line), so neither has an index to keep up (schema version 10).
+    product = ForeignKeyField(Product, index=False)
+    imei_unit = ForeignKeyField(ImeiUnit, null=True, index=False)  # indexed below where set
     qty = IntegerField()  # negative on a return line
     list_price = IntegerField()  # the catalog price at the time, fen
     unit_price = IntegerField()  # after a price override, fen
     discount = IntegerField(default=0)  # line discount plus its share of the sale discount
     total = IntegerField()  # unit_price * qty - discount
-    promoter = ForeignKeyField(Staff, index=True)
-    original_line = ForeignKeyField("self", null=True, index=True)
+    promoter = ForeignKeyField(Staff, index=False)
+    original_line = ForeignKeyField("self", null=True, index=False)  # indexed below where set
     override_reason = CharField(default="")
 
     sale_id: str
@@ -84,8 +90,17 @@ class SaleLine(BaseModel):
     original_line_id: str | None
 
 
+# Schema version 10: a nullable reference is indexed only where it is set (a return's original
+# line, a handset's unit): the rows without one, most of them, cost nothing in the index, and
+# "= ?" finds the rest as before.
+SaleLine.add_index(SaleLine.imei_unit, where=SaleLine.imei_unit.is_null(False), name="sale_line_imei_unit_id")
+SaleLine.add_index(
+    SaleLine.original_line, where=SaleLine.original_line.is_null(False), name="sale_line_original_line_id"
+)
+
+
 class Tender(BaseModel):
-    id = CharField(primary_key=True)
+    id = IdField(primary_key=True)
     sale = ForeignKeyField(Sale, backref="tenders", index=True, on_delete="CASCADE")
     kind = CharField()  # cash / wechat / alipay / card
     amount = IntegerField()  # applied to the sale (negative: refunded)
@@ -97,7 +112,7 @@ class Tender(BaseModel):
 class HeldCart(BaseModel):
     """A suspended sale, kept in the database so it survives a restart."""
 
-    id = CharField(primary_key=True)
+    id = IdField(primary_key=True)
     staff = ForeignKeyField(Staff)
     created_at = DateTimeField(default=utcnow)
     label = CharField(default="")

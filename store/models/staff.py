@@ -3,11 +3,11 @@ from __future__ import annotations
 from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
 from store.kernel.ids import new_id
-from store.models.base import BaseModel, utcnow
+from store.models.base import BaseModel, IdField, utcnow
 
 
 class Staff(BaseModel):
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     code = CharField(unique=True)
     name = CharField()
     role = CharField()  # promoter / cashier / manager / admin
@@ -30,13 +30,13 @@ class Staff(BaseModel):
 class TrainingRecord(BaseModel):
     """A course a staff member took, and how it went."""
 
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     staff = ForeignKeyField(Staff, backref="training", index=True)
     course = CharField()
     taken_on = DateField()
     result = CharField()  # passed / failed / attended
     note = CharField(default="")
     created_at = DateTimeField(default=utcnow)
-    created_by = CharField(default="")
+    created_by = IdField(default="")
 
     staff_id: str

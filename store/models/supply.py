@@ -9,14 +9,14 @@ from typing import Any
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from store.kernel.ids import new_id
-from store.models.base import BaseModel, utcnow
+from store.models.base import BaseModel, IdField, utcnow
 from store.models.catalog import Product
 
 
 class Supplier(BaseModel):
     """A regional distributor (地包商) or a maker's direct supply (直供)."""
 
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     code = CharField(unique=True)
     name = CharField()
     channel = CharField(default="distributor")  # distributor / direct
@@ -31,7 +31,7 @@ class Supplier(BaseModel):
 class SupplierItem(BaseModel):
     """Who supplies a product (one supplier a product) and in what pack it comes."""
 
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     product = ForeignKeyField(Product, unique=True)
     supplier = ForeignKeyField(Supplier, index=True, backref="items")
     pack_size = IntegerField(default=1)
@@ -41,12 +41,12 @@ class SupplierItem(BaseModel):
 
 
 class PurchaseOrder(BaseModel):
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     number = CharField(unique=True)
     supplier = ForeignKeyField(Supplier, index=True)
     status = CharField(default="open")  # open / partial / received / cancelled
     created_at = DateTimeField(default=utcnow)
-    created_by = CharField(default="")
+    created_by = IdField(default="")
     note = CharField(default="")
 
     supplier_id: str
@@ -54,7 +54,7 @@ class PurchaseOrder(BaseModel):
 
 
 class PurchaseOrderLine(BaseModel):
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     order = ForeignKeyField(PurchaseOrder, index=True, backref="lines")
     product = ForeignKeyField(Product, index=True)
     qty = IntegerField()
@@ -69,12 +69,12 @@ class GoodsReceipt(BaseModel):
     """One delivery received: the supplier's invoice (or delivery note) and, when it answers a
     purchase order, that order. Its movements carry its id as their document."""
 
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     supplier = ForeignKeyField(Supplier, null=True, index=True)
     invoice_no = CharField(default="")
     order = ForeignKeyField(PurchaseOrder, null=True, index=True)
     created_at = DateTimeField(default=utcnow)
-    created_by = CharField()
+    created_by = IdField()
 
     supplier_id: str | None
     order_id: str | None
@@ -82,7 +82,7 @@ class GoodsReceipt(BaseModel):
 
 
 class GoodsReceiptLine(BaseModel):
-    id = CharField(primary_key=True, default=new_id)
+    id = IdField(primary_key=True, default=new_id)
     receipt = ForeignKeyField(GoodsReceipt, index=True, backref="lines")
     product = ForeignKeyField(Product, index=True)
     qty = IntegerField()
@@ -96,13 +96,13 @@ class StockTransfer(BaseModel):
     """Stock sent to, or received from, another store of the chain. The id travels in the
     transfer file, so the receiving store can never take the same file in twice."""
 
-    id = CharField(primary_key=True)
+    id = IdField(primary_key=True)
     number = CharField()
     direction = CharField()  # out / in
     from_store = CharField()
     to_store = CharField()
     status = CharField()  # sent / received
     created_at = DateTimeField(default=utcnow)
-    created_by = CharField(default="")
+    created_by = IdField(default="")
     received_at = DateTimeField(null=True)
     note = CharField(default="")

@@ -10,15 +10,15 @@ from datetime import date, datetime, timedelta
 
 from store.config.loader import Config
 from store.kernel import moment
+from store.kernel.clock import business_date
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import N_, _
 from store.models import LeaveRequest, Staff, TrainingRecord
 from store.people import profiles as people
-from store.people import report as promoter_report
+from store.people import promoter_figures
 from store.people.config import LadderSection
 from store.people.profiles import PromotionCheck
 from store.people.targets import month_days, month_of, percent, targets_for
-from store.selling.sales import business_date
 
 LEAVE_STATUS_NAMES = {
     "requested": N_("waiting"),
@@ -63,11 +63,11 @@ def today_of(config: Config, now: datetime | None = None) -> date:
 def _lines(checks: list[PromotionCheck], config: Config, today: date, one: str | None) -> list[PromoterLine]:
     month = month_of(today)
     first, _last = month_days(month)
-    figures = promoter_report.sales_figures(first, today, config, promoter_id=one, today=today)
+    figures = promoter_figures.sales_figures(first, today, config, promoter_id=one, today=today)
     goals = targets_for(month)
     lines = []
     for check in checks:
-        got = figures.get(check.staff.id, promoter_report.Figures())
+        got = figures.get(check.staff.id, promoter_figures.Figures())
         goal = goals.get((check.staff.id, ""))
         lines.append(
             PromoterLine(check, got.amount, got.units, goal.amount if goal else 0, goal.units if goal else 0)

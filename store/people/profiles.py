@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 
 from peewee import fn
 
-from store.audit import chain as audit
-from store.db.connection import write
+from store.audit import chain
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.errors import NotFound, ValidationError
@@ -87,7 +87,7 @@ def update_profile(
         if home_store is not None:
             member.home_store = home_store.strip()
         member.save()
-        audit.record(
+        chain.record(
             "staff.profile",
             staff_id=by,
             approved_by=approver,
@@ -124,7 +124,7 @@ def set_status(
         member.status = status
         member.active = status != "left"
         member.save()
-        audit.record(
+        chain.record(
             "staff.status",
             staff_id=by,
             approved_by=approver,
@@ -172,7 +172,7 @@ def add_training(
             created_by=by,
             created_at=moment(now),
         )
-        audit.record(
+        chain.record(
             "staff.training",
             staff_id=by,
             approved_by=approver,

@@ -9,9 +9,9 @@ import os
 import unicodedata
 from datetime import datetime, timedelta
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.config.loader import ROLES, DiscountSection
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import auth, moment
 from store.kernel.auth import MANAGER_ROLES, Actor, Approval
 from store.kernel.errors import PermissionDenied, ValidationError
@@ -90,7 +90,7 @@ def create_staff(code: str, name: str, role: str, pin: str, *, by: str = "", app
         if Staff.get_or_none(Staff.code == code) is not None:
             raise ValidationError(_("Staff code {code} is taken.").format(code=code))
         staff = Staff.create(code=code, name=name, role=role, pin_hash=pin_hash)
-        audit.record(
+        chain.record(
             "staff.create",
             staff_id=by,
             approved_by=approved_by,
@@ -153,7 +153,7 @@ def _release_if_cooled(member: Staff, now: datetime, cooloff: timedelta | None) 
         Staff.update(locked=False, locked_at=None, failed_pins=0, failed_approvals=0).where(
             Staff.id == fresh.id
         ).execute()
-        audit.record(
+        chain.record(
             "staff.unlock_cooled",
             entity="staff",
             entity_id=fresh.id,
@@ -215,7 +215,7 @@ def login(
         if locked:
             changes["locked_at"] = stamp
         Staff.update(**changes).where(Staff.id == staff.id).execute()
-        audit.record(
+        chain.record(
             "staff.pin_failed" if not locked else "staff.locked",
             staff_id=staff.id,
             entity="staff",

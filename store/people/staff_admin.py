@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.config.loader import ROLES, DiscountSection
-from store.crm.records import Reassigned, reassign
-from store.db.connection import write
+from store.crm.handover import Reassigned, reassign
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.auth import MANAGER_ROLES, Actor, Approval, manager_authority
 from store.kernel.errors import PermissionDenied, ValidationError
@@ -104,6 +105,33 @@ def _check_role(role: str) -> None:
         raise ValidationError(_("Unknown role: {role}").format(role=role[:16]))
 
 
+# What a new PIN or an unlock sets: the account opens and its wrong-PIN counts start again.
+_OPENED = {"locked": False, "locked_at": None, "failed_pins": 0, "failed_approvals": 0}
+
+
+def _audit_staff(
+    action: str,
+    actor_id: str,
+    approver: Staff,
+    member: Staff,
+    *,
+    before: Any = None,
+    after: Any = None,
+    at: datetime | None = None,
+) -> None:
+    """The audit row of a change ``actor_id`` made, approved by ``approver``, to ``member``'s account."""
+    chain.record(
+        action,
+        staff_id=actor_id,
+        approved_by=approver.id,
+        entity="staff",
+        entity_id=member.id,
+        before=before,
+        after=after,
+        at=at,
+    )
+
+
 def add_staff(
     code: str,
     name: str,
@@ -135,14 +163,12 @@ def set_pin(
     def _tx() -> Staff:
         member = _member(code)
         _admin_only(approver, member.role)
-        opened = {"locked": False, "locked_at": None, "failed_pins": 0, "failed_approvals": 0}
-        Staff.update(pin_hash=pin_hash, **opened).where(Staff.id == member.id).execute()
-        audit.record(
+        Staff.update(pin_hash=pin_hash, **_OPENED).where(Staff.id == member.id).execute()
+        _audit_staff(
             "staff.set_pin",
-            staff_id=actor_id,
-            approved_by=approver.id,
-            entity="staff",
-            entity_id=member.id,
+            actor_id,
+            approver,
+            member,
             after={"unlocked": bool(member.locked)},
             at=now,
         )
@@ -165,15 +191,12 @@ def unlock(
         member = _member(code)
         if not member.locked:
             raise ValidationError(_("{name}'s account is not locked.").format(name=member.name))
-        Staff.update(locked=False, locked_at=None, failed_pins=0, failed_approvals=0).where(
-            Staff.id == member.id
-        ).execute()
-        audit.record(
+        Staff.update(**_OPENED).where(Staff.id == member.id).execute()
+        _audit_staff(
             "staff.unlock",
-            staff_id=actor_id,
-            approved_by=approver.id,
-            entity="staff",
-            entity_id=member.id,
+            actor_id,
+            approver,
+            member,
             before={"failed_pins": member.failed_pins, "failed_approvals": member.failed_approvals},
             at=now,
         )
@@ -234,12 +257,11 @@ def deactivate(
                     ).format(name=member.name, customers=owned.customers, tasks=owned.tasks)
                 )
         Staff.update(active=False, status="left").where(Staff.id == member.id).execute()
-        audit.record(
+        _audit_staff(
             "staff.deactivate",
-            staff_id=actor_id,
-            approved_by=approver.id,
-            entity="staff",
-            entity_id=member.id,
+            actor_id,
+            approver,
+            member,
             before={"active": True, "status": member.status},
             after={"active": False, "status": "left", "customers": moved.customers, "tasks": moved.tasks},
             at=stamp,
@@ -285,12 +307,11 @@ def set_role(
         if before == after:
             raise ValidationError(_("Nothing to change."))
         Staff.update(role=role, discount_limit=discount).where(Staff.id == member.id).execute()
-        audit.record(
+        _audit_staff(
             "staff.role",
-            staff_id=actor_id,
-            approved_by=approver.id,
-            entity="staff",
-            entity_id=member.id,
+            actor_id,
+            approver,
+            member,
             before=before,
             after=after,
             at=now,

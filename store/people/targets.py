@@ -8,8 +8,8 @@ import re
 import unicodedata
 from datetime import date
 
-from store.audit import chain as audit
-from store.db.connection import write
+from store.audit import chain
+from store.db.transaction import write
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.dates import check_year
 from store.kernel.errors import NotFound, ValidationError
@@ -103,7 +103,7 @@ def set_target(
             existing.units, existing.amount, existing.created_by = units, amount, by
             existing.save()
             target = existing
-        audit.record(
+        chain.record(
             "target.set",
             staff_id=by,
             approved_by=approver,

@@ -10,17 +10,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from store.audit import chain as audit
-from store.db.connection import write
+from store.audit import chain
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.auth import Approval
+from store.kernel.clock import business_date
 from store.kernel.errors import NotFound, ValidationError
 from store.kernel.i18n import _
 from store.models import Staff, TimeEntry
 from store.people.roster import shifts_between
 from store.people.roster_rules import Shift
 from store.people.staff import login
-from store.selling.sales import business_date
 
 
 def local(moment: datetime, tz: ZoneInfo) -> datetime:
@@ -200,7 +200,7 @@ def correct(
         entry.corrected_by = approval.manager_id
         entry.note = reason[:80]
         entry.save()
-        audit.record(
+        chain.record(
             "time.correct",
             staff_id=approval.manager_id,
             approved_by=approval.manager_id,
@@ -245,7 +245,7 @@ def add_entry(
             corrected_by=approval.manager_id,
             note=reason[:80],
         )
-        audit.record(
+        chain.record(
             "time.add",
             staff_id=approval.manager_id,
             approved_by=approval.manager_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel.i18n import _
 from store.models import Customer, database
 

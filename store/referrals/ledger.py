@@ -3,7 +3,7 @@ been kept through the holding period, cancelled by a return or void inside it, a
 when a voucher or gift is not used in time.
 
 Every function that writes is called inside the transaction of the sale, return or void it
-belongs to (store.selling.sales), or makes its own (settle, hand_over_gift)."""
+belongs to (store.selling.checkout), or makes its own (settle, hand_over_gift)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from store.audit import chain as audit
+from store.audit import chain
 from store.config.loader import ClockSection
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel import clock_guard, moment
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.errors import NotFound, ValidationError
@@ -307,7 +307,7 @@ def reverse_expiry(
             )
         ids = [r.id for r in rows]
         ReferralReward.update(status="earned", closed_at=None).where(ReferralReward.id.in_(ids)).execute()
-        audit.record(
+        chain.record(
             "referral.unexpire",
             staff_id=staff_id,
             approved_by=approved_by,
@@ -346,7 +346,7 @@ def hand_over_gift(reward_id: str, staff_id: str, today: date, now: datetime | N
             ReferralReward.id == reward.id
         ).execute()
         product_id = _gift_leaves_stock(reward, staff_id, stamp)
-        audit.record(
+        chain.record(
             "referral.gift_handed_over",
             staff_id=staff_id,
             entity="referral_reward",

@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from store.db.connection import insert_rows
+from store.db.transaction import insert_rows
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
 from store.kernel.ids import new_id
 from store.kernel.money import format_fen
 from store.models import ReferralReward, VoucherUse, database
-from store.selling.cart import Cart, CartTender
+from store.selling.cart import Cart
+from store.selling.cart_lines import CartTender
 
 KIND = "voucher"
 # A voucher given back by a refund after its last day would be lost to the customer through

@@ -1,4 +1,4 @@
-"""The sale being rung up: in memory until it is paid and committed by store.selling.sales."""
+"""The sale being rung up: in memory until it is paid and committed by store.selling.checkout."""
 
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ from store.kernel.i18n import _
 from store.kernel.ids import new_id
 from store.kernel.money import MAX_FEN, format_fen, require_fen
 from store.models import Sale, SaleLine
+from store.selling.cart_lines import CartLine, CartTender
+from store.selling.cart_money import CartMoney
 from store.stock import ledger as stock
 from store.stock.catalog import ScanResult
 
 if TYPE_CHECKING:
     from store.referrals.link import Referrer
-
-TENDER_KINDS = ("cash", "wechat", "alipay", "card", "voucher")
 
 
 def _refunded(line_id: str) -> int:
@@ -36,47 +36,7 @@ def _refunded(line_id: str) -> int:
 
 
 @dataclass
-class CartLine:
-    product_id: str
-    sku: str
-    name: str
-    serialized: bool
-    qty: int
-    list_price: int
-    unit_price: int
-    promoter_id: str
-    line_discount: int = 0
-    imei_unit_id: str | None = None
-    imei: str | None = None
-    original_line_id: str | None = None
-    override_reason: str = ""
-    approved_by: str = ""
-    id: str = field(default_factory=new_id)
-
-    @property
-    def gross(self) -> int:
-        return self.unit_price * self.qty
-
-    @property
-    def net(self) -> int:
-        return self.gross - self.line_discount
-
-    @property
-    def is_return(self) -> bool:
-        return self.original_line_id is not None
-
-
-@dataclass
-class CartTender:
-    kind: str
-    amount: int  # applied to the sale; negative when refunding
-    tendered: int
-    change: int = 0
-    reference: str = ""
-
-
-@dataclass
-class Cart:
+class Cart(CartMoney):
     staff_id: str
     staff_role: str
     discount_limit_percent: int
@@ -385,89 +345,6 @@ class Cart:
     @property
     def has_returns(self) -> bool:
         return any(ln.is_return for ln in self.lines)
-
-    # ---- totals ------------------------------------------------------------
-    def allocations(self) -> list[int]:
-        """Each line's share of the sale discount, proportional to its net, exact to the fen."""
-        shares = [0] * len(self.lines)
-        eligible = [i for i, ln in enumerate(self.lines) if not ln.is_return and ln.net > 0]
-        base = sum(self.lines[i].net for i in eligible)
-        if not self.sale_discount or not base:
-            return shares
-        remainders: dict[int, int] = {}
-        for i in eligible:
-            shares[i], remainders[i] = divmod(self.sale_discount * self.lines[i].net, base)
-        # Largest remainder: the fen left over go one each to the lines whose exact share was
-        # cut most, so no line gets more than its exact share rounded up (never above its net).
-        left = self.sale_discount - sum(shares)
-        order = sorted(eligible, key=lambda i: (-remainders[i], -self.lines[i].net, i))
-        for i in order[:left]:
-            shares[i] += 1
-        return shares
-
-    @property
-    def subtotal(self) -> int:
-        return sum(ln.gross for ln in self.lines)
-
-    @property
-    def discount_total(self) -> int:
-        return sum(ln.line_discount for ln in self.lines) + self.sale_discount
-
-    @property
-    def total(self) -> int:
-        return self.subtotal - self.discount_total
-
-    @property
-    def paid(self) -> int:
-        return sum(t.amount for t in self.tenders)
-
-    @property
-    def due(self) -> int:
-        return self.total - self.paid
-
-    @property
-    def change(self) -> int:
-        return sum(t.change for t in self.tenders)
-
-    @property
-    def is_settled(self) -> bool:
-        return bool(self.lines) and self.due == 0
-
-    # ---- tenders -----------------------------------------------------------
-    def add_tender(self, kind: str, amount: int, reference: str = "") -> CartTender:
-        """Take a payment (or give a refund when the total is negative). Only cash may exceed
-        what is due; the rest is change."""
-        if kind not in TENDER_KINDS:
-            raise ValidationError(_("Unknown payment method: {kind}").format(kind=kind))
-        if not self.lines:
-            raise ValidationError(_("The sale is empty."))
-        amount = require_fen(amount)
-        if amount <= 0:
-            raise ValidationError(_("An amount must be more than zero."))
-        due = self.due
-        if due == 0:
-            raise ValidationError(_("Nothing is left to pay."))
-        if due < 0:
-            if amount > -due:
-                raise ValidationError(_("Refund at most {amount}.").format(amount=format_fen(-due)))
-            tender = CartTender(kind, -amount, -amount, 0, reference)
-        elif amount > due:
-            if kind != "cash":
-                raise ValidationError(
-                    _("Only cash can be more than what is due ({due}).").format(due=format_fen(due))
-                )
-            tender = CartTender(kind, due, amount, amount - due, reference)
-        else:
-            tender = CartTender(kind, amount, amount, 0, reference)
-        self.tenders.append(tender)
-        return tender
-
-    def clear_tenders(self) -> None:
-        self.tenders.clear()
-
-    def _require_open(self) -> None:
-        if self.tenders:
-            raise ValidationError(_("Payment has started: clear the payments to change the sale."))
 
     # ---- identity ----------------------------------------------------------
     def fingerprint(self) -> str:

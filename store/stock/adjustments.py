@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from store.audit import chain as audit
-from store.db.connection import write
+from store.audit import chain
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.auth import MANAGER_ROLES, Actor, Approval, manager_authority
 from store.kernel.errors import PermissionDenied, StockError, ValidationError
@@ -49,7 +49,7 @@ def adjust(
         movement = StockMovement.create(
             product=product.id, kind="adjust", qty=qty, staff=staff_id, created_at=stamp, reason=why
         )
-        audit.record(
+        chain.record(
             "stock.adjust",
             staff_id=staff_id,
             approved_by=approver,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from store.audit import chain as audit
-from store.db.connection import write
+from store.audit import chain
+from store.db.transaction import write
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
 from store.kernel.money import MAX_FEN, format_fen
@@ -81,7 +81,7 @@ def create_product(
             serialized=is_serialized,
             search_text=search_text_for(brand, model, storage, colour, sku),
         )
-        audit.record(
+        chain.record(
             "product.create",
             staff_id=by,
             entity="product",

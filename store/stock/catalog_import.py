@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from store.db.connection import write
+from store.db.transaction import write
 from store.kernel.errors import ValidationError, ZhangguiError
 from store.kernel.i18n import _
 from store.kernel.money import parse_money

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from peewee import fn
 
-from store.audit import chain as audit
-from store.db.connection import write
+from store.audit import chain
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import N_, _
@@ -151,7 +151,7 @@ def receive(
                 created_at=stamp,
                 document=document,
             )
-        audit.record(
+        chain.record(
             "stock.receive",
             staff_id=staff_id,
             entity="product",

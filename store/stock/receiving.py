@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from store.audit import chain as audit
-from store.db.connection import write
+from store.audit import chain
+from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.errors import NotFound, ValidationError
 from store.kernel.i18n import _
@@ -149,7 +149,7 @@ def receive_delivery(
             GoodsReceiptLine.create(receipt=receipt.id, product=line.product.id, qty=line.count, cost=cost)
         if order is not None:
             _book_against(order, wanted)
-        audit.record(
+        chain.record(
             "goods_receipt.create",
             staff_id=staff_id,
             entity="goods_receipt",

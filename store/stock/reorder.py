@@ -10,9 +10,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from store.kernel import moment
+from store.kernel.clock import business_date
 from store.kernel.i18n import _
 from store.models import database
-from store.selling.sales import business_date
 from store.stock.config import StockSection
 from store.stock.velocity import (
     Demand,

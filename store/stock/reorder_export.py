@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from store.audit import chain as audit
-from store.db.connection import insert_rows, write
+from store.audit import chain
+from store.db.transaction import insert_rows, write
 from store.kernel import moment
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.errors import ValidationError
@@ -186,7 +186,7 @@ def _create_order(number: str, group: list[Plan], by: tuple[str, str], stamp: da
             for p in group
         ],
     )
-    audit.record(
+    chain.record(
         "purchase_order.create",
         staff_id=staff_id,
         approved_by=approver,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from store.audit import chain as audit
-from store.db.connection import write
+from store.audit import chain
+from store.db.transaction import write
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.errors import NotFound, ValidationError
 from store.kernel.i18n import N_, _
@@ -55,7 +55,7 @@ def create_supplier(
         if Supplier.select().where(Supplier.code == code).exists():
             raise ValidationError(_("Supplier code {code} is taken.").format(code=code))
         supplier = Supplier.create(code=code, name=name, channel=channel, lead_time_days=lead, phone=phone)
-        audit.record(
+        chain.record(
             "supplier.create",
             staff_id=by,
             approved_by=approver,
@@ -96,7 +96,7 @@ def assign(
                 conflict_target=[SupplierItem.product],
                 update={SupplierItem.supplier: supplier.id, SupplierItem.pack_size: pack},
             ).execute()
-        audit.record(
+        chain.record(
             "supplier.assign",
             staff_id=by,
             approved_by=approver,

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import click
 
-from store.kernel.errors import NotFound
 from store.kernel.i18n import _
-from store.models import Product
 from store.people import staff
-from store.stock import adjustments
+from store.stock import adjustments, lookups
 from store.stock import ledger as stock
 from tui.cli.common import Whole, context_for, db_options, user_errors
 
@@ -36,9 +34,7 @@ def adjust_command(
     """
     ctx = context_for(db_path, config_path)
     try:
-        product = Product.get_or_none(Product.sku == sku)
-        if product is None:
-            raise NotFound(_("No product with SKU {sku}.").format(sku=sku))
+        product = lookups.product_by_sku(sku)
         approval = staff.approve(staff_code, pin, now=ctx.clock())
         adjustments.adjust(product, qty=qty, reason=reason, approval=approval, now=ctx.clock())
         on_hand = stock.on_hand(product.id)

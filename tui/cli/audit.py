@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from store.audit import chain as audit_log
+from store.audit import anchoring, integrity
 from store.audit import keys as audit_files
 from store.kernel.i18n import _
 from tui.cli.common import context_for, db_options, user_errors
@@ -19,7 +19,7 @@ class NotFullyChecked(click.ClickException):
     exit_code = 2
 
 
-def _finding(item: audit_log.AuditProblem) -> str:
+def _finding(item: integrity.AuditProblem) -> str:
     if item.until and item.until != item.seq:
         return _("rows {seq}–{until}: {problem}").format(seq=item.seq, until=item.until, problem=item.problem)
     if item.seq:
@@ -56,8 +56,8 @@ def verify(db_path: str | None, config_path: str | None, anchor_text: str | None
     given = audit_files.parse_anchor(anchor_text) if anchor_text else None
     ctx = context_for(db_path, config_path, full_check=True)  # a damaged page is a finding too
     try:
-        report = audit_log.check(*([given] if given else []), tz=ctx.config.tz)
-        kept = audit_log.keep_head("verify") if report.intact and report.complete else None
+        report = integrity.check(*([given] if given else []), tz=ctx.config.tz)
+        kept = anchoring.keep_head("verify") if report.intact and report.complete else None
     finally:
         ctx.close()
     for item in (*report.notes, *report.unchecked, *report.problems):
@@ -87,8 +87,8 @@ def anchor(db_path: str | None, config_path: str | None) -> None:
     """
     ctx = context_for(db_path, config_path)
     try:
-        current = audit_log.head()
-        kept = audit_log.keep_anchor(current, "manual")
+        current = anchoring.head()
+        kept = anchoring.keep_anchor(current, "manual")
     finally:
         ctx.close()
     if current.count == 0:

@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
-from store.context import StoreContext, load, open_store
+from store.context import StoreContext, load, open_store, upgrade_notice
 from store.kernel import dates
+from store.kernel.auth import Actor, sign_in
 from store.kernel.errors import ValidationError, ZhangguiError
 from store.kernel.i18n import _, set_language
 
@@ -39,6 +40,28 @@ def db_options(fn: F) -> F:
         help="Store database file (default: from config, else the user data dir).",
     )(fn)
     return fn
+
+
+def reader_options(fn: F) -> F:
+    """--staff and --pin for a command that shows customers: without them it runs as an
+    anonymous operator and every phone number is masked (138****8000); with them, as that
+    person, who sees whole numbers if their role may ([customers] full_phone_roles)."""
+    fn = click.option("--pin", default=None, help="Your PIN (asked for when --staff is given without it).")(
+        fn
+    )
+    fn = click.option(
+        "--staff", "staff_code", default=None, help="Your staff code, to see what your role may see."
+    )(fn)
+    return fn
+
+
+def reader(staff_code: str | None, pin: str | None) -> Actor | None:
+    """Who runs a read command (reader_options): nobody without --staff, else their login."""
+    if not staff_code:
+        return None
+    if pin is None:
+        pin = click.prompt(_("PIN"), hide_input=True)
+    return sign_in(staff_code, pin)
 
 
 def export_options(fn: F) -> F:
@@ -103,6 +126,7 @@ def context_for(
         given("db_path", db_path),
         create=create,
         full_check=full_check,
+        on_upgrade=lambda: click.echo(upgrade_notice(), err=True),
     )
 
 

@@ -1,25 +1,24 @@
-"""zhanggui counts: the stock counts kept, and what each found."""
+"""zhanggui counts: the stock counts kept, and what each found. Values at cost are shown to a
+manager who logs in with --staff and --pin (store.stock.cost_views decides)."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import click
 
 from store.kernel.i18n import _
 from store.kernel.money import format_fen
-from store.models import StockCount
 from store.reports.table import Column, Kind, Table, text_table
 from store.reports.writers import as_text, to_csv
-from store.stock import counts
-from tui.cli.common import context_for, db_options, user_errors
+from store.stock import cost_views
+from tui.cli.common import context_for, db_options, reader, reader_options, user_errors
 
 
-def _local(count: StockCount, tz: object) -> str:
-    from zoneinfo import ZoneInfo
-
-    assert isinstance(tz, ZoneInfo)
-    return f"{count.created_at.replace(tzinfo=UTC).astimezone(tz):%Y-%m-%d %H:%M}"
+def _local(created_at: datetime, tz: ZoneInfo) -> str:
+    return f"{created_at.replace(tzinfo=UTC).astimezone(tz):%Y-%m-%d %H:%M}"
 
 
 @click.group("counts")
@@ -28,31 +27,31 @@ def counts_group() -> None:
 
 
 @counts_group.command("list")
+@reader_options
 @db_options
 @user_errors
-def list_counts(db_path: str | None, config_path: str | None) -> None:
-    """Every count, newest first, with its variance at cost once approved.
+def list_counts(
+    staff_code: str | None, pin: str | None, db_path: str | None, config_path: str | None
+) -> None:
+    """Every count, newest first, with its variance at cost once approved (the value for a
+    manager's --staff and --pin only).
 
-    Example: zhanggui counts list --db shop.db
+    Example: zhanggui counts list --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
+        found, with_costs = cost_views.count_rows(reader(staff_code, pin))
         rows = []
-        for count in counts.counts():
-            lines = counts.approved_lines(count) if count.status == "approved" else []
-            rows.append(
-                [
-                    count.number,
-                    _local(count, ctx.config.tz),
-                    counts.scope_label(count),
-                    counts.status_name(count.status),
-                    len(lines) if count.status == "approved" else "",
-                    format_fen(sum(ln.value for ln in lines)) if count.status == "approved" else "",
-                ]
-            )
+        for c in found:
+            row: list[object] = [c.number, _local(c.created_at, ctx.config.tz), c.scope, c.status]
+            row.append("" if c.differences is None else c.differences)
+            if with_costs:
+                row.append("" if c.net_value is None else format_fen(c.net_value))
+            rows.append(row)
     finally:
         ctx.close()
-    heads = [_("Count"), _("Started"), _("Scope"), _("Status"), _("Differences"), _("Net value")]
+    heads = [_("Count"), _("Started"), _("Scope"), _("Status"), _("Differences")]
+    heads += [_("Net value")] if with_costs else []
     click.echo(as_text(text_table(heads, rows)) if rows else _("No counts yet."))
 
 
@@ -60,35 +59,48 @@ def list_counts(db_path: str | None, config_path: str | None) -> None:
 @click.argument("number")
 @click.option("--all", "all_lines", is_flag=True, help="Every product counted, not only the differences.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
+@reader_options
 @db_options
 @user_errors
-def show_count(number: str, all_lines: bool, fmt: str, db_path: str | None, config_path: str | None) -> None:
-    """One count's result: book, counted, difference and value a product. An approved count
-    shows what was approved; one not approved yet shows its variances as of now.
+def show_count(
+    number: str,
+    all_lines: bool,
+    fmt: str,
+    staff_code: str | None,
+    pin: str | None,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
+    """One count's result: book, counted, difference and value a product (the value for a
+    manager's --staff and --pin only). An approved count shows what was approved; one not
+    approved yet shows its variances as of now.
 
-    Example: zhanggui counts show PD20261127-01 --db shop.db
+    Example: zhanggui counts show PD20261127-01 --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
-        count = counts.find_count(number)
-        if count.status == "approved":
-            rows = [
-                [ln.sku, ln.name, ln.expected, ln.counted, ln.variance, ln.adjusted, ln.value]
-                for ln in counts.approved_lines(count, all_lines=all_lines)
-            ]
-        else:
-            review = counts.review(count.id, now=ctx.clock())
-            shown = review.lines if all_lines else review.differences
-            rows = [[ln.sku, ln.name, ln.expected, ln.counted, ln.variance, None, ln.value] for ln in shown]
-        heads = [_("SKU"), _("Product"), _("Book"), _("Counted"), _("Diff"), _("Moved"), _("Value")]
-        title = f"{count.number}  {counts.scope_label(count)}  {counts.status_name(count.status)}"
+        result = cost_views.count_result(
+            number, reader(staff_code, pin), all_lines=all_lines, now=ctx.clock()
+        )
     finally:
         ctx.close()
+    heads = [_("SKU"), _("Product"), _("Book"), _("Counted"), _("Diff"), _("Moved")]
+    kinds = [Kind.TEXT, Kind.TEXT, Kind.INT, Kind.INT, Kind.INT, Kind.INT]
+    if result.with_costs:
+        heads.append(_("Value"))
+        kinds.append(Kind.YUAN)
+    rows: list[Sequence[object]] = [
+        [ln.sku, ln.name, ln.book, ln.counted, ln.diff, ln.moved, *([ln.value] if result.with_costs else [])]
+        for ln in result.lines
+    ]
     if fmt == "csv":
-        kinds = [Kind.TEXT, Kind.TEXT, Kind.INT, Kind.INT, Kind.INT, Kind.INT, Kind.YUAN]
-        table = Table([Column(h, k) for h, k in zip(heads, kinds, strict=True)], list(rows))
+        table = Table([Column(h, k) for h, k in zip(heads, kinds, strict=True)], rows)
         click.echo(to_csv(table), nl=False)
         return
-    shown_rows = [[*r[:5], "" if r[5] is None else r[5], format_fen(r[6])] for r in rows]  # type: ignore[arg-type]
-    click.echo(title)
+    shown_rows = [
+        [ln.sku, ln.name, ln.book, ln.counted, ln.diff, "" if ln.moved is None else ln.moved]
+        + ([format_fen(ln.value or 0)] if result.with_costs else [])
+        for ln in result.lines
+    ]
+    click.echo(result.title)
     click.echo(as_text(text_table(heads, shown_rows)) if rows else _("No differences."))

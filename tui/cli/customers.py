@@ -9,12 +9,10 @@ import click
 from tabulate import tabulate
 
 from store.crm import care as care_lists
-from store.crm import records, search, value
-from store.kernel.errors import NotFound
+from store.crm import handover, shown, value
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.models import Staff
-from store.people import staff
+from store.people import directory, staff
 from store.reports.table import text_table
 from store.reports.writers import as_text
 from tui.cli.common import (
@@ -24,6 +22,8 @@ from tui.cli.common import (
     context_for,
     db_options,
     message_list_options,
+    reader,
+    reader_options,
     send_text,
     user_errors,
 )
@@ -45,17 +45,21 @@ def customers() -> None:
 
 @customers.command()
 @click.argument("text")
+@reader_options
 @db_options
 @user_errors
-def find(text: str, db_path: str | None, config_path: str | None) -> None:
+def find(
+    text: str, staff_code: str | None, pin: str | None, db_path: str | None, config_path: str | None
+) -> None:
     """Find customers by full phone, last 4 digits, name, pinyin or initials, or the IMEI
-    of a phone they bought (the best 20).
+    of a phone they bought (the best 20). Phones are masked unless --staff (and --pin) is
+    someone whose role may see whole numbers.
 
-    Example: zhanggui customers find zs --db shop.db
+    Example: zhanggui customers find zs --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
-        hits = search.lookup(text)
+        hits = shown.lookup(text, reader(staff_code, pin), ctx.config.customers)
     finally:
         ctx.close()
     if not hits:
@@ -67,9 +71,17 @@ def find(text: str, db_path: str | None, config_path: str | None) -> None:
 @customers.command()
 @click.option("--top", type=Whole(0, 500), default=10, show_default=True, help="A-class customers to list.")
 @click.option("--date", "day", type=DAY, help=f"Score as of this day (YYYY-MM-DD, {YEARS}); default today.")
+@reader_options
 @db_options
 @user_errors
-def segments(top: int, day: date | None, db_path: str | None, config_path: str | None) -> None:
+def segments(
+    top: int,
+    day: date | None,
+    staff_code: str | None,
+    pin: str | None,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
     """Score every customer (RFM), then show counts and value per tier and state, what the
     top fifth of buyers make of the revenue, and the A-class customers.
 
@@ -80,10 +92,9 @@ def segments(top: int, day: date | None, db_path: str | None, config_path: str |
         today = day or ctx.clock.today()
         scores = value.refresh(today, ctx.config.customers, now=ctx.clock())
         table = value.segments(scores, value.customer_count(), top=top)
-        names = {
-            cid: (c.name, c.phone)
-            for cid, c in value.people([s.customer_id for s in table.top_customers]).items()
-        }
+        actor = reader(staff_code, pin)
+        ids = [s.customer_id for s in table.top_customers]
+        names = {cid: (p.name, p.phone) for cid, p in shown.people(ids, actor, ctx.config.customers).items()}
     finally:
         ctx.close()
     headers = [_("Segment"), _("Customers"), _("Value"), _("Share"), ""]
@@ -141,13 +152,6 @@ def segments(top: int, day: date | None, db_path: str | None, config_path: str |
         )
 
 
-def _staff_id(code: str) -> str:
-    member = Staff.get_or_none(Staff.code == code.strip())
-    if member is None:
-        raise NotFound(_("No staff member with code {code}.").format(code=code))
-    return str(member.id)
-
-
 @customers.command()
 @click.argument("from_code")
 @click.argument("to_code")
@@ -166,7 +170,12 @@ def reassign(
     ctx = context_for(db_path, config_path)
     try:
         approval = staff.approve(staff_code, pin, now=ctx.clock())
-        moved = records.reassign(_staff_id(from_code), _staff_id(to_code), approval=approval, now=ctx.clock())
+        moved = handover.reassign(
+            directory.staff_id_for_code(from_code),
+            directory.staff_id_for_code(to_code),
+            approval=approval,
+            now=ctx.clock(),
+        )
     finally:
         ctx.close()
     click.echo(
@@ -186,6 +195,7 @@ def reassign(
     help="7 for the week.",
 )
 @message_list_options
+@reader_options
 @db_options
 @user_errors
 def care(
@@ -193,18 +203,24 @@ def care(
     days: int,
     fmt: str,
     output: Path | None,
+    staff_code: str | None,
+    pin: str | None,
     db_path: str | None,
     config_path: str | None,
 ) -> None:
     """Birthday and holiday greetings due (customers who consented only), with the message
     from config.toml filled in, ready to send by SMS or WeChat.
 
-    Example: zhanggui care --date 2026-02-17 --format csv --db shop.db
+    Phones are masked unless --staff (and --pin) is someone whose role may see whole numbers:
+    an SMS list needs a manager's login.
+
+    Example: zhanggui care --date 2026-02-17 --format csv --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
         day = day or ctx.clock.today()
-        items = care_lists.care_list(day, ctx.config.customers, ctx.store_name, days=days)
+        actor = reader(staff_code, pin)
+        items = shown.care_list(day, ctx.config.customers, ctx.store_name, actor, days=days)
     finally:
         ctx.close()
     if fmt == "csv":

@@ -10,9 +10,9 @@ import click
 from store.kernel.auth import Approval
 from store.kernel.i18n import _
 from store.kernel.money import format_fen, parse_money
+from store.people import leave_requests, staff, targets
 from store.people import profiles as people
 from store.people import report as promoter_report
-from store.people import roster, staff, targets
 from tui.cli.common import (
     DAY,
     MONTH,
@@ -261,7 +261,7 @@ def leave(
     try:
         ok = _approval(manager_code, pin)
         member = people.by_code(code)
-        roster.record_leave(member.id, first, last, reason, approval=ok, now=ctx.clock())
+        leave_requests.record_leave(member.id, first, last, reason, approval=ok, now=ctx.clock())
     finally:
         ctx.close()
     click.echo(

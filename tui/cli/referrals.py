@@ -14,7 +14,7 @@ from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
 from store.people import staff
 from store.people.targets import parse_month
-from store.referrals import ledger
+from store.referrals import ledger, patterns, report_export
 from store.referrals import report as referral_report
 from tui.cli.common import (
     DAY,
@@ -26,6 +26,8 @@ from tui.cli.common import (
     deliver,
     export_options,
     message_list_options,
+    reader,
+    reader_options,
     send_text,
     user_errors,
 )
@@ -67,9 +69,9 @@ def report(
         fmt,
         output,
         cfg.exports_dir() / f"referrals-{month}.xlsx",
-        xlsx=lambda path: referral_report.write_xlsx(result, path),
-        table=lambda: referral_report.as_text(result),
-        csv=lambda: referral_report.as_csv(result),
+        xlsx=lambda path: report_export.write_xlsx(result, path),
+        table=lambda: report_export.as_text(result),
+        csv=lambda: report_export.as_csv(result),
         done=_("Report written to {path}"),
     )
 
@@ -173,10 +175,10 @@ def flags(store_code: str | None, db_path: str | None, config_path: str | None) 
     ctx = context_for(db_path, config_path)
     try:
         cfg = ctx.config
-        found = referral_report.flags(ctx.clock.today(), cfg.referrals, store_code)
+        found = patterns.flags(ctx.clock.today(), cfg.referrals, store_code)
     finally:
         ctx.close()
-    click.echo(referral_report.flags_text(found), nl=False)
+    click.echo(patterns.flags_text(found), nl=False)
 
 
 @referrals.command()
@@ -188,23 +190,38 @@ def flags(store_code: str | None, db_path: str | None, config_path: str | None) 
     help="Only customers who bought within this many days.",
 )
 @message_list_options
+@reader_options
 @db_options
 @user_errors
-def invite(days: int, fmt: str, output: Path | None, db_path: str | None, config_path: str | None) -> None:
+def invite(
+    days: int,
+    fmt: str,
+    output: Path | None,
+    staff_code: str | None,
+    pin: str | None,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
     """Tell old customers about 老带新: the invitation from config.toml ([referrals]
     invite_message) with each customer's own referral code, for customers who bought within
     --days and gave marketing consent, most recent buyers first.
 
-    Example: zhanggui referrals invite --days 180 --format sms --output invite.txt --db shop.db
+    Phones are masked unless --staff (and --pin) is someone whose role may see whole numbers.
+
+    Example: zhanggui referrals invite --days 180 --format sms --output invite.txt --staff M1 --db shop.db
     """
     from store.referrals import invite as invitations
+    from store.referrals import invite_view
     from store.reports.table import text_table
     from store.reports.writers import as_text
 
     ctx = context_for(db_path, config_path)
     try:
         cfg = ctx.config
-        items = invitations.invites(cfg.referrals, ctx.store_name, ctx.clock.today(), days)
+        actor = reader(staff_code, pin)
+        items = invite_view.invites(
+            cfg.referrals, cfg.customers, ctx.store_name, ctx.clock.today(), actor, days
+        )
     finally:
         ctx.close()
     if fmt == "csv":

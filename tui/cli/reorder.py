@@ -8,16 +8,14 @@ from pathlib import Path
 import click
 
 from store.kernel.auth import sign_in
-from store.kernel.errors import NotFound, ValidationError
+from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
 from store.kernel.money import format_fen
-from store.models import Product
 from store.reports.table import text_table
 from store.reports.writers import as_text
-from store.stock import reorder, reorder_export, suppliers
-from store.stock.catalog import clean_text
+from store.stock import cost_views, lookups, reorder, reorder_export, suppliers
 from store.stock.velocity import class_name
-from tui.cli.common import Whole, context_for, db_options, user_errors
+from tui.cli.common import Whole, context_for, db_options, reader, reader_options, user_errors
 
 
 @click.command("reorder")
@@ -62,47 +60,49 @@ def reorder_command(fmt: str, out: Path | None, db_path: str | None, config_path
 @click.option(
     "--dead", is_flag=True, help="Only dead stock (no sale in [stock] dead_days), most money first."
 )
+@reader_options
 @db_options
 @user_errors
-def velocity_command(dead: bool, db_path: str | None, config_path: str | None) -> None:
-    """Every product's velocity class (hot / regular / slow) from recent sales, with stock.
+def velocity_command(
+    dead: bool, staff_code: str | None, pin: str | None, db_path: str | None, config_path: str | None
+) -> None:
+    """Every product's velocity class (hot / regular / slow) from recent sales, with stock;
+    the money at cost for a manager's --staff and --pin only.
 
-    Example: zhanggui velocity --dead --db shop.db
+    Example: zhanggui velocity --dead --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
         settings = ctx.config.stock
         every = reorder.plans(settings, ctx.config.tz, now=ctx.clock())
-        chosen = reorder.dead_stock(every) if dead else every
+        view = cost_views.velocity(every, reader(staff_code, pin), dead_only=dead)
         rows = [
-            [
-                p.sku,
-                p.name,
-                class_name(p.velocity),
-                p.demand.units,
-                p.on_hand,
-                p.idle_days,
-                format_fen(p.tied_up),
-            ]
-            for p in chosen
+            [r.sku, r.name, class_name(r.velocity), r.sold, r.on_hand, r.idle_days]
+            + ([format_fen(r.tied_up or 0)] if view.with_costs else [])
+            for r in view.rows
         ]
-        heads = [_("SKU"), _("Product"), _("Class"), _("Sold"), _("On hand"), _("Days idle"), _("At cost")]
+        heads = [_("SKU"), _("Product"), _("Class"), _("Sold"), _("On hand"), _("Days idle")]
+        heads += [_("At cost")] if view.with_costs else []
         if rows:
             click.echo(as_text(text_table(heads, rows)))
         counts = {v: sum(1 for p in every if p.velocity == v) for v in ("hot", "regular", "slow")}
-        dead_plans = reorder.dead_stock(every)
         click.echo(
             _("Last {days} days: {hot} hot, {regular} regular, {slow} slow.").format(
                 days=settings.velocity_days, **counts
             )
         )
-        click.echo(
-            _("Dead stock (no sale in {days} days): {n} products, {value} tied up.").format(
-                days=settings.dead_days,
-                n=len(dead_plans),
-                value=format_fen(sum(p.tied_up for p in dead_plans)),
+        if view.dead_value is not None:
+            click.echo(
+                _("Dead stock (no sale in {days} days): {n} products, {value} tied up.").format(
+                    days=settings.dead_days, n=view.dead, value=format_fen(view.dead_value)
+                )
             )
-        )
+        else:
+            click.echo(
+                _("Dead stock (no sale in {days} days): {n} products.").format(
+                    days=settings.dead_days, n=view.dead
+                )
+            )
     finally:
         ctx.close()
 
@@ -191,18 +191,9 @@ def assign_products(
     """
     ctx = context_for(db_path, config_path)
     try:
-        chosen: list[Product] = []
-        for sku in skus:
-            product = Product.get_or_none(Product.sku == sku)
-            if product is None:
-                raise NotFound(_("No product with SKU {sku}.").format(sku=sku))
-            chosen.append(product)
+        chosen = [lookups.product_by_sku(sku) for sku in skus]
         if brand:
-            name = clean_text(brand, _("Brand"))
-            found = list(Product.select().where((Product.brand == name) & (Product.active == True)))  # noqa: E712
-            if not found:
-                raise NotFound(_("No products of brand {brand}.").format(brand=name))
-            chosen.extend(found)
+            chosen.extend(lookups.products_of_brand(brand))
         if not chosen:
             raise ValidationError(_("Name the products: SKUs or --brand."))
         supplier = suppliers.find_supplier(code)

@@ -8,6 +8,7 @@ import click
 
 from store.kernel.i18n import _
 from store.people import roster as rosters
+from store.people import roster_export
 from tui.cli.common import WEEK, YEARS, context_for, db_options, deliver, export_options, user_errors
 
 
@@ -32,8 +33,8 @@ def roster(week: str, fmt: str, output: Path | None, db_path: str | None, config
         fmt,
         output,
         cfg.exports_dir() / f"roster-{week}.xlsx",
-        xlsx=lambda path: rosters.write_xlsx(grid, cfg, path),
-        table=lambda: rosters.as_text(grid, cfg),
-        csv=lambda: rosters.as_csv(grid, cfg),
+        xlsx=lambda path: roster_export.write_xlsx(grid, cfg, path),
+        table=lambda: roster_export.as_text(grid, cfg),
+        csv=lambda: roster_export.as_csv(grid, cfg),
         done=_("Roster written to {path}"),
     )

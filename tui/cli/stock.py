@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
-from store.kernel.errors import NotFound, PermissionDenied
+from store.kernel.errors import PermissionDenied
 from store.kernel.i18n import _
 from store.kernel.text import read_text_file
-from store.models import Product
 from store.people import staff
-from store.stock import catalog_import
+from store.stock import catalog_import, lookups, receiving, suppliers
 from store.stock import ledger as stock
 from store.stock.ledger import ReceivedUnit
 from tui.cli.common import Whole, context_for, db_options, encoding_option, user_errors
@@ -113,17 +112,15 @@ def receive(
     """
     ctx = context_for(db_path, config_path)
     try:
-        product = Product.get_or_none(Product.sku == sku)
-        if product is None:
-            raise NotFound(_("No product with SKU {sku}.").format(sku=sku))
+        product = lookups.product_by_sku(sku)
         numbers = list(imeis)
         if imei_file is not None:
             numbers += _lines_of(imei_file, encoding)
         units = [_unit(n) for n in numbers]
         if supplier_code or order_number:
-            count = _receive_delivery(
-                product, qty, units, document, supplier_code, order_number, staff_code, pin, ctx.clock()
-            )
+            line = receiving.DeliveryLine(product, qty=qty, units=units)
+            _receive_delivery(line, document, supplier_code, order_number, staff_code, pin, ctx.clock())
+            count = line.count
         else:
             count = stock.receive(
                 product,
@@ -144,29 +141,21 @@ def receive(
 
 
 def _receive_delivery(
-    product: Product,
-    qty: int,
-    units: list[ReceivedUnit],
+    line: receiving.DeliveryLine,
     invoice: str,
     supplier_code: str,
     order_number: str,
     staff_code: str,
     pin: str,
     now: datetime,
-) -> int:
+) -> None:
     """A delivery from a supplier with its invoice, against a purchase order or not."""
-    from store.models import PurchaseOrder
-    from store.stock import receiving, suppliers
-
     supplier = suppliers.find_supplier(supplier_code) if supplier_code else None
     order = None
     if order_number:
-        order = PurchaseOrder.get_or_none(PurchaseOrder.number == order_number.strip())
-        if order is None:
-            raise NotFound(_("No purchase order {number}.").format(number=order_number.strip()))
+        order = lookups.purchase_order(order_number)
         if supplier is None:
-            supplier = order.supplier
-    line = receiving.DeliveryLine(product, qty=qty, units=units)
+            supplier = lookups.supplier_of_order(order)
     receiving.receive_delivery(
         lines=[line],
         staff_id=_manager(staff_code, pin),
@@ -175,4 +164,3 @@ def _receive_delivery(
         order_id=order.id if order else None,
         now=now,
     )
-    return line.count

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import click
 
-from store.kernel.errors import NotFound, ValidationError
+from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
-from store.models import ImeiUnit, Product
-from store.stock import transfers
+from store.stock import lookups, transfer_receive, transfer_send
 from store.stock.ledger import parse_qty
-from store.stock.transfers import TransferLine
+from store.stock.transfer_send import TransferLine
 from tui.cli.common import context_for, db_options, user_errors
 from tui.cli.stock import _manager
 
@@ -53,20 +52,13 @@ def send_command(
         wanted: dict[str, TransferLine] = {}
         for text in lines:
             sku, _sep, qty = text.partition("=")
-            product = Product.get_or_none(Product.sku == sku.strip())
-            if product is None:
-                raise NotFound(_("No product with SKU {sku}.").format(sku=sku.strip()))
+            product = lookups.product_by_sku(sku)
             wanted.setdefault(product.id, TransferLine(product)).qty += parse_qty(qty or "1")
         for number in imeis:
-            unit = ImeiUnit.get_or_none(
-                (ImeiUnit.imei == number.strip()) | (ImeiUnit.imei2 == number.strip())
-            )
-            if unit is None:
-                raise NotFound(_("IMEI {imei} is not in this store's stock.").format(imei=number.strip()))
-            product = Product.get_by_id(unit.product_id)
+            product = lookups.product_of_imei(number)
             wanted.setdefault(product.id, TransferLine(product)).imeis.append(number.strip())
         # The file is written (whole, on the disk) before the booking out commits.
-        transfer, _text = transfers.send(
+        transfer, _text = transfer_send.send(
             to_store=to_store,
             lines=list(wanted.values()),
             staff_id=_manager(staff_code, pin),
@@ -103,7 +95,7 @@ def receive_command(
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise ValidationError(_("Cannot read {path}: {error}").format(path=file, error=exc)) from exc
-        transfer = transfers.receive(text, staff_id=_manager(staff_code, pin), now=ctx.clock())
+        transfer = transfer_receive.receive(text, staff_id=_manager(staff_code, pin), now=ctx.clock())
     finally:
         ctx.close()
     click.echo(
@@ -126,7 +118,7 @@ def export_command(number: str, out: Path, db_path: str | None, config_path: str
     """
     ctx = context_for(db_path, config_path, full_check=True)  # a file leaves the shop
     try:
-        transfer = transfers.write_again(number, out)
+        transfer = transfer_send.write_again(number, out)
     finally:
         ctx.close()
     click.echo(

@@ -12,8 +12,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from store.crm import care
-from store.crm.profile import shown_phone
+from store.crm import care, shown
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from tui.cells import ljust
@@ -53,23 +52,22 @@ class CareScreen(ConsoleScreen[None]):
 
     def reload(self) -> None:
         self.load(
-            care.care_list,
+            shown.care_list,
             self.first,
             self.config.customers,
             self.zapp.store_name,
+            self.actor,
             days=self.days,
             then=self.show,
         )
 
     def show(self, items: list[care.CareItem]) -> None:
         self.items = items
-        role = self.zapp.staff.role if self.zapp.staff else ""
-        rules = self.config.customers
         title = _("Customer care: today") if self.days == 1 else _("Customer care: the next 7 days")
         self.query_one("#care-title", Static).update(Text(f"{title}  {self.first}", style="bold"))
         t = Text()
         for item in items[:SHOWN]:
-            phone = shown_phone(item.phone, role, rules)
+            phone = item.phone  # as this person may see it (store.crm.shown)
             t.append(f"{item.day}  {ljust(item.occasion_name, 10)} {ljust(phone, 12)} ")
             t.append((item.name or _("(no name)")) + "\n")
             t.append(f"    {item.message}\n", style="dim")

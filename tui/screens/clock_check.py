@@ -16,7 +16,6 @@ from store.kernel import clock_guard
 from store.kernel.auth import actor_for_login
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
-from store.people import staff as staff_module
 from tui.screens.base import ConsoleModalScreen
 from tui.widgets.key_bar import KeyBar
 
@@ -113,7 +112,7 @@ def check_at_login(app: ZhangguiApp) -> None:
     if not state.suspicious:
         return
     screen = app.sale_screen()
-    if not staff_module.is_manager(member):
+    if not member.is_manager:
         if screen is not None:
             screen.fail(
                 _("Call the manager: the computer's clock is {gap} off from the store's records.").format(

@@ -12,17 +12,17 @@ from textual.widgets import DataTable, Static
 from store.kernel.auth import Approval
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.stock import counts
-from store.stock.counts import Review
+from store.stock import count_approval, count_review, count_sessions
+from store.stock.count_review import Review
 from tui.messages import StockChanged
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 UNIT_KINDS = {
-    counts.MISSING: N_("missing"),
-    counts.UNEXPECTED: N_("not in stock in the books"),
-    counts.NEW: N_("unknown IMEI"),
+    count_sessions.MISSING: N_("missing"),
+    count_sessions.UNEXPECTED: N_("not in stock in the books"),
+    count_sessions.NEW: N_("unknown IMEI"),
 }
 
 
@@ -59,18 +59,18 @@ class CountReviewScreen(ConsoleScreen[None]):
 
     # ---- loading (a full count of a large store takes a moment: in a worker) -----
     def reload(self) -> None:
-        self.load(counts.review, self.count_id, then=self.show)
+        self.load(count_review.review, self.count_id, then=self.show)
 
     def show(self, result: Review) -> None:
         self.review = result
         count = result.count
         header = Text()
         header.append(_("Variance review") + f" {count.number}", style="bold")
-        header.append(f"  {counts.scope_label(count)}  {counts.status_name(count.status)}")
+        header.append(f"  {count_sessions.scope_label(count)}  {count_sessions.status_name(count.status)}")
         self.query_one("#review-header", Static).update(header)
         table = self.query_one(DataTable)
         table.clear()
-        units_by_product: dict[str, list[counts.UnitVariance]] = {}
+        units_by_product: dict[str, list[count_review.UnitVariance]] = {}
         for unit in result.units:
             units_by_product.setdefault(unit.product_id, []).append(unit)
         for line in result.differences:
@@ -136,7 +136,7 @@ class CountReviewScreen(ConsoleScreen[None]):
                 self.reload()
                 self.app.post_message(StockChanged())
 
-            self.run_write(counts.approve, self.count_id, actor=actor, approval=approval, then=done)
+            self.run_write(count_approval.approve, self.count_id, actor=actor, approval=approval, then=done)
 
         reason = _("Approve count {number}: its variances become stock movements.").format(number=number)
         confirm_as_manager(self.app, actor, reason, _("Approve the count"), approved, self.fail)
@@ -145,7 +145,7 @@ class CountReviewScreen(ConsoleScreen[None]):
         from tui.screens.stock_count import StockCountScreen
 
         self.run_write(
-            counts.reopen,
+            count_sessions.reopen,
             self.count_id,
             staff_id=self.staff_id,
             then=lambda _count: self.app.switch_screen(StockCountScreen()),

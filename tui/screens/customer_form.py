@@ -10,10 +10,11 @@ from textual.containers import Grid, Vertical
 from textual.widgets import Input, Label, Select
 
 from store.crm import records
-from store.crm.records import CONSENT_WAYS, GENDERS, DuplicateCustomer
+from store.crm.customer_fields import CONSENT_WAYS, GENDERS
+from store.crm.form_values import CustomerFields, customer_fields
+from store.crm.records import DuplicateCustomer
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
-from store.models import Customer
 from tui.screens.base import ConsoleModalScreen
 
 TEXT_FIELDS = ("phone", "name", "birthday", "tags", "notes")
@@ -27,18 +28,21 @@ class CustomerFormScreen(ConsoleModalScreen[str | None]):
         Binding("escape", "cancel", N_("Cancel"), id="customer_form.cancel"),
     ]
 
-    def __init__(self, customer: Customer | None) -> None:
+    def __init__(self, customer_id: str | None) -> None:
+        """``customer_id``: the customer to edit; None adds one."""
         super().__init__()
-        self.customer = customer
+        self.customer_id = customer_id
+        self.customer: CustomerFields | None = None
         self.offered: str | None = None
 
     def compose(self) -> ComposeResult:
+        if self.customer_id is not None:  # the phone as this person may see it
+            self.customer = customer_fields(self.customer_id, self.zapp.actor, self.zapp.config.customers)
         c = self.customer
-        born = records.birthday_of(c) if c is not None else None
         values = {
             "phone": c.phone if c is not None else "",
             "name": c.name if c is not None else "",
-            "birthday": born.text() if born else "",
+            "birthday": c.birthday if c is not None else "",
             "tags": c.tags if c is not None else "",
             "notes": c.notes if c is not None else "",
         }
@@ -114,7 +118,7 @@ class CustomerFormScreen(ConsoleModalScreen[str | None]):
                 name,
                 owner_id=member.id,
                 store_code=self.ctx.till.store_code,
-                then=self.saved,
+                then=lambda customer: self.dismiss(customer.id),
                 failed=self.refused,
                 **fields,
             )
@@ -122,15 +126,12 @@ class CustomerFormScreen(ConsoleModalScreen[str | None]):
             self.run_write(
                 records.update_customer,
                 self.customer.id,
-                phone=phone,
+                phone=self.customer.phone_change(phone),
                 name=name,
-                then=self.saved,
+                then=lambda customer: self.dismiss(customer.id),
                 failed=self.refused,
                 **fields,
             )
-
-    def saved(self, customer: Customer) -> None:
-        self.dismiss(customer.id)
 
     def refused(self, error: ZhangguiError) -> None:
         if isinstance(error, DuplicateCustomer):

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label
 
-from store.crm import records
+from store.crm import customer_fields, records
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.phone import normalise_mobile
@@ -25,13 +25,12 @@ class CustomerPickScreen(ConsoleModalScreen[str | None]):
         self.added = False
 
     def compose(self) -> ComposeResult:
-        member = self.zapp.staff
         with Vertical(classes="dialog wide lookup-dialog"):
             yield Label(_("Customer"), classes="dialog-title")
             yield Label(
                 _("Type to find; or a mobile number and a name to add a new customer"), classes="hint"
             )
-            yield CustomerLookup(member.role if member else "", self.config.customers, id="pick-lookup")
+            yield CustomerLookup(self.actor, self.config.customers, id="pick-lookup")
             yield Label("", id="pick-message", classes="error")
 
     def fail(self, message: str) -> None:
@@ -45,7 +44,7 @@ class CustomerPickScreen(ConsoleModalScreen[str | None]):
         text = event.text.strip()
         if not text:
             return
-        phone, _name = records.split_phone_and_name(text)
+        phone, _name = customer_fields.split_phone_and_name(text)
         member = self.zapp.staff
         assert member is not None
         if phone and len([c for c in phone if c.isdigit()]) >= 11:

@@ -12,8 +12,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from store.crm import followup, records, value
-from store.crm.profile import Profile, load_profile, shown_phone
+from store.crm import customer_fields, followup, records, shown, value
+from store.crm.profile import Profile
 from store.kernel.auth import Approval
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
@@ -58,12 +58,13 @@ class CustomerProfileScreen(ConsoleScreen[None]):
 
     def reload(self) -> None:
         rules = self.config.customers
-        profile = self.profile = load_profile(self.customer_id, rules)
+        view = shown.profile(self.customer_id, self.actor, rules)
+        profile = self.profile = view.profile
         c = profile.customer
         role = self.zapp.staff.role if self.zapp.staff else ""
         header = Text()
         header.append(c.name or _("(no name)"), style="bold")
-        header.append("  " + shown_phone(c.phone, role, rules))
+        header.append("  " + view.phone)
         if profile.score is not None:
             s = profile.score
             header.append("  " + _("Tier {tier}").format(tier=s.tier), style="bold")
@@ -83,12 +84,12 @@ class CustomerProfileScreen(ConsoleScreen[None]):
             t.append(
                 _("Erased on {day}; sales kept for the books.").format(day=self.local(c.erased_at)) + "\n"
             )
-        born = records.birthday_of(c)
+        born = customer_fields.birthday_of(c)
         line(_("Birthday"), born.text() if born else "—")
-        line(_("Gender"), _(records.GENDERS.get(c.gender, "")) if c.gender else "—")
+        line(_("Gender"), _(customer_fields.GENDERS.get(c.gender, "")) if c.gender else "—")
         line(_("Tags"), c.tags.replace(",", ", ") or "—")
         if c.consent_at is not None:
-            way = _(records.CONSENT_WAYS.get(c.consent_how, c.consent_how))
+            way = _(customer_fields.CONSENT_WAYS.get(c.consent_how, c.consent_how))
             line(_("Consent"), _("given {day} ({way})").format(day=self.local(c.consent_at), way=way))
         else:
             line(_("Consent"), _("none: left out of care lists"))
@@ -238,14 +239,14 @@ class CustomerProfileScreen(ConsoleScreen[None]):
                 return
             self.changed(_("Saved."))
 
-        self.app.push_screen(CustomerFormScreen(self.profile.customer), saved)
+        self.app.push_screen(CustomerFormScreen(self.profile.customer.id), saved)
 
     def action_consent(self) -> None:
         from tui.screens.choice import ChoiceScreen
 
         if not self.live():
             return
-        rows = [(w, Text(_(records.CONSENT_WAYS[w]))) for w in records.CONSENT_WAYS]
+        rows = [(w, Text(_(customer_fields.CONSENT_WAYS[w]))) for w in customer_fields.CONSENT_WAYS]
         rows.append(("-", Text(_("withdraw consent"))))
 
         def chosen(way: str | None) -> None:

@@ -15,7 +15,7 @@ from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from store.referrals import ledger
 from store.referrals.profile import ReferralProfile, RewardEntry, load
-from store.selling import receipt
+from store.selling import receipt_render
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -87,7 +87,7 @@ class CustomerReferralsScreen(ConsoleScreen[None]):
         big.append(_("Referral code") + "  ")
         big.append(" ".join(code), style="bold reverse")
         self.query_one("#referrals-code", Static).update(big)
-        rows = receipt.qr_half_blocks(receipt.qr_matrix(code)) if code else []
+        rows = receipt_render.qr_half_blocks(receipt_render.qr_matrix(code)) if code else []
         self.query_one("#referrals-qr", Static).update(Text("\n".join(rows), style=QR_STYLE))
 
     def info(self, snap: ReferralProfile) -> Text:

@@ -21,9 +21,8 @@ class CustomersScreen(ConsoleScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        member = self.zapp.staff
         yield Static(Text(_("Customers"), style="bold"), classes="screen-title")
-        yield CustomerLookup(member.role if member else "", self.config.customers, id="customers-lookup")
+        yield CustomerLookup(self.actor, self.config.customers, id="customers-lookup")
         yield MessageBar(id="message")
         yield KeyBar()
 

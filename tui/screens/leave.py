@@ -12,10 +12,11 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from store.kernel.i18n import N_, _
-from store.models import LeaveRequest, Staff
 from store.people import desk as promoter_desk
+from store.people import leave_requests
 from store.people import profiles as people
-from store.people import roster, staff
+from store.people.directory import Member
+from store.people.leave_list import LeaveLine, leave_lines
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -33,17 +34,17 @@ class LeaveScreen(ConsoleScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.requests: list[LeaveRequest] = []
+        self.requests: list[LeaveLine] = []
 
     @property
-    def me(self) -> Staff:
+    def me(self) -> Member:
         member = self.zapp.staff
         assert member is not None
         return member
 
     @property
     def manager(self) -> bool:
-        return self.zapp.staff is not None and staff.is_manager(self.zapp.staff)
+        return self.zapp.staff is not None and self.zapp.staff.is_manager
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A promoter's footer has no approve or refuse, and the keys do nothing.
@@ -75,7 +76,7 @@ class LeaveScreen(ConsoleScreen[None]):
     def reload(self) -> None:
         today = promoter_desk.today_of(self.config, now=self.now())
         who = None if self.manager else self.me.id
-        self.requests = promoter_desk.leave_requests(who, today)
+        self.requests = leave_lines(who, today)
         header = Text(_("Leave"), style="bold")
         pending = sum(1 for r in self.requests if r.status == "requested")
         if self.manager:
@@ -83,17 +84,16 @@ class LeaveScreen(ConsoleScreen[None]):
         else:
             header.append("  " + _("your requests, {name}").format(name=self.me.name))
         self.query_one("#leave-header", Static).update(header)
-        names = {m.id: m.name for m in Staff.select(Staff.id, Staff.name)}
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
         for request in self.requests:
             style = "bold" if request.status == "requested" else "dim"
             table.add_row(
-                Text(names.get(request.staff_id, "?"), no_wrap=True, overflow="ellipsis"),
+                Text(request.name, no_wrap=True, overflow="ellipsis"),
                 Text(str(request.first_day)),
                 Text(str(request.last_day)),
-                Text(str((request.last_day - request.first_day).days + 1), justify="right"),
+                Text(str(request.days), justify="right"),
                 Text(promoter_desk.leave_status_name(request.status), style=style),
                 Text(request.reason, no_wrap=True, overflow="ellipsis"),
                 key=request.id,
@@ -112,7 +112,7 @@ class LeaveScreen(ConsoleScreen[None]):
 
                 def got_reason(reason: str) -> None:
                     self.run_write(
-                        roster.request_leave,
+                        leave_requests.request_leave,
                         self.me.id,
                         first,
                         last,
@@ -138,7 +138,7 @@ class LeaveScreen(ConsoleScreen[None]):
         name = self.zapp.staff_name(request.staff_id)
         done = _("Leave for {name} approved.") if approve else _("Leave for {name} refused.")
         self.run_write(
-            roster.decide_leave, request.id, approve, actor=self.actor, said=done.format(name=name)
+            leave_requests.decide_leave, request.id, approve, actor=self.actor, said=done.format(name=name)
         )
 
     def action_record(self) -> None:
@@ -159,7 +159,7 @@ class LeaveScreen(ConsoleScreen[None]):
 
                     def got_reason(reason: str) -> None:
                         self.run_write(
-                            roster.record_leave,
+                            leave_requests.record_leave,
                             member.id,
                             first,
                             last,
@@ -184,7 +184,7 @@ class LeaveScreen(ConsoleScreen[None]):
             return
         request = self.requests[table.cursor_row]
         self.run_write(
-            roster.withdraw_leave,
+            leave_requests.withdraw_leave,
             request.id,
             by=self.me.id,
             said=_("Your leave from {first} to {last} was withdrawn.").format(

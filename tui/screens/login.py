@@ -10,8 +10,8 @@ from textual.widgets import Input, Label, Static
 
 from store import setup
 from store.kernel.i18n import N_, _
-from store.models import Staff
-from store.people import staff
+from store.people import directory, staff
+from store.people.directory import Member
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 
@@ -25,7 +25,7 @@ def demo_hint() -> Text:
     return text
 
 
-class LoginScreen(ConsoleScreen[Staff]):
+class LoginScreen(ConsoleScreen[Member]):
     """Dismisses with the staff member who logged in."""
 
     BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"), id="login.quit")]
@@ -58,7 +58,7 @@ class LoginScreen(ConsoleScreen[Staff]):
             self.query_one("#login-pin", Input).focus()
             return
         code = self.query_one("#login-code", Input).value
-        member = self.write_now(staff.login, code, event.value)
+        member = self.write_now(directory.log_in, code, event.value)
         if member is None:
             event.input.value = ""
             return

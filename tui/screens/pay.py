@@ -16,16 +16,18 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
+from store.kernel.clock import business_date
 from store.kernel.errors import DatabaseBusy, DiskFull, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen, parse_money
-from store.models import Sale
 from store.referrals import ledger, vouchers
-from store.selling import sales
+from store.referrals import till as at_till
+from store.selling import checkout
 from store.selling.cart import Cart
-from store.selling.sales import Till
+from store.selling.till import Till
 from tui.messages import SaleCommitEnded, SaleCommitting
 from tui.screens.base import ConsoleModalScreen
+from tui.shapes import SaleShown
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
@@ -38,7 +40,7 @@ TENDER_NAMES = {
 }
 
 
-class PayScreen(ConsoleModalScreen[Sale | None]):
+class PayScreen(ConsoleModalScreen[SaleShown | None]):
     BINDINGS = [
         # a modal screen hears none of the app's keys: this one opens the keys overlay here too
         Binding("ctrl+g", "app.keys", N_("Keys"), id="pay.keys", show=False),
@@ -57,7 +59,7 @@ class PayScreen(ConsoleModalScreen[Sale | None]):
         self.till = till
         self.method = "voucher" if vouchers.give_back_due(cart) else "cash"
         self.busy = False  # a commit has started: no more input until it ends (the app reads it too)
-        self._sale: Sale | None = None
+        self._sale: SaleShown | None = None
         self._dismissed = False
 
     def compose(self) -> ComposeResult:
@@ -74,9 +76,7 @@ class PayScreen(ConsoleModalScreen[Sale | None]):
             clock = self.config.clock
             now = self.now()
             try:  # rewards whose holding period ended since the last look become spendable
-                done = ledger.settle_if_due(
-                    sales.business_date(now, self.till.tz), self.till.referrals, clock, now
-                )
+                done = ledger.settle_if_due(business_date(now, self.till.tz), self.till.referrals, clock, now)
                 if done.held is not None:
                     self.say(_("Referral rewards wait until a manager confirms the date."))
             except ZhangguiError as exc:
@@ -85,22 +85,14 @@ class PayScreen(ConsoleModalScreen[Sale | None]):
 
     def today(self) -> date:
         """The business date in the till's zone."""
-        return sales.business_date(self.now(), self.till.tz)
+        return business_date(self.now(), self.till.tz)
 
     def voucher_room(self) -> int:
-        """What the voucher can take now: the customer's balance less what is on this sale, or
-        on a refund, what still has to go back onto the voucher."""
-        cart = self.cart
-        on_cart = sum(t.amount for t in cart.tenders if t.kind == vouchers.KIND)
-        if cart.due < 0:
-            return max(vouchers.give_back_due(cart) + on_cart, 0)
-        if not cart.customer_id:
-            return 0
-        return max(vouchers.balance(cart.customer_id, self.today()).vouchers - on_cart, 0)
+        """What the voucher can take now (see store.referrals.till)."""
+        return at_till.voucher_room(self.cart, self.today())
 
     def default_amount(self) -> int:
-        due = abs(self.cart.due)
-        return min(due, self.voucher_room()) if self.method == vouchers.KIND else due
+        return at_till.default_amount(self.cart, self.method, self.today())
 
     def refresh_summary(self) -> None:
         cart = self.cart
@@ -180,7 +172,7 @@ class PayScreen(ConsoleModalScreen[Sale | None]):
         self.say(_("Saving the sale…"))
         self.refresh_bindings()
         self.run_write(
-            sales.commit_sale_off_thread,
+            checkout.commit_sale_off_thread,
             self.cart,
             self.till,
             on_wait=self.report_wait,
@@ -197,7 +189,7 @@ class PayScreen(ConsoleModalScreen[Sale | None]):
         if self.busy:
             self.say(_("Another till is saving; trying again…"))
 
-    def committed(self, sale: Sale) -> None:
+    def committed(self, sale: SaleShown) -> None:
         self.app.post_message(SaleCommitEnded(saved=True))
         self._sale = sale
         self.dismiss_once()

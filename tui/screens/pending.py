@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.binding import Binding
 
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.models import Sale
-from store.selling import sales
+from store.selling import checkout
 from tui.screens.choice import ChoiceScreen
+from tui.shapes import SaleShown
 
 
 class PendingReceiptsScreen(ChoiceScreen):
@@ -18,7 +20,7 @@ class PendingReceiptsScreen(ChoiceScreen):
 
     BINDINGS = [Binding("escape", "cancel", N_("No reprint"), id="pending.skip")]
 
-    def __init__(self, pending: list[Sale]) -> None:
+    def __init__(self, pending: Sequence[SaleShown]) -> None:
         rows = [
             (
                 s.id,
@@ -39,5 +41,5 @@ class PendingReceiptsScreen(ChoiceScreen):
 
     def action_cancel(self) -> None:
         for sale in self.pending:
-            self.write_now(sales.acknowledge, sale.id)
+            self.write_now(checkout.acknowledge, sale.id)
         self.dismiss(None)

@@ -10,8 +10,8 @@ from textual.widgets import DataTable, Static
 
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.people import report as promoter_report
-from store.people.report import LeaderRow, Progress
+from store.people import promoter_progress
+from store.people.promoter_progress import LeaderRow, Progress
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -53,8 +53,8 @@ class ProgressScreen(ConsoleScreen[None]):
 
         def figures() -> tuple[Progress, list[LeaderRow]]:
             return (
-                promoter_report.progress(staff_id, config, now=now),
-                promoter_report.leaderboard(config, now=now),
+                promoter_progress.progress(staff_id, config, now=now),
+                promoter_progress.leaderboard(config, now=now),
             )
 
         self.load(figures, then=lambda found: self.show(*found))

@@ -10,7 +10,7 @@ from textual.widgets import Label, Static
 
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
-from store.selling import sales
+from store.selling import checkout
 from tui.screens.base import ConsoleModalScreen
 from tui.widgets.key_bar import KeyBar
 
@@ -39,7 +39,7 @@ class ReceiptScreen(ConsoleModalScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        from store.selling import receipt
+        from store.selling import receipt, receipt_render
 
         config, ctx = self.config, self.ctx
         status = self.query_one("#receipt-status", Label)
@@ -55,10 +55,10 @@ class ReceiptScreen(ConsoleModalScreen[None]):
                 referral_note=config.referrals.receipt_note,
             )
             self.query_one("#receipt-text", Static).update(
-                Text(receipt.render_text(data, width=config.receipt.width))
+                Text(receipt_render.render_text(data, width=config.receipt.width))
             )
-            path = receipt.save_text(data, config.receipts_dir(), config.receipt.width)
-            self._escpos = receipt.render_escpos(data, width=config.receipt.width)
+            path = receipt_render.save_text(data, config.receipts_dir(), config.receipt.width)
+            self._escpos = receipt_render.render_escpos(data, width=config.receipt.width)
         except ZhangguiError as exc:
             status.update(Text(str(exc)))
             return
@@ -86,7 +86,7 @@ class ReceiptScreen(ConsoleModalScreen[None]):
 
     def action_done(self) -> None:
         try:
-            sales.acknowledge(self.sale_id, now=self.now())
+            checkout.acknowledge(self.sale_id, now=self.now())
         except ZhangguiError as exc:
             self.query_one("#receipt-status", Label).update(Text(str(exc)))
             return

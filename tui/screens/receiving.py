@@ -12,13 +12,14 @@ from textual.widgets import DataTable, Input, Static
 
 from store.kernel.errors import NotFound, ValidationError, ZhangguiError
 from store.kernel.i18n import N_, _
-from store.models import Product, PurchaseOrder, Supplier
 from store.stock import catalog, imei, receiving, suppliers
 from store.stock import ledger as stock
+from store.stock.catalog import ScanResult
 from store.stock.ledger import ReceivedUnit
 from store.stock.receiving import DeliveryLine
 from tui.messages import StockChanged
 from tui.screens.base import ConsoleScreen
+from tui.shapes import OrderShown, SupplierShown
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 from tui.widgets.scan_input import ScanInput
@@ -38,11 +39,11 @@ class ReceivingScreen(ConsoleScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.supplier: Supplier | None = None
-        self.order: PurchaseOrder | None = None
+        self.supplier: SupplierShown | None = None
+        self.order: OrderShown | None = None
         self.invoice = ""
         self.lines: dict[str, DeliveryLine] = {}
-        self.current: Product | None = None
+        self.current: ScanResult | None = None  # the model being received
 
     def compose(self) -> ComposeResult:
         yield Static(id="receive-header")
@@ -138,8 +139,8 @@ class ReceivingScreen(ConsoleScreen[None]):
         text = Text()
         if self.current is not None:
             text.append(_("Receiving") + ": ", style="bold")
-            text.append(self.current.display_name)
-            if self.current.serialized:
+            text.append(self.current.product.display_name)
+            if self.current.product.serialized:
                 text.append("  (" + _("scan its IMEIs") + ")", style="dim")
         self.query_one("#receive-current", Static).update(text)
 
@@ -159,7 +160,8 @@ class ReceivingScreen(ConsoleScreen[None]):
         table.move_cursor(row=table.get_row_index(key))
         self.show_header()
 
-    def line_for(self, product: Product) -> DeliveryLine:
+    def line_for(self, scanned: ScanResult) -> DeliveryLine:
+        product = scanned.product
         if product.id not in self.lines:
             self.lines[product.id] = DeliveryLine(product)
         return self.lines[product.id]
@@ -191,7 +193,7 @@ class ReceivingScreen(ConsoleScreen[None]):
             text = text.strip()
         if imei.looks_like_imei(text):
             number = receiving.check_new_imei(text, self.taken())
-            if self.current is not None and self.current.serialized:
+            if self.current is not None and self.current.product.serialized:
                 self.add_unit(self.current, number)
             else:
                 self.pick_model(number)
@@ -199,18 +201,19 @@ class ReceivingScreen(ConsoleScreen[None]):
         found = catalog.lookup_code(text)
         if found is None:
             raise NotFound(_("Unknown code: {code}").format(code=text[:40]))
-        self.current = found.product
+        self.current = found
         self.show_current()
         if found.product.serialized:
             self.say(_("Now scan the IMEIs of {name}.").format(name=found.product.display_name))
             return
-        line = self.line_for(found.product)
+        line = self.line_for(found)
         line.qty += qty
         self.show_line(line)
         self.say(_("{name}: {n} in this delivery.").format(name=found.product.display_name, n=line.qty))
 
-    def add_unit(self, product: Product, number: str) -> None:
-        line = self.line_for(product)
+    def add_unit(self, scanned: ScanResult, number: str) -> None:
+        product = scanned.product
+        line = self.line_for(scanned)
         line.units.append(ReceivedUnit(number))
         self.show_line(line)
         suggested = receiving.suggest_model(number)
@@ -235,10 +238,10 @@ class ReceivingScreen(ConsoleScreen[None]):
             product = next((p for p in models if p.id == product_id), None)
             if product is None:
                 return
-            self.current = product
+            self.current = ScanResult(product)
             self.show_current()
             try:
-                self.add_unit(product, receiving.check_new_imei(number, self.taken()))
+                self.add_unit(self.current, receiving.check_new_imei(number, self.taken()))
             except ZhangguiError as exc:
                 self.fail(str(exc))
 
@@ -252,14 +255,15 @@ class ReceivingScreen(ConsoleScreen[None]):
             table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)))
 
     def action_quantity(self) -> None:
-        product = self.current
-        if product is None or product.serialized:
+        scanned = self.current
+        if scanned is None or scanned.product.serialized:
             self.fail(_("Scan the accessory's barcode first, then F2 for how many."))
             return
+        product = scanned.product
 
         def done(answer: str) -> None:
             qty = stock.parse_qty(answer)
-            line = self.line_for(product)
+            line = self.line_for(scanned)
             line.qty = qty
             self.show_line(line)
             self.say(_("{name}: {n} in this delivery.").format(name=product.display_name, n=qty))

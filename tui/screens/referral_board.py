@@ -13,9 +13,9 @@ from textual.widgets import DataTable, Static
 
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.people import staff as staff_module
-from store.referrals import report
-from store.referrals.report import Flag, MonthReport
+from store.referrals import patterns, report, report_export
+from store.referrals.patterns import Flag
+from store.referrals.report import MonthReport
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -44,7 +44,7 @@ class ReferralBoardScreen(ConsoleScreen[None]):
 
     @property
     def manager(self) -> bool:
-        return self.zapp.staff is not None and staff_module.is_manager(self.zapp.staff)
+        return self.zapp.staff is not None and self.zapp.staff.is_manager
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "flags":
@@ -87,7 +87,7 @@ class ReferralBoardScreen(ConsoleScreen[None]):
 
         def figures() -> Board:
             result = report.month_report(report.default_month(config, now=now), config, top=SHOWN, now=now)
-            return Board(result, report.flags(today, config.referrals) if with_flags else [])
+            return Board(result, patterns.flags(today, config.referrals) if with_flags else [])
 
         self.load(figures, then=self.show)
 
@@ -101,7 +101,7 @@ class ReferralBoardScreen(ConsoleScreen[None]):
         result = self.board.result
         summary = Text()
         summary.append(result.month, style="bold")
-        summary.append("  " + report.headline(result))
+        summary.append("  " + report_export.headline(result))
         if self.manager:
             count = len(self.board.flags)
             summary.append("\n")

@@ -13,16 +13,18 @@ from store.kernel.auth import Actor, Approval
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.models import Sale, SaleLine
-from store.selling import sales
-from store.selling.sales import ReturnableLine, Till
+from store.selling import sale_lookup, sale_voids
+from store.selling.sale_lookup import ReturnableLine
+from store.selling.till import Till
 from store.stock import ledger as stock
 from tui.screens.base import ConsoleModalScreen
 from tui.screens.manager_pin import confirm_as_manager
+from tui.shapes import ReceiptShown
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
-Choice = list[tuple[SaleLine, int, int]]
+# Each chosen line with how many of it come back.
+Choice = list[tuple[ReturnableLine, int]]
 
 
 class ReturnsScreen(ConsoleModalScreen[Choice | None]):
@@ -40,7 +42,7 @@ class ReturnsScreen(ConsoleModalScreen[Choice | None]):
         super().__init__()
         self.till = till
         self.requester = actor  # who asks (their own PIN is refused as approval)
-        self.sale: Sale | None = None
+        self.sale: ReceiptShown | None = None
         self.lines: list[ReturnableLine] = []
         self.chosen: dict[str, int] = {}
 
@@ -84,8 +86,8 @@ class ReturnsScreen(ConsoleModalScreen[Choice | None]):
             self._choose_current()
             return
         try:
-            sale = sales.find_sale(text)
-            lines = sales.returnable_lines(sale)
+            sale = sale_lookup.find_sale(text)
+            lines = sale_lookup.returnable_lines(sale)
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
@@ -126,11 +128,7 @@ class ReturnsScreen(ConsoleModalScreen[Choice | None]):
             table.move_cursor(row=max(0, min(table.cursor_row + step, len(self.lines) - 1)))
 
     def action_finish(self) -> None:
-        picked: Choice = [
-            (e.line, self.chosen[e.line.id], e.line.qty - e.returnable)
-            for e in self.lines
-            if self.chosen.get(e.line.id)
-        ]
+        picked: Choice = [(e, self.chosen[e.line.id]) for e in self.lines if self.chosen.get(e.line.id)]
         if not picked:
             self.fail(_("Choose at least one line to return."))
             return
@@ -149,7 +147,7 @@ class ReturnsScreen(ConsoleModalScreen[Choice | None]):
 
         def void(approval: Approval | None) -> None:
             self.run_write(
-                sales.void_sale,
+                sale_voids.void_sale,
                 sale.id,
                 actor=self.requester,
                 approval=approval,

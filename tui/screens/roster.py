@@ -17,6 +17,7 @@ from store.kernel.auth import Actor
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.people import roster as rosters
+from store.people import roster_edit, roster_export
 from store.people.roster import WeekRoster
 from store.people.roster_rules import UNDERSTAFFED, WEEKDAYS
 from tui.screens.base import ConsoleScreen
@@ -124,7 +125,7 @@ class RosterScreen(ConsoleScreen[None]):
         text = Text()
         if not conflicts:
             text.append(_("No conflicts."), style="green")
-            text.append("  " + rosters.legend(self.config))
+            text.append("  " + roster_export.legend(self.config))
         else:
             hard = len(self.grid.hard_conflicts)
             text.append(
@@ -185,10 +186,10 @@ class RosterScreen(ConsoleScreen[None]):
             else:
                 following = "" if own else codes[0]
             if len(own) > 1 or not following:
-                rosters.clear(staff_id, day, actor=self.editor, now=self.now())
+                roster_edit.clear(staff_id, day, actor=self.editor, now=self.now())
                 self.say(_("Cleared."))
             else:
-                rosters.assign(staff_id, day, following, config, actor=self.editor, now=self.now())
+                roster_edit.assign(staff_id, day, following, config, actor=self.editor, now=self.now())
                 template = config.roster.shift(following)
                 assert template is not None
                 self.say(f"{template.name} {template.hours_text}")
@@ -196,7 +197,7 @@ class RosterScreen(ConsoleScreen[None]):
         self.edit(cycle)
 
     def action_clear(self) -> None:
-        self.edit(lambda staff_id, day: rosters.clear(staff_id, day, actor=self.editor, now=self.now()))
+        self.edit(lambda staff_id, day: roster_edit.clear(staff_id, day, actor=self.editor, now=self.now()))
 
     def action_add_shift(self) -> None:
         cell = self.current_cell()
@@ -210,7 +211,7 @@ class RosterScreen(ConsoleScreen[None]):
         def chosen(code: str | None) -> None:
             if code:
                 self.edit(
-                    lambda staff_id, day: rosters.assign(
+                    lambda staff_id, day: roster_edit.assign(
                         staff_id, day, code, config, add=True, actor=self.editor, now=self.now()
                     )
                 )
@@ -228,26 +229,28 @@ class RosterScreen(ConsoleScreen[None]):
             return
         first, self.marked = self.marked, None
         self.edit(
-            lambda staff_id, day: rosters.swap(first, (staff_id, day), actor=self.editor, now=self.now())
+            lambda staff_id, day: roster_edit.swap(first, (staff_id, day), actor=self.editor, now=self.now())
         )
         self.say(_("Swapped."))
 
     def action_day_off(self) -> None:
         def toggle(staff_id: str, day: date) -> None:
-            off = rosters.toggle_day_off(staff_id, day, actor=self.editor, now=self.now())
+            off = roster_edit.toggle_day_off(staff_id, day, actor=self.editor, now=self.now())
             self.say(_("Day off recorded.") if off else _("Day off removed."))
 
         self.edit(toggle)
 
     def action_copy_last(self) -> None:
-        def copied(result: rosters.CopyResult) -> None:
+        def copied(result: roster_edit.CopyResult) -> None:
             message = _("Copied {n} shifts from last week.").format(n=result.copied)
             if result.skipped:
                 message += " " + _("Not copied (left): {names}").format(names=", ".join(result.skipped))
             self.changed(message)
 
         week = self.week
-        self.run_write(rosters.copy_week, rosters.shift_week(week, -1), week, actor=self.editor, then=copied)
+        self.run_write(
+            roster_edit.copy_week, rosters.shift_week(week, -1), week, actor=self.editor, then=copied
+        )
 
     def action_publish(self) -> None:
         week = self.week
@@ -273,8 +276,8 @@ class RosterScreen(ConsoleScreen[None]):
         xlsx_path = folder / f"roster-{self.week}.xlsx"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            csv_path.write_text(rosters.as_csv(self.grid, config), encoding="utf-8", newline="")
-            rosters.write_xlsx(self.grid, config, xlsx_path)
+            csv_path.write_text(roster_export.as_csv(self.grid, config), encoding="utf-8", newline="")
+            roster_export.write_xlsx(self.grid, config, xlsx_path)
         except OSError as exc:
             self.fail(_("Cannot write {path}: {error}").format(path=folder, error=exc.strerror or exc))
             return

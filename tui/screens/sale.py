@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from store.kernel.auth import Approval
-from store.kernel.errors import NeedsApproval, NotFound, ValidationError, ZhangguiError
+from store.kernel.errors import NotFound, ValidationError, ZhangguiError
 from store.kernel.i18n import N_, _
-from store.kernel.money import format_fen, parse_money
-from store.models import Product, Sale, SaleLine
-from store.people import staff
-from store.selling import sales
+from store.kernel.money import format_fen
+from store.people import directory
+from store.selling import held_list, holds
 from store.selling.cart import Cart
 from store.stock import catalog, imei
 from store.stock import ledger as stock
 from store.stock.catalog import ScanResult
-from tui.screens.base import ConsoleScreen
-from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.prompt import PromptScreen
+from tui.screens.sale_editing import CartEditingScreen
+from tui.shapes import SaleShown
 from tui.widgets.cart_table import CartTable
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -32,22 +28,8 @@ from tui.widgets.reorder_panel import ReorderPanel
 from tui.widgets.scan_input import ScanInput
 from tui.widgets.totals import Totals
 
-if TYPE_CHECKING:
-    pass
 
-
-_PHONE_THEN_NAME = re.compile(r"^\s*([+\d][\d\s\-()]*)(.*)$")
-
-
-def split_phone_and_name(text: str) -> tuple[str, str]:
-    """'+86 138 0013 8000 张三' -> ('+86 138 0013 8000', '张三')."""
-    match = _PHONE_THEN_NAME.match(text)
-    if match is None:
-        return text.strip(), ""
-    return match.group(1).strip(), match.group(2).strip()
-
-
-class SaleScreen(ConsoleScreen[None]):
+class SaleScreen(CartEditingScreen):
     BINDINGS = [
         Binding("f2", "pay", N_("Pay"), id="sale.pay"),
         Binding("f3", "quantity", N_("Qty"), id="sale.quantity"),
@@ -80,7 +62,7 @@ class SaleScreen(ConsoleScreen[None]):
         return Cart(
             staff_id=member.id,
             staff_role=member.role,
-            discount_limit_percent=staff.discount_limit(member, app.config.discounts),
+            discount_limit_percent=directory.discount_limit(member, app.config.discounts),
         )
 
     def compose(self) -> ComposeResult:
@@ -101,83 +83,6 @@ class SaleScreen(ConsoleScreen[None]):
     def stock_changed(self) -> None:
         """Stock moved elsewhere (tui.messages.StockChanged): the reorder line looks again."""
         self.query_one(ReorderPanel).refresh_all()
-
-    # ---- display -----------------------------------------------------------
-    def refresh_cart(self, select_last: bool = False) -> None:
-        self.query_one(CartTable).show(self.cart, select_last=select_last)
-        self.query_one(Totals).show(self.cart)
-        app = self.zapp
-        assert app.staff is not None
-        promoter = app.staff_name(self.cart.promoter_id)
-        header = Text()
-        header.append(app.store_name, style="bold")
-        header.append("  " + _("Staff") + f": {app.staff.name}")
-        header.append("  " + _("Promoter") + f": {promoter}")
-        if self.cart.customer_label:
-            header.append("  " + _("Customer") + f": {self.cart.customer_label}")
-        if self.cart.referrer_label:
-            header.append("  " + _("Referred by") + f": {self.cart.referrer_label}")
-        self.query_one("#sale-header", Static).update(header)
-
-    def attempt(self, action: Callable[[], Any], done: Callable[[], str] | None = None) -> bool:
-        """Run a change to the cart. Success replaces whatever the message bar said before (an
-        earlier refusal must not stay up): with what ``done`` says, or what the action said itself,
-        and always with what became of the sale discount if the change took it off."""
-        bar = self.query_one(MessageBar)
-        discount, said = self.cart.sale_discount, bar.said
-        try:
-            action()
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return False
-        self.refresh_cart()
-        if done is not None or bar.said == said:
-            self.say(self.discount_note(done() if done is not None else "", discount))
-        elif self.cart.sale_discount != discount:
-            self.say(self.discount_note(str(bar.render()), discount))
-        return True
-
-    def discount_note(self, message: str, discount_before: int) -> str:
-        """``message``, and what happened to the sale discount if it changed."""
-        after = self.cart.sale_discount
-        if after == discount_before:
-            return message
-        if after == 0:
-            note = _("The sale discount of {amount} no longer applies and was taken off (F5 gives it again).")
-        else:
-            note = _("The sale discount went from {amount} to {now}.")
-        note = note.format(amount=format_fen(discount_before), now=format_fen(after))
-        return f"{message} {note}".strip()
-
-    def with_approval(
-        self, action: Callable[[Approval | None], Any], done: Callable[[], str] | None = None
-    ) -> None:
-        """Run ``action``; if it needs a manager, ask another person's PIN and run it again (a
-        manager ringing the sale acts in their own role: the cart asks no PIN of them)."""
-        discount = self.cart.sale_discount
-        try:
-            action(None)
-        except NeedsApproval as exc:
-
-            def approved(approval: Approval | None) -> None:
-                if approval is None:
-                    self.fail(_("Not approved."))
-                    return
-                by = _("Approved by {name}.").format(name=approval.manager_name)
-                first = done() if done is not None else ""
-                self.attempt(lambda: action(approval), lambda: f"{first} {by}".strip())
-
-            self.app.push_screen(ManagerPinScreen(str(exc), requester=self.zapp.actor), approved)
-            return
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
-        self.refresh_cart()
-        self.say(self.discount_note(done() if done is not None else "", discount))
-
-    @property
-    def selected(self) -> int:
-        return self.query_one(CartTable).cursor_row
 
     # ---- scanning ----------------------------------------------------------
     def on_scan_input_scanned(self, event: ScanInput.Scanned) -> None:
@@ -223,13 +128,14 @@ class SaleScreen(ConsoleScreen[None]):
 
         def picked(product_id: str | None) -> None:
             if product_id in by_id:
-                self.pick_unit_or_add(by_id[product_id], qty)
+                self.pick_unit_or_add(ScanResult(by_id[product_id]), qty)
 
         self.app.push_screen(PickerScreen(matches), picked)
 
-    def pick_unit_or_add(self, product: Product, qty: int) -> None:
+    def pick_unit_or_add(self, chosen: ScanResult, qty: int) -> None:
+        product = chosen.product
         if not product.serialized:
-            self.attempt(lambda: self.add(ScanResult(product), qty))
+            self.attempt(lambda: self.add(chosen, qty))
             return
         from tui.screens.unit_picker import UnitPickerScreen
 
@@ -249,88 +155,6 @@ class SaleScreen(ConsoleScreen[None]):
         line = self.cart.add_scan(result, qty)
         self.refresh_cart(select_last=True)
         self.say(_("Added {name}").format(name=line.name))
-
-    # ---- line actions ------------------------------------------------------
-    def _need_lines(self) -> bool:
-        if not self.cart.lines:
-            self.fail(_("The sale is empty."))
-            return False
-        return True
-
-    def action_cursor(self, step: int) -> None:
-        table = self.query_one(CartTable)
-        if self.cart.lines:
-            table.move_cursor(row=max(0, min(table.cursor_row + step, len(self.cart.lines) - 1)))
-
-    def action_quantity(self) -> None:
-        if not self._need_lines():
-            return
-        index = self.selected
-        line = self.cart.line(index)
-
-        def apply(answer: str) -> None:
-            qty = stock.parse_qty(answer)
-            self.attempt(
-                lambda: self.cart.set_qty(index, qty),
-                lambda: _("Quantity of {name}: {qty}.").format(name=line.name, qty=qty),
-            )
-
-        self.ask(_("Quantity"), line.name, apply, str(line.qty))
-
-    def action_line_discount(self) -> None:
-        if not self._need_lines():
-            return
-        index = self.selected
-        line = self.cart.line(index)
-
-        def apply(answer: str) -> None:
-            fen = parse_money(answer)
-            self.with_approval(
-                lambda ok: self.cart.set_line_discount(index, fen, ok),
-                lambda: _("Discount on {name}: {amount}.").format(name=line.name, amount=format_fen(fen)),
-            )
-
-        self.ask(_("Line discount (yuan)"), line.name, apply)
-
-    def action_sale_discount(self) -> None:
-        if not self._need_lines():
-            return
-
-        def apply(answer: str) -> None:
-            fen = parse_money(answer)
-            self.with_approval(
-                lambda ok: self.cart.set_sale_discount(fen, ok),
-                lambda: _("Sale discount: {amount}.").format(amount=format_fen(fen)),
-            )
-
-        self.ask(_("Sale discount (yuan)"), _("Discount on the whole sale"), apply)
-
-    def action_override_price(self) -> None:
-        if not self._need_lines():
-            return
-        index = self.selected
-        line = self.cart.line(index)
-
-        def got_price(answer: str) -> None:
-            price = parse_money(answer)
-
-            def got_reason(reason: str) -> None:
-                self.with_approval(
-                    lambda ok: self.cart.override_price(index, price, reason, ok),
-                    lambda: _("New price of {name}: {price}.").format(
-                        name=line.name, price=format_fen(price)
-                    ),
-                )
-
-            self.ask(_("Reason for the new price"), line.name, got_reason)
-
-        self.ask(_("New unit price (yuan)"), line.name, got_price)
-
-    def action_remove_line(self) -> None:
-        if self._need_lines():
-            index = self.selected
-            name = self.cart.line(index).name
-            self.attempt(lambda: self.cart.remove_line(index), lambda: _("Removed {name}").format(name=name))
 
     def action_cancel_sale(self) -> None:
         """Throw the sale in progress away, once the cashier has said so (nothing was saved)."""
@@ -359,7 +183,7 @@ class SaleScreen(ConsoleScreen[None]):
             return
         from tui.screens.pay import PayScreen
 
-        def paid(sale: Sale | None) -> None:
+        def paid(sale: SaleShown | None) -> None:
             if sale is None:
                 self.refresh_cart()
                 return
@@ -368,7 +192,9 @@ class SaleScreen(ConsoleScreen[None]):
 
         self.app.push_screen(PayScreen(self.cart, self.zapp.ctx.till), paid)
 
-    def show_receipt(self, sale: Sale, reprint: bool = False, then: Callable[[], None] | None = None) -> None:
+    def show_receipt(
+        self, sale: SaleShown, reprint: bool = False, then: Callable[[], None] | None = None
+    ) -> None:
         from tui.screens.receipt import ReceiptScreen
 
         def done(_result: None) -> None:
@@ -387,7 +213,7 @@ class SaleScreen(ConsoleScreen[None]):
             return
 
         def apply(label: str) -> None:
-            sales.hold(self.cart, label, self.now())
+            holds.hold(self.cart, label, self.now())
             self.cart = self.new_cart()
             self.refresh_cart()
             self.say(_("Sale suspended. F8 resumes it."))
@@ -400,7 +226,7 @@ class SaleScreen(ConsoleScreen[None]):
         if self.cart.lines:
             self.fail(_("Finish or suspend the current sale first."))
             return
-        held = sales.held_carts()
+        held = held_list.held_lines()
         if not held:
             self.fail(_("No suspended sales."))
             return
@@ -409,12 +235,12 @@ class SaleScreen(ConsoleScreen[None]):
             if held_id is None:
                 return
             try:
-                self.cart = sales.resume(held_id)
+                self.cart = holds.resume(held_id)
             except ZhangguiError as exc:
                 self.fail(str(exc))
                 return
             self.refresh_cart(select_last=True)
-            gone = sales.gone_since_held(self.cart)
+            gone = holds.gone_since_held(self.cart)
             if gone:
                 self.fail(
                     _(
@@ -428,8 +254,7 @@ class SaleScreen(ConsoleScreen[None]):
 
     def action_customer(self) -> None:
         """Find the customer as you type (or add one by mobile number and name)."""
-        from store.crm.records import get_customer
-        from store.kernel.phone import mask
+        from store.crm.shown import cart_label
         from store.referrals.link import can_be_referred
         from tui.screens.customer_pick import CustomerPickScreen
 
@@ -438,11 +263,10 @@ class SaleScreen(ConsoleScreen[None]):
         def picked(customer_id: str | None) -> None:
             if customer_id is None:
                 return
-            customer = get_customer(customer_id)
-            self.cart.attach_customer(customer.id, f"{customer.name} {mask(customer.phone)}".strip())
+            self.cart.attach_customer(customer_id, cart_label(customer_id))
             self.refresh_cart()
             self.say(_("New customer added and attached.") if screen.added else _("Customer attached."))
-            if self.zapp.config.referrals.enabled and can_be_referred(customer.id) and not self.cart.tenders:
+            if self.zapp.config.referrals.enabled and can_be_referred(customer_id) and not self.cart.tenders:
                 self.action_referrer()  # 老带新: a new buyer is the moment to ask who sent them
 
         self.app.push_screen(screen, picked)
@@ -483,24 +307,24 @@ class SaleScreen(ConsoleScreen[None]):
         self.app.push_screen(PromoterScreen(self.cart.promoter_id), picked)
 
     def action_returns(self) -> None:
-        from tui.screens.returns import ReturnsScreen
+        from tui.screens.returns import Choice, ReturnsScreen
 
         if self.cart.tenders:
             self.fail(_("Payment has started: clear the payments to change the sale."))
             return
 
-        def chosen(choice: list[tuple[SaleLine, int, int]] | None) -> None:
+        def chosen(choice: Choice | None) -> None:
             if not choice:
                 return
 
             def add_lines(ok: Approval | None) -> None:
-                if self.cart.original_sale_id and self.cart.original_sale_id != choice[0][0].sale_id:
+                if self.cart.original_sale_id and self.cart.original_sale_id != choice[0][0].line.sale_id:
                     raise ValidationError(_("Return lines of one receipt at a time."))
                 before = self.cart.return_approved_by
                 self.cart.approve_return(ok)  # first: asking for a PIN must not add the lines twice
                 try:
-                    for line, qty, already in choice:
-                        self.cart.add_return_line(line, qty, already)
+                    for entry, qty in choice:
+                        self.cart.add_return_line(entry.line, qty, entry.line.qty - entry.returnable)
                 except ZhangguiError:
                     self.cart.return_approved_by = before
                     raise
@@ -520,7 +344,7 @@ class SaleScreen(ConsoleScreen[None]):
             return False
         self.cart.clear_tenders()
         label = _("Quit: {name}") if quitting else _("Locked: {name}")
-        sales.hold(self.cart, label.format(name=name), self.now())
+        holds.hold(self.cart, label.format(name=name), self.now())
         return True
 
     def start_new_sale(self, kept_for: str = "") -> None:

@@ -10,11 +10,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from store.crm import value
-from store.crm.profile import shown_phone
+from store.crm import shown, value
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from store.models import Customer
 from tui.cells import ljust, rjust
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
@@ -46,19 +44,19 @@ class SegmentsScreen(ConsoleScreen[None]):
 
     def action_refresh(self) -> None:
         self.say(_("Scoring every customer…"))
-        config, now, today = self.config, self.now(), self.today()
+        config, now, today, actor = self.config, self.now(), self.today(), self.actor
 
-        def score() -> tuple[value.Segments, dict[str, Customer]]:
+        def score() -> tuple[value.Segments, dict[str, shown.Person]]:
             scores = value.refresh(today, config.customers, now=now)
             result = value.segments(scores, value.customer_count())
-            return result, value.people([s.customer_id for s in result.top_customers])
+            return result, shown.people(
+                [s.customer_id for s in result.top_customers], actor, config.customers
+            )
 
         self.load(score, then=lambda found: self.show(*found))
 
-    def show(self, result: value.Segments, people: dict[str, Customer]) -> None:
+    def show(self, result: value.Segments, people: dict[str, shown.Person]) -> None:
         self.result = result
-        role = self.zapp.staff.role if self.zapp.staff else ""
-        rules = self.config.customers
         t = Text()
         header = (
             ljust(_("Segment"), 12) + rjust(_("Customers"), 10) + rjust(_("Value"), 16) + rjust(_("Share"), 8)
@@ -85,7 +83,7 @@ class SegmentsScreen(ConsoleScreen[None]):
             t.append(_("A-class customers, by value:") + "\n", style="bold underline")
             for top in result.top_customers:
                 person = people.get(top.customer_id)
-                phone = shown_phone(person.phone, role, rules) if person else ""
+                phone = person.phone if person else ""
                 rfm = f"{top.r}{top.f}{top.m}"
                 t.append(f"{ljust(phone, 12)} {format_fen(top.monetary):>14}  {top.last_purchase}  {rfm}  ")
                 t.append((person.name if person else "") + "\n")

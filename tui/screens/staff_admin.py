@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from store.config.loader import ROLES
-from store.crm.records import Reassigned
+from store.crm.handover import Reassigned
 from store.kernel import auth
 from store.kernel.auth import Actor
 from store.kernel.errors import PermissionDenied, ZhangguiError

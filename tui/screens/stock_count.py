@@ -4,19 +4,40 @@ left (Esc) or paused and resumed later; closing it hands it to a manager for rev
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
 from store.kernel.i18n import N_, _
-from store.models import StockCount
-from store.people import staff
-from store.stock import counts
+from store.stock import count_entry, count_sessions
+from store.stock.count_view import CountShown, shown
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 from tui.widgets.scan_input import ScanInput
+
+
+# Each write runs in a worker and hands back the snapshot the screen keeps, read there too.
+def _start(
+    *, scope_kind: str, scope_value: str, staff_id: str, tz: ZoneInfo, now: datetime | None = None
+) -> CountShown:
+    return shown(
+        count_sessions.start_count(
+            scope_kind=scope_kind, scope_value=scope_value, staff_id=staff_id, tz=tz, now=now
+        )
+    )
+
+
+def _resume(count_id: str, *, staff_id: str, now: datetime | None = None) -> CountShown:
+    return shown(count_sessions.resume(count_id, staff_id=staff_id, now=now))
+
+
+def _close(count_id: str, *, staff_id: str, now: datetime | None = None) -> CountShown:
+    return shown(count_sessions.close(count_id, staff_id=staff_id, now=now))
 
 
 class StockCountScreen(ConsoleScreen[None]):
@@ -32,7 +53,7 @@ class StockCountScreen(ConsoleScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.count: StockCount | None = None
+        self.count: CountShown | None = None
         self.model_id: str | None = None  # the handset model whose IMEIs are being scanned
         self.last_product: str | None = None  # the accessory F2 adds a quantity of
         self.totals: dict[str, int] = {}
@@ -56,14 +77,14 @@ class StockCountScreen(ConsoleScreen[None]):
     # ---- which count -------------------------------------------------------
     def begin(self) -> None:
         """Go on with the unfinished count, or start one (everything, a brand, ...)."""
-        busy = counts.unfinished()
+        busy = count_sessions.unfinished()
         if busy:
-            count = busy[0]
+            count = shown(busy[0])
             if count.status == "review":
                 self.app.call_later(self.show_review, count)  # not while this screen mounts
                 return
             self.run_write(
-                counts.resume,
+                _resume,
                 count.id,
                 staff_id=self.staff_id,
                 then=lambda resumed: self.opened(resumed, _("Count {number} resumed.")),
@@ -74,7 +95,7 @@ class StockCountScreen(ConsoleScreen[None]):
     def ask_scope(self) -> None:
         from tui.screens.choice import ChoiceScreen
 
-        rows = [(kind, Text(counts.scope_name(kind))) for kind in counts.SCOPES]
+        rows = [(kind, Text(count_sessions.scope_name(kind))) for kind in count_sessions.SCOPES]
 
         def chosen(kind: str | None) -> None:
             if kind is None:
@@ -89,9 +110,9 @@ class StockCountScreen(ConsoleScreen[None]):
     def ask_value(self, kind: str) -> None:
         from tui.screens.choice import ChoiceScreen
 
-        values = counts.scope_choices(kind)
+        values = count_sessions.scope_choices(kind)
         if not values:
-            self.fail(_("There is no {scope} to count.").format(scope=counts.scope_name(kind)))
+            self.fail(_("There is no {scope} to count.").format(scope=count_sessions.scope_name(kind)))
             self.ask_scope()
             return
 
@@ -101,12 +122,12 @@ class StockCountScreen(ConsoleScreen[None]):
             else:
                 self.start(kind, value)
 
-        title = _("Which {scope}? (Enter)").format(scope=counts.scope_name(kind))
+        title = _("Which {scope}? (Enter)").format(scope=count_sessions.scope_name(kind))
         self.app.push_screen(ChoiceScreen(title, [(v, Text(v)) for v in values]), chosen)
 
     def start(self, kind: str, value: str) -> None:
         self.run_write(
-            counts.start_count,
+            _start,
             scope_kind=kind,
             scope_value=value,
             staff_id=self.staff_id,
@@ -114,7 +135,7 @@ class StockCountScreen(ConsoleScreen[None]):
             then=lambda count: self.opened(count, _("Count {number} started. Scan what is on the shelves.")),
         )
 
-    def opened(self, count: StockCount, message: str) -> None:
+    def opened(self, count: CountShown, message: str) -> None:
         self.count = count
         self.reload()
         self.say(message.format(number=count.number))
@@ -129,7 +150,7 @@ class StockCountScreen(ConsoleScreen[None]):
         table.clear()
         self.totals = {}
         if self.count is not None:
-            for line in counts.counted_so_far(self.count.id):
+            for line in count_entry.counted_so_far(self.count.id):
                 self.totals[line.product_id] = line.counted
                 table.add_row(*self.cells(line.name, line.counted), key=line.product_id)
         self.show_header()
@@ -143,7 +164,7 @@ class StockCountScreen(ConsoleScreen[None]):
             header.append(_("Stock count"), style="bold")
         else:
             header.append(_("Stock count") + f" {self.count.number}", style="bold")
-            header.append(f"  {counts.scope_label(self.count)}  ")
+            header.append(f"  {self.count.scope}  ")
             header.append(
                 _("{units} counted, {products} products").format(
                     units=sum(self.totals.values()), products=len(self.totals)
@@ -187,7 +208,7 @@ class StockCountScreen(ConsoleScreen[None]):
             return
         # At once, not in a worker: the next scan builds on this one (a handset's IMEIs follow its model).
         entered = self.write_now(
-            counts.enter, self.count.id, text, staff_id=self.staff_id, model_id=self.model_id
+            count_entry.enter, self.count.id, text, staff_id=self.staff_id, model_id=self.model_id
         )
         if entered is None:
             return
@@ -225,8 +246,10 @@ class StockCountScreen(ConsoleScreen[None]):
         count_id = self.count.id
 
         def done(answer: str) -> None:
-            qty = counts.parse_counted(answer)
-            entered = self.write_now(counts.record_qty, count_id, product_id, qty, staff_id=self.staff_id)
+            qty = count_entry.parse_counted(answer)
+            entered = self.write_now(
+                count_entry.record_qty, count_id, product_id, qty, staff_id=self.staff_id
+            )
             if entered is None:
                 return
             self.show_line(entered.product_id, entered.name, entered.counted)
@@ -248,7 +271,7 @@ class StockCountScreen(ConsoleScreen[None]):
             if answer != "yes":
                 return
             self.run_write(
-                counts.recount,
+                count_entry.recount,
                 count_id,
                 product_id,
                 staff_id=self.staff_id,
@@ -262,7 +285,10 @@ class StockCountScreen(ConsoleScreen[None]):
             self.dismiss_screen()
             return
         self.run_write(
-            counts.pause, self.count.id, staff_id=self.staff_id, then=lambda _count: self.dismiss_screen()
+            count_sessions.pause,
+            self.count.id,
+            staff_id=self.staff_id,
+            then=lambda _count: self.dismiss_screen(),
         )
 
     def action_close_count(self) -> None:
@@ -279,15 +305,15 @@ class StockCountScreen(ConsoleScreen[None]):
     def close_count(self) -> None:
         if self.count is None:
             return
-        self.run_write(counts.close, self.count.id, staff_id=self.staff_id, then=self.closed)
+        self.run_write(_close, self.count.id, staff_id=self.staff_id, then=self.closed)
 
-    def closed(self, count: StockCount) -> None:
+    def closed(self, count: CountShown) -> None:
         self.count = count
         self.show_review(count)
 
-    def show_review(self, count: StockCount) -> None:
+    def show_review(self, count: CountShown) -> None:
         member = self.zapp.staff
-        if member is None or not staff.is_manager(member):
+        if member is None or not member.is_manager:
             self.fail(
                 _("Count {number} is closed; a manager reviews and approves it.").format(number=count.number)
             )

@@ -10,8 +10,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from store.crm import followup
-from store.crm.profile import shown_phone
+from store.crm import followup, shown
 from store.kernel.i18n import N_, _
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
@@ -26,7 +25,7 @@ class TasksScreen(ConsoleScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.due: list[followup.DueTask] = []
+        self.due: list[shown.TaskLine] = []
         self._first = True
 
     def compose(self) -> ComposeResult:
@@ -43,26 +42,24 @@ class TasksScreen(ConsoleScreen[None]):
         member = self.zapp.staff
         assert member is not None
 
-        def due() -> tuple[list[followup.DueTask], int]:
+        def due() -> tuple[list[shown.TaskLine], int]:
             made = 0
             if run_rules:
                 made = followup.run_rules(config.customers, config.tz, fallback_owner=member.id, now=now)
-            return followup.my_tasks(member.id, today), made
+            return shown.my_tasks(member.id, today, member.actor, config.customers), made
 
         self.load(due, then=lambda found: self.show(*found))
 
-    def show(self, due: list[followup.DueTask], made: int) -> None:
+    def show(self, due: list[shown.TaskLine], made: int) -> None:
         self.due = due
-        role = self.zapp.staff.role if self.zapp.staff else ""
-        rules = self.config.customers
         options = self.query_one("#tasks-list", OptionList)
         options.clear_options()
         for item in due:
             row = Text(no_wrap=True, overflow="ellipsis")
-            row.append(f"{item.task.due}  {shown_phone(item.customer.phone, role, rules):<12} ")
-            row.append(item.customer.name or _("(no name)"))
-            row.append("  " + followup.task_title(item.task), style="bold")
-            options.add_option(Option(row, id=item.task.id))
+            row.append(f"{item.due}  {item.phone:<12} ")
+            row.append(item.name or _("(no name)"))
+            row.append("  " + item.title, style="bold")
+            options.add_option(Option(row, id=item.task_id))
         if due:
             options.highlighted = 0
         message = _("{n} tasks due. Enter opens the customer, F2 marks done.").format(n=len(due))
@@ -72,7 +69,7 @@ class TasksScreen(ConsoleScreen[None]):
             message += " " + _("{n} new from the follow-up rules.").format(n=made)
         self.say(message)
 
-    def selected(self) -> followup.DueTask | None:
+    def selected(self) -> shown.TaskLine | None:
         options = self.query_one("#tasks-list", OptionList)
         index = options.highlighted
         return self.due[index] if index is not None and 0 <= index < len(self.due) else None
@@ -83,7 +80,7 @@ class TasksScreen(ConsoleScreen[None]):
         event.stop()
         item = self.selected()
         if item is not None:
-            self.app.push_screen(CustomerProfileScreen(item.customer.id))
+            self.app.push_screen(CustomerProfileScreen(item.customer_id))
 
     def on_screen_resume(self) -> None:
         """Shown first (the follow-up rules make today's tasks then) or back from a customer."""
@@ -95,7 +92,7 @@ class TasksScreen(ConsoleScreen[None]):
         member = self.zapp.staff
         if item is None or member is None:
             return
-        self.run_write(followup.finish_task, item.task.id, by=member.id, then=lambda _task: self.reload())
+        self.run_write(followup.finish_task, item.task_id, by=member.id, then=lambda _task: self.reload())
 
     def action_back(self) -> None:
         self.app.pop_screen()

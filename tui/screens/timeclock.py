@@ -13,8 +13,7 @@ from textual.widgets import Input, Label, Static
 from store.kernel.auth import Approval
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
-from store.models import Staff
-from store.people import timeclock
+from store.people import directory, timeclock
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -45,7 +44,7 @@ class TimeClockScreen(ConsoleScreen[None]):
         tz = self.config.tz
         grace = self.config.roster.late_grace_minutes
         rows = timeclock.attendance(self.today(), self.today(), tz, grace, now=self.now())
-        names = {m.id: m.name for m in Staff.select(Staff.id, Staff.name)}
+        names = directory.staff_names()
         text = Text(_("Today") + "\n", style="bold")
         if not rows:
             text.append(_("Nobody rostered or clocked in yet."))
@@ -117,7 +116,7 @@ class TimeClockScreen(ConsoleScreen[None]):
         if not entries:
             self.fail(_("No clock records of others in the last week."))
             return
-        names = {m.id: m.name for m in Staff.select(Staff.id, Staff.name)}
+        names = directory.staff_names()
         rows = []
         for entry in reversed(entries):
             start = timeclock.local(entry.clock_in, tz)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 
 from store.kernel.i18n import _
-from store.models import ImeiUnit, Product
 from store.stock.ledger import status_name
 from tui.screens.choice import ChoiceScreen
+from tui.shapes import ProductShown, UnitShown
 
 
-def _describe(unit: ImeiUnit) -> Text:
+def _describe(unit: UnitShown) -> Text:
     text = unit.imei + (f" / {unit.imei2}" if unit.imei2 else "")
     if unit.status == "returned":
         text += "  " + status_name(unit.status)
@@ -18,6 +20,6 @@ def _describe(unit: ImeiUnit) -> Text:
 
 
 class UnitPickerScreen(ChoiceScreen):
-    def __init__(self, product: Product, units: list[ImeiUnit]) -> None:
+    def __init__(self, product: ProductShown, units: Sequence[UnitShown]) -> None:
         rows = [(u.id, _describe(u)) for u in units]
         super().__init__(product.display_name, rows, hint=_("Choose the handset by IMEI (or scan it)"))

@@ -13,9 +13,9 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from store.crm import search
+from store.crm import search, shown
 from store.crm.config import CustomersSection
-from store.crm.profile import shown_phone
+from store.kernel.auth import Actor
 from store.kernel.i18n import N_, _
 from tui.cells import ljust as pad
 
@@ -29,9 +29,10 @@ WHY = {
 }
 
 
-def hit_row(hit: search.CustomerHit, role: str, rules: CustomersSection) -> Text:
+def hit_row(hit: search.CustomerHit) -> Text:
+    """A match; its phone is already as the person at the terminal may see it (store.crm.shown)."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(pad(shown_phone(hit.phone, role, rules), 12))
+    text.append(pad(hit.phone, 12))
     text.append(" " + pad(_(WHY[hit.why]), 10) + " ", style="dim")
     text.append(hit.name or _("(no name)"))
     return text
@@ -55,9 +56,9 @@ class CustomerLookup(Vertical):
             self.text = text
             self.pick = pick
 
-    def __init__(self, role: str, rules: CustomersSection, *, id: str | None = None) -> None:
+    def __init__(self, actor: Actor | None, rules: CustomersSection, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.role = role
+        self.actor = actor
         self.rules = rules
         self.seq = 0
         self.shown_for = ""
@@ -91,7 +92,7 @@ class CustomerLookup(Vertical):
 
     @work(thread=True, exclusive=True, group="customer-lookup")
     def find(self, seq: int, text: str) -> None:
-        hits = search.lookup_off_thread(text)
+        hits = shown.lookup(text, self.actor, self.rules, off_thread=True)
         self.app.call_from_thread(self.show, seq, text, hits)
 
     def show(self, seq: int, text: str, hits: list[search.CustomerHit]) -> None:
@@ -102,7 +103,7 @@ class CustomerLookup(Vertical):
         self.hits = hits
         options = self.query_one("#lookup-results", OptionList)
         options.clear_options()
-        options.add_options([Option(hit_row(h, self.role, self.rules), id=h.id) for h in hits])
+        options.add_options([Option(hit_row(h), id=h.id) for h in hits])
         if hits:
             options.highlighted = 0
         status = self.query_one("#lookup-status", Label)
@@ -124,7 +125,9 @@ class CustomerLookup(Vertical):
     def refresh_now(self) -> None:
         """Search for what is typed in this thread (a few ms): Enter does not wait for a worker."""
         self.seq += 1
-        self.show(self.seq, self.text, search.lookup(self.text) if self.text.strip() else [])
+        self.show(
+            self.seq, self.text, shown.lookup(self.text, self.actor, self.rules) if self.text.strip() else []
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "lookup-input":

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import _
-from store.models import database
+from store.workers import own_connection
 from tui.clock import clock_of
 
 if TYPE_CHECKING:
@@ -70,18 +70,16 @@ class ReorderPanel(Static):
 
     @work(thread=True, group="reorder-panel")
     def compute(self, seq: int, product_ids: list[str] | None, sale_id: str = "") -> None:
-        from store.stock import reorder  # with velocity and statistics: first needed seconds after start-up
+        from store.stock import (  # with velocity and statistics: first needed seconds after start-up
+            lookups,
+            reorder,
+        )
 
         started = time.perf_counter()
         try:
-            with database.obj.connection_context():
+            with own_connection():
                 if sale_id:
-                    product_ids = [
-                        row[0]
-                        for row in database.obj.execute_sql(
-                            "SELECT DISTINCT product_id FROM sale_line WHERE sale_id = ?", (sale_id,)
-                        )
-                    ]
+                    product_ids = lookups.product_ids_of_sale(sale_id)
                 plans = reorder.plans(
                     self.config.stock,
                     self.config.tz,

@@ -1,0 +1,27 @@
+"""Where a sale is rung (the till: store, terminal, time zone, referral policy), and the one
+timestamp form sale rows hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from store.kernel.clock import business_date as business_date  # re-exported: callers import it here
+from store.kernel.clock import moment, naive_utc
+from store.referrals.config import ReferralSection
+
+
+@dataclass(frozen=True)
+class Till:
+    """Where a sale is rung: the store, the terminal and its local time zone."""
+
+    store_code: str
+    terminal_id: str
+    tz: ZoneInfo
+    referrals: ReferralSection = field(default_factory=ReferralSection)  # the 老带新 policy in force
+
+
+def naive_stamp(now: datetime | None) -> datetime:
+    """Naive UTC, the form every timestamp column holds (an aware ``now`` is converted)."""
+    return naive_utc(moment(now))

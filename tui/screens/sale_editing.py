@@ -1,0 +1,189 @@
+"""The sale screen's cart editing: the message bar, changes to the cart with a manager's PIN
+where one is needed, and the line actions (quantity, discounts, price, remove)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from store.kernel.auth import Approval
+from store.kernel.errors import NeedsApproval, ZhangguiError
+from store.kernel.i18n import _
+from store.kernel.money import format_fen, parse_money
+from store.selling.cart import Cart
+from store.stock import ledger as stock
+from tui.screens.base import ConsoleScreen
+from tui.screens.manager_pin import ManagerPinScreen
+from tui.widgets.cart_table import CartTable
+from tui.widgets.message_bar import MessageBar
+from tui.widgets.totals import Totals
+
+
+class CartEditingScreen(ConsoleScreen[None]):
+    """What the sale screen does to its cart; ``SaleScreen`` adds scanning, paying and the rest."""
+
+    # Its own bindings are none: SaleScreen declares every key (Textual merges each class's own).
+    BINDINGS = []
+    cart: Cart
+
+    # ---- display -----------------------------------------------------------
+    def refresh_cart(self, select_last: bool = False) -> None:
+        self.query_one(CartTable).show(self.cart, select_last=select_last)
+        self.query_one(Totals).show(self.cart)
+        app = self.zapp
+        assert app.staff is not None
+        promoter = app.staff_name(self.cart.promoter_id)
+        header = Text()
+        header.append(app.store_name, style="bold")
+        header.append("  " + _("Staff") + f": {app.staff.name}")
+        header.append("  " + _("Promoter") + f": {promoter}")
+        if self.cart.customer_label:
+            header.append("  " + _("Customer") + f": {self.cart.customer_label}")
+        if self.cart.referrer_label:
+            header.append("  " + _("Referred by") + f": {self.cart.referrer_label}")
+        self.query_one("#sale-header", Static).update(header)
+
+    def attempt(self, action: Callable[[], Any], done: Callable[[], str] | None = None) -> bool:
+        """Run a change to the cart. Success replaces whatever the message bar said before (an
+        earlier refusal must not stay up): with what ``done`` says, or what the action said itself,
+        and always with what became of the sale discount if the change took it off."""
+        bar = self.query_one(MessageBar)
+        discount, said = self.cart.sale_discount, bar.said
+        try:
+            action()
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return False
+        self.refresh_cart()
+        if done is not None or bar.said == said:
+            self.say(self.discount_note(done() if done is not None else "", discount))
+        elif self.cart.sale_discount != discount:
+            self.say(self.discount_note(str(bar.render()), discount))
+        return True
+
+    def discount_note(self, message: str, discount_before: int) -> str:
+        """``message``, and what happened to the sale discount if it changed."""
+        after = self.cart.sale_discount
+        if after == discount_before:
+            return message
+        if after == 0:
+            note = _("The sale discount of {amount} no longer applies and was taken off (F5 gives it again).")
+        else:
+            note = _("The sale discount went from {amount} to {now}.")
+        note = note.format(amount=format_fen(discount_before), now=format_fen(after))
+        return f"{message} {note}".strip()
+
+    def with_approval(
+        self, action: Callable[[Approval | None], Any], done: Callable[[], str] | None = None
+    ) -> None:
+        """Run ``action``; if it needs a manager, ask another person's PIN and run it again (a
+        manager ringing the sale acts in their own role: the cart asks no PIN of them)."""
+        discount = self.cart.sale_discount
+        try:
+            action(None)
+        except NeedsApproval as exc:
+
+            def approved(approval: Approval | None) -> None:
+                if approval is None:
+                    self.fail(_("Not approved."))
+                    return
+                by = _("Approved by {name}.").format(name=approval.manager_name)
+                first = done() if done is not None else ""
+                self.attempt(lambda: action(approval), lambda: f"{first} {by}".strip())
+
+            self.app.push_screen(ManagerPinScreen(str(exc), requester=self.actor), approved)
+            return
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return
+        self.refresh_cart()
+        self.say(self.discount_note(done() if done is not None else "", discount))
+
+    @property
+    def selected(self) -> int:
+        return self.query_one(CartTable).cursor_row
+
+    # ---- line actions ------------------------------------------------------
+    def _need_lines(self) -> bool:
+        if not self.cart.lines:
+            self.fail(_("The sale is empty."))
+            return False
+        return True
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one(CartTable)
+        if self.cart.lines:
+            table.move_cursor(row=max(0, min(table.cursor_row + step, len(self.cart.lines) - 1)))
+
+    def action_quantity(self) -> None:
+        if not self._need_lines():
+            return
+        index = self.selected
+        line = self.cart.line(index)
+
+        def apply(answer: str) -> None:
+            qty = stock.parse_qty(answer)
+            self.attempt(
+                lambda: self.cart.set_qty(index, qty),
+                lambda: _("Quantity of {name}: {qty}.").format(name=line.name, qty=qty),
+            )
+
+        self.ask(_("Quantity"), line.name, apply, str(line.qty))
+
+    def action_line_discount(self) -> None:
+        if not self._need_lines():
+            return
+        index = self.selected
+        line = self.cart.line(index)
+
+        def apply(answer: str) -> None:
+            fen = parse_money(answer)
+            self.with_approval(
+                lambda ok: self.cart.set_line_discount(index, fen, ok),
+                lambda: _("Discount on {name}: {amount}.").format(name=line.name, amount=format_fen(fen)),
+            )
+
+        self.ask(_("Line discount (yuan)"), line.name, apply)
+
+    def action_sale_discount(self) -> None:
+        if not self._need_lines():
+            return
+
+        def apply(answer: str) -> None:
+            fen = parse_money(answer)
+            self.with_approval(
+                lambda ok: self.cart.set_sale_discount(fen, ok),
+                lambda: _("Sale discount: {amount}.").format(amount=format_fen(fen)),
+            )
+
+        self.ask(_("Sale discount (yuan)"), _("Discount on the whole sale"), apply)
+
+    def action_override_price(self) -> None:
+        if not self._need_lines():
+            return
+        index = self.selected
+        line = self.cart.line(index)
+
+        def got_price(answer: str) -> None:
+            price = parse_money(answer)
+
+            def got_reason(reason: str) -> None:
+                self.with_approval(
+                    lambda ok: self.cart.override_price(index, price, reason, ok),
+                    lambda: _("New price of {name}: {price}.").format(
+                        name=line.name, price=format_fen(price)
+                    ),
+                )
+
+            self.ask(_("Reason for the new price"), line.name, got_reason)
+
+        self.ask(_("New unit price (yuan)"), line.name, got_price)
+
+    def action_remove_line(self) -> None:
+        if self._need_lines():
+            index = self.selected
+            name = self.cart.line(index).name
+            self.attempt(lambda: self.cart.remove_line(index), lambda: _("Removed {name}").format(name=name))

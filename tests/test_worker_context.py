@@ -15,8 +15,7 @@ def test_the_thread_forgets_the_worker_once_the_job_is_done() -> None:
     @forgets_worker
     def job() -> int:
         active_worker.set(object())  # type: ignore[arg-type]  # as Textual sets it for a Worker
-        raise_or_return = 5
-        return raise_or_return
+        return 5
 
     def in_thread() -> None:
         seen.append(job())

@@ -6,12 +6,14 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from peewee import SqliteDatabase
 
 from store.config.loader import Config, load_config
 from store.crm import search as _search  # noqa: F401  # registers its back-fill (store.db.backfill)
 from store.db.connection import IntegrityCheck, integrity_problem, open_database, unclean_shutdown
+from store.db.transaction import read, release_thread_connection
 from store.kernel import Clock, SystemClock
 from store.kernel.errors import DatabaseUnavailable
 from store.kernel.i18n import _, set_language
@@ -19,6 +21,8 @@ from store.people.staff import set_manager_cooloff
 from store.referrals import codes as _codes  # noqa: F401  # registers its back-fill
 from store.selling.till import Till
 from store.setup import get_meta, is_initialised
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -62,6 +66,16 @@ class StoreContext:
     def close(self) -> None:
         if not self.db.is_closed():
             self.db.close()
+
+
+def off_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)`` from a worker thread (the console's loads and writes): a database
+    that cannot be used comes out as a DatabaseUnavailable with a message, and the connection
+    peewee opened for the thread is closed when the call ends."""
+    try:
+        return read(lambda: fn(*args, **kwargs))
+    finally:
+        release_thread_connection()
 
 
 def upgrade_notice() -> str:

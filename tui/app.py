@@ -29,8 +29,10 @@ from tui import textual_fixes
 from tui.i18n_bindings import translate_bindings
 from tui.keymap import check_keymap
 from tui.menu import DESTINATIONS, Destination
+from tui.messages import SaleCommitEnded, SaleCommitting, StockChanged
 from tui.screens.login import LoginScreen
 from tui.screens.sale import SaleScreen
+from tui.worker_context import forgets_worker
 
 IDLE_CHECK_SECONDS = 10
 # The background quick_check reads the whole file (seconds, and its own page cache, on a large
@@ -68,6 +70,8 @@ class ZhangguiApp(App[None]):
         self._names: dict[str, str] = {}
         self._last_input = time.monotonic()
         self.crash_message = ""
+        self.selling: SaleScreen | None = None  # the sale screen, once someone has logged in
+        self.committing = False  # a sale is being saved (SaleCommitting until SaleCommitEnded)
         self._integrity = ctx.integrity_check()
 
     @property
@@ -114,6 +118,7 @@ class ZhangguiApp(App[None]):
             self.audit_alerts(member)
 
     @work(thread=True, exclusive=True, group="audit")
+    @forgets_worker
     def audit_alerts(self, member: Member) -> None:
         """Mend a damaged audit head or table now (as the next sale would) and show the manager
         what the chain found since a manager last looked."""
@@ -142,7 +147,8 @@ class ZhangguiApp(App[None]):
         self.push_screen(AuditAlertsScreen(messages), read)
 
     def start_selling(self) -> None:
-        self.push_screen(SaleScreen())
+        self.selling = SaleScreen()
+        self.push_screen(self.selling)
         self.refresh_bindings()
         self.offer_reprints()
 
@@ -169,12 +175,22 @@ class ZhangguiApp(App[None]):
         self.push_screen(PendingReceiptsScreen(pending), chosen)
 
     def sale_screen(self) -> SaleScreen | None:
-        for screen in self.screen_stack:
-            if isinstance(screen, SaleScreen):
-                return screen
-        return None
+        """The sale screen the console opened at login (under every other screen), if any."""
+        return self.selling
+
+    # ---- what screens tell each other (tui/messages.py) ---------------------
+    def on_stock_changed(self, _message: StockChanged) -> None:
+        if self.selling is not None:
+            self.selling.stock_changed()
+
+    def on_sale_committing(self, _message: SaleCommitting) -> None:
+        self.committing = True
+
+    def on_sale_commit_ended(self, _message: SaleCommitEnded) -> None:
+        self.committing = False
 
     @work(thread=True, exclusive=True, group="summary")
+    @forgets_worker
     def summarise_days(self) -> None:
         from store.kernel.errors import ZhangguiError
         from store.people import promoter_figures
@@ -185,6 +201,7 @@ class ZhangguiApp(App[None]):
             return  # busy or read-only: the reports read those days' lines instead, as before
 
     @work(thread=True, exclusive=True, group="integrity")
+    @forgets_worker
     def check_integrity(self) -> None:
         delay = 0.0 if self.ctx.unclean_start else INTEGRITY_CHECK_DELAY_SECONDS
         if not self._integrity.wait(delay):
@@ -305,7 +322,11 @@ class ZhangguiApp(App[None]):
     def _fatal_error(self) -> None:
         """A bug we did not foresee: the traceback goes to a log file for the developers,
         the cashier gets a few sentences. Sales already committed are safe (one transaction
-        each); whether the sale in progress was saved is looked up, never assumed."""
+        each); whether the sale in progress was saved is looked up, never assumed.
+
+        Textual has no public hook for an unhandled exception: this overrides the private
+        ``App._fatal_error`` and reads ``App._exception`` (tests/test_textual_private_api.py
+        fails when an upgrade renames either)."""
         error = self._exception
         path = self.config.data_dir() / "crash.log"
         try:
@@ -321,8 +342,7 @@ class ZhangguiApp(App[None]):
         sentences += [self.sale_in_progress_state()]
         sentences += [_("Details for support: {path}").format(path=path)]
         self.crash_message = " ".join(s for s in sentences if s)
-        self._exit_renderables.append(Text(self.crash_message))
-        self._close_messages_no_wait()
+        self.panic(Text(self.crash_message))  # shown once the terminal is back, instead of the traceback
 
     def sale_in_progress_state(self) -> str:
         """What became of the sale on the sale screen, checked in the database: a cashier who
@@ -341,7 +361,7 @@ class ZhangguiApp(App[None]):
             return _(
                 "The sale in progress was saved as receipt {no}: do not charge the customer again."
             ).format(no=receipt_no)
-        if any(getattr(s, "busy", False) for s in self.screen_stack):
+        if self.committing:
             return _(
                 "The sale in progress was being saved at that moment: look for its receipt before "
                 "charging the customer again."

@@ -4,6 +4,7 @@ by id, a staff id by code. Screens and commands read these instead of the staff 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from store.config.loader import DiscountSection
 from store.kernel.auth import MANAGER_ROLES, Actor, actor_for_login
@@ -46,11 +47,11 @@ def member_of(row: object) -> Member:
     )
 
 
-def log_in(code: str, pin: str) -> Member:
+def log_in(code: str, pin: str, *, now: datetime | None = None) -> Member:
     """The member for a staff code and PIN; see ``store.people.staff.login`` (wrong PINs lock)."""
     from store.people.staff import login
 
-    return member_of(login(code, pin))
+    return member_of(login(code, pin, now=now))
 
 
 def discount_limit(member: Member, discounts: DiscountSection) -> int:

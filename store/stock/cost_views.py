@@ -98,7 +98,9 @@ class CountResult:
     with_costs: bool
 
 
-def count_result(number: str, actor: Actor | None, *, all_lines: bool = False) -> CountResult:
+def count_result(
+    number: str, actor: Actor | None, *, all_lines: bool = False, now: datetime | None = None
+) -> CountResult:
     """One count's lines: as approved for an approved count, else its variances as of now."""
     costs = may_see_costs(actor)
     count = count_sessions.find_count(number)
@@ -116,7 +118,7 @@ def count_result(number: str, actor: Actor | None, *, all_lines: bool = False) -
             for ln in count_approval.approved_lines(count, all_lines=all_lines)
         ]
     else:
-        review = count_review.review(count.id)
+        review = count_review.review(count.id, now=now)
         shown = review.lines if all_lines else review.differences
         lines = [
             CountLine(

@@ -35,8 +35,8 @@ def adjust_command(
     ctx = context_for(db_path, config_path)
     try:
         product = lookups.product_by_sku(sku)
-        approval = staff.approve(staff_code, pin)
-        adjustments.adjust(product, qty=qty, reason=reason, approval=approval)
+        approval = staff.approve(staff_code, pin, now=ctx.clock())
+        adjustments.adjust(product, qty=qty, reason=reason, approval=approval, now=ctx.clock())
         on_hand = stock.on_hand(product.id)
     finally:
         ctx.close()

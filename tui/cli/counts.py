@@ -79,7 +79,9 @@ def show_count(
     """
     ctx = context_for(db_path, config_path)
     try:
-        result = cost_views.count_result(number, reader(staff_code, pin), all_lines=all_lines)
+        result = cost_views.count_result(
+            number, reader(staff_code, pin), all_lines=all_lines, now=ctx.clock()
+        )
     finally:
         ctx.close()
     heads = [_("SKU"), _("Product"), _("Book"), _("Counted"), _("Diff"), _("Moved")]

@@ -169,9 +169,12 @@ def reassign(
     """
     ctx = context_for(db_path, config_path)
     try:
-        approval = staff.approve(staff_code, pin)
+        approval = staff.approve(staff_code, pin, now=ctx.clock())
         moved = handover.reassign(
-            directory.staff_id_for_code(from_code), directory.staff_id_for_code(to_code), approval=approval
+            directory.staff_id_for_code(from_code),
+            directory.staff_id_for_code(to_code),
+            approval=approval,
+            now=ctx.clock(),
         )
     finally:
         ctx.close()

@@ -171,10 +171,16 @@ def profile(
         member = people.by_code(code)
         if level is not None or brand is not None or home_store is not None:
             member = people.update_profile(
-                member.id, ctx.config.ladder, approval=ok, level=level, brand=brand, home_store=home_store
+                member.id,
+                ctx.config.ladder,
+                approval=ok,
+                level=level,
+                brand=brand,
+                home_store=home_store,
+                now=ctx.clock(),
             )
         if status is not None:
-            member = people.set_status(member.id, status, approval=ok)
+            member = people.set_status(member.id, status, approval=ok, now=ctx.clock())
     finally:
         ctx.close()
     click.echo(
@@ -218,7 +224,9 @@ def training(
         ok = _approval(manager_code, pin)
         member = people.by_code(code)
         today = ctx.clock.today()
-        people.add_training(member.id, course, taken_on, result, approval=ok, today=today, note=note)
+        people.add_training(
+            member.id, course, taken_on, result, approval=ok, today=today, note=note, now=ctx.clock()
+        )
         records = people.training_of(member.id)
     finally:
         ctx.close()
@@ -253,7 +261,7 @@ def leave(
     try:
         ok = _approval(manager_code, pin)
         member = people.by_code(code)
-        leave_requests.record_leave(member.id, first, last, reason, approval=ok)
+        leave_requests.record_leave(member.id, first, last, reason, approval=ok, now=ctx.clock())
     finally:
         ctx.close()
     click.echo(

@@ -138,7 +138,7 @@ def set_pin_command(
     try:
         new_pin = ask_new_pin(new_pin)
         who = actor(staff_code, pin)
-        member = staff_admin.set_pin(code, new_pin, actor=who)
+        member = staff_admin.set_pin(code, new_pin, actor=who, now=ctx.clock())
     finally:
         ctx.close()
     click.echo(_("{name} has a new PIN.").format(name=member.name))
@@ -159,7 +159,7 @@ def unlock_command(
     ctx = context_for(db_path, config_path)
     try:
         who = actor(staff_code, pin)
-        member = staff_admin.unlock(code, actor=who)
+        member = staff_admin.unlock(code, actor=who, now=ctx.clock())
     finally:
         ctx.close()
     click.echo(_("{name} can log in again.").format(name=member.name))
@@ -187,7 +187,7 @@ def deactivate_command(
     ctx = context_for(db_path, config_path)
     try:
         who = actor(staff_code, pin)
-        moved = staff_admin.deactivate(code, successor=successor, actor=who)
+        moved = staff_admin.deactivate(code, successor=successor, actor=who, now=ctx.clock())
     finally:
         ctx.close()
     click.echo(
@@ -226,7 +226,9 @@ def role_command(
     try:
         who = actor(staff_code, pin)
         cfg = ctx.config
-        member = staff_admin.set_role(code, role, cfg.discounts, discount=discount, actor=who)
+        member = staff_admin.set_role(
+            code, role, cfg.discounts, discount=discount, actor=who, now=ctx.clock()
+        )
         limit = staff.discount_limit(member, cfg.discounts)
     finally:
         ctx.close()

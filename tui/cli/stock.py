@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -118,11 +119,16 @@ def receive(
         units = [_unit(n) for n in numbers]
         if supplier_code or order_number:
             line = receiving.DeliveryLine(product, qty=qty, units=units)
-            _receive_delivery(line, document, supplier_code, order_number, staff_code, pin)
+            _receive_delivery(line, document, supplier_code, order_number, staff_code, pin, ctx.clock())
             count = line.count
         else:
             count = stock.receive(
-                product, staff_id=_manager(staff_code, pin), qty=qty, units=units or None, document=document
+                product,
+                staff_id=_manager(staff_code, pin),
+                qty=qty,
+                units=units or None,
+                document=document,
+                now=ctx.clock(),
             )
         on_hand = stock.on_hand(product.id)
     finally:
@@ -141,6 +147,7 @@ def _receive_delivery(
     order_number: str,
     staff_code: str,
     pin: str,
+    now: datetime,
 ) -> None:
     """A delivery from a supplier with its invoice, against a purchase order or not."""
     supplier = suppliers.find_supplier(supplier_code) if supplier_code else None
@@ -155,4 +162,5 @@ def _receive_delivery(
         supplier_id=supplier.id if supplier else None,
         invoice_no=invoice,
         order_id=order.id if order else None,
+        now=now,
     )

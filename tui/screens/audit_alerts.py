@@ -6,15 +6,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from store.kernel.i18n import N_, _
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleModalScreen
 from tui.widgets.key_bar import KeyBar
 
 
-class AuditAlertsScreen(ModalScreen[bool]):
+class AuditAlertsScreen(ConsoleModalScreen[bool]):
     """Dismisses with True when the manager has read them (Enter), False to see them again
     at the next login (Esc)."""
 
@@ -25,7 +24,6 @@ class AuditAlertsScreen(ModalScreen[bool]):
 
     def __init__(self, messages: list[str]) -> None:
         super().__init__()
-        translate_bindings(self)
         self.messages = messages
 
     def compose(self) -> ComposeResult:

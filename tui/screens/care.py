@@ -5,32 +5,25 @@ exports folder (the shop sends them: there is no SMS gateway)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from store.crm import care, shown
-from store.crm.search import release_thread_connection
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from tui.cells import ljust
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
-
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
 SHOWN = 300  # rows on screen; the export holds them all
 
 
-class CareScreen(Screen[None]):
+class CareScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="care.back"),
         Binding("f2", "export", N_("Export"), id="care.export"),
@@ -39,16 +32,8 @@ class CareScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.days = 1
         self.items: list[care.CareItem] = []
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(id="care-title", classes="screen-title")
@@ -59,24 +44,22 @@ class CareScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#care-body").focus()
-        self.load()
+        self.reload()
 
     @property
     def first(self) -> date:
-        return self.zapp.ctx.clock.today()
+        return self.today()
 
-    @work(thread=True, exclusive=True, group="care")
-    def load(self) -> None:
-        try:
-            items = shown.care_list(
-                self.first, self.zapp.config.customers, self.zapp.store_name, self.zapp.actor, days=self.days
-            )
-        except ZhangguiError as exc:
-            self.app.call_from_thread(self.query_one(MessageBar).error, str(exc))
-            return
-        finally:
-            release_thread_connection()
-        self.app.call_from_thread(self.show, items)
+    def reload(self) -> None:
+        self.load(
+            shown.care_list,
+            self.first,
+            self.config.customers,
+            self.zapp.store_name,
+            self.actor,
+            days=self.days,
+            then=self.show,
+        )
 
     def show(self, items: list[care.CareItem]) -> None:
         self.items = items
@@ -93,24 +76,22 @@ class CareScreen(Screen[None]):
         if not items:
             t.append(_("No greetings due (only customers who consented are listed)."))
         self.query_one("#care-text", Static).update(t)
-        self.query_one(MessageBar).info(_("{n} greetings. F2 exports CSV and SMS text.").format(n=len(items)))
+        self.say(_("{n} greetings. F2 exports CSV and SMS text.").format(n=len(items)))
 
     def action_week(self) -> None:
         self.days = 7 if self.days == 1 else 1
-        self.load()
+        self.reload()
 
     def action_export(self) -> None:
         if not self.items:
-            self.query_one(MessageBar).error(_("Nothing to export."))
+            self.fail(_("Nothing to export."))
             return
         try:
-            csv_path, sms_path = care.export(
-                self.items, self.zapp.config.exports_dir(), self.first, self.days
-            )
+            csv_path, sms_path = care.export(self.items, self.config.exports_dir(), self.first, self.days)
         except ZhangguiError as exc:
-            self.query_one(MessageBar).error(str(exc))
+            self.fail(str(exc))
             return
-        self.query_one(MessageBar).info(_("Saved {csv} and {sms}.").format(csv=csv_path, sms=sms_path.name))
+        self.say(_("Saved {csv} and {sms}.").format(csv=csv_path, sms=sms_path.name))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -7,15 +7,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from store.kernel.i18n import N_
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleModalScreen
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class ChoiceScreen(ConsoleModalScreen[str | None]):
     """Dismisses with the chosen row's id, or None."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="choice.cancel")]
@@ -29,7 +28,6 @@ class ChoiceScreen(ModalScreen[str | None]):
         highlighted: str | None = None,
     ) -> None:
         super().__init__()
-        translate_bindings(self)
         self._title = title
         self._rows = rows
         self._hint = hint

@@ -10,14 +10,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from store.kernel import clock_guard
 from store.kernel.auth import actor_for_login
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleModalScreen
 from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
     from tui.app import ZhangguiApp
 
 
-class ClockCheckScreen(ModalScreen[bool]):
+class ClockCheckScreen(ConsoleModalScreen[bool]):
     """Dismisses with True once the manager has confirmed the date, False for not now."""
 
     BINDINGS = [
@@ -36,16 +35,8 @@ class ClockCheckScreen(ModalScreen[bool]):
 
     def __init__(self, state: clock_guard.ClockState, tz: ZoneInfo) -> None:
         super().__init__()
-        translate_bindings(self)
         self.state = state
         self.tz = tz
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         state = self.state

@@ -4,29 +4,20 @@ with a manager's PIN and turns the variances into stock movements; F3 reopens th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from store.kernel.auth import Approval
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from store.stock import count_approval, count_review, count_sessions
 from store.stock.count_review import Review
-from store.workers import own_connection
-from tui.i18n_bindings import translate_bindings
+from tui.messages import StockChanged
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
-from tui.widgets.reorder_panel import stock_changed
-
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
 UNIT_KINDS = {
     count_sessions.MISSING: N_("missing"),
@@ -35,7 +26,7 @@ UNIT_KINDS = {
 }
 
 
-class CountReviewScreen(Screen[None]):
+class CountReviewScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("f2", "approve", N_("Approve"), id="count_review.approve"),
         Binding("f3", "reopen", N_("Count more"), id="count_review.reopen"),
@@ -44,18 +35,9 @@ class CountReviewScreen(Screen[None]):
 
     def __init__(self, count_id: str) -> None:
         super().__init__()
-        translate_bindings(self)
         self.count_id = count_id
         self.review: Review | None = None
-        self._generation = 0
         self.note = ""  # said once the next load is shown (after an approval)
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(id="review-header")
@@ -73,34 +55,13 @@ class CountReviewScreen(Screen[None]):
         table.add_column(Text(_("Value"), justify="right"), key="value", width=12)
         table.focus()
         self.say(_("Working out the variances..."))
-        self.load()
-
-    def say(self, message: str) -> None:
-        self.query_one(MessageBar).info(message)
-
-    def fail(self, message: str) -> None:
-        self.query_one(MessageBar).error(message)
+        self.reload()
 
     # ---- loading (a full count of a large store takes a moment: in a worker) -----
-    def load(self) -> None:
-        self._generation += 1
-        self.compute(self._generation)
+    def reload(self) -> None:
+        self.load(count_review.review, self.count_id, then=self.show)
 
-    @work(thread=True, exclusive=True, group="count-review")
-    def compute(self, generation: int) -> None:
-        try:
-            with own_connection():
-                result: Review | str = count_review.review(self.count_id)
-        except ZhangguiError as exc:
-            result = str(exc)
-        self.app.call_from_thread(self.show, generation, result)
-
-    def show(self, generation: int, result: Review | str) -> None:
-        if generation != self._generation:
-            return  # a newer load is on its way
-        if isinstance(result, str):
-            self.fail(result)
-            return
+    def show(self, result: Review) -> None:
         self.review = result
         count = result.count
         header = Text()
@@ -155,11 +116,6 @@ class CountReviewScreen(Screen[None]):
             )
 
     # ---- actions -----------------------------------------------------------
-    @property
-    def staff_id(self) -> str:
-        assert self.zapp.staff is not None
-        return str(self.zapp.staff.id)
-
     def action_approve(self) -> None:
         from tui.screens.manager_pin import confirm_as_manager
 
@@ -167,30 +123,33 @@ class CountReviewScreen(Screen[None]):
             self.fail(_("Wait for the variances to be worked out."))
             return
         number = self.review.count.number
-        actor = self.zapp.actor
+        actor = self.actor
 
         def approved(approval: Approval | None) -> None:
-            result = count_approval.approve(self.count_id, actor=actor, approval=approval)
             name = approval.manager_name if approval is not None else actor.name if actor else ""
-            self.note = _("Count {number} approved by {name}: {n} products adjusted.").format(
-                number=number, name=name, n=len(result.differences)
-            )
-            self.say(self.note)
-            self.load()
-            stock_changed(self.app)
+
+            def done(result: Review) -> None:
+                self.note = _("Count {number} approved by {name}: {n} products adjusted.").format(
+                    number=number, name=name, n=len(result.differences)
+                )
+                self.say(self.note)
+                self.reload()
+                self.app.post_message(StockChanged())
+
+            self.run_write(count_approval.approve, self.count_id, actor=actor, approval=approval, then=done)
 
         reason = _("Approve count {number}: its variances become stock movements.").format(number=number)
         confirm_as_manager(self.app, actor, reason, _("Approve the count"), approved, self.fail)
 
     def action_reopen(self) -> None:
-        try:
-            count_sessions.reopen(self.count_id, staff_id=self.staff_id)
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
         from tui.screens.stock_count import StockCountScreen
 
-        self.app.switch_screen(StockCountScreen())
+        self.run_write(
+            count_sessions.reopen,
+            self.count_id,
+            staff_id=self.staff_id,
+            then=lambda _count: self.app.switch_screen(StockCountScreen()),
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -3,13 +3,10 @@ the next field, F2 saves; a duplicate phone offers the existing customer."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from store.crm import records
@@ -18,15 +15,12 @@ from store.crm.form_values import CustomerFields, customer_fields
 from store.crm.records import DuplicateCustomer
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
-from tui.i18n_bindings import translate_bindings
-
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
+from tui.screens.base import ConsoleModalScreen
 
 TEXT_FIELDS = ("phone", "name", "birthday", "tags", "notes")
 
 
-class CustomerFormScreen(ModalScreen[str | None]):
+class CustomerFormScreen(ConsoleModalScreen[str | None]):
     """Dismisses with the customer's id (new, changed, or the existing one offered)."""
 
     BINDINGS = [
@@ -37,17 +31,9 @@ class CustomerFormScreen(ModalScreen[str | None]):
     def __init__(self, customer_id: str | None) -> None:
         """``customer_id``: the customer to edit; None adds one."""
         super().__init__()
-        translate_bindings(self)
         self.customer_id = customer_id
         self.customer: CustomerFields | None = None
         self.offered: str | None = None
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         if self.customer_id is not None:  # the phone as this person may see it
@@ -114,45 +100,48 @@ class CustomerFormScreen(ModalScreen[str | None]):
     def action_save(self) -> None:
         member = self.zapp.staff
         assert member is not None
+        if self.writing():  # F2 again while the first one saves
+            return
         phone, name, birthday = self.value("phone"), self.value("name"), self.value("birthday")
-        tags, notes = self.value("tags"), self.value("notes")
-        try:
-            if self.customer is None:
-                customer = records.create_customer(
-                    phone,
-                    name,
-                    birthday=birthday,
-                    tags=tags,
-                    notes=notes,
-                    gender=self.choice("gender"),
-                    consent_how=self.choice("consent"),
-                    owner_id=member.id,
-                    store_code=self.zapp.ctx.till.store_code,
-                    by=member.id,
-                )
-            else:
-                customer = records.update_customer(
-                    self.customer.id,
-                    phone=self.customer.phone_change(phone),
-                    name=name,
-                    birthday=birthday,
-                    tags=tags,
-                    notes=notes,
-                    gender=self.choice("gender"),
-                    consent_how=self.choice("consent"),
-                    by=member.id,
-                )
-        except DuplicateCustomer as exc:
-            if self.offered == exc.existing.id:  # F2 again: take the existing customer
-                self.dismiss(exc.existing.id)
+        fields = {
+            "birthday": birthday,
+            "tags": self.value("tags"),
+            "notes": self.value("notes"),
+            "gender": self.choice("gender"),
+            "consent_how": self.choice("consent"),
+            "by": member.id,
+        }
+        if self.customer is None:
+            self.run_write(
+                records.create_customer,
+                phone,
+                name,
+                owner_id=member.id,
+                store_code=self.ctx.till.store_code,
+                then=lambda customer: self.dismiss(customer.id),
+                failed=self.refused,
+                **fields,
+            )
+        else:
+            self.run_write(
+                records.update_customer,
+                self.customer.id,
+                phone=self.customer.phone_change(phone),
+                name=name,
+                then=lambda customer: self.dismiss(customer.id),
+                failed=self.refused,
+                **fields,
+            )
+
+    def refused(self, error: ZhangguiError) -> None:
+        if isinstance(error, DuplicateCustomer):
+            if self.offered == error.existing.id:  # F2 again: take the existing customer
+                self.dismiss(error.existing.id)
                 return
-            self.offered = exc.existing.id
-            self.fail(str(exc) + " " + _("F2 again opens that customer."))
+            self.offered = error.existing.id
+            self.fail(str(error) + " " + _("F2 again opens that customer."))
             return
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
-        self.dismiss(customer.id)
+        self.fail(str(error))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

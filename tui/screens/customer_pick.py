@@ -3,40 +3,26 @@ number and a name to add a new one. Dismisses with the customer's id, or None.""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from store.crm import customer_fields, records
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.phone import normalise_mobile
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleModalScreen
 from tui.widgets.customer_lookup import CustomerLookup
 
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
-
-class CustomerPickScreen(ModalScreen[str | None]):
+class CustomerPickScreen(ConsoleModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="customer_pick.cancel")]
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.added = False
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide lookup-dialog"):
@@ -44,7 +30,7 @@ class CustomerPickScreen(ModalScreen[str | None]):
             yield Label(
                 _("Type to find; or a mobile number and a name to add a new customer"), classes="hint"
             )
-            yield CustomerLookup(self.zapp.actor, self.zapp.config.customers, id="pick-lookup")
+            yield CustomerLookup(self.actor, self.config.customers, id="pick-lookup")
             yield Label("", id="pick-message", classes="error")
 
     def fail(self, message: str) -> None:
@@ -62,14 +48,15 @@ class CustomerPickScreen(ModalScreen[str | None]):
         member = self.zapp.staff
         assert member is not None
         if phone and len([c for c in phone if c.isdigit()]) >= 11:
-            try:
-                customer, self.added = records.find_or_add(
-                    text, store_code=self.zapp.ctx.till.store_code, owner_id=member.id, by=member.id
+            if not self.writing():  # Enter again while the first one is added: once
+                self.run_write(
+                    records.find_or_add,
+                    text,
+                    store_code=self.ctx.till.store_code,
+                    owner_id=member.id,
+                    by=member.id,
+                    then=lambda found: self.added_customer(found[0].id, found[1]),
                 )
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-                return
-            self.dismiss(customer.id)
             return
         if event.pick is not None:
             self.dismiss(event.pick)
@@ -82,6 +69,10 @@ class CustomerPickScreen(ModalScreen[str | None]):
                 return
         hint = _("No customer matches {text}. Type a mobile number and a name to add one.")
         self.fail(hint.format(text=text[:40]))
+
+    def added_customer(self, customer_id: str, added: bool) -> None:
+        self.added = added
+        self.dismiss(customer_id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -4,34 +4,28 @@ F8 erase."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from store.crm import customer_fields, followup, records, shown, value
 from store.crm.profile import Profile
 from store.kernel.auth import Approval
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
-
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
 KINDS = {"sale": N_("sale"), "return": N_("return"), "exchange": N_("exchange")}
 STATUSES = {"open": N_("open"), "done": N_("done"), "cancelled": N_("cancelled")}
 
 
-class CustomerProfileScreen(Screen[None]):
+class CustomerProfileScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="profile.back"),
         Binding("f2", "contact", N_("Contact"), id="profile.contact"),
@@ -45,16 +39,8 @@ class CustomerProfileScreen(Screen[None]):
 
     def __init__(self, customer_id: str) -> None:
         super().__init__()
-        translate_bindings(self)
         self.customer_id = customer_id
         self.profile: Profile | None = None
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(id="profile-header", classes="screen-title")
@@ -67,21 +53,12 @@ class CustomerProfileScreen(Screen[None]):
         self.reload()
         self.query_one("#profile-body").focus()
 
-    @property
-    def staff_id(self) -> str:
-        member = self.zapp.staff
-        assert member is not None
-        return str(member.id)
-
-    def today(self) -> date:
-        return self.zapp.ctx.clock.today()
-
     def local(self, moment: datetime) -> str:
-        return moment.replace(tzinfo=UTC).astimezone(self.zapp.config.tz).strftime("%Y-%m-%d %H:%M")
+        return moment.replace(tzinfo=UTC).astimezone(self.config.tz).strftime("%Y-%m-%d %H:%M")
 
     def reload(self) -> None:
-        rules = self.zapp.config.customers
-        view = shown.profile(self.customer_id, self.zapp.actor, rules)
+        rules = self.config.customers
+        view = shown.profile(self.customer_id, self.actor, rules)
         profile = self.profile = view.profile
         c = profile.customer
         role = self.zapp.staff.role if self.zapp.staff else ""
@@ -168,12 +145,6 @@ class CustomerProfileScreen(Screen[None]):
             t.append("—\n")
         return t
 
-    def say(self, message: str) -> None:
-        self.query_one(MessageBar).info(message)
-
-    def fail(self, message: str) -> None:
-        self.query_one(MessageBar).error(message)
-
     def live(self) -> bool:
         if self.profile is not None and self.profile.customer.erased_at is not None:
             self.fail(_("This customer was erased."))
@@ -183,7 +154,6 @@ class CustomerProfileScreen(Screen[None]):
     # ---- actions -----------------------------------------------------------
     def action_contact(self) -> None:
         from tui.screens.choice import ChoiceScreen
-        from tui.screens.prompt import PromptScreen
 
         if not self.live():
             return
@@ -192,49 +162,47 @@ class CustomerProfileScreen(Screen[None]):
             if channel is None:
                 return
 
-            def noted(note: str | None) -> None:
-                if note is None:
-                    return
-                try:
-                    followup.log_contact(self.customer_id, channel, note, staff_id=self.staff_id)
-                except ZhangguiError as exc:
-                    self.fail(str(exc))
-                    return
-                self.reload()
-                self.say(_("Contact logged."))
+            def noted(note: str) -> None:
+                self.run_write(
+                    followup.log_contact,
+                    self.customer_id,
+                    channel,
+                    note,
+                    staff_id=self.staff_id,
+                    said=_("Contact logged."),
+                )
 
             title = followup.channel_name(channel)
-            self.app.push_screen(PromptScreen(title, _("What was said or agreed (optional)")), noted)
+            self.ask(title, _("What was said or agreed (optional)"), noted)
 
         rows = [(key, Text(followup.channel_name(key))) for key in followup.CHANNELS]
         self.app.push_screen(ChoiceScreen(_("Log a contact"), rows), channel_chosen)
 
     def action_task(self) -> None:
-        from tui.screens.prompt import PromptScreen
 
         if not self.live():
             return
 
-        def titled(title: str | None) -> None:
+        def titled(title: str) -> None:
             if not title:
                 return
 
-            def dated(answer: str | None) -> None:
-                if answer is None:
-                    return
-                try:
-                    due = followup.parse_due(answer, self.today())
-                    followup.add_task(self.customer_id, title, due, owner_id=self.staff_id, by=self.staff_id)
-                except ZhangguiError as exc:
-                    self.fail(str(exc))
-                    return
-                self.reload()
-                self.say(_("Task added for {day}.").format(day=due))
+            def dated(answer: str) -> None:
+                due = followup.parse_due(answer, self.today())
+                self.run_write(
+                    followup.add_task,
+                    self.customer_id,
+                    title,
+                    due,
+                    owner_id=self.staff_id,
+                    by=self.staff_id,
+                    said=_("Task added for {day}.").format(day=due),
+                )
 
             label = _("In how many days (0 is today), or a date like 2026-06-01")
-            self.app.push_screen(PromptScreen(_("Due date"), label, "3"), dated)
+            self.ask(_("Due date"), label, dated, "3")
 
-        self.app.push_screen(PromptScreen(_("New task"), _("What to do")), titled)
+        self.ask(_("New task"), _("What to do"), titled)
 
     def action_task_done(self) -> None:
         from tui.screens.choice import ChoiceScreen
@@ -247,13 +215,12 @@ class CustomerProfileScreen(Screen[None]):
         def chosen(task_id: str | None) -> None:
             if task_id is None:
                 return
-            try:
-                followup.finish_task(task_id, by=self.staff_id)
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-                return
-            self.reload()
-            self.say(_("Task done."))
+            self.run_write(
+                followup.finish_task,
+                task_id,
+                by=self.staff_id,
+                said=_("Task done."),
+            )
 
         rows = [(t.id, Text(f"{t.due}  {followup.task_title(t)}")) for t in open_tasks]
         self.app.push_screen(ChoiceScreen(_("Mark a task done"), rows), chosen)
@@ -270,8 +237,7 @@ class CustomerProfileScreen(Screen[None]):
             if customer_id != self.customer_id:  # the phone was another customer's: open theirs
                 self.app.switch_screen(CustomerProfileScreen(customer_id))
                 return
-            self.reload()
-            self.say(_("Saved."))
+            self.changed(_("Saved."))
 
         self.app.push_screen(CustomerFormScreen(self.profile.customer.id), saved)
 
@@ -286,13 +252,14 @@ class CustomerProfileScreen(Screen[None]):
         def chosen(way: str | None) -> None:
             if way is None:
                 return
-            try:
-                records.set_consent(self.customer_id, "" if way == "-" else way, by=self.staff_id)
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-                return
-            self.reload()
-            self.say(_("Consent withdrawn.") if way == "-" else _("Consent recorded."))
+            done = _("Consent withdrawn.") if way == "-" else _("Consent recorded.")
+            self.run_write(
+                records.set_consent,
+                self.customer_id,
+                "" if way == "-" else way,
+                by=self.staff_id,
+                said=done,
+            )
 
         self.app.push_screen(ChoiceScreen(_("Marketing consent given by"), rows), chosen)
 
@@ -303,13 +270,17 @@ class CustomerProfileScreen(Screen[None]):
             return
 
         def approved(approval: Approval | None) -> None:
-            records.erase_customer(self.customer_id, actor=self.zapp.actor, approval=approval)
-            self.reload()
-            self.say(_("Personal data erased; the sales stay for the books."))
+            self.run_write(
+                records.erase_customer,
+                self.customer_id,
+                actor=self.actor,
+                approval=approval,
+                said=_("Personal data erased; the sales stay for the books."),
+            )
 
         reason = _("Erase this customer's personal data? Their sales stay, without a name.")
         yes = _("Erase the personal data")
-        confirm_as_manager(self.app, self.zapp.actor, reason, yes, approved, self.fail)
+        confirm_as_manager(self.app, self.actor, reason, yes, approved, self.fail)
 
     def action_referrals(self) -> None:
         from tui.screens.customer_referrals import CustomerReferralsScreen

@@ -4,14 +4,10 @@ rewards and what they can use today. F2 hands the highlighted earned gift over."
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from store.kernel.errors import ZhangguiError
@@ -20,19 +16,16 @@ from store.kernel.money import format_fen
 from store.referrals import ledger
 from store.referrals.profile import ReferralProfile, RewardEntry, load
 from store.selling import receipt_render
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
-
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
 # Dark modules must be dark and the quiet zone light whatever the terminal's colours: a
 # scanner reads light-on-dark codes badly or not at all.
 QR_STYLE = "#000000 on #ffffff"
 
 
-class CustomerReferralsScreen(Screen[None]):
+class CustomerReferralsScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="customer_referrals.back"),
         Binding("f2", "hand_over", N_("Hand gift over"), id="customer_referrals.hand_over"),
@@ -40,16 +33,8 @@ class CustomerReferralsScreen(Screen[None]):
 
     def __init__(self, customer_id: str) -> None:
         super().__init__()
-        translate_bindings(self)
         self.customer_id = customer_id
         self.snapshot: ReferralProfile | None = None
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(id="referrals-header", classes="screen-title")
@@ -80,21 +65,10 @@ class CustomerReferralsScreen(Screen[None]):
         rewards.focus()
         self.reload()
 
-    def today(self) -> date:
-        return self.zapp.ctx.clock.today()
-
-    def say(self, message: str) -> None:
-        self.query_one(MessageBar).info(message)
-
-    def fail(self, message: str) -> None:
-        self.query_one(MessageBar).error(message)
-
     def reload(self) -> None:
         try:
             # What came due since anyone looked is settled first, so the tab shows it earned.
-            ledger.settle_if_due(
-                self.today(), self.zapp.config.referrals, self.zapp.config.clock, now=self.zapp.ctx.clock()
-            )
+            ledger.settle_if_due(self.today(), self.config.referrals, self.config.clock, now=self.now())
             snap = self.snapshot = load(self.customer_id, self.today())
         except ZhangguiError as exc:
             self.fail(str(exc))
@@ -220,11 +194,15 @@ class CustomerReferralsScreen(Screen[None]):
         staff = self.zapp.staff
         if staff is None:
             return
-        try:
-            ledger.hand_over_gift(entry.id, str(staff.id), self.today())
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
+        self.run_write(
+            ledger.hand_over_gift,
+            entry.id,
+            str(staff.id),
+            self.today(),
+            then=lambda _gift: self.handed(entry),
+        )
+
+    def handed(self, entry: RewardEntry) -> None:
         self.reload()
         self.say(_("{gift} handed over.").format(gift=entry.gift))
 

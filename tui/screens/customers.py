@@ -2,44 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Static
 
 from store.kernel.i18n import N_, _
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.widgets.customer_lookup import CustomerLookup
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
-
-class CustomersScreen(Screen[None]):
+class CustomersScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="customers.back"),
         Binding("f2", "new", N_("New"), id="customers.new"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        translate_bindings(self)
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
         yield Static(Text(_("Customers"), style="bold"), classes="screen-title")
-        yield CustomerLookup(self.zapp.actor, self.zapp.config.customers, id="customers-lookup")
+        yield CustomerLookup(self.actor, self.config.customers, id="customers-lookup")
         yield MessageBar(id="message")
         yield KeyBar()
 
@@ -55,7 +38,7 @@ class CustomersScreen(Screen[None]):
         if event.pick is not None:
             self.open_profile(event.pick)
         elif event.text.strip():
-            self.query_one(MessageBar).error(_("No customer matches. F2 adds a new one."))
+            self.fail(_("No customer matches. F2 adds a new one."))
 
     def on_screen_resume(self) -> None:
         self.query_one(CustomerLookup).focus_input()

@@ -6,22 +6,20 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from store.kernel.i18n import N_, _
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleModalScreen
 from tui.widgets.key_bar import KeyBar
 
 
-class DamagedDatabaseScreen(ModalScreen[None]):
+class DamagedDatabaseScreen(ConsoleModalScreen[None]):
     """Covers every other screen; the only way on is to quit and restore a backup."""
 
     BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"), id="damaged.quit")]
 
     def __init__(self, problem: str) -> None:
         super().__init__()
-        translate_bindings(self)
         self.problem = problem
 
     def compose(self) -> ComposeResult:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Input, Label
-from textual.worker import Worker, WorkerState
 
 from store import setup
 from store.kernel.errors import ValidationError, ZhangguiError
 from store.kernel.i18n import N_, _
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 
 FIELDS = (
@@ -27,7 +24,7 @@ FIELDS = (
 )
 
 
-class FirstRunScreen(Screen[bool]):
+class FirstRunScreen(ConsoleScreen[bool]):
     """Dismisses with True once the database holds a store."""
 
     BINDINGS = [
@@ -35,10 +32,6 @@ class FirstRunScreen(Screen[bool]):
         Binding("f3", "demo", N_("Open demo store"), id="first_run.demo"),
         Binding("ctrl+q", "app.quit", N_("Quit"), id="first_run.quit"),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -79,23 +72,17 @@ class FirstRunScreen(Screen[bool]):
         self.dismiss(True)
 
     def action_demo(self) -> None:
-        self.query_one("#setup-message", Label).update(_("Building the demo store…"))
-        self.build_demo()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.name == "build_demo" and event.state == WorkerState.SUCCESS and event.worker.result:
-            self.dismiss(True)
-
-    @work(thread=True, exclusive=True)
-    def build_demo(self) -> bool:
         from store.demo import build_demo
 
-        config = self.app.config  # type: ignore[attr-defined]
-        try:
-            build_demo("small", tz=config.tz, terminal_id=config.terminal.id)
-        except ZhangguiError as exc:
-            self.app.call_from_thread(self.query_one("#setup-message", Label).update, Text(str(exc)))
-            return False
-        # The screen is dismissed once the worker has finished (on_worker_state_changed):
-        # dismissing from inside it would cancel the running worker along with the screen.
-        return True
+        self.query_one("#setup-message", Label).update(_("Building the demo store…"))
+        config = self.config
+        self.run_write(
+            build_demo,
+            "small",
+            tz=config.tz,
+            terminal_id=config.terminal.id,
+            then=lambda _built: self.dismiss(True),
+        )
+
+    def fail(self, message: str) -> None:
+        self.query_one("#setup-message", Label).update(Text(message))

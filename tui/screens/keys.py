@@ -10,11 +10,10 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from store.kernel.i18n import N_, _
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleModalScreen
 
 COLUMN_CELLS = 35  # two columns in a wide dialog (76 wide, 72 inside)
 KEY_CELLS = 7
@@ -69,7 +68,7 @@ def keys_of(app: App[None]) -> tuple[Pairs, Pairs]:
     return screen_keys, app_keys
 
 
-class KeysScreen(ModalScreen[None]):
+class KeysScreen(ConsoleModalScreen[None]):
     """Built from the screen's active bindings (``Screen.active_bindings``) as they were when
     the overlay was asked for: the screen's own keys first, then those of the whole console."""
 
@@ -77,7 +76,6 @@ class KeysScreen(ModalScreen[None]):
 
     def __init__(self, screen_keys: Iterable[tuple[str, str]], app_keys: Iterable[tuple[str, str]]) -> None:
         super().__init__()
-        translate_bindings(self)
         self.screen_keys = list(screen_keys)
         self.app_keys = list(app_keys)
 

@@ -4,32 +4,25 @@ Approved leave shows on the roster and is flagged if someone is rostered on thos
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.people import desk as promoter_desk
 from store.people import leave_requests
 from store.people import profiles as people
 from store.people.directory import Member
 from store.people.leave_list import LeaveLine, leave_lines
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
-
-class LeaveScreen(Screen[None]):
+class LeaveScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("f2", "request", N_("Ask for leave"), id="leave.request"),
         Binding("f3", "decide(True)", N_("Approve"), id="leave.approve"),
@@ -41,15 +34,7 @@ class LeaveScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.requests: list[LeaveLine] = []
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     @property
     def me(self) -> Member:
@@ -88,14 +73,8 @@ class LeaveScreen(Screen[None]):
         else:
             self.say(_("F2 asks for leave; a manager approves it. F5 withdraws a request still waiting."))
 
-    def say(self, message: str) -> None:
-        self.query_one(MessageBar).info(message)
-
-    def fail(self, message: str) -> None:
-        self.query_one(MessageBar).error(message)
-
     def reload(self) -> None:
-        today = promoter_desk.today_of(self.zapp.config, now=self.zapp.ctx.clock())
+        today = promoter_desk.today_of(self.config, now=self.now())
         who = None if self.manager else self.me.id
         self.requests = leave_lines(who, today)
         header = Text(_("Leave"), style="bold")
@@ -122,21 +101,8 @@ class LeaveScreen(Screen[None]):
         if self.requests:
             table.move_cursor(row=min(keep, len(self.requests) - 1))
 
-    def ask(self, label: str, then: Callable[[str], None], value: str = "", title: str = "") -> None:
-        from tui.screens.prompt import PromptScreen
-
-        def done(answer: str | None) -> None:
-            if answer is None:
-                return
-            try:
-                then(answer)
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-
-        self.app.push_screen(PromptScreen(title or _("Ask for leave"), label, value), done)
-
     def action_request(self) -> None:
-        tomorrow = promoter_desk.today_of(self.zapp.config, now=self.zapp.ctx.clock()) + timedelta(days=1)
+        tomorrow = promoter_desk.today_of(self.config, now=self.now()) + timedelta(days=1)
 
         def got_first(first_text: str) -> None:
             first = promoter_desk.parse_day(first_text)
@@ -145,19 +111,23 @@ class LeaveScreen(Screen[None]):
                 last = promoter_desk.parse_day(last_text)
 
                 def got_reason(reason: str) -> None:
-                    leave_requests.request_leave(self.me.id, first, last, reason, by=self.me.id)
-                    self.reload()
-                    self.say(
-                        _("Leave from {first} to {last} asked for; a manager decides.").format(
+                    self.run_write(
+                        leave_requests.request_leave,
+                        self.me.id,
+                        first,
+                        last,
+                        reason,
+                        by=self.me.id,
+                        said=_("Leave from {first} to {last} asked for; a manager decides.").format(
                             first=first, last=last
-                        )
+                        ),
                     )
 
-                self.ask(_("Reason (shown to the manager)"), got_reason)
+                self.ask(_("Ask for leave"), _("Reason (shown to the manager)"), got_reason)
 
-            self.ask(_("Last day off (YYYY-MM-DD)"), got_last, first.isoformat())
+            self.ask(_("Ask for leave"), _("Last day off (YYYY-MM-DD)"), got_last, first.isoformat())
 
-        self.ask(_("First day off (YYYY-MM-DD)"), got_first, tomorrow.isoformat())
+        self.ask(_("Ask for leave"), _("First day off (YYYY-MM-DD)"), got_first, tomorrow.isoformat())
 
     def action_decide(self, approve: bool) -> None:
         table = self.query_one(DataTable)
@@ -165,23 +135,17 @@ class LeaveScreen(Screen[None]):
             self.fail(_("No leave request to decide."))
             return
         request = self.requests[table.cursor_row]
-        try:
-            leave_requests.decide_leave(request.id, approve, actor=self.zapp.actor)
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
-        self.reload()
         name = self.zapp.staff_name(request.staff_id)
-        if approve:
-            self.say(_("Leave for {name} approved.").format(name=name))
-        else:
-            self.say(_("Leave for {name} refused.").format(name=name))
+        done = _("Leave for {name} approved.") if approve else _("Leave for {name} refused.")
+        self.run_write(
+            leave_requests.decide_leave, request.id, approve, actor=self.actor, said=done.format(name=name)
+        )
 
     def action_record(self) -> None:
         """A manager records someone's leave, approved at once (sick leave phoned in)."""
         if not self.manager:
             return
-        today = promoter_desk.today_of(self.zapp.config, now=self.zapp.ctx.clock())
+        today = promoter_desk.today_of(self.config, now=self.now())
         title = _("Record leave")
 
         def got_code(code: str) -> None:
@@ -194,17 +158,23 @@ class LeaveScreen(Screen[None]):
                     last = promoter_desk.parse_day(last_text)
 
                     def got_reason(reason: str) -> None:
-                        leave_requests.record_leave(member.id, first, last, reason, actor=self.zapp.actor)
-                        self.reload()
-                        self.say(_("Leave for {name} approved.").format(name=member.name))
+                        self.run_write(
+                            leave_requests.record_leave,
+                            member.id,
+                            first,
+                            last,
+                            reason,
+                            actor=self.actor,
+                            said=_("Leave for {name} approved.").format(name=member.name),
+                        )
 
-                    self.ask(_("Reason"), got_reason, title=title)
+                    self.ask(title, _("Reason"), got_reason)
 
-                self.ask(_("Last day off (YYYY-MM-DD)"), got_last, first.isoformat(), title)
+                self.ask(title, _("Last day off (YYYY-MM-DD)"), got_last, first.isoformat())
 
-            self.ask(_("First day off (YYYY-MM-DD)"), got_first, today.isoformat(), title)
+            self.ask(title, _("First day off (YYYY-MM-DD)"), got_first, today.isoformat())
 
-        self.ask(_("Staff code of the person on leave"), got_code, title=title)
+        self.ask(title, _("Staff code of the person on leave"), got_code)
 
     def action_withdraw(self) -> None:
         """Take back one's own request that nobody has decided yet."""
@@ -213,16 +183,13 @@ class LeaveScreen(Screen[None]):
             self.fail(_("No leave request to withdraw."))
             return
         request = self.requests[table.cursor_row]
-        try:
-            leave_requests.withdraw_leave(request.id, by=self.me.id)
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
-        self.reload()
-        self.say(
-            _("Your leave from {first} to {last} was withdrawn.").format(
+        self.run_write(
+            leave_requests.withdraw_leave,
+            request.id,
+            by=self.me.id,
+            said=_("Your leave from {first} to {last} was withdrawn.").format(
                 first=request.first_day, last=request.last_day
-            )
+            ),
         )
 
     def action_back(self) -> None:

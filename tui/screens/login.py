@@ -6,15 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from store import setup
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.people import directory, staff
 from store.people.directory import Member
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 
 
@@ -27,14 +25,13 @@ def demo_hint() -> Text:
     return text
 
 
-class LoginScreen(Screen[Member]):
+class LoginScreen(ConsoleScreen[Member]):
     """Dismisses with the staff member who logged in."""
 
     BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"), id="login.quit")]
 
     def __init__(self, locked_by: str = "", message: str = "") -> None:
         super().__init__()
-        translate_bindings(self)
         self.locked_by = locked_by
         self._message = message
 
@@ -61,10 +58,11 @@ class LoginScreen(Screen[Member]):
             self.query_one("#login-pin", Input).focus()
             return
         code = self.query_one("#login-code", Input).value
-        try:
-            member = directory.log_in(code, event.value)
-        except ZhangguiError as exc:
-            self.query_one("#login-message", Label).update(Text(str(exc)))
+        member = self.write_now(directory.log_in, code, event.value)
+        if member is None:
             event.input.value = ""
             return
         self.dismiss(member)
+
+    def fail(self, message: str) -> None:
+        self.query_one("#login-message", Label).update(Text(message))

@@ -8,23 +8,21 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.errors import NeedsApproval, WrongApprover, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.people import staff
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleModalScreen
 
 
-class ManagerPinScreen(ModalScreen[Approval | None]):
+class ManagerPinScreen(ConsoleModalScreen[Approval | None]):
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="manager.cancel")]
 
     def __init__(self, reason: str, requester: Actor | None = None) -> None:
         """``requester`` is who asks (the person logged in): their own PIN is refused at once."""
         super().__init__()
-        translate_bindings(self)
         self._reason = reason
         self._requester = requester
 
@@ -43,7 +41,7 @@ class ManagerPinScreen(ModalScreen[Approval | None]):
             return
         code = self.query_one("#manager-code", Input).value
         try:
-            approval = staff.approve(code, event.value, requester=self._requester)
+            approval = staff.approve(code, event.value, requester=self._requester, now=self.now())
         except WrongApprover as exc:
             self.query_one("#manager-message", Label).update(Text(str(exc)))
             event.input.value = ""

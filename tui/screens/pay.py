@@ -8,17 +8,14 @@ the store's deadline stays here with its payments, and Enter tries again."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from store.kernel import SystemClock
 from store.kernel.clock import business_date
 from store.kernel.errors import DatabaseBusy, DiskFull, ZhangguiError
 from store.kernel.i18n import N_, _
@@ -28,7 +25,8 @@ from store.referrals import till as at_till
 from store.selling import checkout
 from store.selling.cart import Cart
 from store.selling.till import Till
-from tui.i18n_bindings import translate_bindings
+from tui.messages import SaleCommitEnded, SaleCommitting
+from tui.screens.base import ConsoleModalScreen
 from tui.shapes import SaleShown
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -42,7 +40,7 @@ TENDER_NAMES = {
 }
 
 
-class PayScreen(ModalScreen[SaleShown | None]):
+class PayScreen(ConsoleModalScreen[SaleShown | None]):
     BINDINGS = [
         # a modal screen hears none of the app's keys: this one opens the keys overlay here too
         Binding("ctrl+g", "app.keys", N_("Keys"), id="pay.keys", show=False),
@@ -57,7 +55,6 @@ class PayScreen(ModalScreen[SaleShown | None]):
 
     def __init__(self, cart: Cart, till: Till) -> None:
         super().__init__()
-        translate_bindings(self)
         self.cart = cart
         self.till = till
         self.method = "voucher" if vouchers.give_back_due(cart) else "cash"
@@ -76,36 +73,26 @@ class PayScreen(ModalScreen[SaleShown | None]):
 
     def on_mount(self) -> None:
         if self.cart.customer_id:
-            from tui.app import ZhangguiApp
-
-            clock = self.app.config.clock if isinstance(self.app, ZhangguiApp) else None
+            clock = self.config.clock
             now = self.now()
             try:  # rewards whose holding period ended since the last look become spendable
                 done = ledger.settle_if_due(business_date(now, self.till.tz), self.till.referrals, clock, now)
                 if done.held is not None:
-                    self.query_one(MessageBar).info(
-                        _("Referral rewards wait until a manager confirms the date.")
-                    )
+                    self.say(_("Referral rewards wait until a manager confirms the date."))
             except ZhangguiError as exc:
-                self.query_one(MessageBar).error(str(exc))
+                self.fail(str(exc))
         self.refresh_summary()
 
-    def now(self) -> datetime:
-        """The console's clock (a test hands in a fixed one)."""
-        from tui.app import ZhangguiApp
-
-        return self.app.ctx.clock() if isinstance(self.app, ZhangguiApp) else SystemClock(self.till.tz).now()
-
-    @property
     def today(self) -> date:
+        """The business date in the till's zone."""
         return business_date(self.now(), self.till.tz)
 
     def voucher_room(self) -> int:
         """What the voucher can take now (see store.referrals.till)."""
-        return at_till.voucher_room(self.cart, self.today)
+        return at_till.voucher_room(self.cart, self.today())
 
     def default_amount(self) -> int:
-        return at_till.default_amount(self.cart, self.method, self.today)
+        return at_till.default_amount(self.cart, self.method, self.today())
 
     def refresh_summary(self) -> None:
         cart = self.cart
@@ -160,20 +147,19 @@ class PayScreen(ModalScreen[SaleShown | None]):
         event.stop()
         if self.busy:  # an Enter queued behind the one that started the commit
             return
-        message = self.query_one(MessageBar)
         try:
             if self.cart.due:
                 typed = event.value.strip()
                 amount = parse_money(typed) if typed else self.default_amount()
                 if self.method == vouchers.KIND:
-                    vouchers.add_voucher_tender(self.cart, amount, self.today)
+                    vouchers.add_voucher_tender(self.cart, amount, self.today())
                 else:
                     self.cart.add_tender(self.method, amount)
         except ZhangguiError as exc:
-            message.error(str(exc))
+            self.fail(str(exc))
             return
         self.refresh_summary()
-        message.info("")  # an earlier refusal ("the voucher holds only ¥50.00") is over
+        self.say("")  # an earlier refusal ("the voucher holds only ¥50.00") is over
         if self.cart.due == 0:
             self.commit()
 
@@ -181,19 +167,19 @@ class PayScreen(ModalScreen[SaleShown | None]):
         if self.busy:
             return
         self.busy = True
+        self.app.post_message(SaleCommitting())
         self.query_one("#pay-amount", Input).disabled = True
-        self.query_one(MessageBar).info(_("Saving the sale…"))
+        self.say(_("Saving the sale…"))
         self.refresh_bindings()
-        self.commit_in_thread()
-
-    @work(thread=True, exclusive=True, group="pay-commit")
-    def commit_in_thread(self) -> None:
-        try:
-            sale = checkout.commit_sale_off_thread(self.cart, self.till, self.now(), on_wait=self.report_wait)
-        except ZhangguiError as exc:
-            self.app.call_from_thread(self.commit_failed, exc)
-            return
-        self.app.call_from_thread(self.committed, sale)
+        self.run_write(
+            checkout.commit_sale_off_thread,
+            self.cart,
+            self.till,
+            on_wait=self.report_wait,
+            then=self.committed,
+            failed=self.commit_failed,
+            key="pay-commit",
+        )
 
     def report_wait(self, seconds_waited: float) -> None:
         """From the worker, while another till holds the database."""
@@ -201,9 +187,10 @@ class PayScreen(ModalScreen[SaleShown | None]):
 
     def still_waiting(self) -> None:
         if self.busy:
-            self.query_one(MessageBar).info(_("Another till is saving; trying again…"))
+            self.say(_("Another till is saving; trying again…"))
 
     def committed(self, sale: SaleShown) -> None:
+        self.app.post_message(SaleCommitEnded(saved=True))
         self._sale = sale
         self.dismiss_once()
 
@@ -220,11 +207,12 @@ class PayScreen(ModalScreen[SaleShown | None]):
 
     def commit_failed(self, error: ZhangguiError) -> None:
         self.busy = False
+        self.app.post_message(SaleCommitEnded(saved=False))
         self.query_one("#pay-amount", Input).disabled = False
         if isinstance(error, DatabaseBusy):  # nothing was written: the same payment goes again
             self.refresh_summary()
             self.refresh_bindings()
-            self.query_one(MessageBar).error(
+            self.fail(
                 _(
                     "Another till kept the database busy, so this sale is not saved yet. It is "
                     "still here with its payments: press Enter to try again."
@@ -247,4 +235,4 @@ class PayScreen(ModalScreen[SaleShown | None]):
                     "The disk is full, so this sale was not saved. It is still here: free some disk "
                     "space or call the manager, then take the payment again."
                 )
-        self.query_one(MessageBar).error(text)
+        self.fail(text)

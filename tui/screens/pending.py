@@ -41,5 +41,5 @@ class PendingReceiptsScreen(ChoiceScreen):
 
     def action_cancel(self) -> None:
         for sale in self.pending:
-            checkout.acknowledge(sale.id)
+            self.write_now(checkout.acknowledge, sale.id)
         self.dismiss(None)

@@ -3,33 +3,25 @@ The figures are read in a worker thread (a month on a large store takes a moment
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from store.people import promoter_progress
 from store.people.promoter_progress import LeaderRow, Progress
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
-
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
 
 def _pct(value: int | None) -> str:
     return "-" if value is None else f"{value}%"
 
 
-class ProgressScreen(Screen[None]):
+class ProgressScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("f5", "refresh", N_("Refresh"), id="progress.refresh"),
         Binding("escape", "back", N_("Back"), id="progress.back"),
@@ -37,15 +29,6 @@ class ProgressScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
-        self._asked = 0  # the newest request; an older answer arriving late is dropped
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(id="progress-panel")
@@ -64,29 +47,19 @@ class ProgressScreen(Screen[None]):
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        self._asked += 1
-        self.query_one(MessageBar).info(_("Counting…"))
+        self.say(_("Counting…"))
         assert self.zapp.staff is not None
-        self.load(self._asked, self.zapp.staff.id)
+        staff_id, config, now = self.zapp.staff.id, self.config, self.now()
 
-    @work(thread=True, exclusive=True, group="progress")
-    def load(self, ticket: int, staff_id: str) -> None:
-        config = self.zapp.config
-        try:
-            mine = promoter_progress.progress(staff_id, config, now=self.zapp.ctx.clock())
-            board = promoter_progress.leaderboard(config, now=self.zapp.ctx.clock())
-        except ZhangguiError as exc:
-            self.app.call_from_thread(self.failed, ticket, str(exc))
-            return
-        self.app.call_from_thread(self.show, ticket, mine, board)
+        def figures() -> tuple[Progress, list[LeaderRow]]:
+            return (
+                promoter_progress.progress(staff_id, config, now=now),
+                promoter_progress.leaderboard(config, now=now),
+            )
 
-    def failed(self, ticket: int, message: str) -> None:
-        if ticket == self._asked:
-            self.query_one(MessageBar).error(message)
+        self.load(figures, then=lambda found: self.show(*found))
 
-    def show(self, ticket: int, mine: Progress, board: list[LeaderRow]) -> None:
-        if ticket != self._asked:
-            return
+    def show(self, mine: Progress, board: list[LeaderRow]) -> None:
         assert self.zapp.staff is not None
         panel = Text()
         panel.append(f"{self.zapp.staff.name}  {mine.month}", style="bold")
@@ -143,7 +116,7 @@ class ProgressScreen(Screen[None]):
                 Text(_pct(row.amount_percent), justify="right", style=style),
                 key=row.staff_id,
             )
-        self.query_one(MessageBar).info(_("Leaderboard for {month}.").format(month=mine.month))
+        self.say(_("Leaderboard for {month}.").format(month=mine.month))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from store.config.loader import Config
@@ -24,38 +23,19 @@ from store.people import profiles as people
 from store.people import targets
 from store.people.desk import PromoterLine, PromoterProfile
 from store.people.staff import role_name
-from tui.clock import clock_of
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.screens.manager_pin import own_authority
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
-
-
-def ask(screen: Screen[None], title: str, label: str, then: Callable[[str], None], value: str = "") -> None:
-    """A prompt whose answer goes to ``then``; a store error lands in the screen's message bar."""
-    from tui.screens.prompt import PromptScreen
-
-    def done(answer: str | None) -> None:
-        if answer is None:
-            return
-        try:
-            then(answer)
-        except ZhangguiError as exc:
-            screen.query_one(MessageBar).error(str(exc))
-
-    screen.app.push_screen(PromptScreen(title, label, value), done)
-
 
 def ask_target(
-    screen: Screen[None], config: Config, actor: Actor, line: PromoterLine, after: Callable[[], None]
+    screen: ConsoleScreen[None], config: Config, actor: Actor, line: PromoterLine, after: Callable[[], None]
 ) -> None:
     """Month, handsets, the amount in yuan, then the brand (empty: all brands); the target
     replaces any earlier one for that month and brand."""
     member = line.staff
-    month = targets.month_of(promoter_desk.today_of(config, now=clock_of(screen.app, config.tz)()))
+    month = targets.month_of(promoter_desk.today_of(config, now=screen.now()))
     title = _("Sales target for {name}").format(name=member.name)
 
     def got_month(text: str) -> None:
@@ -68,8 +48,19 @@ def ask_target(
                 fen = parse_money(amount_text) if amount_text.strip() else 0
 
                 def got_brand(brand: str) -> None:
-                    today = promoter_desk.today_of(config, now=clock_of(screen.app, config.tz)())
-                    targets.set_target(
+                    message = _("Target for {month}: {units} handsets, {amount}.").format(
+                        month=chosen, units=units, amount=format_fen(fen)
+                    )
+                    if brand.strip():
+                        message += " " + _("Brand: {brand}.").format(brand=brand.strip())
+
+                    def done(_target: object) -> None:
+                        screen.say(message)
+                        after()
+
+                    today = promoter_desk.today_of(config, now=screen.now())
+                    screen.run_write(
+                        targets.set_target,
                         chosen,
                         member.id,
                         units=units,
@@ -77,31 +68,25 @@ def ask_target(
                         brand=brand.strip(),
                         actor=actor,
                         today=today,
+                        then=done,
                     )
-                    message = _("Target for {month}: {units} handsets, {amount}.").format(
-                        month=chosen, units=units, amount=format_fen(fen)
-                    )
-                    if brand.strip():
-                        message += " " + _("Brand: {brand}.").format(brand=brand.strip())
-                    screen.query_one(MessageBar).info(message)
-                    after()
 
                 # Empty is the all-brands target the panels show; a brand (e.g. a brand
                 # promoter's own) sets that brand's target beside it.
-                ask(screen, title, _("Brand (empty: all brands)"), got_brand)
+                screen.ask(title, _("Brand (empty: all brands)"), got_brand)
 
             shown = (
                 format_fen(line.target_amount, symbol=False) if chosen == month and line.target_amount else ""
             )
-            ask(screen, title, _("Sales amount in yuan (empty: none)"), got_amount, shown)
+            screen.ask(title, _("Sales amount in yuan (empty: none)"), got_amount, shown)
 
         shown_units = str(line.target_units) if chosen == month and line.target_units else ""
-        ask(screen, title, _("Handsets to sell (empty: none)"), got_units, shown_units)
+        screen.ask(title, _("Handsets to sell (empty: none)"), got_units, shown_units)
 
-    ask(screen, title, _("Month (YYYY-MM)"), got_month, month)
+    screen.ask(title, _("Month (YYYY-MM)"), got_month, month)
 
 
-class PromoterProfileScreen(Screen[None]):
+class PromoterProfileScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("f2", "training", N_("Training"), id="promoter.training"),
         Binding("f3", "target", N_("Target"), id="promoter.target"),
@@ -115,16 +100,8 @@ class PromoterProfileScreen(Screen[None]):
 
     def __init__(self, staff_id: str) -> None:
         super().__init__()
-        translate_bindings(self)
-        self.staff_id = staff_id
+        self.promoter_id = staff_id  # whose profile this is (not who is logged in)
         self.profile: PromoterProfile | None = None
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(id="promoter-header", classes="screen-title")
@@ -143,17 +120,9 @@ class PromoterProfileScreen(Screen[None]):
         table.focus()
         self.reload()
 
-    def say(self, message: str) -> None:
-        self.query_one(MessageBar).info(message)
-
-    def fail(self, message: str) -> None:
-        self.query_one(MessageBar).error(message)
-
     def reload(self) -> None:
         try:
-            profile = self.profile = promoter_desk.profile(
-                self.staff_id, self.zapp.config, now=self.zapp.ctx.clock()
-            )
+            profile = self.profile = promoter_desk.profile(self.promoter_id, self.config, now=self.now())
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
@@ -222,19 +191,13 @@ class PromoterProfileScreen(Screen[None]):
     def manager(self) -> Actor | None:
         """The person logged in, if the store lets them do a manager's work (asked before any
         prompt; every store function asks again)."""
-        return own_authority(self.zapp.actor, self.fail)
+        return own_authority(self.actor, self.fail)
 
-    def change(self, edit: Callable[[Actor], object], done: str) -> None:
+    def change(self, fn: Callable[..., object], *args: Any, done: str, **kwargs: Any) -> None:
+        """``fn(*args, actor=<the manager logged in>, **kwargs)``, then the profile again."""
         actor = self.manager()
-        if actor is None:
-            return
-        try:
-            edit(actor)
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
-        self.reload()
-        self.say(done)
+        if actor is not None:
+            self.run_write(fn, *args, actor=actor, said=done, **kwargs)
 
     def action_training(self) -> None:
         from tui.screens.choice import ChoiceScreen
@@ -242,7 +205,7 @@ class PromoterProfileScreen(Screen[None]):
         actor = self.manager()
         if actor is None:
             return
-        courses = promoter_desk.ladder_courses(self.zapp.config.ladder)
+        courses = promoter_desk.ladder_courses(self.config.ladder)
         rows = [(f"course-{i}", Text(course)) for i, course in enumerate(courses)]
         rows.append(("other", Text(_("Another course…"))))
         title = _("Record training")
@@ -254,14 +217,14 @@ class PromoterProfileScreen(Screen[None]):
                 day = promoter_desk.parse_day(day_text)
                 self.pick_result(actor, course, day)
 
-            today = promoter_desk.today_of(self.zapp.config, now=self.zapp.ctx.clock())
-            ask(self, title, _("Date taken (YYYY-MM-DD)"), got_day, today.isoformat())
+            today = promoter_desk.today_of(self.config, now=self.now())
+            self.ask(title, _("Date taken (YYYY-MM-DD)"), got_day, today.isoformat())
 
         def chosen(row_id: str | None) -> None:
             if row_id is None:
                 return
             if row_id == "other":
-                ask(self, title, _("Course"), got_course)
+                self.ask(title, _("Course"), got_course)
             else:
                 got_course(courses[int(row_id.removeprefix("course-"))])
 
@@ -277,16 +240,22 @@ class PromoterProfileScreen(Screen[None]):
                 return
 
             def got_note(note: str) -> None:
-                today = promoter_desk.today_of(self.zapp.config, now=self.zapp.ctx.clock())
-                people.add_training(self.staff_id, course, day, result, actor=actor, today=today, note=note)
-                self.reload()
-                self.say(
-                    _("Training recorded: {course}, {result}.").format(
+                today = promoter_desk.today_of(self.config, now=self.now())
+                self.run_write(
+                    people.add_training,
+                    self.promoter_id,
+                    course,
+                    day,
+                    result,
+                    actor=actor,
+                    today=today,
+                    note=note,
+                    said=_("Training recorded: {course}, {result}.").format(
                         course=course, result=people.result_name(result)
-                    )
+                    ),
                 )
 
-            ask(self, _("Record training"), _("Note (optional)"), got_note)
+            self.ask(_("Record training"), _("Note (optional)"), got_note)
 
         self.app.push_screen(ChoiceScreen(_("How did it go (Enter)"), rows), chosen)
 
@@ -294,14 +263,14 @@ class PromoterProfileScreen(Screen[None]):
         actor = self.manager()
         if actor is None or self.profile is None:
             return
-        ask_target(self, self.zapp.config, actor, self.profile.line, self.reload)
+        ask_target(self, self.config, actor, self.profile.line, self.reload)
 
     def action_level(self) -> None:
         from tui.screens.choice import ChoiceScreen
 
         if self.profile is None:
             return
-        ladder = self.zapp.config.ladder
+        ladder = self.config.ladder
         rows = [(f"level-{lv.code}", Text(f"{lv.code}  {lv.name}")) for lv in ladder.levels]
         rows.append(("level-", Text(_("(not on the ladder)"))))
         current = f"level-{self.profile.line.staff.level}"
@@ -310,27 +279,28 @@ class PromoterProfileScreen(Screen[None]):
             if row_id is None:
                 return
             code = row_id.removeprefix("level-")
-            self.change(
-                lambda me: people.update_profile(self.staff_id, ladder, actor=me, level=code),
-                _("Level changed."),
-            )
+            self.change(people.update_profile, self.promoter_id, ladder, level=code, done=_("Level changed."))
 
         self.app.push_screen(ChoiceScreen(_("Level (Enter)"), rows, highlighted=current), chosen)
 
     def edit_text(self, label: str, value: str, field: str) -> None:
         if self.profile is None:
             return
-        ladder = self.zapp.config.ladder
+        ladder = self.config.ladder
 
         def got(text: str) -> None:
             brand, home = (text if field == "brand" else None), (text if field == "home_store" else None)
 
-            def save(me: Actor) -> object:
-                return people.update_profile(self.staff_id, ladder, actor=me, brand=brand, home_store=home)
+            self.change(
+                people.update_profile,
+                self.promoter_id,
+                ladder,
+                brand=brand,
+                home_store=home,
+                done=_("Profile saved."),
+            )
 
-            self.change(save, _("Profile saved."))
-
-        ask(self, self.profile.line.staff.name, label, got, value)
+        self.ask(self.profile.line.staff.name, label, got, value)
 
     def action_brand(self) -> None:
         if self.profile is not None:
@@ -349,19 +319,16 @@ class PromoterProfileScreen(Screen[None]):
 
         def chosen(status: str | None) -> None:
             if status is not None:
-                self.change(
-                    lambda me: people.set_status(self.staff_id, status, actor=me), _("Status changed.")
-                )
+                self.change(people.set_status, self.promoter_id, status, done=_("Status changed."))
 
         current = self.profile.line.staff.status
         self.app.push_screen(ChoiceScreen(_("Status (Enter)"), rows, highlighted=current), chosen)
 
     def action_promote(self) -> None:
-        config = self.zapp.config
-        today = promoter_desk.today_of(config, now=self.zapp.ctx.clock())
+        config = self.config
+        today = promoter_desk.today_of(config, now=self.now())
         self.change(
-            lambda me: people.promote(self.staff_id, config.ladder, today, actor=me),
-            _("Promoted to the next level."),
+            people.promote, self.promoter_id, config.ladder, today, done=_("Promoted to the next level.")
         )
 
     def action_back(self) -> None:

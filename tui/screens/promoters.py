@@ -4,30 +4,22 @@ The month's figures are read in a worker thread (a month on a large store takes 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from store.people import desk as promoter_desk
 from store.people.desk import PromoterLine
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.screens.manager_pin import own_authority
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
-
-class PromotersScreen(Screen[None]):
+class PromotersScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("f3", "target", N_("Target"), id="promoters.target"),
         Binding("f5", "refresh", N_("Refresh"), id="promoters.refresh"),
@@ -36,17 +28,8 @@ class PromotersScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.lines: list[PromoterLine] = []
-        self._asked = 0  # the newest request; an older answer arriving late is dropped
         self._stale = False
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("Promoters"), style="bold"), id="promoters-header", classes="screen-title")
@@ -78,27 +61,15 @@ class PromotersScreen(Screen[None]):
 
     def reload(self, keep_message: bool = False) -> None:
         """Read the figures again; ``keep_message`` leaves what an edit just said in view."""
-        self._asked += 1
         if not keep_message:
-            self.query_one(MessageBar).info(_("Counting…"))
-        self.load(self._asked, keep_message)
+            self.say(_("Counting…"))
+        self.load(
+            promoter_desk.overview,
+            self.config,
+            then=lambda found: self.show(*found, keep_message=keep_message),
+        )
 
-    @work(thread=True, exclusive=True, group="promoters")
-    def load(self, ticket: int, keep_message: bool) -> None:
-        try:
-            month, lines = promoter_desk.overview(self.zapp.config, now=self.zapp.ctx.clock())
-        except ZhangguiError as exc:
-            self.app.call_from_thread(self.failed, ticket, str(exc))
-            return
-        self.app.call_from_thread(self.show, ticket, month, lines, keep_message)
-
-    def failed(self, ticket: int, message: str) -> None:
-        if ticket == self._asked:
-            self.query_one(MessageBar).error(message)
-
-    def show(self, ticket: int, month: str, lines: list[PromoterLine], keep_message: bool = False) -> None:
-        if ticket != self._asked:
-            return
+    def show(self, month: str, lines: list[PromoterLine], keep_message: bool = False) -> None:
         self.lines = lines
         header = Text(_("Promoters"), style="bold")
         header.append("  " + _("{month}, sales against each one's target").format(month=month))
@@ -128,13 +99,13 @@ class PromotersScreen(Screen[None]):
         if keep_message:
             return
         if lines:
-            self.query_one(MessageBar).info(
+            self.say(
                 _("{n} promoters. Enter: profile, training, level. ↑: may move up a level.").format(
                     n=len(lines)
                 )
             )
         else:
-            self.query_one(MessageBar).info(_("No promoters yet."))
+            self.say(_("No promoters yet."))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -157,11 +128,11 @@ class PromotersScreen(Screen[None]):
 
         line = self.highlighted()
         if line is None:
-            self.query_one(MessageBar).error(_("No promoter to set a target for."))
+            self.fail(_("No promoter to set a target for."))
             return
-        actor = own_authority(self.zapp.actor, self.query_one(MessageBar).error)
+        actor = own_authority(self.actor, self.fail)
         if actor is not None:
-            ask_target(self, self.zapp.config, actor, line, lambda: self.reload(keep_message=True))
+            ask_target(self, self.config, actor, line, lambda: self.reload(keep_message=True))
 
     def action_back(self) -> None:
         self.app.pop_screen()

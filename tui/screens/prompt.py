@@ -5,19 +5,17 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from store.kernel.i18n import N_
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleModalScreen
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(ConsoleModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="prompt.cancel")]
 
     def __init__(self, title: str, label: str, value: str = "", password: bool = False) -> None:
         super().__init__()
-        translate_bindings(self)
         self._title = title
         self._label = label
         self._value = value

@@ -6,17 +6,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.selling import checkout
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleModalScreen
 from tui.widgets.key_bar import KeyBar
 
 
-class ReceiptScreen(ModalScreen[None]):
+class ReceiptScreen(ConsoleModalScreen[None]):
     BINDINGS = [
         # a modal screen hears none of the app's keys: this one opens the keys overlay here too
         Binding("ctrl+g", "app.keys", N_("Keys"), id="receipt.keys", show=False),
@@ -27,7 +26,6 @@ class ReceiptScreen(ModalScreen[None]):
 
     def __init__(self, sale_id: str, reprint: bool = False) -> None:
         super().__init__()
-        translate_bindings(self)
         self.sale_id = sale_id
         self.reprint = reprint
         self._escpos = b""
@@ -43,9 +41,7 @@ class ReceiptScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         from store.selling import receipt, receipt_render
 
-        app = self.app
-        config = app.config  # type: ignore[attr-defined]
-        ctx = app.ctx  # type: ignore[attr-defined]
+        config, ctx = self.config, self.ctx
         status = self.query_one("#receipt-status", Label)
         try:
             data = receipt.build_receipt(
@@ -76,7 +72,7 @@ class ReceiptScreen(ModalScreen[None]):
     def action_print(self) -> None:
         from store.selling import printer
 
-        config = self.app.config  # type: ignore[attr-defined]
+        config = self.config
         status = self.query_one("#receipt-status", Label)
         if config.printer.kind == "none":
             status.update(Text(_("No printer is set up ([printer] in config.toml).")))
@@ -90,7 +86,7 @@ class ReceiptScreen(ModalScreen[None]):
 
     def action_done(self) -> None:
         try:
-            checkout.acknowledge(self.sale_id)
+            checkout.acknowledge(self.sale_id, now=self.now())
         except ZhangguiError as exc:
             self.query_one("#receipt-status", Label).update(Text(str(exc)))
             return

@@ -5,12 +5,9 @@ adds one ('12*code' twelve, F2 sets how many). F10 books the whole delivery in a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from store.kernel.errors import NotFound, ValidationError, ZhangguiError
@@ -20,20 +17,17 @@ from store.stock import ledger as stock
 from store.stock.catalog import ScanResult
 from store.stock.ledger import ReceivedUnit
 from store.stock.receiving import DeliveryLine
-from tui.i18n_bindings import translate_bindings
+from tui.messages import StockChanged
+from tui.screens.base import ConsoleScreen
 from tui.shapes import OrderShown, SupplierShown
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
-from tui.widgets.reorder_panel import stock_changed
 from tui.widgets.scan_input import ScanInput
-
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
 NONE = "-"
 
 
-class ReceivingScreen(Screen[None]):
+class ReceivingScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("f2", "quantity", N_("Qty"), id="receive.quantity"),
         Binding("f6", "remove_line", N_("Remove"), id="receive.remove"),
@@ -45,19 +39,11 @@ class ReceivingScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.supplier: SupplierShown | None = None
         self.order: OrderShown | None = None
         self.invoice = ""
         self.lines: dict[str, DeliveryLine] = {}
         self.current: ScanResult | None = None  # the model being received
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(id="receive-header")
@@ -75,12 +61,6 @@ class ReceivingScreen(Screen[None]):
         table.add_column(Text(_("Last IMEI")), key="imei", width=16)
         self.query_one("#receive-scan", Input).focus()
         self.ask_supplier()
-
-    def say(self, message: str) -> None:
-        self.query_one(MessageBar).info(message)
-
-    def fail(self, message: str) -> None:
-        self.query_one(MessageBar).error(message)
 
     def leave(self) -> None:
         if self.app.screen is self:
@@ -192,7 +172,11 @@ class ReceivingScreen(Screen[None]):
             return
         event.stop()
         text = event.code.strip()  # the field is already empty for the next scan
-        if text:
+        if text and self.writing():  # the lines on screen are being booked in: nothing joins them
+            self.fail(
+                _("The delivery is being booked in: scan {code} again in a moment.").format(code=text[:40])
+            )
+        elif text:
             try:
                 self.scan(text)
             except ZhangguiError as exc:
@@ -271,29 +255,21 @@ class ReceivingScreen(Screen[None]):
             table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)))
 
     def action_quantity(self) -> None:
-        from tui.screens.prompt import PromptScreen
-
         scanned = self.current
         if scanned is None or scanned.product.serialized:
             self.fail(_("Scan the accessory's barcode first, then F2 for how many."))
             return
         product = scanned.product
 
-        def done(answer: str | None) -> None:
-            if answer is None:
-                return
-            try:
-                qty = stock.parse_qty(answer)
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-                return
+        def done(answer: str) -> None:
+            qty = stock.parse_qty(answer)
             line = self.line_for(scanned)
             line.qty = qty
             self.show_line(line)
             self.say(_("{name}: {n} in this delivery.").format(name=product.display_name, n=qty))
 
         current = self.lines[product.id].qty if product.id in self.lines else 0
-        self.app.push_screen(PromptScreen(_("Quantity"), product.display_name, str(current or "")), done)
+        self.ask(_("Quantity"), product.display_name, done, str(current or ""))
 
     def action_remove_line(self) -> None:
         table = self.query_one(DataTable)
@@ -306,23 +282,27 @@ class ReceivingScreen(Screen[None]):
         self.show_header()
         self.say(_("Removed {name}").format(name=line.product.display_name))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a delivery is being booked in, its lines stay as they are."""
+        return not self.writing() or action not in ("quantity", "remove_line", "book_in", "back")
+
     def action_book_in(self) -> None:
         if self.supplier is not None and not self.invoice:
             self.ask_invoice(then_book=True)
             return
         assert self.zapp.staff is not None
-        try:
-            receipt = receiving.receive_delivery(
-                lines=list(self.lines.values()),
-                staff_id=self.zapp.staff.id,
-                supplier_id=self.supplier.id if self.supplier else None,
-                invoice_no=self.invoice,
-                order_id=self.order.id if self.order else None,
-            )
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
-        stock_changed(self.app)
+        self.run_write(
+            receiving.receive_delivery,
+            lines=list(self.lines.values()),
+            staff_id=self.zapp.staff.id,
+            supplier_id=self.supplier.id if self.supplier else None,
+            invoice_no=self.invoice,
+            order_id=self.order.id if self.order else None,
+            then=lambda receipt: self.booked(receipt.invoice_no),
+        )
+
+    def booked(self, invoice_no: str) -> None:
+        self.app.post_message(StockChanged())
         total = sum(ln.count for ln in self.lines.values())
         self.lines.clear()
         self.current = None
@@ -333,7 +313,7 @@ class ReceivingScreen(Screen[None]):
         self.show_header()
         self.say(
             _("Delivery {invoice} booked in: {n} items. Scan the next one or Esc.").format(
-                invoice=receipt.invoice_no or "-", n=total
+                invoice=invoice_no or "-", n=total
             )
         )
 

@@ -5,27 +5,20 @@ read in a worker thread (a month on a large store takes a moment)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from store.referrals import patterns, report, report_export
 from store.referrals.patterns import Flag
 from store.referrals.report import MonthReport
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
-
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
 # Rows that fit at 80x24 under the title and the summary, above the message line and keys.
 SHOWN = 12
@@ -37,7 +30,7 @@ class Board:
     flags: list[Flag] = field(default_factory=list)
 
 
-class ReferralBoardScreen(Screen[None]):
+class ReferralBoardScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("f4", "flags", N_("Flags"), id="referral_board.flags"),
         Binding("f5", "refresh", N_("Refresh"), id="referral_board.refresh"),
@@ -46,17 +39,8 @@ class ReferralBoardScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.board: Board | None = None
         self.showing_flags = False
-        self._asked = 0  # the newest request; an older answer arriving late is dropped
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     @property
     def manager(self) -> bool:
@@ -98,34 +82,16 @@ class ReferralBoardScreen(Screen[None]):
         table.add_column(Text(_("New customers")), key="referees", width=32)
 
     def action_refresh(self) -> None:
-        self._asked += 1
-        self.query_one(MessageBar).info(_("Counting…"))
-        self.load(self._asked, self.manager)
+        self.say(_("Counting…"))
+        config, now, today, with_flags = self.config, self.now(), self.today(), self.manager
 
-    @work(thread=True, exclusive=True, group="referral-board")
-    def load(self, ticket: int, with_flags: bool) -> None:
-        config = self.zapp.config
-        try:
-            today = self.zapp.ctx.clock.today()
-            result = report.month_report(
-                report.default_month(config, now=self.zapp.ctx.clock()),
-                config,
-                top=SHOWN,
-                now=self.zapp.ctx.clock(),
-            )
-            found = patterns.flags(today, config.referrals) if with_flags else []
-        except ZhangguiError as exc:
-            self.app.call_from_thread(self.failed, ticket, str(exc))
-            return
-        self.app.call_from_thread(self.show, ticket, Board(result, found))
+        def figures() -> Board:
+            result = report.month_report(report.default_month(config, now=now), config, top=SHOWN, now=now)
+            return Board(result, patterns.flags(today, config.referrals) if with_flags else [])
 
-    def failed(self, ticket: int, message: str) -> None:
-        if ticket == self._asked:
-            self.query_one(MessageBar).error(message)
+        self.load(figures, then=self.show)
 
-    def show(self, ticket: int, board: Board) -> None:
-        if ticket != self._asked:
-            return
+    def show(self, board: Board) -> None:
         self.board = board
         self._summary()
         self._fill()
@@ -161,7 +127,7 @@ class ReferralBoardScreen(Screen[None]):
                 )
             message = (
                 _("Flags of the last {days} days. ↑↓ shows why; F4: the leaderboard.").format(
-                    days=self.zapp.config.referrals.flag_window_days
+                    days=self.config.referrals.flag_window_days
                 )
                 if self.board.flags
                 else _("No referral matches a warning pattern.")
@@ -184,7 +150,7 @@ class ReferralBoardScreen(Screen[None]):
                 if self.board.result.top
                 else _("No referrals this month.")
             )
-        self.query_one(MessageBar).info(message)
+        self.say(message)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if not self.showing_flags or self.board is None:
@@ -197,7 +163,7 @@ class ReferralBoardScreen(Screen[None]):
         if not self.manager:
             return
         if self.board is None:
-            self.query_one(MessageBar).info(_("Counting…"))
+            self.say(_("Counting…"))
             return
         self.showing_flags = not self.showing_flags
         self._summary()

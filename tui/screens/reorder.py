@@ -5,33 +5,24 @@ from then on. F4 shows every product (to order one that was not suggested)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from store.stock import reorder, reorder_export
 from store.stock.ledger import parse_qty
 from store.stock.reorder import Plan
 from store.stock.velocity import class_name
-from store.workers import own_connection
-from tui.i18n_bindings import translate_bindings
+from tui.messages import StockChanged
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
-from tui.widgets.reorder_panel import stock_changed
-
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
 
-class ReorderScreen(Screen[None]):
+class ReorderScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("f2", "edit", N_("Edit qty"), id="reorder.edit"),
         Binding("f3", "place", N_("Place orders"), id="reorder.place"),
@@ -42,19 +33,10 @@ class ReorderScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.plans: list[Plan] = []
         self.edited: dict[str, int] = {}
         self.show_all = False
-        self._generation = 0
         self.note = ""  # said when the next load is shown (after placing orders)
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(id="reorder-header")
@@ -75,34 +57,12 @@ class ReorderScreen(Screen[None]):
         table.focus()
         self.action_reload()
 
-    def say(self, message: str) -> None:
-        self.query_one(MessageBar).info(message)
-
-    def fail(self, message: str) -> None:
-        self.query_one(MessageBar).error(message)
-
     # ---- loading -----------------------------------------------------------
     def action_reload(self) -> None:
-        self._generation += 1
         self.say(_("Working out what to order..."))
-        self.compute(self._generation)
+        self.load(reorder.plans, self.config.stock, self.config.tz, then=self.loaded)
 
-    @work(thread=True, exclusive=True, group="reorder")
-    def compute(self, generation: int) -> None:
-        config = self.zapp.config
-        try:
-            with own_connection():
-                result: list[Plan] | str = reorder.plans(config.stock, config.tz, now=self.zapp.ctx.clock())
-        except ZhangguiError as exc:
-            result = str(exc)
-        self.app.call_from_thread(self.loaded, generation, result)
-
-    def loaded(self, generation: int, result: list[Plan] | str) -> None:
-        if generation != self._generation:
-            return
-        if isinstance(result, str):
-            self.fail(result)
-            return
+    def loaded(self, result: list[Plan]) -> None:
         self.plans = result
         self.show()
         self.say(self.note or _("Enter or F2 changes a quantity; F3 places the orders."))
@@ -188,27 +148,20 @@ class ReorderScreen(Screen[None]):
 
     # ---- actions -----------------------------------------------------------
     def action_edit(self) -> None:
-        from tui.screens.prompt import PromptScreen
 
         plan = self.selected()
         if plan is None:
             self.fail(_("Nothing to change."))
             return
 
-        def done(answer: str | None) -> None:
-            if answer is None:
-                return
-            try:
-                qty = 0 if answer.strip() in ("0", "０") else parse_qty(answer)
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-                return
+        def done(answer: str) -> None:
+            qty = 0 if answer.strip() in ("0", "０") else parse_qty(answer)
             self.edited[plan.product_id] = qty
             self.show()
             self.say(_("{name}: order {n}.").format(name=plan.name, n=qty))
 
         label = _("{name} (pack of {pack}; 0 drops it)").format(name=plan.name, pack=plan.pack_size)
-        self.app.push_screen(PromptScreen(_("Order quantity"), label, str(plan.suggested)), done)
+        self.ask(_("Order quantity"), label, done, str(plan.suggested))
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all
@@ -229,17 +182,19 @@ class ReorderScreen(Screen[None]):
         ask_yes_no(self.app, question, _("Yes, place the orders"), lambda: self.place(plans))
 
     def place(self, plans: list[Plan]) -> None:
-        try:
-            placed = reorder_export.place_orders(
-                plans, actor=self.zapp.actor, folder=self.zapp.config.exports_dir()
-            )
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
+        self.run_write(
+            reorder_export.place_orders,
+            plans,
+            actor=self.actor,
+            folder=self.config.exports_dir(),
+            then=self.placed,
+        )
+
+    def placed(self, placed: reorder_export.Placed) -> None:
         self.edited.clear()
-        stock_changed(self.app)  # on order now: the sale screen's line changes too
+        self.app.post_message(StockChanged())  # on order now: the sale screen's line changes too
         message = _("{n} purchase orders placed, written to {folder}").format(
-            n=len(placed.orders), folder=self.zapp.config.exports_dir()
+            n=len(placed.orders), folder=self.config.exports_dir()
         )
         if placed.unassigned:
             message += "; " + _("{n} products have no supplier (a file of their own)").format(

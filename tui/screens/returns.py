@@ -7,7 +7,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label
 
 from store.kernel.auth import Actor, Approval
@@ -18,9 +17,8 @@ from store.selling import sale_lookup, sale_voids
 from store.selling.sale_lookup import ReturnableLine
 from store.selling.till import Till
 from store.stock import ledger as stock
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleModalScreen
 from tui.screens.manager_pin import confirm_as_manager
-from tui.screens.prompt import PromptScreen
 from tui.shapes import ReceiptShown
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -29,7 +27,7 @@ from tui.widgets.message_bar import MessageBar
 Choice = list[tuple[ReturnableLine, int]]
 
 
-class ReturnsScreen(ModalScreen[Choice | None]):
+class ReturnsScreen(ConsoleModalScreen[Choice | None]):
     BINDINGS = [
         # a modal screen hears none of the app's keys: this one opens the keys overlay here too
         Binding("ctrl+g", "app.keys", N_("Keys"), id="returns.keys", show=False),
@@ -42,9 +40,8 @@ class ReturnsScreen(ModalScreen[Choice | None]):
 
     def __init__(self, till: Till, actor: Actor | None) -> None:
         super().__init__()
-        translate_bindings(self)
         self.till = till
-        self.actor = actor
+        self.requester = actor  # who asks (their own PIN is refused as approval)
         self.sale: ReceiptShown | None = None
         self.lines: list[ReturnableLine] = []
         self.chosen: dict[str, int] = {}
@@ -85,7 +82,6 @@ class ReturnsScreen(ModalScreen[Choice | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         text = event.value.strip()
-        message = self.query_one(MessageBar)
         if not text:
             self._choose_current()
             return
@@ -93,12 +89,12 @@ class ReturnsScreen(ModalScreen[Choice | None]):
             sale = sale_lookup.find_sale(text)
             lines = sale_lookup.returnable_lines(sale)
         except ZhangguiError as exc:
-            message.error(str(exc))
+            self.fail(str(exc))
             return
         self.sale, self.lines, self.chosen = sale, lines, {}
         event.input.value = ""
         self._show()
-        message.info(
+        self.say(
             _("Receipt {no}: {total}, {date}").format(
                 no=sale.receipt_no, total=format_fen(sale.total), date=sale.business_date
             )
@@ -109,32 +105,22 @@ class ReturnsScreen(ModalScreen[Choice | None]):
             return
         entry = self.lines[self.query_one(DataTable).cursor_row]
         if entry.returnable <= 0:
-            self.query_one(MessageBar).error(_("This line was already returned."))
+            self.fail(_("This line was already returned."))
             return
         if entry.returnable == 1:
             self.chosen[entry.line.id] = 0 if self.chosen.get(entry.line.id) else 1
             self._show()
             return
 
-        def got(answer: str | None) -> None:
-            if answer is None:
-                return
-            try:
-                qty = stock.parse_qty(answer)
-            except ZhangguiError as exc:
-                self.query_one(MessageBar).error(str(exc))
-                return
+        def got(answer: str) -> None:
+            qty = stock.parse_qty(answer)
             if qty > entry.returnable:
-                self.query_one(MessageBar).error(
-                    _("Only {n} of this line can still be returned.").format(n=entry.returnable)
-                )
+                self.fail(_("Only {n} of this line can still be returned.").format(n=entry.returnable))
                 return
             self.chosen[entry.line.id] = qty
             self._show()
 
-        self.app.push_screen(
-            PromptScreen(_("Quantity to return"), entry.line.product.display_name, str(entry.returnable)), got
-        )
+        self.ask(_("Quantity to return"), entry.line.product.display_name, got, str(entry.returnable))
 
     def action_cursor(self, step: int) -> None:
         table = self.query_one(DataTable)
@@ -144,27 +130,34 @@ class ReturnsScreen(ModalScreen[Choice | None]):
     def action_finish(self) -> None:
         picked: Choice = [(e, self.chosen[e.line.id]) for e in self.lines if self.chosen.get(e.line.id)]
         if not picked:
-            self.query_one(MessageBar).error(_("Choose at least one line to return."))
+            self.fail(_("Choose at least one line to return."))
             return
         self.dismiss(picked)
 
     def action_void(self) -> None:
         sale = self.sale
         if sale is None:
-            self.query_one(MessageBar).error(_("Find the receipt first."))
+            self.fail(_("Find the receipt first."))
             return
 
-        def void(approval: Approval | None) -> None:
-            sale_voids.void_sale(
-                sale.id, actor=self.actor, approval=approval, till=self.till, reason="console"
-            )
-            self.query_one(MessageBar).info(_("Receipt {no} voided.").format(no=sale.receipt_no))
+        def voided(_void: object) -> None:
+            self.say(_("Receipt {no} voided.").format(no=sale.receipt_no))
             self.sale, self.lines = None, []
             self._show()
 
+        def void(approval: Approval | None) -> None:
+            self.run_write(
+                sale_voids.void_sale,
+                sale.id,
+                actor=self.requester,
+                approval=approval,
+                till=self.till,
+                reason="console",
+                then=voided,
+            )
+
         question = _("Void receipt {no}?").format(no=sale.receipt_no)
-        error = self.query_one(MessageBar).error
-        confirm_as_manager(self.app, self.actor, question, _("Void the receipt"), void, error)
+        confirm_as_manager(self.app, self.requester, question, _("Void the receipt"), void, self.fail)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

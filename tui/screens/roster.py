@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from store.kernel.auth import Actor
@@ -21,17 +20,14 @@ from store.people import roster as rosters
 from store.people import roster_edit, roster_export
 from store.people.roster import WeekRoster
 from store.people.roster_rules import UNDERSTAFFED, WEEKDAYS
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
-
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
 CONFLICT_LINES = 4
 
 
-class RosterScreen(Screen[None]):
+class RosterScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("space", "cycle", N_("Next shift"), id="roster.cycle"),
         Binding("f2", "publish", N_("Publish"), id="roster.publish"),
@@ -48,27 +44,19 @@ class RosterScreen(Screen[None]):
 
     def __init__(self, week: str | None = None) -> None:
         super().__init__()
-        translate_bindings(self)
         self._week = week
         self.grid: WeekRoster | None = None
         self.marked: tuple[str, date] | None = None
 
     @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
-
-    @property
     def editor(self) -> Actor | None:
         """Who edits: the person logged in (the store refuses anyone but a manager)."""
-        return self.zapp.actor
+        return self.actor
 
     @property
     def week(self) -> str:
         if self._week is None:
-            self._week = rosters.week_of(self.zapp.ctx.clock.today())
+            self._week = rosters.week_of(self.today())
         return self._week
 
     def compose(self) -> ComposeResult:
@@ -84,14 +72,8 @@ class RosterScreen(Screen[None]):
         self.say(_("Space or Enter: next shift. [ and ]: other weeks. F4 twice: swap two cells."))
 
     # ---- display -----------------------------------------------------------
-    def say(self, message: str) -> None:
-        self.query_one(MessageBar).info(message)
-
-    def fail(self, message: str) -> None:
-        self.query_one(MessageBar).error(message)
-
     def reload(self) -> None:
-        config = self.zapp.config
+        config = self.config
         table = self.query_one(DataTable)
         keep = table.cursor_coordinate
         self.grid = grid = rosters.load_week(self.week, config)
@@ -125,7 +107,7 @@ class RosterScreen(Screen[None]):
 
     def show_header(self) -> None:
         assert self.grid is not None
-        config = self.zapp.config
+        config = self.config
         status = _("published") if self.grid.status == "published" else _("draft")
         header = Text()
         header.append(_("Roster") + f" {self.grid.week}", style="bold")
@@ -143,7 +125,7 @@ class RosterScreen(Screen[None]):
         text = Text()
         if not conflicts:
             text.append(_("No conflicts."), style="green")
-            text.append("  " + roster_export.legend(self.zapp.config))
+            text.append("  " + roster_export.legend(self.config))
         else:
             hard = len(self.grid.hard_conflicts)
             text.append(
@@ -178,6 +160,8 @@ class RosterScreen(Screen[None]):
 
     # ---- editing -----------------------------------------------------------
     def edit(self, change: Callable[[str, date], Any]) -> None:
+        """A change to the highlighted cell, made at once (each key builds on the one before);
+        the store calls in ``change`` take ``now=self.now()``."""
         cell = self.current_cell()
         if cell is None:
             self.fail(_("Move to a day first."))
@@ -191,7 +175,7 @@ class RosterScreen(Screen[None]):
 
     def action_cycle(self) -> None:
         """Empty -> first shift -> second ... -> empty."""
-        config = self.zapp.config
+        config = self.config
         codes = [s.code for s in config.roster.shifts]
 
         def cycle(staff_id: str, day: date) -> None:
@@ -202,10 +186,10 @@ class RosterScreen(Screen[None]):
             else:
                 following = "" if own else codes[0]
             if len(own) > 1 or not following:
-                roster_edit.clear(staff_id, day, actor=self.editor)
+                roster_edit.clear(staff_id, day, actor=self.editor, now=self.now())
                 self.say(_("Cleared."))
             else:
-                roster_edit.assign(staff_id, day, following, config, actor=self.editor)
+                roster_edit.assign(staff_id, day, following, config, actor=self.editor, now=self.now())
                 template = config.roster.shift(following)
                 assert template is not None
                 self.say(f"{template.name} {template.hours_text}")
@@ -213,7 +197,7 @@ class RosterScreen(Screen[None]):
         self.edit(cycle)
 
     def action_clear(self) -> None:
-        self.edit(lambda staff_id, day: roster_edit.clear(staff_id, day, actor=self.editor))
+        self.edit(lambda staff_id, day: roster_edit.clear(staff_id, day, actor=self.editor, now=self.now()))
 
     def action_add_shift(self) -> None:
         cell = self.current_cell()
@@ -221,14 +205,14 @@ class RosterScreen(Screen[None]):
             return
         from tui.screens.choice import ChoiceScreen
 
-        config = self.zapp.config
+        config = self.config
         rows = [(s.code, Text(f"{s.name}  {s.hours_text}")) for s in config.roster.shifts]
 
         def chosen(code: str | None) -> None:
             if code:
                 self.edit(
                     lambda staff_id, day: roster_edit.assign(
-                        staff_id, day, code, config, add=True, actor=self.editor
+                        staff_id, day, code, config, add=True, actor=self.editor, now=self.now()
                     )
                 )
 
@@ -244,37 +228,39 @@ class RosterScreen(Screen[None]):
             self.say(_("Marked. Move to the other cell and press F4 again."))
             return
         first, self.marked = self.marked, None
-        self.edit(lambda staff_id, day: roster_edit.swap(first, (staff_id, day), actor=self.editor))
+        self.edit(
+            lambda staff_id, day: roster_edit.swap(first, (staff_id, day), actor=self.editor, now=self.now())
+        )
         self.say(_("Swapped."))
 
     def action_day_off(self) -> None:
         def toggle(staff_id: str, day: date) -> None:
-            off = roster_edit.toggle_day_off(staff_id, day, actor=self.editor)
+            off = roster_edit.toggle_day_off(staff_id, day, actor=self.editor, now=self.now())
             self.say(_("Day off recorded.") if off else _("Day off removed."))
 
         self.edit(toggle)
 
     def action_copy_last(self) -> None:
-        try:
-            result = roster_edit.copy_week(rosters.shift_week(self.week, -1), self.week, actor=self.editor)
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
-        self.reload()
-        message = _("Copied {n} shifts from last week.").format(n=result.copied)
-        if result.skipped:
-            message += " " + _("Not copied (left): {names}").format(names=", ".join(result.skipped))
-        self.say(message)
+        def copied(result: roster_edit.CopyResult) -> None:
+            message = _("Copied {n} shifts from last week.").format(n=result.copied)
+            if result.skipped:
+                message += " " + _("Not copied (left): {names}").format(names=", ".join(result.skipped))
+            self.changed(message)
+
+        week = self.week
+        self.run_write(
+            roster_edit.copy_week, rosters.shift_week(week, -1), week, actor=self.editor, then=copied
+        )
 
     def action_publish(self) -> None:
-        try:
-            grid = rosters.publish(self.week, self.zapp.config, actor=self.editor)
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
-        self.reload()
-        warnings = len(grid.conflicts)
-        self.say(_("Roster {week} published ({n} warnings).").format(week=self.week, n=warnings))
+        week = self.week
+
+        def published(grid: WeekRoster) -> None:
+            self.changed(
+                _("Roster {week} published ({n} warnings).").format(week=week, n=len(grid.conflicts))
+            )
+
+        self.run_write(rosters.publish, week, self.config, actor=self.editor, then=published)
 
     def action_week(self, step: int) -> None:
         self._week = rosters.shift_week(self.week, step)
@@ -284,7 +270,7 @@ class RosterScreen(Screen[None]):
 
     def action_export(self) -> None:
         assert self.grid is not None
-        config = self.zapp.config
+        config = self.config
         folder = config.exports_dir()
         csv_path = folder / f"roster-{self.week}.csv"
         xlsx_path = folder / f"roster-{self.week}.xlsx"

@@ -18,7 +18,6 @@ from store.selling.cart import Cart
 from store.stock import catalog, imei
 from store.stock import ledger as stock
 from store.stock.catalog import ScanResult
-from tui.i18n_bindings import translate_bindings
 from tui.screens.prompt import PromptScreen
 from tui.screens.sale_editing import CartEditingScreen
 from tui.shapes import SaleShown
@@ -52,7 +51,6 @@ class SaleScreen(CartEditingScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.cart: Cart = self.new_cart()
 
     def new_cart(self) -> Cart:
@@ -81,6 +79,10 @@ class SaleScreen(CartEditingScreen):
         table.can_focus = False
         self.refresh_cart()
         self.query_one("#scan", Input).focus()
+
+    def stock_changed(self) -> None:
+        """Stock moved elsewhere (tui.messages.StockChanged): the reorder line looks again."""
+        self.query_one(ReorderPanel).refresh_all()
 
     # ---- scanning ----------------------------------------------------------
     def on_scan_input_scanned(self, event: ScanInput.Scanned) -> None:
@@ -211,12 +213,12 @@ class SaleScreen(CartEditingScreen):
             return
 
         def apply(label: str) -> None:
-            holds.hold(self.cart, label, self.zapp.ctx.clock())
+            holds.hold(self.cart, label, self.now())
             self.cart = self.new_cart()
             self.refresh_cart()
             self.say(_("Sale suspended. F8 resumes it."))
 
-        self._ask(_("Suspend sale"), _("A note to find it again (optional)"), "", apply)
+        self.ask(_("Suspend sale"), _("A note to find it again (optional)"), apply)
 
     def action_resume(self) -> None:
         from tui.screens.held import HeldSalesScreen
@@ -342,7 +344,7 @@ class SaleScreen(CartEditingScreen):
             return False
         self.cart.clear_tenders()
         label = _("Quit: {name}") if quitting else _("Locked: {name}")
-        holds.hold(self.cart, label.format(name=name), self.zapp.ctx.clock())
+        holds.hold(self.cart, label.format(name=name), self.now())
         return True
 
     def start_new_sale(self, kept_for: str = "") -> None:

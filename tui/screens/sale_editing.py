@@ -4,10 +4,9 @@ where one is needed, and the line actions (quantity, discounts, price, remove)."
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
-from textual.screen import Screen
 from textual.widgets import Static
 
 from store.kernel.auth import Approval
@@ -17,29 +16,19 @@ from store.kernel.money import format_fen, parse_money
 from store.selling.cart import Cart
 from store.selling.discounts import parse_discount
 from store.stock import ledger as stock
+from tui.screens.base import ConsoleScreen
 from tui.screens.manager_pin import ManagerPinScreen
-from tui.screens.prompt import PromptScreen
 from tui.widgets.cart_table import CartTable
 from tui.widgets.message_bar import MessageBar
 from tui.widgets.totals import Totals
 
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
-
-class CartEditingScreen(Screen[None]):
+class CartEditingScreen(ConsoleScreen[None]):
     """What the sale screen does to its cart; ``SaleScreen`` adds scanning, paying and the rest."""
 
     # Its own bindings are none: SaleScreen declares every key (Textual merges each class's own).
     BINDINGS = []
     cart: Cart
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     # ---- display -----------------------------------------------------------
     def refresh_cart(self, select_last: bool = False) -> None:
@@ -57,12 +46,6 @@ class CartEditingScreen(Screen[None]):
         if self.cart.referrer_label:
             header.append("  " + _("Referred by") + f": {self.cart.referrer_label}")
         self.query_one("#sale-header", Static).update(header)
-
-    def say(self, message: str) -> None:
-        self.query_one(MessageBar).info(message)
-
-    def fail(self, message: str) -> None:
-        self.query_one(MessageBar).error(message)
 
     def attempt(self, action: Callable[[], Any], done: Callable[[], str] | None = None) -> bool:
         """Run a change to the cart. Success replaces whatever the message bar said before (an
@@ -112,7 +95,7 @@ class CartEditingScreen(Screen[None]):
                 first = done() if done is not None else ""
                 self.attempt(lambda: action(approval), lambda: f"{first} {by}".strip())
 
-            self.app.push_screen(ManagerPinScreen(str(exc), requester=self.zapp.actor), approved)
+            self.app.push_screen(ManagerPinScreen(str(exc), requester=self.actor), approved)
             return
         except ZhangguiError as exc:
             self.fail(str(exc))
@@ -125,16 +108,6 @@ class CartEditingScreen(Screen[None]):
         return self.query_one(CartTable).cursor_row
 
     # ---- line actions ------------------------------------------------------
-    def _ask(self, title: str, label: str, value: str, then: Callable[[str], None]) -> None:
-        def done(answer: str | None) -> None:
-            if answer is not None:
-                try:
-                    then(answer)
-                except ZhangguiError as exc:
-                    self.fail(str(exc))
-
-        self.app.push_screen(PromptScreen(title, label, value), done)
-
     def _need_lines(self) -> bool:
         if not self.cart.lines:
             self.fail(_("The sale is empty."))
@@ -159,7 +132,7 @@ class CartEditingScreen(Screen[None]):
                 lambda: _("Quantity of {name}: {qty}.").format(name=line.name, qty=qty),
             )
 
-        self._ask(_("Quantity"), line.name, str(line.qty), apply)
+        self.ask(_("Quantity"), line.name, apply, str(line.qty))
 
     def action_line_discount(self) -> None:
         if not self._need_lines():
@@ -174,7 +147,7 @@ class CartEditingScreen(Screen[None]):
                 lambda: _("Discount on {name}: {amount}.").format(name=line.name, amount=format_fen(fen)),
             )
 
-        self._ask(_("Line discount: yuan, 10% or 9折"), line.name, "", apply)
+        self.ask(_("Line discount: yuan, 10% or 9折"), line.name, apply)
 
     def action_sale_discount(self) -> None:
         if not self._need_lines():
@@ -187,7 +160,7 @@ class CartEditingScreen(Screen[None]):
                 lambda: _("Sale discount: {amount}.").format(amount=format_fen(fen)),
             )
 
-        self._ask(_("Sale discount: yuan, 10% or 9折"), _("Discount on the whole sale"), "", apply)
+        self.ask(_("Sale discount: yuan, 10% or 9折"), _("Discount on the whole sale"), apply)
 
     def action_override_price(self) -> None:
         if not self._need_lines():
@@ -206,9 +179,9 @@ class CartEditingScreen(Screen[None]):
                     ),
                 )
 
-            self._ask(_("Reason for the new price"), line.name, "", got_reason)
+            self.ask(_("Reason for the new price"), line.name, got_reason)
 
-        self._ask(_("New unit price (yuan)"), line.name, "", got_price)
+        self.ask(_("New unit price (yuan)"), line.name, got_price)
 
     def action_remove_line(self) -> None:
         if self._need_lines():

@@ -4,33 +4,24 @@ A-class customers by value."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from store.crm import shown, value
-from store.crm.search import release_thread_connection
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from tui.cells import ljust, rjust
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
-
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
 BAR = 24
 
 
-class SegmentsScreen(Screen[None]):
+class SegmentsScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="segments.back"),
         Binding("f5", "refresh", N_("Refresh"), id="segments.refresh"),
@@ -38,15 +29,7 @@ class SegmentsScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.result: value.Segments | None = None
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("Customer segments"), style="bold"), classes="screen-title")
@@ -60,24 +43,17 @@ class SegmentsScreen(Screen[None]):
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        self.query_one(MessageBar).info(_("Scoring every customer…"))
-        self.score()
+        self.say(_("Scoring every customer…"))
+        config, now, today, actor = self.config, self.now(), self.today(), self.actor
 
-    @work(thread=True, exclusive=True, group="segments")
-    def score(self) -> None:
-        config = self.zapp.config
-        try:
-            scores = value.refresh(self.zapp.ctx.clock.today(), config.customers, now=self.zapp.ctx.clock())
+        def score() -> tuple[value.Segments, dict[str, shown.Person]]:
+            scores = value.refresh(today, config.customers, now=now)
             result = value.segments(scores, value.customer_count())
-            people = shown.people(
-                [s.customer_id for s in result.top_customers], self.zapp.actor, config.customers
+            return result, shown.people(
+                [s.customer_id for s in result.top_customers], actor, config.customers
             )
-        except ZhangguiError as exc:
-            self.app.call_from_thread(self.query_one(MessageBar).error, str(exc))
-            return
-        finally:
-            release_thread_connection()
-        self.app.call_from_thread(self.show, result, people)
+
+        self.load(score, then=lambda found: self.show(*found))
 
     def show(self, result: value.Segments, people: dict[str, shown.Person]) -> None:
         self.result = result
@@ -112,9 +88,7 @@ class SegmentsScreen(Screen[None]):
                 t.append(f"{ljust(phone, 12)} {format_fen(top.monetary):>14}  {top.last_purchase}  {rfm}  ")
                 t.append((person.name if person else "") + "\n")
         self.query_one("#segments-text", Static).update(t)
-        self.query_one(MessageBar).info(
-            _("Scored {n} customers with purchases.").format(n=sum(s.customers for s in result.tiers))
-        )
+        self.say(_("Scored {n} customers with purchases.").format(n=sum(s.customers for s in result.tiers)))
 
     def action_back(self) -> None:
         self.app.pop_screen()

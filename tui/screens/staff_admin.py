@@ -6,32 +6,30 @@ too. The store decides who may do each and audits it; this screen only asks."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from store.config.loader import ROLES
+from store.crm.handover import Reassigned
 from store.kernel import auth
 from store.kernel.auth import Actor
 from store.kernel.errors import PermissionDenied, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.people import staff, staff_admin
 from store.people.staff_admin import StaffLine
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.screens.choice import ChoiceScreen
-from tui.screens.prompt import PromptScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
+T = TypeVar("T")
 
 
-class StaffAdminScreen(Screen[None]):
+class StaffAdminScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("f2", "add", N_("Add"), id="staff.add"),
         Binding("f3", "new_pin", N_("New PIN"), id="staff.new_pin"),
@@ -44,16 +42,8 @@ class StaffAdminScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.lines: list[StaffLine] = []
         self.everyone = False
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("Staff"), style="bold"), classes="screen-title")
@@ -73,14 +63,8 @@ class StaffAdminScreen(Screen[None]):
         self.say(_("F2 add, F3 new PIN, F4 unlock, F5 role and discount, F6 deactivate a leaver."))
 
     # ---- display -------------------------------------------------------------------------
-    def say(self, message: str) -> None:
-        self.query_one(MessageBar).info(message)
-
-    def fail(self, message: str) -> None:
-        self.query_one(MessageBar).error(message)
-
     def reload(self) -> None:
-        config = self.zapp.config
+        config = self.config
         self.lines = staff_admin.staff_lines(config.discounts, include_inactive=self.everyone)
         table = self.query_one(DataTable)
         keep = table.cursor_row
@@ -108,24 +92,14 @@ class StaffAdminScreen(Screen[None]):
             raise PermissionDenied(_("Only a manager may do this; ask a manager to approve it."))
         return auth.actor_for_login(self.zapp.staff)
 
-    def run(self, change: Callable[[Actor], str]) -> None:
-        """Make a change as the person logged in; say what happened or why not."""
+    def run(self, fn: Callable[..., T], *args: Any, done: Callable[[T], str], **kwargs: Any) -> None:
+        """``fn(*args, actor=<who is logged in>, **kwargs)``; say what happened or why not."""
         try:
-            done = change(self.me())
+            me = self.me()
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
-        self.reload()
-        self.say(done)
-
-    def ask(
-        self, title: str, label: str, then: Callable[[str], None], *, value: str = "", password: bool = False
-    ) -> None:
-        def answered(text: str | None) -> None:
-            if text is not None:
-                then(text)
-
-        self.app.push_screen(PromptScreen(title, label, value, password=password), answered)
+        self.run_write(fn, *args, actor=me, then=lambda result: self.changed(done(result)), **kwargs)
 
     def pick_role(self, title: str, current: str, then: Callable[[str], None]) -> None:
         rows = [(role, Text(staff.role_name(role))) for role in ROLES]
@@ -154,10 +128,14 @@ class StaffAdminScreen(Screen[None]):
                 def got_role(role: str) -> None:
                     def got_pin(pin: str) -> None:
                         self.run(
-                            lambda me: _("Added {name} ({code}).").format(
-                                name=staff_admin.add_staff(code, name, role, pin, actor=me).name,
-                                code=code.strip(),
-                            )
+                            staff_admin.add_staff,
+                            code,
+                            name,
+                            role,
+                            pin,
+                            done=lambda added: _("Added {name} ({code}).").format(
+                                name=added.name, code=code.strip()
+                            ),
                         )
 
                     self.ask_pin_twice(name.strip(), got_pin)
@@ -175,9 +153,10 @@ class StaffAdminScreen(Screen[None]):
 
         def got_pin(pin: str) -> None:
             self.run(
-                lambda me: _("{name} has a new PIN.").format(
-                    name=staff_admin.set_pin(line.code, pin, actor=me).name
-                )
+                staff_admin.set_pin,
+                line.code,
+                pin,
+                done=lambda member: _("{name} has a new PIN.").format(name=member.name),
             )
 
         self.ask_pin_twice(line.name, got_pin)
@@ -186,16 +165,16 @@ class StaffAdminScreen(Screen[None]):
         line = self.highlighted()
         if line is not None:
             self.run(
-                lambda me: _("{name} can log in again.").format(
-                    name=staff_admin.unlock(line.code, actor=me).name
-                )
+                staff_admin.unlock,
+                line.code,
+                done=lambda member: _("{name} can log in again.").format(name=member.name),
             )
 
     def action_role(self) -> None:
         line = self.highlighted()
         if line is None:
             return
-        config = self.zapp.config
+        config = self.config
 
         def got_role(role: str) -> None:
             def got_limit(text: str) -> None:
@@ -205,17 +184,16 @@ class StaffAdminScreen(Screen[None]):
                     self.fail(_("A discount limit is 0 to 100 percent."))
                     return
 
-                def change(me: Actor) -> str:
-                    member = staff_admin.set_role(
-                        line.code, role, config.discounts, discount=discount, actor=me
-                    )
+                def done(member: Any) -> str:  # a Staff row
                     return _("{name} is now {role}, discount limit {pct}%.").format(
                         name=member.name,
                         role=staff.role_name(member.role),
                         pct=staff.discount_limit(member, config.discounts),
                     )
 
-                self.run(change)
+                self.run(
+                    staff_admin.set_role, line.code, role, config.discounts, discount=discount, done=done
+                )
 
             default = getattr(config.discounts, role, 0)
             self.ask(
@@ -233,13 +211,12 @@ class StaffAdminScreen(Screen[None]):
             return
 
         def deactivate(successor: str) -> None:
-            def change(me: Actor) -> str:
-                moved = staff_admin.deactivate(line.code, successor=successor, actor=me)
+            def done(moved: Reassigned) -> str:
                 return _("{code} is deactivated; {customers} customers and {tasks} open tasks moved.").format(
                     code=line.code, customers=moved.customers, tasks=moved.tasks
                 )
 
-            self.run(change)
+            self.run(staff_admin.deactivate, line.code, successor=successor, done=done)
 
         owned = staff_admin.owned_by(line.id)
         if owned.customers or owned.tasks:

@@ -4,28 +4,43 @@ left (Esc) or paused and resumed later; closing it hands it to a manager for rev
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.stock import count_entry, count_sessions
 from store.stock.count_view import CountShown, shown
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 from tui.widgets.scan_input import ScanInput
 
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
+
+# Each write runs in a worker and hands back the snapshot the screen keeps, read there too.
+def _start(
+    *, scope_kind: str, scope_value: str, staff_id: str, tz: ZoneInfo, now: datetime | None = None
+) -> CountShown:
+    return shown(
+        count_sessions.start_count(
+            scope_kind=scope_kind, scope_value=scope_value, staff_id=staff_id, tz=tz, now=now
+        )
+    )
 
 
-class StockCountScreen(Screen[None]):
+def _resume(count_id: str, *, staff_id: str, now: datetime | None = None) -> CountShown:
+    return shown(count_sessions.resume(count_id, staff_id=staff_id, now=now))
+
+
+def _close(count_id: str, *, staff_id: str, now: datetime | None = None) -> CountShown:
+    return shown(count_sessions.close(count_id, staff_id=staff_id, now=now))
+
+
+class StockCountScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("f2", "quantity", N_("Qty"), id="count.quantity"),
         Binding("f3", "recount", N_("Recount"), id="count.recount"),
@@ -38,23 +53,10 @@ class StockCountScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.count: CountShown | None = None
         self.model_id: str | None = None  # the handset model whose IMEIs are being scanned
         self.last_product: str | None = None  # the accessory F2 adds a quantity of
         self.totals: dict[str, int] = {}
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
-
-    @property
-    def staff_id(self) -> str:
-        assert self.zapp.staff is not None
-        return str(self.zapp.staff.id)
 
     def compose(self) -> ComposeResult:
         yield Static(id="count-header")
@@ -81,13 +83,12 @@ class StockCountScreen(Screen[None]):
             if count.status == "review":
                 self.app.call_later(self.show_review, count)  # not while this screen mounts
                 return
-            try:
-                self.count = shown(count_sessions.resume(count.id, staff_id=self.staff_id))
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-                return
-            self.reload()
-            self.say(_("Count {number} resumed.").format(number=count.number))
+            self.run_write(
+                _resume,
+                count.id,
+                staff_id=self.staff_id,
+                then=lambda resumed: self.opened(resumed, _("Count {number} resumed.")),
+            )
             return
         self.ask_scope()
 
@@ -125,17 +126,19 @@ class StockCountScreen(Screen[None]):
         self.app.push_screen(ChoiceScreen(title, [(v, Text(v)) for v in values]), chosen)
 
     def start(self, kind: str, value: str) -> None:
-        try:
-            self.count = shown(
-                count_sessions.start_count(
-                    scope_kind=kind, scope_value=value, staff_id=self.staff_id, tz=self.zapp.config.tz
-                )
-            )
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
+        self.run_write(
+            _start,
+            scope_kind=kind,
+            scope_value=value,
+            staff_id=self.staff_id,
+            tz=self.config.tz,
+            then=lambda count: self.opened(count, _("Count {number} started. Scan what is on the shelves.")),
+        )
+
+    def opened(self, count: CountShown, message: str) -> None:
+        self.count = count
         self.reload()
-        self.say(_("Count {number} started. Scan what is on the shelves.").format(number=self.count.number))
+        self.say(message.format(number=count.number))
 
     def dismiss_screen(self) -> None:
         if self.app.screen is self:
@@ -190,12 +193,6 @@ class StockCountScreen(Screen[None]):
             text.append(name)
         self.query_one("#count-model", Static).update(text)
 
-    def say(self, message: str) -> None:
-        self.query_one(MessageBar).info(message)
-
-    def fail(self, message: str) -> None:
-        self.query_one(MessageBar).error(message)
-
     # ---- scanning ----------------------------------------------------------
     def on_scan_input_scanned(self, event: ScanInput.Scanned) -> None:
         if event.scan_input.id != "count-scan":
@@ -209,10 +206,11 @@ class StockCountScreen(Screen[None]):
         if self.count is None:
             self.fail(_("No count is open."))
             return
-        try:
-            entered = count_entry.enter(self.count.id, text, staff_id=self.staff_id, model_id=self.model_id)
-        except ZhangguiError as exc:
-            self.fail(str(exc))
+        # At once, not in a worker: the next scan builds on this one (a handset's IMEIs follow its model).
+        entered = self.write_now(
+            count_entry.enter, self.count.id, text, staff_id=self.staff_id, model_id=self.model_id
+        )
+        if entered is None:
             return
         if entered.model_only:  # a handset's barcode: its IMEIs follow, others are refused
             self.model_id = entered.product_id
@@ -241,28 +239,23 @@ class StockCountScreen(Screen[None]):
     # ---- actions -----------------------------------------------------------
     def action_quantity(self) -> None:
         """Enter how many of the accessory scanned last (a shelf of 24 without 24 scans)."""
-        from tui.screens.prompt import PromptScreen
-
         if self.count is None or self.last_product is None:
             self.fail(_("Scan the accessory's barcode first, then F2 for how many."))
             return
         product_id = self.last_product
         count_id = self.count.id
 
-        def done(answer: str | None) -> None:
-            if answer is None:
-                return
-            try:
-                entered = count_entry.record_qty(
-                    count_id, product_id, count_entry.parse_counted(answer), staff_id=self.staff_id
-                )
-            except ZhangguiError as exc:
-                self.fail(str(exc))
+        def done(answer: str) -> None:
+            qty = count_entry.parse_counted(answer)
+            entered = self.write_now(
+                count_entry.record_qty, count_id, product_id, qty, staff_id=self.staff_id
+            )
+            if entered is None:
                 return
             self.show_line(entered.product_id, entered.name, entered.counted)
             self.say(entered.message)
 
-        self.app.push_screen(PromptScreen(_("How many more?"), _("Counted quantity"), ""), done)
+        self.ask(_("How many more?"), _("Counted quantity"), done)
 
     def action_recount(self) -> None:
         from tui.screens.choice import ChoiceScreen
@@ -277,13 +270,13 @@ class StockCountScreen(Screen[None]):
         def chosen(answer: str | None) -> None:
             if answer != "yes":
                 return
-            try:
-                count_entry.recount(count_id, product_id, staff_id=self.staff_id)
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-                return
-            self.reload()
-            self.say(_("Cleared; count it again."))
+            self.run_write(
+                count_entry.recount,
+                count_id,
+                product_id,
+                staff_id=self.staff_id,
+                said=_("Cleared; count it again."),
+            )
 
         self.app.push_screen(ChoiceScreen(_("Throw away what was counted of this product?"), rows), chosen)
 
@@ -291,12 +284,12 @@ class StockCountScreen(Screen[None]):
         if self.count is None:
             self.dismiss_screen()
             return
-        try:
-            count_sessions.pause(self.count.id, staff_id=self.staff_id)
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
-        self.app.pop_screen()
+        self.run_write(
+            count_sessions.pause,
+            self.count.id,
+            staff_id=self.staff_id,
+            then=lambda _count: self.dismiss_screen(),
+        )
 
     def action_close_count(self) -> None:
         """Close the count once the counter has said so: a closed count takes no more scans."""
@@ -312,13 +305,11 @@ class StockCountScreen(Screen[None]):
     def close_count(self) -> None:
         if self.count is None:
             return
-        try:
-            closed = shown(count_sessions.close(self.count.id, staff_id=self.staff_id))
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
-        self.count = closed
-        self.show_review(closed)
+        self.run_write(_close, self.count.id, staff_id=self.staff_id, then=self.closed)
+
+    def closed(self, count: CountShown) -> None:
+        self.count = count
+        self.show_review(count)
 
     def show_review(self, count: CountShown) -> None:
         member = self.zapp.staff

@@ -8,24 +8,22 @@ from datetime import UTC
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.stock import history
 from store.stock import ledger as stock
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 
-class StockHistoryScreen(Screen[None]):
+class StockHistoryScreen(ConsoleScreen[None]):
     BINDINGS = [Binding("escape", "back", N_("Back"), id="history.back")]
 
     def __init__(self, code: str = "") -> None:
         super().__init__()
-        translate_bindings(self)
         self._code = code
 
     def compose(self) -> ComposeResult:
@@ -59,7 +57,7 @@ class StockHistoryScreen(Screen[None]):
         try:
             found = history.history_of(code)
         except ZhangguiError as exc:
-            self.query_one(MessageBar).error(str(exc))
+            self.fail(str(exc))
             return
         from tui.app import ZhangguiApp
 
@@ -86,7 +84,7 @@ class StockHistoryScreen(Screen[None]):
         else:
             header.append("  " + _("on hand {n}").format(n=stock.on_hand(found.product.id)))
         self.query_one("#history-header", Static).update(header)
-        self.query_one(MessageBar).info(_("{n} movements.").format(n=len(found.events)))
+        self.say(_("{n} movements.").format(n=len(found.events)))
 
     def action_back(self) -> None:
         self.app.pop_screen()

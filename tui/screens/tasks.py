@@ -4,29 +4,20 @@ F2 marks the task done."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.crm import followup, shown
-from store.crm.search import release_thread_connection
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
-
-class TasksScreen(Screen[None]):
+class TasksScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="tasks.back"),
         Binding("f2", "done", N_("Done"), id="tasks.done"),
@@ -34,15 +25,8 @@ class TasksScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        translate_bindings(self)
         self.due: list[shown.TaskLine] = []
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
+        self._first = True
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("My tasks today"), style="bold"), classes="screen-title")
@@ -52,26 +36,19 @@ class TasksScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#tasks-list", OptionList).focus()
-        self.load(run_rules=True)
 
-    @work(thread=True, exclusive=True, group="tasks")
-    def load(self, run_rules: bool = False) -> None:
-        config = self.zapp.config
+    def reload(self, run_rules: bool = False) -> None:
+        config, now, today = self.config, self.now(), self.today()
         member = self.zapp.staff
         assert member is not None
-        try:
+
+        def due() -> tuple[list[shown.TaskLine], int]:
             made = 0
             if run_rules:
-                made = followup.run_rules(
-                    config.customers, config.tz, fallback_owner=member.id, now=self.zapp.ctx.clock()
-                )
-            due = shown.my_tasks(member.id, self.zapp.ctx.clock.today(), member.actor, config.customers)
-        except ZhangguiError as exc:
-            self.app.call_from_thread(self.query_one(MessageBar).error, str(exc))
-            return
-        finally:
-            release_thread_connection()
-        self.app.call_from_thread(self.show, due, made)
+                made = followup.run_rules(config.customers, config.tz, fallback_owner=member.id, now=now)
+            return shown.my_tasks(member.id, today, member.actor, config.customers), made
+
+        self.load(due, then=lambda found: self.show(*found))
 
     def show(self, due: list[shown.TaskLine], made: int) -> None:
         self.due = due
@@ -90,7 +67,7 @@ class TasksScreen(Screen[None]):
             message = _("Nothing due today.")
         if made:
             message += " " + _("{n} new from the follow-up rules.").format(n=made)
-        self.query_one(MessageBar).info(message)
+        self.say(message)
 
     def selected(self) -> shown.TaskLine | None:
         options = self.query_one("#tasks-list", OptionList)
@@ -106,19 +83,16 @@ class TasksScreen(Screen[None]):
             self.app.push_screen(CustomerProfileScreen(item.customer_id))
 
     def on_screen_resume(self) -> None:
-        self.load()
+        """Shown first (the follow-up rules make today's tasks then) or back from a customer."""
+        self.reload(run_rules=self._first)
+        self._first = False
 
     def action_done(self) -> None:
         item = self.selected()
         member = self.zapp.staff
         if item is None or member is None:
             return
-        try:
-            followup.finish_task(item.task_id, by=member.id)
-        except ZhangguiError as exc:
-            self.query_one(MessageBar).error(str(exc))
-            return
-        self.load()
+        self.run_write(followup.finish_task, item.task_id, by=member.id, then=lambda _task: self.reload())
 
     def action_back(self) -> None:
         self.app.pop_screen()

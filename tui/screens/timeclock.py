@@ -3,46 +3,29 @@ A manager corrects someone else's times with F5 (their PIN, then the times and a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from store.kernel.auth import Approval
-from store.kernel.errors import ValidationError, ZhangguiError
+from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.people import directory, timeclock
-from tui.i18n_bindings import translate_bindings
+from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
-if TYPE_CHECKING:
-    from tui.app import ZhangguiApp
 
-
-class TimeClockScreen(Screen[None]):
+class TimeClockScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("f2", "punch('in')", N_("Clock in"), id="clock.in"),
         Binding("f3", "punch('out')", N_("Clock out"), id="clock.out"),
         Binding("f5", "correct", N_("Correct"), id="clock.correct"),
         Binding("escape", "back", N_("Back"), id="clock.back"),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        translate_bindings(self)
-
-    @property
-    def zapp(self) -> ZhangguiApp:
-        from tui.app import ZhangguiApp
-
-        assert isinstance(self.app, ZhangguiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("Time clock"), style="bold"), id="clock-header")
@@ -57,20 +40,10 @@ class TimeClockScreen(Screen[None]):
         self.show_today()
         self.query_one("#clock-code", Input).focus()
 
-    def say(self, message: str) -> None:
-        self.query_one(MessageBar).info(message)
-
-    def fail(self, message: str) -> None:
-        self.query_one(MessageBar).error(message)
-
-    @property
-    def today(self) -> date:
-        return self.zapp.ctx.clock.today()
-
     def show_today(self) -> None:
-        tz = self.zapp.config.tz
-        grace = self.zapp.config.roster.late_grace_minutes
-        rows = timeclock.attendance(self.today, self.today, tz, grace, now=self.zapp.ctx.clock())
+        tz = self.config.tz
+        grace = self.config.roster.late_grace_minutes
+        rows = timeclock.attendance(self.today(), self.today(), tz, grace, now=self.now())
         names = directory.staff_names()
         text = Text(_("Today") + "\n", style="bold")
         if not rows:
@@ -102,22 +75,25 @@ class TimeClockScreen(Screen[None]):
     def action_punch(self, direction: str) -> None:
         code_input = self.query_one("#clock-code", Input)
         pin_input = self.query_one("#clock-pin", Input)
-        tz = self.zapp.config.tz
-        try:
-            if not code_input.value.strip():
-                raise ValidationError(_("Type your staff code first."))
-            punch = (timeclock.clock_in if direction == "in" else timeclock.clock_out)(
-                code_input.value, pin_input.value, tz
-            )
-        except ZhangguiError as exc:
+        if not code_input.value.strip():
             pin_input.value = ""
-            self.fail(str(exc))
+            self.fail(_("Type your staff code first."))
             return
-        code_input.value = ""
-        pin_input.value = ""
-        code_input.focus()
-        self.say(punch.message)
-        self.show_today()
+
+        def punched(punch: timeclock.Punch) -> None:
+            code_input.value = ""
+            pin_input.value = ""
+            code_input.focus()
+            self.say(punch.message)
+            self.show_today()
+
+        def refused(error: ZhangguiError) -> None:
+            pin_input.value = ""
+            self.fail(str(error))
+
+        punch = timeclock.clock_in if direction == "in" else timeclock.clock_out
+        code, pin = code_input.value, pin_input.value
+        self.run_write(punch, code, pin, self.config.tz, then=punched, failed=refused)
 
     # ---- corrections -------------------------------------------------------
     def action_correct(self) -> None:
@@ -132,10 +108,10 @@ class TimeClockScreen(Screen[None]):
     def pick_entry(self, approval: Approval) -> None:
         from tui.screens.choice import ChoiceScreen
 
-        tz = self.zapp.config.tz
-        first = self.today - timedelta(days=7)
+        tz = self.config.tz
+        first = self.today() - timedelta(days=7)
         entries = [
-            e for e in timeclock.entries_between(first, self.today) if e.staff_id != approval.manager_id
+            e for e in timeclock.entries_between(first, self.today()) if e.staff_id != approval.manager_id
         ]
         if not entries:
             self.fail(_("No clock records of others in the last week."))
@@ -156,21 +132,8 @@ class TimeClockScreen(Screen[None]):
 
         self.app.push_screen(ChoiceScreen(_("Whose time to correct (Enter)"), rows), chosen)
 
-    def ask(self, title: str, label: str, then: Callable[[str], None]) -> None:
-        from tui.screens.prompt import PromptScreen
-
-        def done(answer: str | None) -> None:
-            if answer is None:
-                return
-            try:
-                then(answer)
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-
-        self.app.push_screen(PromptScreen(title, label), done)
-
     def ask_times(self, approval: Approval, entry_id: str, day: date) -> None:
-        tz = self.zapp.config.tz
+        tz = self.config.tz
 
         def at(text: str) -> datetime:
             minutes = timeclock.parse_time_of_day(text)
@@ -182,10 +145,14 @@ class TimeClockScreen(Screen[None]):
             def got_out(second: str) -> None:
                 end = at(second) if second.strip() else None
 
-                def got_reason(reason: str) -> None:
-                    timeclock.correct(entry_id, start, end, approval, reason, tz)
+                def corrected(_entry: object) -> None:
                     self.say(_("Times corrected by {name}.").format(name=approval.manager_name))
                     self.show_today()
+
+                def got_reason(reason: str) -> None:
+                    self.run_write(
+                        timeclock.correct, entry_id, start, end, approval, reason, tz, then=corrected
+                    )
 
                 self.ask(_("Correct clock times"), _("Reason"), got_reason)
 

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
-from textual.app import App
 from textual.widgets import Static
 
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import _
 from store.workers import own_connection
 from tui.clock import clock_of
+from tui.worker_context import forgets_worker
 
 if TYPE_CHECKING:
     from store.config.loader import Config
@@ -75,6 +75,7 @@ class ReorderPanel(Static):
         self.compute(self._seq, product_ids, sale_id=sale_id)
 
     @work(thread=True, group="reorder-panel")
+    @forgets_worker
     def compute(self, seq: int, product_ids: list[str] | None, sale_id: str = "") -> None:
         from store.stock import (  # with velocity and statistics: first needed seconds after start-up
             lookups,
@@ -159,11 +160,3 @@ class ReorderPanel(Static):
         text.overflow = "ellipsis"
         self.update(text)
         self.display = True
-
-
-def stock_changed(app: App[object]) -> None:
-    """Another screen moved stock (a delivery booked in, a count approved, orders placed):
-    the sale screen's panel looks at everything again, in its worker."""
-    for screen in app.screen_stack:
-        for panel in screen.query(ReorderPanel):
-            panel.refresh_all()

@@ -1,0 +1,255 @@
+"""The base of every console screen: the session (store context, who is logged in, the
+context's clock), the status line, translated key bindings, and store calls run off the
+event loop.
+
+- ``say`` / ``fail`` put one sentence on the screen's MessageBar; each replaces the one before,
+  and the text is never read as markup (a customer called "[b]" stays "[b]").
+- ``load(fn, *args, then=...)`` and ``run_write(fn, *args, then=...)`` call a store function in
+  a thread worker. A result that arrives after the screen asked again (a newer ``load`` of the
+  same ``key``) or after it was closed is dropped. A store error (store.kernel.errors, already
+  translated) becomes ``fail(message)`` unless ``failed`` takes it; never a traceback.
+- A store function that takes ``now`` is called with the context clock's time (never the wall
+  clock's) unless the caller passed one.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from rich.text import Text
+from textual.binding import BindingType
+from textual.screen import ModalScreen, Screen, ScreenResultType
+from textual.worker import active_worker
+
+from store.context import off_thread
+from store.kernel.errors import ZhangguiError
+from tui.i18n_bindings import translate_bindings
+from tui.widgets.message_bar import MessageBar
+
+if TYPE_CHECKING:
+    from store.config.loader import Config
+    from store.context import StoreContext
+    from store.kernel.auth import Actor
+    from tui.app import ZhangguiApp
+
+T = TypeVar("T")
+
+
+def at_now(fn: Callable[..., object], args: tuple[Any, ...], kwargs: dict[str, Any], now: datetime) -> None:
+    """Give ``fn`` ``now`` (in ``kwargs``) when it takes a ``now`` the caller did not pass. (Not
+    cached: a screen's own closures are new objects every time and would pile up in a cache.)"""
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return
+    if "now" not in signature.parameters:
+        return
+    try:
+        given = signature.bind_partial(*args, **kwargs).arguments
+    except TypeError:
+        return  # the call itself is wrong: let it say so
+    if "now" not in given:
+        kwargs["now"] = now
+
+
+class ConsoleScreen(Screen[ScreenResultType]):
+    BINDINGS: ClassVar[list[BindingType]] = []  # each screen declares its own (Screen's still apply)
+
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        translate_bindings(self)
+        self._newest: dict[str, int] = {}  # per key: the newest request; older answers are dropped
+        self._writing: dict[str, int] = {}  # per key: writes not yet answered
+
+    # ---- the session -------------------------------------------------------
+    @property
+    def zapp(self) -> ZhangguiApp:
+        from tui.app import ZhangguiApp
+
+        assert isinstance(self.app, ZhangguiApp)
+        return self.app
+
+    @property
+    def ctx(self) -> StoreContext:
+        return self.zapp.ctx
+
+    @property
+    def config(self) -> Config:
+        return self.zapp.config
+
+    @property
+    def actor(self) -> Actor | None:
+        """Who is logged in, as the store's functions take it."""
+        return self.zapp.actor
+
+    @property
+    def staff_id(self) -> str:
+        member = self.zapp.staff
+        assert member is not None
+        return str(member.id)
+
+    def now(self) -> datetime:
+        """The context clock's time (naive UTC), for every write."""
+        return self.ctx.clock()
+
+    def today(self) -> date:
+        """The store's business date on the context's clock."""
+        return self.ctx.clock.today()
+
+    def reload(self) -> None:
+        """Show the screen's figures again (after a write); a screen that shows any overrides it."""
+
+    def changed(self, message: str) -> None:
+        """A write went through: show the screen again, and say what was done."""
+        self.reload()
+        self.say(message)
+
+    # ---- the status line ---------------------------------------------------
+    def say(self, message: str) -> None:
+        bar = self.query(MessageBar)
+        if bar:
+            bar.first().info(message)
+        elif message:
+            self.notify(Text(message).markup)  # a dialog without a message line
+
+    def fail(self, message: str) -> None:
+        bar = self.query(MessageBar)
+        if bar:
+            bar.first().error(message)
+        else:
+            self.notify(Text(message).markup, severity="error")
+
+    def ask(
+        self,
+        title: str,
+        label: str,
+        then: Callable[[str], object],
+        value: str = "",
+        *,
+        password: bool = False,
+    ) -> None:
+        """A prompt whose answer (not Esc) goes to ``then``; a store error it raises is ``fail``ed."""
+        from tui.screens.prompt import PromptScreen
+
+        def done(answer: str | None) -> None:
+            if answer is None:
+                return
+            try:
+                then(answer)
+            except ZhangguiError as exc:
+                self.fail(str(exc))
+
+        self.app.push_screen(PromptScreen(title, label, value, password=password), done)
+
+    # ---- store calls in a worker thread ------------------------------------
+    def load(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        then: Callable[[T], object],
+        failed: Callable[[ZhangguiError], object] | None = None,
+        key: str = "load",
+        **kwargs: Any,
+    ) -> None:
+        """Read ``fn(*args, **kwargs)`` off the event loop; ``then(result)`` on it, unless a newer
+        load of ``key`` was asked for meanwhile."""
+        self._call(fn, args, kwargs, then, failed, key, write=False)
+
+    def run_write(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        then: Callable[[T], object] | None = None,
+        said: str | None = None,
+        failed: Callable[[ZhangguiError], object] | None = None,
+        key: str = "write",
+        **kwargs: Any,
+    ) -> None:
+        """Write with ``fn(*args, **kwargs)`` off the event loop; once it is done ``then(result)``,
+        or with ``said``, ``changed(said)``. The write itself is never dropped, only an answer the
+        screen no longer waits for."""
+        if said is not None:
+            message = said
+            then = lambda _result: self.changed(message)  # noqa: E731
+        self._call(fn, args, kwargs, then, failed, key, write=True)
+
+    def write_now(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """A write the next key builds on (a scan into a count, a cell of the roster): made at
+        once on the event loop, at the context clock's ``now``; a store error is ``fail``ed and
+        the answer is None."""
+        at_now(fn, args, kwargs, self.now())
+        try:
+            return fn(*args, **kwargs)
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return None
+
+    def writing(self, key: str = "write") -> bool:
+        """A write of ``key`` is under way (a dialog that closes with its result waits for it
+        rather than writing twice)."""
+        return self._writing.get(key, 0) > 0
+
+    def is_newest(self, key: str, ticket: int) -> bool:
+        return self._newest.get(key) == ticket and self.is_attached
+
+    def _call(
+        self,
+        fn: Callable[..., T],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        then: Callable[[T], object] | None,
+        failed: Callable[[ZhangguiError], object] | None,
+        key: str,
+        write: bool,
+    ) -> None:
+        ticket = self._newest[key] = self._newest.get(key, 0) + 1
+        if write:
+            self._writing[key] = self._writing.get(key, 0) + 1
+        at_now(fn, args, kwargs, self.now())
+
+        def answered() -> None:
+            if write:
+                self._writing[key] -= 1
+
+        def arrived(result: T) -> None:
+            answered()
+            if self.is_newest(key, ticket) and then is not None:
+                then(result)
+
+        def refused(error: ZhangguiError) -> None:
+            answered()
+            if not self.is_newest(key, ticket):
+                return
+            if failed is not None:
+                failed(error)
+            else:
+                self.fail(str(error))
+
+        app = self.app  # read here: a screen closed meanwhile no longer knows its app
+        # The job is handed over once, and the pool thread forgets its Worker when the call is
+        # done: Textual 8.2.8 sets textual.worker.active_worker in the pool thread's own context
+        # and never resets it, so each thread kept its last Worker, and with it the screen.
+        job: list[Any] = [lambda: off_thread(fn, *args, **kwargs), arrived, refused]
+
+        def work() -> None:
+            call, answer, refuse = job
+            job.clear()
+            try:
+                result = call()
+            except ZhangguiError as exc:
+                app.call_from_thread(refuse, exc)
+                return
+            finally:
+                active_worker.set(None)  # type: ignore[arg-type]  # see below
+            app.call_from_thread(answer, result)
+
+        self.run_worker(work, name=key, group=key, thread=True, exclusive=not write)
+
+
+class ConsoleModalScreen(ModalScreen[ScreenResultType], ConsoleScreen[ScreenResultType]):
+    """A console screen over another (a dialog): it dims what is underneath, and its keys
+    come before the app's. ModalScreen comes first: Textual takes a class's default CSS from
+    its first base only."""

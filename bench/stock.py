@@ -226,13 +226,12 @@ async def _panel_after_sales(
                 cart.add_scan(ScanResult(product), qty)
             cart.add_tender("cash", cart.due)
             sale = checkout.commit_sale(cart, app.ctx.till)
-            before = dict(panel._applied)
             start = time.perf_counter()
             panel.after_sale(sale.id)
             on_loop.append(time.perf_counter() - start)
             deadline = start + 5.0
-            wanted = {p.id for p, _q in lines}
-            while any(panel._applied.get(pid) == before.get(pid) for pid in wanted):
+            wanted = panel._seq  # the request after_sale made: refreshed once its result is merged
+            while panel.last_applied < wanted:
                 if time.perf_counter() > deadline:
                     raise RuntimeError("the reorder panel did not refresh within 5 s")
                 await asyncio.sleep(0.0002)

@@ -40,6 +40,7 @@ class ReorderPanel(Static):
         self._applied: dict[str, int] = {}
         self._full_applied = 0
         self.last_refresh_seconds = 0.0  # how long the last worker took (for the benchmark)
+        self.last_applied = 0  # the newest request whose result was merged (for the benchmark)
 
     @property
     def computed(self) -> bool:
@@ -104,6 +105,7 @@ class ReorderPanel(Static):
         """Merge a result; a product keeps the figures of the newest request that read it, so
         a full refresh that started before a sale never undoes that sale's update."""
         self.last_refresh_seconds = elapsed
+        self.last_applied = max(self.last_applied, seq)
         fresh = {p.product_id: p for p in plans}
         if product_ids is None:
             if seq < self._full_applied:

@@ -325,7 +325,7 @@ class ZhangguiApp(App[None]):
         each); whether the sale in progress was saved is looked up, never assumed.
 
         Textual has no public hook for an unhandled exception: this overrides the private
-        ``App._fatal_error`` and reads ``App._exception`` (tests/test_textual_private_api.py
+        ``App._fatal_error`` and reads ``App._exception`` (tests/unit/test_textual_private_api.py
         fails when an upgrade renames either)."""
         error = self._exception
         path = self.config.data_dir() / "crash.log"

@@ -12,7 +12,7 @@ from store.kernel.i18n import _
 
 def translate_bindings(node: DOMNode) -> None:
     # Textual has no public way to change one node's bindings: ``DOMNode._bindings`` is its own
-    # copy of the class's (tests/test_textual_private_api.py fails when an upgrade changes it).
+    # copy of the class's (tests/unit/test_textual_private_api.py fails when an upgrade changes it).
     table = node._bindings.key_to_bindings
     for key, bindings in table.items():
         table[key] = [

@@ -3,7 +3,7 @@
 Textual 8.2.8 sets ``textual.worker.active_worker`` in the pool thread's own context and never
 resets it, so each pool thread keeps the last Worker it ran and, through it, that worker's
 widget, its screen and every widget on it, until another worker happens to run on the same
-thread (tests/test_key_bar.py counts the footer keys left behind). ConsoleScreen's store calls
+thread (tests/console/test_key_bar.py counts the footer keys left behind). ConsoleScreen's store calls
 reset it themselves (tui/screens/base.py); a widget's or the app's own ``@work(thread=True)``
 method is wrapped in ``forgets_worker``, under ``@work``."""
 

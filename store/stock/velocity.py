@@ -1,5 +1,5 @@
 """Velocity classes, safety stock, reorder points and order suggestions: plain arithmetic on
-plain numbers, so each rule can be checked by hand (tests/test_reorder_math.py does).
+plain numbers, so each rule can be checked by hand (tests/unit/test_reorder_math.py does).
 
 Demand is counted in units a day over a window of whole business days. Quantities are
 floats only inside this arithmetic; what comes out is whole units (and money stays in fen,

@@ -42,7 +42,7 @@ from store.selling.till import Till
 from store.stock import catalog
 from store.stock import ledger as stock
 
-V1_FIXTURE = Path(__file__).parent / "data" / "store-v1.db"
+V1_FIXTURE = Path(__file__).parent.parent / "data" / "store-v1.db"
 NOBODY = 65534
 
 

@@ -23,7 +23,7 @@ from store.selling.cart import Cart
 from store.selling.till import Till
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, wait_for_commit
-from tests.test_disk_full import fill_disk, lift_limit
+from tests.unit.test_disk_full import fill_disk, lift_limit
 from tui.app import ZhangguiApp
 from tui.screens.pay import PayScreen
 from tui.screens.pending import PendingReceiptsScreen

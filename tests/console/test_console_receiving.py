@@ -10,8 +10,8 @@ from store.models import GoodsReceipt, ImeiUnit, PurchaseOrder, PurchaseOrderLin
 from store.stock import ledger as stock
 from store.stock.imei import with_check_digit
 from tests.conftest import Shop
+from tests.console.test_console_count import choose, message, table_rows
 from tests.console_helpers import make_app, scanner_burst, type_text
-from tests.test_console_count import choose, message, table_rows
 from tui.screens.choice import ChoiceScreen
 from tui.screens.receiving import ReceivingScreen
 from tui.screens.sale import SaleScreen

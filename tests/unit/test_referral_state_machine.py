@@ -35,7 +35,7 @@ from store.selling.till import Till
 from store.stock import catalog
 from store.stock import ledger as stock
 from tests.store_helpers import forge_approval
-from tests.test_properties import scan
+from tests.unit.test_properties import scan
 
 # Sized for the suite's time budget (20 histories of 30 steps); ZHANGGUI_PROPERTY_EXAMPLES=400 hunts deeper.
 MAX_EXAMPLES = int(os.environ.get("ZHANGGUI_PROPERTY_EXAMPLES", "20"))

@@ -24,8 +24,8 @@ from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
 from tests.conftest import Shop
+from tests.console.test_console_pay import message, ring_up_a_case
 from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
-from tests.test_console_pay import message, ring_up_a_case
 from tui.screens.receipt import ReceiptScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.message_bar import MessageBar

@@ -16,7 +16,16 @@ from store.people import report as promoter_report
 from store.selling import sale_voids
 from tests.conftest import Shop
 from tests.store_helpers import manager_ok
-from tests.test_commission import ACCESSORY, HANDSET, SPECIAL, TODAY, config_with, give_back, november, ring
+from tests.unit.test_commission import (
+    ACCESSORY,
+    HANDSET,
+    SPECIAL,
+    TODAY,
+    config_with,
+    give_back,
+    november,
+    ring,
+)
 
 NOV_FIRST, NOV_LAST = date(2026, 11, 1), date(2026, 11, 30)
 

@@ -13,7 +13,7 @@ from tui.app import ZhangguiApp
 from tui.cli import main
 from tui.keymap import binding_classes, binding_ids, check_keymap
 
-BAD = Path(__file__).parent / "data" / "bad_config" / "keymap_unknown_id.toml"
+BAD = Path(__file__).parent.parent / "data" / "bad_config" / "keymap_unknown_id.toml"
 
 
 def test_known_ids_are_every_binding_of_the_console() -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = ("textual", "click", "rich", "tui")
 # One fresh interpreter loads what store/ imports from outside it (the standard library and
 # third-party packages, never store/ itself), then forks a child per store module: each child

@@ -20,9 +20,9 @@ from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import ledger as stock
 from tests.conftest import TILL, Shop
+from tests.console.test_console_count import choose, message, settle, table_rows
 from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
 from tests.store_helpers import pay, scan
-from tests.test_console_count import choose, message, settle, table_rows
 from tui.screens.choice import ChoiceScreen
 from tui.screens.reorder import ReorderScreen
 from tui.screens.sale import SaleScreen
@@ -31,7 +31,7 @@ from tui.widgets.reorder_panel import ReorderPanel
 
 def history(shop: Shop, extra_cases: int = 0) -> None:
     """The case's supplier (3 days, packs of 10) and 3 cases a day on 5 of the last 30 days:
-    reorder point 5 (worked out by hand in tests/test_cli_reorder.py). 5 cases are left, plus
+    reorder point 5 (worked out by hand in tests/cli/test_cli_reorder.py). 5 cases are left, plus
     ``extra_cases`` received."""
     supplier = Supplier.create(code="HN01", name="华南地包", channel="distributor", lead_time_days=3)
     SupplierItem.create(product=shop.case.id, supplier=supplier.id, pack_size=10)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from store.config.loader import Config, load_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Every section Config has, so a new section is checked without editing this file.
 SECTIONS = tuple(f.name for f in fields(Config) if f.name not in ("keymap", "source"))
 

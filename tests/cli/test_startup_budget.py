@@ -19,7 +19,7 @@ from bench import startup
 from store.db.connection import IntegrityCheck
 from tests.conftest import Shop
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # Each is loaded on first use: a phone number typed, an IMEI checked, a report, a receipt, an
 # export, the reorder computation (seconds after start-up), another screen, the command line.

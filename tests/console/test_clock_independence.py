@@ -19,10 +19,10 @@ from store.selling.held_list import held_lines
 from store.stock import transfer_send
 from store.stock.transfer_send import TransferLine
 from tests.conftest import TILL, Shop
+from tests.console.test_console_pay import ring_up_a_case
+from tests.console.test_console_roster import open_roster
 from tests.console_helpers import make_app, type_text, wait_for_commit
 from tests.referral_helpers import customer
-from tests.test_console_pay import ring_up_a_case
-from tests.test_console_roster import open_roster
 from tui.screens.customer_profile import CustomerProfileScreen
 from tui.screens.held import _describe
 from tui.screens.receipt import ReceiptScreen

@@ -16,7 +16,7 @@ from store.db.connection import open_database
 from store.db.transaction import write
 from store.models import Meta
 from tests.conftest import Shop
-from tests.test_database_open import _corrupt_a_leaf_page
+from tests.unit.test_database_open import _corrupt_a_leaf_page
 from tui.cli import SUBCOMMANDS, main
 
 

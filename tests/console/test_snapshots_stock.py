@@ -1,4 +1,4 @@
-"""What the stock screens look like at 80x24 (see tests/test_snapshots.py for how to update)."""
+"""What the stock screens look like at 80x24 (see tests/console/test_snapshots.py for how to update)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from peewee import SqliteDatabase
 from textual.pilot import Pilot
 
 from tests.conftest import Shop
+from tests.console.test_console_reorder import history
 from tests.console_helpers import make_app
-from tests.test_console_reorder import history
 
 
 def test_sale_screen_with_the_reorder_line(

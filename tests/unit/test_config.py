@@ -9,7 +9,7 @@ from store.config.loader import Config, default_config_path, load_config
 from store.kernel.errors import ConfigError, ZhangguiError
 from tui.keymap import check_keymap
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 BAD = sorted((DATA / "bad_config").glob("*.toml"))
 
 

@@ -12,7 +12,7 @@ from store.audit import chain
 from store.audit import keys as audit_files
 from store.db.connection import open_database
 from tests.conftest import Shop
-from tests.test_audit_anchors import rechain_plain
+from tests.unit.test_audit_anchors import rechain_plain
 from tui.cli import main
 
 

@@ -16,7 +16,7 @@ from store.selling.receipt_render import qr_matrix, render_escpos, render_text
 from tests.conftest import Shop
 from tests.referral_helpers import DAY, at, customer, later, policy, sell_to, settle, till_with
 from tests.store_helpers import manager_ok
-from tests.test_receipt import (
+from tests.unit.test_receipt import (
     FOOTER,
     HEADER,
     STORE,

@@ -270,3 +270,17 @@ async def test_a_discount_can_be_typed_as_a_percentage_or_zhe(
         await pilot.pause()
         # pays ¥5,129.145 rounded half up to ¥5,129.15: ¥269.95 off
         assert screen.cart.sale_discount == 26995 and screen.cart.total == 512915
+
+
+async def test_setting_the_sale_discount_says_it_once(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+    boss = staff.create_staff("M2", "赵经理", "manager", "2222")
+    app = make_app(db, tmp_path, staff=boss)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SaleScreen)
+        await scanner_burst(pilot, shop.imeis[0])
+        await pilot.press("f5")
+        await type_text(pilot, "100")
+        await pilot.pause()
+        assert str(screen.query_one(MessageBar).render()) == "Sale discount: ¥100.00."

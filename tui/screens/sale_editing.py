@@ -78,10 +78,15 @@ class CartEditingScreen(ConsoleScreen[None]):
         return f"{message} {note}".strip()
 
     def with_approval(
-        self, action: Callable[[Approval | None], Any], done: Callable[[], str] | None = None
+        self,
+        action: Callable[[Approval | None], Any],
+        done: Callable[[], str] | None = None,
+        *,
+        sets_sale_discount: bool = False,
     ) -> None:
         """Run ``action``; if it needs a manager, ask another person's PIN and run it again (a
-        manager ringing the sale acts in their own role: the cart asks no PIN of them)."""
+        manager ringing the sale acts in their own role: the cart asks no PIN of them).
+        ``sets_sale_discount``: ``done`` already says the new sale discount."""
         discount = self.cart.sale_discount
         try:
             action(None)
@@ -101,7 +106,8 @@ class CartEditingScreen(ConsoleScreen[None]):
             self.fail(str(exc))
             return
         self.refresh_cart()
-        self.say(self.discount_note(done() if done is not None else "", discount))
+        said = done() if done is not None else ""
+        self.say(said if sets_sale_discount else self.discount_note(said, discount))
 
     @property
     def selected(self) -> int:
@@ -158,6 +164,7 @@ class CartEditingScreen(ConsoleScreen[None]):
             self.with_approval(
                 lambda ok: self.cart.set_sale_discount(fen, ok),
                 lambda: _("Sale discount: {amount}.").format(amount=format_fen(fen)),
+                sets_sale_discount=True,
             )
 
         self.ask(_("Sale discount: yuan, 10% or 9折"), _("Discount on the whole sale"), apply)

@@ -230,3 +230,22 @@ def test_the_first_full_reorder_computation_waits_until_the_console_is_up() -> N
         and isinstance(node.value, ast.Constant)
     )
     assert isinstance(shipped, float) and shipped >= 1  # the shipped value, not the tests' 0
+
+
+async def test_a_long_panel_line_ends_in_an_ellipsis_not_a_cut_word(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    history(shop)
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        panel = app.screen.query_one(ReorderPanel)
+        plan = panel.below[shop.case.id]
+        for n in range(3):
+            name = f"Huawei Mate 80 Pro 12GB+512GB 雅川青 {n}"
+            panel.below[f"x{n}"] = replace(plan, product_id=f"x{n}", name=name, on_hand=n)
+        panel.show()
+        await pilot.pause()
+        line = panel.render_line(0).text.rstrip()
+        assert line.startswith("Reorder: Huawei Mate 80 Pro") and line.endswith("…"), line
+        assert panel.render_line(1).text.strip() == ""  # one line, not a wrapped one cut off

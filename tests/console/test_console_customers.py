@@ -5,22 +5,26 @@ new customer, masking by role, segments, my tasks and care."""
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from peewee import SqliteDatabase
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import DataTable, OptionList
 
 from store.crm import followup, search
 from store.crm.records import create_customer
+from store.kernel import FixedClock
 from store.kernel.clock import business_date
 from store.models import Customer, CustomerContact, CustomerTask
 from store.models.base import utcnow
+from store.selling import checkout
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.store_helpers import pay, promoter_cart, scan
+from tui.screens.customer_profile import CustomerProfileScreen
 from tui.screens.prompt import PromptScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.customer_lookup import CustomerLookup
@@ -251,11 +255,24 @@ async def test_new_customer_form_refuses_bad_input_and_offers_a_duplicate(
 
 
 async def test_segments_for_managers_only(
-    shop: Shop, people: dict[str, Customer], db: SqliteDatabase, tmp_path: Path
+    shop: Shop, people: dict[str, Customer], db: SqliteDatabase, tmp_path: Path, clock: FixedClock
 ) -> None:
     promoter_app = make_app(db, tmp_path, staff=shop.promoter)
     assert "segments" not in [d.id for d in promoter_app.allowed_destinations()]
     assert "care" not in [d.id for d in promoter_app.allowed_destinations()]
+    # Real sales, so the scores are real: 张三 buys most, most often and last (tier A); four
+    # others bought once, days ago.
+    buyers = (
+        [people["张三"]] * 3
+        + [people["赵四"]]
+        + [create_customer(f"1390000000{n}", f"客{n}", by=shop.manager.id) for n in range(3)]
+    )
+    for n, buyer in enumerate(buyers):
+        cart = promoter_cart(shop)
+        cart.attach_customer(buyer.id, buyer.name)
+        cart.add_scan(scan(shop.case.sku), 3 if buyer is people["张三"] else 1)
+        pay(cart)
+        checkout.commit_sale(cart, shop.till, now=clock() - timedelta(days=max(0, n - 2) * 10))
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -263,7 +280,15 @@ async def test_segments_for_managers_only(
         await app.workers.wait_for_complete()
         await pilot.pause()
         text = str(app.screen.query_one("#segments-text").render())
-        assert "Tier A" in text and "no purchase yet" in text and "3" in text
+        assert "Tier A" in text and "no purchase yet" in text
+        table = app.screen.query_one("#segments-top", DataTable)
+        assert [str(column.label) for column in table.columns.values()][:2] == ["Phone", "Value"]
+        assert table.row_count >= 1 and app.focused is table
+        first = str(table.coordinate_to_cell_key((0, 0)).row_key.value)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, CustomerProfileScreen) and app.screen.customer_id == first
 
 
 async def test_my_tasks_today_and_done(

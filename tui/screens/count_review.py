@@ -14,6 +14,7 @@ from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from store.stock import count_approval, count_review, count_sessions
 from store.stock.count_review import Review
+from tui.cells import cut_middle
 from tui.messages import StockChanged
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
@@ -76,7 +77,7 @@ class CountReviewScreen(ConsoleScreen[None]):
         for line in result.differences:
             style = "red" if line.variance < 0 else ("green" if line.variance > 0 else "")
             table.add_row(
-                Text(line.name, no_wrap=True, overflow="ellipsis"),
+                Text(cut_middle(line.name, 38), no_wrap=True),
                 Text(str(line.expected), justify="right"),
                 Text(str(line.counted), justify="right"),
                 Text(f"{line.variance:+d}", justify="right", style=style),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +12,7 @@ from textual.widgets import Label, Static
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.selling import checkout
+from tui.cells import cut_middle
 from tui.screens.base import ConsoleModalScreen
 from tui.widgets.key_bar import KeyBar
 
@@ -65,7 +67,9 @@ class ReceiptScreen(ConsoleModalScreen[None]):
         except OSError as exc:
             status.update(Text(_("Could not save the receipt file: {error}").format(error=exc)))
             return
-        status.update(Text(_("Saved {path}").format(path=path)))
+        # The file's name (the receipt number) is at the end of the path: cut the middle.
+        room = max(16, self.app.size.width - 2 - cell_len(_("Saved {path}").format(path="")))
+        status.update(Text(_("Saved {path}").format(path=cut_middle(str(path), room)), no_wrap=True))
         if config.printer.kind != "none":
             self.action_print()
 

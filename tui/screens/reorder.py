@@ -16,6 +16,7 @@ from store.stock import reorder, reorder_export
 from store.stock.ledger import parse_qty
 from store.stock.reorder import Plan
 from store.stock.velocity import class_name
+from tui.cells import cut_middle
 from tui.messages import StockChanged
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
@@ -87,8 +88,8 @@ class ReorderScreen(ConsoleScreen[None]):
         for plan in plans:
             edited = plan.product_id in self.edited
             table.add_row(
-                Text(reorder_export.supplier_label(plan), no_wrap=True, overflow="ellipsis"),
-                Text(plan.name, no_wrap=True, overflow="ellipsis"),
+                Text(cut_middle(reorder_export.supplier_label(plan), 8), no_wrap=True),
+                Text(cut_middle(plan.name, 22), no_wrap=True),
                 Text(class_name(plan.velocity), no_wrap=True, overflow="ellipsis"),
                 Text(str(plan.on_hand), justify="right"),
                 Text(str(plan.reorder_at), justify="right"),

@@ -1,6 +1,6 @@
 """Customer segments (F1 menu, managers): everyone scored by RFM in a worker, then counts,
 value and share of revenue per tier and state with a bar chart, the 80/20 line and the
-A-class customers by value."""
+A-class customers by value in a table whose rows open the customer (Enter)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from store.crm import shown, value
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
-from tui.cells import ljust, rjust
+from tui.cells import cut_middle, ljust, rjust
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -35,10 +35,18 @@ class SegmentsScreen(ConsoleScreen[None]):
         yield Static(Text(_("Customer segments"), style="bold"), classes="screen-title")
         with VerticalScroll(id="segments-body"):
             yield Static(Text(_("Scoring every customer…")), id="segments-text")
+            yield DataTable(id="segments-top", cursor_type="row", zebra_stripes=True)
         yield MessageBar(id="message")
         yield KeyBar()
 
     def on_mount(self) -> None:
+        table = self.query_one("#segments-top", DataTable)
+        table.add_column(Text(_("Phone")), key="phone", width=12)
+        table.add_column(Text(_("Value"), justify="right"), key="value", width=12)
+        table.add_column(Text(_("Last purchase")), key="last", width=13)
+        table.add_column(Text("RFM"), key="rfm", width=4)
+        table.add_column(Text(_("Name")), key="name", width=16)
+        table.display = False
         self.query_one("#segments-body").focus()
         self.action_refresh()
 
@@ -79,16 +87,32 @@ class SegmentsScreen(ConsoleScreen[None]):
             + "\n\n",
             style="bold",
         )
+        table = self.query_one("#segments-top", DataTable)
+        table.clear()
         if result.top_customers:
-            t.append(_("A-class customers, by value:") + "\n", style="bold underline")
+            t.append(_("A-class customers, by value (Enter opens one):"), style="bold underline")
             for top in result.top_customers:
                 person = people.get(top.customer_id)
-                phone = person.phone if person else ""
-                rfm = f"{top.r}{top.f}{top.m}"
-                t.append(f"{ljust(phone, 12)} {format_fen(top.monetary):>14}  {top.last_purchase}  {rfm}  ")
-                t.append((person.name if person else "") + "\n")
+                table.add_row(
+                    Text(person.phone if person else ""),
+                    Text(format_fen(top.monetary), justify="right"),
+                    Text(str(top.last_purchase)),
+                    Text(f"{top.r}{top.f}{top.m}"),
+                    Text(cut_middle(person.name if person else "", 16), no_wrap=True),
+                    key=top.customer_id,
+                )
+        table.display = bool(result.top_customers)
         self.query_one("#segments-text", Static).update(t)
         self.say(_("Scored {n} customers with purchases.").format(n=sum(s.customers for s in result.tiers)))
+        if result.top_customers:
+            table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        from tui.screens.customer_profile import CustomerProfileScreen
+
+        event.stop()
+        if event.row_key.value is not None:
+            self.app.push_screen(CustomerProfileScreen(str(event.row_key.value)))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.stock import history
 from store.stock import ledger as stock
+from tui.cells import cut_middle
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -54,11 +54,9 @@ class StockHistoryScreen(ConsoleScreen[None]):
             self.show(code)
 
     def show(self, code: str) -> None:
-        try:
-            found = history.history_of(code)
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
+        self.load(_look_up, code, then=lambda found: self.shown(*found))
+
+    def shown(self, found: history.Found, on_hand: int | None) -> None:
         from tui.app import ZhangguiApp
 
         tz = self.app.config.tz if isinstance(self.app, ZhangguiApp) else UTC
@@ -71,8 +69,8 @@ class StockHistoryScreen(ConsoleScreen[None]):
                 Text(f"{local:%m-%d %H:%M}"),
                 Text(history.kind_name(event.kind), no_wrap=True, overflow="ellipsis"),
                 Text(f"{event.qty:+d}", justify="right"),
-                Text(document, no_wrap=True, overflow="ellipsis"),
-                Text(event.party, no_wrap=True, overflow="ellipsis"),
+                Text(cut_middle(document, 20), no_wrap=True),
+                Text(cut_middle(event.party, 15), no_wrap=True),
                 Text(event.staff, no_wrap=True, overflow="ellipsis"),
             )
         if table.row_count:
@@ -82,9 +80,16 @@ class StockHistoryScreen(ConsoleScreen[None]):
         if found.unit is not None:
             header.append(f"  {_('IMEI')} {found.unit.imei}  ({stock.status_name(found.unit.status)})")
         else:
-            header.append("  " + _("on hand {n}").format(n=stock.on_hand(found.product.id)))
+            header.append("  " + _("on hand {n}").format(n=on_hand))
         self.query_one("#history-header", Static).update(header)
         self.say(_("{n} movements.").format(n=len(found.events)))
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def _look_up(code: str) -> tuple[history.Found, int | None]:
+    """The life of ``code`` and, for a product without an IMEI, its stock on hand (one trip
+    to the worker thread for both)."""
+    found = history.history_of(code)
+    return found, (stock.on_hand(found.product.id) if found.unit is None else None)

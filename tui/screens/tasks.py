@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from store.crm import followup, shown
 from store.kernel.i18n import N_, _
+from tui.cells import cut_middle, ljust
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -56,8 +57,9 @@ class TasksScreen(ConsoleScreen[None]):
         options.clear_options()
         for item in due:
             row = Text(no_wrap=True, overflow="ellipsis")
-            row.append(f"{item.due}  {item.phone:<12} ")
-            row.append(item.name or _("(no name)"))
+            row.append(f"{item.due}  {ljust(item.phone, 12)} ")
+            # Names in cells, not characters: a Chinese name is twice as wide as its length.
+            row.append(ljust(cut_middle(item.name or _("(no name)"), 10), 10))
             row.append("  " + item.title, style="bold")
             options.add_option(Option(row, id=item.task_id))
         if due:

@@ -62,6 +62,9 @@ def main(ctx: click.Context, db_path: str | None, config_path: str | None) -> No
     Run without a command to open the console, e.g. `zhanggui --db shop.db`. --db and
     --config given before a command apply to it (`zhanggui --db shop.db customers find zs`).
     """
+    from store.kernel.memory import return_big_blocks
+
+    return_big_blocks()  # each PIN check's 16 MiB goes back to the system (see there)
     if ctx.invoked_subcommand is not None:
         return
     from tui.app import run_console  # the console pulls in Textual; side jobs need not

@@ -3,10 +3,13 @@ promoter, remapped keys and the idle lock."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from peewee import SqliteDatabase
+from rich.cells import cell_len
+from textual.widgets import OptionList
 
 from store.models import AuditLog, Customer, HeldCart, Sale, SaleLine
 from store.people import staff
@@ -284,3 +287,31 @@ async def test_setting_the_sale_discount_says_it_once(shop: Shop, db: SqliteData
         await type_text(pilot, "100")
         await pilot.pause()
         assert str(screen.query_one(MessageBar).render()) == "Sale discount: ¥100.00."
+
+
+async def test_the_promoter_list_is_read_off_the_event_loop_and_lines_up_in_cells(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    staff.create_staff("P2", "欧阳娜娜", "promoter", "8642", by=shop.manager.id)
+    on_main: list[bool] = []
+    real = staff.list_staff
+
+    def listing(active_only: bool = True) -> list[object]:
+        on_main.append(threading.current_thread() is threading.main_thread())
+        return list(real(active_only))
+
+    monkeypatch.setattr(staff, "list_staff", listing)
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f10")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        rows = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert on_main == [False]
+        assert len(rows) == 3 and any("欧阳娜娜" in row for row in rows)
+        roles = [row.rsplit(" ", 1)[1] for row in rows]
+        # The role starts at the same terminal cell on every row, Chinese names or not.
+        assert {cell_len(row) - cell_len(role) for row, role in zip(rows, roles, strict=True)} == {20}
+        assert str(options.get_option_at_index(options.highlighted or 0).id) == shop.promoter.id

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from peewee import SqliteDatabase
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
@@ -74,4 +79,29 @@ async def scanner_flood(pilot: Pilot[None], codes: list[str]) -> None:
             event.set_sender(app)
             driver.send_message(event)
     for _ in range(3):
+        await pilot.pause()
+
+
+def record_threads(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[bool]:
+    """Wrap the store function ``owner.name`` so every call notes whether it ran on the main
+    thread, where the event loop runs (True: it would freeze the till while the database is
+    busy). The wrapper keeps the function's signature: a screen's ``load`` gives ``now`` to
+    functions that take one."""
+    real: Callable[..., Any] = getattr(owner, name)
+    on_loop: list[bool] = []
+
+    @functools.wraps(real)
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        on_loop.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recorded)
+    return on_loop
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait for the screen's workers, and for the loads their answers start (a write's answer
+    reads the screen again in a new worker), then for what those answers change."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()

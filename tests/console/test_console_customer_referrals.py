@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from peewee import SqliteDatabase
 from textual.pilot import Pilot
 from textual.widgets import DataTable
@@ -15,10 +16,11 @@ from store.kernel.money import format_fen
 from store.models import AuditLog, Customer, ReferralReward
 from store.models.base import utcnow
 from store.referrals import ledger
+from store.referrals import profile as referral_profile
 from store.referrals.config import ReferralRule, Reward
 from store.selling.receipt_render import qr_half_blocks, qr_matrix
 from tests.conftest import Shop
-from tests.console_helpers import make_app
+from tests.console_helpers import make_app, record_threads, settle
 from tests.referral_helpers import customer, policy, sell_to, till_with
 from tests.store_helpers import confirm_clock
 from tui.app import ZhangguiApp
@@ -79,9 +81,9 @@ def table_text(app: ZhangguiApp, selector: str) -> list[str]:
 
 async def open_tab(app: ZhangguiApp, pilot: Pilot[None], customer_id: str) -> CustomerReferralsScreen:
     await app.push_screen(CustomerProfileScreen(customer_id))
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press("f7")
-    await pilot.pause()
+    await settle(pilot)
     screen = app.screen
     assert isinstance(screen, CustomerReferralsScreen)
     return screen
@@ -119,6 +121,21 @@ async def test_tab_shows_code_qr_people_rewards_and_balance_at_80x24(
         assert isinstance(app.screen, CustomerProfileScreen)
 
 
+async def test_the_tab_settles_and_reads_off_the_event_loop(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = Story(shop)
+    settled = record_threads(monkeypatch, ledger, "settle_if_due")
+    loaded = record_threads(monkeypatch, referral_profile, "load")
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await open_tab(app, pilot, story.old.id)
+        assert settled == [False] and loaded == [False]
+        assert "Gifts to hand over: 1" in shown(app, "#referrals-info")
+        assert len(table_text(app, "#referrals-rewards")) == 4
+
+
 async def test_f2_hands_the_highlighted_gift_over_after_confirming(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
@@ -147,7 +164,7 @@ async def test_f2_hands_the_highlighted_gift_over_after_confirming(
         await pilot.press("f2")
         await pilot.pause()
         await pilot.press("enter")  # yes
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is screen
         done = ReferralReward.get_by_id(gift.id)
         assert (done.status, done.handed_by_id) == ("redeemed", shop.promoter.id)

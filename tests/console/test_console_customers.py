@@ -14,7 +14,7 @@ from peewee import SqliteDatabase
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
-from store.crm import followup, search
+from store.crm import followup, search, shown
 from store.crm.records import create_customer
 from store.kernel import FixedClock
 from store.kernel.clock import business_date
@@ -22,7 +22,7 @@ from store.models import Customer, CustomerContact, CustomerTask
 from store.models.base import utcnow
 from store.selling import checkout
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.console_helpers import make_app, record_threads, scanner_burst, settle, type_text
 from tests.store_helpers import pay, promoter_cart, scan
 from tui.screens.customer_profile import CustomerProfileScreen
 from tui.screens.prompt import PromptScreen
@@ -207,6 +207,30 @@ async def test_customers_screen_profile_and_logging_a_contact(
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "CustomersScreen"
+
+
+async def test_the_profile_reads_the_customer_off_the_event_loop(
+    shop: Shop,
+    people: dict[str, Customer],
+    db: SqliteDatabase,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tui.screens.customer_profile import CustomerProfileScreen
+
+    on_loop = record_threads(monkeypatch, shown, "profile")
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.push_screen(CustomerProfileScreen(people["曾静"].id))
+        await settle(pilot)
+        assert on_loop == [False]
+        header = str(app.screen.query_one("#profile-header").render())
+        assert "曾静" in header and "137****0001" in header
+        await pilot.press("f6", "enter")  # consent on paper: written, then read again
+        await settle(pilot)
+        assert on_loop == [False, False]
+        assert "Consent recorded." in str(app.screen.query_one(MessageBar).render())
 
 
 async def test_new_customer_form_refuses_bad_input_and_offers_a_duplicate(

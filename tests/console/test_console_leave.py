@@ -15,9 +15,10 @@ from textual.widgets import DataTable, OptionList
 from store.kernel.errors import ValidationError
 from store.models import AuditLog, LeaveRequest
 from store.people import desk as promoter_desk
-from store.people import leave_requests, roster, staff
+from store.people import leave_list, leave_requests, roster, staff
+from store.people import profiles as people
 from tests.conftest import TILL, Shop
-from tests.console_helpers import make_app, type_text
+from tests.console_helpers import make_app, record_threads, settle, type_text
 from tests.store_helpers import manager_actor
 from tui.screens.leave import LeaveScreen
 from tui.screens.prompt import PromptScreen
@@ -43,7 +44,7 @@ async def open_leave(pilot: Pilot[None], app: App[None]) -> LeaveScreen:
     for _ in range(ids.index("leave")):
         await pilot.press("down")
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(app.screen, LeaveScreen)
     return app.screen
 
@@ -64,7 +65,7 @@ async def test_a_promoter_asks_for_leave_and_cannot_approve_it(
         last = today() + timedelta(days=3)
         await type_text(pilot, last.isoformat())
         await type_text(pilot, "回老家")
-        await pilot.pause()
+        await settle(pilot)
         request = LeaveRequest.get()
         assert (request.staff_id, request.first_day, request.last_day, request.reason, request.status) == (
             shop.promoter.id,
@@ -123,14 +124,14 @@ async def test_a_manager_approves_and_refuses(shop: Shop, db: SqliteDatabase, tm
         assert table.row_count == 2
 
         await pilot.press("f3")  # the first: 李小红's
-        await pilot.pause()
+        await settle(pilot)
         first = LeaveRequest.get(LeaveRequest.staff == shop.promoter.id)
         assert (first.status, first.decided_by) == ("approved", shop.manager.id)
         assert said(app) == "Leave for 李小红 approved."
         assert [str(c) for c in table.get_row_at(1)][4] == "approved"  # decided ones go below
 
         await pilot.press("home", "f4")  # now the pending one is first: 张伟's
-        await pilot.pause()
+        await settle(pilot)
         assert LeaveRequest.get(LeaveRequest.staff == other.id).status == "refused"
         assert said(app) == "Leave for 张伟 refused."
 
@@ -140,7 +141,7 @@ async def test_a_manager_approves_and_refuses(shop: Shop, db: SqliteDatabase, tm
 
         await pilot.press("f2", "enter", "enter")  # the manager's own day off …
         await type_text(pilot, "")
-        await pilot.pause()
+        await settle(pilot)
         mine = LeaveRequest.get(LeaveRequest.staff == shop.manager.id)
         await pilot.press("home", "f3")  # … waits for another manager
         await pilot.pause()
@@ -187,7 +188,7 @@ async def test_a_promoter_withdraws_a_waiting_request_but_not_a_decided_one(
         rows = [r.id for r in screen.requests]
         assert rows[0] == waiting.id  # the waiting request is listed first
         await pilot.press("f5")
-        await pilot.pause()
+        await settle(pilot)
         assert LeaveRequest.get_by_id(waiting.id).status == "withdrawn"
         assert "withdrawn" in said(app)
         screen.query_one(DataTable).move_cursor(row=[r.id for r in screen.requests].index(decided.id))
@@ -219,13 +220,13 @@ async def test_a_manager_records_someones_leave_approved_at_once(
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen)
         await type_text(pilot, "p1")
-        await pilot.pause()
+        await settle(pilot)
         for value in (start.isoformat(), start.isoformat()):
             await pilot.press("ctrl+u")  # the prompt offers a day; type over it
             await type_text(pilot, value)
             await pilot.pause()
         await type_text(pilot, "发烧")
-        await pilot.pause()
+        await settle(pilot)
         assert "Leave for 李小红 approved." in said(app)
     (request,) = LeaveRequest.select()
     assert (request.staff_id, request.status, request.first_day, request.reason) == (
@@ -237,6 +238,34 @@ async def test_a_manager_records_someones_leave_approved_at_once(
     assert AuditLog.select().where(AuditLog.action == "leave.approve").count() == 1
     with pytest.raises(ValidationError, match="own leave"):
         leave_requests.record_leave(shop.manager.id, start, start, "", actor=manager_actor(shop))
+
+
+async def test_the_list_and_the_staff_code_are_read_off_the_event_loop(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = today() + timedelta(days=4)
+    leave_requests.request_leave(shop.promoter.id, start, start, "婚礼", by=shop.promoter.id)
+    listed = record_threads(monkeypatch, leave_list, "leave_lines")
+    looked_up = record_threads(monkeypatch, people, "by_code")
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await open_leave(pilot, app)
+        assert listed == [False]
+        assert "1 waiting for a decision" in str(screen.query_one("#leave-header").render())
+        assert str(screen.query_one(DataTable).get_row_at(0)[0]) == "李小红"
+        await pilot.press("f6")
+        await pilot.pause()
+        await type_text(pilot, "p9")  # nobody: the store's refusal, said on the message line
+        await settle(pilot)
+        assert looked_up == [False] and app.screen is screen
+        assert said(app) == "No staff member with code P9."
+        await pilot.press("f6")
+        await pilot.pause()
+        await type_text(pilot, "p1")
+        await settle(pilot)
+        assert looked_up == [False, False]
+        assert isinstance(app.screen, PromptScreen)  # the first day off, for 李小红
 
 
 async def test_a_promoter_cannot_record_leave(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from store.people import desk as promoter_desk
 from store.people import profiles as people
 from store.people import staff, targets
 from tests.conftest import Shop
-from tests.console_helpers import make_app, type_text
+from tests.console_helpers import make_app, record_threads, type_text
 from tests.store_helpers import forge_actor
 from tui.screens.choice import ChoiceScreen
 from tui.screens.promoter_profile import PromoterProfileScreen
@@ -52,9 +52,11 @@ async def open_promoters(pilot: Pilot[None], app: App[None]) -> PromotersScreen:
 
 
 async def settle(pilot: Pilot[None], app: App[None]) -> None:
+    """Wait for the workers, and for the reads a write's answer starts in new ones."""
     await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    for _ in range(2):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 def this_month() -> str:
@@ -119,10 +121,10 @@ async def test_the_profile_records_training_and_edits_the_profile(
 ) -> None:
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot, app)
         await open_promoters(pilot, app)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot, app)
         profile = app.screen
         assert isinstance(profile, PromoterProfileScreen)
         assert profile.query_one("#promoter-training").region.bottom <= 24
@@ -130,22 +132,22 @@ async def test_the_profile_records_training_and_edits_the_profile(
         assert "Eligible for L1 见习促销员 now" in panel  # not on the ladder yet: the first rung is free
 
         await pilot.press("f8")  # promote: '' -> L1
-        await pilot.pause()
+        await settle(pilot, app)
         assert Staff.get_by_id(shop.promoter.id).level == "L1"
         assert "Next: L2 促销员; missing" in str(profile.query_one("#promoter-panel").render())
 
         await pilot.press("f2")  # training: the ladder's first course, today, passed, a note
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot, app)
         await pilot.press("enter")  # today's date is offered
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("enter")  # passed
-        await pilot.pause()
+        await settle(pilot, app)
         await type_text(pilot, "满分")
-        await pilot.pause()
+        await settle(pilot, app)
         record = TrainingRecord.get()
         assert (record.staff_id, record.course, record.result, record.note) == (
             shop.promoter.id,
@@ -159,44 +161,44 @@ async def test_the_profile_records_training_and_edits_the_profile(
         assert "course 产品知识" not in str(profile.query_one("#promoter-panel").render())
 
         await pilot.press("f2")  # another course, typed; a date in the future is refused
-        await pilot.pause()
+        await settle(pilot, app)
         await pilot.press("end", "enter")  # "Another course…" is last
         await type_text(pilot, "销售技巧")
-        await pilot.pause()
+        await settle(pilot, app)
         await pilot.press(*["backspace"] * 10)
         await type_text(pilot, "2999-01-01")
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, ChoiceScreen)  # the date reads well; the store judges it
         await pilot.press("enter")
         await type_text(pilot, "")
-        await pilot.pause()
+        await settle(pilot, app)
         assert said(app) == "A training record cannot be dated in the future."
         assert TrainingRecord.select().count() == 1
 
         await pilot.press("f4")  # level: L3, picked from the ladder
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("down", "down", "enter")  # the list opens on the current level, L1
-        await pilot.pause()
+        await settle(pilot, app)
         assert Staff.get_by_id(shop.promoter.id).level == "L3"
 
         await pilot.press("f5")
         await type_text(pilot, "Huawei")
         await pilot.press("f6")
         await type_text(pilot, "S002")
-        await pilot.pause()
+        await settle(pilot, app)
         member = Staff.get_by_id(shop.promoter.id)
         assert (member.brand, member.home_store) == ("Huawei", "S002")
 
         await pilot.press("f6")
         await pilot.press(*["backspace"] * 4)
         await type_text(pilot, "S-2")
-        await pilot.pause()
+        await settle(pilot, app)
         assert said(app) == "A store code is letters and digits only."
         assert Staff.get_by_id(shop.promoter.id).home_store == "S002"
 
         await pilot.press("f7", "down", "enter")  # status: on leave
-        await pilot.pause()
+        await settle(pilot, app)
         assert Staff.get_by_id(shop.promoter.id).status == "on_leave"
         assert "on leave" in str(profile.query_one("#promoter-header").render())
 
@@ -204,7 +206,7 @@ async def test_the_profile_records_training_and_edits_the_profile(
         await type_text(pilot, "")
         await type_text(pilot, "¥12,000.50")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot, app)
         target = SalesTarget.get()
         assert (target.units, target.amount) == (0, 1_200_050)
         assert "target ¥12,000.50 (0%)" in str(profile.query_one("#promoter-panel").render())
@@ -246,6 +248,25 @@ async def test_a_promoter_cannot_reach_the_promoters_screen(
         assert not isinstance(app.screen, PromptScreen)
         assert Staff.get_by_id(shop.promoter.id).level == ""
         assert SalesTarget.select().count() == 0
+
+
+async def test_the_profile_is_read_off_the_event_loop(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_loop = record_threads(monkeypatch, promoter_desk, "profile")
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        profile = PromoterProfileScreen(shop.promoter.id)
+        await app.push_screen(profile)
+        await settle(pilot, app)
+        assert on_loop == [False]
+        assert "李小红 (P1)" in str(profile.query_one("#promoter-header").render())
+        assert "Eligible for L1 见习促销员 now" in str(profile.query_one("#promoter-panel").render())
+        await pilot.press("f8")  # promoted, then read again in a worker
+        await settle(pilot, app)
+        assert on_loop == [False, False]
+        assert "Next: L2 促销员; missing" in str(profile.query_one("#promoter-panel").render())
 
 
 def test_only_a_manager_approves_on_the_console(shop: Shop) -> None:

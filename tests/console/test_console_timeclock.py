@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from peewee import SqliteDatabase
 from textual.widgets import OptionList
 
 from store.models import AuditLog, TimeEntry
+from store.people import directory, timeclock
 from tests.conftest import TILL, Shop
-from tests.console_helpers import make_app, type_text
+from tests.console_helpers import make_app, record_threads, settle, type_text
 from tui.screens.choice import ChoiceScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.prompt import PromptScreen
@@ -29,7 +31,7 @@ async def open_clock(pilot: object, app: object) -> TimeClockScreen:
     for _ in range(ids.index("clock")):
         await pilot.press("down")
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(app.screen, TimeClockScreen)
     return app.screen
 
@@ -46,7 +48,7 @@ async def test_clock_in_and_out_with_code_and_pin(shop: Shop, db: SqliteDatabase
         await type_text(pilot, "P1")
         await type_text(pilot, "1111", enter=False)
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert said(screen).startswith("李小红 clocked in at ")
         entry = TimeEntry.get()
         assert entry.staff_id == shop.promoter.id and entry.clock_out is None
@@ -79,7 +81,6 @@ async def test_a_manager_corrects_a_promoters_times(shop: Shop, db: SqliteDataba
     from datetime import datetime, timedelta
 
     from store.models.base import utcnow
-    from store.people import timeclock
 
     yesterday = timeclock.local(utcnow(), TILL.tz).date() - timedelta(days=1)
     timeclock.clock_in(
@@ -99,7 +100,7 @@ async def test_a_manager_corrects_a_promoters_times(shop: Shop, db: SqliteDataba
         assert isinstance(app.screen, ManagerPinScreen)
         await type_text(pilot, "M1")
         await type_text(pilot, "1234")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("enter")
         await pilot.pause()
@@ -109,7 +110,7 @@ async def test_a_manager_corrects_a_promoters_times(shop: Shop, db: SqliteDataba
         await type_text(pilot, "15:30")
         await pilot.pause()
         await type_text(pilot, "忘记打卡")
-        await pilot.pause()
+        await settle(pilot)
         assert said(screen) == "Times corrected by 王店长."
         entry = TimeEntry.get()
         assert timeclock.local(entry.clock_in, TILL.tz) == datetime.combine(
@@ -118,3 +119,30 @@ async def test_a_manager_corrects_a_promoters_times(shop: Shop, db: SqliteDataba
         assert entry.corrected_by == shop.manager.id and entry.note == "忘记打卡"
         assert timeclock.hours_text(int((entry.clock_out - entry.clock_in).total_seconds() // 60)) == "6:30"
         assert AuditLog.select().where(AuditLog.action == "time.correct").count() == 1
+
+
+async def test_todays_list_and_the_week_to_correct_are_read_off_the_event_loop(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    timeclock.clock_in("P1", "1111", TILL.tz)
+    attendance = record_threads(monkeypatch, timeclock, "attendance")
+    entries = record_threads(monkeypatch, timeclock, "entries_between")
+    names = record_threads(monkeypatch, directory, "staff_names")
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await open_clock(pilot, app)
+        assert attendance == [False] and names == [False]
+        assert entries and not any(entries)  # attendance reads entries too
+        read = len(entries)
+        today = str(screen.query_one("#clock-today").render())
+        assert "李小红" in today and "…" in today  # clocked in, not out yet
+        await pilot.press("f5")
+        await pilot.pause()
+        await type_text(pilot, "M1")
+        await type_text(pilot, "1234")
+        await settle(pilot)
+        assert len(entries) > read and not any(entries) and names == [False, False]
+        assert isinstance(app.screen, ChoiceScreen)
+        options = app.screen.query_one(OptionList)
+        assert options.option_count == 1 and "李小红" in str(options.get_option_at_index(0).prompt)

@@ -57,8 +57,9 @@ class CustomerProfileScreen(ConsoleScreen[None]):
         return moment.replace(tzinfo=UTC).astimezone(self.config.tz).strftime("%Y-%m-%d %H:%M")
 
     def reload(self) -> None:
-        rules = self.config.customers
-        view = shown.profile(self.customer_id, self.actor, rules)
+        self.load(shown.profile, self.customer_id, self.actor, self.config.customers, then=self.show)
+
+    def show(self, view: shown.ProfileShown) -> None:
         profile = self.profile = view.profile
         c = profile.customer
         role = self.zapp.staff.role if self.zapp.staff else ""

@@ -10,11 +10,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from store.referrals import ledger
-from store.referrals.profile import ReferralProfile, RewardEntry, load
+from store.referrals import profile as referral_profile
+from store.referrals.profile import ReferralProfile, RewardEntry
 from store.selling import receipt_render
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
@@ -66,13 +66,18 @@ class CustomerReferralsScreen(ConsoleScreen[None]):
         self.reload()
 
     def reload(self) -> None:
-        try:
+        customer_id, today, now = self.customer_id, self.today(), self.now()
+        policy, clock = self.config.referrals, self.config.clock
+
+        def snapshot() -> ReferralProfile:
             # What came due since anyone looked is settled first, so the tab shows it earned.
-            ledger.settle_if_due(self.today(), self.config.referrals, self.config.clock, now=self.now())
-            snap = self.snapshot = load(self.customer_id, self.today())
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
+            ledger.settle_if_due(today, policy, clock, now=now)
+            return referral_profile.load(customer_id, today)
+
+        self.load(snapshot, then=self.show)
+
+    def show(self, snap: ReferralProfile) -> None:
+        self.snapshot = snap
         header = Text()
         header.append(_("Referrals") + "  ", style="bold")
         header.append(snap.name or _("(no name)"))

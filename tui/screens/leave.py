@@ -13,10 +13,10 @@ from textual.widgets import DataTable, Static
 
 from store.kernel.i18n import N_, _
 from store.people import desk as promoter_desk
-from store.people import leave_requests
+from store.people import leave_list, leave_requests
 from store.people import profiles as people
-from store.people.directory import Member
-from store.people.leave_list import LeaveLine, leave_lines
+from store.people.directory import Member, member_of
+from store.people.leave_list import LeaveLine
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -76,7 +76,10 @@ class LeaveScreen(ConsoleScreen[None]):
     def reload(self) -> None:
         today = promoter_desk.today_of(self.config, now=self.now())
         who = None if self.manager else self.me.id
-        self.requests = leave_lines(who, today)
+        self.load(leave_list.leave_lines, who, today, then=self.show)
+
+    def show(self, requests: list[LeaveLine]) -> None:
+        self.requests = requests
         header = Text(_("Leave"), style="bold")
         pending = sum(1 for r in self.requests if r.status == "requested")
         if self.manager:
@@ -135,10 +138,13 @@ class LeaveScreen(ConsoleScreen[None]):
             self.fail(_("No leave request to decide."))
             return
         request = self.requests[table.cursor_row]
-        name = self.zapp.staff_name(request.staff_id)
         done = _("Leave for {name} approved.") if approve else _("Leave for {name} refused.")
         self.run_write(
-            leave_requests.decide_leave, request.id, approve, actor=self.actor, said=done.format(name=name)
+            leave_requests.decide_leave,
+            request.id,
+            approve,
+            actor=self.actor,
+            said=done.format(name=request.name),  # the list's name: no store read on the event loop
         )
 
     def action_record(self) -> None:
@@ -149,8 +155,10 @@ class LeaveScreen(ConsoleScreen[None]):
         title = _("Record leave")
 
         def got_code(code: str) -> None:
-            member = people.by_code(code.strip().upper())
+            wanted = code.strip().upper()
+            self.load(lambda: member_of(people.by_code(wanted)), then=got_member, key="member")
 
+        def got_member(member: Member) -> None:
             def got_first(first_text: str) -> None:
                 first = promoter_desk.parse_day(first_text)
 

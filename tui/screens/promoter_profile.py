@@ -15,7 +15,6 @@ from textual.widgets import DataTable, Static
 
 from store.config.loader import Config
 from store.kernel.auth import Actor
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen, parse_money
 from store.people import desk as promoter_desk
@@ -121,11 +120,10 @@ class PromoterProfileScreen(ConsoleScreen[None]):
         self.reload()
 
     def reload(self) -> None:
-        try:
-            profile = self.profile = promoter_desk.profile(self.promoter_id, self.config, now=self.now())
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
+        self.load(promoter_desk.profile, self.promoter_id, self.config, now=self.now(), then=self.show)
+
+    def show(self, profile: PromoterProfile) -> None:
+        self.profile = profile
         line = profile.line
         member = line.staff
         header = Text()

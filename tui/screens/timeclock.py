@@ -3,7 +3,10 @@ A manager corrects someone else's times with F5 (their PIN, then the times and a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,6 +20,32 @@ from store.people import directory, timeclock
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
+
+
+@dataclass(frozen=True)
+class Spell:
+    """One clock-in to clock-out, in the store's local time (end None: still working)."""
+
+    id: str
+    staff_id: str
+    start: datetime
+    end: datetime | None
+
+
+def spell_of(entry: Any, tz: ZoneInfo) -> Spell:
+    """A time entry as the screen shows it (read in the worker: the screen keeps no rows)."""
+    end = timeclock.local(entry.clock_out, tz) if entry.clock_out else None
+    return Spell(str(entry.id), str(entry.staff_id), timeclock.local(entry.clock_in, tz), end)
+
+
+@dataclass(frozen=True)
+class TodayLine:
+    """Someone rostered or clocked in today: name, spells, minutes late, absent."""
+
+    name: str
+    spells: list[Spell]
+    late: int
+    absent: bool
 
 
 class TimeClockScreen(ConsoleScreen[None]):
@@ -41,21 +70,33 @@ class TimeClockScreen(ConsoleScreen[None]):
         self.query_one("#clock-code", Input).focus()
 
     def show_today(self) -> None:
-        tz = self.config.tz
-        grace = self.config.roster.late_grace_minutes
-        rows = timeclock.attendance(self.today(), self.today(), tz, grace, now=self.now())
-        names = directory.staff_names()
+        tz, grace = self.config.tz, self.config.roster.late_grace_minutes
+        today, now = self.today(), self.now()
+
+        def figures() -> list[TodayLine]:
+            names = directory.staff_names()
+            return [
+                TodayLine(
+                    names.get(row.staff_id, "?"),
+                    [spell_of(e, tz) for e in timeclock.entries_between(row.day, row.day, row.staff_id)],
+                    row.late,
+                    row.absent,
+                )
+                for row in timeclock.attendance(today, today, tz, grace, now=now)
+            ]
+
+        self.load(figures, then=self.show, key="today")
+
+    def show(self, rows: list[TodayLine]) -> None:
         text = Text(_("Today") + "\n", style="bold")
         if not rows:
             text.append(_("Nobody rostered or clocked in yet."))
         for row in rows:
-            line = Text(f"{names.get(row.staff_id, '?')[:10]:<10} ")
-            spells = timeclock.entries_between(row.day, row.day, row.staff_id)
+            line = Text(f"{row.name[:10]:<10} ")
             line.append(
                 "  ".join(
-                    f"{timeclock.local(e.clock_in, tz):%H:%M}-"
-                    + (f"{timeclock.local(e.clock_out, tz):%H:%M}" if e.clock_out else "…")
-                    for e in spells
+                    f"{spell.start:%H:%M}-" + (f"{spell.end:%H:%M}" if spell.end else "…")
+                    for spell in row.spells
                 )
                 or "-"
             )
@@ -106,29 +147,32 @@ class TimeClockScreen(ConsoleScreen[None]):
         self.app.push_screen(ManagerPinScreen(_("Correct clock times")), approved)
 
     def pick_entry(self, approval: Approval) -> None:
+        tz, first, last = self.config.tz, self.today() - timedelta(days=7), self.today()
+
+        def recent() -> tuple[list[Spell], dict[str, str]]:
+            entries = timeclock.entries_between(first, last)
+            spells = [spell_of(e, tz) for e in entries if e.staff_id != approval.manager_id]
+            return spells, directory.staff_names()
+
+        self.load(recent, then=lambda found: self.offer(approval, *found), key="entries")
+
+    def offer(self, approval: Approval, spells: list[Spell], names: dict[str, str]) -> None:
         from tui.screens.choice import ChoiceScreen
 
-        tz = self.config.tz
-        first = self.today() - timedelta(days=7)
-        entries = [
-            e for e in timeclock.entries_between(first, self.today()) if e.staff_id != approval.manager_id
-        ]
-        if not entries:
+        if not spells:
             self.fail(_("No clock records of others in the last week."))
             return
-        names = directory.staff_names()
         rows = []
-        for entry in reversed(entries):
-            start = timeclock.local(entry.clock_in, tz)
-            end = f"{timeclock.local(entry.clock_out, tz):%H:%M}" if entry.clock_out else "…"
-            rows.append((entry.id, Text(f"{start:%m-%d %H:%M}-{end}  {names.get(entry.staff_id, '?')}")))
-        by_id = {e.id: e for e in entries}
+        for spell in reversed(spells):
+            end = f"{spell.end:%H:%M}" if spell.end else "…"
+            rows.append(
+                (spell.id, Text(f"{spell.start:%m-%d %H:%M}-{end}  {names.get(spell.staff_id, '?')}"))
+            )
+        by_id = {spell.id: spell for spell in spells}
 
         def chosen(entry_id: str | None) -> None:
             if entry_id in by_id:
-                self.ask_times(
-                    approval, by_id[entry_id].id, timeclock.local(by_id[entry_id].clock_in, tz).date()
-                )
+                self.ask_times(approval, by_id[entry_id].id, by_id[entry_id].start.date())
 
         self.app.push_screen(ChoiceScreen(_("Whose time to correct (Enter)"), rows), chosen)
 

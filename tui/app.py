@@ -32,7 +32,6 @@ from tui.menu import DESTINATIONS, Destination
 from tui.messages import SaleCommitEnded, SaleCommitting, StockChanged
 from tui.screens.login import LoginScreen
 from tui.screens.sale import SaleScreen
-from tui.worker_context import forgets_worker
 
 IDLE_CHECK_SECONDS = 10
 # The background quick_check reads the whole file (seconds, and its own page cache, on a large
@@ -118,7 +117,6 @@ class ZhangguiApp(App[None]):
             self.audit_alerts(member)
 
     @work(thread=True, exclusive=True, group="audit")
-    @forgets_worker
     def audit_alerts(self, member: Member) -> None:
         """Mend a damaged audit head or table now (as the next sale would) and show the manager
         what the chain found since a manager last looked."""
@@ -190,7 +188,6 @@ class ZhangguiApp(App[None]):
         self.committing = False
 
     @work(thread=True, exclusive=True, group="summary")
-    @forgets_worker
     def summarise_days(self) -> None:
         from store.kernel.errors import ZhangguiError
         from store.people import promoter_figures
@@ -201,7 +198,6 @@ class ZhangguiApp(App[None]):
             return  # busy or read-only: the reports read those days' lines instead, as before
 
     @work(thread=True, exclusive=True, group="integrity")
-    @forgets_worker
     def check_integrity(self) -> None:
         delay = 0.0 if self.ctx.unclean_start else INTEGRITY_CHECK_DELAY_SECONDS
         if not self._integrity.wait(delay):

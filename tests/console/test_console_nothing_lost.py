@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from peewee import SqliteDatabase
 
+from store.kernel.errors import DiskFull
 from store.selling import holds
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
@@ -55,6 +57,35 @@ async def test_quit_with_an_empty_sale_keeps_nothing(shop: Shop, db: SqliteDatab
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert holds.held_carts() == []
+
+
+async def test_quit_stays_open_when_the_sale_cannot_be_suspended(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(*_args: object, **_kwargs: object) -> None:
+        raise DiskFull("The disk is full.")
+
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    said: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **_kwargs: said.append(str(message)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SaleScreen)
+        await scanner_burst(pilot, "6900000000011")
+        with monkeypatch.context() as full:
+            full.setattr(holds, "hold", disk_full)
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+        assert app.return_code is None and app.screen is screen
+        assert said == [
+            "The sale in progress could not be suspended, so the console stays open: The disk is full."
+        ]
+        assert [ln.sku for ln in screen.cart.lines] == ["CASE-IP15"]
+        await pilot.press("ctrl+q", "ctrl+q")  # space freed; asked twice, kept once
+        await pilot.pause()
+    assert app.return_code == 0
+    assert [h.label for h in holds.held_carts()] == [f"Quit: {shop.promoter.name}"]
 
 
 async def test_cancel_sale_asks_and_no_keeps_it(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:

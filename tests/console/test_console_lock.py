@@ -13,7 +13,7 @@ from store.kernel.errors import DiskFull
 from store.models import HeldCart
 from store.selling import holds
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.console_helpers import make_app, scanner_burst, selling, type_text
 from tui.screens.login import LoginScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.message_bar import MessageBar
@@ -26,11 +26,7 @@ def disk_full(*_args: object, **_kwargs: object) -> None:
 async def test_f1_and_the_palette_lead_nowhere_while_locked(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        sale = app.screen
-        assert isinstance(sale, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, sale):
         await scanner_burst(pilot, "6900000000011")
         await pilot.press("f12")
         await pilot.pause()
@@ -100,11 +96,7 @@ async def test_whoever_unlocks_sells_next_and_the_cart_is_kept_for_who_locked(
 async def test_a_sale_that_cannot_be_suspended_at_unlock_locks_again_for_who_locked(
     shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        sale = app.screen
-        assert isinstance(sale, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, sale):
         await scanner_burst(pilot, "6900000000011")
         await pilot.press("f2")  # on the payment screen when it locks
         await pilot.pause()

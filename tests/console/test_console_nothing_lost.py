@@ -12,7 +12,7 @@ from peewee import SqliteDatabase
 from store.kernel.errors import DiskFull
 from store.selling import holds
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.console_helpers import make_app, scanner_burst, selling, type_text
 from tests.store_helpers import promoter_cart, scan, sell
 from tui.screens.choice import ChoiceScreen
 from tui.screens.held import HeldSalesScreen
@@ -89,11 +89,7 @@ async def test_quit_stays_open_when_the_sale_cannot_be_suspended(
 
 
 async def test_cancel_sale_asks_and_no_keeps_it(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, screen):
         await scanner_burst(pilot, "6900000000011")
         await pilot.press("ctrl+n")
         await pilot.pause()
@@ -115,11 +111,7 @@ async def test_cancel_sale_asks_and_no_keeps_it(shop: Shop, db: SqliteDatabase, 
 async def test_removing_a_line_says_the_sale_discount_was_taken_off(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.manager)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, shop.manager) as (_app, pilot, screen):
         await scanner_burst(pilot, shop.imeis[0])
         await scanner_burst(pilot, "6900000000011")
         await pilot.press("f5")
@@ -136,11 +128,7 @@ async def test_removing_a_line_says_the_sale_discount_was_taken_off(
 
 
 async def test_a_success_replaces_an_earlier_refusal(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (_app, pilot, screen):
         await scanner_burst(pilot, "6900000000011")
         await pilot.press("f3", "backspace")
         await type_text(pilot, "0")
@@ -180,11 +168,7 @@ async def test_a_payment_taken_replaces_an_earlier_refusal(
 async def test_resuming_a_sale_whose_imei_was_sold_meanwhile_warns_at_once(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (_app, pilot, screen):
         await scanner_burst(pilot, shop.imeis[0])
         await pilot.press("f7")
         await type_text(pilot, "王先生")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from store import setup
+from store.db.connection import open_database
 from store.kernel.auth import Actor, Approval, _approval, actor_for_login
 from store.kernel.clock import business_date
 from store.models import MODELS, Sale, Staff
@@ -102,3 +105,28 @@ def forge_actor(member: Staff) -> Actor:
 def manager_actor(shop: Shop) -> Actor:
     """The shop's manager logged in: a manager's own role is the authority for their edits."""
     return forge_actor(shop.manager)
+
+
+def shop_in_file(db_path: Path) -> Shop:
+    """The Shop in a store file of its own, closed again for a command to open."""
+    database = open_database(db_path)
+    shop = Shop()
+    database.close()
+    return shop
+
+
+def second_store(path: Path) -> Path:
+    """S002, another store of the chain: the Shop's two products and no stock, in a file of its
+    own (closed again), for transfers from the Shop."""
+    database = open_database(path)
+    setup.initialise_store(
+        store_code="S002", store_name="二店", manager_code="M1", manager_name="赵", pin="1234"
+    )
+    catalog.create_product(
+        sku="CASE-IP15", brand="Generic", model="iPhone 15 Case", category="accessory", price=3900
+    )
+    catalog.create_product(
+        sku="IP15-128-BK", brand="Apple", model="iPhone 15", category="handset", price=599900
+    )
+    database.close()
+    return path

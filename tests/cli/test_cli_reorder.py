@@ -17,7 +17,7 @@ from store.models.base import utcnow
 from store.selling import checkout
 from store.selling.cart import Cart
 from tests.conftest import TILL, Shop
-from tests.store_helpers import pay, scan
+from tests.store_helpers import pay, scan, shop_in_file
 from tui.cli import main
 
 
@@ -118,9 +118,7 @@ def test_reorder_xlsx_read_back_cell_by_cell(db_path: Path, tmp_path: Path) -> N
 
 
 def test_reorder_on_an_empty_store_and_a_bad_folder(db_path: Path, tmp_path: Path) -> None:
-    database = open_database(db_path)
-    Shop()
-    database.close()
+    shop_in_file(db_path)
     assert "0 products to order, ¥0.00 at cost." in run("reorder", "--db", str(db_path))
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
@@ -146,9 +144,7 @@ def test_velocity_names_the_classes_and_dead_stock(db_path: Path) -> None:
 
 
 def test_suppliers_add_assign_and_list(db_path: Path) -> None:
-    database = open_database(db_path)
-    Shop()
-    database.close()
+    shop_in_file(db_path)
     db = ["--db", str(db_path)]
     run(
         "suppliers",

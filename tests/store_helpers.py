@@ -13,11 +13,12 @@ from store import setup
 from store.db.connection import open_database
 from store.kernel.auth import Actor, Approval, _approval, actor_for_login
 from store.kernel.clock import business_date
-from store.models import MODELS, Sale, Staff
+from store.models import MODELS, Product, Sale, Staff
 from store.people import staff
 from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
+from store.stock import ledger as stock
 from store.stock.catalog import ScanResult
 from tests.conftest import Shop
 
@@ -115,18 +116,40 @@ def shop_in_file(db_path: Path) -> Shop:
     return shop
 
 
-def second_store(path: Path) -> Path:
+def second_store(path: Path) -> Staff:
     """S002, another store of the chain: the Shop's two products and no stock, in a file of its
-    own (closed again), for transfers from the Shop."""
+    own (closed again), for transfers from the Shop. Its manager (M1/1234) comes back."""
     database = open_database(path)
-    setup.initialise_store(
-        store_code="S002", store_name="二店", manager_code="M1", manager_name="赵", pin="1234"
+    manager = setup.initialise_store(
+        store_code="S002", store_name="二店", manager_code="M1", manager_name="赵店长", pin="1234"
     )
     catalog.create_product(
-        sku="CASE-IP15", brand="Generic", model="iPhone 15 Case", category="accessory", price=3900
+        sku="IP15-128-BK",
+        brand="Apple",
+        model="iPhone 15",
+        storage="128GB",
+        colour="Black",
+        category="handset",
+        price=599900,
+        cost=520000,
     )
     catalog.create_product(
-        sku="IP15-128-BK", brand="Apple", model="iPhone 15", category="handset", price=599900
+        sku="CASE-IP15", brand="Generic", model="iPhone 15 Case", category="accessory", price=3900, cost=800
     )
     database.close()
-    return path
+    return manager
+
+
+def second_accessory(shop: Shop) -> Product:
+    """A 20W charger, ten in stock: a sale with two different accessories (the Shop has one)."""
+    charger = catalog.create_product(
+        sku="CHG-20W",
+        brand="Generic",
+        model="20W Charger",
+        category="accessory",
+        price=9900,
+        cost=2000,
+        barcode="6900000000028",
+    )
+    stock.receive(charger, staff_id=shop.manager.id, qty=10)
+    return charger

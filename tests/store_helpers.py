@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,12 @@ def cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def counts() -> dict[str, int]:
     return {model._meta.table_name: model.select().count() for model in MODELS}
+
+
+def property_examples(default: int) -> int:
+    """How many examples a property test runs: ``default`` is sized for the suite's time budget;
+    ZHANGGUI_PROPERTY_EXAMPLES=400 hunts deeper."""
+    return int(os.environ.get("ZHANGGUI_PROPERTY_EXAMPLES", str(default)))
 
 
 def scan(code: str) -> ScanResult:

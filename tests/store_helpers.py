@@ -21,7 +21,7 @@ from store.selling.cart import Cart
 from store.stock import catalog
 from store.stock import ledger as stock
 from store.stock.catalog import ScanResult
-from tests.conftest import Shop
+from tests.conftest import Shop, shop_catalog
 
 
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
@@ -130,19 +130,7 @@ def second_store(path: Path) -> Staff:
     manager = setup.initialise_store(
         store_code="S002", store_name="二店", manager_code="M1", manager_name="赵店长", pin="1234"
     )
-    catalog.create_product(
-        sku="IP15-128-BK",
-        brand="Apple",
-        model="iPhone 15",
-        storage="128GB",
-        colour="Black",
-        category="handset",
-        price=599900,
-        cost=520000,
-    )
-    catalog.create_product(
-        sku="CASE-IP15", brand="Generic", model="iPhone 15 Case", category="accessory", price=3900, cost=800
-    )
+    shop_catalog()
     database.close()
     return manager
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,14 +14,15 @@ from store import setup
 from store.db.connection import open_database
 from store.kernel.auth import Actor, Approval, _approval, actor_for_login
 from store.kernel.clock import business_date
-from store.models import MODELS, Product, Sale, Staff
+from store.models import MODELS, Product, Sale, Staff, Supplier, SupplierItem
+from store.models.base import utcnow
 from store.people import staff
 from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
 from store.stock import ledger as stock
 from store.stock.catalog import ScanResult
-from tests.conftest import Shop, shop_catalog
+from tests.conftest import TILL, Shop, shop_catalog
 
 
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
@@ -148,3 +149,19 @@ def second_accessory(shop: Shop) -> Product:
     )
     stock.receive(charger, staff_id=shop.manager.id, qty=10)
     return charger
+
+
+def reorder_history(shop: Shop, extra_cases: int = 0) -> None:
+    """The case's supplier (3 days, packs of 10) and 3 cases a day on 5 of the last 30 days:
+    reorder point 5 (worked out by hand in tests/cli/test_cli_reorder.py). 5 cases are left, plus
+    ``extra_cases`` received."""
+    supplier = Supplier.create(code="HN01", name="华南地包", channel="distributor", lead_time_days=3)
+    SupplierItem.create(product=shop.case.id, supplier=supplier.id, pack_size=10)
+    now = utcnow()
+    for days_ago in (2, 5, 9, 14, 20):
+        cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
+        cart.add_scan(scan(shop.case.sku), 3)
+        pay(cart)
+        checkout.acknowledge(checkout.commit_sale(cart, TILL, now=now - timedelta(days=days_ago)).id)
+    if extra_cases:
+        stock.receive(shop.case, staff_id=shop.manager.id, qty=extra_cases)

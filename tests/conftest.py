@@ -183,6 +183,31 @@ def db(
 IMEIS = [with_check_digit(f"3532811100{n:04d}") for n in range(1, 6)]
 
 
+def shop_catalog() -> tuple[Product, Product]:
+    """The Shop's phone and case (and another store's copy of its catalog, tests.store_helpers)."""
+    phone = catalog.create_product(
+        sku="IP15-128-BK",
+        brand="Apple",
+        model="iPhone 15",
+        storage="128GB",
+        colour="Black",
+        category="handset",
+        price=599900,
+        cost=520000,
+        barcode="0194253000011",
+    )
+    case = catalog.create_product(
+        sku="CASE-IP15",
+        brand="Generic",
+        model="iPhone 15 Case",
+        category="accessory",
+        price=3900,
+        cost=800,
+        barcode="6900000000011",
+    )
+    return phone, case
+
+
 class Shop:
     """A small store: a manager (M1/1234), a promoter (P1/1111), a phone and a case."""
 
@@ -195,26 +220,7 @@ class Shop:
             pin="1234",
         )
         self.promoter: Staff = staff.create_staff("P1", "李小红", "promoter", "1111")
-        self.phone: Product = catalog.create_product(
-            sku="IP15-128-BK",
-            brand="Apple",
-            model="iPhone 15",
-            storage="128GB",
-            colour="Black",
-            category="handset",
-            price=599900,
-            cost=520000,
-            barcode="0194253000011",
-        )
-        self.case: Product = catalog.create_product(
-            sku="CASE-IP15",
-            brand="Generic",
-            model="iPhone 15 Case",
-            category="accessory",
-            price=3900,
-            cost=800,
-            barcode="6900000000011",
-        )
+        self.phone, self.case = shop_catalog()
         self.imeis = list(IMEIS)
         stock.receive(self.phone, staff_id=self.manager.id, units=[ReceivedUnit(i) for i in self.imeis])
         stock.receive(self.case, staff_id=self.manager.id, qty=20)

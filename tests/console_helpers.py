@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from store.context import StoreContext
 from store.kernel import Clock, SystemClock
 from store.models import Staff
 from tui.app import ZhangguiApp
+from tui.screens.sale import SaleScreen
 
 
 def make_app(
@@ -30,6 +31,43 @@ def make_app(
     cfg.ui.idle_lock_minutes = 0
     ctx = StoreContext(config=cfg, db_path=tmp_path / "store.db", db=db, clock=clock or SystemClock(cfg.tz))
     return ZhangguiApp(ctx, staff=staff)
+
+
+@contextlib.asynccontextmanager
+async def selling(
+    db: SqliteDatabase, tmp_path: Path, staff: Staff, clock: Clock | None = None
+) -> AsyncIterator[tuple[ZhangguiApp, Pilot[None], SaleScreen]]:
+    """The console at 80x24 with ``staff`` logged in, on the sale screen: (app, pilot, screen)."""
+    app = make_app(db, tmp_path, staff=staff, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SaleScreen)
+        yield app, pilot, screen
+
+
+async def crash_on(
+    app: ZhangguiApp,
+    monkeypatch: pytest.MonkeyPatch,
+    action: str,
+    key: str,
+    scan: str = "",
+    bug: str = "a bug",
+) -> None:
+    """Run the console until ``key`` (after scanning ``scan``) meets a bug nobody foresaw in the
+    sale screen's ``action``: the console stops, and app.crash_message says what it says."""
+
+    def broken(_self: SaleScreen) -> None:
+        raise RuntimeError(bug)
+
+    monkeypatch.setattr(SaleScreen, action, broken)
+    with pytest.raises(RuntimeError, match=bug):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            if scan:
+                await scanner_burst(pilot, scan)
+            await pilot.press(key)
+            await pilot.pause()
 
 
 async def type_text(pilot: Pilot[None], text: str, enter: bool = True) -> None:

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from store import setup
+from store.db.connection import open_database
 from store.kernel.auth import Actor, Approval, _approval, actor_for_login
 from store.kernel.clock import business_date
-from store.models import MODELS, Sale, Staff
+from store.models import MODELS, Product, Sale, Staff, Supplier, SupplierItem
+from store.models.base import utcnow
 from store.people import staff
 from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
+from store.stock import ledger as stock
 from store.stock.catalog import ScanResult
-from tests.conftest import Shop
+from tests.conftest import TILL, Shop, shop_catalog
 
 
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
@@ -44,6 +50,12 @@ def cheap_pins(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def counts() -> dict[str, int]:
     return {model._meta.table_name: model.select().count() for model in MODELS}
+
+
+def property_examples(default: int) -> int:
+    """How many examples a property test runs: ``default`` is sized for the suite's time budget;
+    ZHANGGUI_PROPERTY_EXAMPLES=400 hunts deeper."""
+    return int(os.environ.get("ZHANGGUI_PROPERTY_EXAMPLES", str(default)))
 
 
 def scan(code: str) -> ScanResult:
@@ -102,3 +114,54 @@ def forge_actor(member: Staff) -> Actor:
 def manager_actor(shop: Shop) -> Actor:
     """The shop's manager logged in: a manager's own role is the authority for their edits."""
     return forge_actor(shop.manager)
+
+
+def shop_in_file(db_path: Path) -> Shop:
+    """The Shop in a store file of its own, closed again for a command to open."""
+    database = open_database(db_path)
+    shop = Shop()
+    database.close()
+    return shop
+
+
+def second_store(path: Path) -> Staff:
+    """S002, another store of the chain: the Shop's two products and no stock, in a file of its
+    own (closed again), for transfers from the Shop. Its manager (M1/1234) comes back."""
+    database = open_database(path)
+    manager = setup.initialise_store(
+        store_code="S002", store_name="二店", manager_code="M1", manager_name="赵店长", pin="1234"
+    )
+    shop_catalog()
+    database.close()
+    return manager
+
+
+def second_accessory(shop: Shop) -> Product:
+    """A 20W charger, ten in stock: a sale with two different accessories (the Shop has one)."""
+    charger = catalog.create_product(
+        sku="CHG-20W",
+        brand="Generic",
+        model="20W Charger",
+        category="accessory",
+        price=9900,
+        cost=2000,
+        barcode="6900000000028",
+    )
+    stock.receive(charger, staff_id=shop.manager.id, qty=10)
+    return charger
+
+
+def reorder_history(shop: Shop, extra_cases: int = 0) -> None:
+    """The case's supplier (3 days, packs of 10) and 3 cases a day on 5 of the last 30 days:
+    reorder point 5 (worked out by hand in tests/cli/test_cli_reorder.py). 5 cases are left, plus
+    ``extra_cases`` received."""
+    supplier = Supplier.create(code="HN01", name="华南地包", channel="distributor", lead_time_days=3)
+    SupplierItem.create(product=shop.case.id, supplier=supplier.id, pack_size=10)
+    now = utcnow()
+    for days_ago in (2, 5, 9, 14, 20):
+        cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
+        cart.add_scan(scan(shop.case.sku), 3)
+        pay(cart)
+        checkout.acknowledge(checkout.commit_sale(cart, TILL, now=now - timedelta(days=days_ago)).id)
+    if extra_cases:
+        stock.receive(shop.case, staff_id=shop.manager.id, qty=extra_cases)

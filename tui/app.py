@@ -29,10 +29,17 @@ from tui import textual_fixes
 from tui.i18n_bindings import translate_bindings
 from tui.keymap import check_keymap
 from tui.menu import DESTINATIONS, Destination
-from tui.messages import SaleCommitEnded, SaleCommitting, StockChanged
+from tui.messages import (
+    Quitting,
+    ReadyToQuit,
+    SaleCommitEnded,
+    SaleCommitting,
+    SaleNotKept,
+    StockChanged,
+    Unlocked,
+)
 from tui.screens.login import LoginScreen
 from tui.screens.sale import SaleScreen
-from tui.worker_context import forgets_worker
 
 IDLE_CHECK_SECONDS = 10
 # The background quick_check reads the whole file (seconds, and its own page cache, on a large
@@ -118,7 +125,6 @@ class ZhangguiApp(App[None]):
             self.audit_alerts(member)
 
     @work(thread=True, exclusive=True, group="audit")
-    @forgets_worker
     def audit_alerts(self, member: Member) -> None:
         """Mend a damaged audit head or table now (as the next sale would) and show the manager
         what the chain found since a manager last looked."""
@@ -167,10 +173,9 @@ class ZhangguiApp(App[None]):
         def chosen(sale_id: str | None) -> None:
             if sale_id is None:
                 return
-            screen = self.sale_screen()
-            sale = next(s for s in pending if s.id == sale_id)
-            if screen is not None:
-                screen.show_receipt(sale, reprint=True, then=self.offer_reprints)
+            from tui.screens.receipt import ReceiptScreen
+
+            self.push_screen(ReceiptScreen(sale_id, reprint=True), lambda _done: self.offer_reprints())
 
         self.push_screen(PendingReceiptsScreen(pending), chosen)
 
@@ -181,7 +186,7 @@ class ZhangguiApp(App[None]):
     # ---- what screens tell each other (tui/messages.py) ---------------------
     def on_stock_changed(self, _message: StockChanged) -> None:
         if self.selling is not None:
-            self.selling.stock_changed()
+            self.selling.post_message(StockChanged())
 
     def on_sale_committing(self, _message: SaleCommitting) -> None:
         self.committing = True
@@ -190,7 +195,6 @@ class ZhangguiApp(App[None]):
         self.committing = False
 
     @work(thread=True, exclusive=True, group="summary")
-    @forgets_worker
     def summarise_days(self) -> None:
         from store.kernel.errors import ZhangguiError
         from store.people import promoter_figures
@@ -201,7 +205,6 @@ class ZhangguiApp(App[None]):
             return  # busy or read-only: the reports read those days' lines instead, as before
 
     @work(thread=True, exclusive=True, group="integrity")
-    @forgets_worker
     def check_integrity(self) -> None:
         delay = 0.0 if self.ctx.unclean_start else INTEGRITY_CHECK_DELAY_SECONDS
         if not self._integrity.wait(delay):
@@ -240,44 +243,48 @@ class ZhangguiApp(App[None]):
         self.push_screen(LoginScreen(locked_by=self.locked_by.name), self.unlocked)
 
     def unlocked(self, member: Member | None) -> None:
-        """The person who locked goes on where they were; anyone else starts a new sale of
-        their own, and the sale in progress is suspended under the name of who locked."""
+        """The person who locked goes on where they were; anyone else is taken back to the sale
+        screen, which suspends the sale in progress under the name of who locked and starts a
+        new one for them (tui.messages.Unlocked)."""
         locker = self.locked_by
         if member is None or locker is None:
             return
-        screen = self.sale_screen()
-        if member.id != locker.id and screen is not None:
-            try:
-                kept = screen.keep_for(locker.name)
-            except ZhangguiError as exc:  # the cart stays on screen for nobody: lock again
-                self.push_screen(LoginScreen(locked_by=locker.name, message=str(exc)), self.unlocked)
-                return
-            while self.screen is not screen:
-                self.pop_screen()
-            self.locked_by, self.staff = None, member
-            screen.start_new_sale(kept_for=locker.name if kept else "")
-        else:
-            self.locked_by, self.staff = None, member
-            if screen is not None:
-                screen.refresh_cart()
+        self.locked_by, self.staff = None, member
+        if self.selling is not None:
+            if member.id != locker.id:
+                # At once, before the sale screen has the message: what they type next, a scan,
+                # reaches the new sale, never the locker's payment screen.
+                while self.screen is not self.selling:
+                    self.pop_screen()
+            self.selling.post_message(Unlocked(locker))
         self.refresh_bindings()
         self.check_clock()
+
+    def on_sale_not_kept(self, message: SaleNotKept) -> None:
+        if message.locker is None:  # quitting: the console stays open
+            kept = _("The sale in progress could not be suspended, so the console stays open: {reason}")
+            self.notify(kept.format(reason=message.reason), severity="error")
+            return
+        # Unlocked by someone else: the locker's cart stays on screen for nobody, so lock again.
+        self.locked_by, self.staff = message.locker, None
+        self.refresh_bindings()
+        self.push_screen(LoginScreen(locked_by=message.locker.name, message=message.reason), self.unlocked)
 
     def action_lock(self) -> None:
         self.lock()
 
     async def action_quit(self) -> None:
-        """Quit, keeping a sale in progress among the suspended sales (as F7 does) so F8 finds
-        it at the next start. A sale that cannot be kept (the disk is full) keeps the console open."""
-        screen = self.sale_screen()
-        if screen is not None:
-            member = self.staff or self.locked_by
-            try:
-                screen.keep_for(member.name if member is not None else "", quitting=True)
-            except ZhangguiError as exc:
-                kept = _("The sale in progress could not be suspended, so the console stays open: {reason}")
-                self.notify(kept.format(reason=exc), severity="error")
-                return
+        """Quit, once the sale screen has kept a sale in progress among the suspended sales
+        (tui.messages.Quitting) so F8 finds it at the next start. A sale that cannot be kept
+        (the disk is full) keeps the console open (on_sale_not_kept). Asked twice, the sale is
+        kept once: suspending a cart again replaces it."""
+        if self.selling is None:
+            self.exit()
+            return
+        member = self.staff or self.locked_by
+        self.selling.post_message(Quitting(member.name if member is not None else ""))
+
+    def on_ready_to_quit(self, _message: ReadyToQuit) -> None:
         self.exit()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -314,7 +321,9 @@ class ZhangguiApp(App[None]):
         target = next((d for d in self.allowed_destinations() if d.id == destination_id), None)
         if target is None:
             return
-        while not isinstance(self.screen, SaleScreen):
+        if self.selling is None:
+            return
+        while self.screen is not self.selling:
             self.pop_screen()
         if target.make is not None:
             self.push_screen(target.make())
@@ -347,11 +356,12 @@ class ZhangguiApp(App[None]):
     def sale_in_progress_state(self) -> str:
         """What became of the sale on the sale screen, checked in the database: a cashier who
         reads "not saved" charges the customer again, so it is said only when it is true."""
-        screen = self.sale_screen()
-        if screen is None or not screen.cart.lines:
+        unsaved = self.selling.unsaved_sale() if self.selling is not None else None
+        if unsaved is None:
             return ""
+        cart_id, total = unsaved
         try:
-            receipt_no = checkout.saved_receipt_no(screen.cart.id)
+            receipt_no = checkout.saved_receipt_no(cart_id)
         except ZhangguiError:
             return _(
                 "Whether the sale in progress was saved could not be checked: look for its receipt "
@@ -367,7 +377,7 @@ class ZhangguiApp(App[None]):
                 "charging the customer again."
             )
         return _("The sale in progress ({total}) was not saved: ring it up again.").format(
-            total=format_fen(screen.cart.total)
+            total=format_fen(total)
         )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

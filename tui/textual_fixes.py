@@ -82,8 +82,11 @@ def _threads_forget_their_last_worker() -> None:
     ran, and with it the worker's node and its work's arguments: the pay screen's commit worker
     kept a dismissed ``PayScreen`` (its widgets, render caches, the cart and the Sale) alive
     until that thread happened to run another job — up to one dead screen a pool thread. Every
-    job now runs in a context of its own (tui/textual_fixes.FreshContextExecutor), which the
-    pool thread drops when the job ends."""
+    job now runs in a context of its own (FreshContextExecutor), which the pool thread drops
+    when the job ends. Every thread worker goes through ``_run_threaded`` (the app's and a
+    widget's ``@work(thread=True)``, a screen's ``run_worker(..., thread=True)``), so this is
+    the one place the console deals with it: a worker needs no reset of its own
+    (tests/unit/test_worker_context.py, tests/console/test_console_soak.py)."""
     from textual.worker import Worker
 
     original: Any = Worker.__dict__.get("_run_threaded")

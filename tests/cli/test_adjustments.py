@@ -8,13 +8,12 @@ import pytest
 from click.testing import CliRunner
 
 from store.audit import integrity
-from store.db.connection import open_database
 from store.kernel.errors import NeedsApproval, PermissionDenied, StockError, ValidationError
 from store.models import AuditLog, StockMovement
 from store.stock import adjustments
 from store.stock import ledger as stock
 from tests.conftest import Shop
-from tests.store_helpers import forge_actor, forge_approval, manager_ok, snapshot
+from tests.store_helpers import forge_actor, forge_approval, manager_ok, shop_in_file, snapshot
 from tui.cli import main
 
 
@@ -64,9 +63,7 @@ def test_refusals_write_nothing(shop: Shop, kwargs: dict[str, object], error: ty
 
 
 def test_adjust_on_the_command_line(db_path: Path) -> None:
-    database = open_database(db_path)
-    Shop()
-    database.close()
+    shop_in_file(db_path)
     args = [
         "adjust",
         "CASE-IP15",

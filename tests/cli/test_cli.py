@@ -6,7 +6,7 @@ import click
 from click.testing import CliRunner
 
 from store.db.connection import open_database
-from tests.conftest import Shop
+from tests.store_helpers import shop_in_file
 from tui.cli import main
 
 
@@ -54,9 +54,7 @@ def test_commands_touching_the_database_take_db_and_config() -> None:
 
 
 def test_audit_verify_detects_an_edited_row(db_path: Path) -> None:
-    database = open_database(db_path)
-    Shop()
-    database.close()
+    shop_in_file(db_path)
     runner = CliRunner()
     ok = runner.invoke(main, ["audit", "verify", "--db", str(db_path)])
     assert ok.exit_code == 0, ok.output
@@ -74,9 +72,7 @@ def test_audit_verify_detects_an_edited_row(db_path: Path) -> None:
 def test_db_from_environment_and_bad_config_is_one_message(
     db_path: Path, tmp_path: Path, monkeypatch: object
 ) -> None:
-    database = open_database(db_path)
-    Shop()
-    database.close()
+    shop_in_file(db_path)
     runner = CliRunner()
     result = runner.invoke(main, ["audit", "verify"], env={"ZHANGGUI_DB": str(db_path)})
     assert result.exit_code == 0 and "intact" in result.output

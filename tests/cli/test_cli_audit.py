@@ -11,16 +11,14 @@ from click.testing import CliRunner, Result
 from store.audit import chain
 from store.audit import keys as audit_files
 from store.db.connection import open_database
-from tests.conftest import Shop
+from tests.store_helpers import shop_in_file
 from tests.unit.test_audit_anchors import rechain_plain
 from tui.cli import main
 
 
 @pytest.fixture
 def shop_file(db_path: Path) -> Path:
-    database = open_database(db_path)
-    Shop()
-    database.close()
+    shop_in_file(db_path)
     return db_path
 
 

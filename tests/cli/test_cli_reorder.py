@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,11 +12,8 @@ from openpyxl import load_workbook
 
 from store.db.connection import open_database
 from store.models import AuditLog, Supplier, SupplierItem
-from store.models.base import utcnow
-from store.selling import checkout
-from store.selling.cart import Cart
-from tests.conftest import TILL, Shop
-from tests.store_helpers import pay, scan
+from tests.conftest import Shop
+from tests.store_helpers import reorder_history, shop_in_file
 from tui.cli import main
 
 
@@ -31,15 +27,7 @@ def make_store(db_path: Path) -> None:
     Up to 0.5 x (3 + 14) + 3.185 = 11.685 -> 12; 12 - 5 = 7, in packs of 10 -> 10, at 8.00
     = 80.00. The phone (5 in stock, no sales) needs nothing."""
     database = open_database(db_path)
-    shop = Shop()
-    supplier = Supplier.create(code="HN01", name="华南地包", channel="distributor", lead_time_days=3)
-    SupplierItem.create(product=shop.case.id, supplier=supplier.id, pack_size=10)
-    now = utcnow()
-    for days_ago in (2, 5, 9, 14, 20):
-        cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
-        cart.add_scan(scan(shop.case.sku), 3)
-        pay(cart)
-        checkout.commit_sale(cart, TILL, now=now - timedelta(days=days_ago))
+    reorder_history(Shop())
     database.close()
 
 
@@ -118,9 +106,7 @@ def test_reorder_xlsx_read_back_cell_by_cell(db_path: Path, tmp_path: Path) -> N
 
 
 def test_reorder_on_an_empty_store_and_a_bad_folder(db_path: Path, tmp_path: Path) -> None:
-    database = open_database(db_path)
-    Shop()
-    database.close()
+    shop_in_file(db_path)
     assert "0 products to order, ¥0.00 at cost." in run("reorder", "--db", str(db_path))
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
@@ -146,9 +132,7 @@ def test_velocity_names_the_classes_and_dead_stock(db_path: Path) -> None:
 
 
 def test_suppliers_add_assign_and_list(db_path: Path) -> None:
-    database = open_database(db_path)
-    Shop()
-    database.close()
+    shop_in_file(db_path)
     db = ["--db", str(db_path)]
     run(
         "suppliers",

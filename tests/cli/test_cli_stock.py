@@ -8,7 +8,7 @@ from store.db.connection import open_database
 from store.models import ImeiUnit, Product
 from store.stock import ledger as stock
 from store.stock.imei import with_check_digit
-from tests.conftest import Shop
+from tests.store_helpers import shop_in_file
 from tui.cli import main
 
 CSV = """sku,barcode,brand,model,colour,storage,category,price,cost
@@ -17,14 +17,8 @@ CHG-66W,6901443000028,Huawei,66W 超级快充充电器,,,accessory,149.00,60
 """
 
 
-def make_shop(db_path: Path) -> None:
-    database = open_database(db_path)
-    Shop()
-    database.close()
-
-
 def test_import_products_then_receive_by_imei_and_by_quantity(db_path: Path, tmp_path: Path) -> None:
-    make_shop(db_path)
+    shop_in_file(db_path)
     price_list = tmp_path / "prices.csv"
     price_list.write_text(CSV, encoding="utf-8")
     runner = CliRunner()
@@ -69,7 +63,7 @@ def test_import_products_then_receive_by_imei_and_by_quantity(db_path: Path, tmp
 
 
 def test_a_bad_row_imports_nothing_and_names_the_line(db_path: Path, tmp_path: Path) -> None:
-    make_shop(db_path)
+    shop_in_file(db_path)
     price_list = tmp_path / "prices.csv"
     price_list.write_text(CSV + "BAD-1,,Xiaomi,Redmi 15,,,handset,-5,\n", encoding="utf-8")
     result = CliRunner().invoke(
@@ -83,7 +77,7 @@ def test_a_bad_row_imports_nothing_and_names_the_line(db_path: Path, tmp_path: P
 
 
 def test_receive_refuses_a_promoter_and_a_wrong_imei(db_path: Path) -> None:
-    make_shop(db_path)
+    shop_in_file(db_path)
     runner = CliRunner()
     db = ["--db", str(db_path)]
     promoter = runner.invoke(
@@ -106,7 +100,7 @@ CHG-66W,,通用,66W 超級快充 充電器,,,accessory,149.00,60
 
 def test_a_big5_price_list_is_refused_until_its_encoding_is_named(db_path: Path, tmp_path: Path) -> None:
     """Big5 bytes also decode as GB18030: it used to be imported as garbage without a word."""
-    make_shop(db_path)
+    shop_in_file(db_path)
     price_list = tmp_path / "prices.csv"
     price_list.write_bytes(BIG5_CSV.encode("big5"))
     args = ["products", "import", str(price_list), "--staff", "M1", "--pin", "1234", "--db", str(db_path)]
@@ -126,7 +120,7 @@ def test_a_big5_price_list_is_refused_until_its_encoding_is_named(db_path: Path,
 
 
 def test_a_gb18030_price_list_is_read_without_being_told(db_path: Path, tmp_path: Path) -> None:
-    make_shop(db_path)
+    shop_in_file(db_path)
     price_list = tmp_path / "prices.csv"
     price_list.write_bytes(CSV.encode("gb18030"))
     result = CliRunner().invoke(
@@ -140,7 +134,7 @@ def test_a_gb18030_price_list_is_read_without_being_told(db_path: Path, tmp_path
 
 def test_an_imei_file_with_a_byte_order_mark_in_the_middle(db_path: Path, tmp_path: Path) -> None:
     """Two scanner files joined: the second one's BOM starts a line, invisible to the user."""
-    make_shop(db_path)
+    shop_in_file(db_path)
     first, second = with_check_digit("35328111000201"), with_check_digit("35328111000202")
     scans = tmp_path / "scans.txt"
     scans.write_bytes(f"\ufeff{first}\n".encode() + f"\ufeff{second}\n".encode())

@@ -9,13 +9,12 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from store import setup
 from store.db.connection import open_database
 from store.models import GoodsReceipt, PurchaseOrder, PurchaseOrderLine, Supplier
-from store.stock import catalog, count_approval, count_entry, count_sessions
+from store.stock import count_approval, count_entry, count_sessions
 from store.stock.imei import with_check_digit
 from tests.conftest import Shop
-from tests.store_helpers import forge_actor, manager_ok
+from tests.store_helpers import forge_actor, manager_ok, second_store, shop_in_file
 from tui.cli import main
 
 
@@ -23,13 +22,6 @@ def run(*args: str, code: int = 0) -> str:
     result = CliRunner().invoke(main, list(args))
     assert result.exit_code == code, result.output
     return result.output
-
-
-def make_shop(db_path: Path) -> Shop:
-    database = open_database(db_path)
-    shop = Shop()
-    database.close()
-    return shop
 
 
 def test_counts_list_and_show(db_path: Path) -> None:
@@ -75,7 +67,7 @@ def test_counts_list_and_show(db_path: Path) -> None:
 
 
 def test_history_of_an_imei(db_path: Path) -> None:
-    shop = make_shop(db_path)
+    shop = shop_in_file(db_path)
     out = run("history", shop.imeis[0], "--db", str(db_path))
     assert f"IMEI {shop.imeis[0]}  (in stock)" in out.splitlines()[0]
     assert "received" in out and "+1" in out
@@ -83,7 +75,7 @@ def test_history_of_an_imei(db_path: Path) -> None:
 
 
 def test_receive_from_a_supplier_against_an_order(db_path: Path) -> None:
-    shop = make_shop(db_path)
+    shop = shop_in_file(db_path)
     database = open_database(db_path)
     supplier = Supplier.create(code="HN01", name="华南地包", channel="distributor", lead_time_days=3)
     order = PurchaseOrder.create(number="PO-7", supplier=supplier.id, status="open")
@@ -105,19 +97,9 @@ def test_receive_from_a_supplier_against_an_order(db_path: Path) -> None:
 
 
 def test_transfer_to_another_store_and_in_there(db_path: Path, tmp_path: Path) -> None:
-    shop = make_shop(db_path)
+    shop = shop_in_file(db_path)
     other = tmp_path / "s002.db"
-    database = open_database(other)
-    setup.initialise_store(
-        store_code="S002", store_name="二店", manager_code="M1", manager_name="赵", pin="1234"
-    )
-    catalog.create_product(
-        sku="CASE-IP15", brand="Generic", model="iPhone 15 Case", category="accessory", price=3900
-    )
-    catalog.create_product(
-        sku="IP15-128-BK", brand="Apple", model="iPhone 15", category="handset", price=599900
-    )
-    database.close()
+    second_store(other)
     file = tmp_path / "t.json"
     out = run(
         "transfer",

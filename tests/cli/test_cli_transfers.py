@@ -10,12 +10,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from store import setup
 from store.db.connection import open_database
 from store.models import ImeiUnit, StockTransfer
-from store.stock import catalog
 from tests.conftest import Shop
-from tests.store_helpers import snapshot
+from tests.store_helpers import second_store, shop_in_file, snapshot
 from tui.cli import main
 
 
@@ -29,21 +27,9 @@ def run(*args: str, code: int = 0) -> str:
 @pytest.fixture
 def stores(db_path: Path, tmp_path: Path) -> tuple[Shop, Path]:
     """S001 (the shop fixture, with stock) at db_path; S002 (same catalog, no stock)."""
-    database = open_database(db_path)
-    shop = Shop()
-    database.close()
+    shop = shop_in_file(db_path)
     other = tmp_path / "s002.db"
-    database = open_database(other)
-    setup.initialise_store(
-        store_code="S002", store_name="二店", manager_code="M1", manager_name="赵", pin="1234"
-    )
-    catalog.create_product(
-        sku="CASE-IP15", brand="Generic", model="iPhone 15 Case", category="accessory", price=3900
-    )
-    catalog.create_product(
-        sku="IP15-128-BK", brand="Apple", model="iPhone 15", category="handset", price=599900
-    )
-    database.close()
+    second_store(other)
     return shop, other
 
 

@@ -25,9 +25,8 @@ from store.selling.cart import Cart
 from store.stock import catalog
 from tests.conftest import Shop
 from tests.console.test_console_pay import message, ring_up_a_case
-from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
+from tests.console_helpers import make_app, scanner_burst, selling, type_text, wait_for_commit
 from tui.screens.receipt import ReceiptScreen
-from tui.screens.sale import SaleScreen
 from tui.widgets.message_bar import MessageBar
 
 WAITING = "Another till is saving; trying again…"
@@ -200,11 +199,7 @@ async def test_a_write_on_the_event_loop_gives_up_soon_with_a_sentence_and_keeps
 ) -> None:
     """Suspending a sale writes on the event loop: a held database ends it after GIVE_UP_AFTER
     with the busy sentence, the sale still on screen, never a frozen till or a traceback."""
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, screen):
         await scanner_burst(pilot, "6900000000011")
         holder = _hold_lock(db_path)
         try:

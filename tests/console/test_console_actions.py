@@ -15,7 +15,7 @@ from store.models import AuditLog, Customer, HeldCart, Sale, SaleLine
 from store.people import staff
 from store.people.directory import member_of
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
+from tests.console_helpers import make_app, scanner_burst, selling, type_text, wait_for_commit
 from tui.screens.login import LoginScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.sale import SaleScreen
@@ -25,11 +25,7 @@ from tui.widgets.message_bar import MessageBar
 async def test_discount_over_the_limit_needs_a_manager(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, screen):
         await scanner_burst(pilot, shop.imeis[0])
         await pilot.press("f4")
         await type_text(pilot, "100")  # 100 yuan off 5,999 is within 5 %
@@ -72,11 +68,7 @@ async def test_a_manager_at_the_till_needs_no_pin_within_their_limit_and_cannot_
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
     boss = staff.create_staff("M2", "赵经理", "manager", "2222")  # the manager role: 30 %
-    app = make_app(db, tmp_path, staff=boss)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, boss) as (app, pilot, screen):
         await scanner_burst(pilot, shop.imeis[0])
         await pilot.press("f4")
         await type_text(pilot, "1000")  # 1,000 off 5,999: within the manager's own 30 %
@@ -110,11 +102,7 @@ async def test_a_manager_at_the_till_needs_no_pin_within_their_limit_and_cannot_
 
 
 async def test_hold_and_resume_a_sale(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (_app, pilot, screen):
         await scanner_burst(pilot, "3*6900000000011")
         await pilot.press("f7")
         await type_text(pilot, "王先生")
@@ -137,11 +125,7 @@ async def test_hold_and_resume_a_sale(shop: Shop, db: SqliteDatabase, tmp_path: 
 async def test_attach_customer_and_credit_another_promoter(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, screen):
         await scanner_burst(pilot, "6900000000011")
         await pilot.press("f9")
         await type_text(pilot, "138-abc")
@@ -258,11 +242,7 @@ async def test_a_discount_can_be_typed_as_a_percentage_or_zhe(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
     boss = staff.create_staff("M2", "赵经理", "manager", "2222")  # within the manager's own 30 %
-    app = make_app(db, tmp_path, staff=boss)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, boss) as (_app, pilot, screen):
         await scanner_burst(pilot, shop.imeis[0])  # ¥5,999.00
         await pilot.press("f4")
         await type_text(pilot, "10%")
@@ -277,11 +257,7 @@ async def test_a_discount_can_be_typed_as_a_percentage_or_zhe(
 
 async def test_setting_the_sale_discount_says_it_once(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
     boss = staff.create_staff("M2", "赵经理", "manager", "2222")
-    app = make_app(db, tmp_path, staff=boss)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, boss) as (_app, pilot, screen):
         await scanner_burst(pilot, shop.imeis[0])
         await pilot.press("f5")
         await type_text(pilot, "100")

@@ -4,25 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from peewee import SqliteDatabase
 from textual.command import CommandPalette
+from textual.widgets import Label
 
+from store.kernel.errors import DiskFull
 from store.models import HeldCart
+from store.selling import holds
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.console_helpers import make_app, scanner_burst, selling, type_text
 from tui.screens.login import LoginScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.message_bar import MessageBar
 
 
+def disk_full(*_args: object, **_kwargs: object) -> None:
+    raise DiskFull("The disk is full.")
+
+
 async def test_f1_and_the_palette_lead_nowhere_while_locked(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        sale = app.screen
-        assert isinstance(sale, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, sale):
         await scanner_burst(pilot, "6900000000011")
         await pilot.press("f12")
         await pilot.pause()
@@ -86,4 +90,32 @@ async def test_whoever_unlocks_sells_next_and_the_cart_is_kept_for_who_locked(
         await pilot.press("f8")  # the promoter's sale waits in the suspended list
         await pilot.press("enter")
         await pilot.pause()
+        assert [line.sku for line in sale.cart.lines] == ["CASE-IP15"]
+
+
+async def test_a_sale_that_cannot_be_suspended_at_unlock_locks_again_for_who_locked(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, sale):
+        await scanner_burst(pilot, "6900000000011")
+        await pilot.press("f2")  # on the payment screen when it locks
+        await pilot.pause()
+        app.lock()
+        await pilot.pause()
+        with monkeypatch.context() as full:
+            full.setattr(holds, "hold", disk_full)
+            await type_text(pilot, "M1")
+            await type_text(pilot, "1234")
+            await pilot.pause()
+        login = app.screen
+        assert isinstance(login, LoginScreen)
+        assert "The disk is full." in str(login.query_one("#login-message", Label).render())
+        assert app.staff is None and app.locked_by is not None and app.locked_by.id == shop.promoter.id
+        assert [line.sku for line in sale.cart.lines] == ["CASE-IP15"]
+        assert sale.cart.staff_id == shop.promoter.id and HeldCart.select().count() == 0
+
+        await type_text(pilot, "P1")  # the one who locked goes on with their sale (F2 pays again)
+        await type_text(pilot, "1111")
+        await pilot.pause()
+        assert app.screen is sale and app.staff is not None and app.staff.id == shop.promoter.id
         assert [line.sku for line in sale.cart.lines] == ["CASE-IP15"]

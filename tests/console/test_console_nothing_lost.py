@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from peewee import SqliteDatabase
 
+from store.kernel.errors import DiskFull
 from store.selling import holds
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.console_helpers import make_app, scanner_burst, selling, type_text
 from tests.store_helpers import promoter_cart, scan, sell
 from tui.screens.choice import ChoiceScreen
 from tui.screens.held import HeldSalesScreen
@@ -57,12 +59,37 @@ async def test_quit_with_an_empty_sale_keeps_nothing(shop: Shop, db: SqliteDatab
     assert holds.held_carts() == []
 
 
-async def test_cancel_sale_asks_and_no_keeps_it(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+async def test_quit_stays_open_when_the_sale_cannot_be_suspended(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(*_args: object, **_kwargs: object) -> None:
+        raise DiskFull("The disk is full.")
+
     app = make_app(db, tmp_path, staff=shop.promoter)
+    said: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **_kwargs: said.append(str(message)))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SaleScreen)
+        await scanner_burst(pilot, "6900000000011")
+        with monkeypatch.context() as full:
+            full.setattr(holds, "hold", disk_full)
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+        assert app.return_code is None and app.screen is screen
+        assert said == [
+            "The sale in progress could not be suspended, so the console stays open: The disk is full."
+        ]
+        assert [ln.sku for ln in screen.cart.lines] == ["CASE-IP15"]
+        await pilot.press("ctrl+q", "ctrl+q")  # space freed; asked twice, kept once
+        await pilot.pause()
+    assert app.return_code == 0
+    assert [h.label for h in holds.held_carts()] == [f"Quit: {shop.promoter.name}"]
+
+
+async def test_cancel_sale_asks_and_no_keeps_it(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, screen):
         await scanner_burst(pilot, "6900000000011")
         await pilot.press("ctrl+n")
         await pilot.pause()
@@ -84,11 +111,7 @@ async def test_cancel_sale_asks_and_no_keeps_it(shop: Shop, db: SqliteDatabase, 
 async def test_removing_a_line_says_the_sale_discount_was_taken_off(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.manager)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, shop.manager) as (_app, pilot, screen):
         await scanner_burst(pilot, shop.imeis[0])
         await scanner_burst(pilot, "6900000000011")
         await pilot.press("f5")
@@ -105,11 +128,7 @@ async def test_removing_a_line_says_the_sale_discount_was_taken_off(
 
 
 async def test_a_success_replaces_an_earlier_refusal(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (_app, pilot, screen):
         await scanner_burst(pilot, "6900000000011")
         await pilot.press("f3", "backspace")
         await type_text(pilot, "0")
@@ -149,11 +168,7 @@ async def test_a_payment_taken_replaces_an_earlier_refusal(
 async def test_resuming_a_sale_whose_imei_was_sold_meanwhile_warns_at_once(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (_app, pilot, screen):
         await scanner_burst(pilot, shop.imeis[0])
         await pilot.press("f7")
         await type_text(pilot, "王先生")

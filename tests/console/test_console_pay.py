@@ -22,7 +22,7 @@ from store.selling import checkout
 from store.selling.cart import Cart
 from store.selling.till import Till
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, wait_for_commit
+from tests.console_helpers import crash_on, make_app, scanner_burst, selling, wait_for_commit
 from tests.unit.test_disk_full import fill_disk, lift_limit
 from tui.app import ZhangguiApp
 from tui.screens.pay import PayScreen
@@ -80,11 +80,7 @@ def held_commit(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Eve
 async def test_enter_pressed_again_and_again_makes_one_sale_and_no_crash(
     shop: Shop, db: SqliteDatabase, tmp_path: Path, presses: int
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        sale_screen = app.screen
-        assert isinstance(sale_screen, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, sale_screen):
         await ring_up_a_case(pilot, app)
         queue_keys(app, *["enter"] * presses)  # cash, the whole amount; then Enter again
         await wait_for_commit(pilot)
@@ -197,17 +193,8 @@ async def test_the_crash_text_never_says_not_saved_while_the_commit_is_under_way
 async def test_the_crash_text_says_an_unpaid_sale_was_not_saved(
     shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(self: SaleScreen) -> None:
-        raise RuntimeError("a bug before paying")
-
-    monkeypatch.setattr(SaleScreen, "action_hold", broken)
     app = make_app(db, tmp_path, staff=shop.promoter)
-    with pytest.raises(RuntimeError):
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            await scanner_burst(pilot, "6900000000011")
-            await pilot.press("f7")
-            await pilot.pause()
+    await crash_on(app, monkeypatch, "action_hold", "f7", scan="6900000000011")
     assert "The sale in progress (¥39.00) was not saved: ring it up again." in app.crash_message
     assert Sale.select().count() == 0
 
@@ -215,21 +202,12 @@ async def test_the_crash_text_says_an_unpaid_sale_was_not_saved(
 async def test_the_crash_text_says_so_when_it_cannot_check(
     shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(self: SaleScreen) -> None:
-        raise RuntimeError("a bug")
-
     def unreadable(cart_id: str) -> str | None:
         raise DatabaseUnavailable("The database is busy (another program holds it). Try again in a moment.")
 
-    monkeypatch.setattr(SaleScreen, "action_hold", broken)
     monkeypatch.setattr(checkout, "saved_receipt_no", unreadable)
     app = make_app(db, tmp_path, staff=shop.promoter)
-    with pytest.raises(RuntimeError):
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            await scanner_burst(pilot, "6900000000011")
-            await pilot.press("f7")
-            await pilot.pause()
+    await crash_on(app, monkeypatch, "action_hold", "f7", scan="6900000000011")
     assert "Whether the sale in progress was saved could not be checked" in app.crash_message
     assert "not saved" not in app.crash_message
 
@@ -237,16 +215,8 @@ async def test_the_crash_text_says_so_when_it_cannot_check(
 async def test_the_crash_text_with_no_sale_in_progress_names_none(
     shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(self: SaleScreen) -> None:
-        raise RuntimeError("a bug")
-
-    monkeypatch.setattr(SaleScreen, "action_resume", broken)
     app = make_app(db, tmp_path, staff=shop.promoter)
-    with pytest.raises(RuntimeError):
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            await pilot.press("f8")
-            await pilot.pause()
+    await crash_on(app, monkeypatch, "action_resume", "f8")
     assert app.crash_message.startswith(
         "zhanggui stopped after an unexpected error. Completed sales are saved. Details for support: "
     )

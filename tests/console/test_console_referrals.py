@@ -16,7 +16,7 @@ from store.models.base import utcnow
 from store.referrals import ledger
 from store.selling import checkout
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
+from tests.console_helpers import scanner_burst, selling, type_text, wait_for_commit
 from tests.referral_helpers import sell_to
 from tui.screens.pay import PayScreen
 from tui.screens.prompt import PromptScreen
@@ -41,11 +41,7 @@ def header(sale: SaleScreen) -> str:
 async def test_a_referred_first_sale_then_the_voucher_spent(
     shop: Shop, old: Customer, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        sale = app.screen
-        assert isinstance(sale, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, sale):
         await scanner_burst(pilot, shop.imeis[0])
         await pilot.press("f9")
         await type_text(pilot, "13900139000 李四")  # a new customer, added at the till
@@ -78,11 +74,7 @@ async def test_a_referred_first_sale_then_the_voucher_spent(
     ReferralReward.update(earn_on=today - timedelta(days=1)).execute()
     assert ledger.settle_due(today)
 
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        sale = app.screen
-        assert isinstance(sale, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, sale):
         await scanner_burst(pilot, shop.case.sku)
         await pilot.press("f9")
         await type_text(pilot, "13800138000")
@@ -113,11 +105,7 @@ async def test_a_referred_first_sale_then_the_voucher_spent(
 async def test_a_wrong_referrer_code_is_refused_and_the_sale_goes_on(
     shop: Shop, old: Customer, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        sale = app.screen
-        assert isinstance(sale, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, sale):
         await pilot.press("f9")
         await type_text(pilot, "13900139000 李四")
         await pilot.pause()

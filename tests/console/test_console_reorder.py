@@ -4,7 +4,6 @@ the manager's reorder screen with an edited quantity placed as a purchase order.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -14,35 +13,15 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Label
 
 from store.config.loader import Config
-from store.models import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierItem
-from store.models.base import utcnow
-from store.selling import checkout
-from store.selling.cart import Cart
-from store.stock import ledger as stock
-from tests.conftest import TILL, Shop
+from store.models import PurchaseOrder, PurchaseOrderLine
+from tests.conftest import Shop
 from tests.console.test_console_count import choose, message, settle, table_rows
 from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
-from tests.store_helpers import pay, scan
+from tests.store_helpers import reorder_history
 from tui.screens.choice import ChoiceScreen
 from tui.screens.reorder import ReorderScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.reorder_panel import ReorderPanel
-
-
-def history(shop: Shop, extra_cases: int = 0) -> None:
-    """The case's supplier (3 days, packs of 10) and 3 cases a day on 5 of the last 30 days:
-    reorder point 5 (worked out by hand in tests/cli/test_cli_reorder.py). 5 cases are left, plus
-    ``extra_cases`` received."""
-    supplier = Supplier.create(code="HN01", name="华南地包", channel="distributor", lead_time_days=3)
-    SupplierItem.create(product=shop.case.id, supplier=supplier.id, pack_size=10)
-    now = utcnow()
-    for days_ago in (2, 5, 9, 14, 20):
-        cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
-        cart.add_scan(scan(shop.case.sku), 3)
-        pay(cart)
-        checkout.acknowledge(checkout.commit_sale(cart, TILL, now=now - timedelta(days=days_ago)).id)
-    if extra_cases:
-        stock.receive(shop.case, staff_id=shop.manager.id, qty=extra_cases)
 
 
 def panel_text(app: App[None]) -> str:
@@ -63,7 +42,7 @@ async def sell_one_case(pilot: Pilot[None], app: App[None]) -> None:
 async def test_the_sale_screen_names_what_fell_under_its_reorder_point(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    history(shop, extra_cases=1)  # 6 on hand: above the reorder point of 5
+    reorder_history(shop, extra_cases=1)  # 6 on hand: above the reorder point of 5
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
@@ -86,7 +65,7 @@ async def test_the_panel_keeps_no_product_a_sale_once_its_requests_are_back(
 ) -> None:
     """What request last set each product is needed only while an older one is pending: the
     panel once kept it for every product ever sold, all day."""
-    history(shop, extra_cases=1)
+    reorder_history(shop, extra_cases=1)
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
@@ -111,7 +90,7 @@ async def test_the_panel_keeps_no_product_a_sale_once_its_requests_are_back(
 async def test_the_panel_lists_a_few_and_counts_the_rest(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    history(shop)
+    reorder_history(shop)
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
@@ -127,7 +106,7 @@ async def test_the_panel_lists_a_few_and_counts_the_rest(
 
 
 async def test_no_panel_when_the_config_says_zero(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
-    history(shop)
+    reorder_history(shop)
     app = make_app(db, tmp_path, staff=shop.promoter)
     app.config.stock.panel_items = 0
     async with app.run_test(size=(80, 24)) as pilot:
@@ -137,7 +116,7 @@ async def test_no_panel_when_the_config_says_zero(shop: Shop, db: SqliteDatabase
 
 
 async def test_edit_a_suggestion_and_place_the_order(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
-    history(shop)
+    reorder_history(shop)
     app = make_app(db, tmp_path, staff=shop.manager)
     app.config.paths.exports = str(tmp_path / "exports")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -235,7 +214,7 @@ def test_the_first_full_reorder_computation_waits_until_the_console_is_up() -> N
 async def test_a_long_panel_line_ends_in_an_ellipsis_not_a_cut_word(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    history(shop)
+    reorder_history(shop)
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)

@@ -8,7 +8,7 @@ from store.models import AuditLog, ImeiUnit, Sale, SaleLine, Tender
 from store.selling import checkout
 from store.stock import ledger as stock
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
+from tests.console_helpers import make_app, scanner_burst, selling, type_text, wait_for_commit
 from tests.store_helpers import sell
 from tui.screens.choice import ChoiceScreen
 from tui.screens.login import LoginScreen
@@ -39,11 +39,7 @@ async def test_login_refuses_wrong_pin_then_accepts(shop: Shop, db: SqliteDataba
 async def test_whole_checkout_with_scanner_burst_and_split_tender(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, screen):
         await scanner_burst(pilot, shop.imeis[0])
         await scanner_burst(pilot, "6900000000011")
         await scanner_burst(pilot, "6900000000011")  # a second scan adds to the same line
@@ -84,11 +80,7 @@ async def test_whole_checkout_with_scanner_burst_and_split_tender(
 async def test_bad_scans_show_a_message_and_change_nothing(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (_app, pilot, screen):
         bar = screen.query_one(MessageBar)
         wrong_check = shop.imeis[0][:-1] + str((int(shop.imeis[0][-1]) + 1) % 10)
         for code, expected in [

@@ -8,17 +8,12 @@ from peewee import SqliteDatabase
 from textual.widgets import Input
 
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_flood
-from tui.screens.sale import SaleScreen
+from tests.console_helpers import scanner_flood, selling
 from tui.widgets.message_bar import MessageBar
 
 
 async def test_ten_scans_with_no_gap_are_ten_scans(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (_app, pilot, screen):
         codes = ["6900000000011", shop.imeis[0], "6900000000011", shop.imeis[1]] + ["6900000000011"] * 6
         await scanner_flood(pilot, codes)
         lines = [(ln.sku, ln.qty) for ln in screen.cart.lines]

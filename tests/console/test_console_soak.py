@@ -3,10 +3,8 @@ objects only (no timing): bench/soak.py measures the memory and the latencies.""
 
 from __future__ import annotations
 
-import asyncio
 import gc
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from peewee import SqliteDatabase
@@ -31,32 +29,15 @@ def live() -> Counter[str]:
     return Counter(type(obj).__name__ for obj in gc.get_objects() if isinstance(obj, DOMNode | StylesCache))
 
 
-class Threads:
-    """The event loop's default thread pool, where Textual runs thread workers. Each pool thread
-    keeps, in its context, the last worker it ran (textual.worker.active_worker) and through it
-    that worker's screen: the last sale's pay screen stays referenced by its commit worker until
-    another worker happens to run on the same thread, so it was there at one count and gone at
-    the next, whatever the wait. A fresh pool before each count lets the old threads end."""
-
-    def __init__(self) -> None:
-        self.pool = ThreadPoolExecutor()
-        asyncio.get_running_loop().set_default_executor(self.pool)
-
-    def renew(self) -> None:
-        old, self.pool = self.pool, ThreadPoolExecutor()
-        asyncio.get_running_loop().set_default_executor(self.pool)
-        old.shutdown(wait=True)
-
-
-async def settled(pilot: object, threads: Threads) -> Counter[str]:
+async def settled(pilot: object) -> Counter[str]:
     """Live nodes once the last sale's pay and receipt screens are gone. A dismissed screen can
     stay referenced for a few frames (a finishing worker, a pending message); one that is really
-    leaked never goes, and the comparison below then fails on it."""
+    leaked never goes, and the comparison below then fails on it. The worker pool is the app's
+    own: a pool thread keeps no worker it ran (tui/textual_fixes.py), so none is renewed here."""
     from textual.pilot import Pilot
 
     assert isinstance(pilot, Pilot)
     await pilot.pause()
-    threads.renew()
     counts = live()
     for _ in range(100):
         if not counts["PayScreen"] and not counts["ReceiptScreen"]:
@@ -94,7 +75,6 @@ async def test_ringing_sales_leaves_no_widgets_behind(shop: Shop, db: SqliteData
     # Everything alive before the till starts (the test session's modules, other tests' leftovers)
     # is set aside, so each count below collects and walks only what the console made since:
     # every node it made, leaked or not, is still counted.
-    threads = Threads()
     gc.collect()
     gc.freeze()
     try:
@@ -102,13 +82,12 @@ async def test_ringing_sales_leaves_no_widgets_behind(shop: Shop, db: SqliteData
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             await ring_sales(app, pilot, "6900000000011", 5)
-            counts = [await settled(pilot, threads)]
+            counts = [await settled(pilot)]
             for _ in range(2):  # the shop has 20 cases: 5 + 7 + 7 sales
                 await ring_sales(app, pilot, "6900000000011", 7)
-                counts.append(await settled(pilot, threads))
+                counts.append(await settled(pilot))
     finally:
         gc.unfreeze()
-        threads.pool.shutdown(wait=False)
     # Textual 8.2.8 kept ~48 FooterKeys and ~25 StylesCaches a sale (tui/widgets/key_bar.py,
     # tui/textual_fixes.py): 7 more sales made hundreds, in every window of 7 sales. Under
     # load, the last pay screen (about 18 nodes and caches) can still be referenced at one

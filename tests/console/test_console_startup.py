@@ -14,7 +14,7 @@ from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
 from tests.conftest import TILL, Shop
-from tests.console_helpers import make_app, type_text
+from tests.console_helpers import crash_on, make_app, selling, type_text
 from tui.screens.first_run import FirstRunScreen
 from tui.screens.login import LoginScreen
 from tui.screens.pending import PendingReceiptsScreen
@@ -75,11 +75,7 @@ async def test_unacknowledged_sale_is_offered_for_reprint_not_rung_again(
 async def test_typing_part_of_a_name_opens_pickers_for_model_and_imei(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, screen):
         await type_text(pilot, "iphone 15")  # matches the phone and its case
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
@@ -96,16 +92,7 @@ async def test_an_unforeseen_bug_gives_one_sentence_and_a_log_not_a_traceback(
     shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = make_app(db, tmp_path, staff=shop.promoter)
-
-    def broken(self: SaleScreen) -> None:
-        raise RuntimeError("a bug nobody foresaw")
-
-    monkeypatch.setattr(SaleScreen, "action_hold", broken)
-    with pytest.raises(RuntimeError):
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            await pilot.press("f7")
-            await pilot.pause()
+    await crash_on(app, monkeypatch, "action_hold", "f7", bug="a bug nobody foresaw")
     assert "unexpected error" in app.crash_message and "Traceback" not in app.crash_message
     log = app.config.data_dir() / "crash.log"
     assert "a bug nobody foresaw" in log.read_text(encoding="utf-8")

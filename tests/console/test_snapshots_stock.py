@@ -9,14 +9,14 @@ from peewee import SqliteDatabase
 from textual.pilot import Pilot
 
 from tests.conftest import Shop
-from tests.console.test_console_reorder import history
 from tests.console_helpers import make_app
+from tests.store_helpers import reorder_history
 
 
 def test_sale_screen_with_the_reorder_line(
     snap_compare: Any, shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    history(shop)
+    reorder_history(shop)
 
     async def settle(pilot: Pilot[None]) -> None:
         from tui.widgets.reorder_panel import ReorderPanel
@@ -34,7 +34,7 @@ def test_sale_screen_with_the_reorder_line(
 
 
 def test_reorder_screen(snap_compare: Any, shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
-    history(shop)
+    reorder_history(shop)
 
     async def open_reorder(pilot: Pilot[None]) -> None:
         from tui.screens.reorder import ReorderScreen

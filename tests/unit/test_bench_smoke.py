@@ -10,23 +10,8 @@ from peewee import SqliteDatabase
 from bench import burst, commit, lookup, report, startup
 from store.audit import integrity
 from store.db.connection import open_database
-from store.stock import catalog
-from store.stock import ledger as stock
 from tests.conftest import Shop
-
-
-def _second_accessory(shop: Shop) -> None:
-    """A sale in the bench has two different accessories; the Shop has one."""
-    charger = catalog.create_product(
-        sku="CHG-20W",
-        brand="Generic",
-        model="20W Charger",
-        category="accessory",
-        price=9900,
-        cost=2000,
-        barcode="6900000000028",
-    )
-    stock.receive(charger, staff_id=shop.manager.id, qty=10)
+from tests.store_helpers import second_accessory
 
 
 def test_lookups_measure_both_paths_on_the_same_rows(shop: Shop, db: SqliteDatabase, db_path: Path) -> None:
@@ -40,7 +25,7 @@ def test_lookups_measure_both_paths_on_the_same_rows(shop: Shop, db: SqliteDatab
 def test_commit_floor_writes_what_the_store_writes(
     shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
 ) -> None:
-    _second_accessory(shop)
+    second_accessory(shop)
     # 7 sales need 7 handsets: the Shop has 5, so the bench's restocking is exercised too.
     result = commit.measure_commit(db_path, tmp_path / "work", n=6, batch=2, warmup=1)
     assert len(result.ours) == len(result.floor) == 6

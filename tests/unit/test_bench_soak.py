@@ -9,9 +9,8 @@ import pytest
 from peewee import SqliteDatabase
 
 from bench import soak
-from store.stock import catalog
-from store.stock import ledger as stock
 from tests.conftest import Shop
+from tests.store_helpers import second_accessory
 
 
 def test_soak_rings_sales_through_the_console_and_the_floor(
@@ -22,16 +21,7 @@ def test_soak_rings_sales_through_the_console_and_the_floor(
     # run), so each would wait all its 20 rounds, a full collection each: two rounds still run
     # the settling code. The bench itself waits the whole 20, one process a run.
     monkeypatch.setattr(soak, "SETTLE_ROUNDS", 2)
-    charger = catalog.create_product(  # the soak scans accessories from a pool of at least two
-        sku="CHG-20W",
-        brand="Generic",
-        model="20W Charger",
-        category="accessory",
-        price=9900,
-        cost=2000,
-        barcode="6900000000028",
-    )
-    stock.receive(charger, staff_id=shop.manager.id, qty=10)
+    second_accessory(shop)  # the soak scans accessories from a pool of at least two
     # 4 sales: 2 handsets by IMEI and 2 accessories by barcode, after logging in.
     login = (shop.promoter.code, "1111")
     ours = soak.run_ours(db_path, sales=4, every=2, trace=False, workdir=tmp_path, seed=3, login=login)

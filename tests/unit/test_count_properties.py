@@ -10,9 +10,7 @@ between; and once a count is approved the book is exactly what is on the shelf."
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -30,22 +28,14 @@ from store.models import ImeiUnit, Product, SaleLine, StockMovement
 from store.models.base import utcnow
 from store.selling import checkout, sale_lookup
 from store.selling.cart import Cart
-from store.selling.till import Till
 from store.stock import catalog, count_approval, count_entry, count_sessions
 from store.stock import ledger as stock
-from store.stock.catalog import ScanResult
 from store.stock.imei import with_check_digit
-from tests.store_helpers import forge_approval
+from tests.conftest import TILL
+from tests.store_helpers import forge_approval, property_examples, scan
 
-TILL = Till(store_code="S001", terminal_id="T1", tz=ZoneInfo("Asia/Shanghai"))
-MAX_EXAMPLES = int(os.environ.get("ZHANGGUI_PROPERTY_EXAMPLES", "25"))
+MAX_EXAMPLES = property_examples(25)
 TAC = "35328111"
-
-
-def scan(code: str) -> ScanResult:
-    result = catalog.lookup_code(code)
-    assert result is not None, code
-    return result
 
 
 class CountMachine(RuleBasedStateMachine):

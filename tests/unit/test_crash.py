@@ -11,7 +11,6 @@ import time
 import traceback
 from pathlib import Path
 from typing import NoReturn
-from zoneinfo import ZoneInfo
 
 import pytest
 from peewee import fn
@@ -24,12 +23,11 @@ from store.models import ImeiUnit, Product, ReceiptCounter, Sale, SaleLine, Stoc
 from store.models.audit import AuditLog
 from store.selling import checkout
 from store.selling.cart import Cart
-from store.selling.till import Till
 from store.stock import catalog
 from store.stock import ledger as stock
 from store.stock.imei import with_check_digit
+from tests.conftest import TILL
 
-TILL = Till(store_code="S001", terminal_id="T1", tz=ZoneInfo("Asia/Shanghai"))
 KILLS = 200
 SEED = 20261127
 

@@ -4,11 +4,9 @@ sales and the audit chain must agree with each other and with a simple in-memory
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -32,16 +30,14 @@ from store.people import staff
 from store.selling import checkout, sale_lookup, sale_voids
 from store.selling.cart import Cart
 from store.selling.cart_lines import CartLine
-from store.selling.till import Till
 from store.stock import catalog
 from store.stock import ledger as stock
-from store.stock.catalog import ScanResult
 from store.stock.imei import with_check_digit
+from tests.conftest import TILL
+from tests.store_helpers import property_examples, scan
 
-TILL = Till(store_code="S001", terminal_id="T1", tz=ZoneInfo("Asia/Shanghai"))
 LIMIT = 5  # the cashier's discount limit, percent
-# Sized for the suite's time budget; ZHANGGUI_PROPERTY_EXAMPLES=400 for a deeper hunt.
-MAX_EXAMPLES = int(os.environ.get("ZHANGGUI_PROPERTY_EXAMPLES", "25"))
+MAX_EXAMPLES = property_examples(25)
 NON_CASH = ("wechat", "alipay", "card")
 Snapshot = dict[str, list[tuple[object, ...]]]
 
@@ -68,12 +64,6 @@ def snapshot(db: SqliteDatabase) -> Snapshot:
     return {
         t: [tuple(r) for r in db.execute_sql(f'SELECT * FROM "{t}" ORDER BY 1').fetchall()] for t in tables
     }
-
-
-def scan(code: str) -> ScanResult:
-    result = catalog.lookup_code(code)
-    assert result is not None, code
-    return result
 
 
 class PosMachine(RuleBasedStateMachine):

@@ -25,7 +25,7 @@ from store.selling.receipt_render import QR_BORDER, QR_ERROR_CORRECTION, render_
 from store.stock import catalog
 from store.stock import ledger as stock
 from tests.conftest import Shop
-from tests.store_helpers import forge_approval
+from tests.store_helpers import forge_approval, scan
 
 STORE = "测试店"
 HEADER = "深圳市南山区科技园\n电话 0755-8888 8888"
@@ -36,12 +36,6 @@ HALF_BLOCKS = {" ": (False, False), "▀": (True, False), "▄": (False, True), 
 
 def manager_ok(shop: Shop) -> Approval:
     return forge_approval(shop.manager.id, shop.manager.name)
-
-
-def scan(code: str) -> catalog.ScanResult:
-    result = catalog.lookup_code(code)
-    assert result is not None, code
-    return result
 
 
 def receipt_for(shop: Shop, sale: Sale, reprint: bool = False) -> Receipt:

@@ -9,7 +9,6 @@ expiry. Whatever the order, the ledger keeps its promises:
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta
 
 from hypothesis import HealthCheck, settings
@@ -34,11 +33,9 @@ from store.selling.cart import Cart
 from store.selling.till import Till
 from store.stock import catalog
 from store.stock import ledger as stock
-from tests.store_helpers import forge_approval
-from tests.unit.test_properties import scan
+from tests.store_helpers import forge_approval, property_examples, scan
 
-# Sized for the suite's time budget (20 histories of 30 steps); ZHANGGUI_PROPERTY_EXAMPLES=400 hunts deeper.
-MAX_EXAMPLES = int(os.environ.get("ZHANGGUI_PROPERTY_EXAMPLES", "20"))
+MAX_EXAMPLES = property_examples(20)  # 20 histories of 30 steps
 START = date(2026, 11, 2)
 HOLD = 3
 POLICY = ReferralSection(

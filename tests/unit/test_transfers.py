@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 import pytest
 from peewee import SqliteDatabase
 
-from store import setup
 from store.db.connection import open_database
 from store.kernel import files
 from store.kernel.errors import DatabaseUnavailable, NotFound, StockError, ValidationError
@@ -23,7 +22,7 @@ from store.stock import ledger as stock
 from store.stock.imei import with_check_digit
 from store.stock.transfer_send import TransferLine
 from tests.conftest import TILL, Shop
-from tests.store_helpers import snapshot
+from tests.store_helpers import second_store, snapshot
 
 T = TypeVar("T")
 
@@ -33,29 +32,7 @@ class Other:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.db = open_database(path)
-        self.manager = setup.initialise_store(
-            store_code="S002", store_name="二店", manager_code="M1", manager_name="赵店长", pin="1234"
-        )
-        catalog.create_product(
-            sku="IP15-128-BK",
-            brand="Apple",
-            model="iPhone 15",
-            storage="128GB",
-            colour="Black",
-            category="handset",
-            price=599900,
-            cost=520000,
-        )
-        catalog.create_product(
-            sku="CASE-IP15",
-            brand="Generic",
-            model="iPhone 15 Case",
-            category="accessory",
-            price=3900,
-            cost=800,
-        )
-        self.db.close()
+        self.manager = second_store(path)
 
     def use(self) -> SqliteDatabase:
         return open_database(self.path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -87,7 +87,7 @@ def target(
     """
     ctx = context_for(db_path, config_path)
     try:
-        ok = _approval(manager_code, pin)
+        ok = _approval(manager_code, pin, ctx.clock())
         who = people.by_code(staff_code).id if staff_code else None
         fen = parse_money(amount)
         today = ctx.clock.today()
@@ -134,8 +134,9 @@ def ladder(db_path: str | None, config_path: str | None) -> None:
     click.echo(as_text(text_table(headers, rows)))
 
 
-def _approval(code: str, pin: str) -> Approval:
-    return staff.approve(code, pin)
+def _approval(code: str, pin: str, now: datetime) -> Approval:
+    """The manager's approval as of the store clock's ``now`` (a wrong PIN is audited then)."""
+    return staff.approve(code, pin, now=now)
 
 
 @promoters.command()
@@ -167,7 +168,7 @@ def profile(
     """
     ctx = context_for(db_path, config_path)
     try:
-        ok = _approval(manager_code, pin)
+        ok = _approval(manager_code, pin, ctx.clock())
         member = people.by_code(code)
         if level is not None or brand is not None or home_store is not None:
             member = people.update_profile(
@@ -221,7 +222,7 @@ def training(
     """
     ctx = context_for(db_path, config_path)
     try:
-        ok = _approval(manager_code, pin)
+        ok = _approval(manager_code, pin, ctx.clock())
         member = people.by_code(code)
         today = ctx.clock.today()
         people.add_training(
@@ -259,7 +260,7 @@ def leave(
     """
     ctx = context_for(db_path, config_path)
     try:
-        ok = _approval(manager_code, pin)
+        ok = _approval(manager_code, pin, ctx.clock())
         member = people.by_code(code)
         leave_requests.record_leave(member.id, first, last, reason, approval=ok, now=ctx.clock())
     finally:

@@ -3,7 +3,7 @@ a wrong clock made), and the flags."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -76,12 +76,12 @@ def report(
     )
 
 
-def _manager(code: str, pin: str | None) -> Approval:
+def _manager(code: str, pin: str | None, now: datetime) -> Approval:
     if not code:
         raise ValidationError(_("A manager must confirm this: add --manager with their staff code."))
     if pin is None:
         pin = click.prompt(_("PIN"), hide_input=True)
-    return staff.approve(code, pin)
+    return staff.approve(code, pin, now=now)
 
 
 @referrals.command()
@@ -114,7 +114,7 @@ def settle(
         now = ctx.clock()
         today = ctx.clock.today()
         if confirm is not None:
-            clock_guard.confirm_date(confirm, now, cfg.tz, approval=_manager(manager_code, pin))
+            clock_guard.confirm_date(confirm, now, cfg.tz, approval=_manager(manager_code, pin, now))
         done = ledger.settle(today, cfg.referrals, now=now, clock=cfg.clock)
     finally:
         ctx.close()
@@ -151,8 +151,9 @@ def unexpire(
     """
     ctx = context_for(db_path, config_path)
     try:
+        now = ctx.clock()
         restored = ledger.reverse_expiry(
-            day, ctx.config.tz, approval=_manager(manager_code, pin), now=ctx.clock()
+            day, ctx.config.tz, approval=_manager(manager_code, pin, now), now=now
         )
     finally:
         ctx.close()

@@ -17,8 +17,8 @@ from store.stock.ledger import ReceivedUnit
 from tui.cli.common import Whole, context_for, db_options, encoding_option, user_errors
 
 
-def _manager(code: str, pin: str) -> str:
-    member = staff.login(code, pin)
+def _manager(code: str, pin: str, now: datetime) -> str:
+    member = staff.login(code, pin, now=now)
     if not staff.is_manager(member):
         raise PermissionDenied(_("{name} is not a manager.").format(name=member.name))
     return str(member.id)
@@ -63,7 +63,9 @@ def import_(
     """
     ctx = context_for(db_path, config_path)
     try:
-        created = catalog_import.import_products(csv_file, by=_manager(staff_code, pin), encoding=encoding)
+        created = catalog_import.import_products(
+            csv_file, by=_manager(staff_code, pin, ctx.clock()), encoding=encoding
+        )
     finally:
         ctx.close()
     click.echo(_("{n} products imported.").format(n=len(created)))
@@ -124,7 +126,7 @@ def receive(
         else:
             count = stock.receive(
                 product,
-                staff_id=_manager(staff_code, pin),
+                staff_id=_manager(staff_code, pin, ctx.clock()),
                 qty=qty,
                 units=units or None,
                 document=document,
@@ -158,7 +160,7 @@ def _receive_delivery(
             supplier = lookups.supplier_of_order(order)
     receiving.receive_delivery(
         lines=[line],
-        staff_id=_manager(staff_code, pin),
+        staff_id=_manager(staff_code, pin, now),
         supplier_id=supplier.id if supplier else None,
         invoice_no=invoice,
         order_id=order.id if order else None,

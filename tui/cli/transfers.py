@@ -61,7 +61,7 @@ def send_command(
         transfer, _text = transfer_send.send(
             to_store=to_store,
             lines=list(wanted.values()),
-            staff_id=_manager(staff_code, pin),
+            staff_id=_manager(staff_code, pin, ctx.clock()),
             tz=ctx.config.tz,
             note=note,
             now=ctx.clock(),
@@ -95,7 +95,8 @@ def receive_command(
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise ValidationError(_("Cannot read {path}: {error}").format(path=file, error=exc)) from exc
-        transfer = transfer_receive.receive(text, staff_id=_manager(staff_code, pin), now=ctx.clock())
+        now = ctx.clock()
+        transfer = transfer_receive.receive(text, staff_id=_manager(staff_code, pin, now), now=now)
     finally:
         ctx.close()
     click.echo(

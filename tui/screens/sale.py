@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
@@ -18,6 +16,7 @@ from store.selling.cart import Cart
 from store.stock import catalog, imei
 from store.stock import ledger as stock
 from store.stock.catalog import ScanResult
+from tui.messages import Quitting, ReadyToQuit, SaleNotKept, StockChanged, Unlocked
 from tui.screens.prompt import PromptScreen
 from tui.screens.sale_editing import CartEditingScreen
 from tui.shapes import SaleShown
@@ -80,9 +79,39 @@ class SaleScreen(CartEditingScreen):
         self.refresh_cart()
         self.query_one("#scan", Input).focus()
 
-    def stock_changed(self) -> None:
-        """Stock moved elsewhere (tui.messages.StockChanged): the reorder line looks again."""
+    # ---- what the app tells the sale screen (tui/messages.py) ----------------
+    def on_stock_changed(self, message: StockChanged) -> None:
+        """Stock moved elsewhere: the reorder line looks again."""
+        message.stop()  # handed on by the app: it goes no further
         self.query_one(ReorderPanel).refresh_all()
+
+    def on_unlocked(self, message: Unlocked) -> None:
+        """The one who locked goes on with their sale; anyone else starts a new sale of their
+        own, the sale in progress suspended under the name of who locked."""
+        member = self.zapp.staff
+        if member is None or member.id == message.locker.id:
+            self.refresh_cart()
+            return
+        try:
+            kept = self._keep_for(message.locker.name)
+        except ZhangguiError as exc:  # the cart stays on screen for nobody: the app locks again
+            self.app.post_message(SaleNotKept(str(exc), message.locker))
+            return
+        self.cart = self.new_cart()
+        self.refresh_cart()
+        if kept:
+            self.say(_("{name}'s sale was suspended; F8 resumes it.").format(name=message.locker.name))
+        self.query_one("#scan", Input).focus()
+
+    def on_quitting(self, message: Quitting) -> None:
+        """Keep the sale in progress among the suspended sales (as F7 does) so F8 finds it at
+        the next start; one that cannot be kept (the disk is full) keeps the console open."""
+        try:
+            self._keep_for(message.name, quitting=True)
+        except ZhangguiError as exc:
+            self.app.post_message(SaleNotKept(str(exc)))
+            return
+        self.app.post_message(ReadyToQuit())
 
     # ---- scanning ----------------------------------------------------------
     def on_scan_input_scanned(self, event: ScanInput.Scanned) -> None:
@@ -192,21 +221,16 @@ class SaleScreen(CartEditingScreen):
 
         self.app.push_screen(PayScreen(self.cart, self.zapp.ctx.till), paid)
 
-    def show_receipt(
-        self, sale: SaleShown, reprint: bool = False, then: Callable[[], None] | None = None
-    ) -> None:
+    def show_receipt(self, sale: SaleShown) -> None:
         from tui.screens.receipt import ReceiptScreen
 
         def done(_result: None) -> None:
-            if then is not None:
-                then()
-            if not reprint:
-                self.cart = self.new_cart()
-                self.refresh_cart()
-                self.say(_("Receipt {no} done. Next sale.").format(no=sale.receipt_no))
+            self.cart = self.new_cart()
+            self.refresh_cart()
+            self.say(_("Receipt {no} done. Next sale.").format(no=sale.receipt_no))
             self.query_one("#scan", Input).focus()
 
-        self.app.push_screen(ReceiptScreen(sale.id, reprint=reprint), done)
+        self.app.push_screen(ReceiptScreen(sale.id), done)
 
     def action_hold(self) -> None:
         if not self._need_lines():
@@ -336,7 +360,7 @@ class SaleScreen(CartEditingScreen):
     def action_lock(self) -> None:
         self.zapp.lock()
 
-    def keep_for(self, name: str, quitting: bool = False) -> bool:
+    def _keep_for(self, name: str, quitting: bool = False) -> bool:
         """Suspend the sale in progress under the name of who locked the terminal, or who was
         selling when the console quit (payments not yet committed are cleared, as leaving the
         payment screen does). False: nothing to keep."""
@@ -347,10 +371,7 @@ class SaleScreen(CartEditingScreen):
         holds.hold(self.cart, label.format(name=name), self.now())
         return True
 
-    def start_new_sale(self, kept_for: str = "") -> None:
-        """A new, empty sale for whoever is logged in now."""
-        self.cart = self.new_cart()
-        self.refresh_cart()
-        if kept_for:
-            self.say(_("{name}'s sale was suspended; F8 resumes it.").format(name=kept_for))
-        self.query_one("#scan", Input).focus()
+    def unsaved_sale(self) -> tuple[str, int] | None:
+        """(cart id, total) of the sale on screen, None when it has no lines: what a crash report
+        looks up (tui/app.py), read at once because the app is going down."""
+        return (self.cart.id, self.cart.total) if self.cart.lines else None

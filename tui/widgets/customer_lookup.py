@@ -18,7 +18,6 @@ from store.crm.config import CustomersSection
 from store.kernel.auth import Actor
 from store.kernel.i18n import N_, _
 from tui.cells import ljust as pad
-from tui.worker_context import forgets_worker
 
 WHY = {
     "phone": N_("phone"),
@@ -92,7 +91,6 @@ class CustomerLookup(Vertical):
         self.find(self.seq, event.value)
 
     @work(thread=True, exclusive=True, group="customer-lookup")
-    @forgets_worker
     def find(self, seq: int, text: str) -> None:
         hits = shown.lookup(text, self.actor, self.rules, off_thread=True)
         self.app.call_from_thread(self.show, seq, text, hits)

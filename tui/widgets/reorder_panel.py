@@ -16,7 +16,6 @@ from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import _
 from store.workers import own_connection
 from tui.clock import clock_of
-from tui.worker_context import forgets_worker
 
 if TYPE_CHECKING:
     from store.config.loader import Config
@@ -76,7 +75,6 @@ class ReorderPanel(Static):
         self.compute(self._seq, product_ids, sale_id=sale_id)
 
     @work(thread=True, group="reorder-panel")
-    @forgets_worker
     def compute(self, seq: int, product_ids: list[str] | None, sale_id: str = "") -> None:
         from store.stock import (  # with velocity and statistics: first needed seconds after start-up
             lookups,

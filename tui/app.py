@@ -41,6 +41,23 @@ from tui.messages import (
 from tui.screens.login import LoginScreen
 from tui.screens.sale import SaleScreen
 
+# Textual 8.2's own palette commands, listed so the catalogs translate them.
+TEXTUAL_COMMANDS = (
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
+
 IDLE_CHECK_SECONDS = 10
 # The background quick_check reads the whole file (seconds, and its own page cache, on a large
 # store): it starts once the console is up instead of competing with start-up for disk and CPU.
@@ -383,7 +400,10 @@ class ZhangguiApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         if self.staff is None:
             return
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Textual's own commands, in the user's language (their wording is Textual's, so
+            # a Textual that rewords one shows it in English until the catalog catches up).
+            yield command._replace(title=_(command.title), help=_(command.help))
         yield SystemCommand(_("Lock the terminal"), _("Ask for a PIN before going on"), self.lock)
         if self.staff is not None and self.sale_screen() is not None:
             for destination in self.allowed_destinations():

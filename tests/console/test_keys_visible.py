@@ -243,3 +243,17 @@ async def test_no_dialog_cuts_its_text(shop: Shop, db: SqliteDatabase, tmp_path:
         returns.query_one(MessageBar).error(limit + " " + limit)
         await pilot.pause()
         assert flat(limit + limit) in flat(visible_text(returns.query_one(".dialog", Widget)))
+
+
+async def test_the_palette_speaks_chinese_textuals_own_commands_too(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    set_language("zh_CN")
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        commands = list(app.get_system_commands(app.screen))
+        titles = {command.title for command in commands}
+        assert {"配色", "退出", "按键", "截图", "锁定收银机"} <= titles, titles
+        untranslated = [c for c in commands if not any("\u4e00" <= ch <= "\u9fff" for ch in c.title + c.help)]
+        assert untranslated == []

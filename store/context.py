@@ -41,9 +41,23 @@ class StoreContext:
     def __post_init__(self) -> None:
         set_manager_cooloff(self.config.staff.manager_cooloff_minutes)
 
+    # (store code, store name) as the file says, read once: the sale screen's header and
+    # every sale ask for them, and a read there would be one on the console's event loop.
+    _identity: tuple[str, str] | None = field(default=None, init=False, repr=False)
+
+    def identity(self, fresh: bool = False) -> tuple[str, str]:
+        """The store's code and name; ``fresh`` reads them again (after the first-run set-up
+        wrote them, in the worker that wrote them)."""
+        if fresh or self._identity is None:
+            self._identity = (
+                get_meta("store_code") or self.config.store.code,
+                get_meta("store_name") or self.config.store.name,
+            )
+        return self._identity
+
     @property
     def till(self) -> Till:
-        code = get_meta("store_code") or self.config.store.code
+        code = self.identity()[0]
         return Till(
             store_code=code,
             terminal_id=self.config.terminal.id,
@@ -53,7 +67,7 @@ class StoreContext:
 
     @property
     def store_name(self) -> str:
-        return get_meta("store_name") or self.config.store.name
+        return self.identity()[1]
 
     def integrity_check(self) -> IntegrityCheck:
         """A quick_check of this store's file that a console runs in the background."""

@@ -97,6 +97,10 @@ class ZhangguiApp(App[None]):
         self.selling: SaleScreen | None = None  # the sale screen, once someone has logged in
         self.committing = False  # a sale is being saved (SaleCommitting until SaleCommitEnded)
         self._integrity = ctx.integrity_check()
+        # Read before the event loop runs (here, not in on_mount): the store's name for every
+        # header, and whether the first-run set-up is needed.
+        ctx.identity()
+        self._initialised = setup.is_initialised()
 
     @property
     def actor(self) -> Actor | None:
@@ -122,7 +126,7 @@ class ZhangguiApp(App[None]):
         self.set_timer(SUMMARY_DELAY_SECONDS, self.summarise_days)
         if self.staff is not None:
             self.start_selling()
-        elif not setup.is_initialised():
+        elif not self._initialised:
             from tui.screens.first_run import FirstRunScreen  # screens off the start-up path load late
 
             self.push_screen(FirstRunScreen(), lambda _ok: self.ask_login())

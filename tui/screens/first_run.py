@@ -9,7 +9,6 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from store import setup
-from store.kernel.errors import ValidationError, ZhangguiError
 from store.kernel.i18n import N_, _
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
@@ -55,34 +54,48 @@ class FirstRunScreen(ConsoleScreen[bool]):
         return self.query_one(f"#setup-{key}", Input).value
 
     def action_create(self) -> None:
-        message = self.query_one("#setup-message", Label)
-        try:
-            if self.value("pin") != self.value("pin2"):
-                raise ValidationError(_("The two PINs differ."))
-            setup.initialise_store(
-                store_code=self.value("store_code"),
-                store_name=self.value("store_name"),
-                manager_code=self.value("manager_code"),
-                manager_name=self.value("manager_name"),
-                pin=self.value("pin"),
-            )
-        except ZhangguiError as exc:
-            message.update(Text(str(exc)))
+        if self.writing("create"):
+            return  # a second F2 while the first is being written
+        if self.value("pin") != self.value("pin2"):
+            self.fail(_("The two PINs differ."))
             return
-        self.dismiss(True)
+        ctx = self.ctx
+
+        def create(store_code: str, store_name: str, manager_code: str, manager_name: str, pin: str) -> None:
+            setup.initialise_store(
+                store_code=store_code,
+                store_name=store_name,
+                manager_code=manager_code,
+                manager_name=manager_name,
+                pin=pin,
+            )
+            ctx.identity(fresh=True)  # the name just written, read here rather than on the loop
+
+        self.run_write(
+            create,
+            self.value("store_code"),
+            self.value("store_name"),
+            self.value("manager_code"),
+            self.value("manager_name"),
+            self.value("pin"),
+            key="create",
+            then=lambda _done: self.dismiss(True),
+        )
 
     def action_demo(self) -> None:
+        if self.writing("create"):
+            return
         from store.demo import build_demo
 
         self.query_one("#setup-message", Label).update(_("Building the demo store…"))
         config = self.config
-        self.run_write(
-            build_demo,
-            "small",
-            tz=config.tz,
-            terminal_id=config.terminal.id,
-            then=lambda _built: self.dismiss(True),
-        )
+        ctx = self.ctx
+
+        def build() -> None:
+            build_demo("small", tz=config.tz, terminal_id=config.terminal.id)
+            ctx.identity(fresh=True)
+
+        self.run_write(build, key="create", then=lambda _built: self.dismiss(True))
 
     def fail(self, message: str) -> None:
         self.query_one("#setup-message", Label).update(Text(message))

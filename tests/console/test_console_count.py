@@ -4,7 +4,9 @@ its review and the manager's approval; pausing and resuming; quantities of acces
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from peewee import SqliteDatabase
 from textual.app import App
 from textual.pilot import Pilot
@@ -253,3 +255,83 @@ async def test_bad_input_at_the_count_screen(shop: Shop, db: SqliteDatabase, tmp
     assert StockCount.get().status == "review"
     assert StockCountEntry.select().count() == 1
     assert stock.on_hand(shop.phone.id) == 5
+
+
+async def test_a_burst_of_scans_is_written_once_each_in_order_and_esc_waits_for_them(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scans written in workers (never on the event loop) still build on each other: a scanner
+    emptying its buffer, then Esc, all before the console handles any of it. Each scan is
+    written once, in the order scanned, one at a time, with the model the scan before chose;
+    the screen is left only once they are all written."""
+    import threading
+
+    from textual import events
+
+    from store.stock import catalog, count_entry
+    from store.stock.imei import with_check_digit
+    from store.stock.ledger import ReceivedUnit
+
+    other = catalog.create_product(
+        sku="IP15P-256",
+        brand="Apple",
+        model="iPhone 15 Pro",
+        category="handset",
+        price=1,
+        barcode="0194253000028",
+    )
+    pro_imei = with_check_digit("35000000000011")
+    stock.receive(other, staff_id=shop.manager.id, units=[ReceivedUnit(pro_imei)])
+    calls: list[tuple[str, str | None]] = []
+    at_once: list[int] = []
+    inside = [0]
+    real_enter = count_entry.enter
+
+    def enter(count_id: str, text: str, **kwargs: Any) -> count_entry.Entered:
+        inside[0] += 1
+        at_once.append(inside[0])
+        assert threading.current_thread() is not threading.main_thread()
+        try:
+            calls.append((text, kwargs.get("model_id")))
+            return real_enter(count_id, text, **kwargs)
+        finally:
+            inside[0] -= 1
+
+    monkeypatch.setattr(count_entry, "enter", enter)
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await open_count(pilot, app)
+        await choose(pilot, app, "all")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, StockCountScreen)
+        codes = ["0194253000011", pro_imei, shop.imeis[0], shop.imeis[1], "6900000000011", "6900000000011"]
+        driver = app._driver
+        assert driver is not None
+        for key in [*[k for code in codes for k in [*code, "enter"]], "escape"]:
+            event = events.Key(
+                key, key if key not in ("enter", "escape") else ("\r" if key == "enter" else "\x1b")
+            )
+            event.set_sender(app)
+            driver.send_message(event)
+        for _ in range(100):
+            if isinstance(app.screen, SaleScreen):
+                break
+            await pilot.pause(0.02)
+        await settle(pilot, app)
+        assert isinstance(app.screen, SaleScreen)  # left, once every scan was written
+        assert not screen.waiting_turns("scan")
+    phone = shop.phone.id
+    assert calls == [
+        ("0194253000011", None),
+        (pro_imei, phone),  # refused: not the model the barcode before chose
+        (shop.imeis[0], phone),
+        (shop.imeis[1], phone),
+        ("6900000000011", phone),
+        ("6900000000011", None),  # an accessory ends the model's IMEIs
+    ]
+    assert set(at_once) == {1}  # never two scans at once
+    entries = list(StockCountEntry.select())
+    assert sorted(e.imei for e in entries if e.imei) == sorted(shop.imeis[:2])
+    assert sum(e.qty for e in entries if e.product_id == shop.case.id) == 2

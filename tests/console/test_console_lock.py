@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
+import pytest
 from peewee import SqliteDatabase
 from textual.command import CommandPalette
+from textual.widgets import Input, Label
 
 from store.models import HeldCart
+from store.people import directory
+from store.people.directory import Member
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
 from tui.screens.login import LoginScreen
@@ -87,3 +93,51 @@ async def test_whoever_unlocks_sells_next_and_the_cart_is_kept_for_who_locked(
         await pilot.press("enter")
         await pilot.pause()
         assert [line.sku for line in sale.cart.lines] == ["CASE-IP15"]
+
+
+async def test_the_pin_is_checked_in_a_worker_and_enter_meanwhile_does_not_log_in_twice(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The PIN check counts wrong PINs (a write): it runs off the event loop, and an Enter
+    pressed while it runs is not a second login; a wrong PIN is said and cleared."""
+    started, release = threading.Event(), threading.Event()
+    checks: list[tuple[str, str]] = []
+    real = directory.log_in
+
+    def slow_log_in(code: str, pin: str, **kwargs: Any) -> Member:
+        assert threading.current_thread() is not threading.main_thread()
+        checks.append((code, pin))
+        started.set()
+        release.wait(10)
+        return real(code, pin, **kwargs)
+
+    monkeypatch.setattr(directory, "log_in", slow_log_in)
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        login = app.screen
+        assert isinstance(login, LoginScreen)
+        release.set()
+        await type_text(pilot, "P1")
+        await type_text(pilot, "9999")  # wrong
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is login and login.query_one("#login-pin", Input).value == ""
+        assert "PIN" in str(login.query_one("#login-message", Label).render())
+        release.clear()
+        started.clear()
+        await type_text(pilot, "1111")
+        for _ in range(500):
+            if started.is_set():
+                break
+            await pilot.pause(0.01)
+        await pilot.press("enter", "enter")  # impatient: the check is still running
+        await pilot.pause()
+        assert app.screen is login  # not logged in before the PIN is checked
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+        assert app.staff is not None and app.staff.id == shop.promoter.id
+        assert len([s for s in app.screen_stack if isinstance(s, SaleScreen)]) == 1
+    assert checks == [("P1", "9999"), ("P1", "1111")]

@@ -49,12 +49,19 @@ class LoginScreen(ConsoleScreen[Member]):
             yield Input(placeholder=_("Staff code"), id="login-code")
             yield Input(placeholder=_("PIN"), password=True, id="login-pin")
             yield Label(Text(self._message), id="login-message", classes="error")
-            if setup.is_demo():
-                yield Static(demo_hint(), id="demo-hint")
+            yield Static(id="demo-hint")  # shown once the store says it is a demo (on_mount)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#login-code", Input).focus()
+        self.query_one("#demo-hint", Static).display = False
+        self.load(setup.is_demo, then=self.show_demo_hint, failed=lambda _exc: None, key="demo")
+
+    def show_demo_hint(self, demo: bool) -> None:
+        if demo:
+            hint = self.query_one("#demo-hint", Static)
+            hint.update(demo_hint())
+            hint.display = True
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

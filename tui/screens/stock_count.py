@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
+from store.kernel.errors import DatabaseBusy, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.stock import count_entry, count_sessions
 from store.stock.count_view import CountShown, shown
@@ -241,10 +242,27 @@ class StockCountScreen(ConsoleScreen[None]):
                 staff_id=self.staff_id,
                 model_id=self.model_id,
                 then=self.entered,
+                failed=lambda error: self.refused(text, error),
                 key=SCANS,
             )
 
         self.in_turn(SCANS, write)
+
+    def refused(self, text: str, error: ZhangguiError) -> None:
+        """A scan the store refused is said; one a busy database kept out goes back into the
+        empty scan field, so Enter tries it again (it is not lost)."""
+        if not isinstance(error, DatabaseBusy):
+            self.fail(str(error))
+            return
+        field = self.query_one("#count-scan", Input)
+        if not field.value:
+            field.value = text
+            field.cursor_position = len(text)
+            self.fail(
+                str(error) + " " + _("{code} is back in the field: Enter tries it again.").format(code=text)
+            )
+        else:
+            self.fail(str(error) + " " + _("{code} was not counted: scan it again.").format(code=text))
 
     def entered(self, entered: count_entry.Entered) -> None:
         if entered.model_only:  # a handset's barcode: its IMEIs follow, others are refused

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from peewee import SqliteDatabase
@@ -191,3 +192,46 @@ async def test_a_discount_limit_of_ones_own_is_what_the_till_allows(
         await pilot.pause()
         assert app.screen is sale
         assert sale.cart.lines[0].line_discount == 60000
+
+
+async def test_the_list_read_again_and_a_deactivation_asked_at_once_both_arrive(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staff list and what a leaver owns are read in workers of their own: asking for one
+    does not drop the other (F6 while the list asked for by F7 is still being read)."""
+    import threading
+
+    from store.kernel.auth import actor_for_login
+    from store.people import staff_admin
+    from tui.screens.choice import ChoiceScreen
+
+    staff_admin.deactivate("P1", actor=actor_for_login(shop.manager))
+    started, release = threading.Event(), threading.Event()
+    real = staff_admin.staff_lines
+
+    def slow_lines(*args: Any, **kwargs: Any) -> list[staff_admin.StaffLine]:
+        if kwargs.get("include_inactive"):
+            started.set()
+            release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(staff_admin, "staff_lines", slow_lines)
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await open_staff(pilot, app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [line.code for line in screen.lines] == ["M1"]
+        await pilot.press("f7")  # leavers too: read in a worker...
+        for _ in range(500):
+            if started.is_set():
+                break
+            await pilot.pause(0.01)
+        await pilot.press("f6")  # ...while F6 asks what the highlighted one owns
+        await pilot.pause()
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert sorted(line.code for line in screen.lines) == ["M1", "P1"]
+        assert isinstance(app.screen, ChoiceScreen)  # deactivate M1? (asked)

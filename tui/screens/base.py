@@ -199,11 +199,11 @@ class ConsoleScreen(Screen[ScreenResultType]):
         queue = self._turns.get(key)
         while queue and key not in self._turn_busy and self.is_attached:
             step = queue.popleft()
-            self._in_turn = key
+            outer, self._in_turn = self._in_turn, key  # a step of another key may be under way
             try:
                 step()
             finally:
-                self._in_turn = None
+                self._in_turn = outer  # None when that step has made its call already
 
     def writing(self, key: str = "write") -> bool:
         """A write of ``key`` is under way (a dialog that closes with its result waits for it

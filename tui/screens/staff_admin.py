@@ -227,7 +227,10 @@ class StaffAdminScreen(ConsoleScreen[None]):
             self.run(staff_admin.deactivate, line.code, successor=successor, done=done)
 
         self.load(
-            staff_admin.owned_by, line.id, then=lambda owned: self.ask_deactivate(line, owned, deactivate)
+            staff_admin.owned_by,
+            line.id,
+            then=lambda owned: self.ask_deactivate(line, owned, deactivate),
+            key="owned",  # not "load": the list being read again is not what this waits for
         )
 
     def ask_deactivate(self, line: StaffLine, owned: Reassigned, deactivate: Callable[[str], None]) -> None:

@@ -82,6 +82,21 @@ async def scanner_flood(pilot: Pilot[None], codes: list[str]) -> None:
         await pilot.pause()
 
 
+def key_flood(pilot: Pilot[None], keys: list[str]) -> None:
+    """Keys all sent before the console handles any of them (keys typed faster than the store
+    answers): the screen's store calls for them are still running when the next key arrives."""
+    from textual import events
+
+    app = pilot.app
+    driver = app._driver
+    assert driver is not None
+    characters = {"enter": "\r", "escape": "\x1b", "space": " "}
+    for key in keys:
+        event = events.Key(key, characters.get(key, key if len(key) == 1 else None))
+        event.set_sender(app)
+        driver.send_message(event)
+
+
 class SqlThreads:
     """Every SQL statement the store runs while ``watching``, with the thread it ran on: the
     console's guard that no store call is made on the event loop (a busy database would

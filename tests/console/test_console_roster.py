@@ -12,7 +12,7 @@ from store.models import AuditLog, RosterEntry, RosterWeek
 from store.models.base import utcnow
 from store.people import roster
 from tests.conftest import TILL, Shop
-from tests.console_helpers import make_app
+from tests.console_helpers import key_flood, make_app
 from tui.screens.choice import ChoiceScreen
 from tui.screens.roster import RosterScreen
 from tui.screens.sale import SaleScreen
@@ -170,3 +170,27 @@ async def test_space_cycles_every_shift_and_back_to_empty(
             screen.query_one(DataTable).columns[screen.query_one(DataTable).ordered_columns[1].key].label
         )
         assert header.endswith("!")  # nobody on Monday: short of the grade's minimum
+
+
+async def test_cells_typed_faster_than_the_store_answers_are_edited_in_order(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    """Each edit is written in a worker and builds on the grid the one before left: six Spaces
+    sent at once cycle the cell six times, in order (early, late, full day, empty, early, late)."""
+    app = make_app(db, tmp_path, staff=shop.manager)
+    week = this_week()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await open_roster(pilot, app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [s.code for s in app.config.roster.shifts] == ["E", "L", "F"]
+        key_flood(pilot, ["space"] * 6 + ["down", "space"])
+        for _ in range(200):
+            if not screen.waiting_turns("roster") and ("P1", 0) in cells(week):
+                break
+            await pilot.pause(0.02)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert cells(week) == {("M1", 0): ["L"], ("P1", 0): ["E"]}
+        assert AuditLog.select().where(AuditLog.action.startswith("roster.")).count() >= 7

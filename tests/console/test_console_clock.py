@@ -3,9 +3,12 @@ both times and a key to confirm the date; anyone else is told to call the manage
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from peewee import SqliteDatabase
 
 from store.kernel import FixedClock, clock_guard
@@ -130,3 +133,42 @@ async def test_the_pay_screen_leaves_rewards_pending_while_the_clock_is_unconfir
             pay.query_one("#pay-message").render()
         )
     assert {r.status for r in ReferralReward.select()} == {"pending"}
+
+
+async def test_the_date_is_confirmed_in_a_worker_and_a_second_f2_meanwhile_does_not_confirm_twice(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+    real = clock_guard.confirm_date
+
+    def slow_confirm(*args: Any, **kwargs: Any) -> clock_guard.ClockState:
+        assert threading.current_thread() is not threading.main_thread()
+        calls.append("confirm")
+        started.set()
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    app = app_at(shop, db, tmp_path, AHEAD)
+    monkeypatch.setattr(clock_guard, "confirm_date", slow_confirm)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, "M1")
+        await type_text(pilot, "1234")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ClockCheckScreen)
+        await pilot.press("f2")
+        for _ in range(500):
+            if started.is_set():
+                break
+            await pilot.pause(0.01)
+        await pilot.press("f2")  # impatient: still confirming
+        await pilot.pause()
+        assert app.screen is screen
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+        assert "Date confirmed" in message(app)
+    assert calls == ["confirm"]

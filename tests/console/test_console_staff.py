@@ -235,3 +235,46 @@ async def test_the_list_read_again_and_a_deactivation_asked_at_once_both_arrive(
         await pilot.pause()
         assert sorted(line.code for line in screen.lines) == ["M1", "P1"]
         assert isinstance(app.screen, ChoiceScreen)  # deactivate M1? (asked)
+
+
+async def test_the_manager_pin_is_checked_in_a_worker_and_enter_meanwhile_does_not_ask_twice(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from store.kernel.auth import Approval
+
+    started, release = threading.Event(), threading.Event()
+    checks: list[str] = []
+    real = staff.approve
+
+    def slow_approve(code: str, pin: str, **kwargs: Any) -> Approval:
+        assert threading.current_thread() is not threading.main_thread()
+        checks.append(pin)
+        started.set()
+        release.wait(10)
+        return real(code, pin, **kwargs)
+
+    monkeypatch.setattr(staff, "approve", slow_approve)
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        answers: list[Approval | None] = []
+        dialog = ManagerPinScreen("A test approval")
+        app.push_screen(dialog, answers.append)
+        await pilot.pause()
+        await type_text(pilot, "M1")
+        await type_text(pilot, "1234")
+        for _ in range(500):
+            if started.is_set():
+                break
+            await pilot.pause(0.01)
+        await pilot.press("enter", "enter")  # impatient
+        await pilot.pause()
+        assert app.screen is dialog and answers == []
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+        assert len(answers) == 1 and answers[0] is not None and answers[0].manager_id == shop.manager.id
+    assert checks == ["1234"]

@@ -39,6 +39,7 @@ async def choose(pilot: Pilot[None], app: App[None], row_id: str) -> None:
     for _ in range(ids.index(row_id)):
         await pilot.press("down")
     await pilot.press("enter")
+    await app.workers.wait_for_complete()  # what comes next is read in a worker
     await pilot.pause()
 
 
@@ -46,6 +47,8 @@ async def open_count(pilot: Pilot[None], app: App[None]) -> None:
     await pilot.press("f1")
     await pilot.pause()
     await choose(pilot, app, "stock_count")
+    await app.workers.wait_for_complete()  # the unfinished count, read before asking what to count
+    await pilot.pause()
 
 
 def table_rows(app: App[None]) -> list[list[str]]:

@@ -52,6 +52,7 @@ async def open_roster(pilot: object, app: object) -> RosterScreen:
     for _ in range(ids.index("roster")):
         await pilot.press("down")
     await pilot.press("enter")
+    await app.workers.wait_for_complete()  # the week is read in a worker
     await pilot.pause()
     assert isinstance(app.screen, RosterScreen)
     return app.screen

@@ -73,6 +73,7 @@ async def open_staff(pilot: Pilot[None], app: ZhangguiApp) -> StaffAdminScreen:
     for _ in range(ids.index("staff")):
         await pilot.press("down")
     await pilot.press("enter")
+    await app.workers.wait_for_complete()  # the list is read in a worker
     await pilot.pause()
     assert isinstance(app.screen, StaffAdminScreen)
     return app.screen

@@ -23,7 +23,15 @@ from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
 from tests.conftest import Shop
-from tests.console_helpers import SqlThreads, make_app, scanner_burst, sql_threads, type_text, wait_for_commit
+from tests.console_helpers import (
+    SqlThreads,
+    key_flood,
+    make_app,
+    scanner_burst,
+    sql_threads,
+    type_text,
+    wait_for_commit,
+)
 from tui.app import ZhangguiApp
 from tui.screens.choice import ChoiceScreen
 from tui.screens.clock_check import ClockCheckScreen, check_at_login
@@ -207,8 +215,23 @@ async def drive_watched(shop: Shop, db: SqliteDatabase, tmp_path: Path, drives: 
     assert sql.off_loop > 0  # the hook saw the workers' statements: it was listening
 
 
+async def lookup(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlThreads) -> None:
+    """The customer lookup: typing searches in a worker, and so does an Enter that comes before
+    the matches for what is typed (no profile is opened: that screen is converted elsewhere)."""
+    app.go_to("customers")
+    await settle(pilot, app)
+    key_flood(pilot, [*"nobodyxyz", "enter"])  # Enter before any search has answered
+    for _ in range(100):
+        if "No customer matches" in str(app.screen.query_one("#message").render()):
+            break
+        await pilot.pause(0.02)
+    await settle(pilot, app)
+    assert "No customer matches" in str(app.screen.query_one("#message").render())
+    await back_to_sale(pilot, app)
+
+
 # Converted to workers (tui/screens/base.py ConsoleScreen.load / run_write / in_turn).
-SCREENS: list[Drive] = [roster, staff, count, approvals]
+SCREENS: list[Drive] = [roster, staff, count, approvals, lookup]
 
 
 async def test_no_store_call_runs_on_the_event_loop_once_logged_in(

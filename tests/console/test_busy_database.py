@@ -278,3 +278,78 @@ async def test_a_count_scan_kept_out_by_a_busy_database_goes_back_into_the_field
         await pilot.pause()
         assert screen.totals == {shop.phone.id: 2}
     assert sorted(e.imei for e in StockCountEntry.select()) == sorted(shop.imeis[1:3])
+
+
+async def test_a_login_a_busy_database_kept_out_keeps_the_pin_for_enter(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path, fake_clock: list[float]
+) -> None:
+    """The PIN check writes (the wrong PIN typed before is forgotten): a held database says so
+    on the login screen, the till stays responsive and the PIN stays, so Enter tries again."""
+    from store.kernel.errors import PermissionDenied
+    from store.people import staff
+    from tui.screens.login import LoginScreen
+
+    with pytest.raises(PermissionDenied):
+        staff.login("P1", "0000")  # one wrong PIN: the next right one clears it (a write)
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        login = app.screen
+        assert isinstance(login, LoginScreen)
+        holder = _hold_lock(db_path)
+        try:
+            await type_text(pilot, "P1")
+            await type_text(pilot, "1111")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.screen is login
+            assert str(login.query_one("#login-message").render()) == (
+                "The database is busy (another program holds it). Try again in a moment."
+            )
+            assert login.query_one("#login-pin", Input).value == "1111"
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+        assert app.staff is not None and app.staff.id == shop.promoter.id
+
+
+async def test_a_manager_pin_a_busy_database_kept_out_stays_for_enter(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path, fake_clock: list[float]
+) -> None:
+    from store.kernel.auth import Approval
+    from store.kernel.errors import PermissionDenied
+    from store.people import staff
+    from tui.screens.manager_pin import ManagerPinScreen
+
+    with pytest.raises(PermissionDenied):
+        staff.approve("M1", "0000")  # one wrong PIN: the next right one clears it (a write)
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        answers: list[Approval | None] = []
+        dialog = ManagerPinScreen("A test approval")
+        app.push_screen(dialog, answers.append)
+        await pilot.pause()
+        holder = _hold_lock(db_path)
+        try:
+            await type_text(pilot, "M1")
+            await type_text(pilot, "1234")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.screen is dialog and answers == []
+            assert str(dialog.query_one("#manager-message").render()) == (
+                "The database is busy (another program holds it). Try again in a moment."
+            )
+            assert dialog.query_one("#manager-code", Input).value == "M1"
+            assert dialog.query_one("#manager-pin", Input).value == "1234"
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(answers) == 1 and answers[0] is not None and answers[0].manager_id == shop.manager.id

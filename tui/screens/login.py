@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from store import setup
-from store.kernel.errors import ZhangguiError
+from store.kernel.errors import DatabaseBusy, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.people import directory, staff
 from store.people.directory import Member
@@ -74,7 +74,8 @@ class LoginScreen(ConsoleScreen[Member]):
         pin = event.input
 
         def refused(error: ZhangguiError) -> None:
-            pin.value = ""
+            if not isinstance(error, DatabaseBusy):  # busy: the PIN stays, Enter tries again
+                pin.value = ""
             self.fail(str(error))
 
         # A wrong PIN is counted (a write): in a worker, so a busy database never freezes the till.

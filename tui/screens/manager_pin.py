@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from store.kernel.auth import Actor, Approval, manager_authority
-from store.kernel.errors import NeedsApproval, WrongApprover, ZhangguiError
+from store.kernel.errors import DatabaseBusy, NeedsApproval, WrongApprover, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.people import staff
 from tui.screens.base import ConsoleModalScreen
@@ -48,6 +48,8 @@ class ManagerPinScreen(ConsoleModalScreen[Approval | None]):
 
         def refused(exc: ZhangguiError) -> None:
             self.query_one("#manager-message", Label).update(Text(str(exc)))
+            if isinstance(exc, DatabaseBusy):
+                return  # nothing was checked: the code and PIN stay, Enter tries again
             pin.value = ""
             if isinstance(exc, WrongApprover):
                 # Start again from the code: someone else has to approve this (a manager, not oneself).

@@ -66,7 +66,7 @@ async def test_count_a_brand_by_imei_review_the_variance_and_approve_it(
 ) -> None:
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot, app)
         await open_count(pilot, app)
         await choose(pilot, app, "brand")
         await choose(pilot, app, "Apple")
@@ -75,7 +75,7 @@ async def test_count_a_brand_by_imei_review_the_variance_and_approve_it(
 
         for number in shop.imeis[:4]:  # the fifth phone is not on the shelf
             await scanner_burst(pilot, number)
-        await pilot.pause()
+        await settle(pilot, app)
         assert table_rows(app) == [["Apple iPhone 15 128GB Black", "4"]]
         assert message(app) == "Apple iPhone 15 128GB Black: 4 counted."
         # Blind: the counter's table has no column for what the book expects.
@@ -85,22 +85,22 @@ async def test_count_a_brand_by_imei_review_the_variance_and_approve_it(
         ]
 
         await scanner_burst(pilot, shop.imeis[1])
-        await pilot.pause()
+        await settle(pilot, app)
         assert message(app) == f"IMEI {shop.imeis[1]} is counted already."
         await scanner_burst(pilot, "6900000000011")
-        await pilot.pause()
+        await settle(pilot, app)
         assert message(app) == "Generic iPhone 15 Case is not part of this count (brand Apple)."
         assert StockCountEntry.select().count() == 4
 
         await pilot.press("f6")  # close asks first; Esc (or Enter on "No") keeps counting
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, StockCountScreen)
         assert StockCount.get().status == "open"
         await pilot.press("f6", "up", "enter")  # close (asked, yes): the manager goes straight to the review
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, CountReviewScreen)
         await settle(pilot, app)
         rows = table_rows(app)
@@ -110,7 +110,7 @@ async def test_count_a_brand_by_imei_review_the_variance_and_approve_it(
         assert "Short 1 (¥5,200.00)" in str(app.screen.query_one("#review-totals").render())
 
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot, app)
         # The manager logged in approves in their own role: they confirm, no PIN of their own.
         assert isinstance(app.screen, ChoiceScreen)
         assert not isinstance(app.screen, ManagerPinScreen)
@@ -122,7 +122,7 @@ async def test_count_a_brand_by_imei_review_the_variance_and_approve_it(
         )
 
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, SaleScreen)
 
     assert stock.on_hand(shop.phone.id) == 4
@@ -137,23 +137,23 @@ async def test_a_promoter_counts_pauses_resumes_and_hands_over(
 ) -> None:
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot, app)
         await open_count(pilot, app)
         await choose(pilot, app, "all")
         await scanner_burst(pilot, "6900000000011")  # one case scanned...
         await pilot.press("f2")  # ...and F2 for the rest of the shelf
-        await pilot.pause()
+        await settle(pilot, app)
         await type_text(pilot, "-4")
-        await pilot.pause()
+        await settle(pilot, app)
         assert message(app) == "A counted quantity cannot be negative: -4"
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot, app)
         await type_text(pilot, "18")
-        await pilot.pause()
+        await settle(pilot, app)
         assert table_rows(app) == [["Generic iPhone 15 Case", "19"]]
 
         await pilot.press("f5")  # pause: back to selling
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, SaleScreen)
         assert StockCount.get().status == "paused"
 
@@ -162,9 +162,9 @@ async def test_a_promoter_counts_pauses_resumes_and_hands_over(
         assert "resumed" in message(app)
         assert table_rows(app) == [["Generic iPhone 15 Case", "19"]]
         await scanner_burst(pilot, shop.imeis[0])
-        await pilot.pause()
+        await settle(pilot, app)
         await pilot.press("f6", "up", "enter")  # close, asked: yes
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, StockCountScreen)  # a promoter does not see the variances
         assert "a manager reviews and approves it" in message(app)
     assert StockCount.get().status == "review"
@@ -181,7 +181,7 @@ async def test_a_closed_count_opens_on_its_review_for_a_manager(
     count_sessions.close(count.id, staff_id=shop.promoter.id)
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot, app)
         await open_count(pilot, app)
         await settle(pilot, app)
         assert isinstance(app.screen, CountReviewScreen)
@@ -189,7 +189,7 @@ async def test_a_closed_count_opens_on_its_review_for_a_manager(
         assert rows[0] == ["Apple iPhone 15 128GB Black", "5", "0", "-5", "-¥26,000.00"]
         assert len(rows) == 1 + 5  # the phone and its five missing IMEIs; the cases agree
         await pilot.press("f3")  # count more: back to counting
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, StockCountScreen)
         assert table_rows(app) == [["Generic iPhone 15 Case", "20"]]
     assert StockCount.get().status == "open"
@@ -215,46 +215,46 @@ async def test_bad_input_at_the_count_screen(shop: Shop, db: SqliteDatabase, tmp
     stock.receive(other, staff_id=shop.manager.id, units=[ReceivedUnit(pro_imei)])
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot, app)
         await open_count(pilot, app)
         await choose(pilot, app, "all")
         await pilot.press("f6", "up", "enter")  # close, asked: yes
-        await pilot.pause()
+        await settle(pilot, app)
         assert message(app).endswith("an empty count cannot be closed.")
         await scanner_burst(pilot, "0194253000011")  # the iPhone 15's barcode: its IMEIs follow
-        await pilot.pause()
+        await settle(pilot, app)
         assert "Counting: Apple iPhone 15 128GB Black" in str(app.screen.query_one("#count-model").render())
         await scanner_burst(pilot, pro_imei)
-        await pilot.pause()
+        await settle(pilot, app)
         assert message(app) == f"IMEI {pro_imei} is a Apple iPhone 15 Pro, not a Apple iPhone 15 128GB Black."
         await scanner_burst(pilot, "6999999999999")
-        await pilot.pause()
+        await settle(pilot, app)
         assert message(app) == "6999999999999 is not a product this store carries."
         await scanner_burst(pilot, shop.imeis[0])
-        await pilot.pause()
+        await settle(pilot, app)
         await pilot.press("f6", "up", "enter")  # close, asked: yes
         await settle(pilot, app)
         assert isinstance(app.screen, CountReviewScreen)
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot, app)
         await pilot.press("escape")  # not confirmed
-        await pilot.pause()
+        await settle(pilot, app)
         assert message(app) == "Not approved."
         app.staff = member_of(shop.promoter)  # a promoter at the terminal: another person's PIN is asked
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot, app)
         await pilot.press("escape")  # no PIN
-        await pilot.pause()
+        await settle(pilot, app)
         assert message(app) == "Not approved."
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot, app)
         await type_text(pilot, "P1")
         await type_text(pilot, "1111")  # a promoter is not a manager
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, ManagerPinScreen)
         assert "is not a manager" in str(app.screen.query_one("#manager-message").render())
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot, app)
     assert StockCount.get().status == "review"
     assert StockCountEntry.select().count() == 1
     assert stock.on_hand(shop.phone.id) == 5
@@ -303,7 +303,7 @@ async def test_a_burst_of_scans_is_written_once_each_in_order_and_esc_waits_for_
     monkeypatch.setattr(count_entry, "enter", enter)
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot, app)
         await open_count(pilot, app)
         await choose(pilot, app, "all")
         await settle(pilot, app)
@@ -338,3 +338,28 @@ async def test_a_burst_of_scans_is_written_once_each_in_order_and_esc_waits_for_
     entries = list(StockCountEntry.select())
     assert sorted(e.imei for e in entries if e.imei) == sorted(shop.imeis[:2])
     assert sum(e.qty for e in entries if e.product_id == shop.case.id) == 2
+
+
+async def test_f2_straight_after_a_scan_asks_how_many_of_that_accessory(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    """F2 sent with the scan before it (before its worker answered) waits for that scan, so it
+    adds to the accessory just scanned instead of saying none was scanned."""
+    from tests.console_helpers import key_flood
+    from tui.screens.prompt import PromptScreen
+
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await open_count(pilot, app)
+        await choose(pilot, app, "all")
+        await settle(pilot, app)
+        key_flood(pilot, [*"6900000000011", "enter", "f2"])
+        for _ in range(100):
+            if isinstance(app.screen, PromptScreen):
+                break
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, PromptScreen)
+        await type_text(pilot, "5")
+        await settle(pilot, app)
+        assert table_rows(app) == [["Generic iPhone 15 Case", "6"]]

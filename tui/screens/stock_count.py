@@ -291,7 +291,11 @@ class StockCountScreen(ConsoleScreen[None]):
 
     # ---- actions -----------------------------------------------------------
     def action_quantity(self) -> None:
-        """Enter how many of the accessory scanned last (a shelf of 24 without 24 scans)."""
+        """Enter how many of the accessory scanned last (a shelf of 24 without 24 scans): asked
+        once the scans typed before F2 are written (the last of them is the one it adds to)."""
+        self.in_turn(SCANS, self.ask_quantity)
+
+    def ask_quantity(self) -> None:
         if self.count is None or self.last_product is None:
             self.fail(_("Scan the accessory's barcode first, then F2 for how many."))
             return
@@ -321,6 +325,10 @@ class StockCountScreen(ConsoleScreen[None]):
         self.ask(_("How many more?"), _("Counted quantity"), done)
 
     def action_recount(self) -> None:
+        """Count the highlighted product again: asked once the scans typed before F3 are written."""
+        self.in_turn(SCANS, self.ask_recount)
+
+    def ask_recount(self) -> None:
         from tui.screens.choice import ChoiceScreen
 
         product_id = self.selected_product()

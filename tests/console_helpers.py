@@ -45,6 +45,12 @@ async def scanner_burst(pilot: Pilot[None], code: str, gap: float = 0.005) -> No
     await pilot.press("enter")
 
 
+async def settle(pilot: Pilot[None]) -> None:
+    """Until the store calls the screens made in workers have answered and been shown."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def wait_for_commit(pilot: Pilot[None]) -> None:
     """The pay screen commits in a worker thread: wait for it to end, then for the screens it
     changes (the receipt after a sale, the message after a refusal). Keys posted without a

@@ -15,7 +15,7 @@ from store.models import HeldCart
 from store.people import directory
 from store.people.directory import Member
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.console_helpers import make_app, scanner_burst, settle, type_text
 from tui.screens.login import LoginScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.message_bar import MessageBar
@@ -26,23 +26,23 @@ async def test_f1_and_the_palette_lead_nowhere_while_locked(
 ) -> None:
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         sale = app.screen
         assert isinstance(sale, SaleScreen)
         await scanner_burst(pilot, "6900000000011")
         await pilot.press("f12")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
 
         await pilot.press("f1")  # the menu with "Sale" in it
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         await pilot.press("ctrl+p")  # the command palette with every screen in it
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         assert not CommandPalette.is_open(app)
         app.go_to("sale")  # a menu choice or palette command that outlived the lock
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         assert app.staff is None
         assert list(app.get_system_commands(app.screen)) == []
@@ -50,7 +50,7 @@ async def test_f1_and_the_palette_lead_nowhere_while_locked(
         # The one who locked comes back to their own sale as it was.
         await type_text(pilot, "P1")
         await type_text(pilot, "1111")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is sale
         assert app.staff is not None and app.staff.id == shop.promoter.id
         assert len(sale.cart.lines) == 1
@@ -63,23 +63,23 @@ async def test_whoever_unlocks_sells_next_and_the_cart_is_kept_for_who_locked(
     app = make_app(db, tmp_path, staff=shop.promoter)
     app.config.ui.idle_lock_minutes = 1
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         sale = app.screen
         assert isinstance(sale, SaleScreen)
         await scanner_burst(pilot, "6900000000011")
         await pilot.press("f2")  # on the payment screen, a payment typed, then it locks itself
-        await pilot.pause()
+        await settle(pilot)
         await type_text(pilot, "10")
-        await pilot.pause()
+        await settle(pilot)
         assert sale.cart.tenders
         app._last_input -= 61
         app.lock_if_idle()
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
 
         await type_text(pilot, "M1")
         await type_text(pilot, "1234")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is sale  # the locker's payment screen is gone
         assert app.staff is not None and app.staff.id == shop.manager.id
         assert sale.cart.lines == [] and sale.cart.staff_id == shop.manager.id
@@ -91,7 +91,7 @@ async def test_whoever_unlocks_sells_next_and_the_cart_is_kept_for_who_locked(
 
         await pilot.press("f8")  # the promoter's sale waits in the suspended list
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert [line.sku for line in sale.cart.lines] == ["CASE-IP15"]
 
 

@@ -16,7 +16,7 @@ from store.kernel.errors import PermissionDenied
 from store.models import AuditLog, Customer, Staff
 from store.people import staff
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.console_helpers import make_app, scanner_burst, settle, type_text
 from tui.app import ZhangguiApp
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.sale import SaleScreen
@@ -33,33 +33,33 @@ async def test_the_only_manager_fumbled_in_approvals_is_not_locked_out_for_good(
 ) -> None:
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         sale = app.screen
         assert isinstance(sale, SaleScreen)
         await scanner_burst(pilot, shop.imeis[0])
         await pilot.press("f4")
         await type_text(pilot, "1000")  # beyond a promoter's limit: the manager's PIN
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ManagerPinScreen)
         await type_text(pilot, "M1")
         for _ in range(5):  # the cashier fumbles the manager's PIN five times
             await type_text(pilot, "0000")
-            await pilot.pause()
+            await settle(pilot)
         assert pin_message(app) == "Wrong staff code or PIN (5 tries left)."
         assert not Staff.get_by_id(shop.manager.id).locked
         for _ in range(5):
             await type_text(pilot, "0000")
-            await pilot.pause()
+            await settle(pilot)
         assert pin_message(app) == "Too many wrong PINs: this account opens again in 15 minutes."
         await type_text(pilot, "1234")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ManagerPinScreen)  # still locked: nothing approved
 
         # The cooling-off period passes (the lock is moved back instead of waiting).
         locked_at = Staff.get_by_id(shop.manager.id).locked_at
         Staff.update(locked_at=locked_at - timedelta(minutes=15)).where(Staff.id == shop.manager.id).execute()
         await type_text(pilot, "1234")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is sale
         assert sale.cart.lines[0].line_discount == 100000
         assert AuditLog.select().where(AuditLog.action == "staff.unlock_cooled").count() == 1
@@ -103,12 +103,12 @@ async def test_a_manager_unlocks_a_locked_promoter_at_the_console(
             staff.login("P1", "0000")
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = await open_staff(pilot, app)
         assert row_of(screen, "P1")[4] == "locked"
         await go_to_row(pilot, screen, "P1")
         await pilot.press("f4")
-        await pilot.pause()
+        await settle(pilot)
         assert said(screen) == "李小红 can log in again."
         assert row_of(screen, "P1")[4] == "can log in"
         row = AuditLog.get(AuditLog.action == "staff.unlock")
@@ -122,7 +122,7 @@ async def test_add_new_pin_role_and_deactivate_at_the_console(
     create_customer("13600000000", "王五", owner_id=shop.promoter.id, by=shop.manager.id)
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = await open_staff(pilot, app)
 
         await pilot.press("f2")
@@ -131,7 +131,7 @@ async def test_add_new_pin_role_and_deactivate_at_the_console(
         await pilot.press("down", "enter")  # promoter is highlighted; down: cashier
         await type_text(pilot, "4444")
         await type_text(pilot, "4444")
-        await pilot.pause()
+        await settle(pilot)
         assert said(screen) == "Added 陈芳 (C1)."
         assert Staff.get(Staff.code == "C1").role == "cashier"
 
@@ -139,34 +139,34 @@ async def test_add_new_pin_role_and_deactivate_at_the_console(
         await pilot.press("f3")
         await type_text(pilot, "5555")
         await type_text(pilot, "5556")  # a slip: nothing changes
-        await pilot.pause()
+        await settle(pilot)
         assert said(screen) == "The two PINs differ; nothing was changed."
         await pilot.press("f3")
         await type_text(pilot, "5555")
         await type_text(pilot, "5555")
-        await pilot.pause()
+        await settle(pilot)
         assert said(screen) == "陈芳 has a new PIN."
 
         await pilot.press("f5")
         await pilot.press("enter")  # keeps cashier
         await type_text(pilot, "abc")
-        await pilot.pause()
+        await settle(pilot)
         assert said(screen) == "A discount limit is 0 to 100 percent."
         await pilot.press("f5")
         await pilot.press("enter")
         await type_text(pilot, "8")
-        await pilot.pause()
+        await settle(pilot)
         assert said(screen) == "陈芳 is now cashier, discount limit 8%."
         assert row_of(screen, "C1")[3] == "8%*"
 
         await go_to_row(pilot, screen, "P1")
         await pilot.press("f6")
         await type_text(pilot, "C1")  # who takes over 李小红's customer
-        await pilot.pause()
+        await settle(pilot)
         assert said(screen) == "P1 is deactivated; 1 customers and 0 open tasks moved."
         assert "P1" not in [line.code for line in screen.lines]
         await pilot.press("f7")
-        await pilot.pause()
+        await settle(pilot)
         assert row_of(screen, "P1")[4] == "left"
     assert Customer.get(Customer.phone == "13600000000").owner_id == Staff.get(Staff.code == "C1").id
     assert staff.login("C1", "5555").role == "cashier"
@@ -184,13 +184,13 @@ async def test_a_discount_limit_of_ones_own_is_what_the_till_allows(
     )
     app = make_app(db, tmp_path, staff=Staff.get(Staff.code == "P1"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         sale = app.screen
         assert isinstance(sale, SaleScreen)
         await scanner_burst(pilot, shop.imeis[0])
         await pilot.press("f4")
         await type_text(pilot, "600")  # 10 % of 5,999: over the role's 5 %, within P1's own 12 %
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is sale
         assert sale.cart.lines[0].line_discount == 60000
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
-from collections.abc import AsyncIterator, Callable
+import traceback
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from textual.worker import WorkerCancelled
 
 from store.config.loader import Config
 from store.context import StoreContext
+from store.db.ids import IdConnection
 from store.kernel import Clock, SystemClock
 from store.models import Staff
 from tui.app import ZhangguiApp
@@ -143,3 +145,76 @@ async def settle(pilot: Pilot[None]) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def key_flood(pilot: Pilot[None], keys: list[str]) -> None:
+    """Keys all sent before the console handles any of them (keys typed faster than the store
+    answers): the screen's store calls for them are still running when the next key arrives."""
+    from textual import events
+
+    app = pilot.app
+    driver = app._driver
+    assert driver is not None
+    characters = {"enter": "\r", "escape": "\x1b", "space": " "}
+    for key in keys:
+        event = events.Key(key, characters.get(key, key if len(key) == 1 else None))
+        event.set_sender(app)
+        driver.send_message(event)
+
+
+class SqlThreads:
+    """Every SQL statement the store runs while ``watching``, with the thread it ran on: the
+    console's guard that no store call is made on the event loop (a busy database would
+    freeze the till there). See ``sql_threads``."""
+
+    def __init__(self) -> None:
+        self.loop_thread = threading.current_thread()  # the test's thread runs the app's event loop
+        self.watching = False
+        self.on_loop: list[str] = []  # statements on the event loop's thread while watching, and where
+        self.off_loop = 0  # statements run on other threads while watching
+
+    def __call__(self, sql: str) -> None:
+        if not self.watching:
+            return
+        if threading.current_thread() is self.loop_thread:
+            # Where the console made it (its innermost frames in tui/), to say what to move.
+            frames = [f for f in traceback.extract_stack() if "/tui/" in f.filename][-3:]
+            where = " < ".join(
+                f"{f.filename.split('/tui/')[-1]}:{f.lineno} {f.name}" for f in reversed(frames)
+            )
+            self.on_loop.append(f"{sql[:80]}  [{where}]")
+        else:
+            self.off_loop += 1
+
+    @contextlib.contextmanager
+    def aside(self) -> Iterator[None]:
+        """The test's own reads (setting up, checking what was saved) are not the console's."""
+        was, self.watching = self.watching, False
+        try:
+            yield
+        finally:
+            self.watching = was
+
+
+@contextlib.contextmanager
+def sql_threads(db: SqliteDatabase) -> Iterator[SqlThreads]:
+    """Record the thread of every statement on ``db``'s connections: those open now (this
+    thread's) and every one opened meanwhile (a worker thread's own). Set ``watching`` once the
+    app is up and logged in; assert ``on_loop == []``. Screens are added to the guard in
+    tests/console/test_store_off_the_loop.py."""
+    threads = SqlThreads()
+    real_init = IdConnection.__init__
+
+    def traced_init(conn: IdConnection, *args: Any, **kwargs: Any) -> None:
+        real_init(conn, *args, **kwargs)
+        conn.set_trace_callback(threads)
+
+    IdConnection.__init__ = traced_init  # type: ignore[method-assign]
+    opened = db.connection()
+    opened.set_trace_callback(threads)
+    try:
+        yield threads
+    finally:
+        IdConnection.__init__ = real_init  # type: ignore[method-assign]
+        if not db.is_closed():
+            db.connection().set_trace_callback(None)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from peewee import SqliteDatabase
+from textual.widgets import Input
 
 import store.db.transaction
 from store import setup
@@ -27,6 +28,7 @@ from tests.conftest import Shop
 from tests.console.test_console_pay import message, ring_up_a_case
 from tests.console_helpers import make_app, scanner_burst, selling, type_text, wait_for_commit
 from tui.screens.receipt import ReceiptScreen
+from tui.screens.sale import SaleScreen
 from tui.widgets.message_bar import MessageBar
 
 WAITING = "Another till is saving; trying again…"
@@ -216,3 +218,134 @@ async def test_a_write_on_the_event_loop_gives_up_soon_with_a_sentence_and_keeps
         assert fake_clock[-1] >= store.db.transaction.GIVE_UP_AFTER  # it gave up at the short deadline
         assert [(ln.sku, ln.qty) for ln in screen.cart.lines] == [("CASE-IP15", 1)]
         assert HeldCart.select().count() == 0
+
+
+async def test_a_count_scan_kept_out_by_a_busy_database_goes_back_into_the_field_for_enter(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path, fake_clock: list[float]
+) -> None:
+    """Count scans are written in workers: a held database never freezes the screen; the scan
+    it kept out is said and put back into the scan field, and Enter counts it once the lock goes."""
+    from store.models import StockCountEntry
+    from tests.console.test_console_count import choose, message, open_count
+    from tui.screens.stock_count import StockCountScreen
+
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await open_count(pilot, app)
+        await choose(pilot, app, "all")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StockCountScreen)
+        holder = _hold_lock(db_path)
+        try:
+            await scanner_burst(pilot, shop.imeis[0])
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.screen is screen
+            assert message(app) == (
+                "The database is busy (another program holds it). Try again in a moment. "
+                f"{shop.imeis[0]} is back in the field: Enter tries it again."
+            )
+            assert screen.query_one("#count-scan", Input).value == shop.imeis[0]
+            await pilot.press("ctrl+u")  # another scan typed before the first came back...
+            await scanner_burst(pilot, shop.imeis[1])
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert message(app) == (  # ...finds the field empty: it takes the place of the first
+                "The database is busy (another program holds it). Try again in a moment. "
+                f"{shop.imeis[1]} is back in the field: Enter tries it again."
+            )
+            # The next scan already half typed when a refusal comes back: it is not overwritten.
+            field = screen.query_one("#count-scan", Input)
+            field.value = "35"
+            screen.refused(shop.imeis[2], DatabaseBusy("The database is busy."))
+            assert field.value == "35"
+            assert message(app) == f"The database is busy. {shop.imeis[2]} was not counted: scan it again."
+            assert StockCountEntry.select().count() == 0
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        field.value = shop.imeis[1]
+        await pilot.press("enter")
+        await scanner_burst(pilot, shop.imeis[2])
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.totals == {shop.phone.id: 2}
+    assert sorted(e.imei for e in StockCountEntry.select()) == sorted(shop.imeis[1:3])
+
+
+async def test_a_login_a_busy_database_kept_out_keeps_the_pin_for_enter(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path, fake_clock: list[float]
+) -> None:
+    """The PIN check writes (the wrong PIN typed before is forgotten): a held database says so
+    on the login screen, the till stays responsive and the PIN stays, so Enter tries again."""
+    from store.kernel.errors import PermissionDenied
+    from store.people import staff
+    from tui.screens.login import LoginScreen
+
+    with pytest.raises(PermissionDenied):
+        staff.login("P1", "0000")  # one wrong PIN: the next right one clears it (a write)
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        login = app.screen
+        assert isinstance(login, LoginScreen)
+        holder = _hold_lock(db_path)
+        try:
+            await type_text(pilot, "P1")
+            await type_text(pilot, "1111")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.screen is login
+            assert str(login.query_one("#login-message").render()) == (
+                "The database is busy (another program holds it). Try again in a moment."
+            )
+            assert login.query_one("#login-pin", Input).value == "1111"
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+        assert app.staff is not None and app.staff.id == shop.promoter.id
+
+
+async def test_a_manager_pin_a_busy_database_kept_out_stays_for_enter(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path, fake_clock: list[float]
+) -> None:
+    from store.kernel.auth import Approval
+    from store.kernel.errors import PermissionDenied
+    from store.people import staff
+    from tui.screens.manager_pin import ManagerPinScreen
+
+    with pytest.raises(PermissionDenied):
+        staff.approve("M1", "0000")  # one wrong PIN: the next right one clears it (a write)
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        answers: list[Approval | None] = []
+        dialog = ManagerPinScreen("A test approval")
+        app.push_screen(dialog, answers.append)
+        await pilot.pause()
+        holder = _hold_lock(db_path)
+        try:
+            await type_text(pilot, "M1")
+            await type_text(pilot, "1234")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.screen is dialog and answers == []
+            assert str(dialog.query_one("#manager-message").render()) == (
+                "The database is busy (another program holds it). Try again in a moment."
+            )
+            assert dialog.query_one("#manager-code", Input).value == "M1"
+            assert dialog.query_one("#manager-pin", Input).value == "1234"
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(answers) == 1 and answers[0] is not None and answers[0].manager_id == shop.manager.id

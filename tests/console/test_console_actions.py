@@ -15,7 +15,7 @@ from store.models import AuditLog, Customer, HeldCart, Sale, SaleLine
 from store.people import staff
 from store.people.directory import member_of
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, selling, type_text, wait_for_commit
+from tests.console_helpers import make_app, scanner_burst, selling, settle, type_text, wait_for_commit
 from tui.screens.login import LoginScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.sale import SaleScreen
@@ -37,6 +37,7 @@ async def test_discount_over_the_limit_needs_a_manager(
         assert isinstance(app.screen, ManagerPinScreen)
         await type_text(pilot, "P1")
         await type_text(pilot, "1111")  # a promoter cannot approve
+        await settle(pilot)  # the PIN is checked in a worker
         await pilot.pause()
         assert isinstance(app.screen, ManagerPinScreen)
         assert "not a manager" in str(app.screen.query_one("#manager-message").render())
@@ -48,6 +49,7 @@ async def test_discount_over_the_limit_needs_a_manager(
         await pilot.pause()
         await type_text(pilot, "M1")
         await type_text(pilot, "1234")
+        await settle(pilot)  # the PIN is checked in a worker
         await pilot.pause()
         assert isinstance(app.screen, SaleScreen)
         assert screen.cart.lines[0].line_discount == 100000
@@ -87,6 +89,7 @@ async def test_a_manager_at_the_till_needs_no_pin_within_their_limit_and_cannot_
         assert message == "An approval must come from another person, not from yourself."
         await type_text(pilot, "M1")
         await type_text(pilot, "1234")
+        await settle(pilot)  # the PIN is checked in a worker
         await pilot.pause()
         assert isinstance(app.screen, SaleScreen)
         assert (screen.cart.lines[0].line_discount, screen.cart.lines[0].approved_by) == (
@@ -191,6 +194,7 @@ async def test_idle_terminal_locks_and_the_next_pin_unlocks(
         assert isinstance(app.screen, LoginScreen)
         await type_text(pilot, "P1")
         await type_text(pilot, "1111")
+        await settle(pilot)  # the PIN is checked in a worker
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SaleScreen)

@@ -11,7 +11,7 @@ from store.audit import attention, integrity
 from store.audit import keys as audit_files
 from store.models import AuditLog, Sale
 from tests.conftest import Shop
-from tests.console_helpers import make_app, type_text
+from tests.console_helpers import make_app, settle, type_text
 from tui.screens.audit_alerts import AuditAlertsScreen
 from tui.screens.login import LoginScreen
 from tui.screens.receipt import ReceiptScreen
@@ -45,6 +45,7 @@ async def test_a_sale_with_a_garbage_audit_head_commits_and_the_manager_is_told(
     async with app.run_test(size=(80, 24)) as pilot:
         await type_text(pilot, "P1")
         await type_text(pilot, "1111")
+        await settle(pilot)  # the PIN is checked in a worker
         await pilot.pause(0.2)
         assert isinstance(app.screen, SaleScreen)  # a promoter is not shown it
         await pilot.press("f12")
@@ -52,12 +53,14 @@ async def test_a_sale_with_a_garbage_audit_head_commits_and_the_manager_is_told(
         assert isinstance(app.screen, LoginScreen)
         await type_text(pilot, "M1")
         await type_text(pilot, "1234")
+        await settle(pilot)  # the PIN is checked in a worker
         await pilot.pause(0.2)
         assert isinstance(app.screen, SaleScreen)  # nor is it shown at unlock: at login only
     app = make_app(db, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await type_text(pilot, "M1")
         await type_text(pilot, "1234")
+        await settle(pilot)  # the PIN is checked in a worker
         for _ in range(20):
             await pilot.pause(0.05)
             if isinstance(app.screen, AuditAlertsScreen):

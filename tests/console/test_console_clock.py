@@ -3,16 +3,19 @@ both times and a key to confirm the date; anyone else is told to call the manage
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from peewee import SqliteDatabase
 
 from store.kernel import FixedClock, clock_guard
 from store.models import AuditLog, ReferralReward
 from store.selling import checkout
 from tests.conftest import TILL, Shop
-from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.console_helpers import make_app, scanner_burst, settle, type_text
 from tests.referral_helpers import customer, policy, sell_to, till_with
 from tests.store_helpers import confirm_clock
 from tui.app import ZhangguiApp
@@ -44,7 +47,7 @@ async def test_a_manager_is_warned_at_login_and_confirms_the_date(
     async with app.run_test(size=(80, 24)) as pilot:
         await type_text(pilot, "M1")
         await type_text(pilot, "1234")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ClockCheckScreen)
         text = " ".join(str(label.render()) for label in screen.query("Label, Static"))
@@ -55,7 +58,7 @@ async def test_a_manager_is_warned_at_login_and_confirms_the_date(
         keys = screen.query_one("#clock-check-keys")
         assert keys.region.bottom <= 24 and keys.region.right <= 80  # all of it on an 80×24 screen
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, SaleScreen)
         assert "Date confirmed" in message(app)
     row = AuditLog.select().where(AuditLog.action == "clock.confirm_date").order_by(AuditLog.seq.desc()).get()
@@ -68,10 +71,10 @@ async def test_not_now_leaves_the_date_unconfirmed(shop: Shop, db: SqliteDatabas
     async with app.run_test(size=(80, 24)) as pilot:
         await type_text(pilot, "M1")
         await type_text(pilot, "1234")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ClockCheckScreen)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert "The date is not confirmed" in message(app)
     assert clock_guard.check(AHEAD).suspicious
 
@@ -83,7 +86,7 @@ async def test_anyone_else_is_told_to_call_the_manager(
     async with app.run_test(size=(80, 24)) as pilot:
         await type_text(pilot, "P1")
         await type_text(pilot, "1111")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, SaleScreen)
         text = message(app)
         assert text == "Call the manager: the computer's clock is 1 day off from the store's records."
@@ -95,7 +98,7 @@ async def test_a_right_clock_asks_nothing(shop: Shop, db: SqliteDatabase, tmp_pa
     async with app.run_test(size=(80, 24)) as pilot:
         await type_text(pilot, "M1")
         await type_text(pilot, "1234")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, SaleScreen)
         assert "clock" not in message(app)
 
@@ -117,16 +120,55 @@ async def test_the_pay_screen_leaves_rewards_pending_while_the_clock_is_unconfir
     app.config.referrals = policy()
     app.ctx.clock = FixedClock(AHEAD, TILL.tz)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await scanner_burst(pilot, shop.case.sku)
         await pilot.press("f9")
         await type_text(pilot, "13800138000")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         pay = app.screen
         assert isinstance(pay, PayScreen)
         assert "Referral rewards wait until a manager confirms the date." in str(
             pay.query_one("#pay-message").render()
         )
     assert {r.status for r in ReferralReward.select()} == {"pending"}
+
+
+async def test_the_date_is_confirmed_in_a_worker_and_a_second_f2_meanwhile_does_not_confirm_twice(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+    real = clock_guard.confirm_date
+
+    def slow_confirm(*args: Any, **kwargs: Any) -> clock_guard.ClockState:
+        assert threading.current_thread() is not threading.main_thread()
+        calls.append("confirm")
+        started.set()
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    app = app_at(shop, db, tmp_path, AHEAD)
+    monkeypatch.setattr(clock_guard, "confirm_date", slow_confirm)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, "M1")
+        await type_text(pilot, "1234")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ClockCheckScreen)
+        await pilot.press("f2")
+        for _ in range(500):
+            if started.is_set():
+                break
+            await pilot.pause(0.01)
+        await pilot.press("f2")  # impatient: still confirming
+        await pilot.pause()
+        assert app.screen is screen
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+        assert "Date confirmed" in message(app)
+    assert calls == ["confirm"]

@@ -4,7 +4,9 @@ its review and the manager's approval; pausing and resuming; quantities of acces
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from peewee import SqliteDatabase
 from textual.app import App
 from textual.pilot import Pilot
@@ -37,6 +39,7 @@ async def choose(pilot: Pilot[None], app: App[None], row_id: str) -> None:
     for _ in range(ids.index(row_id)):
         await pilot.press("down")
     await pilot.press("enter")
+    await app.workers.wait_for_complete()  # what comes next is read in a worker
     await pilot.pause()
 
 
@@ -44,6 +47,8 @@ async def open_count(pilot: Pilot[None], app: App[None]) -> None:
     await pilot.press("f1")
     await pilot.pause()
     await choose(pilot, app, "stock_count")
+    await app.workers.wait_for_complete()  # the unfinished count, read before asking what to count
+    await pilot.pause()
 
 
 def table_rows(app: App[None]) -> list[list[str]]:
@@ -61,7 +66,7 @@ async def test_count_a_brand_by_imei_review_the_variance_and_approve_it(
 ) -> None:
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot, app)
         await open_count(pilot, app)
         await choose(pilot, app, "brand")
         await choose(pilot, app, "Apple")
@@ -70,7 +75,7 @@ async def test_count_a_brand_by_imei_review_the_variance_and_approve_it(
 
         for number in shop.imeis[:4]:  # the fifth phone is not on the shelf
             await scanner_burst(pilot, number)
-        await pilot.pause()
+        await settle(pilot, app)
         assert table_rows(app) == [["Apple iPhone 15 128GB Black", "4"]]
         assert message(app) == "Apple iPhone 15 128GB Black: 4 counted."
         # Blind: the counter's table has no column for what the book expects.
@@ -80,22 +85,22 @@ async def test_count_a_brand_by_imei_review_the_variance_and_approve_it(
         ]
 
         await scanner_burst(pilot, shop.imeis[1])
-        await pilot.pause()
+        await settle(pilot, app)
         assert message(app) == f"IMEI {shop.imeis[1]} is counted already."
         await scanner_burst(pilot, "6900000000011")
-        await pilot.pause()
+        await settle(pilot, app)
         assert message(app) == "Generic iPhone 15 Case is not part of this count (brand Apple)."
         assert StockCountEntry.select().count() == 4
 
         await pilot.press("f6")  # close asks first; Esc (or Enter on "No") keeps counting
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, StockCountScreen)
         assert StockCount.get().status == "open"
         await pilot.press("f6", "up", "enter")  # close (asked, yes): the manager goes straight to the review
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, CountReviewScreen)
         await settle(pilot, app)
         rows = table_rows(app)
@@ -105,7 +110,7 @@ async def test_count_a_brand_by_imei_review_the_variance_and_approve_it(
         assert "Short 1 (¥5,200.00)" in str(app.screen.query_one("#review-totals").render())
 
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot, app)
         # The manager logged in approves in their own role: they confirm, no PIN of their own.
         assert isinstance(app.screen, ChoiceScreen)
         assert not isinstance(app.screen, ManagerPinScreen)
@@ -117,7 +122,7 @@ async def test_count_a_brand_by_imei_review_the_variance_and_approve_it(
         )
 
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, SaleScreen)
 
     assert stock.on_hand(shop.phone.id) == 4
@@ -132,23 +137,23 @@ async def test_a_promoter_counts_pauses_resumes_and_hands_over(
 ) -> None:
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot, app)
         await open_count(pilot, app)
         await choose(pilot, app, "all")
         await scanner_burst(pilot, "6900000000011")  # one case scanned...
         await pilot.press("f2")  # ...and F2 for the rest of the shelf
-        await pilot.pause()
+        await settle(pilot, app)
         await type_text(pilot, "-4")
-        await pilot.pause()
+        await settle(pilot, app)
         assert message(app) == "A counted quantity cannot be negative: -4"
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot, app)
         await type_text(pilot, "18")
-        await pilot.pause()
+        await settle(pilot, app)
         assert table_rows(app) == [["Generic iPhone 15 Case", "19"]]
 
         await pilot.press("f5")  # pause: back to selling
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, SaleScreen)
         assert StockCount.get().status == "paused"
 
@@ -157,9 +162,9 @@ async def test_a_promoter_counts_pauses_resumes_and_hands_over(
         assert "resumed" in message(app)
         assert table_rows(app) == [["Generic iPhone 15 Case", "19"]]
         await scanner_burst(pilot, shop.imeis[0])
-        await pilot.pause()
+        await settle(pilot, app)
         await pilot.press("f6", "up", "enter")  # close, asked: yes
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, StockCountScreen)  # a promoter does not see the variances
         assert "a manager reviews and approves it" in message(app)
     assert StockCount.get().status == "review"
@@ -176,7 +181,7 @@ async def test_a_closed_count_opens_on_its_review_for_a_manager(
     count_sessions.close(count.id, staff_id=shop.promoter.id)
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot, app)
         await open_count(pilot, app)
         await settle(pilot, app)
         assert isinstance(app.screen, CountReviewScreen)
@@ -184,7 +189,7 @@ async def test_a_closed_count_opens_on_its_review_for_a_manager(
         assert rows[0] == ["Apple iPhone 15 128GB Black", "5", "0", "-5", "-¥26,000.00"]
         assert len(rows) == 1 + 5  # the phone and its five missing IMEIs; the cases agree
         await pilot.press("f3")  # count more: back to counting
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, StockCountScreen)
         assert table_rows(app) == [["Generic iPhone 15 Case", "20"]]
     assert StockCount.get().status == "open"
@@ -210,46 +215,151 @@ async def test_bad_input_at_the_count_screen(shop: Shop, db: SqliteDatabase, tmp
     stock.receive(other, staff_id=shop.manager.id, units=[ReceivedUnit(pro_imei)])
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot, app)
         await open_count(pilot, app)
         await choose(pilot, app, "all")
         await pilot.press("f6", "up", "enter")  # close, asked: yes
-        await pilot.pause()
+        await settle(pilot, app)
         assert message(app).endswith("an empty count cannot be closed.")
         await scanner_burst(pilot, "0194253000011")  # the iPhone 15's barcode: its IMEIs follow
-        await pilot.pause()
+        await settle(pilot, app)
         assert "Counting: Apple iPhone 15 128GB Black" in str(app.screen.query_one("#count-model").render())
         await scanner_burst(pilot, pro_imei)
-        await pilot.pause()
+        await settle(pilot, app)
         assert message(app) == f"IMEI {pro_imei} is a Apple iPhone 15 Pro, not a Apple iPhone 15 128GB Black."
         await scanner_burst(pilot, "6999999999999")
-        await pilot.pause()
+        await settle(pilot, app)
         assert message(app) == "6999999999999 is not a product this store carries."
         await scanner_burst(pilot, shop.imeis[0])
-        await pilot.pause()
+        await settle(pilot, app)
         await pilot.press("f6", "up", "enter")  # close, asked: yes
         await settle(pilot, app)
         assert isinstance(app.screen, CountReviewScreen)
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot, app)
         await pilot.press("escape")  # not confirmed
-        await pilot.pause()
+        await settle(pilot, app)
         assert message(app) == "Not approved."
         app.staff = member_of(shop.promoter)  # a promoter at the terminal: another person's PIN is asked
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot, app)
         await pilot.press("escape")  # no PIN
-        await pilot.pause()
+        await settle(pilot, app)
         assert message(app) == "Not approved."
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot, app)
         await type_text(pilot, "P1")
         await type_text(pilot, "1111")  # a promoter is not a manager
-        await pilot.pause()
+        await settle(pilot, app)
         assert isinstance(app.screen, ManagerPinScreen)
         assert "is not a manager" in str(app.screen.query_one("#manager-message").render())
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot, app)
     assert StockCount.get().status == "review"
     assert StockCountEntry.select().count() == 1
     assert stock.on_hand(shop.phone.id) == 5
+
+
+async def test_a_burst_of_scans_is_written_once_each_in_order_and_esc_waits_for_them(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scans written in workers (never on the event loop) still build on each other: a scanner
+    emptying its buffer, then Esc, all before the console handles any of it. Each scan is
+    written once, in the order scanned, one at a time, with the model the scan before chose;
+    the screen is left only once they are all written."""
+    import threading
+
+    from textual import events
+
+    from store.stock import catalog, count_entry
+    from store.stock.imei import with_check_digit
+    from store.stock.ledger import ReceivedUnit
+
+    other = catalog.create_product(
+        sku="IP15P-256",
+        brand="Apple",
+        model="iPhone 15 Pro",
+        category="handset",
+        price=1,
+        barcode="0194253000028",
+    )
+    pro_imei = with_check_digit("35000000000011")
+    stock.receive(other, staff_id=shop.manager.id, units=[ReceivedUnit(pro_imei)])
+    calls: list[tuple[str, str | None]] = []
+    at_once: list[int] = []
+    inside = [0]
+    real_enter = count_entry.enter
+
+    def enter(count_id: str, text: str, **kwargs: Any) -> count_entry.Entered:
+        inside[0] += 1
+        at_once.append(inside[0])
+        assert threading.current_thread() is not threading.main_thread()
+        try:
+            calls.append((text, kwargs.get("model_id")))
+            return real_enter(count_id, text, **kwargs)
+        finally:
+            inside[0] -= 1
+
+    monkeypatch.setattr(count_entry, "enter", enter)
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await open_count(pilot, app)
+        await choose(pilot, app, "all")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, StockCountScreen)
+        codes = ["0194253000011", pro_imei, shop.imeis[0], shop.imeis[1], "6900000000011", "6900000000011"]
+        driver = app._driver
+        assert driver is not None
+        for key in [*[k for code in codes for k in [*code, "enter"]], "escape"]:
+            event = events.Key(
+                key, key if key not in ("enter", "escape") else ("\r" if key == "enter" else "\x1b")
+            )
+            event.set_sender(app)
+            driver.send_message(event)
+        for _ in range(100):
+            if isinstance(app.screen, SaleScreen):
+                break
+            await pilot.pause(0.02)
+        await settle(pilot, app)
+        assert isinstance(app.screen, SaleScreen)  # left, once every scan was written
+        assert not screen.waiting_turns("scan")
+    phone = shop.phone.id
+    assert calls == [
+        ("0194253000011", None),
+        (pro_imei, phone),  # refused: not the model the barcode before chose
+        (shop.imeis[0], phone),
+        (shop.imeis[1], phone),
+        ("6900000000011", phone),
+        ("6900000000011", None),  # an accessory ends the model's IMEIs
+    ]
+    assert set(at_once) == {1}  # never two scans at once
+    entries = list(StockCountEntry.select())
+    assert sorted(e.imei for e in entries if e.imei) == sorted(shop.imeis[:2])
+    assert sum(e.qty for e in entries if e.product_id == shop.case.id) == 2
+
+
+async def test_f2_straight_after_a_scan_asks_how_many_of_that_accessory(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    """F2 sent with the scan before it (before its worker answered) waits for that scan, so it
+    adds to the accessory just scanned instead of saying none was scanned."""
+    from tests.console_helpers import key_flood
+    from tui.screens.prompt import PromptScreen
+
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await open_count(pilot, app)
+        await choose(pilot, app, "all")
+        await settle(pilot, app)
+        key_flood(pilot, [*"6900000000011", "enter", "f2"])
+        for _ in range(100):
+            if isinstance(app.screen, PromptScreen):
+                break
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, PromptScreen)
+        await type_text(pilot, "5")
+        await settle(pilot, app)
+        assert table_rows(app) == [["Generic iPhone 15 Case", "6"]]

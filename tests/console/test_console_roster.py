@@ -12,7 +12,7 @@ from store.models import AuditLog, RosterEntry, RosterWeek
 from store.models.base import utcnow
 from store.people import roster
 from tests.conftest import TILL, Shop
-from tests.console_helpers import make_app
+from tests.console_helpers import key_flood, make_app, settle
 from tui.screens.choice import ChoiceScreen
 from tui.screens.roster import RosterScreen
 from tui.screens.sale import SaleScreen
@@ -52,6 +52,7 @@ async def open_roster(pilot: object, app: object) -> RosterScreen:
     for _ in range(ids.index("roster")):
         await pilot.press("down")
     await pilot.press("enter")
+    await app.workers.wait_for_complete()  # the week is read in a worker
     await pilot.pause()
     assert isinstance(app.screen, RosterScreen)
     return app.screen
@@ -63,7 +64,7 @@ async def test_build_and_publish_a_week_with_the_keyboard(
     app = make_app(db, tmp_path, staff=shop.manager)
     week = this_week()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = await open_roster(pilot, app)
         table = screen.query_one(DataTable)
         assert table.virtual_size.width <= 80  # the whole week fits the terminal
@@ -71,21 +72,21 @@ async def test_build_and_publish_a_week_with_the_keyboard(
 
         await pilot.press("space")  # M1 (first row), Monday: early
         await pilot.press("down", "space", "space")  # P1 Monday: early, then late
-        await pilot.pause()
+        await settle(pilot)
         assert cells(week) == {("M1", 0): ["E"], ("P1", 0): ["L"]}
 
         await pilot.press("f4", "up", "f4")  # swap the two Monday cells
-        await pilot.pause()
+        await settle(pilot)
         assert cells(week) == {("M1", 0): ["L"], ("P1", 0): ["E"]}
 
         await pilot.press("right", "f5", "enter")  # M1 Tuesday: a day off, then rostered anyway
-        await pilot.pause()
+        await settle(pilot)
         assert ("M1", 1) in cells(week)
         conflicts = str(screen.query_one("#roster-conflicts").render())
         assert "王店长 is on leave on Tue" in conflicts
 
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert message(app).startswith("Cannot publish: 王店长 is on leave on Tue")
         assert RosterWeek.get_or_none(RosterWeek.week == week) is None or (
             RosterWeek.get_by_id(week).status == "draft"
@@ -93,34 +94,34 @@ async def test_build_and_publish_a_week_with_the_keyboard(
 
         await pilot.press("f5")  # take the day off back
         await pilot.press("down", "f7")  # P1 Tuesday: add a shift from the list
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("down", "enter")  # the late shift
-        await pilot.pause()
+        await settle(pilot)
         assert cells(week)[("P1", 1)] == ["L"]
 
         await pilot.press("f2")
-        await pilot.pause()
+        await settle(pilot)
         assert RosterWeek.get_by_id(week).status == "published"
         assert message(app).startswith(f"Roster {week} published")
         assert AuditLog.select().where(AuditLog.action == "roster.publish").count() == 1
         assert "published" in str(screen.query_one("#roster-header").render())
 
         await pilot.press("f6")  # an edit after publishing: back to draft
-        await pilot.pause()
+        await settle(pilot)
         assert ("P1", 1) not in cells(week)
         assert RosterWeek.get_by_id(week).status == "draft"
 
         await pilot.press("right_square_bracket")  # next week: empty, then copy last week
-        await pilot.pause()
+        await settle(pilot)
         assert screen.week == roster.shift_week(week, 1)
         await pilot.press("f3")
-        await pilot.pause()
+        await settle(pilot)
         assert message(app) == "Copied 3 shifts from last week."
         assert cells(screen.week) == cells(week) == {("M1", 0): ["L"], ("P1", 0): ["E"], ("M1", 1): ["E"]}
 
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, SaleScreen)
     edits = AuditLog.select().where(
         AuditLog.action.in_(("roster.assign", "roster.clear", "roster.swap", "roster.copy"))
@@ -132,10 +133,10 @@ async def test_exports_land_in_the_exports_folder(shop: Shop, db: SqliteDatabase
     app = make_app(db, tmp_path, staff=shop.manager)
     app.config.paths.exports = str(tmp_path / "exports")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await open_roster(pilot, app)
         await pilot.press("space", "f8")
-        await pilot.pause()
+        await settle(pilot)
         week = this_week()
         assert (tmp_path / "exports" / f"roster-{week}.csv").read_text(encoding="utf-8").count("\n") == 2
         assert (tmp_path / "exports" / f"roster-{week}.xlsx").exists()
@@ -144,9 +145,9 @@ async def test_exports_land_in_the_exports_folder(shop: Shop, db: SqliteDatabase
 async def test_a_promoter_has_no_roster_in_the_menu(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("f1")
-        await pilot.pause()
+        await settle(pilot)
         options = app.screen.query_one(OptionList)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         assert "roster" not in ids and "sale" in ids
@@ -158,15 +159,39 @@ async def test_space_cycles_every_shift_and_back_to_empty(
     app = make_app(db, tmp_path, staff=shop.manager)
     week = this_week()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = await open_roster(pilot, app)
         seen = []
         for _ in range(4):
             await pilot.press("space")
-            await pilot.pause()
+            await settle(pilot)
             seen.append(cells(week).get(("M1", 0), []))
         assert seen == [["E"], ["L"], ["F"], []]
         header = str(
             screen.query_one(DataTable).columns[screen.query_one(DataTable).ordered_columns[1].key].label
         )
         assert header.endswith("!")  # nobody on Monday: short of the grade's minimum
+
+
+async def test_cells_typed_faster_than_the_store_answers_are_edited_in_order(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    """Each edit is written in a worker and builds on the grid the one before left: six Spaces
+    sent at once cycle the cell six times, in order (early, late, full day, empty, early, late)."""
+    app = make_app(db, tmp_path, staff=shop.manager)
+    week = this_week()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_roster(pilot, app)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert [s.code for s in app.config.roster.shifts] == ["E", "L", "F"]
+        key_flood(pilot, ["space"] * 6 + ["down", "space"])
+        for _ in range(200):
+            if not screen.waiting_turns("roster") and ("P1", 0) in cells(week):
+                break
+            await pilot.pause(0.02)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert cells(week) == {("M1", 0): ["L"], ("P1", 0): ["E"]}
+        assert AuditLog.select().where(AuditLog.action.startswith("roster.")).count() >= 7

@@ -8,7 +8,7 @@ from store.models import AuditLog, ImeiUnit, Sale, SaleLine, Tender
 from store.selling import checkout
 from store.stock import ledger as stock
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, selling, type_text, wait_for_commit
+from tests.console_helpers import make_app, scanner_burst, selling, settle, type_text, wait_for_commit
 from tests.store_helpers import sell
 from tui.screens.choice import ChoiceScreen
 from tui.screens.login import LoginScreen
@@ -31,6 +31,7 @@ async def test_login_refuses_wrong_pin_then_accepts(shop: Shop, db: SqliteDataba
         assert isinstance(app.screen, LoginScreen)
         assert "Wrong staff code or PIN" in str(app.screen.query_one("#login-message").render())
         await type_text(pilot, "1111")
+        await settle(pilot)  # the PIN is checked in a worker
         await pilot.pause()
         assert isinstance(app.screen, SaleScreen)
         assert app.staff is not None and app.staff.code == "P1"
@@ -123,6 +124,7 @@ async def test_return_against_the_original_receipt(shop: Shop, db: SqliteDatabas
         assert isinstance(app.screen, ManagerPinScreen)
         await type_text(pilot, "M1")
         await type_text(pilot, "1234")
+        await settle(pilot)  # the PIN is checked in a worker
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SaleScreen)
@@ -197,11 +199,13 @@ async def test_a_promoter_voids_only_with_another_persons_pin(
         assert isinstance(app.screen, ManagerPinScreen)
         await type_text(pilot, "P1")
         await type_text(pilot, "1111")  # the promoter's own PIN approves nothing
+        await settle(pilot)  # the PIN is checked in a worker
         await pilot.pause()
         assert isinstance(app.screen, ManagerPinScreen)
         assert Sale.get_by_id(sale.id).status == "completed"
         await type_text(pilot, "M1")
         await type_text(pilot, "1234")
+        await settle(pilot)  # the PIN is checked in a worker
         await pilot.pause()
         assert isinstance(app.screen, ReturnsScreen)
     assert Sale.get_by_id(sale.id).status == "voided"

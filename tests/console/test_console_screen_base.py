@@ -120,7 +120,61 @@ async def test_a_write_is_made_at_the_context_clock_and_said_after_showing_it_ag
         probe.run_write(write, "b", datetime(2030, 1, 1))  # a caller's own now is kept
         await app.workers.wait_for_complete()
         assert seen[-1] == datetime(2030, 1, 1)
-        assert probe.write_now(write, "c") == "c" and seen[-1] == moment
+        probe.in_turn("c", lambda: probe.run_write(write, "c", key="c"))  # in turn: the clock's now too
+        await app.workers.wait_for_complete()
+        assert seen[-1] == moment
+
+
+async def test_steps_in_turn_run_one_after_another_in_order_each_seeing_the_one_before(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    """Steps asked for at once (a burst of scans) wait for the call before them to be answered:
+    each is made once, in order, reads what the one before left, and an error does not stop
+    the ones after it."""
+    release = threading.Event()
+    made: list[str] = []
+    running_now: list[str] = []
+
+    def write(code: str, before: str) -> str:
+        running_now.append(code)
+        assert len(running_now) == 1, running_now  # never two at once
+        if code == "a":
+            release.wait(10)
+        made.append(code)
+        running_now.pop()
+        if code == "c":
+            raise NotFound("No product c.")
+        return f"{before}>{code}"
+
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        probe = Probe()
+        await app.push_screen(probe)
+        last = [""]
+
+        def step(code: str) -> Callable[[], None]:
+            def go() -> None:  # reads ``last`` when its turn comes, not when it was asked for
+                probe.run_write(write, code, last[0], then=lambda said: last.__setitem__(0, said), key="scan")
+
+            return go
+
+        for code in "abcd":
+            probe.in_turn("scan", step(code))
+        probe.in_turn("scan", lambda: probe.shown.append("after the scans"))  # a step with no store call
+        await pilot.pause()
+        assert made == [] and probe.waiting_turns("scan") and probe.shown == []
+        release.set()
+        for _ in range(200):
+            if not probe.waiting_turns("scan"):
+                break
+            await pilot.pause(0.01)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert made == ["a", "b", "c", "d"]
+        assert last[0] == ">a>b>d"  # c was refused; d built on b
+        assert bar_text(probe) == "No product c."
+        assert probe.shown == ["after the scans"] and not probe.waiting_turns("scan")
 
 
 async def test_an_answer_for_a_closed_screen_is_dropped(

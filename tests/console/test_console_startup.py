@@ -14,7 +14,7 @@ from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
 from tests.conftest import TILL, Shop
-from tests.console_helpers import crash_on, make_app, selling, type_text
+from tests.console_helpers import crash_on, make_app, selling, settle, type_text
 from tui.screens.first_run import FirstRunScreen
 from tui.screens.login import LoginScreen
 from tui.screens.pending import PendingReceiptsScreen
@@ -59,6 +59,7 @@ async def test_unacknowledged_sale_is_offered_for_reprint_not_rung_again(
     async with app.run_test(size=(80, 24)) as pilot:
         await type_text(pilot, "P1")
         await type_text(pilot, "1111")
+        await settle(pilot)  # the PIN is checked in a worker
         await pilot.pause()
         assert isinstance(app.screen, PendingReceiptsScreen)
         pending = app.screen.query_one("#choices", OptionList)
@@ -114,6 +115,7 @@ async def test_first_start_can_open_the_demo_store(db: SqliteDatabase, tmp_path:
         assert "M1 / 1234" in hint and "P1 / 1111" in hint
         await type_text(pilot, "P1")
         await type_text(pilot, "1111")
+        await settle(pilot)  # the PIN is checked in a worker
         await pilot.pause()
         assert isinstance(app.screen, SaleScreen)
     assert setup.is_demo()

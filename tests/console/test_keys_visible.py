@@ -148,9 +148,11 @@ async def test_every_key_of_every_menu_screen_is_findable(
         await pilot.pause()
         for destination in DESTINATIONS:
             app.go_to(destination.id)
+            await app.workers.wait_for_complete()  # a screen reads the store in workers first
             await pilot.pause()
             while isinstance(app.screen, ModalScreen):  # a screen that asks first (a count's scope)
                 app.screen.dismiss(None)
+                await app.workers.wait_for_complete()
                 await pilot.pause()
             await assert_every_key_findable(app, pilot)
 

@@ -8,6 +8,8 @@ event loop.
   a thread worker. A result that arrives after the screen asked again (a newer ``load`` of the
   same ``key``) or after it was closed is dropped. A store error (store.kernel.errors, already
   translated) becomes ``fail(message)`` unless ``failed`` takes it; never a traceback.
+- ``in_turn(key, step)`` runs steps that build on each other (scans into a count) one after
+  another, in the order typed: each waits until the store call of the one before is answered.
 - A store function that takes ``now`` is called with the context clock's time (never the wall
   clock's) unless the caller passed one.
 """
@@ -15,6 +17,7 @@ event loop.
 from __future__ import annotations
 
 import inspect
+from collections import deque
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -63,6 +66,9 @@ class ConsoleScreen(Screen[ScreenResultType]):
         translate_bindings(self)
         self._newest: dict[str, int] = {}  # per key: the newest request; older answers are dropped
         self._writing: dict[str, int] = {}  # per key: writes not yet answered
+        self._turns: dict[str, deque[Callable[[], object]]] = {}  # per key: steps waiting (in_turn)
+        self._turn_busy: set[str] = set()  # keys whose step's call is not answered yet
+        self._in_turn: str | None = None  # the key whose step is running now
 
     # ---- the session -------------------------------------------------------
     @property
@@ -176,16 +182,28 @@ class ConsoleScreen(Screen[ScreenResultType]):
             then = lambda _result: self.changed(message)  # noqa: E731
         self._call(fn, args, kwargs, then, failed, key, write=True)
 
-    def write_now(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-        """A write the next key builds on (a scan into a count, a cell of the roster): made at
-        once on the event loop, at the context clock's ``now``; a store error is ``fail``ed and
-        the answer is None."""
-        at_now(fn, args, kwargs, self.now())
-        try:
-            return fn(*args, **kwargs)
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return None
+    def in_turn(self, key: str, step: Callable[[], object]) -> None:
+        """``step()`` once every step of ``key`` asked for before it has been answered: calls that
+        build on each other (scans into a count, cells of the roster, a login) are made one after
+        another, in the order they were typed, and none is lost. A step makes at most one
+        ``load``/``run_write`` (its answer lets the next step go) or none (the next goes at once);
+        it reads the screen as the steps before it left it."""
+        self._turns.setdefault(key, deque()).append(step)
+        self._take_turns(key)
+
+    def waiting_turns(self, key: str) -> bool:
+        """A step of ``key`` is under way or waiting for its turn."""
+        return key in self._turn_busy or bool(self._turns.get(key))
+
+    def _take_turns(self, key: str) -> None:
+        queue = self._turns.get(key)
+        while queue and key not in self._turn_busy and self.is_attached:
+            step = queue.popleft()
+            outer, self._in_turn = self._in_turn, key  # a step of another key may be under way
+            try:
+                step()
+            finally:
+                self._in_turn = outer  # None when that step has made its call already
 
     def writing(self, key: str = "write") -> bool:
         """A write of ``key`` is under way (a dialog that closes with its result waits for it
@@ -208,25 +226,39 @@ class ConsoleScreen(Screen[ScreenResultType]):
         ticket = self._newest[key] = self._newest.get(key, 0) + 1
         if write:
             self._writing[key] = self._writing.get(key, 0) + 1
+        turn, self._in_turn = self._in_turn, None  # a step's one call: its answer lets the next go
+        if turn is not None:
+            self._turn_busy.add(turn)
         at_now(fn, args, kwargs, self.now())
 
         def answered() -> None:
             if write:
                 self._writing[key] -= 1
 
+        def next_turn() -> None:
+            if turn is not None:
+                self._turn_busy.discard(turn)
+                self._take_turns(turn)
+
         def arrived(result: T) -> None:
             answered()
-            if self.is_newest(key, ticket) and then is not None:
-                then(result)
+            try:
+                if self.is_newest(key, ticket) and then is not None:
+                    then(result)
+            finally:
+                next_turn()
 
         def refused(error: ZhangguiError) -> None:
             answered()
-            if not self.is_newest(key, ticket):
-                return
-            if failed is not None:
-                failed(error)
-            else:
-                self.fail(str(error))
+            try:
+                if not self.is_newest(key, ticket):
+                    return
+                if failed is not None:
+                    failed(error)
+                else:
+                    self.fail(str(error))
+            finally:
+                next_turn()
 
         app = self.app  # read here: a screen closed meanwhile no longer knows its app
         # The job is handed over once, and the pool thread forgets its Worker when the call is
@@ -246,7 +278,9 @@ class ConsoleScreen(Screen[ScreenResultType]):
                 active_worker.set(None)  # type: ignore[arg-type]  # see below
             app.call_from_thread(answer, result)
 
-        self.run_worker(work, name=key, group=key, thread=True, exclusive=not write)
+        # A step's call is never cancelled by a newer load of its key: the steps after it wait for it.
+        group = key if turn is None else f"{key} (in turn)"
+        self.run_worker(work, name=key, group=group, thread=True, exclusive=not write and turn is None)
 
 
 class ConsoleModalScreen(ModalScreen[ScreenResultType], ConsoleScreen[ScreenResultType]):

@@ -22,6 +22,7 @@ from tui.widgets.key_bar import KeyBar
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
+    from store.people.directory import Member
     from tui.app import ZhangguiApp
 
 
@@ -81,36 +82,47 @@ class ClockCheckScreen(ConsoleModalScreen[bool]):
 
     def action_confirm(self) -> None:
         member = self.zapp.staff
-        if member is None:
+        if member is None or self.writing():
             return
-        try:
-            clock_guard.confirm_date(
-                clock_guard.local_day(self.state.now, self.tz),
-                self.state.now,
-                self.tz,
-                actor=actor_for_login(member),
-            )
-        except ZhangguiError as exc:
+
+        def refused(exc: ZhangguiError) -> None:
             self.query_one("#clock-check-message", Static).update(Text(str(exc)))
-            return
-        self.dismiss(True)
+
+        self.run_write(
+            clock_guard.confirm_date,
+            clock_guard.local_day(self.state.now, self.tz),
+            self.state.now,
+            self.tz,
+            actor=actor_for_login(member),
+            then=lambda _state: self.dismiss(True),
+            failed=refused,
+        )
 
     def action_later(self) -> None:
         self.dismiss(False)
 
 
 def check_at_login(app: ZhangguiApp) -> None:
-    """Called once someone has logged in and the sale screen is up."""
+    """Called once someone has logged in and the sale screen is up: the store is read in a
+    worker of the sale screen, and what it finds is shown on it."""
     member = app.staff
-    if member is None:
+    screen = app.sale_screen()
+    if member is None or screen is None:
         return
-    config = app.config
-    try:
-        state = clock_guard.check(app.ctx.clock(), config.clock)
-    except ZhangguiError:
-        return  # a busy database: the check is a courtesy, settlement still checks itself
+    screen.load(
+        clock_guard.check,
+        app.ctx.clock(),
+        app.config.clock,
+        then=lambda state: show_clock_state(app, member, state),
+        failed=lambda _exc: None,  # a busy database: the check is a courtesy, settlement still checks itself
+        key="clock-check",
+    )
+
+
+def show_clock_state(app: ZhangguiApp, member: Member, state: clock_guard.ClockState) -> None:
     if not state.suspicious:
         return
+    config = app.config
     screen = app.sale_screen()
     if not member.is_manager:
         if screen is not None:

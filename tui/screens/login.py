@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from store import setup
+from store.kernel.errors import DatabaseBusy, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.people import directory, staff
 from store.people.directory import Member
@@ -23,6 +24,9 @@ def demo_hint() -> Text:
     for member in DEMO_STAFF:
         text.append(f"  {member.code} / {member.pin}  {member.name} ({staff.role_name(member.role)})\n")
     return text
+
+
+LOGIN = "login"
 
 
 class LoginScreen(ConsoleScreen[Member]):
@@ -45,24 +49,37 @@ class LoginScreen(ConsoleScreen[Member]):
             yield Input(placeholder=_("Staff code"), id="login-code")
             yield Input(placeholder=_("PIN"), password=True, id="login-pin")
             yield Label(Text(self._message), id="login-message", classes="error")
-            if setup.is_demo():
-                yield Static(demo_hint(), id="demo-hint")
+            yield Static(id="demo-hint")  # shown once the store says it is a demo (on_mount)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#login-code", Input).focus()
+        self.query_one("#demo-hint", Static).display = False
+        self.load(setup.is_demo, then=self.show_demo_hint, failed=lambda _exc: None, key="demo")
+
+    def show_demo_hint(self, demo: bool) -> None:
+        if demo:
+            hint = self.query_one("#demo-hint", Static)
+            hint.update(demo_hint())
+            hint.display = True
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "login-code":
             self.query_one("#login-pin", Input).focus()
             return
+        if self.writing(LOGIN):
+            return  # the PIN is being checked: a second Enter does not log in twice
         code = self.query_one("#login-code", Input).value
-        member = self.write_now(directory.log_in, code, event.value)
-        if member is None:
-            event.input.value = ""
-            return
-        self.dismiss(member)
+        pin = event.input
+
+        def refused(error: ZhangguiError) -> None:
+            if not isinstance(error, DatabaseBusy):  # busy: the PIN stays, Enter tries again
+                pin.value = ""
+            self.fail(str(error))
+
+        # A wrong PIN is counted (a write): in a worker, so a busy database never freezes the till.
+        self.run_write(directory.log_in, code, pin.value, then=self.dismiss, failed=refused, key=LOGIN)
 
     def fail(self, message: str) -> None:
         self.query_one("#login-message", Label).update(Text(message))

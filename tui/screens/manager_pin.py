@@ -11,10 +11,12 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from store.kernel.auth import Actor, Approval, manager_authority
-from store.kernel.errors import NeedsApproval, WrongApprover, ZhangguiError
+from store.kernel.errors import DatabaseBusy, NeedsApproval, WrongApprover, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.people import staff
 from tui.screens.base import ConsoleModalScreen
+
+APPROVE = "approve"
 
 
 class ManagerPinScreen(ConsoleModalScreen[Approval | None]):
@@ -39,23 +41,33 @@ class ManagerPinScreen(ConsoleModalScreen[Approval | None]):
         if event.input.id == "manager-code":
             self.query_one("#manager-pin", Input).focus()
             return
+        if self.writing(APPROVE):
+            return  # the PIN is being checked: a second Enter does not ask twice
         code = self.query_one("#manager-code", Input).value
-        try:
-            approval = staff.approve(code, event.value, requester=self._requester, now=self.now())
-        except WrongApprover as exc:
+        pin = event.input
+
+        def refused(exc: ZhangguiError) -> None:
             self.query_one("#manager-message", Label).update(Text(str(exc)))
-            event.input.value = ""
-            # Start again from the code: someone else has to approve this (a manager, not oneself).
-            code_input = self.query_one("#manager-code", Input)
-            code_input.value = ""
-            code_input.focus()
-            return
-        except ZhangguiError as exc:
-            # A wrong PIN: the same manager tries again, the code stays.
-            self.query_one("#manager-message", Label).update(Text(str(exc)))
-            event.input.value = ""
-            return
-        self.dismiss(approval)
+            if isinstance(exc, DatabaseBusy):
+                return  # nothing was checked: the code and PIN stay, Enter tries again
+            pin.value = ""
+            if isinstance(exc, WrongApprover):
+                # Start again from the code: someone else has to approve this (a manager, not oneself).
+                code_input = self.query_one("#manager-code", Input)
+                code_input.value = ""
+                code_input.focus()
+            # else a wrong PIN: the same manager tries again, the code stays.
+
+        # A wrong PIN is counted against the manager (a write): in a worker, never on the event loop.
+        self.run_write(
+            staff.approve,
+            code,
+            pin.value,
+            requester=self._requester,
+            then=self.dismiss,
+            failed=refused,
+            key=APPROVE,
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -4,15 +4,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from rich.text import Text
 from textual.binding import Binding
 
+from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from store.selling import checkout
 from tui.screens.choice import ChoiceScreen
 from tui.shapes import SaleShown
+
+ACKNOWLEDGE = "acknowledge"
+
+
+def acknowledge_all(sale_ids: list[str], *, now: datetime | None = None) -> None:
+    """Mark the receipts of these sales done (each sale's own write, as before)."""
+    for sale_id in sale_ids:
+        checkout.acknowledge(sale_id, now=now)
 
 
 class PendingReceiptsScreen(ChoiceScreen):
@@ -40,6 +50,14 @@ class PendingReceiptsScreen(ChoiceScreen):
         self.pending = pending
 
     def action_cancel(self) -> None:
-        for sale in self.pending:
-            self.write_now(checkout.acknowledge, sale.id)
-        self.dismiss(None)
+        if self.writing(ACKNOWLEDGE):
+            return  # marking them done already
+        ids = [sale.id for sale in self.pending]
+
+        def refused(error: ZhangguiError) -> None:
+            self.fail(str(error))  # a busy database: they are offered again at the next start-up
+            self.dismiss(None)
+
+        self.run_write(
+            acknowledge_all, ids, then=lambda _done: self.dismiss(None), failed=refused, key=ACKNOWLEDGE
+        )

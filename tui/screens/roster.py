@@ -4,8 +4,7 @@ Arrows move; Space or Enter cycles the cell's shift; conflicts are checked after
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from typing import Any
+from datetime import date, datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,6 +24,9 @@ from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
 CONFLICT_LINES = 4
+# The grid's reads and every edit go in this turn (ConsoleScreen.in_turn): each key builds on the
+# grid the one before it left, so keys typed quickly are made one after another, in order.
+ROSTER = "roster"
 
 
 class RosterScreen(ConsoleScreen[None]):
@@ -73,10 +75,16 @@ class RosterScreen(ConsoleScreen[None]):
 
     # ---- display -----------------------------------------------------------
     def reload(self) -> None:
+        week, config = self.week, self.config
+        self.in_turn(
+            ROSTER, lambda: self.load(rosters.load_week, week, config, then=self.show_grid, key="grid")
+        )
+
+    def show_grid(self, grid: WeekRoster) -> None:
         config = self.config
         table = self.query_one(DataTable)
         keep = table.cursor_coordinate
-        self.grid = grid = rosters.load_week(self.week, config)
+        self.grid = grid
         short_days = {c.day for c in grid.conflicts if c.kind == UNDERSTAFFED}
         flagged = {(c.staff_id, c.day) for c in grid.conflicts if c.staff_id}
         table.clear(columns=True)
@@ -159,26 +167,35 @@ class RosterScreen(ConsoleScreen[None]):
         self.action_cycle()
 
     # ---- editing -----------------------------------------------------------
-    def edit(self, change: Callable[[str, date], Any]) -> None:
-        """A change to the highlighted cell, made at once (each key builds on the one before);
-        the store calls in ``change`` take ``now=self.now()``."""
+    def edit(self, change: Callable[[str, date, datetime], str]) -> None:
+        """A change to the highlighted cell, in a worker after the edits typed before it (each
+        key builds on the grid the one before left): ``change(staff_id, day, now)`` calls the
+        store and gives the sentence to say; the grid is read again in the same worker."""
         cell = self.current_cell()
         if cell is None:
             self.fail(_("Move to a day first."))
             return
-        try:
-            change(*cell)
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
-        self.reload()
+        week, config = self.week, self.config
+
+        def write(now: datetime) -> tuple[str, WeekRoster]:
+            said = change(*cell, now)
+            return said, rosters.load_week(week, config)
+
+        self.in_turn(ROSTER, lambda: self.run_write(write, then=self.edited, key=ROSTER))
+
+    def edited(self, answer: tuple[str, WeekRoster]) -> None:
+        said, grid = answer
+        self.show_grid(grid)
+        if said:
+            self.say(said)
 
     def action_cycle(self) -> None:
         """Empty -> first shift -> second ... -> empty."""
-        config = self.config
+        config, editor = self.config, self.editor
         codes = [s.code for s in config.roster.shifts]
 
-        def cycle(staff_id: str, day: date) -> None:
+        def cycle(staff_id: str, day: date, now: datetime) -> str:
+            # In the worker: self.grid is the one the edit before this one left (see edit).
             assert self.grid is not None
             own = [s.code for s in self.grid.cell(staff_id, day)]
             if own and own[0] in codes:
@@ -186,18 +203,23 @@ class RosterScreen(ConsoleScreen[None]):
             else:
                 following = "" if own else codes[0]
             if len(own) > 1 or not following:
-                roster_edit.clear(staff_id, day, actor=self.editor, now=self.now())
-                self.say(_("Cleared."))
-            else:
-                roster_edit.assign(staff_id, day, following, config, actor=self.editor, now=self.now())
-                template = config.roster.shift(following)
-                assert template is not None
-                self.say(f"{template.name} {template.hours_text}")
+                roster_edit.clear(staff_id, day, actor=editor, now=now)
+                return _("Cleared.")
+            roster_edit.assign(staff_id, day, following, config, actor=editor, now=now)
+            template = config.roster.shift(following)
+            assert template is not None
+            return f"{template.name} {template.hours_text}"
 
         self.edit(cycle)
 
     def action_clear(self) -> None:
-        self.edit(lambda staff_id, day: roster_edit.clear(staff_id, day, actor=self.editor, now=self.now()))
+        editor = self.editor
+
+        def clear(staff_id: str, day: date, now: datetime) -> str:
+            roster_edit.clear(staff_id, day, actor=editor, now=now)
+            return ""
+
+        self.edit(clear)
 
     def action_add_shift(self) -> None:
         cell = self.current_cell()
@@ -205,16 +227,18 @@ class RosterScreen(ConsoleScreen[None]):
             return
         from tui.screens.choice import ChoiceScreen
 
-        config = self.config
+        config, editor = self.config, self.editor
         rows = [(s.code, Text(f"{s.name}  {s.hours_text}")) for s in config.roster.shifts]
 
         def chosen(code: str | None) -> None:
-            if code:
-                self.edit(
-                    lambda staff_id, day: roster_edit.assign(
-                        staff_id, day, code, config, add=True, actor=self.editor, now=self.now()
-                    )
-                )
+            if not code:
+                return
+
+            def add(staff_id: str, day: date, now: datetime) -> str:
+                roster_edit.assign(staff_id, day, code, config, add=True, actor=editor, now=now)
+                return ""
+
+            self.edit(add)
 
         self.app.push_screen(ChoiceScreen(_("Add a second shift (Enter)"), rows), chosen)
 
@@ -224,19 +248,25 @@ class RosterScreen(ConsoleScreen[None]):
             return
         if self.marked is None:
             self.marked = cell
-            self.reload()
+            if self.grid is not None:
+                self.show_grid(self.grid)  # the mark is the screen's own: nothing to read
             self.say(_("Marked. Move to the other cell and press F4 again."))
             return
         first, self.marked = self.marked, None
-        self.edit(
-            lambda staff_id, day: roster_edit.swap(first, (staff_id, day), actor=self.editor, now=self.now())
-        )
-        self.say(_("Swapped."))
+        editor = self.editor
+
+        def swap(staff_id: str, day: date, now: datetime) -> str:
+            roster_edit.swap(first, (staff_id, day), actor=editor, now=now)
+            return _("Swapped.")
+
+        self.edit(swap)
 
     def action_day_off(self) -> None:
-        def toggle(staff_id: str, day: date) -> None:
-            off = roster_edit.toggle_day_off(staff_id, day, actor=self.editor, now=self.now())
-            self.say(_("Day off recorded.") if off else _("Day off removed."))
+        editor = self.editor
+
+        def toggle(staff_id: str, day: date, now: datetime) -> str:
+            off = roster_edit.toggle_day_off(staff_id, day, actor=editor, now=now)
+            return _("Day off recorded.") if off else _("Day off removed.")
 
         self.edit(toggle)
 
@@ -248,8 +278,17 @@ class RosterScreen(ConsoleScreen[None]):
             self.changed(message)
 
         week = self.week
-        self.run_write(
-            roster_edit.copy_week, rosters.shift_week(week, -1), week, actor=self.editor, then=copied
+        editor = self.editor
+        self.in_turn(
+            ROSTER,
+            lambda: self.run_write(
+                roster_edit.copy_week,
+                rosters.shift_week(week, -1),
+                week,
+                actor=editor,
+                then=copied,
+                key=ROSTER,
+            ),
         )
 
     def action_publish(self) -> None:
@@ -260,7 +299,11 @@ class RosterScreen(ConsoleScreen[None]):
                 _("Roster {week} published ({n} warnings).").format(week=week, n=len(grid.conflicts))
             )
 
-        self.run_write(rosters.publish, week, self.config, actor=self.editor, then=published)
+        config, editor = self.config, self.editor
+        self.in_turn(
+            ROSTER,
+            lambda: self.run_write(rosters.publish, week, config, actor=editor, then=published, key=ROSTER),
+        )
 
     def action_week(self, step: int) -> None:
         self._week = rosters.shift_week(self.week, step)

@@ -64,8 +64,16 @@ class StaffAdminScreen(ConsoleScreen[None]):
 
     # ---- display -------------------------------------------------------------------------
     def reload(self) -> None:
+        self.load(
+            staff_admin.staff_lines,
+            self.config.discounts,
+            include_inactive=self.everyone,
+            then=self.show_lines,
+        )
+
+    def show_lines(self, lines: list[StaffLine]) -> None:
         config = self.config
-        self.lines = staff_admin.staff_lines(config.discounts, include_inactive=self.everyone)
+        self.lines = lines
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
@@ -218,7 +226,15 @@ class StaffAdminScreen(ConsoleScreen[None]):
 
             self.run(staff_admin.deactivate, line.code, successor=successor, done=done)
 
-        owned = staff_admin.owned_by(line.id)
+        self.load(
+            staff_admin.owned_by,
+            line.id,
+            then=lambda owned: self.ask_deactivate(line, owned, deactivate),
+            key="owned",  # not "load": the list being read again is not what this waits for
+        )
+
+    def ask_deactivate(self, line: StaffLine, owned: Reassigned, deactivate: Callable[[str], None]) -> None:
+        """Ask who takes over what ``line`` owns (``owned``: customers and open tasks), or confirm."""
         if owned.customers or owned.tasks:
             self.ask(
                 _("Deactivate {name}").format(name=line.name),

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
+from store.kernel.errors import DatabaseBusy, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.stock import count_entry, count_sessions
 from store.stock.count_view import CountShown, shown
@@ -38,6 +39,17 @@ def _resume(count_id: str, *, staff_id: str, now: datetime | None = None) -> Cou
 
 def _close(count_id: str, *, staff_id: str, now: datetime | None = None) -> CountShown:
     return shown(count_sessions.close(count_id, staff_id=staff_id, now=now))
+
+
+def _unfinished() -> CountShown | None:
+    """The newest count not finished yet (being counted, paused or waiting for approval)."""
+    busy = count_sessions.unfinished()
+    return shown(busy[0]) if busy else None
+
+
+# Every store call that changes or shows the counted lines goes in this turn (ConsoleScreen.in_turn):
+# scans typed quickly are written one after another, in order, each once.
+SCANS = "scan"
 
 
 class StockCountScreen(ConsoleScreen[None]):
@@ -77,9 +89,10 @@ class StockCountScreen(ConsoleScreen[None]):
     # ---- which count -------------------------------------------------------
     def begin(self) -> None:
         """Go on with the unfinished count, or start one (everything, a brand, ...)."""
-        busy = count_sessions.unfinished()
-        if busy:
-            count = shown(busy[0])
+        self.load(_unfinished, then=self.go_on, key="unfinished")
+
+    def go_on(self, count: CountShown | None) -> None:
+        if count is not None:
             if count.status == "review":
                 self.app.call_later(self.show_review, count)  # not while this screen mounts
                 return
@@ -108,9 +121,11 @@ class StockCountScreen(ConsoleScreen[None]):
         self.app.push_screen(ChoiceScreen(_("Start a stock count: count what? (Enter)"), rows), chosen)
 
     def ask_value(self, kind: str) -> None:
+        self.load(count_sessions.scope_choices, kind, then=lambda values: self.pick_value(kind, values))
+
+    def pick_value(self, kind: str, values: list[str]) -> None:
         from tui.screens.choice import ChoiceScreen
 
-        values = count_sessions.scope_choices(kind)
         if not values:
             self.fail(_("There is no {scope} to count.").format(scope=count_sessions.scope_name(kind)))
             self.ask_scope()
@@ -146,13 +161,23 @@ class StockCountScreen(ConsoleScreen[None]):
 
     # ---- display -----------------------------------------------------------
     def reload(self) -> None:
+        """Read the counted lines again, in turn with the scans (a scan is never shown undone)."""
+
+        def read() -> None:
+            if self.count is None:
+                self.show_lines([])
+            else:
+                self.load(count_entry.counted_so_far, self.count.id, then=self.show_lines, key="lines")
+
+        self.in_turn(SCANS, read)
+
+    def show_lines(self, lines: list[count_entry.CountedLine]) -> None:
         table = self.query_one(DataTable)
         table.clear()
         self.totals = {}
-        if self.count is not None:
-            for line in count_entry.counted_so_far(self.count.id):
-                self.totals[line.product_id] = line.counted
-                table.add_row(*self.cells(line.name, line.counted), key=line.product_id)
+        for line in lines:
+            self.totals[line.product_id] = line.counted
+            table.add_row(*self.cells(line.name, line.counted), key=line.product_id)
         self.show_header()
 
     def cells(self, name: str, counted: int) -> tuple[Text, Text]:
@@ -203,15 +228,43 @@ class StockCountScreen(ConsoleScreen[None]):
             self.scan(text)
 
     def scan(self, text: str) -> None:
-        if self.count is None:
-            self.fail(_("No count is open."))
+        """Scans are written one after another in the order typed: the next builds on this one
+        (a handset's IMEIs follow its model)."""
+
+        def write() -> None:
+            if self.count is None:
+                self.fail(_("No count is open."))
+                return
+            self.run_write(
+                count_entry.enter,
+                self.count.id,
+                text,
+                staff_id=self.staff_id,
+                model_id=self.model_id,
+                then=self.entered,
+                failed=lambda error: self.refused(text, error),
+                key=SCANS,
+            )
+
+        self.in_turn(SCANS, write)
+
+    def refused(self, text: str, error: ZhangguiError) -> None:
+        """A scan the store refused is said; one a busy database kept out goes back into the
+        empty scan field, so Enter tries it again (it is not lost)."""
+        if not isinstance(error, DatabaseBusy):
+            self.fail(str(error))
             return
-        # At once, not in a worker: the next scan builds on this one (a handset's IMEIs follow its model).
-        entered = self.write_now(
-            count_entry.enter, self.count.id, text, staff_id=self.staff_id, model_id=self.model_id
-        )
-        if entered is None:
-            return
+        field = self.query_one("#count-scan", Input)
+        if not field.value:
+            field.value = text
+            field.cursor_position = len(text)
+            self.fail(
+                str(error) + " " + _("{code} is back in the field: Enter tries it again.").format(code=text)
+            )
+        else:
+            self.fail(str(error) + " " + _("{code} was not counted: scan it again.").format(code=text))
+
+    def entered(self, entered: count_entry.Entered) -> None:
         if entered.model_only:  # a handset's barcode: its IMEIs follow, others are refused
             self.model_id = entered.product_id
             self.show_model(entered.name)
@@ -238,7 +291,11 @@ class StockCountScreen(ConsoleScreen[None]):
 
     # ---- actions -----------------------------------------------------------
     def action_quantity(self) -> None:
-        """Enter how many of the accessory scanned last (a shelf of 24 without 24 scans)."""
+        """Enter how many of the accessory scanned last (a shelf of 24 without 24 scans): asked
+        once the scans typed before F2 are written (the last of them is the one it adds to)."""
+        self.in_turn(SCANS, self.ask_quantity)
+
+    def ask_quantity(self) -> None:
         if self.count is None or self.last_product is None:
             self.fail(_("Scan the accessory's barcode first, then F2 for how many."))
             return
@@ -247,17 +304,31 @@ class StockCountScreen(ConsoleScreen[None]):
 
         def done(answer: str) -> None:
             qty = count_entry.parse_counted(answer)
-            entered = self.write_now(
-                count_entry.record_qty, count_id, product_id, qty, staff_id=self.staff_id
+
+            def shown_qty(entered: count_entry.Entered) -> None:
+                self.show_line(entered.product_id, entered.name, entered.counted)
+                self.say(entered.message)
+
+            self.in_turn(
+                SCANS,
+                lambda: self.run_write(
+                    count_entry.record_qty,
+                    count_id,
+                    product_id,
+                    qty,
+                    staff_id=self.staff_id,
+                    then=shown_qty,
+                    key=SCANS,
+                ),
             )
-            if entered is None:
-                return
-            self.show_line(entered.product_id, entered.name, entered.counted)
-            self.say(entered.message)
 
         self.ask(_("How many more?"), _("Counted quantity"), done)
 
     def action_recount(self) -> None:
+        """Count the highlighted product again: asked once the scans typed before F3 are written."""
+        self.in_turn(SCANS, self.ask_recount)
+
+    def ask_recount(self) -> None:
         from tui.screens.choice import ChoiceScreen
 
         product_id = self.selected_product()
@@ -270,12 +341,16 @@ class StockCountScreen(ConsoleScreen[None]):
         def chosen(answer: str | None) -> None:
             if answer != "yes":
                 return
-            self.run_write(
-                count_entry.recount,
-                count_id,
-                product_id,
-                staff_id=self.staff_id,
-                said=_("Cleared; count it again."),
+            self.in_turn(
+                SCANS,
+                lambda: self.run_write(
+                    count_entry.recount,
+                    count_id,
+                    product_id,
+                    staff_id=self.staff_id,
+                    said=_("Cleared; count it again."),
+                    key=SCANS,
+                ),
             )
 
         self.app.push_screen(ChoiceScreen(_("Throw away what was counted of this product?"), rows), chosen)
@@ -284,11 +359,16 @@ class StockCountScreen(ConsoleScreen[None]):
         if self.count is None:
             self.dismiss_screen()
             return
-        self.run_write(
-            count_sessions.pause,
-            self.count.id,
-            staff_id=self.staff_id,
-            then=lambda _count: self.dismiss_screen(),
+        count_id = self.count.id
+        self.in_turn(  # after the scans typed before it
+            SCANS,
+            lambda: self.run_write(
+                count_sessions.pause,
+                count_id,
+                staff_id=self.staff_id,
+                then=lambda _count: self.dismiss_screen(),
+                key=SCANS,
+            ),
         )
 
     def action_close_count(self) -> None:
@@ -303,9 +383,11 @@ class StockCountScreen(ConsoleScreen[None]):
         ask_yes_no(self.app, question, _("Yes, close the count"), self.close_count)
 
     def close_count(self) -> None:
-        if self.count is None:
-            return
-        self.run_write(_close, self.count.id, staff_id=self.staff_id, then=self.closed)
+        def close() -> None:
+            if self.count is not None:
+                self.run_write(_close, self.count.id, staff_id=self.staff_id, then=self.closed, key=SCANS)
+
+        self.in_turn(SCANS, close)  # after the scans typed before it
 
     def closed(self, count: CountShown) -> None:
         self.count = count
@@ -324,4 +406,4 @@ class StockCountScreen(ConsoleScreen[None]):
         self.app.switch_screen(CountReviewScreen(count.id))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.in_turn(SCANS, self.dismiss_screen)  # once the scans typed before it are written

@@ -91,11 +91,13 @@ class CustomerLookup(Vertical):
         self.find(self.seq, event.value)
 
     @work(thread=True, exclusive=True, group="customer-lookup")
-    def find(self, seq: int, text: str) -> None:
+    def find(self, seq: int, text: str, submit: bool = False) -> None:
         hits = shown.lookup(text, self.actor, self.rules, off_thread=True)
-        self.app.call_from_thread(self.show, seq, text, hits)
+        self.app.call_from_thread(self.show, seq, text, hits, submit)
 
-    def show(self, seq: int, text: str, hits: list[search.CustomerHit]) -> None:
+    def show(self, seq: int, text: str, hits: list[search.CustomerHit], submit: bool = False) -> None:
+        """The matches for ``text``; ``submit``: Enter was pressed on it before they were shown,
+        and is passed on now with the first match."""
         if seq != self.seq:  # typed on since: a newer search is on its way
             return
         self.searches_applied += 1
@@ -113,6 +115,8 @@ class CustomerLookup(Vertical):
             status.update(Text(_("{n} found: Enter picks the first, ↓ to choose").format(n=len(hits))))
         else:
             status.update(Text(_("No customer matches.")))
+        if submit:
+            self.post_message(self.Submitted(text, self.current_pick()))
 
     def current_pick(self) -> str | None:
         """The highlighted match, if the list shows the results for what is typed now."""
@@ -122,20 +126,21 @@ class CustomerLookup(Vertical):
         index = options.highlighted if options.highlighted is not None else 0
         return self.hits[index].id if 0 <= index < len(self.hits) else None
 
-    def refresh_now(self) -> None:
-        """Search for what is typed in this thread (a few ms): Enter does not wait for a worker."""
-        self.seq += 1
-        self.show(
-            self.seq, self.text, shown.lookup(self.text, self.actor, self.rules) if self.text.strip() else []
-        )
-
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter on what the list shows picks from it at once; on text whose matches are not
+        shown yet, they are searched for (in a worker, never on the event loop) and Enter is
+        passed on with them."""
         if event.input.id != "lookup-input":
             return
         event.stop()
-        if self.shown_for != event.value:
-            self.refresh_now()
-        self.post_message(self.Submitted(event.value, self.current_pick()))
+        if self.shown_for == event.value:
+            self.post_message(self.Submitted(event.value, self.current_pick()))
+            return
+        self.seq += 1
+        if not event.value.strip():
+            self.show(self.seq, event.value, [], submit=True)
+            return
+        self.find(self.seq, event.value, submit=True)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

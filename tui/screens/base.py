@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from rich.text import Text
 from textual.binding import BindingType
 from textual.screen import ModalScreen, Screen, ScreenResultType
-from textual.worker import active_worker
 
 from store.context import off_thread
 from store.kernel.errors import ZhangguiError
@@ -261,9 +260,9 @@ class ConsoleScreen(Screen[ScreenResultType]):
                 next_turn()
 
         app = self.app  # read here: a screen closed meanwhile no longer knows its app
-        # The job is handed over once, and the pool thread forgets its Worker when the call is
-        # done: Textual 8.2.8 sets textual.worker.active_worker in the pool thread's own context
-        # and never resets it, so each thread kept its last Worker, and with it the screen.
+        # The job is handed over once, so the worker's closure lets go of the call and its
+        # answers when it is done. (That the pool thread forgets the Worker is the app's
+        # fresh-context pool's job: tui/textual_fixes.py.)
         job: list[Any] = [lambda: off_thread(fn, *args, **kwargs), arrived, refused]
 
         def work() -> None:
@@ -274,8 +273,6 @@ class ConsoleScreen(Screen[ScreenResultType]):
             except ZhangguiError as exc:
                 app.call_from_thread(refuse, exc)
                 return
-            finally:
-                active_worker.set(None)  # type: ignore[arg-type]  # see below
             app.call_from_thread(answer, result)
 
         # A step's call is never cancelled by a newer load of its key: the steps after it wait for it.

@@ -27,7 +27,7 @@ LANGUAGES = ["en", "zh_CN"]
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(3):
+    for _round in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 

@@ -28,7 +28,7 @@ class ProductsScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("f2", "add", N_("New"), id="products.add"),
         Binding("f3", "price", N_("Price"), id="products.price"),
-        Binding("f4", "rename", N_("Name"), id="products.rename"),
+        Binding("f4", "rename", N_("Rename"), id="products.rename"),
         Binding("f5", "retire", N_("Retire/back"), id="products.retire"),
         Binding("f6", "label", N_("Label"), id="products.label"),
         Binding("escape", "back", N_("Back"), id="products.back"),
@@ -52,8 +52,8 @@ class ProductsScreen(ConsoleScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.can_focus = False
-        table.add_column(Text(_("SKU")), key="sku", width=14)
-        table.add_column(Text(_("Product")), key="name", width=30)
+        table.add_column(Text(_("SKU")), key="sku", width=16)
+        table.add_column(Text(_("Product")), key="name", width=28)
         table.add_column(Text(_("Price"), justify="right"), key="price", width=11)
         table.add_column(Text(_("Stock"), justify="right"), key="stock", width=5)
         table.add_column(Text(_("State")), key="state", width=8)

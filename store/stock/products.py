@@ -1,15 +1,18 @@
-"""Product and price maintenance for managers: find a product (by SKU, barcode, IMEI or the
-words of its name, retired ones too), change its price or its name, retire it and bring it
-back, add a new one. Every change takes an Actor (a manager logged in) or an Approval
-(another manager's PIN), is refused otherwise, is one transaction, and is audited with what
-it was before and after."""
+"""Product and price maintenance for managers: find a product (by SKU, barcode, IMEI, the
+words of its name or the pinyin of its Chinese, retired ones too), change its price or its
+name, retire it and bring it back, add a new one. Every change takes an Actor (a manager
+logged in) or an Approval (another manager's PIN), is refused otherwise, is one transaction,
+and is audited with what it was before and after."""
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
+
+from peewee import Expression
 
 from store.audit import chain
 from store.db.transaction import write
@@ -93,11 +96,50 @@ def find_products(text: str = "", *, limit: int = LIMIT) -> list[ProductLine]:
                 found = [Product.get_by_id(unit.product_id)]
         if found:
             return _lines(found)
+    words = typed.lower().split()[:5]
     query = Product.select()
-    for word in typed.lower().split()[:5]:
+    for word in words:
         query = query.where(Product.search_text.contains(word))
     ordered = query.order_by(Product.active.desc(), Product.brand, Product.model, Product.price)
-    return _lines(list(ordered.limit(limit)))
+    found = list(ordered.limit(limit))
+    if words and len(found) < limit and all(w.isascii() and w.isalnum() for w in words):
+        found = _with_pinyin(found, words, limit)
+    return _lines(found)
+
+
+@lru_cache(maxsize=16384)
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """The Chinese characters of a product name in pinyin, in full and by initials:
+    'Apple 20W 电源适配器 白色' -> ('dianyuanshipeiqibaise', 'dyspqbs')."""
+    hanzi = "".join(ch for ch in name if "\u4e00" <= ch <= "\u9fff")
+    if not hanzi:
+        return "", ""
+    from pypinyin import lazy_pinyin  # its dictionaries cost ~150 ms to load: only when needed
+
+    syllables = [s.lower() for s in lazy_pinyin(hanzi) if s.isascii() and s.isalpha()]
+    return "".join(syllables), "".join(s[0] for s in syllables)
+
+
+def _with_pinyin(found: list[Product], words: list[str], limit: int) -> list[Product]:
+    """``found`` and then the products with a Chinese name in which each typed word is in the
+    name, the SKU, or the pinyin of its Chinese (in full or by initials): 'cdq' finds 充电器."""
+    seen = {p.id for p in found}
+    has_chinese = Expression(Product.search_text, "GLOB", "*[^ -~]*")  # any character past ASCII
+    candidates = (
+        Product.select()
+        .where(has_chinese)
+        .order_by(Product.active.desc(), Product.brand, Product.model, Product.price)
+    )
+    more = []
+    for product in candidates:
+        if product.id in seen:
+            continue
+        full, initials = pinyin_keys(product.search_text)
+        if all(w in product.search_text or w in full or w in initials for w in words):
+            more.append(product)
+            if len(found) + len(more) >= limit:
+                break
+    return found + more
 
 
 def _authority(actor: Actor | None, approval: Approval | None, needed: str) -> tuple[str, str]:

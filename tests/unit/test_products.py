@@ -237,3 +237,15 @@ def test_a_long_name_is_cut_to_two_lines(shop: Shop) -> None:
     assert second.endswith("…") and "¥1.00" in text.splitlines()[2]
     assert shelf_label.file_name("A/B C") == "label-A_B_C.txt"
     assert first
+
+
+def test_find_by_the_pinyin_of_a_chinese_name(shop: Shop) -> None:
+    catalog.create_product(
+        sku="CHG-20W", brand="Apple", model="20W 电源适配器", colour="白色", category="accessory", price=14900
+    )
+    catalog.create_product(sku="CBL-1M", brand="Apple", model="编织充电线", category="accessory", price=14500)
+    assert [p.sku for p in products.find_products("dyspq")] == ["CHG-20W"]
+    assert [p.sku for p in products.find_products("apple dianyuan")] == ["CHG-20W"]
+    assert [p.sku for p in products.find_products("cdx")] == ["CBL-1M"]
+    assert products.find_products("zzz") == []
+    assert products.pinyin_keys("apple 20w 电源适配器 白色") == ("dianyuanshipeiqibaise", "dyspqbs")

@@ -143,8 +143,7 @@ async def test_add_a_product_and_print_its_label(
             "accessory",
             "6900000000028",
         )
-        row = next(r for r in table_rows(app) if r[0] == "CHG-20W")
-        assert row[1:4] == ["Apple 20W 充电器", "¥149.00", "0"]
+        assert table_rows(app) == [["CHG-20W", "Apple 20W 充电器", "¥149.00", "0", ""]]
         screen = app.screen
         assert screen.lines[screen.query_one("#products-table").cursor_row].sku == "CHG-20W"
 

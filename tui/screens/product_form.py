@@ -34,6 +34,7 @@ class ProductFormScreen(ConsoleModalScreen[str | None]):
         """``product``: the product to rename; None adds one."""
         super().__init__()
         self.product = product
+        self.added_sku = ""  # the SKU of the product added, once it is
 
     def compose(self) -> ComposeResult:
         p = self.product
@@ -115,10 +116,14 @@ class ProductFormScreen(ConsoleModalScreen[str | None]):
             price=price,
             cost=cost,
             actor=self.actor,
-            then=lambda line: self.dismiss(line.id),
+            then=self.added,
             failed=lambda error: self.fail(str(error)),
             **names,
         )
+
+    def added(self, line: ProductLine) -> None:
+        self.added_sku = line.sku
+        self.dismiss(line.id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -126,11 +126,13 @@ class ProductsScreen(ConsoleScreen[None]):
         def added(product_id: str | None) -> None:
             if product_id is None:
                 return
+            # Found by itself: among the first products by name a new one may not be shown.
             self.keep = product_id
-            self.query_text = ""
+            self.query_text = form.added_sku
             self.changed(_("Product added. F3 changes its price, F6 makes its shelf label."))
 
-        self.app.push_screen(ProductFormScreen(None), added)
+        form = ProductFormScreen(None)
+        self.app.push_screen(form, added)
 
     def action_price(self) -> None:
         line = self.highlighted()

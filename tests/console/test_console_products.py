@@ -150,7 +150,7 @@ async def test_add_a_product_and_print_its_label(
         await pilot.press("f6")
         await settle(pilot)
         path = tmp_path / "receipts" / "labels" / "label-CHG-20W.txt"
-        assert message(app) == _("Label saved as {path} (no printer is set up).").format(path=path)
+        assert message(app) == _("No printer is set up; label saved as {path}").format(path=path)
         assert "¥149.00" in path.read_text(encoding="utf-8")
 
 
@@ -201,3 +201,21 @@ async def test_the_picker_shows_stock_on_hand(
         assert shown[0].startswith("Apple iPhone 15 128GB Black") and shown[0].endswith(stock.format(n=5))
         assert shown[1].endswith(stock.format(n=20))
         assert all(len(row) <= 70 for row in shown)
+
+
+async def test_a_label_the_printer_refuses_is_still_saved(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    app = make_app(db, tmp_path, staff=shop.manager)
+    app.config.printer.kind = "file"
+    app.config.printer.target = str(tmp_path / "no" / "lp0")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_products(pilot, app)
+        await type_text(pilot, "CASE-IP15")
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        path = tmp_path / "receipts" / "labels" / "label-CASE-IP15.txt"
+        assert message(app).startswith("Not printed (Cannot print to ")
+        assert message(app).endswith(f"label saved as {path}")
+        assert path.exists()

@@ -60,7 +60,7 @@ class ProductsScreen(ConsoleScreen[None]):
         self.query_one("#products-scan", Input).focus()
         self.show_header()
         self.reload()
-        self.say(_("Enter finds; F2 new, F3 price, F4 name, F5 retire or bring back, F6 shelf label."))
+        self.say(_("Enter finds. F2 new, F3 price, F4 rename, F5 retire/back, F6 shelf label."))
 
     # ---- finding -------------------------------------------------------------------------
     def on_scan_input_scanned(self, event: ScanInput.Scanned) -> None:
@@ -227,11 +227,13 @@ class ProductsScreen(ConsoleScreen[None]):
 
     def labelled(self, done: LabelDone) -> None:
         if done.problem:
-            self.fail(_("Label saved as {path}, not printed: {why}").format(path=done.path, why=done.problem))
+            self.fail(
+                _("Not printed ({why}); label saved as {path}").format(path=done.path, why=done.problem)
+            )
         elif done.printed:
-            self.say(_("Label printed and saved as {path}.").format(path=done.path))
+            self.say(_("Label printed; saved as {path}").format(path=done.path))
         else:
-            self.say(_("Label saved as {path} (no printer is set up).").format(path=done.path))
+            self.say(_("No printer is set up; label saved as {path}").format(path=done.path))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While a change is being written, the next one waits."""

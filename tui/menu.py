@@ -85,6 +85,12 @@ def _receiving() -> Screen[None]:
     return ReceivingScreen()
 
 
+def _products() -> Screen[None]:
+    from tui.screens.products import ProductsScreen
+
+    return ProductsScreen()
+
+
 def _history() -> Screen[None]:
     from tui.screens.stock_history import StockHistoryScreen
 
@@ -123,6 +129,7 @@ DESTINATIONS: list[Destination] = [
     Destination("leave", N_("Leave"), _leave),
     Destination("stock_count", N_("Stock count"), _stock_count),
     Destination("receive", N_("Receive stock"), _receiving, manager_only=True),
+    Destination("products", N_("Products and prices"), _products, manager_only=True),
     Destination("history", N_("Stock history"), _history),
     Destination("reorder", N_("Reorder"), _reorder, manager_only=True),
     Destination("staff", N_("Staff"), _staff, manager_only=True),

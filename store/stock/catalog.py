@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 
 from store.audit import chain
 from store.db.transaction import write
+from store.kernel import moment
 from store.kernel.errors import ValidationError
-from store.kernel.i18n import _
+from store.kernel.i18n import N_, _
 from store.kernel.money import MAX_FEN, format_fen
 from store.kernel.text import drop_invisible
 from store.models import ImeiUnit, Product
 from store.stock import imei
 
 CATEGORIES = ("handset", "accessory", "service")
+CATEGORY_NAMES = {"handset": N_("handset"), "accessory": N_("accessory"), "service": N_("service")}
 MAX_TEXT = 60
 
 
@@ -33,6 +36,20 @@ def search_text_for(*parts: str) -> str:
     return " ".join(p.lower() for p in parts if p)
 
 
+def category_name(category: str) -> str:
+    """A product category in the user's language."""
+    return _(CATEGORY_NAMES[category]) if category in CATEGORY_NAMES else category
+
+
+def check_amount(amount: object) -> int:
+    """A price or cost handed over by code: whole fen, 0 up to MAX_FEN."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        raise ValidationError(_("A price or cost cannot be negative."))
+    if amount > MAX_FEN:
+        raise ValidationError(_("A price is at most {max}.").format(max=format_fen(MAX_FEN)))
+    return amount
+
+
 def create_product(
     *,
     sku: str,
@@ -46,6 +63,8 @@ def create_product(
     barcode: str | None = None,
     serialized: bool | None = None,
     by: str = "",
+    approved_by: str = "",
+    now: datetime | None = None,
 ) -> Product:
     sku = clean_text(sku, _("SKU"), limit=32)
     brand = clean_text(brand, _("Brand"))
@@ -57,10 +76,7 @@ def create_product(
     if category not in CATEGORIES:
         raise ValidationError(_("Unknown category: {c}").format(c=category))
     for amount in (price, cost):
-        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-            raise ValidationError(_("A price or cost cannot be negative."))
-        if amount > MAX_FEN:
-            raise ValidationError(_("A price is at most {max}.").format(max=format_fen(MAX_FEN)))
+        check_amount(amount)
     is_serialized = category == "handset" if serialized is None else serialized
 
     def _create() -> Product:
@@ -80,13 +96,16 @@ def create_product(
             cost=cost,
             serialized=is_serialized,
             search_text=search_text_for(brand, model, storage, colour, sku),
+            **({"created_at": moment(now)} if now is not None else {}),
         )
         chain.record(
             "product.create",
             staff_id=by,
+            approved_by=approved_by,
             entity="product",
             entity_id=product.id,
             after={"sku": sku, "price": price},
+            at=now,
         )
         return product
 

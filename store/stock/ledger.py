@@ -41,6 +41,22 @@ def on_hand(product_id: str) -> int:
     return int(total or 0)
 
 
+def on_hand_of(product_ids: list[str]) -> dict[str, int]:
+    """On-hand of each of a few products (a picker's rows), every id in the answer."""
+    wanted = list(dict.fromkeys(product_ids))
+    found: dict[str, int] = dict.fromkeys(wanted, 0)
+    for start in range(0, len(wanted), 500):  # well under SQLite's limit of bound parameters
+        query = (
+            StockMovement.select(StockMovement.product, fn.SUM(StockMovement.qty))
+            .where(StockMovement.product.in_(wanted[start : start + 500]))
+            .group_by(StockMovement.product)
+        )
+        rows: list[tuple[str, int]] = list(query.tuples())  # type: ignore[arg-type]
+        for product_id, qty in rows:
+            found[str(product_id)] = int(qty or 0)
+    return found
+
+
 def on_hand_all() -> dict[str, int]:
     query = StockMovement.select(StockMovement.product, fn.SUM(StockMovement.qty)).group_by(
         StockMovement.product

@@ -24,7 +24,7 @@ from store.models import (
 )
 from store.stock import imei
 from store.stock import ledger as stock
-from store.stock.catalog import clean_text
+from store.stock.catalog import check_amount, clean_text
 from store.stock.ledger import ReceivedUnit, status_name
 from store.stock.tac import models_for_tac
 
@@ -41,6 +41,11 @@ class DeliveryLine:
     @property
     def count(self) -> int:
         return len(self.units) if self.product.serialized else self.qty
+
+    @property
+    def unit_cost(self) -> int:
+        """Fen a unit as received: the one typed, else the product's current cost."""
+        return self.product.cost if self.cost is None else self.cost
 
 
 def check_new_imei(text: str, taken: set[str] | None = None) -> str:
@@ -114,6 +119,8 @@ def receive_delivery(
                         seen.add(check_new_imei(number, seen))
         else:
             stock.validate_qty(line.qty)
+        if line.cost is not None:
+            check_amount(line.cost)
     stamp = moment(now)
 
     def _tx() -> GoodsReceipt:
@@ -136,7 +143,7 @@ def receive_delivery(
             supplier=supplier_id, invoice_no=invoice, order=order_id, created_at=stamp, created_by=staff_id
         )
         for line in wanted:
-            cost = line.product.cost if line.cost is None else line.cost
+            cost = line.unit_cost
             stock.receive(
                 line.product,
                 staff_id=staff_id,
@@ -158,7 +165,8 @@ def receive_delivery(
                 "supplier": supplier.name if supplier else "",
                 "invoice": invoice,
                 "order": order.number if order else "",
-                "lines": [[ln.product.sku, ln.count] for ln in wanted],
+                # sku, how many, unit cost in fen
+                "lines": [[ln.product.sku, ln.count, ln.unit_cost] for ln in wanted],
             },
             at=stamp,
         )

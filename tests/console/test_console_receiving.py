@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from peewee import SqliteDatabase
 
-from store.models import GoodsReceipt, ImeiUnit, PurchaseOrder, PurchaseOrderLine, Supplier
+from store.kernel.i18n import _, set_language
+from store.models import GoodsReceipt, GoodsReceiptLine, ImeiUnit, PurchaseOrder, PurchaseOrderLine, Supplier
 from store.stock import ledger as stock
 from store.stock.imei import with_check_digit
 from tests.conftest import Shop
@@ -51,8 +53,8 @@ async def test_receive_a_delivery_against_an_order(shop: Shop, db: SqliteDatabas
         await scanner_burst(pilot, "6*6900000000011")
         await pilot.pause()
         assert table_rows(app) == [
-            ["Apple iPhone 15 128GB Black", "2", new[1]],
-            ["Generic iPhone 15 Case", "6", ""],
+            ["Apple iPhone 15 128GB Black", "2", "¥5,200.00", new[1]],
+            ["Generic iPhone 15 Case", "6", "¥8.00", ""],
         ]
         await pilot.press("f10")
         await pilot.pause()
@@ -106,3 +108,42 @@ async def test_the_history_of_a_handset(shop: Shop, db: SqliteDatabase, tmp_path
         await scanner_burst(pilot, "NOPE")
         await pilot.pause()
         assert message(app) == "Unknown code: NOPE"
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+async def test_the_unit_cost_of_a_line_defaults_to_the_products_and_can_be_typed(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, language: str
+) -> None:
+    set_language(language)
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(ReceivingScreen())
+        await pilot.pause()
+        await choose(pilot, app, "-")  # no supplier
+        await type_text(pilot, "")  # no invoice number
+        await pilot.press("f3")
+        await pilot.pause()
+        assert message(app) == _("Scan what came first, then F3 for what one cost.")
+        await scanner_burst(pilot, "4*6900000000011")
+        await pilot.pause()
+        assert table_rows(app) == [["Generic iPhone 15 Case", "4", "¥8.00", ""]]
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press(*["backspace"] * 8)
+        await type_text(pilot, "-1")
+        await pilot.pause()
+        assert message(app) == _("Not an amount: {text}").format(text="-1")
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press(*["backspace"] * 8)
+        await type_text(pilot, "7.5")
+        await pilot.pause()
+        assert table_rows(app) == [["Generic iPhone 15 Case", "4", "¥7.50", ""]]
+        assert message(app) == _("{name}: {cost} a unit in this delivery.").format(
+            name="Generic iPhone 15 Case", cost="¥7.50"
+        )
+        await pilot.press("f10")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert [(ln.product_id, ln.qty, ln.cost) for ln in GoodsReceiptLine.select()] == [(shop.case.id, 4, 750)]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from peewee import SqliteDatabase
 from textual.pilot import Pilot
 
+from store.kernel.i18n import set_language
 from tests.conftest import Shop
 from tests.console_helpers import make_app
 from tests.store_helpers import reorder_history
@@ -47,3 +49,22 @@ def test_reorder_screen(snap_compare: Any, shop: Shop, db: SqliteDatabase, tmp_p
 
     app = make_app(db, tmp_path, staff=shop.manager)
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_reorder)
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_products_screen(
+    snap_compare: Any, shop: Shop, db: SqliteDatabase, tmp_path: Path, language: str
+) -> None:
+    set_language(language)
+
+    async def open_products(pilot: Pilot[None]) -> None:
+        from tui.screens.products import ProductsScreen
+
+        await pilot.pause()
+        pilot.app.push_screen(ProductsScreen())
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    app = make_app(db, tmp_path, staff=shop.manager)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_products)

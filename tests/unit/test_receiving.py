@@ -3,6 +3,8 @@ an unknown one), purchase orders received in part, and refusals that write nothi
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from store.audit import integrity
@@ -153,3 +155,28 @@ def test_the_tac_suggests_the_model_of_an_unknown_imei(shop: Shop) -> None:
     with pytest.raises(ValidationError, match="already known"):
         receiving.check_new_imei(shop.imeis[2])
     assert receiving.check_new_imei(unknown) == unknown
+
+
+def test_the_unit_cost_typed_is_stored_and_audited_else_the_products_cost(shop: Shop) -> None:
+    receiving.receive_delivery(
+        lines=[
+            DeliveryLine(shop.case, qty=5, cost=750),
+            DeliveryLine(shop.phone, units=[ReceivedUnit(new_imeis(1)[0])]),
+        ],
+        staff_id=shop.manager.id,
+    )
+    lines = {(ln.product_id, ln.cost) for ln in GoodsReceiptLine.select()}
+    assert lines == {(shop.case.id, 750), (shop.phone.id, 520000)}
+    row = AuditLog.get(AuditLog.action == "goods_receipt.create")
+    assert sorted(json.loads(row.after)["lines"]) == [["CASE-IP15", 5, 750], ["IP15-128-BK", 1, 520000]]
+
+
+@pytest.mark.parametrize("cost", [-1, 2.5, True, 10_000_000_01])
+def test_a_unit_cost_is_whole_fen_in_range_or_nothing_is_written(shop: Shop, cost: object) -> None:
+    before = snapshot()
+    with pytest.raises(ValidationError):
+        receiving.receive_delivery(
+            lines=[DeliveryLine(shop.case, qty=5, cost=cost)],  # type: ignore[arg-type]
+            staff_id=shop.manager.id,
+        )
+    assert snapshot() == before

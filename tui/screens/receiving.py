@@ -1,7 +1,8 @@
 """Receiving a delivery (managers): choose the supplier, the purchase order it answers (or
 none) and type the invoice number; then scan. A handset's barcode chooses the model and its
 IMEIs follow (an unknown IMEI without a model: its TAC suggests one); an accessory's barcode
-adds one ('12*code' twelve, F2 sets how many). F10 books the whole delivery in at once."""
+adds one ('12*code' twelve, F2 sets how many). Each line shows its unit cost, the product's
+current cost until F3 sets what this delivery cost. F10 books the whole delivery in at once."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.widgets import DataTable, Input, Static
 
 from store.kernel.errors import NotFound, ValidationError, ZhangguiError
 from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen, parse_money
 from store.stock import catalog, imei, receiving, suppliers
 from store.stock import ledger as stock
 from store.stock.catalog import ScanResult
@@ -30,6 +32,7 @@ NONE = "-"
 class ReceivingScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("f2", "quantity", N_("Qty"), id="receive.quantity"),
+        Binding("f3", "cost", N_("Cost"), id="receive.cost"),
         Binding("f6", "remove_line", N_("Remove"), id="receive.remove"),
         Binding("f10", "book_in", N_("Book in"), id="receive.book"),
         Binding("escape", "back", N_("Back"), id="receive.back"),
@@ -56,8 +59,9 @@ class ReceivingScreen(ConsoleScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.can_focus = False
-        table.add_column(Text(_("Product")), key="item", width=44)
+        table.add_column(Text(_("Product")), key="item", width=33)
         table.add_column(Text(_("Qty"), justify="right"), key="qty", width=5)
+        table.add_column(Text(_("Unit cost"), justify="right"), key="cost", width=11)
         table.add_column(Text(_("Last IMEI")), key="imei", width=16)
         self.query_one("#receive-scan", Input).focus()
         self.ask_supplier()
@@ -150,10 +154,11 @@ class ReceivingScreen(ConsoleScreen[None]):
         cells = (
             Text(line.product.display_name, no_wrap=True, overflow="ellipsis"),
             Text(str(line.count), justify="right"),
+            Text(format_fen(line.unit_cost), justify="right", style="" if line.cost is None else "bold"),
             Text(line.units[-1].imei if line.units else ""),
         )
         if key in table.rows:
-            for column, cell in zip(("item", "qty", "imei"), cells, strict=True):
+            for column, cell in zip(("item", "qty", "cost", "imei"), cells, strict=True):
                 table.update_cell(key, column, cell)
         else:
             table.add_row(*cells, key=key)
@@ -271,6 +276,30 @@ class ReceivingScreen(ConsoleScreen[None]):
         current = self.lines[product.id].qty if product.id in self.lines else 0
         self.ask(_("Quantity"), product.display_name, done, str(current or ""))
 
+    def action_cost(self) -> None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            self.fail(_("Scan what came first, then F3 for what one cost."))
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        line = self.lines[str(key.value)]
+
+        def done(answer: str) -> None:
+            line.cost = parse_money(answer)
+            self.show_line(line)
+            self.say(
+                _("{name}: {cost} a unit in this delivery.").format(
+                    name=line.product.display_name, cost=format_fen(line.cost)
+                )
+            )
+
+        self.ask(
+            _("Unit cost"),
+            _("What one {name} cost in this delivery, in yuan").format(name=line.product.display_name),
+            done,
+            format_fen(line.unit_cost, symbol=False).replace(",", ""),
+        )
+
     def action_remove_line(self) -> None:
         table = self.query_one(DataTable)
         if not table.row_count:
@@ -284,7 +313,7 @@ class ReceivingScreen(ConsoleScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While a delivery is being booked in, its lines stay as they are."""
-        return not self.writing() or action not in ("quantity", "remove_line", "book_in", "back")
+        return not self.writing() or action not in ("quantity", "cost", "remove_line", "book_in", "back")
 
     def action_book_in(self) -> None:
         if self.supplier is not None and not self.invoice:

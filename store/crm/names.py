@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from store.kernel import pinyin
+
 # Surnames whose surname reading differs from the everyday one pypinyin gives out of context.
 # Compound surnames come first so that 万俟 is read moqi, not wanqi.
 SURNAME_READINGS: dict[str, tuple[str, ...]] = {
@@ -71,11 +73,9 @@ def name_keys(name: str) -> NameKeys:
         return NameKeys("", "")
     surname = _surname(name)
     rest = name[len(surname) :]
-    from pypinyin import lazy_pinyin  # its dictionaries cost ~150 ms to load: only when needed
-
-    given = _clean(lazy_pinyin(rest, errors="default"))
+    given = _clean(pinyin.syllables(rest))
     reading = list(SURNAME_READINGS.get(surname, ()))
-    everyday = _clean(lazy_pinyin(surname)) if surname else []
+    everyday = _clean(pinyin.syllables(surname)) if surname else []
     syllables = reading + given
     keys = NameKeys("".join(syllables)[:MAX_KEY], "".join(s[0] for s in syllables)[:MAX_KEY])
     if everyday and everyday != reading:
@@ -90,6 +90,4 @@ def name_keys(name: str) -> NameKeys:
 
 
 def initials_of(text: str) -> str:
-    from pypinyin import Style, lazy_pinyin
-
-    return "".join(_clean(lazy_pinyin(text, style=Style.FIRST_LETTER)))
+    return "".join(_clean(pinyin.first_letters(text)))

@@ -16,7 +16,7 @@ from peewee import Expression
 
 from store.audit import chain
 from store.db.transaction import write
-from store.kernel import moment
+from store.kernel import moment, pinyin
 from store.kernel.auth import MANAGER_ROLES, Actor, Approval, manager_authority
 from store.kernel.errors import NotFound, PermissionDenied, ValidationError
 from store.kernel.i18n import _
@@ -114,9 +114,7 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     hanzi = "".join(ch for ch in name if "\u4e00" <= ch <= "\u9fff")
     if not hanzi:
         return "", ""
-    from pypinyin import lazy_pinyin  # its dictionaries cost ~150 ms to load: only when needed
-
-    syllables = [s.lower() for s in lazy_pinyin(hanzi) if s.isascii() and s.isalpha()]
+    syllables = [s.lower() for s in pinyin.syllables(hanzi) if s.isascii() and s.isalpha()]
     return "".join(syllables), "".join(s[0] for s in syllables)
 
 

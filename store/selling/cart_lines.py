@@ -47,3 +47,6 @@ class CartTender:
     tendered: int
     change: int = 0
     reference: str = ""
+    # A refund to WeChat Pay, Alipay or a card: the original sale's tender it gives back
+    # (store.selling.refunds); None on a payment and on cash.
+    original_id: str | None = None

@@ -64,11 +64,19 @@ class CartMoney:
         return bool(self.lines) and self.due == 0
 
     # ---- tenders -----------------------------------------------------------
-    def add_tender(self, kind: str, amount: int, reference: str = "") -> CartTender:
+    def add_tender(
+        self, kind: str, amount: int, reference: str = "", *, original_id: str | None = None
+    ) -> CartTender:
         """Take a payment (or give a refund when the total is negative). Only cash may exceed
-        what is due; the rest is change."""
+        what is due; the rest is change. A payment's ``reference`` is checked and kept as
+        digits (store.selling.tender_refs); a refund's is its original's, given with
+        ``original_id`` by store.selling.refunds."""
         if kind not in TENDER_KINDS:
             raise ValidationError(_("Unknown payment method: {kind}").format(kind=kind))
+        if original_id is None:
+            from store.selling import tender_refs  # imports the receipt's tender names
+
+            reference = tender_refs.normalise(kind, reference)
         if not self.lines:
             raise ValidationError(_("The sale is empty."))
         amount = require_fen(amount)
@@ -80,7 +88,7 @@ class CartMoney:
         if due < 0:
             if amount > -due:
                 raise ValidationError(_("Refund at most {amount}.").format(amount=format_fen(-due)))
-            tender = CartTender(kind, -amount, -amount, 0, reference)
+            tender = CartTender(kind, -amount, -amount, 0, reference, original_id)
         elif amount > due:
             if kind != "cash":
                 raise ValidationError(

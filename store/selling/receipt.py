@@ -15,6 +15,7 @@ from store.kernel.i18n import N_, _
 from store.kernel.phone import mask
 from store.models import ImeiUnit, Product, Sale, SaleLine, Staff, Tender
 from store.referrals import codes
+from store.selling.config import ReturnsSection
 
 TENDER_NAMES = {
     "cash": N_("Cash"),
@@ -60,7 +61,10 @@ class ReceiptTender:
 
     @property
     def label(self) -> str:
-        """Translated when read, so a receipt built earlier follows a language switch."""
+        """Translated when read, so a receipt built earlier follows a language switch. A
+        refund's tender says where the money went back to."""
+        if self.amount < 0:
+            return _("Back to {tender}").format(tender=tender_label(self.kind))
         return tender_label(self.kind)
 
 
@@ -91,6 +95,7 @@ class Receipt:
     # scanning the receipt; "" without a customer (or when referrals are off).
     referral_code: str = ""
     referral_note: tuple[str, ...] = ()
+    return_reason: str = ""  # what a return gave as its reason, by its name in config.toml
 
     @property
     def title(self) -> str:
@@ -120,9 +125,11 @@ def build_receipt(
     reprint: bool = False,
     referrals: bool = True,
     referral_note: str = "",
+    returns: ReturnsSection | None = None,
 ) -> Receipt:
     """``referrals``: print the customer's referral code and QR, with ``referral_note``
-    ([referrals] receipt_note) under it."""
+    ([referrals] receipt_note) under it. ``returns``: the [returns] reasons a return's reason
+    code is named by (the default list without one)."""
     sale = Sale.get_or_none(Sale.id == sale_id)
     if sale is None:
         raise NotFound(_("No receipt {code}.").format(code=sale_id[:40]))
@@ -191,4 +198,7 @@ def build_receipt(
         qr_payload=sale.receipt_no,
         referral_code=code,
         referral_note=_text_lines(referral_note) if code else (),
+        return_reason=clean_text((returns or ReturnsSection()).name_of(sale.return_reason))
+        if sale.return_reason
+        else "",
     )

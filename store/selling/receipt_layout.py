@@ -140,6 +140,7 @@ def layout_receipt(receipt: Receipt, width: int, cells: Measure, money: Callable
     # Short label: "Receipt: S001-T1-20261127-0001" still fits a 32-column roll.
     out.field(_("Receipt no."), receipt.receipt_no)
     out.field(_("Original receipt"), receipt.original_receipt_no)
+    out.field(_("Reason"), receipt.return_reason)
     out.field(_("Date"), receipt.local_time)
     out.field(_("Cashier"), receipt.cashier)
     out.field(_("Promoter"), ", ".join(receipt.promoters))

@@ -100,6 +100,20 @@ class CartMoney:
         self.tenders.append(tender)
         return tender
 
+    def set_reference(self, tender: CartTender, text: str) -> None:
+        """Give a payment taken a moment ago its reference (the payment screen asks after the
+        amount), checked as add_tender checks it."""
+        from store.selling import tender_refs
+
+        if tender not in self.tenders or tender.amount <= 0:
+            raise ValidationError(_("No such payment."))
+        tender.reference = tender_refs.normalise(tender.kind, text)
+
+    def remove_tender(self, tender: CartTender) -> None:
+        """Take back a payment not yet committed (its reference was not given)."""
+        if tender in self.tenders:
+            self.tenders.remove(tender)
+
     def clear_tenders(self) -> None:
         self.tenders.clear()
 

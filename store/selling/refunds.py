@@ -126,8 +126,9 @@ def _voucher_due(cart: Cart) -> int:
 
 
 def plan(cart: Cart, paid: list[Paid] | None = None) -> list[Share]:
-    """Where the whole refund of ``cart`` goes by the rule above (before any of it is taken);
-    [] when the cart refunds nothing."""
+    """Where the whole refund of ``cart`` goes by the rule above (before any of it is taken):
+    the voucher first, then WeChat Pay, Alipay and card in the order they were paid, cash
+    last; [] when the cart refunds nothing."""
     refund = -cart.total
     if refund <= 0 or not cart.original_sale_id:
         return []
@@ -138,13 +139,14 @@ def plan(cart: Cart, paid: list[Paid] | None = None) -> list[Share]:
     rest = refund - voucher
     parts = _split(rest, [p.room for p in paid])
     extra = rest - sum(parts)  # what no payment can take: cash
+    cash = extra  # what no payment can take, and the cash payment's part: given last
     for p, part in zip(paid, parts, strict=True):
         if p.kind == "cash":
-            part, extra = part + extra, 0
-        if part:
-            shares.append(Share(p.kind, part, None if p.kind == "cash" else p.id, p.reference))
-    if extra:
-        shares.append(Share("cash", extra, None, ""))
+            cash += part
+        elif part:
+            shares.append(Share(p.kind, part, p.id, p.reference))
+    if cash:
+        shares.append(Share("cash", cash, None, ""))
     return shares
 
 

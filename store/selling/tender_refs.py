@@ -48,6 +48,15 @@ def normalise(kind: str, text: str) -> str:
     raise ValidationError(_("A cash or voucher payment has no reference."))
 
 
+def asked(kind: str, policy: TendersSection) -> bool:
+    """Whether the payment screen asks for a reference of ``kind``; required(...) says if Enter may skip it."""
+    return policy.rule(kind) != "off"
+
+
+def required(kind: str, policy: TendersSection) -> bool:
+    return policy.rule(kind) == "required"
+
+
 def missing(tender: CartTender, policy: TendersSection) -> bool:
     """A payment (not a refund: that one carries its original's) that needs a reference and has none."""
     return tender.amount > 0 and not tender.reference and policy.rule(tender.kind) == "required"

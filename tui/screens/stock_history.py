@@ -67,13 +67,18 @@ class StockHistoryScreen(ConsoleScreen[None]):
         for event in found.events:
             local = event.at.replace(tzinfo=UTC).astimezone(tz)
             document = event.document + (f" {event.imei}" if event.imei and found.unit is None else "")
+            cell = Text(document, no_wrap=True, overflow="ellipsis")
+            reason = event.reason if event.kind == "return" else ""
+            if reason:  # why it came back, on a line of its own under the receipt
+                cell.append("\n" + reason, style="italic")
             table.add_row(
                 Text(f"{local:%m-%d %H:%M}"),
                 Text(history.kind_name(event.kind), no_wrap=True, overflow="ellipsis"),
                 Text(f"{event.qty:+d}", justify="right"),
-                Text(document, no_wrap=True, overflow="ellipsis"),
+                cell,
                 Text(event.party, no_wrap=True, overflow="ellipsis"),
                 Text(event.staff, no_wrap=True, overflow="ellipsis"),
+                height=2 if reason else 1,
             )
         if table.row_count:
             table.move_cursor(row=table.row_count - 1)

@@ -49,7 +49,8 @@ def normalise(kind: str, text: str) -> str:
 
 
 def asked(kind: str, policy: TendersSection) -> bool:
-    """Whether the payment screen asks for a reference of ``kind``; required(...) says if Enter may skip it."""
+    """Whether the payment screen asks for a reference of ``kind`` (required() says whether
+    Enter on nothing may skip it)."""
     return policy.rule(kind) != "off"
 
 

@@ -16,8 +16,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from store.kernel.clock import business_date
 from store.kernel.auth import Approval
+from store.kernel.clock import business_date
 from store.kernel.errors import DatabaseBusy, DiskFull, NeedsApproval, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen, parse_money

@@ -274,6 +274,12 @@ def test_return_receipt_in_chinese(shop: Shop) -> None:
     assert_fits(text, 32)
     assert "原因：质量问题 Defective" in text
     assert "退回微信支付" in text and "退回现金" in text
+    assert (
+        WECHAT_REF
+        in text.splitlines()[
+            text.splitlines().index(next(ln for ln in text.splitlines() if "流水号" in ln)) + 1
+        ]
+    )
 
 
 def test_void_and_reprint_are_marked(shop: Shop) -> None:

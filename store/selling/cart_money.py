@@ -6,6 +6,7 @@ from __future__ import annotations
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
 from store.kernel.money import format_fen, require_fen
+from store.selling import tender_refs
 from store.selling.cart_lines import TENDER_KINDS, CartLine, CartTender
 
 
@@ -74,8 +75,6 @@ class CartMoney:
         if kind not in TENDER_KINDS:
             raise ValidationError(_("Unknown payment method: {kind}").format(kind=kind))
         if original_id is None:
-            from store.selling import tender_refs  # imports the receipt's tender names
-
             reference = tender_refs.normalise(kind, reference)
         if not self.lines:
             raise ValidationError(_("The sale is empty."))
@@ -103,8 +102,6 @@ class CartMoney:
     def set_reference(self, tender: CartTender, text: str) -> None:
         """Give a payment taken a moment ago its reference (the payment screen asks after the
         amount), checked as add_tender checks it."""
-        from store.selling import tender_refs
-
         if tender not in self.tenders or tender.amount <= 0:
             raise ValidationError(_("No such payment."))
         tender.reference = tender_refs.normalise(tender.kind, text)

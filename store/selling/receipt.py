@@ -15,26 +15,15 @@ from store.kernel.i18n import N_, _
 from store.kernel.phone import mask
 from store.models import ImeiUnit, Product, Sale, SaleLine, Staff, Tender
 from store.referrals import codes
+from store.selling.cart_lines import TENDER_NAMES as TENDER_NAMES  # re-exported: callers import it here
+from store.selling.cart_lines import tender_label
 from store.selling.config import ReturnsSection
-
-TENDER_NAMES = {
-    "cash": N_("Cash"),
-    "wechat": N_("WeChat Pay"),
-    "alipay": N_("Alipay"),
-    "card": N_("Card"),
-    "voucher": N_("Referral voucher"),
-}
-
 
 KIND_TITLES = {
     "sale": N_("Sales receipt"),
     "return": N_("Return receipt"),
     "exchange": N_("Exchange receipt"),
 }
-
-
-def tender_label(kind: str) -> str:
-    return _(TENDER_NAMES[kind]) if kind in TENDER_NAMES else kind
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,7 @@ from store.kernel.i18n import _
 from store.kernel.money import format_fen
 from store.models import Sale, Tender
 from store.selling.cart import Cart
-from store.selling.cart_lines import CartTender
-from store.selling.receipt import tender_label
+from store.selling.cart_lines import CartTender, tender_label
 
 VOUCHER = "voucher"
 ELECTRONIC = ("wechat", "alipay", "card")  # given back to the same account, by its reference

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import N_, _
-from store.selling.cart_lines import CartTender
+from store.selling.cart_lines import CartTender, tender_label
 from store.selling.config import TendersSection
-from store.selling.receipt import tender_label
 
 # WeChat Pay's transaction numbers are 28 digits and Alipay's 28 to 32; merchant-side order
 # numbers and older formats are shorter. Fewer than 16 digits is a typing slip, not a number.

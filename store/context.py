@@ -63,6 +63,8 @@ class StoreContext:
             terminal_id=self.config.terminal.id,
             tz=self.config.tz,
             referrals=self.config.referrals,
+            tenders=self.config.tenders,
+            returns=self.config.returns,
         )
 
     @property

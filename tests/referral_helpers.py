@@ -73,6 +73,7 @@ def return_cart(shop: Shop, sale: Sale, line_no: int, qty: int = 1) -> Cart:
     line = next(ln for ln in sale.lines if ln.line_no == line_no)
     cart.add_return_line(line, qty, sale_lookup.returned_qty(line.id))
     cart.approve_return(manager_ok(shop))
+    cart.set_return_reason("defective")
     return cart
 
 

@@ -17,6 +17,7 @@ from store.kernel.errors import ConfigError
 from store.kernel.i18n import _
 from store.people.config import GRADES, CommissionSection, LadderSection, RosterSection
 from store.referrals.config import ReferralSection
+from store.selling.config import ReturnsSection, TendersSection
 from store.stock.config import StockSection
 
 __all__ = ["APP_NAME", "PRINTER_KINDS", "ROLES", "Config", "default_config_path", "load_config"]
@@ -129,6 +130,8 @@ class Config:
     customers: CustomersSection = _section(CustomersSection)
     stock: StockSection = _section(StockSection)
     referrals: ReferralSection = _section(ReferralSection)
+    tenders: TendersSection = _section(TendersSection)
+    returns: ReturnsSection = _section(ReturnsSection)
     clock: ClockSection = _section(ClockSection)
     # Binding id = key; the console checks the ids against its bindings (tui.keymap).
     keymap: dict[str, str] = setting(

@@ -414,7 +414,15 @@ V10 = (
 # leave recorded before it was personal leave.
 V11 = ("""ALTER TABLE "leave_request" ADD COLUMN "kind" VARCHAR(255) NOT NULL DEFAULT 'personal'""",)
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11)
+# Version 13 (tenders): the reason a return gives (a code of config.toml's [returns] reasons),
+# and the tender of the original sale a refund's tender gives back, so a refund goes back the
+# way it was paid and never more than that payment. Older rows keep '' and null.
+V13 = (
+    """ALTER TABLE "sale" ADD COLUMN "return_reason" VARCHAR(255) NOT NULL DEFAULT ''""",
+    """ALTER TABLE "tender" ADD COLUMN "original_id" BLOB REFERENCES "tender" ("id")""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V13)
 # Versions that copy tables into new ones (store.db.connection._rebuild).
 REBUILDS = frozenset({10})
 LATEST = len(MIGRATIONS)

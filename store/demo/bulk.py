@@ -29,8 +29,8 @@ SQL_CUSTOMER = (
 SQL_SALE = (
     'INSERT INTO "sale" ("id", "receipt_no", "store_code", "terminal_id", "business_date", "created_at", '
     '"kind", "status", "staff_id", "customer_id", "original_id", "subtotal", "discount", "total", "note", '
-    '"acknowledged_at", "voided_at") '
-    "VALUES (?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, NULL)"
+    '"acknowledged_at", "voided_at", "return_reason") '
+    "VALUES (?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)"
 )
 SQL_LINE = (
     'INSERT INTO "sale_line" ("id", "sale_id", "line_no", "product_id", "imei_unit_id", "qty", "list_price", '

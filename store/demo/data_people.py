@@ -145,3 +145,11 @@ MOBILE_PREFIXES: tuple[tuple[str, int], ...] = (
 )
 
 RETURN_REASONS = ("七天无理由退货", "质量问题", "颜色不喜欢", "买错型号", "重复购买")
+# Each as config.toml's default [returns] reasons file it.
+RETURN_REASON_CODES = {
+    "七天无理由退货": "changed_mind",
+    "质量问题": "defective",
+    "颜色不喜欢": "changed_mind",
+    "买错型号": "wrong_item",
+    "重复购买": "other",
+}

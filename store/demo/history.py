@@ -144,6 +144,7 @@ class _History(_Deliveries, _Customers, _Basket, _Returns):
                 total,
                 "",
                 created,  # the receipt printed as the sale was committed
+                "",  # a sale gives no return reason
             )
         )
         self.counts.sales += 1

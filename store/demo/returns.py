@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from store.demo.bulk import SQL_LINE, SQL_SALE, SQL_TENDER, _BulkWriter
 from store.demo.clock import _stamp
-from store.demo.data_people import RETURN_REASONS
+from store.demo.data_people import RETURN_REASON_CODES, RETURN_REASONS
 from store.demo.sizes import LINES_PER_SALE
 from store.demo.staff import DEMO_STORE_CODE
 from store.demo.state import _PastSale
@@ -77,6 +77,7 @@ class _Returns(_BulkWriter):
         if unit >= 0:
             self.unit_status[unit] = "returned"
         self.buffers[SQL_TENDER].append((self.ids.make(ms), sale_id, past.tender_kind, -refund, -refund, 0))
+        note = self.rng.choice(RETURN_REASONS)
         self.buffers[SQL_SALE].append(
             (
                 sale_id,
@@ -92,8 +93,9 @@ class _Returns(_BulkWriter):
                 -unit_price * qty,
                 discount,
                 -refund,
-                self.rng.choice(RETURN_REASONS),
+                note,
                 created,
+                RETURN_REASON_CODES[note],  # the [returns] reason it is filed under
             )
         )
         self.counts.sales += 1

@@ -34,6 +34,9 @@ class Sale(BaseModel):
     # What the cart said when it was committed (store.selling.cart.Cart.fingerprint): a retry of the
     # same cart id returns this sale only if it says the same; '' on sales older than schema 8.
     fingerprint = CharField(default="")
+    # A return's reason: the code of one of config.toml's [returns] reasons (schema 13); '' on
+    # a sale, and on returns older than that.
+    return_reason = CharField(default="")
 
     # Made by peewee at run time; declared for the type checker.
     staff_id: str
@@ -106,7 +109,13 @@ class Tender(BaseModel):
     amount = IntegerField()  # applied to the sale (negative: refunded)
     tendered = IntegerField()  # handed over (cash may exceed amount)
     change = IntegerField(default=0)
-    reference = CharField(default="")
+    reference = CharField(default="")  # WeChat/Alipay transaction number, a card's last 4 digits
+    # A refund's tender: the tender of the original sale it gives back (schema 13); null on a
+    # payment, a cash refund (cash is counted by kind) and refunds older than that.
+    original = ForeignKeyField("self", null=True, index=False)
+
+    sale_id: str
+    original_id: str | None
 
 
 class HeldCart(BaseModel):

@@ -53,6 +53,10 @@ class Cart(CartMoney):
     referrer_label: str = ""
     original_sale_id: str | None = None
     return_approved_by: str = ""
+    return_reason: str = ""  # a code of config.toml's [returns] reasons, checked at commit
+    # Who let a refund go out in cash instead of back to the WeChat Pay, Alipay or card
+    # payment it came from (store.selling.refunds); cleared with the payments.
+    cash_refund_approved_by: str = ""
 
     def __post_init__(self) -> None:
         if not self.promoter_id:
@@ -81,7 +85,8 @@ class Cart(CartMoney):
     def approvers(self) -> set[str]:
         """Everyone named as approving something on this sale (the seller for their own role)."""
         named = {ln.approved_by for ln in self.lines}
-        return (named | {self.sale_discount_approved_by, self.return_approved_by}) - {""}
+        also = {self.sale_discount_approved_by, self.return_approved_by, self.cash_refund_approved_by}
+        return (named | also) - {""}
 
     def authority_problem(self) -> str:
         """What on this cart lacks the approval it needs, in words; "" when nothing does. A
@@ -344,6 +349,25 @@ class Cart(CartMoney):
         """Another manager's approval of the returns on this sale; a manager ringing it needs none."""
         self.return_approved_by = self._approver(approval, _("A return needs a manager's PIN."))
 
+    def set_return_reason(self, code: str) -> None:
+        """Why the goods come back: a code of config.toml's [returns] reasons (the commit checks
+        it against the list in force)."""
+        code = code.strip()
+        if not code:
+            raise ValidationError(_("Choose a reason for the return."))
+        self.return_reason = code
+
+    def approve_cash_refund(self, approval: Approval | None = None) -> None:
+        """Another manager lets this refund go out in cash instead of back to the payment it
+        came from; a manager ringing it acts in their own role."""
+        self.cash_refund_approved_by = self._approver(
+            approval, _("Cash instead of the original payment needs a manager's PIN.")
+        )
+
+    def clear_tenders(self) -> None:
+        super().clear_tenders()
+        self.cash_refund_approved_by = ""
+
     @property
     def has_returns(self) -> bool:
         return any(ln.is_return for ln in self.lines)
@@ -376,8 +400,14 @@ class Cart(CartMoney):
                 ]
                 for ln in self.lines
             ],
-            "tenders": [[t.kind, t.amount, t.tendered, t.change, t.reference] for t in self.tenders],
+            "tenders": [
+                [t.kind, t.amount, t.tendered, t.change, t.reference]
+                + ([t.original_id] if t.original_id else [])
+                for t in self.tenders
+            ],
         }
+        if self.return_reason:  # only where set: a sale's fingerprint is what it was before schema 13
+            content["return_reason"] = self.return_reason
         text = json.dumps(content, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from store.kernel.i18n import N_, _
 from store.kernel.ids import new_id
 
 TENDER_KINDS = ("cash", "wechat", "alipay", "card", "voucher")
+TENDER_NAMES = {
+    "cash": N_("Cash"),
+    "wechat": N_("WeChat Pay"),
+    "alipay": N_("Alipay"),
+    "card": N_("Card"),
+    "voucher": N_("Referral voucher"),
+}
+
+
+def tender_label(kind: str) -> str:
+    return _(TENDER_NAMES[kind]) if kind in TENDER_NAMES else kind
 
 
 @dataclass
@@ -47,3 +59,6 @@ class CartTender:
     tendered: int
     change: int = 0
     reference: str = ""
+    # A refund to WeChat Pay, Alipay or a card: the original sale's tender it gives back
+    # (store.selling.refunds); None on a payment and on cash.
+    original_id: str | None = None

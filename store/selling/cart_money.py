@@ -6,6 +6,7 @@ from __future__ import annotations
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
 from store.kernel.money import format_fen, require_fen
+from store.selling import tender_refs
 from store.selling.cart_lines import TENDER_KINDS, CartLine, CartTender
 
 
@@ -64,11 +65,17 @@ class CartMoney:
         return bool(self.lines) and self.due == 0
 
     # ---- tenders -----------------------------------------------------------
-    def add_tender(self, kind: str, amount: int, reference: str = "") -> CartTender:
+    def add_tender(
+        self, kind: str, amount: int, reference: str = "", *, original_id: str | None = None
+    ) -> CartTender:
         """Take a payment (or give a refund when the total is negative). Only cash may exceed
-        what is due; the rest is change."""
+        what is due; the rest is change. A payment's ``reference`` is checked and kept as
+        digits (store.selling.tender_refs); a refund's is its original's, given with
+        ``original_id`` by store.selling.refunds."""
         if kind not in TENDER_KINDS:
             raise ValidationError(_("Unknown payment method: {kind}").format(kind=kind))
+        if original_id is None:
+            reference = tender_refs.normalise(kind, reference)
         if not self.lines:
             raise ValidationError(_("The sale is empty."))
         amount = require_fen(amount)
@@ -80,7 +87,7 @@ class CartMoney:
         if due < 0:
             if amount > -due:
                 raise ValidationError(_("Refund at most {amount}.").format(amount=format_fen(-due)))
-            tender = CartTender(kind, -amount, -amount, 0, reference)
+            tender = CartTender(kind, -amount, -amount, 0, reference, original_id)
         elif amount > due:
             if kind != "cash":
                 raise ValidationError(
@@ -91,6 +98,18 @@ class CartMoney:
             tender = CartTender(kind, amount, amount, 0, reference)
         self.tenders.append(tender)
         return tender
+
+    def set_reference(self, tender: CartTender, text: str) -> None:
+        """Give a payment taken a moment ago its reference (the payment screen asks after the
+        amount), checked as add_tender checks it."""
+        if tender not in self.tenders or tender.amount <= 0:
+            raise ValidationError(_("No such payment."))
+        tender.reference = tender_refs.normalise(tender.kind, text)
+
+    def remove_tender(self, tender: CartTender) -> None:
+        """Take back a payment not yet committed (its reference was not given)."""
+        if tender in self.tenders:
+            self.tenders.remove(tender)
 
     def clear_tenders(self) -> None:
         self.tenders.clear()

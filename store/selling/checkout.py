@@ -31,9 +31,11 @@ from store.models import (
     Tender,
     database,
 )
+from store.selling import refunds, tender_refs
 from store.selling.cart import Cart
 from store.selling.cart_lines import CartLine
 from store.selling.commit_checks import check_approvers, check_ready, check_return_line, refuse_oversell
+from store.selling.config import ReturnReason
 from store.selling.holds import hold_copy
 from store.selling.till import Till, naive_stamp
 
@@ -56,6 +58,8 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
     together, or nothing. Committing the same cart again (same id, same content) returns the
     first sale; the same id with other content, or after its sale was voided, is refused."""
     check_ready(cart)
+    tender_refs.check(cart.tenders, till.tenders)
+    reason = _return_reason(cart, till)
     stamp = naive_stamp(now)
     day = business_date(stamp, till.tz)
     allocations = cart.allocations()
@@ -69,6 +73,7 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
         if earlier:
             return _committed_before(cart, fingerprint, *earlier)
         check_approvers(cart)
+        cash_instead = refunds.check(cart)
         has_sales = any(not ln.is_return for ln in cart.lines)
         kind = "exchange" if cart.has_returns and has_sales else ("return" if cart.has_returns else "sale")
         sale = Sale(
@@ -90,6 +95,7 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
             acknowledged_at=None,
             voided_at=None,
             fingerprint=fingerprint,
+            return_reason=reason.code if reason is not None else "",
         )
         insert_rows(Sale, [{name: getattr(sale, name) for name in _SALE_COLUMNS}])
         lines: list[dict[str, object]] = []
@@ -108,7 +114,7 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
                     "staff": cart.staff_id,
                     "created_at": stamp,
                     "document": sale.id,
-                    "reason": "",
+                    "reason": reason.name if line.is_return and reason is not None else "",
                 }
             )
             lines.append(
@@ -143,12 +149,13 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
                     "tendered": t.tendered,
                     "change": t.change,
                     "reference": t.reference,
+                    "original": t.original_id,
                 }
                 for t, tender_id in zip(cart.tenders, tender_ids, strict=True)
             ],
         )
         _referral_entries(cart, sale, till, tender_ids, stamp)
-        _audit_sale(cart, sale, stamp)
+        _audit_sale(cart, sale, stamp, cash_instead)
         db.execute_sql('DELETE FROM "held_cart" WHERE "id" = ?', (cart.id,))
         return sale
 
@@ -240,6 +247,16 @@ def _referral_entries(cart: Cart, sale: Sale, till: Till, tender_ids: list[str],
         ledger.after_return(cart.original_sale_id, stamp)
 
 
+def _return_reason(cart: Cart, till: Till) -> ReturnReason | None:
+    """The reason a return gives, one of the till's [returns] reasons; None on a plain sale."""
+    if not cart.has_returns:
+        return None
+    reason = till.returns.reason(cart.return_reason)
+    if reason is None:
+        raise ValidationError(_("Choose a reason for the return."))
+    return reason
+
+
 def _move_unit(line: CartLine) -> None:
     """A sold handset leaves stock, a returned one comes back: only from the state it must
     be in, so two tills can never sell the same unit."""
@@ -260,7 +277,7 @@ def _own(cart: Cart, approver: str) -> dict[str, object]:
     return {"authority": "own role"} if approver == cart.staff_id else {}
 
 
-def _audit_sale(cart: Cart, sale: Sale, stamp: datetime) -> None:
+def _audit_sale(cart: Cart, sale: Sale, stamp: datetime, cash_instead: bool = False) -> None:
     chain.record(
         f"sale.{sale.kind}",
         staff_id=cart.staff_id,
@@ -269,9 +286,26 @@ def _audit_sale(cart: Cart, sale: Sale, stamp: datetime) -> None:
         entity_id=sale.id,
         after={"receipt_no": sale.receipt_no, "total": sale.total, "lines": len(cart.lines)}
         | ({"referrer": cart.referrer_id} if cart.referrer_id else {})
+        | ({"reason": sale.return_reason} if sale.return_reason else {})
         | _own(cart, cart.return_approved_by),
         at=stamp,
     )
+    if cash_instead:
+        chain.record(
+            "sale.cash_refund",
+            staff_id=cart.staff_id,
+            approved_by=cart.cash_refund_approved_by,
+            entity="sale",
+            entity_id=sale.id,
+            after={
+                "cash": -sum(t.amount for t in cart.tenders if t.kind == "cash" and t.amount < 0),
+                "instead_of": sorted(
+                    {t.kind for t in sale.original.tenders if t.kind != "cash" and t.amount > 0}
+                ),
+            }
+            | _own(cart, cart.cash_refund_approved_by),
+            at=stamp,
+        )
     for line in cart.lines:
         if line.override_reason:
             chain.record(

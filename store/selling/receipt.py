@@ -15,25 +15,15 @@ from store.kernel.i18n import N_, _
 from store.kernel.phone import mask
 from store.models import ImeiUnit, Product, Sale, SaleLine, Staff, Tender
 from store.referrals import codes
-
-TENDER_NAMES = {
-    "cash": N_("Cash"),
-    "wechat": N_("WeChat Pay"),
-    "alipay": N_("Alipay"),
-    "card": N_("Card"),
-    "voucher": N_("Referral voucher"),
-}
-
+from store.selling.cart_lines import TENDER_NAMES as TENDER_NAMES  # re-exported: callers import it here
+from store.selling.cart_lines import tender_label
+from store.selling.config import ReturnsSection
 
 KIND_TITLES = {
     "sale": N_("Sales receipt"),
     "return": N_("Return receipt"),
     "exchange": N_("Exchange receipt"),
 }
-
-
-def tender_label(kind: str) -> str:
-    return _(TENDER_NAMES[kind]) if kind in TENDER_NAMES else kind
 
 
 @dataclass(frozen=True)
@@ -60,7 +50,10 @@ class ReceiptTender:
 
     @property
     def label(self) -> str:
-        """Translated when read, so a receipt built earlier follows a language switch."""
+        """Translated when read, so a receipt built earlier follows a language switch. A
+        refund's tender says where the money went back to."""
+        if self.amount < 0:
+            return _("Back to {tender}").format(tender=tender_label(self.kind))
         return tender_label(self.kind)
 
 
@@ -91,6 +84,7 @@ class Receipt:
     # scanning the receipt; "" without a customer (or when referrals are off).
     referral_code: str = ""
     referral_note: tuple[str, ...] = ()
+    return_reason: str = ""  # what a return gave as its reason, by its name in config.toml
 
     @property
     def title(self) -> str:
@@ -120,9 +114,11 @@ def build_receipt(
     reprint: bool = False,
     referrals: bool = True,
     referral_note: str = "",
+    returns: ReturnsSection | None = None,
 ) -> Receipt:
     """``referrals``: print the customer's referral code and QR, with ``referral_note``
-    ([referrals] receipt_note) under it."""
+    ([referrals] receipt_note) under it. ``returns``: the [returns] reasons a return's reason
+    code is named by (the default list without one)."""
     sale = Sale.get_or_none(Sale.id == sale_id)
     if sale is None:
         raise NotFound(_("No receipt {code}.").format(code=sale_id[:40]))
@@ -191,4 +187,7 @@ def build_receipt(
         qr_payload=sale.receipt_no,
         referral_code=code,
         referral_note=_text_lines(referral_note) if code else (),
+        return_reason=clean_text((returns or ReturnsSection()).name_of(sale.return_reason))
+        if sale.return_reason
+        else "",
     )

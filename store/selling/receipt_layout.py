@@ -140,6 +140,7 @@ def layout_receipt(receipt: Receipt, width: int, cells: Measure, money: Callable
     # Short label: "Receipt: S001-T1-20261127-0001" still fits a 32-column roll.
     out.field(_("Receipt no."), receipt.receipt_no)
     out.field(_("Original receipt"), receipt.original_receipt_no)
+    out.field(_("Reason"), receipt.return_reason)
     out.field(_("Date"), receipt.local_time)
     out.field(_("Cashier"), receipt.cashier)
     out.field(_("Promoter"), ", ".join(receipt.promoters))
@@ -171,8 +172,8 @@ def layout_receipt(receipt: Receipt, width: int, cells: Measure, money: Callable
     out.pair(_("Refund") if sign < 0 else _("Total"), money(sign * receipt.total))
     for tender in receipt.tenders:
         out.pair(tender.label, money(sign * tender.tendered))
-        if tender.reference:
-            out.field(_("Ref."), tender.reference, indent=2)
+        if tender.reference:  # whole, on a line of its own when it does not fit beside its label
+            out.pair(_("Ref."), tender.reference, indent=2)
     if receipt.change:
         out.pair(_("Change"), money(receipt.change))
     out.rule()

@@ -16,6 +16,7 @@ from stdnum import ean
 
 from store import demo, setup
 from store.audit import integrity
+from store.config.loader import Config
 from store.db.connection import open_database
 from store.kernel.clock import business_date
 from store.kernel.errors import ValidationError
@@ -219,6 +220,7 @@ def test_returns_refer_to_their_original_lines(store_db: SqliteDatabase) -> None
     assert len(returns) == SMALL.returns
     for sale in returns:
         assert sale.original_id and sale.total < 0 and sale.note
+        assert Config().returns.reason(sale.return_reason) is not None  # filed under a [returns] reason
         original = Sale.get_by_id(sale.original_id)
         assert original.created_at < sale.created_at <= original.created_at + timedelta(days=8)
         assert sale.customer_id == original.customer_id

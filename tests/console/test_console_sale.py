@@ -14,6 +14,7 @@ from tui.screens.choice import ChoiceScreen
 from tui.screens.login import LoginScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.pay import PayScreen
+from tui.screens.prompt import PromptScreen
 from tui.screens.receipt import ReceiptScreen
 from tui.screens.returns import ReturnsScreen
 from tui.screens.sale import SaleScreen
@@ -56,6 +57,9 @@ async def test_whole_checkout_with_scanner_burst_and_split_tender(
         await pilot.press("f2")  # WeChat Pay
         await type_text(pilot, "5000")
         await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)  # its transaction number, from the customer's phone
+        await type_text(pilot, "4200001234202612070000000042")
+        await pilot.pause()
         await pilot.press("f1")  # the rest in cash, with a 100-yuan note on top
         await type_text(pilot, str((total - 500000) // 100 + 100))
         await wait_for_commit(pilot)
@@ -63,6 +67,7 @@ async def test_whole_checkout_with_scanner_burst_and_split_tender(
         sale = Sale.get()
         tenders = {t.kind: t for t in Tender.select().where(Tender.sale == sale.id)}
         assert tenders["wechat"].amount == 500000
+        assert tenders["wechat"].reference == "4200001234202612070000000042"
         assert tenders["cash"].amount == total - 500000
         assert tenders["cash"].change == 10000
         assert sale.acknowledged_at is None
@@ -121,6 +126,9 @@ async def test_return_against_the_original_receipt(shop: Shop, db: SqliteDatabas
         await pilot.press("enter")  # choose the highlighted (only) line
         await pilot.press("f2")
         await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)  # why it comes back
+        await pilot.press("down", "enter")  # 不想要了 changed mind
+        await pilot.pause()
         assert isinstance(app.screen, ManagerPinScreen)
         await type_text(pilot, "M1")
         await type_text(pilot, "1234")
@@ -137,6 +145,7 @@ async def test_return_against_the_original_receipt(shop: Shop, db: SqliteDatabas
         await pilot.press("enter")
     refund = Sale.get(Sale.kind == "return")
     assert refund.total == -599900 and refund.original_id == sale.id
+    assert refund.return_reason == "changed_mind"
     assert SaleLine.get(SaleLine.sale == refund.id).qty == -1
     assert ImeiUnit.get(ImeiUnit.imei == shop.imeis[1]).status == "returned"
 
@@ -156,6 +165,8 @@ async def test_a_manager_rings_a_return_and_voids_without_a_pin_of_their_own(
         await pilot.pause()
         await pilot.press("enter")
         await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("enter")  # the first reason
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SaleScreen)  # the manager's own role: no PIN dialog

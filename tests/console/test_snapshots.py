@@ -40,6 +40,8 @@ def test_pay_screen_after_a_wechat_part_payment(
         await pilot.pause()
         await pilot.press("f2", *"5000", "enter")
         await pilot.pause()
+        await pilot.press(*"4200001234202612070000000042", "enter")  # its transaction number
+        await pilot.pause()
 
     app = make_app(db, tmp_path, staff=shop.promoter)
     assert snap_compare(app, terminal_size=(80, 24), run_before=pay)

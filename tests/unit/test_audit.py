@@ -25,6 +25,7 @@ def busy_shop(shop: Shop) -> Shop:
         if sale_line.imei_unit_id:
             cart.add_return_line(sale_line, 1, 0)
     cart.approve_return(manager_ok(shop))
+    cart.set_return_reason("defective")
     pay(cart)
     checkout.commit_sale(cart, shop.till)
     second = sell(shop, shop.imeis[1])

@@ -333,11 +333,11 @@ def test_cash_over_due_gives_change(shop: Shop) -> None:
 def test_split_tender(shop: Shop) -> None:
     cart = promoter_cart(shop)
     cart.add_scan(scan(shop.imeis[0]))
-    cart.add_tender("alipay", 400000, reference="2026112722001")
+    cart.add_tender("alipay", 400000, reference="2026112722001412345678901234")
     assert cart.due == PHONE - 400000 and not cart.is_settled
     cart.add_tender("card", PHONE - 400000)
     assert cart.is_settled and cart.change == 0
-    assert [t.reference for t in cart.tenders] == ["2026112722001", ""]
+    assert [t.reference for t in cart.tenders] == ["2026112722001412345678901234", ""]
 
 
 @pytest.mark.parametrize("amount", [0, -100])
@@ -392,7 +392,7 @@ def test_json_round_trip(shop: Shop) -> None:
     cart.override_price(0, 580000, "老客户 loyal", manager_ok(shop))
     cart.set_sale_discount(1000)
     cart.customer_label = "张三 138****8000"
-    cart.add_tender("wechat", 100000, "wx-1")
+    cart.add_tender("wechat", 100000, "4200001234202612070000000001")
     again = Cart.from_json(cart.to_json())
     assert again == cart
     assert again.lines[0] == cart.lines[0] and again.lines[0].id == cart.lines[0].id

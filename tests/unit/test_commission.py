@@ -142,6 +142,7 @@ def give_back(shop: Shop, sale: Sale, now: datetime, line_no: int = 1) -> Sale:
     cart: Cart = promoter_cart(shop)
     cart.add_return_line(line, line.qty, sale_lookup.returned_qty(line.id))
     cart.approve_return(manager_ok(shop))
+    cart.set_return_reason("defective")
     pay(cart)
     return checkout.commit_sale(cart, shop.till, now=now)
 

@@ -139,6 +139,7 @@ class CountMachine(RuleBasedStateMachine):
         cart = Cart(staff_id=self.manager.id, staff_role="manager", discount_limit_percent=30)
         cart.add_return_line(line, 1, 0)
         cart.approve_return()  # a manager rings it: their own role is the authority
+        cart.set_return_reason("defective")
         cart.add_tender("cash", -cart.total)
         checkout.commit_sale(cart, TILL, now=self.tick())
         self.shelf[line.product_id] += 1
@@ -171,6 +172,7 @@ class CountMachine(RuleBasedStateMachine):
         cart = Cart(staff_id=self.manager.id, staff_role="manager", discount_limit_percent=30)
         cart.add_return_line(line, 1, sale_lookup.returned_qty(line.id))
         cart.approve_return()  # a manager rings it: their own role is the authority
+        cart.set_return_reason("defective")
         cart.add_tender("cash", -cart.total)
         checkout.commit_sale(cart, TILL, now=self.tick())
         self.sold_imeis.remove(number)

@@ -29,6 +29,7 @@ def test_profile_of_a_customer_who_bought_and_returned(shop: Shop) -> None:
     case_line = SaleLine.get((SaleLine.sale == first.id) & (SaleLine.line_no == 2))
     back.add_return_line(case_line, 1, 0)
     back.approve_return(manager_ok(shop))
+    back.set_return_reason("defective")
     back.customer_id = customer.id
     pay(back)
     checkout.commit_sale(back, shop.till, now=datetime(2026, 3, 5, 4, 0))

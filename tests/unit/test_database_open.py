@@ -465,3 +465,48 @@ def test_cancel_interrupts_a_running_check(db_path: Path, monkeypatch: pytest.Mo
     check.cancel()
     worker.join(5)
     assert not worker.is_alive() and result == [None]
+
+
+def test_the_tenders_version_adds_the_return_reason_and_the_refunds_original(db_path: Path) -> None:
+    """Schema version V13 (tenders) on a store made by the version before it: sales and
+    tenders keep every row, old returns read as having no reason ('') and old refunds as
+    pointing at no original tender (null); the upgraded store then takes both."""
+    version = migrations.MIGRATIONS.index(migrations.V13) + 1
+    raw = sqlite3.connect(db_path)
+    for statements in migrations.MIGRATIONS[: version - 1]:
+        for statement in statements:
+            if "id_bytes(" not in statement:  # the copy of version 10 has nothing to copy here
+                raw.execute(statement)
+    raw.execute(f"PRAGMA user_version = {version - 1}")
+    columns = {t: [r[1] for r in raw.execute(f'PRAGMA table_info("{t}")')] for t in ("sale", "tender")}
+    assert "return_reason" not in columns["sale"] and "original_id" not in columns["tender"]
+    staff_id, sale_id, tender_id = (bytes([n]) * 16 for n in (1, 2, 3))
+    raw.execute(
+        "INSERT INTO staff (id, code, name, role, pin_hash, failed_pins, locked, active, created_at) "
+        "VALUES (?, 'M1', 'm', 'admin', '', 0, 0, 1, '2026-01-01')",
+        (staff_id,),
+    )
+    raw.execute(
+        "INSERT INTO sale (id, receipt_no, store_code, terminal_id, business_date, created_at, kind, "
+        "status, staff_id, subtotal, discount, total, note) VALUES (?, 'S001-T1-20260101-0001', 'S001', "
+        "'T1', '2026-01-01', '2026-01-01 02:00:00', 'sale', 'completed', ?, 100, 0, 100, '')",
+        (sale_id, staff_id),
+    )
+    raw.execute(
+        'INSERT INTO tender (id, sale_id, kind, amount, tendered, "change", reference) '
+        "VALUES (?, ?, 'wechat', 100, 100, 0, '4200')",
+        (tender_id, sale_id),
+    )
+    raw.commit()
+    raw.close()
+
+    db = open_database(db_path)
+    try:
+        assert schema_version(db) == migrations.LATEST >= version
+        _assert_schema_matches_models(db)
+        sale = Sale.get(Sale.receipt_no == "S001-T1-20260101-0001")
+        assert (sale.total, sale.return_reason) == (100, "")
+        (tender,) = Tender.select().where(Tender.sale == sale.id)
+        assert (tender.kind, tender.reference, tender.original_id) == ("wechat", "4200", None)
+    finally:
+        db.close()

@@ -40,6 +40,7 @@ def test_an_imeis_life_received_sold_returned_counted(shop: Shop) -> None:
     line = sale.lines.get()
     back.add_return_line(line, 1, 0)
     back.approve_return(manager_ok(shop))
+    back.set_return_reason("defective")
     pay(back)
     refund = checkout.commit_sale(back, TILL, now=t + timedelta(minutes=2))
     count = count_sessions.start_count(

@@ -49,6 +49,7 @@ def test_a_manager_cannot_approve_their_own_price_change_or_return(shop: Shop) -
     assert (cart.lines[0].unit_price, cart.lines[0].approved_by) == (3900, "")
     with pytest.raises(PermissionDenied):
         cart.approve_return(manager_ok(shop))
+        cart.set_return_reason("defective")
     assert cart.return_approved_by == ""
 
 
@@ -71,6 +72,7 @@ def test_a_promoter_still_gets_another_persons_approval(shop: Shop) -> None:
         cart.override_price(0, 500000, "match JD.com")
     with pytest.raises(NeedsApproval):
         cart.approve_return()
+        cart.set_return_reason("defective")
     cart.override_price(0, 500000, "match JD.com", manager_ok(shop))
     pay(cart)
     sale = checkout.commit_sale(cart, shop.till)
@@ -106,6 +108,7 @@ def test_a_manager_rings_a_return_without_a_pin(shop: Shop) -> None:
     line = sale_lookup.returnable_lines(sold)[0].line
     cart.add_return_line(line, 1, 0)
     cart.approve_return()  # the manager's own role: no PIN
+    cart.set_return_reason("defective")
     pay(cart)
     refund = checkout.commit_sale(cart, shop.till)
     row = rows("sale.return")[0]
@@ -156,6 +159,7 @@ def test_commit_refuses_own_authority_of_a_seller_who_is_not_a_manager(shop: Sho
     cart.add_scan(scan(shop.case.sku))
     cart.override_price(0, 100, "friend")
     cart.approve_return()
+    cart.set_return_reason("defective")
     pay(cart)
     before = snapshot()
     with pytest.raises(PermissionDenied) as err:

@@ -27,7 +27,7 @@ from store.kernel.errors import NeedsApproval, StockError, ValidationError, Zhan
 from store.models import MODELS, ImeiUnit, Product, Sale, SaleLine, Staff, StockMovement, Tender
 from store.models.base import utcnow
 from store.people import staff
-from store.selling import checkout, sale_lookup, sale_voids
+from store.selling import checkout, refunds, sale_lookup, sale_voids
 from store.selling.cart import Cart
 from store.selling.cart_lines import CartLine
 from store.stock import catalog
@@ -160,7 +160,17 @@ class PosMachine(RuleBasedStateMachine):
         ]
 
     def _pay(self, cart: Cart, data: st.DataObject) -> None:
-        """Random split tenders; cash may exceed what is due and gives change."""
+        """Random split tenders; cash may exceed what is due and gives change. A refund goes
+        back as it was paid, or all in cash with a manager's approval (store.selling.refunds)."""
+        if cart.due < 0:
+            with pytest.raises(ValidationError):
+                cart.add_tender("cash", -cart.due + 1)  # never refund more than is owed
+            if data.draw(st.booleans(), label="refund as paid"):
+                refunds.take_as_paid(cart)
+            else:
+                refunds.add_refund(cart, "cash", -cart.due, self.approval)
+            assert cart.due == 0
+            return
         for _ in range(data.draw(st.integers(0, 2), label="extra tenders")):
             due = cart.due
             if abs(due) <= 1:
@@ -306,6 +316,7 @@ class PosMachine(RuleBasedStateMachine):
                 lambda: checkout.commit_sale(cart, TILL, now=self.now), NeedsApproval
             )
         cart.approve_return(self.approval)
+        cart.set_return_reason("defective")
         sale = checkout.commit_sale(cart, TILL, now=self.now)
         assert sale.original_id == sale_id
         assert sale.kind == ("exchange" if any(not ln.is_return for ln in cart.lines) else "return")
@@ -423,6 +434,7 @@ class PosMachine(RuleBasedStateMachine):
         cart.lines[0].line_discount = 0
         self._pay(cart, data)
         cart.approve_return(self.approval)
+        cart.set_return_reason("defective")
         self._expect_nothing_written(lambda: checkout.commit_sale(cart, TILL, now=self.now))
 
     # ---- invariants --------------------------------------------------------------------------
@@ -549,6 +561,7 @@ def _return(staff_id: str, approval: staff.Approval, line_id: str, qty: int) -> 
     cart = Cart(staff_id=staff_id, staff_role="cashier", discount_limit_percent=LIMIT)
     cart.add_return_line(SaleLine.get_by_id(line_id), qty, sale_lookup.returned_qty(line_id))
     cart.approve_return(approval)
+    cart.set_return_reason("defective")
     cart.add_tender("cash", -cart.due)
     return checkout.commit_sale(cart, TILL)
 

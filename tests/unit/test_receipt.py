@@ -16,7 +16,7 @@ from store.kernel.auth import Approval
 from store.kernel.errors import PrinterError, ZhangguiError
 from store.kernel.money import format_fen
 from store.models import Sale
-from store.selling import checkout, sale_lookup, sale_voids
+from store.selling import checkout, refunds, sale_lookup, sale_voids
 from store.selling.cart import Cart
 from store.selling.printer import print_receipt
 from store.selling.receipt import Receipt, build_receipt
@@ -31,6 +31,7 @@ STORE = "测试店"
 HEADER = "深圳市南山区科技园\n电话 0755-8888 8888"
 FOOTER = "谢谢惠顾 Thank you\n七天无理由退货"
 WIDTHS = (32, 48)
+WECHAT_REF = "4200001234202612070000000042"
 HALF_BLOCKS = {" ": (False, False), "▀": (True, False), "▄": (False, True), "█": (True, True)}
 
 
@@ -52,18 +53,19 @@ def ring_sale(shop: Shop) -> Sale:
     cart.add_scan(scan(shop.imeis[0]))
     cart.add_scan(scan("6900000000011"), 2)
     cart.customer_id = customers.find_or_create("13800138000", "张三").id
-    cart.add_tender("wechat", 500000)
+    cart.add_tender("wechat", 500000, WECHAT_REF)
     cart.add_tender("cash", 200000)
     return checkout.commit_sale(cart, shop.till)
 
 
 def ring_return(shop: Shop, sale: Sale) -> Sale:
-    """The phone comes back; the refund goes to WeChat."""
+    """The phone comes back; the refund goes back as it was paid, WeChat and cash."""
     phone_line = next(r.line for r in sale_lookup.returnable_lines(sale) if r.line.imei_unit is not None)
     cart = Cart(staff_id=shop.manager.id, staff_role="manager", discount_limit_percent=30)
     cart.add_return_line(phone_line, 1, sale_lookup.returned_qty(phone_line.id))
     cart.approve_return()  # the manager ringing it answers for it in their own role
-    cart.add_tender("wechat", -cart.due)
+    cart.set_return_reason("defective")
+    refunds.take_as_paid(cart)
     return checkout.commit_sale(cart, shop.till)
 
 
@@ -249,6 +251,29 @@ def test_return_receipt(shop: Shop, width: int) -> None:
     assert format_fen(-599900) in text  # the returned line is negative
     refund_row = next(ln for ln in text.splitlines() if ln.startswith("Refund"))
     assert refund_row.endswith(format_fen(599900)) and cell_len(refund_row) == width
+    # Why it came back, and where the money went: back to WeChat (its transaction number) and
+    # to cash, in proportion to what each paid of the receipt.
+    assert r.return_reason == "质量问题 Defective" and "Reason: 质量问题 Defective" in text
+    wechat, cash = r.tenders
+    assert (wechat.label, wechat.reference, cash.label) == ("Back to WeChat Pay", WECHAT_REF, "Back to Cash")
+    assert wechat.amount + cash.amount == -599900
+    assert abs(-wechat.amount * 607700 - 599900 * 500000) < 607700  # its share of 607,700, to the fen
+    assert WECHAT_REF in text and "Back to WeChat Pay" in text and "Back to Cash" in text
+
+
+def test_return_receipt_in_chinese(shop: Shop) -> None:
+    refund = ring_return(shop, ring_sale(shop))
+    i18n.set_language("zh_CN")
+    text = render_text(receipt_for(shop, refund), 32)
+    assert_fits(text, 32)
+    assert "原因：质量问题 Defective" in text
+    assert "退回微信支付" in text and "退回现金" in text
+    assert (
+        WECHAT_REF
+        in text.splitlines()[
+            text.splitlines().index(next(ln for ln in text.splitlines() if "流水号" in ln)) + 1
+        ]
+    )
 
 
 def test_void_and_reprint_are_marked(shop: Shop) -> None:

@@ -173,6 +173,7 @@ class ReferralMachine(RuleBasedStateMachine):
         cart = self.cart()
         cart.add_return_line(line, min(qty, left), sale_lookup.returned_qty(line.id))
         cart.approve_return()  # a manager rings it: their own role is the authority
+        cart.set_return_reason("defective")
         owed = vouchers.give_back_due(cart)
         if owed:
             vouchers.add_voucher_tender(cart, owed, self.day)

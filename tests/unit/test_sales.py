@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from store.audit import integrity
+from store.config.loader import load_config
 from store.kernel.clock import business_date
-from store.kernel.errors import NotFound, StockError, ValidationError
+from store.kernel.errors import ConfigError, NotFound, StockError, ValidationError
 from store.models import AuditLog, ImeiUnit, ReceiptCounter, Sale, SaleLine, StockMovement, Tender
 from store.selling import checkout, sale_lookup
+from store.selling.config import TendersSection
 from store.selling.till import Till
 from store.stock import ledger as stock
 from tests.conftest import Shop
@@ -26,7 +30,7 @@ def test_commit_writes_everything(shop: Shop) -> None:
     cart.add_scan(scan("CASE-IP15"), 3)
     cart.set_line_discount(1, 500)
     cart.set_sale_discount(10000)
-    cart.add_tender("wechat", 500000, "wx-42")
+    cart.add_tender("wechat", 500000, "4200001234202612070000000042")
     cart.add_tender("cash", 200000)
     audit_rows = AuditLog.select().count()
     now = datetime(2026, 11, 27, 3, 0)
@@ -62,7 +66,7 @@ def test_commit_writes_everything(shop: Shop) -> None:
     tenders = list(Tender.select().where(Tender.sale == sale.id).order_by(Tender.kind))
     assert [(t.kind, t.amount, t.tendered, t.change, t.reference) for t in tenders] == [
         ("cash", fresh.total - 500000, 200000, 200000 - (fresh.total - 500000), ""),
-        ("wechat", 500000, 500000, 0, "wx-42"),
+        ("wechat", 500000, 500000, 0, "4200001234202612070000000042"),
     ]
 
     moves = StockMovement.select().where(StockMovement.document == sale.id)
@@ -255,3 +259,88 @@ def test_find_sale(shop: Shop) -> None:
     with pytest.raises(NotFound) as err:
         sale_lookup.find_sale("S001-T1-20990101-0001")
     assert str(err.value) == "No receipt S001-T1-20990101-0001."
+
+
+# ---- tender references (WeChat Pay / Alipay transaction numbers, a card's last 4 digits) ----
+WX = "4200001234202612070000000042"
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "kept"),
+    [
+        ("wechat", WX, WX),
+        ("wechat", " 4200 0012 3420 2612 0700 0000 0042 ", WX),  # as a slip prints it
+        ("alipay", "2026120722001412345678901234", "2026120722001412345678901234"),
+        ("alipay", "1234567890123456", "1234567890123456"),  # 16 digits: the shortest
+        ("card", "4321", "4321"),
+        ("card", "", ""),  # optional by default
+    ],
+)
+def test_a_payment_keeps_its_reference_as_digits(shop: Shop, kind: str, typed: str, kept: str) -> None:
+    cart = promoter_cart(shop)
+    cart.add_scan(scan(shop.imeis[0]))
+    cart.add_tender(kind, cart.due, typed)
+    sale = checkout.commit_sale(cart, shop.till)
+    assert [t.reference for t in Tender.select().where(Tender.sale == sale.id)] == [kept]
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "problem"),
+    [
+        ("wechat", "wx-42", "16 to 32 digits"),
+        ("wechat", "123456789012345", "16 to 32 digits"),  # 15: a digit short
+        ("alipay", "1" * 33, "16 to 32 digits"),
+        ("alipay", "２０２６１２０７２２００１４１２３４５", "16 to 32 digits"),  # full-width digits
+        ("card", "123", "last 4 digits"),
+        ("card", "12345", "last 4 digits"),
+        ("card", "12a4", "last 4 digits"),
+        ("cash", "1234", "no reference"),
+    ],
+)
+def test_a_wrong_reference_is_refused_with_what_it_should_be(
+    shop: Shop, kind: str, typed: str, problem: str
+) -> None:
+    cart = promoter_cart(shop)
+    cart.add_scan(scan(shop.imeis[0]))
+    with pytest.raises(ValidationError, match=problem):
+        cart.add_tender(kind, cart.due, typed)
+    assert cart.tenders == []
+
+
+def test_a_required_reference_is_enforced_at_commit(shop: Shop) -> None:
+    """[tenders] wechat_reference = "required": a cart put together without one (the screen
+    always asks, a script might not) is refused inside the store, and nothing is written."""
+    till = replace(shop.till, tenders=TendersSection(wechat_reference="required"))
+    cart = promoter_cart(shop)
+    cart.add_scan(scan(shop.imeis[0]))
+    cart.add_tender("wechat", 100000)
+    cart.add_tender("card", cart.due)  # card stays optional
+    before = snapshot()
+    with pytest.raises(ValidationError, match="WeChat Pay payment needs its reference"):
+        checkout.commit_sale(cart, till)
+    assert snapshot() == before
+    forged = promoter_cart(shop)  # a reference set behind add_tender's back is checked again
+    forged.add_scan(scan(shop.imeis[0]))
+    forged.add_tender("wechat", forged.due)
+    forged.tenders[0].reference = "wx-42"
+    with pytest.raises(ValidationError, match="16 to 32 digits"):
+        checkout.commit_sale(forged, till)
+    cart.clear_tenders()
+    cart.add_tender("wechat", 100000, WX)
+    cart.add_tender("card", cart.due)
+    assert checkout.commit_sale(cart, till).total == PHONE
+
+
+def test_tender_reference_rules_come_from_config(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[tenders]\nwechat_reference = "required"\ncard_reference = "off"\n', encoding="utf-8")
+    cfg = load_config(path)
+    assert [cfg.tenders.rule(k) for k in ("wechat", "alipay", "card", "cash")] == [
+        "required",
+        "optional",
+        "off",
+        "off",
+    ]
+    path.write_text('[tenders]\nwechat_reference = "always"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"tenders\.wechat_reference"):
+        load_config(path)

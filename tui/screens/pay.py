@@ -16,14 +16,16 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
+from store.kernel.auth import Approval
 from store.kernel.clock import business_date
-from store.kernel.errors import DatabaseBusy, DiskFull, ZhangguiError
+from store.kernel.errors import DatabaseBusy, DiskFull, NeedsApproval, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen, parse_money
 from store.referrals import ledger, vouchers
 from store.referrals import till as at_till
-from store.selling import checkout
+from store.selling import checkout, refunds, tender_refs
 from store.selling.cart import Cart
+from store.selling.cart_lines import CartTender
 from store.selling.till import Till
 from tui.messages import SaleCommitEnded, SaleCommitting
 from tui.screens.base import ConsoleModalScreen
@@ -57,14 +59,14 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
         super().__init__()
         self.cart = cart
         self.till = till
-        self.method = "voucher" if vouchers.give_back_due(cart) else "cash"
+        self.method = self.next_refund_method() if cart.due < 0 else "cash"
         self.busy = False  # a commit has started: no more input until it ends (the app reads it too)
         self._sale: SaleShown | None = None
         self._dismissed = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(_("Payment"), classes="dialog-title")
+            yield Label(self.title_text(), classes="dialog-title", id="pay-title")
             yield Static(id="pay-summary")
             yield Label(id="pay-method")
             yield Input(id="pay-amount")
@@ -83,6 +85,18 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
                 self.fail(str(exc))
         self.refresh_summary()
 
+    def title_text(self) -> str:
+        """Payment; a return (goods back, money back) or an exchange says so."""
+        if not self.cart.has_returns:
+            return _("Payment")
+        return _("Exchange") if any(not ln.is_return for ln in self.cart.lines) else _("Return")
+
+    def next_refund_method(self) -> str:
+        """The way the next part of a refund goes back (store.selling.refunds): the voucher,
+        then the original WeChat Pay, Alipay or card payments, cash last."""
+        shares = refunds.still_due(self.cart)
+        return shares[0].kind if shares else "cash"
+
     def today(self) -> date:
         """The business date in the till's zone."""
         return business_date(self.now(), self.till.tz)
@@ -92,6 +106,11 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
         return at_till.voucher_room(self.cart, self.today())
 
     def default_amount(self) -> int:
+        if self.cart.due < 0 and self.method in refunds.ELECTRONIC:
+            # What the plan gives back to that payment (cash: all that is still due).
+            share = next((s for s in refunds.still_due(self.cart) if s.kind == self.method), None)
+            if share is not None:
+                return share.amount
         return at_till.default_amount(self.cart, self.method, self.today())
 
     def refresh_summary(self) -> None:
@@ -102,8 +121,19 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
             text.append(f"  {_(TENDER_NAMES[tender.kind])}  {format_fen(tender.amount)}")
             if tender.change:
                 text.append("  " + _("given") + f" {format_fen(tender.tendered)}")
+            if tender.reference:
+                text.append(f"  {_('Ref.')} {tender.reference}", style="dim")
             text.append("\n")
         due = cart.due
+        if due < 0:
+            shares = refunds.still_due(cart)
+            if shares:
+                text.append(_("Back as paid (Enter; F1 for cash instead: a manager's PIN)") + ":\n")
+            for share in shares:
+                text.append(f"  {share.label}  {format_fen(share.amount)}")
+                if share.reference:
+                    text.append(f"  {_('Ref.')} {share.reference}", style="dim")
+                text.append("\n")
         if due >= 0:
             text.append(_("Due") + f": {format_fen(due)}", style="bold")
         else:
@@ -153,15 +183,81 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
                 amount = parse_money(typed) if typed else self.default_amount()
                 if self.method == vouchers.KIND:
                     vouchers.add_voucher_tender(self.cart, amount, self.today())
+                elif self.cart.due < 0:
+                    self.refund(amount)
+                    return
                 else:
-                    self.cart.add_tender(self.method, amount)
+                    tender = self.cart.add_tender(self.method, amount)
+                    if tender_refs.asked(tender.kind, self.till.tenders):
+                        self.ask_reference(tender)
+                        return
         except ZhangguiError as exc:
             self.fail(str(exc))
             return
+        self.taken()
+
+    def taken(self) -> None:
+        """A payment or refund was taken: show what is left, commit when nothing is."""
+        if self.cart.due < 0:
+            self.method = self.next_refund_method()
         self.refresh_summary()
         self.say("")  # an earlier refusal ("the voucher holds only ¥50.00") is over
         if self.cart.due == 0:
             self.commit()
+
+    def refund(self, amount: int, approval: Approval | None = None) -> None:
+        """Give ``amount`` back by the chosen method; cash instead of the original payment asks
+        a manager's PIN when the store says so (a manager at the till acts in their own role)."""
+        try:
+            refunds.add_refund(self.cart, self.method, amount, approval)
+        except NeedsApproval as exc:
+            if approval is not None:
+                self.fail(str(exc))
+                return
+            from tui.screens.manager_pin import ManagerPinScreen
+
+            def approved(ok: Approval | None) -> None:
+                if ok is None:
+                    self.fail(_("Not approved."))
+                    return
+                self.refund(amount, ok)
+
+            self.app.push_screen(ManagerPinScreen(str(exc), requester=self.actor), approved)
+            return
+        except ZhangguiError as exc:
+            self.fail(str(exc))
+            return
+        self.taken()
+
+    def ask_reference(self, tender: CartTender, problem: str = "") -> None:
+        """The transaction number or card digits of the payment just taken; Esc takes the
+        payment back. Where [tenders] says optional, Enter on nothing goes without one."""
+        from tui.screens.prompt import PromptScreen
+
+        label = tender_refs.prompt(tender.kind)
+        if not tender_refs.required(tender.kind, self.till.tenders):
+            label += "\n" + _("Enter on nothing: without it.")
+        if problem:
+            label = problem + "\n" + label
+
+        def answered(text: str | None) -> None:
+            if text is None:
+                self.cart.remove_tender(tender)
+                self.refresh_summary()
+                self.say(_("Payment not taken."))
+                return
+            if not text.strip() and tender_refs.required(tender.kind, self.till.tenders):
+                self.ask_reference(tender, _("This payment's reference is required."))
+                return
+            try:
+                self.cart.set_reference(tender, text)
+            except ZhangguiError as exc:
+                self.ask_reference(tender, str(exc))
+                return
+            self.taken()
+
+        title = f"{_(TENDER_NAMES[tender.kind])}  {format_fen(tender.amount)}"
+        self.app.push_screen(PromptScreen(title, label), answered)
 
     def commit(self) -> None:
         if self.busy:

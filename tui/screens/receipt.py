@@ -55,6 +55,7 @@ class ReceiptScreen(ConsoleModalScreen[None]):
                 reprint=self.reprint,
                 referrals=config.referrals.enabled,
                 referral_note=config.referrals.receipt_note,
+                returns=config.returns,
             )
             self.query_one("#receipt-text", Static).update(
                 Text(receipt_render.render_text(data, width=config.receipt.width))

@@ -23,8 +23,18 @@ from tui.shapes import ReceiptShown
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
 
-# Each chosen line with how many of it come back.
-Choice = list[tuple[ReturnableLine, int]]
+
+class Choice(list[tuple[ReturnableLine, int]]):
+    """Each chosen line with how many of it come back, and why (a [returns] reason code)."""
+
+    def __init__(self, picked: list[tuple[ReturnableLine, int]], reason: str) -> None:
+        super().__init__(picked)
+        self.reason = reason
+
+
+# Widths that fit 80 columns in both languages (the dialog's border and padding take 4, each
+# column 2 more): the item's name gives way, never the quantity chosen.
+ITEM_WIDTH = 30
 
 
 class ReturnsScreen(ConsoleModalScreen[Choice | None]):
@@ -58,8 +68,12 @@ class ReturnsScreen(ConsoleModalScreen[Choice | None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.can_focus = False
-        for label in (_("#"), _("Item"), _("Sold"), _("Can return"), _("Paid"), _("Return")):
-            table.add_column(label)
+        table.add_column(Text(_("#")), width=2)
+        table.add_column(Text(_("Item")), width=ITEM_WIDTH)
+        table.add_column(Text(_("Sold"), justify="right"), width=4)
+        table.add_column(Text(_("Can return"), justify="right"), width=10)
+        table.add_column(Text(_("Paid"), justify="right"), width=10)
+        table.add_column(Text(_("Return"), justify="right"), width=6)
         self.query_one("#returns-receipt", Input).focus()
 
     def _show(self) -> None:
@@ -67,16 +81,17 @@ class ReturnsScreen(ConsoleModalScreen[Choice | None]):
         table.clear()
         for entry in self.lines:
             line = entry.line
-            name = Text(line.product.display_name)
-            if line.imei_unit is not None:
-                name.append(f" {line.imei_unit.imei}", style="dim")
+            name = Text(line.product.display_name, no_wrap=True, overflow="ellipsis")
+            if line.imei_unit is not None:  # the IMEI under the name, whole
+                name.append(f"\n{line.imei_unit.imei}", style="dim")
             table.add_row(
                 Text(str(line.line_no)),
                 name,
-                Text(str(line.qty)),
-                Text(str(entry.returnable)),
-                Text(format_fen(line.total)),
-                Text(str(self.chosen.get(line.id, ""))),
+                Text(str(line.qty), justify="right"),
+                Text(str(entry.returnable), justify="right"),
+                Text(format_fen(line.total), justify="right"),
+                Text(str(self.chosen.get(line.id, "")), justify="right", style="bold"),
+                height=2 if line.imei_unit is not None else 1,
             )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -128,11 +143,22 @@ class ReturnsScreen(ConsoleModalScreen[Choice | None]):
             table.move_cursor(row=max(0, min(table.cursor_row + step, len(self.lines) - 1)))
 
     def action_finish(self) -> None:
-        picked: Choice = [(e, self.chosen[e.line.id]) for e in self.lines if self.chosen.get(e.line.id)]
+        picked: list[tuple[ReturnableLine, int]] = [
+            (e, self.chosen[e.line.id]) for e in self.lines if self.chosen.get(e.line.id)
+        ]
         if not picked:
             self.fail(_("Choose at least one line to return."))
             return
-        self.dismiss(picked)
+        from tui.screens.choice import ChoiceScreen
+
+        def reason(code: str | None) -> None:
+            if code is None:
+                self.fail(_("Choose a reason for the return."))
+                return
+            self.dismiss(Choice(picked, code))
+
+        rows = [(r.code, Text(r.name)) for r in self.config.returns.reasons]
+        self.app.push_screen(ChoiceScreen(_("Why does it come back?"), rows), reason)
 
     def action_void(self) -> None:
         sale = self.sale

@@ -349,6 +349,7 @@ class SaleScreen(CartEditingScreen):
                 try:
                     for entry, qty in choice:
                         self.cart.add_return_line(entry.line, qty, entry.line.qty - entry.returnable)
+                    self.cart.set_return_reason(choice.reason)
                 except ZhangguiError:
                     self.cart.return_approved_by = before
                     raise

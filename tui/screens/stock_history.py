@@ -65,13 +65,18 @@ class StockHistoryScreen(ConsoleScreen[None]):
         for event in found.events:
             local = event.at.replace(tzinfo=UTC).astimezone(tz)
             document = event.document + (f" {event.imei}" if event.imei and found.unit is None else "")
+            cell = Text(cut_middle(document, 20), no_wrap=True)
+            reason = event.reason if event.kind == "return" else ""
+            if reason:  # why it came back, on a line of its own under the receipt
+                cell.append("\n" + cut_middle(reason, 20), style="italic")
             table.add_row(
                 Text(f"{local:%m-%d %H:%M}"),
                 Text(history.kind_name(event.kind), no_wrap=True, overflow="ellipsis"),
                 Text(f"{event.qty:+d}", justify="right"),
-                Text(cut_middle(document, 20), no_wrap=True),
+                cell,
                 Text(cut_middle(event.party, 15), no_wrap=True),
                 Text(event.staff, no_wrap=True, overflow="ellipsis"),
+                height=2 if reason else 1,
             )
         if table.row_count:
             table.move_cursor(row=table.row_count - 1)

@@ -12,16 +12,19 @@ each would first check a PIN.
 from __future__ import annotations
 
 import random
+import tempfile
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from store.config.loader import Config
-from store.demo.clock import _EPOCH, _local_midnight_us
+from store.demo.clock import _EPOCH, _local_midnight_us, _stamp
 from store.demo.state import _State
 from store.kernel.auth import Actor, actor_for_login
 from store.kernel.ids import new_id
-from store.models import RosterEntry, Staff, StockMovement, TimeEntry, database
+from store.kernel.money import MAX_FEN
+from store.models import Product, RosterEntry, Staff, StockMovement, TimeEntry, database
 from store.people import leave_requests, profiles, roster, targets
-from store.stock import count_approval, count_entry, count_sessions
+from store.stock import count_approval, count_entry, count_sessions, transfer_send
 
 WEEKS = 8  # published rosters: this week and the seven before it
 # Who is rostered, in the order the days off rotate; two days off a week each leaves four or
@@ -70,6 +73,11 @@ class _Operations(_State):
         self._targets(manager)
         self._ladder(config, manager)
         self._counts(manager)
+        self._transfer()
+        # The movements the store's own functions wrote, for the summary.
+        self.counts.movements += (
+            StockMovement.select().where(StockMovement.kind.in_(("count", "transfer_out"))).count()
+        )
 
     # Rosters, leave and the time clock.
 
@@ -206,7 +214,10 @@ class _Operations(_State):
         while month <= last:
             first, end = targets.month_days(month)
             days = (end - first).days + 1
-            amount = round(per_day_fen * days * 1.1 / 1_000_000) * 1_000_000  # whole ten thousand yuan
+            # Whole ten thousand yuan, at most what a target may be (the large store sells more).
+            amount = min(
+                round(per_day_fen * days * 1.1 / 1_000_000) * 1_000_000, MAX_FEN // 1_000_000 * 1_000_000
+            )
             units = max(1, round(per_day_units * days * 1.1))
             targets.set_target(month, None, units=units, amount=amount, actor=manager, today=first)
             for code, share in TARGET_SHARES.items():
@@ -278,7 +289,6 @@ class _Operations(_State):
         )
         self._count_items(count.id, counter, morning, short_one=True)
         count_sessions.close(count.id, staff_id=counter, now=_moment(morning + 15 * 60_000_000))
-        self.counts.movements += StockMovement.select().where(StockMovement.kind == "count").count()
 
     def _count_items(self, count_id: str, counter: str, at: int, *, short_one: bool) -> None:
         """Enter what the shelf held: the book's quantity, except one item counted short (on a
@@ -305,4 +315,32 @@ class _Operations(_State):
             step += 1
             count_entry.record_qty(
                 count_id, pid, counted, staff_id=counter, now=_moment(at + step * 1_000_000)
+            )
+
+    # A transfer to another store of the chain.
+
+    def _transfer(self) -> None:
+        """Minutes ago five screen protectors went to store S002; its file never arrived
+        (`zhanggui transfer export` writes it again). The product is one that did not move
+        since, so no later sale needed those five."""
+        at = self.end_us - 2 * 60_000_000
+        row = database.obj.execute_sql(
+            'SELECT m."product_id" FROM "stock_movement" m JOIN "product" p ON p."id" = m."product_id" '
+            'WHERE p."category" = \'accessory\' GROUP BY m."product_id" '
+            'HAVING SUM(m."qty") >= 10 AND MAX(m."created_at") < ? '
+            'ORDER BY SUM(m."qty") DESC, p."sku" LIMIT 1',
+            (_stamp(at),),
+        ).fetchone()
+        if row is None:
+            return
+        product = Product.get_by_id(row[0])
+        with tempfile.TemporaryDirectory() as folder:
+            transfer_send.send(
+                to_store="S002",
+                lines=[transfer_send.TransferLine(product, qty=5)],
+                staff_id=self.manager_id,
+                tz=self.tz,
+                note="调货给二店",
+                now=_moment(at),
+                out=Path(folder) / "transfer.json",
             )

@@ -80,7 +80,7 @@ def test_reorder_csv(db_path: Path, tmp_path: Path) -> None:
     ]
     assert len(rows) == 2
     target = tmp_path / "order.csv"
-    run("reorder", "--format", "csv", "--out", str(target), "--db", str(db_path))
+    run("reorder", "--format", "csv", "--output", str(target), "--db", str(db_path))
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads the Chinese names right
     assert list(csv.reader(io.StringIO(raw.decode("utf-8-sig")))) == rows

@@ -129,7 +129,8 @@ def test_on_hand_is_the_sum_of_movements_and_never_negative(store_db: SqliteData
         if product.serialized:
             assert totals[product.id] == sellable[product.id], product.sku
     kinds = Counter(m.kind for m in StockMovement.select())
-    assert set(kinds) == {"receive", "sale", "return", "count"}  # count: the approved stock count
+    # count: the approved stock count; transfer_out: the transfer to store S002
+    assert set(kinds) == {"receive", "sale", "return", "count", "transfer_out"}
     lines = SaleLine.select().count()
     assert kinds["sale"] + kinds["return"] == lines  # one movement for every sale line
 
@@ -423,7 +424,7 @@ def test_cli_builds_the_demo_and_refuses_a_second_run(db_path: Path) -> None:
 def test_cli_help_has_an_example() -> None:
     result = CliRunner().invoke(main, ["demo", "--help"])
     assert result.exit_code == 0
-    assert "Example: zhanggui demo" in result.output and "--size" in result.output
+    assert "Examples:\n\n  zhanggui demo --db demo.db" in result.output and "--size" in result.output
 
 
 def test_referrals_link_new_buyers_to_earlier_buyers(store_db: SqliteDatabase) -> None:
@@ -580,3 +581,7 @@ def test_targets_levels_training_and_counts(store_db: SqliteDatabase) -> None:
     counts = {c.status: c for c in StockCount.select()}
     assert set(counts) == {"approved", "review"}
     assert StockMovement.select().where(StockMovement.kind == "count").count() == 2  # one short, one found
+    from store.models import StockTransfer
+
+    sent = list(StockTransfer.select())
+    assert [(t.direction, t.to_store) for t in sent] == [("out", "S002")]  # its file to write again

@@ -15,7 +15,7 @@ from store.reports.table import text_table
 from store.reports.writers import as_text
 from store.stock import cost_views, lookups, reorder, reorder_export, suppliers
 from store.stock.velocity import class_name
-from tui.cli.common import Whole, context_for, db_options, reader, reader_options, user_errors
+from tui.cli.common import Whole, context_for, db_options, output_option, reader, reader_options, user_errors
 
 
 @click.command("reorder")
@@ -27,13 +27,17 @@ from tui.cli.common import Whole, context_for, db_options, reader, reader_option
     show_default=True,
     help="table to read, csv or xlsx (a sheet a supplier) for the distributor.",
 )
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@output_option("out")
 @db_options
 @user_errors
 def reorder_command(fmt: str, out: Path | None, db_path: str | None, config_path: str | None) -> None:
     """Suggested orders: every product at or under its reorder point, by supplier.
 
-    Example: zhanggui reorder --format xlsx --out order.xlsx --db shop.db
+    Examples:
+
+    \b
+    zhanggui reorder --db shop.db
+    zhanggui reorder --format xlsx --output order.xlsx --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -69,7 +73,10 @@ def velocity_command(
     """Every product's velocity class (hot / regular / slow) from recent sales, with stock;
     the money at cost for a manager's --staff and --pin only.
 
-    Example: zhanggui velocity --dead --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui velocity --dead --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -109,7 +116,13 @@ def velocity_command(
 
 @click.group("suppliers")
 def suppliers_group() -> None:
-    """Suppliers, their lead times and the products each supplies."""
+    """Suppliers, their lead times and the products each supplies.
+
+    Examples:
+
+    \b
+    zhanggui suppliers list --db shop.db
+    """
 
 
 @suppliers_group.command("add")
@@ -143,7 +156,10 @@ def add_supplier(
 ) -> None:
     """Add a supplier.
 
-    Example: zhanggui suppliers add HN01 华南通信 --channel distributor --lead-days 3 --staff M1
+    Examples:
+
+    \b
+    zhanggui suppliers add HN01 华南通信 --channel distributor --lead-days 3 --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -187,7 +203,10 @@ def assign_products(
 ) -> None:
     """Make a supplier the supplier of some products (by SKU, or a whole brand).
 
-    Example: zhanggui suppliers assign HN01 --brand Huawei --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui suppliers assign HNTX --brand Honor --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -209,7 +228,10 @@ def assign_products(
 def list_suppliers(db_path: str | None, config_path: str | None) -> None:
     """The suppliers, their channel and lead time.
 
-    Example: zhanggui suppliers list --db shop.db
+    Examples:
+
+    \b
+    zhanggui suppliers list --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:

@@ -136,7 +136,7 @@ class _Operations(_State):
             for w in range(WEEKS)
         ]
         leave = self._leave(manager, weeks)
-        entries: list[dict[str, object]] = []
+        shifts: list[tuple[date, int, str, int]] = []  # day, start, staff, end
         for w, days in enumerate(weeks):
             plan = self._week_plan(w, days, leave, config)
             published = self._local_us(days[0] - timedelta(days=3), 18 * 60)  # the Friday before
@@ -155,31 +155,26 @@ class _Operations(_State):
                         "created_at": _moment(published - 3_600_000_000),
                     }
                 )
+                shifts.append((day, shift.start, staff_id, shift.end))
             # The rows roster_edit.assign writes, and one audited publish a week (refused if
             # the week had a hard conflict).
             RosterEntry.insert_many(rows).execute()
             roster.publish(roster.week_of(days[0]), config, actor=manager, now=_moment(published))
-            entries.extend(rows)
-        self._punches(entries, config, rng)
+        self._punches(shifts, config, rng)
 
-    def _punches(self, entries: list[dict[str, object]], config: Config, rng: random.Random) -> None:
+    def _punches(self, shifts: list[tuple[date, int, str, int]], config: Config, rng: random.Random) -> None:
         """Clock-ins and clock-outs for every shift that has begun: a few late, one missed
         (no clock-in and no leave: an absence); a shift still going has no clock-out yet."""
         grace = config.roster.late_grace_minutes
-        started = [
-            e
-            for e in entries
-            if self._local_us(e["day"], e["start_minute"]) - 20 * 60_000_000 <= self.end_us  # type: ignore[arg-type]
-        ]
-        started.sort(key=lambda e: (e["day"], e["start_minute"], e["staff"]))  # type: ignore[return-value]
+        started = sorted(s for s in shifts if self._local_us(s[0], s[1]) - 20 * 60_000_000 <= self.end_us)
         absent = started[len(started) // 3]
         rows: list[dict[str, object]] = []
-        for e in started:
-            if e is absent:
+        for shift in started:
+            if shift is absent:
                 continue
-            day: date = e["day"]  # type: ignore[assignment]
-            start = self._local_us(day, e["start_minute"])  # type: ignore[arg-type]
-            end = self._local_us(day, e["end_minute"])  # type: ignore[arg-type]
+            day, start_minute, staff_id, end_minute = shift
+            start = self._local_us(day, start_minute)
+            end = self._local_us(day, end_minute)
             if rng.random() < LATE_SHARE:
                 clock_in = start + rng.randrange(grace + 2, grace + 25) * 60_000_000
             else:
@@ -193,7 +188,7 @@ class _Operations(_State):
             rows.append(
                 {
                     "id": new_id(),
-                    "staff": e["staff"],
+                    "staff": staff_id,
                     "business_date": day,
                     "clock_in": _moment(clock_in),
                     "clock_out": _moment(clock_out) if clock_out is not None else None,

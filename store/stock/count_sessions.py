@@ -289,7 +289,9 @@ def counts(limit: int = 100) -> list[StockCount]:
 def find_count(number: str) -> StockCount:
     """The count with this number (or id); an empty number is the newest count."""
     if not number.strip():
-        newest = StockCount.select().order_by(StockCount.created_at.desc(), StockCount.number.desc()).first()
+        newest: StockCount | None = (
+            StockCount.select().order_by(StockCount.created_at.desc(), StockCount.number.desc()).first()
+        )
         if newest is None:
             raise NotFound(_("No counts yet."))
         return newest

@@ -219,11 +219,12 @@ def write_again(number: str, out: Path) -> StockTransfer:
     """Write a sent transfer's file again (the first copy was lost, or never reached the other
     store), from the ledger: the same id, so the other store still takes it in only once. An
     empty ``number`` is the newest transfer sent."""
-    sent = StockTransfer.select().where(StockTransfer.direction == "out")
+    outgoing = StockTransfer.select().where(StockTransfer.direction == "out")
+    transfer: StockTransfer | None
     if number.strip():
-        transfer = sent.where(StockTransfer.number == number.strip()).first()
+        transfer = outgoing.where(StockTransfer.number == number.strip()).first()
     else:  # the newest one sent
-        transfer = sent.order_by(StockTransfer.created_at.desc(), StockTransfer.number.desc()).first()
+        transfer = outgoing.order_by(StockTransfer.created_at.desc(), StockTransfer.number.desc()).first()
         if transfer is None:
             raise NotFound(_("No transfer was sent from this store yet."))
     if transfer is None:

@@ -123,8 +123,8 @@ def test_promoters_target_then_report(store_with_sales: Path, tmp_path: Path) ->
     set_it = runner.invoke(
         main,
         [
-            *("promoters", "target", "--month", month, "--promoter", "P1", "--units", "4", "--amount", "20000"),
-            *("--staff", "M1", "--pin", "1234", *db),
+            *("promoters", "target", "--month", month, "--promoter", "P1"),
+            *("--units", "4", "--amount", "20000", "--staff", "M1", "--pin", "1234", *db),
         ],
     )
     assert set_it.exit_code == 0, set_it.output
@@ -161,7 +161,9 @@ def test_target_spellings_one_manager_option_and_this_month_by_default(store_wit
     )
     assert old.exit_code == 1
     assert "--staff was given 2 different values (P1, M1); give it once." in old.output
-    alias = runner.invoke(main, ["promoters", "target", "--units", "4", "--manager", "M1", "--pin", "1234", *db])
+    alias = runner.invoke(
+        main, ["promoters", "target", "--units", "4", "--manager", "M1", "--pin", "1234", *db]
+    )
     assert alias.exit_code == 0, alias.output
     assert alias.output.strip() == f"Target for {this_month()}: 4 handsets, ¥0.00."
     shown = runner.invoke(main, ["promoters", "target", "--help"]).output

@@ -384,7 +384,7 @@ class Aliased(click.Option):
         finally:
             self.opts = shown
 
-    def get_error_hint(self, ctx: click.Context) -> str:
+    def get_error_hint(self, ctx: click.Context | None) -> str:
         return f"'{self.opts[0]}'"
 
     def process_value(self, ctx: click.Context, value: Any) -> Any:

@@ -10,7 +10,7 @@ from tabulate import tabulate
 
 from store.crm import care as care_lists
 from store.crm import handover, shown, value
-from store.kernel.i18n import N_, _
+from store.kernel.i18n import N_, _, ngettext
 from store.kernel.money import format_fen
 from store.people import directory, staff
 from store.reports.table import text_table
@@ -252,5 +252,10 @@ def care(
         if not items:
             text = _("No greetings due.")
     send_text(
-        text, fmt, output, lambda path: _("{n} greetings written to {path}.").format(n=len(items), path=path)
+        text,
+        fmt,
+        output,
+        lambda path: ngettext(
+            "{n} greeting written to {path}.", "{n} greetings written to {path}.", len(items)
+        ).format(n=len(items), path=path),
     )

@@ -11,7 +11,7 @@ import click
 from store.kernel import clock_guard
 from store.kernel.auth import Approval
 from store.kernel.errors import ValidationError
-from store.kernel.i18n import _
+from store.kernel.i18n import _, ngettext
 from store.people import staff
 from store.people.targets import parse_month
 from store.referrals import ledger, patterns, report_export
@@ -174,7 +174,11 @@ def unexpire(
     finally:
         ctx.close()
     click.echo(
-        _("{n} vouchers and gifts expired on {day} are earned again.").format(n=restored, day=day.isoformat())
+        ngettext(
+            "{n} voucher or gift expired on {day} is earned again.",
+            "{n} vouchers and gifts expired on {day} are earned again.",
+            restored,
+        ).format(n=restored, day=day.isoformat())
     )
 
 
@@ -261,5 +265,7 @@ def invite(
         text,
         fmt,
         output,
-        lambda path: _("{n} invitations written to {path}.").format(n=len(items), path=path),
+        lambda path: ngettext(
+            "{n} invitation written to {path}.", "{n} invitations written to {path}.", len(items)
+        ).format(n=len(items), path=path),
     )

@@ -9,13 +9,19 @@ import click
 
 from store.kernel.auth import sign_in
 from store.kernel.errors import ValidationError
-from store.kernel.i18n import _
+from store.kernel.i18n import _, ngettext
 from store.kernel.money import format_fen
 from store.reports.table import text_table
 from store.reports.writers import as_text
 from store.stock import cost_views, lookups, reorder, reorder_export, suppliers
 from store.stock.velocity import class_name
 from tui.cli.common import Whole, context_for, db_options, output_option, reader, reader_options, user_errors
+
+
+def _ordered(n: int, path: Path) -> str:
+    return ngettext(
+        "{n} product to order written to {path}", "{n} products to order written to {path}", n
+    ).format(n=n, path=path)
 
 
 @click.command("reorder")
@@ -45,7 +51,7 @@ def reorder_command(fmt: str, out: Path | None, db_path: str | None, config_path
         if fmt == "xlsx":
             target = out or ctx.config.exports_dir() / f"reorder-{ctx.clock.today():%Y%m%d}.xlsx"
             reorder_export.write_xlsx(wanted, target)
-            click.echo(_("{n} products to order written to {path}").format(n=len(wanted), path=target))
+            click.echo(_ordered(len(wanted), target))
             return
         text = reorder_export.to_csv(wanted) if fmt == "csv" else reorder_export.as_text(wanted)
         if out is not None:
@@ -53,7 +59,7 @@ def reorder_command(fmt: str, out: Path | None, db_path: str | None, config_path
                 reorder_export.write_csv(wanted, out)
             else:
                 out.write_text(text + "\n", encoding="utf-8")
-            click.echo(_("{n} products to order written to {path}").format(n=len(wanted), path=out))
+            click.echo(_ordered(len(wanted), out))
         else:
             click.echo(text, nl=not text.endswith("\n"))
     finally:
@@ -100,15 +106,19 @@ def velocity_command(
         )
         if view.dead_value is not None:
             click.echo(
-                _("Dead stock (no sale in {days} days): {n} products, {value} tied up.").format(
-                    days=settings.dead_days, n=view.dead, value=format_fen(view.dead_value)
-                )
+                ngettext(
+                    "Dead stock (no sale in {days} days): {n} product, {value} tied up.",
+                    "Dead stock (no sale in {days} days): {n} products, {value} tied up.",
+                    view.dead,
+                ).format(days=settings.dead_days, n=view.dead, value=format_fen(view.dead_value))
             )
         else:
             click.echo(
-                _("Dead stock (no sale in {days} days): {n} products.").format(
-                    days=settings.dead_days, n=view.dead
-                )
+                ngettext(
+                    "Dead stock (no sale in {days} days): {n} product.",
+                    "Dead stock (no sale in {days} days): {n} products.",
+                    view.dead,
+                ).format(days=settings.dead_days, n=view.dead)
             )
     finally:
         ctx.close()
@@ -219,7 +229,11 @@ def assign_products(
         n = suppliers.assign(supplier, chosen, pack_size=pack, actor=sign_in(staff_code, pin))
     finally:
         ctx.close()
-    click.echo(_("{n} products are supplied by {name}.").format(n=n, name=supplier.name))
+    click.echo(
+        ngettext("{n} product is supplied by {name}.", "{n} products are supplied by {name}.", n).format(
+            n=n, name=supplier.name
+        )
+    )
 
 
 @suppliers_group.command("list")

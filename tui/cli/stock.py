@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from store.kernel.errors import PermissionDenied
-from store.kernel.i18n import _
+from store.kernel.i18n import _, ngettext
 from store.kernel.text import read_text_file
 from store.people import staff
 from store.stock import catalog_import, lookups, receiving, suppliers
@@ -75,7 +75,9 @@ def import_(
         created = catalog_import.import_products(csv_file, by=_manager(staff_code, pin), encoding=encoding)
     finally:
         ctx.close()
-    click.echo(_("{n} products imported.").format(n=len(created)))
+    click.echo(
+        ngettext("{n} product imported.", "{n} products imported.", len(created)).format(n=len(created))
+    )
 
 
 @click.command()

@@ -1,7 +1,8 @@
 """The store's running as the demo shows it, after its 90 days of sales: the promoter who left,
 eight weeks of published rosters with the clock punches that followed them (a few late, one
 absence, approved leave), monthly targets (one for a brand), levels on the ladder, training
-records, and two stock counts (one approved, one waiting for a manager).
+records, two stock counts (one approved, one waiting for a manager) and a transfer to another
+store whose file has to be written again.
 
 Everything here goes through the store's own functions (audited, checked: a roster is
 published only without hard conflicts) as the manager, at the moment it happened, except the
@@ -22,7 +23,7 @@ from store.demo.state import _State
 from store.kernel.auth import Actor, actor_for_login
 from store.kernel.ids import new_id
 from store.kernel.money import MAX_FEN
-from store.models import Product, RosterEntry, Staff, StockMovement, TimeEntry, database
+from store.models import LeaveRequest, Product, RosterEntry, Staff, StockMovement, TimeEntry, database
 from store.people import leave_requests, profiles, roster, targets
 from store.stock import count_approval, count_entry, count_sessions, transfer_send
 
@@ -87,7 +88,7 @@ class _Operations(_State):
         by_code = self.staff_by_code
         planned = (
             ("P2", weeks[2][1], weeks[2][2], "annual", "回老家"),
-            ("C1", weeks[5][3], weeks[5][3], "in_lieu", "国庆加班调休"),
+            ("C1", weeks[5][3], weeks[5][3], "in_lieu", "周末加班调休"),
         )
         days: set[tuple[str, date]] = set()
         for code, first, last, kind, reason in planned:
@@ -100,17 +101,20 @@ class _Operations(_State):
                 days.add((by_code[code], day))
                 day += timedelta(days=1)
         next_monday = weeks[-1][0] + timedelta(weeks=1)
-        leave_requests.request_leave(
+        asked = leave_requests.request_leave(
             by_code["P1"],
             next_monday + timedelta(days=2),
             next_monday + timedelta(days=2),
             "家里有事",
             by=by_code["P1"],
         )
+        # Asked yesterday (the request has no time of its own to give).
+        asked_at = _moment(self.end_us - 86_400_000_000)
+        LeaveRequest.update(created_at=asked_at).where(LeaveRequest.id == asked.id).execute()
         return days
 
     def _week_plan(
-        self, w: int, days: list[date], leave: set[tuple[str, date]], config: Config
+        self, w: int, days: list[date], leave: set[tuple[str, date]]
     ) -> list[tuple[str, date, str]]:
         """(staff id, day, shift code) for week ``w``: two days off each, rotating by week;
         someone off that day stands in for a person on leave."""
@@ -138,7 +142,7 @@ class _Operations(_State):
         leave = self._leave(manager, weeks)
         shifts: list[tuple[date, int, str, int]] = []  # day, start, staff, end
         for w, days in enumerate(weeks):
-            plan = self._week_plan(w, days, leave, config)
+            plan = self._week_plan(w, days, leave)
             published = self._local_us(days[0] - timedelta(days=3), 18 * 60)  # the Friday before
             rows = []
             for staff_id, day, code in plan:
@@ -237,7 +241,7 @@ class _Operations(_State):
 
     def _ladder(self, config: Config, manager: Actor) -> None:
         today = self.days[-1]
-        at = _moment(self._local_us(self.days[0], 8 * 60))
+        at = _moment(self.end_us - 3_600_000_000)  # recorded an hour ago, after the last course
         for code, level, courses in LADDER:
             staff_id = self.staff_by_code[code]
             for course, result, days_ago in courses:

@@ -64,7 +64,10 @@ def examples_of(command: click.Command) -> list[str]:
 
 
 COMMANDS = dict(commands())
-EXAMPLES = [(name, line) for name, command in COMMANDS.items() for line in examples_of(command)]
+# Each distinct example once (a group may repeat one of its commands' examples).
+EXAMPLES = list(
+    {line: (name, line) for name, command in COMMANDS.items() for line in examples_of(command)}.values()
+)
 
 
 def test_every_command_and_group_shows_an_example_as_printed() -> None:

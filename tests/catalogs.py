@@ -2,6 +2,7 @@
 
     python -m tests.catalogs          # extract, merge into both .po files, compile .mo
     python -m tests.catalogs --check  # exit 1 if a string has no translation
+    python -m tests.catalogs --set-plural 'msgid' '中文'  # an ngettext message's zh_CN form(s)
 
 English msgids are the source text; the English catalog still lists every one (msgstr the
 same text) so that wording can change without touching code."""
@@ -28,17 +29,36 @@ LANGUAGES = ("zh_CN", "en")
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def extract() -> dict[str, list[str]]:
-    """msgid -> the places it is used, from store/ and tui/."""
-    found: dict[str, list[str]] = {}
+Msgid = str | tuple[str, str]  # a plain message, or ngettext's (singular, plural)
+
+
+def extract() -> dict[Msgid, list[str]]:
+    """msgid -> the places it is used, from store/ and tui/. An ngettext message keeps both
+    its forms; the catalogs then hold every plural form of its language (zh_CN one, en two)."""
+    found: dict[Msgid, list[str]] = {}
     for folder in ("store", "tui"):
         for filename, lineno, message, _comments, _context in extract_from_dir(
             ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
         ):
-            msgid = message[0] if isinstance(message, tuple) else message
-            if msgid:
+            msgid: Msgid = (message[0], message[1]) if isinstance(message, tuple) else message
+            if msgid and (isinstance(msgid, str) or msgid[0]):
                 found.setdefault(msgid, []).append(f"{folder}/{filename}:{lineno}")
     return found
+
+
+def singular(msgid: Msgid) -> str:
+    return msgid if isinstance(msgid, str) else msgid[0]
+
+
+def forms_of(catalog: Catalog, msgid: Msgid) -> list[str]:
+    """The translation of ``msgid`` in ``catalog``: one string, or one per plural form (a
+    form set as a plain string counts as the first)."""
+    message = catalog.get(singular(msgid))
+    text = message.string if message is not None else ""
+    found = list(text) if isinstance(text, (tuple, list)) else [text or ""]
+    if isinstance(msgid, str):
+        return found[:1]
+    return (found + [""] * catalog.num_plurals)[: catalog.num_plurals]
 
 
 def po_path(language: str) -> Path:
@@ -53,6 +73,19 @@ def read_catalog(language: str) -> Catalog:
         return read_po(handle, locale=language, domain=DOMAIN)
 
 
+def set_plural(msgid: str, forms: list[str], language: str = "zh_CN") -> None:
+    """Fill the plural forms of an ngettext message (set_zh.py sets one string, which fits a
+    plain message only); rerun the merge afterwards to compile the .mo."""
+    catalog = read_catalog(language)
+    message = catalog.get(msgid)
+    if message is None or not message.pluralizable:
+        raise SystemExit(f"no plural msgid (run python -m tests.catalogs first): {msgid!r}")
+    message.string = tuple(forms)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=0, omit_header=False, sort_output=True, include_lineno=False)
+    po_path(language).write_bytes(buffer.getvalue())
+
+
 def update() -> list[str]:
     """Merge the source's strings into both catalogs; returns the zh_CN msgids still empty."""
     messages = extract()
@@ -64,15 +97,15 @@ def update() -> list[str]:
         new = Catalog(
             locale=language, domain=DOMAIN, project="zhanggui", charset="utf-8", creation_date=FIXED_DATE
         )
-        for msgid in sorted(messages):
-            previous = old.get(msgid)
-            text = previous.string if previous is not None and previous.string else ""
-            if language == "en" and not text:
-                text = msgid
-            if not text:
-                missing.append(msgid)
+        for msgid in sorted(messages, key=singular):
+            forms = forms_of(old, msgid)
+            if language == "en":
+                source = [msgid] if isinstance(msgid, str) else list(msgid)
+                forms = [form or source[min(i, len(source) - 1)] for i, form in enumerate(forms)]
+            if not all(forms):
+                missing.append(singular(msgid))
             locations = [(place.rsplit(":", 1)[0], int(place.rsplit(":", 1)[1])) for place in messages[msgid]]
-            new.add(msgid, string=text, locations=locations)
+            new.add(msgid, string=forms[0] if isinstance(msgid, str) else tuple(forms), locations=locations)
         path = po_path(language)
         path.parent.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()
@@ -85,14 +118,14 @@ def update() -> list[str]:
 
 
 def main() -> int:
+    if "--set-plural" in sys.argv:  # --set-plural 'msgid' 'form' ['form' ...] (zh_CN)
+        where = sys.argv.index("--set-plural")
+        set_plural(sys.argv[where + 1], sys.argv[where + 2 :])
+        return 0
     if "--check" in sys.argv:
         messages = extract()
-        gaps = [
-            m
-            for lang in LANGUAGES
-            for m in messages
-            if not (read_catalog(lang).get(m) and read_catalog(lang)[m].string)
-        ]
+        catalogs = {lang: read_catalog(lang) for lang in LANGUAGES}
+        gaps = [singular(m) for lang in LANGUAGES for m in messages if not all(forms_of(catalogs[lang], m))]
         for gap in gaps:
             print("untranslated:", gap)
         return 1 if gaps else 0

@@ -22,12 +22,13 @@ from __future__ import annotations
 from store.demo.build import DemoSummary, build_demo
 from store.demo.clock import DAYS, DEFAULT_TZ
 from store.demo.sizes import SIZES, DemoSize
-from store.demo.staff import DEMO_STAFF, DEMO_STORE_CODE, DEMO_STORE_NAME, DemoStaff
+from store.demo.staff import DEMO_LEAVER, DEMO_STAFF, DEMO_STORE_CODE, DEMO_STORE_NAME, DemoStaff
 from store.demo.state import Progress
 
 __all__ = [
     "DAYS",
     "DEFAULT_TZ",
+    "DEMO_LEAVER",
     "DEMO_STAFF",
     "DEMO_STORE_CODE",
     "DEMO_STORE_NAME",

@@ -26,6 +26,7 @@ from store.demo.catalog import _CatalogSetup
 from store.demo.clock import DAYS, DEFAULT_TZ, _naive_utc
 from store.demo.history import _History
 from store.demo.imei_units import _UnitSetup
+from store.demo.operations import _Operations
 from store.demo.referrals import _Referrals
 from store.demo.sizes import LINES_PER_SALE, SIZES
 from store.demo.staff import DEMO_STORE_CODE, _StaffSetup
@@ -49,7 +50,7 @@ class DemoSummary:
     stock_movements: int = 0
 
 
-class _Generator(_StaffSetup, _CatalogSetup, _SupplierSetup, _UnitSetup, _History, _Referrals):
+class _Generator(_StaffSetup, _CatalogSetup, _SupplierSetup, _UnitSetup, _History, _Referrals, _Operations):
     """The demo store's history, day by day: deliveries and restocking in the morning, then
     the day's sales and returns in time order, each written as commit_sale would."""
 
@@ -84,6 +85,7 @@ class _Generator(_StaffSetup, _CatalogSetup, _SupplierSetup, _UnitSetup, _Histor
         self._create_units()
         self.progress(_("Catalog and customers"), 2, 3)
         self._create_customers()
+        self._staff_left()
         self.progress(_("Catalog and customers"), 3, 3)
         self._opening_stock()
         # About seven phones in ten are sold by the end; the rest is the shop's stock.
@@ -94,6 +96,9 @@ class _Generator(_StaffSetup, _CatalogSetup, _SupplierSetup, _UnitSetup, _Histor
                 self.progress(_("Sales"), d + 1, DAYS)
             self._flush(force=True)
         self._create_referrals()
+        self.progress(_("Rosters, targets and counts"), 0, 1)
+        self._run_store(self.config)
+        self.progress(_("Rosters, targets and counts"), 1, 1)
         self._finish()
         return self.counts
 
@@ -158,12 +163,14 @@ def build_demo(
     db = database.obj
     end = _naive_utc(now)
     generator = _Generator(spec, seed, end, tz or DEFAULT_TZ, terminal_id, progress or _no_progress)
+    # The default rules (shifts, roster rules, ladder) in the demo's time zone.
+    config = Config()
+    config.store.timezone = str(generator.tz)
+    generator.config = config
     with written_once(db), load_pragmas(db):
         counts = write(generator.run)
         # A store that has been open for these 90 days has its promoter day summary (day
         # close builds it); the demo has it too, so its month reports read like a real store's.
-        config = Config()
-        config.store.timezone = str(generator.tz)
         summarise_recent(config, today=generator.days[-1])
     return DemoSummary(
         customers=len(generator.cust_ids),

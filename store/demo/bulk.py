@@ -24,7 +24,9 @@ SQL_UNIT = (
     "VALUES (?, ?, ?, ?, 'in_stock', ?, ?)"
 )
 SQL_CUSTOMER = (
-    'INSERT INTO "customer" ("id", "phone", "name", "created_at", "referral_code") VALUES (?, ?, ?, ?, ?)'
+    'INSERT INTO "customer" ("id", "phone", "name", "created_at", "referral_code", "birth_year", '
+    '"birth_month", "birth_day", "gender", "consent_at", "consent_how", "owner_id", "store_code") '
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 SQL_SALE = (
     'INSERT INTO "sale" ("id", "receipt_no", "store_code", "terminal_id", "business_date", "created_at", '

@@ -71,6 +71,15 @@ class _Item:
     barcode: str = ""
 
 
+def model_name(brand: str, model: str) -> str:
+    """The model as the product row keeps it: without the brand the box prints before it, as
+    the brand column says it already (a name shows as 'Redmi Note 15 Pro', not 'Redmi Redmi
+    Note 15 Pro'). Accessories keep the full name of the phone they fit ('ESR Xiaomi 17 …')."""
+    if model.lower().startswith(brand.lower() + " "):
+        return model[len(brand) + 1 :]
+    return model
+
+
 def _handset_pool() -> list[_Item]:
     models = sorted(HANDSETS, key=lambda m: -m.popularity)
     items: list[_Item] = []
@@ -83,7 +92,7 @@ def _handset_pool() -> list[_Item]:
                     _Item(
                         sku=f"{m.code}-{_storage_code(storage)}-{_colour_code(colour, c_idx)}",
                         brand=m.brand,
-                        model=m.model,
+                        model=model_name(m.brand, m.model),
                         colour=colour,
                         storage=storage,
                         category="handset",

@@ -10,6 +10,7 @@ from store.demo.bulk import SQL_CUSTOMER, _Ids
 from store.demo.clock import _DAY_US, _stamp
 from store.demo.data_people import GIVEN_FEMALE, GIVEN_MALE, MOBILE_PREFIXES, SURNAMES
 from store.demo.sampling import _pick
+from store.demo.staff import DEMO_STORE_CODE
 from store.demo.state import _State
 from store.referrals.codes import ALPHABET, LENGTH
 
@@ -54,6 +55,38 @@ def _make_names(rng: random.Random, count: int) -> list[str]:
     return names
 
 
+# Who looks after a customer: the shop's promoters, the brand promoter, and the promoter who
+# left (code P4), whose customers wait to be handed over.
+OWNER_WEIGHTS = {"P1": 25, "P2": 25, "P3": 20, "B1": 10, "P4": 20}
+BIRTHDAY_SHARE = 0.8  # most customers give a birthday (month and day at least)
+BIRTH_YEAR_SHARE = 0.75  # of those, the year too
+CONSENT_SHARE = 0.6  # agree to hear from the shop (care greetings, referral invitations)
+CONSENT_HOW = ("paper", "verbal", "wechat", "sms")
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _care_fields(
+    rng: random.Random, times: list[int], owners: list[str], owner_cum: list[int], this_year: int
+) -> list[tuple[object, ...]]:
+    """Birthday, gender, marketing consent and owner of each customer, from a generator of
+    their own (adding them left the rest of the demo as it was): (year, month, day, gender,
+    consent_at, consent_how, owner)."""
+    rows: list[tuple[object, ...]] = []
+    for t in times:
+        year = month = day = None
+        if rng.random() < BIRTHDAY_SHARE:
+            month = rng.randrange(1, 13)
+            day = rng.randrange(1, _MONTH_DAYS[month - 1] + 1)
+            if rng.random() < BIRTH_YEAR_SHARE:
+                year = this_year - rng.randrange(18, 66)
+                if month == 2 and day == 29 and year % 4:
+                    day = 28
+        gender = rng.choice(("female", "male", ""))
+        consent, how = (_stamp(t), rng.choice(CONSENT_HOW)) if rng.random() < CONSENT_SHARE else (None, "")
+        rows.append((year, month, day, gender, consent, how, _pick(rng, owners, owner_cum)))
+    return rows
+
+
 class _Customers(_State):
     """Writes the customers, and picks the one at the till for a sale."""
 
@@ -72,16 +105,25 @@ class _Customers(_State):
         )
         ids = _Ids()
         cust_ids = [ids.make(t // 1000) for t in times]
+        owners = [self.leaver_id if code == "P4" else self.staff_by_code[code] for code in OWNER_WEIGHTS]
+        care = _care_fields(
+            random.Random(f"customer-care-{self.seed}-{n}"),
+            times,
+            owners,
+            list(accumulate(OWNER_WEIGHTS.values())),
+            self.days[-1].year,
+        )
         self.conn.executemany(
             SQL_CUSTOMER,
             [
-                (cid, phone, name, _stamp(t), code)
-                for cid, phone, name, t, code in zip(
+                (cid, phone, name, _stamp(t), code, *fields, DEMO_STORE_CODE)
+                for cid, phone, name, t, code, fields in zip(
                     cust_ids,
                     phones,
                     names,
                     times,
                     _make_codes(random.Random(f"referral-codes-{n}"), n),
+                    care,
                     strict=True,
                 )
             ],

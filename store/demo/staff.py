@@ -32,6 +32,10 @@ DEMO_STAFF: tuple[DemoStaff, ...] = (
     DemoStaff("C1", "陈芳", "cashier", "4444"),
     DemoStaff("B1", "周婷", "promoter", "5555", brand="Huawei"),
 )
+# A promoter who left the store some weeks ago; the customers they looked after are still
+# theirs until a manager hands them over (`zhanggui customers reassign P4 P1`). Not listed
+# to log in as: someone who left cannot log in.
+DEMO_LEAVER = DemoStaff("P4", "刘洋", "promoter", "6666")
 DEMO_STORE_CODE = "DEMO"
 DEMO_STORE_NAME = "掌柜演示手机店"
 
@@ -52,9 +56,11 @@ class _StaffSetup(_State):
         ids = [manager.id]
         for member in others:
             ids.append(create_staff(member.code, member.name, member.role, member.pin, by=manager.id).id)
+        leaver = DEMO_LEAVER
+        self.leaver_id = create_staff(leaver.code, leaver.name, leaver.role, leaver.pin, by=manager.id).id
         # Staff who rang up 90 days of sales were hired before them.
         hired = _EPOCH + timedelta(microseconds=self.start_us - 200 * _DAY_US)
-        Staff.update(created_at=hired).where(Staff.id.in_(ids)).execute()
+        Staff.update(created_at=hired).where(Staff.id.in_([*ids, self.leaver_id])).execute()
         self.staff_ids = ids
         self.manager_id = ids[0]
         by_code = {m.code: sid for m, sid in zip(DEMO_STAFF, ids, strict=True)}
@@ -62,3 +68,4 @@ class _StaffSetup(_State):
         self.promoter_cum = list(accumulate((35, 35, 30)))
         self.cashier_id = by_code["C1"]
         self.brand_promoter = {m.brand: by_code[m.code] for m in DEMO_STAFF if m.brand}
+        self.staff_by_code = by_code

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from store.demo.sizes import DemoSize
 
 if TYPE_CHECKING:
+    from store.config.loader import Config
     from store.demo.bulk import _Ids
     from store.demo.catalog import _Item
 
@@ -60,6 +61,7 @@ class _State:
     buffers: dict[str, list[tuple[Any, ...]]]
     ids: _Ids
     p_handset: float
+    config: Config  # the default rules in the demo's time zone (build_demo)
     # The calendar (_Calendar._plan_days).
     days: list[date]
     midnights: list[int]
@@ -76,6 +78,8 @@ class _State:
     shop_promoters: list[str]
     promoter_cum: list[int]
     brand_promoter: dict[str, str]
+    staff_by_code: dict[str, str]
+    leaver_id: str
     # The catalog (_CatalogSetup): products by index, what sells, and the restock rules.
     items: list[_Item]
     on_hand: list[int]

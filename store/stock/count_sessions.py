@@ -287,6 +287,14 @@ def counts(limit: int = 100) -> list[StockCount]:
 
 
 def find_count(number: str) -> StockCount:
+    """The count with this number (or id); an empty number is the newest count."""
+    if not number.strip():
+        newest: StockCount | None = (
+            StockCount.select().order_by(StockCount.created_at.desc(), StockCount.number.desc()).first()
+        )
+        if newest is None:
+            raise NotFound(_("No counts yet."))
+        return newest
     count = StockCount.get_or_none((StockCount.number == number.strip()) | (StockCount.id == number.strip()))
     if count is None:
         raise NotFound(_("No count {number}.").format(number=number.strip()[:30]))

@@ -13,7 +13,7 @@ from store.db.transaction import insert_rows, write
 from store.kernel import moment
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.errors import ValidationError
-from store.kernel.i18n import _
+from store.kernel.i18n import _, ngettext
 from store.kernel.ids import new_id
 from store.kernel.money import format_fen
 from store.models import PurchaseOrder, PurchaseOrderLine
@@ -75,9 +75,9 @@ def as_text(plans: Sequence[Plan]) -> str:
     return (
         text
         + ("\n\n" if text else "")
-        + _("{n} products to order, {value} at cost.").format(
-            n=len(plans), value=format_fen(sum(p.value for p in plans))
-        )
+        + ngettext(
+            "{n} product to order, {value} at cost.", "{n} products to order, {value} at cost.", len(plans)
+        ).format(n=len(plans), value=format_fen(sum(p.value for p in plans)))
     )
 
 

@@ -217,10 +217,16 @@ def _write_file(out: Path, text: str) -> None:
 
 def write_again(number: str, out: Path) -> StockTransfer:
     """Write a sent transfer's file again (the first copy was lost, or never reached the other
-    store), from the ledger: the same id, so the other store still takes it in only once."""
-    transfer = StockTransfer.get_or_none(
-        (StockTransfer.number == number.strip()) & (StockTransfer.direction == "out")
-    )
+    store), from the ledger: the same id, so the other store still takes it in only once. An
+    empty ``number`` is the newest transfer sent."""
+    outgoing = StockTransfer.select().where(StockTransfer.direction == "out")
+    transfer: StockTransfer | None
+    if number.strip():
+        transfer = outgoing.where(StockTransfer.number == number.strip()).first()
+    else:  # the newest one sent
+        transfer = outgoing.order_by(StockTransfer.created_at.desc(), StockTransfer.number.desc()).first()
+        if transfer is None:
+            raise NotFound(_("No transfer was sent from this store yet."))
     if transfer is None:
         raise NotFound(_("No transfer {number} was sent from this store.").format(number=number.strip()))
     _check_new_file(out)

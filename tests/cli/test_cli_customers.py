@@ -124,7 +124,7 @@ def test_care_as_table_csv_and_sms(store_file: Path, tmp_path: Path) -> None:
     assert all(line.split("\t")[0].isdigit() for line in out.splitlines())
     target = tmp_path / "care.csv"
     code, out = run("care", "--date", "2026-06-09", "--format", "csv", "--output", str(target), *db)
-    assert code == 0 and "1 greetings written" in out
+    assert code == 0 and "1 greeting written" in out
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
     code, out = run("care", "--date", "2026-06-10", *db)
     assert code == 0 and "No greetings due." in out

@@ -123,8 +123,8 @@ def test_promoters_target_then_report(store_with_sales: Path, tmp_path: Path) ->
     set_it = runner.invoke(
         main,
         [
-            *("promoters", "target", "--month", month, "--staff", "P1", "--units", "4", "--amount", "20000"),
-            *("--manager", "M1", "--pin", "1234", *db),
+            *("promoters", "target", "--month", month, "--promoter", "P1"),
+            *("--units", "4", "--amount", "20000", "--staff", "M1", "--pin", "1234", *db),
         ],
     )
     assert set_it.exit_code == 0, set_it.output
@@ -147,6 +147,27 @@ def test_promoters_target_then_report(store_with_sales: Path, tmp_path: Path) ->
     )
     assert xlsx.exit_code == 0, xlsx.output
     assert load_workbook(out)[month]["B2"].value == "李小红"
+
+
+def test_target_spellings_one_manager_option_and_this_month_by_default(store_with_sales: Path) -> None:
+    """--staff names the manager on every command (--manager still works, unshown); the old
+    `--staff P1 ... --manager M1` (P1 was the promoter then) is refused, not read as a store
+    target approved by whichever came last."""
+    runner = CliRunner()
+    db = ["--db", str(store_with_sales)]
+    old = runner.invoke(
+        main,
+        ["promoters", "target", "--staff", "P1", "--units", "4", "--manager", "M1", "--pin", "1234", *db],
+    )
+    assert old.exit_code == 1
+    assert "--staff was given 2 different values (P1, M1); give it once." in old.output
+    alias = runner.invoke(
+        main, ["promoters", "target", "--units", "4", "--manager", "M1", "--pin", "1234", *db]
+    )
+    assert alias.exit_code == 0, alias.output
+    assert alias.output.strip() == f"Target for {this_month()}: 4 handsets, ¥0.00."
+    shown = runner.invoke(main, ["promoters", "target", "--help"]).output
+    assert "--staff" in shown and "--promoter" in shown and "--manager" not in shown
 
 
 def test_promoters_target_refuses_a_past_month_and_a_non_manager(store_with_sales: Path) -> None:

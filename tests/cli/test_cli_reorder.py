@@ -44,7 +44,7 @@ def test_reorder_table_lists_what_to_order(db_path: Path) -> None:
     assert len(lines) == 1
     assert lines[0].split()[:2] == ["华南地包", "CASE-IP15"]
     assert "IP15-128-BK" not in out
-    assert "1 products to order, ¥80.00 at cost." in out
+    assert "1 product to order, ¥80.00 at cost." in out
 
 
 def test_reorder_csv(db_path: Path, tmp_path: Path) -> None:
@@ -68,7 +68,7 @@ def test_reorder_csv(db_path: Path, tmp_path: Path) -> None:
     ]
     assert len(rows) == 2
     target = tmp_path / "order.csv"
-    run("reorder", "--format", "csv", "--out", str(target), "--db", str(db_path))
+    run("reorder", "--format", "csv", "--output", str(target), "--db", str(db_path))
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads the Chinese names right
     assert list(csv.reader(io.StringIO(raw.decode("utf-8-sig")))) == rows
@@ -78,7 +78,7 @@ def test_reorder_xlsx_read_back_cell_by_cell(db_path: Path, tmp_path: Path) -> N
     make_store(db_path)
     target = tmp_path / "order.xlsx"
     out = run("reorder", "--format", "xlsx", "--out", str(target), "--db", str(db_path))
-    assert "1 products to order written to" in out
+    assert "1 product to order written to" in out
     book = load_workbook(target)
     assert book.sheetnames == ["华南地包"]
     sheet = book["华南地包"]
@@ -152,7 +152,7 @@ def test_suppliers_add_assign_and_list(db_path: Path) -> None:
     out = run(
         "suppliers", "assign", "HW01", "IP15-128-BK", "--pack", "5", "--staff", "M1", "--pin", "1234", *db
     )
-    assert "1 products are supplied by 华为直供." in out
+    assert "1 product is supplied by 华为直供." in out
     listing = run("suppliers", "list", *db)
     assert "HW01" in listing and "direct supply" in listing
     result = CliRunner().invoke(

@@ -112,4 +112,4 @@ def test_every_staff_command_has_an_example() -> None:
     from tui.cli.staff import staff_group
 
     for name, command in staff_group.commands.items():
-        assert "Example: zhanggui staff " + name in (command.help or ""), name
+        assert "\n    zhanggui staff " + name in (command.help or ""), name

@@ -64,6 +64,16 @@ def test_counts_list_and_show(db_path: Path) -> None:
     # The value is a number of yuan: "-¥16.00" was text starting with "-", which Excel runs.
     assert ["CASE-IP15", "Generic iPhone 15 Case", "20", "18", "-2", "-2", "-16.00"] in rows
     assert "No count NOPE." in run("counts", "show", "NOPE", *db, code=1)
+    # Without a number: the newest count.
+    assert run("counts", "show", "--all", "--format", "csv", *manager, *db) == text
+    assert run("counts", "show", *db).startswith(f"{count.number} ")
+
+
+def test_counts_show_without_a_number_and_no_counts(db_path: Path) -> None:
+    database = open_database(db_path)
+    Shop()
+    database.close()
+    assert "No counts yet." in run("counts", "show", "--db", str(db_path), code=1)
 
 
 def test_history_of_an_imei(db_path: Path) -> None:

@@ -132,6 +132,12 @@ def test_export_writes_a_sent_transfers_file_again(
         "transfer", "export", "TR-NONE", "--out", str(tmp_path / "x.json"), "--db", str(db_path), code=1
     )
     assert "No transfer TR-NONE was sent from this store." in out
+    newest = tmp_path / "newest.json"  # without a number: the newest transfer sent
+    out = run("transfer", "export", "--output", str(newest), "--db", str(db_path))
+    assert f"Transfer {number} to S002 written to {newest}" in out
+    assert newest.read_bytes() == first.read_bytes()
+    out = run("transfer", "export", "--output", str(tmp_path / "y.json"), "--db", str(other), code=1)
+    assert "No transfer was sent from this store yet." in out
     run("transfer", "receive", str(again), "--staff", "M1", "--pin", "1234", "--db", str(other))
     out = run("transfer", "receive", str(first), "--staff", "M1", "--pin", "1234", "--db", str(other), code=1)
     assert "was received already" in out

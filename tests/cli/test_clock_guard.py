@@ -206,11 +206,11 @@ def test_cli_settle_refuses_a_wrong_clock_until_a_manager_confirms_then_unexpire
     code, out = cli("settle", "--db", str(db_path))
     assert code == 1
     assert "The clock reads 2027-12-05 12:00, 365 days after the store's last recorded event" in out
-    assert "Nothing was settled" in out and "--confirm-date 2027-12-05 --manager CODE" in out
+    assert "Nothing was settled" in out and "--confirm-date 2027-12-05 --staff CODE" in out
     open_database(db_path)
     assert statuses() == {"earned"}
     code, out = cli("settle", "--confirm-date", "2027-12-05", "--db", str(db_path))
-    assert code == 1 and "add --manager" in out
+    assert code == 1 and "add --staff" in out
     code, out = cli(
         "settle", "--confirm-date", "2026-12-05", "--manager", "M1", "--pin", "1234", "--db", str(db_path)
     )
@@ -241,4 +241,4 @@ def test_cli_settle_refuses_a_wrong_clock_until_a_manager_confirms_then_unexpire
 def test_the_new_commands_have_help_with_an_example() -> None:
     for name in ("settle", "unexpire"):
         code, out = cli(name, "--help")
-        assert code == 0 and "Example: zhanggui referrals" in out
+        assert code == 0 and f"Examples:\n\n  zhanggui referrals {name}" in out

@@ -130,7 +130,7 @@ FORMATS = {
     "reorder": ("table", "csv", "xlsx"),
     "counts show": ("table", "csv"),
 }
-OUTPUT_OPTION = {"reorder": "--out"}
+OUTPUT_OPTION = {"reorder": "--output"}
 # Which names each report shows (a report lists only what it is about).
 SHOWS = {
     "roster": (PROMOTER,),

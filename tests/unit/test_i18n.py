@@ -29,7 +29,13 @@ LANGUAGES = catalogs.LANGUAGES
 
 @cache
 def source_msgids() -> frozenset[str]:
-    return frozenset(catalogs.extract())
+    """Every msgid (an ngettext message by its singular)."""
+    return frozenset(catalogs.singular(m) for m in catalogs.extract())
+
+
+@cache
+def plural_msgids() -> frozenset[tuple[str, str]]:
+    return frozenset(m for m in catalogs.extract() if isinstance(m, tuple))
 
 
 @cache
@@ -130,7 +136,8 @@ def test_the_compiled_catalog_matches_the_po_file(language: str) -> None:
     assert mo_path.exists(), f"{mo_path} is missing: run python -m tests.catalogs"
     with mo_path.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    table = {m: s for m, s in translations(language).items() if s}
+    plural = {singular for singular, _plural in plural_msgids()}
+    table = {m: s for m, s in translations(language).items() if s and m not in plural}
     stale = {m: (compiled.gettext(m), s) for m, s in table.items() if compiled.gettext(m) != s}
     assert stale == {}, f"{mo_path} is out of date: run python -m tests.catalogs"
     # And nothing in the .mo that the .po no longer has (the "" key is the header).
@@ -228,3 +235,23 @@ def test_footer_labels_are_short_in_chinese() -> None:
         english: table.get(english, "") for english in bindings.values() if cells(table.get(english, "")) > 8
     }
     assert too_long == {}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_plural_messages_have_every_form_of_the_language(language: str) -> None:
+    """An ngettext message ('1 product is…' / '2 products are…') has one form in Chinese and
+    two in English, each with the source's placeholders, and the compiled catalog picks
+    them by number."""
+    assert plural_msgids(), "no ngettext message found: the extractor lost them"
+    with catalogs.po_path(language).with_suffix(".mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    forms_needed = {"zh_CN": 1, "en": 2}[language]
+    for singular, plural in plural_msgids():
+        forms = catalogs.forms_of(catalog(language), (singular, plural))
+        assert len(forms) == forms_needed and all(forms), singular
+        assert all(placeholders(form) == placeholders(plural) for form in forms), singular
+        for n in (1, 2, 5):
+            assert compiled.ngettext(singular, plural, n) == forms[min(n - 1, forms_needed - 1)], (
+                singular,
+                n,
+            )

@@ -61,6 +61,12 @@ def main(ctx: click.Context, db_path: str | None, config_path: str | None) -> No
 
     Run without a command to open the console, e.g. `zhanggui --db shop.db`. --db and
     --config given before a command apply to it (`zhanggui --db shop.db customers find zs`).
+
+    Examples:
+
+    \b
+    zhanggui demo --db demo.db
+    zhanggui --db shop.db customers find zs
     """
     from store.kernel.memory import return_big_blocks
 

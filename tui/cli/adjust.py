@@ -30,7 +30,10 @@ def adjust_command(
     """Adjust the stock of an accessory by --qty (negative takes away), with a reason. Handsets
     are corrected by a stock count.
 
-    Example: zhanggui adjust CASE-IP15 --qty -2 --reason 损坏 --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui adjust FILM-IP17P-HD --qty -1 --reason 贴膜损坏 --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:

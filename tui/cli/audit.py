@@ -35,7 +35,13 @@ def _local(at: datetime | None, tz: ZoneInfo) -> str:
 
 @click.group()
 def audit() -> None:
-    """The tamper-evident audit log: verify it, or print its head to write down."""
+    """The tamper-evident audit log: verify it, or print its head to write down.
+
+    Examples:
+
+    \b
+    zhanggui audit verify --db shop.db
+    """
 
 
 @audit.command()
@@ -51,7 +57,10 @@ def verify(db_path: str | None, config_path: str | None, anchor_text: str | None
     anchor kept on this computer (and the one given). Exit code 1: tampered or damaged;
     2: some rows could not be checked on this computer.
 
-    Example: zhanggui audit verify --db shop.db --anchor 1234-3f9a2b1c4d5e6f70
+    Examples:
+
+    \b
+    zhanggui audit verify --db shop.db
     """
     given = audit_files.parse_anchor(anchor_text) if anchor_text else None
     ctx = context_for(db_path, config_path, full_check=True)  # a damaged page is a finding too
@@ -83,7 +92,10 @@ def anchor(db_path: str | None, config_path: str | None) -> None:
     computer too. A later verify against it shows whether the log up to it was rewritten,
     emptied or cut, or an older copy of the database was put back.
 
-    Example: zhanggui audit anchor --db shop.db
+    Examples:
+
+    \b
+    zhanggui audit anchor --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:

@@ -16,7 +16,10 @@ def check_command(db_path: str | None, config_path: str | None) -> None:
     """Read every page of the store database for damage. Exit code 1: damaged (restore the
     last backup).
 
-    Example: zhanggui check --db shop.db
+    Examples:
+
+    \b
+    zhanggui check --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:

@@ -359,3 +359,71 @@ def send_text(text: str, fmt: str, output: Path | None, done: Callable[[Path], s
     except OSError as exc:
         raise ValidationError(_("Cannot write {path}: {error}").format(path=output, error=exc)) from exc
     click.echo(done(output))
+
+
+class Aliased(click.Option):
+    """An option whose old spellings (``hidden``) still work but are not shown in --help, so
+    each option has one spelling there. Given more than once (under any spelling) with
+    different values, it is refused instead of the last one silently winning: an old command
+    line that used the old spelling for something else then fails loudly."""
+
+    def __init__(self, *args: Any, hidden: Sequence[str] = (), **kwargs: Any) -> None:
+        self.single = not kwargs.get("multiple", False)
+        if self.single:
+            kwargs["multiple"] = True
+            if kwargs.get("default") is not None:
+                kwargs["default"] = (kwargs["default"],)
+        super().__init__(*args, **kwargs)
+        self.hidden_opts = tuple(hidden)
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        shown = self.opts
+        self.opts = [o for o in shown if o not in self.hidden_opts]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = shown
+
+    def get_error_hint(self, ctx: click.Context | None) -> str:
+        return f"'{self.opts[0]}'"
+
+    def process_value(self, ctx: click.Context, value: Any) -> Any:
+        value = super().process_value(ctx, value)
+        if not self.single or not isinstance(value, (tuple, list)):
+            return value
+        distinct = list(dict.fromkeys(value))
+        if len(distinct) > 1:
+            raise click.ClickException(
+                _("{option} was given {count} different values ({values}); give it once.").format(
+                    option=self.opts[0], count=len(distinct), values=", ".join(map(str, distinct))[:60]
+                )
+            )
+        return distinct[0] if distinct else None
+
+
+def manager_option(name: str = "staff_code", *, required: bool = True, help: str = "") -> Callable[[F], F]:
+    """--staff CODE: the manager whose PIN a command asks for (--manager still works)."""
+    return click.option(
+        "--staff",
+        "--manager",
+        name,
+        cls=Aliased,
+        hidden=("--manager",),
+        required=required,
+        default=None if required else "",
+        help=help or "Manager's staff code (PIN is asked).",
+    )
+
+
+def output_option(name: str = "output", *, required: bool = False, help: str = "") -> Callable[[F], F]:
+    """--output FILE, as on every command that writes a file (--out still works)."""
+    return click.option(
+        "--output",
+        "--out",
+        name,
+        cls=Aliased,
+        hidden=("--out",),
+        type=click.Path(dir_okay=False, path_type=Path),
+        required=required,
+        help=help or "Write to this file.",
+    )

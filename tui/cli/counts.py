@@ -23,7 +23,13 @@ def _local(created_at: datetime, tz: ZoneInfo) -> str:
 
 @click.group("counts")
 def counts_group() -> None:
-    """Stock counts: the list, and each count's variances."""
+    """Stock counts: the list, and each count's variances.
+
+    Examples:
+
+    \b
+    zhanggui counts list --db shop.db
+    """
 
 
 @counts_group.command("list")
@@ -36,7 +42,10 @@ def list_counts(
     """Every count, newest first, with its variance at cost once approved (the value for a
     manager's --staff and --pin only).
 
-    Example: zhanggui counts list --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui counts list --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -56,7 +65,7 @@ def list_counts(
 
 
 @counts_group.command("show")
-@click.argument("number")
+@click.argument("number", required=False, default="")
 @click.option("--all", "all_lines", is_flag=True, help="Every product counted, not only the differences.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @reader_options
@@ -73,9 +82,13 @@ def show_count(
 ) -> None:
     """One count's result: book, counted, difference and value a product (the value for a
     manager's --staff and --pin only). An approved count shows what was approved; one not
-    approved yet shows its variances as of now.
+    approved yet shows its variances as of now. Without NUMBER: the newest count.
 
-    Example: zhanggui counts show PD20261127-01 --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui counts show --staff M1 --db shop.db
+    zhanggui counts show --all --format csv --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:

@@ -10,7 +10,7 @@ from tabulate import tabulate
 
 from store.crm import care as care_lists
 from store.crm import handover, shown, value
-from store.kernel.i18n import N_, _
+from store.kernel.i18n import N_, _, ngettext
 from store.kernel.money import format_fen
 from store.people import directory, staff
 from store.reports.table import text_table
@@ -40,7 +40,13 @@ WHY = {
 
 @click.group()
 def customers() -> None:
-    """Customers: lookup, value segments and reassigning a leaver's customers."""
+    """Customers: lookup, value segments and reassigning a leaver's customers.
+
+    Examples:
+
+    \b
+    zhanggui customers find zs --db shop.db
+    """
 
 
 @customers.command()
@@ -55,7 +61,10 @@ def find(
     of a phone they bought (the best 20). Phones are masked unless --staff (and --pin) is
     someone whose role may see whole numbers.
 
-    Example: zhanggui customers find zs --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui customers find zs --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -85,7 +94,10 @@ def segments(
     """Score every customer (RFM), then show counts and value per tier and state, what the
     top fifth of buyers make of the revenue, and the A-class customers.
 
-    Example: zhanggui customers segments --db shop.db
+    Examples:
+
+    \b
+    zhanggui customers segments --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -165,7 +177,10 @@ def reassign(
     """Move every customer and open follow-up task of one staff member (who is leaving) to
     another, in one audited step approved by a manager.
 
-    Example: zhanggui customers reassign P2 P1 --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui customers reassign P4 P1 --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -214,7 +229,11 @@ def care(
     Phones are masked unless --staff (and --pin) is someone whose role may see whole numbers:
     an SMS list needs a manager's login.
 
-    Example: zhanggui care --date 2026-02-17 --format csv --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui care --date 2027-02-06 --staff M1 --db shop.db
+    zhanggui care --format sms --output care.txt --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -233,5 +252,10 @@ def care(
         if not items:
             text = _("No greetings due.")
     send_text(
-        text, fmt, output, lambda path: _("{n} greetings written to {path}.").format(n=len(items), path=path)
+        text,
+        fmt,
+        output,
+        lambda path: ngettext(
+            "{n} greeting written to {path}.", "{n} greetings written to {path}.", len(items)
+        ).format(n=len(items), path=path),
     )

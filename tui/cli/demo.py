@@ -78,7 +78,10 @@ def demo(size: str, seed: int, db_path: str | None, config_path: str | None) -> 
     """Create a demo store in a new database: phones, accessories, stock, customers and
     90 days of sales, with staff to log in as.
 
-    Example: zhanggui demo --db demo.db --size small
+    Examples:
+
+    \b
+    zhanggui demo --db demo.db
     """
     ctx = context_for(db_path, config_path, create=True)
     progress = _Progress()

@@ -22,7 +22,11 @@ def history_command(code: str, db_path: str | None, config_path: str | None) -> 
     """Every stock movement of an IMEI, a barcode or a SKU: received from whom, sold to whom,
     returned, counted, transferred.
 
-    Example: zhanggui history 353281110000011 --db shop.db
+    Examples:
+
+    \b
+    zhanggui history 356850106234725 --db shop.db
+    zhanggui history IP17-256-BK --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:

@@ -22,13 +22,20 @@ from tui.cli.common import (
     db_options,
     deliver,
     export_options,
+    manager_option,
     user_errors,
 )
 
 
 @click.group()
 def promoters() -> None:
-    """Promoters: month report, sales targets, the promotion ladder."""
+    """Promoters: month report, sales targets, the promotion ladder.
+
+    Examples:
+
+    \b
+    zhanggui promoters report --db shop.db
+    """
 
 
 @promoters.command()
@@ -40,7 +47,11 @@ def report(month: str, fmt: str, output: Path | None, db_path: str | None, confi
     """Hours rostered and worked, lateness, sales, returns, commission and target per
     promoter for one month (CSV: amounts in fen, hours in minutes).
 
-    Example: zhanggui promoters report --month 2026-11 --format csv --db shop.db
+    Examples:
+
+    \b
+    zhanggui promoters report --db shop.db
+    zhanggui promoters report --month 2026-11 --format csv --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -61,12 +72,12 @@ def report(month: str, fmt: str, output: Path | None, db_path: str | None, confi
 
 
 @promoters.command()
-@click.option("--month", type=MONTH, required=True, help="YYYY-MM: this month or later.")
-@click.option("--staff", "staff_code", default="", help="Promoter's code (default: the whole store).")
+@click.option("--month", type=MONTH, default="", help="YYYY-MM: this month (the default) or later.")
+@click.option("--promoter", "staff_code", default="", help="Promoter's code (default: the whole store).")
 @click.option("--brand", default="", help="One brand only (default: all brands).")
 @click.option("--units", type=Whole(0, targets.MAX_UNITS), default=0, help="Handsets to sell.")
 @click.option("--amount", default="0", help="Sales amount in yuan (at most 10,000,000).")
-@click.option("--manager", "manager_code", required=True, help="Manager's staff code (PIN is asked).")
+@manager_option("manager_code")
 @click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
 @db_options
 @user_errors
@@ -83,7 +94,11 @@ def target(
 ) -> None:
     """Set a monthly sales target for the store or one promoter (units and/or amount).
 
-    Example: zhanggui promoters target --month 2026-12 --staff P1 --units 20 --amount 80000 --manager M1
+    Examples:
+
+    \b
+    zhanggui promoters target --promoter P1 --units 20 --amount 80000 --staff M1 --db shop.db
+    zhanggui promoters target --promoter B1 --brand Huawei --units 8 --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -91,6 +106,7 @@ def target(
         who = people.by_code(staff_code).id if staff_code else None
         fen = parse_money(amount)
         today = ctx.clock.today()
+        month = month or targets.month_of(today)
         targets.set_target(month, who, units=units, amount=fen, brand=brand, approval=ok, today=today)
     finally:
         ctx.close()
@@ -107,7 +123,10 @@ def target(
 def ladder(db_path: str | None, config_path: str | None) -> None:
     """Each promoter's level, the next rung and what is still missing; who may move up now.
 
-    Example: zhanggui promoters ladder --db shop.db
+    Examples:
+
+    \b
+    zhanggui promoters ladder --db shop.db
     """
     from store.reports.table import text_table
     from store.reports.writers import as_text
@@ -147,7 +166,7 @@ def _approval(code: str, pin: str, now: datetime) -> Approval:
 @click.option(
     "--status", type=click.Choice(list(people.STATUSES)), default=None, help="active, on_leave or left."
 )
-@click.option("--manager", "manager_code", required=True, help="Manager's staff code (PIN is asked).")
+@manager_option("manager_code")
 @click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
 @db_options
 @user_errors
@@ -164,7 +183,10 @@ def profile(
 ) -> None:
     """Change a staff member's level, brand, home store or status (audited).
 
-    Example: zhanggui promoters profile B1 --brand Huawei --level L2 --manager M1
+    Examples:
+
+    \b
+    zhanggui promoters profile P3 --level L2 --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -201,7 +223,7 @@ def profile(
 @click.option("--date", "taken_on", type=DAY, required=True, help="When it was taken, YYYY-MM-DD.")
 @click.option("--result", type=click.Choice(list(people.RESULTS)), required=True, help="How it went.")
 @click.option("--note", default="", help="Anything worth keeping.")
-@click.option("--manager", "manager_code", required=True, help="Manager's staff code (PIN is asked).")
+@manager_option("manager_code")
 @click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
 @db_options
 @user_errors
@@ -218,7 +240,10 @@ def training(
 ) -> None:
     """Record a training course a staff member took, and list their training.
 
-    Example: zhanggui promoters training P1 --course 产品知识 --date 2026-11-20 --result passed --manager M1
+    Examples:
+
+    \b
+    zhanggui promoters training P3 --course 销售技巧 --date 2026-11-20 --result passed --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -240,7 +265,7 @@ def training(
 @click.option("--from", "first", type=DAY, required=True, help="First day off, YYYY-MM-DD.")
 @click.option("--to", "last", type=DAY, required=True, help="Last day off, YYYY-MM-DD.")
 @click.option("--reason", default="", help="Why (shown to the manager).")
-@click.option("--manager", "manager_code", required=True, help="The approving manager's code (PIN is asked).")
+@manager_option("manager_code", help="The approving manager's code (PIN is asked).")
 @click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
 @db_options
 @user_errors
@@ -256,7 +281,10 @@ def leave(
 ) -> None:
     """Record approved leave: the roster flags anyone rostered on those days.
 
-    Example: zhanggui promoters leave P2 --from 2026-12-01 --to 2026-12-03 --reason 回老家 --manager M1
+    Examples:
+
+    \b
+    zhanggui promoters leave P3 --from 2026-12-21 --to 2026-12-22 --reason 回老家 --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:

@@ -11,7 +11,7 @@ import click
 from store.kernel import clock_guard
 from store.kernel.auth import Approval
 from store.kernel.errors import ValidationError
-from store.kernel.i18n import _
+from store.kernel.i18n import _, ngettext
 from store.people import staff
 from store.people.targets import parse_month
 from store.referrals import ledger, patterns, report_export
@@ -25,6 +25,7 @@ from tui.cli.common import (
     db_options,
     deliver,
     export_options,
+    manager_option,
     message_list_options,
     reader,
     reader_options,
@@ -35,7 +36,13 @@ from tui.cli.common import (
 
 @click.group()
 def referrals() -> None:
-    """Referral rewards (老带新): month report, settling rewards, suspicious patterns."""
+    """Referral rewards (老带新): month report, settling rewards, suspicious patterns.
+
+    Examples:
+
+    \b
+    zhanggui referrals invite --db shop.db
+    """
 
 
 @referrals.command()
@@ -56,7 +63,10 @@ def report(
     what they spent, the vouchers and gifts of the reward ledger, and the top referrers
     (CSV: amounts in fen, the share in per mille).
 
-    Example: zhanggui referrals report --month 2026-11 --format xlsx --db shop.db
+    Examples:
+
+    \b
+    zhanggui referrals report --month 2026-11 --format xlsx --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -78,7 +88,7 @@ def report(
 
 def _manager(code: str, pin: str | None, now: datetime) -> Approval:
     if not code:
-        raise ValidationError(_("A manager must confirm this: add --manager with their staff code."))
+        raise ValidationError(_("A manager must confirm this: add --staff with their staff code."))
     if pin is None:
         pin = click.prompt(_("PIN"), hide_input=True)
     return staff.approve(code, pin, now=now)
@@ -92,7 +102,7 @@ def _manager(code: str, pin: str | None, now: datetime) -> Approval:
     default=None,
     help="YYYY-MM-DD: a manager confirms today's date when the clock looked wrong.",
 )
-@click.option("--manager", "manager_code", default="", help="Manager's staff code for --confirm-date.")
+@manager_option("manager_code", required=False, help="Manager's staff code for --confirm-date.")
 @click.option("--pin", default=None, help="The manager's PIN (asked when not given).")
 @db_options
 @user_errors
@@ -106,7 +116,10 @@ def settle(
     When the computer's clock disagrees with the store's last recorded event ([clock] in
     config.toml) nothing is settled until a manager confirms the date with --confirm-date.
 
-    Example: zhanggui referrals settle --db shop.db
+    Examples:
+
+    \b
+    zhanggui referrals settle --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -124,7 +137,7 @@ def settle(
             + " "
             + _(
                 "Nothing was settled: vouchers could expire by mistake. Set the clock right, or "
-                "if the date is right, run again with --confirm-date {day} --manager CODE."
+                "if the date is right, run again with --confirm-date {day} --staff CODE."
             ).format(day=today.isoformat())
         )
     click.echo(
@@ -136,7 +149,7 @@ def settle(
 
 @referrals.command()
 @click.option("--date", "day", type=DAY, required=True, help="YYYY-MM-DD: the date the wrong clock showed.")
-@click.option("--manager", "manager_code", required=True, help="Manager's staff code.")
+@manager_option("manager_code", help="Manager's staff code.")
 @click.option("--pin", default=None, help="The manager's PIN (asked when not given).")
 @db_options
 @user_errors
@@ -145,9 +158,13 @@ def unexpire(
 ) -> None:
     """Give back the vouchers and gifts a wrong clock expired on --date (the store's date the
     clock showed then): they are earned again as before, audited. One whose last day has
-    really passed expires again at the next settlement.
+    really passed expires again at the next settlement. The example gives back what was
+    settled while the clock read 2027-12-07.
 
-    Example: zhanggui referrals unexpire --date 2027-12-07 --manager M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui referrals unexpire --date 2027-12-07 --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -158,7 +175,11 @@ def unexpire(
     finally:
         ctx.close()
     click.echo(
-        _("{n} vouchers and gifts expired on {day} are earned again.").format(n=restored, day=day.isoformat())
+        ngettext(
+            "{n} voucher or gift expired on {day} is earned again.",
+            "{n} vouchers and gifts expired on {day} are earned again.",
+            restored,
+        ).format(n=restored, day=day.isoformat())
     )
 
 
@@ -171,7 +192,10 @@ def flags(store_code: str | None, db_path: str | None, config_path: str | None) 
     back, and a referrer and new customer with the same phone prefix and surname
     (window and thresholds: [referrals] flag_* in config.toml).
 
-    Example: zhanggui referrals flags --db shop.db
+    Examples:
+
+    \b
+    zhanggui referrals flags --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -209,7 +233,10 @@ def invite(
 
     Phones are masked unless --staff (and --pin) is someone whose role may see whole numbers.
 
-    Example: zhanggui referrals invite --days 180 --format sms --output invite.txt --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui referrals invite --days 180 --format sms --output invite.txt --staff M1 --db shop.db
     """
     from store.referrals import invite as invitations
     from store.referrals import invite_view
@@ -239,5 +266,7 @@ def invite(
         text,
         fmt,
         output,
-        lambda path: _("{n} invitations written to {path}.").format(n=len(items), path=path),
+        lambda path: ngettext(
+            "{n} invitation written to {path}.", "{n} invitations written to {path}.", len(items)
+        ).format(n=len(items), path=path),
     )

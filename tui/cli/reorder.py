@@ -9,13 +9,19 @@ import click
 
 from store.kernel.auth import sign_in
 from store.kernel.errors import ValidationError
-from store.kernel.i18n import _
+from store.kernel.i18n import _, ngettext
 from store.kernel.money import format_fen
 from store.reports.table import text_table
 from store.reports.writers import as_text
 from store.stock import cost_views, lookups, reorder, reorder_export, suppliers
 from store.stock.velocity import class_name
-from tui.cli.common import Whole, context_for, db_options, reader, reader_options, user_errors
+from tui.cli.common import Whole, context_for, db_options, output_option, reader, reader_options, user_errors
+
+
+def _ordered(n: int, path: Path) -> str:
+    return ngettext(
+        "{n} product to order written to {path}", "{n} products to order written to {path}", n
+    ).format(n=n, path=path)
 
 
 @click.command("reorder")
@@ -27,13 +33,17 @@ from tui.cli.common import Whole, context_for, db_options, reader, reader_option
     show_default=True,
     help="table to read, csv or xlsx (a sheet a supplier) for the distributor.",
 )
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@output_option("out")
 @db_options
 @user_errors
 def reorder_command(fmt: str, out: Path | None, db_path: str | None, config_path: str | None) -> None:
     """Suggested orders: every product at or under its reorder point, by supplier.
 
-    Example: zhanggui reorder --format xlsx --out order.xlsx --db shop.db
+    Examples:
+
+    \b
+    zhanggui reorder --db shop.db
+    zhanggui reorder --format xlsx --output order.xlsx --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -41,7 +51,7 @@ def reorder_command(fmt: str, out: Path | None, db_path: str | None, config_path
         if fmt == "xlsx":
             target = out or ctx.config.exports_dir() / f"reorder-{ctx.clock.today():%Y%m%d}.xlsx"
             reorder_export.write_xlsx(wanted, target)
-            click.echo(_("{n} products to order written to {path}").format(n=len(wanted), path=target))
+            click.echo(_ordered(len(wanted), target))
             return
         text = reorder_export.to_csv(wanted) if fmt == "csv" else reorder_export.as_text(wanted)
         if out is not None:
@@ -49,7 +59,7 @@ def reorder_command(fmt: str, out: Path | None, db_path: str | None, config_path
                 reorder_export.write_csv(wanted, out)
             else:
                 out.write_text(text + "\n", encoding="utf-8")
-            click.echo(_("{n} products to order written to {path}").format(n=len(wanted), path=out))
+            click.echo(_ordered(len(wanted), out))
         else:
             click.echo(text, nl=not text.endswith("\n"))
     finally:
@@ -69,7 +79,10 @@ def velocity_command(
     """Every product's velocity class (hot / regular / slow) from recent sales, with stock;
     the money at cost for a manager's --staff and --pin only.
 
-    Example: zhanggui velocity --dead --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui velocity --dead --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -93,15 +106,19 @@ def velocity_command(
         )
         if view.dead_value is not None:
             click.echo(
-                _("Dead stock (no sale in {days} days): {n} products, {value} tied up.").format(
-                    days=settings.dead_days, n=view.dead, value=format_fen(view.dead_value)
-                )
+                ngettext(
+                    "Dead stock (no sale in {days} days): {n} product, {value} tied up.",
+                    "Dead stock (no sale in {days} days): {n} products, {value} tied up.",
+                    view.dead,
+                ).format(days=settings.dead_days, n=view.dead, value=format_fen(view.dead_value))
             )
         else:
             click.echo(
-                _("Dead stock (no sale in {days} days): {n} products.").format(
-                    days=settings.dead_days, n=view.dead
-                )
+                ngettext(
+                    "Dead stock (no sale in {days} days): {n} product.",
+                    "Dead stock (no sale in {days} days): {n} products.",
+                    view.dead,
+                ).format(days=settings.dead_days, n=view.dead)
             )
     finally:
         ctx.close()
@@ -109,7 +126,13 @@ def velocity_command(
 
 @click.group("suppliers")
 def suppliers_group() -> None:
-    """Suppliers, their lead times and the products each supplies."""
+    """Suppliers, their lead times and the products each supplies.
+
+    Examples:
+
+    \b
+    zhanggui suppliers list --db shop.db
+    """
 
 
 @suppliers_group.command("add")
@@ -143,7 +166,10 @@ def add_supplier(
 ) -> None:
     """Add a supplier.
 
-    Example: zhanggui suppliers add HN01 华南通信 --channel distributor --lead-days 3 --staff M1
+    Examples:
+
+    \b
+    zhanggui suppliers add HN01 华南通信 --channel distributor --lead-days 3 --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -187,7 +213,10 @@ def assign_products(
 ) -> None:
     """Make a supplier the supplier of some products (by SKU, or a whole brand).
 
-    Example: zhanggui suppliers assign HN01 --brand Huawei --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui suppliers assign HNTX --brand Honor --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -200,7 +229,11 @@ def assign_products(
         n = suppliers.assign(supplier, chosen, pack_size=pack, actor=sign_in(staff_code, pin))
     finally:
         ctx.close()
-    click.echo(_("{n} products are supplied by {name}.").format(n=n, name=supplier.name))
+    click.echo(
+        ngettext("{n} product is supplied by {name}.", "{n} products are supplied by {name}.", n).format(
+            n=n, name=supplier.name
+        )
+    )
 
 
 @suppliers_group.command("list")
@@ -209,7 +242,10 @@ def assign_products(
 def list_suppliers(db_path: str | None, config_path: str | None) -> None:
     """The suppliers, their channel and lead time.
 
-    Example: zhanggui suppliers list --db shop.db
+    Examples:
+
+    \b
+    zhanggui suppliers list --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:

@@ -20,7 +20,11 @@ from tui.cli.common import WEEK, YEARS, context_for, db_options, deliver, export
 def roster(week: str, fmt: str, output: Path | None, db_path: str | None, config_path: str | None) -> None:
     """Print or export a week's roster: who works which shift each day, hours, conflicts.
 
-    Example: zhanggui roster --week 2026-W48 --format xlsx --db shop.db
+    Examples:
+
+    \b
+    zhanggui roster --db shop.db
+    zhanggui roster --week 2026-W48 --format xlsx --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:

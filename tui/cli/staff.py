@@ -50,7 +50,13 @@ def ask_new_pin(new_pin: str | None) -> str:
 
 @click.group("staff")
 def staff_group() -> None:
-    """Staff: who works here, PINs, locked accounts, leavers, roles and discount limits."""
+    """Staff: who works here, PINs, locked accounts, leavers, roles and discount limits.
+
+    Examples:
+
+    \b
+    zhanggui staff list --db shop.db
+    """
 
 
 @staff_group.command("list")
@@ -60,7 +66,10 @@ def staff_group() -> None:
 def list_command(everyone: bool, db_path: str | None, config_path: str | None) -> None:
     """Everyone with their role, discount limit and whether they are locked out.
 
-    Example: zhanggui staff list --db shop.db
+    Examples:
+
+    \b
+    zhanggui staff list --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -104,7 +113,10 @@ def add_command(
 ) -> None:
     """Add a staff member with their first PIN.
 
-    Example: zhanggui staff add P4 刘洋 --role promoter --new-pin 4321 --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui staff add P5 孙丽 --role promoter --new-pin 4321 --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)  # a missing store is refused before any prompt
     try:
@@ -132,7 +144,10 @@ def set_pin_command(
 ) -> None:
     """Give someone a new PIN (it also opens their account if wrong PINs locked it).
 
-    Example: zhanggui staff set-pin P1 --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui staff set-pin P1 --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)  # a missing store is refused before any prompt
     try:
@@ -154,7 +169,10 @@ def unlock_command(
 ) -> None:
     """Open an account that wrong PINs locked.
 
-    Example: zhanggui staff unlock P1 --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui staff unlock P1 --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -182,7 +200,10 @@ def deactivate_command(
     """Deactivate a leaver: they can no longer log in; their customers and open follow-up
     tasks go to --to in the same step.
 
-    Example: zhanggui staff deactivate P2 --to P1 --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui staff deactivate P2 --to P1 --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -220,7 +241,10 @@ def role_command(
 ) -> None:
     """Change someone's role and discount limit.
 
-    Example: zhanggui staff role P1 cashier --discount 8 --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui staff role P1 cashier --discount 8 --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:

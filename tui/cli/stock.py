@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from store.kernel.errors import PermissionDenied
-from store.kernel.i18n import _
+from store.kernel.i18n import _, ngettext
 from store.kernel.text import read_text_file
 from store.people import staff
 from store.stock import catalog_import, lookups, receiving, suppliers
@@ -37,7 +37,13 @@ def _lines_of(path: Path, encoding: str | None) -> list[str]:
 
 @click.group()
 def products() -> None:
-    """The product catalog."""
+    """The product catalog.
+
+    Examples:
+
+    \b
+    zhanggui products import examples/pricelist.csv --staff M1 --db shop.db
+    """
 
 
 @products.command("import")
@@ -59,7 +65,10 @@ def import_(
     storage, category (handset, accessory or service), price and cost in yuan. All rows or
     none are imported.
 
-    Example: zhanggui products import pricelist.csv --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui products import examples/pricelist.csv --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -68,7 +77,9 @@ def import_(
         )
     finally:
         ctx.close()
-    click.echo(_("{n} products imported.").format(n=len(created)))
+    click.echo(
+        ngettext("{n} product imported.", "{n} products imported.", len(created)).format(n=len(created))
+    )
 
 
 @click.command()
@@ -110,7 +121,11 @@ def receive(
 ) -> None:
     """Receive stock of one product: a quantity, or handsets by IMEI.
 
-    Example: zhanggui receive IP17-256-BK --imei 356789012345678 --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui receive IP17-256-BK --imei 356850109900017 --staff M1 --db shop.db
+    zhanggui receive FILM-IP17P-HD --qty 20 --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:

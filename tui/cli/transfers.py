@@ -11,22 +11,26 @@ from store.kernel.i18n import _
 from store.stock import lookups, transfer_receive, transfer_send
 from store.stock.ledger import parse_qty
 from store.stock.transfer_send import TransferLine
-from tui.cli.common import context_for, db_options, user_errors
+from tui.cli.common import context_for, db_options, output_option, user_errors
 from tui.cli.stock import _manager
 
 
 @click.group("transfer")
 def transfer_group() -> None:
-    """Send stock to another store of the chain, or receive what one sent."""
+    """Send stock to another store of the chain, or receive what one sent.
+
+    Examples:
+
+    \b
+    zhanggui transfer receive examples/transfer.json --staff M1 --db shop.db
+    """
 
 
 @transfer_group.command("send")
 @click.argument("to_store")
 @click.option("--line", "lines", multiple=True, help="SKU=QTY of an accessory; repeat for each.")
 @click.option("--imei", "imeis", multiple=True, help="A handset's IMEI; repeat for each.")
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The transfer file."
-)
+@output_option("out", required=True, help="The transfer file.")
 @click.option("--note", default="", help="A note for the other store.")
 @click.option("--staff", "staff_code", required=True, help="Manager's staff code (PIN is asked).")
 @click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
@@ -45,7 +49,10 @@ def send_command(
 ) -> None:
     """Book stock out to another store and write the file it books in.
 
-    Example: zhanggui transfer send S002 --line CASE-IP15=5 --imei 353281110000011 --out t.json --staff M1
+    Examples:
+
+    \b
+    zhanggui transfer send S002 --line FILM-IP17P-HD=5 --output t.json --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path, full_check=True)  # a file leaves the shop
     try:
@@ -87,7 +94,10 @@ def receive_command(
 ) -> None:
     """Book in a transfer file another store of the chain sent (all of it or nothing).
 
-    Example: zhanggui transfer receive t.json --staff M1 --db shop.db
+    Examples:
+
+    \b
+    zhanggui transfer receive examples/transfer.json --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
@@ -105,17 +115,19 @@ def receive_command(
 
 
 @transfer_group.command("export")
-@click.argument("number")
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The transfer file."
-)
+@click.argument("number", required=False, default="")
+@output_option("out", required=True, help="The transfer file.")
 @db_options
 @user_errors
 def export_command(number: str, out: Path, db_path: str | None, config_path: str | None) -> None:
     """Write a sent transfer's file again (the first copy was lost or never arrived). It is
-    the same transfer: the other store still takes it in only once.
+    the same transfer: the other store still takes it in only once. Without NUMBER: the
+    newest transfer sent.
 
-    Example: zhanggui transfer export TR20261127093000-S001-S002 --out t.json --db shop.db
+    Examples:
+
+    \b
+    zhanggui transfer export --output again.json --db shop.db
     """
     ctx = context_for(db_path, config_path, full_check=True)  # a file leaves the shop
     try:

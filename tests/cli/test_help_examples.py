@@ -1,0 +1,175 @@
+"""Every example in every command's and group's --help runs on a fresh demo store as printed
+(issue 13).
+
+The format: a help text ends with a paragraph that is the line ``Examples:``, then a ``\\b``
+paragraph (click prints it unwrapped) of lines that each start with ``zhanggui ``. Each
+example runs in a folder holding ``shop.db`` (a copy of one small demo store built once per
+worker) and ``examples/`` (the files the project ships), in-process, with the PIN of every
+staff code it names typed at the prompts, and must exit with 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import re
+import shlex
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from store import demo
+from store.db.connection import open_database
+from store.kernel import FixedClock, set_process_clock
+from store.kernel.errors import PermissionDenied
+from store.kernel.i18n import set_language
+from store.models import Staff
+from store.people import staff
+from tests.conftest import TEST_NOW, TILL
+from tests.store_helpers import cheap_pins
+from tui.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+HEADING = "Examples:"
+PINS = {m.code: m.pin for m in demo.DEMO_STAFF}
+WHO = ("--staff", "--manager")  # the options that name the person whose PIN is asked
+
+
+def commands(
+    command: click.Command = main, path: tuple[str, ...] = ("zhanggui",)
+) -> Iterator[tuple[str, click.Command]]:
+    """Every command and group under ``main`` (main itself included), by its command line."""
+    yield " ".join(path), command
+    if isinstance(command, click.Group):
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            if sub is not None and not sub.hidden:
+                yield from commands(sub, (*path, name))
+
+
+def examples_of(command: click.Command) -> list[str]:
+    lines = inspect.cleandoc(command.help or "").splitlines()
+    if HEADING not in lines:
+        return []
+    return [
+        line.strip() for line in lines[lines.index(HEADING) + 1 :] if line.strip().startswith("zhanggui ")
+    ]
+
+
+COMMANDS = dict(commands())
+# Each distinct example once (a group may repeat one of its commands' examples).
+EXAMPLES = list(
+    {line: (name, line) for name, command in COMMANDS.items() for line in examples_of(command)}.values()
+)
+
+
+def test_every_command_and_group_shows_an_example_as_printed() -> None:
+    missing = [name for name, command in COMMANDS.items() if not examples_of(command)]
+    assert missing == []
+    runner = CliRunner()
+    for name, command in COMMANDS.items():
+        result = runner.invoke(main, [*name.split()[1:], "--help"], terminal_width=80)
+        assert result.exit_code == 0, name
+        # One spelling per option: --output and --staff (the old --out and --manager work, unshown).
+        assert not re.search(r"--out\b|--manager\b", result.output), name
+        shown = {line.strip() for line in result.output.splitlines()}
+        for example in examples_of(command):
+            assert example.startswith(name + " ") or name == "zhanggui", (name, example)
+            assert example in shown, (name, example)  # printed whole, on one line
+
+
+def test_examples_name_files_that_ship() -> None:
+    for _name, line in EXAMPLES:
+        for word in shlex.split(line):
+            if word.startswith("examples/"):
+                assert (ROOT / word).is_file(), line
+
+
+@dataclass(frozen=True)
+class DemoTemplate:
+    folder: Path  # shop.db and the files beside it
+    config: Path  # the XDG config folder it was made under (the audit keys)
+    clock_after: datetime
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> DemoTemplate:
+    """One small demo store a worker, made on the suite's clock; each example gets a copy."""
+    root = tmp_path_factory.mktemp("help-demo")
+    folder, config = root / "store", root / "config"
+    folder.mkdir()
+    fixed = FixedClock(TEST_NOW, TILL.tz, tick=timedelta(milliseconds=1))
+    set_process_clock(fixed)
+    set_language("en")
+    with pytest.MonkeyPatch.context() as mp:
+        cheap_pins(mp)
+        mp.setenv("XDG_CONFIG_HOME", str(config))
+        database = open_database(folder / "shop.db")
+        demo.build_demo("small", seed=1, now=TEST_NOW)
+        database.close()
+    set_process_clock(None)
+    return DemoTemplate(folder, config, fixed.now())
+
+
+def _vouchers_expired_by_a_wrong_clock() -> None:
+    """The situation `referrals unexpire` is for: a clock a year ahead, settled anyway."""
+    set_process_clock(FixedClock(datetime(2027, 12, 7, 2, 0), TILL.tz, tick=timedelta(milliseconds=1)))
+    args = ["referrals", "settle", "--confirm-date", "2027-12-07", "--staff", "M1", "--pin", "1234"]
+    result = CliRunner().invoke(main, [*args, "--db", "shop.db"])
+    assert result.exit_code == 0 and "expired" in result.output, result.output
+
+
+def _a_locked_account() -> None:
+    """The situation `staff unlock` is for: five wrong PINs."""
+    database = open_database(Path("shop.db"))
+    try:
+        for _attempt in range(5):
+            with contextlib.suppress(PermissionDenied):
+                staff.login("P1", "0000")
+        assert Staff.get(Staff.code == "P1").locked
+    finally:
+        database.close()
+
+
+# What happened before an example that is for a particular situation.
+SITUATIONS = {
+    "zhanggui referrals unexpire": _vouchers_expired_by_a_wrong_clock,
+    "zhanggui staff unlock": _a_locked_account,
+}
+
+
+def test_every_situation_belongs_to_a_command() -> None:
+    assert set(SITUATIONS) <= set(COMMANDS)
+
+
+def typed_pins(args: list[str]) -> str:
+    """What a person types at the prompts: the PIN of each staff code the example names."""
+    codes = [args[i + 1] for i, arg in enumerate(args[:-1]) if arg in WHO]
+    pins = [PINS[code] for code in codes if code in PINS] or [PINS["M1"]]
+    return "".join(f"{pin}\n" for pin in pins * 3)
+
+
+@pytest.mark.parametrize(("name", "line"), EXAMPLES, ids=[line for _n, line in EXAMPLES])
+def test_the_example_runs_on_the_demo(
+    name: str, line: str, demo_template: DemoTemplate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(demo_template.folder, work)
+    shutil.copytree(demo_template.config, tmp_path / "xdg-config", dirs_exist_ok=True)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    (work / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(work)
+    set_process_clock(FixedClock(demo_template.clock_after, TILL.tz, tick=timedelta(milliseconds=1)))
+    if name in SITUATIONS:
+        SITUATIONS[name]()
+    args = shlex.split(line)[1:]
+    result = CliRunner().invoke(main, args, input=typed_pins(args))
+    assert result.exit_code == 0, (line, result.output, result.exception)
+    assert "Traceback" not in result.output

@@ -11,7 +11,7 @@ import pytest
 from peewee import SqliteDatabase
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from store.kernel.i18n import set_language
 from store.models import AuditLog, Sale, Tender
@@ -299,3 +299,26 @@ async def test_a_message_bar_is_cleared_after_a_refund_share(
         pay = app.screen
         assert isinstance(pay, PayScreen) and pay.cart.tenders == []
         assert "Alipay" in str(pay.query_one(MessageBar).render())
+
+
+async def test_a_failed_receipt_lookup_leaves_an_empty_field_for_the_next_scan(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    sale = split_sale(shop)
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f11")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReturnsScreen)
+        await type_text(pilot, "NO-SUCH-RECEIPT")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.query_one(Input).value == ""  # not kept for the next scan to run into
+        assert screen.sale is None
+        await type_text(pilot, sale.receipt_no)  # the next scan, whole
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.sale is not None and screen.sale.receipt_no == sale.receipt_no
+        assert screen.query_one(DataTable).row_count == len(screen.lines) > 0

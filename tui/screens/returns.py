@@ -10,13 +10,13 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Label
 
 from store.kernel.auth import Actor, Approval
-from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from store.selling import sale_lookup, sale_voids
 from store.selling.sale_lookup import ReturnableLine
 from store.selling.till import Till
 from store.stock import ledger as stock
+from tui.cells import cut_middle
 from tui.screens.base import ConsoleModalScreen
 from tui.screens.manager_pin import confirm_as_manager
 from tui.shapes import ReceiptShown
@@ -81,7 +81,8 @@ class ReturnsScreen(ConsoleModalScreen[Choice | None]):
         table.clear()
         for entry in self.lines:
             line = entry.line
-            name = Text(line.product.display_name, no_wrap=True, overflow="ellipsis")
+            # Cut in the middle: the end (the model, the colour) tells two lines apart.
+            name = Text(cut_middle(line.product.display_name, ITEM_WIDTH), no_wrap=True)
             if line.imei_unit is not None:  # the IMEI under the name, whole
                 name.append(f"\n{line.imei_unit.imei}", style="dim")
             table.add_row(
@@ -100,14 +101,12 @@ class ReturnsScreen(ConsoleModalScreen[Choice | None]):
         if not text:
             self._choose_current()
             return
-        try:
-            sale = sale_lookup.find_sale(text)
-            lines = sale_lookup.returnable_lines(sale)
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
+        event.input.value = ""  # found or not, the next scan starts in an empty field
+        self.load(_receipt, text, then=self._found, key="receipt")
+
+    def _found(self, found: tuple[ReceiptShown, list[ReturnableLine]]) -> None:
+        sale, lines = found
         self.sale, self.lines, self.chosen = sale, lines, {}
-        event.input.value = ""
         self._show()
         self.say(
             _("Receipt {no}: {total}, {date}").format(
@@ -187,3 +186,9 @@ class ReturnsScreen(ConsoleModalScreen[Choice | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _receipt(text: str) -> tuple[ReceiptShown, list[ReturnableLine]]:
+    """The receipt typed or scanned, and what of it can still come back (one worker call)."""
+    sale = sale_lookup.find_sale(text)
+    return sale, sale_lookup.returnable_lines(sale)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
 from store.kernel.i18n import _
 from store.kernel.money import format_fen
 from store.selling.cart import Cart
+from tui.cells import cut_middle
+
+ITEM_WIDTH = 33
 
 
 class CartTable(DataTable[Text]):
@@ -17,7 +21,7 @@ class CartTable(DataTable[Text]):
         self.cursor_type = "row"
         self.zebra_stripes = True
         self.add_column(Text("#"), key="no", width=2)
-        self.add_column(Text(_("Item")), key="item", width=33)
+        self.add_column(Text(_("Item")), key="item", width=ITEM_WIDTH)
         self.add_column(Text(_("Qty"), justify="right"), key="qty", width=4)
         self.add_column(Text(_("Price"), justify="right"), key="price", width=10)
         self.add_column(Text(_("Disc."), justify="right"), key="disc", width=8)
@@ -27,11 +31,13 @@ class CartTable(DataTable[Text]):
         previous = self.cursor_row
         self.clear()
         for number, line in enumerate(cart.lines, 1):
-            item = Text(line.name, no_wrap=True, overflow="ellipsis")
+            # Cut in the middle: the end of a name (the model, the colour) tells two lines apart.
+            prefix = _("RETURN") + " " if line.is_return else ""
+            item = Text(cut_middle(line.name, ITEM_WIDTH - cell_len(prefix)), no_wrap=True)
+            if prefix:
+                item = Text(prefix, style="bold") + item
             if line.imei:
                 item.append(f"\n{_('IMEI')} {line.imei}", style="dim")
-            if line.is_return:
-                item = Text(_("RETURN") + " ", style="bold") + item
             self.add_row(
                 Text(str(number)),
                 item,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import pytest
 from peewee import SqliteDatabase
+from rich.cells import cell_len
 from textual.widgets import DataTable, OptionList
 
 from store.kernel.clock import business_date
+from store.kernel.i18n import set_language
 from store.models import AuditLog, RosterEntry, RosterWeek
 from store.models.base import utcnow
 from store.people import roster
@@ -195,3 +199,24 @@ async def test_cells_typed_faster_than_the_store_answers_are_edited_in_order(
         await settle(pilot)
         assert cells(week) == {("M1", 0): ["L"], ("P1", 0): ["E"]}
         assert AuditLog.select().where(AuditLog.action.startswith("roster.")).count() >= 7
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+async def test_a_short_day_keeps_its_mark_on_two_digit_days_in_both_languages(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, language: str
+) -> None:
+    set_language(language)
+    week = roster.week_of(date(2026, 12, 14))  # 14 to 20 December: every day has two digits
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = RosterScreen(week)
+        app.push_screen(screen)
+        await settle(pilot)
+        table = screen.query_one(DataTable)
+        days = [table.columns[column.key] for column in table.ordered_columns[1:8]]
+        labels = [str(column.label) for column in days]
+        # Nobody is on: every day is short, and each header shows it within its column.
+        assert all(label.endswith("!") for label in labels), labels
+        assert all(cell_len(label) <= column.width for label, column in zip(labels, days, strict=True))
+        assert table.region.right <= 80

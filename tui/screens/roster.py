@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +28,9 @@ CONFLICT_LINES = 4
 # The grid's reads and every edit go in this turn (ConsoleScreen.in_turn): each key builds on the
 # grid the one before it left, so keys typed quickly are made one after another, in order.
 ROSTER = "roster"
+
+
+DAY_WIDTH = 7  # seven days, the names and the hours fit 80 columns at this width
 
 
 class RosterScreen(ConsoleScreen[None]):
@@ -90,10 +94,14 @@ class RosterScreen(ConsoleScreen[None]):
         table.clear(columns=True)
         table.add_column(Text(_("Staff")), key="staff", width=8)
         for day in grid.days:
-            label = Text(f"{_(WEEKDAYS[day.weekday()])} {day.day}")
+            weekday = _(WEEKDAYS[day.weekday()])
+            label = Text(f"{weekday} {day.day}")
             if day in short_days:
+                # The mark must fit the 7-cell column: '周一 14!' is 8 cells, so the space goes.
+                if cell_len(f"{weekday} {day.day}!") > DAY_WIDTH:
+                    label = Text(f"{weekday}{day.day}")
                 label.append("!", style="bold red")
-            table.add_column(label, key=day.isoformat(), width=7)
+            table.add_column(label, key=day.isoformat(), width=DAY_WIDTH)
         table.add_column(Text(_("Hours"), justify="right"), key="hours", width=4)
         for member in grid.staff:
             cells: list[Text] = [Text(member.name, no_wrap=True, overflow="ellipsis")]

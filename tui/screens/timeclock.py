@@ -17,6 +17,7 @@ from store.kernel.auth import Approval
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.people import directory, timeclock
+from tui.cells import cut_middle, ljust
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.message_bar import MessageBar
@@ -92,7 +93,7 @@ class TimeClockScreen(ConsoleScreen[None]):
         if not rows:
             text.append(_("Nobody rostered or clocked in yet."))
         for row in rows:
-            line = Text(f"{row.name[:10]:<10} ")
+            line = Text(f"{ljust(cut_middle(row.name, 10), 10)} ")  # in cells: Chinese names line up
             line.append(
                 "  ".join(
                     f"{spell.start:%H:%M}-" + (f"{spell.end:%H:%M}" if spell.end else "…")

@@ -81,10 +81,9 @@ WHERE "business_date" >= ? AND "business_date" <= ? AND "customer_id" IS NOT NUL
 GROUP BY "customer_id"
 """
 
-_LATER = """
-SELECT 1 FROM "sale"
-WHERE "business_date" > ? AND "customer_id" IS NOT NULL AND "status" = 'completed' LIMIT 1
-"""
+# The last business day with a receipt (the date index's last entry): a score of an earlier day
+# leaves later receipts out, which the totals cannot.
+_LAST_DAY = 'SELECT MAX("business_date") FROM "sale"'
 
 
 def _aggregate(today: date, since: date) -> list[tuple[Any, ...]]:
@@ -92,7 +91,8 @@ def _aggregate(today: date, since: date) -> list[tuple[Any, ...]]:
     ``since``, net total of all time), over the completed receipts up to ``today``."""
     db = database.obj
     with db.atomic():  # one read snapshot: the totals and the window from the same moment
-        if db.execute_sql(_LATER, (today.isoformat(),)).fetchone() is not None:
+        last = db.execute_sql(_LAST_DAY).fetchone()[0]
+        if last is not None and str(last) > today.isoformat():
             return list(db.execute_sql(_AGGREGATE, (since.isoformat(), since.isoformat(), today.isoformat())))
         rows = list(db.execute_sql(_TOTALS))
         if since == date.min:

@@ -417,17 +417,20 @@ V11 = ("""ALTER TABLE "leave_request" ADD COLUMN "kind" VARCHAR(255) NOT NULL DE
 # Version 12: running summaries, so reorder and customer value cost a row a product or a
 # customer instead of a read of the whole history (which grows as the shop ages):
 # product_stock (on hand, first movement, last sale), product_day_demand (units sold net per
-# product and business day) and customer_totals (purchases, first and last purchase, net
-# total). SQLite triggers keep them in the transaction of every insert into stock_movement and
-# sale, whoever writes it (checkout, voids, receiving, adjustments, counts, transfers, gifts,
-# a bulk load, another program), so they cannot drift from the ledgers. The business day of a
-# sale, return or void movement is its receipt's sale.business_date (the store's time zone
-# when it was rung up; a void is refused on another day), read by the movement's document:
-# no time zone is needed in SQL. Updates and deletes (never made by zhanggui: the ledgers are
-# append-only) recompute what they touch. The tables are filled from the history here.
+# product and business day; kept in date order, so a window of every product reads only its
+# days, and indexed by product for the few products a sale touches) and customer_totals
+# (purchases, first and last purchase, net total). SQLite triggers keep them in the
+# transaction of every insert into stock_movement and sale, whoever writes it (checkout,
+# voids, receiving, adjustments, counts, transfers, gifts, a bulk load, another program), so
+# they cannot drift from the ledgers. The business day of a sale, return or void movement is
+# its receipt's sale.business_date (the store's time zone when it was rung up; a void is
+# refused on another day), read by the movement's document: no time zone is needed in SQL.
+# Updates and deletes (never made by zhanggui: the ledgers are append-only) recompute what
+# they touch. The tables are filled from the history here.
 V12 = (
     """CREATE TABLE "product_stock" ("product_id" BLOB NOT NULL PRIMARY KEY, "on_hand" INTEGER NOT NULL, "first_movement_at" DATETIME NOT NULL, "last_sale_at" DATETIME) WITHOUT ROWID""",
     """CREATE TABLE "product_day_demand" ("business_date" DATE NOT NULL, "product_id" BLOB NOT NULL, "sold" INTEGER NOT NULL, PRIMARY KEY ("business_date", "product_id")) WITHOUT ROWID""",
+    """CREATE INDEX "product_day_demand_product" ON "product_day_demand" ("product_id", "business_date")""",
     """CREATE TABLE "customer_totals" ("customer_id" BLOB NOT NULL PRIMARY KEY, "purchases" INTEGER NOT NULL, "first_purchase" DATE, "last_purchase" DATE, "total" INTEGER NOT NULL) WITHOUT ROWID""",
     """INSERT INTO "product_stock" ("product_id", "on_hand", "first_movement_at", "last_sale_at") SELECT "product_id", SUM("qty"), MIN("created_at"), MAX(CASE WHEN "kind" = 'sale' THEN "created_at" END) FROM "stock_movement" GROUP BY "product_id\"""",
     """INSERT INTO "product_day_demand" ("business_date", "product_id", "sold") SELECT s."business_date", m."product_id", -SUM(m."qty") FROM "stock_movement" m JOIN "sale" s ON s."id" = m."document" WHERE m."kind" IN ('sale', 'return', 'void') GROUP BY s."business_date", m."product_id\"""",

@@ -55,3 +55,9 @@ class CustomerTotals(BaseModel):
     class Meta:
         table_name = "customer_totals"
         without_rowid = True
+
+
+# The reorder panel after a sale plans only the sale's products: their window's days by product.
+ProductDayDemand.add_index(
+    ProductDayDemand.product_id, ProductDayDemand.business_date, name="product_day_demand_product"
+)

@@ -273,6 +273,8 @@ class SummaryMachine(RuleBasedStateMachine):
         for days in (1, 7):
             window = reorder.demand_window(later, TZ, days)
             assert reorder._demand(window, None) == old_demand(window)
+            some = [p.id for p in self.products[1:]]  # the reorder panel: a sale's products
+            assert reorder._demand(window, some) == {k: v for k, v in old_demand(window).items() if k in some}
         assert reorder._ledger(None) == old_ledger()
         ids = [p.id for p in self.products[:2]]
         assert reorder._ledger(ids) == {k: v for k, v in old_ledger().items() if k in ids}

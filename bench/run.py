@@ -1,6 +1,6 @@
 """Benchmarks on the large demo store, each beside a floor measured in the same run.
 
-    python -m bench.run [--db PATH] [--skip-demo] [--quick] [--profile] [--startup-only]
+    python -m bench.run [--db PATH] [--skip-demo] [--history-db PATH] [--quick] [--profile] [--startup-only]
 
 Prints a table (figure, ours, floor, ratio, target, PASS/FAIL) and writes the same to
 bench/results/latest.json. See bench/README.md for what each figure means.
@@ -29,6 +29,7 @@ from bench.lookup import lookup_figures, measure_lookups
 from bench.paths import RESULTS
 from bench.report import Figure, sort_for_table, table, versions, write_results
 from bench.startup_profile import print_profile, profile_startup
+from bench.summaries import measure_sizes, stores
 
 DEFAULT_DB = Path("/tmp/zhanggui-large.db")
 
@@ -40,12 +41,13 @@ class Plan:
     commit_batch: int
     lookups: int
     scans: int
+    history_runs: int
 
     @classmethod
     def for_run(cls, quick: bool) -> Plan:
         if quick:
-            return cls(startup_runs=2, commits=30, commit_batch=10, lookups=200, scans=10)
-        return cls(startup_runs=7, commits=300, commit_batch=25, lookups=2000, scans=50)
+            return cls(startup_runs=2, commits=30, commit_batch=10, lookups=200, scans=10, history_runs=2)
+        return cls(startup_runs=7, commits=300, commit_batch=25, lookups=2000, scans=50, history_runs=7)
 
 
 @contextmanager
@@ -95,6 +97,16 @@ def run(args: argparse.Namespace) -> list[Figure]:
             print_profile(profile)
         if not args.startup_only:
             figures += after_startup(db_path, plan, work)
+            history_db = Path(args.history_db) if args.history_db else None
+            found = stores(db_path, history_db)
+            with step(f"6. reorder and RFM at {' and '.join(found)} history, on copies"):
+                figures += measure_sizes(found, work, plan.history_runs)
+            if history_db is None:
+                print(
+                    "  (2× history not measured: build it with python -m bench.history --factor 2, give it "
+                    "as --history-db)",
+                    flush=True,
+                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     sort_for_table(figures)
@@ -128,6 +140,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--skip-demo",
         action="store_true",
         help="do not time `zhanggui demo --size large`; measure --db instead",
+    )
+    parser.add_argument(
+        "--history-db",
+        help="the large demo with twice its history (python -m bench.history --factor 2), for figure 6 at 2×",
     )
     parser.add_argument("--quick", action="store_true", help="few repetitions: a smoke check, not a verdict")
     parser.add_argument("--profile", action="store_true", help="profile one start-up even if it passes")

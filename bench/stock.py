@@ -8,8 +8,9 @@ count and the sales write); the demo file is never written. Figures:
 
 - reorder suggestions: store.stock.reorder.plans for every stocked product (velocity class,
   safety stock, reorder point, suggested order), median of several runs; target <= 1 s. The
-  floor is the same three grouped reads of the ledger (on-hand and last sale, daily demand
-  of the window, open purchase orders) in plain sqlite3: the least any such report reads.
+  floor is the same reads in plain sqlite3 (the products, the ledger's running summaries of
+  schema 12: on hand and last sale, the window's daily demand; open orders, suppliers): the
+  least any such report reads. bench/summaries.py takes it at 1x and 2x history.
 - IMEI scan during a count: the console under Textual's Pilot at 80x24 with a count of
   everything open; in-stock IMEIs typed 5-20 ms a key, then Enter; the time until the
   counted line is on screen. Target: median <= 30 ms. No floor.
@@ -53,22 +54,10 @@ def _ms(seconds: float) -> float:
 
 # ---- reorder suggestions --------------------------------------------------------------------
 def floor_reads(conn: sqlite3.Connection, window: Any) -> int:
-    """The reads store.stock.reorder.plans makes, in plain sqlite3."""
-    rows = conn.execute(
-        "SELECT product_id, SUM(qty), MAX(CASE WHEN kind = 'sale' THEN created_at END), MIN(created_at) "
-        "FROM stock_movement GROUP BY product_id"
-    ).fetchall()
-    rows += conn.execute(
-        "SELECT product_id, SUM(u), SUM(u * u) FROM (SELECT product_id, MAX(-SUM(qty), 0) AS u "
-        "FROM stock_movement WHERE kind IN ('sale', 'return', 'void') AND created_at >= ? AND created_at < ? "
-        "GROUP BY product_id, date(created_at, ?)) GROUP BY product_id",
-        (str(window.start_utc), str(window.end_utc), f"{window.offset_minutes:+d} minutes"),
-    ).fetchall()
-    rows += conn.execute(
-        "SELECT l.product_id, SUM(l.qty - l.received) FROM purchase_order_line l JOIN purchase_order o "
-        "ON o.id = l.order_id WHERE o.status IN ('open', 'partial') GROUP BY l.product_id"
-    ).fetchall()
-    return len(rows)
+    """The reads store.stock.reorder.plans makes, in plain sqlite3 (bench/summaries.py)."""
+    from bench.summaries import reorder_floor
+
+    return reorder_floor(conn, window)
 
 
 def measure_plans(db_path: Path, runs: int) -> tuple[list[float], list[float], int, int]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from store.crm.config import TIERS, CustomersSection
 from store.db.transaction import write
@@ -51,7 +51,9 @@ def quintiles(values: Sequence[int]) -> list[int]:
 
 
 # Completed receipts with a customer: purchases (sales and exchanges) count for frequency,
-# every receipt's total (returns are negative) for money.
+# every receipt's total (returns are negative) for money. Read from the whole history only
+# when a receipt is dated after the day scored (a score of a past day): otherwise from the
+# running totals below.
 _AGGREGATE = """
 SELECT "customer_id",
        MIN(CASE WHEN "kind" != 'return' THEN "business_date" END),
@@ -64,13 +66,48 @@ WHERE "customer_id" IS NOT NULL AND "status" = 'completed' AND "business_date" <
 GROUP BY "customer_id"
 """
 
+# The same figures from customer_totals, each customer's completed receipts in one row (kept
+# by the sale table's triggers, schema version 12): a row a customer, however long the history.
+_TOTALS = """
+SELECT "customer_id", "first_purchase", "last_purchase", "purchases", "total", "total"
+FROM "customer_totals" ORDER BY "customer_id"
+"""
+
+# A score window (score_window_days): frequency and money of its days, read by date.
+_WINDOW = """
+SELECT "customer_id", SUM("kind" != 'return'), SUM("total")
+FROM "sale"
+WHERE "business_date" >= ? AND "business_date" <= ? AND "customer_id" IS NOT NULL AND "status" = 'completed'
+GROUP BY "customer_id"
+"""
+
+# The last business day with a receipt (the date index's last entry): a score of an earlier day
+# leaves later receipts out, which the totals cannot.
+_LAST_DAY = 'SELECT MAX("business_date") FROM "sale"'
+
+
+def _aggregate(today: date, since: date) -> list[tuple[Any, ...]]:
+    """customer -> (first purchase, last purchase, purchases since ``since``, net total since
+    ``since``, net total of all time), over the completed receipts up to ``today``."""
+    db = database.obj
+    with db.atomic():  # one read snapshot: the totals and the window from the same moment
+        last = db.execute_sql(_LAST_DAY).fetchone()[0]
+        if last is not None and str(last) > today.isoformat():
+            return list(db.execute_sql(_AGGREGATE, (since.isoformat(), since.isoformat(), today.isoformat())))
+        rows = list(db.execute_sql(_TOTALS))
+        if since == date.min:
+            return rows
+        window = {
+            row[0]: (int(row[1]), int(row[2]))
+            for row in db.execute_sql(_WINDOW, (since.isoformat(), today.isoformat()))
+        }
+    return [(r[0], r[1], r[2], *window.get(r[0], (0, 0)), r[5]) for r in rows]
+
 
 def compute(today: date, rules: CustomersSection) -> list[Score]:
     """Score every customer with at least one purchase up to ``today`` (the business date)."""
     since = today - timedelta(days=rules.score_window_days) if rules.score_window_days else date.min
-    rows = database.obj.execute_sql(
-        _AGGREGATE, (since.isoformat(), since.isoformat(), today.isoformat())
-    ).fetchall()
+    rows = _aggregate(today, since)
     rows = [r for r in rows if r[2] is not None]  # only returns: no purchase to score
     days: dict[str, date] = {}  # a few hundred distinct days for all the rows
 

@@ -18,6 +18,7 @@ from store.models.roster import (
 from store.models.sale import HeldCart, Sale, SaleLine, Tender
 from store.models.staff import Staff, TrainingRecord
 from store.models.stock import StockMovement
+from store.models.summary import CustomerTotals, ProductDayDemand, ProductStock
 from store.models.supply import (
     GoodsReceipt,
     GoodsReceiptLine,
@@ -64,6 +65,9 @@ MODELS = (
     Referral,
     ReferralReward,
     VoucherUse,
+    ProductStock,
+    ProductDayDemand,
+    CustomerTotals,
 )
 
 __all__ = [
@@ -73,6 +77,7 @@ __all__ = [
     "CustomerContact",
     "CustomerScore",
     "CustomerTask",
+    "CustomerTotals",
     "GoodsReceipt",
     "GoodsReceiptLine",
     "HeldCart",
@@ -80,6 +85,8 @@ __all__ = [
     "LeaveRequest",
     "Meta",
     "Product",
+    "ProductDayDemand",
+    "ProductStock",
     "PromoterDaySales",
     "PurchaseOrder",
     "PurchaseOrderLine",

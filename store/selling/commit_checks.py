@@ -78,8 +78,8 @@ def refuse_oversell(cart: Cart) -> None:
         return
     marks = ", ".join("?" for _ in sold)
     rows = database.obj.execute_sql(
-        f"SELECT product_id, SUM(qty) FROM stock_movement WHERE product_id IN ({marks}) "
-        "GROUP BY product_id HAVING SUM(qty) < 0",
+        f'SELECT "product_id", "on_hand" FROM "product_stock" WHERE "product_id" IN ({marks}) '
+        'AND "on_hand" < 0',  # the ledger's running sum, this sale's movements included
         tuple(sold),
     ).fetchall()
     if rows:

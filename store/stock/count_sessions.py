@@ -180,12 +180,13 @@ def book_on_hand(product_ids: Sequence[str], upto: datetime | None = None) -> di
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join("?" * len(chunk))
-        sql = f"SELECT product_id, SUM(qty) FROM stock_movement WHERE product_id IN ({marks})"
         params: list[str] = list(chunk)
-        if upto is not None:
-            sql += " AND created_at <= ?"
+        if upto is None:  # the ledger's running sums (product_stock), a row a product
+            sql = f'SELECT "product_id", "on_hand" FROM "product_stock" WHERE "product_id" IN ({marks})'
+        else:
+            sql = f"SELECT product_id, SUM(qty) FROM stock_movement WHERE product_id IN ({marks})"
+            sql += " AND created_at <= ? GROUP BY product_id"
             params.append(timestamp_text(upto))
-        sql += " GROUP BY product_id"
         found.update({row[0]: int(row[1]) for row in database.obj.execute_sql(sql, tuple(params))})
     return found
 

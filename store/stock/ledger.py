@@ -6,14 +6,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import fn
-
 from store.audit import chain
 from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import N_, _
-from store.models import ImeiUnit, Product, StockMovement
+from store.models import ImeiUnit, Product, StockMovement, database
 from store.stock import imei
 
 SELLABLE = ("in_stock", "returned")
@@ -33,12 +31,12 @@ def status_name(status: str) -> str:
 
 
 def on_hand(product_id: str) -> int:
-    total = (
-        StockMovement.select(fn.COALESCE(fn.SUM(StockMovement.qty), 0))
-        .where(StockMovement.product == product_id)
-        .scalar()
-    )
-    return int(total or 0)
+    """The sum of the product's movements, read from its running summary (product_stock, kept
+    by the ledger's triggers in every movement's transaction): one row, however old the shop."""
+    row = database.obj.execute_sql(
+        'SELECT "on_hand" FROM "product_stock" WHERE "product_id" = ?', (product_id,)
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def on_hand_of(product_ids: list[str]) -> dict[str, int]:
@@ -46,22 +44,20 @@ def on_hand_of(product_ids: list[str]) -> dict[str, int]:
     wanted = list(dict.fromkeys(product_ids))
     found: dict[str, int] = dict.fromkeys(wanted, 0)
     for start in range(0, len(wanted), 500):  # well under SQLite's limit of bound parameters
-        query = (
-            StockMovement.select(StockMovement.product, fn.SUM(StockMovement.qty))
-            .where(StockMovement.product.in_(wanted[start : start + 500]))
-            .group_by(StockMovement.product)
-        )
-        rows: list[tuple[str, int]] = list(query.tuples())  # type: ignore[arg-type]
+        chunk = wanted[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = database.obj.execute_sql(
+            f'SELECT "product_id", "on_hand" FROM "product_stock" WHERE "product_id" IN ({marks})',
+            chunk,
+        ).fetchall()
         for product_id, qty in rows:
             found[str(product_id)] = int(qty or 0)
     return found
 
 
 def on_hand_all() -> dict[str, int]:
-    query = StockMovement.select(StockMovement.product, fn.SUM(StockMovement.qty)).group_by(
-        StockMovement.product
-    )
-    rows: list[tuple[str, int]] = list(query.tuples())  # type: ignore[arg-type]
+    """Every product that has movements -> the sum of them (product_stock)."""
+    rows = database.obj.execute_sql('SELECT "product_id", "on_hand" FROM "product_stock"')
     return {str(product_id): int(qty) for product_id, qty in rows}
 
 

@@ -1,6 +1,8 @@
 """Velocity, dead stock and reorder suggestions for every product the store stocks, from the
-stock ledger (three grouped reads on its covering index), suppliers and open purchase
-orders. The arithmetic is in store.stock.velocity."""
+stock ledger's running summaries (product_stock: on hand, last sale, first movement;
+product_day_demand: units sold a business day; both kept by the ledger's triggers, schema
+version 12, so a plan costs a row a product and a window's days, not the whole history),
+suppliers and open purchase orders. The arithmetic is in store.stock.velocity."""
 
 from __future__ import annotations
 
@@ -111,36 +113,31 @@ def _products(product_ids: Sequence[str] | None) -> list[tuple[str, str, str, st
 
 
 def _ledger(product_ids: Sequence[str] | None) -> dict[str, tuple[int, str | None, str | None]]:
-    """product -> (on hand, last sale, first movement), in one pass over the ledger index."""
-    sql = (
-        "SELECT product_id, SUM(qty), MAX(CASE WHEN kind = 'sale' THEN created_at END), MIN(created_at) "
-        "FROM stock_movement"
-    )
+    """product -> (on hand, last sale, first movement): the ledger's running summary
+    (product_stock, kept by its triggers), a row a product however long the history."""
+    sql = 'SELECT "product_id", "on_hand", "last_sale_at", "first_movement_at" FROM "product_stock"'
     params: tuple[str, ...] = ()
     if product_ids is not None:
-        sql += f" WHERE product_id IN ({_marks(product_ids)})"
+        sql += f' WHERE "product_id" IN ({_marks(product_ids)})'
         params = tuple(product_ids)
-    sql += " GROUP BY product_id"
     return {row[0]: (int(row[1]), row[2], row[3]) for row in database.obj.execute_sql(sql, params)}
 
 
 def _demand(window: Window, product_ids: Sequence[str] | None) -> dict[str, tuple[int, int]]:
-    """product -> (units, sum of squared daily units) over the window's local days; a day's
-    net units never count below 0 (returns of earlier sales are not negative demand)."""
-    kinds = _marks(DEMAND_KINDS)
-    where = f"kind IN ({kinds}) AND created_at >= ? AND created_at < ?"
-    params: list[object] = [*DEMAND_KINDS, str(window.start_utc), str(window.end_utc)]
+    """product -> (units, sum of squared daily units) over the window's business days, from
+    the units sold net a product and day (product_day_demand, kept by the ledger's triggers;
+    read in date order, so only the window's days). A day's net units never count below 0
+    (returns of earlier sales are not negative demand)."""
+    last = window.first_day + timedelta(days=window.days)
+    where = '"business_date" >= ? AND "business_date" < ?'
+    params: list[object] = [window.first_day.isoformat(), last.isoformat()]
     if product_ids is not None:
-        where += f" AND product_id IN ({_marks(product_ids)})"
+        where += f' AND "product_id" IN ({_marks(product_ids)})'
         params.extend(product_ids)
     sql = (
-        "SELECT product_id, SUM(units), SUM(units * units) FROM ("
-        "  SELECT product_id, MAX(-SUM(qty), 0) AS units FROM stock_movement"
-        f"  WHERE {where}"
-        "  GROUP BY product_id, date(created_at, ?)"
-        ") GROUP BY product_id"
+        'SELECT "product_id", SUM(MAX("sold", 0)), SUM(MAX("sold", 0) * MAX("sold", 0)) '
+        f'FROM "product_day_demand" WHERE {where} GROUP BY "product_id"'
     )
-    params.append(f"{window.offset_minutes:+d} minutes")
     return {row[0]: (int(row[1]), int(row[2])) for row in database.obj.execute_sql(sql, tuple(params))}
 
 

@@ -1,6 +1,6 @@
 """The running summaries of schema version 12 (store.models.summary): product_stock,
 product_day_demand and customer_totals. Triggers on stock_movement and sale keep them in the
-transaction of every write (store/db/migrations.py V12), so no write path has to remember
+transaction of every write (store/db/migrations/later.py V12), so no write path has to remember
 them. Here: rebuilding them from the history, for a bulk load that runs without the
 triggers (the demo's million sale lines: one grouped read instead of a trigger a row), and
 for checks that compare them with the history."""

@@ -1,5 +1,5 @@
 """Running summaries of the ledgers (schema version 12), kept by SQLite triggers in the same
-transaction as every write to stock_movement and sale (store/db/migrations.py V12), so that
+transaction as every write to stock_movement and sale (store/db/migrations/later.py V12), so that
 reports read one row a product or a customer instead of the whole history. Nothing in Python
 writes them; store.db.summaries rebuilds them from the history (a bulk load, a check)."""
 

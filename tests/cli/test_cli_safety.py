@@ -24,7 +24,8 @@ from store.people import roster, targets
 from tests.conftest import Shop
 from tests.store_helpers import forge_approval
 from tui.cli import main
-from tui.cli.common import CommandLine, Whole, decode_args
+from tui.cli.common import CommandLine, decode_args
+from tui.cli.param_types import Whole
 
 # The only commands that may make a store: the demo (and the bare console, not a subcommand).
 CREATORS = {("demo",)}

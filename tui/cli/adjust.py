@@ -8,7 +8,8 @@ from store.kernel.i18n import _
 from store.people import staff
 from store.stock import adjustments, lookups
 from store.stock import ledger as stock
-from tui.cli.common import Whole, context_for, db_options, user_errors
+from tui.cli.common import context_for, db_options, user_errors
+from tui.cli.param_types import Whole
 
 
 @click.command("adjust")

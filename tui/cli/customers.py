@@ -16,9 +16,6 @@ from store.people import directory, staff
 from store.reports.table import text_table
 from store.reports.writers import as_text
 from tui.cli.common import (
-    DAY,
-    YEARS,
-    Whole,
     context_for,
     db_options,
     message_list_options,
@@ -27,6 +24,7 @@ from tui.cli.common import (
     send_text,
     user_errors,
 )
+from tui.cli.param_types import DAY, YEARS, Whole
 
 WHY = {
     "phone": N_("phone"),

@@ -12,7 +12,8 @@ from store.kernel.errors import ValidationError
 from store.kernel.i18n import N_, _
 from store.reports.table import Column, Kind, Table, text_table
 from store.reports.writers import as_text
-from tui.cli.common import Whole, context_for, db_options, user_errors
+from tui.cli.common import context_for, db_options, user_errors
+from tui.cli.param_types import Whole
 
 # The same msgids as the console's staff screens use.
 ROLE_NAMES = {

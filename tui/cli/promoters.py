@@ -13,18 +13,8 @@ from store.kernel.money import format_fen, parse_money
 from store.people import leave_requests, staff, targets
 from store.people import profiles as people
 from store.people import report as promoter_report
-from tui.cli.common import (
-    DAY,
-    MONTH,
-    YEARS,
-    Whole,
-    context_for,
-    db_options,
-    deliver,
-    export_options,
-    manager_option,
-    user_errors,
-)
+from tui.cli.common import context_for, db_options, deliver, export_options, manager_option, user_errors
+from tui.cli.param_types import DAY, MONTH, YEARS, Whole
 
 
 @click.group()

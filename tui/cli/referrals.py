@@ -17,10 +17,6 @@ from store.people.targets import parse_month
 from store.referrals import ledger, patterns, report_export
 from store.referrals import report as referral_report
 from tui.cli.common import (
-    DAY,
-    MONTH,
-    YEARS,
-    Whole,
     context_for,
     db_options,
     deliver,
@@ -32,6 +28,7 @@ from tui.cli.common import (
     send_text,
     user_errors,
 )
+from tui.cli.param_types import DAY, MONTH, YEARS, Whole
 
 
 @click.group()

@@ -15,7 +15,8 @@ from store.reports.table import text_table
 from store.reports.writers import as_text
 from store.stock import cost_views, lookups, reorder, reorder_export, suppliers
 from store.stock.velocity import class_name
-from tui.cli.common import Whole, context_for, db_options, output_option, reader, reader_options, user_errors
+from tui.cli.common import context_for, db_options, output_option, reader, reader_options, user_errors
+from tui.cli.param_types import Whole
 
 
 def _ordered(n: int, path: Path) -> str:

@@ -9,7 +9,8 @@ import click
 from store.kernel.i18n import _
 from store.people import roster as rosters
 from store.people import roster_export
-from tui.cli.common import WEEK, YEARS, context_for, db_options, deliver, export_options, user_errors
+from tui.cli.common import context_for, db_options, deliver, export_options, user_errors
+from tui.cli.param_types import WEEK, YEARS
 
 
 @click.command()

@@ -14,7 +14,8 @@ from store.people import staff
 from store.stock import catalog_import, lookups, receiving, suppliers
 from store.stock import ledger as stock
 from store.stock.ledger import ReceivedUnit
-from tui.cli.common import Whole, context_for, db_options, encoding_option, user_errors
+from tui.cli.common import context_for, db_options, encoding_option, user_errors
+from tui.cli.param_types import Whole
 
 
 def _manager(code: str, pin: str, now: datetime) -> str:

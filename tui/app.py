@@ -111,10 +111,18 @@ class ZhangguiApp(App[None]):
     def store_name(self) -> str:
         return self.ctx.store_name
 
-    def staff_name(self, staff_id: str) -> str:
-        if staff_id not in self._names:
-            self._names[staff_id] = directory.staff_name(staff_id)
-        return self._names[staff_id]
+    def known_staff_name(self, staff_id: str) -> str | None:
+        """The name of a staff member without reading the store: who is logged in, who locked,
+        or a name read before; None otherwise."""
+        for member in (self.staff, self.locked_by):
+            if member is not None and member.id == staff_id:
+                return member.name
+        return self._names.get(staff_id)
+
+    def read_staff_name(self, staff_id: str) -> str:
+        """Read the name of a staff member from the store (in a worker) and remember it."""
+        name = self._names[staff_id] = directory.staff_name(staff_id)
+        return name
 
     def on_mount(self) -> None:
         if self.config.keymap:

@@ -240,13 +240,6 @@ async def test_no_store_call_runs_on_the_event_loop_once_logged_in(
     await drive_watched(shop, db, tmp_path, SCREENS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not converted yet: the sale screen looks a scan up on the event loop (sale.py scan/add), "
-    "ZhangguiApp.store_name reads meta at every cart refresh (app.py), the receipt screen reads its "
-    "sale in on_mount and acknowledges it in action_done (receipt.py); unlocking refreshes the cart, "
-    "which reads store_name. Remove this mark once they load in workers.",
-)
 async def test_selling_runs_no_store_call_on_the_event_loop(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:

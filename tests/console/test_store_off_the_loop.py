@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 from textual.pilot import Pilot
 
@@ -76,6 +75,52 @@ async def sell(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlThreads
     assert isinstance(app.screen, ReceiptScreen)
     with sql.aside():
         assert Sale.select().count() == 1
+    await back_to_sale(pilot, app)
+
+
+async def sale_keys(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlThreads) -> None:
+    """The sale screen's keys that read or write the store: a quantity (stock on hand), a name
+    searched (the picker), suspend and resume, a customer attached, another promoter credited."""
+    screen = app.screen
+    assert isinstance(screen, SaleScreen)
+    await scanner_burst(pilot, "3*6900000000011")
+    await pilot.press("f3")
+    await type_text(pilot, "2")
+    await settle(pilot, app)
+    assert [(ln.sku, ln.qty) for ln in screen.cart.lines] == [("CASE-IP15", 2)]
+    await pilot.press("f7")
+    await type_text(pilot, "王先生")
+    await settle(pilot, app)
+    assert screen.cart.lines == []
+    await pilot.press("f8")
+    await settle(pilot, app)
+    await pilot.press("enter")
+    await settle(pilot, app)
+    assert [(ln.sku, ln.qty) for ln in screen.cart.lines] == [("CASE-IP15", 2)]
+    await scanner_burst(pilot, "iphone")  # a name: the matches are picked from
+    await settle(pilot, app)
+    if app.screen is not screen:
+        await pilot.press("escape")
+        await settle(pilot, app)
+    await pilot.press("f9")
+    await settle(pilot, app)
+    await type_text(pilot, "+86 138 0013 8000 张三")
+    await settle(pilot, app)
+    assert screen.cart.customer_id is not None
+    if app.screen is not screen:  # a new customer: who referred them? nobody
+        await pilot.press("escape")
+        await settle(pilot, app)
+    await pilot.press("f10")
+    await settle(pilot, app)
+    await pilot.press("down", "enter")
+    await settle(pilot, app)
+    assert screen.cart.promoter_id == shop.promoter.id
+    assert "李小红" in str(screen.query_one("#sale-header").render())  # read in a worker
+    await pilot.press("ctrl+n")
+    await settle(pilot, app)
+    await pilot.press("up", "enter")  # yes, cancel the sale
+    await settle(pilot, app)
+    assert screen.cart.lines == []
     await back_to_sale(pilot, app)
 
 
@@ -243,4 +288,4 @@ async def test_no_store_call_runs_on_the_event_loop_once_logged_in(
 async def test_selling_runs_no_store_call_on_the_event_loop(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    await drive_watched(shop, db, tmp_path, [sell, unlock])
+    await drive_watched(shop, db, tmp_path, [sell, sale_keys, unlock])

@@ -124,6 +124,29 @@ async def sale_keys(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlTh
     await back_to_sale(pilot, app)
 
 
+async def reprints(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlThreads) -> None:
+    """The start-up offer of receipts never shown (read in a worker), one reprinted."""
+    with sql.aside():  # a sale whose receipt was never shown
+        cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
+        found = catalog.lookup_code("6900000000011")
+        assert found is not None
+        cart.add_scan(found)
+        cart.add_tender("cash", cart.due)
+        checkout.commit_sale_off_thread(cart, shop.till)
+    app.offer_reprints()
+    await settle(pilot, app)
+    assert isinstance(app.screen, PendingReceiptsScreen)
+    await pilot.press("enter")  # reprint it
+    await settle(pilot, app)
+    assert isinstance(app.screen, ReceiptScreen)
+    assert "REPRINT" in str(app.screen.query_one("#receipt-text").render())
+    await pilot.press("enter")  # acknowledged; none left to offer
+    await settle(pilot, app)
+    with sql.aside():
+        assert all(s.acknowledged_at is not None for s in Sale.select())
+    await back_to_sale(pilot, app)
+
+
 async def roster(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlThreads) -> None:
     app.go_to("roster")
     await settle(pilot, app)
@@ -288,4 +311,4 @@ async def test_no_store_call_runs_on_the_event_loop_once_logged_in(
 async def test_selling_runs_no_store_call_on_the_event_loop(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    await drive_watched(shop, db, tmp_path, [sell, sale_keys, unlock])
+    await drive_watched(shop, db, tmp_path, [sell, sale_keys, reprints, unlock])

@@ -31,6 +31,7 @@ from tests.console_helpers import (
     type_text,
     wait_for_commit,
 )
+from tests.console_helpers import settle as settle_workers
 from tui.app import ZhangguiApp
 from tui.screens.choice import ChoiceScreen
 from tui.screens.clock_check import ClockCheckScreen, check_at_login
@@ -48,9 +49,7 @@ Drive = Callable[[Pilot[None], ZhangguiApp, Shop, SqlThreads], Awaitable[None]]
 
 
 async def settle(pilot: Pilot[None], app: ZhangguiApp) -> None:
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    await settle_workers(pilot)
 
 
 async def back_to_sale(pilot: Pilot[None], app: ZhangguiApp) -> None:

@@ -17,7 +17,7 @@ from peewee import SqliteDatabase
 from textual.pilot import Pilot
 
 from store.kernel import clock_guard
-from store.models import RosterEntry, Sale, Staff, StockCountEntry
+from store.models import HeldCart, RosterEntry, Sale, Staff, StockCountEntry
 from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
@@ -264,6 +264,30 @@ async def unlock(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlThrea
     await back_to_sale(pilot, app)
 
 
+async def unlock_as_another(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlThreads) -> None:
+    """Someone else unlocks a till with a sale in progress: it is suspended (in a worker) under
+    the name of who locked, and they sell on a new cart; the manager then takes the till back."""
+    await scanner_burst(pilot, "6900000000011")
+    await settle(pilot, app)
+    await pilot.press("f12")
+    await settle(pilot, app)
+    assert isinstance(app.screen, LoginScreen)
+    await type_text(pilot, "P1")
+    await type_text(pilot, "1111")
+    await settle(pilot, app)
+    screen = app.screen
+    assert isinstance(screen, SaleScreen) and screen.cart.lines == []
+    assert "sale was suspended" in str(screen.query_one("#message").render())
+    with sql.aside():
+        assert HeldCart.select().count() == 1
+    await pilot.press("f12")
+    await settle(pilot, app)
+    await type_text(pilot, "M1")
+    await type_text(pilot, "1234")
+    await settle(pilot, app)
+    await back_to_sale(pilot, app)
+
+
 async def drive_watched(shop: Shop, db: SqliteDatabase, tmp_path: Path, drives: list[Drive]) -> None:
     """Log the manager in, then drive each screen watching every statement; none on the loop."""
     with sql_threads(db) as sql:
@@ -310,4 +334,4 @@ async def test_no_store_call_runs_on_the_event_loop_once_logged_in(
 async def test_selling_runs_no_store_call_on_the_event_loop(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    await drive_watched(shop, db, tmp_path, [sell, sale_keys, reprints, unlock])
+    await drive_watched(shop, db, tmp_path, [sell, sale_keys, reprints, unlock, unlock_as_another])

@@ -17,7 +17,7 @@ from store import setup
 from store.audit import anchoring, attention
 from store.audit import chain as audit
 from store.config.loader import Config
-from store.context import StoreContext, open_store, upgrade_notice
+from store.context import StoreContext, off_thread, open_store, upgrade_notice
 from store.kernel.auth import Actor
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
@@ -40,6 +40,7 @@ from tui.messages import (
 )
 from tui.screens.login import LoginScreen
 from tui.screens.sale import SaleScreen
+from tui.shapes import SaleShown
 
 # Textual 8.2's own palette commands, listed so the catalogs translate them.
 TEXTUAL_COMMANDS = (
@@ -111,10 +112,18 @@ class ZhangguiApp(App[None]):
     def store_name(self) -> str:
         return self.ctx.store_name
 
-    def staff_name(self, staff_id: str) -> str:
-        if staff_id not in self._names:
-            self._names[staff_id] = directory.staff_name(staff_id)
-        return self._names[staff_id]
+    def known_staff_name(self, staff_id: str) -> str | None:
+        """The name of a staff member without reading the store: who is logged in, who locked,
+        or a name read before; None otherwise."""
+        for member in (self.staff, self.locked_by):
+            if member is not None and member.id == staff_id:
+                return member.name
+        return self._names.get(staff_id)
+
+    def read_staff_name(self, staff_id: str) -> str:
+        """Read the name of a staff member from the store (in a worker) and remember it."""
+        name = self._names[staff_id] = directory.staff_name(staff_id)
+        return name
 
     def on_mount(self) -> None:
         if self.config.keymap:
@@ -160,18 +169,21 @@ class ZhangguiApp(App[None]):
             self.call_from_thread(self.show_audit_alerts, member, messages)
 
     def show_audit_alerts(self, member: Member, messages: list[str]) -> None:
-        from store.kernel.errors import ZhangguiError
         from tui.screens.audit_alerts import AuditAlertsScreen
 
         def read(seen: bool | None) -> None:
-            if not seen:
-                return
-            try:
-                attention.acknowledge_alerts(member.actor)
-            except ZhangguiError as exc:
-                self.notify(str(exc), severity="error")
+            if seen:
+                self.acknowledge_alerts(member)
 
         self.push_screen(AuditAlertsScreen(messages), read)
+
+    @work(thread=True, group="audit-seen")
+    def acknowledge_alerts(self, member: Member) -> None:
+        """The manager has seen the alerts: noted in a worker (a busy database says so)."""
+        try:
+            off_thread(attention.acknowledge_alerts, member.actor)
+        except ZhangguiError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error")
 
     def start_selling(self) -> None:
         self.selling = SaleScreen()
@@ -185,10 +197,18 @@ class ZhangguiApp(App[None]):
 
         self.call_after_refresh(check_at_login, self)  # once the sale screen is up
 
+    @work(thread=True, exclusive=True, group="reprints")
     def offer_reprints(self) -> None:
-        pending = checkout.unacknowledged(self.config.terminal.id)
-        if not pending:
+        """Sales committed whose receipt was never shown (read in a worker): offer to reprint them."""
+        try:
+            pending = off_thread(checkout.unacknowledged, self.config.terminal.id)
+        except ZhangguiError as exc:  # busy: they are offered again at the next start
+            self.call_from_thread(self.notify, str(exc), severity="error")
             return
+        if pending:
+            self.call_from_thread(self.show_reprints, pending)
+
+    def show_reprints(self, pending: list[SaleShown]) -> None:
         from tui.screens.pending import PendingReceiptsScreen
 
         def chosen(sale_id: str | None) -> None:
@@ -196,7 +216,10 @@ class ZhangguiApp(App[None]):
                 return
             from tui.screens.receipt import ReceiptScreen
 
-            self.push_screen(ReceiptScreen(sale_id, reprint=True), lambda _done: self.offer_reprints())
+            def again(_done: None) -> None:
+                self.offer_reprints()  # the others, read again
+
+            self.push_screen(ReceiptScreen(sale_id, reprint=True), again)
 
         self.push_screen(PendingReceiptsScreen(pending), chosen)
 

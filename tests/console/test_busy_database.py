@@ -26,7 +26,7 @@ from store.selling.cart import Cart
 from store.stock import catalog
 from tests.conftest import Shop
 from tests.console.test_console_pay import message, ring_up_a_case
-from tests.console_helpers import make_app, scanner_burst, selling, type_text, wait_for_commit
+from tests.console_helpers import make_app, scanner_burst, selling, settle, type_text, wait_for_commit
 from tui.screens.receipt import ReceiptScreen
 from tui.screens.sale import SaleScreen
 from tui.widgets.message_bar import MessageBar
@@ -196,18 +196,19 @@ async def test_a_sale_still_waiting_at_the_deadline_stays_on_screen_and_enter_sa
     assert [s.id for s in Sale.select()] == [pay.cart.id]
 
 
-async def test_a_write_on_the_event_loop_gives_up_soon_with_a_sentence_and_keeps_the_sale(
+async def test_a_suspend_kept_out_by_a_busy_database_gives_up_soon_with_a_sentence_and_keeps_the_sale(
     shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path, fake_clock: list[float]
 ) -> None:
-    """Suspending a sale writes on the event loop: a held database ends it after GIVE_UP_AFTER
-    with the busy sentence, the sale still on screen, never a frozen till or a traceback."""
+    """Suspending a sale writes in a worker: a held database ends it after GIVE_UP_AFTER with
+    the busy sentence, the sale still on screen, never a frozen till or a traceback."""
     async with selling(db, tmp_path, shop.promoter) as (app, pilot, screen):
         await scanner_burst(pilot, "6900000000011")
+        await settle(pilot)
         holder = _hold_lock(db_path)
         try:
             await pilot.press("f7")
             await type_text(pilot, "王先生")
-            await pilot.pause()
+            await settle(pilot)  # the write gave up while the lock was still held
         finally:
             holder.execute("ROLLBACK")
             holder.close()

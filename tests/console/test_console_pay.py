@@ -22,7 +22,7 @@ from store.selling import checkout
 from store.selling.cart import Cart
 from store.selling.till import Till
 from tests.conftest import Shop
-from tests.console_helpers import crash_on, make_app, scanner_burst, selling, wait_for_commit
+from tests.console_helpers import crash_on, make_app, scanner_burst, selling, settle, wait_for_commit
 from tests.unit.test_disk_full import fill_disk, lift_limit
 from tui.app import ZhangguiApp
 from tui.screens.pay import PayScreen
@@ -39,8 +39,8 @@ def message(screen: PayScreen | SaleScreen) -> str:
 
 async def ring_up_a_case(pilot: Pilot[None], app: ZhangguiApp) -> PayScreen:
     await scanner_burst(pilot, "6900000000011")
-    await pilot.press("f2")
-    await pilot.pause()
+    await pilot.press("f2")  # after the scan, looked up in a worker
+    await settle(pilot)
     pay = app.screen
     assert isinstance(pay, PayScreen)
     return pay
@@ -229,7 +229,7 @@ async def test_a_full_disk_keeps_the_sale_on_screen_and_says_what_to_do(
     sales_before = Sale.select().count()
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # they are read in a worker
         assert isinstance(app.screen, PendingReceiptsScreen)  # the sales that filled the disk
         await pilot.press("escape")
         await pilot.pause()

@@ -14,7 +14,7 @@ from textual.widgets import Input
 from textual.worker import Worker
 
 from tests.conftest import Shop
-from tests.console_helpers import make_app, wait_for_commit
+from tests.console_helpers import make_app, settle, wait_for_commit
 from tui.app import ZhangguiApp
 from tui.screens.pay import PayScreen
 from tui.screens.receipt import ReceiptScreen
@@ -56,6 +56,7 @@ async def ring_sales(app: ZhangguiApp, pilot: object, code: str, count: int) -> 
         assert isinstance(screen, SaleScreen)
         screen.query_one("#scan", Input).value = code  # the scanner's characters, all at once
         await pilot.press("enter")
+        await settle(pilot)  # looked up in a worker
         assert screen.query_one(CartTable).row_count == 1
         await pilot.press("f2")
         assert isinstance(app.screen, PayScreen)
@@ -63,7 +64,7 @@ async def ring_sales(app: ZhangguiApp, pilot: object, code: str, count: int) -> 
         await wait_for_commit(pilot)  # the commit runs in a worker thread
         assert isinstance(app.screen, ReceiptScreen)
         await pilot.press("enter")  # receipt done
-        await pilot.pause()
+        await settle(pilot)  # acknowledged in a worker
         assert app.screen is screen and screen.cart.lines == []
 
 

@@ -65,11 +65,11 @@ async def test_unacknowledged_sale_is_offered_for_reprint_not_rung_again(
         pending = app.screen.query_one("#choices", OptionList)
         assert sale.receipt_no in str(pending.get_option_at_index(0).prompt)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)  # the receipt is read in a worker
         assert isinstance(app.screen, ReceiptScreen)
         assert "REPRINT" in str(app.screen.query_one("#receipt-text").render())
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)  # acknowledged in a worker, and the others read again in one
         assert isinstance(app.screen, SaleScreen)
     assert Sale.select().count() == 1
     assert Sale.get_by_id(sale.id).acknowledged_at is not None

@@ -13,12 +13,11 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 from textual.pilot import Pilot
 
 from store.kernel import clock_guard
-from store.models import RosterEntry, Sale, Staff, StockCountEntry
+from store.models import HeldCart, RosterEntry, Sale, Staff, StockCountEntry
 from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
@@ -32,6 +31,7 @@ from tests.console_helpers import (
     type_text,
     wait_for_commit,
 )
+from tests.console_helpers import settle as settle_workers
 from tui.app import ZhangguiApp
 from tui.screens.choice import ChoiceScreen
 from tui.screens.clock_check import ClockCheckScreen, check_at_login
@@ -49,9 +49,7 @@ Drive = Callable[[Pilot[None], ZhangguiApp, Shop, SqlThreads], Awaitable[None]]
 
 
 async def settle(pilot: Pilot[None], app: ZhangguiApp) -> None:
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    await settle_workers(pilot)
 
 
 async def back_to_sale(pilot: Pilot[None], app: ZhangguiApp) -> None:
@@ -76,6 +74,75 @@ async def sell(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlThreads
     assert isinstance(app.screen, ReceiptScreen)
     with sql.aside():
         assert Sale.select().count() == 1
+    await back_to_sale(pilot, app)
+
+
+async def sale_keys(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlThreads) -> None:
+    """The sale screen's keys that read or write the store: a quantity (stock on hand), a name
+    searched (the picker), suspend and resume, a customer attached, another promoter credited."""
+    screen = app.screen
+    assert isinstance(screen, SaleScreen)
+    await scanner_burst(pilot, "3*6900000000011")
+    await pilot.press("f3")
+    await type_text(pilot, "2")
+    await settle(pilot, app)
+    assert [(ln.sku, ln.qty) for ln in screen.cart.lines] == [("CASE-IP15", 2)]
+    await pilot.press("f7")
+    await type_text(pilot, "王先生")
+    await settle(pilot, app)
+    assert screen.cart.lines == []
+    await pilot.press("f8")
+    await settle(pilot, app)
+    await pilot.press("enter")
+    await settle(pilot, app)
+    assert [(ln.sku, ln.qty) for ln in screen.cart.lines] == [("CASE-IP15", 2)]
+    await scanner_burst(pilot, "iphone")  # a name: the matches are picked from
+    await settle(pilot, app)
+    if app.screen is not screen:
+        await pilot.press("escape")
+        await settle(pilot, app)
+    await pilot.press("f9")
+    await settle(pilot, app)
+    await type_text(pilot, "+86 138 0013 8000 张三")
+    await settle(pilot, app)
+    assert screen.cart.customer_id is not None
+    if app.screen is not screen:  # a new customer: who referred them? nobody
+        await pilot.press("escape")
+        await settle(pilot, app)
+    await pilot.press("f10")
+    await settle(pilot, app)
+    await pilot.press("down", "enter")
+    await settle(pilot, app)
+    assert screen.cart.promoter_id == shop.promoter.id
+    assert "李小红" in str(screen.query_one("#sale-header").render())  # read in a worker
+    await pilot.press("ctrl+n")
+    await settle(pilot, app)
+    await pilot.press("up", "enter")  # yes, cancel the sale
+    await settle(pilot, app)
+    assert screen.cart.lines == []
+    await back_to_sale(pilot, app)
+
+
+async def reprints(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlThreads) -> None:
+    """The start-up offer of receipts never shown (read in a worker), one reprinted."""
+    with sql.aside():  # a sale whose receipt was never shown
+        cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
+        found = catalog.lookup_code("6900000000011")
+        assert found is not None
+        cart.add_scan(found)
+        cart.add_tender("cash", cart.due)
+        checkout.commit_sale_off_thread(cart, shop.till)
+    app.offer_reprints()
+    await settle(pilot, app)
+    assert isinstance(app.screen, PendingReceiptsScreen)
+    await pilot.press("enter")  # reprint it
+    await settle(pilot, app)
+    assert isinstance(app.screen, ReceiptScreen)
+    assert "REPRINT" in str(app.screen.query_one("#receipt-text").render())
+    await pilot.press("enter")  # acknowledged; none left to offer
+    await settle(pilot, app)
+    with sql.aside():
+        assert all(s.acknowledged_at is not None for s in Sale.select())
     await back_to_sale(pilot, app)
 
 
@@ -197,6 +264,30 @@ async def unlock(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlThrea
     await back_to_sale(pilot, app)
 
 
+async def unlock_as_another(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlThreads) -> None:
+    """Someone else unlocks a till with a sale in progress: it is suspended (in a worker) under
+    the name of who locked, and they sell on a new cart; the manager then takes the till back."""
+    await scanner_burst(pilot, "6900000000011")
+    await settle(pilot, app)
+    await pilot.press("f12")
+    await settle(pilot, app)
+    assert isinstance(app.screen, LoginScreen)
+    await type_text(pilot, "P1")
+    await type_text(pilot, "1111")
+    await settle(pilot, app)
+    screen = app.screen
+    assert isinstance(screen, SaleScreen) and screen.cart.lines == []
+    assert "sale was suspended" in str(screen.query_one("#message").render())
+    with sql.aside():
+        assert HeldCart.select().count() == 1
+    await pilot.press("f12")
+    await settle(pilot, app)
+    await type_text(pilot, "M1")
+    await type_text(pilot, "1234")
+    await settle(pilot, app)
+    await back_to_sale(pilot, app)
+
+
 async def drive_watched(shop: Shop, db: SqliteDatabase, tmp_path: Path, drives: list[Drive]) -> None:
     """Log the manager in, then drive each screen watching every statement; none on the loop."""
     with sql_threads(db) as sql:
@@ -240,14 +331,7 @@ async def test_no_store_call_runs_on_the_event_loop_once_logged_in(
     await drive_watched(shop, db, tmp_path, SCREENS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not converted yet: the sale screen looks a scan up on the event loop (sale.py scan/add), "
-    "ZhangguiApp.store_name reads meta at every cart refresh (app.py), the receipt screen reads its "
-    "sale in on_mount and acknowledges it in action_done (receipt.py); unlocking refreshes the cart, "
-    "which reads store_name. Remove this mark once they load in workers.",
-)
 async def test_selling_runs_no_store_call_on_the_event_loop(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    await drive_watched(shop, db, tmp_path, [sell, unlock])
+    await drive_watched(shop, db, tmp_path, [sell, sale_keys, reprints, unlock, unlock_as_another])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,6 +18,37 @@ from store.selling import checkout
 from tui.cells import cut_middle
 from tui.screens.base import ConsoleModalScreen
 from tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from store.config.loader import Config
+
+ACKNOWLEDGE = "acknowledge"
+# the receipt's text, the file it was saved to (or why it could not be), its ESC/POS bytes
+Built = tuple[str, Path | OSError, bytes]
+
+
+def build_and_save(sale_id: str, config: Config, store_name: str, reprint: bool) -> Built:
+    """In a worker: the receipt of a sale read from the store, rendered, and saved as text (a
+    file that cannot be written comes back as the OSError, to be said)."""
+    from store.selling import receipt, receipt_render
+
+    data = receipt.build_receipt(
+        sale_id,
+        store_name=store_name,
+        header=config.receipt.header,
+        footer=config.receipt.footer,
+        tz=config.tz,
+        reprint=reprint,
+        referrals=config.referrals.enabled,
+        referral_note=config.referrals.receipt_note,
+        returns=config.returns,
+    )
+    text = receipt_render.render_text(data, width=config.receipt.width)
+    try:
+        path = receipt_render.save_text(data, config.receipts_dir(), config.receipt.width)
+    except OSError as exc:
+        return text, exc, b""
+    return text, path, receipt_render.render_escpos(data, width=config.receipt.width)
 
 
 class ReceiptScreen(ConsoleModalScreen[None]):
@@ -41,32 +75,25 @@ class ReceiptScreen(ConsoleModalScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        from store.selling import receipt, receipt_render
-
         config, ctx = self.config, self.ctx
+        self.load(
+            build_and_save,
+            self.sale_id,
+            config,
+            ctx.store_name,
+            self.reprint,
+            then=self.show,
+            failed=lambda exc: self.query_one("#receipt-status", Label).update(Text(str(exc))),
+            key="receipt",
+        )
+
+    def show(self, built: Built) -> None:
+        config = self.config
         status = self.query_one("#receipt-status", Label)
-        try:
-            data = receipt.build_receipt(
-                self.sale_id,
-                store_name=ctx.store_name,
-                header=config.receipt.header,
-                footer=config.receipt.footer,
-                tz=config.tz,
-                reprint=self.reprint,
-                referrals=config.referrals.enabled,
-                referral_note=config.referrals.receipt_note,
-                returns=config.returns,
-            )
-            self.query_one("#receipt-text", Static).update(
-                Text(receipt_render.render_text(data, width=config.receipt.width))
-            )
-            path = receipt_render.save_text(data, config.receipts_dir(), config.receipt.width)
-            self._escpos = receipt_render.render_escpos(data, width=config.receipt.width)
-        except ZhangguiError as exc:
-            status.update(Text(str(exc)))
-            return
-        except OSError as exc:
-            status.update(Text(_("Could not save the receipt file: {error}").format(error=exc)))
+        text, path, self._escpos = built
+        self.query_one("#receipt-text", Static).update(Text(text))
+        if isinstance(path, OSError):
+            status.update(Text(_("Could not save the receipt file: {error}").format(error=path)))
             return
         # The file's name (the receipt number) is at the end of the path: cut the middle.
         room = max(16, self.app.size.width - 2 - cell_len(_("Saved {path}").format(path="")))
@@ -90,9 +117,17 @@ class ReceiptScreen(ConsoleModalScreen[None]):
         status.update(_("Printed."))
 
     def action_done(self) -> None:
-        try:
-            checkout.acknowledge(self.sale_id, now=self.now())
-        except ZhangguiError as exc:
+        if self.writing(ACKNOWLEDGE):
+            return  # Enter pressed again while the first one is being written
+
+        def refused(exc: ZhangguiError) -> None:
             self.query_one("#receipt-status", Label).update(Text(str(exc)))
-            return
-        self.dismiss(None)
+
+        self.run_write(
+            checkout.acknowledge,
+            self.sale_id,
+            now=self.now(),
+            then=lambda _done: self.dismiss(None),
+            failed=refused,
+            key=ACKNOWLEDGE,
+        )

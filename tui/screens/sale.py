@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
@@ -13,12 +16,14 @@ from store.kernel.money import format_fen
 from store.people import directory
 from store.selling import held_list, holds
 from store.selling.cart import Cart
+from store.selling.cart_lines import CartLine
+from store.selling.held_list import HeldLine
 from store.stock import catalog, imei
 from store.stock import ledger as stock
 from store.stock.catalog import ScanResult
 from tui.messages import Quitting, ReadyToQuit, SaleNotKept, StockChanged, Unlocked
 from tui.screens.prompt import PromptScreen
-from tui.screens.sale_editing import CartEditingScreen
+from tui.screens.sale_editing import CART, CartEditingScreen, cart_key
 from tui.shapes import SaleShown
 from tui.widgets.cart_table import CartTable
 from tui.widgets.key_bar import KeyBar
@@ -26,6 +31,40 @@ from tui.widgets.message_bar import MessageBar
 from tui.widgets.reorder_panel import ReorderPanel
 from tui.widgets.scan_input import ScanInput
 from tui.widgets.totals import Totals
+
+
+def scan_into(cart: Cart, text: str, qty: int) -> CartLine | list[Any]:
+    """In a worker: the scanned code (barcode, SKU, IMEI) added to ``cart``, or a name's
+    matches for the cashier to pick from (a single non-IMEI match is added at once)."""
+    result = catalog.lookup_code(text)
+    if result is not None:
+        return cart.add_scan(result, qty)
+    cleaned = imei.normalise(text)
+    if cleaned.isdigit() and len(cleaned) >= 12:
+        if imei.looks_like_imei(cleaned):
+            number = imei.validate(cleaned)
+            raise NotFound(_("IMEI {imei} is not in this store's stock.").format(imei=number))
+        raise NotFound(_("Unknown code: {code}").format(code=cleaned))
+    matches = catalog.search_products(text)
+    if not matches:
+        raise NotFound(_("Unknown code: {code}").format(code=text[:40]))
+    if len(matches) == 1 and not matches[0].serialized:
+        return cart.add_scan(ScanResult(matches[0]), qty)
+    return matches
+
+
+def resume_checked(held_id: str) -> tuple[Cart, list[str]]:
+    """In a worker: the suspended sale taken back, and its IMEIs that left stock meanwhile."""
+    cart = holds.resume(held_id)
+    return cart, holds.gone_since_held(cart)
+
+
+def customer_facts(customer_id: str, referrals: bool) -> tuple[str, bool]:
+    """In a worker: how the sale names the customer, and whether to ask who referred them."""
+    from store.crm.shown import cart_label
+    from store.referrals.link import can_be_referred
+
+    return cart_label(customer_id), referrals and can_be_referred(customer_id)
 
 
 class SaleScreen(CartEditingScreen):
@@ -92,26 +131,28 @@ class SaleScreen(CartEditingScreen):
         if member is None or member.id == message.locker.id:
             self.refresh_cart()
             return
-        try:
-            kept = self._keep_for(message.locker.name)
-        except ZhangguiError as exc:  # the cart stays on screen for nobody: the app locks again
+
+        def kept(suspended: bool) -> None:
+            self.cart = self.new_cart()
+            self.refresh_cart()
+            if suspended:
+                self.say(_("{name}'s sale was suspended; F8 resumes it.").format(name=message.locker.name))
+            self.query_one("#scan", Input).focus()
+
+        def not_kept(exc: ZhangguiError) -> None:  # the cart stays on screen for nobody: the app locks again
             self.app.post_message(SaleNotKept(str(exc), message.locker))
-            return
-        self.cart = self.new_cart()
-        self.refresh_cart()
-        if kept:
-            self.say(_("{name}'s sale was suspended; F8 resumes it.").format(name=message.locker.name))
-        self.query_one("#scan", Input).focus()
+
+        self._keep_for(message.locker.name, kept, not_kept)
 
     def on_quitting(self, message: Quitting) -> None:
         """Keep the sale in progress among the suspended sales (as F7 does) so F8 finds it at
         the next start; one that cannot be kept (the disk is full) keeps the console open."""
-        try:
-            self._keep_for(message.name, quitting=True)
-        except ZhangguiError as exc:
-            self.app.post_message(SaleNotKept(str(exc)))
-            return
-        self.app.post_message(ReadyToQuit())
+        self._keep_for(
+            message.name,
+            lambda _kept: self.app.post_message(ReadyToQuit()),
+            lambda exc: self.app.post_message(SaleNotKept(str(exc))),
+            quitting=True,
+        )
 
     # ---- scanning ----------------------------------------------------------
     def on_scan_input_scanned(self, event: ScanInput.Scanned) -> None:
@@ -124,67 +165,72 @@ class SaleScreen(CartEditingScreen):
             self.scan(text)
 
     def scan(self, text: str) -> None:
+        """Look the code up and add it in a worker, after every scan (and cart key) typed before."""
+        self.in_turn(CART, lambda: self._scan_step(text))
+
+    def _scan_step(self, text: str) -> None:
         qty = 1
         try:
             if "*" in text:
                 left, text = text.split("*", 1)
                 qty = stock.parse_qty(left)
                 text = text.strip()
-            result = catalog.lookup_code(text)
-            if result is None:
-                self._not_an_exact_code(text, qty)
-                return
-            self.add(result, qty)
         except ZhangguiError as exc:
             self.fail(str(exc))
+            return
+        cart = self.cart
+        self.load(scan_into, cart, text, qty, then=lambda found: self._scanned(cart, found, qty), key=CART)
 
-    def _not_an_exact_code(self, text: str, qty: int) -> None:
-        cleaned = imei.normalise(text)
-        if cleaned.isdigit() and len(cleaned) >= 12:
-            if imei.looks_like_imei(cleaned):
-                number = imei.validate(cleaned)
-                raise NotFound(_("IMEI {imei} is not in this store's stock.").format(imei=number))
-            raise NotFound(_("Unknown code: {code}").format(code=cleaned))
-        matches = catalog.search_products(text)
-        if not matches:
-            raise NotFound(_("Unknown code: {code}").format(code=text[:40]))
-        if len(matches) == 1 and not matches[0].serialized:
-            self.add(ScanResult(matches[0]), qty)
+    def _scanned(self, cart: Cart, found: CartLine | list[Any], qty: int) -> None:
+        if cart is not self.cart:
+            return
+        if isinstance(found, CartLine):
+            self._added(found)
             return
         from tui.screens.picker import PickerScreen
 
-        by_id = {p.id: p for p in matches}
+        by_id = {p.id: p for p in found}
 
         def picked(product_id: str | None) -> None:
             if product_id in by_id:
                 self.pick_unit_or_add(ScanResult(by_id[product_id]), qty)
 
-        self.app.push_screen(PickerScreen(matches), picked)
+        self.app.push_screen(PickerScreen(found), picked)
 
     def pick_unit_or_add(self, chosen: ScanResult, qty: int) -> None:
         product = chosen.product
         if not product.serialized:
-            self.attempt(lambda: self.add(chosen, qty))
+            self.add(chosen, qty)
             return
         from tui.screens.unit_picker import UnitPickerScreen
 
-        units = stock.units_in_stock(product.id)
-        if not units:
-            self.fail(_("No {name} in stock.").format(name=product.display_name))
-            return
+        def got_units(units: list[Any]) -> None:
+            if not units:
+                self.fail(_("No {name} in stock.").format(name=product.display_name))
+                return
 
-        def picked(unit_id: str | None) -> None:
-            unit = next((u for u in units if u.id == unit_id), None)
-            if unit is not None:
-                self.attempt(lambda: self.add(ScanResult(product, unit), 1))
+            def picked(unit_id: str | None) -> None:
+                unit = next((u for u in units if u.id == unit_id), None)
+                if unit is not None:
+                    self.add(ScanResult(product, unit), 1)
 
-        self.app.push_screen(UnitPickerScreen(product, units), picked)
+            self.app.push_screen(UnitPickerScreen(product, units), picked)
+
+        self.in_turn(CART, lambda: self.load(stock.units_in_stock, product.id, then=got_units, key=CART))
 
     def add(self, result: ScanResult, qty: int) -> None:
-        line = self.cart.add_scan(result, qty)
+        """Add a picked product (its stock is read in a worker), in turn after the scans."""
+        self.change_cart(
+            lambda cart: cart.add_scan(result, qty),
+            lambda line: _("Added {name}").format(name=line.name),
+            select_last=True,
+        )
+
+    def _added(self, line: CartLine) -> None:
         self.refresh_cart(select_last=True)
         self.say(_("Added {name}").format(name=line.name))
 
+    @cart_key
     def action_cancel_sale(self) -> None:
         """Throw the sale in progress away, once the cashier has said so (nothing was saved)."""
         from tui.screens.confirm import ask_yes_no
@@ -204,7 +250,9 @@ class SaleScreen(CartEditingScreen):
         ask_yes_no(self.app, question, _("Yes, cancel the sale"), cancel, no=_("No, keep selling"))
 
     # ---- sale actions ------------------------------------------------------
+    @cart_key
     def action_pay(self) -> None:
+        """Pay for the cart as the scans typed before F2 left it."""
         if not self._need_lines():
             return
         if self.cart.has_returns and not self.cart.return_approved_by:
@@ -232,39 +280,47 @@ class SaleScreen(CartEditingScreen):
 
         self.app.push_screen(ReceiptScreen(sale.id), done)
 
+    @cart_key
     def action_hold(self) -> None:
         if not self._need_lines():
             return
 
         def apply(label: str) -> None:
-            holds.hold(self.cart, label, self.now())
-            self.cart = self.new_cart()
-            self.refresh_cart()
-            self.say(_("Sale suspended. F8 resumes it."))
+            def write() -> None:
+                cart = self.cart
+                if not cart.lines:
+                    self.fail(_("The sale is empty."))
+                    return
+
+                def held(_result: None) -> None:
+                    if self.cart is cart:
+                        self.cart = self.new_cart()
+                        self.refresh_cart()
+                    self.say(_("Sale suspended. F8 resumes it."))
+
+                self.run_write(holds.hold, cart, label, self.now(), then=held, key=CART)
+
+            self.in_turn(CART, write)
 
         self.ask(_("Suspend sale"), _("A note to find it again (optional)"), apply)
 
+    @cart_key
     def action_resume(self) -> None:
-        from tui.screens.held import HeldSalesScreen
-
         if self.cart.lines:
             self.fail(_("Finish or suspend the current sale first."))
             return
-        held = held_list.held_lines()
+        self.load(held_list.held_lines, then=self._pick_held, key=CART)
+
+    def _pick_held(self, held: list[HeldLine]) -> None:
+        from tui.screens.held import HeldSalesScreen
+
         if not held:
             self.fail(_("No suspended sales."))
             return
 
-        def picked(held_id: str | None) -> None:
-            if held_id is None:
-                return
-            try:
-                self.cart = holds.resume(held_id)
-            except ZhangguiError as exc:
-                self.fail(str(exc))
-                return
+        def resumed(answer: tuple[Cart, list[str]]) -> None:
+            self.cart, gone = answer
             self.refresh_cart(select_last=True)
-            gone = holds.gone_since_held(self.cart)
             if gone:
                 self.fail(
                     _(
@@ -274,12 +330,23 @@ class SaleScreen(CartEditingScreen):
                 return
             self.say(_("Sale resumed."))
 
+        def picked(held_id: str | None) -> None:
+            if held_id is None:
+                return
+
+            def write() -> None:
+                if self.cart.lines:  # scanned meanwhile: keep that sale
+                    self.fail(_("Finish or suspend the current sale first."))
+                    return
+                self.run_write(resume_checked, held_id, then=resumed, key=CART)
+
+            self.in_turn(CART, write)
+
         self.app.push_screen(HeldSalesScreen(held, self.zapp.config.tz), picked)
 
+    @cart_key
     def action_customer(self) -> None:
         """Find the customer as you type (or add one by mobile number and name)."""
-        from store.crm.shown import cart_label
-        from store.referrals.link import can_be_referred
         from tui.screens.customer_pick import CustomerPickScreen
 
         screen = CustomerPickScreen()
@@ -287,14 +354,23 @@ class SaleScreen(CartEditingScreen):
         def picked(customer_id: str | None) -> None:
             if customer_id is None:
                 return
-            self.cart.attach_customer(customer_id, cart_label(customer_id))
-            self.refresh_cart()
-            self.say(_("New customer added and attached.") if screen.added else _("Customer attached."))
-            if self.zapp.config.referrals.enabled and can_be_referred(customer_id) and not self.cart.tenders:
-                self.action_referrer()  # 老带新: a new buyer is the moment to ask who sent them
+
+            def attach(facts: tuple[str, bool]) -> None:
+                label, ask_referrer = facts
+                self.cart.attach_customer(customer_id, label)
+                self.refresh_cart()
+                self.say(_("New customer added and attached.") if screen.added else _("Customer attached."))
+                if ask_referrer and not self.cart.tenders:
+                    self.action_referrer()  # 老带新: a new buyer is the moment to ask who sent them
+
+            referrals = self.zapp.config.referrals.enabled
+            self.in_turn(
+                CART, lambda: self.load(customer_facts, customer_id, referrals, then=attach, key=CART)
+            )
 
         self.app.push_screen(screen, picked)
 
+    @cart_key
     def action_referrer(self) -> None:
         """Who referred this new customer: their referral code (scanned from the QR on their
         receipt or phone) or mobile number; Esc for nobody."""
@@ -308,10 +384,12 @@ class SaleScreen(CartEditingScreen):
             if text is None:
                 return
             if not text.strip():
-                self.attempt(lambda: self.cart.set_referrer(None))
+                self.in_turn(CART, lambda: self.attempt(lambda: self.cart.set_referrer(None)))
                 return
-            if self.attempt(lambda: self.cart.set_referrer(find_referrer(text))):
-                self.say(_("Referred by {name}.").format(name=self.cart.referrer_label))
+            self.change_cart(  # the referrer is looked up, and checked, in a worker
+                lambda cart: cart.set_referrer(find_referrer(text)),
+                lambda _result: _("Referred by {name}.").format(name=self.cart.referrer_label),
+            )
 
         self.app.push_screen(
             PromptScreen(
@@ -321,15 +399,17 @@ class SaleScreen(CartEditingScreen):
             entered,
         )
 
+    @cart_key
     def action_promoter(self) -> None:
         from tui.screens.promoter import PromoterScreen
 
         def picked(staff_id: str | None) -> None:
             if staff_id:
-                self.attempt(lambda: self.cart.set_promoter(staff_id))
+                self.in_turn(CART, lambda: self.attempt(lambda: self.cart.set_promoter(staff_id)))
 
         self.app.push_screen(PromoterScreen(self.cart.promoter_id), picked)
 
+    @cart_key
     def action_returns(self) -> None:
         from tui.screens.returns import Choice, ReturnsScreen
 
@@ -341,17 +421,18 @@ class SaleScreen(CartEditingScreen):
             if not choice:
                 return
 
-            def add_lines(ok: Approval | None) -> None:
-                if self.cart.original_sale_id and self.cart.original_sale_id != choice[0][0].line.sale_id:
+            def add_lines(ok: Approval | None) -> None:  # in a worker: it reads what was refunded
+                cart = self.cart
+                if cart.original_sale_id and cart.original_sale_id != choice[0][0].line.sale_id:
                     raise ValidationError(_("Return lines of one receipt at a time."))
-                before = self.cart.return_approved_by
-                self.cart.approve_return(ok)  # first: asking for a PIN must not add the lines twice
+                before = cart.return_approved_by
+                cart.approve_return(ok)  # first: asking for a PIN must not add the lines twice
                 try:
                     for entry, qty in choice:
-                        self.cart.add_return_line(entry.line, qty, entry.line.qty - entry.returnable)
-                    self.cart.set_return_reason(choice.reason)
+                        cart.add_return_line(entry.line, qty, entry.line.qty - entry.returnable)
+                    cart.set_return_reason(choice.reason)
                 except ZhangguiError:
-                    self.cart.return_approved_by = before
+                    cart.return_approved_by = before
                     raise
 
             self.with_approval(add_lines)
@@ -361,16 +442,36 @@ class SaleScreen(CartEditingScreen):
     def action_lock(self) -> None:
         self.zapp.lock()
 
-    def _keep_for(self, name: str, quitting: bool = False) -> bool:
-        """Suspend the sale in progress under the name of who locked the terminal, or who was
-        selling when the console quit (payments not yet committed are cleared, as leaving the
-        payment screen does). False: nothing to keep."""
-        if not self.cart.lines:
-            return False
-        self.cart.clear_tenders()
-        label = _("Quit: {name}") if quitting else _("Locked: {name}")
-        holds.hold(self.cart, label.format(name=name), self.now())
-        return True
+    def _keep_for(
+        self,
+        name: str,
+        then: Callable[[bool], object],
+        failed: Callable[[ZhangguiError], object],
+        quitting: bool = False,
+    ) -> None:
+        """Suspend the sale in progress (in a worker, after the scans typed before) under the
+        name of who locked the terminal, or who was selling when the console quit (payments not
+        yet committed are cleared, as leaving the payment screen does); then ``then(kept)``
+        (False: nothing to keep)."""
+
+        def write() -> None:
+            cart = self.cart
+            if not cart.lines:
+                then(False)
+                return
+            cart.clear_tenders()
+            label = _("Quit: {name}") if quitting else _("Locked: {name}")
+            self.run_write(
+                holds.hold,
+                cart,
+                label.format(name=name),
+                self.now(),
+                then=lambda _r: then(True),
+                failed=failed,
+                key=CART,
+            )
+
+        self.in_turn(CART, write)
 
     def unsaved_sale(self) -> tuple[str, int] | None:
         """(cart id, total) of the sale on screen, None when it has no lines: what a crash report

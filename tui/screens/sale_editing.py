@@ -3,8 +3,9 @@ where one is needed, and the line actions (quantity, discounts, price, remove)."
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.widgets import Static
@@ -22,6 +23,23 @@ from tui.widgets.cart_table import CartTable
 from tui.widgets.message_bar import MessageBar
 from tui.widgets.totals import Totals
 
+# Every change to the cart (a scan, a key acting on the cart) is a step of this turn
+# (ConsoleScreen.in_turn): made in the order typed, each after the store call of the one before.
+CART = "cart"
+
+T = TypeVar("T")
+Action = TypeVar("Action", bound=Callable[..., None])
+
+
+def cart_key(method: Action) -> Action:
+    """An F-key acting on the cart waits its turn behind the scans typed before it."""
+
+    @functools.wraps(method)
+    def in_turn(self: CartEditingScreen, *args: Any) -> None:
+        self.in_turn(CART, lambda: method(self, *args))
+
+    return in_turn  # type: ignore[return-value]
+
 
 class CartEditingScreen(ConsoleScreen[None]):
     """What the sale screen does to its cart; ``SaleScreen`` adds scanning, paying and the rest."""
@@ -36,7 +54,12 @@ class CartEditingScreen(ConsoleScreen[None]):
         self.query_one(Totals).show(self.cart)
         app = self.zapp
         assert app.staff is not None
-        promoter = app.staff_name(self.cart.promoter_id)
+        promoter = app.known_staff_name(self.cart.promoter_id)
+        if promoter is None:  # read in a worker; the header is shown again with it
+            self.load(
+                app.read_staff_name, self.cart.promoter_id, then=lambda _name: self.refresh_cart(), key="name"
+            )
+            promoter = ""
         header = Text()
         header.append(app.store_name, style="bold")
         header.append("  " + _("Staff") + f": {app.staff.name}")
@@ -65,6 +88,27 @@ class CartEditingScreen(ConsoleScreen[None]):
             self.say(self.discount_note(str(bar.render()), discount))
         return True
 
+    def change_cart(
+        self, action: Callable[[Cart], T], said: Callable[[T], str], *, select_last: bool = False
+    ) -> None:
+        """Change the cart in a worker (the change reads the store: stock on hand, a referrer),
+        in turn after the scans and keys before it; then show it, with what ``said`` says and what
+        became of the sale discount."""
+
+        def step() -> None:
+            cart = self.cart
+            discount = cart.sale_discount
+
+            def done(result: T) -> None:
+                if cart is not self.cart:  # paid, suspended or cancelled meanwhile
+                    return
+                self.refresh_cart(select_last=select_last)
+                self.say(self.discount_note(said(result), discount))
+
+            self.load(action, cart, then=done, key=CART)
+
+        self.in_turn(CART, step)
+
     def discount_note(self, message: str, discount_before: int) -> str:
         """``message``, and what happened to the sale discount if it changed."""
         after = self.cart.sale_discount
@@ -84,13 +128,15 @@ class CartEditingScreen(ConsoleScreen[None]):
         *,
         sets_sale_discount: bool = False,
     ) -> None:
-        """Run ``action``; if it needs a manager, ask another person's PIN and run it again (a
-        manager ringing the sale acts in their own role: the cart asks no PIN of them).
+        """Run ``action`` (in a worker, in turn); if it needs a manager, ask another person's PIN
+        and run it again (a manager ringing the sale acts in their own role: the cart asks no PIN
+        of them).
         ``sets_sale_discount``: ``done`` already says the new sale discount."""
-        discount = self.cart.sale_discount
-        try:
-            action(None)
-        except NeedsApproval as exc:
+
+        def needs(exc: ZhangguiError) -> None:
+            if not isinstance(exc, NeedsApproval):
+                self.fail(str(exc))
+                return
 
             def approved(approval: Approval | None) -> None:
                 if approval is None:
@@ -98,16 +144,24 @@ class CartEditingScreen(ConsoleScreen[None]):
                     return
                 by = _("Approved by {name}.").format(name=approval.manager_name)
                 first = done() if done is not None else ""
-                self.attempt(lambda: action(approval), lambda: f"{first} {by}".strip())
+                self.change_cart(lambda _cart: action(approval), lambda _result: f"{first} {by}".strip())
 
             self.app.push_screen(ManagerPinScreen(str(exc), requester=self.actor), approved)
-            return
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
-        self.refresh_cart()
-        said = done() if done is not None else ""
-        self.say(said if sets_sale_discount else self.discount_note(said, discount))
+
+        def step() -> None:
+            cart = self.cart
+            discount = cart.sale_discount
+
+            def ok(_result: object) -> None:
+                if cart is not self.cart:
+                    return
+                self.refresh_cart()
+                said = done() if done is not None else ""
+                self.say(said if sets_sale_discount else self.discount_note(said, discount))
+
+            self.load(action, None, then=ok, failed=needs, key=CART)  # returned lines read the store
+
+        self.in_turn(CART, step)
 
     @property
     def selected(self) -> int:
@@ -120,11 +174,13 @@ class CartEditingScreen(ConsoleScreen[None]):
             return False
         return True
 
+    @cart_key
     def action_cursor(self, step: int) -> None:
         table = self.query_one(CartTable)
         if self.cart.lines:
             table.move_cursor(row=max(0, min(table.cursor_row + step, len(self.cart.lines) - 1)))
 
+    @cart_key
     def action_quantity(self) -> None:
         if not self._need_lines():
             return
@@ -133,13 +189,14 @@ class CartEditingScreen(ConsoleScreen[None]):
 
         def apply(answer: str) -> None:
             qty = stock.parse_qty(answer)
-            self.attempt(
-                lambda: self.cart.set_qty(index, qty),
-                lambda: _("Quantity of {name}: {qty}.").format(name=line.name, qty=qty),
+            self.change_cart(  # reads the stock on hand
+                lambda cart: cart.set_qty(index, qty),
+                lambda _result: _("Quantity of {name}: {qty}.").format(name=line.name, qty=qty),
             )
 
         self.ask(_("Quantity"), line.name, apply, str(line.qty))
 
+    @cart_key
     def action_line_discount(self) -> None:
         if not self._need_lines():
             return
@@ -155,6 +212,7 @@ class CartEditingScreen(ConsoleScreen[None]):
 
         self.ask(_("Line discount: yuan, 10% or 9折"), line.name, apply)
 
+    @cart_key
     def action_sale_discount(self) -> None:
         if not self._need_lines():
             return
@@ -169,6 +227,7 @@ class CartEditingScreen(ConsoleScreen[None]):
 
         self.ask(_("Sale discount: yuan, 10% or 9折"), _("Discount on the whole sale"), apply)
 
+    @cart_key
     def action_override_price(self) -> None:
         if not self._need_lines():
             return
@@ -190,6 +249,7 @@ class CartEditingScreen(ConsoleScreen[None]):
 
         self.ask(_("New unit price (yuan)"), line.name, got_price)
 
+    @cart_key
     def action_remove_line(self) -> None:
         if self._need_lines():
             index = self.selected

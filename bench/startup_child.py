@@ -78,8 +78,8 @@ def run_ours(db_path: str) -> None:
         trace_sql()
     from store.context import load, open_store
     from store.models import Staff
-    from tui import app as app_module
     from tui.app import ZhangguiApp
+    from tui.screens import sale as sale_module
     from tui.screens.sale import SaleScreen
 
     class FirstRefreshSaleScreen(SaleScreen):
@@ -88,9 +88,9 @@ def run_ours(db_path: str) -> None:
         def on_mount(self) -> None:
             self.call_later(self.app.exit)
 
-    # ZhangguiApp.start_selling builds the screen by this module-level name; pointing it at the
-    # subclass keeps the app's real start-up path (push, reprint check) untouched.
-    app_module.SaleScreen = FirstRefreshSaleScreen  # type: ignore[attr-defined]
+    # ZhangguiApp.start_selling imports the screen by this name when someone logs in; pointing
+    # it at the subclass keeps the app's real start-up path (push, reprint check) untouched.
+    sale_module.SaleScreen = FirstRefreshSaleScreen  # type: ignore[misc]
 
     config = load(None)  # as `zhanggui` does: the default config, if any
     ctx = open_store(config, db_path, full_check=False)  # as tui.app.run_console opens it

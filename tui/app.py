@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-import traceback
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, work
@@ -21,11 +21,10 @@ from store.context import StoreContext, off_thread, open_store, upgrade_notice
 from store.kernel.auth import Actor
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
-from store.kernel.money import format_fen
 from store.people import directory
 from store.people.directory import Member
 from store.selling import checkout
-from tui import textual_fixes
+from tui import crash_report, textual_fixes
 from tui.i18n_bindings import translate_bindings
 from tui.keymap import check_keymap
 from tui.menu import DESTINATIONS, Destination
@@ -38,26 +37,12 @@ from tui.messages import (
     StockChanged,
     Unlocked,
 )
+from tui.palette import in_users_language
 from tui.screens.login import LoginScreen
-from tui.screens.sale import SaleScreen
 from tui.shapes import SaleShown
 
-# Textual 8.2's own palette commands, listed so the catalogs translate them.
-TEXTUAL_COMMANDS = (
-    N_("Theme"),
-    N_("Change the current theme"),
-    N_("Quit"),
-    N_("Quit the application as soon as possible"),
-    N_("Keys"),
-    N_("Hide the keys and widget help panel"),
-    N_("Show help for the focused widget and a summary of available keys"),
-    N_("Minimize"),
-    N_("Minimize the widget and restore to normal size"),
-    N_("Maximize"),
-    N_("Maximize the focused widget"),
-    N_("Screenshot"),
-    N_("Save an SVG 'screenshot' of the current screen"),
-)
+if TYPE_CHECKING:
+    from tui.screens.sale import SaleScreen
 
 IDLE_CHECK_SECONDS = 10
 # The background quick_check reads the whole file (seconds, and its own page cache, on a large
@@ -186,6 +171,8 @@ class ZhangguiApp(App[None]):
             self.call_from_thread(self.notify, str(exc), severity="error")
 
     def start_selling(self) -> None:
+        from tui.screens.sale import SaleScreen  # after the login: not on the way to the first screen
+
         self.selling = SaleScreen()
         self.push_screen(self.selling)
         self.refresh_bindings()
@@ -380,57 +367,16 @@ class ZhangguiApp(App[None]):
         Textual has no public hook for an unhandled exception: this overrides the private
         ``App._fatal_error`` and reads ``App._exception`` (tests/unit/test_textual_private_api.py
         fails when an upgrade renames either)."""
-        error = self._exception
-        path = self.config.data_dir() / "crash.log"
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("a", encoding="utf-8") as log:
-                log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
-                if error is not None:
-                    log.write("".join(traceback.format_exception(error)))
-        except OSError:
-            path = Path("-")
+        path = crash_report.write_log(self.config.data_dir() / "crash.log", self._exception)
         self.bell()
-        sentences = [_("zhanggui stopped after an unexpected error. Completed sales are saved.")]
-        sentences += [self.sale_in_progress_state()]
-        sentences += [_("Details for support: {path}").format(path=path)]
-        self.crash_message = " ".join(s for s in sentences if s)
-        self.panic(Text(self.crash_message))  # shown once the terminal is back, instead of the traceback
-
-    def sale_in_progress_state(self) -> str:
-        """What became of the sale on the sale screen, checked in the database: a cashier who
-        reads "not saved" charges the customer again, so it is said only when it is true."""
         unsaved = self.selling.unsaved_sale() if self.selling is not None else None
-        if unsaved is None:
-            return ""
-        cart_id, total = unsaved
-        try:
-            receipt_no = checkout.saved_receipt_no(cart_id)
-        except ZhangguiError:
-            return _(
-                "Whether the sale in progress was saved could not be checked: look for its receipt "
-                "before charging the customer again."
-            )
-        if receipt_no is not None:
-            return _(
-                "The sale in progress was saved as receipt {no}: do not charge the customer again."
-            ).format(no=receipt_no)
-        if self.committing:
-            return _(
-                "The sale in progress was being saved at that moment: look for its receipt before "
-                "charging the customer again."
-            )
-        return _("The sale in progress ({total}) was not saved: ring it up again.").format(
-            total=format_fen(total)
-        )
+        self.crash_message = crash_report.message(path, unsaved, self.committing)
+        self.panic(Text(self.crash_message))  # shown once the terminal is back, instead of the traceback
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         if self.staff is None:
             return
-        for command in super().get_system_commands(screen):
-            # Textual's own commands, in the user's language (their wording is Textual's, so
-            # a Textual that rewords one shows it in English until the catalog catches up).
-            yield command._replace(title=_(command.title), help=_(command.help))
+        yield from in_users_language(super().get_system_commands(screen))
         yield SystemCommand(_("Lock the terminal"), _("Ask for a PIN before going on"), self.lock)
         if self.staff is not None and self.sale_screen() is not None:
             for destination in self.allowed_destinations():

@@ -14,7 +14,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from store.kernel.auth import Actor
-from store.kernel.errors import ZhangguiError
+from store.kernel.errors import ValidationError
 from store.kernel.i18n import N_, _
 from store.people import roster as rosters
 from store.people import roster_edit, roster_export
@@ -320,22 +320,32 @@ class RosterScreen(ConsoleScreen[None]):
         self.say(_("Week {week}").format(week=self.week))
 
     def action_export(self) -> None:
-        assert self.grid is not None
+        """The week as CSV and XLSX in the exports folder: after the edits typed before F8 (in
+        their turn), and written in a worker (files on a slow USB stick must not freeze keys)."""
         config = self.config
-        folder = config.exports_dir()
-        csv_path = folder / f"roster-{self.week}.csv"
-        xlsx_path = folder / f"roster-{self.week}.xlsx"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            csv_path.write_text(roster_export.as_csv(self.grid, config), encoding="utf-8", newline="")
-            roster_export.write_xlsx(self.grid, config, xlsx_path)
-        except OSError as exc:
-            self.fail(_("Cannot write {path}: {error}").format(path=folder, error=exc.strerror or exc))
-            return
-        except ZhangguiError as exc:
-            self.fail(str(exc))
-            return
-        self.say(_("Exported {csv} and {xlsx}").format(csv=csv_path.name, xlsx=xlsx_path.name))
+
+        def export() -> None:
+            grid = self.grid
+            if grid is None:
+                return
+            folder = config.exports_dir()
+            csv_path = folder / f"roster-{self.week}.csv"
+            xlsx_path = folder / f"roster-{self.week}.xlsx"
+
+            def write() -> str:
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    csv_path.write_text(roster_export.as_csv(grid, config), encoding="utf-8", newline="")
+                    roster_export.write_xlsx(grid, config, xlsx_path)
+                except OSError as exc:
+                    raise ValidationError(
+                        _("Cannot write {path}: {error}").format(path=folder, error=exc.strerror or exc)
+                    ) from exc
+                return _("Exported {csv} and {xlsx}").format(csv=csv_path.name, xlsx=xlsx_path.name)
+
+            self.run_write(write, then=self.say, key=ROSTER)
+
+        self.in_turn(ROSTER, export)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -21,9 +21,11 @@ from textual.widgets import Label
 
 from store.crm.records import create_customer
 from store.kernel.clock import business_date
+from store.kernel.errors import DatabaseBusy
 from store.kernel.i18n import set_language
 from store.models import Customer, ReferralReward, Sale, Tender
 from store.models.base import utcnow
+from store.referrals import till as at_till
 from store.selling import checkout
 from tests.conftest import Shop
 from tests.console.test_console_tenders import PHONE, WX, choose_return, split_sale, text_of
@@ -172,3 +174,41 @@ async def test_the_change_shows_large_on_the_pay_screen_at_80x24(
         release.set()
         await wait_for_commit(pilot)
         assert isinstance(app.screen, ReceiptScreen)
+
+
+async def test_an_enter_before_the_facts_waits_for_them_and_a_failed_read_is_tried_again(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sale = split_sale(shop)
+    release = threading.Event()
+    real = at_till.pay_facts
+    calls: list[int] = []
+
+    @functools.wraps(real)
+    def slow(*args: Any, **kwargs: Any) -> at_till.PayFacts:
+        calls.append(1)
+        if len(calls) == 1:
+            raise DatabaseBusy("The database is busy.")
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(at_till, "pay_facts", slow)
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await choose_return(pilot, app, sale.receipt_no)
+        await pilot.press("f2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        pay = app.screen
+        assert isinstance(pay, PayScreen) and pay.facts is None
+        assert "The database is busy." in text_of(pay.query_one(MessageBar))
+        await pilot.press("enter")  # reads them again, and waits for them
+        await pilot.pause()
+        assert len(calls) == 2 and pay.cart.tenders == []
+        assert "Reading" in text_of(pay.query_one(MessageBar))
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [t.kind for t in pay.cart.tenders] == ["wechat"]  # the Enter that waited: WeChat's share
+        assert pay.method == "cash"

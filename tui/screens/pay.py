@@ -4,7 +4,15 @@ The commit runs in a worker thread: the console stays responsive while the datab
 and from the moment it starts the screen takes no more input (keys pressed meanwhile reach a
 screen that ignores them) and it is dismissed exactly once, when it is on top. While another
 till holds the database the screen says so and the worker keeps trying; a sale still blocked at
-the store's deadline stays here with its payments, and Enter tries again."""
+the store's deadline stays here with its payments, and Enter tries again.
+
+No store call runs on the event loop: at mount one worker settles the customer's rewards that
+are due and reads what the screen needs (store.referrals.till.PayFacts: the voucher balance,
+how the original receipt of a refund was paid, what goes back onto the voucher); every amount
+shown or taken after that is worked out from those facts and the cart's tenders. Until they
+have arrived the screen shows the total, and an Enter waits for them (a failed read is tried
+again by the next Enter). The commit checks everything again. The change has a large line of
+its own the moment cash covers the total."""
 
 from __future__ import annotations
 

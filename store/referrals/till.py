@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from store.kernel.clock import business_date
-from store.kernel.errors import DatabaseBusy, ZhangguiError
+from store.kernel.errors import ZhangguiError
 from store.referrals import ledger, vouchers
 from store.selling import refunds
 from store.selling.cart import Cart
@@ -53,9 +53,7 @@ def pay_facts(cart: Cart, till: Till, clock: ClockSection | None, now: datetime)
     if cart.customer_id:
         try:
             held = ledger.settle_if_due(today, till.referrals, clock, now).held is not None
-        except DatabaseBusy:
-            raise
-        except ZhangguiError as exc:  # the payment goes on; the settlement is tried next time
+        except ZhangguiError as exc:  # another till busy, say: the payment goes on, settled next time
             problem = str(exc)
         spendable = vouchers.balance(cart.customer_id, today).vouchers
     refund = RefundFacts()

@@ -3,10 +3,12 @@ amounts as the database-reading functions, and working with them runs no SQL."""
 
 from __future__ import annotations
 
+import pytest
 from peewee import SqliteDatabase
 
+from store.kernel.errors import DatabaseBusy
+from store.referrals import ledger, vouchers
 from store.referrals import till as at_till
-from store.referrals import vouchers
 from store.selling import refunds
 from tests.conftest import Shop
 from tests.console_helpers import sql_threads
@@ -64,3 +66,23 @@ def test_a_refund_from_the_facts_is_the_refund_from_the_database(shop: Shop, db:
         assert cart.due == 0
         sql.watching = False
         assert sql.on_loop == []
+
+
+def test_a_settlement_that_fails_is_said_and_the_balance_is_still_read(
+    shop: Shop, db: SqliteDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    till = till_with(shop, policy())
+    old, new = customer("13800138000", "张老客"), customer("13900139000", "李新客")
+    sell_to(shop, till, old, shop.case.sku, when=at(later(-30)))
+    sell_to(shop, till, new, shop.imeis[0], referrer=old)
+    settle(till, later(8))
+
+    def busy(*args: object, **kwargs: object) -> object:
+        raise DatabaseBusy("Another till kept the database busy.")
+
+    monkeypatch.setattr(ledger, "settle_if_due", busy)
+    cart = promoter_cart(shop)
+    cart.attach_customer(old.id, old.name)
+    cart.add_scan(scan(shop.case.sku))
+    facts = at_till.pay_facts(cart, till, None, at(later(8)))
+    assert (facts.spendable, facts.problem) == (5000, "Another till kept the database busy.")

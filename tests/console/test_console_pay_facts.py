@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 from peewee import SqliteDatabase
-from textual.containers import Vertical
-from textual.widgets import Label
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Digits, Label
 
 from store.crm.records import create_customer
 from store.kernel.clock import business_date
@@ -161,16 +161,19 @@ async def test_the_change_shows_large_on_the_pay_screen_at_80x24(
         await pilot.pause()
         pay = app.screen
         assert isinstance(pay, PayScreen)
-        change = pay.query_one("#pay-change", Label)
+        change = pay.query_one("#pay-change", Horizontal)
         assert not change.display  # nothing to give back yet
         await type_text(pilot, "100")
         await pilot.pause()
         word = "找零" if language == "zh_CN" else "Change"
-        assert change.display and text_of(change) == f"{word}: ¥61.00"
+        assert change.display
+        assert text_of(pay.query_one("#pay-change-label", Label)) == f"{word}: ¥"
+        digits = pay.query_one("#pay-change-digits", Digits)
+        assert digits.value == "61.00"
+        assert digits.region.height == 3 and digits.region.width >= 3 * 4  # large: 3x3 digits
         dialog = pay.query_one(Vertical).region
-        assert change.region.height == 3  # large: a line of its own, three rows high
-        assert dialog.contains_region(change.region)
-        assert change.region.bottom <= 24 and change.region.right <= 80
+        assert dialog.contains_region(change.region) and change.region.contains_region(digits.region)
+        assert change.region.bottom <= 23 and change.region.right <= 80  # above the key bar
         release.set()
         await wait_for_commit(pilot)
         assert isinstance(app.screen, ReceiptScreen)

@@ -21,8 +21,8 @@ from datetime import date
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Input, Label, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Digits, Input, Label, Static
 
 from store.kernel.auth import Approval
 from store.kernel.clock import business_date
@@ -83,7 +83,9 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
         with Vertical(classes="dialog wide"):
             yield Label(self.title_text(), classes="dialog-title", id="pay-title")
             yield Static(id="pay-summary")
-            yield Label(id="pay-change")  # the change, large, the moment cash covers the total
+            with Horizontal(id="pay-change"):  # the change, large, the moment cash covers the total
+                yield Label(id="pay-change-label")
+                yield Digits(id="pay-change-digits")
             yield Label(id="pay-method")
             yield Input(id="pay-amount")
             yield MessageBar(id="pay-message")
@@ -182,9 +184,7 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
             text.append(_("Due") + f": {format_fen(due)}", style="bold")
         else:
             text.append(_("Refund due") + f": {format_fen(-due)}", style="bold")
-        change = self.query_one("#pay-change", Label)
-        change.update(_("Change") + f": {format_fen(cart.change)}" if cart.change else "")
-        change.display = bool(cart.change)
+        self.show_change(cart.change)
         room = self.voucher_room()
         if room and due > 0:
             text.append("\n" + _("Voucher balance (F6)") + f": {format_fen(room)}")
@@ -202,6 +202,12 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
             amount=format_fen(self.default_amount())
         )
         amount.focus()
+
+    def show_change(self, change: int) -> None:
+        """The change in big digits on a line of its own, hidden while there is none."""
+        self.query_one("#pay-change-label", Label).update(_("Change") + ": ¥")
+        self.query_one("#pay-change-digits", Digits).update(format_fen(change, symbol=False))
+        self.query_one("#pay-change", Horizontal).display = change > 0
 
     def action_method(self, method: str) -> None:
         self.method = method

@@ -103,20 +103,3 @@ def add_voucher(cart: Cart, amount: int, today: date, facts: PayFacts) -> None:
     """vouchers.add_voucher_tender from the facts, without the database."""
     back = due_back(cart, facts)
     vouchers.add_voucher_tender(cart, amount, today, spendable=facts.spendable, due_back=back)
-
-
-def voucher_room(cart: Cart, today: date) -> int:
-    """What the voucher can take now: the customer's balance less what is on this sale, or
-    on a refund, what still has to go back onto the voucher. Fen, never below 0."""
-    on_cart = _on_cart(cart)
-    if cart.due < 0:
-        return max(vouchers.give_back_due(cart) + on_cart, 0)
-    if not cart.customer_id:
-        return 0
-    return max(vouchers.balance(cart.customer_id, today).vouchers - on_cart, 0)
-
-
-def default_amount(cart: Cart, method: str, today: date) -> int:
-    """What Enter takes with nothing typed: all that is due, or as much as the voucher can."""
-    due = abs(cart.due)
-    return min(due, voucher_room(cart, today)) if method == vouchers.KIND else due

@@ -76,11 +76,17 @@ def give_back_due(cart: Cart) -> int:
     return min(-cart.total, used_on_sale(cart.original_sale_id))
 
 
-def add_voucher_tender(cart: Cart, amount: int, today: date) -> CartTender:
+def add_voucher_tender(
+    cart: Cart, amount: int, today: date, spendable: int | None = None, due_back: int | None = None
+) -> CartTender:
     """Pay part or all of what is due from the customer's vouchers, or give a refund back
-    onto the voucher that paid for the returned goods."""
+    onto the voucher that paid for the returned goods. ``spendable`` (the balance's vouchers)
+    and ``due_back`` (give_back_due), when the caller read them before, spare the database
+    read: the commit checks again (apply_tenders, _spend)."""
     if cart.due < 0:
-        room = give_back_due(cart) + _on_cart(cart)  # tenders on a refund are negative
+        if due_back is None:
+            due_back = give_back_due(cart)
+        room = due_back + _on_cart(cart)  # tenders on a refund are negative
         if room <= 0:
             raise ValidationError(_("No voucher paid for the returned goods."))
         if amount > room:
@@ -90,7 +96,9 @@ def add_voucher_tender(cart: Cart, amount: int, today: date) -> CartTender:
         return cart.add_tender(KIND, amount)
     if not cart.customer_id:
         raise ValidationError(_("Attach the customer (F9) to pay with their vouchers."))
-    left = balance(cart.customer_id, today).vouchers - _on_cart(cart)
+    if spendable is None:
+        spendable = balance(cart.customer_id, today).vouchers
+    left = spendable - _on_cart(cart)
     if left <= 0:
         raise ValidationError(_("The customer has no voucher balance to spend."))
     if amount > left:

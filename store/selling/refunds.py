@@ -61,6 +61,27 @@ class Share:
         return tender_label(self.kind)
 
 
+@dataclass(frozen=True)
+class RefundFacts:
+    """What a refund of the original receipt needs from the database, read once (off the
+    console's event loop) so that the plan and the tenders are worked out without it: the
+    original's payments, the vouchers it spent that are not given back yet, its receipt number."""
+
+    paid: tuple[Paid, ...] = ()
+    voucher_used: int = 0  # fen
+    receipt_no: str = ""
+
+
+def refund_facts(sale_id: str) -> RefundFacts:
+    """Read the facts a refund of ``sale_id`` is planned from (see RefundFacts)."""
+    from store.referrals import vouchers  # the referral package loads only when a refund needs it
+
+    sale = Sale.get_or_none(Sale.id == sale_id)
+    return RefundFacts(
+        tuple(paid_tenders(sale_id)), vouchers.used_on_sale(sale_id), sale.receipt_no if sale else ""
+    )
+
+
 def paid_tenders(sale_id: str) -> list[Paid]:
     """The original sale's payments, vouchers left out, each with what completed refunds of
     that receipt have not yet given back."""
@@ -118,22 +139,26 @@ def _split(amount: int, rooms: list[int]) -> list[int]:
     return shares
 
 
-def _voucher_due(cart: Cart) -> int:
+def _voucher_due(cart: Cart, known: RefundFacts | None = None) -> int:
+    if known is not None:  # vouchers.give_back_due from the facts read before
+        if not cart.original_sale_id or cart.total >= 0:
+            return 0
+        return min(-cart.total, known.voucher_used)
     from store.referrals import vouchers  # the referral package loads only when a refund needs it
 
     return vouchers.give_back_due(cart)
 
 
-def plan(cart: Cart, paid: list[Paid] | None = None) -> list[Share]:
+def plan(cart: Cart, paid: list[Paid] | None = None, known: RefundFacts | None = None) -> list[Share]:
     """Where the whole refund of ``cart`` goes by the rule above (before any of it is taken):
     the voucher first, then WeChat Pay, Alipay and card in the order they were paid, cash
-    last; [] when the cart refunds nothing."""
+    last; [] when the cart refunds nothing. With ``known`` (refund_facts), no database read."""
     refund = -cart.total
     if refund <= 0 or not cart.original_sale_id:
         return []
     if paid is None:
-        paid = paid_tenders(cart.original_sale_id)
-    voucher = _voucher_due(cart)
+        paid = list(known.paid) if known is not None else paid_tenders(cart.original_sale_id)
+    voucher = _voucher_due(cart, known)
     shares: list[Share] = [Share(VOUCHER, voucher, None, "")] if voucher else []
     rest = refund - voucher
     parts = _split(rest, [p.room for p in paid])
@@ -160,14 +185,15 @@ def _given(tenders: list[CartTender], share: Share) -> int:
     return -sum(t.amount for t in tenders if t.amount < 0 and t.kind == share.kind)
 
 
-def still_due(cart: Cart) -> list[Share]:
+def still_due(cart: Cart, known: RefundFacts | None = None) -> list[Share]:
     """What is left of the plan after the refund tenders already on the cart, at most what is
-    still due: the first one is what the payment screen offers next."""
+    still due: the first one is what the payment screen offers next. With ``known``
+    (refund_facts), no database read."""
     due = -cart.due
     if due <= 0:
         return []
     left: list[Share] = []
-    for share in plan(cart):
+    for share in plan(cart, known=known):
         rest = min(share.amount - _given(cart.tenders, share), due)
         if rest > 0:
             left.append(Share(share.kind, rest, share.original_id, share.reference))
@@ -185,28 +211,31 @@ def _rooms(cart: Cart, kind: str, paid: list[Paid]) -> list[tuple[Paid, int]]:
     return out
 
 
-def add_refund(cart: Cart, kind: str, amount: int, approval: Approval | None = None) -> list[CartTender]:
+def add_refund(
+    cart: Cart, kind: str, amount: int, approval: Approval | None = None, known: RefundFacts | None = None
+) -> list[CartTender]:
     """Give ``amount`` of the refund back by ``kind``: to the original payments of that kind
     (WeChat Pay, Alipay, card: never more than they paid), or in cash; cash beyond the plan's
     cash share needs a manager (NeedsApproval without one). Vouchers go through
-    store.referrals.vouchers.add_voucher_tender."""
+    store.referrals.vouchers.add_voucher_tender. With ``known`` (refund_facts), no database
+    read: the commit checks it all again (check)."""
     if cart.due >= 0 or not cart.original_sale_id:
         return [cart.add_tender(kind, amount)]
     if kind == VOUCHER:
         raise ValidationError(_("Give the voucher back with F6."))
     if amount > -cart.due:
         raise ValidationError(_("Refund at most {amount}.").format(amount=format_fen(-cart.due)))
-    paid = paid_tenders(cart.original_sale_id)
+    paid = list(known.paid) if known is not None else paid_tenders(cart.original_sale_id)
     if kind == "cash":
         given = -sum(t.amount for t in cart.tenders if t.amount < 0 and t.kind == "cash")
-        if given + amount > cash_share(plan(cart, paid)) and not cart.cash_refund_approved_by:
+        if given + amount > cash_share(plan(cart, paid, known)) and not cart.cash_refund_approved_by:
             cart.approve_cash_refund(approval)
         return [cart.add_tender("cash", amount)]
     if kind not in ELECTRONIC:
         raise ValidationError(_("Unknown payment method: {kind}").format(kind=kind))
     rooms = [(p, room) for p, room in _rooms(cart, kind, paid) if room > 0]
     if not rooms:
-        no = Sale.get_by_id(cart.original_sale_id).receipt_no
+        no = known.receipt_no if known is not None else Sale.get_by_id(cart.original_sale_id).receipt_no
         raise ValidationError(
             _("Nothing of receipt {no} is left to give back to {kind}: refund it as it was paid.").format(
                 no=no, kind=tender_label(kind)

@@ -4,7 +4,15 @@ The commit runs in a worker thread: the console stays responsive while the datab
 and from the moment it starts the screen takes no more input (keys pressed meanwhile reach a
 screen that ignores them) and it is dismissed exactly once, when it is on top. While another
 till holds the database the screen says so and the worker keeps trying; a sale still blocked at
-the store's deadline stays here with its payments, and Enter tries again."""
+the store's deadline stays here with its payments, and Enter tries again.
+
+No store call runs on the event loop: at mount one worker settles the customer's rewards that
+are due and reads what the screen needs (store.referrals.till.PayFacts: the voucher balance,
+how the original receipt of a refund was paid, what goes back onto the voucher); every amount
+shown or taken after that is worked out from those facts and the cart's tenders. Until they
+have arrived the screen shows the total, and an Enter waits for them (a failed read is tried
+again by the next Enter). The commit checks everything again. The change has a large line of
+its own the moment cash covers the total."""
 
 from __future__ import annotations
 
@@ -13,16 +21,17 @@ from datetime import date
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Input, Label, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Digits, Input, Label, Static
 
 from store.kernel.auth import Approval
 from store.kernel.clock import business_date
 from store.kernel.errors import DatabaseBusy, DiskFull, NeedsApproval, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen, parse_money
-from store.referrals import ledger, vouchers
 from store.referrals import till as at_till
+from store.referrals import vouchers
+from store.referrals.till import PayFacts
 from store.selling import checkout, refunds, tender_refs
 from store.selling.cart import Cart
 from store.selling.cart_lines import CartTender
@@ -59,7 +68,13 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
         super().__init__()
         self.cart = cart
         self.till = till
-        self.method = self.next_refund_method() if cart.due < 0 else "cash"
+        self.method = "cash"  # a refund's first way back once the facts are read (facts_arrived)
+        # What the screen needs from the database (the voucher balance, how the original was
+        # paid), read once in a worker at mount: until then it shows the total and an Enter
+        # waits for them. A sale without customer that gives nothing back needs none.
+        self.facts: PayFacts | None = None if at_till.needs_facts(cart) else at_till.NO_FACTS
+        self._waiting_enter: str | None = None  # an Enter's text typed before the facts arrived
+        self._reading = False  # the facts are being read
         self.busy = False  # a commit has started: no more input until it ends (the app reads it too)
         self._sale: SaleShown | None = None
         self._dismissed = False
@@ -68,22 +83,51 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
         with Vertical(classes="dialog wide"):
             yield Label(self.title_text(), classes="dialog-title", id="pay-title")
             yield Static(id="pay-summary")
+            with Horizontal(id="pay-change"):  # the change, large, the moment cash covers the total
+                yield Label(id="pay-change-label")
+                yield Digits(id="pay-change-digits")
             yield Label(id="pay-method")
             yield Input(id="pay-amount")
             yield MessageBar(id="pay-message")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        if self.cart.customer_id:
-            clock = self.config.clock
-            now = self.now()
-            try:  # rewards whose holding period ended since the last look become spendable
-                done = ledger.settle_if_due(business_date(now, self.till.tz), self.till.referrals, clock, now)
-                if done.held is not None:
-                    self.say(_("Referral rewards wait until a manager confirms the date."))
-            except ZhangguiError as exc:
-                self.fail(str(exc))
         self.refresh_summary()
+        if self.facts is None:
+            self.read_facts()
+
+    def read_facts(self) -> None:
+        """Settle the customer's rewards that are due (those whose holding period ended become
+        spendable) and read what the screen shows, in a worker."""
+        self._reading = True
+        self.load(
+            at_till.pay_facts,
+            self.cart,
+            self.till,
+            self.config.clock,
+            then=self.facts_arrived,
+            failed=self.facts_failed,
+            key="pay-facts",
+        )
+
+    def facts_arrived(self, facts: PayFacts) -> None:
+        self._reading = False
+        self.facts = facts
+        if self.cart.due < 0:
+            self.method = self.next_refund_method()
+        self.refresh_summary()
+        if facts.problem:
+            self.fail(facts.problem)
+        elif facts.held:
+            self.say(_("Referral rewards wait until a manager confirms the date."))
+        typed, self._waiting_enter = self._waiting_enter, None
+        if typed is not None:
+            self.take(typed)
+
+    def facts_failed(self, error: ZhangguiError) -> None:
+        self._reading = False
+        self._waiting_enter = None
+        self.fail(str(error))  # Enter reads them again
 
     def title_text(self) -> str:
         """Payment; a return (goods back, money back) or an exchange says so."""
@@ -94,24 +138,26 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
     def next_refund_method(self) -> str:
         """The way the next part of a refund goes back (store.selling.refunds): the voucher,
         then the original WeChat Pay, Alipay or card payments, cash last."""
-        shares = refunds.still_due(self.cart)
+        shares = self.refund_left()
         return shares[0].kind if shares else "cash"
+
+    def refund_left(self) -> list[refunds.Share]:
+        """What of the refund's plan is still to give back (nothing before the facts arrived)."""
+        return at_till.refund_left(self.cart, self.facts) if self.facts is not None else []
 
     def today(self) -> date:
         """The business date in the till's zone."""
         return business_date(self.now(), self.till.tz)
 
     def voucher_room(self) -> int:
-        """What the voucher can take now (see store.referrals.till)."""
-        return at_till.voucher_room(self.cart, self.today())
+        """What the voucher can take now (see store.referrals.till; 0 before the facts)."""
+        return at_till.room(self.cart, self.facts) if self.facts is not None else 0
 
     def default_amount(self) -> int:
-        if self.cart.due < 0 and self.method in refunds.ELECTRONIC:
-            # What the plan gives back to that payment (cash: all that is still due).
-            share = next((s for s in refunds.still_due(self.cart) if s.kind == self.method), None)
-            if share is not None:
-                return share.amount
-        return at_till.default_amount(self.cart, self.method, self.today())
+        """What Enter takes with nothing typed (on a refund to WeChat Pay, Alipay or card, what
+        the plan gives back to that payment; cash: all that is still due)."""
+        facts = self.facts if self.facts is not None else at_till.NO_FACTS
+        return at_till.offered(self.cart, self.method, facts)
 
     def refresh_summary(self) -> None:
         cart = self.cart
@@ -126,7 +172,7 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
             text.append("\n")
         due = cart.due
         if due < 0:
-            shares = refunds.still_due(cart)
+            shares = self.refund_left()
             if shares:
                 text.append(_("Back as paid (Enter; F1 for cash instead: a manager's PIN)") + ":\n")
             for share in shares:
@@ -138,8 +184,7 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
             text.append(_("Due") + f": {format_fen(due)}", style="bold")
         else:
             text.append(_("Refund due") + f": {format_fen(-due)}", style="bold")
-        if cart.change:
-            text.append("  " + _("Change") + f": {format_fen(cart.change)}", style="bold reverse")
+        self.show_change(cart.change)
         room = self.voucher_room()
         if room and due > 0:
             text.append("\n" + _("Voucher balance (F6)") + f": {format_fen(room)}")
@@ -157,6 +202,12 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
             amount=format_fen(self.default_amount())
         )
         amount.focus()
+
+    def show_change(self, change: int) -> None:
+        """The change in big digits on a line of its own, hidden while there is none."""
+        self.query_one("#pay-change-label", Label).update(_("Change") + ": ¥")
+        self.query_one("#pay-change-digits", Digits).update(format_fen(change, symbol=False))
+        self.query_one("#pay-change", Horizontal).display = change > 0
 
     def action_method(self, method: str) -> None:
         self.method = method
@@ -177,12 +228,25 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
         event.stop()
         if self.busy:  # an Enter queued behind the one that started the commit
             return
+        if self.facts is None:  # the amounts depend on them: this Enter waits until they arrive
+            if self._waiting_enter is None:
+                self.say(_("Reading the customer's vouchers and the original payments…"))
+                if not self._reading:
+                    self.read_facts()  # the first read failed: try again
+            self._waiting_enter = event.value
+            return
+        self.take(event.value)
+
+    def take(self, value: str) -> None:
+        """Take the payment or refund Enter asked for: ``value`` typed, or what is offered."""
+        facts = self.facts
+        assert facts is not None
         try:
             if self.cart.due:
-                typed = event.value.strip()
+                typed = value.strip()
                 amount = parse_money(typed) if typed else self.default_amount()
                 if self.method == vouchers.KIND:
-                    vouchers.add_voucher_tender(self.cart, amount, self.today())
+                    at_till.add_voucher(self.cart, amount, self.today(), facts)
                 elif self.cart.due < 0:
                     self.refund(amount)
                     return
@@ -209,7 +273,7 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
         """Give ``amount`` back by the chosen method; cash instead of the original payment asks
         a manager's PIN when the store says so (a manager at the till acts in their own role)."""
         try:
-            refunds.add_refund(self.cart, self.method, amount, approval)
+            refunds.add_refund(self.cart, self.method, amount, approval, self.refund_facts())
         except NeedsApproval as exc:
             if approval is not None:
                 self.fail(str(exc))
@@ -228,6 +292,10 @@ class PayScreen(ConsoleModalScreen[SaleShown | None]):
             self.fail(str(exc))
             return
         self.taken()
+
+    def refund_facts(self) -> refunds.RefundFacts:
+        assert self.facts is not None  # a refund is taken only once they arrived
+        return self.facts.refund
 
     def ask_reference(self, tender: CartTender, problem: str = "") -> None:
         """The transaction number or card digits of the payment just taken; Esc takes the

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from store.config.loader import Config
 from store.kernel.errors import ValidationError
-from store.kernel.i18n import _
+from store.kernel.i18n import _, ngettext
 from store.kernel.money import format_fen
 from store.models import Staff
 from store.people import timeclock
@@ -217,9 +217,11 @@ def report_rows(report: MonthReport) -> list[list[str]]:
 
 def as_text(report: MonthReport) -> str:
     title = _("Promoters {month} (through {day})").format(month=report.month, day=report.through.isoformat())
-    total = _("Store: sales {amount}, {units} handsets").format(
-        amount=format_fen(report.store_amount), units=report.store_units
-    )
+    total = ngettext(
+        "Store: sales {amount}, {units} handset",
+        "Store: sales {amount}, {units} handsets",
+        report.store_units,
+    ).format(amount=format_fen(report.store_amount), units=report.store_units)
     if report.store_target_amount:
         total += " " + _("({pct} of target {target})").format(
             pct=_pct(percent(report.store_amount, report.store_target_amount)),

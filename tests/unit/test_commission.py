@@ -359,7 +359,7 @@ def test_month_report_hours_sales_commission(shop: Shop, tmp_path: Path) -> None
         "20,000.00",
         "29%",
     ]
-    assert "Store: sales ¥5,999.00, 1 handsets (9% of target ¥60,000.00)" in text
+    assert "Store: sales ¥5,999.00, 1 handset (9% of target ¥60,000.00)" in text
 
     csv_rows = promoter_report.as_csv(report).removeprefix("\ufeff").splitlines()
     assert csv_rows[1] == "2026-11,P1,李小红,,1080,340,1,1,599900,1,-7800,22997,2000000,4"

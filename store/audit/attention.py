@@ -22,7 +22,7 @@ from store.audit.hashing import (
 )
 from store.db.transaction import write
 from store.kernel.auth import Actor, manager_authority
-from store.kernel.i18n import _
+from store.kernel.i18n import _, ngettext
 from store.models import AuditLog
 
 
@@ -63,9 +63,14 @@ def event_sentence(row: AuditLog, tz: tzinfo | None = None) -> str:
             "Rows cut from the end before then show only against an anchor."
         ).format(when=when)
     if row.action == KEY_STARTED and after.get("reason") == "upgrade":
-        return _("Keyed hashing starts here; the {count} rows before it use plain SHA-256.").format(
-            count=after.get("plain_rows", "?")
-        )
+        plain = after.get("plain_rows")
+        if not isinstance(plain, int):  # an old or damaged record: the count is not known
+            return _("Keyed hashing starts here; the rows before it use plain SHA-256.")
+        return ngettext(
+            "Keyed hashing starts here; the {count} row before it uses plain SHA-256.",
+            "Keyed hashing starts here; the {count} rows before it use plain SHA-256.",
+            plain,
+        ).format(count=plain)
     if row.action == KEY_STARTED and after.get("reason") == "keys damaged":
         return _(
             "On {when} the record of the audit keys was found damaged; a new key signs from here."

@@ -28,7 +28,7 @@ from store.audit.hashing import (
     table_exists,
 )
 from store.audit.keys import Anchor, AuditKey, KeyUnavailable
-from store.kernel.i18n import _
+from store.kernel.i18n import _, ngettext
 from store.models import AuditLog
 
 
@@ -101,9 +101,11 @@ def _check(report: AuditReport, given: list[Anchor], *, saved_anchors: bool) -> 
         report.notes.append(
             AuditProblem(
                 0,
-                _("{count} lines of the anchors file {path} could not be read.").format(
-                    count=kept.damaged, path=audit_files.anchors_path(store_code)
-                ),
+                ngettext(
+                    "{count} line of the anchors file {path} could not be read.",
+                    "{count} lines of the anchors file {path} could not be read.",
+                    kept.damaged,
+                ).format(count=kept.damaged, path=audit_files.anchors_path(store_code)),
             )
         )
     if not table_exists():

@@ -4,13 +4,13 @@ CSV or XLSX."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from store.config.loader import Config
 from store.kernel.errors import ValidationError
-from store.kernel.i18n import _
+from store.kernel.i18n import _, ngettext
 from store.kernel.money import format_fen
 from store.models import Staff
 from store.people import timeclock
@@ -60,6 +60,26 @@ class ReportRow:
 
 
 @dataclass(frozen=True)
+class BrandTargetRow:
+    """A target for one brand: of one promoter (code and name) or of the whole store (code "")."""
+
+    code: str
+    name: str
+    brand: str
+    amount: int  # fen sold of the brand in the month
+    units: int  # handsets of the brand
+    target_amount: int
+    target_units: int
+
+    @property
+    def reached_percent(self) -> int | None:
+        """Percent of the amount target, or of the units target when only units were set."""
+        if self.target_amount:
+            return percent(self.amount, self.target_amount)
+        return percent(self.units, self.target_units)
+
+
+@dataclass(frozen=True)
 class MonthReport:
     month: str
     through: date  # the last day counted (today for the running month)
@@ -68,6 +88,7 @@ class MonthReport:
     store_units: int
     store_target_amount: int
     store_target_units: int
+    brand_targets: list[BrandTargetRow] = field(default_factory=list)
 
 
 def month_report(month: str, config: Config, now: datetime | None = None) -> MonthReport:
@@ -119,6 +140,22 @@ def month_report(month: str, config: Config, now: datetime | None = None) -> Mon
             )
         )
     store_target = targets.get((None, ""))
+    by_id = {m.id: m for m in members}
+    brand_rows = []
+    for (staff_id, brand), t in targets.items():
+        if not brand:
+            continue
+        if staff_id is None:
+            code, name = "", _("Store")
+            amount = sum(f.brand(brand)[0] for f in figures.values())
+            units = sum(f.brand(brand)[1] for f in figures.values())
+        else:
+            who: Staff | None = by_id.get(staff_id) or Staff.get_or_none(Staff.id == staff_id)
+            code, name = (who.code, who.name) if who else (staff_id, "")
+            amount, units = figures.get(staff_id, Figures()).brand(brand)
+        brand_rows.append(BrandTargetRow(code, name, brand, amount, units, t.amount, t.units))
+    # The store's own brand targets first, then by promoter, each by brand.
+    brand_rows.sort(key=lambda r: (r.code != "", r.code, r.brand))
     return MonthReport(
         month=month,
         through=through,
@@ -127,6 +164,7 @@ def month_report(month: str, config: Config, now: datetime | None = None) -> Mon
         store_units=sum(f.units for f in figures.values()),
         store_target_amount=store_target.amount if store_target else 0,
         store_target_units=store_target.units if store_target else 0,
+        brand_targets=brand_rows,
     )
 
 
@@ -179,16 +217,75 @@ def report_rows(report: MonthReport) -> list[list[str]]:
 
 def as_text(report: MonthReport) -> str:
     title = _("Promoters {month} (through {day})").format(month=report.month, day=report.through.isoformat())
-    total = _("Store: sales {amount}, {units} handsets").format(
-        amount=format_fen(report.store_amount), units=report.store_units
-    )
+    total = ngettext(
+        "Store: sales {amount}, {units} handset",
+        "Store: sales {amount}, {units} handsets",
+        report.store_units,
+    ).format(amount=format_fen(report.store_amount), units=report.store_units)
     if report.store_target_amount:
         total += " " + _("({pct} of target {target})").format(
             pct=_pct(percent(report.store_amount, report.store_target_amount)),
             target=format_fen(report.store_target_amount),
         )
     table = writers.as_text(text_table(report_headers(), report_rows(report)))
-    return f"{title}\n{table}\n{total}\n"
+    text = f"{title}\n{table}\n{total}\n"
+    if report.brand_targets:
+        brands = writers.as_text(text_table(brand_headers(), brand_rows_text(report)))
+        text += "\n" + _("Brand targets") + "\n" + brands + "\n"
+    return text
+
+
+def brand_headers() -> list[str]:
+    return [
+        _("Code"),
+        _("Name"),
+        _("Brand"),
+        _("Sales"),
+        _("Units"),
+        _("Target"),
+        _("Target units"),
+        _("Reached"),
+    ]
+
+
+def brand_rows_text(report: MonthReport) -> list[list[str]]:
+    return [
+        [
+            b.code,
+            b.name,
+            b.brand,
+            format_fen(b.amount, symbol=False),
+            str(b.units),
+            format_fen(b.target_amount, symbol=False) if b.target_amount else "",
+            str(b.target_units) if b.target_units else "",
+            _pct(b.reached_percent),
+        ]
+        for b in report.brand_targets
+    ]
+
+
+_BRAND_CSV_FIELDS = (
+    ("month", Kind.TEXT),
+    ("code", Kind.TEXT),
+    ("name", Kind.TEXT),
+    ("brand", Kind.TEXT),
+    ("sales_fen", Kind.FEN),
+    ("units", Kind.INT),
+    ("target_fen", Kind.FEN),
+    ("target_units", Kind.INT),
+    ("reached_percent", Kind.INT),
+)
+
+_BRAND_XLSX_KINDS = (
+    Kind.TEXT,
+    Kind.TEXT,
+    Kind.TEXT,
+    Kind.FEN,
+    Kind.INT,
+    Kind.FEN,
+    Kind.INT,
+    Kind.TEXT,
+)
 
 
 _CSV_FIELDS = (
@@ -231,7 +328,23 @@ def as_csv(report: MonthReport) -> str:
     table = Table([Column(name, kind) for name, kind in _CSV_FIELDS])
     for r in report.rows:
         table.add(report.month, *r.shared_cells(), r.target_units)
-    return writers.to_csv(table)
+    if not report.brand_targets:
+        return writers.to_csv(table)
+    # The brand targets follow as a second table, after a blank line (writers.to_csv).
+    brands = Table([Column(name, kind) for name, kind in _BRAND_CSV_FIELDS])
+    for b in report.brand_targets:
+        brands.add(
+            report.month,
+            b.code,
+            b.name,
+            b.brand,
+            b.amount,
+            b.units,
+            b.target_amount,
+            b.target_units,
+            b.reached_percent,
+        )
+    return writers.to_csv(table, brands)
 
 
 def write_xlsx(report: MonthReport, path: Path) -> None:
@@ -241,7 +354,25 @@ def write_xlsx(report: MonthReport, path: Path) -> None:
     )
     for r in report.rows:
         table.add(*r.shared_cells(), _pct(r.amount_percent))
-    writers.write_xlsx(path, table)
+    if not report.brand_targets:
+        writers.write_xlsx(path, table)
+        return
+    brands = Table(
+        [Column(h, k) for h, k in zip(brand_headers(), _BRAND_XLSX_KINDS, strict=True)],
+        title=_("Brand targets"),
+    )
+    for b in report.brand_targets:
+        brands.add(
+            b.code,
+            b.name,
+            b.brand,
+            b.amount,
+            b.units,
+            b.target_amount or None,
+            b.target_units or None,
+            _pct(b.reached_percent),
+        )
+    writers.write_xlsx(path, table, brands)
 
 
 def default_month(config: Config, now: datetime | None = None) -> str:

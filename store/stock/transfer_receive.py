@@ -15,7 +15,7 @@ from store.audit import chain
 from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.errors import StockError, ValidationError, ZhangguiError
-from store.kernel.i18n import _
+from store.kernel.i18n import _, ngettext
 from store.kernel.money import MAX_FEN
 from store.models import ImeiUnit, Product, StockMovement, StockTransfer
 from store.stock import imei
@@ -133,9 +133,11 @@ def _read_line(position: int, entry: object, seen: set[str]) -> _Line:
         pairs.append((numbers[0], numbers[1] if len(numbers) > 1 else None))
     if pairs and len(pairs) != qty:
         raise ValidationError(
-            _("The transfer file is damaged: line {n} lists {count} IMEIs for a quantity of {qty}.").format(
-                n=position, count=len(pairs), qty=qty
-            )
+            ngettext(
+                "The transfer file is damaged: line {n} lists {count} IMEI for a quantity of {qty}.",
+                "The transfer file is damaged: line {n} lists {count} IMEIs for a quantity of {qty}.",
+                len(pairs),
+            ).format(n=position, count=len(pairs), qty=qty)
         )
     return _Line(position, sku.strip(), qty, cost, tuple(pairs))
 

@@ -149,6 +149,29 @@ def test_promoters_target_then_report(store_with_sales: Path, tmp_path: Path) ->
     assert load_workbook(out)[month]["B2"].value == "李小红"
 
 
+def test_a_brand_target_set_on_the_command_line_is_in_the_report(store_with_sales: Path) -> None:
+    """`promoters target --brand` used to be accepted and never shown (issue 13)."""
+    runner = CliRunner()
+    month = this_month()
+    db = ["--db", str(store_with_sales)]
+    set_it = runner.invoke(
+        main,
+        [
+            *("promoters", "target", "--month", month, "--promoter", "P1", "--brand", "Apple"),
+            *("--units", "2", "--staff", "M1", "--pin", "1234", *db),
+        ],
+    )
+    assert set_it.exit_code == 0, set_it.output
+    table = runner.invoke(main, ["promoters", "report", "--month", month, *db])
+    assert table.exit_code == 0, table.output
+    lines = table.output.splitlines()
+    assert "Brand targets" in lines
+    p1 = next(x for x in lines[lines.index("Brand targets") :] if x.startswith("P1"))
+    assert p1.split() == ["P1", "李小红", "Apple", "5,999.00", "1", "2", "50%"]
+    rows = runner.invoke(main, ["promoters", "report", "--month", month, "--format", "csv", *db]).output
+    assert rows.splitlines()[-1] == f"{month},P1,李小红,Apple,599900,1,0,2,50"
+
+
 def test_target_spellings_one_manager_option_and_this_month_by_default(store_with_sales: Path) -> None:
     """--staff names the manager on every command (--manager still works, unshown); the old
     `--staff P1 ... --manager M1` (P1 was the promoter then) is refused, not read as a store

@@ -117,7 +117,7 @@ async def test_count_a_brand_by_imei_review_the_variance_and_approve_it(
         await pilot.press("up", "enter")
         await settle(pilot, app)
         assert isinstance(app.screen, CountReviewScreen)
-        assert message(app).startswith("Count PD") and "approved by 王店长: 1 products adjusted." in message(
+        assert message(app).startswith("Count PD") and "approved by 王店长: 1 product adjusted." in message(
             app
         )
 

@@ -167,7 +167,7 @@ def test_kept_anchors_are_0600_and_not_repeated(shop: Shop) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "not json\n", encoding="utf-8")
     report = integrity.check()
     assert report.problems == [] and report.anchors_checked == 1
-    assert [n.problem for n in report.notes] == [f"1 lines of the anchors file {path} could not be read."]
+    assert [n.problem for n in report.notes] == [f"1 line of the anchors file {path} could not be read."]
 
 
 def test_a_store_from_before_keyed_hashing_keeps_its_plain_rows_and_is_keyed_after(
@@ -399,3 +399,19 @@ def test_check_takes_several_anchors_and_never_raises(shop: Shop, db: SqliteData
     db.execute_sql("DROP TABLE meta")
     (problem,) = integrity.check().problems
     assert problem.problem.startswith("The audit log cannot be read:")
+
+
+@pytest.mark.parametrize(
+    ("plain_rows", "sentence"),
+    [
+        (1, "Keyed hashing starts here; the 1 row before it uses plain SHA-256."),
+        (3, "Keyed hashing starts here; the 3 rows before it use plain SHA-256."),
+        (None, "Keyed hashing starts here; the rows before it use plain SHA-256."),
+    ],
+)
+def test_the_keyed_hashing_sentence_counts_in_the_singular_and_plural(
+    plain_rows: int | None, sentence: str
+) -> None:
+    after = {"reason": "upgrade"} | ({} if plain_rows is None else {"plain_rows": plain_rows})
+    row = AuditLog(action=hashing.KEY_STARTED, after=json.dumps(after), at=datetime(2026, 11, 2, 3, 0))
+    assert attention.event_sentence(row) == sentence

@@ -359,7 +359,7 @@ def test_month_report_hours_sales_commission(shop: Shop, tmp_path: Path) -> None
         "20,000.00",
         "29%",
     ]
-    assert "Store: sales ¥5,999.00, 1 handsets (9% of target ¥60,000.00)" in text
+    assert "Store: sales ¥5,999.00, 1 handset (9% of target ¥60,000.00)" in text
 
     csv_rows = promoter_report.as_csv(report).removeprefix("\ufeff").splitlines()
     assert csv_rows[1] == "2026-11,P1,李小红,,1080,340,1,1,599900,1,-7800,22997,2000000,4"
@@ -371,6 +371,79 @@ def test_month_report_hours_sales_commission(shop: Shop, tmp_path: Path) -> None
     assert (
         sheet["H2"].value == 5999 and sheet["K2"].value == 229.97 and sheet["H2"].number_format == "#,##0.00"
     )
+
+
+def test_month_report_shows_brand_targets_in_text_csv_and_xlsx(shop: Shop, tmp_path: Path) -> None:
+    """Brand targets (issue 13): set with `promoters target --brand`, reported beside the sales
+    of that brand, the store's first, then each promoter's."""
+    cfg = config_with([HANDSET, ACCESSORY])
+    boss = manager_actor(shop)
+    nov_1 = date(2026, 11, 1)
+    targets.set_target("2026-11", shop.promoter.id, units=2, amount=0, brand="Apple", actor=boss, today=nov_1)
+    targets.set_target("2026-11", None, units=0, amount=2_000_000, brand="Apple", actor=boss, today=nov_1)
+    targets.set_target(
+        "2026-11", shop.promoter.id, units=3, amount=0, brand="Huawei", actor=boss, today=nov_1
+    )
+    ring(shop, NOV_12, shop.imeis[0], case_qty=2)  # one Apple handset and two Generic cases
+    report = promoter_report.month_report("2026-11", cfg, now=datetime(2026, 11, 27, 4, 0))
+    assert [(b.code, b.brand, b.amount, b.units, b.reached_percent) for b in report.brand_targets] == [
+        ("", "Apple", 599900, 1, 29),  # of ¥20,000 by amount
+        ("P1", "Apple", 599900, 1, 50),  # of 2 handsets by units
+        ("P1", "Huawei", 0, 0, 0),
+    ]
+
+    text = promoter_report.as_text(report).splitlines()
+    brands = text[text.index("Brand targets") :]
+    assert next(x for x in brands if "Huawei" in x).split() == [
+        "P1",
+        "李小红",
+        "Huawei",
+        "0.00",
+        "0",
+        "3",
+        "0%",
+    ]
+    assert next(x for x in brands if x.split()[:1] == ["Store"]).split() == [
+        "Store",
+        "Apple",
+        "5,999.00",
+        "1",
+        "20,000.00",
+        "29%",
+    ]
+
+    csv_rows = promoter_report.as_csv(report).removeprefix("\ufeff").splitlines()
+    blank = csv_rows.index("")
+    assert (
+        csv_rows[blank + 1] == "month,code,name,brand,sales_fen,units,target_fen,target_units,reached_percent"
+    )
+    assert csv_rows[blank + 2 :] == [
+        "2026-11,,Store,Apple,599900,1,2000000,0,29",
+        "2026-11,P1,李小红,Apple,599900,1,0,2,50",
+        "2026-11,P1,李小红,Huawei,0,0,0,3,0",
+    ]
+
+    path = tmp_path / "report.xlsx"
+    promoter_report.write_xlsx(report, path)
+    sheet = load_workbook(path)["Brand targets"]
+    assert [c.value for c in sheet[1]] == [
+        "Code",
+        "Name",
+        "Brand",
+        "Sales",
+        "Units",
+        "Target",
+        "Target units",
+        "Reached",
+    ]
+    assert [c.value for c in sheet[3]] == ["P1", "李小红", "Apple", 5999, 1, None, 2, "50%"]
+
+
+def test_a_month_report_without_brand_targets_has_no_brand_table(shop: Shop) -> None:
+    report = promoter_report.month_report("2026-11", config_with([HANDSET]), now=datetime(2026, 11, 27, 4, 0))
+    assert report.brand_targets == []
+    assert "Brand targets" not in promoter_report.as_text(report)
+    assert "" not in promoter_report.as_csv(report).splitlines()
 
 
 def test_a_month_not_started_is_refused(shop: Shop) -> None:

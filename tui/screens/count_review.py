@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from store.kernel.auth import Approval
-from store.kernel.i18n import N_, _
+from store.kernel.i18n import N_, _, ngettext
 from store.kernel.money import format_fen
 from store.stock import count_approval, count_review, count_sessions
 from store.stock.count_review import Review
@@ -111,9 +111,11 @@ class CountReviewScreen(ConsoleScreen[None]):
             self.say(_("No differences: F2 approves the count."))
         else:
             self.say(
-                _("{n} products differ. F2 approves (manager PIN), F3 counts more.").format(
-                    n=len(result.differences)
-                )
+                ngettext(
+                    "{n} product differs. F2 approves (manager PIN), F3 counts more.",
+                    "{n} products differ. F2 approves (manager PIN), F3 counts more.",
+                    len(result.differences),
+                ).format(n=len(result.differences))
             )
 
     # ---- actions -----------------------------------------------------------
@@ -130,9 +132,11 @@ class CountReviewScreen(ConsoleScreen[None]):
             name = approval.manager_name if approval is not None else actor.name if actor else ""
 
             def done(result: Review) -> None:
-                self.note = _("Count {number} approved by {name}: {n} products adjusted.").format(
-                    number=number, name=name, n=len(result.differences)
-                )
+                self.note = ngettext(
+                    "Count {number} approved by {name}: {n} product adjusted.",
+                    "Count {number} approved by {name}: {n} products adjusted.",
+                    len(result.differences),
+                ).format(number=number, name=name, n=len(result.differences))
                 self.say(self.note)
                 self.reload()
                 self.app.post_message(StockChanged())

@@ -34,6 +34,7 @@ from tests.console_helpers import (
     make_app,
     scanner_burst,
     selling,
+    settle,
     sql_threads,
     type_text,
     wait_for_commit,
@@ -215,3 +216,26 @@ async def test_an_enter_before_the_facts_waits_for_them_and_a_failed_read_is_tri
         await pilot.pause()
         assert [t.kind for t in pay.cart.tenders] == ["wechat"]  # the Enter that waited: WeChat's share
         assert pay.method == "cash"
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+async def test_the_change_stays_large_above_the_receipt(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, language: str
+) -> None:
+    """The pay dialog closes the moment the sale is saved: the receipt says the change, large."""
+    set_language(language)
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await scanner_burst(pilot, "6900000000011")  # a ¥39.00 case
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await type_text(pilot, "100")
+        await wait_for_commit(pilot)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReceiptScreen)
+        band = screen.query_one("#receipt-change")
+        assert band.display and band.region.height == 3 and band.region.right <= 80
+        assert "61.00" in str(screen.query_one("#receipt-change-digits", Digits).value)

@@ -9,11 +9,12 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Label, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Digits, Label, Static
 
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
+from store.kernel.money import format_fen
 from store.selling import checkout
 from tui.cells import cut_middle
 from tui.screens.base import ConsoleModalScreen
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
 
 ACKNOWLEDGE = "acknowledge"
 # the receipt's text, the file it was saved to (or why it could not be), its ESC/POS bytes
-Built = tuple[str, Path | OSError, bytes]
+# and the change to hand back (fen)
+Built = tuple[str, Path | OSError, bytes, int]
 
 
 def build_and_save(sale_id: str, config: Config, store_name: str, reprint: bool) -> Built:
@@ -47,8 +49,8 @@ def build_and_save(sale_id: str, config: Config, store_name: str, reprint: bool)
     try:
         path = receipt_render.save_text(data, config.receipts_dir(), config.receipt.width)
     except OSError as exc:
-        return text, exc, b""
-    return text, path, receipt_render.render_escpos(data, width=config.receipt.width)
+        return text, exc, b"", data.change
+    return text, path, receipt_render.render_escpos(data, width=config.receipt.width), data.change
 
 
 class ReceiptScreen(ConsoleModalScreen[None]):
@@ -69,6 +71,11 @@ class ReceiptScreen(ConsoleModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog receipt"):
             yield Label(_("Receipt"), classes="dialog-title")
+            band = Horizontal(id="receipt-change")
+            band.display = False  # until the receipt is read and has change to give
+            with band:
+                yield Label(id="receipt-change-label")
+                yield Digits(id="receipt-change-digits")
             with VerticalScroll(id="receipt-scroll"):
                 yield Static(id="receipt-text")
             yield Label(id="receipt-status")
@@ -90,13 +97,19 @@ class ReceiptScreen(ConsoleModalScreen[None]):
     def show(self, built: Built) -> None:
         config = self.config
         status = self.query_one("#receipt-status", Label)
-        text, path, self._escpos = built
+        text, path, self._escpos, change = built
+        # The pay dialog closes the moment the sale is saved: the change is said here, large,
+        # above the receipt, where the cashier looks while counting it out.
+        self.query_one("#receipt-change-label", Label).update(_("Change") + ": ¥")
+        self.query_one("#receipt-change-digits", Digits).update(format_fen(change, symbol=False))
+        self.query_one("#receipt-change", Horizontal).display = change > 0 and not self.reprint
         self.query_one("#receipt-text", Static).update(Text(text))
         if isinstance(path, OSError):
             status.update(Text(_("Could not save the receipt file: {error}").format(error=path)))
             return
         # The file's name (the receipt number) is at the end of the path: cut the middle.
-        room = max(16, self.app.size.width - 2 - cell_len(_("Saved {path}").format(path="")))
+        width = status.content_size.width or self.app.size.width - 4  # the dialog's, once laid out
+        room = max(16, width - cell_len(_("Saved {path}").format(path="")))
         status.update(Text(_("Saved {path}").format(path=cut_middle(str(path), room)), no_wrap=True))
         if config.printer.kind != "none":
             self.action_print()

@@ -153,7 +153,7 @@ async def test_edit_a_suggestion_and_place_the_order(shop: Shop, db: SqliteDatab
         assert isinstance(app.screen, ReorderScreen) and PurchaseOrder.select().count() == 0
         await pilot.press("f3", "up", "enter")
         await settle(pilot, app)
-        assert message(app).startswith("1 purchase orders placed, written to")
+        assert message(app).startswith("1 purchase order placed, written to")
         assert table_rows(app) == []  # 20 on order: nothing more to order
         await pilot.press("escape")
         await settle(pilot, app)

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from store.crm import care, shown
 from store.kernel.errors import ZhangguiError
-from store.kernel.i18n import N_, _
+from store.kernel.i18n import N_, _, ngettext
 from tui.cells import ljust
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
@@ -76,7 +76,13 @@ class CareScreen(ConsoleScreen[None]):
         if not items:
             t.append(_("No greetings due (only customers who consented are listed)."))
         self.query_one("#care-text", Static).update(t)
-        self.say(_("{n} greetings. F2 exports CSV and SMS text.").format(n=len(items)))
+        self.say(
+            ngettext(
+                "{n} greeting. F2 exports CSV and SMS text.",
+                "{n} greetings. F2 exports CSV and SMS text.",
+                len(items),
+            ).format(n=len(items))
+        )
 
     def action_week(self) -> None:
         self.days = 7 if self.days == 1 else 1

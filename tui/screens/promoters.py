@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from store.kernel.i18n import N_, _
+from store.kernel.i18n import N_, _, ngettext
 from store.kernel.money import format_fen
 from store.people import desk as promoter_desk
 from store.people.desk import PromoterLine
@@ -100,9 +100,11 @@ class PromotersScreen(ConsoleScreen[None]):
             return
         if lines:
             self.say(
-                _("{n} promoters. Enter: profile, training, level. ↑: may move up a level.").format(
-                    n=len(lines)
-                )
+                ngettext(
+                    "{n} promoter. Enter: profile, training, level. ↑: may move up a level.",
+                    "{n} promoters. Enter: profile, training, level. ↑: may move up a level.",
+                    len(lines),
+                ).format(n=len(lines))
             )
         else:
             self.say(_("No promoters yet."))

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
 from store.kernel.errors import NotFound, ValidationError, ZhangguiError
-from store.kernel.i18n import N_, _
+from store.kernel.i18n import N_, _, ngettext
 from store.kernel.money import format_fen, parse_money
 from store.stock import catalog, imei, receiving, suppliers
 from store.stock import ledger as stock
@@ -136,7 +136,14 @@ class ReceivingScreen(ConsoleScreen[None]):
         if self.order is not None:
             text.append("  " + _("order {number}").format(number=self.order.number))
         total = sum(ln.count for ln in self.lines.values())
-        text.append("  " + _("{n} items").format(n=total))
+        text.append(
+            "  "
+            + ngettext(
+                "{n} item",
+                "{n} items",
+                total,
+            ).format(n=total)
+        )
         self.query_one("#receive-header", Static).update(text)
 
     def show_current(self) -> None:
@@ -341,9 +348,11 @@ class ReceivingScreen(ConsoleScreen[None]):
         self.show_current()
         self.show_header()
         self.say(
-            _("Delivery {invoice} booked in: {n} items. Scan the next one or Esc.").format(
-                invoice=invoice_no or "-", n=total
-            )
+            ngettext(
+                "Delivery {invoice} booked in: {n} item. Scan the next one or Esc.",
+                "Delivery {invoice} booked in: {n} items. Scan the next one or Esc.",
+                total,
+            ).format(invoice=invoice_no or "-", n=total)
         )
 
     def action_back(self) -> None:

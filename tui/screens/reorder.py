@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from store.kernel.i18n import N_, _
+from store.kernel.i18n import N_, _, ngettext
 from store.kernel.money import format_fen
 from store.stock import reorder, reorder_export
 from store.stock.ledger import parse_qty
@@ -104,9 +104,9 @@ class ReorderScreen(ConsoleScreen[None]):
         header.append(_("Reorder"), style="bold")
         header.append(
             "  "
-            + _("{n} products to order, {value} at cost").format(
-                n=len(wanted), value=format_fen(sum(p.value for p in wanted))
-            )
+            + ngettext(
+                "{n} product to order, {value} at cost", "{n} products to order, {value} at cost", len(wanted)
+            ).format(n=len(wanted), value=format_fen(sum(p.value for p in wanted)))
         )
         if self.show_all:
             header.append("  (" + _("all products") + ")")
@@ -177,9 +177,11 @@ class ReorderScreen(ConsoleScreen[None]):
         if not plans:
             self.place(plans)  # says there is nothing to order, as before
             return
-        question = _("Place orders for {n} products, {amount} at cost?").format(
-            n=len(plans), amount=format_fen(sum(p.suggested * p.cost for p in plans))
-        )
+        question = ngettext(
+            "Place orders for {n} product, {amount} at cost?",
+            "Place orders for {n} products, {amount} at cost?",
+            len(plans),
+        ).format(n=len(plans), amount=format_fen(sum(p.suggested * p.cost for p in plans)))
         ask_yes_no(self.app, question, _("Yes, place the orders"), lambda: self.place(plans))
 
     def place(self, plans: list[Plan]) -> None:
@@ -194,13 +196,17 @@ class ReorderScreen(ConsoleScreen[None]):
     def placed(self, placed: reorder_export.Placed) -> None:
         self.edited.clear()
         self.app.post_message(StockChanged())  # on order now: the sale screen's line changes too
-        message = _("{n} purchase orders placed, written to {folder}").format(
-            n=len(placed.orders), folder=self.config.exports_dir()
-        )
+        message = ngettext(
+            "{n} purchase order placed, written to {folder}",
+            "{n} purchase orders placed, written to {folder}",
+            len(placed.orders),
+        ).format(n=len(placed.orders), folder=self.config.exports_dir())
         if placed.unassigned:
-            message += "; " + _("{n} products have no supplier (a file of their own)").format(
-                n=len(placed.unassigned)
-            )
+            message += "; " + ngettext(
+                "{n} product has no supplier (a file of its own)",
+                "{n} products have no supplier (a file of their own)",
+                len(placed.unassigned),
+            ).format(n=len(placed.unassigned))
         self.action_reload()
         self.note = message
         self.say(message)

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Static
 
 from store.kernel.auth import Actor
 from store.kernel.errors import ValidationError
-from store.kernel.i18n import N_, _
+from store.kernel.i18n import N_, _, ngettext
 from store.people import roster as rosters
 from store.people import roster_edit, roster_export
 from store.people.roster import WeekRoster
@@ -280,7 +280,9 @@ class RosterScreen(ConsoleScreen[None]):
 
     def action_copy_last(self) -> None:
         def copied(result: roster_edit.CopyResult) -> None:
-            message = _("Copied {n} shifts from last week.").format(n=result.copied)
+            message = ngettext(
+                "Copied {n} shift from last week.", "Copied {n} shifts from last week.", result.copied
+            ).format(n=result.copied)
             if result.skipped:
                 message += " " + _("Not copied (left): {names}").format(names=", ".join(result.skipped))
             self.changed(message)
@@ -304,7 +306,11 @@ class RosterScreen(ConsoleScreen[None]):
 
         def published(grid: WeekRoster) -> None:
             self.changed(
-                _("Roster {week} published ({n} warnings).").format(week=week, n=len(grid.conflicts))
+                ngettext(
+                    "Roster {week} published ({n} warning).",
+                    "Roster {week} published ({n} warnings).",
+                    len(grid.conflicts),
+                ).format(week=week, n=len(grid.conflicts))
             )
 
         config, editor = self.config, self.editor

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from store.crm import shown, value
-from store.kernel.i18n import N_, _
+from store.kernel.i18n import N_, _, ngettext
 from store.kernel.money import format_fen
 from tui.cells import cut_middle, ljust, rjust
 from tui.screens.base import ConsoleScreen
@@ -103,7 +103,13 @@ class SegmentsScreen(ConsoleScreen[None]):
                 )
         table.display = bool(result.top_customers)
         self.query_one("#segments-text", Static).update(t)
-        self.say(_("Scored {n} customers with purchases.").format(n=sum(s.customers for s in result.tiers)))
+        self.say(
+            ngettext(
+                "Scored {n} customer with purchases.",
+                "Scored {n} customers with purchases.",
+                sum(s.customers for s in result.tiers),
+            ).format(n=sum(s.customers for s in result.tiers))
+        )
         if result.top_customers:
             table.focus()
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
-from store.kernel.i18n import N_, _
+from store.kernel.i18n import N_, _, ngettext
 from store.stock import history
 from store.stock import ledger as stock
 from tui.cells import cut_middle
@@ -87,7 +87,13 @@ class StockHistoryScreen(ConsoleScreen[None]):
         else:
             header.append("  " + _("on hand {n}").format(n=on_hand))
         self.query_one("#history-header", Static).update(header)
-        self.say(_("{n} movements.").format(n=len(found.events)))
+        self.say(
+            ngettext(
+                "{n} movement.",
+                "{n} movements.",
+                len(found.events),
+            ).format(n=len(found.events))
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -11,7 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.crm import followup, shown
-from store.kernel.i18n import N_, _
+from store.kernel.i18n import N_, _, ngettext
 from tui.cells import cut_middle, ljust
 from tui.screens.base import ConsoleScreen
 from tui.widgets.key_bar import KeyBar
@@ -64,7 +64,11 @@ class TasksScreen(ConsoleScreen[None]):
             options.add_option(Option(row, id=item.task_id))
         if due:
             options.highlighted = 0
-        message = _("{n} tasks due. Enter opens the customer, F2 marks done.").format(n=len(due))
+        message = ngettext(
+            "{n} task due. Enter opens the customer, F2 marks done.",
+            "{n} tasks due. Enter opens the customer, F2 marks done.",
+            len(due),
+        ).format(n=len(due))
         if not due:
             message = _("Nothing due today.")
         if made:

@@ -14,16 +14,15 @@ from store.kernel.errors import NotFound, ValidationError, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from store.people import directory
-from store.selling import held_list, holds
+from store.selling import holds
 from store.selling.cart import Cart
 from store.selling.cart_lines import CartLine
-from store.selling.held_list import HeldLine
 from store.stock import catalog, imei
 from store.stock import ledger as stock
 from store.stock.catalog import ScanResult
 from tui.messages import Quitting, ReadyToQuit, SaleNotKept, StockChanged, Unlocked
-from tui.screens.prompt import PromptScreen
-from tui.screens.sale_editing import CART, CartEditingScreen, cart_key
+from tui.screens.sale_editing import CART, cart_key
+from tui.screens.sale_holding import CartHoldingScreen
 from tui.shapes import SaleShown
 from tui.widgets.cart_table import CartTable
 from tui.widgets.key_bar import KeyBar
@@ -53,21 +52,7 @@ def scan_into(cart: Cart, text: str, qty: int) -> CartLine | list[Any]:
     return matches
 
 
-def resume_checked(held_id: str) -> tuple[Cart, list[str]]:
-    """In a worker: the suspended sale taken back, and its IMEIs that left stock meanwhile."""
-    cart = holds.resume(held_id)
-    return cart, holds.gone_since_held(cart)
-
-
-def customer_facts(customer_id: str, referrals: bool) -> tuple[str, bool]:
-    """In a worker: how the sale names the customer, and whether to ask who referred them."""
-    from store.crm.shown import cart_label
-    from store.referrals.link import can_be_referred
-
-    return cart_label(customer_id), referrals and can_be_referred(customer_id)
-
-
-class SaleScreen(CartEditingScreen):
+class SaleScreen(CartHoldingScreen):
     BINDINGS = [
         Binding("f2", "pay", N_("Pay"), id="sale.pay"),
         Binding("f3", "quantity", N_("Qty"), id="sale.quantity"),
@@ -279,135 +264,6 @@ class SaleScreen(CartEditingScreen):
             self.query_one("#scan", Input).focus()
 
         self.app.push_screen(ReceiptScreen(sale.id), done)
-
-    @cart_key
-    def action_hold(self) -> None:
-        if not self._need_lines():
-            return
-
-        def apply(label: str) -> None:
-            def write() -> None:
-                cart = self.cart
-                if not cart.lines:
-                    self.fail(_("The sale is empty."))
-                    return
-
-                def held(_result: None) -> None:
-                    if self.cart is cart:
-                        self.cart = self.new_cart()
-                        self.refresh_cart()
-                    self.say(_("Sale suspended. F8 resumes it."))
-
-                self.run_write(holds.hold, cart, label, self.now(), then=held, key=CART)
-
-            self.in_turn(CART, write)
-
-        self.ask(_("Suspend sale"), _("A note to find it again (optional)"), apply)
-
-    @cart_key
-    def action_resume(self) -> None:
-        if self.cart.lines:
-            self.fail(_("Finish or suspend the current sale first."))
-            return
-        self.load(held_list.held_lines, then=self._pick_held, key=CART)
-
-    def _pick_held(self, held: list[HeldLine]) -> None:
-        from tui.screens.held import HeldSalesScreen
-
-        if not held:
-            self.fail(_("No suspended sales."))
-            return
-
-        def resumed(answer: tuple[Cart, list[str]]) -> None:
-            self.cart, gone = answer
-            self.refresh_cart(select_last=True)
-            if gone:
-                self.fail(
-                    _(
-                        "Sale resumed, but IMEI {imeis} left stock while it was suspended: remove it (F6)."
-                    ).format(imeis=", ".join(gone))
-                )
-                return
-            self.say(_("Sale resumed."))
-
-        def picked(held_id: str | None) -> None:
-            if held_id is None:
-                return
-
-            def write() -> None:
-                if self.cart.lines:  # scanned meanwhile: keep that sale
-                    self.fail(_("Finish or suspend the current sale first."))
-                    return
-                self.run_write(resume_checked, held_id, then=resumed, key=CART)
-
-            self.in_turn(CART, write)
-
-        self.app.push_screen(HeldSalesScreen(held, self.zapp.config.tz), picked)
-
-    @cart_key
-    def action_customer(self) -> None:
-        """Find the customer as you type (or add one by mobile number and name)."""
-        from tui.screens.customer_pick import CustomerPickScreen
-
-        screen = CustomerPickScreen()
-
-        def picked(customer_id: str | None) -> None:
-            if customer_id is None:
-                return
-
-            def attach(facts: tuple[str, bool]) -> None:
-                label, ask_referrer = facts
-                self.cart.attach_customer(customer_id, label)
-                self.refresh_cart()
-                self.say(_("New customer added and attached.") if screen.added else _("Customer attached."))
-                if ask_referrer and not self.cart.tenders:
-                    self.action_referrer()  # 老带新: a new buyer is the moment to ask who sent them
-
-            referrals = self.zapp.config.referrals.enabled
-            self.in_turn(
-                CART, lambda: self.load(customer_facts, customer_id, referrals, then=attach, key=CART)
-            )
-
-        self.app.push_screen(screen, picked)
-
-    @cart_key
-    def action_referrer(self) -> None:
-        """Who referred this new customer: their referral code (scanned from the QR on their
-        receipt or phone) or mobile number; Esc for nobody."""
-        from store.referrals.link import find_referrer
-
-        if not self.cart.customer_id:
-            self.fail(_("Attach the new customer (F9) before entering who referred them."))
-            return
-
-        def entered(text: str | None) -> None:
-            if text is None:
-                return
-            if not text.strip():
-                self.in_turn(CART, lambda: self.attempt(lambda: self.cart.set_referrer(None)))
-                return
-            self.change_cart(  # the referrer is looked up, and checked, in a worker
-                lambda cart: cart.set_referrer(find_referrer(text)),
-                lambda _result: _("Referred by {name}.").format(name=self.cart.referrer_label),
-            )
-
-        self.app.push_screen(
-            PromptScreen(
-                _("New customer: who referred them?"),
-                _("Scan the referral code or type the referrer's mobile number (Esc: nobody)."),
-            ),
-            entered,
-        )
-
-    @cart_key
-    def action_promoter(self) -> None:
-        from tui.screens.promoter import PromoterScreen
-
-        def picked(staff_id: str | None) -> None:
-            if staff_id:
-                self.in_turn(CART, lambda: self.attempt(lambda: self.cart.set_promoter(staff_id)))
-
-        self.app.push_screen(PromoterScreen(self.cart.promoter_id), picked)
 
     @cart_key
     def action_returns(self) -> None:

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import startup_pty
+from bench import footprint, startup_pty
 from bench.burst import burst_figures, measure_burst
 from bench.commit import commit_figure, measure_commit
 from bench.databases import database_size, size_figure
@@ -95,6 +95,8 @@ def run(args: argparse.Namespace) -> list[Figure]:
                 profile = profile_startup(db_path, work)
             startup_time.detail["profile"] = profile
             print_profile(profile)
+        with step("7. what the console costs to install and to import, beside Textual alone"):
+            figures += footprint.figures(plan.startup_runs)
         if not args.startup_only:
             figures += after_startup(db_path, plan, work)
             history_db = Path(args.history_db) if args.history_db else None

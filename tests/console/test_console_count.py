@@ -17,6 +17,7 @@ from store.people.directory import member_of
 from store.stock import ledger as stock
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, type_text
+from tests.console_helpers import settle as shared_settle
 from tui.screens.choice import ChoiceScreen
 from tui.screens.count_review import CountReviewScreen
 from tui.screens.manager_pin import ManagerPinScreen
@@ -57,8 +58,9 @@ def table_rows(app: App[None]) -> list[list[str]]:
 
 
 async def settle(pilot: Pilot[None], app: App[None]) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    """The shared wait (tests/console_helpers.settle): a worker cancelled with the screen its
+    answer closed is not waited for (seen in a full run: WorkerCancelled once Esc left)."""
+    await shared_settle(pilot)
 
 
 async def test_count_a_brand_by_imei_review_the_variance_and_approve_it(

@@ -22,11 +22,10 @@ from store.models import Customer, CustomerContact, CustomerTask
 from store.models.base import utcnow
 from store.selling import checkout
 from tests.conftest import Shop
-from tests.console_helpers import make_app, record_threads, scanner_burst, settle, type_text
+from tests.console_helpers import make_app, record_threads, scanner_burst, selling, settle, type_text
 from tests.store_helpers import pay, promoter_cart, scan
 from tui.screens.customer_profile import CustomerProfileScreen
 from tui.screens.prompt import PromptScreen
-from tui.screens.sale import SaleScreen
 from tui.widgets.customer_lookup import CustomerLookup
 from tui.widgets.message_bar import MessageBar
 
@@ -56,11 +55,7 @@ def rows(lookup: CustomerLookup) -> list[str]:
 async def test_f9_finds_by_initials_as_you_type_and_attaches(
     shop: Shop, people: dict[str, Customer], db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        sale = app.screen
-        assert isinstance(sale, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, sale):
         await scanner_burst(pilot, "6900000000011")
         await pilot.press("f9")
         await type_text(pilot, "cj", enter=False)  # 曾 read the everyday way
@@ -79,11 +74,7 @@ async def test_f9_finds_by_initials_as_you_type_and_attaches(
 async def test_f9_last_four_collision_choose_with_the_arrows(
     shop: Shop, people: dict[str, Customer], db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.manager)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        sale = app.screen
-        assert isinstance(sale, SaleScreen)
+    async with selling(db, tmp_path, shop.manager) as (app, pilot, sale):
         await pilot.press("f9")
         await type_text(pilot, "8000", enter=False)
         await app.workers.wait_for_complete()
@@ -101,11 +92,7 @@ async def test_f9_last_four_collision_choose_with_the_arrows(
 async def test_f9_enter_before_the_worker_answers_still_picks_the_match(
     shop: Shop, people: dict[str, Customer], db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        sale = app.screen
-        assert isinstance(sale, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, sale):
         await pilot.press("f9")
         await type_text(pilot, "zhangsan")  # Enter straight after the last key
         await pilot.pause()
@@ -150,11 +137,7 @@ async def test_a_stale_search_never_overwrites_a_newer_one(
 async def test_f9_existing_phone_with_another_name_attaches_the_existing_customer(
     shop: Shop, people: dict[str, Customer], db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    app = make_app(db, tmp_path, staff=shop.promoter)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        sale = app.screen
-        assert isinstance(sale, SaleScreen)
+    async with selling(db, tmp_path, shop.promoter) as (_app, pilot, sale):
         await pilot.press("f9")
         await type_text(pilot, "138 0013 8000 张叁")
         await pilot.pause()

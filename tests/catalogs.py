@@ -2,6 +2,7 @@
 
     python -m tests.catalogs          # extract, merge into both .po files, compile .mo
     python -m tests.catalogs --check  # exit 1 if a string has no translation
+    python -m tests.catalogs --set 'msgid' '中文'         # a plain message's zh_CN text
     python -m tests.catalogs --set-plural 'msgid' '中文'  # an ngettext message's zh_CN form(s)
 
 English msgids are the source text; the English catalog still lists every one (msgstr the
@@ -74,13 +75,25 @@ def read_catalog(language: str) -> Catalog:
 
 
 def set_plural(msgid: str, forms: list[str], language: str = "zh_CN") -> None:
-    """Fill the plural forms of an ngettext message (set_zh.py sets one string, which fits a
+    """Fill the plural forms of an ngettext message (--set sets one string, which fits a
     plain message only); rerun the merge afterwards to compile the .mo."""
     catalog = read_catalog(language)
     message = catalog.get(msgid)
     if message is None or not message.pluralizable:
         raise SystemExit(f"no plural msgid (run python -m tests.catalogs first): {msgid!r}")
     message.string = tuple(forms)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=0, omit_header=False, sort_output=True, include_lineno=False)
+    po_path(language).write_bytes(buffer.getvalue())
+
+
+def set_text(msgid: str, text: str, language: str = "zh_CN") -> None:
+    """Fill the translation of a plain message; rerun the merge afterwards to compile the .mo."""
+    catalog = read_catalog(language)
+    message = catalog.get(msgid)
+    if message is None or message.pluralizable:
+        raise SystemExit(f"no plain msgid (run python -m tests.catalogs first): {msgid!r}")
+    message.string = text
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=0, omit_header=False, sort_output=True, include_lineno=False)
     po_path(language).write_bytes(buffer.getvalue())
@@ -118,6 +131,10 @@ def update() -> list[str]:
 
 
 def main() -> int:
+    if "--set" in sys.argv:  # --set 'msgid' 'text' (zh_CN)
+        where = sys.argv.index("--set")
+        set_text(sys.argv[where + 1], sys.argv[where + 2])
+        return 0
     if "--set-plural" in sys.argv:  # --set-plural 'msgid' 'form' ['form' ...] (zh_CN)
         where = sys.argv.index("--set-plural")
         set_plural(sys.argv[where + 1], sys.argv[where + 2 :])

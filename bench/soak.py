@@ -261,19 +261,28 @@ def where(filename: str) -> str:
 
 def not_ours(snapshot: Any) -> Any:
     """A tracemalloc snapshot without what the soak itself keeps (its samples, checkpoints and
-    type names) or tracemalloc's own."""
+    type names) or tracemalloc's own: the traces whose newest frame is in either file, as
+    ``Filter(False, file)`` gives. Snapshot.filter_traces matches every trace with fnmatch in
+    Python, about 14 s for a heap of 760k traces; comparing the raw filename is the same test."""
     import tracemalloc
 
-    return snapshot.filter_traces(
-        [tracemalloc.Filter(False, __file__), tracemalloc.Filter(False, tracemalloc.__file__)]
-    )
+    skip = {__file__, tracemalloc.__file__}
+    raw = getattr(snapshot.traces, "_traces", None)
+    if raw is None:  # a later Python that keeps them elsewhere: the slow public way
+        return snapshot.filter_traces([tracemalloc.Filter(False, name) for name in skip])
+    # A raw trace is (domain, size, frames, total frames), frames newest first.
+    return tracemalloc.Snapshot([t for t in raw if t[2][0][0] not in skip], snapshot.traceback_limit)
 
 
 def traced_bytes() -> int:
     """The traced Python heap of the process under test, the soak's own bookkeeping left out."""
     import tracemalloc
 
-    return sum(stat.size for stat in not_ours(tracemalloc.take_snapshot()).statistics("filename"))
+    snapshot = not_ours(tracemalloc.take_snapshot())
+    raw = getattr(snapshot.traces, "_traces", None)
+    if raw is None:
+        return sum(stat.size for stat in snapshot.statistics("filename"))
+    return sum(trace[1] for trace in raw)  # grouping 760k traces by file only to add them up cost 2 s
 
 
 def trace_step(n: int, every: int, last: int, snapshot: Any, run: SoakRun) -> Any:

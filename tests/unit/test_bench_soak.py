@@ -39,8 +39,12 @@ def test_soak_rings_sales_through_the_console_and_the_floor(
     assert soak.growing_nodes(floor).startswith("floor")
 
 
-def test_the_soak_traces_the_python_heap_without_its_own_bookkeeping() -> None:
+def test_the_soak_traces_the_python_heap_without_its_own_bookkeeping(monkeypatch: pytest.MonkeyPatch) -> None:
     import tracemalloc
+
+    # Each settling round is a full collection, and under tracemalloc in the test process
+    # (which holds the whole suite's objects) one costs seconds: two rounds run the code.
+    monkeypatch.setattr(soak, "SETTLE_ROUNDS", 2)
 
     tracemalloc.start()
     try:

@@ -34,7 +34,7 @@ from store.stock.imei import with_check_digit
 from tests.conftest import TILL
 from tests.store_helpers import forge_approval, property_examples, scan
 
-MAX_EXAMPLES = property_examples(25)
+MAX_EXAMPLES = property_examples(15)
 TAC = "35328111"
 
 

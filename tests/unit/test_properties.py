@@ -37,7 +37,7 @@ from tests.conftest import TILL
 from tests.store_helpers import property_examples, scan
 
 LIMIT = 5  # the cashier's discount limit, percent
-MAX_EXAMPLES = property_examples(25)
+MAX_EXAMPLES = property_examples(15)
 NON_CASH = ("wechat", "alipay", "card")
 Snapshot = dict[str, list[tuple[object, ...]]]
 

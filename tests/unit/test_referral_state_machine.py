@@ -35,7 +35,7 @@ from store.stock import catalog
 from store.stock import ledger as stock
 from tests.store_helpers import forge_approval, property_examples, scan
 
-MAX_EXAMPLES = property_examples(20)  # 20 histories of 30 steps
+MAX_EXAMPLES = property_examples(12)  # 12 histories of 30 steps
 START = date(2026, 11, 2)
 HOLD = 3
 POLICY = ReferralSection(

@@ -82,18 +82,18 @@ async def test_ringing_sales_leaves_no_widgets_behind(shop: Shop, db: SqliteData
         app = make_app(db, tmp_path, staff=shop.promoter)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            await ring_sales(app, pilot, "6900000000011", 5)
+            await ring_sales(app, pilot, "6900000000011", 3)
             counts = [await settled(pilot)]
-            for _ in range(2):  # the shop has 20 cases: 5 + 7 + 7 sales
-                await ring_sales(app, pilot, "6900000000011", 7)
+            for _ in range(2):  # the shop has 20 cases: 3 + 5 + 5 sales
+                await ring_sales(app, pilot, "6900000000011", 5)
                 counts.append(await settled(pilot))
     finally:
         gc.unfreeze()
     # Textual 8.2.8 kept ~48 FooterKeys and ~25 StylesCaches a sale (tui/widgets/key_bar.py,
-    # tui/textual_fixes.py): 7 more sales made hundreds, in every window of 7 sales. Under
+    # tui/textual_fixes.py): 5 more sales made hundreds, in every window of 5 sales. Under
     # load, the last pay screen (about 18 nodes and caches) can still be referenced at one
     # count and gone at the next: that is one screen, not growth, so the quieter of two
-    # windows of seven sales is judged. A leak per sale grows in both.
+    # windows of five sales is judged. A leak per sale grows in both.
     windows = [(counts[0], counts[1]), (counts[1], counts[2])]
     before, after = min(windows, key=lambda pair: sum(growth(*pair).values()))
     grew = growth(before, after)

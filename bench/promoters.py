@@ -20,8 +20,13 @@ the temp dir; the demo file is never written. Figures:
   it shows what a report that settled every day first would add.
 - month report, month summarised: the report once every settled day is in the summary
   (median), as a store whose promoter screens are opened daily sees it; target <= 500 ms.
-The report figures show a floor: one raw sqlite3 query summing that month's sale lines per
-promoter (the least any per-promoter sales report must read)."""
+The report figures show two floors. Lines: one raw sqlite3 query summing that month's sale
+lines per promoter (the least a report that reads no summary must read), beside the runs that
+read lines. Summary: the same reads the report makes once the month is summarised (the
+month's promoter_day_sales grouped by product and promoter, the products' category, brand
+and model, the returns found through the original-line index) in plain sqlite3, beside the
+runs that read the summary: ours against the least work of the same kind, not against a
+query that reads ten times the rows."""
 
 from __future__ import annotations
 
@@ -106,6 +111,34 @@ def floor_ms(db_path: Path, month: str) -> float:
         conn.close()
 
 
+def summary_floor_ms(db_path: Path, month: str) -> float:
+    """The summarised report's own reads, raw: what month_report cannot do without."""
+    from store.people.targets import month_days
+
+    first, last = month_days(month)
+    span = (first.isoformat(), last.isoformat())
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        start = time.perf_counter()
+        conn.execute(
+            "SELECT product_id, promoter_id, SUM(amount), SUM(qty) FROM promoter_day_sales "
+            "WHERE business_date BETWEEN ? AND ? AND promoter_id != '' GROUP BY 1, 2",
+            span,
+        ).fetchall()
+        conn.execute('SELECT "id", "category", "brand", "model" FROM "product"').fetchall()
+        conn.execute(
+            "SELECT sl.product_id, sl.promoter_id, SUM(sl.total), SUM(sl.qty) "
+            "FROM sale s CROSS JOIN sale_line sl ON sl.sale_id = s.id "
+            "JOIN sale_line ol ON ol.id = sl.original_line_id JOIN sale os ON os.id = ol.sale_id "
+            "WHERE s.original_id > '' AND +s.business_date BETWEEN ? AND ? AND s.status = 'completed' "
+            "AND +sl.original_line_id IS NOT NULL GROUP BY 1, 2",
+            span,
+        ).fetchall()
+        return (time.perf_counter() - start) * 1000
+    finally:
+        conn.close()
+
+
 @dataclass
 class ReportTimes:
     month: str
@@ -114,7 +147,8 @@ class ReportTimes:
     later: list[float]  # ms, the runs after it
     summarise: float  # ms, summarising the rest of the month at once
     summarised: list[float]  # ms, with every settled day summarised
-    floor: float  # ms
+    floor: float  # ms, the month's lines summed raw
+    summary_floor: float  # ms, the summarised report's reads made raw
 
 
 def report_ms(db_path: Path, runs: int) -> ReportTimes:
@@ -169,9 +203,11 @@ def report_ms(db_path: Path, runs: int) -> ReportTimes:
                 summarised.append((time.perf_counter() - start) * 1000)
                 if again != report:
                     raise RuntimeError("the report from the summary gave other figures")
+            db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the raw reader sees the summary
+            summary_floor = statistics.median(summary_floor_ms(copy, month) for _ in range(max(runs, 3)))
         finally:
             db.close()
-    return ReportTimes(month, built, first, later, summarise, summarised, floor)
+    return ReportTimes(month, built, first, later, summarise, summarised, floor, summary_floor)
 
 
 def verdict(ours: float, target: float) -> str:
@@ -187,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
 
     roster = roster_check_ms(roster_runs)
     times = report_ms(args.db, report_runs)
-    month, floor = times.month, times.floor
+    month, floor, summary_floor = times.month, times.floor, times.summary_floor
     first = statistics.median(times.first)
     built = statistics.median(times.built)
     roster_median, later_median = statistics.median(roster), statistics.median(times.later)
@@ -204,15 +240,15 @@ def main(argv: list[str] | None = None) -> int:
         [
             f"promoter month report {month}, the large demo as built",
             f"{built:.0f} ms (max {max(times.built):.0f})",
-            f"{floor:.0f} ms",
-            f"{built / floor:.1f}×",
+            f"{summary_floor:.0f} ms (summary)",
+            f"{built / summary_floor:.1f}×",
             f"≤ {REPORT_TARGET_MS:g} ms",
             verdict(built, REPORT_TARGET_MS),
         ],
         [
             f"promoter month report {month}, first run, summary emptied",
             f"{first:.0f} ms (max {max(times.first):.0f})",
-            f"{floor:.0f} ms",
+            f"{floor:.0f} ms (lines)",
             f"{first / floor:.1f}×",
             "—",
             "—",
@@ -220,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         [
             f"promoter month report {month}, next runs",
             f"{later_median:.0f} ms (max {max(times.later):.0f})",
-            f"{floor:.0f} ms",
+            f"{floor:.0f} ms (lines)",
             f"{later_median / floor:.1f}×",
             "—",
             "—",
@@ -236,8 +272,8 @@ def main(argv: list[str] | None = None) -> int:
         [
             f"promoter month report {month}, month summarised",
             f"{summarised_median:.0f} ms (max {max(times.summarised):.0f})",
-            f"{floor:.0f} ms",
-            f"{summarised_median / floor:.1f}×",
+            f"{summary_floor:.0f} ms (summary)",
+            f"{summarised_median / summary_floor:.1f}×",
             f"≤ {REPORT_TARGET_MS:g} ms",
             verdict(summarised_median, REPORT_TARGET_MS),
         ],

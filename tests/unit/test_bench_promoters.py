@@ -46,3 +46,8 @@ def test_the_bench_runs_on_a_small_store(
     assert f"promoter month report {month}, next runs" in out
     assert f"promoter month report {month}, month summarised" in out
     assert "roster check: 20 staff x 28 days" in out
+    # Each report figure names the floor it stands beside: the summary's reads or the lines'.
+    summarised = next(line for line in out.splitlines() if "month summarised" in line)
+    assert "(summary)" in summarised
+    emptied = next(line for line in out.splitlines() if "summary emptied" in line)
+    assert "(lines)" in emptied

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import footprint, startup_pty
+from bench import burst_pty, footprint, startup_pty
 from bench.burst import burst_figures, measure_burst
 from bench.commit import commit_figure, measure_commit
 from bench.databases import database_size, size_figure
@@ -126,6 +126,9 @@ def after_startup(db_path: Path, plan: Plan, work: Path) -> list[Figure]:
     with step(f"5. scanner burst in the console, {plan.scans} scans"):
         latencies = measure_burst(db_path, plan.scans, work)
     figures += burst_figures(latencies)
+
+    with step(f"5. the same scans drawn by the real console in a pty, {plan.scans} scans, beside a bare app"):
+        figures += burst_pty.figures(burst_pty.measure(db_path, plan.scans, work / "burst-pty"))
 
     with step(f"3. sale commits, {plan.commits} through store/ and {plan.commits} raw, on copies"):
         commits = measure_commit(db_path, work, plan.commits, batch=plan.commit_batch)

@@ -81,3 +81,17 @@ def test_the_pty_start_up_draws_login_then_the_sale_screen(
 
     run = startup_pty.run_ours(db_path, startup_pty.pty_env(tmp_path), login="P1\r1111\r")
     assert run.drawn_s > 0 and run.rss_kb > 10_000  # a real process's RSS, read after the PIN
+
+
+def test_the_pty_burst_times_scans_drawn_by_the_console_and_a_bare_app(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
+) -> None:
+    from bench import burst_pty
+    from tests.store_helpers import second_accessory
+
+    second_accessory(shop)  # the burst scans distinct accessories: at least two
+    result = burst_pty.measure(db_path, 2, tmp_path / "burst", login=("P1", "1111"))
+    assert len(result.ours) == len(result.bare) == 2
+    assert all(s > 0 for s in result.ours + result.bare)
+    names = [f.name for f in burst_pty.figures(result)]
+    assert names[0] == "scan Enter → subtotal drawn, pty (median)"

@@ -40,7 +40,10 @@ def _disk_full(exc: BaseException) -> bool:
     if isinstance(exc, OSError):
         return exc.errno == errno.ENOSPC
     if isinstance(exc, sqlite3.Error):
-        return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(exc).lower()
+        return (
+            getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+            or "disk is full" in str(exc).lower()
+        )
     return False
 
 
@@ -56,12 +59,15 @@ def _check_folder(folder: Path, create: bool) -> None:
             ).format(folder=folder)
         )
     if not folder.is_dir():
-        raise BackupFailed(_("The backup folder {folder} is a file, not a folder; no backup was made.").format(folder=folder))
+        raise BackupFailed(
+            _("The backup folder {folder} is a file, not a folder; no backup was made.").format(folder=folder)
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
         raise BackupFailed(
-            _("The backup folder {folder} cannot be written to (read-only, or no permission); no backup was made.").format(
-                folder=folder
-            )
+            _(
+                "The backup folder {folder} cannot be written to (read-only, or no permission); "
+                "no backup was made."
+            ).format(folder=folder)
         )
 
 
@@ -74,9 +80,7 @@ def _failure(folder: Path, exc: BaseException) -> BackupFailed:
             ).format(folder=folder)
         )
     reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    return BackupFailed(
-        _("No backup was made in {folder}: {error}").format(folder=folder, error=reason)
-    )
+    return BackupFailed(_("No backup was made in {folder}: {error}").format(folder=folder, error=reason))
 
 
 def _final_path(folder: Path, store_code: str, taken: datetime) -> Path:
@@ -120,7 +124,9 @@ def make_backup(
     except (OSError, sqlite3.Error) as exc:
         raise _failure(folder, exc) from exc
     except ZhangguiError as exc:  # the copy did not check out
-        raise BackupFailed(_("No backup was made in {folder}: {error}").format(folder=folder, error=exc)) from exc
+        raise BackupFailed(
+            _("No backup was made in {folder}: {error}").format(folder=folder, error=exc)
+        ) from exc
     finally:
         if fd >= 0:
             os.close(fd)

@@ -32,7 +32,9 @@ def current_store_code(db_path: Path) -> str | None:
     if not db_path.is_file():
         return None
     try:
-        with contextlib.closing(sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True, timeout=5)) as conn:
+        with contextlib.closing(
+            sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True, timeout=5)
+        ) as conn:
             row = conn.execute("SELECT value FROM meta WHERE key = 'store_code'").fetchone()
     except sqlite3.Error:
         return None
@@ -125,7 +127,9 @@ def restore_backup(backup: Path, db_path: Path, *, store_code: str, now: datetim
     while the database is in use."""
     backup, db_path = Path(backup), Path(db_path)
     if backup.resolve() == db_path.resolve():
-        raise DatabaseUnavailable(_("{path} is the store's database itself, not a backup of it.").format(path=backup))
+        raise DatabaseUnavailable(
+            _("{path} is the store's database itself, not a backup of it.").format(path=backup)
+        )
     verify_backup(backup, store_code, exact_schema=False)
     _quiesce(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)

@@ -92,30 +92,44 @@ def lock(fd: int) -> None:
 
 
 def clear_stale(folder: Path) -> list[Path]:
-    """Remove the partial files that killed backups left in ``folder`` (those no running backup
-    holds); the paths removed."""
+    """Remove the partial files (and the journals SQLite kept beside them) that killed backups
+    left in ``folder``, those no running backup holds; the paths removed."""
     removed: list[Path] = []
     if fcntl is None:
         return removed
     try:
-        entries = [e for e in os.scandir(folder) if e.name.startswith(".zhanggui-") and e.name.endswith(PARTIAL_SUFFIX)]
+        names = [
+            e.name for e in os.scandir(folder) if e.name.startswith(".zhanggui-") and PARTIAL_SUFFIX in e.name
+        ]
     except OSError:
         return removed
-    for entry in entries:
+    for name in names:
+        path = folder / name
+        if not name.endswith(PARTIAL_SUFFIX):  # a journal: goes with its partial file
+            owner = folder / name[: name.index(PARTIAL_SUFFIX) + len(PARTIAL_SUFFIX)]
+            if not owner.exists() and _unlink(path):
+                removed.append(path)
+            continue
         try:
-            fd = os.open(entry.path, os.O_RDONLY)
+            fd = os.open(path, os.O_RDONLY)
         except OSError:
             continue
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            os.close(fd)
             continue  # a backup running now
-        try:
-            os.unlink(entry.path)
-            removed.append(Path(entry.path))
-        except OSError:
-            pass
+        else:
+            for side in ("-journal", "-wal", "-shm", ""):
+                if _unlink(Path(f"{path}{side}")):
+                    removed.append(Path(f"{path}{side}"))
         finally:
             os.close(fd)
     return removed
+
+
+def _unlink(path: Path) -> bool:
+    try:
+        path.unlink()
+    except OSError:
+        return False
+    return True

@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from peewee import SqliteDatabase
 
@@ -82,13 +83,21 @@ def verify_backup(path: Path, store_code: str, *, exact_schema: bool = True) -> 
         raise _refuse(path, _("it holds no zhanggui store."))
     if code_row != store_code:
         raise _refuse(
-            path, _("it is a backup of store {theirs}, not of this store {ours}.").format(theirs=code_row, ours=store_code)
+            path,
+            _("it is a backup of store {theirs}, not of this store {ours}.").format(
+                theirs=code_row, ours=store_code
+            ),
         )
     with reading(path):
         report = integrity.check(saved_anchors=False)
     if not report.intact:
         first = report.problems[0]
-        raise _refuse(path, _("its audit log does not verify (row {seq}: {problem}).").format(seq=first.seq, problem=first.problem))
+        raise _refuse(
+            path,
+            _("its audit log does not verify (row {seq}: {problem}).").format(
+                seq=first.seq, problem=first.problem
+            ),
+        )
     return BackupInfo(path, code_row, schema, report.rows, size)
 
 
@@ -113,15 +122,15 @@ def reading(path: Path) -> Iterator[None]:
         own = SqliteDatabase(None, factory=IdConnection)
         own.init(str(path))
         database.initialize(own)
-        own._state.set_connection(conn)
+        _thread_state(own).set_connection(conn)
         try:
             yield
         finally:
-            own._state.reset()
+            _thread_state(own).reset()
             database.initialize(None)
             conn.close()
         return
-    state = db._state
+    state = _thread_state(db)
     saved = (state.closed, state.conn, state.ctx, state.transactions)
     state.reset()
     state.set_connection(conn)
@@ -130,3 +139,10 @@ def reading(path: Path) -> Iterator[None]:
     finally:
         state.closed, state.conn, state.ctx, state.transactions = saved
         conn.close()
+
+
+def _thread_state(db: SqliteDatabase) -> Any:
+    """peewee's per-thread connection state of ``db`` (its connection, transactions): what
+    ``reading`` points at another file for one thread. peewee is pinned in constraints.txt;
+    tests/unit/test_backup.py fails if this changes."""
+    return db._state  # type: ignore[attr-defined]

@@ -94,7 +94,7 @@ def test_a_missing_unwritable_or_full_folder_is_said_and_leaves_nothing(
     shop: Shop, db_path: Path, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stick = tmp_path / "usb"
-    with pytest.raises(BackupFailed, match="is missing. Plug in the USB stick"):
+    with pytest.raises(BackupFailed, match=r"is missing\. Plug in the USB stick"):
         make_backup(db_path, stick, store_code="S001", taken=clock.local_now(), daily=1, weekly=0)
     assert not stick.exists()  # a stick not plugged in: its mount point is not made on the disk
 
@@ -129,9 +129,13 @@ def test_damaged_cut_foreign_unknown_or_tampered_files_are_refused(
     damaged.write_bytes(bytes(raw))
     text = tmp_path / "prices.csv"
     text.write_text("sku,price\n")
-    foreign = _edited_copy(good, tmp_path / "s002.db", "UPDATE meta SET value = 'S002' WHERE key = 'store_code'")
+    foreign = _edited_copy(
+        good, tmp_path / "s002.db", "UPDATE meta SET value = 'S002' WHERE key = 'store_code'"
+    )
     newer = _edited_copy(good, tmp_path / "newer.db", f"PRAGMA user_version = {migrations.LATEST + 1}")
-    tampered = _edited_copy(good, tmp_path / "tampered.db", "UPDATE audit_log SET entity_id = 'X' WHERE seq = 1")
+    tampered = _edited_copy(
+        good, tmp_path / "tampered.db", "UPDATE audit_log SET entity_id = 'X' WHERE seq = 1"
+    )
     cases = {
         cut: "damaged or cut short",
         damaged: "damaged",
@@ -157,7 +161,9 @@ def test_restore_puts_a_backup_back_and_keeps_the_replaced_database(
         restore_backup(backup, db_path, store_code="S001", now=clock.local_now())
     assert Sale.select().count() == 1  # refused: nothing changed
     db.close()
-    foreign = _edited_copy(backup, tmp_path / "s002.db", "UPDATE meta SET value = 'S002' WHERE key = 'store_code'")
+    foreign = _edited_copy(
+        backup, tmp_path / "s002.db", "UPDATE meta SET value = 'S002' WHERE key = 'store_code'"
+    )
     with pytest.raises(BadBackup, match="backup of store S002"):
         restore_backup(foreign, db_path, store_code="S001", now=clock.local_now())
 

@@ -43,7 +43,9 @@ def backup_command(db_path: str | None, config_path: str | None, folder: Path | 
         count = len(result.removed)
         click.echo(
             ngettext(
-                "{count} older backup removed by the rotation.", "{count} older backups removed by the rotation.", count
+                "{count} older backup removed by the rotation.",
+                "{count} older backups removed by the rotation.",
+                count,
             ).format(count=count)
         )
 
@@ -71,7 +73,9 @@ def restore_command(db_path: str | None, config_path: str | None, backup_file: P
     target = resolve_db_path(cfg, given("db_path", db_path))
     if not yes:
         click.confirm(
-            _("Replace the database {path} with the backup {backup}?").format(path=target, backup=backup_file),
+            _("Replace the database {path} with the backup {backup}?").format(
+                path=target, backup=backup_file
+            ),
             abort=True,
         )
     store_code = current_store_code(target) or cfg.store.code

@@ -115,7 +115,8 @@ def make_backup(
     try:
         fd = os.open(partial, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         rotate.lock(fd)
-        with contextlib.closing(sqlite3.connect(str(db_path), timeout=5, isolation_level=None)) as conn:
+        source = Path(db_path).resolve().as_uri() + "?mode=rw"  # never creates a missing store
+        with contextlib.closing(sqlite3.connect(source, uri=True, timeout=5, isolation_level=None)) as conn:
             conn.execute("VACUUM INTO ?", (str(partial),))  # a snapshot: one read transaction
         os.fsync(fd)
         info = verify_backup(partial, store_code)
@@ -130,8 +131,9 @@ def make_backup(
     finally:
         if fd >= 0:
             os.close(fd)
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+        for leftover in (partial, Path(f"{partial}-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
     removed = rotate.rotate(folder, store_code, daily, weekly)
     final = BackupInfo(target, info.store_code, info.schema, info.audit_rows, info.size)
     return BackupResult(final, time.monotonic() - started, removed)

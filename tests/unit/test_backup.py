@@ -17,7 +17,10 @@ from peewee import SqliteDatabase
 from store.backup import create, rotate
 from store.backup.create import BackupFailed, make_backup
 from store.backup.restore import restore_backup
+from store.backup.service import backup_after_close
 from store.backup.verify import BadBackup, verify_backup
+from store.config.loader import Config
+from store.context import StoreContext
 from store.db import migrations
 from store.db.connection import open_database
 from store.kernel import FixedClock
@@ -201,3 +204,15 @@ def test_verifying_does_not_touch_the_store_other_threads_use(
     verify_backup(backup, "S001")
     assert Sale.select().count() == 1  # this thread reads the store again, not the backup
     assert os.path.exists(db_path)
+
+
+def test_the_day_close_backup_says_what_happened_and_never_raises(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path, clock: FixedClock
+) -> None:
+    config = Config()
+    ctx = StoreContext(config=config, db_path=db_path, db=db, clock=clock)
+    note = backup_after_close(ctx)  # the default folder, made in the user data dir
+    assert note.ok and note.result is not None and note.result.path.parent == config.backup_dir()
+    config.backup.folder = str(tmp_path / "usb")  # a stick that is not plugged in
+    note = backup_after_close(ctx)
+    assert not note.ok and note.result is None and "is missing" in note.message

@@ -68,6 +68,15 @@ def _quiesce(db_path: Path) -> None:
         raise _in_use(db_path)
 
 
+def _back_to_wal(db_path: Path) -> None:
+    """Undo _quiesce after a failed restore: the database as the program keeps it."""
+    with (
+        contextlib.suppress(sqlite3.Error),
+        contextlib.closing(sqlite3.connect(str(db_path), timeout=1)) as conn,
+    ):
+        conn.execute("PRAGMA journal_mode = WAL")
+
+
 def _in_use(db_path: Path) -> DatabaseUnavailable:
     return DatabaseUnavailable(
         _(
@@ -146,6 +155,7 @@ def restore_backup(backup: Path, db_path: Path, *, store_code: str, now: datetim
         fsync_directory(db_path.parent)
     except (OSError, sqlite3.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        _back_to_wal(db_path)
         raise DatabaseUnavailable(
             _("The backup could not be put back ({error}); the database {path} is as it was.").format(
                 error=reason, path=db_path

@@ -4,6 +4,7 @@ with the replaced database kept beside it."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -25,7 +26,7 @@ from store.db import migrations
 from store.db.connection import open_database
 from store.kernel import FixedClock
 from store.kernel.errors import DatabaseUnavailable
-from store.models import Sale
+from store.models import Sale, database
 from tests.conftest import Shop
 from tests.store_helpers import sell
 
@@ -43,7 +44,7 @@ def _backup(db_path: Path, folder: Path, clock: FixedClock, **keep: int) -> crea
 
 
 def _sales_in(path: Path) -> int:
-    with sqlite3.connect(path) as conn:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
         return int(conn.execute("SELECT count(*) FROM sale").fetchone()[0])
 
 
@@ -216,3 +217,41 @@ def test_the_day_close_backup_says_what_happened_and_never_raises(
     config.backup.folder = str(tmp_path / "usb")  # a stick that is not plugged in
     note = backup_after_close(ctx)
     assert not note.ok and note.result is None and "is missing" in note.message
+
+
+def test_a_restore_that_fails_half_way_leaves_the_database_as_it_was(
+    shop: Shop,
+    db: SqliteDatabase,
+    db_path: Path,
+    tmp_path: Path,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    backup = _backup(db_path, tmp_path / "bk", clock).path
+    sell(shop, shop.imeis[0])
+    db.close()
+
+    def disk_full(_source: Path, target: Path) -> None:
+        target.write_bytes(b"SQLite format 3\x00 half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("store.backup.restore._copy_in", disk_full)
+    with pytest.raises(DatabaseUnavailable, match="is as it was"):
+        restore_backup(backup, db_path, store_code="S001", now=clock.local_now())
+    assert _sales_in(db_path) == 1
+    with contextlib.closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("store", "."))) == ["store.db"]
+
+
+def test_a_backup_is_checked_in_a_process_with_no_store_open(
+    shop: Shop, db_path: Path, tmp_path: Path, clock: FixedClock
+) -> None:
+    backup = _backup(db_path, tmp_path / "bk", clock).path
+    opened = database.obj
+    database.initialize(None)  # as `zhanggui restore` is, over a store too damaged to open
+    try:
+        assert verify_backup(backup, "S001").audit_rows > 0
+        assert database.obj is None
+    finally:
+        database.initialize(opened)

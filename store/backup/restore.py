@@ -9,6 +9,7 @@ import contextlib
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -129,19 +130,37 @@ def _keep_current(db_path: Path, kept: Path) -> None:
     fsync_directory(db_path.parent)
 
 
-def restore_backup(backup: Path, db_path: Path, *, store_code: str, now: datetime) -> RestoreResult:
+def restore_backup(
+    backup: Path,
+    db_path: Path,
+    *,
+    store_code: str,
+    now: datetime,
+    confirm: Callable[[BackupInfo], bool] | None = None,
+    new: bool = False,
+) -> RestoreResult | None:
     """Put the backup at ``backup`` in place of the database at ``db_path``. ``store_code`` is
     this store's; ``now`` (the store's local time) names the kept copy of the database. Refused
     with a sentence (and nothing changed) for a damaged, cut-short, foreign or unknown file, or
-    while the database is in use."""
+    while the database is in use. ``confirm`` is asked once the backup checked out (False: None
+    is returned, nothing changed). A database that is not there is refused, as by every command,
+    unless ``new`` (a new computer): then its folder must exist."""
     backup, db_path = Path(backup), Path(db_path)
+    if not db_path.exists() and not (new and db_path.parent.is_dir()):
+        raise DatabaseUnavailable(
+            _(
+                "No store database at {path}. Check the file name; a new store is set up by "
+                "starting zhanggui, a demo store made by zhanggui demo."
+            ).format(path=db_path)
+        )
     if backup.resolve() == db_path.resolve():
         raise DatabaseUnavailable(
             _("{path} is the store's database itself, not a backup of it.").format(path=backup)
         )
-    verify_backup(backup, store_code, exact_schema=False)
+    checked = verify_backup(backup, store_code, exact_schema=False)
+    if confirm is not None and not confirm(checked):
+        return None
     _quiesce(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
     incoming = db_path.with_name(f".{db_path.name}.restoring-{os.getpid()}")
     kept: Path | None = None
     try:

@@ -34,13 +34,20 @@ def test_backup_to_a_folder_then_restore_it(shop_file: Path, tmp_path: Path) -> 
     assert f"Backup {backup} made and checked" in made.output
 
     refused = run("restore", "--db", str(shop_file), str(backup), given="n\n")
-    assert refused.exit_code == 1 and "Aborted" in refused.output
+    assert refused.exit_code == 1 and "Nothing was changed." in refused.output
     assert not list(tmp_path.glob("store.before-restore-*"))
 
     done = run("restore", "--db", str(shop_file), str(backup), "--yes")
     assert done.exit_code == 0, done.output
     (kept,) = tmp_path.glob("store.before-restore-*.db")
     assert f"Restored {shop_file} from {backup}." in done.output and str(kept) in done.output
+
+    elsewhere = tmp_path / "new-computer" / "store.db"  # no store there: refused unless --new
+    missing = run("restore", "--db", str(elsewhere), str(backup), "--yes")
+    assert missing.exit_code == 1 and f"No store database at {elsewhere}" in missing.output
+    elsewhere.parent.mkdir()
+    fresh = run("restore", "--db", str(elsewhere), str(backup), "--yes", "--new")
+    assert fresh.exit_code == 0 and elsewhere.exists() and "kept as" not in fresh.output
 
 
 def test_the_folder_and_rotation_come_from_config_and_problems_are_sentences(

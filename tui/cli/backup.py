@@ -29,7 +29,7 @@ def backup_command(db_path: str | None, config_path: str | None, folder: Path | 
 
     \b
     zhanggui backup --db shop.db
-    zhanggui backup --db shop.db --to /media/usb/zhanggui
+    zhanggui backup --db shop.db --to usb
     """
     from store.backup.service import back_up, done_sentence
 
@@ -54,8 +54,13 @@ def backup_command(db_path: str | None, config_path: str | None, folder: Path | 
 @db_options
 @click.argument("backup_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--new", is_flag=True, help="There is no database yet (a new computer): make it from the backup."
+)
 @user_errors
-def restore_command(db_path: str | None, config_path: str | None, backup_file: Path, yes: bool) -> None:
+def restore_command(
+    db_path: str | None, config_path: str | None, backup_file: Path, yes: bool, new: bool
+) -> None:
     """Put a backup back in place of the store database, after checking it (whole, of this
     store, of a known version, its audit log verified). The database it replaces is kept
     beside it, named with the time. Close zhanggui everywhere first.
@@ -63,23 +68,28 @@ def restore_command(db_path: str | None, config_path: str | None, backup_file: P
     Examples:
 
     \b
-    zhanggui restore --db shop.db /media/usb/zhanggui/zhanggui-S001-20261207-213000.db
+    zhanggui restore --db shop.db usb/zhanggui-DEMO-20261207-213000.db --yes
     """
     from store.backup.restore import current_store_code, restore_backup
+    from store.backup.verify import BackupInfo
     from store.context import load, resolve_db_path
     from store.kernel import SystemClock
 
     cfg = load(given("config_path", config_path))
     target = resolve_db_path(cfg, given("db_path", db_path))
-    if not yes:
-        click.confirm(
-            _("Replace the database {path} with the backup {backup}?").format(
-                path=target, backup=backup_file
-            ),
-            abort=True,
+
+    def confirm(_info: BackupInfo) -> bool:
+        question = _("Replace the database {path} with the backup {backup}?").format(
+            path=target, backup=backup_file
         )
+        return yes or click.confirm(question)
+
     store_code = current_store_code(target) or cfg.store.code
-    result = restore_backup(backup_file, target, store_code=store_code, now=SystemClock(cfg.tz).local_now())
+    now = SystemClock(cfg.tz).local_now()
+    result = restore_backup(backup_file, target, store_code=store_code, now=now, confirm=confirm, new=new)
+    if result is None:
+        click.echo(_("Nothing was changed."))
+        raise click.exceptions.Exit(1)
     click.echo(_("Restored {path} from {backup}.").format(path=target, backup=backup_file))
     if result.kept is not None:
         click.echo(_("The database it replaced is kept as {kept}.").format(kept=result.kept))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -110,7 +111,7 @@ def make_backup(
     _check_folder(folder, create_folder)
     rotate.clear_stale(folder)
     target = _final_path(folder, store_code, taken)
-    partial = folder / f".{target.name}.{os.getpid()}{rotate.PARTIAL_SUFFIX}"
+    partial = folder / f".{target.name}.{os.getpid()}-{secrets.token_hex(3)}{rotate.PARTIAL_SUFFIX}"
     fd = -1
     try:
         fd = os.open(partial, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)

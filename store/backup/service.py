@@ -40,7 +40,9 @@ class BackupNote:
 
 
 def backup_after_close(ctx: StoreContext) -> BackupNote:
-    """The automatic backup after a Z report: never raises, says what happened."""
+    """The automatic backup after a Z report: never raises, says what happened. Call it after
+    the close's transaction committed (the backup reads the file from a connection of its own,
+    so rows not yet committed are not in it), from a worker thread in the console."""
     try:
         result = back_up(ctx)
     except ZhangguiError as exc:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import burst_pty, footprint, startup_pty
+from bench.backup import backup_figures, measure_backup
 from bench.burst import burst_figures, measure_burst
 from bench.commit import commit_figure, measure_commit
 from bench.databases import database_size, size_figure
@@ -133,6 +134,9 @@ def after_startup(db_path: Path, plan: Plan, work: Path) -> list[Figure]:
     with step(f"3. sale commits, {plan.commits} through store/ and {plan.commits} raw, on copies"):
         commits = measure_commit(db_path, work, plan.commits, batch=plan.commit_batch)
     figures.append(commit_figure(commits))
+
+    with step(f"8. backups, and {plan.commits} sale commits each without and beside them, on a copy"):
+        figures += backup_figures(measure_backup(db_path, work, plan.commits))
     return figures
 
 

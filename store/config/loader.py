@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from store.backup.config import BackupSection
 from store.config.schema import Int, Mapping, Section, Text, parse, setting
 from store.crm.config import ROLES, CustomersSection
 from store.kernel.errors import ConfigError
@@ -133,6 +134,7 @@ class Config:
     tenders: TendersSection = _section(TendersSection)
     returns: ReturnsSection = _section(ReturnsSection)
     clock: ClockSection = _section(ClockSection)
+    backup: BackupSection = _section(BackupSection)
     # Binding id = key; the console checks the ids against its bindings (tui.keymap).
     keymap: dict[str, str] = setting(
         factory=dict, spec=Mapping(Text(), problem=lambda: _('expected binding id = "key" pairs'))
@@ -154,6 +156,9 @@ class Config:
 
     def exports_dir(self) -> Path:
         return Path(self.paths.exports) if self.paths.exports else self.data_dir() / "exports"
+
+    def backup_dir(self) -> Path:
+        return Path(self.backup.folder).expanduser() if self.backup.folder else self.data_dir() / "backups"
 
     def discount_limit_percent(self, role: str) -> int:
         return int(getattr(self.discounts, role, 0))

@@ -138,8 +138,24 @@ def _a_locked_account() -> None:
         database.close()
 
 
+def _a_usb_stick() -> None:
+    """The situation `backup --to` is for: a USB stick's folder."""
+    Path("usb").mkdir()
+
+
+def _a_backup_on_the_stick() -> None:
+    """The situation `restore` is for: a backup of this store, named as in the example."""
+    _a_usb_stick()
+    result = CliRunner().invoke(main, ["backup", "--db", "shop.db", "--to", "usb"])
+    assert result.exit_code == 0, result.output
+    (made,) = Path("usb").iterdir()
+    made.rename("usb/zhanggui-DEMO-20261207-213000.db")
+
+
 # What happened before an example that is for a particular situation.
 SITUATIONS = {
+    "zhanggui backup": _a_usb_stick,
+    "zhanggui restore": _a_backup_on_the_stick,
     "zhanggui referrals unexpire": _vouchers_expired_by_a_wrong_clock,
     "zhanggui staff unlock": _a_locked_account,
 }

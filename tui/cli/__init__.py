@@ -18,6 +18,7 @@ from tui.cli.common import CommandLine, db_options
 SUBCOMMANDS: dict[str, str] = {
     "adjust": "tui.cli.adjust:adjust_command",
     "audit": "tui.cli.audit:audit",
+    "backup": "tui.cli.backup:backup_command",
     "care": "tui.cli.customers:care",
     "check": "tui.cli.check:check_command",
     "counts": "tui.cli.counts:counts_group",
@@ -29,6 +30,7 @@ SUBCOMMANDS: dict[str, str] = {
     "receive": "tui.cli.stock:receive",
     "referrals": "tui.cli.referrals:referrals",
     "reorder": "tui.cli.reorder:reorder_command",
+    "restore": "tui.cli.backup:restore_command",
     "roster": "tui.cli.roster:roster",
     "staff": "tui.cli.staff:staff_group",
     "suppliers": "tui.cli.reorder:suppliers_group",

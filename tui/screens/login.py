@@ -1,4 +1,13 @@
-"""Staff code and PIN. In a demo store the demo staff are listed so anyone can try it."""
+"""Staff code and PIN. In a demo store the demo staff are listed so anyone can try it.
+
+Keys typed in one burst (code, Enter, PIN, Enter with no pause: a fast typist, a badge reader,
+or keys typed while the till was still drawing) are never lost. Textual hands each key to the
+widget focused when the app takes the key off its queue, but an Input's Enter runs its submit
+only when the key has gone up to the app and back, after every key behind it was already handed
+to the code field: moving the focus then (even at once) was too late, and the PIN ran into the
+code. Here Enter is a priority key of the screen, run as the app takes it off the queue: the
+code's Enter moves the focus to the PIN field there and then, so the keys behind it go to the
+PIN; the PIN's Enter logs in once both fields have taken every key typed before it."""
 
 from __future__ import annotations
 
@@ -32,7 +41,10 @@ LOGIN = "login"
 class LoginScreen(ConsoleScreen[Member]):
     """Dismisses with the staff member who logged in."""
 
-    BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"), id="login.quit")]
+    BINDINGS = [
+        Binding("enter", "enter", N_("Next / log in"), id="login.next", priority=True),
+        Binding("ctrl+q", "app.quit", N_("Quit"), id="login.quit"),
+    ]
 
     def __init__(self, locked_by: str = "", message: str = "") -> None:
         super().__init__()
@@ -53,7 +65,9 @@ class LoginScreen(ConsoleScreen[Member]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#login-code", Input).focus()
+        # Focus now, not at the app's next turn (Widget.focus): keys the app takes meanwhile
+        # would go to the screen, which has no use for them.
+        self.set_focus(self.query_one("#login-code", Input))
         self.query_one("#demo-hint", Static).display = False
         self.load(setup.is_demo, then=self.show_demo_hint, failed=lambda _exc: None, key="demo")
 
@@ -63,15 +77,21 @@ class LoginScreen(ConsoleScreen[Member]):
             hint.update(demo_hint())
             hint.display = True
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "login-code":
-            self.query_one("#login-pin", Input).focus()
+    def action_enter(self) -> None:
+        """Enter, as the app takes it off its queue (a priority key: see the module's note)."""
+        code = self.query_one("#login-code", Input)
+        pin = self.query_one("#login-pin", Input)
+        if self.focused is not pin:
+            self.set_focus(pin)  # the keys typed after this Enter are the PIN
             return
+        # Each field first takes the keys already handed to it, then the login reads both.
+        code.call_later(pin.call_later, self.log_in)
+
+    def log_in(self) -> None:
         if self.writing(LOGIN):
             return  # the PIN is being checked: a second Enter does not log in twice
         code = self.query_one("#login-code", Input).value
-        pin = event.input
+        pin = self.query_one("#login-pin", Input)
 
         def refused(error: ZhangguiError) -> None:
             if not isinstance(error, DatabaseBusy):  # busy: the PIN stays, Enter tries again

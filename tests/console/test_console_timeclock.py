@@ -14,7 +14,7 @@ from store.kernel import FixedClock
 from store.models import AuditLog, TimeEntry
 from store.people import directory, timeclock
 from tests.conftest import TEST_NOW, TILL, Shop
-from tests.console_helpers import make_app, record_threads, settle, type_text
+from tests.console_helpers import key_flood, make_app, record_threads, settle, type_text
 from tui.screens.choice import ChoiceScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.prompt import PromptScreen
@@ -152,16 +152,12 @@ async def test_todays_list_and_the_week_to_correct_are_read_off_the_event_loop(
 
 
 async def add_missed(pilot: Pilot[None], approver: str, pin: str, answers: list[str]) -> None:
-    """F6, a manager's code and PIN, then each prompt's answer, each with Enter."""
+    """F6, a manager's code and PIN typed in one burst, then each prompt's answer with Enter."""
     app = pilot.app
     await pilot.press("f6")
     await pilot.pause()
-    dialog = app.screen
-    assert isinstance(dialog, ManagerPinScreen)
-    dialog.query_one("#manager-code", Input).value = approver
-    await pilot.press("enter")
-    dialog.query_one("#manager-pin", Input).value = pin
-    await pilot.press("enter")
+    assert isinstance(app.screen, ManagerPinScreen)
+    key_flood(pilot, [*approver, "enter", *pin, "enter"])  # in one burst: no key is lost
     await settle(pilot)
     await answer(pilot, answers)
 

@@ -1,13 +1,5 @@
-"""Staff code and PIN. In a demo store the demo staff are listed so anyone can try it.
-
-Keys typed in one burst (code, Enter, PIN, Enter with no pause: a fast typist, a badge reader,
-or keys typed while the till was still drawing) are never lost. Textual hands each key to the
-widget focused when the app takes the key off its queue, but an Input's Enter runs its submit
-only when the key has gone up to the app and back, after every key behind it was already handed
-to the code field: moving the focus then (even at once) was too late, and the PIN ran into the
-code. Here Enter is a priority key of the screen, run as the app takes it off the queue: the
-code's Enter moves the focus to the PIN field there and then, so the keys behind it go to the
-PIN; the PIN's Enter logs in once both fields have taken every key typed before it."""
+"""Staff code and PIN. In a demo store the demo staff are listed so anyone can try it. Keys
+typed in one burst (code, Enter, PIN, Enter with no pause) are never lost: tui/screens/code_pin.py."""
 
 from __future__ import annotations
 
@@ -23,6 +15,7 @@ from store.kernel.i18n import N_, _
 from store.people import directory, staff
 from store.people.directory import Member
 from tui.screens.base import ConsoleScreen
+from tui.screens.code_pin import enter_code_then_pin
 from tui.widgets.key_bar import KeyBar
 
 
@@ -78,14 +71,9 @@ class LoginScreen(ConsoleScreen[Member]):
             hint.display = True
 
     def action_enter(self) -> None:
-        """Enter, as the app takes it off its queue (a priority key: see the module's note)."""
+        """Enter, as the app takes it off its queue (a priority key: tui/screens/code_pin.py)."""
         code = self.query_one("#login-code", Input)
-        pin = self.query_one("#login-pin", Input)
-        if self.focused is not pin:
-            self.set_focus(pin)  # the keys typed after this Enter are the PIN
-            return
-        # Each field first takes the keys already handed to it, then the login reads both.
-        code.call_later(pin.call_later, self.log_in)
+        enter_code_then_pin(self, code, self.query_one("#login-pin", Input), self.log_in)
 
     def log_in(self) -> None:
         if self.writing(LOGIN):

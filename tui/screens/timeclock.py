@@ -59,6 +59,8 @@ class TimeClockScreen(ConsoleScreen[None]):
         Binding("f5", "correct", N_("Correct"), id="clock.correct"),
         Binding("f6", "add_missed", N_("Add missed"), id="clock.add"),
         Binding("escape", "back", N_("Back"), id="clock.back"),
+        # A priority key, so code, Enter, PIN typed in one burst lose nothing (code_pin.py).
+        Binding("enter", "to_pin", N_("To the PIN"), id="clock.to_pin", priority=True, show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -72,7 +74,7 @@ class TimeClockScreen(ConsoleScreen[None]):
 
     def on_mount(self) -> None:
         self.show_today()
-        self.query_one("#clock-code", Input).focus()
+        self.set_focus(self.query_one("#clock-code", Input))  # now: keys typed meanwhile go there
 
     def show_today(self) -> None:
         tz, grace = self.config.tz, self.config.roster.late_grace_minutes
@@ -113,10 +115,12 @@ class TimeClockScreen(ConsoleScreen[None]):
             text.append("\n")
         self.query_one("#clock-today", Static).update(text)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "clock-code":
-            self.query_one("#clock-pin", Input).focus()
+    def action_to_pin(self) -> None:
+        """Enter in the code field moves to the PIN as the app takes it (the PIN's Enter does
+        nothing: F2 or F3 says which punch)."""
+        pin = self.query_one("#clock-pin", Input)
+        if self.focused is not pin:
+            self.set_focus(pin)
 
     def action_punch(self, direction: str) -> None:
         code_input = self.query_one("#clock-code", Input)
@@ -129,7 +133,7 @@ class TimeClockScreen(ConsoleScreen[None]):
         def punched(punch: timeclock.Punch) -> None:
             code_input.value = ""
             pin_input.value = ""
-            code_input.focus()
+            self.set_focus(code_input)
             self.say(punch.message)
             self.show_today()
 

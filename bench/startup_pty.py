@@ -138,14 +138,9 @@ def run_ours(db_path: Path, env: dict[str, str], login: str = "C1\r4444\r") -> P
     term = Terminal([str(Path(sys.executable).with_name("zhanggui")), "--db", str(db_path)], env)
     try:
         drawn = term.wait_for(LOGIN_DRAWN)
-        # As a person does: the code, then the PIN. Keys that reach the login screen in the same
-        # instant as its first frame can lose an Enter (the code and PIN then run together in the
-        # code field, and "Pay" is never drawn): seen intermittently, not yet understood.
-        code, _sep, pin = login.partition("\r")
-        time.sleep(0.3)
-        term.type(code + "\r")
-        time.sleep(0.2)
-        term.type(pin)
+        # In one burst, in the instant of the login's first frame (a badge reader, a fast typist):
+        # the login keeps every key of it (tui/screens/login.py).
+        term.type(login)
         term.wait_for(SALE_DRAWN)
         return PtyRun(drawn, _rss_kb(term.pid))
     finally:

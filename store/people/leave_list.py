@@ -19,6 +19,7 @@ class LeaveLine:
     last_day: date
     status: str  # requested / approved / refused / withdrawn
     reason: str
+    kind: str = "personal"  # store.people.leave_requests.LEAVE_KINDS
 
     @property
     def days(self) -> int:
@@ -37,6 +38,7 @@ def leave_lines(staff_id: str | None, today: date) -> list[LeaveLine]:
             last_day=r.last_day,
             status=str(r.status),
             reason=str(r.reason),
+            kind=str(r.kind),
         )
         for r in desk.leave_requests(staff_id, today)
     ]

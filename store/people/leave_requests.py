@@ -24,8 +24,21 @@ LEAVE_KINDS: dict[str, str] = {
 }
 
 
+# The same kinds in a list's narrow column (事假 / personal).
+LEAVE_KINDS_SHORT: dict[str, str] = {
+    "personal": N_("personal"),
+    "sick": N_("sick"),
+    "annual": N_("annual"),
+    "in_lieu": N_("in lieu"),
+}
+
+
 def leave_kind_label(kind: str) -> str:
     return _(LEAVE_KINDS.get(kind, kind))
+
+
+def leave_kind_short(kind: str) -> str:
+    return _(LEAVE_KINDS_SHORT.get(kind, kind))
 
 
 def request_leave(

@@ -215,6 +215,18 @@ def correct(
     return write(_tx)
 
 
+def staff_for_spell(code: str, approval: Approval) -> tuple[str, str]:
+    """(id, name) of the person a manager adds a missed spell for, by staff code: asked before
+    the times are typed, so a manager's own code is refused at once (``add_entry`` asks again)."""
+    wanted = code.strip()
+    member = Staff.get_or_none(Staff.code == wanted) or Staff.get_or_none(Staff.code == wanted.upper())
+    if member is None:
+        raise NotFound(_("No staff member with code {code}.").format(code=wanted[:20]))
+    if member.id == approval.manager_id:
+        raise ValidationError(_("Nobody corrects their own times: ask another manager."))
+    return str(member.id), str(member.name)
+
+
 def add_entry(
     staff_id: str,
     clock_in_at: datetime,

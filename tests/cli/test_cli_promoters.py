@@ -296,11 +296,14 @@ def test_profile_training_and_leave_from_the_command_line(store_with_sales: Path
             "2026-12-03",
             "--reason",
             "回老家",
+            "--kind",
+            "annual",
             *manager,
             *db,
         ],
     )
     assert off.exit_code == 0, off.output
+    assert "Annual leave (年假) for " in off.output
     bad_day = runner.invoke(
         main, ["promoters", "leave", "P1", "--from", "12/01", "--to", "2026-12-03", *manager, *db]
     )
@@ -311,10 +314,11 @@ def test_profile_training_and_leave_from_the_command_line(store_with_sales: Path
         assert (member.level, member.brand, member.status) == ("L2", "Huawei", "on_leave")
         assert TrainingRecord.select().count() == 1
         leave = LeaveRequest.get()
-        assert (str(leave.first_day), str(leave.last_day), leave.status) == (
+        assert (str(leave.first_day), str(leave.last_day), leave.status, leave.kind) == (
             "2026-12-01",
             "2026-12-03",
             "approved",
+            "annual",
         )
     finally:
         database.close()

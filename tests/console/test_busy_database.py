@@ -277,6 +277,43 @@ async def test_a_count_scan_kept_out_by_a_busy_database_goes_back_into_the_field
     assert sorted(e.imei for e in StockCountEntry.select()) == sorted(shop.imeis[1:3])
 
 
+async def test_a_sale_scan_kept_out_by_a_busy_database_goes_back_into_the_field_for_enter(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scan the busy database refused is said and put back into the sale's scan field as it
+    was typed (quantity too), so Enter adds it once the database is free; a code already being
+    typed over it is never overwritten."""
+    from store.db.sqlite_errors import busy_error
+
+    held = [True]
+    real_lookup = catalog.lookup_code
+
+    def lookup(text: str) -> object:
+        if held[0]:
+            raise busy_error()  # what a read meets while another program holds the file
+        return real_lookup(text)
+
+    monkeypatch.setattr(catalog, "lookup_code", lookup)
+    busy = "The database is busy (another program holds it). Try again in a moment."
+    code = shop.case.barcode
+    async with selling(db, tmp_path, shop.promoter) as (_app, pilot, screen):
+        field = screen.query_one("#scan", Input)
+        await scanner_burst(pilot, f"2*{code}")
+        await settle(pilot)
+        assert field.value == f"2*{code}" and screen.cart.lines == []
+        assert message(screen) == f"{busy} 2*{code} is back in the field: Enter tries it again."
+        field.value = "69"  # the next code half typed when a refusal comes back
+        screen.scan_refused(code, busy_error())
+        assert field.value == "69"
+        assert message(screen) == f"{busy} {code} was not added: scan it again."
+        field.value = f"2*{code}"
+        held[0] = False
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [(line.sku, line.qty) for line in screen.cart.lines] == [(shop.case.sku, 2)]
+        assert field.value == "" and message(screen).startswith("Added ")
+
+
 async def test_a_login_a_busy_database_kept_out_keeps_the_pin_for_enter(
     shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path, fake_clock: list[float]
 ) -> None:

@@ -1,5 +1,5 @@
-"""Leave at the console, at 80x24: a promoter asks for days off; a manager approves or refuses;
-a promoter cannot decide anything."""
+"""Leave at the console, at 80x24: a promoter asks for days off of a kind (事假, 病假, 年假, 调休);
+a manager approves or refuses; a promoter cannot decide anything."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from store.people import profiles as people
 from tests.conftest import TILL, Shop
 from tests.console_helpers import make_app, record_threads, settle, type_text
 from tests.store_helpers import manager_actor
+from tui.screens.choice import ChoiceScreen
 from tui.screens.leave import LeaveScreen
 from tui.screens.prompt import PromptScreen
 from tui.widgets.message_bar import MessageBar
@@ -59,6 +60,17 @@ async def test_a_promoter_asks_for_leave_and_cannot_approve_it(
         assert not screen.check_action("decide", (True,))  # no Approve or Refuse in the footer
         await pilot.press("f2")
         await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)  # the kind first: personal leave offered
+        kinds = app.screen.query_one(OptionList)
+        assert [str(kinds.get_option_at_index(i).prompt) for i in range(kinds.option_count)] == [
+            "Personal leave (事假)",
+            "Sick leave (病假)",
+            "Annual leave (年假)",
+            "Time off in lieu (调休)",
+        ]
+        assert kinds.highlighted == 0
+        await pilot.press("down", "enter")  # sick leave
+        await pilot.pause()
         assert isinstance(app.screen, PromptScreen)
         await pilot.press("enter")  # tomorrow is offered as the first day
         await pilot.press(*["backspace"] * 10)
@@ -74,11 +86,12 @@ async def test_a_promoter_asks_for_leave_and_cannot_approve_it(
             "回老家",
             "requested",
         )
-        assert request.created_by == shop.promoter.id
-        assert said(app).startswith("Leave from ")
+        assert (request.created_by, request.kind) == (shop.promoter.id, "sick")
+        assert said(app).startswith("Sick leave (病假) from ")
         table = screen.query_one(DataTable)
         assert [str(c) for c in table.get_row_at(0)] == [
             "李小红",
+            "sick",
             (today() + timedelta(days=1)).isoformat(),
             last.isoformat(),
             "3",
@@ -91,7 +104,7 @@ async def test_a_promoter_asks_for_leave_and_cannot_approve_it(
         await pilot.pause()
         assert LeaveRequest.get().status == "requested"
 
-        await pilot.press("f2", "enter")  # ends before it starts: refused with the reason
+        await pilot.press("f2", "enter", "enter")  # ends before it starts: refused with the reason
         await pilot.press(*["backspace"] * 10)
         await type_text(pilot, today().isoformat())
         await type_text(pilot, "")
@@ -99,7 +112,7 @@ async def test_a_promoter_asks_for_leave_and_cannot_approve_it(
         assert said(app) == "Leave must end on or after its first day."
         assert LeaveRequest.select().count() == 1
 
-        await pilot.press("f2")
+        await pilot.press("f2", "enter")
         await pilot.press(*["backspace"] * 10)
         await type_text(pilot, "tomorrow")
         await pilot.pause()
@@ -110,10 +123,10 @@ async def test_a_manager_approves_and_refuses(shop: Shop, db: SqliteDatabase, tm
     other = staff.create_staff("P2", "张伟", "promoter", "2222")
     start = today() + timedelta(days=5)
     leave_requests.request_leave(
-        shop.promoter.id, start, start + timedelta(days=1), "婚礼", by=shop.promoter.id
+        shop.promoter.id, start, start + timedelta(days=1), "婚礼", by=shop.promoter.id, kind="annual"
     )
     leave_requests.request_leave(
-        other.id, start + timedelta(days=2), start + timedelta(days=2), "", by=other.id
+        other.id, start + timedelta(days=2), start + timedelta(days=2), "", by=other.id, kind="in_lieu"
     )
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -122,13 +135,14 @@ async def test_a_manager_approves_and_refuses(shop: Shop, db: SqliteDatabase, tm
         assert "2 waiting for a decision" in str(screen.query_one("#leave-header").render())
         table = screen.query_one(DataTable)
         assert table.row_count == 2
+        assert [str(table.get_row_at(i)[1]) for i in range(2)] == ["annual", "in lieu"]  # each kind
 
         await pilot.press("f3")  # the first: 李小红's
         await settle(pilot)
         first = LeaveRequest.get(LeaveRequest.staff == shop.promoter.id)
         assert (first.status, first.decided_by) == ("approved", shop.manager.id)
         assert said(app) == "Leave for 李小红 approved."
-        assert [str(c) for c in table.get_row_at(1)][4] == "approved"  # decided ones go below
+        assert [str(c) for c in table.get_row_at(1)][5] == "approved"  # decided ones go below
 
         await pilot.press("home", "f4")  # now the pending one is first: 张伟's
         await settle(pilot)
@@ -139,7 +153,7 @@ async def test_a_manager_approves_and_refuses(shop: Shop, db: SqliteDatabase, tm
         await pilot.pause()
         assert said(app) == "This leave request was already decided."
 
-        await pilot.press("f2", "enter", "enter")  # the manager's own day off …
+        await pilot.press("f2", "enter", "enter", "enter")  # the manager's own day off …
         await type_text(pilot, "")
         await settle(pilot)
         mine = LeaveRequest.get(LeaveRequest.staff == shop.manager.id)
@@ -221,19 +235,24 @@ async def test_a_manager_records_someones_leave_approved_at_once(
         assert isinstance(app.screen, PromptScreen)
         await type_text(pilot, "p1")
         await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("down", "down", "enter")  # annual leave
+        await pilot.pause()
         for value in (start.isoformat(), start.isoformat()):
             await pilot.press("ctrl+u")  # the prompt offers a day; type over it
             await type_text(pilot, value)
             await pilot.pause()
         await type_text(pilot, "发烧")
         await settle(pilot)
-        assert "Leave for 李小红 approved." in said(app)
+        assert "Annual leave (年假) for 李小红 approved." in said(app)
+        assert str(app.screen.query_one(DataTable).get_row_at(0)[1]) == "annual"
     (request,) = LeaveRequest.select()
-    assert (request.staff_id, request.status, request.first_day, request.reason) == (
+    assert (request.staff_id, request.status, request.first_day, request.reason, request.kind) == (
         shop.promoter.id,
         "approved",
         start,
         "发烧",
+        "annual",
     )
     assert AuditLog.select().where(AuditLog.action == "leave.approve").count() == 1
     with pytest.raises(ValidationError, match="own leave"):
@@ -265,7 +284,7 @@ async def test_the_list_and_the_staff_code_are_read_off_the_event_loop(
         await type_text(pilot, "p1")
         await settle(pilot)
         assert looked_up == [False, False]
-        assert isinstance(app.screen, PromptScreen)  # the first day off, for 李小红
+        assert isinstance(app.screen, ChoiceScreen)  # the kind of leave, for 李小红
 
 
 async def test_a_promoter_cannot_record_leave(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:

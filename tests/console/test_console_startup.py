@@ -14,7 +14,7 @@ from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
 from tests.conftest import TILL, Shop
-from tests.console_helpers import crash_on, make_app, selling, settle, type_text
+from tests.console_helpers import crash_on, key_flood, make_app, selling, settle, type_text
 from tui.screens.first_run import FirstRunScreen
 from tui.screens.login import LoginScreen
 from tui.screens.pending import PendingReceiptsScreen
@@ -73,6 +73,26 @@ async def test_unacknowledged_sale_is_offered_for_reprint_not_rung_again(
         assert isinstance(app.screen, SaleScreen)
     assert Sale.select().count() == 1
     assert Sale.get_by_id(sale.id).acknowledged_at is not None
+
+
+async def test_code_and_pin_typed_in_one_burst_from_the_first_frame_log_in(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    """Code, Enter, PIN, Enter sent before the login screen handles any of them (as the login
+    is first drawn, and again as a lock's login is pushed): no key is lost, no PIN runs into
+    the code, and the sale screen follows."""
+    app = make_app(db, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, LoginScreen)
+        key_flood(pilot, [*"P1", "enter", *"1111", "enter"])
+        await settle(pilot)
+        assert isinstance(app.screen, SaleScreen)
+        assert app.staff is not None and app.staff.id == shop.promoter.id
+        app.lock()  # the login pushed and the keys sent in the same instant
+        key_flood(pilot, [*"M1", "enter", *"1234", "enter"])
+        await settle(pilot)
+        assert isinstance(app.screen, SaleScreen)
+        assert app.staff is not None and app.staff.id == shop.manager.id
 
 
 async def test_typing_part_of_a_name_opens_pickers_for_model_and_imei(

@@ -1,17 +1,20 @@
-"""Clocking in and out at the terminal, and a manager's correction, at 80x24."""
+"""Clocking in and out at the terminal, a manager's correction and a missed spell added, at 80x24."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from peewee import SqliteDatabase
-from textual.widgets import OptionList
+from textual.pilot import Pilot
+from textual.widgets import Input, Label, OptionList
 
+from store.kernel import FixedClock
 from store.models import AuditLog, TimeEntry
 from store.people import directory, timeclock
-from tests.conftest import TILL, Shop
-from tests.console_helpers import make_app, record_threads, settle, type_text
+from tests.conftest import TEST_NOW, TILL, Shop
+from tests.console_helpers import key_flood, make_app, record_threads, settle, type_text
 from tui.screens.choice import ChoiceScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.prompt import PromptScreen
@@ -45,9 +48,7 @@ async def test_clock_in_and_out_with_code_and_pin(shop: Shop, db: SqliteDatabase
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = await open_clock(pilot, app)
-        await type_text(pilot, "P1")
-        await type_text(pilot, "1111", enter=False)
-        await pilot.press("f2")
+        key_flood(pilot, [*"P1", "enter", *"1111", "f2"])  # in one burst: no key is lost
         await settle(pilot)
         assert said(screen).startswith("李小红 clocked in at ")
         entry = TimeEntry.get()
@@ -146,3 +147,68 @@ async def test_todays_list_and_the_week_to_correct_are_read_off_the_event_loop(
         assert isinstance(app.screen, ChoiceScreen)
         options = app.screen.query_one(OptionList)
         assert options.option_count == 1 and "李小红" in str(options.get_option_at_index(0).prompt)
+
+
+async def add_missed(pilot: Pilot[None], approver: str, pin: str, answers: list[str]) -> None:
+    """F6, a manager's code and PIN typed in one burst, then each prompt's answer with Enter."""
+    app = pilot.app
+    await pilot.press("f6")
+    await pilot.pause()
+    assert isinstance(app.screen, ManagerPinScreen)
+    key_flood(pilot, [*approver, "enter", *pin, "enter"])  # in one burst: no key is lost
+    await settle(pilot)
+    await answer(pilot, answers)
+
+
+async def answer(pilot: Pilot[None], answers: list[str]) -> None:
+    """Each prompt's answer (over what it offers; "=": take what it offers), with Enter."""
+    for value in answers:
+        prompt = pilot.app.screen
+        assert isinstance(prompt, PromptScreen), value
+        if value != "=":
+            prompt.query_one(Input).value = value
+        await pilot.press("enter")
+        await pilot.pause()
+    await settle(pilot)  # the staff code is read, the spell written, in a worker
+
+
+def prompt_text(pilot: Pilot[None]) -> str:
+    return " ".join(str(label.render()) for label in pilot.app.screen.query(Label))
+
+
+async def test_a_manager_adds_a_missed_spell_for_a_promoter(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, clock: FixedClock
+) -> None:
+    """F6: a manager's PIN (not the promoter's own), whose spell, the day, the times and a
+    reason. Times the store refuses are asked again under its sentence, the reason kept (a
+    manager's own times: tests/unit/test_timeclock.py)."""
+    day = timeclock.local(TEST_NOW, TILL.tz).date() + timedelta(days=1)
+    clock.set(timeclock.to_utc(datetime.combine(day, time(15, 0)), TILL.tz))  # 15:00 at the shop
+    today = day.isoformat()
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await open_clock(pilot, app)
+        await add_missed(pilot, "P1", "1111", [])  # the promoter approving their own
+        assert isinstance(app.screen, ManagerPinScreen)
+        assert str(app.screen.query_one("#manager-message").render()) == "李小红 is not a manager."
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await add_missed(pilot, "M1", "1234", ["p1", "=", "12:00", "09:00", "忘记打卡"])
+        assert isinstance(app.screen, PromptScreen)  # the times again, under the store's sentence
+        assert "The clock-out must be after the clock-in." in prompt_text(pilot)
+        await answer(pilot, ["14:00", "16:00", "="])  # the reason typed before is offered
+        assert "Times cannot be in the future." in prompt_text(pilot)
+        assert TimeEntry.select().count() == 0
+
+        await answer(pilot, ["09:00", "12:30", "="])
+        assert app.screen is screen
+        assert said(screen) == f"李小红 worked {today} 09:00-12:30: added by 王店长."
+        shown = str(screen.query_one("#clock-today").render())
+        assert "李小红" in shown and "09:00-12:30" in shown
+    entry = TimeEntry.get()
+    assert (entry.staff_id, entry.corrected_by, entry.note) == (shop.promoter.id, shop.manager.id, "忘记打卡")
+    assert timeclock.local(entry.clock_in, TILL.tz) == datetime.combine(day, time(9, 0))
+    audit = AuditLog.get(AuditLog.action == "time.add")
+    assert (audit.staff_id, audit.entity_id) == (shop.manager.id, entry.id)

@@ -44,9 +44,21 @@ def test_each_kind_reads_in_both_languages() -> None:
         "Annual leave (年假)",
         "Time off in lieu (调休)",
     ]
+    assert [leave_requests.leave_kind_short(k) for k in leave_requests.LEAVE_KINDS] == [
+        "personal",
+        "sick",
+        "annual",
+        "in lieu",
+    ]
     set_language("zh_CN")
     try:
         assert [leave_requests.leave_kind_label(k) for k in leave_requests.LEAVE_KINDS] == [
+            "事假",
+            "病假",
+            "年假",
+            "调休",
+        ]
+        assert [leave_requests.leave_kind_short(k) for k in leave_requests.LEAVE_KINDS] == [
             "事假",
             "病假",
             "年假",

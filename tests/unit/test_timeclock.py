@@ -9,7 +9,7 @@ import pytest
 
 from store.audit import integrity
 from store.config.loader import Config
-from store.kernel.errors import PermissionDenied, ValidationError
+from store.kernel.errors import NotFound, PermissionDenied, ValidationError
 from store.models import AuditLog, TimeEntry
 from store.people import roster_edit, timeclock
 from tests.conftest import TILL, Shop
@@ -256,3 +256,12 @@ def test_times_of_day(text: str, minutes: int) -> None:
 def test_bad_times_of_day(text: str) -> None:
     with pytest.raises(ValidationError, match="Not a time of day"):
         timeclock.parse_time_of_day(text)
+
+
+def test_whose_missed_spell_is_asked_by_code_and_a_managers_own_is_refused_at_once(shop: Shop) -> None:
+    approval = manager_ok(shop)
+    assert timeclock.staff_for_spell(" p1 ", approval) == (shop.promoter.id, shop.promoter.name)
+    with pytest.raises(ValidationError, match="Nobody corrects their own times"):
+        timeclock.staff_for_spell("M1", approval)
+    with pytest.raises(NotFound, match="No staff member with code P9"):
+        timeclock.staff_for_spell("P9", approval)

@@ -255,6 +255,13 @@ def training(
 @click.option("--from", "first", type=DAY, required=True, help="First day off, YYYY-MM-DD.")
 @click.option("--to", "last", type=DAY, required=True, help="Last day off, YYYY-MM-DD.")
 @click.option("--reason", default="", help="Why (shown to the manager).")
+@click.option(
+    "--kind",
+    type=click.Choice(list(leave_requests.LEAVE_KINDS)),
+    default="personal",
+    show_default=True,
+    help="personal (事假), sick (病假), annual (年假) or in_lieu (调休).",
+)
 @manager_option("manager_code", help="The approving manager's code (PIN is asked).")
 @click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
 @db_options
@@ -264,6 +271,7 @@ def leave(
     first: date,
     last: date,
     reason: str,
+    kind: str,
     manager_code: str,
     pin: str,
     db_path: str | None,
@@ -275,16 +283,17 @@ def leave(
 
     \b
     zhanggui promoters leave P3 --from 2026-12-21 --to 2026-12-22 --reason 回老家 --staff M1 --db shop.db
+    zhanggui promoters leave P3 --from 2026-12-21 --to 2026-12-21 --kind sick --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
         ok = _approval(manager_code, pin, ctx.clock())
         member = people.by_code(code)
-        leave_requests.record_leave(member.id, first, last, reason, approval=ok, now=ctx.clock())
+        leave_requests.record_leave(member.id, first, last, reason, approval=ok, now=ctx.clock(), kind=kind)
     finally:
         ctx.close()
     click.echo(
-        _("Leave for {name} from {first} to {last} approved.").format(
-            name=member.name, first=first, last=last
+        _("{kind} for {name} from {first} to {last} approved.").format(
+            kind=leave_requests.leave_kind_label(kind), name=member.name, first=first, last=last
         )
     )

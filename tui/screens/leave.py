@@ -1,9 +1,11 @@
-"""Leave (everyone): F2 asks for days off. A promoter sees their own requests; a manager sees
-everyone's, the pending ones first, and approves (F3) or refuses (F4) the highlighted one.
-Approved leave shows on the roster and is flagged if someone is rostered on those days."""
+"""Leave (everyone): F2 asks for days off of a kind (事假 personal, 病假 sick, 年假 annual, 调休
+time off in lieu, chosen with the arrow keys and Enter). A promoter sees their own requests; a
+manager sees everyone's, the pending ones first, and approves (F3) or refuses (F4) the highlighted
+one. Approved leave shows on the roster and is flagged if someone is rostered on those days."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from rich.text import Text
@@ -11,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
 from store.people import desk as promoter_desk
 from store.people import leave_list, leave_requests
@@ -61,11 +64,12 @@ class LeaveScreen(ConsoleScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column(Text(_("Name")), key="name", width=8)
+        table.add_column(Text(_("Kind")), key="kind", width=8)
         table.add_column(Text(_("From")), key="first", width=10)
         table.add_column(Text(_("To")), key="last", width=10)
         table.add_column(Text(_("Days"), justify="right"), key="days", width=4)
         table.add_column(Text(_("Status")), key="status", width=8)
-        table.add_column(Text(_("Reason")), key="reason", width=24)
+        table.add_column(Text(_("Reason")), key="reason", width=16)
         table.focus()
         self.reload()
         if self.manager:
@@ -94,6 +98,7 @@ class LeaveScreen(ConsoleScreen[None]):
             style = "bold" if request.status == "requested" else "dim"
             table.add_row(
                 Text(request.name, no_wrap=True, overflow="ellipsis"),
+                Text(leave_requests.leave_kind_short(request.kind), no_wrap=True, overflow="ellipsis"),
                 Text(str(request.first_day)),
                 Text(str(request.last_day)),
                 Text(str(request.days), justify="right"),
@@ -104,33 +109,55 @@ class LeaveScreen(ConsoleScreen[None]):
         if self.requests:
             table.move_cursor(row=min(keep, len(self.requests) - 1))
 
+    def ask_kind(self, title: str, then: Callable[[str], object]) -> None:
+        """Which kind of leave (arrow keys and Enter; personal leave is offered first); Esc stops."""
+        from tui.screens.choice import ChoiceScreen
+
+        rows = [(kind, Text(leave_requests.leave_kind_label(kind))) for kind in leave_requests.LEAVE_KINDS]
+
+        def chosen(kind: str | None) -> None:
+            if kind is None:
+                return
+            try:
+                then(kind)
+            except ZhangguiError as exc:
+                self.fail(str(exc))
+
+        hint = _("Which kind of leave? Arrow keys, then Enter.")
+        self.app.push_screen(ChoiceScreen(title, rows, hint=hint, highlighted="personal"), chosen)
+
     def action_request(self) -> None:
         tomorrow = promoter_desk.today_of(self.config, now=self.now()) + timedelta(days=1)
+        title = _("Ask for leave")
 
-        def got_first(first_text: str) -> None:
-            first = promoter_desk.parse_day(first_text)
+        def got_kind(kind: str) -> None:
+            def got_first(first_text: str) -> None:
+                first = promoter_desk.parse_day(first_text)
 
-            def got_last(last_text: str) -> None:
-                last = promoter_desk.parse_day(last_text)
+                def got_last(last_text: str) -> None:
+                    last = promoter_desk.parse_day(last_text)
 
-                def got_reason(reason: str) -> None:
-                    self.run_write(
-                        leave_requests.request_leave,
-                        self.me.id,
-                        first,
-                        last,
-                        reason,
-                        by=self.me.id,
-                        said=_("Leave from {first} to {last} asked for; a manager decides.").format(
-                            first=first, last=last
-                        ),
-                    )
+                    def got_reason(reason: str) -> None:
+                        self.run_write(
+                            leave_requests.request_leave,
+                            self.me.id,
+                            first,
+                            last,
+                            reason,
+                            by=self.me.id,
+                            kind=kind,
+                            said=_("{kind} from {first} to {last} asked for; a manager decides.").format(
+                                kind=leave_requests.leave_kind_label(kind), first=first, last=last
+                            ),
+                        )
 
-                self.ask(_("Ask for leave"), _("Reason (shown to the manager)"), got_reason)
+                    self.ask(title, _("Reason (shown to the manager)"), got_reason)
 
-            self.ask(_("Ask for leave"), _("Last day off (YYYY-MM-DD)"), got_last, first.isoformat())
+                self.ask(title, _("Last day off (YYYY-MM-DD)"), got_last, first.isoformat())
 
-        self.ask(_("Ask for leave"), _("First day off (YYYY-MM-DD)"), got_first, tomorrow.isoformat())
+            self.ask(title, _("First day off (YYYY-MM-DD)"), got_first, tomorrow.isoformat())
+
+        self.ask_kind(title, got_kind)
 
     def action_decide(self, approve: bool) -> None:
         table = self.query_one(DataTable)
@@ -159,28 +186,34 @@ class LeaveScreen(ConsoleScreen[None]):
             self.load(lambda: member_of(people.by_code(wanted)), then=got_member, key="member")
 
         def got_member(member: Member) -> None:
-            def got_first(first_text: str) -> None:
-                first = promoter_desk.parse_day(first_text)
+            def got_kind(kind: str) -> None:
+                def got_first(first_text: str) -> None:
+                    first = promoter_desk.parse_day(first_text)
 
-                def got_last(last_text: str) -> None:
-                    last = promoter_desk.parse_day(last_text)
+                    def got_last(last_text: str) -> None:
+                        last = promoter_desk.parse_day(last_text)
 
-                    def got_reason(reason: str) -> None:
-                        self.run_write(
-                            leave_requests.record_leave,
-                            member.id,
-                            first,
-                            last,
-                            reason,
-                            actor=self.actor,
-                            said=_("Leave for {name} approved.").format(name=member.name),
-                        )
+                        def got_reason(reason: str) -> None:
+                            self.run_write(
+                                leave_requests.record_leave,
+                                member.id,
+                                first,
+                                last,
+                                reason,
+                                actor=self.actor,
+                                kind=kind,
+                                said=_("{kind} for {name} approved.").format(
+                                    kind=leave_requests.leave_kind_label(kind), name=member.name
+                                ),
+                            )
 
-                    self.ask(title, _("Reason"), got_reason)
+                        self.ask(title, _("Reason"), got_reason)
 
-                self.ask(title, _("Last day off (YYYY-MM-DD)"), got_last, first.isoformat())
+                    self.ask(title, _("Last day off (YYYY-MM-DD)"), got_last, first.isoformat())
 
-            self.ask(title, _("First day off (YYYY-MM-DD)"), got_first, today.isoformat())
+                self.ask(title, _("First day off (YYYY-MM-DD)"), got_first, today.isoformat())
+
+            self.ask_kind(title, got_kind)
 
         self.ask(title, _("Staff code of the person on leave"), got_code)
 

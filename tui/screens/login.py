@@ -1,4 +1,5 @@
-"""Staff code and PIN. In a demo store the demo staff are listed so anyone can try it."""
+"""Staff code and PIN. In a demo store the demo staff are listed so anyone can try it. Keys
+typed in one burst (code, Enter, PIN, Enter with no pause) are never lost: tui/screens/code_pin.py."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from store.kernel.i18n import N_, _
 from store.people import directory, staff
 from store.people.directory import Member
 from tui.screens.base import ConsoleScreen
+from tui.screens.code_pin import enter_code_then_pin
 from tui.widgets.key_bar import KeyBar
 
 
@@ -32,7 +34,10 @@ LOGIN = "login"
 class LoginScreen(ConsoleScreen[Member]):
     """Dismisses with the staff member who logged in."""
 
-    BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"), id="login.quit")]
+    BINDINGS = [
+        Binding("enter", "enter", N_("Next / log in"), id="login.next", priority=True),
+        Binding("ctrl+q", "app.quit", N_("Quit"), id="login.quit"),
+    ]
 
     def __init__(self, locked_by: str = "", message: str = "") -> None:
         super().__init__()
@@ -53,7 +58,9 @@ class LoginScreen(ConsoleScreen[Member]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#login-code", Input).focus()
+        # Focus now, not at the app's next turn (Widget.focus): keys the app takes meanwhile
+        # would go to the screen, which has no use for them.
+        self.set_focus(self.query_one("#login-code", Input))
         self.query_one("#demo-hint", Static).display = False
         self.load(setup.is_demo, then=self.show_demo_hint, failed=lambda _exc: None, key="demo")
 
@@ -63,15 +70,16 @@ class LoginScreen(ConsoleScreen[Member]):
             hint.update(demo_hint())
             hint.display = True
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "login-code":
-            self.query_one("#login-pin", Input).focus()
-            return
+    def action_enter(self) -> None:
+        """Enter, as the app takes it off its queue (a priority key: tui/screens/code_pin.py)."""
+        code = self.query_one("#login-code", Input)
+        enter_code_then_pin(self, code, self.query_one("#login-pin", Input), self.log_in)
+
+    def log_in(self) -> None:
         if self.writing(LOGIN):
             return  # the PIN is being checked: a second Enter does not log in twice
         code = self.query_one("#login-code", Input).value
-        pin = event.input
+        pin = self.query_one("#login-pin", Input)
 
         def refused(error: ZhangguiError) -> None:
             if not isinstance(error, DatabaseBusy):  # busy: the PIN stays, Enter tries again

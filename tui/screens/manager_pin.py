@@ -15,12 +15,17 @@ from store.kernel.errors import DatabaseBusy, NeedsApproval, WrongApprover, Zhan
 from store.kernel.i18n import N_, _
 from store.people import staff
 from tui.screens.base import ConsoleModalScreen
+from tui.screens.code_pin import enter_code_then_pin
 
 APPROVE = "approve"
 
 
 class ManagerPinScreen(ConsoleModalScreen[Approval | None]):
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="manager.cancel")]
+    BINDINGS = [
+        # A priority key, so code, Enter, PIN, Enter typed in one burst lose nothing (code_pin.py).
+        Binding("enter", "enter", N_("Next / approve"), id="manager.next", priority=True, show=False),
+        Binding("escape", "cancel", N_("Cancel"), id="manager.cancel"),
+    ]
 
     def __init__(self, reason: str, requester: Actor | None = None) -> None:
         """``requester`` is who asks (the person logged in): their own PIN is refused at once."""
@@ -36,15 +41,18 @@ class ManagerPinScreen(ConsoleModalScreen[Approval | None]):
             yield Input(placeholder=_("PIN"), password=True, id="manager-pin")
             yield Label("", id="manager-message", classes="error")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "manager-code":
-            self.query_one("#manager-pin", Input).focus()
-            return
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#manager-code", Input))  # now: keys typed meanwhile go there
+
+    def action_enter(self) -> None:
+        code = self.query_one("#manager-code", Input)
+        enter_code_then_pin(self, code, self.query_one("#manager-pin", Input), self.approve)
+
+    def approve(self) -> None:
         if self.writing(APPROVE):
             return  # the PIN is being checked: a second Enter does not ask twice
         code = self.query_one("#manager-code", Input).value
-        pin = event.input
+        pin = self.query_one("#manager-pin", Input)
 
         def refused(exc: ZhangguiError) -> None:
             self.query_one("#manager-message", Label).update(Text(str(exc)))

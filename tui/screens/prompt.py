@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -23,8 +24,9 @@ class PromptScreen(ConsoleModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._title, classes="dialog-title")
-            yield Label(self._label)
+            # Never markup: a label may carry what someone typed ("[b", a name) or a store sentence.
+            yield Label(Text(self._title), classes="dialog-title")
+            yield Label(Text(self._label))
             yield Input(value=self._value, password=self._password, id="prompt-input")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

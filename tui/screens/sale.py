@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from store.kernel.auth import Approval
-from store.kernel.errors import NotFound, ValidationError, ZhangguiError
+from store.kernel.errors import DatabaseBusy, NotFound, ValidationError, ZhangguiError
 from store.kernel.i18n import N_, _
 from store.kernel.money import format_fen
 from store.people import directory
@@ -154,6 +154,7 @@ class SaleScreen(CartHoldingScreen):
         self.in_turn(CART, lambda: self._scan_step(text))
 
     def _scan_step(self, text: str) -> None:
+        scanned = text
         qty = 1
         try:
             if "*" in text:
@@ -164,7 +165,31 @@ class SaleScreen(CartHoldingScreen):
             self.fail(str(exc))
             return
         cart = self.cart
-        self.load(scan_into, cart, text, qty, then=lambda found: self._scanned(cart, found, qty), key=CART)
+        self.load(
+            scan_into,
+            cart,
+            text,
+            qty,
+            then=lambda found: self._scanned(cart, found, qty),
+            failed=lambda error: self.scan_refused(scanned, error),
+            key=CART,
+        )
+
+    def scan_refused(self, text: str, error: ZhangguiError) -> None:
+        """A scan the store refused is said; one a busy database kept out goes back into the
+        empty scan field, so Enter tries it again (it is not lost)."""
+        if not isinstance(error, DatabaseBusy):
+            self.fail(str(error))
+            return
+        field = self.query_one("#scan", Input)
+        if not field.value:
+            field.value = text
+            field.cursor_position = len(text)
+            self.fail(
+                str(error) + " " + _("{code} is back in the field: Enter tries it again.").format(code=text)
+            )
+        else:  # the next code is already being typed: it is not overwritten
+            self.fail(str(error) + " " + _("{code} was not added: scan it again.").format(code=text))
 
     def _scanned(self, cart: Cart, found: CartLine | list[Any], qty: int) -> None:
         if cart is not self.cart:

@@ -1,5 +1,7 @@
 """The time clock (everyone): type your code and PIN, F2 clocks in, F3 clocks out.
-A manager corrects someone else's times with F5 (their PIN, then the times and a reason)."""
+A manager corrects someone else's times with F5 (their PIN, then the times and a reason), and
+adds a spell someone forgot to clock with F6 (their PIN, whose, the day, the times, a reason).
+The store audits both and refuses a manager's own times."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from textual.widgets import Input, Label, Static
 from store.kernel.auth import Approval
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
+from store.people import desk as promoter_desk
 from store.people import directory, timeclock
 from tui.cells import cut_middle, ljust
 from tui.screens.base import ConsoleScreen
@@ -54,7 +57,10 @@ class TimeClockScreen(ConsoleScreen[None]):
         Binding("f2", "punch('in')", N_("Clock in"), id="clock.in"),
         Binding("f3", "punch('out')", N_("Clock out"), id="clock.out"),
         Binding("f5", "correct", N_("Correct"), id="clock.correct"),
+        Binding("f6", "add_missed", N_("Add missed"), id="clock.add"),
         Binding("escape", "back", N_("Back"), id="clock.back"),
+        # A priority key, so code, Enter, PIN typed in one burst lose nothing (code_pin.py).
+        Binding("enter", "to_pin", N_("To the PIN"), id="clock.to_pin", priority=True, show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -68,7 +74,7 @@ class TimeClockScreen(ConsoleScreen[None]):
 
     def on_mount(self) -> None:
         self.show_today()
-        self.query_one("#clock-code", Input).focus()
+        self.set_focus(self.query_one("#clock-code", Input))  # now: keys typed meanwhile go there
 
     def show_today(self) -> None:
         tz, grace = self.config.tz, self.config.roster.late_grace_minutes
@@ -109,10 +115,12 @@ class TimeClockScreen(ConsoleScreen[None]):
             text.append("\n")
         self.query_one("#clock-today", Static).update(text)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "clock-code":
-            self.query_one("#clock-pin", Input).focus()
+    def action_to_pin(self) -> None:
+        """Enter in the code field moves to the PIN as the app takes it (the PIN's Enter does
+        nothing: F2 or F3 says which punch)."""
+        pin = self.query_one("#clock-pin", Input)
+        if self.focused is not pin:
+            self.set_focus(pin)
 
     def action_punch(self, direction: str) -> None:
         code_input = self.query_one("#clock-code", Input)
@@ -125,7 +133,7 @@ class TimeClockScreen(ConsoleScreen[None]):
         def punched(punch: timeclock.Punch) -> None:
             code_input.value = ""
             pin_input.value = ""
-            code_input.focus()
+            self.set_focus(code_input)
             self.say(punch.message)
             self.show_today()
 
@@ -204,6 +212,91 @@ class TimeClockScreen(ConsoleScreen[None]):
             self.ask(_("Correct clock times"), _("Clock-out (HH:MM, empty if still working)"), got_out)
 
         self.ask(_("Correct clock times"), _("Clock-in (HH:MM)"), got_in)
+
+    # ---- a missed spell ----------------------------------------------------
+    def action_add_missed(self) -> None:
+        from tui.screens.manager_pin import ManagerPinScreen
+
+        def approved(approval: Approval | None) -> None:
+            if approval is not None:
+                self.ask(
+                    _("Add a missed clock-in"),
+                    _("Staff code of who forgot to clock"),
+                    lambda code: self.load(
+                        timeclock.staff_for_spell,
+                        code,
+                        approval,
+                        then=lambda found: self.ask_missed(approval, *found),
+                        key="missed",
+                    ),
+                )
+
+        self.app.push_screen(ManagerPinScreen(_("Add a missed clock-in")), approved)
+
+    def ask_missed(self, approval: Approval, staff_id: str, name: str) -> None:
+        tz, title = self.config.tz, _("Add a missed clock-in for {name}").format(name=name)
+
+        def got_day(day_text: str) -> None:
+            day = promoter_desk.parse_day(day_text)
+            ask_times(day, "", "")
+
+        def ask_times(day: date, problem: str, reason: str) -> None:
+            """The times (again, after ``problem``: the sentence that refused them); the reason
+            typed before is offered again."""
+            if problem:
+                self.fail(problem)
+
+            def at(text: str) -> datetime:
+                minutes = timeclock.parse_time_of_day(text)
+                return datetime.combine(day, datetime.min.time()) + timedelta(minutes=minutes)
+
+            def got_in(first: str) -> None:
+                try:
+                    start = at(first)
+                except ZhangguiError as exc:
+                    ask_times(day, str(exc), reason)
+                    return
+
+                def got_out(second: str) -> None:
+                    try:
+                        end = at(second)
+                    except ZhangguiError as exc:
+                        ask_times(day, str(exc), reason)
+                        return
+
+                    def added(_entry: object) -> None:
+                        self.say(
+                            _("{name} worked {day} {start}-{end}: added by {manager}.").format(
+                                name=name,
+                                day=day.isoformat(),
+                                start=f"{start:%H:%M}",
+                                end=f"{end:%H:%M}",
+                                manager=approval.manager_name,
+                            )
+                        )
+                        self.show_today()
+
+                    def got_reason(typed: str) -> None:
+                        self.run_write(
+                            timeclock.add_entry,
+                            staff_id,
+                            start,
+                            end,
+                            approval,
+                            typed,
+                            tz,
+                            then=added,
+                            failed=lambda error: ask_times(day, str(error), typed),
+                        )
+
+                    self.ask(title, _("Reason"), got_reason, reason)
+
+                self.ask(title, _("Clock-out (HH:MM)"), got_out)
+
+            label = _("Clock-in (HH:MM)")
+            self.ask(title, f"{problem}\n{label}" if problem else label, got_in)
+
+        self.ask(title, _("Day (YYYY-MM-DD)"), got_day, self.today().isoformat())
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import select
 import signal
 import sqlite3
 import threading
@@ -29,12 +30,13 @@ KILLS = 20
 SEED = 20261207
 
 
-def _back_up_until_killed(db_path: Path, folder: Path, clock: FixedClock, err: Path) -> NoReturn:
+def _back_up_until_killed(db_path: Path, folder: Path, clock: FixedClock, err: Path, done: int) -> NoReturn:
     code = 0
     try:
         while True:
             clock.advance(seconds=1)
             make_backup(db_path, folder, store_code="S001", taken=clock.local_now(), daily=3, weekly=0)
+            os.write(done, b".")  # one more whole backup: the parent may now kill at any moment
     except BaseException:
         err.write_text(traceback.format_exc())
         code = 3
@@ -52,11 +54,21 @@ def test_killing_a_backup_anywhere_leaves_only_whole_checked_backups(
     rng = random.Random(SEED)
     for round_no in range(KILLS):
         clock.advance(days=1)
+        read, write = os.pipe()
         pid = os.fork()
         if pid == 0:
-            _back_up_until_killed(db_path, folder, clock, err)
-        time.sleep(rng.uniform(0.0, 0.12))  # a random moment of the backup loop
+            os.close(read)
+            _back_up_until_killed(db_path, folder, clock, err, write)
+        os.close(write)
+        # Every other round first waits for one whole backup, however slow the machine, so the
+        # folder has finished backups to check; then each kill lands at a random moment of the
+        # loop (opening, VACUUM INTO, fsync, the check, the rename, the rotation).
+        if round_no % 2 == 0:
+            ready, _, _ = select.select([read], [], [], 60)
+            assert ready and os.read(read, 1) == b".", f"round {round_no}: no backup within 60 s"
+        time.sleep(rng.uniform(0.0, 0.12))
         os.kill(pid, signal.SIGKILL)
+        os.close(read)
         _, status = os.waitpid(pid, 0)
         assert os.WIFSIGNALED(status), f"round {round_no}: " + (
             err.read_text() if err.exists() else str(status)

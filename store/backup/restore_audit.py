@@ -109,12 +109,13 @@ def check_current(db_path: Path, staff_code: str, pin: str) -> Before | None:
         raise need_manager()
     if not _readable(db_path):
         return None
+    who: Restorer | None = None
     try:
         with _opened(db_path):
             who = _sign_in(staff_code, pin)
             return Before(who, anchoring.head())
     except DatabaseUnavailable:
-        return None
+        return None if who is None else Before(who, None)  # signed in, its head unreadable
 
 
 def check_in_copy(copy: Path, staff_code: str, pin: str) -> Restorer:

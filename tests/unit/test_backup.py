@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 
+from store.audit import integrity
 from store.backup import create, rotate
 from store.backup.create import BackupFailed, make_backup
 from store.backup.restore import restore_backup
@@ -197,6 +198,16 @@ def test_restore_over_a_damaged_store_moves_its_wal_aside(
     assert result.kept is not None and Path(f"{result.kept}-wal").read_bytes() == b"left over"
     assert not wal.exists()
     verify_backup(db_path, "S001")
+    reopened = open_database(db_path)  # the manager was checked in the backup; the log says so
+    try:
+        report = integrity.check()
+    finally:
+        reopened.close()
+    assert report.problems == []
+    assert any(
+        "王店长 (M1) put back the backup" in n.problem and "could not be read" in n.problem
+        for n in report.notes
+    )
 
 
 def test_verifying_does_not_touch_the_store_other_threads_use(

@@ -57,8 +57,8 @@ def backup_command(db_path: str | None, config_path: str | None, folder: Path | 
 @click.option(
     "--new",
     is_flag=True,
-    help="There is no database yet (a new computer): make it from the backup. No staff exist "
-    "there yet, so no --staff or --pin is asked.",
+    help="There is no database yet (a new computer): make it from the backup. On a computer that "
+    "has kept no audit anchor of the store either, no staff exist yet, so no --staff or --pin is asked.",
 )
 @click.option("--staff", "staff_code", default=None, help="A manager's staff code (asked for when left out).")
 @click.option("--pin", default=None, help="The manager's PIN (asked for when left out).")
@@ -74,8 +74,9 @@ def restore_command(
 ) -> None:
     """Put a backup back in place of the store database, after checking it (whole, of this
     store, of a known version, its audit log verified). A manager's act: give your --staff
-    and --pin (asked for when left out), except with --new on a computer that has no database
-    yet, where no staff exist yet. The database it replaces is kept beside it, named with the
+    and --pin (asked for when left out; checked in the backup when the database is too damaged
+    to open), except with --new on a computer that has no database and no audit anchor of the
+    store yet, where no staff exist yet. The database it replaces is kept beside it, named with the
     time, untouched; the restore is recorded in the audit log, so 'zhanggui audit verify' tells
     it from an older copy of the database put back by hand. Close zhanggui everywhere first.
 

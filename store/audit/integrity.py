@@ -249,8 +249,42 @@ def _walk(
                     ).format(key=record_.key_id, store=store_code, seq=record_.from_seq),
                 )
             )
-    _check_anchors(report, given, kept.anchors, hash_at)
+    _check_anchors(report, given, _held_against(report, kept, hash_at), hash_at)
     report.head = Anchor(count, prev_hash, None, store_code, segments[-1][1] if segments else "")
+
+
+def _held_against(
+    report: AuditReport, kept: audit_files.KeptAnchors, hash_at: dict[int, str]
+) -> list[Anchor]:
+    """The kept anchors the log must still reach: those from the latest restore marker this log
+    reaches on (its anchor is the head right after the row recording that restore); the ones
+    before it are the replaced database's. With no such marker (no restore, or the database was
+    put back by a file copy, not by a restore) every kept anchor counts. Each restore is said."""
+    for marker in kept.restores:
+        report.notes.append(AuditProblem(0, _restore_sentence(marker, report.tz)))
+    for marker in reversed(kept.restores):
+        anchor = marker.anchor
+        if anchor.count and anchor.count <= report.rows and anchor.matches(hash_at.get(anchor.count, "")):
+            return kept.anchors[marker.position :]
+    return kept.anchors
+
+
+def _restore_sentence(marker: audit_files.RestoreMarker, tz: tzinfo | None) -> str:
+    when = event_time(marker.anchor.at, tz) if marker.anchor.at else "?"
+    if not marker.by:
+        return _(
+            "On {when} the backup {file} was put back on a computer with no store database; the log "
+            "starts from its {now} rows."
+        ).format(when=when, file=marker.file, now=marker.backup_count)
+    if marker.from_count is None:
+        return _(
+            "On {when} {who} put back the backup {file} over a database that could not be read; the "
+            "log went back to {now} rows."
+        ).format(when=when, who=marker.by, file=marker.file, now=marker.backup_count)
+    return _(
+        "On {when} {who} put back the backup {file}: the log went from {then} rows back to {now}; the "
+        "anchors kept before then are the replaced database's."
+    ).format(when=when, who=marker.by, file=marker.file, then=marker.from_count, now=marker.backup_count)
 
 
 def _check_head(report: AuditReport, head_text: str | None, count: int, last_hash: str) -> None:

@@ -10,6 +10,12 @@ database, so a copy of the database alone cannot be rewritten without being dete
   with the time), appended at every clean console exit, ``audit verify`` and ``audit anchor``.
   A later verify checks the log against them: an emptied, cut or rewritten log, or an older
   copy of the database put back, no longer reaches the same head.
+
+  A restore (``zhanggui restore``) appends a restore marker: a line with ``"kind": "restore"``
+  that is also an anchor (its count and head are the restored log's right after the row that
+  records the restore, so a program that does not know markers reads it as an anchor), with
+  the backup file, who put it back and the heads before and after. The anchors before it are
+  the replaced database's. Lines without a kind (or of a kind not known here) are anchors.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import json
 import os
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -217,11 +223,29 @@ class KeyRecord:
     from_seq: int
 
 
+@dataclass(frozen=True)
+class RestoreMarker:
+    """A line of the anchors file saying a backup was put back. ``anchor`` is the restored
+    log's head just after the row recording the restore; ``position`` is how many anchors were
+    kept before it (its own anchor is ``anchors[position]``): those belong to the database the
+    restore replaced."""
+
+    anchor: Anchor
+    position: int
+    file: str
+    sha256: str
+    by: str  # the manager's name and staff code; "" for a computer that had no database
+    from_count: int | None  # rows of the replaced log (None: it could not be read)
+    from_head: str
+    backup_count: int  # rows the backup brought
+
+
 @dataclass
 class KeptAnchors:
     anchors: list[Anchor]
     keys: list[KeyRecord]
     damaged: int = 0
+    restores: list[RestoreMarker] = field(default_factory=list)
 
 
 def read_anchors(store_code: str) -> KeptAnchors:
@@ -245,19 +269,38 @@ def read_anchors(store_code: str) -> KeptAnchors:
             if data.get("kind") == "key":
                 kept.keys.append(KeyRecord(str(data["key"]), int(data["from"])))
                 continue
-            at_text = str(data.get("at", ""))
-            kept.anchors.append(
-                Anchor(
-                    count=int(data["count"]),
-                    head=str(data["head"]).lower(),
-                    at=datetime.fromisoformat(at_text) if at_text else None,
-                    store_code=str(data.get("store", "")),
-                    key_id=str(data.get("key", "")),
-                )
-            )
+            anchor = _anchor_from(data)
+            if data.get("kind") == "restore":
+                kept.restores.append(_marker_from(data, anchor, len(kept.anchors)))
+            kept.anchors.append(anchor)
         except (ValueError, KeyError, TypeError, AttributeError):
             kept.damaged += 1
     return kept
+
+
+def _anchor_from(data: dict[str, object]) -> Anchor:
+    at_text = str(data.get("at", ""))
+    return Anchor(
+        count=int(str(data["count"])),
+        head=str(data["head"]).lower(),
+        at=datetime.fromisoformat(at_text) if at_text else None,
+        store_code=str(data.get("store", "")),
+        key_id=str(data.get("key", "")),
+    )
+
+
+def _marker_from(data: dict[str, object], anchor: Anchor, position: int) -> RestoreMarker:
+    from_count = data.get("from_count")
+    return RestoreMarker(
+        anchor=anchor,
+        position=position,
+        file=str(data.get("file", "")),
+        sha256=str(data.get("sha256", "")),
+        by=str(data.get("by", "")),
+        from_count=None if from_count is None else int(str(from_count)),
+        from_head=str(data.get("from_head", "")),
+        backup_count=int(str(data.get("backup_count", 0))),
+    )
 
 
 def _append_line(store_code: str, line: str) -> Path:
@@ -272,6 +315,30 @@ def _append_line(store_code: str, line: str) -> Path:
     finally:
         os.close(fd)
     return path
+
+
+def append_restore(
+    anchor: Anchor,
+    *,
+    file: str,
+    sha256: str,
+    by: str,
+    replaced: Anchor | None,
+    backup_count: int,
+) -> Path:
+    """Add a restore marker (see the module's notes) whose anchor is ``anchor``, the restored
+    log's head after the row recording the restore. OSError when it cannot be written."""
+    data = json.loads(_anchor_line(anchor, "restore"))
+    data.update(
+        kind="restore",
+        file=file,
+        sha256=sha256,
+        by=by,
+        from_count=replaced.count if replaced is not None else None,
+        from_head=replaced.head if replaced is not None else "",
+        backup_count=backup_count,
+    )
+    return _append_line(anchor.store_code, json.dumps(data, sort_keys=True, ensure_ascii=False))
 
 
 def append_anchor(anchor: Anchor, reason: str) -> Path:

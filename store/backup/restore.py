@@ -1,7 +1,11 @@
 """Putting a backup back: the file is checked as a new backup is, copied beside the store's
 database and checked again, and only then takes the database's name in one rename. The
-database it replaces is kept beside it under a name with the time. At every moment the
-database's name holds either the old whole store or the restored whole store."""
+database it replaces is kept beside it under a name with the time, untouched. At every moment
+the database's name holds either the old whole store or the restored whole store.
+
+A restore is a manager's act, recorded in the restored audit log and in the anchors file
+(store.backup.restore_audit), so a later ``audit verify`` tells it from an older copy of the
+database put back behind the program's back."""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from store.backup import restore_audit
+from store.backup.restore_audit import Before
 from store.backup.verify import BackupInfo, read_only_uri, verify_backup
 from store.kernel.errors import DatabaseUnavailable, ZhangguiError
 from store.kernel.files import fsync_directory
@@ -26,6 +32,7 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 class RestoreResult:
     info: BackupInfo
     kept: Path | None  # where the database it replaced now is (None: there was none)
+    note: str | None = None  # the restore is done, but its audit record or marker is not
 
 
 def current_store_code(db_path: Path) -> str | None:
@@ -71,6 +78,8 @@ def _quiesce(db_path: Path) -> None:
 
 def _back_to_wal(db_path: Path) -> None:
     """Undo _quiesce after a failed restore: the database as the program keeps it."""
+    if not db_path.exists():
+        return  # a new computer: nothing to undo, and no empty file to leave behind
     with (
         contextlib.suppress(sqlite3.Error),
         contextlib.closing(sqlite3.connect(str(db_path), timeout=1)) as conn,
@@ -138,13 +147,20 @@ def restore_backup(
     now: datetime,
     confirm: Callable[[BackupInfo], bool] | None = None,
     new: bool = False,
+    staff_code: str = "",
+    pin: str = "",
 ) -> RestoreResult | None:
     """Put the backup at ``backup`` in place of the database at ``db_path``. ``store_code`` is
     this store's; ``now`` (the store's local time) names the kept copy of the database. Refused
     with a sentence (and nothing changed) for a damaged, cut-short, foreign or unknown file, or
     while the database is in use. ``confirm`` is asked once the backup checked out (False: None
     is returned, nothing changed). A database that is not there is refused, as by every command,
-    unless ``new`` (a new computer): then its folder must exist."""
+    unless ``new`` (a new computer): then its folder must exist.
+
+    ``staff_code`` and ``pin`` are a manager's, checked in the database replaced (in the copy of
+    the backup when that one cannot be opened); PermissionDenied without them, unless this is a
+    new computer (restore_audit.is_new_computer). The restore is recorded in the restored audit
+    log and the anchors file."""
     backup, db_path = Path(backup), Path(db_path)
     if not db_path.exists() and not (new and db_path.parent.is_dir()):
         raise DatabaseUnavailable(
@@ -157,9 +173,15 @@ def restore_backup(
         raise DatabaseUnavailable(
             _("{path} is the store's database itself, not a backup of it.").format(path=backup)
         )
+    before: Before | None = None  # None: the manager is checked in the copy of the backup
+    if db_path.exists():
+        before = restore_audit.check_current(db_path, staff_code, pin)
+    elif restore_audit.is_new_computer(db_path, store_code):
+        before = Before(None, None)
     checked = verify_backup(backup, store_code, exact_schema=False)
     if confirm is not None and not confirm(checked):
         return None
+    sha256 = restore_audit.file_sha256(backup)
     _quiesce(db_path)
     incoming = db_path.with_name(f".{db_path.name}.restoring-{os.getpid()}")
     kept: Path | None = None
@@ -167,6 +189,9 @@ def restore_backup(
         incoming.unlink(missing_ok=True)
         _copy_in(backup, incoming)
         info = verify_backup(incoming, store_code, exact_schema=False)
+        brought = restore_audit.head_of(incoming)
+        if before is None:
+            before = Before(restore_audit.check_in_copy(incoming, staff_code, pin), None)
         if db_path.exists():
             kept = _kept_path(db_path, now)
             _keep_current(db_path, kept)
@@ -181,9 +206,18 @@ def restore_backup(
             )
         ) from exc
     except ZhangguiError:
+        _back_to_wal(db_path)
         raise
     finally:
-        with contextlib.suppress(OSError):
-            incoming.unlink(missing_ok=True)
+        for side in ("", *SIDE_FILES):
+            with contextlib.suppress(OSError):
+                Path(f"{incoming}{side}").unlink(missing_ok=True)
+    try:
+        note = restore_audit.record_restore(db_path, backup, sha256, before, brought)
+    except ZhangguiError as exc:
+        note = _(
+            "The backup was put back, but the audit log could not record it ({error}); "
+            "'zhanggui audit verify' will report the replaced database's anchors."
+        ).format(error=exc)
     final = BackupInfo(backup, info.store_code, info.schema, info.audit_rows, info.size)
-    return RestoreResult(final, kept)
+    return RestoreResult(final, kept, note)

@@ -33,20 +33,27 @@ def test_backup_to_a_folder_then_restore_it(shop_file: Path, tmp_path: Path) -> 
     (backup,) = folder.iterdir()
     assert f"Backup {backup} made and checked" in made.output
 
-    refused = run("restore", "--db", str(shop_file), str(backup), given="n\n")
+    refused = run(
+        "restore", "--db", str(shop_file), str(backup), "--staff", "M1", "--pin", "1234", given="n\n"
+    )
     assert refused.exit_code == 1 and "Nothing was changed." in refused.output
     assert not list(tmp_path.glob("store.before-restore-*"))
 
-    done = run("restore", "--db", str(shop_file), str(backup), "--yes")
+    done = run("restore", "--db", str(shop_file), str(backup), "--yes", given="M1\n1234\n")
     assert done.exit_code == 0, done.output
     (kept,) = tmp_path.glob("store.before-restore-*.db")
     assert f"Restored {shop_file} from {backup}." in done.output and str(kept) in done.output
+    verified = run("audit", "verify", "--db", str(shop_file))  # the restore is a note, not tampering
+    assert verified.exit_code == 0, verified.output
+    assert f"王店长 (M1) put back the backup {backup.name}" in verified.output
 
     elsewhere = tmp_path / "new-computer" / "store.db"  # no store there: refused unless --new
     missing = run("restore", "--db", str(elsewhere), str(backup), "--yes")
     assert missing.exit_code == 1 and f"No store database at {elsewhere}" in missing.output
     elsewhere.parent.mkdir()
-    fresh = run("restore", "--db", str(elsewhere), str(backup), "--yes", "--new")
+    # This computer kept anchors of S001: not a new computer for it, so a manager is asked
+    # (checked in the backup, there being no database to check in).
+    fresh = run("restore", "--db", str(elsewhere), str(backup), "--yes", "--new", given="M1\n1234\n")
     assert fresh.exit_code == 0 and elsewhere.exists() and "kept as" not in fresh.output
 
 
@@ -82,7 +89,19 @@ def test_restore_refuses_another_stores_backup_in_chinese(shop_file: Path, tmp_p
         conn.execute("UPDATE meta SET value = 'S002' WHERE key = 'store_code'")
     config = tmp_path / "config.toml"
     config.write_text('[ui]\nlanguage = "zh_CN"\n', encoding="utf-8")
-    refused = run("restore", "--db", str(shop_file), "--config", str(config), str(foreign), "--yes")
+    refused = run(
+        "restore",
+        "--db",
+        str(shop_file),
+        "--config",
+        str(config),
+        str(foreign),
+        "--yes",
+        "--staff",
+        "M1",
+        "--pin",
+        "1234",
+    )
     assert refused.exit_code == 1 and "Traceback" not in refused.output
     assert "S002" in refused.output and "备份" in refused.output
     assert not list(tmp_path.glob("store.before-restore-*"))

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from peewee import SqliteDatabase
 
+from store.audit import integrity
 from store.backup import create, rotate
 from store.backup.create import BackupFailed, make_backup
 from store.backup.restore import restore_backup
@@ -29,6 +30,8 @@ from store.kernel.errors import DatabaseUnavailable
 from store.models import Sale, database
 from tests.conftest import Shop
 from tests.store_helpers import sell
+
+M1 = {"staff_code": "M1", "pin": "1234"}  # the Shop's manager: a restore is a manager's act
 
 
 def _backup(db_path: Path, folder: Path, clock: FixedClock, **keep: int) -> create.BackupResult:
@@ -162,17 +165,17 @@ def test_restore_puts_a_backup_back_and_keeps_the_replaced_database(
     backup = _backup(db_path, tmp_path / "bk", clock).path
     sell(shop, shop.imeis[0])  # after the backup, and still in the WAL
     with pytest.raises(DatabaseUnavailable, match="is in use"):
-        restore_backup(backup, db_path, store_code="S001", now=clock.local_now())
+        restore_backup(backup, db_path, store_code="S001", now=clock.local_now(), **M1)
     assert Sale.select().count() == 1  # refused: nothing changed
     db.close()
     foreign = _edited_copy(
         backup, tmp_path / "s002.db", "UPDATE meta SET value = 'S002' WHERE key = 'store_code'"
     )
     with pytest.raises(BadBackup, match="backup of store S002"):
-        restore_backup(foreign, db_path, store_code="S001", now=clock.local_now())
+        restore_backup(foreign, db_path, store_code="S001", now=clock.local_now(), **M1)
 
     now = clock.local_now()
-    result = restore_backup(backup, db_path, store_code="S001", now=now)
+    result = restore_backup(backup, db_path, store_code="S001", now=now, **M1)
     assert result.kept == tmp_path / f"store.before-restore-{now:%Y%m%d-%H%M%S}.db"
     assert _sales_in(db_path) == 0 and _sales_in(result.kept) == 1
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") or p.name.endswith(("-wal", "-shm"))]
@@ -191,10 +194,20 @@ def test_restore_over_a_damaged_store_moves_its_wal_aside(
     db_path.write_bytes(b"\x00" * 8192)  # beyond use, with a -wal that must not meet the restored file
     wal = db_path.with_name("store.db-wal")
     wal.write_bytes(b"left over")
-    result = restore_backup(backup, db_path, store_code="S001", now=clock.local_now())
+    result = restore_backup(backup, db_path, store_code="S001", now=clock.local_now(), **M1)
     assert result.kept is not None and Path(f"{result.kept}-wal").read_bytes() == b"left over"
     assert not wal.exists()
     verify_backup(db_path, "S001")
+    reopened = open_database(db_path)  # the manager was checked in the backup; the log says so
+    try:
+        report = integrity.check()
+    finally:
+        reopened.close()
+    assert report.problems == []
+    assert any(
+        "王店长 (M1) put back the backup" in n.problem and "could not be read" in n.problem
+        for n in report.notes
+    )
 
 
 def test_verifying_does_not_touch_the_store_other_threads_use(
@@ -237,7 +250,7 @@ def test_a_restore_that_fails_half_way_leaves_the_database_as_it_was(
 
     monkeypatch.setattr("store.backup.restore._copy_in", disk_full)
     with pytest.raises(DatabaseUnavailable, match="is as it was"):
-        restore_backup(backup, db_path, store_code="S001", now=clock.local_now())
+        restore_backup(backup, db_path, store_code="S001", now=clock.local_now(), **M1)
     assert _sales_in(db_path) == 1
     with contextlib.closing(sqlite3.connect(db_path)) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -8,11 +8,12 @@ import pytest
 from peewee import IntegrityError
 
 from store.audit import integrity
-from store.dayclose import close, days, drawer, report
+from store.dayclose import close, days, drawer, render, report
 from store.kernel import FixedClock
 from store.kernel.errors import NeedsApproval, ValidationError, WrongApprover
 from store.models import AuditLog, CashMovement, CashSession, DayClose, Sale, SaleLine, StockMovement
 from store.selling import checkout, refunds, sale_voids
+from store.selling.receipt_layout import cell_width, printer_cells
 from tests.conftest import TILL, Shop
 from tests.store_helpers import forge_actor, forge_approval, manager_actor, promoter_cart, scan, snapshot
 from tests.unit.test_returns_voids import return_cart
@@ -60,13 +61,23 @@ def test_a_paid_out_above_the_limit_needs_another_managers_pin(shop: Shop) -> No
         drawer.move_cash(T, "paid_out", 20001, actor=manager, reason="快递费", limit=LIMIT)
     with pytest.raises(WrongApprover):  # a manager's own PIN is no approval of their paid-out
         drawer.move_cash(
-            T, "paid_out", 20001, actor=manager, reason="快递费", limit=LIMIT,
+            T,
+            "paid_out",
+            20001,
+            actor=manager,
+            reason="快递费",
+            limit=LIMIT,
             approval=forge_approval(shop.manager.id, shop.manager.name),
         )
     assert snapshot() == before
     drawer.move_cash(T, "paid_out", 20000, actor=cashier, reason="水费", limit=LIMIT)
     out = drawer.move_cash(
-        T, "paid_out", 25000, actor=cashier, reason="快递费", limit=LIMIT,
+        T,
+        "paid_out",
+        25000,
+        actor=cashier,
+        reason="快递费",
+        limit=LIMIT,
         approval=forge_approval(shop.manager.id, shop.manager.name),
     )
     assert out.approved_by == shop.manager.id
@@ -90,10 +101,20 @@ def test_a_handover_short_beyond_the_tolerance_needs_a_reason(shop: Shop) -> Non
     with pytest.raises(ValidationError, match=r"expected ¥339.50: ¥14.50 short"):
         drawer.handover(T, counts={10000: 3, 1000: 2, 100: 3, 50: 4}, **kwargs)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="another person"):
-        drawer.handover(T, counts=short, outgoing=forge_actor(shop.promoter),
-                        incoming=forge_actor(shop.promoter), tolerance=TOLERANCE)
+        drawer.handover(
+            T,
+            counts=short,
+            outgoing=forge_actor(shop.promoter),
+            incoming=forge_actor(shop.promoter),
+            tolerance=TOLERANCE,
+        )
     ended, begun = drawer.handover(T, counts=short, reason="找错零钱", **kwargs)  # type: ignore[arg-type]
-    assert (ended.expected, ended.counted, ended.over_short, ended.end_kind) == (expected, 32450, -1500, "handover")
+    assert (ended.expected, ended.counted, ended.over_short, ended.end_kind) == (
+        expected,
+        32450,
+        -1500,
+        "handover",
+    )
     assert (begun.seq, begun.float, begun.opened_by_id) == (2, 32450, shop.manager.id)
     assert drawer.handover  # the next shift's X report starts from the float taken on
     x2 = report.x_report(T, date(2026, 12, 7), TZ, seq=2)
@@ -137,7 +158,10 @@ def test_the_z_report_locks_the_day(shop: Shop, clock: FixedClock) -> None:
         lambda: DayClose.update(counted=1).execute(),
         lambda: CashSession.update(counted=1).execute(),
         lambda: StockMovement.create(
-            product=shop.case.id, kind="adjust", qty=1, staff=shop.manager.id,
+            product=shop.case.id,
+            kind="adjust",
+            qty=1,
+            staff=shop.manager.id,
             created_at=z.closed_at - timedelta(seconds=1),
         ),
     ):
@@ -155,6 +179,14 @@ def test_the_z_report_locks_the_day(shop: Shop, clock: FixedClock) -> None:
     refund = checkout.commit_sale(back, shop.till)
     assert refund.business_date == today + timedelta(days=1)
     assert report.day_report(T, today, TZ) == zr
+    for width, text in (
+        (80, render.render(zr)),
+        (32, render.receipt_text(zr, 32)),
+        (48, render.receipt_text(zr, 48)),
+    ):
+        cells = cell_width if width == 80 else (lambda line: sum(printer_cells(ch) for ch in line))
+        assert max(cells(line) for line in text.splitlines()) <= width
+        assert "Z report No. 0001" in text and z.audit_head[:20] in text and shop.imeis[0] in text
     assert integrity.verify() == []
 
 
@@ -167,7 +199,9 @@ def test_a_day_left_open_is_found_and_closed_not_counted(shop: Shop, clock: Fixe
     manager = manager_actor(shop)
     with pytest.raises(ValidationError, match="2026-12-07 is still open"):
         close.close_day(T, tomorrow, TZ, counted=None, tolerance=TOLERANCE, actor=manager)
-    z = close.close_day(T, date(2026, 12, 7), TZ, counted=None, reason="停电", tolerance=TOLERANCE, actor=manager)
+    z = close.close_day(
+        T, date(2026, 12, 7), TZ, counted=None, reason="停电", tolerance=TOLERANCE, actor=manager
+    )
     assert (z.counted, z.over_short, z.expected) == (None, None, 26150 + 3900)
     assert days.open_days(T, tomorrow) == []
     assert CashSession.get().counted is None

@@ -1,0 +1,153 @@
+"""zhanggui day: open the drawer with a float, the X or Z report of a day, and the close."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from store.dayclose import close, days, drawer, render, report, tables
+from store.kernel.auth import sign_in
+from store.kernel.i18n import _
+from store.kernel.money import format_fen, parse_money
+from store.people import staff
+from store.reports.writers import to_csv, write_xlsx
+from tui.cli.common import context_for, db_options, deliver, export_options, manager_option, user_errors
+from tui.cli.param_types import Day
+
+
+@click.group("day")
+def day_group() -> None:
+    """The cash drawer and the end of the day: float, X and Z reports, close.
+
+    Examples:
+
+    \b
+    zhanggui day open --float "100x2 10x5 1x10" --staff P1 --db shop.db
+    zhanggui day report --date 2026-11-30 --db shop.db
+    zhanggui day close --date 2026-11-30 --cash 1234.50 --staff M1 --db shop.db
+    """
+
+
+@day_group.command("open")
+@click.option("--float", "float_text", required=True, help='The float by denomination: "100x2 10x5 0.5x4".')
+@click.option("--staff", "staff_code", required=True, help="Who counts the float (PIN is asked).")
+@click.option("--pin", prompt=True, hide_input=True, help="Their PIN.")
+@db_options
+@user_errors
+def open_command(
+    float_text: str, staff_code: str, pin: str, db_path: str | None, config_path: str | None
+) -> None:
+    """Open this terminal's drawer for a shift with a float counted by denomination."""
+    counts = drawer.parse_counts(float_text)
+    ctx = context_for(db_path, config_path)
+    try:
+        actor = sign_in(staff_code, pin)
+        session = drawer.open_session(
+            ctx.config.terminal.id, ctx.config.tz, actor=actor, counts=counts, now=ctx.clock()
+        )
+    finally:
+        ctx.close()
+    click.echo(
+        _("Drawer of {terminal} open for {day}, shift {n}, float {amount}.").format(
+            terminal=session.terminal_id,
+            day=session.business_date.isoformat(),
+            n=session.seq,
+            amount=format_fen(session.float),
+        )
+    )
+
+
+@day_group.command("report")
+@click.option("--date", "day", type=Day(), default="", help="The business day (default: today).")
+@click.option(
+    "--width",
+    type=click.Choice(["80", "48", "32"]),
+    default="80",
+    help="Characters a line (48 and 32: receipt rolls).",
+)
+@export_options
+@db_options
+@user_errors
+def report_command(
+    day: date | str, width: str, fmt: str, output: Path | None, db_path: str | None, config_path: str | None
+) -> None:
+    """The X report of a day still open (the day so far; it changes nothing), or the Z report
+    of a closed day (reprinted: the same every time)."""
+    ctx = context_for(db_path, config_path)
+    try:
+        terminal, tz = ctx.config.terminal.id, ctx.config.tz
+        wanted = day if isinstance(day, date) else days.current_day(terminal, ctx.clock(), tz)
+        made = report.day_report(terminal, wanted, tz)
+        left_open = days.open_days(terminal, days.current_day(terminal, ctx.clock(), tz))
+        exports = ctx.config.exports_dir()
+    finally:
+        ctx.close()
+    for earlier in left_open:
+        click.echo(
+            _("{day} is still open: close it with `zhanggui day close --date {day}`.").format(day=earlier),
+            err=True,
+        )
+    size = int(width)
+    deliver(
+        fmt,
+        output,
+        exports / f"day-{terminal}-{wanted.isoformat()}.xlsx",
+        xlsx=lambda path: _xlsx(path, made),
+        table=lambda: (render.render(made) if size == 80 else render.receipt_text(made, size)) + "\n",
+        csv=lambda: to_csv(*tables.report_tables(made)),
+        done=_("Written to {path}"),
+    )
+
+
+def _xlsx(path: Path, made: report.DrawerReport) -> None:
+    write_xlsx(path, *tables.report_tables(made))
+
+
+@day_group.command("close")
+@click.option("--date", "day", type=Day(), required=True, help="The business day to close.")
+@click.option("--cash", "cash", default=None, help="Cash counted in the drawer, in yuan.")
+@click.option("--count", "count_text", default=None, help='Or the count by denomination: "100x12 50x3".')
+@click.option("--not-counted", is_flag=True, help="Close without a count (recorded as not counted).")
+@click.option("--reason", default="", help="Why the cash is over or short (needed beyond the tolerance).")
+@manager_option()
+@click.option("--pin", prompt=True, hide_input=True, help="The manager's PIN.")
+@db_options
+@user_errors
+def close_command(
+    day: date,
+    cash: str | None,
+    count_text: str | None,
+    not_counted: bool,
+    reason: str,
+    staff_code: str,
+    pin: str,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
+    """Close a business day with the manager's PIN: the Z report is made, numbered and
+    printed here, and the day is locked."""
+    if [cash is not None, count_text is not None, not_counted].count(True) != 1:
+        raise click.ClickException(_("Give one of --cash, --count or --not-counted."))
+    counts = drawer.parse_counts(count_text) if count_text is not None else None
+    counted = parse_money(cash) if cash is not None else None
+    ctx = context_for(db_path, config_path)
+    try:
+        approval = staff.approve(staff_code, pin, now=ctx.clock())
+        terminal, tz = ctx.config.terminal.id, ctx.config.tz
+        close.close_day(
+            terminal,
+            day,
+            tz,
+            counted=counted,
+            counts=counts,
+            reason=reason,
+            tolerance=ctx.config.drawer.tolerance,
+            approval=approval,
+            now=ctx.clock(),
+        )
+        made = report.day_report(terminal, day, tz)
+    finally:
+        ctx.close()
+    click.echo(render.render(made))

@@ -26,7 +26,7 @@ def day_group() -> None:
     \b
     zhanggui day open --float "100x2 10x5 1x10" --staff P1 --db shop.db
     zhanggui day report --date 2026-11-30 --db shop.db
-    zhanggui day close --date 2026-11-30 --cash 1234.50 --staff M1 --db shop.db
+    zhanggui day close --date 2026-11-30 --cash 1234.50 --reason 差额待查 --staff M1 --db shop.db
     """
 
 
@@ -39,7 +39,13 @@ def day_group() -> None:
 def open_command(
     float_text: str, staff_code: str, pin: str, db_path: str | None, config_path: str | None
 ) -> None:
-    """Open this terminal's drawer for a shift with a float counted by denomination."""
+    """Open this terminal's drawer for a shift with a float counted by denomination.
+
+    Examples:
+
+    \b
+    zhanggui day open --float "100x2 10x5 1x10 0.5x4" --staff P1 --db shop.db
+    """
     counts = drawer.parse_counts(float_text)
     ctx = context_for(db_path, config_path)
     try:
@@ -74,7 +80,15 @@ def report_command(
     day: date | str, width: str, fmt: str, output: Path | None, db_path: str | None, config_path: str | None
 ) -> None:
     """The X report of a day still open (the day so far; it changes nothing), or the Z report
-    of a closed day (reprinted: the same every time)."""
+    of a closed day (reprinted: the same every time).
+
+    Examples:
+
+    \b
+    zhanggui day report --db shop.db
+    zhanggui day report --date 2026-11-30 --width 32 --db shop.db
+    zhanggui day report --date 2026-11-30 --format xlsx --output z.xlsx --db shop.db
+    """
     ctx = context_for(db_path, config_path)
     try:
         terminal, tz = ctx.config.terminal.id, ctx.config.tz
@@ -127,7 +141,14 @@ def close_command(
     config_path: str | None,
 ) -> None:
     """Close a business day with the manager's PIN: the Z report is made, numbered and
-    printed here, and the day is locked."""
+    printed here, and the day is locked.
+
+    Examples:
+
+    \b
+    zhanggui day close --date 2026-11-30 --cash 1234.50 --reason 差额待查 --staff M1 --db shop.db
+    zhanggui day close --date 2026-11-30 --not-counted --reason 停电 --staff M1 --db shop.db
+    """
     if [cash is not None, count_text is not None, not_counted].count(True) != 1:
         raise click.ClickException(_("Give one of --cash, --count or --not-counted."))
     counts = drawer.parse_counts(count_text) if count_text is not None else None

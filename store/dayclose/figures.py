@@ -4,7 +4,8 @@ during each, their lines and tenders, and the cash paid in, paid out and dropped
 A receipt belongs to the shift that was open when it was rung: the latest shift of its
 business day opened at or before it (one rung before the day's first shift, to the first), so
 the shifts of a day share out its receipts and the sum of the X reports is the Z report. A
-voided receipt moves no cash: its money was given back when it was voided."""
+voided receipt's cash came in in its own shift and went back out in the shift that voided it
+(counted with the cash refunds there), so a shift already counted never changes."""
 
 from __future__ import annotations
 
@@ -78,18 +79,22 @@ class DayFacts:
     tenders: list[Tender] = field(default_factory=list)
     movements: list[CashMovement] = field(default_factory=list)
     receipts: dict[str, Sale] = field(default_factory=dict)
+    voided_here: set[str] = field(default_factory=set)  # receipts voided during these shifts
 
     def cash(self) -> Cash:
         cash = Cash(float=self.sessions[0].float if self.sessions else 0)
-        completed = {s.id for s in self.sales if s.status == "completed"}
+        rung = {s.id for s in self.sales}
         for tender in self.tenders:
-            if tender.kind != CASH or tender.sale_id not in completed:
+            if tender.kind != CASH:
                 continue
-            if tender.amount >= 0:
-                cash.tendered += tender.tendered
-                cash.change += tender.change
-            else:
-                cash.refunds -= tender.amount
+            if tender.sale_id in rung:
+                if tender.amount >= 0:
+                    cash.tendered += tender.tendered
+                    cash.change += tender.change
+                else:
+                    cash.refunds -= tender.amount
+            if tender.sale_id in self.voided_here:
+                cash.refunds += tender.amount  # a void gives the cash back (or takes a refund back)
         for move in self.movements:
             if move.kind == "paid_in":
                 cash.paid_in += move.amount
@@ -108,8 +113,8 @@ def day_sessions(terminal_id: str, day: date) -> list[CashSession]:
     )
 
 
-def _shift_of(sale: Sale, starts: list[datetime], seqs: list[int]) -> int:
-    at = bisect.bisect_right(starts, sale.created_at)
+def _shift_of(stamp: datetime, starts: list[datetime], seqs: list[int]) -> int:
+    at = bisect.bisect_right(starts, stamp)
     return seqs[max(at - 1, 0)]
 
 
@@ -123,13 +128,16 @@ def gather(terminal_id: str, day: date, seqs: set[int] | None = None) -> DayFact
         .where((Sale.terminal_id == terminal_id) & (Sale.business_date == day))
         .order_by(Sale.created_at)
     )
+    voided = [s for s in sales if s.status != "completed" and s.voided_at is not None]
     if seqs is not None and sessions:
         starts, numbers = [s.opened_at for s in sessions], [s.seq for s in sessions]
-        sales = [s for s in sales if _shift_of(s, starts, numbers) in seqs]
+        sales = [s for s in sales if _shift_of(s.created_at, starts, numbers) in seqs]
+        voided = [s for s in voided if _shift_of(s.voided_at or s.created_at, starts, numbers) in seqs]
     elif seqs is not None:
-        sales = []
+        sales, voided = [], []
     facts.sales = sales
-    facts.receipts = {s.id: s for s in sales}
+    facts.voided_here = {s.id for s in voided}
+    facts.receipts = {s.id: s for s in [*sales, *voided]}
     ids = list(facts.receipts)
     for chunk in _chunks(ids):
         facts.tenders.extend(Tender.select().where(Tender.sale.in_(chunk)).order_by(Tender.sale, Tender.id))

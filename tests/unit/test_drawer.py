@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from peewee import IntegrityError
 
 from store.audit import integrity
 from store.dayclose import close, days, drawer, render, report
+from store.db import migrations
+from store.db.connection import open_database, schema_version
 from store.kernel import FixedClock
 from store.kernel.errors import NeedsApproval, ValidationError, WrongApprover
-from store.models import AuditLog, CashMovement, CashSession, DayClose, Sale, SaleLine, StockMovement
+from store.models import AuditLog, CashMovement, CashSession, DayClose, Sale, SaleLine, Staff, StockMovement
 from store.selling import checkout, refunds, sale_voids
 from store.selling.receipt_layout import cell_width, printer_cells
 from tests.conftest import TILL, Shop
 from tests.store_helpers import forge_actor, forge_approval, manager_actor, promoter_cart, scan, snapshot
+from tests.unit.test_database_open import _assert_schema_matches_models
 from tests.unit.test_returns_voids import return_cart
 
 T = TILL.terminal_id
@@ -214,3 +219,43 @@ def test_cash_movements_need_an_open_drawer(shop: Shop) -> None:
     with pytest.raises(ValidationError, match="not open"):
         drawer.move_cash(T, "paid_in", 100, actor=forge_actor(shop.promoter), reason="x", limit=LIMIT)
     assert CashMovement.select().count() == 0
+
+
+def test_a_store_of_version_13_upgrades_to_the_drawer(db_path: Path) -> None:
+    """Schema 14 on a store made by version 13: its sales stay, the drawer tables and the
+    day-lock triggers come, and the upgraded store opens a drawer and closes a day."""
+    version = migrations.MIGRATIONS.index(migrations.V14) + 1
+    raw = sqlite3.connect(db_path, isolation_level=None)
+    raw.execute("BEGIN")  # one commit, not one a statement
+    for statements in migrations.MIGRATIONS[: version - 1]:
+        for statement in statements:
+            if "id_bytes(" not in statement:  # the copy of version 10 has nothing to copy here
+                raw.execute(statement)
+    raw.execute(f"PRAGMA user_version = {version - 1}")
+    staff_id, sale_id = bytes([1]) * 16, bytes([2]) * 16
+    raw.execute(
+        "INSERT INTO staff (id, code, name, role, pin_hash, failed_pins, locked, active, created_at) "
+        "VALUES (?, 'M1', 'm', 'manager', '', 0, 0, 1, '2026-01-01')",
+        (staff_id,),
+    )
+    raw.execute(
+        "INSERT INTO sale (id, receipt_no, store_code, terminal_id, business_date, created_at, kind, "
+        "status, staff_id, subtotal, discount, total, note) VALUES (?, 'S001-T1-20261206-0001', 'S001', "
+        "'T1', '2026-12-06', '2026-12-06 02:00:00', 'sale', 'completed', ?, 100, 0, 100, '')",
+        (sale_id, staff_id),
+    )
+    raw.execute("COMMIT")
+    raw.close()
+    db = open_database(db_path)
+    try:
+        assert schema_version(db) == migrations.LATEST >= version
+        _assert_schema_matches_models(db)
+        assert Sale.get(Sale.receipt_no == "S001-T1-20261206-0001").total == 100
+        assert days.open_days(T, date(2026, 12, 7)) == []  # no drawer yet: nothing to nag about
+        manager = forge_actor(Staff.get(Staff.code == "M1"))
+        z = close.close_day(T, date(2026, 12, 6), TZ, counted=None, tolerance=TOLERANCE, actor=manager)
+        assert (z.z_no, z.expected) == (1, 0)
+        with pytest.raises(IntegrityError, match="business day closed"):
+            Sale.update(total=1).execute()
+    finally:
+        db.close()

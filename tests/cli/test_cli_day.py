@@ -29,6 +29,8 @@ def test_open_report_close_and_reprint(db_path: Path, tmp_path: Path) -> None:
     database.close()
     code, out = _run(db_path, "day", "report")
     assert code == 0 and "X report" in out and "¥328.00" in out and max(map(len, out.splitlines())) <= 80
+    code, out = _run(db_path, "day", "report", "--shift", "1", "--format", "csv")
+    assert code == 0 and "Cash,Expected in the drawer,,328.00" in out
     close = ["day", "close", "--date", "2026-12-07", "--staff", "M1", "--pin", "1234"]
     code, out = _run(db_path, *close, "--cash", "318")
     assert code == 1 and "¥10.00 short. Give a reason." in out and "Traceback" not in out

@@ -14,7 +14,7 @@ from store.kernel.money import format_fen, parse_money
 from store.people import staff
 from store.reports.writers import to_csv, write_xlsx
 from tui.cli.common import context_for, db_options, deliver, export_options, manager_option, user_errors
-from tui.cli.param_types import Day
+from tui.cli.param_types import Day, Whole
 
 
 @click.group("day")
@@ -67,6 +67,7 @@ def open_command(
 
 @day_group.command("report")
 @click.option("--date", "day", type=Day(), default="", help="The business day (default: today).")
+@click.option("--shift", type=Whole(1, 99), default=None, help="Only this shift of the day (its X report).")
 @click.option(
     "--width",
     type=click.Choice(["80", "48", "32"]),
@@ -77,23 +78,33 @@ def open_command(
 @db_options
 @user_errors
 def report_command(
-    day: date | str, width: str, fmt: str, output: Path | None, db_path: str | None, config_path: str | None
+    day: date | str,
+    shift: int | None,
+    width: str,
+    fmt: str,
+    output: Path | None,
+    db_path: str | None,
+    config_path: str | None,
 ) -> None:
     """The X report of a day still open (the day so far; it changes nothing), or the Z report
-    of a closed day (reprinted: the same every time).
+    of a closed day (reprinted: the same every time). --shift: the X report of one shift.
 
     Examples:
 
     \b
     zhanggui day report --db shop.db
     zhanggui day report --date 2026-11-30 --width 32 --db shop.db
+    zhanggui day report --shift 1 --db shop.db
     zhanggui day report --date 2026-11-30 --format xlsx --output z.xlsx --db shop.db
     """
     ctx = context_for(db_path, config_path)
     try:
         terminal, tz = ctx.config.terminal.id, ctx.config.tz
         wanted = day if isinstance(day, date) else days.current_day(terminal, ctx.clock(), tz)
-        made = report.day_report(terminal, wanted, tz)
+        if shift is None:
+            made = report.day_report(terminal, wanted, tz)
+        else:
+            made = report.x_report(terminal, wanted, tz, shift)
         left_open = days.open_days(terminal, days.current_day(terminal, ctx.clock(), tz))
         exports = ctx.config.exports_dir()
     finally:

@@ -259,3 +259,23 @@ def test_a_store_of_version_13_upgrades_to_the_drawer(db_path: Path) -> None:
             Sale.update(total=1).execute()
     finally:
         db.close()
+
+
+def test_the_report_names_who_approved_price_overrides_and_voids(shop: Shop) -> None:
+    open_drawer(shop)
+    cart = promoter_cart(shop)
+    cart.add_scan(scan(shop.case.sku), 2)
+    cart.override_price(0, 2900, "老客户", forge_approval(shop.manager.id, shop.manager.name))
+    cart.add_tender("cash", cart.due)
+    sale = checkout.commit_sale(cart, shop.till)
+    voided = sell_cases(shop, 1, handed=5000)
+    sale_voids.void_sale(voided.id, till=shop.till, actor=manager_actor(shop))
+    x = report.x_report(T, date(2026, 12, 7), TZ)
+    assert [(a.receipt_no, a.amount, a.reason, a.approved_by) for a in x.approvals] == [
+        (sale.receipt_no, -1000, "老客户", "王店长")
+    ]
+    assert (x.sales.count, x.sales.amount, x.voids.count, x.voids.amount) == (1, 5800, 1, 3900)
+    # The voided sale's cash came in and went back out: only the kept sale's cash stays.
+    assert (x.cash.tendered, x.cash.change, x.cash.refunds) == (5800 + 5000, 1100, 3900)
+    assert x.cash.expected == 26150 + 5800
+    assert [(p.name, p.count, p.amount) for p in x.promoters] == [("李小红", 2, 5800)]

@@ -64,3 +64,33 @@ def test_refusals_are_sentences(db_path: Path) -> None:
     assert code == 1 and "is not a manager" in out
     code, out = _run(db_path, "day", "report", "--date", "2026-13-01")
     assert code == 1 and "Not a date" in out
+
+
+def test_cash_movements_and_a_handover(db_path: Path) -> None:
+    shop_in_file(db_path)
+    _run(db_path, "day", "open", "--float", "100x2 10x5", "--staff", "P1", "--pin", "1111")
+    code, out = _run(
+        db_path, "day", "cash", "paid-out", "35", "--reason", "快递费", "--staff", "P1", "--pin", "1111"
+    )
+    assert code == 0 and "paid-out ¥35.00" in out, out
+    big = ["day", "cash", "paid-out", "201", "--reason", "x", "--staff", "P1", "--pin", "1111"]
+    code, out = _run(db_path, *big)
+    assert code == 1 and "needs another person's manager PIN" in out
+    code, out = _run(db_path, *big, "--approver", "M1", "--approver-pin", "1234")
+    assert code == 0, out
+    handover = [
+        "day",
+        "handover",
+        "--staff",
+        "P1",
+        "--pin",
+        "1111",
+        "--incoming",
+        "M1",
+        "--incoming-pin",
+        "1234",
+    ]
+    code, out = _run(db_path, *handover, "--count", "1x5")
+    assert code == 1 and "¥9.00 short. Give a reason." in out
+    code, out = _run(db_path, *handover, "--count", "10x1 1x4", "--reason", "-")
+    assert code == 0 and "expected ¥14.00, counted ¥14.00; shift 2 begins with ¥14.00" in out, out

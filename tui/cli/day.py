@@ -183,3 +183,114 @@ def close_command(
     finally:
         ctx.close()
     click.echo(render.render(made))
+
+
+_KINDS = {"paid-in": "paid_in", "paid-out": "paid_out", "drop": "drop"}
+
+
+@day_group.command("cash")
+@click.argument("kind", type=click.Choice(list(_KINDS)))
+@click.argument("amount")
+@click.option("--reason", default="", help="What the cash is for (needed for paid-in and paid-out).")
+@click.option("--staff", "staff_code", required=True, help="Who takes or puts the cash (PIN is asked).")
+@click.option("--pin", prompt=True, hide_input=True, help="Their PIN.")
+@click.option("--approver", "approver_code", default="", help="Another manager, above the paid-out limit.")
+@click.option("--approver-pin", default="", help="That manager's PIN.")
+@db_options
+@user_errors
+def cash_command(
+    kind: str,
+    amount: str,
+    reason: str,
+    staff_code: str,
+    pin: str,
+    approver_code: str,
+    approver_pin: str,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
+    """Pay cash into or out of the open drawer (AMOUNT in yuan), or drop it to the safe.
+
+    Examples:
+
+    \b
+    zhanggui day cash paid-out 35 --reason 快递费 --staff P1 --db shop.db
+    zhanggui day cash drop 200 --staff P1 --db shop.db
+    """
+    fen = parse_money(amount)
+    ctx = context_for(db_path, config_path)
+    try:
+        actor = sign_in(staff_code, pin)
+        approval = None
+        if approver_code:
+            secret = approver_pin or click.prompt(_("PIN"), hide_input=True)
+            approval = staff.approve(approver_code, secret, requester=actor, now=ctx.clock())
+        drawer.move_cash(
+            ctx.config.terminal.id,
+            _KINDS[kind],
+            fen,
+            actor=actor,
+            reason=reason,
+            approval=approval,
+            limit=ctx.config.drawer.paid_out_limit,
+            now=ctx.clock(),
+        )
+    finally:
+        ctx.close()
+    click.echo(_("Recorded: {kind} {amount}.").format(kind=kind, amount=format_fen(fen)))
+
+
+@day_group.command("handover")
+@click.option(
+    "--count", "count_text", required=True, help='The drawer counted by denomination: "100x3 10x5".'
+)
+@click.option("--reason", default="", help="Why it is over or short (needed beyond the tolerance).")
+@click.option("--staff", "staff_code", required=True, help="The outgoing cashier (PIN is asked).")
+@click.option("--pin", prompt=True, hide_input=True, help="Their PIN.")
+@click.option("--incoming", "incoming_code", required=True, help="The incoming cashier (takes the count on).")
+@click.option("--incoming-pin", prompt=True, hide_input=True, help="The incoming cashier's PIN.")
+@db_options
+@user_errors
+def handover_command(
+    count_text: str,
+    reason: str,
+    staff_code: str,
+    pin: str,
+    incoming_code: str,
+    incoming_pin: str,
+    db_path: str | None,
+    config_path: str | None,
+) -> None:
+    """交班: count the drawer, end this shift and hand the cash on as the next shift's float.
+
+    Examples:
+
+    \b
+    zhanggui day handover --count "100x3 10x5" --reason 找零错误 --staff P1 --incoming M1 --db shop.db
+    """
+    counts = drawer.parse_counts(count_text)
+    ctx = context_for(db_path, config_path)
+    try:
+        outgoing, incoming = sign_in(staff_code, pin), sign_in(incoming_code, incoming_pin)
+        ended, begun = drawer.handover(
+            ctx.config.terminal.id,
+            outgoing=outgoing,
+            incoming=incoming,
+            counts=counts,
+            reason=reason,
+            tolerance=ctx.config.drawer.tolerance,
+            now=ctx.clock(),
+        )
+    finally:
+        ctx.close()
+    click.echo(
+        _(
+            "Shift {n} handed over: expected {expected}, counted {counted}; shift {next} begins with {float}."
+        ).format(
+            n=ended.seq,
+            expected=format_fen(ended.expected or 0),
+            counted=format_fen(ended.counted or 0),
+            next=begun.seq,
+            float=format_fen(begun.float),
+        )
+    )

@@ -5,8 +5,11 @@ the receipt printer measures it: store.selling.receipt_layout)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from store.dayclose.report import DrawerReport, Line
+from store.kernel.errors import PrinterError
+from store.kernel.files import write_durably
 from store.kernel.i18n import _
 from store.kernel.money import format_fen
 from store.selling.cart_lines import tender_label
@@ -193,3 +196,33 @@ def _cash(out: _Text, report: DrawerReport) -> None:
             out.pair(_("Over (+) / short (-)"), format_fen(report.over_short))
         if report.reason:
             out.add(report.reason)
+
+
+def escpos(report: DrawerReport, width: int) -> bytes:
+    """The report for a thermal printer of ``width`` characters: GB18030 text in Chinese mode,
+    then a cut (as receipts are sent: store.selling.receipt_render)."""
+    from store.selling.receipt_render import CHINESE_MODE_OFF, CHINESE_MODE_ON, ESC
+
+    text = receipt_text(report, width).replace("¥", "￥")  # both two cells on the printer
+    body = b"".join(line.rstrip().encode("gb18030", errors="replace") + b"\n" for line in text.splitlines())
+    return ESC + b"@" + CHINESE_MODE_ON + body + CHINESE_MODE_OFF + b"\n\n\n" + b"\x1dVA\x00"
+
+
+def file_name(report: DrawerReport) -> str:
+    kind = f"Z{report.z_no:04d}" if report.z_no is not None else "X"
+    return f"{kind}-{report.terminal_id}-{report.business_date:%Y%m%d}.txt"
+
+
+def save_text(report: DrawerReport, directory: Path) -> Path:
+    """Keep the report as an 80-column text file (a crash leaves the old file or the new)."""
+    target = directory / file_name(report)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        write_durably(target, (render(report) + "\n").encode("utf-8"))
+    except OSError as exc:
+        raise PrinterError(
+            _("The report could not be saved to {path}: {reason}").format(
+                path=target, reason=exc.strerror or exc
+            )
+        ) from exc
+    return target

@@ -38,6 +38,8 @@ def test_open_report_close_and_reprint(db_path: Path, tmp_path: Path) -> None:
     assert code == 1 and "Give one of --cash, --count or --not-counted." in out
     code, out = _run(db_path, *close, "--cash", "318", "--reason", "找零错误")
     assert code == 0 and "Z report No. 0001" in out and "-¥10.00" in out and "找零错误" in out, out
+    saved = Path(out.split("Saved to ")[1].strip())
+    assert saved.name == "Z0001-T1-20261207.txt" and "Z report No. 0001" in saved.read_text(encoding="utf-8")
     code, again = _run(db_path, *close, "--cash", "318", "--reason", "x")
     assert code == 1 and "2026-12-07 is closed (Z report 1)" in again
     code, out = _run(db_path, "day", "report", "--date", "2026-12-07", "--width", "32")
@@ -49,6 +51,18 @@ def test_open_report_close_and_reprint(db_path: Path, tmp_path: Path) -> None:
         db_path, "day", "report", "--date", "2026-12-07", "--format", "xlsx", "--output", str(target)
     )
     assert code == 0 and load_workbook(target).sheetnames == ["Figures", "Payments", "IMEI"]
+    paper = tmp_path / "printer.bin"
+    config = tmp_path / "config.toml"
+    config.write_text(f'[printer]\nkind = "file"\ntarget = "{paper}"\n', encoding="utf-8")
+    code, out = _run(db_path, "day", "report", "--date", "2026-12-07", "--print", "--config", str(config))
+    assert (
+        code == 0
+        and paper.read_bytes().startswith(b"\x1b@\x1c&")
+        and b"Z report No. 0001" in paper.read_bytes()
+    )
+    assert max(map(len, paper.read_bytes().split(b"\n"))) <= 32
+    code, out = _run(db_path, "day", "report", "--print")
+    assert code == 1 and "No receipt printer is set up" in out
     database = open_database(db_path)
     assert [(z.z_no, z.counted, z.over_short) for z in DayClose.select()] == [(1, 31800, -1000)]
     database.close()

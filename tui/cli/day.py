@@ -7,12 +7,15 @@ from pathlib import Path
 
 import click
 
+from store.config.loader import Config
 from store.dayclose import close, days, drawer, render, report, tables
 from store.kernel.auth import sign_in
+from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import _
 from store.kernel.money import format_fen, parse_money
 from store.people import staff
 from store.reports.writers import to_csv, write_xlsx
+from store.selling import printer
 from tui.cli.common import context_for, db_options, deliver, export_options, manager_option, user_errors
 from tui.cli.param_types import Day, Whole
 
@@ -67,6 +70,7 @@ def open_command(
 
 @day_group.command("report")
 @click.option("--date", "day", type=Day(), default="", help="The business day (default: today).")
+@click.option("--print", "to_printer", is_flag=True, help="Also print it on the receipt printer ([printer]).")
 @click.option("--shift", type=Whole(1, 99), default=None, help="Only this shift of the day (its X report).")
 @click.option(
     "--width",
@@ -79,6 +83,7 @@ def open_command(
 @user_errors
 def report_command(
     day: date | str,
+    to_printer: bool,
     shift: int | None,
     width: str,
     fmt: str,
@@ -124,6 +129,11 @@ def report_command(
         csv=lambda: to_csv(*tables.report_tables(made)),
         done=_("Written to {path}"),
     )
+    if to_printer:
+        if ctx.config.printer.kind == "none":
+            raise click.ClickException(_("No receipt printer is set up ([printer] kind)."))
+        data = render.escpos(made, ctx.config.receipt.width)
+        printer.print_receipt(data, ctx.config.printer.kind, ctx.config.printer.target)
 
 
 def _xlsx(path: Path, made: report.DrawerReport) -> None:
@@ -183,6 +193,19 @@ def close_command(
     finally:
         ctx.close()
     click.echo(render.render(made))
+    _keep(made, ctx.config)
+
+
+def _keep(made: report.DrawerReport, config: Config) -> None:
+    """Save the Z report as text beside the receipts and print it on the receipt printer, if
+    there is one; the day is closed whatever happens to the paper (reprint: day report)."""
+    try:
+        click.echo(_("Saved to {path}").format(path=render.save_text(made, config.receipts_dir())))
+        if config.printer.kind != "none":
+            data = render.escpos(made, config.receipt.width)
+            printer.print_receipt(data, config.printer.kind, config.printer.target)
+    except ZhangguiError as exc:
+        click.echo(str(exc), err=True)
 
 
 _KINDS = {"paid-in": "paid_in", "paid-out": "paid_out", "drop": "drop"}

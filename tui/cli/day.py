@@ -15,7 +15,6 @@ from store.kernel.i18n import _
 from store.kernel.money import format_fen, parse_money
 from store.people import staff
 from store.reports.writers import to_csv, write_xlsx
-from store.selling import printer
 from tui.cli.common import context_for, db_options, deliver, export_options, manager_option, user_errors
 from tui.cli.param_types import Day, Whole
 
@@ -132,6 +131,8 @@ def report_command(
     if to_printer:
         if ctx.config.printer.kind == "none":
             raise click.ClickException(_("No receipt printer is set up ([printer] kind)."))
+        from store.selling import printer  # python-escpos: only when there is a printer
+
         data = render.escpos(made, ctx.config.receipt.width)
         printer.print_receipt(data, ctx.config.printer.kind, ctx.config.printer.target)
 
@@ -202,6 +203,8 @@ def _keep(made: report.DrawerReport, config: Config) -> None:
     try:
         click.echo(_("Saved to {path}").format(path=render.save_text(made, config.receipts_dir())))
         if config.printer.kind != "none":
+            from store.selling import printer  # python-escpos: only when there is a printer
+
             data = render.escpos(made, config.receipt.width)
             printer.print_receipt(data, config.printer.kind, config.printer.target)
     except ZhangguiError as exc:

@@ -57,7 +57,14 @@ def close_day(
                     day=day.isoformat(), today=today.isoformat()
                 )
             )
-        earlier = [d for d in days.open_days(terminal_id, day)]
+        last = days.last_closed(terminal_id)
+        if last is not None and day < last:
+            raise ValidationError(
+                _("{day} is before the last closed day ({last}): Z reports run in date order.").format(
+                    day=day.isoformat(), last=last.isoformat()
+                )
+            )
+        earlier = days.open_days(terminal_id, day)
         if earlier:
             raise ValidationError(
                 _("{earlier} is still open at {terminal}: close it first.").format(
@@ -82,8 +89,8 @@ def close_day(
         text = drawer.counts_text(counts) if counts is not None else ""
         for session in facts.sessions:
             if session.closed_at is None:
-                last = figures.gather(terminal_id, day, {session.seq}).cash().expected
-                shift_end = ShiftEnd(last, None if counted is None else counted)
+                shift_expected = figures.gather(terminal_id, day, {session.seq}).cash().expected
+                shift_end = ShiftEnd(shift_expected, counted)
                 drawer.end_session(
                     session, shift_end, kind="close", by=closer, counts=text, reason=reason, stamp=stamp
                 )

@@ -48,19 +48,25 @@ def refuse_closed(terminal_id: str, day: date) -> None:
         )
 
 
-def open_days(terminal_id: str, today: date) -> list[date]:
-    """Days before ``today`` on which this terminal sold or opened its drawer and that have no
-    Z report yet: what the login reminds the manager of. Only days after the terminal's last
-    close count (or, before its first, from the first day its drawer was opened), so a store
-    that upgraded with years of history is not asked to close them."""
-    last = (
+def last_closed(terminal_id: str) -> date | None:
+    """The latest business day of this terminal with a Z report."""
+    row = (
         DayClose.select(DayClose.business_date)
         .where(DayClose.terminal_id == terminal_id)
         .order_by(DayClose.business_date.desc())
         .first()
     )
+    return row.business_date if row is not None else None
+
+
+def open_days(terminal_id: str, today: date) -> list[date]:
+    """Days before ``today`` on which this terminal sold or opened its drawer and that have no
+    Z report yet: what the login reminds the manager of. Only days after the terminal's last
+    close count (or, before its first, from the first day its drawer was opened), so a store
+    that upgraded with years of history is not asked to close them."""
+    last = last_closed(terminal_id)
     if last is not None:
-        since = last.business_date + timedelta(days=1)
+        since = last + timedelta(days=1)
     else:
         first = (
             CashSession.select(CashSession.business_date)

@@ -211,6 +211,8 @@ def test_a_day_left_open_is_found_and_closed_not_counted(shop: Shop, clock: Fixe
     assert days.open_days(T, tomorrow) == []
     assert CashSession.get().counted is None
     assert close.close_day(T, tomorrow, TZ, counted=0, tolerance=TOLERANCE, actor=manager).z_no == 2
+    with pytest.raises(ValidationError, match="before the last closed day"):
+        close.close_day(T, date(2026, 12, 1), TZ, counted=0, tolerance=TOLERANCE, actor=manager)
     with pytest.raises(ValidationError, match="has not begun"):
         close.close_day(T, date(2026, 12, 10), TZ, counted=0, tolerance=TOLERANCE, actor=manager)
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from store.kernel.clock import business_date
 from store.kernel.errors import ValidationError
-from store.kernel.i18n import _
+from store.kernel.i18n import _, ngettext
 from store.models import CashSession, DayClose, database
 
 
@@ -85,3 +85,17 @@ def open_days(terminal_id: str, today: date) -> list[date]:
     params = (since.isoformat(), today.isoformat(), terminal_id) * 2
     found = {date.fromisoformat(str(row[0])) for row in database.obj.execute_sql(sql, params)}
     return sorted(found - closed_days(terminal_id, since))
+
+
+def open_days_notice(terminal_id: str, today: date) -> str:
+    """What the login says while days before ``today`` are left open ('' when none): a
+    manager closes them first (with the count, or not counted), or sells on and is told again
+    at every login."""
+    found = open_days(terminal_id, today)
+    if not found:
+        return ""
+    return ngettext(
+        "{n} day was not closed ({day}): a manager closes it (with the cash count, or not counted).",
+        "{n} days were not closed, the first {day}: a manager closes them (counted, or not counted).",
+        len(found),
+    ).format(n=len(found), day=found[0].isoformat())

@@ -201,6 +201,9 @@ def test_a_day_left_open_is_found_and_closed_not_counted(shop: Shop, clock: Fixe
     clock.advance(days=1)
     tomorrow = date(2026, 12, 8)
     assert days.open_days(T, tomorrow) == [date(2026, 12, 7)]
+    assert days.open_days_notice(T, tomorrow) == (
+        "1 day was not closed (2026-12-07): a manager closes it (with the cash count, or not counted)."
+    )
     manager = manager_actor(shop)
     with pytest.raises(ValidationError, match="2026-12-07 is still open"):
         close.close_day(T, tomorrow, TZ, counted=None, tolerance=TOLERANCE, actor=manager)
@@ -208,7 +211,7 @@ def test_a_day_left_open_is_found_and_closed_not_counted(shop: Shop, clock: Fixe
         T, date(2026, 12, 7), TZ, counted=None, reason="停电", tolerance=TOLERANCE, actor=manager
     )
     assert (z.counted, z.over_short, z.expected) == (None, None, 26150 + 3900)
-    assert days.open_days(T, tomorrow) == []
+    assert days.open_days(T, tomorrow) == [] and days.open_days_notice(T, tomorrow) == ""
     assert CashSession.get().counted is None
     assert close.close_day(T, tomorrow, TZ, counted=0, tolerance=TOLERANCE, actor=manager).z_no == 2
     with pytest.raises(ValidationError, match="before the last closed day"):

@@ -5,6 +5,7 @@ and hour, referral vouchers and gifts, every IMEI sold and returned, and the cas
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -224,19 +225,14 @@ def _approvals(facts: DayFacts, kept: set[str], tz: ZoneInfo) -> list[Approved]:
     line_of = {ln.line_id: ln for ln in facts.lines if ln.receipt_id in kept}
     times = [facts.receipts[i].created_at for i in kept]
     since = _first_seq_at(min(times) - timedelta(minutes=5))
+    until = _first_seq_at(max(times) + timedelta(minutes=5))
     rows = list(
         AuditLog.select()
-        .where(
-            (AuditLog.seq >= since)
-            & (AuditLog.at <= max(times) + timedelta(minutes=5))
-            & AuditLog.action.in_(_APPROVAL_ACTIONS)
-        )
+        .where((AuditLog.seq >= since) & (AuditLog.seq <= until) & AuditLog.action.in_(_APPROVAL_ACTIONS))
         .order_by(AuditLog.seq)
     )
     names = _staff_names({r.approved_by for r in rows})
     found: list[Approved] = []
-    import json
-
     for row in rows:
         after = json.loads(row.after or "{}")
         line = line_of.get(row.entity_id)
@@ -249,7 +245,7 @@ def _approvals(facts: DayFacts, kept: set[str], tz: ZoneInfo) -> list[Approved]:
                 Approved(
                     receipt.receipt_no,
                     line.product.display_name,
-                    line.unit_price - line.list_price,
+                    (line.unit_price - line.list_price) * line.qty,
                     str(after.get("reason", "")),
                     approver,
                 )

@@ -18,6 +18,11 @@ from store.stock.catalog import category_name
 
 Measure = Callable[[str], int]
 BAR = "█"
+# ESC/POS as store.selling.receipt_render sends a receipt, without loading python-escpos.
+INIT = b"\x1b@"
+CHINESE_MODE_ON = b"\x1c&"
+CHINESE_MODE_OFF = b"\x1c."
+FEED_AND_CUT = b"\x1dVA\x00"  # GS V 65 0: feed to the cutter, then cut
 
 
 def _cut(text: str, width: int, cells: Measure) -> str:
@@ -201,11 +206,9 @@ def _cash(out: _Text, report: DrawerReport) -> None:
 def escpos(report: DrawerReport, width: int) -> bytes:
     """The report for a thermal printer of ``width`` characters: GB18030 text in Chinese mode,
     then a cut (as receipts are sent: store.selling.receipt_render)."""
-    from store.selling.receipt_render import CHINESE_MODE_OFF, CHINESE_MODE_ON, ESC
-
     text = receipt_text(report, width).replace("¥", "￥")  # both two cells on the printer
     body = b"".join(line.rstrip().encode("gb18030", errors="replace") + b"\n" for line in text.splitlines())
-    return ESC + b"@" + CHINESE_MODE_ON + body + CHINESE_MODE_OFF + b"\n\n\n" + b"\x1dVA\x00"
+    return INIT + CHINESE_MODE_ON + body + CHINESE_MODE_OFF + FEED_AND_CUT
 
 
 def file_name(report: DrawerReport) -> str:

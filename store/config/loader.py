@@ -14,6 +14,7 @@ import platformdirs
 from store.backup.config import BackupSection
 from store.config.schema import Int, Mapping, Section, Text, parse, setting
 from store.crm.config import ROLES, CustomersSection
+from store.dayclose.config import DrawerSection
 from store.kernel.errors import ConfigError
 from store.kernel.i18n import _
 from store.people.config import GRADES, CommissionSection, LadderSection, RosterSection
@@ -135,6 +136,7 @@ class Config:
     returns: ReturnsSection = _section(ReturnsSection)
     clock: ClockSection = _section(ClockSection)
     backup: BackupSection = _section(BackupSection)
+    drawer: DrawerSection = _section(DrawerSection)
     # Binding id = key; the console checks the ids against its bindings (tui.keymap).
     keymap: dict[str, str] = setting(
         factory=dict, spec=Mapping(Text(), problem=lambda: _('expected binding id = "key" pairs'))

@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from peewee import DatabaseError, InterfaceError, Model, OperationalError
+from peewee import DatabaseError, IntegrityError, InterfaceError, Model, OperationalError
 
 from store.db.connection import PRAGMAS
 from store.db.sqlite_errors import busy_error, is_busy, translate_sqlite_error
+from store.kernel.errors import ValidationError
+from store.kernel.i18n import _
 from store.models import database
 
 T = TypeVar("T")
@@ -71,6 +73,25 @@ def write(fn: Callable[[], T], *, patience: Patience | None = None) -> T:
     seconds (GIVE_UP_AFTER by default, or what an enclosing ``waiting`` block says) with a
     DatabaseBusy. A busy or read-only database becomes a DatabaseUnavailable with a message,
     never a traceback."""
+    try:
+        return _write(fn, patience)
+    except IntegrityError as exc:
+        if DAY_LOCKED in str(exc):
+            raise day_locked() from exc
+        raise
+
+
+# What the day-lock triggers of schema 14 (store.db.migrations.drawer) abort with.
+DAY_LOCKED = "zhanggui: business day closed"
+
+
+def day_locked() -> ValidationError:
+    return ValidationError(
+        _("That business day is closed: nothing in it can be added or changed. Make corrections today.")
+    )
+
+
+def _write(fn: Callable[[], T], patience: Patience | None) -> T:
     db = database.obj
     if db.in_transaction():
         with db.atomic():

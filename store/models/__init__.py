@@ -5,6 +5,7 @@ from store.models.base import database
 from store.models.catalog import ImeiUnit, Product
 from store.models.count import StockCount, StockCountEntry, StockCountItem
 from store.models.customer import Customer, CustomerContact, CustomerScore, CustomerTask
+from store.models.drawer import CashMovement, CashSession, DayClose
 from store.models.meta import Meta, ReceiptCounter
 from store.models.referral import Referral, ReferralReward, VoucherUse
 from store.models.roster import (
@@ -68,16 +69,22 @@ MODELS = (
     ProductStock,
     ProductDayDemand,
     CustomerTotals,
+    CashSession,
+    CashMovement,
+    DayClose,
 )
 
 __all__ = [
     "MODELS",
     "AuditLog",
+    "CashMovement",
+    "CashSession",
     "Customer",
     "CustomerContact",
     "CustomerScore",
     "CustomerTask",
     "CustomerTotals",
+    "DayClose",
     "GoodsReceipt",
     "GoodsReceiptLine",
     "HeldCart",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from store.audit import chain
+from store.dayclose.days import current_day
 from store.db.transaction import (
     SALE_GIVE_UP_AFTER,
     Patience,
@@ -61,7 +62,6 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
     tender_refs.check(cart.tenders, till.tenders)
     reason = _return_reason(cart, till)
     stamp = naive_stamp(now)
-    day = business_date(stamp, till.tz)
     allocations = cart.allocations()
     fingerprint = cart.fingerprint()
 
@@ -73,6 +73,9 @@ def commit_sale(cart: Cart, till: Till, now: datetime | None = None) -> Sale:
         if earlier:
             return _committed_before(cart, fingerprint, *earlier)
         check_approvers(cart)
+        # The store's calendar day, or the next one not closed at this till: a sale rung after
+        # the Z report belongs to tomorrow (store.dayclose.days).
+        day = current_day(till.terminal_id, stamp, till.tz)
         cash_instead = refunds.check(cart)
         has_sales = any(not ln.is_return for ln in cart.lines)
         kind = "exchange" if cart.has_returns and has_sales else ("return" if cart.has_returns else "sale")

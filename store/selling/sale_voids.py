@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from store.audit import chain
+from store.dayclose import days
 from store.db.transaction import write
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.clock import business_date as business_date  # re-exported: callers import it here
@@ -45,7 +46,8 @@ def void_sale(
             raise NotFound(_("No receipt {code}.").format(code=sale_id))
         if sale.status != "completed":
             raise ValidationError(_("Receipt {no} is already voided.").format(no=sale.receipt_no))
-        if sale.business_date != business_date(stamp, till.tz):
+        days.refuse_closed(sale.terminal_id, sale.business_date)
+        if sale.business_date != days.current_day(sale.terminal_id, stamp, till.tz):
             raise ValidationError(_("Only today's sales can be voided; use a return."))
         if Sale.select().where((Sale.original == sale.id) & (Sale.status == "completed")).exists():
             raise ValidationError(

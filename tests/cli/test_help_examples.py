@@ -38,7 +38,7 @@ from tui.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 HEADING = "Examples:"
 PINS = {m.code: m.pin for m in demo.DEMO_STAFF}
-WHO = ("--staff", "--manager")  # the options that name the person whose PIN is asked
+WHO = ("--staff", "--manager", "--incoming")  # the options that name the person whose PIN is asked
 
 
 def commands(
@@ -152,10 +152,19 @@ def _a_backup_on_the_stick() -> None:
     made.rename("usb/zhanggui-DEMO-20261207-213000.db")
 
 
+def _an_open_drawer() -> None:
+    """The situation cash movements and handovers are for: the drawer opened with a float."""
+    args = ["day", "open", "--float", "100x2", "--staff", "C1", "--pin", "4444", "--db", "shop.db"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+
+
 # What happened before an example that is for a particular situation.
 SITUATIONS = {
     "zhanggui backup": _a_usb_stick,
     "zhanggui restore": _a_backup_on_the_stick,
+    "zhanggui day cash": _an_open_drawer,
+    "zhanggui day handover": _an_open_drawer,
     "zhanggui referrals unexpire": _vouchers_expired_by_a_wrong_clock,
     "zhanggui staff unlock": _a_locked_account,
 }

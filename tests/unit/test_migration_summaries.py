@@ -42,13 +42,15 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 
 def _as_version_11(path: Path) -> None:
-    """Take out what versions 12 and 13 added: 12's triggers and tables, 13's two columns,
-    and the version number."""
+    """Take out what versions 12 to 14 added: 12's triggers and tables, 13's two columns,
+    14's drawer tables (and its day-lock triggers), and the version number."""
     raw = sqlite3.connect(path)
     try:
         for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
             raw.execute(f'DROP TRIGGER "{name}"')
         for table in summaries.SUMMARY_TABLES:
+            raw.execute(f'DROP TABLE "{table}"')
+        for table in ("cash_movement", "cash_session", "day_close"):
             raw.execute(f'DROP TABLE "{table}"')
         _without_version_13(raw)
         raw.execute("PRAGMA user_version = 11")
@@ -113,7 +115,9 @@ def test_a_demo_loaded_without_the_triggers_has_its_summaries_and_triggers(
         assert stored_demand() == recomputed_demand()
         assert stored_customers() == recomputed_customers()
         triggers = db.execute_sql("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0]
-        assert triggers == sum(s.startswith("CREATE TRIGGER") for s in migrations.V12) == 6
+        summary_triggers = sum(s.startswith("CREATE TRIGGER") for s in migrations.V12)
+        lock_triggers = sum(s.startswith("CREATE TRIGGER") for s in migrations.V14)
+        assert (summary_triggers, triggers) == (6, 6 + lock_triggers)
     finally:
         db.close()
 

@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, str] = {
     "check": "tui.cli.check:check_command",
     "counts": "tui.cli.counts:counts_group",
     "customers": "tui.cli.customers:customers",
+    "day": "tui.cli.day:day_group",
     "demo": "tui.cli.demo:demo",
     "history": "tui.cli.history:history_command",
     "products": "tui.cli.stock:products",

@@ -138,8 +138,15 @@ def _a_locked_account() -> None:
         database.close()
 
 
+def _a_signing_key() -> None:
+    """The situation `keys show` is for: `keys init` made the store's key at set-up."""
+    result = CliRunner().invoke(main, ["keys", "init", "--db", "shop.db"])
+    assert result.exit_code == 0, result.output
+
+
 # What happened before an example that is for a particular situation.
 SITUATIONS = {
+    "zhanggui keys show": _a_signing_key,
     "zhanggui referrals unexpire": _vouchers_expired_by_a_wrong_clock,
     "zhanggui staff unlock": _a_locked_account,
 }

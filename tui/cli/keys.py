@@ -42,7 +42,7 @@ def keys() -> None:
 @keys.command("init")
 @db_options
 @click.option("--store", default=None, help=_STORE_HELP)
-@click.option("--force", is_flag=True, help="Replace the store's existing key (the old one is kept beside it).")
+@click.option("--force", is_flag=True, help="Replace the existing key (the old one is kept beside it).")
 @user_errors
 def init_command(db_path: str | None, config_path: str | None, store: str | None, force: bool) -> None:
     """Make the store's signing key, once, at set-up. The private key stays on this computer

@@ -30,7 +30,7 @@ from typing import Any
 
 from store.exchange import zipfmt
 from store.exchange.durable import publish
-from store.exchange.errors import FileRefused, Refusal
+from store.exchange.errors import FileNotWritten, FileRefused, Refusal
 from store.exchange.keys import SIGNATURE_BYTES, STORE_CODE, PublicKey, SigningKey
 from store.kernel.i18n import _
 
@@ -128,8 +128,16 @@ def write_signed(
     target: Path, manifest: Mapping[str, Any], parts: Mapping[str, bytes], key: SigningKey
 ) -> Path:
     """encode_signed, written to ``target`` crash-safely (store/exchange/durable.py): a crash
-    at any moment leaves the whole file or none. OSError as raised."""
-    publish(target, encode_signed(manifest, parts, key))
+    at any moment leaves the whole file or none; a write that fails is FileNotWritten."""
+    data = encode_signed(manifest, parts, key)
+    try:
+        publish(target, data)
+    except OSError as exc:
+        raise FileNotWritten(
+            _("{path} could not be written ({error}); nothing of it was left in its folder.").format(
+                path=target, error=exc.strerror or exc
+            )
+        ) from exc
     return target
 
 

@@ -41,6 +41,11 @@ class FileRefused(ZhangguiError):
         self.why = why
 
 
+class FileNotWritten(ZhangguiError):
+    """A signed file could not be written (folder missing or read-only, disk full); no part of
+    it was left in the folder."""
+
+
 class SigningKeyError(ZhangguiError):
     """The store's signing key cannot be made, found or read; nothing was signed."""
 

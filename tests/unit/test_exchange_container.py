@@ -14,7 +14,7 @@ import pytest
 
 from store.exchange import zipfmt
 from store.exchange.container import canonical_json, encode_signed, read_signed, write_signed
-from store.exchange.errors import FileRefused, Refusal
+from store.exchange.errors import FileNotWritten, FileRefused, Refusal
 from store.exchange.keys import SigningKey, create_signing_key
 from store.kernel.i18n import set_language
 from tests.exchange_helpers import (
@@ -197,6 +197,12 @@ def test_an_unreadable_file_is_refused_with_the_reason(tmp_path: Path) -> None:
     with pytest.raises(FileRefused) as caught:
         read_signed(tmp_path / "missing.zip", trusting(key), kind="day", schema_versions={1})
     assert caught.value.reason is Refusal.UNREADABLE
+
+
+def test_a_file_that_cannot_be_written_is_a_sentence(tmp_path: Path) -> None:
+    with pytest.raises(FileNotWritten) as caught:
+        write_signed(tmp_path / "no-such-folder" / "day.zip", MANIFEST, PARTS, make_key())
+    assert str(caught.value).startswith(f"{tmp_path / 'no-such-folder' / 'day.zip'} could not be written (")
 
 
 def test_the_writer_refuses_what_the_reader_would() -> None:

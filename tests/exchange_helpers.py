@@ -14,10 +14,10 @@ from store.exchange.container import (
     SignedFile,
     TrustedKeys,
     canonical_json,
-    decode_signed,
     encode_signed,
 )
 from store.exchange.keys import PublicKey, SigningKey, create_signing_key
+from store.exchange.reader import decode_signed
 
 MANIFEST: dict[str, Any] = {
     "store": "S001",

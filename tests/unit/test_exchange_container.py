@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from store.exchange import zipfmt
-from store.exchange.container import canonical_json, encode_signed, read_signed, write_signed
+from store.exchange.container import canonical_json, encode_signed, write_signed
 from store.exchange.errors import FileNotWritten, FileRefused, Refusal
 from store.exchange.keys import SigningKey, create_signing_key
+from store.exchange.reader import read_signed
 from store.kernel.i18n import set_language
 from tests.exchange_helpers import (
     MANIFEST,
@@ -126,6 +127,7 @@ def test_unknown_versions_kinds_and_parts_are_refused() -> None:
     assert refusal(forged_day(key, PARTS, format="other"), key).reason is Refusal.NOT_OURS
     assert refusal(forged_day(key, PARTS, schema_version=9), key).reason is Refusal.SCHEMA
     assert refusal(forged_day(key, PARTS, kind="prices"), key).reason is Refusal.KIND
+    assert refusal(forged_day(key, PARTS, total=19.99), key).why == "its manifest cannot be read"
     assert decode(forged_day(key, PARTS, schema_version=2), key, schema_versions=(1, 2)).schema_version == 2
 
     entries = [deflated(name, data) for name, data in sorted(PARTS.items())]
@@ -211,6 +213,7 @@ def test_the_writer_refuses_what_the_reader_would() -> None:
         ({**MANIFEST, "store": "S002"}, PARTS),  # another store's name under this key
         ({**MANIFEST, "parts": {}}, PARTS),  # the format's own field
         ({**MANIFEST, "schema_version": "1"}, PARTS),
+        ({**MANIFEST, "counts": {"total": 19.99}}, PARTS),  # money is integer fen
         (MANIFEST, {"../evil": b""}),
         (MANIFEST, {"manifest.json": b""}),
     ):

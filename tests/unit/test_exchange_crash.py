@@ -81,3 +81,17 @@ def test_a_writer_killed_mid_write_leaves_no_partial_file(
             assert [n for n in os.listdir(folder) if n.startswith(".")] == []
     assert decode((folder / "day-0.zip").read_bytes(), key).manifest["sequence"] in range(4)
     print(f"hidden temporary files left by {KILLS} kills: {leftovers}")
+
+
+def test_clearing_up_leaves_a_running_writers_temporary_file_alone(tmp_path: Path) -> None:
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)  # a writer that is gone
+    gone = tmp_path / f".day-0.zip.{pid}.0123abcd.partial"
+    running = tmp_path / f".day-1.zip.{os.getppid()}.0123abcd.partial"  # (pytest's parent runs)
+    other = tmp_path / ".day-2.zip.notes"
+    for path in (gone, running, other):
+        path.write_bytes(b"half")
+    assert durable.sweep(tmp_path) == [gone]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([running.name, other.name])

@@ -159,12 +159,19 @@ def _an_open_drawer() -> None:
     assert result.exit_code == 0, result.output
 
 
+def _a_signing_key() -> None:
+    """The situation `keys show` is for: `keys init` made the store's key at set-up."""
+    result = CliRunner().invoke(main, ["keys", "init", "--db", "shop.db"])
+    assert result.exit_code == 0, result.output
+
+
 # What happened before an example that is for a particular situation.
 SITUATIONS = {
     "zhanggui backup": _a_usb_stick,
     "zhanggui restore": _a_backup_on_the_stick,
     "zhanggui day cash": _an_open_drawer,
     "zhanggui day handover": _an_open_drawer,
+    "zhanggui keys show": _a_signing_key,
     "zhanggui referrals unexpire": _vouchers_expired_by_a_wrong_clock,
     "zhanggui staff unlock": _a_locked_account,
 }

@@ -42,6 +42,8 @@ NOT_AT_START_UP = (
     "store.referrals.report_export",
     "store.referrals.referrers",
     "store.referrals.patterns",
+    "cryptography",  # signing a file for head office (store.exchange)
+    "store.exchange",
     "psycopg2",  # not in a shop install; peewee imports it whenever it is there
     "store.selling.receipt",
     "store.selling.receipt_layout",

@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, str] = {
     "day": "tui.cli.day:day_group",
     "demo": "tui.cli.demo:demo",
     "history": "tui.cli.history:history_command",
+    "keys": "tui.cli.keys:keys",
     "products": "tui.cli.stock:products",
     "promoters": "tui.cli.promoters:promoters",
     "receive": "tui.cli.stock:receive",

@@ -16,7 +16,7 @@ from store.kernel.money import format_fen, parse_money
 from store.people import staff
 from store.reports.writers import to_csv, write_xlsx
 from tui.cli.common import context_for, db_options, deliver, export_options, manager_option, user_errors
-from tui.cli.param_types import Day, Whole
+from tui.cli.param_types import Counts, Day, Whole
 
 
 @click.group("day")
@@ -33,13 +33,19 @@ def day_group() -> None:
 
 
 @day_group.command("open")
-@click.option("--float", "float_text", required=True, help='The float by denomination: "100x2 10x5 0.5x4".')
+@click.option(
+    "--float",
+    "float_text",
+    type=Counts(),
+    required=True,
+    help='The float by denomination: "100x2 10x5 0.5x4".',
+)
 @click.option("--staff", "staff_code", required=True, help="Who counts the float (PIN is asked).")
 @click.option("--pin", prompt=True, hide_input=True, help="Their PIN.")
 @db_options
 @user_errors
 def open_command(
-    float_text: str, staff_code: str, pin: str, db_path: str | None, config_path: str | None
+    float_text: dict[int, int], staff_code: str, pin: str, db_path: str | None, config_path: str | None
 ) -> None:
     """Open this terminal's drawer for a shift with a float counted by denomination.
 
@@ -48,7 +54,7 @@ def open_command(
     \b
     zhanggui day open --float "100x2 10x5 1x10 0.5x4" --staff P1 --db shop.db
     """
-    counts = drawer.parse_counts(float_text)
+    counts = float_text
     ctx = context_for(db_path, config_path)
     try:
         actor = sign_in(staff_code, pin)
@@ -144,7 +150,9 @@ def _xlsx(path: Path, made: report.DrawerReport) -> None:
 @day_group.command("close")
 @click.option("--date", "day", type=Day(), required=True, help="The business day to close.")
 @click.option("--cash", "cash", default=None, help="Cash counted in the drawer, in yuan.")
-@click.option("--count", "count_text", default=None, help='Or the count by denomination: "100x12 50x3".')
+@click.option(
+    "--count", "count_text", type=Counts(), default=None, help='Or the count by denomination: "100x12 50x3".'
+)
 @click.option("--not-counted", is_flag=True, help="Close without a count (recorded as not counted).")
 @click.option("--reason", default="", help="Why the cash is over or short (needed beyond the tolerance).")
 @manager_option()
@@ -154,7 +162,7 @@ def _xlsx(path: Path, made: report.DrawerReport) -> None:
 def close_command(
     day: date,
     cash: str | None,
-    count_text: str | None,
+    count_text: dict[int, int] | None,
     not_counted: bool,
     reason: str,
     staff_code: str,
@@ -171,12 +179,12 @@ def close_command(
     zhanggui day close --date 2026-11-30 --cash 1234.50 --reason 差额待查 --staff M1 --db shop.db
     zhanggui day close --date 2026-11-30 --not-counted --reason 停电 --staff M1 --db shop.db
     """
+    ctx = context_for(db_path, config_path)  # a missing store is said before anything else
     if [cash is not None, count_text is not None, not_counted].count(True) != 1:
         raise click.ClickException(_("Give one of --cash, --count or --not-counted."))
-    counts = drawer.parse_counts(count_text) if count_text is not None else None
-    counted = parse_money(cash) if cash is not None else None
-    ctx = context_for(db_path, config_path)
+    counts = count_text
     try:
+        counted = parse_money(cash) if cash is not None else None
         approval = staff.approve(staff_code, pin, now=ctx.clock())
         terminal, tz = ctx.config.terminal.id, ctx.config.tz
         close.close_day(
@@ -243,9 +251,9 @@ def cash_command(
     zhanggui day cash paid-out 35 --reason 快递费 --staff P1 --db shop.db
     zhanggui day cash drop 200 --staff P1 --db shop.db
     """
-    fen = parse_money(amount)
-    ctx = context_for(db_path, config_path)
+    ctx = context_for(db_path, config_path)  # a missing store is said before anything else
     try:
+        fen = parse_money(amount)
         actor = sign_in(staff_code, pin)
         approval = None
         if approver_code:
@@ -268,7 +276,11 @@ def cash_command(
 
 @day_group.command("handover")
 @click.option(
-    "--count", "count_text", required=True, help='The drawer counted by denomination: "100x3 10x5".'
+    "--count",
+    "count_text",
+    type=Counts(),
+    required=True,
+    help='The drawer counted by denomination: "100x3 10x5".',
 )
 @click.option("--reason", default="", help="Why it is over or short (needed beyond the tolerance).")
 @click.option("--staff", "staff_code", required=True, help="The outgoing cashier (PIN is asked).")
@@ -278,7 +290,7 @@ def cash_command(
 @db_options
 @user_errors
 def handover_command(
-    count_text: str,
+    count_text: dict[int, int],
     reason: str,
     staff_code: str,
     pin: str,
@@ -294,7 +306,7 @@ def handover_command(
     \b
     zhanggui day handover --count "100x3 10x5" --reason 找零错误 --staff P1 --incoming M1 --db shop.db
     """
-    counts = drawer.parse_counts(count_text)
+    counts = count_text
     ctx = context_for(db_path, config_path)
     try:
         outgoing, incoming = sign_in(staff_code, pin), sign_in(incoming_code, incoming_pin)

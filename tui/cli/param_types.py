@@ -104,6 +104,29 @@ class Month(_Typed):
         return targets.parse_month(text)
 
 
+class Counts(_Typed):
+    """Pieces by denomination, '100x2 10x5 0.5x4' (store.dayclose.drawer.parse_counts): a bad
+    count is refused as the command line is read, before the store is opened."""
+
+    name = "count"
+    example = "100x2"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dict):
+            return value
+        try:
+            return self.parse(str(value))
+        except ZhangguiError as exc:
+            raise click.ClickException(
+                _("{option}: {error}").format(option=_option(param), error=exc)
+            ) from exc
+
+    def parse(self, text: str) -> dict[int, int]:
+        from store.dayclose import drawer  # only the drawer's commands pay for it
+
+        return drawer.parse_counts(text)
+
+
 DAY = Day()
 WEEK = Week()
 MONTH = Month()

@@ -25,7 +25,6 @@ from peewee import SqliteDatabase
 from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from store.models import Staff
 from tests.console_helpers import make_app, settle
@@ -85,15 +84,12 @@ class Snapshots:
         self.failures: list[str] = []
         self.seen: list[str] = []
 
-    async def check(self, pilot: Pilot[None], name: str, shows: str = "") -> str:
+    async def check(self, pilot: Pilot[None], name: str, shows: str | list[str] = "") -> str:
         """Wait until the screen is idle, compare it with its file; ``shows`` is a message the
-        screen must show in full (wherever its lines break). Returns the screen's text."""
+        screen must show in full (wherever its lines break), or several. Returns the screen's text."""
         app = pilot.app
         await settle(pilot)
-        for field in app.screen.query(Input):
-            field.cursor_blink = False  # the cursor shown, not half of the time
-        await pilot.pause()
-        text = screen_text(app)
+        text = screen_text(app)  # text only: a blinking cursor changes no character
         assert name not in self.seen, f"two snapshots named {name}"
         self.seen.append(name)
         bars = list(app.screen.query(KeyBar))
@@ -102,8 +98,8 @@ class Snapshots:
             shown = "\n".join(text.split("\n")[bar.y : bar.bottom])
             # a key and its description, as the bar draws them ("esc Back", "f2 收款")
             assert re.search(r"\S+ \S", shown.strip()), f"{name}: the key bar shows no key:\n{text}"
-        if shows:
-            assert flat(shows) in flat(text), f"{name}: the message is cut:\n{shows}\n---\n{text}"
+        for message in [shows] if isinstance(shows, str) else shows:
+            assert flat(message) in flat(text), f"{name}: the message is cut:\n{message}\n---\n{text}"
         path = self.folder / f"{name}.txt"
         old = path.read_text(encoding="utf-8") if path.exists() else None
         if old == text:

@@ -15,6 +15,7 @@ from store.kernel.errors import DatabaseBusy, NeedsApproval, WrongApprover, Zhan
 from store.kernel.i18n import N_, _
 from store.people import staff
 from tui.screens.base import ConsoleModalScreen
+from tui.widgets.key_bar import KeyBar
 
 APPROVE = "approve"
 
@@ -35,6 +36,7 @@ class ManagerPinScreen(ConsoleModalScreen[Approval | None]):
             yield Input(placeholder=_("Manager code"), id="manager-code")
             yield Input(placeholder=_("PIN"), password=True, id="manager-pin")
             yield Label("", id="manager-message", classes="error")
+        yield KeyBar()  # Esc, and any other key, in sight
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -9,6 +9,7 @@ from textual.widgets import Input, Label
 
 from store.kernel.i18n import N_
 from tui.screens.base import ConsoleModalScreen
+from tui.widgets.key_bar import KeyBar
 
 
 class PromptScreen(ConsoleModalScreen[str | None]):
@@ -26,6 +27,7 @@ class PromptScreen(ConsoleModalScreen[str | None]):
             yield Label(self._title, classes="dialog-title")
             yield Label(self._label)
             yield Input(value=self._value, password=self._password, id="prompt-input")
+        yield KeyBar()  # Esc, and any other key, in sight
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -32,7 +32,6 @@ from tui.app import ZhangguiApp
 from tui.widgets.key_bar import KeyBar
 
 SCREENS = Path(__file__).parent / "screens"
-UPDATE = os.environ.get("ZHANGGUI_UPDATE_SCREENS") == "1"
 
 
 def steady(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -78,9 +77,9 @@ def flat(text: str) -> str:
 
 
 class Snapshots:
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, folder: Path | None = None) -> None:
         self.language = language
-        self.folder = SCREENS / language
+        self.folder = folder or SCREENS / language
         self.failures: list[str] = []
         self.seen: list[str] = []
 
@@ -92,22 +91,32 @@ class Snapshots:
         text = screen_text(app)  # text only: a blinking cursor changes no character
         assert name not in self.seen, f"two snapshots named {name}"
         self.seen.append(name)
-        bars = list(app.screen.query(KeyBar))
-        if bars:
-            bar = bars[0].region
-            shown = "\n".join(text.split("\n")[bar.y : bar.bottom])
+        for bar in app.screen.query(KeyBar).results(KeyBar):
+            shown = "\n".join(text.split("\n")[bar.region.y : bar.region.bottom])
             # a key and its description, as the bar draws them ("esc Back", "f2 收款")
             assert re.search(r"\S+ \S", shown.strip()), f"{name}: the key bar shows no key:\n{text}"
+            keys = [child for child in bar.children if not child.has_class("keys-hint")]
+            end = min(
+                [child.region.x for child in bar.children if child.has_class("keys-hint")]
+                + [bar.region.right]
+            )
+            cut = [key for key in keys if key.display and key.region.right > end]
+            assert not cut, f"{name}: a key is cut at the bar's end:\n{shown}"
         for message in [shows] if isinstance(shows, str) else shows:
             assert flat(message) in flat(text), f"{name}: the message is cut:\n{message}\n---\n{text}"
+        self.compare(name, text)
+        return text
+
+    def compare(self, name: str, text: str) -> None:
+        """Note a difference from the stored file (or write it, with ZHANGGUI_UPDATE_SCREENS=1)."""
         path = self.folder / f"{name}.txt"
         old = path.read_text(encoding="utf-8") if path.exists() else None
         if old == text:
-            return text
-        if UPDATE:
+            return
+        if os.environ.get("ZHANGGUI_UPDATE_SCREENS") == "1":
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-            return text
+            return
         diff = difflib.unified_diff(
             (old or "").splitlines(),
             text.splitlines(),
@@ -116,7 +125,6 @@ class Snapshots:
             lineterm="",
         )
         self.failures.append("\n".join(diff))
-        return text
 
     def finish(self) -> None:
         if self.failures:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.console import screen_text
 from tests.console.screen_text import Snapshots
 
 
@@ -14,6 +15,7 @@ def test_a_changed_or_missing_screen_fails_with_a_diff(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("ZHANGGUI_UPDATE_SCREENS", raising=False)
+    monkeypatch.setattr(screen_text, "AT_THE_FILES_MOMENT", True)
     (tmp_path / "sale.txt").write_text("f2 Pay\n", encoding="utf-8")
     snaps = Snapshots("en", folder=tmp_path)
     snaps.compare("sale", "f2 Pay\n")  # unchanged: nothing to say
@@ -30,6 +32,7 @@ def test_a_changed_or_missing_screen_fails_with_a_diff(
 
 def test_the_update_switch_writes_the_screens(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZHANGGUI_UPDATE_SCREENS", "1")
+    monkeypatch.setattr(screen_text, "AT_THE_FILES_MOMENT", True)
     snaps = Snapshots("en", folder=tmp_path / "en")
     snaps.compare("pay", "f1 Cash\n")
     snaps.finish()

@@ -373,6 +373,13 @@ class ZhangguiApp(App[None]):
         self.crash_message = crash_report.message(path, unsaved, self.committing)
         self.panic(Text(self.crash_message))  # shown once the terminal is back, instead of the traceback
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, its search prompt in the user's language too."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not any(isinstance(s, CommandPalette) for s in self.screen_stack):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         if self.staff is None:
             return

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from store.kernel.i18n import N_
 from tui.screens.base import ConsoleModalScreen
+from tui.widgets.key_bar import KeyBar
 
 
 class ChoiceScreen(ConsoleModalScreen[str | None]):
@@ -39,6 +40,7 @@ class ChoiceScreen(ConsoleModalScreen[str | None]):
             if self._hint:
                 yield Label(Text(self._hint))
             yield OptionList(*[Option(text, id=row_id) for row_id, text in self._rows], id="choices")
+        yield KeyBar()  # Esc, and any other key, in sight
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

@@ -15,6 +15,7 @@ from store.kernel.i18n import N_, _
 from store.kernel.phone import normalise_mobile
 from tui.screens.base import ConsoleModalScreen
 from tui.widgets.customer_lookup import CustomerLookup
+from tui.widgets.key_bar import KeyBar
 
 
 class CustomerPickScreen(ConsoleModalScreen[str | None]):
@@ -32,6 +33,7 @@ class CustomerPickScreen(ConsoleModalScreen[str | None]):
             )
             yield CustomerLookup(self.actor, self.config.customers, id="pick-lookup")
             yield Label("", id="pick-message", classes="error")
+        yield KeyBar()  # Esc, and any other key, in sight
 
     def fail(self, message: str) -> None:
         self.query_one("#pick-message", Label).update(Text(message))

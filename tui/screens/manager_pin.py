@@ -16,6 +16,7 @@ from store.kernel.i18n import N_, _
 from store.people import staff
 from tui.screens.base import ConsoleModalScreen
 from tui.screens.code_pin import enter_code_then_pin
+from tui.widgets.key_bar import KeyBar
 
 APPROVE = "approve"
 
@@ -40,6 +41,7 @@ class ManagerPinScreen(ConsoleModalScreen[Approval | None]):
             yield Input(placeholder=_("Manager code"), id="manager-code")
             yield Input(placeholder=_("PIN"), password=True, id="manager-pin")
             yield Label("", id="manager-message", classes="error")
+        yield KeyBar()  # Esc, and any other key, in sight
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#manager-code", Input))  # now: keys typed meanwhile go there

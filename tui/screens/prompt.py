@@ -10,6 +10,7 @@ from textual.widgets import Input, Label
 
 from store.kernel.i18n import N_
 from tui.screens.base import ConsoleModalScreen
+from tui.widgets.key_bar import KeyBar
 
 
 class PromptScreen(ConsoleModalScreen[str | None]):
@@ -28,6 +29,7 @@ class PromptScreen(ConsoleModalScreen[str | None]):
             yield Label(Text(self._title), classes="dialog-title")
             yield Label(Text(self._label))
             yield Input(value=self._value, password=self._password, id="prompt-input")
+        yield KeyBar()  # Esc, and any other key, in sight
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

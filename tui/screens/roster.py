@@ -92,7 +92,9 @@ class RosterScreen(ConsoleScreen[None]):
         short_days = {c.day for c in grid.conflicts if c.kind == UNDERSTAFFED}
         flagged = {(c.staff_id, c.day) for c in grid.conflicts if c.staff_id}
         table.clear(columns=True)
-        table.add_column(Text(_("Staff")), key="staff", width=8)
+        # The names and the hours share 12 cells: 'Hours' takes one from the names, not its 's'.
+        hours_width = max(4, cell_len(_("Hours")))
+        table.add_column(Text(_("Staff")), key="staff", width=12 - hours_width)
         for day in grid.days:
             weekday = _(WEEKDAYS[day.weekday()])
             label = Text(f"{weekday} {day.day}")
@@ -102,7 +104,7 @@ class RosterScreen(ConsoleScreen[None]):
                     label = Text(f"{weekday}{day.day}")
                 label.append("!", style="bold red")
             table.add_column(label, key=day.isoformat(), width=DAY_WIDTH)
-        table.add_column(Text(_("Hours"), justify="right"), key="hours", width=4)
+        table.add_column(Text(_("Hours"), justify="right"), key="hours", width=hours_width)
         for member in grid.staff:
             cells: list[Text] = [Text(member.name, no_wrap=True, overflow="ellipsis")]
             for day in grid.days:

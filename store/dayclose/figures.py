@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from store.kernel.i18n import _
 from store.models import CashMovement, CashSession, ImeiUnit, Product, Sale, SaleLine, Staff, Tender
 
 CASH = "cash"
@@ -43,6 +44,20 @@ class Cash:
             - self.paid_out
             - self.drops
         )
+
+    def lines(self) -> list[tuple[str, int]]:
+        """Label and signed amount of each part of the expected cash, then the expected cash:
+        one list for the printed report and the CSV/XLSX tables alike."""
+        return [
+            (_("Float"), self.float),
+            (_("Cash tendered"), self.tendered),
+            (_("Change given"), -self.change),
+            (_("Cash refunds"), -self.refunds),
+            (_("Paid in"), self.paid_in),
+            (_("Paid out"), -self.paid_out),
+            (_("Drops to the safe"), -self.drops),
+            (_("Expected in the drawer"), self.expected),
+        ]
 
     def add_flows(self, other: Cash) -> None:
         """Add ``other``'s movements (not its float: a handover carries the float on)."""

@@ -184,16 +184,7 @@ def _cash(out: _Text, report: DrawerReport) -> None:
                 out.add("  " + shift.reason)
     cash = report.cash
     out.rule(_("Cash"))
-    for label, amount in (
-        (_("Float"), cash.float),
-        (_("Cash tendered"), cash.tendered),
-        (_("Change given"), -cash.change),
-        (_("Cash refunds"), -cash.refunds),
-        (_("Paid in"), cash.paid_in),
-        (_("Paid out"), -cash.paid_out),
-        (_("Drops to the safe"), -cash.drops),
-        (_("Expected in the drawer"), cash.expected),
-    ):
+    for label, amount in cash.lines():
         out.pair(label, format_fen(amount))
     if report.z_no is not None:
         out.pair(_("Counted"), _("not counted") if report.counted is None else format_fen(report.counted))

@@ -59,14 +59,7 @@ def report_tables(report: DrawerReport) -> list[Table]:
         figures.add(section, _("Over (+) / short (-)"), None, shift.over_short)
     cash = report.cash
     for label, amount in (
-        (_("Float"), cash.float),
-        (_("Cash tendered"), cash.tendered),
-        (_("Change given"), -cash.change),
-        (_("Cash refunds"), -cash.refunds),
-        (_("Paid in"), cash.paid_in),
-        (_("Paid out"), -cash.paid_out),
-        (_("Drops to the safe"), -cash.drops),
-        (_("Expected in the drawer"), cash.expected),
+        *cash.lines(),
         (_("Counted"), report.counted),
         (_("Over (+) / short (-)"), report.over_short),
     ):

@@ -19,7 +19,7 @@ from store.kernel.i18n import _, set_language
 if TYPE_CHECKING:
     from peewee import SqliteDatabase
 
-    from store.db.connection import IntegrityCheck
+    from store.db.connection import IntegrityCheck as IntegrityCheck  # (the console's type)
     from store.selling.till import Till
 
 T = TypeVar("T")
@@ -79,7 +79,7 @@ class StoreContext:
 
     def integrity_check(self) -> IntegrityCheck:
         """A quick_check of this store's file that a console runs in the background."""
-        from store.db.connection import IntegrityCheck
+        from store.db.connection import IntegrityCheck as IntegrityCheck  # (the console's type)
 
         return IntegrityCheck(self.db_path)
 
@@ -104,6 +104,29 @@ def off_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return read(lambda: fn(*args, **kwargs))
     finally:
         release_thread_connection()
+
+
+def let_go_of_connection() -> None:
+    """Close the connection this worker thread opened (the console's opening thread, at exit)."""
+    from store.db.transaction import release_thread_connection
+
+    release_thread_connection()
+
+
+def at_current_version(path: Path) -> bool:
+    """The file at ``path`` is a store at this program's schema version, as its 100-byte header
+    says (user_version is bytes 60-63): read without sqlite3 or peewee, for the console to
+    decide before anything is imported whether the store can be opened behind its login. A
+    header not yet brought up to date from the write-ahead log (after a crash) says an older
+    version, never a newer one: that store is then opened first, as one that needs an upgrade."""
+    from store.db.migrations import LATEST
+
+    try:
+        with path.open("rb") as file:
+            header = file.read(100)
+    except OSError:
+        return False
+    return header[:16] == b"SQLite format 3\x00" and int.from_bytes(header[60:64], "big") == LATEST
 
 
 def upgrade_notice() -> str:

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from store.config.loader import Config
-from store.context import StoreContext, off_thread, upgrade_notice
+from store.context import StoreContext, at_current_version, off_thread, upgrade_notice
 from store.kernel.clock import Clock
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
@@ -38,7 +38,7 @@ from tui.screens.login import LoginScreen
 # Imported where used: the login screen is drawn before the store is open, from the config
 # alone (tui.opening); the database side and the sale screen load behind it.
 if TYPE_CHECKING:
-    from store.db.connection import IntegrityCheck
+    from store.context import IntegrityCheck
     from store.kernel.auth import Actor
     from store.people.directory import Member
     from tui.screens.sale import SaleScreen
@@ -460,7 +460,7 @@ def run_console(config: Config, db_path: Path) -> None:
     knows there is no store and the upgrade notice is printed before Textual owns the screen."""
     check_keymap(config.keymap)  # a wrong binding id stops the start, before the store opens
     opening = StoreOpening(config, db_path)
-    if not _openable_behind_login(db_path):
+    if not at_current_version(db_path):  # a new store, or one to upgrade
         opening.on_upgrade = lambda: print(upgrade_notice(), flush=True)
         opening.start()
         opening.wait()
@@ -471,18 +471,3 @@ def run_console(config: Config, db_path: Path) -> None:
         opening.close()
     if app.open_error is not None:
         raise app.open_error
-
-
-def _openable_behind_login(path: Path) -> bool:
-    """A store file that exists at this program's schema version (the usual start), read from
-    the file's 100-byte header (user_version is bytes 60-63) without sqlite3 or peewee. A header
-    not yet brought up to date from the write-ahead log (after a crash) says an older version:
-    that store is opened first, as one that needs an upgrade is."""
-    from store.db.migrations import LATEST
-
-    try:
-        with path.open("rb") as file:
-            header = file.read(100)
-    except OSError:
-        return False  # opened first: open_store says what is wrong with it
-    return header[:16] == b"SQLite format 3\x00" and int.from_bytes(header[60:64], "big") == LATEST

@@ -27,12 +27,21 @@ class StoreOpening:
     """A store context that is open (``opened``) or being opened in a thread (``start``)."""
 
     def __init__(
-        self, config: Config, db_path: Path | None = None, on_upgrade: Callable[[], None] | None = None
+        self,
+        config: Config,
+        db_path: Path | None = None,
+        on_upgrade: Callable[[], None] | None = None,
+        *,
+        clock: Clock | None = None,
+        opener: Callable[[], StoreContext] | None = None,
     ) -> None:
+        """``opener`` opens the store (by default open_store on ``db_path``); ``clock`` is the
+        context's clock, known before it is open (by default what open_store gives it)."""
         self.config = config
         self.db_path = db_path
         self.on_upgrade = on_upgrade
-        self.clock: Clock = SystemClock(config.tz)  # what open_store gives the context
+        self.clock: Clock = clock or SystemClock(config.tz)
+        self._opener = opener
         self.initialised = False
         self._ctx: StoreContext | None = None
         self._error: ZhangguiError | None = None
@@ -67,24 +76,26 @@ class StoreOpening:
 
     def _open(self) -> None:
         from store import setup
-        from store.context import open_store
-        from store.db.transaction import release_thread_connection
+        from store.context import let_go_of_connection, open_store
 
         try:
-            ctx = open_store(
-                self.config, self.db_path, full_check=False, defer_check=True, on_upgrade=self.on_upgrade
-            )
+            if self._opener is not None:
+                ctx = self._opener()
+            else:
+                ctx = open_store(
+                    self.config, self.db_path, full_check=False, defer_check=True, on_upgrade=self.on_upgrade
+                )
             ctx.identity()
             self.initialised = setup.is_initialised()
             self._ctx = ctx
         except ZhangguiError as exc:
             self._error = exc
-            release_thread_connection()
+            let_go_of_connection()
             return
         finally:
             self._ready.set()
         self._closing.wait()  # the connection that keeps the log in place, until the console closes
-        release_thread_connection()
+        let_go_of_connection()
 
     def wait(self) -> StoreContext:
         """The open context, once ``start`` has opened it (from a worker or before the event

@@ -107,10 +107,13 @@ def off_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 def let_go_of_connection() -> None:
-    """Close the connection this worker thread opened (the console's opening thread, at exit)."""
+    """Close the connection this worker thread opened (the console's opening thread, at exit;
+    none when the store could not be opened)."""
     from store.db.transaction import release_thread_connection
+    from store.models import database
 
-    release_thread_connection()
+    if database.obj is not None:
+        release_thread_connection()
 
 
 def at_current_version(path: Path) -> bool:

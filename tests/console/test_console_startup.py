@@ -12,6 +12,7 @@ from textual.widgets import Input, OptionList
 
 from store import setup
 from store.context import StoreContext
+from store.kernel.errors import DatabaseUnavailable
 from store.models import Sale, Staff
 from store.selling import checkout
 from store.selling.cart import Cart
@@ -205,3 +206,17 @@ async def test_the_login_is_drawn_before_the_store_opens_and_a_login_waits_for_i
         await settle(pilot)
         await pilot.pause()
         assert isinstance(app.screen, SaleScreen)
+
+
+async def test_a_store_that_cannot_be_opened_behind_the_login_closes_the_console_saying_why(
+    db: SqliteDatabase, tmp_path: Path
+) -> None:
+    def opener() -> StoreContext:
+        raise DatabaseUnavailable("the disk went away")
+
+    app = ZhangguiApp(StoreOpening(make_app(db, tmp_path).config, opener=opener))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+    assert str(app.open_error) == "the disk went away"
+    assert app.return_code == 1

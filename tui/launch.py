@@ -37,10 +37,8 @@ def console_options(args: Sequence[str]) -> dict[str, str] | None:
 def open_console(db_path: str | None, config_path: str | None) -> None:
     """Load the config (its language first) and run the console on the store it names."""
     from store.context import load, resolve_db_path
-    from store.kernel.memory import return_big_blocks
     from tui.app import run_console  # Textual: only the console needs it
 
-    return_big_blocks()  # each PIN check's 16 MiB goes back to the system (see there)
     cfg = load(config_path)
     run_console(cfg, resolve_db_path(cfg, db_path))
 

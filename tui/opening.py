@@ -77,6 +77,11 @@ class StoreOpening:
     def _open(self) -> None:
         from store import setup
         from store.context import let_go_of_connection, open_store
+        from store.kernel.memory import return_big_blocks
+
+        # Before any PIN is checked (a login waits for the store): each check's 16 MiB goes back
+        # to the system (see there). Here, not before the login: ctypes is time before its frame.
+        return_big_blocks()
 
         try:
             if self._opener is not None:

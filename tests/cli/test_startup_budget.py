@@ -58,6 +58,7 @@ NOT_AT_START_UP = (
 # bare `zhanggui` command skips the command line (tui.launch).
 NOT_BEFORE_THE_LOGIN = (
     "click",
+    "ctypes",  # store.kernel.memory's mallopt: set by the opening thread, before any PIN check
     "tui.cli",
     "peewee",
     "sqlite3",

@@ -220,3 +220,14 @@ async def test_a_store_that_cannot_be_opened_behind_the_login_closes_the_console
         await pilot.pause()
     assert str(app.open_error) == "the disk went away"
     assert app.return_code == 1
+
+
+async def test_a_store_never_set_up_gets_the_set_up_in_place_of_the_login_once_open(
+    db: SqliteDatabase, tmp_path: Path
+) -> None:
+    ctx = make_app(db, tmp_path).ctx  # an empty store: nobody could log in
+    app = ZhangguiApp(StoreOpening(ctx.config, clock=ctx.clock, opener=lambda: ctx))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)

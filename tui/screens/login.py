@@ -120,6 +120,9 @@ class LoginScreen(ConsoleScreen["Member"]):
                 pin.value = ""
             self.fail(str(error))
 
+        opening = getattr(self.app, "opening", None)
+        if opening is not None:
+            opening.start()  # (the console started it once this screen was drawn: at the latest now)
         # A wrong PIN is counted (a write): in a worker, so a busy database never freezes the till.
         self.run_write(log_in, code, pin.value, then=self.dismiss, failed=refused, key=LOGIN)
 

@@ -6,21 +6,21 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
-
-from peewee import SqliteDatabase
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from store.config.loader import Config, load_config
-from store.crm import search as _search  # noqa: F401  # registers its back-fill (store.db.backfill)
-from store.db.connection import IntegrityCheck, integrity_problem, open_database, unclean_shutdown
-from store.db.transaction import read, release_thread_connection
-from store.kernel import Clock, SystemClock
+from store.kernel.clock import Clock, SystemClock
 from store.kernel.errors import DatabaseUnavailable
 from store.kernel.i18n import _, set_language
-from store.people.staff import set_manager_cooloff
-from store.referrals import codes as _codes  # noqa: F401  # registers its back-fill
-from store.selling.till import Till
-from store.setup import get_meta, is_initialised
+
+# The database side (peewee, the models, every domain package) is imported where a store is
+# opened or read, not here: the console draws its login screen from the config alone and opens
+# the store behind it (tui.opening), and `zhanggui --help` opens none.
+if TYPE_CHECKING:
+    from peewee import SqliteDatabase
+
+    from store.db.connection import IntegrityCheck as IntegrityCheck  # (the console's type)
+    from store.selling.till import Till
 
 T = TypeVar("T")
 
@@ -39,6 +39,8 @@ class StoreContext:
     clock: Clock = field(kw_only=True)
 
     def __post_init__(self) -> None:
+        from store.people.staff import set_manager_cooloff
+
         set_manager_cooloff(self.config.staff.manager_cooloff_minutes)
 
     # (store code, store name) as the file says, read once: the sale screen's header and
@@ -49,6 +51,8 @@ class StoreContext:
         """The store's code and name; ``fresh`` reads them again (after the first-run set-up
         wrote them, in the worker that wrote them)."""
         if fresh or self._identity is None:
+            from store.setup import get_meta
+
             self._identity = (
                 get_meta("store_code") or self.config.store.code,
                 get_meta("store_name") or self.config.store.name,
@@ -57,6 +61,8 @@ class StoreContext:
 
     @property
     def till(self) -> Till:
+        from store.selling.till import Till
+
         code = self.identity()[0]
         return Till(
             store_code=code,
@@ -73,10 +79,14 @@ class StoreContext:
 
     def integrity_check(self) -> IntegrityCheck:
         """A quick_check of this store's file that a console runs in the background."""
+        from store.db.connection import IntegrityCheck as IntegrityCheck  # (the console's type)
+
         return IntegrityCheck(self.db_path)
 
     def integrity_problem(self) -> str | None:
         """Read the whole file for damage (PRAGMA quick_check): None, or the sentence to show."""
+        from store.db.connection import integrity_problem
+
         return integrity_problem(self.db_path)
 
     def close(self) -> None:
@@ -88,10 +98,38 @@ def off_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``fn(*args, **kwargs)`` from a worker thread (the console's loads and writes): a database
     that cannot be used comes out as a DatabaseUnavailable with a message, and the connection
     peewee opened for the thread is closed when the call ends."""
+    from store.db.transaction import read, release_thread_connection
+
     try:
         return read(lambda: fn(*args, **kwargs))
     finally:
         release_thread_connection()
+
+
+def let_go_of_connection() -> None:
+    """Close the connection this worker thread opened (the console's opening thread, at exit;
+    none when the store could not be opened)."""
+    from store.db.transaction import release_thread_connection
+    from store.models import database
+
+    if database.obj is not None:
+        release_thread_connection()
+
+
+def at_current_version(path: Path) -> bool:
+    """The file at ``path`` is a store at this program's schema version, as its 100-byte header
+    says (user_version is bytes 60-63): read without sqlite3 or peewee, for the console to
+    decide before anything is imported whether the store can be opened behind its login. A
+    header not yet brought up to date from the write-ahead log (after a crash) says an older
+    version, never a newer one: that store is then opened first, as one that needs an upgrade."""
+    from store.db.migrations import LATEST
+
+    try:
+        with path.open("rb") as file:
+            header = file.read(100)
+    except OSError:
+        return False
+    return header[:16] == b"SQLite format 3\x00" and int.from_bytes(header[60:64], "big") == LATEST
 
 
 def upgrade_notice() -> str:
@@ -130,6 +168,11 @@ def open_store(
     """The store at ``db`` (see resolve_db_path). ``create=False`` is for every job but the
     console's first start and the demo: a missing file, an empty one, another program's
     database or a store never set up is refused with its path, and nothing is created."""
+    from store.crm import search as _search  # noqa: F401  # registers its back-fill (store.db.backfill)
+    from store.db.connection import open_database, unclean_shutdown
+    from store.referrals import codes as _codes  # noqa: F401  # registers its back-fill
+    from store.setup import is_initialised
+
     path = resolve_db_path(config, db)
     unclean = unclean_shutdown(path)
     checked = full_check or (unclean and not defer_check)

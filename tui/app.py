@@ -13,17 +13,11 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from store import setup
-from store.audit import anchoring, attention
-from store.audit import chain as audit
 from store.config.loader import Config
-from store.context import StoreContext, off_thread, open_store, upgrade_notice
-from store.kernel.auth import Actor
+from store.context import StoreContext, at_current_version, off_thread, upgrade_notice
+from store.kernel.clock import Clock
 from store.kernel.errors import ZhangguiError
 from store.kernel.i18n import N_, _
-from store.people import directory
-from store.people.directory import Member
-from store.selling import checkout
 from tui import crash_report, textual_fixes
 from tui.i18n_bindings import translate_bindings
 from tui.keymap import check_keymap
@@ -37,12 +31,18 @@ from tui.messages import (
     StockChanged,
     Unlocked,
 )
+from tui.opening import StoreOpening
 from tui.palette import in_users_language
 from tui.screens.login import LoginScreen
-from tui.shapes import SaleShown
 
+# Imported where used: the login screen is drawn before the store is open, from the config
+# alone (tui.opening); the database side and the sale screen load behind it.
 if TYPE_CHECKING:
+    from store.context import IntegrityCheck
+    from store.kernel.auth import Actor
+    from store.people.directory import Member
     from tui.screens.sale import SaleScreen
+    from tui.shapes import SaleShown
 
 IDLE_CHECK_SECONDS = 10
 # The background quick_check reads the whole file (seconds, and its own page cache, on a large
@@ -67,26 +67,42 @@ class ZhangguiApp(App[None]):
         Binding("ctrl+g", "keys", N_("Keys"), id="app.keys", show=False),
     ]
 
-    def __init__(self, ctx: StoreContext, staff: object | None = None) -> None:
-        """``staff`` (a Member, or the staff row a login returned) logs someone in straight away
+    def __init__(self, ctx: StoreContext | StoreOpening, staff: object | None = None) -> None:
+        """``ctx``: an open store, or one to open behind the login screen (run_console).
+        ``staff`` (a Member, or the staff row a login returned) logs someone in straight away
         (benchmarks and tests of later screens)."""
         super().__init__()
         textual_fixes.apply()
         translate_bindings(self)
-        self.ctx = ctx
-        self.config: Config = ctx.config
-        self.staff: Member | None = directory.member_of(staff) if staff is not None else None
+        # An open context's identity (the store's name for every header) and whether the
+        # first-run set-up is needed are read here, before the event loop runs; a store being
+        # opened reads them in its thread.
+        self.opening = ctx if isinstance(ctx, StoreOpening) else StoreOpening.opened(ctx)
+        self.config: Config = self.opening.config
+        self.staff: Member | None = None
+        if staff is not None:
+            from store.people import directory
+
+            self.staff = directory.member_of(staff)
         self.locked_by: Member | None = None  # who locked the terminal, until someone unlocks it
         self._names: dict[str, str] = {}
         self._last_input = time.monotonic()
         self.crash_message = ""
         self.selling: SaleScreen | None = None  # the sale screen, once someone has logged in
         self.committing = False  # a sale is being saved (SaleCommitting until SaleCommitEnded)
-        self._integrity = ctx.integrity_check()
-        # Read before the event loop runs (here, not in on_mount): the store's name for every
-        # header, and whether the first-run set-up is needed.
-        ctx.identity()
-        self._initialised = setup.is_initialised()
+        self._integrity: IntegrityCheck | None = None
+        self.open_error: ZhangguiError | None = None  # why the store could not be opened
+
+    @property
+    def ctx(self) -> StoreContext:
+        """The open store. Before it is open (only the login screen is up) this waits for it:
+        a worker's business, never the event loop's (the login's calls run in workers)."""
+        return self.opening.wait()
+
+    @property
+    def clock(self) -> Clock:
+        """The context's clock, known before the store is open."""
+        return self.opening.clock
 
     @property
     def actor(self) -> Actor | None:
@@ -107,25 +123,61 @@ class ZhangguiApp(App[None]):
 
     def read_staff_name(self, staff_id: str) -> str:
         """Read the name of a staff member from the store (in a worker) and remember it."""
+        from store.people import directory
+
         name = self._names[staff_id] = directory.staff_name(staff_id)
         return name
 
     def on_mount(self) -> None:
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
-        if not self.ctx.integrity_checked:
-            self.check_integrity()
         if self.config.ui.idle_lock_minutes:
             self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.set_timer(SUMMARY_DELAY_SECONDS, self.summarise_days)
+        if not self.opening.done:  # the login first; the store opens once it is drawn
+            self.ask_login()
+            self.call_after_refresh(self.open_behind_login)
+            return
+        self.store_opened()
         if self.staff is not None:
             self.start_selling()
-        elif not self._initialised:
-            from tui.screens.first_run import FirstRunScreen  # screens off the start-up path load late
-
-            self.push_screen(FirstRunScreen(), lambda _ok: self.ask_login())
+        elif not self.opening.initialised:
+            self.first_run()
         else:
             self.ask_login()
+
+    def first_run(self) -> None:
+        from tui.screens.first_run import FirstRunScreen  # screens off the start-up path load late
+
+        self.push_screen(FirstRunScreen(), lambda _ok: self.ask_login())
+
+    @work(thread=True, exclusive=True, group="open")
+    def open_behind_login(self) -> None:
+        """Open the store (tui.opening) while the code and PIN are typed, then load the sale
+        screen's modules so the first frame after the PIN does not wait for them."""
+        self.opening.start()
+        try:
+            self.opening.wait()
+        except ZhangguiError as exc:
+            self.call_from_thread(self.store_failed, exc)
+            return
+        self.call_from_thread(self.store_opened, True)
+        import tui.screens.sale  # noqa: F401  # (an import: no store call)
+
+    def store_opened(self, behind_login: bool = False) -> None:
+        """The store is open: its background check starts, and a store never set up gets the
+        first-run set-up in place of the login."""
+        self._integrity = self.ctx.integrity_check()
+        if not self.ctx.integrity_checked:
+            self.check_integrity()
+        if behind_login and not self.opening.initialised and isinstance(self.screen, LoginScreen):
+            self.pop_screen()
+            self.first_run()
+
+    def store_failed(self, error: ZhangguiError) -> None:
+        """The store cannot be opened: the console closes and says why (run_console)."""
+        self.open_error = error
+        self.exit(return_code=1)
 
     def ask_login(self) -> None:
         self.push_screen(LoginScreen(), self.logged_in)
@@ -143,7 +195,8 @@ class ZhangguiApp(App[None]):
     def audit_alerts(self, member: Member) -> None:
         """Mend a damaged audit head or table now (as the next sale would) and show the manager
         what the chain found since a manager last looked."""
-        from store.kernel.errors import ZhangguiError
+        from store.audit import attention
+        from store.audit import chain as audit
 
         try:
             audit.repair()
@@ -165,6 +218,8 @@ class ZhangguiApp(App[None]):
     @work(thread=True, group="audit-seen")
     def acknowledge_alerts(self, member: Member) -> None:
         """The manager has seen the alerts: noted in a worker (a busy database says so)."""
+        from store.audit import attention
+
         try:
             off_thread(attention.acknowledge_alerts, member.actor)
         except ZhangguiError as exc:
@@ -187,6 +242,8 @@ class ZhangguiApp(App[None]):
     @work(thread=True, exclusive=True, group="reprints")
     def offer_reprints(self) -> None:
         """Sales committed whose receipt was never shown (read in a worker): offer to reprint them."""
+        from store.selling import checkout
+
         try:
             pending = off_thread(checkout.unacknowledged, self.config.terminal.id)
         except ZhangguiError as exc:  # busy: they are offered again at the next start
@@ -227,7 +284,6 @@ class ZhangguiApp(App[None]):
 
     @work(thread=True, exclusive=True, group="summary")
     def summarise_days(self) -> None:
-        from store.kernel.errors import ZhangguiError
         from store.people import promoter_figures
 
         try:
@@ -237,6 +293,8 @@ class ZhangguiApp(App[None]):
 
     @work(thread=True, exclusive=True, group="integrity")
     def check_integrity(self) -> None:
+        if self._integrity is None:  # (store_opened makes it on the event loop, before this)
+            self._integrity = self.ctx.integrity_check()
         delay = 0.0 if self.ctx.unclean_start else INTEGRITY_CHECK_DELAY_SECONDS
         if not self._integrity.wait(delay):
             return  # the console closed first
@@ -247,7 +305,13 @@ class ZhangguiApp(App[None]):
             self.call_from_thread(self.push_screen, DamagedDatabaseScreen(problem))
 
     def on_unmount(self) -> None:
-        self._integrity.cancel()
+        self.opening.closing()  # a login worker still waiting for the store stops waiting
+        if self._integrity is not None:
+            self._integrity.cancel()
+        if not self.opening.done or self.open_error is not None:
+            return  # closed before the store was open: nothing to anchor
+        from store.audit import anchoring
+
         # A clean exit leaves an anchor of the audit chain outside the database.
         anchoring.keep_head("exit")
 
@@ -395,17 +459,22 @@ class ZhangguiApp(App[None]):
 
 
 def run_console(config: Config, db_path: Path) -> None:
-    """Open the database (a ZhangguiError says why it cannot be) and run the console."""
+    """Run the console on the store at ``db_path`` (a ZhangguiError says why it cannot).
+
+    A store that is there is opened behind the login screen (tui.opening); its integrity is
+    checked in the background, at once after a crash (see check_integrity). A new one (the
+    first start) and one that needs a schema upgrade are opened first, so the set-up screen
+    knows there is no store and the upgrade notice is printed before Textual owns the screen."""
     check_keymap(config.keymap)  # a wrong binding id stops the start, before the store opens
-    # Checked in the background instead, at once after a crash (see check_integrity).
-    ctx = open_store(
-        config,
-        db_path,
-        full_check=False,
-        defer_check=True,
-        on_upgrade=lambda: print(upgrade_notice(), flush=True),  # before Textual owns the screen
-    )
+    opening = StoreOpening(config, db_path)
+    if not at_current_version(db_path):  # a new store, or one to upgrade
+        opening.on_upgrade = lambda: print(upgrade_notice(), flush=True)
+        opening.start()
+        opening.wait()
+    app = ZhangguiApp(opening)
     try:
-        ZhangguiApp(ctx).run()
+        app.run()
     finally:
-        ctx.close()
+        opening.close()
+    if app.open_error is not None:
+        raise app.open_error

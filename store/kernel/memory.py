@@ -10,7 +10,6 @@ gives its block back."""
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 
 M_MMAP_THRESHOLD = -3  # malloc.h
@@ -26,13 +25,21 @@ def return_big_blocks() -> bool:
         return True
     if not sys.platform.startswith("linux"):
         return False
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
     try:
-        libc = ctypes.CDLL(name)
+        libc = ctypes.CDLL("libc.so.6")  # glibc's name: no ldconfig run by ctypes.util to find it
+    except OSError:
+        from ctypes.util import find_library
+
+        name = find_library("c")
+        if name is None:
+            return False
+        try:
+            libc = ctypes.CDLL(name)
+        except OSError:
+            return False
+    try:
         mallopt = libc.mallopt
-    except (OSError, AttributeError):
+    except AttributeError:
         return False  # musl and others: no mallopt, and no dynamic threshold to undo
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     _done = bool(mallopt(M_MMAP_THRESHOLD, DEFAULT_THRESHOLD))

@@ -56,6 +56,48 @@ NOT_AT_START_UP = (
     "tui.screens.roster",
 )
 
+# What the login screen is drawn without: the store is opened behind it (tui.opening), and the
+# bare `zhanggui` command skips the command line (tui.launch).
+NOT_BEFORE_THE_LOGIN = (
+    "click",
+    "ctypes",  # store.kernel.memory's mallopt: set by the opening thread, before any PIN check
+    "tui.cli",
+    "peewee",
+    "sqlite3",
+    "store.models",
+    "store.db.connection",
+    "store.db.transaction",
+    "store.setup",
+    "store.audit",
+    "store.people.staff",
+    "store.people.directory",
+    "store.selling.checkout",
+    "store.crm.search",
+    "store.demo",
+    "tui.screens.sale",
+)
+
+LOGIN_PROBE = """
+import json, sys
+from functools import partialmethod
+from textual.app import App
+import tui.app
+
+seen = {}
+
+def open_behind_login(self):  # the login screen is up: the store would be opened now
+    seen["screen"] = type(self.screen).__name__
+    seen["modules"] = sorted(sys.modules)
+    self.exit()
+
+tui.app.ZhangguiApp.open_behind_login = open_behind_login
+tui.app.ZhangguiApp.run = partialmethod(App.run, headless=True, size=(80, 24))
+sys.argv = ["zhanggui", "--db", sys.argv[1]]
+from tui.launch import main
+main()
+print(json.dumps(seen))
+"""
+
 PROBE = """
 import json, sys
 from bench.startup_child import run_ours
@@ -86,6 +128,29 @@ def test_starting_to_the_sale_screen_loads_only_what_selling_needs(
     } <= loaded
     early = sorted(
         name for name in NOT_AT_START_UP if any(m == name or m.startswith(name + ".") for m in loaded)
+    )
+    assert early == []
+
+
+def test_the_login_screen_is_drawn_before_the_store_is_opened(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
+) -> None:
+    # The real command (tui.launch.main), up to the moment the login is drawn.
+    done = subprocess.run(
+        [sys.executable, "-c", LOGIN_PROBE, str(db_path)],
+        cwd=ROOT,
+        env=startup.child_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["screen"] == "LoginScreen"
+    loaded = set(seen["modules"])
+    assert {"textual.app", "tui.screens.login", "store.config.loader"} <= loaded
+    early = sorted(
+        name for name in NOT_BEFORE_THE_LOGIN if any(m == name or m.startswith(name + ".") for m in loaded)
     )
     assert early == []
 

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from peewee import SqliteDatabase
-from textual.widgets import OptionList
+from textual import events
+from textual.widgets import Input, OptionList
 
 from store import setup
+from store.context import StoreContext
+from store.kernel.errors import DatabaseUnavailable
 from store.models import Sale, Staff
 from store.selling import checkout
 from store.selling.cart import Cart
 from store.stock import catalog
 from tests.conftest import TILL, Shop
 from tests.console_helpers import crash_on, key_flood, make_app, selling, settle, type_text
+from tui.app import ZhangguiApp
+from tui.opening import StoreOpening
 from tui.screens.first_run import FirstRunScreen
 from tui.screens.login import LoginScreen
 from tui.screens.pending import PendingReceiptsScreen
@@ -193,3 +199,55 @@ async def test_the_console_builds_the_promoter_day_summary_in_the_background(
                 break
     (row,) = PromoterDaySales.select().where(PromoterDaySales.promoter_id != "")
     assert (row.promoter_id, row.qty, row.amount) == (shop.promoter.id, 2, 2 * 3900)
+
+
+async def test_the_login_is_drawn_before_the_store_opens_and_a_login_waits_for_it(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    ctx = make_app(db, tmp_path).ctx
+    opened = threading.Event()
+
+    def opener() -> StoreContext:  # the store opens (tui.opening) when the test says so
+        opened.wait(30)
+        return ctx
+
+    app = ZhangguiApp(StoreOpening(ctx.config, clock=ctx.clock, opener=opener))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen) and not app.opening.done
+        code = app.screen.query_one("#login-code", Input)
+        # Typed faster than the screen moves to the PIN: what follows the Enter is the PIN.
+        for key, char in [("p", "P"), ("1", "1"), ("enter", "\r"), *[("1", "1")] * 4, ("enter", "\r")]:
+            code.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)  # the PIN check waits for the store
+        assert code.value == "P1"
+        opened.set()
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+
+
+async def test_a_store_that_cannot_be_opened_behind_the_login_closes_the_console_saying_why(
+    db: SqliteDatabase, tmp_path: Path
+) -> None:
+    def opener() -> StoreContext:
+        raise DatabaseUnavailable("the disk went away")
+
+    app = ZhangguiApp(StoreOpening(make_app(db, tmp_path).config, opener=opener))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+    assert str(app.open_error) == "the disk went away"
+    assert app.return_code == 1
+
+
+async def test_a_store_never_set_up_gets_the_set_up_in_place_of_the_login_once_open(
+    db: SqliteDatabase, tmp_path: Path
+) -> None:
+    ctx = make_app(db, tmp_path).ctx  # an empty store: nobody could log in
+    app = ZhangguiApp(StoreOpening(ctx.config, clock=ctx.clock, opener=lambda: ctx))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)

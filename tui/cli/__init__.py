@@ -10,7 +10,6 @@ import importlib
 
 import click
 
-from store.context import load, resolve_db_path
 from store.kernel.errors import ZhangguiError
 from tui.cli.common import CommandLine, db_options
 
@@ -77,10 +76,9 @@ def main(ctx: click.Context, db_path: str | None, config_path: str | None) -> No
     return_big_blocks()  # each PIN check's 16 MiB goes back to the system (see there)
     if ctx.invoked_subcommand is not None:
         return
-    from tui.app import run_console  # the console pulls in Textual; side jobs need not
+    from tui.launch import open_console  # the console pulls in Textual; side jobs need not
 
     try:
-        cfg = load(config_path)
-        run_console(cfg, resolve_db_path(cfg, db_path))
+        open_console(db_path, config_path)
     except ZhangguiError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -26,7 +26,6 @@ from rich.text import Text
 from textual.binding import BindingType
 from textual.screen import ModalScreen, Screen, ScreenResultType
 
-from store.context import off_thread
 from store.kernel.errors import ZhangguiError
 from tui.i18n_bindings import translate_bindings
 from tui.widgets.message_bar import MessageBar
@@ -97,12 +96,13 @@ class ConsoleScreen(Screen[ScreenResultType]):
         return str(member.id)
 
     def now(self) -> datetime:
-        """The context clock's time (naive UTC), for every write."""
-        return self.ctx.clock()
+        """The context clock's time (naive UTC), for every write (known before the store is
+        open: the login's calls are given it on the event loop)."""
+        return self.zapp.clock()
 
     def today(self) -> date:
         """The store's business date on the context's clock."""
-        return self.ctx.clock.today()
+        return self.zapp.clock.today()
 
     def reload(self) -> None:
         """Show the screen's figures again (after a write); a screen that shows any overrides it."""
@@ -263,7 +263,16 @@ class ConsoleScreen(Screen[ScreenResultType]):
         # The job is handed over once, so the worker's closure lets go of the call and its
         # answers when it is done. (That the pool thread forgets the Worker is the app's
         # fresh-context pool's job: tui/textual_fixes.py.)
-        job: list[Any] = [lambda: off_thread(fn, *args, **kwargs), arrived, refused]
+        opening = getattr(app, "opening", None)
+
+        def call_store() -> T:
+            from store.context import off_thread
+
+            if opening is not None:
+                opening.wait()  # the login's calls, made before the store is open, wait for it here
+            return off_thread(fn, *args, **kwargs)
+
+        job: list[Any] = [call_store, arrived, refused]
 
         def work() -> None:
             call, answer, refuse = job

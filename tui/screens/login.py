@@ -3,24 +3,42 @@ typed in one burst (code, Enter, PIN, Enter with no pause) are never lost: tui/s
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from store import setup
 from store.kernel.errors import DatabaseBusy, ZhangguiError
 from store.kernel.i18n import N_, _
-from store.people import directory, staff
-from store.people.directory import Member
 from tui.screens.base import ConsoleScreen
 from tui.screens.code_pin import enter_code_then_pin
 from tui.widgets.key_bar import KeyBar
 
+# The login is drawn before the store is open (tui.opening): the store's modules load behind it.
+if TYPE_CHECKING:
+    from store.people.directory import Member
+
+
+def is_demo() -> bool:
+    from store import setup
+
+    return setup.is_demo()
+
+
+def log_in(code: str, pin: str, *, now: datetime | None = None) -> Member:
+    from store.people import directory
+
+    return directory.log_in(code, pin, now=now)
+
 
 def demo_hint() -> Text:
-    from store.demo import DEMO_STAFF
+    from store.demo.staff import DEMO_STAFF  # not store.demo: that is the demo builder
+    from store.people import staff
 
     text = Text(_("Demo store. Staff code / PIN:") + "\n", style="bold")
     for member in DEMO_STAFF:
@@ -31,7 +49,31 @@ def demo_hint() -> Text:
 LOGIN = "login"
 
 
-class LoginScreen(ConsoleScreen[Member]):
+class StaffCodeInput(Input):
+    """The staff code. Enter moves to the PIN; what is typed after that Enter goes to the PIN
+    even when it reaches this field before the move does (typed fast, or while the store opens
+    behind the login): the Enter reaches the screen after the keys queued behind it here, and
+    "C1⏎4444⏎" would otherwise become the code "C14444"."""
+
+    handed_on = False
+
+    def on_focus(self) -> None:
+        self.handed_on = False  # back in the code field: it takes keys again
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not self.handed_on:
+            self.handed_on = event.key == "enter"
+            return  # Input's own handling follows
+        event.stop()
+        event.prevent_default()
+        pin = self.screen.query_one("#login-pin", Input)
+        if event.key == "enter":
+            pin.call_later(pin.action_submit)  # after the keys handed on before it
+        else:
+            pin.post_message(events.Key(event.key, event.character))
+
+
+class LoginScreen(ConsoleScreen["Member"]):
     """Dismisses with the staff member who logged in."""
 
     BINDINGS = [
@@ -51,7 +93,7 @@ class LoginScreen(ConsoleScreen[Member]):
                 yield Label(
                     Text(_("Locked. {name} or another staff member may log in.").format(name=self.locked_by))
                 )
-            yield Input(placeholder=_("Staff code"), id="login-code")
+            yield StaffCodeInput(placeholder=_("Staff code"), id="login-code")
             yield Input(placeholder=_("PIN"), password=True, id="login-pin")
             yield Label(Text(self._message), id="login-message", classes="error")
             yield Static(id="demo-hint")  # shown once the store says it is a demo (on_mount)
@@ -62,7 +104,7 @@ class LoginScreen(ConsoleScreen[Member]):
         # would go to the screen, which has no use for them.
         self.set_focus(self.query_one("#login-code", Input))
         self.query_one("#demo-hint", Static).display = False
-        self.load(setup.is_demo, then=self.show_demo_hint, failed=lambda _exc: None, key="demo")
+        self.load(is_demo, then=self.show_demo_hint, failed=lambda _exc: None, key="demo")
 
     def show_demo_hint(self, demo: bool) -> None:
         if demo:
@@ -86,8 +128,11 @@ class LoginScreen(ConsoleScreen[Member]):
                 pin.value = ""
             self.fail(str(error))
 
+        opening = getattr(self.app, "opening", None)
+        if opening is not None:
+            opening.start()  # (the console started it once this screen was drawn: at the latest now)
         # A wrong PIN is counted (a write): in a worker, so a busy database never freezes the till.
-        self.run_write(directory.log_in, code, pin.value, then=self.dismiss, failed=refused, key=LOGIN)
+        self.run_write(log_in, code, pin.value, then=self.dismiss, failed=refused, key=LOGIN)
 
     def fail(self, message: str) -> None:
         self.query_one("#login-message", Label).update(Text(message))

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from peewee import SqliteDatabase
-from textual import events
 from textual.widgets import Input, OptionList
 
 from store import setup
@@ -216,9 +215,8 @@ async def test_the_login_is_drawn_before_the_store_opens_and_a_login_waits_for_i
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen) and not app.opening.done
         code = app.screen.query_one("#login-code", Input)
-        # Typed faster than the screen moves to the PIN: what follows the Enter is the PIN.
-        for key, char in [("p", "P"), ("1", "1"), ("enter", "\r"), *[("1", "1")] * 4, ("enter", "\r")]:
-            code.post_message(events.Key(key, char))
+        # Typed in one burst while the store opens: what follows the code's Enter is the PIN.
+        key_flood(pilot, ["P", "1", "enter", "1", "1", "1", "1", "enter"])
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)  # the PIN check waits for the store
         assert code.value == "P1"

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -49,30 +48,6 @@ def demo_hint() -> Text:
 LOGIN = "login"
 
 
-class StaffCodeInput(Input):
-    """The staff code. Enter moves to the PIN; what is typed after that Enter goes to the PIN
-    even when it reaches this field before the move does (typed fast, or while the store opens
-    behind the login): the Enter reaches the screen after the keys queued behind it here, and
-    "C1⏎4444⏎" would otherwise become the code "C14444"."""
-
-    handed_on = False
-
-    def on_focus(self) -> None:
-        self.handed_on = False  # back in the code field: it takes keys again
-
-    async def _on_key(self, event: events.Key) -> None:
-        if not self.handed_on:
-            self.handed_on = event.key == "enter"
-            return  # Input's own handling follows
-        event.stop()
-        event.prevent_default()
-        pin = self.screen.query_one("#login-pin", Input)
-        if event.key == "enter":
-            pin.call_later(pin.action_submit)  # after the keys handed on before it
-        else:
-            pin.post_message(events.Key(event.key, event.character))
-
-
 class LoginScreen(ConsoleScreen["Member"]):
     """Dismisses with the staff member who logged in."""
 
@@ -93,7 +68,7 @@ class LoginScreen(ConsoleScreen["Member"]):
                 yield Label(
                     Text(_("Locked. {name} or another staff member may log in.").format(name=self.locked_by))
                 )
-            yield StaffCodeInput(placeholder=_("Staff code"), id="login-code")
+            yield Input(placeholder=_("Staff code"), id="login-code")
             yield Input(placeholder=_("PIN"), password=True, id="login-pin")
             yield Label(Text(self._message), id="login-message", classes="error")
             yield Static(id="demo-hint")  # shown once the store says it is a demo (on_mount)

@@ -170,6 +170,26 @@ async def test_a_shift_from_float_to_handover(
             await pilot.press("escape")
             await settle(pilot)
             assert isinstance(app.screen, DrawerScreen)
+
+            # Paid in ¥20, a word for an amount refused in a sentence, ¥100 dropped to the safe.
+            await pilot.press("f3")
+            await settle(pilot)
+            await type_text(pilot, "20")
+            await settle(pilot)
+            await type_text(pilot, "零钱")
+            await settle(pilot)
+            assert format_fen(592400) in shown(app, "#drawer-shift")
+            await pilot.press("f5")
+            await settle(pilot)
+            await type_text(pilot, "abc")
+            await settle(pilot)
+            assert isinstance(app.screen, DrawerScreen)
+            assert "abc" in shown(app, "#drawer-message")  # the store's sentence, not a traceback
+            await pilot.press("f5")
+            await settle(pilot)
+            await type_text(pilot, "100")
+            await settle(pilot)
+            assert format_fen(582400) in shown(app, "#drawer-shift")
             assert sql.on_loop == [], sql.on_loop[:8]
             sql.watching = False
     snaps.finish()

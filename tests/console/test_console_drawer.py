@@ -141,6 +141,9 @@ async def test_a_shift_from_float_to_handover(
             await settle(pilot)
             assert isinstance(app.screen, PromptScreen)  # ¥10 is beyond the ¥5 tolerance
             await snaps.check(pilot, "drawer-handover-reason")
+            await pilot.press("enter")  # no reason: asked again, the count kept
+            await settle(pilot)
+            assert isinstance(app.screen, PromptScreen)
             await type_text(pilot, "找零错误")
             await settle(pilot)
             assert isinstance(app.screen, IncomingScreen)

@@ -262,7 +262,14 @@ class DrawerScreen(ConsoleScreen[None]):
                 diff=format_fen(abs(diff)),
                 word=_("over") if diff > 0 else _("short"),
             )
-            self.ask(_("Handover"), question, lambda reason: self.confirm_incoming(outgoing, counts, reason))
+
+            def reasoned(reason: str) -> None:
+                if reason.strip():
+                    self.confirm_incoming(outgoing, counts, reason)
+                else:  # the count is kept: the reason is asked again, not the count
+                    self.ask(_("Handover"), question, reasoned)
+
+            self.ask(_("Handover"), question, reasoned)
 
         title = _("Handover: count the drawer")
         hint = _("Pieces of each note and coin; Enter, then the incoming cashier confirms.")

@@ -109,6 +109,12 @@ def _referral_board() -> Screen[None]:
     return ReferralBoardScreen()
 
 
+def _drawer() -> Screen[None]:
+    from tui.screens.drawer import DrawerScreen
+
+    return DrawerScreen()
+
+
 def _staff() -> Screen[None]:
     from tui.screens.staff_admin import StaffAdminScreen
 
@@ -123,6 +129,7 @@ DESTINATIONS: list[Destination] = [
     Destination("care", N_("Customer care"), _care, manager_only=True),
     Destination("roster", N_("Roster"), _roster, manager_only=True),
     Destination("clock", N_("Time clock"), _time_clock),
+    Destination("drawer", N_("Cash drawer"), _drawer),
     Destination("progress", N_("My sales and targets"), _progress),
     Destination("referrals", N_("Referrals"), _referral_board),
     Destination("promoters", N_("Promoters"), _promoters, manager_only=True),

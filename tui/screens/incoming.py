@@ -1,0 +1,64 @@
+"""The incoming cashier of a handover (交班) confirms with their own code and PIN that they take
+the counted cash on as their float; the dialog returns who they are (an Actor) or None (Esc).
+A wrong PIN counts towards their lock, as at the login: it is checked in a worker."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Label
+
+from store.kernel.auth import Actor, sign_in
+from store.kernel.errors import DatabaseBusy, ZhangguiError
+from store.kernel.i18n import N_, _
+from tui.screens.base import ConsoleModalScreen
+from tui.screens.code_pin import enter_code_then_pin
+from tui.widgets.key_bar import KeyBar
+
+CHECK = "incoming"
+
+
+class IncomingScreen(ConsoleModalScreen[Actor | None]):
+    BINDINGS = [
+        # A priority key, so code, Enter, PIN, Enter typed in one burst lose nothing (code_pin.py).
+        Binding("enter", "enter", N_("Next / confirm"), id="incoming.next", priority=True, show=False),
+        Binding("escape", "cancel", N_("Cancel"), id="incoming.cancel"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self._question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(_("Incoming cashier"), classes="dialog-title")
+            yield Label(Text(self._question), id="incoming-question")
+            yield Input(placeholder=_("Staff code"), id="incoming-code")
+            yield Input(placeholder=_("PIN"), password=True, id="incoming-pin")
+            yield Label("", id="incoming-message", classes="error")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#incoming-code", Input))
+
+    def action_enter(self) -> None:
+        code = self.query_one("#incoming-code", Input)
+        enter_code_then_pin(self, code, self.query_one("#incoming-pin", Input), self.confirm)
+
+    def confirm(self) -> None:
+        if self.writing(CHECK):
+            return
+        code = self.query_one("#incoming-code", Input).value
+        pin = self.query_one("#incoming-pin", Input)
+
+        def refused(exc: ZhangguiError) -> None:
+            self.query_one("#incoming-message", Label).update(Text(str(exc)))
+            if not isinstance(exc, DatabaseBusy):
+                pin.value = ""
+
+        self.run_write(sign_in, code, pin.value, then=self.dismiss, failed=refused, key=CHECK)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -15,6 +15,7 @@ from store.backup.config import BackupSection
 from store.config.schema import Int, Mapping, Section, Text, parse, setting
 from store.crm.config import ROLES, CustomersSection
 from store.dayclose.config import DrawerSection
+from store.exchange.config import HqSection
 from store.kernel.errors import ConfigError
 from store.kernel.i18n import _
 from store.people.config import GRADES, CommissionSection, LadderSection, RosterSection
@@ -137,6 +138,7 @@ class Config:
     clock: ClockSection = _section(ClockSection)
     backup: BackupSection = _section(BackupSection)
     drawer: DrawerSection = _section(DrawerSection)
+    hq: HqSection = _section(HqSection)
     # Binding id = key; the console checks the ids against its bindings (tui.keymap).
     keymap: dict[str, str] = setting(
         factory=dict, spec=Mapping(Text(), problem=lambda: _('expected binding id = "key" pairs'))

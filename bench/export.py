@@ -90,8 +90,8 @@ def build_day(n: int) -> date:
 
 def measure(day: date, out_dir: Path, runs: int) -> Result:
     """export_day of the built day ``runs`` times into ``out_dir`` (the store's key made)."""
+    from store.config.hq import HqSection
     from store.exchange import day_export
-    from store.exchange.config import HqSection
     from store.exchange.keys import create_signing_key, load_signing_key
     from store.models import Sale
 

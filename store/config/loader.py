@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from store.backup.config import BackupSection
+from store.config.hq import HqSection
 from store.config.schema import Int, Mapping, Section, Text, parse, setting
 from store.crm.config import ROLES, CustomersSection
 from store.dayclose.config import DrawerSection
-from store.exchange.config import HqSection
 from store.kernel.errors import ConfigError
 from store.kernel.i18n import _
 from store.people.config import GRADES, CommissionSection, LadderSection, RosterSection

@@ -24,9 +24,9 @@ from zoneinfo import ZoneInfo
 
 from peewee import fn
 
+from store.config.hq import HqSection
 from store.db import migrations
 from store.db.transaction import read, write
-from store.exchange.config import HqSection
 from store.exchange.container import write_signed
 from store.exchange.day_records import (
     PHONES_FULL,

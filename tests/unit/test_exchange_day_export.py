@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from store.config.hq import HqSection
 from store.dayclose import close, drawer
 from store.exchange import day_export
-from store.exchange.config import HqSection
 from store.exchange.keys import create_signing_key
 from store.exchange.reader import read_signed
 from store.kernel import FixedClock

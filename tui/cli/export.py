@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from store.kernel.i18n import _, ngettext
-from tui.cli.common import context_for, db_options, user_errors, writable
+from tui.cli.common import Aliased, context_for, db_options, user_errors, writable
 from tui.cli.param_types import Day
 
 
@@ -17,8 +17,11 @@ from tui.cli.param_types import Day
 @click.option("--day", "day", type=Day(), default=None, help="The closed business day (YYYY-MM-DD).")
 @click.option("--pending", is_flag=True, help="Every closed day not exported yet.")
 @click.option(
+    "--output",
     "--out",
     "out",
+    cls=Aliased,
+    hidden=("--out",),
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Folder for the files (default: the exports folder of config.toml's [paths]).",
@@ -34,8 +37,8 @@ def export_command(
     Examples:
 
     \b
-    zhanggui export --day 2026-12-07 --out /media/usb
-    zhanggui export --pending
+    zhanggui export --db shop.db --output usb
+    zhanggui export --db shop.db --pending
     """
     from store.exchange import day_export
     from store.exchange.keys import load_signing_key

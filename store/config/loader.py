@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from store.backup.config import BackupSection
+from store.config.hq import HqSection
 from store.config.schema import Int, Mapping, Section, Text, parse, setting
 from store.crm.config import ROLES, CustomersSection
 from store.dayclose.config import DrawerSection
@@ -137,6 +138,7 @@ class Config:
     clock: ClockSection = _section(ClockSection)
     backup: BackupSection = _section(BackupSection)
     drawer: DrawerSection = _section(DrawerSection)
+    hq: HqSection = _section(HqSection)
     # Binding id = key; the console checks the ids against its bindings (tui.keymap).
     keymap: dict[str, str] = setting(
         factory=dict, spec=Mapping(Text(), problem=lambda: _('expected binding id = "key" pairs'))

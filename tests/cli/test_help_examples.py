@@ -181,6 +181,23 @@ def _a_signing_key() -> None:
     assert result.exit_code == 0, result.output
 
 
+def _a_closed_day_to_export() -> None:
+    """The situation `export` is for: the key made at set-up, the chain's phone secret in the
+    config, and the day closed with its Z report."""
+    from store.config.loader import default_config_path
+    from store.kernel.clock import business_date, utcnow
+
+    _a_signing_key()
+    config = default_config_path()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[hq]\nphone_secret = "demo-chain-secret-0123"\n', encoding="utf-8")
+    today = business_date(utcnow(), TILL.tz).isoformat()
+    args = ["day", "close", "--date", today, "--staff", "M1", "--pin", "1234", "--not-counted"]
+    args += ["--reason", "x"]
+    result = CliRunner().invoke(main, [*args, "--db", "shop.db"])
+    assert result.exit_code == 0, result.output
+
+
 RESTORE_NEW = "zhanggui restore --db shop.db usb/zhanggui-DEMO-20261207-213000.db --new --yes"
 
 # What happened before an example that is for a particular situation (by command, or by line).
@@ -190,6 +207,7 @@ SITUATIONS = {
     RESTORE_NEW: _a_new_computer_and_the_stick,
     "zhanggui day cash": _an_open_drawer,
     "zhanggui day handover": _an_open_drawer,
+    "zhanggui export": _a_closed_day_to_export,
     "zhanggui keys show": _a_signing_key,
     "zhanggui referrals unexpire": _vouchers_expired_by_a_wrong_clock,
     "zhanggui staff unlock": _a_locked_account,

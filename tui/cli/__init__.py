@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, str] = {
     "customers": "tui.cli.customers:customers",
     "day": "tui.cli.day:day_group",
     "demo": "tui.cli.demo:demo",
+    "export": "tui.cli.export:export_command",
     "history": "tui.cli.history:history_command",
     "keys": "tui.cli.keys:keys",
     "products": "tui.cli.stock:products",

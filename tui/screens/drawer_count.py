@@ -43,10 +43,10 @@ class DrawerCountScreen(ConsoleScreen[Counts | None]):
 
     BINDINGS = [
         # A priority key: Enter in any field takes the whole count, with the keys typed before it.
-        Binding("enter", "done", N_("Done"), id="count.done", priority=True),
-        Binding("down", "move(1)", N_("Next field"), id="count.next", show=False),
-        Binding("up", "move(-1)", N_("Previous field"), id="count.previous", show=False),
-        Binding("escape", "cancel", N_("Cancel"), id="count.cancel"),
+        Binding("enter", "done", N_("Done"), id="drawer_count.done", priority=True),
+        Binding("down", "move(1)", N_("Next field"), id="drawer_count.next", show=False),
+        Binding("up", "move(-1)", N_("Previous field"), id="drawer_count.previous", show=False),
+        Binding("escape", "cancel", N_("Cancel"), id="drawer_count.cancel"),
     ]
 
     def __init__(self, title: str, hint: str, expected: int | None = None) -> None:

@@ -20,10 +20,11 @@ from typing import Any
 
 from store.audit import chain
 from store.dayclose.drawer import DENOMINATIONS, counts_text
+from store.db.transaction import insert_rows
 from store.demo.clock import _EPOCH, _local_midnight_us, _stamp
 from store.demo.state import _State
 from store.kernel.ids import new_id
-from store.models import AuditLog, CashMovement, CashSession, DayClose
+from store.models import CashMovement, CashSession, DayClose
 
 FLOAT_COUNTS = {5000: 2, 2000: 10, 1000: 10, 500: 10, 100: 40, 50: 16, 10: 20}  # ¥500
 OPEN_AT = 9 * 60 + 15  # local minutes: the early shift counts its float
@@ -64,24 +65,25 @@ def _moment(us: int) -> datetime:
 class _DrawerDays(_State):
     """Shifts, cash movements and Z reports of the demo's days (after all else is written)."""
 
-    z_count: int  # Z reports made so far
+    audit_entries: list[chain.Entry]  # in the order they happened
 
     def _drawer_days(self) -> None:
         events = self._cash_events()
         sessions: list[dict[str, Any]] = []
         moves: list[dict[str, Any]] = []
-        closes: list[dict[str, Any]] = []
-        self.z_count = 0
+        closes: list[tuple[dict[str, Any], int]] = []  # a Z row, the index of its audit row
+        self.audit_entries = []
         for d, day in enumerate(self.days):
             last = d == len(self.days) - 1
             close = self._drawer_day(d, day, events.get(day.isoformat(), []), sessions, moves, last=last)
             if close is not None:
                 closes.append(close)
-        CashSession.insert_many(sessions).execute()
-        if moves:
-            CashMovement.insert_many(moves).execute()
-        for close in closes:  # the Z rows last: each locks its day
-            DayClose.insert_many([close]).execute()
+        audited = chain.record_many(self.audit_entries)
+        insert_rows(CashSession, sessions)
+        insert_rows(CashMovement, moves)
+        for row, entry in closes:  # as close_day: the chain's head at close is the close's own row
+            row["audit_seq"], row["audit_head"] = audited[entry].seq, audited[entry].hash
+        insert_rows(DayClose, [row for row, _entry in closes])  # the Z rows last: they lock their days
 
     def _cash_events(self) -> dict[str, list[_Event]]:
         """Each day's cash tenders in time order, as the drawer saw them."""
@@ -106,7 +108,7 @@ class _DrawerDays(_State):
         moves: list[dict[str, Any]],
         *,
         last: bool,
-    ) -> dict[str, Any] | None:
+    ) -> tuple[dict[str, Any], int] | None:
         midnight = _local_midnight_us(day, self.tz)
 
         def at(minutes: int) -> int:
@@ -209,7 +211,8 @@ class _DrawerDays(_State):
             reason=reason,
         )
         close_id = new_id()
-        row = self._audit(
+        z_no = len([e for e in self.audit_entries if e.action == "day.close"]) + 1
+        entry = self._audit(
             "day.close",
             self.manager_id,
             self.manager_id,
@@ -218,7 +221,7 @@ class _DrawerDays(_State):
             {
                 "terminal": self.terminal_id,
                 "day": day.isoformat(),
-                "z_no": 0,  # set below: the Z number is known only in date order
+                "z_no": z_no,
                 "expected": day_expected,
                 "counted": final_counted,
                 "over_short": over_short,
@@ -226,11 +229,10 @@ class _DrawerDays(_State):
                 "authority": "own role",
             },
             closed,
-            z_day=True,
         )
-        return {
+        row = {
             "id": close_id,
-            "z_no": self.z_count,
+            "z_no": z_no,
             "terminal_id": self.terminal_id,
             "business_date": day,
             "closed_at": _moment(closed),
@@ -240,9 +242,8 @@ class _DrawerDays(_State):
             "counted": final_counted,
             "over_short": over_short,
             "reason": reason,
-            "audit_seq": row.seq,
-            "audit_head": row.hash,
         }
+        return row, entry
 
     def _session(self, day: date, seq: int, staff: str, us: int, counts: Mapping[int, int]) -> dict[str, Any]:
         return {
@@ -305,21 +306,17 @@ class _DrawerDays(_State):
         entity_id: str,
         after: dict[str, Any],
         us: int,
-        *,
-        z_day: bool = False,
-    ) -> AuditLog:
-        if z_day:  # the Z number runs in date order over the closes written so far
-            self.z_count += 1
-            after["z_no"] = self.z_count
-        row = chain.record(
-            action,
-            staff_id=staff,
-            approved_by=approved_by,
-            entity=entity,
-            entity_id=entity_id,
-            after=after,
-            at=_moment(us),
+    ) -> int:
+        """Queue the audit row (written in order with the others by record_many); its index."""
+        self.audit_entries.append(
+            chain.Entry(
+                action,
+                _moment(us),
+                staff_id=staff,
+                approved_by=approved_by,
+                entity=entity,
+                entity_id=entity_id,
+                after=after,
+            )
         )
-        if z_day:
-            row.seq = AuditLog.select(AuditLog.seq).where(AuditLog.id == row.id).scalar()
-        return row
+        return len(self.audit_entries) - 1

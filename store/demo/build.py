@@ -79,6 +79,7 @@ class _Generator(
         # order, so every table's ids still ascend, and a sale's rows share one clock reading.
         self.ids = _Ids()
         self._plan_days()
+        self.cash_flows = [[] for _day in self.days]
         self.progress(_("Staff"), 0, 1)
         self._create_staff()
         self.progress(_("Staff"), 1, 1)

@@ -3,9 +3,10 @@ goes to the safe now and then and a paid-out is made some days, the late shift t
 drawer over at the handover, and the manager closes the day with its Z report. Today is left
 open with a shift running, so the console sells at once.
 
-The figures are worked out from the demo's own sales exactly as store.dayclose.figures does
-(a receipt belongs to the shift open when it was rung; expected = float + cash tendered -
-change - cash refunds + paid in - paid out - drops), and the rows are written in bulk: the
+The figures are worked out from the demo's own cash tenders (noted as each sale is made up)
+exactly as store.dayclose.figures does (a receipt belongs to the shift open when it was rung;
+expected = float + cash tendered - change - cash refunds + paid in - paid out - drops), and
+the rows are written in bulk: the
 sessions and movements first, the day_close rows last (once a day is closed its triggers
 refuse any write to it). Each open, movement, handover and close has its audit row, as
 store.dayclose.drawer and close would write it, and a Z row keeps its own audit row's seq
@@ -21,7 +22,7 @@ from typing import Any
 from store.audit import chain
 from store.dayclose.drawer import DENOMINATIONS, counts_text
 from store.db.transaction import insert_rows
-from store.demo.clock import _EPOCH, _local_midnight_us, _stamp
+from store.demo.clock import _EPOCH, _local_midnight_us
 from store.demo.state import _State
 from store.kernel.ids import new_id
 from store.models import CashMovement, CashSession, DayClose
@@ -40,8 +41,6 @@ OFF = (
     (53, -5000, "一张50元假币被银行退回"),
 )
 PAID_OUT = ((7, 3500, "买饮用水"), (13, 1200, "快递费"), (23, 6000, "打印纸和胶带"))
-
-_Event = tuple[str, int]  # created_at text, cash into the drawer (negative: out)
 
 
 def _counts_for(amount: int) -> dict[int, int]:
@@ -68,14 +67,13 @@ class _DrawerDays(_State):
     audit_entries: list[chain.Entry]  # in the order they happened
 
     def _drawer_days(self) -> None:
-        events = self._cash_events()
         sessions: list[dict[str, Any]] = []
         moves: list[dict[str, Any]] = []
         closes: list[tuple[dict[str, Any], int]] = []  # a Z row, the index of its audit row
         self.audit_entries = []
         for d, day in enumerate(self.days):
             last = d == len(self.days) - 1
-            close = self._drawer_day(d, day, events.get(day.isoformat(), []), sessions, moves, last=last)
+            close = self._drawer_day(d, day, self.cash_flows[d], sessions, moves, last=last)
             if close is not None:
                 closes.append(close)
         audited = chain.record_many(self.audit_entries)
@@ -85,25 +83,11 @@ class _DrawerDays(_State):
             row["audit_seq"], row["audit_head"] = audited[entry].seq, audited[entry].hash
         insert_rows(DayClose, [row for row, _entry in closes])  # the Z rows last: they lock their days
 
-    def _cash_events(self) -> dict[str, list[_Event]]:
-        """Each day's cash tenders in time order, as the drawer saw them."""
-        rows = self.conn.execute(
-            'SELECT s."business_date", s."created_at", t."amount", t."tendered", t."change" '
-            'FROM "tender" t JOIN "sale" s ON s."id" = t."sale_id" '
-            'WHERE t."kind" = \'cash\' AND s."terminal_id" = ? ORDER BY s."created_at"',
-            (self.terminal_id,),
-        ).fetchall()
-        events: dict[str, list[_Event]] = {}
-        for day, created, amount, tendered, change in rows:
-            flow = tendered - change if amount >= 0 else amount
-            events.setdefault(str(day), []).append((str(created), flow))
-        return events
-
     def _drawer_day(
         self,
         d: int,
         day: date,
-        events: list[_Event],
+        events: list[tuple[int, int]],
         sessions: list[dict[str, Any]],
         moves: list[dict[str, Any]],
         *,
@@ -117,13 +101,13 @@ class _DrawerDays(_State):
         opened = max(midnight, min(at(OPEN_AT), self.end_us - 60_000_000))
         by_code = self.staff_by_code
         early, late = (by_code["C1"], by_code["P1"]) if d % 2 == 0 else (by_code["P1"], by_code["C1"])
-        times = [created for created, _flow in events]
+        times = [moment for moment, _flow in events]
         flows = [0, *(flow for _created, flow in events)]
         for k in range(1, len(flows)):
             flows[k] += flows[k - 1]
 
         def flow_until(us: int) -> int:  # cash in from receipts rung before ``us``
-            return flows[bisect.bisect_left(times, _stamp(us))]
+            return flows[bisect.bisect_left(times, us)]
 
         float_total = _total(FLOAT_COUNTS)
         first = self._session(day, 1, early, opened, FLOAT_COUNTS)

@@ -25,6 +25,7 @@ from store.demo.bulk import (
 )
 from store.demo.catalog import _CatalogSetup
 from store.demo.clock import DAYS, DEFAULT_TZ, _naive_utc
+from store.demo.drawer_days import _DrawerDays
 from store.demo.history import _History
 from store.demo.imei_units import _UnitSetup
 from store.demo.operations import _Operations
@@ -51,7 +52,9 @@ class DemoSummary:
     stock_movements: int = 0
 
 
-class _Generator(_StaffSetup, _CatalogSetup, _SupplierSetup, _UnitSetup, _History, _Referrals, _Operations):
+class _Generator(
+    _StaffSetup, _CatalogSetup, _SupplierSetup, _UnitSetup, _History, _Referrals, _Operations, _DrawerDays
+):
     """The demo store's history, day by day: deliveries and restocking in the morning, then
     the day's sales and returns in time order, each written as commit_sale would."""
 
@@ -76,6 +79,7 @@ class _Generator(_StaffSetup, _CatalogSetup, _SupplierSetup, _UnitSetup, _Histor
         # order, so every table's ids still ascend, and a sale's rows share one clock reading.
         self.ids = _Ids()
         self._plan_days()
+        self.cash_flows = [[] for _day in self.days]
         self.progress(_("Staff"), 0, 1)
         self._create_staff()
         self.progress(_("Staff"), 1, 1)
@@ -111,6 +115,8 @@ class _Generator(_StaffSetup, _CatalogSetup, _SupplierSetup, _UnitSetup, _Histor
         changed = [
             (s, uid) for s, uid in zip(self.unit_status, self.unit_ids, strict=True) if s != "in_stock"
         ]
+        # The drawer's shifts and Z reports last: a closed day refuses any later write to it.
+        self._drawer_days()
         self.conn.executemany('UPDATE "imei_unit" SET "status" = ? WHERE "id" = ?', changed)
         self.conn.executemany(
             'INSERT INTO "receipt_counter" ("key", "last") VALUES (?, ?)', self.receipt_counters

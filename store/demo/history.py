@@ -127,6 +127,8 @@ class _History(_Deliveries, _Customers, _Basket, _Returns):
         tender_buf = self.buffers[SQL_TENDER]
         for kind, amount, tendered, change in tenders:
             tender_buf.append((self.ids.make(ms), sale_id, kind, amount, tendered, change))
+            if kind == "cash":  # what the drawer takes in (store.demo.drawer_days)
+                self.cash_flows[d].append((moment, tendered - change))
         self.buffers[SQL_SALE].append(
             (
                 sale_id,

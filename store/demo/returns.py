@@ -77,6 +77,8 @@ class _Returns(_BulkWriter):
         if unit >= 0:
             self.unit_status[unit] = "returned"
         self.buffers[SQL_TENDER].append((self.ids.make(ms), sale_id, past.tender_kind, -refund, -refund, 0))
+        if past.tender_kind == "cash":
+            self.cash_flows[d].append((moment, -refund))
         note = self.rng.choice(RETURN_REASONS)
         self.buffers[SQL_SALE].append(
             (

@@ -112,6 +112,8 @@ class _State:
     returned_sales: set[str]
     # The day being written (_History._run_day).
     keep_p: float
+    # Each day's cash into the drawer in time order: (moment, fen; a refund is negative).
+    cash_flows: list[list[tuple[int, int]]]
 
     def __init__(
         self, spec: DemoSize, seed: int, end: datetime, tz: ZoneInfo, terminal_id: str, progress: Progress

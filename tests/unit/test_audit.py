@@ -74,6 +74,23 @@ def test_record_with_an_explicit_time(db: SqliteDatabase) -> None:
     assert integrity.verify() == []
 
 
+def test_record_many_writes_what_record_would_one_by_one(db: SqliteDatabase) -> None:
+    chain.record("a", at=DAY)
+    rows = chain.record_many(
+        [
+            chain.Entry("b", DAY + timedelta(minutes=1), staff_id="s1", after={"n": 1}),
+            chain.Entry("c", DAY + timedelta(minutes=2), entity="x", entity_id="y"),
+        ]
+    )
+    assert chain.record_many([]) == []
+    chain.record("d", at=DAY + timedelta(minutes=3))  # the head moved on with the bulk rows
+    stored = list(AuditLog.select().order_by(AuditLog.seq))
+    assert [r.action for r in stored] == ["a", "b", "c", "d"]
+    assert [(r.seq, r.hash) for r in rows] == [(s.seq, s.hash) for s in stored[1:3]]
+    assert stored[1].after == '{"n": 1}' and stored[2].entity_id == "y"
+    assert integrity.verify() == []
+
+
 @pytest.mark.parametrize(
     ("column", "value"),
     [

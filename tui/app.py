@@ -136,6 +136,9 @@ class ZhangguiApp(App[None]):
         self.staff = member
         self.start_selling()
         self.check_clock()
+        from tui.screens.open_days import remind_at_login
+
+        remind_at_login(self, member)  # days left open, on every login until closed
         if member.is_manager:
             self.audit_alerts(member)
 

@@ -43,12 +43,16 @@ def read_day(terminal: str, wanted: date | None, tz: object, now: object) -> Sho
     return Shown(report.day_report(terminal, day, tz), today, days.open_days_notice(terminal, today))
 
 
+OPENING_HOURS = (9, 21)  # the chart spans at least these hours, so one busy hour is one bar
+
+
 def hourly(made: DrawerReport) -> tuple[list[float], str]:
-    """Sales by hour from the first to the last hour sold, and the hours it spans ('' if none)."""
+    """Sales by hour over the opening hours (and any hour sold outside them), and the hours
+    the chart spans ('' when nothing was sold)."""
     by_hour = {int(line.name[:2]): line.amount for line in made.hours}
     if not by_hour:
         return [0.0], ""
-    first, last = min(by_hour), max(by_hour)
+    first, last = min(*by_hour, OPENING_HOURS[0]), max(*by_hour, OPENING_HOURS[1])
     data = [float(by_hour.get(h, 0)) for h in range(first, last + 1)]
     return data, f"{first:02d}:00-{last:02d}:59"
 
@@ -58,7 +62,7 @@ class DayReportScreen(ConsoleScreen[None]):
     #day-header { height: 1; background: $primary; padding: 0 1; }
     #day-hours { height: 1; padding: 0 1; }
     #day-chart { height: 3; margin: 0 1; }
-    #day-body { height: 1fr; padding: 0 1; }
+    #day-body { height: 1fr; padding: 0 0 0 1; scrollbar-size-vertical: 1; overflow-y: scroll; }
     """
     BINDINGS = [
         Binding("f2", "other_date", N_("Date"), id="day.date"),
@@ -102,7 +106,11 @@ class DayReportScreen(ConsoleScreen[None]):
         self.query_one("#day-chart", Sparkline).data = data
         hours = _("Sales by hour {span}").format(span=span) if span else _("No sales yet this day.")
         self.query_one("#day-hours", Label).update(Text(hours))
-        self.query_one("#day-text", Static).update(Text(render.render(made, 80)))
+        # The lines are laid out to the width there is (80 columns less the margins and the
+        # scroll bar), never wrapped.
+        body = self.query_one("#day-text", Static)
+        width = max(32, body.content_region.width or self.app.size.width - 4)
+        body.update(Text(render.render(made, width), no_wrap=True))
         if shown.notice:
             self.fail(shown.notice)
         if self.print_z and made.z_no is not None:

@@ -51,9 +51,7 @@ class OpenDaysScreen(ConsoleModalScreen[bool]):
         yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "close_now" and not self.manager:
-            return None  # shown greyed: only a manager closes a day
-        return True
+        return action != "close_now" or self.manager  # only a manager closes a day
 
     def action_close_now(self) -> None:
         self.dismiss(True)

@@ -29,9 +29,10 @@ class Shown:
     made: DrawerReport
     today: date  # the business day now rung on this terminal
     notice: str  # days before today left open ('' when none)
+    text: str  # the report laid out to the screen's width (1,000 sales: a quarter second)
 
 
-def read_day(terminal: str, wanted: date | None, tz: object, now: object) -> Shown:
+def read_day(terminal: str, wanted: date | None, tz: object, now: object, width: int = 80) -> Shown:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -40,7 +41,8 @@ def read_day(terminal: str, wanted: date | None, tz: object, now: object) -> Sho
     day = wanted or today
     if day > today:
         raise ValidationError(_("{day} has not begun yet.").format(day=day.isoformat()))
-    return Shown(report.day_report(terminal, day, tz), today, days.open_days_notice(terminal, today))
+    made = report.day_report(terminal, day, tz)
+    return Shown(made, today, days.open_days_notice(terminal, today), render.render(made, width))
 
 
 OPENING_HOURS = (9, 21)  # the chart spans at least these hours, so one busy hour is one bar
@@ -91,12 +93,15 @@ class DayReportScreen(ConsoleScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#day-body", VerticalScroll).focus()
-        self.reload()
+        self.call_after_refresh(self.reload)  # once laid out: the report's width is known
 
     def reload(self) -> None:
-        self.load(
-            read_day, self.config.terminal.id, self.day, self.config.tz, self.now(), then=self.show, key="day"
-        )
+        # The lines are laid out (in the worker) to the width there is: 80 columns less the
+        # margin and the scroll bar, which is always there so the width never changes.
+        body = self.query_one("#day-text", Static)
+        width = max(32, body.content_region.width or self.app.size.width - 4)
+        terminal, tz = self.config.terminal.id, self.config.tz
+        self.load(read_day, terminal, self.day, tz, self.now(), width, then=self.show, key="day")
 
     def show(self, shown: Shown) -> None:
         self.shown = shown
@@ -106,11 +111,7 @@ class DayReportScreen(ConsoleScreen[None]):
         self.query_one("#day-chart", Sparkline).data = data
         hours = _("Sales by hour {span}").format(span=span) if span else _("No sales yet this day.")
         self.query_one("#day-hours", Label).update(Text(hours))
-        # The lines are laid out to the width there is (80 columns less the margins and the
-        # scroll bar), never wrapped.
-        body = self.query_one("#day-text", Static)
-        width = max(32, body.content_region.width or self.app.size.width - 4)
-        body.update(Text(render.render(made, width), no_wrap=True))
+        self.query_one("#day-text", Static).update(Text(shown.text, no_wrap=True))
         if shown.notice:
             self.fail(shown.notice)
         if self.print_z and made.z_no is not None:

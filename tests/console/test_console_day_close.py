@@ -79,6 +79,15 @@ async def test_report_close_short_with_a_reason_backup_and_the_next_day(
         assert app.screen is screen
         assert "Z report No. 0001" in str(screen.query_one("#day-text", Static).render())
         assert "Backup" in _said(app) and "usb" in _said(app), _said(app)
+        await pilot.press("f2")  # the closed day chosen again: its Z report, reprinted
+        await settle(pilot)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "2026-12-07")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Z report No. 0001" in str(screen.query_one("#day-text", Static).render())
+        await pilot.press("f5")
+        assert "never redone" in _said(app), _said(app)
         await pilot.press("escape")
         await settle(pilot)
     assert [(z.z_no, z.counted, z.over_short, z.reason) for z in DayClose.select()] == [
@@ -147,3 +156,17 @@ async def test_a_day_left_open_is_said_at_the_next_login(
         await pilot.press("escape")  # sell on
         await settle(pilot)
         assert not isinstance(app.screen, OpenDaysScreen)
+        app.lock()  # the manager logs in next: told again, and goes straight to closing it
+        await settle(pilot)
+        await type_text(pilot, "M1")
+        await type_text(pilot, "1234")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, OpenDaysScreen)
+        await pilot.press("f2")
+        await settle(pilot)
+        await settle(pilot)
+        assert (
+            isinstance(app.screen, DayCloseScreen)
+            and app.screen.made.business_date.isoformat() == "2026-12-06"
+        )

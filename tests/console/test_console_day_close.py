@@ -5,6 +5,7 @@ missing backup folder is said; a day left open is said at the next login."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,6 +33,18 @@ def _open_and_sell(shop: Shop) -> None:
         TILL.terminal_id, TILL.tz, actor=actor_for_login(shop.promoter), counts={10000: 2, 1000: 5}
     )
     checkout.acknowledge(sell(shop, case_qty=2).id)  # ¥78 cash: ¥328 expected in the drawer
+
+
+async def _until(pilot: object, done: Callable[[], bool]) -> None:
+    """Settle until ``done()`` (bounded): the PIN, the close and the report are workers in turn."""
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    for _ in range(200):
+        await settle(pilot)
+        if done():
+            return
+        await pilot.pause(0.02)
 
 
 def _said(app: object) -> str:
@@ -74,8 +87,7 @@ async def test_report_close_short_with_a_reason_backup_and_the_next_day(
         await pilot.press("enter")
         await type_text(pilot, "1234")
         await pilot.press("enter")
-        await settle(pilot)
-        await settle(pilot)
+        await _until(pilot, lambda: app.screen is screen and "Backup" in _said(app))
         assert app.screen is screen
         assert "Z report No. 0001" in str(screen.query_one("#day-text", Static).render())
         assert "Backup" in _said(app) and "usb" in _said(app), _said(app)
@@ -118,7 +130,7 @@ async def test_a_promoters_pin_cannot_close_and_a_missing_folder_is_said(
         await pilot.press("enter")
         await type_text(pilot, "1111")
         await pilot.press("enter")
-        await settle(pilot)
+        await _until(pilot, lambda: "manager" in str(pin.query_one("#manager-message", Label).render()))
         assert app.screen is pin and "manager" in str(pin.query_one("#manager-message", Label).render())
         assert not DayClose.select().exists()
         await pilot.press("shift+tab", "backspace", "backspace")  # back to the code: another person
@@ -126,8 +138,7 @@ async def test_a_promoters_pin_cannot_close_and_a_missing_folder_is_said(
         await pilot.press("enter")
         await type_text(pilot, "1234")
         await pilot.press("enter")
-        await settle(pilot)
-        await settle(pilot)
+        await _until(pilot, lambda: isinstance(app.screen, DayReportScreen) and "missing" in _said(app))
         assert isinstance(app.screen, DayReportScreen)
         assert "missing" in _said(app) and "no-stick" in _said(app), _said(app)
     assert [(z.counted, z.reason) for z in DayClose.select()] == [(None, "停电")]
@@ -146,8 +157,7 @@ async def test_a_day_left_open_is_said_at_the_next_login(
         await settle(pilot)
         await type_text(pilot, "P1")
         await type_text(pilot, "1111")
-        await settle(pilot)
-        await settle(pilot)
+        await _until(pilot, lambda: isinstance(app.screen, OpenDaysScreen))
         assert isinstance(app.screen, OpenDaysScreen)
         assert "1 day was not closed (2026-12-06)" in screen_text(app).replace("\n", " ")
         await pilot.press("f2")  # not a manager: nothing
@@ -160,12 +170,10 @@ async def test_a_day_left_open_is_said_at_the_next_login(
         await settle(pilot)
         await type_text(pilot, "M1")
         await type_text(pilot, "1234")
-        await settle(pilot)
-        await settle(pilot)
+        await _until(pilot, lambda: isinstance(app.screen, OpenDaysScreen))
         assert isinstance(app.screen, OpenDaysScreen)
         await pilot.press("f2")
-        await settle(pilot)
-        await settle(pilot)
+        await _until(pilot, lambda: isinstance(app.screen, DayCloseScreen))
         assert (
             isinstance(app.screen, DayCloseScreen)
             and app.screen.made.business_date.isoformat() == "2026-12-06"

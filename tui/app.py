@@ -188,6 +188,9 @@ class ZhangguiApp(App[None]):
         self.staff = member
         self.start_selling()
         self.check_clock()
+        from tui.screens.open_days import remind_at_login
+
+        remind_at_login(self, member)  # days left open, on every login until closed
         if member.is_manager:
             self.audit_alerts(member)
 
@@ -354,6 +357,10 @@ class ZhangguiApp(App[None]):
             self.selling.post_message(Unlocked(locker))
         self.refresh_bindings()
         self.check_clock()
+        if member.id != locker.id:
+            from tui.screens.open_days import remind_at_login
+
+            remind_at_login(self, member)  # someone else logs in: told of the days left open too
 
     def on_sale_not_kept(self, message: SaleNotKept) -> None:
         if message.locker is None:  # quitting: the console stays open

@@ -121,6 +121,12 @@ def _staff() -> Screen[None]:
     return StaffAdminScreen()
 
 
+def _day_close() -> Screen[None]:
+    from tui.screens.day_report import DayReportScreen
+
+    return DayReportScreen()
+
+
 DESTINATIONS: list[Destination] = [
     Destination("sale", N_("Sale"), None),
     Destination("customers", N_("Customers"), _customers),
@@ -140,4 +146,5 @@ DESTINATIONS: list[Destination] = [
     Destination("history", N_("Stock history"), _history),
     Destination("reorder", N_("Reorder"), _reorder, manager_only=True),
     Destination("staff", N_("Staff"), _staff, manager_only=True),
+    Destination("day_close", N_("Day close"), _day_close, manager_only=True),
 ]

@@ -321,8 +321,32 @@ async def lookup(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlThrea
     await back_to_sale(pilot, app)
 
 
+async def day_close(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlThreads) -> None:
+    """The day report, and the close (not counted) with the manager's PIN, then the backup."""
+    app.go_to("day_close")
+    await settle(pilot, app)
+    await pilot.press("f5")
+    await settle(pilot, app)
+    await pilot.press("f3")
+    await type_text(pilot, "停电")
+    await pilot.press("f2")
+    await settle(pilot, app)
+    await type_text(pilot, "M1")
+    await pilot.press("enter")
+    await type_text(pilot, "1234")
+    await pilot.press("enter")
+    for _ in range(200):  # the PIN, the close, the report read again: one worker after another
+        await settle(pilot, app)
+        texts = app.screen.query("#day-text")
+        if texts and "Z report No. 0001" in str(texts.first().render()):
+            break
+        await pilot.pause(0.02)
+    assert "Z report No. 0001" in str(app.screen.query_one("#day-text").render())
+    await back_to_sale(pilot, app)
+
+
 # Converted to workers (tui/screens/base.py ConsoleScreen.load / run_write / in_turn).
-SCREENS: list[Drive] = [roster, staff, count, approvals, lookup]
+SCREENS: list[Drive] = [roster, staff, count, approvals, lookup, day_close]
 
 
 async def test_no_store_call_runs_on_the_event_loop_once_logged_in(

@@ -168,10 +168,11 @@ def _a_new_computer_and_the_stick() -> None:
     config.write_text('[store]\ncode = "DEMO"\n', encoding="utf-8")
 
 
-def _an_open_drawer() -> None:
-    """The situation cash movements and handovers are for: the drawer opened with a float."""
-    args = ["day", "open", "--float", "100x2", "--staff", "C1", "--pin", "4444", "--db", "shop.db"]
-    result = CliRunner().invoke(main, args)
+def _the_day_closed_last_night() -> None:
+    """The situation `day open` is for: the demo's drawer runs today; the manager closed the
+    day, so the next business day starts with a closed drawer."""
+    args = ["day", "close", "--not-counted", "--reason", "演示", "--staff", "M1", "--db", "shop.db"]
+    result = CliRunner().invoke(main, args, input="1234\n")
     assert result.exit_code == 0, result.output
 
 
@@ -205,8 +206,7 @@ SITUATIONS = {
     "zhanggui backup": _a_usb_stick,
     "zhanggui restore": _a_backup_on_the_stick,
     RESTORE_NEW: _a_new_computer_and_the_stick,
-    "zhanggui day cash": _an_open_drawer,
-    "zhanggui day handover": _an_open_drawer,
+    "zhanggui day open": _the_day_closed_last_night,
     "zhanggui export": _a_closed_day_to_export,
     "zhanggui keys show": _a_signing_key,
     "zhanggui referrals unexpire": _vouchers_expired_by_a_wrong_clock,

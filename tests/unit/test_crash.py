@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import select
 import signal
 import sqlite3
 import time
@@ -46,7 +47,7 @@ def _restock(serial: int) -> int:
     return serial
 
 
-def _sell_until_killed(db_path: Path, ack_path: Path, err_path: Path, seed: int) -> NoReturn:
+def _sell_until_killed(db_path: Path, ack_path: Path, err_path: Path, seed: int, sold: int) -> NoReturn:
     """The child: a fresh connection of its own, then sell as fast as it can."""
     code = 0
     try:
@@ -78,6 +79,7 @@ def _sell_until_killed(db_path: Path, ack_path: Path, err_path: Path, seed: int)
                 continue  # sold out until the parent restocks
             os.write(ack, f"{sale.id} {len(cart.lines)} {len(cart.tenders)} {cart.total}\n".encode())
             os.fsync(ack)
+            os.write(sold, b".")  # the parent may now kill at any moment
     except BaseException:
         err_path.write_text(traceback.format_exc())
         code = 3
@@ -111,11 +113,20 @@ def test_sigkill_while_selling_never_leaves_a_partial_sale(tmp_path: Path) -> No
 
     rng = random.Random(SEED)
     for round_no in range(KILLS):
+        read, write = os.pipe()
         pid = os.fork()
         if pid == 0:
-            _sell_until_killed(db_path, ack_path, err_path, rng.randrange(2**32))
+            os.close(read)
+            _sell_until_killed(db_path, ack_path, err_path, rng.randrange(2**32), write)
+        os.close(write)
+        # One round in ten first waits for a sale acknowledged, however slow the machine, so
+        # the kills land in a till that sells; then each lands at a random moment.
+        if round_no % 10 == 0:
+            ready, _, _ = select.select([read], [], [], 60)
+            assert ready, f"round {round_no}: no sale within 60 s"
         time.sleep(rng.uniform(0.005, 0.060))
         os.kill(pid, signal.SIGKILL)
+        os.close(read)
         _, status = os.waitpid(pid, 0)
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (
             f"round {round_no}: the child stopped by itself:\n"

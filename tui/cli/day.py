@@ -26,9 +26,9 @@ def day_group() -> None:
     Examples:
 
     \b
-    zhanggui day open --float "100x2 10x5 1x10" --staff P1 --db shop.db
+    zhanggui day report --db shop.db
     zhanggui day report --date 2026-11-30 --db shop.db
-    zhanggui day close --date 2026-11-30 --cash 1234.50 --reason 差额待查 --staff M1 --db shop.db
+    zhanggui day close --cash 1234.50 --reason 差额待查 --staff M1 --db shop.db
     """
 
 
@@ -148,7 +148,7 @@ def _xlsx(path: Path, made: report.DrawerReport) -> None:
 
 
 @day_group.command("close")
-@click.option("--date", "day", type=Day(), required=True, help="The business day to close.")
+@click.option("--date", "day", type=Day(), default="", help="The business day to close (default: today's).")
 @click.option("--cash", "cash", default=None, help="Cash counted in the drawer, in yuan.")
 @click.option(
     "--count", "count_text", type=Counts(), default=None, help='Or the count by denomination: "100x12 50x3".'
@@ -160,7 +160,7 @@ def _xlsx(path: Path, made: report.DrawerReport) -> None:
 @db_options
 @user_errors
 def close_command(
-    day: date,
+    day: date | str,
     cash: str | None,
     count_text: dict[int, int] | None,
     not_counted: bool,
@@ -176,8 +176,8 @@ def close_command(
     Examples:
 
     \b
-    zhanggui day close --date 2026-11-30 --cash 1234.50 --reason 差额待查 --staff M1 --db shop.db
-    zhanggui day close --date 2026-11-30 --not-counted --reason 停电 --staff M1 --db shop.db
+    zhanggui day close --cash 1234.50 --reason 差额待查 --staff M1 --db shop.db
+    zhanggui day close --not-counted --reason 停电 --staff M1 --db shop.db
     """
     ctx = context_for(db_path, config_path)  # a missing store is said before anything else
     if [cash is not None, count_text is not None, not_counted].count(True) != 1:
@@ -187,6 +187,7 @@ def close_command(
         counted = parse_money(cash) if cash is not None else None
         approval = staff.approve(staff_code, pin, now=ctx.clock())
         terminal, tz = ctx.config.terminal.id, ctx.config.tz
+        day = day if isinstance(day, date) else days.current_day(terminal, ctx.clock(), tz)
         close.close_day(
             terminal,
             day,

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from store.config.hq import HqSection
-from store.db.connection import open_database
 from store.dayclose import close, drawer, figures
+from store.db.connection import open_database
 from store.exchange import day_export
 from store.exchange.keys import SigningKey, create_signing_key
 from store.kernel import FixedClock, set_process_clock
@@ -56,7 +56,9 @@ def _store(root: Path, templates: Templates, code: str, days: int, salt: int) ->
             z_net: dict[date, int] = {}
             for n in range(days):
                 day = FIRST_DAY + timedelta(days=n)
-                drawer.open_session(TILL.terminal_id, TILL.tz, actor=forge_actor(shop.promoter), counts={10000: 1})
+                drawer.open_session(
+                    TILL.terminal_id, TILL.tz, actor=forge_actor(shop.promoter), counts={10000: 1}
+                )
                 for qty in range((salt + n) % 3 + 1):
                     sell(shop, case_qty=qty % 2 + 1)
                 facts = figures.gather(TILL.terminal_id, day)

@@ -7,6 +7,7 @@ and only when head office's extra is installed (``pip install 'zhanggui[hq]'``).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -91,10 +92,7 @@ def _pg(url: str, search_path: str | None) -> Any:
         import psycopg
     except ImportError as exc:
         raise ValidationError(
-            _(
-                "PostgreSQL needs head office's driver: pip install -c constraints.txt"
-                " -e '.[hq]' (psycopg)."
-            )
+            _("PostgreSQL needs head office's driver: pip install -c constraints.txt -e '.[hq]' (psycopg).")
         ) from exc
     try:
         raw = psycopg.connect(url)
@@ -103,6 +101,8 @@ def _pg(url: str, search_path: str | None) -> Any:
             raw.commit()
     except psycopg.Error as exc:
         raise ValidationError(
-            _("Cannot open head office's database {path}: {error}").format(path=url, error=exc)
+            _("Cannot open head office's database {path}: {error}").format(
+                path=re.sub(r"(//[^:@/]*):[^@/]*@", r"\1:***@", url), error=exc
+            )
         ) from exc
     return raw

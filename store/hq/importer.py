@@ -132,9 +132,9 @@ def _message(result: ImportResult) -> str:
     if result.outcome is Outcome.SAME_FILE:
         return _("{file}: imported before; nothing added.").format(file=result.name)
     if result.outcome is Outcome.ALREADY:
-        return _(
-            "{file}: store {store}'s day file number {n} was imported before; nothing added."
-        ).format(file=result.name, store=result.store, n=result.sequence)
+        return _("{file}: store {store}'s day file number {n} was imported before; nothing added.").format(
+            file=result.name, store=result.store, n=result.sequence
+        )
     return _("{file}: store {store}, {day} (number {n}), {records} records imported.").format(
         file=result.name, store=result.store, day=day, n=result.sequence, records=result.records
     )
@@ -231,11 +231,11 @@ def _write(hq: HqDb, store: str, day: date, sequence: int, records: Records) -> 
                 clashes.append((family, rid))
     if clashes:
         raise _Conflict(clashes)
-    for family, rows in inserts.items():
+    for family, batch in inserts.items():
         spec = _TABLES.get(family, _RECORDS)
         columns = ("store_code", "id", *spec.columns)
         marks = ", ".join(["%s"] * len(columns))
-        hq.executemany(f"INSERT INTO {spec.table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        hq.executemany(f"INSERT INTO {spec.table} ({', '.join(columns)}) VALUES ({marks})", batch)
     hq.executemany(
         "UPDATE hq_records SET body = %s, business_date = %s, seq = %s"
         " WHERE store_code = %s AND family = %s AND id = %s",

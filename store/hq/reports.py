@@ -85,7 +85,8 @@ def missing_days(hq: HqDb, start: date, end: date) -> Table:
     received = {
         (code, _day(day))
         for code, day in hq.execute(
-            "SELECT store_code, business_date FROM hq_files WHERE business_date >= %s AND business_date <= %s",
+            "SELECT store_code, business_date FROM hq_files"
+            " WHERE business_date >= %s AND business_date <= %s",
             (start.isoformat(), end.isoformat()),
         )
     }

@@ -48,7 +48,8 @@ def add_store(
         )
         if not has:
             hq.execute(
-                "INSERT INTO hq_store_keys (store_code, key_id, public_key, added_at) VALUES (%s, %s, %s, %s)",
+                "INSERT INTO hq_store_keys (store_code, key_id, public_key, added_at)"
+                " VALUES (%s, %s, %s, %s)",
                 (code, key.key_id, key.text, at),
             )
     return StoreAdded(code, not known, not has, key.fingerprint)

@@ -9,9 +9,9 @@ from datetime import datetime
 from pathlib import Path
 
 from store.exchange.keys import create_signing_key
+from store.exchange.reader import read_signed
 from store.hq.db import HqDb
 from store.hq.importer import Outcome, import_file, missing_sequences
-from store.exchange.reader import read_signed
 from store.hq.stores import add_store, trusted_keys
 from tests.exchange_helpers import forged_day
 from tests.hq_helpers import StoreDays, resign
@@ -99,7 +99,9 @@ def test_changeable_records_keep_their_newest_state(
         return json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
     for seq, name in ((2, "张三"), (3, "张三丰"), (1, "张")):  # the oldest arrives last
-        path = resign(s1.files[seq - 1], s1, tmp_path / f"{seq}.zip", parts={"customers.jsonl": customer(name)})
+        path = resign(
+            s1.files[seq - 1], s1, tmp_path / f"{seq}.zip", parts={"customers.jsonl": customer(name)}
+        )
         assert import_file(hq, path, now=NOW).outcome is Outcome.IMPORTED
     (body,) = hq.execute("SELECT body FROM hq_records WHERE family = 'customers'")[0]
     assert json.loads(body)["name"] == "张三丰"

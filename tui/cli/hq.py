@@ -45,13 +45,14 @@ def _with_hq(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group("hq")
 def hq_group() -> None:
-    """Head office: the chain's stores, their day files, chain reports.
+    """Head office: the chain's stores, their day files, chain reports. --db is a SQLite
+    file or a PostgreSQL URL (postgresql://user@host/dbname, with the hq extra installed).
 
     Examples:
 
     \b
-    zhanggui hq store add S001 --key 'MCowBQ…=' --name 一店 --db hq.db
-    zhanggui hq import --db postgresql://hq@localhost/chain usb/*.day.zip
+    zhanggui hq store add S001 --key zM2E7h68gWEjsJlH3v23DMnPwjBdLIYfBJ0ZMlzE1YI= --name 一店 --db hq.db
+    zhanggui hq import --db hq.db usb/DEMO-2026-12-07.day.zip
     zhanggui hq report sales --from 2026-12-01 --to 2026-12-31 --db hq.db
     """
 
@@ -63,7 +64,7 @@ def store_group() -> None:
     Examples:
 
     \b
-    zhanggui hq store add S001 --key 'MCowBQ…=' --db hq.db
+    zhanggui hq store add S001 --key zM2E7h68gWEjsJlH3v23DMnPwjBdLIYfBJ0ZMlzE1YI= --name 一店 --db hq.db
     """
 
 
@@ -82,17 +83,21 @@ def store_add(hq: Any, code: str, key_text: str, name: str, franchise: bool) -> 
     Examples:
 
     \b
-    zhanggui hq store add S001 --key 'MCowBQ…=' --name 一店 --db hq.db
-    zhanggui hq store add S007 --key 'q2F…=' --franchise --db postgresql://hq@localhost/chain
+    zhanggui hq store add S001 --key zM2E7h68gWEjsJlH3v23DMnPwjBdLIYfBJ0ZMlzE1YI= --name 一店 --db hq.db
+    zhanggui hq store add S007 --key zM2E7h68gWEjsJlH3v23DMnPwjBdLIYfBJ0ZMlzE1YI= --franchise --db hq.db
     """
     from store.hq.stores import add_store
     from store.kernel.clock import utcnow
 
     added = add_store(hq, code, key_text, now=utcnow(), name=name, franchise=franchise)
     if added.created:
-        click.echo(_("Store {code} registered, key {fingerprint}.").format(code=code, fingerprint=added.fingerprint))
+        click.echo(
+            _("Store {code} registered, key {fingerprint}.").format(code=code, fingerprint=added.fingerprint)
+        )
     elif added.key_added:
-        click.echo(_("Key {fingerprint} added to store {code}.").format(code=code, fingerprint=added.fingerprint))
+        click.echo(
+            _("Key {fingerprint} added to store {code}.").format(code=code, fingerprint=added.fingerprint)
+        )
     else:
         click.echo(
             _("Store {code} already has key {fingerprint}; nothing changed.").format(
@@ -114,15 +119,14 @@ def import_command(hq: Any, files: tuple[Path, ...]) -> None:
     Examples:
 
     \b
-    zhanggui hq import --db hq.db usb/S001-2026-12-07.day.zip
-    zhanggui hq import --db postgresql://hq@localhost/chain inbox/*.day.zip
+    zhanggui hq import --db hq.db usb/DEMO-2026-12-07.day.zip
     """
     from store.hq.importer import Outcome, import_file
     from store.kernel.clock import utcnow
 
     results = []
     if len(files) > 1:
-        with click.progressbar(files, label=_("Importing"), file=click.get_text_stream("stderr")) as bar:
+        with click.progressbar(files, label=_("Importing")) as bar:
             results = [import_file(hq, path, now=utcnow()) for path in bar]
     else:
         results = [import_file(hq, files[0], now=utcnow())]
@@ -180,11 +184,15 @@ def report_command(hq: Any, name: str, start: date, end: date, fmt: str, output:
         "missing": reports.missing_days,
     }[name]
     table = build(hq, start, end)
+
+    def xlsx(path: Path) -> None:
+        write_xlsx(path, table)
+
     deliver(
         fmt,
         output,
         Path(f"hq-{name}-{start.isoformat()}-{end.isoformat()}.xlsx"),
-        xlsx=lambda path: write_xlsx(path, table),
+        xlsx=xlsx,
         table=lambda: as_text(table) + "\n",
         csv=lambda: to_csv(table),
         done=_("Report written to {path}"),

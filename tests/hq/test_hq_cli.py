@@ -1,0 +1,68 @@
+"""zhanggui hq: store add, import (with its progress bar), the three reports; on both backends."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.hq_helpers import StoreDays
+from tui.cli import main
+
+
+def _run(url: str, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["hq", *args, "--db", url])
+    return result.exit_code, result.output
+
+
+def test_register_import_and_report(hq_url: str, chain: dict[str, StoreDays], tmp_path: Path) -> None:
+    s1 = chain["S001"]
+    code, out = _run(hq_url, "store", "add", "S001", "--key", s1.key.public.text, "--name", "一店")
+    assert code == 0 and f"Store S001 registered, key {s1.key.public.fingerprint}." in out
+    code, out = _run(hq_url, "store", "add", "S001", "--key", s1.key.public.text)
+    assert code == 0 and "nothing changed" in out
+    code, out = _run(hq_url, "store", "add", "S001", "--key", "not-a-key")
+    assert code == 1 and "is not a store's public key" in out and "Traceback" not in out
+
+    files = [str(p) for p in (s1.files[0], s1.files[2], s1.files[0])]
+    code, out = _run(hq_url, "import", *files)
+    assert code == 0, out
+    assert "imported before; nothing added" in out
+    assert "Store S001 has not sent day files number 2 yet." in out
+    assert "2 files imported, 0 refused." in out
+
+    code, out = _run(hq_url, "import", str(chain["S002"].files[0]))
+    assert code == 1 and "S002 has no public key registered" in out and "1 refused." in out
+
+    code, out = _run(
+        hq_url, "report", "sales", "--from", "2026-12-07", "--to", "2026-12-11", "--format", "csv"
+    )
+    assert code == 0, out
+    rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
+    days = s1.z_net
+    assert rows[0] == ["Store", "Day", "Sales", "Returns", "Net"]
+    got = {r[1]: r[4] for r in rows[1:]}
+    first, third = sorted(days)[0], sorted(days)[2]
+    assert got == {d.isoformat(): f"{days[d] // 100}.{days[d] % 100:02d}" for d in (first, third)}
+
+    code, out = _run(hq_url, "report", "missing", "--from", "2026-12-07", "--to", "2026-12-09")
+    assert code == 0 and "2026-12-08" in out and "2026-12-07" not in out
+    target = tmp_path / "rank.xlsx"
+    code, out = _run(
+        hq_url,
+        "report",
+        "stores",
+        "--from",
+        "2026-12-07",
+        "--to",
+        "2026-12-11",
+        "--format",
+        "xlsx",
+        "--output",
+        str(target),
+    )
+    assert code == 0 and target.read_bytes()[:2] == b"PK"
+    code, out = _run(hq_url, "report", "stores", "--from", "2026-12-09", "--to", "2026-12-07")
+    assert code == 1 and "is before --from" in out

@@ -65,29 +65,50 @@ class HqDb:
         self.raw.close()
 
 
-def connect(url: str, *, search_path: str | None = None) -> HqDb:
-    """Head office's database at ``url`` (a file path, ``sqlite:///path`` or a PostgreSQL
-    URL), its tables made if missing. ``search_path``: a PostgreSQL schema to work in."""
+def connect(url: str, *, create: bool = False) -> HqDb:
+    """Head office's database at ``url`` (a file path, ``sqlite:///path`` or a PostgreSQL URL,
+    which may name a schema: ``?options=-csearch_path%3Dhq``). Its tables are made if
+    missing; a SQLite file is made only with ``create`` (registering a store), so a mistyped
+    path is refused instead of becoming an empty head office, and a file that holds something
+    else (a store's own database) is refused untouched."""
     if url.startswith(PG_PREFIXES):
-        hq = HqDb(_pg(url, search_path), "postgresql")
+        hq = HqDb(_pg(url), "postgresql")
     else:
-        path = Path(url.removeprefix("sqlite:///"))
-        try:
-            raw = sqlite3.connect(path, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise ValidationError(
-                _("Cannot open head office's database {path}: {error}").format(path=path, error=exc)
-            ) from exc
-        raw.execute("PRAGMA foreign_keys = ON")
-        raw.execute("PRAGMA journal_mode = WAL")
-        hq = HqDb(raw, "sqlite")
+        hq = HqDb(_sqlite(Path(url.removeprefix("sqlite:///")), create), "sqlite")
     with hq.transaction():
         for statement in statements(hq.dialect):
             hq.execute(statement)
     return hq
 
 
-def _pg(url: str, search_path: str | None) -> Any:
+def _sqlite(path: Path, create: bool) -> sqlite3.Connection:
+    if not create and not path.is_file():
+        raise ValidationError(
+            _(
+                "No head-office database at {path}: it is made when the first store is"
+                " registered (zhanggui hq store add)."
+            ).format(path=path)
+        )
+    try:
+        raw = sqlite3.connect(path, isolation_level=None)
+        tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "hq_stores" not in tables:
+            raw.close()
+            raise ValidationError(
+                _("{path} holds no head-office database (is it a store's?); nothing was changed.").format(
+                    path=path
+                )
+            )
+        raw.execute("PRAGMA foreign_keys = ON")
+        raw.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.Error as exc:
+        raise ValidationError(
+            _("Cannot open head office's database {path}: {error}").format(path=path, error=exc)
+        ) from exc
+    return raw
+
+
+def _pg(url: str) -> Any:
     try:
         import psycopg
     except ImportError as exc:
@@ -96,9 +117,6 @@ def _pg(url: str, search_path: str | None) -> Any:
         ) from exc
     try:
         raw = psycopg.connect(url)
-        if search_path:
-            raw.execute(psycopg.sql.SQL("SET search_path TO {}").format(psycopg.sql.Identifier(search_path)))
-            raw.commit()
     except psycopg.Error as exc:
         raise ValidationError(
             _("Cannot open head office's database {path}: {error}").format(

@@ -33,6 +33,6 @@ def hq_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def hq(hq_url: str) -> Iterator[HqDb]:
-    database = connect(hq_url)
+    database = connect(hq_url, create=True)
     yield database
     database.close()

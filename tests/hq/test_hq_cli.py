@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -66,3 +67,18 @@ def test_register_import_and_report(hq_url: str, chain: dict[str, StoreDays], tm
     assert code == 0 and target.read_bytes()[:2] == b"PK"
     code, out = _run(hq_url, "report", "stores", "--from", "2026-12-09", "--to", "2026-12-07")
     assert code == 1 and "is before --from" in out
+
+
+def test_a_missing_file_or_a_stores_own_database_is_refused_untouched(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    code, out = _run(str(missing), "report", "sales", "--from", "2026-12-07", "--to", "2026-12-07")
+    assert code == 1 and f"No head-office database at {missing}" in out and not missing.exists()
+    other = tmp_path / "shop.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE sale (id TEXT)")
+    conn.close()
+    before = other.read_bytes()
+    code, out = _run(
+        str(other), "store", "add", "S001", "--key", "zM2E7h68gWEjsJlH3v23DMnPwjBdLIYfBJ0ZMlzE1YI="
+    )
+    assert code == 1 and "holds no head-office database" in out and other.read_bytes() == before

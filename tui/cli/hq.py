@@ -11,36 +11,52 @@ from typing import Any, TypeVar
 import click
 
 from store.kernel.i18n import _, ngettext
-from tui.cli.common import deliver, export_options, user_errors
+from tui.cli.common import deliver, export_options, given, user_errors
 from tui.cli.param_types import Day
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def hq_db_option(fn: F) -> F:
+    """--db (head office's database, required) and --config (for the language)."""
+    fn = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        envvar="ZHANGGUI_CONFIG",
+        help="config.toml to use (default: the user config dir).",
+    )(fn)
     return click.option(
         "--db",
-        "url",
-        required=True,
+        "db_path",
         envvar="ZHANGGUI_HQ_DB",
         help="Head office's database: a SQLite file, or postgresql://user@host/dbname.",
     )(fn)
 
 
-def _with_hq(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Open head office's database from --db for the command, and close it after."""
+def _with_hq(*, create: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Open head office's database from --db for the command (made only when ``create``:
+    registering a store), in the language of --config, and close it after."""
 
-    @functools.wraps(fn)
-    def wrapper(url: str, **kwargs: Any) -> Any:
-        from store.hq.db import connect
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def wrapper(db_path: str | None, config_path: str | None, **kwargs: Any) -> Any:
+            from store.context import load
+            from store.hq.db import connect
 
-        hq = connect(url)
-        try:
-            return fn(hq, **kwargs)
-        finally:
-            hq.close()
+            load(given("config_path", config_path))
+            url = given("db_path", db_path)  # typed before the command, like a store's --db
+            if not url:
+                raise click.UsageError(_("Give head office's database with --db (a file or postgresql://…)."))
+            hq = connect(url, create=create)
+            try:
+                return fn(hq, **kwargs)
+            finally:
+                hq.close()
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
 @click.group("hq")
@@ -75,7 +91,7 @@ def store_group() -> None:
 @click.option("--franchise", is_flag=True, help="A franchise store (承包制).")
 @hq_db_option
 @user_errors
-@_with_hq
+@_with_hq(create=True)
 def store_add(hq: Any, code: str, key_text: str, name: str, franchise: bool) -> None:
     """Register a store and its public key; run it again with a new key after the store
     replaced its key (files signed with either are taken).
@@ -110,7 +126,7 @@ def store_add(hq: Any, code: str, key_text: str, name: str, franchise: bool) -> 
 @hq_db_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @user_errors
-@_with_hq
+@_with_hq()
 def import_command(hq: Any, files: tuple[Path, ...]) -> None:
     """Import stores' day files, each whole in one transaction or not at all. The same file
     twice adds nothing; a refused file (altered, unknown key, damaged) writes nothing. Exits
@@ -163,7 +179,7 @@ REPORTS = ("sales", "stores", "missing")
 @export_options
 @hq_db_option
 @user_errors
-@_with_hq
+@_with_hq()
 def report_command(hq: Any, name: str, start: date, end: date, fmt: str, output: Path | None) -> None:
     """A chain report: sales by store and day, the store ranking, or the days each store has
     not sent.

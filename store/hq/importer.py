@@ -10,6 +10,7 @@ its store, schema version, every part's hash); a refused file writes nothing. Th
   refuses the whole file, naming the records (nothing of it is written);
 - customers, referral rewards, leave and stock counts may change after their day: they are
   kept by id in their newest state (a file with a lower sequence never overwrites a higher);
+- products are matched across stores by SKU (hq_store_products maps each store's ids);
 - a gap in the store's sequence is imported all the same, and the numbers missing are listed.
 """
 
@@ -32,7 +33,7 @@ from store.kernel.i18n import _
 
 KIND = "day"
 SCHEMA_VERSIONS = frozenset({1})
-MUTABLE = frozenset({"customers", "referral_rewards", "leave", "counts", "count_items"})
+MUTABLE = frozenset({"customers", "referral_rewards", "leave", "counts", "count_items", "products"})
 _CHUNK = 500  # ids a query: under SQLite's limit on parameters
 
 
@@ -209,6 +210,34 @@ def _existing(hq: HqDb, store: str, family: str, ids: list[str]) -> dict[str, tu
     return found
 
 
+def _match_products(hq: HqDb, store: str, products: list[dict[str, Any]]) -> None:
+    """Each of the store's product ids to its SKU; a SKU new to the chain joins its catalog
+    (described as the first store to send it describes it)."""
+    try:
+        mapped = [(store, p["id"], str(p["sku"])) for p in products]
+        described = [
+            (
+                str(p["sku"]),
+                str(p.get("brand") or ""),
+                str(p.get("model") or ""),
+                str(p.get("category") or ""),
+            )
+            for p in products
+        ]
+    except KeyError as exc:
+        raise _unreadable() from exc
+    hq.executemany(
+        "INSERT INTO hq_store_products (store_code, id, sku) VALUES (%s, %s, %s)"
+        " ON CONFLICT (store_code, id) DO UPDATE SET sku = excluded.sku",
+        mapped,
+    )
+    hq.executemany(
+        "INSERT INTO hq_products (sku, brand, model, category) VALUES (%s, %s, %s, %s)"
+        " ON CONFLICT (sku) DO NOTHING",
+        described,
+    )
+
+
 def _write(hq: HqDb, store: str, day: date, sequence: int, records: Records) -> int:
     clashes: list[tuple[str, str]] = []
     inserts: dict[str, list[tuple[object, ...]]] = {}
@@ -241,4 +270,5 @@ def _write(hq: HqDb, store: str, day: date, sequence: int, records: Records) -> 
         " WHERE store_code = %s AND family = %s AND id = %s",
         updates,
     )
+    _match_products(hq, store, [row for _line, row in records.get("products", [])])
     return sum(len(rows) for rows in inserts.values()) + len(updates)

@@ -7,6 +7,8 @@ distributed PostgreSQL (Citus) needs of its distribution column (DESIGN.md, "Hea
 - ``hq_stores`` / ``hq_store_keys``: who may send files, by which keys;
 - ``hq_files``: every day file imported (by its SHA-256), one per (store, sequence);
 - ``hq_sales`` / ``hq_sale_lines``: the sales with the columns reports read, and the record;
+- ``hq_products`` / ``hq_store_products``: the chain's products by SKU, and which of each
+  store's product ids is which SKU (a store's lines and movements name its own ids);
 - ``hq_records``: every other part's records as the store sent them (JSON text), by family;
   ``seq`` is the file sequence that wrote the row (a mutable record keeps its newest state).
 """
@@ -65,6 +67,19 @@ CREATE TABLE IF NOT EXISTS hq_sale_lines (
     PRIMARY KEY (store_code, id)
 );
 CREATE INDEX IF NOT EXISTS hq_sale_lines_date ON hq_sale_lines (business_date, store_code);
+CREATE TABLE IF NOT EXISTS hq_products (
+    sku {text} PRIMARY KEY,
+    brand {text} NOT NULL,
+    model {text} NOT NULL,
+    category {text} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS hq_store_products (
+    store_code {text} NOT NULL,
+    id {text} NOT NULL,
+    sku {text} NOT NULL,
+    PRIMARY KEY (store_code, id)
+);
+CREATE INDEX IF NOT EXISTS hq_store_products_sku ON hq_store_products (sku);
 CREATE TABLE IF NOT EXISTS hq_records (
     store_code {text} NOT NULL,
     family {text} NOT NULL,

@@ -43,5 +43,9 @@ def test_chain_totals_equal_the_stores_z_reports_and_the_missing_day_is_listed(
     assert [row[5] for row in ranking] == sorted((row[5] for row in ranking), reverse=True)
     assert sum(int(str(row[5])) for row in ranking) == sum(want.values())
 
+    # Products matched by SKU: each store's own ids map to the chain's two products.
+    assert hq.execute("SELECT COUNT(*) FROM hq_products")[0][0] == 2
+    mapped = hq.execute("SELECT store_code, COUNT(DISTINCT sku) FROM hq_store_products GROUP BY store_code")
+    assert sorted((code, int(n)) for code, n in mapped) == [("S001", 2), ("S002", 2), ("S003", 2)]
     assert missing_sequences(hq, "S002") == [3]
     assert missing_days(hq, FIRST_DAY, LAST_DAY).rows == [("S002", date(2026, 12, 9))]

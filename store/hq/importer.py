@@ -172,6 +172,8 @@ def _contents(manifest: dict[str, Any], parts: dict[str, bytes]) -> tuple[str, d
                 rows.append((line, row))
         except (UnicodeDecodeError, ValueError) as exc:
             raise bad from exc
+        if len({row["id"] for _line, row in rows}) != len(rows):  # one record twice
+            raise bad
         records[family] = rows
     return str(manifest["store"]), day, sequence, records
 

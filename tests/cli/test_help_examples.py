@@ -213,6 +213,13 @@ def _a_store_day_file_at_head_office() -> None:
     assert result.exit_code == 0, result.output
 
 
+def _a_head_office_with_a_day() -> None:
+    """The situation `hq report` is for: head office holds a store's day."""
+    _a_store_day_file_at_head_office()
+    result = CliRunner().invoke(main, ["hq", "import", "--db", "hq.db", "usb/DEMO-2026-12-07.day.zip"])
+    assert result.exit_code == 0, result.output
+
+
 RESTORE_NEW = "zhanggui restore --db shop.db usb/zhanggui-DEMO-20261207-213000.db --new --yes"
 
 # What happened before an example that is for a particular situation (by command, or by line).
@@ -224,6 +231,7 @@ SITUATIONS = {
     "zhanggui day handover": _an_open_drawer,
     "zhanggui export": _a_closed_day_to_export,
     "zhanggui hq import": _a_store_day_file_at_head_office,
+    "zhanggui hq report": _a_head_office_with_a_day,
     "zhanggui keys show": _a_signing_key,
     "zhanggui referrals unexpire": _vouchers_expired_by_a_wrong_clock,
     "zhanggui staff unlock": _a_locked_account,

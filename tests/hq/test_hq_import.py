@@ -130,4 +130,8 @@ def test_an_altered_file_or_an_unknown_key_writes_nothing(
     posing.write_bytes(forged_day(s2.key, parts, store="S001", sequence=7))
     result = import_file(hq, posing, now=NOW)
     assert result.outcome is Outcome.REFUSED and "not registered for store S001" in result.message
+    # Honestly signed, but holding one record twice: refused, not a database error.
+    twice = parts["sales.jsonl"].splitlines(keepends=True)[0] * 2
+    doubled = resign(s2.files[0], s2, tmp_path / "twice.day.zip", parts={"sales.jsonl": twice})
+    assert "records cannot be read" in import_file(hq, doubled, now=NOW).message
     assert _counts(hq) == dict.fromkeys(TABLES, 0)

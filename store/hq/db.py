@@ -29,6 +29,16 @@ class HqDb:
     raw: Any
     dialect: str
 
+    @property
+    def errors(self) -> tuple[type[Exception], ...]:
+        """What the driver raises when the database fails (a lost connection, a full disk, a
+        lock): the command says so in a sentence; the transaction has been rolled back."""
+        if self.dialect == "sqlite":
+            return (sqlite3.Error,)
+        import psycopg
+
+        return (psycopg.Error,)
+
     def _sql(self, sql: str) -> str:
         return sql.replace("%s", "?") if self.dialect == "sqlite" else sql
 

@@ -82,3 +82,21 @@ def test_a_missing_file_or_a_stores_own_database_is_refused_untouched(tmp_path: 
         str(other), "store", "add", "S001", "--key", "zM2E7h68gWEjsJlH3v23DMnPwjBdLIYfBJ0ZMlzE1YI="
     )
     assert code == 1 and "holds no head-office database" in out and other.read_bytes() == before
+
+
+def test_a_failing_database_is_one_sentence_and_keeps_nothing(
+    chain: dict[str, StoreDays], tmp_path: Path
+) -> None:
+    url = str(tmp_path / "hq.db")
+    s1 = chain["S001"]
+    assert _run(url, "store", "add", "S001", "--key", s1.key.public.text)[0] == 0
+    with sqlite3.connect(url) as conn:  # the last write of the file's transaction fails
+        conn.execute(
+            "CREATE TRIGGER full BEFORE INSERT ON hq_files BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+        )
+    conn.close()
+    code, out = _run(url, "import", str(s1.files[0]))
+    assert code == 1 and "Head office's database failed (disk full)" in out and "Traceback" not in out
+    with sqlite3.connect(url) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM hq_sales").fetchone() == (0,)
+    conn.close()

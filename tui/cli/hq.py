@@ -51,6 +51,12 @@ def _with_hq(*, create: bool = False) -> Callable[[Callable[..., Any]], Callable
             hq = connect(url, create=create)
             try:
                 return fn(hq, **kwargs)
+            except hq.errors as exc:
+                raise click.ClickException(
+                    _("Head office's database failed ({error}); what was being written was not kept.").format(
+                        error=str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                    )
+                ) from exc
             finally:
                 hq.close()
 

@@ -88,6 +88,9 @@ def import_file(hq: HqDb, path: Path, *, now: datetime) -> ImportResult:
         store, day, sequence, records = _contents(signed.manifest, signed.parts)
     except ValidationError as exc:
         return ImportResult(path.name, Outcome.REFUSED, str(exc))
+    net = signed.manifest.get("net_sales_fen", 0)
+    if type(net) is not int:
+        return ImportResult(path.name, Outcome.REFUSED, str(_unreadable()))
     result = ImportResult(path.name, Outcome.IMPORTED, "", store, day, sequence)
     try:
         with hq.transaction():
@@ -108,7 +111,7 @@ def import_file(hq: HqDb, path: Path, *, now: datetime) -> ImportResult:
                         day.isoformat(),
                         signed.digest,
                         path.name,
-                        int(signed.manifest.get("net_sales_fen", 0)),
+                        net,
                         json.dumps(signed.manifest.get("z_numbers", {}), sort_keys=True),
                         now.isoformat(),
                     ),

@@ -4,6 +4,9 @@ One line a record, keys sorted, no spaces, UTF-8; records in id order (audit row
 order); ids as canonical UUID text, money as integer fen, dates as ISO dates, times as ISO
 UTC ending in ``Z``. The same rows give the same bytes.
 
+The products the day's lines, movements and counts name go with them (head office matches
+them across stores by SKU).
+
 Which rows belong to the day: those that carry the business date (sales with their lines and
 tenders, referrals, cash sessions with their movements, Z rows, roster, time clock), and of
 the rest those made or changed in the day's window: after the latest close of an earlier day
@@ -32,6 +35,7 @@ from store.models import (
     Customer,
     DayClose,
     LeaveRequest,
+    Product,
     Referral,
     ReferralReward,
     RosterEntry,
@@ -153,6 +157,17 @@ def _ids(rows: Iterable[dict[str, Any]]) -> list[str]:
     return [row["id"] for row in rows]
 
 
+def _products(*parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The products the day's lines, movements and counts name, so head office can match them
+    across stores by SKU (each store has its own product ids). Without the search key, which
+    is derived from the names."""
+    ids = sorted({row["product_id"] for rows in parts for row in rows if row.get("product_id")})
+    rows = _rows(Product, Product.id.in_(ids)) if ids else []
+    for row in rows:
+        row.pop("search_text", None)
+    return rows
+
+
 def day_records(
     day: date, window: Window, hasher: Callable[[str], str] | None
 ) -> dict[str, list[dict[str, Any]]]:
@@ -163,13 +178,17 @@ def day_records(
     counts = _rows(
         StockCount, _any_in(window, StockCount.created_at, StockCount.closed_at, StockCount.approved_at)
     )
+    lines = _rows(SaleLine, SaleLine.sale.in_(sale_ids))
+    movements = _rows(StockMovement, _in(StockMovement.created_at, window))
+    items = _rows(StockCountItem, StockCountItem.count.in_(_ids(counts)))
     return {
         "sales": sales,
-        "sale_lines": _rows(SaleLine, SaleLine.sale.in_(sale_ids)),
+        "sale_lines": lines,
         "tenders": _rows(Tender, Tender.sale.in_(sale_ids)),
-        "stock_movements": _rows(StockMovement, _in(StockMovement.created_at, window)),
+        "stock_movements": movements,
+        "products": _products(lines, movements, items),
         "counts": counts,
-        "count_items": _rows(StockCountItem, StockCountItem.count.in_(_ids(counts))),
+        "count_items": items,
         "count_entries": _rows(StockCountEntry, _in(StockCountEntry.created_at, window)),
         "customers": _customers(window, hasher),
         "referrals": _rows(Referral, Referral.business_date == day),

@@ -27,8 +27,9 @@ from tui.cli import main
 from tui.cli.common import CommandLine, decode_args
 from tui.cli.param_types import Whole
 
-# The only commands that may make a store: the demo (and the bare console, not a subcommand).
-CREATORS = {("demo",)}
+# The only commands that may make a store: the demo (and the bare console, not a subcommand);
+# and head office's database is made by registering its first store.
+CREATORS = {("demo",), ("hq", "store", "add")}
 ZHANG_SAN_GBK = "张三".encode("gbk").decode("utf-8", "surrogateescape")  # as Python reads GBK argv
 
 
@@ -121,7 +122,8 @@ def test_every_command_refuses_a_missing_database_and_creates_nothing(
     db = ["--db", str(missing)]
     result = run(*db, *args) if before else run(*args, *db)
     assert result.exit_code != 0, result.output
-    assert f"No store database at {missing}" in result.output
+    kind = "head-office" if path[0] == "hq" else "store"
+    assert f"No {kind} database at {missing}" in result.output
     assert no_traceback(result), result.output
     assert not missing.exists() and not missing.parent.exists()
 

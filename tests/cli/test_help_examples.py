@@ -199,6 +199,28 @@ def _a_closed_day_to_export() -> None:
     assert result.exit_code == 0, result.output
 
 
+def _a_store_day_file_at_head_office() -> None:
+    """The situation `hq import` is for: the store's closed day exported to a stick, named as
+    in the example, and the store registered at head office with its public key."""
+    from store.exchange.keys import load_signing_key
+
+    _a_closed_day_to_export()
+    result = CliRunner().invoke(main, ["export", "--db", "shop.db", "--output", "usb"])
+    assert result.exit_code == 0, result.output
+    (made,) = Path("usb").iterdir()
+    made.rename("usb/DEMO-2026-12-07.day.zip")
+    key = load_signing_key("DEMO").public.text
+    result = CliRunner().invoke(main, ["hq", "store", "add", "DEMO", "--key", key, "--db", "hq.db"])
+    assert result.exit_code == 0, result.output
+
+
+def _a_head_office_with_a_day() -> None:
+    """The situation `hq report` is for: head office holds a store's day."""
+    _a_store_day_file_at_head_office()
+    result = CliRunner().invoke(main, ["hq", "import", "--db", "hq.db", "usb/DEMO-2026-12-07.day.zip"])
+    assert result.exit_code == 0, result.output
+
+
 RESTORE_NEW = "zhanggui restore --db shop.db usb/zhanggui-DEMO-20261207-213000.db --new --yes"
 
 # What happened before an example that is for a particular situation (by command, or by line).
@@ -208,6 +230,8 @@ SITUATIONS = {
     RESTORE_NEW: _a_new_computer_and_the_stick,
     "zhanggui day open": _the_day_closed_last_night,
     "zhanggui export": _a_closed_day_to_export,
+    "zhanggui hq import": _a_store_day_file_at_head_office,
+    "zhanggui hq report": _a_head_office_with_a_day,
     "zhanggui keys show": _a_signing_key,
     "zhanggui referrals unexpire": _vouchers_expired_by_a_wrong_clock,
     "zhanggui staff unlock": _a_locked_account,

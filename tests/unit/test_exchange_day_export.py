@@ -82,6 +82,9 @@ def test_a_closed_day_round_trips_and_is_the_same_file_twice(shop: Shop, tmp_pat
     # The store's first day: its window opens at local midnight, so the set-up's receipts of
     # stock (6 movements) and every audit row up to the close are in it.
     assert len(got["stock_movements"]) == 9
+    # The products they name go too, by SKU for head office (without the derived search key).
+    assert sorted(p["sku"] for p in got["products"]) == ["CASE-IP15", "IP15-128-BK"]
+    assert all("search_text" not in p for p in got["products"])
     assert len(got["audit"]) == AuditLog.select().count()
     assert [line["id"] for line in got["sales"]] == sorted(line["id"] for line in got["sales"])
     assert day_export.days_not_exported() == []

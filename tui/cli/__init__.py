@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, str] = {
     "demo": "tui.cli.demo:demo",
     "export": "tui.cli.export:export_command",
     "history": "tui.cli.history:history_command",
+    "hq": "tui.cli.hq:hq_group",
     "keys": "tui.cli.keys:keys",
     "products": "tui.cli.stock:products",
     "promoters": "tui.cli.promoters:promoters",

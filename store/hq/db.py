@@ -1,0 +1,136 @@
+"""A connection to head office's database: a SQLite file, or PostgreSQL by its URL.
+
+Plain DB-API on both (sqlite3, psycopg 3), with the SQL written once: ``%s`` placeholders,
+turned into ``?`` for SQLite. psycopg is imported only here, only for a ``postgresql://`` URL,
+and only when head office's extra is installed (``pip install 'zhanggui[hq]'``).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from store.hq.schema import statements
+from store.kernel.errors import ValidationError
+from store.kernel.i18n import _
+
+PG_PREFIXES = ("postgresql://", "postgres://")
+
+
+@dataclass
+class HqDb:
+    """An open head-office database; ``dialect`` is "sqlite" or "postgresql"."""
+
+    raw: Any
+    dialect: str
+
+    @property
+    def errors(self) -> tuple[type[Exception], ...]:
+        """What the driver raises when the database fails (a lost connection, a full disk, a
+        lock): the command says so in a sentence; the transaction has been rolled back."""
+        if self.dialect == "sqlite":
+            return (sqlite3.Error,)
+        import psycopg
+
+        return (psycopg.Error,)
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("%s", "?") if self.dialect == "sqlite" else sql
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        cursor = self.raw.cursor()
+        try:
+            cursor.execute(self._sql(sql), tuple(params))
+            return list(cursor.fetchall()) if cursor.description else []
+        finally:
+            cursor.close()
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        if not rows:
+            return
+        cursor = self.raw.cursor()
+        try:
+            cursor.executemany(self._sql(sql), [tuple(r) for r in rows])
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All of it or nothing: committed at the end, rolled back on any error."""
+        if self.dialect == "sqlite":
+            self.raw.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.raw.rollback()
+            raise
+        self.raw.commit()
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def connect(url: str, *, create: bool = False) -> HqDb:
+    """Head office's database at ``url`` (a file path, ``sqlite:///path`` or a PostgreSQL URL,
+    which may name a schema: ``?options=-csearch_path%3Dhq``). Its tables are made if
+    missing; a SQLite file is made only with ``create`` (registering a store), so a mistyped
+    path is refused instead of becoming an empty head office, and a file that holds something
+    else (a store's own database) is refused untouched."""
+    if url.startswith(PG_PREFIXES):
+        hq = HqDb(_pg(url), "postgresql")
+    else:
+        hq = HqDb(_sqlite(Path(url.removeprefix("sqlite:///")), create), "sqlite")
+    with hq.transaction():
+        for statement in statements(hq.dialect):
+            hq.execute(statement)
+    return hq
+
+
+def _sqlite(path: Path, create: bool) -> sqlite3.Connection:
+    if not create and not path.is_file():
+        raise ValidationError(
+            _(
+                "No head-office database at {path}: it is made when the first store is"
+                " registered (zhanggui hq store add)."
+            ).format(path=path)
+        )
+    try:
+        raw = sqlite3.connect(path, isolation_level=None)
+        tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "hq_stores" not in tables:
+            raw.close()
+            raise ValidationError(
+                _("{path} holds no head-office database (is it a store's?); nothing was changed.").format(
+                    path=path
+                )
+            )
+        raw.execute("PRAGMA foreign_keys = ON")
+        raw.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.Error as exc:
+        raise ValidationError(
+            _("Cannot open head office's database {path}: {error}").format(path=path, error=exc)
+        ) from exc
+    return raw
+
+
+def _pg(url: str) -> Any:
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise ValidationError(
+            _("PostgreSQL needs head office's driver: pip install -c constraints.txt -e '.[hq]' (psycopg).")
+        ) from exc
+    try:
+        raw = psycopg.connect(url)
+    except psycopg.Error as exc:
+        raise ValidationError(
+            _("Cannot open head office's database {path}: {error}").format(
+                path=re.sub(r"(//[^:@/]*):[^@/]*@", r"\1:***@", url), error=exc
+            )
+        ) from exc
+    return raw

@@ -1,0 +1,134 @@
+"""Day files for head office's tests, made by the real store: the Shop's template copied per
+store, a few sales a day, each day closed with its Z report and exported."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from store.config.hq import HqSection
+from store.dayclose import close, drawer, figures
+from store.db.connection import open_database
+from store.exchange import day_export
+from store.exchange.keys import SigningKey, create_signing_key
+from store.kernel import FixedClock, set_process_clock
+from store.kernel import clock as clock_module
+from store.kernel.i18n import current_language, set_language
+from tests.conftest import TILL, Shop, Templates
+from tests.store_helpers import cheap_pins, forge_actor, manager_actor, sell
+
+FIRST_DAY = date(2026, 12, 7)
+HASHED = HqSection(central_crm=False, phone_secret="chain-secret-0123456789")
+
+
+@dataclass(frozen=True)
+class StoreDays:
+    """A store's key, its day files in sequence order and its own Z totals (fen) a day."""
+
+    code: str
+    key: SigningKey
+    files: list[Path]
+    z_net: dict[date, int]
+
+
+def _store(root: Path, templates: Templates, code: str, days: int, salt: int) -> StoreDays:
+    path = root / f"{code}.db"
+    shutil.copyfile(templates.shop.path, path)
+    config = root / f"{code}-config"
+    shutil.copytree(templates.shop.config, config, dirs_exist_ok=True)
+    fixed = FixedClock(templates.shop.clock_after, TILL.tz, tick=timedelta(milliseconds=1))
+    set_process_clock(fixed)
+    with pytest.MonkeyPatch.context() as mp:
+        cheap_pins(mp)
+        mp.setenv("XDG_CONFIG_HOME", str(config))
+        database = open_database(path)
+        try:
+            shop = Shop.load()
+            key = create_signing_key(code).key
+            z_net: dict[date, int] = {}
+            for n in range(days):
+                day = FIRST_DAY + timedelta(days=n)
+                drawer.open_session(
+                    TILL.terminal_id, TILL.tz, actor=forge_actor(shop.promoter), counts={10000: 1}
+                )
+                for qty in range((salt + n) % 3 + 1):
+                    sell(shop, case_qty=qty % 2 + 1)
+                facts = figures.gather(TILL.terminal_id, day)
+                z_net[day] = sum(t.amount for t in facts.tenders)
+                close.close_day(
+                    TILL.terminal_id,
+                    day,
+                    TILL.tz,
+                    counted=facts.cash().expected,
+                    tolerance=500,
+                    actor=manager_actor(shop),
+                )
+                fixed.advance(days=1)
+            out = root / code
+            out.mkdir()
+            done = day_export.export_pending(out, key=key, hq=HASHED, tz=TILL.tz)
+        finally:
+            database.close()
+    return StoreDays(code, key, [d.path for d in done], z_net)
+
+
+def build_chain(root: Path, templates: Templates, codes: tuple[str, ...], days: int) -> dict[str, StoreDays]:
+    """Each store of ``codes`` with ``days`` closed and exported days (a different number of
+    sales a day at each), on a clock and in a language of its own, the suite's put back."""
+    outer_clock, outer_language = clock_module._process_clock, current_language()
+    set_language("en")
+    try:
+        return {code: _store(root, templates, code, days, salt) for salt, code in enumerate(codes)}
+    finally:
+        set_process_clock(outer_clock)
+        set_language(outer_language)
+
+
+@contextmanager
+def pg_schema(base: str) -> Iterator[str]:
+    """A fresh schema in the test PostgreSQL, dropped after: the URL that works in it."""
+    import psycopg
+
+    schema = "hq_test_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def pg_url() -> str | None:
+    return os.environ.get("ZHANGGUI_TEST_PG") or None
+
+
+def resign(
+    source: Path,
+    store: StoreDays,
+    target: Path,
+    *,
+    parts: dict[str, bytes] | None = None,
+    **fields: object,
+) -> Path:
+    """``source`` (one of ``store``'s files) signed again by the store's own key, with its
+    parts or manifest fields replaced: what a store could send, honestly signed."""
+    from store.exchange.container import encode_signed
+    from store.exchange.reader import read_signed
+
+    def trusted(code: str) -> list[object]:
+        return [store.key.public] if code == store.code else []
+
+    signed = read_signed(source, trusted, kind="day", schema_versions={1})  # type: ignore[arg-type]
+    own = ("format", "format_version", "signer", "parts")
+    manifest = {k: v for k, v in signed.manifest.items() if k not in own}
+    target.write_bytes(encode_signed({**manifest, **fields}, {**signed.parts, **(parts or {})}, store.key))
+    return target

@@ -200,10 +200,14 @@ def close_command(
             now=ctx.clock(),
         )
         made = report.day_report(terminal, day, tz)
+        from store.backup.service import backup_after_close  # only a close pays for it
+
+        backed_up = backup_after_close(ctx)  # the day is committed: the backup holds it
     finally:
         ctx.close()
     click.echo(render.render(made))
     _keep(made, ctx.config)
+    click.echo(backed_up.message, err=not backed_up.ok)
 
 
 def _keep(made: report.DrawerReport, config: Config) -> None:

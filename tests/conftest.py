@@ -33,12 +33,13 @@ TEST_NOW = datetime.fromisoformat(os.environ.get("ZHANGGUI_TEST_NOW", "2026-12-0
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """How many workers ``-n auto`` starts: two a core. A console test spends much of its time
+    """How many workers ``-n auto`` starts: three a core. A console test spends much of its time
     waiting (for a store call in a worker thread, for Pilot's idle checks between keys), so
-    one worker a core left the machine about 40% idle in a full run; a second one a core
-    fills those waits. ZHANGGUI_TEST_WORKERS sets another number."""
+    one worker a core left the machine about 40% idle in a full run, and four workers on two
+    cores were each busy about a third of the time; more workers fill those waits.
+    ZHANGGUI_TEST_WORKERS sets another number."""
     wanted = os.environ.get("ZHANGGUI_TEST_WORKERS")
-    return int(wanted) if wanted else 2 * (os.cpu_count() or 1)
+    return int(wanted) if wanted else 3 * (os.cpu_count() or 1)
 
 
 @pytest.fixture(autouse=True)
@@ -87,10 +88,13 @@ def _quicker_key_waits() -> None:
     5% CPU); every key is still handled, and every screen has processed its messages, before
     the next is sent (Pilot._wait_for_screen). Pilot.pause keeps Textual's own wait: what a test
     looks at after a pause (a footer rebuilt after a refresh, a worker's result) has the time
-    it always had."""
+    it always had. A key waits 0.25 s at most, not Textual's second: a screen that animates
+    (a loading indicator) or a worker thread busy in the background never looks idle, and
+    every key then cost a full second (a stock walk typed for 100 s); a test that needs a
+    worker's answer waits for the worker itself (console_helpers.settle)."""
     import textual.app
 
-    async def wait_for_idle(min_sleep: float = 0.005, max_sleep: float = 1) -> None:
+    async def wait_for_idle(min_sleep: float = 0.005, max_sleep: float = 0.25) -> None:
         granularity = 0.005
         start = time.monotonic()
         while True:

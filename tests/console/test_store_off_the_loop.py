@@ -331,10 +331,13 @@ async def day_close(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlTh
     await type_text(pilot, "停电")
     await pilot.press("f2")
     await settle(pilot, app)
-    await type_text(pilot, "M1")
-    await pilot.press("enter")
-    await type_text(pilot, "1234")
-    await pilot.press("enter")
+    for field in ("manager-code", "manager-pin"):  # each field has the focus before it is typed into
+        for _ in range(200):
+            if getattr(app.screen.focused, "id", "") == field:
+                break
+            await pilot.pause(0.02)
+        await type_text(pilot, "M1" if field == "manager-code" else "1234")
+        await pilot.press("enter")
     for _ in range(200):  # the PIN, the close, the report read again: one worker after another
         await settle(pilot, app)
         texts = app.screen.query("#day-text")

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from peewee import SqliteDatabase
-from textual.widgets import Label, Sparkline, Static
+from textual.widgets import Input, Label, Sparkline, Static
 
 from store.dayclose import drawer
 from store.kernel import FixedClock
@@ -55,8 +55,9 @@ def _said(app: object) -> str:
 
 
 async def test_report_close_short_with_a_reason_backup_and_the_next_day(
-    shop: Shop, db: SqliteDatabase, tmp_path: Path
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, clock: FixedClock
 ) -> None:
+    today = clock.today()  # the business day by the suite's clock: any moment, any month end
     _open_and_sell(shop)
     app = make_app(db, tmp_path, staff=shop.manager)
     app.config.backup.folder = str(tmp_path / "usb")
@@ -84,11 +85,9 @@ async def test_report_close_short_with_a_reason_backup_and_the_next_day(
         await settle(pilot)
         assert isinstance(app.screen, ManagerPinScreen)
         await _until(pilot, lambda: getattr(app.screen.focused, "id", "") == "manager-code")
-        await type_text(pilot, "M1")
-        await pilot.press("enter")
+        await type_text(pilot, "M1")  # and Enter, once: a second one would check an empty PIN
         await _until(pilot, lambda: getattr(app.screen.focused, "id", "") == "manager-pin")
         await type_text(pilot, "1234")
-        await pilot.press("enter")
         await _until(pilot, lambda: app.screen is screen and "Backup" in _said(app))
         assert app.screen is screen
         assert "Z report No. 0001" in str(screen.query_one("#day-text", Static).render())
@@ -96,8 +95,7 @@ async def test_report_close_short_with_a_reason_backup_and_the_next_day(
         await pilot.press("f2")  # the closed day chosen again: its Z report, reprinted
         await settle(pilot)
         await pilot.press("ctrl+u")
-        await type_text(pilot, "2026-12-07")
-        await pilot.press("enter")
+        await type_text(pilot, today.isoformat())
         await settle(pilot)
         assert "Z report No. 0001" in str(screen.query_one("#day-text", Static).render())
         await pilot.press("f5")
@@ -107,7 +105,8 @@ async def test_report_close_short_with_a_reason_backup_and_the_next_day(
     assert [(z.z_no, z.counted, z.over_short, z.reason) for z in DayClose.select()] == [
         (1, 31800, -1000, "找零错误")
     ]
-    assert "-20261208-" in sell(shop, case_qty=1).receipt_no  # after the close: tomorrow
+    tomorrow = today + timedelta(days=1)
+    assert f"-{tomorrow:%Y%m%d}-" in sell(shop, case_qty=1).receipt_no  # after the close: tomorrow
     assert list((tmp_path / "usb").iterdir())
 
 
@@ -129,17 +128,15 @@ async def test_a_promoters_pin_cannot_close_and_a_missing_folder_is_said(
         pin = app.screen
         assert isinstance(pin, ManagerPinScreen)
         await type_text(pilot, "P1")
-        await pilot.press("enter")
         await type_text(pilot, "1111")
-        await pilot.press("enter")
         await _until(pilot, lambda: "manager" in str(pin.query_one("#manager-message", Label).render()))
         assert app.screen is pin and "manager" in str(pin.query_one("#manager-message", Label).render())
         assert not DayClose.select().exists()
-        await pilot.press("shift+tab", "backspace", "backspace")  # back to the code: another person
-        await type_text(pilot, "M1")
-        await pilot.press("enter")
+        # Back at an empty code field: somebody else has to approve.
+        await _until(pilot, lambda: getattr(app.screen.focused, "id", "") == "manager-code")
+        assert pin.query_one("#manager-code", Input).value == ""
+        await type_text(pilot, "M1")  # and Enter, once: a second one would check an empty PIN
         await type_text(pilot, "1234")
-        await pilot.press("enter")
         await _until(pilot, lambda: isinstance(app.screen, DayReportScreen) and "missing" in _said(app))
         assert isinstance(app.screen, DayReportScreen)
         assert "missing" in _said(app) and "no-stick" in _said(app), _said(app)
@@ -161,7 +158,8 @@ async def test_a_day_left_open_is_said_at_the_next_login(
         await type_text(pilot, "1111")
         await _until(pilot, lambda: isinstance(app.screen, OpenDaysScreen))
         assert isinstance(app.screen, OpenDaysScreen)
-        assert "1 day was not closed (2026-12-06)" in screen_text(app).replace("\n", " ")
+        yesterday = (clock.today() - timedelta(days=1)).isoformat()
+        assert f"1 day was not closed ({yesterday})" in screen_text(app).replace("\n", " ")
         await pilot.press("f2")  # not a manager: nothing
         await settle(pilot)
         assert isinstance(app.screen, OpenDaysScreen)
@@ -178,5 +176,5 @@ async def test_a_day_left_open_is_said_at_the_next_login(
         await _until(pilot, lambda: isinstance(app.screen, DayCloseScreen))
         assert (
             isinstance(app.screen, DayCloseScreen)
-            and app.screen.made.business_date.isoformat() == "2026-12-06"
+            and app.screen.made.business_date.isoformat() == yesterday
         )

@@ -336,8 +336,7 @@ async def day_close(pilot: Pilot[None], app: ZhangguiApp, shop: Shop, sql: SqlTh
             if getattr(app.screen.focused, "id", "") == field:
                 break
             await pilot.pause(0.02)
-        await type_text(pilot, "M1" if field == "manager-code" else "1234")
-        await pilot.press("enter")
+        await type_text(pilot, "M1" if field == "manager-code" else "1234")  # and Enter, once
     for _ in range(200):  # the PIN, the close, the report read again: one worker after another
         await settle(pilot, app)
         texts = app.screen.query("#day-text")

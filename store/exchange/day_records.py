@@ -5,7 +5,7 @@ order); ids as canonical UUID text, money as integer fen, dates as ISO dates, ti
 UTC ending in ``Z``. The same rows give the same bytes.
 
 The products the day's lines, movements and counts name go with them (head office matches
-them across stores by SKU).
+them across stores by SKU), and so do the staff its records name (code, name and role only).
 
 Which rows belong to the day: those that carry the business date (sales with their lines and
 tenders, referrals, cash sessions with their movements, Z rows, roster, time clock), and of
@@ -41,6 +41,7 @@ from store.models import (
     RosterEntry,
     Sale,
     SaleLine,
+    Staff,
     StockCount,
     StockCountEntry,
     StockCountItem,
@@ -168,6 +169,20 @@ def _products(*parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+# What head office learns of a member of staff the day's records name: who they are in the
+# store (for the promoter league and the roster), never their PIN, lock or approval counters.
+_STAFF_SENT = ("id", "code", "name", "role", "brand", "home_store", "status")
+
+
+def _staff(*parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The staff the day's sales, lines, movements, roster, clock and leave records name, so
+    head office can show a promoter by code and name (each store has its own staff ids)."""
+    keys = ("staff_id", "promoter_id")
+    ids = sorted({row[k] for rows in parts for row in rows for k in keys if row.get(k)})
+    rows = _rows(Staff, Staff.id.in_(ids)) if ids else []
+    return [{k: row[k] for k in _STAFF_SENT} for row in rows]
+
+
 def day_records(
     day: date, window: Window, hasher: Callable[[str], str] | None
 ) -> dict[str, list[dict[str, Any]]]:
@@ -181,6 +196,13 @@ def day_records(
     lines = _rows(SaleLine, SaleLine.sale.in_(sale_ids))
     movements = _rows(StockMovement, _in(StockMovement.created_at, window))
     items = _rows(StockCountItem, StockCountItem.count.in_(_ids(counts)))
+    roster = _rows(RosterEntry, RosterEntry.day == day)
+    clock = _rows(TimeEntry, TimeEntry.business_date == day)
+    leave = _rows(
+        LeaveRequest,
+        _any_in(window, LeaveRequest.created_at, LeaveRequest.decided_at)
+        | ((LeaveRequest.first_day <= day) & (LeaveRequest.last_day >= day)),
+    )
     return {
         "sales": sales,
         "sale_lines": lines,
@@ -197,13 +219,10 @@ def day_records(
             _any_in(window, ReferralReward.created_at, ReferralReward.earned_at, ReferralReward.closed_at),
         ),
         "voucher_uses": _rows(VoucherUse, _in(VoucherUse.created_at, window)),
-        "roster": _rows(RosterEntry, RosterEntry.day == day),
-        "time_entries": _rows(TimeEntry, TimeEntry.business_date == day),
-        "leave": _rows(
-            LeaveRequest,
-            _any_in(window, LeaveRequest.created_at, LeaveRequest.decided_at)
-            | ((LeaveRequest.first_day <= day) & (LeaveRequest.last_day >= day)),
-        ),
+        "roster": roster,
+        "time_entries": clock,
+        "leave": leave,
+        "staff": _staff(sales, lines, movements, roster, clock, leave),
         "cash_sessions": sessions,
         "cash_movements": _rows(CashMovement, CashMovement.session.in_(_ids(sessions))),
         "day_close": _rows(DayClose, DayClose.business_date == day),

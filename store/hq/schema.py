@@ -9,6 +9,9 @@ distributed PostgreSQL (Citus) needs of its distribution column (DESIGN.md, "Hea
 - ``hq_sales`` / ``hq_sale_lines``: the sales with the columns reports read, and the record;
 - ``hq_products`` / ``hq_store_products``: the chain's products by SKU, and which of each
   store's product ids is which SKU (a store's lines and movements name its own ids);
+- ``hq_stock_movements``: every stock movement, with the columns on-hand and demand read;
+- ``hq_staff``: each store's staff by the store's own ids (code and name, as the store's
+  newest file says): the promoter league names promoters by them;
 - ``hq_records``: every other part's records as the store sent them (JSON text), by family;
   ``seq`` is the file sequence that wrote the row (a mutable record keeps its newest state).
 """
@@ -64,9 +67,30 @@ CREATE TABLE IF NOT EXISTS hq_sale_lines (
     qty INTEGER NOT NULL,
     total BIGINT NOT NULL,
     body {text} NOT NULL,
+    promoter_id {text} NOT NULL DEFAULT '',
     PRIMARY KEY (store_code, id)
 );
 CREATE INDEX IF NOT EXISTS hq_sale_lines_date ON hq_sale_lines (business_date, store_code);
+CREATE TABLE IF NOT EXISTS hq_stock_movements (
+    store_code {text} NOT NULL,
+    id {text} NOT NULL,
+    business_date DATE NOT NULL,
+    product_id {text} NOT NULL,
+    kind {text} NOT NULL,
+    qty INTEGER NOT NULL,
+    body {text} NOT NULL,
+    PRIMARY KEY (store_code, id)
+);
+CREATE INDEX IF NOT EXISTS hq_stock_movements_product
+    ON hq_stock_movements (store_code, product_id, business_date);
+CREATE TABLE IF NOT EXISTS hq_staff (
+    store_code {text} NOT NULL,
+    id {text} NOT NULL,
+    code {text} NOT NULL,
+    name {text} NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (store_code, id)
+);
 CREATE TABLE IF NOT EXISTS hq_products (
     sku {text} PRIMARY KEY,
     brand {text} NOT NULL,
@@ -101,3 +125,9 @@ DIALECT_TYPES = {
 def statements(dialect: str) -> list[str]:
     ddl = _TABLES.format(**DIALECT_TYPES[dialect])
     return [s.strip() for s in ddl.split(";") if s.strip()]
+
+
+# A head office made before the promoter league and the stock reports: its sale lines had no
+# promoter column and its stock movements were kept in hq_records. ALTER … ADD COLUMN with a
+# default and a plain SELECT … WHERE 1 = 0 are the same SQL on both.
+ADD_PROMOTER = "ALTER TABLE hq_sale_lines ADD COLUMN promoter_id TEXT NOT NULL DEFAULT ''"

@@ -8,7 +8,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -31,12 +31,53 @@ HASHED = HqSection(central_crm=False, phone_secret="chain-secret-0123456789")
 
 @dataclass(frozen=True)
 class StoreDays:
-    """A store's key, its day files in sequence order and its own Z totals (fen) a day."""
+    """A store's key, its day files in sequence order and its own Z totals (fen) a day; what
+    its own database says over all its days: net units and fen sold by SKU, by promoter code
+    (units, fen, handsets), stock on hand by SKU at the last close."""
 
     code: str
     key: SigningKey
     files: list[Path]
     z_net: dict[date, int]
+    sold: dict[str, tuple[int, int]] = field(default_factory=dict)
+    promoters: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    on_hand: dict[str, int] = field(default_factory=dict)
+
+
+def _own_figures(store: StoreDays) -> StoreDays:
+    """``store`` with what its own database says (sold, promoters, on hand), read from it."""
+    from peewee import fn
+
+    from store.models import Product, Sale, SaleLine, Staff
+    from store.stock.ledger import on_hand_all
+
+    lines = (
+        SaleLine.select(
+            Product.sku,
+            Product.category,
+            Staff.code,
+            fn.SUM(SaleLine.qty).alias("units"),
+            fn.SUM(SaleLine.total).alias("fen"),
+        )
+        .join(Sale)
+        .switch(SaleLine)
+        .join(Product)
+        .switch(SaleLine)
+        .join(Staff, on=SaleLine.promoter == Staff.id)
+        .where(Sale.status == "completed")
+        .group_by(Product.sku, Product.category, Staff.code)
+        .tuples()
+    )
+    sold: dict[str, tuple[int, int]] = {}
+    promoters: dict[str, tuple[int, int, int]] = {}
+    for sku, category, code, units, fen in lines:
+        u, f = sold.get(sku, (0, 0))
+        sold[sku] = (u + units, f + fen)
+        pu, pf, ph = promoters.get(code, (0, 0, 0))
+        promoters[code] = (pu + units, pf + fen, ph + (units if category == "handset" else 0))
+    skus = {p.id: p.sku for p in Product.select(Product.id, Product.sku)}
+    on_hand = {skus[pid]: qty for pid, qty in on_hand_all().items()}
+    return StoreDays(store.code, store.key, store.files, store.z_net, sold, promoters, on_hand)
 
 
 def _store(root: Path, templates: Templates, code: str, days: int, salt: int) -> StoreDays:
@@ -60,7 +101,10 @@ def _store(root: Path, templates: Templates, code: str, days: int, salt: int) ->
                     TILL.terminal_id, TILL.tz, actor=forge_actor(shop.promoter), counts={10000: 1}
                 )
                 for qty in range((salt + n) % 3 + 1):
-                    sell(shop, case_qty=qty % 2 + 1)
+                    # Each store sells one phone on its second day: a handset for the promoter
+                    # league and a product whose last sale is days back for the slow movers.
+                    phone = (shop.imeis[salt],) if n == 1 and qty == 0 else ()
+                    sell(shop, *phone, case_qty=qty % 2 + 1)
                 facts = figures.gather(TILL.terminal_id, day)
                 z_net[day] = sum(t.amount for t in facts.tenders)
                 close.close_day(
@@ -75,9 +119,10 @@ def _store(root: Path, templates: Templates, code: str, days: int, salt: int) ->
             out = root / code
             out.mkdir()
             done = day_export.export_pending(out, key=key, hq=HASHED, tz=TILL.tz)
+            store = _own_figures(StoreDays(code, key, [d.path for d in done], z_net))
         finally:
             database.close()
-    return StoreDays(code, key, [d.path for d in done], z_net)
+    return store
 
 
 def build_chain(root: Path, templates: Templates, codes: tuple[str, ...], days: int) -> dict[str, StoreDays]:

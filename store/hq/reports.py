@@ -98,3 +98,167 @@ def missing_days(hq: HqDb, start: date, end: date) -> Table:
                 table.add(code, day)
             day += timedelta(days=1)
     return table
+
+
+# A completed sale's lines, each with its chain product (by SKU); return lines have negative
+# quantities and totals, so sums are net. The same SQL on both databases.
+_LINES = (
+    " FROM hq_sale_lines l"
+    " JOIN hq_sales s ON s.store_code = l.store_code AND s.id = l.sale_id AND s.status = 'completed'"
+    " JOIN hq_store_products sp ON sp.store_code = l.store_code AND sp.id = l.product_id"
+    " JOIN hq_products p ON p.sku = sp.sku"
+)
+
+
+def _share(part: int, whole: int) -> int | None:
+    """A share in thousandths, rounded half away from zero (None of a zero whole)."""
+    if whole == 0:
+        return None
+    sign = -1 if (part < 0) != (whole < 0) else 1
+    return sign * ((abs(part) * 2000 // abs(whole) + 1) // 2)
+
+
+def brand_mix(hq: HqDb, start: date, end: date) -> Table:
+    """Units and net sales by brand and model over the days, chain-wide, with each model's
+    share of the chain's sales; best-selling brand first, its models best first."""
+    _check(start, end)
+    table = Table(
+        [
+            Column(_("Brand")),
+            Column(_("Model")),
+            Column(_("Units"), Kind.INT),
+            Column(_("Sales (¥)"), Kind.YUAN),
+            Column(_("Share"), Kind.PERMILLE),
+        ],
+        title=_("Brand and model mix"),
+    )
+    rows = hq.execute(
+        "SELECT p.brand, p.model, SUM(l.qty), SUM(l.total)"
+        + _LINES
+        + " WHERE l.business_date >= %s AND l.business_date <= %s"
+        " GROUP BY p.brand, p.model",
+        (start.isoformat(), end.isoformat()),
+    )
+    whole = sum(int(r[3]) for r in rows)
+    by_brand: dict[str, int] = {}
+    for brand, _model, _units, net in rows:
+        by_brand[brand] = by_brand.get(brand, 0) + int(net)
+    for brand, model, units, net in sorted(rows, key=lambda r: (-by_brand[r[0]], r[0], -int(r[3]), r[1])):
+        table.add(brand, model, int(units), int(net), _share(int(net), whole))
+    return table
+
+
+def promoter_league(hq: HqDb, start: date, end: date) -> Table:
+    """Every promoter who sold over the days, at every store, by net sales, best first: units,
+    net sales and handsets (the units of products in the handset category)."""
+    _check(start, end)
+    table = Table(
+        [
+            Column(_("Rank"), Kind.INT),
+            Column(_("Store")),
+            Column(_("Code")),
+            Column(_("Promoter")),
+            Column(_("Units"), Kind.INT),
+            Column(_("Sales (¥)"), Kind.YUAN),
+            Column(_("Handsets"), Kind.INT),
+        ],
+        title=_("Promoter league"),
+    )
+    rows = hq.execute(
+        "SELECT l.store_code, l.promoter_id, st.code, st.name, SUM(l.qty), SUM(l.total),"
+        " SUM(CASE WHEN p.category = 'handset' THEN l.qty ELSE 0 END)"
+        + _LINES
+        + " LEFT JOIN hq_staff st ON st.store_code = l.store_code AND st.id = l.promoter_id"
+        " WHERE l.business_date >= %s AND l.business_date <= %s"
+        " GROUP BY l.store_code, l.promoter_id, st.code, st.name"
+        " ORDER BY SUM(l.total) DESC, l.store_code, l.promoter_id",
+        (start.isoformat(), end.isoformat()),
+    )
+    for n, (store, promoter, code, name, units, net, handsets) in enumerate(rows, start=1):
+        # A promoter no file named yet (a head office upgraded from before staff were sent)
+        # shows by the store's id for them.
+        table.add(n, store, code or promoter, name or "", int(units), int(net), int(handsets))
+    return table
+
+
+# On hand per store and chain product from the imported movements up to a day: every file
+# carries the movements of its day, so their sum is the store's stock at its close.
+_ON_HAND = (
+    "SELECT m.store_code AS store_code, sp.sku AS sku, SUM(m.qty) AS qty,"
+    " SUM(CASE WHEN m.business_date >= %s AND m.kind IN ('sale', 'return', 'void')"
+    " THEN -m.qty ELSE 0 END) AS sold"
+    " FROM hq_stock_movements m"
+    " JOIN hq_store_products sp ON sp.store_code = m.store_code AND sp.id = m.product_id"
+    " WHERE m.business_date <= %s GROUP BY m.store_code, sp.sku"
+)
+
+
+def stock_on_hand(hq: HqDb, start: date, end: date) -> Table:
+    """Stock on hand per store and product as of the store's latest day imported up to --to
+    (the day shown), and the units sold from --from: what each store's own stock screen said
+    at that day's close. Products a store neither holds nor sold are left out."""
+    _check(start, end)
+    table = Table(
+        [
+            Column(_("Store")),
+            Column(_("As of"), Kind.DATE),
+            Column(_("SKU")),
+            Column(_("Brand")),
+            Column(_("Model")),
+            Column(_("Sold"), Kind.INT),
+            Column(_("On hand"), Kind.INT),
+        ],
+        title=_("Stock on hand"),
+    )
+    rows = hq.execute(
+        "SELECT h.store_code, f.last_day, h.sku, p.brand, p.model, h.sold, h.qty"
+        " FROM (" + _ON_HAND + ") h"
+        " JOIN hq_products p ON p.sku = h.sku"
+        " JOIN (SELECT store_code, MAX(business_date) AS last_day FROM hq_files"
+        " WHERE business_date <= %s GROUP BY store_code) f ON f.store_code = h.store_code"
+        " WHERE h.qty <> 0 OR h.sold <> 0"
+        " ORDER BY h.store_code, p.brand, p.model, h.sku",
+        (start.isoformat(), end.isoformat(), end.isoformat()),
+    )
+    for store, last, sku, brand, model, sold, qty in rows:
+        table.add(store, _day(last), sku, brand, model, int(sold), int(qty))
+    return table
+
+
+def slow_movers(hq: HqDb, start: date, end: date, days: int = 30) -> Table:
+    """Products the chain holds (on hand at --to, all stores together) that no store has sold
+    in the ``days`` days up to --to: the longest unsold first (never sold at the top). --from
+    is not used: a product's last sale is looked for as far back as head office holds."""
+    _check(start, end)
+    if days < 1:
+        raise ValidationError(_("--days is at least 1."))
+    table = Table(
+        [
+            Column(_("SKU")),
+            Column(_("Brand")),
+            Column(_("Model")),
+            Column(_("On hand"), Kind.INT),
+            Column(_("Stores"), Kind.INT),
+            Column(_("Last sale"), Kind.DATE),
+            Column(_("Days unsold"), Kind.INT),
+        ],
+        title=_("Slow movers"),
+    )
+    since = end - timedelta(days=days)  # a sale after this day is a sale in the last ``days``
+    rows = hq.execute(
+        "SELECT h.sku, p.brand, p.model, SUM(h.qty), SUM(CASE WHEN h.qty > 0 THEN 1 ELSE 0 END), x.last_day"
+        " FROM (" + _ON_HAND + ") h"
+        " JOIN hq_products p ON p.sku = h.sku"
+        " LEFT JOIN (SELECT sp.sku AS sku, MAX(l.business_date) AS last_day" + _LINES + " WHERE l.qty > 0"
+        " AND l.business_date <= %s GROUP BY sp.sku) x ON x.sku = h.sku"
+        " WHERE x.last_day IS NULL OR x.last_day <= %s"
+        " GROUP BY h.sku, p.brand, p.model, x.last_day HAVING SUM(h.qty) > 0"
+        " ORDER BY CASE WHEN x.last_day IS NULL THEN 0 ELSE 1 END, x.last_day, h.sku",
+        (end.isoformat(), end.isoformat(), end.isoformat(), since.isoformat()),
+    )
+    for sku, brand, model, qty, stores, last in rows:
+        last_day = _day(last) if last is not None else None
+        table.add(
+            sku, brand, model, int(qty), int(stores), last_day, (end - last_day).days if last_day else None
+        )
+    return table

@@ -175,37 +175,56 @@ def import_command(hq: Any, files: tuple[Path, ...]) -> None:
         raise SystemExit(1)
 
 
-REPORTS = ("sales", "stores", "missing")
+REPORTS = ("sales", "stores", "brands", "promoters", "stock", "slow", "missing")
 
 
 @hq_group.command("report")
 @click.argument("name", type=click.Choice(REPORTS))
 @click.option("--from", "start", type=Day(), required=True, help="First business day (YYYY-MM-DD).")
 @click.option("--to", "end", type=Day(), required=True, help="Last business day (YYYY-MM-DD).")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="slow: a product unsold for this many days up to --to is a slow mover.",
+)
 @export_options
 @hq_db_option
 @user_errors
 @_with_hq()
-def report_command(hq: Any, name: str, start: date, end: date, fmt: str, output: Path | None) -> None:
-    """A chain report: sales by store and day, the store ranking, or the days each store has
-    not sent.
+def report_command(
+    hq: Any, name: str, start: date, end: date, days: int, fmt: str, output: Path | None
+) -> None:
+    """A chain report: sales by store and day, the store ranking, the brand and model mix,
+    the promoter league across stores, stock on hand per store (as of each store's latest
+    day imported up to --to), slow movers chain-wide (held, unsold for --days up to --to),
+    or the days each store has not sent.
 
     Examples:
 
     \b
     zhanggui hq report sales --from 2026-12-01 --to 2026-12-31 --db hq.db
     zhanggui hq report stores --from 2026-12-01 --to 2026-12-31 --format xlsx --output rank.xlsx --db hq.db
+    zhanggui hq report brands --from 2026-12-01 --to 2026-12-31 --db hq.db
+    zhanggui hq report promoters --from 2026-12-01 --to 2026-12-31 --format csv --db hq.db
+    zhanggui hq report stock --from 2026-12-01 --to 2026-12-31 --db hq.db
+    zhanggui hq report slow --from 2026-12-01 --to 2026-12-31 --days 60 --db hq.db
     zhanggui hq report missing --from 2026-12-01 --to 2026-12-07 --format csv --db hq.db
     """
     from store.hq import reports
     from store.reports.writers import as_text, to_csv, write_xlsx
 
-    build = {
+    builders: dict[str, Callable[[Any, date, date], Any]] = {
         "sales": reports.sales_by_store_day,
         "stores": reports.store_ranking,
+        "brands": reports.brand_mix,
+        "promoters": reports.promoter_league,
+        "stock": reports.stock_on_hand,
+        "slow": functools.partial(reports.slow_movers, days=days),
         "missing": reports.missing_days,
-    }[name]
-    table = build(hq, start, end)
+    }
+    table = builders[name](hq, start, end)
 
     def xlsx(path: Path) -> None:
         write_xlsx(path, table)

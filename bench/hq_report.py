@@ -110,6 +110,7 @@ def generate(hq: Any, stores: int, days: int, sales: int) -> None:
             " LATERAL (SELECT random() + 0 * k AS r) x) g",
             (FIRST_DAY.isoformat(), sales, stores, days - 1, sales),
         )
+        hq.execute("ANALYZE hq_sales")  # without its figures the join below runs as nested loops
         hq.execute(
             "UPDATE hq_files f SET net_sales_fen = x.net FROM (SELECT store_code, business_date,"
             " SUM(total) AS net FROM hq_sales WHERE status = 'completed'"

@@ -5,7 +5,9 @@ order); ids as canonical UUID text, money as integer fen, dates as ISO dates, ti
 UTC ending in ``Z``. The same rows give the same bytes.
 
 The products the day's lines, movements and counts name go with them (head office matches
-them across stores by SKU).
+them across stores by SKU), and so do the handsets (IMEI units) its lines and movements name:
+their id, product and IMEIs only, which never change, so a unit sold one day and returned
+another is the same record in both files (head office's brand sell-out feed reads the IMEIs).
 
 Which rows belong to the day: those that carry the business date (sales with their lines and
 tenders, referrals, cash sessions with their movements, Z rows, roster, time clock), and of
@@ -34,6 +36,7 @@ from store.models import (
     CashSession,
     Customer,
     DayClose,
+    ImeiUnit,
     LeaveRequest,
     Product,
     Referral,
@@ -168,6 +171,16 @@ def _products(*parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def _units(*parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The handsets the day's lines and movements name, by the columns that never change
+    (a unit's status and cost do: they stay in the store)."""
+    ids = sorted({row["imei_unit_id"] for rows in parts for row in rows if row.get("imei_unit_id")})
+    if not ids:
+        return []
+    keep = ("id", "product_id", "imei", "imei2")
+    return [{k: row[k] for k in keep} for row in _rows(ImeiUnit, ImeiUnit.id.in_(ids))]
+
+
 def day_records(
     day: date, window: Window, hasher: Callable[[str], str] | None
 ) -> dict[str, list[dict[str, Any]]]:
@@ -187,6 +200,7 @@ def day_records(
         "tenders": _rows(Tender, Tender.sale.in_(sale_ids)),
         "stock_movements": movements,
         "products": _products(lines, movements, items),
+        "imei_units": _units(lines, movements),
         "counts": counts,
         "count_items": items,
         "count_entries": _rows(StockCountEntry, _in(StockCountEntry.created_at, window)),

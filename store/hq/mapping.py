@@ -154,7 +154,7 @@ def brand_codes(hq: HqDb, brand: str) -> BrandCodes:
 def mapping_table(hq: HqDb, brand: str | None = None) -> Table:
     """Every mapping (of one brand when given): stores first, then products, by code."""
     table = Table(
-        [Column(_("Brand")), Column(_("Kind")), Column(_("Code")), Column(_("Brand's code"))],
+        [Column(_("Brand")), Column(_("Kind")), Column(_("Our code")), Column(_("Brand's code"))],
         title=_("Brand codes"),
     )
     folded = brand.strip().casefold() if brand else None

@@ -3,7 +3,8 @@
 - Handsets: the lines of the day's completed receipts whose product is the brand's and a
   handset (an IMEI unit on the line, or the category ``handset``), with the unit's IMEIs from
   the file's ``imei_units`` part (a file made before that part existed gives an empty IMEI).
-- Receipts and stock: the brand's stock movements as the stores sent them, by the business
+- Receipts and stock: the brand's handsets' stock movements (category ``handset``; the brand's
+  chargers and cases are not in its sell-out feed) as the stores sent them, by the business
   day of the file that brought them: ``receive`` on the day is received, the sum of every
   movement up to and with the day is on hand. Stock a store held before the first day it
   sent is not in any file, so on hand counts from that day on.
@@ -93,7 +94,7 @@ def sellout(hq: HqDb, brand: str, day: date) -> Feed:
         " FROM hq_records r"
         f" JOIN hq_store_products sp ON sp.store_code = r.store_code AND sp.id = {product}"
         " JOIN hq_products p ON p.sku = sp.sku"
-        " WHERE r.family = 'stock_movements' AND r.business_date <= %s"
+        " WHERE r.family = 'stock_movements' AND r.business_date <= %s AND p.category = 'handset'"
         f" AND p.brand IN ({_marks(spellings)})"
         " GROUP BY r.store_code, p.sku ORDER BY r.store_code, p.sku",
         (iso, iso, *spellings),

@@ -1,6 +1,7 @@
 """A brand's sell-out feed (串号上报): the day's handsets of the brand sold and returned, by
 IMEI, with the brand's own codes for the store and the product, then the day's receipts and
-the stock on hand of the brand per store and product.
+the stock on hand of the brand's handsets per store and product (its accessories are not
+reported: a brand's sell-out system counts handsets).
 
 Head office makes it from the stores' day files (store.hq.sellout), a store from its own
 database for the brand's promoters (store.stock.sellout); both build the same Feed, so the
@@ -87,7 +88,7 @@ class Feed:
             title=_("Sell-out"),
         )
         for h in self.handsets:
-            kind = _("Sale") if h.qty > 0 else _("Return")
+            kind = _("Sold") if h.qty > 0 else _("Returned")
             sold.add(
                 h.day,
                 h.store,
@@ -119,7 +120,7 @@ class Feed:
             stock.add(s.store, s.brand_store, s.sku, s.brand_product, s.model, s.received, s.on_hand)
         tables = [sold, stock]
         if self.notes:
-            notes = Table([Column(_("Kind")), Column(_("Code")), Column(_("Note"))], title=_("Notes"))
+            notes = Table([Column(_("Kind")), Column(_("Our code")), Column(_("Note"))], title=_("Notes"))
             for n in self.notes:
                 notes.add(_("Store") if n.kind == "store" else _("Product"), n.code, n.text)
             tables.append(notes)

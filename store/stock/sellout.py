@@ -85,7 +85,9 @@ def store_sellout(brand: str, day: date, store: str, tz: ZoneInfo) -> Feed:
     stock = (
         Product.select(Product.sku, Product.model, fn.SUM(StockMovement.qty), received)
         .join(StockMovement, on=(StockMovement.product == Product.id))
-        .where(Product.brand.in_(spellings) & (StockMovement.created_at < end))
+        .where(
+            Product.brand.in_(spellings) & (Product.category == "handset") & (StockMovement.created_at < end)
+        )
         .group_by(Product.id)
         .order_by(Product.sku)
         .tuples()

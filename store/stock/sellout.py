@@ -1,7 +1,8 @@
 """A store's own sell-out feed of one brand and day (``zhanggui sellout``), for the brand's
 promoters: the same columns as head office's (store.reports.sellout), from the store's
-database. A store keeps no brand codes (head office maps them: ``zhanggui hq map``), so those
-columns are empty here.
+database. Head office keeps the chain's brand codes (``zhanggui hq map``); a store has them
+only when config.toml's [sellout] gives them (its promoters' file needs them), and those
+columns are empty otherwise.
 
 The day is the store's calendar day in its time zone: handsets of the receipts of that
 business date, receipts of stock made that calendar day, stock on hand at its end (now, for
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from peewee import JOIN, Case, fn
 
+from store.config.sellout import SelloutSection
 from store.kernel.i18n import _
 from store.models import ImeiUnit, Product, Sale, SaleLine, StockMovement
 from store.reports.sellout import Feed, Handset, Stock, pick_brand
@@ -28,11 +30,15 @@ def _utc(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tz).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
-def store_sellout(brand: str, day: date, store: str, tz: ZoneInfo) -> Feed:
+def store_sellout(
+    brand: str, day: date, store: str, tz: ZoneInfo, codes: SelloutSection | None = None
+) -> Feed:
     known = sorted({str(p.brand) for p in Product.select(Product.brand).distinct()})
     name = pick_brand(brand, known, _("This store has no brand {brand}; brands here: {known}."))
     spellings = [b for b in known if b.casefold() == name.casefold()]
     feed = Feed(name, day)
+    codes = codes or SelloutSection()
+    ours = codes.store_code(name)
     lines = (
         SaleLine.select(
             SaleLine,
@@ -62,12 +68,12 @@ def store_sellout(brand: str, day: date, store: str, tz: ZoneInfo) -> Feed:
             Handset(
                 day,
                 str(row["store_code"]),
-                "",
+                ours,
                 str(row["receipt_no"]),
                 str(row["imei"] or ""),
                 str(row["imei2"] or ""),
                 str(row["sku"]),
-                "",
+                codes.product_codes.get(str(row["sku"]), ""),
                 str(row["model"]),
                 int(row["qty"]),
                 int(row["unit_price"]),
@@ -94,5 +100,8 @@ def store_sellout(brand: str, day: date, store: str, tz: ZoneInfo) -> Feed:
     )
     for sku, model, on_hand, got in cast(Iterable[tuple[Any, ...]], stock):
         if int(on_hand or 0) or int(got or 0):
-            feed.stock.append(Stock(store, "", str(sku), "", str(model), int(got or 0), int(on_hand or 0)))
+            code = codes.product_codes.get(str(sku), "")
+            feed.stock.append(
+                Stock(store, ours, str(sku), code, str(model), int(got or 0), int(on_hand or 0))
+            )
     return feed

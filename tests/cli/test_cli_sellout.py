@@ -101,3 +101,27 @@ def test_the_stores_feed_has_head_offices_columns_without_the_brands_codes(
 
     code, out, err = _run(s1, monkeypatch, "--brand", "Nokia", "--date", DAY1.isoformat())
     assert code == 1 and "This store has no brand Nokia; brands here: Apple, Generic." in err
+
+
+def test_the_brands_codes_come_from_the_sellout_section(
+    handsets: dict[str, HandsetStore], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[sellout]\nstore_codes = { apple = "AP-SH-0012", Huawei = "HW-1" }\n'
+        'product_codes = { "IP15-128-BK" = "MTLX3CH/A" }\n',
+        encoding="utf-8",
+    )
+    s2 = handsets["S002"]
+    code, out, err = _run(
+        s2, monkeypatch, "--brand", "Apple", "--date", DAY1.isoformat(), "--config", str(config)
+    )
+    assert code == 0, out + err
+    rows = _csv(out)
+    # The store's code as its database has it: S002's is a copy of the Shop, which is S001.
+    assert [(r[1], r[2], r[5], r[8]) for r in rows[1:2]] == [("S001", "AP-SH-0012", IMEIS[3], "MTLX3CH/A")]
+    assert rows[4][:4] == ["S001", "AP-SH-0012", "IP15-128-BK", "MTLX3CH/A"]
+
+    config.write_text('[sellout]\nstore_codes = { Apple = "" }\n', encoding="utf-8")
+    code, out, err = _run(s2, monkeypatch, "--brand", "Apple", "--config", str(config))
+    assert code == 1 and "sellout.store_codes" in err and "Traceback" not in out + err

@@ -60,8 +60,8 @@ def sellout_command(
 ) -> None:
     """The store's sell-out feed of a brand (串号上报) for its promoters: every handset of the
     brand sold or returned on the day, by IMEI, then the day's receipts and stock on hand;
-    the same columns as head office's feed, with the brand's codes left empty (head office
-    keeps them: zhanggui hq map).
+    the same columns as head office's feed, with the brand's codes from config.toml's
+    [sellout] (empty without them; head office keeps the chain's: zhanggui hq map).
 
     Examples:
 
@@ -75,7 +75,7 @@ def sellout_command(
     try:
         tz = ctx.config.tz
         wanted = day if isinstance(day, date) else ctx.clock.today()
-        feed = store_sellout(brand, wanted, ctx.identity()[0], tz)
+        feed = store_sellout(brand, wanted, ctx.identity()[0], tz, ctx.config.sellout)
         exports = ctx.config.exports_dir()
     finally:
         ctx.close()

@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS hq_brand_stores (
     updated_at {text} NOT NULL,
     PRIMARY KEY (store_code, brand)
 );
+CREATE UNIQUE INDEX IF NOT EXISTS hq_brand_stores_code ON hq_brand_stores (brand, brand_code);
 CREATE TABLE IF NOT EXISTS hq_brand_products (
     sku {text} NOT NULL,
     brand {text} NOT NULL,

@@ -3,11 +3,11 @@
 - Handsets: the lines of the day's completed receipts whose product is the brand's and a
   handset (an IMEI unit on the line, or the category ``handset``), with the unit's IMEIs from
   the file's ``imei_units`` part (a file made before that part existed gives an empty IMEI).
-- Receipts and stock: the brand's handsets' stock movements (category ``handset``; the brand's
-  chargers and cases are not in its sell-out feed) as the stores sent them, by the business
-  day of the file that brought them: ``receive`` on the day is received, the sum of every
-  movement up to and with the day is on hand. Stock a store held before the first day it
-  sent is not in any file, so on hand counts from that day on.
+- Receipts and stock, of the brand's handsets (category ``handset``; its chargers and cases
+  are not in its sell-out feed): received is the ``receive`` movements of the day's file; on
+  hand is each product's latest level the store sent up to the day (``stock_levels``: every
+  file names the products it moved, a store's first file every product it holds), so it is
+  the store's own figure even for stock held before its first file.
 - Notes: every store and SKU in the feed without the brand's code, and every registered
   store whose day head office has not received (its handsets are not in the file yet).
 """
@@ -85,35 +85,62 @@ def sellout(hq: HqDb, brand: str, day: date) -> Feed:
                 int(str(line["total"])),
             )
         )
-    product = _json(hq.dialect, "r.body", "product_id")
-    kind = _json(hq.dialect, "r.body", "kind")
-    qty = f"CAST({_json(hq.dialect, 'r.body', 'qty')} AS INTEGER)"
-    stock = hq.execute(
-        f"SELECT r.store_code, p.sku, MIN(p.model), SUM({qty}),"
-        f" SUM(CASE WHEN r.business_date = %s AND {kind} = 'receive' THEN {qty} ELSE 0 END)"
-        " FROM hq_records r"
-        f" JOIN hq_store_products sp ON sp.store_code = r.store_code AND sp.id = {product}"
-        " JOIN hq_products p ON p.sku = sp.sku"
-        " WHERE r.family = 'stock_movements' AND r.business_date <= %s AND p.category = 'handset'"
-        f" AND p.brand IN ({_marks(spellings)})"
-        " GROUP BY r.store_code, p.sku ORDER BY r.store_code, p.sku",
-        (iso, iso, *spellings),
-    )
-    for store, sku, model, on_hand, received in stock:
-        if int(on_hand) or int(received):
-            feed.stock.append(
-                Stock(
-                    str(store),
-                    codes.stores.get(str(store), ""),
-                    str(sku),
-                    codes.products.get(str(sku), ""),
-                    str(model),
-                    int(received),
-                    int(on_hand),
-                )
+    for row in _stock(hq, spellings, day):
+        feed.stock.append(
+            Stock(
+                row[0],
+                codes.stores.get(row[0], ""),
+                row[1],
+                codes.products.get(row[1], ""),
+                row[2],
+                row[3],
+                row[4],
             )
+        )
     feed.notes = _notes(hq, feed, codes.stores, codes.products)
     return feed
+
+
+def _stock(hq: HqDb, spellings: list[str], day: date) -> list[tuple[str, str, str, int, int]]:
+    """(store, SKU, model, received on the day, on hand at its end) of the brand's handsets:
+    received from the day's ``receive`` movements, on hand from each product's latest level
+    the store sent up to the day (a store's SKU under two product ids adds both)."""
+    iso = day.isoformat()
+    product = _json(hq.dialect, "r.body", "product_id")
+    brand = f" AND p.category = 'handset' AND p.brand IN ({_marks(spellings)})"
+    joins = (
+        f" JOIN hq_store_products sp ON sp.store_code = r.store_code AND sp.id = {product}"
+        " JOIN hq_products p ON p.sku = sp.sku"
+    )
+    qty = f"CAST({_json(hq.dialect, 'r.body', 'qty')} AS INTEGER)"
+    kind = _json(hq.dialect, "r.body", "kind")
+    figures: dict[tuple[str, str], list[object]] = {}
+    for store, sku, model, received in hq.execute(
+        f"SELECT r.store_code, p.sku, MIN(p.model), SUM({qty}) FROM hq_records r{joins}"
+        f" WHERE r.family = 'stock_movements' AND r.business_date = %s AND {kind} = 'receive'{brand}"
+        " GROUP BY r.store_code, p.sku",
+        (iso, *spellings),
+    ):
+        figures[(str(store), str(sku))] = [str(model), int(received), 0]
+    latest: dict[tuple[str, str], tuple[str, str, str, int]] = {}
+    level = f"CAST({_json(hq.dialect, 'r.body', 'on_hand')} AS INTEGER)"
+    for store, pid, sku, model, at, on_hand in hq.execute(
+        f"SELECT r.store_code, sp.id, p.sku, p.model, r.business_date, {level} FROM hq_records r{joins}"
+        f" WHERE r.family = 'stock_levels' AND r.business_date <= %s{brand}",
+        (iso, *spellings),
+    ):
+        key = (str(store), str(pid))
+        seen = str(at)
+        if key not in latest or latest[key][2] < seen:
+            latest[key] = (str(sku), str(model), seen, int(on_hand))
+    for (store, _pid), (sku, model, _at, on_hand) in latest.items():
+        row = figures.setdefault((store, sku), [model, 0, 0])
+        row[2] = int(str(row[2])) + on_hand
+    return [
+        (store, sku, str(model), int(str(received)), int(str(on_hand)))
+        for (store, sku), (model, received, on_hand) in sorted(figures.items())
+        if received or on_hand
+    ]
 
 
 def _units(

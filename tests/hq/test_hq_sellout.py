@@ -178,3 +178,21 @@ def test_the_command_writes_csv_and_a_workbook_that_opens(
 
     code, out, err = _run(hq_url, "sellout", "--brand", "Nokia", "--date", DAY1.isoformat())
     assert code == 1 and "knows no brand Nokia" in err and "Traceback" not in out + err
+
+
+def test_stock_on_hand_is_the_stores_own_figure_without_its_earlier_files(
+    hq: HqDb, handsets: dict[str, HandsetStore]
+) -> None:
+    """Head office holds only S001's second day: summing the movements it has would say 2 + 1
+    - 1 = 2 phones; the level the store sent at its close says the 5 it holds."""
+    s1 = handsets["S001"]
+    add_store(hq, "S001", s1.days.key.public.text, now=NOW)
+    assert import_file(hq, s1.days.files[1], now=NOW).outcome is Outcome.IMPORTED
+    feed = sellout(hq, "Apple", DAY2)
+    assert [(s.store, s.sku, s.received, s.on_hand) for s in feed.stock] == [("S001", "IP15-128-BK", 2, 5)]
+    assert sorted((h.imei, h.qty) for h in feed.handsets) == sorted([(IMEIS[0], -1), (IMEIS[2], 1)])
+    # Before that day head office has nothing of the store: no figures, and the day is noted.
+    before = sellout(hq, "Apple", DAY1)
+    assert before.stock == [] and [(n.code, "not been received" in n.text) for n in before.notes] == [
+        ("S001", True)
+    ]

@@ -95,8 +95,8 @@ def connect(url: str, *, create: bool = False) -> HqDb:
 
 def _upgrade(hq: HqDb) -> None:
     """Bring a head office made before the promoter and stock reports up to date, once: its
-    sale lines get their promoter from the record, its stock movements (kept among the other
-    records then) move to their own table."""
+    sale lines get their promoter from the record, its stock movements and levels (kept among
+    the other records then) move to tables of their own."""
     cursor = hq.raw.cursor()
     try:
         cursor.execute("SELECT * FROM hq_sale_lines WHERE 1 = 0")
@@ -123,7 +123,18 @@ def _upgrade(hq: HqDb) -> None:
         " VALUES (%s, %s, %s, %s, %s, %s, %s)",
         rows,
     )
-    hq.execute("DELETE FROM hq_records WHERE family = 'stock_movements'")
+    levels = hq.execute(
+        "SELECT store_code, id, business_date, body FROM hq_records WHERE family = 'stock_levels'"
+    )
+    hq.executemany(
+        "INSERT INTO hq_stock_levels (store_code, id, business_date, product_id, on_hand, body)"
+        " VALUES (%s, %s, %s, %s, %s, %s)",
+        [
+            (store, rid, day, str(json.loads(body)["product_id"]), int(json.loads(body)["on_hand"]), body)
+            for store, rid, day, body in levels
+        ],
+    )
+    hq.execute("DELETE FROM hq_records WHERE family IN ('stock_movements', 'stock_levels')")
 
 
 def _sqlite(path: Path, create: bool) -> sqlite3.Connection:

@@ -77,6 +77,7 @@ _TABLES = {
         "hq_sale_lines", ("sale_id", "business_date", "product_id", "qty", "total", "promoter_id", "body")
     ),
     "stock_movements": _Family("hq_stock_movements", ("business_date", "product_id", "kind", "qty", "body")),
+    "stock_levels": _Family("hq_stock_levels", ("business_date", "product_id", "on_hand", "body")),
 }
 
 
@@ -207,6 +208,8 @@ def _values(family: str, line: str, row: dict[str, Any], day: date, sequence: in
         )
     if family == "stock_movements":
         return (day.isoformat(), str(row["product_id"]), str(row["kind"]), int(row["qty"]), line)
+    if family == "stock_levels":
+        return (day.isoformat(), str(row["product_id"]), int(row["on_hand"]), line)
     return (family, day.isoformat(), sequence, line)
 
 

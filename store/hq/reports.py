@@ -181,22 +181,35 @@ def promoter_league(hq: HqDb, start: date, end: date) -> Table:
     return table
 
 
-# On hand per store and chain product from the imported movements up to a day: every file
-# carries the movements of its day, so their sum is the store's stock at its close.
+# Each store's latest stock level of each of its products up to a day (%s): the on-hand its
+# own ledger said at that day's close (a level a product and day, so one row a product).
+LATEST_LEVELS = (
+    "SELECT v.store_code AS store_code, v.product_id AS product_id, v.on_hand AS on_hand"
+    " FROM hq_stock_levels v"
+    " JOIN (SELECT store_code, product_id, MAX(business_date) AS last_day FROM hq_stock_levels"
+    " WHERE business_date <= %s GROUP BY store_code, product_id) t"
+    " ON t.store_code = v.store_code AND t.product_id = v.product_id AND t.last_day = v.business_date"
+)
+
+# On hand (latest levels up to the second day) and units sold (sale, return and void movements
+# between the two days) per store and chain product: parameters (from, to, to). A store's SKU
+# under two of its product ids adds both.
 _ON_HAND = (
-    "SELECT m.store_code AS store_code, sp.sku AS sku, SUM(m.qty) AS qty,"
-    " SUM(CASE WHEN m.business_date >= %s AND m.kind IN ('sale', 'return', 'void')"
-    " THEN -m.qty ELSE 0 END) AS sold"
-    " FROM hq_stock_movements m"
-    " JOIN hq_store_products sp ON sp.store_code = m.store_code AND sp.id = m.product_id"
-    " WHERE m.business_date <= %s GROUP BY m.store_code, sp.sku"
+    "SELECT x.store_code AS store_code, sp.sku AS sku, SUM(x.qty) AS qty, SUM(x.sold) AS sold FROM ("
+    " SELECT m.store_code AS store_code, m.product_id AS product_id, 0 AS qty, -m.qty AS sold"
+    " FROM hq_stock_movements m WHERE m.business_date >= %s AND m.business_date <= %s"
+    " AND m.kind IN ('sale', 'return', 'void')"
+    " UNION ALL SELECT h.store_code, h.product_id, h.on_hand, 0 FROM (" + LATEST_LEVELS + ") h"
+    ") x JOIN hq_store_products sp ON sp.store_code = x.store_code AND sp.id = x.product_id"
+    " GROUP BY x.store_code, sp.sku"
 )
 
 
 def stock_on_hand(hq: HqDb, start: date, end: date) -> Table:
     """Stock on hand per store and product as of the store's latest day imported up to --to
-    (the day shown), and the units sold from --from: what each store's own stock screen said
-    at that day's close. Products a store neither holds nor sold are left out."""
+    (the day shown): each product's latest level the store sent, what its own stock screen
+    said at that day's close; and the units sold from --from to --to. Products a store
+    neither holds nor sold are left out."""
     _check(start, end)
     table = Table(
         [
@@ -218,7 +231,7 @@ def stock_on_hand(hq: HqDb, start: date, end: date) -> Table:
         " WHERE business_date <= %s GROUP BY store_code) f ON f.store_code = h.store_code"
         " WHERE h.qty <> 0 OR h.sold <> 0"
         " ORDER BY h.store_code, p.brand, p.model, h.sku",
-        (start.isoformat(), end.isoformat(), end.isoformat()),
+        (start.isoformat(), end.isoformat(), end.isoformat(), end.isoformat()),
     )
     for store, last, sku, brand, model, sold, qty in rows:
         table.add(store, _day(last), sku, brand, model, int(sold), int(qty))
@@ -254,7 +267,7 @@ def slow_movers(hq: HqDb, start: date, end: date, days: int = 30) -> Table:
         " WHERE x.last_day IS NULL OR x.last_day <= %s"
         " GROUP BY h.sku, p.brand, p.model, x.last_day HAVING SUM(h.qty) > 0"
         " ORDER BY CASE WHEN x.last_day IS NULL THEN 0 ELSE 1 END, x.last_day, h.sku",
-        (end.isoformat(), end.isoformat(), end.isoformat(), since.isoformat()),
+        (end.isoformat(), end.isoformat(), end.isoformat(), end.isoformat(), since.isoformat()),
     )
     for sku, brand, model, qty, stores, last in rows:
         last_day = _day(last) if last is not None else None

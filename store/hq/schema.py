@@ -5,11 +5,17 @@ number of them merge, and ``store_code`` leads every key and index, which is wha
 distributed PostgreSQL (Citus) needs of its distribution column (DESIGN.md, "Head office").
 
 - ``hq_stores`` / ``hq_store_keys``: who may send files, by which keys;
+- ``hq_brand_stores`` / ``hq_brand_products``: a brand's own codes for a store and for a SKU
+  (``zhanggui hq map``), which its sell-out feed names them by; a SKU may be mapped before any
+  store has sent it;
 - ``hq_files``: every day file imported (by its SHA-256), one per (store, sequence);
 - ``hq_sales`` / ``hq_sale_lines``: the sales with the columns reports read, and the record;
 - ``hq_products`` / ``hq_store_products``: the chain's products by SKU, and which of each
   store's product ids is which SKU (a store's lines and movements name its own ids);
-- ``hq_stock_movements``: every stock movement, with the columns on-hand and demand read;
+- ``hq_stock_movements``: every stock movement, with the columns receipts and demand read;
+- ``hq_stock_levels``: a product's on-hand at a day's close, as the store counted it (every
+  file names the products it moved; a store's first file every product it holds): a store's
+  stock on a day is each product's latest level up to it;
 - ``hq_staff``: each store's staff by the store's own ids (code and name, as the store's
   newest file says): the promoter league names promoters by them;
 - ``hq_records``: every other part's records as the store sent them (JSON text), by family;
@@ -32,6 +38,21 @@ CREATE TABLE IF NOT EXISTS hq_store_keys (
     public_key {text} NOT NULL,
     added_at {text} NOT NULL,
     PRIMARY KEY (store_code, key_id)
+);
+CREATE TABLE IF NOT EXISTS hq_brand_stores (
+    store_code {text} NOT NULL REFERENCES hq_stores (code),
+    brand {text} NOT NULL,
+    brand_code {text} NOT NULL,
+    updated_at {text} NOT NULL,
+    PRIMARY KEY (store_code, brand)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS hq_brand_stores_code ON hq_brand_stores (brand, brand_code);
+CREATE TABLE IF NOT EXISTS hq_brand_products (
+    sku {text} NOT NULL,
+    brand {text} NOT NULL,
+    brand_code {text} NOT NULL,
+    updated_at {text} NOT NULL,
+    PRIMARY KEY (sku, brand)
 );
 CREATE TABLE IF NOT EXISTS hq_files (
     store_code {text} NOT NULL,
@@ -83,6 +104,17 @@ CREATE TABLE IF NOT EXISTS hq_stock_movements (
 );
 CREATE INDEX IF NOT EXISTS hq_stock_movements_product
     ON hq_stock_movements (store_code, product_id, business_date);
+CREATE TABLE IF NOT EXISTS hq_stock_levels (
+    store_code {text} NOT NULL,
+    id {text} NOT NULL,
+    business_date DATE NOT NULL,
+    product_id {text} NOT NULL,
+    on_hand INTEGER NOT NULL,
+    body {text} NOT NULL,
+    PRIMARY KEY (store_code, id)
+);
+CREATE INDEX IF NOT EXISTS hq_stock_levels_product
+    ON hq_stock_levels (store_code, product_id, business_date);
 CREATE TABLE IF NOT EXISTS hq_staff (
     store_code {text} NOT NULL,
     id {text} NOT NULL,

@@ -179,6 +179,11 @@ def test_a_head_office_from_before_gets_promoters_and_stock(hq_url: str, chain: 
                 " SELECT store_code, 'stock_movements', id, business_date, 1, body FROM hq_stock_movements"
             )
             hq.execute("DELETE FROM hq_stock_movements")
+            hq.execute(
+                "INSERT INTO hq_records (store_code, family, id, business_date, seq, body)"
+                " SELECT store_code, 'stock_levels', id, business_date, 1, body FROM hq_stock_levels"
+            )
+            hq.execute("DELETE FROM hq_stock_levels")
             hq.execute("ALTER TABLE hq_sale_lines DROP COLUMN promoter_id")
     finally:
         hq.close()
@@ -186,6 +191,7 @@ def test_a_head_office_from_before_gets_promoters_and_stock(hq_url: str, chain: 
     try:
         assert promoter_league(hq, FIRST_DAY, LAST_DAY).rows == league
         assert stock_on_hand(hq, FIRST_DAY, LAST_DAY).rows == stock
-        assert hq.execute("SELECT COUNT(*) FROM hq_records WHERE family = 'stock_movements'")[0][0] == 0
+        moved = "SELECT COUNT(*) FROM hq_records WHERE family IN ('stock_movements', 'stock_levels')"
+        assert hq.execute(moved)[0][0] == 0
     finally:
         hq.close()

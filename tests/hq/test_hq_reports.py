@@ -195,3 +195,18 @@ def test_a_head_office_from_before_gets_promoters_and_stock(hq_url: str, chain: 
         assert hq.execute(moved)[0][0] == 0
     finally:
         hq.close()
+
+
+def test_stock_is_the_stores_own_level_without_its_earlier_files(
+    hq: HqDb, chain: dict[str, StoreDays]
+) -> None:
+    """Head office holds only S001's second day, when it sold its phone: summing that day's
+    movements would say -1; the level the store sent at its close says the 4 it still holds."""
+    s1 = chain["S001"]
+    add_store(hq, "S001", s1.key.public.text, now=NOW)
+    assert import_file(hq, s1.files[1], now=NOW).outcome is Outcome.IMPORTED
+    second = FIRST_DAY + timedelta(days=1)
+    rows = stock_on_hand(hq, FIRST_DAY, LAST_DAY).rows
+    assert [(r[0], r[1], r[5], r[6]) for r in rows if r[2] == PHONE] == [("S001", second, 1, 4)]
+    slow = {r[0]: r[3:6] for r in slow_movers(hq, LAST_DAY, LAST_DAY, days=3).rows}
+    assert slow[PHONE] == (4, 1, second)

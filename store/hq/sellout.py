@@ -32,6 +32,8 @@ def _marks(items: Sequence[object]) -> str:
 
 
 def sellout(hq: HqDb, brand: str, day: date) -> Feed:
+    """The feed of ``brand`` (in any case: apple is Apple) on business day ``day``; a brand
+    head office has never heard of is refused, naming those it knows."""
     name = pick_brand(
         brand,
         known_brands(hq),

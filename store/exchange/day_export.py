@@ -132,11 +132,13 @@ def _snapshot(day: date, tz: ZoneInfo, hasher: Callable[[str], str] | None) -> S
 def _read_day(day: date, tz: ZoneInfo, hasher: Callable[[str], str] | None) -> Snapshot:
     closes = _closes(day)
     window = day_window(day, closes, tz)
-    records = day_records(day, window, hasher)
+    previous = exported_days().get(day)
+    first = int(str(previous["sequence"])) == 1 if previous else get_meta(_SEQUENCE, "0") == "0"
+    records = day_records(day, window, hasher, first=first)
     net = Sale.select(fn.COALESCE(fn.SUM(Sale.total), 0)).where(
         (Sale.business_date == day) & (Sale.status == "completed")
     )
-    return closes, window, records, int(net.scalar()), exported_days().get(day)
+    return closes, window, records, int(net.scalar()), previous
 
 
 def export_day(day: date, out_dir: Path, *, key: SigningKey, hq: HqSection, tz: ZoneInfo) -> DayExport:

@@ -5,6 +5,9 @@ number of them merge, and ``store_code`` leads every key and index, which is wha
 distributed PostgreSQL (Citus) needs of its distribution column (DESIGN.md, "Head office").
 
 - ``hq_stores`` / ``hq_store_keys``: who may send files, by which keys;
+- ``hq_brand_stores`` / ``hq_brand_products``: a brand's own codes for a store and for a SKU
+  (``zhanggui hq map``), which its sell-out feed names them by; a SKU may be mapped before any
+  store has sent it;
 - ``hq_files``: every day file imported (by its SHA-256), one per (store, sequence);
 - ``hq_sales`` / ``hq_sale_lines``: the sales with the columns reports read, and the record;
 - ``hq_products`` / ``hq_store_products``: the chain's products by SKU, and which of each
@@ -29,6 +32,21 @@ CREATE TABLE IF NOT EXISTS hq_store_keys (
     public_key {text} NOT NULL,
     added_at {text} NOT NULL,
     PRIMARY KEY (store_code, key_id)
+);
+CREATE TABLE IF NOT EXISTS hq_brand_stores (
+    store_code {text} NOT NULL REFERENCES hq_stores (code),
+    brand {text} NOT NULL,
+    brand_code {text} NOT NULL,
+    updated_at {text} NOT NULL,
+    PRIMARY KEY (store_code, brand)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS hq_brand_stores_code ON hq_brand_stores (brand, brand_code);
+CREATE TABLE IF NOT EXISTS hq_brand_products (
+    sku {text} NOT NULL,
+    brand {text} NOT NULL,
+    brand_code {text} NOT NULL,
+    updated_at {text} NOT NULL,
+    PRIMARY KEY (sku, brand)
 );
 CREATE TABLE IF NOT EXISTS hq_files (
     store_code {text} NOT NULL,

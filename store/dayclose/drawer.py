@@ -174,7 +174,9 @@ def move_cash(
     def _tx() -> CashMovement:
         session = _require_open(terminal_id)
         if kind != "paid_in":
-            on_hand = figures.gather(terminal_id, session.business_date, {session.seq}).cash().expected
+            on_hand = (
+                figures.gather(terminal_id, session.business_date, {session.seq}, lines=False).cash().expected
+            )
             if amount > on_hand:
                 raise ValidationError(
                     _("The drawer should hold only {cash}.").format(cash=format_fen(on_hand))
@@ -263,7 +265,9 @@ def handover(
 
     def _tx() -> tuple[CashSession, CashSession]:
         session = _require_open(terminal_id)
-        expected = figures.gather(terminal_id, session.business_date, {session.seq}).cash().expected
+        expected = (
+            figures.gather(terminal_id, session.business_date, {session.seq}, lines=False).cash().expected
+        )
         end = ShiftEnd(expected, counted)
         check_reason(end, reason, tolerance)
         end_session(

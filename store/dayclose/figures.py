@@ -12,10 +12,9 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from store.kernel.i18n import _
-from store.models import CashMovement, CashSession, ImeiUnit, Product, Sale, SaleLine, Staff, Tender
+from store.models import CashMovement, CashSession, Product, database
 
 CASH = "cash"
 
@@ -69,7 +68,32 @@ class Cash:
         self.drops += other.drops
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class SaleFacts:
+    """A receipt as the reports need it (read as a plain row: a model object a receipt cost
+    most of a 1,000-sale day's report)."""
+
+    id: str
+    receipt_no: str
+    kind: str  # sale / return / exchange
+    status: str  # completed / voided
+    total: int
+    discount: int
+    created_at: datetime
+    voided_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TenderFacts:
+    sale_id: str
+    kind: str
+    amount: int
+    tendered: int
+    change: int
+    reference: str
+
+
+@dataclass(slots=True)
 class LineFacts:
     receipt_id: str
     product: Product
@@ -90,11 +114,11 @@ class DayFacts:
     terminal_id: str
     day: date
     sessions: list[CashSession]
-    sales: list[Sale] = field(default_factory=list)
+    sales: list[SaleFacts] = field(default_factory=list)
     lines: list[LineFacts] = field(default_factory=list)
-    tenders: list[Tender] = field(default_factory=list)
+    tenders: list[TenderFacts] = field(default_factory=list)
     movements: list[CashMovement] = field(default_factory=list)
-    receipts: dict[str, Sale] = field(default_factory=dict)
+    receipts: dict[str, SaleFacts] = field(default_factory=dict)
     voided_here: set[str] = field(default_factory=set)  # receipts voided during these shifts
 
     def cash(self) -> Cash:
@@ -120,6 +144,31 @@ class DayFacts:
                 cash.drops += move.amount
         return cash
 
+    def only(self, seqs: set[int] | None) -> DayFacts:
+        """The share of the shifts numbered ``seqs`` (None: the whole day, this very object):
+        the receipts rung during them, the voids made during them, their cash movements."""
+        if seqs is None:
+            return self
+        chosen = [s for s in self.sessions if s.seq in seqs]
+        part = DayFacts(self.terminal_id, self.day, chosen)
+        if self.sessions:
+            starts, numbers = [s.opened_at for s in self.sessions], [s.seq for s in self.sessions]
+            part.sales = [s for s in self.sales if _shift_of(s.created_at, starts, numbers) in seqs]
+            part.voided_here = {
+                s.id
+                for s in self.sales
+                if s.id in self.voided_here
+                and _shift_of(s.voided_at or s.created_at, starts, numbers) in seqs
+            }
+        part.receipts = {s.id: s for s in part.sales}
+        part.receipts.update((s.id, s) for s in self.sales if s.id in part.voided_here)
+        wanted = part.receipts.keys()
+        part.tenders = [t for t in self.tenders if t.sale_id in wanted]
+        part.lines = [ln for ln in self.lines if ln.receipt_id in wanted]
+        sessions = {s.id for s in chosen}
+        part.movements = [m for m in self.movements if m.session_id in sessions]
+        return part
+
 
 def day_sessions(terminal_id: str, day: date) -> list[CashSession]:
     return list(
@@ -134,83 +183,85 @@ def _shift_of(stamp: datetime, starts: list[datetime], seqs: list[int]) -> int:
     return seqs[max(at - 1, 0)]
 
 
-def gather(terminal_id: str, day: date, seqs: set[int] | None = None) -> DayFacts:
-    """The day's facts, or only those of the shifts numbered ``seqs``."""
+def gather(terminal_id: str, day: date, seqs: set[int] | None = None, *, lines: bool = True) -> DayFacts:
+    """The day's facts, or only those of the shifts numbered ``seqs``; without their sale
+    lines when ``lines`` is False (the cash alone needs none)."""
+    return read_day(terminal_id, day, lines=lines).only(seqs)
+
+
+def read_day(terminal_id: str, day: date, *, lines: bool = True) -> DayFacts:
+    """Everything the drawer saw in the day, read once: one statement a table, as plain rows
+    (a model object a receipt, line and tender was most of a 1,000-sale day's Z report). The
+    shifts' shares are then taken from it (DayFacts.only) without reading it again."""
     sessions = day_sessions(terminal_id, day)
-    chosen = [s for s in sessions if seqs is None or s.seq in seqs]
-    facts = DayFacts(terminal_id, day, chosen)
-    sales = list(
-        Sale.select()
-        .where((Sale.terminal_id == terminal_id) & (Sale.business_date == day))
-        .order_by(Sale.created_at)
-    )
-    voided = [s for s in sales if s.status != "completed" and s.voided_at is not None]
-    if seqs is not None and sessions:
-        starts, numbers = [s.opened_at for s in sessions], [s.seq for s in sessions]
-        sales = [s for s in sales if _shift_of(s.created_at, starts, numbers) in seqs]
-        voided = [s for s in voided if _shift_of(s.voided_at or s.created_at, starts, numbers) in seqs]
-    elif seqs is not None:
-        sales, voided = [], []
-    facts.sales = sales
-    facts.voided_here = {s.id for s in voided}
-    facts.receipts = {s.id: s for s in [*sales, *voided]}
-    ids = list(facts.receipts)
-    for chunk in _chunks(ids):
-        facts.tenders.extend(Tender.select().where(Tender.sale.in_(chunk)).order_by(Tender.sale, Tender.id))
-        query = (
-            SaleLine.select(
-                SaleLine.sale,
-                SaleLine.id,
-                SaleLine.product,
-                SaleLine.promoter,
-                SaleLine.imei_unit,
-                SaleLine.qty,
-                SaleLine.total,
-                SaleLine.list_price,
-                SaleLine.unit_price,
-                SaleLine.override_reason,
+    facts = DayFacts(terminal_id, day, sessions)
+    run = database.obj.execute_sql
+    params = (terminal_id, day.isoformat())
+    facts.sales = [
+        SaleFacts(str(i), str(no), str(kind), str(status), int(total), int(disc), _stamp(at), _maybe(voided))
+        for i, no, kind, status, total, disc, at, voided in run(
+            'SELECT "id", "receipt_no", "kind", "status", "total", "discount", "created_at", "voided_at" '
+            'FROM "sale" WHERE "terminal_id" = ? AND "business_date" = ? ORDER BY "created_at"',
+            params,
+        )
+    ]
+    facts.voided_here = {s.id for s in facts.sales if s.status != "completed" and s.voided_at is not None}
+    facts.receipts = {s.id: s for s in facts.sales}
+    facts.tenders = [
+        TenderFacts(str(sale), str(kind), int(amount), int(tendered), int(change), str(ref))
+        for sale, kind, amount, tendered, change, ref in run(
+            'SELECT t."sale_id", t."kind", t."amount", t."tendered", t."change", t."reference" '
+            'FROM "tender" t JOIN "sale" s ON s."id" = t."sale_id" '
+            'WHERE s."terminal_id" = ? AND s."business_date" = ? ORDER BY t."sale_id", t."id"',
+            params,
+        )
+    ]
+    rows = (
+        list(
+            run(
+                'SELECT l."sale_id", l."id", l."product_id", COALESCE(p."name", \'\'), '
+                "COALESCE(u.\"imei\", ''), "
+                'l."qty", l."total", l."list_price", l."unit_price", l."override_reason" '
+                'FROM "sale_line" l JOIN "sale" s ON s."id" = l."sale_id" '
+                'LEFT JOIN "staff" p ON p."id" = l."promoter_id" '
+                'LEFT JOIN "imei_unit" u ON u."id" = l."imei_unit_id" '
+                'WHERE s."terminal_id" = ? AND s."business_date" = ? ORDER BY l."sale_id", l."line_no"',
+                params,
             )
-            .where(SaleLine.sale.in_(chunk))
-            .order_by(SaleLine.sale, SaleLine.line_no)
-            .tuples()
         )
-        rows = list(query)
-        facts.lines.extend(_lines(rows))
-    if chosen:
-        facts.movements = list(
-            CashMovement.select()
-            .where(CashMovement.session.in_([s.id for s in chosen]))
-            .order_by(CashMovement.created_at)
-        )
-    return facts
-
-
-def _lines(rows: list[Any]) -> list[LineFacts]:
-    """Lines read as plain tuples (a model a line cost most of a 1,000-sale day's report),
-    with their products, promoters and IMEIs read once each."""
-    products = {p.id: p for p in Product.select().where(Product.id.in_(list({str(r[2]) for r in rows})))}
-    names = {
-        s.id: s.name
-        for s in Staff.select(Staff.id, Staff.name).where(Staff.id.in_(list({str(r[3]) for r in rows})))
-    }
-    units = [str(r[4]) for r in rows if r[4]]
-    imeis = {u.id: u.imei for u in ImeiUnit.select(ImeiUnit.id, ImeiUnit.imei).where(ImeiUnit.id.in_(units))}
-    return [
+        if lines
+        else []
+    )
+    wanted = list({str(r[2]) for r in rows})
+    products = {p.id: p for p in Product.select().where(Product.id.in_(wanted))} if wanted else {}
+    facts.lines = [
         LineFacts(
             receipt_id=str(sale),
             product=products[str(product)],
-            promoter=names.get(str(promoter), ""),
+            promoter=str(promoter),
             qty=int(qty),
             total=int(total),
             list_price=int(list_price),
             unit_price=int(unit_price),
             override_reason=str(reason),
-            imei=imeis.get(str(unit), "") if unit else "",
+            imei=str(imei),
             line_id=str(line_id),
         )
-        for sale, line_id, product, promoter, unit, qty, total, list_price, unit_price, reason in rows
+        for sale, line_id, product, promoter, imei, qty, total, list_price, unit_price, reason in rows
     ]
+    if sessions:
+        facts.movements = list(
+            CashMovement.select()
+            .where(CashMovement.session.in_([s.id for s in sessions]))
+            .order_by(CashMovement.created_at)
+        )
+    return facts
 
 
-def _chunks(ids: list[str], size: int = 500) -> list[list[str]]:
-    return [ids[n : n + size] for n in range(0, len(ids), size)]
+def _stamp(value: object) -> datetime:
+    """A stored moment as peewee's DateTimeField reads it: naive, in UTC."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def _maybe(value: object) -> datetime | None:
+    return None if value is None else _stamp(value)

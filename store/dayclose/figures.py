@@ -12,9 +12,11 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from store.kernel.i18n import _
-from store.models import CashMovement, CashSession, Product, database
+from store.kernel.ids import from_db
+from store.models import CashMovement, CashSession, database
 
 CASH = "cash"
 
@@ -93,10 +95,20 @@ class TenderFacts:
     reference: str
 
 
+@dataclass(frozen=True, slots=True)
+class ProductFacts:
+    """What the reports say of a product: its brand, model, category and name."""
+
+    brand: str
+    model: str
+    category: str
+    display_name: str
+
+
 @dataclass(slots=True)
 class LineFacts:
     receipt_id: str
-    product: Product
+    product: ProductFacts
     promoter: str
     qty: int
     total: int
@@ -104,7 +116,7 @@ class LineFacts:
     unit_price: int
     override_reason: str
     imei: str
-    line_id: str
+    line_no: int  # with receipt_id, which line it is
 
 
 @dataclass
@@ -191,15 +203,14 @@ def gather(terminal_id: str, day: date, seqs: set[int] | None = None, *, lines: 
 
 def read_day(terminal_id: str, day: date, *, lines: bool = True) -> DayFacts:
     """Everything the drawer saw in the day, read once: one statement a table, as plain rows
-    (a model object a receipt, line and tender was most of a 1,000-sale day's Z report). The
-    shifts' shares are then taken from it (DayFacts.only) without reading it again."""
+    (a model object a receipt, line, tender and product was most of a 1,000-sale day's Z
+    report). The shifts' shares are then taken from it (DayFacts.only) without reading it again."""
     sessions = day_sessions(terminal_id, day)
     facts = DayFacts(terminal_id, day, sessions)
-    run = database.obj.execute_sql
     params = (terminal_id, day.isoformat())
     facts.sales = [
-        SaleFacts(str(i), str(no), str(kind), str(status), int(total), int(disc), _stamp(at), _maybe(voided))
-        for i, no, kind, status, total, disc, at, voided in run(
+        SaleFacts(str(from_db(i)), no, kind, status, total, disc, _stamp(at), _maybe(voided))
+        for i, no, kind, status, total, disc, at, voided in _plain_rows(
             'SELECT "id", "receipt_no", "kind", "status", "total", "discount", "created_at", "voided_at" '
             'FROM "sale" WHERE "terminal_id" = ? AND "business_date" = ? ORDER BY "created_at"',
             params,
@@ -207,55 +218,70 @@ def read_day(terminal_id: str, day: date, *, lines: bool = True) -> DayFacts:
     ]
     facts.voided_here = {s.id for s in facts.sales if s.status != "completed" and s.voided_at is not None}
     facts.receipts = {s.id: s for s in facts.sales}
+    # Tenders and lines name their receipt by its number (unique), and a line carries its
+    # product's columns: no id to turn into text (store.db.ids), no Product to build.
+    by_no = {s.receipt_no: s.id for s in facts.sales}
     facts.tenders = [
-        TenderFacts(str(sale), str(kind), int(amount), int(tendered), int(change), str(ref))
-        for sale, kind, amount, tendered, change, ref in run(
-            'SELECT t."sale_id", t."kind", t."amount", t."tendered", t."change", t."reference" '
+        TenderFacts(by_no[no], kind, amount, tendered, change, ref)
+        for no, kind, amount, tendered, change, ref in _plain_rows(
+            'SELECT s."receipt_no", t."kind", t."amount", t."tendered", t."change", t."reference" '
             'FROM "tender" t JOIN "sale" s ON s."id" = t."sale_id" '
             'WHERE s."terminal_id" = ? AND s."business_date" = ? ORDER BY t."sale_id", t."id"',
             params,
         )
     ]
-    rows = (
-        list(
-            run(
-                'SELECT l."sale_id", l."id", l."product_id", COALESCE(p."name", \'\'), '
-                "COALESCE(u.\"imei\", ''), "
-                'l."qty", l."total", l."list_price", l."unit_price", l."override_reason" '
-                'FROM "sale_line" l JOIN "sale" s ON s."id" = l."sale_id" '
-                'LEFT JOIN "staff" p ON p."id" = l."promoter_id" '
-                'LEFT JOIN "imei_unit" u ON u."id" = l."imei_unit_id" '
-                'WHERE s."terminal_id" = ? AND s."business_date" = ? ORDER BY l."sale_id", l."line_no"',
-                params,
+    if not lines:
+        return _with_movements(facts)
+    products: dict[str, ProductFacts] = {}
+    for no, line_no, sku, brand, model, storage, colour, category, *rest in _plain_rows(
+        'SELECT s."receipt_no", l."line_no", pr."sku", pr."brand", pr."model", pr."storage", '
+        'pr."colour", pr."category", COALESCE(p."name", \'\'), COALESCE(u."imei", \'\'), '
+        'l."qty", l."total", l."list_price", l."unit_price", l."override_reason" '
+        'FROM "sale_line" l JOIN "sale" s ON s."id" = l."sale_id" '
+        'JOIN "product" pr ON pr."id" = l."product_id" '
+        'LEFT JOIN "staff" p ON p."id" = l."promoter_id" '
+        'LEFT JOIN "imei_unit" u ON u."id" = l."imei_unit_id" '
+        'WHERE s."terminal_id" = ? AND s."business_date" = ? ORDER BY l."sale_id", l."line_no"',
+        params,
+    ):
+        product = products.get(sku)
+        if product is None:
+            product = products[sku] = ProductFacts(
+                brand, model, category, _display_name(brand, model, storage, colour)
             )
+        promoter, imei, qty, total, list_price, unit_price, reason = rest
+        facts.lines.append(
+            LineFacts(by_no[no], product, promoter, qty, total, list_price, unit_price, reason, imei, line_no)
         )
-        if lines
-        else []
-    )
-    wanted = list({str(r[2]) for r in rows})
-    products = {p.id: p for p in Product.select().where(Product.id.in_(wanted))} if wanted else {}
-    facts.lines = [
-        LineFacts(
-            receipt_id=str(sale),
-            product=products[str(product)],
-            promoter=str(promoter),
-            qty=int(qty),
-            total=int(total),
-            list_price=int(list_price),
-            unit_price=int(unit_price),
-            override_reason=str(reason),
-            imei=str(imei),
-            line_id=str(line_id),
-        )
-        for sale, line_id, product, promoter, imei, qty, total, list_price, unit_price, reason in rows
-    ]
-    if sessions:
+    return _with_movements(facts)
+
+
+def _with_movements(facts: DayFacts) -> DayFacts:
+    if facts.sessions:
         facts.movements = list(
             CashMovement.select()
-            .where(CashMovement.session.in_([s.id for s in sessions]))
+            .where(CashMovement.session.in_([s.id for s in facts.sessions]))
             .order_by(CashMovement.created_at)
         )
     return facts
+
+
+def _plain_rows(sql: str, params: tuple[str, str]) -> list[Any]:
+    """The rows of ``sql`` as SQLite gives them: no row passes through the connection's id
+    conversion (store.db.ids; a Python call a row), so a 16-byte id read here is converted
+    by the caller (store.kernel.ids.from_db). Parameters are bound as usual."""
+    cursor = database.obj.connection().cursor()
+    cursor.row_factory = None
+    try:
+        rows: list[Any] = cursor.execute(sql, params).fetchall()
+        return rows
+    finally:
+        cursor.close()
+
+
+def _display_name(brand: str, model: str, storage: str, colour: str) -> str:
+    """As store.models.Product.display_name."""
+    return " ".join(p for p in (brand, model, storage, colour) if p)
 
 
 def _stamp(value: object) -> datetime:

@@ -50,7 +50,7 @@ class _Text:
     def size(self, text: str) -> int:
         if self.narrow_ascii and text.isascii():
             return len(text)
-        return sum(self.cells(ch) for ch in text)
+        return sum(map(self.cells, text))
 
     def cut(self, text: str, width: int) -> str:
         return _cut(text, width, self.cells, self.narrow_ascii)

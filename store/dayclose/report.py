@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from store.dayclose import days, figures
 from store.dayclose.figures import Cash, DayFacts
-from store.models import AuditLog, ReferralReward, Staff
+from store.models import AuditLog, ReferralReward, SaleLine, Staff
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,7 @@ _APPROVAL_ACTIONS = ("sale.price_override", "sale.discount_approved")
 def _approvals(facts: DayFacts, kept: set[str], tz: ZoneInfo) -> list[Approved]:
     if not kept:
         return []
-    line_of = {ln.line_id: ln for ln in facts.lines if ln.receipt_id in kept}
+    line_of = {(ln.receipt_id, ln.line_no): ln for ln in facts.lines if ln.receipt_id in kept}
     times = [facts.receipts[i].created_at for i in kept]
     since = _first_seq_at(min(times) - timedelta(minutes=5))
     until = _first_seq_at(max(times) + timedelta(minutes=5))
@@ -232,10 +232,21 @@ def _approvals(facts: DayFacts, kept: set[str], tz: ZoneInfo) -> list[Approved]:
         .order_by(AuditLog.seq)
     )
     names = _staff_names({r.approved_by for r in rows})
+    # An approval names the line it was given for by its id (or the receipt, by the receipt's):
+    # the day's lines are read by receipt and number (store.dayclose.figures), so the few lines
+    # approved are looked up here.
+    approved_lines: dict[str, tuple[str, int]] = {}
+    if rows:
+        query = SaleLine.select(SaleLine.id, SaleLine.sale, SaleLine.line_no).where(
+            SaleLine.id.in_(list({r.entity_id for r in rows}))
+        )
+        for line_id, sale_id, line_no in query.tuples().iterator():
+            approved_lines[str(line_id)] = (str(sale_id), int(line_no))
     found: list[Approved] = []
     for row in rows:
         after = json.loads(row.after or "{}")
-        line = line_of.get(row.entity_id)
+        at = approved_lines.get(row.entity_id)
+        line = line_of.get(at) if at is not None else None
         receipt = facts.receipts.get(line.receipt_id if line else row.entity_id)
         if receipt is None or receipt.id not in kept:
             continue

@@ -269,11 +269,12 @@ def _with_movements(facts: DayFacts) -> DayFacts:
 def _plain_rows(sql: str, params: tuple[str, str]) -> list[Any]:
     """The rows of ``sql`` as SQLite gives them: no row passes through the connection's id
     conversion (store.db.ids; a Python call a row), so a 16-byte id read here is converted
-    by the caller (store.kernel.ids.from_db). Parameters are bound as usual."""
-    cursor = database.obj.connection().cursor()
-    cursor.row_factory = None
+    by the caller (store.kernel.ids.from_db). Parameters are bound as usual, and the
+    statement runs as peewee runs any (its errors are peewee's)."""
+    cursor = database.obj.execute_sql(sql, params)
     try:
-        rows: list[Any] = cursor.execute(sql, params).fetchall()
+        cursor.row_factory = None  # read as each row is fetched: none has been yet
+        rows: list[Any] = cursor.fetchall()
         return rows
     finally:
         cursor.close()

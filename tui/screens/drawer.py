@@ -1,7 +1,8 @@
 """The cash drawer of this terminal (F1 → Cash drawer): the open shift (who, since when, its
 float and the cash expected so far, from the X figures), and its keys: open with a float
 counted by denomination, paid in, paid out (a reason; above [drawer] paid_out_limit_yuan
-another manager's PIN), drop to the safe, handover (交班) and the X report. Selling does not
+another manager's PIN), drop to the safe, handover (交班: the incoming cashier's code and PIN,
+checked by the store, and the console is theirs from then on) and the X report. Selling does not
 wait for the drawer: a sale rung before the first shift counts in it (store.dayclose.figures)."""
 
 from __future__ import annotations

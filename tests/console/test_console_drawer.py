@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 
 from store.kernel.i18n import _, set_language
 from store.kernel.money import format_fen
-from store.models import CashMovement, CashSession, Sale, Staff
+from store.models import CashMovement, CashSession, HeldCart, Sale, Staff
 from store.people import staff
 from tests.conftest import Shop
 from tests.console.screen_text import Snapshots, go, snapshot_app, steady
@@ -203,9 +203,12 @@ async def test_the_incoming_cashier_is_logged_in_after_the_handover(
 ) -> None:
     """交班 at the console: the store checks the incoming person's PIN (a wrong one is said in
     the dialog and nobody changes), then the console is theirs: the status line says so, the sale
-    screen names them, and the next sale is recorded with them as its seller and promoter."""
+    screen names them, the outgoing person's unpaid sale is suspended under their name, and the
+    next sale is recorded with the incoming person as its seller and promoter."""
     app = make_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await scanner_burst(pilot, shop.case.sku)  # the outgoing manager's sale, not yet paid
         await settle(pilot)
         await go(pilot, "drawer")
         await pilot.press("f2")
@@ -239,6 +242,9 @@ async def test_the_incoming_cashier_is_logged_in_after_the_handover(
         await settle(pilot)
         assert isinstance(app.screen, SaleScreen)
         assert f"{_('Staff')}: {shop.promoter.name}" in shown(app, "#sale-header")
+        assert app.screen.cart.lines == [] and app.screen.cart.staff_id == shop.promoter.id
+        held = HeldCart.get()  # the manager's sale waits for them under their name (F8)
+        assert (held.staff_id, held.label) == (shop.manager.id, f"Handover: {shop.manager.name}")
         await scanner_burst(pilot, shop.imeis[0])
         await settle(pilot)
         await pilot.press("f2")

@@ -70,7 +70,9 @@ class Cash:
         self.drops += other.drops
 
 
-@dataclass(frozen=True, slots=True)
+# Plain slotted classes, not frozen ones: a frozen dataclass sets each field through
+# object.__setattr__, and a busy day makes tens of thousands of these.
+@dataclass(slots=True)
 class SaleFacts:
     """A receipt as the reports need it (read as a plain row: a model object a receipt cost
     most of a 1,000-sale day's report)."""
@@ -85,7 +87,7 @@ class SaleFacts:
     voided_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TenderFacts:
     sale_id: str
     kind: str
@@ -208,8 +210,9 @@ def read_day(terminal_id: str, day: date, *, lines: bool = True) -> DayFacts:
     sessions = day_sessions(terminal_id, day)
     facts = DayFacts(terminal_id, day, sessions)
     params = (terminal_id, day.isoformat())
+    stamp = datetime.fromisoformat  # a DateTimeField's text, as peewee reads it: naive UTC
     facts.sales = [
-        SaleFacts(str(from_db(i)), no, kind, status, total, disc, _stamp(at), _maybe(voided))
+        SaleFacts(str(from_db(i)), no, kind, status, total, disc, stamp(at), voided and stamp(voided))
         for i, no, kind, status, total, disc, at, voided in _plain_rows(
             'SELECT "id", "receipt_no", "kind", "status", "total", "discount", "created_at", "voided_at" '
             'FROM "sale" WHERE "terminal_id" = ? AND "business_date" = ? ORDER BY "created_at"',
@@ -283,12 +286,3 @@ def _plain_rows(sql: str, params: tuple[str, str]) -> list[Any]:
 def _display_name(brand: str, model: str, storage: str, colour: str) -> str:
     """As store.models.Product.display_name."""
     return " ".join(p for p in (brand, model, storage, colour) if p)
-
-
-def _stamp(value: object) -> datetime:
-    """A stored moment as peewee's DateTimeField reads it: naive, in UTC."""
-    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-
-
-def _maybe(value: object) -> datetime | None:
-    return None if value is None else _stamp(value)

@@ -102,6 +102,11 @@ class DrawerReport:
         return self.cash.expected
 
 
+def _counts() -> defaultdict[str, list[int]]:
+    """Count and amount by name."""
+    return defaultdict(lambda: [0, 0])
+
+
 def _line(name: str, rows: list[int]) -> Line:
     return Line(name, len(rows), sum(rows))
 
@@ -159,29 +164,36 @@ def build(facts: DayFacts, tz: ZoneInfo, *, kind: str = "X") -> DrawerReport:
     report.tenders = _breakdown(dict(by_tender))
     voucher = by_tender.get("voucher", [0, 0])
     report.vouchers = Line("vouchers", voucher[0], voucher[1])
-    groups: dict[str, dict[str, list[int]]] = {k: defaultdict(lambda: [0, 0]) for k in ("p", "c", "b", "m")}
-    for ln in facts.lines:
+    by_promoter, by_category, by_brand, by_model = (_counts(), _counts(), _counts(), _counts())
+    receipts = facts.receipts
+    for ln in facts.lines:  # a busy day's tens of thousands: each step here counts
         if ln.receipt_id not in kept:
             continue
-        product = ln.product
-        for key, name in (
-            ("p", ln.promoter),
-            ("c", product.category),
-            ("b", product.brand),
-            ("m", f"{product.brand} {product.model}"),
+        product, qty, total = ln.product, ln.qty, ln.total
+        for group, name in (
+            (by_promoter, ln.promoter),
+            (by_category, product.category),
+            (by_brand, product.brand),
+            (by_model, f"{product.brand} {product.model}"),
         ):
-            groups[key][name][0] += ln.qty
-            groups[key][name][1] += ln.total
+            row = group[name]
+            row[0] += qty
+            row[1] += total
         if ln.imei:
-            target = report.sold if ln.qty > 0 else report.returned
-            target.append(Imei(ln.imei, product.display_name, facts.receipts[ln.receipt_id].receipt_no))
-    report.promoters, report.categories = _breakdown(groups["p"]), _breakdown(groups["c"])
-    report.brands, report.models = _breakdown(groups["b"]), _breakdown(groups["m"])
-    hours: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+            target = report.sold if qty > 0 else report.returned
+            target.append(Imei(ln.imei, product.display_name, receipts[ln.receipt_id].receipt_no))
+    report.promoters, report.categories = _breakdown(by_promoter), _breakdown(by_category)
+    report.brands, report.models = _breakdown(by_brand), _breakdown(by_model)
+    hours = _counts()
+    hour_at: dict[datetime, str] = {}  # by the minute: the receipts of a minute share an hour
     for sale in done:
-        hour = f"{_local(sale.created_at, tz).hour:02d}:00"
-        hours[hour][0] += 1
-        hours[hour][1] += sale.total
+        minute = sale.created_at.replace(second=0, microsecond=0)
+        hour = hour_at.get(minute)
+        if hour is None:
+            hour = hour_at[minute] = f"{_local(minute, tz).hour:02d}:00"
+        row = hours[hour]
+        row[0] += 1
+        row[1] += sale.total
     report.hours = [Line(h, v[0], v[1]) for h, v in sorted(hours.items())]
     report.approvals = _approvals(facts, kept, tz)
     report.gifts = _gifts(facts, tz)

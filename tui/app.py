@@ -362,6 +362,19 @@ class ZhangguiApp(App[None]):
 
             remind_at_login(self, member)  # someone else logs in: told of the days left open too
 
+    def hand_over_to(self, incoming: Member) -> None:
+        """交班 at this terminal: who took the drawer over (their PIN checked by the store,
+        store.dayclose.drawer.take_over) is logged in from now on, and every sale after is
+        theirs. A sale in progress is suspended under the outgoing person's name and a new one
+        starts, as when someone else unlocks (tui.messages.Unlocked)."""
+        outgoing = self.staff
+        if outgoing is None or outgoing.id == incoming.id:
+            return
+        self.staff = incoming
+        if self.selling is not None:
+            self.selling.post_message(Unlocked(outgoing, handover=True))
+        self.refresh_bindings()
+
     def on_sale_not_kept(self, message: SaleNotKept) -> None:
         if message.locker is None:  # quitting: the console stays open
             kept = _("The sale in progress could not be suspended, so the console stays open: {reason}")

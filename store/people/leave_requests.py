@@ -10,35 +10,13 @@ from store.db.transaction import write
 from store.kernel import moment
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.errors import NotFound, ValidationError
-from store.kernel.i18n import N_, _
+from store.kernel.i18n import _
 from store.models import LeaveRequest
+from store.people.leave_kinds import LEAVE_KINDS as LEAVE_KINDS  # the kinds, named where leave is asked
+from store.people.leave_kinds import LEAVE_KINDS_SHORT as LEAVE_KINDS_SHORT
+from store.people.leave_kinds import leave_kind_label as leave_kind_label
+from store.people.leave_kinds import leave_kind_short as leave_kind_short
 from store.people.roster_edit import rosterable
-
-# The kinds of leave a shop keeps apart (pay and the yearly allowance differ), in the order
-# a person is offered them.
-LEAVE_KINDS: dict[str, str] = {
-    "personal": N_("Personal leave (事假)"),
-    "sick": N_("Sick leave (病假)"),
-    "annual": N_("Annual leave (年假)"),
-    "in_lieu": N_("Time off in lieu (调休)"),
-}
-
-
-# The same kinds in a list's narrow column (事假 / personal).
-LEAVE_KINDS_SHORT: dict[str, str] = {
-    "personal": N_("personal"),
-    "sick": N_("sick"),
-    "annual": N_("annual"),
-    "in_lieu": N_("in lieu"),
-}
-
-
-def leave_kind_label(kind: str) -> str:
-    return _(LEAVE_KINDS.get(kind, kind))
-
-
-def leave_kind_short(kind: str) -> str:
-    return _(LEAVE_KINDS_SHORT.get(kind, kind))
 
 
 def request_leave(

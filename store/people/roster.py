@@ -14,9 +14,10 @@ from store.kernel import moment
 from store.kernel.auth import Actor, Approval, manager_authority
 from store.kernel.dates import check_year
 from store.kernel.errors import ValidationError
-from store.kernel.i18n import _
+from store.kernel.i18n import N_, _
 from store.models import LeaveRequest, RosterEntry, RosterWeek, Staff
 from store.people.config import ShiftTemplate
+from store.people.leave_kinds import LEAVE_KINDS_SHORT
 from store.people.roster_rules import Conflict, Person, Rules, Shift, check
 
 _WEEK_RE = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
@@ -61,26 +62,34 @@ def rules_for(config: Config) -> Rules:
     )
 
 
-def _approved_leave(first: date, last: date) -> dict[str, set[date]]:
-    days: dict[str, set[date]] = {}
+def _approved_leave(first: date, last: date) -> dict[str, dict[date, str]]:
+    """Each person's approved leave days between ``first`` and ``last``, with the kind of each."""
+    days: dict[str, dict[date, str]] = {}
     query = LeaveRequest.select().where(
         LeaveRequest.status == "approved", LeaveRequest.first_day <= last, LeaveRequest.last_day >= first
     )
     for leave in query:
         day = max(leave.first_day, first)
         while day <= min(leave.last_day, last):
-            days.setdefault(leave.staff_id, set()).add(day)
+            days.setdefault(leave.staff_id, {})[day] = leave.kind
             day += timedelta(days=1)
     return days
 
 
 def people_between(first: date, last: date) -> dict[str, Person]:
     """Everyone (including those who left) with their status and approved leave days."""
+    return _people(first, last)[0]
+
+
+def _people(first: date, last: date) -> tuple[dict[str, Person], dict[tuple[str, date], str]]:
+    """``people_between``, and the kind of leave of each (person, day) on leave."""
     leave = _approved_leave(first, last)
-    return {
-        m.id: Person(m.id, m.name, m.status, frozenset(leave.get(m.id, ())))
+    people = {
+        m.id: Person(m.id, m.name, m.status, frozenset(leave.get(m.id, {})))
         for m in Staff.select(Staff.id, Staff.name, Staff.status)
     }
+    kinds = {(sid, day): kind for sid, own in leave.items() for day, kind in own.items()}
+    return people, kinds
 
 
 def shifts_between(first: date, last: date) -> list[Shift]:
@@ -109,7 +118,7 @@ class WeekRoster:
     days: list[date]
     staff: list[Staff]  # the grid's rows
     cells: dict[tuple[str, date], list[Shift]]
-    leave: set[tuple[str, date]]
+    leave: dict[tuple[str, date], str]  # (person, day) on approved leave -> its kind (LEAVE_KINDS)
     status: str  # draft / published
     conflicts: list[Conflict] = field(default_factory=list)
 
@@ -117,12 +126,14 @@ class WeekRoster:
         return self.cells.get((staff_id, day), [])
 
     def cell_text(self, staff_id: str, day: date, shifts: list[ShiftTemplate]) -> str:
-        """What a grid cell shows: the shift names, or 'Leave' on a day off."""
+        """What a grid cell shows: the shift names, or on a day of approved leave its kind
+        (事假, 病假, 年假, 调休: pay and the yearly allowance differ, so the manager sees which)."""
         own = self.cell(staff_id, day)
         names = {s.code: s.name for s in shifts}
         if own:
             return "+".join(names.get(s.code, s.code) for s in own)
-        return _("Leave") if (staff_id, day) in self.leave else ""
+        kind = self.leave.get((staff_id, day))
+        return "" if kind is None else _(LEAVE_KINDS_SHORT.get(kind, N_("Leave")))
 
     def hours(self, staff_id: str) -> int:
         """Rostered minutes this week."""
@@ -138,7 +149,7 @@ def load_week(week: str, config: Config) -> WeekRoster:
     days = week_days(week)
     # A day either side: rest after Sunday's late shift and before Monday's early one.
     around = shifts_between(days[0] - timedelta(days=1), days[-1] + timedelta(days=1))
-    people = people_between(days[0], days[-1])
+    people, leave = _people(days[0], days[-1])
     cells: dict[tuple[str, date], list[Shift]] = {}
     for shift in around:
         if days[0] <= shift.day <= days[-1]:
@@ -147,7 +158,6 @@ def load_week(week: str, config: Config) -> WeekRoster:
         own.sort(key=lambda s: s.start)
     rostered = {sid for sid, _day in cells}
     staff = [m for m in Staff.select().order_by(Staff.code) if m.status != "left" or m.id in rostered]
-    leave = {(sid, d) for sid, person in people.items() for d in person.leave_days}
     row = RosterWeek.get_or_none(RosterWeek.week == week)
     # Weekly hours look at the whole week, so the whole week's shifts (and the edges) go in.
     conflicts = check(around, people, rules_for(config), days)

@@ -16,6 +16,7 @@ from store.kernel.errors import NotFound, ValidationError
 from store.kernel.i18n import _
 from store.models import LeaveRequest, RosterEntry, RosterWeek, Staff
 from store.people.config import ShiftTemplate, clock_text
+from store.people.leave_kinds import DAY_OFF
 from store.people.roster import as_date, parse_week, week_days, week_of
 from store.people.roster_rules import day_label
 
@@ -316,6 +317,7 @@ def toggle_day_off(
             staff=staff_id,
             first_day=day,
             last_day=day,
+            kind=DAY_OFF,
             status="approved",
             created_by=by,
             decided_by=approver,

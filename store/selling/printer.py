@@ -12,12 +12,10 @@ import errno
 import socket
 from typing import Any
 
-from escpos.exceptions import Error as EscposError
-from escpos.printer import File, Network, Serial, Usb
-
 from store.config.loader import PRINTER_KINDS
 from store.kernel.errors import PrinterError
 from store.kernel.i18n import _
+from store.selling.escpos_lib import EscposError, File, Network, Serial, Usb
 
 NETWORK_PORT = 9100  # the raw printing port (JetDirect) every network receipt printer listens on
 # Long enough for a printer waking from standby, short enough not to freeze the till.

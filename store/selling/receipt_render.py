@@ -8,13 +8,12 @@ from typing import Any, cast
 
 import qrcode
 import qrcode.constants
-from escpos.constants import QR_ECLEVEL_M
-from escpos.printer import Dummy
 
 from store.kernel.errors import PrinterError
 from store.kernel.files import write_durably
 from store.kernel.i18n import _
 from store.kernel.money import format_fen
+from store.selling.escpos_lib import QR_ECLEVEL_M, Dummy
 from store.selling.receipt import Receipt
 from store.selling.receipt_layout import cell_width, char_cells, layout_receipt, printer_cells
 

@@ -11,14 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from escpos.constants import QR_ECLEVEL_M
-from escpos.printer import Dummy
-
 from store.kernel.errors import PrinterError
 from store.kernel.files import write_durably
 from store.kernel.i18n import _
 from store.kernel.money import format_fen
 from store.selling import printer
+from store.selling.escpos_lib import QR_ECLEVEL_M, Dummy
 from store.selling.receipt_layout import char_cells, printer_cells
 from store.selling.receipt_render import CHINESE_MODE_OFF, CHINESE_MODE_ON, qr_half_blocks, qr_matrix
 from store.stock.products import product_line

@@ -66,8 +66,9 @@ def test_a_backup_is_whole_checked_and_holds_the_sales_still_in_the_wal(
     sell(shop, shop.imeis[0])
     assert db_path.with_name("store.db-wal").stat().st_size > 0  # the sale is in the WAL only
     folder = tmp_path / "backups"
-    result = _backup(db_path, folder, clock)
-    assert result.path.name == f"zhanggui-S001-{clock.local_now():%Y%m%d}-120000.db"
+    taken = clock.local_now()
+    result = _backup(db_path, folder, clock)  # a millisecond later: the same second
+    assert result.path.name == f"zhanggui-S001-{taken:%Y%m%d-%H%M%S}.db"
     assert sorted(p.name for p in folder.iterdir()) == [result.path.name]  # no partial, no -wal
     assert _sales_in(result.path) == 1
     info = verify_backup(result.path, "S001")

@@ -142,16 +142,34 @@ def test_leave_requests_are_decided_by_someone_else(shop: Shop, cfg: Config) -> 
     roster_edit.assign(p1, day(2), "E", cfg, actor=manager_actor(shop))
     grid = roster.load_week(WEEK, cfg)
     assert [(c.kind, c.day) for c in grid.hard_conflicts] == [("on_leave", day(2))]
-    assert grid.cell_text(p1, day(3), cfg.roster.shifts) == "Leave"
+    assert grid.cell_text(p1, day(3), cfg.roster.shifts) == "personal"  # the kind asked for (事假)
     assert AuditLog.select().where(AuditLog.action == "leave.approve").count() == 1
     with pytest.raises(ValidationError, match="Leave must end on or after its first day"):
         leave_requests.request_leave(p1, day(3), day(2), "", by=p1)
+
+
+def test_a_leave_day_shows_its_kind_in_the_grid(shop: Shop, cfg: Config) -> None:
+    """Sick leave and annual leave are paid and counted differently: the grid says which."""
+    from store.kernel.i18n import set_language
+
+    p1 = shop.promoter.id
+    sick = leave_requests.request_leave(p1, day(1), day(1), "发烧", by=p1, kind="sick")
+    annual = leave_requests.request_leave(p1, day(5), day(6), "", by=p1, kind="annual")
+    for leave in (sick, annual):
+        leave_requests.decide_leave(leave.id, True, actor=manager_actor(shop))
+    grid = roster.load_week(WEEK, cfg)
+    assert [grid.cell_text(p1, day(n), cfg.roster.shifts) for n in range(3)] == ["", "sick", ""]
+    assert grid.cell_text(p1, day(6), cfg.roster.shifts) == "annual"
+    set_language("zh_CN")
+    assert grid.cell_text(p1, day(1), cfg.roster.shifts) == "病假"
+    assert grid.cell_text(p1, day(5), cfg.roster.shifts) == "年假"
 
 
 def test_a_day_off_toggles(shop: Shop, cfg: Config) -> None:
     p1 = shop.promoter.id
     assert roster_edit.toggle_day_off(p1, day(4), actor=manager_actor(shop)) is True
     assert (p1, day(4)) in roster.load_week(WEEK, cfg).leave
+    assert roster.load_week(WEEK, cfg).cell_text(p1, day(4), cfg.roster.shifts) == "day off"  # not 事假
     assert roster_edit.toggle_day_off(p1, day(4), actor=manager_actor(shop)) is False
     assert (p1, day(4)) not in roster.load_week(WEEK, cfg).leave
 

@@ -18,7 +18,13 @@ Figures, median of --runs each, ours and the floor alternating after one warm-up
 - floor: a hand-written single SQL over the same table (count and sum by store and day),
   fetched with psycopg and nothing else done with the rows.
 The two must give the same figures. Target: ours ≤ 2 s. The machine's load (uptime) is
-printed before and after: the machine may be shared."""
+printed before and after: the machine may be shared.
+
+With --mix, the chain's lines are generated too (200 SKUs of 8 brands, each store's own
+product ids for them, 5 promoters a store, one line a receipt and a second one on about half,
+the lines adding up to the receipt), and the brand mix and the promoter league over every day
+are measured the same way beside the same figures by hand-written SQL: shown, not judged (the
+issue sets no target for them)."""
 
 from __future__ import annotations
 
@@ -30,7 +36,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -53,6 +59,7 @@ class Result:
     load_seconds: float
     ours: list[float]
     floor: list[float]
+    mix: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
 
     @property
     def ours_median(self) -> float:
@@ -124,6 +131,126 @@ def generate(hq: Any, stores: int, days: int, sales: int) -> None:
         hq.raw.autocommit = False
 
 
+BRANDS = ("Apple", "Huawei", "Xiaomi", "OPPO", "vivo", "Honor", "Samsung", "Generic")
+# A store's own id for the chain's SKU n, and for its promoter i: the same on every call.
+_PRODUCT_ID = "uuid_in(md5('product/' || {store} || '/' || {n})::cstring)::text"
+_STAFF_ID = "uuid_in(md5('staff/' || {store} || '/' || {i})::cstring)::text"
+
+
+def generate_lines(hq: Any, stores: int) -> None:
+    """The chain's products, each store's ids for them, its promoters and every receipt's lines
+    (one, or two on about half: the second a fifth of the total), made by PostgreSQL."""
+    brands = "ARRAY[" + ", ".join(f"'{b}'" for b in BRANDS) + "]"
+    number = "substr(s.store_code, 2)::int"
+    product = _PRODUCT_ID.format(store=number, n="mod(abs(hashtext(s.id || k)), 200)")
+    promoter = _STAFF_ID.format(store=number, i="1 + mod(abs(hashtext(s.id)), 5)")
+    with hq.transaction():
+        hq.execute(
+            "INSERT INTO hq_products (sku, brand, model, category)"
+            f" SELECT 'SKU' || n, ({brands})[1 + mod(n, 8)], ({brands})[1 + mod(n, 8)] || ' M' || (n / 8),"
+            " CASE WHEN mod(n, 4) = 0 THEN 'accessory' ELSE 'handset' END FROM generate_series(0, 199) n"
+        )
+        hq.execute(
+            "INSERT INTO hq_store_products (store_code, id, sku)"
+            f" SELECT 'S' || lpad(s::text, 3, '0'), {_PRODUCT_ID.format(store='s', n='n')}, 'SKU' || n"
+            " FROM generate_series(1, %s) s, generate_series(0, 199) n",
+            (stores,),
+        )
+        hq.execute(
+            "INSERT INTO hq_staff (store_code, id, code, name, seq)"
+            f" SELECT 'S' || lpad(s::text, 3, '0'), {_STAFF_ID.format(store='s', i='i')}, 'P' || i,"
+            " '促销员' || s || '-' || i, 1 FROM generate_series(1, %s) s, generate_series(1, 5) i",
+            (stores,),
+        )
+        hq.execute(
+            "INSERT INTO hq_sale_lines (store_code, id, sale_id, business_date, product_id, qty, total,"
+            " body, promoter_id)"
+            " SELECT store_code, sale_id || '/' || k, sale_id, business_date, product_id, qty, line_total,"
+            ' \'{"id":"\' || sale_id || \'/\' || k || \'","line_no":\' || k || \',"product_id":"\''
+            ' || product_id || \'","promoter_id":"\' || promoter_id || \'","qty":\' || qty'
+            ' || \',"sale_id":"\' || sale_id || \'","total":\' || line_total || \',"unit_price":\''
+            " || abs(line_total) || ',\"list_price\":' || abs(line_total) || ',\"discount\":0}', promoter_id"
+            " FROM (SELECT s.store_code, s.id AS sale_id, s.business_date, k,"
+            f" {product} AS product_id, {promoter} AS promoter_id,"
+            " CASE WHEN s.kind = 'return' THEN -1 ELSE 1 END AS qty,"
+            " CASE WHEN n = 1 THEN s.total WHEN k = 1 THEN s.total - s.total / 5 ELSE s.total / 5 END"
+            " AS line_total"
+            " FROM hq_sales s, LATERAL (SELECT 1 + mod(abs(hashtext(s.id)), 2) AS n) c,"
+            " LATERAL generate_series(1, c.n) k) g"
+        )
+    hq.raw.autocommit = True
+    try:
+        hq.execute("VACUUM ANALYZE")
+    finally:
+        hq.raw.autocommit = False
+
+
+BRAND_FLOOR = (
+    "SELECT p.brand, p.model, SUM(l.qty), SUM(l.total) FROM hq_sale_lines l"
+    " JOIN hq_sales s ON s.store_code = l.store_code AND s.id = l.sale_id AND s.status = 'completed'"
+    " JOIN hq_store_products sp ON sp.store_code = l.store_code AND sp.id = l.product_id"
+    " JOIN hq_products p ON p.sku = sp.sku WHERE l.business_date BETWEEN %s AND %s"
+    " GROUP BY p.brand, p.model"
+)
+PROMOTER_FLOOR = (
+    "SELECT l.store_code, st.code, SUM(l.qty), SUM(l.total),"
+    " SUM(CASE WHEN p.category = 'handset' THEN l.qty ELSE 0 END) FROM hq_sale_lines l"
+    " JOIN hq_sales s ON s.store_code = l.store_code AND s.id = l.sale_id AND s.status = 'completed'"
+    " JOIN hq_store_products sp ON sp.store_code = l.store_code AND sp.id = l.product_id"
+    " JOIN hq_products p ON p.sku = sp.sku"
+    " LEFT JOIN hq_staff st ON st.store_code = l.store_code AND st.id = l.promoter_id"
+    " WHERE l.business_date BETWEEN %s AND %s GROUP BY l.store_code, l.promoter_id, st.code"
+)
+
+
+def _alternate(
+    hq: Any, ours: Callable[[], object], floor: Callable[[], object], runs: int
+) -> tuple[list[float], list[float]]:
+    """``runs`` of each, alternating which goes first, each in a snapshot of its own."""
+    mine: list[float] = []
+    base: list[float] = []
+    for n in range(runs):
+        pair = (ours, floor) if n % 2 == 0 else (floor, ours)
+        for fn in pair:
+            seconds, _out = _timed(fn)
+            hq.raw.rollback()
+            (mine if fn is ours else base).append(seconds)
+    return mine, base
+
+
+def _fetch(hq: Any, sql: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
+    cursor = hq.raw.cursor()
+    try:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def measure_mix(hq: Any, days: int, runs: int) -> dict[str, tuple[list[float], list[float]]]:
+    """The brand mix and the promoter league over every day beside their hand-written SQL,
+    after checking that each gives the same figures."""
+    from store.hq.reports import brand_mix, promoter_league
+
+    last = FIRST_DAY + timedelta(days=days - 1)
+    span = (FIRST_DAY, last)
+    brands = sorted((r[0], r[1], r[2], r[3]) for r in brand_mix(hq, *span).rows)
+    raw = sorted((b, m, int(u), int(n)) for b, m, u, n in _fetch(hq, BRAND_FLOOR, span))
+    league = sorted((r[1], r[2], r[4], r[5], r[6]) for r in promoter_league(hq, *span).rows)
+    raw_league = sorted((s, c, int(u), int(n), int(h)) for s, c, u, n, h in _fetch(hq, PROMOTER_FLOOR, span))
+    hq.raw.rollback()
+    if brands != raw or league != raw_league:
+        raise SystemExit("a mix report and its floor disagree: the bench's figures would mean nothing")
+    return {
+        "brand mix": _alternate(
+            hq, lambda: brand_mix(hq, *span), lambda: _fetch(hq, BRAND_FLOOR, span), runs
+        ),
+        "promoter league": _alternate(
+            hq, lambda: promoter_league(hq, *span), lambda: _fetch(hq, PROMOTER_FLOOR, span), runs
+        ),
+    }
+
+
 def _timed(fn: Callable[[], object]) -> tuple[float, object]:
     began = time.perf_counter()
     out = fn()
@@ -152,18 +279,13 @@ def measure(hq: Any, days: int, runs: int) -> tuple[list[float], list[float], in
     hq.raw.rollback()  # each run its own snapshot, as a command's
     if [(s, d, int(a), int(b), int(n)) for s, d, a, b, n in want] != got:
         raise SystemExit("the report and the floor disagree: the bench's figures would mean nothing")
-    mine: list[float] = []
-    base: list[float] = []
-    for n in range(runs):
-        pair = (ours, floor) if n % 2 == 0 else (floor, ours)
-        for fn in pair:
-            seconds, _out = _timed(fn)
-            hq.raw.rollback()
-            (mine if fn is ours else base).append(seconds)
+    mine, base = _alternate(hq, ours, floor, runs)
     return mine, base, len(got)
 
 
-def run(url: str, stores: int, days: int, sales: int, runs: int, keep: bool = False) -> Result:
+def run(
+    url: str, stores: int, days: int, sales: int, runs: int, keep: bool = False, mix: bool = False
+) -> Result:
     import psycopg
 
     from store.hq.db import connect
@@ -179,6 +301,13 @@ def run(url: str, stores: int, days: int, sales: int, runs: int, keep: bool = Fa
             size = int(hq.execute("SELECT pg_total_relation_size('hq_sales')")[0][0])
             hq.raw.rollback()
             mine, base, rows = measure(hq, days, runs)
+            mixed: dict[str, tuple[list[float], list[float]]] = {}
+            if mix:
+                seconds_lines, _ = _timed(lambda: generate_lines(hq, stores))
+                lines = int(hq.execute("SELECT COUNT(*) FROM hq_sale_lines")[0][0])
+                hq.raw.rollback()
+                print(f"generated {lines:,} sale lines in {seconds_lines:.1f} s")
+                mixed = measure_mix(hq, days, runs)
         finally:
             hq.close()
     finally:
@@ -187,7 +316,7 @@ def run(url: str, stores: int, days: int, sales: int, runs: int, keep: bool = Fa
         else:
             with psycopg.connect(url, autocommit=True) as admin:
                 admin.execute(f"DROP SCHEMA {schema} CASCADE")
-    return Result(count, rows, size, seconds, mine, base)
+    return Result(count, rows, size, seconds, mine, base, mixed)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sales", type=int, default=40, help="receipts a store makes a day")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="leave the generated schema")
+    parser.add_argument("--mix", action="store_true", help="also the brand mix and promoter league")
     args = parser.parse_args(argv)
     if not args.pg:
         print(
@@ -207,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     print(f"load before: {load()}")
-    result = run(args.pg, args.stores, args.days, args.sales, args.runs, args.keep)
+    result = run(args.pg, args.stores, args.days, args.sales, args.runs, args.keep, args.mix)
     print(
         f"generated {args.stores} stores × {args.days} days × {args.sales} receipts:"
         f" {result.sales:,} sales, hq_sales {result.table_bytes / 1e6:,.0f} MB with its indexes,"
@@ -221,6 +351,13 @@ def main(argv: list[str] | None = None) -> int:
         f" floor median {result.floor_median * 1000:.0f} ms"
         f" (runs: {', '.join(f'{s * 1000:.0f}' for s in result.floor)} ms), {ratio:.2f}× the floor"
     )
+    for name, (mine, base) in result.mix.items():
+        ours_ms, floor_ms = statistics.median(mine) * 1000, statistics.median(base) * 1000
+        print(
+            f"{name} (shown, not judged): ours median {ours_ms:.0f} ms"
+            f" (runs: {', '.join(f'{s * 1000:.0f}' for s in mine)} ms), floor median {floor_ms:.0f} ms"
+            f" (runs: {', '.join(f'{s * 1000:.0f}' for s in base)} ms), {ours_ms / floor_ms:.2f}× the floor"
+        )
     print(f"load after: {load()}")
     print(f"target: ours <= {TARGET_S:.0f} s: {verdict}")
     return 0 if verdict == "PASS" else 1

@@ -210,3 +210,19 @@ def test_stock_is_the_stores_own_level_without_its_earlier_files(
     assert [(r[0], r[1], r[5], r[6]) for r in rows if r[2] == PHONE] == [("S001", second, 1, 4)]
     slow = {r[0]: r[3:6] for r in slow_movers(hq, LAST_DAY, LAST_DAY, days=3).rows}
     assert slow[PHONE] == (4, 1, second)
+
+
+def test_a_voided_sale_is_left_out(hq: HqDb, chain: dict[str, StoreDays]) -> None:
+    """A voided receipt (as a store sends one) counts in neither the mix nor the league: the
+    reports read the few voided sales and leave their lines out."""
+    _import_all(hq, chain)
+    before = sum(int(str(r[3])) for r in brand_mix(hq, FIRST_DAY, LAST_DAY).rows)
+    sale, total = hq.execute(
+        "SELECT id, total FROM hq_sales WHERE store_code = 'S002' AND business_date = %s ORDER BY id",
+        (LAST_DAY.isoformat(),),
+    )[0]
+    with hq.transaction():
+        hq.execute("UPDATE hq_sales SET status = 'voided' WHERE store_code = 'S002' AND id = %s", (sale,))
+    assert sum(int(str(r[3])) for r in brand_mix(hq, FIRST_DAY, LAST_DAY).rows) == before - int(total)
+    league = {r[1]: int(str(r[5])) for r in promoter_league(hq, FIRST_DAY, LAST_DAY).rows}
+    assert league["S002"] == chain["S002"].promoters["P1"][1] - int(total)

@@ -24,7 +24,7 @@ SEND = "send"
 class HqExportScreen(ConsoleScreen[None]):
     DEFAULT_CSS = """
     #export-header { height: 1; background: $primary; padding: 0 1; }
-    #export-where { height: auto; padding: 0 1; }
+    #export-where { height: auto; padding: 0 1; margin-bottom: 1; }
     #export-body { height: 1fr; padding: 0 1; }
     """
     BINDINGS = [

@@ -76,10 +76,12 @@ async def test_right_after_the_z_report_f6_writes_the_days_file(
         await type_text(pilot, "1234")
         await _until(pilot, lambda: app.screen is screen and "Backup" in _said(app))
         assert "F6" in _said(app) and "head office" in _said(app), _said(app)
+        assert flat(_said(app)) in flat(screen_text(app))  # the backup's path and the offer, wrapped
         await pilot.press("f6")
         name = f"S001-{clock.today().isoformat()}.day.zip"
         await _until(pilot, lambda: name in flat(_said(app)))
         assert "sequence 1" in _said(app), _said(app)
+        assert flat(_said(app)) in flat(screen_text(app))
     assert (tmp_path / "usb" / name).is_file()
 
 
@@ -105,7 +107,8 @@ async def test_the_menu_screen_lists_the_days_left_and_writes_them_all(
         await _until(pilot, lambda: "keys init" in _said(app))
         text = screen_text(app)
         assert "2 closed days not exported yet" in text and all(d.isoformat() in text for d in days), text
-        assert "zhanggui keys init" in flat(_said(app)) or "zhanggui keys init" in _said(app), _said(app)
+        assert "zhanggui keys init" in _said(app), _said(app)
+        assert flat(_said(app)) in flat(screen_text(app)), text  # the whole sentence, wrapped
         await pilot.press("f2")  # no key: said again, nothing written
         await _until(pilot, lambda: "keys init" in _said(app))
         assert not list((tmp_path / "usb").glob("*.day.zip"))

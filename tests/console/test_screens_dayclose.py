@@ -1,6 +1,6 @@
 """Text snapshots at 80x24 in both languages of the day close: the day report (the X report, the
 sales by hour), the close dialog with a count ¥10 short, the reminder of a day left open, and
-the head office export (the days not exported, then where their files went).
+the head office export (no USB stick, the days not exported, then where their files went).
 How to update: tests/console/test_screens_selling.py."""
 
 from __future__ import annotations
@@ -117,11 +117,17 @@ async def test_hq_export_screen(
     app = snapshot_app(db, tmp_path, staff=shop.manager)
     app.config.paths.exports = "exports"
     app.config.hq.phone_secret = "chain-secret-0123456789"
-    (tmp_path / "exports").mkdir()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await go(pilot, "export")
         assert isinstance(app.screen, HqExportScreen)
+        missing = _(
+            "The export folder {folder} is missing. Plug in the USB stick (or make the folder, or"
+            " set [paths] exports in config.toml); nothing was exported."
+        ).format(folder="exports")
+        await snaps.check(pilot, "hq-export-no-stick", shows=missing)
+        (tmp_path / "exports").mkdir()  # the stick plugged in
+        await pilot.press("f5")
         await snaps.check(pilot, "hq-export", shows=_("F2: write their files to the folder above."))
         await pilot.press("f2")
         for _attempt in range(100):

@@ -9,8 +9,8 @@ from itertools import accumulate
 from store.demo.bulk import SQL_CUSTOMER, _Ids
 from store.demo.clock import _DAY_US, _stamp
 from store.demo.data_people import GIVEN_FEMALE, GIVEN_MALE, MOBILE_PREFIXES, SURNAMES
+from store.demo.roster import DEMO_STORE_CODE
 from store.demo.sampling import _pick
-from store.demo.staff import DEMO_STORE_CODE
 from store.demo.state import _State
 from store.referrals.codes import ALPHABET, LENGTH
 

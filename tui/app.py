@@ -93,7 +93,6 @@ class ZhangguiApp(App[None]):
         self.committing = False  # a sale is being saved (SaleCommitting until SaleCommitEnded)
         self._integrity: IntegrityCheck | None = None
         self.open_error: ZhangguiError | None = None  # why the store could not be opened
-        self._frozen = False  # the start-up's objects are out of the collector's way (collect_again)
 
     @property
     def ctx(self) -> StoreContext:
@@ -131,7 +130,6 @@ class ZhangguiApp(App[None]):
         return name
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.collect_again)  # once the first frame is drawn
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         if self.config.ui.idle_lock_minutes:
@@ -149,21 +147,11 @@ class ZhangguiApp(App[None]):
         else:
             self.ask_login()
 
-    def collect_again(self) -> None:
-        """The cyclic collector, which tui.launch turned off for the start-up, runs again.
-        What the start-up made is set aside first (gc.freeze), so the first collection does
-        not walk its 45,000 objects (~25 ms, under the login's first keys) to free nothing;
-        it rejoins the rest at the first login (collect_all_again)."""
-        if gc.isenabled():
-            return  # started otherwise (tests, benchmarks): nothing was turned off
-        gc.freeze()
-        gc.enable()
-        self._frozen = True
-
     def collect_all_again(self) -> None:
-        if self._frozen:
-            self._frozen = False
-            gc.unfreeze()  # the oldest generation: walked at the next full collection
+        """What tui.launch set aside from the cyclic collector for the start-up (gc.freeze)
+        rejoins the oldest generation at the first login: walked at the next full collection."""
+        if gc.get_freeze_count():
+            gc.unfreeze()
 
     def first_run(self) -> None:
         from tui.screens.first_run import FirstRunScreen  # screens off the start-up path load late

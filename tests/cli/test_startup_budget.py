@@ -153,8 +153,8 @@ def test_the_login_screen_is_drawn_before_the_store_is_opened(
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["screen"] == "LoginScreen"
-    # tui.launch turns the cyclic collector off for the start-up; it runs again once the login
-    # is drawn, what the start-up made set aside until the first login (ZhangguiApp.collect_again).
+    # tui.launch turns the cyclic collector off while it imports; it runs for the screens, what
+    # the imports made set aside until the first login (ZhangguiApp.collect_all_again).
     assert seen["collecting"] is True
     assert seen["frozen"] > 10_000
     loaded = set(seen["modules"])
@@ -196,21 +196,19 @@ def test_the_background_check_waits_until_the_console_is_up() -> None:
     assert tui.app.INTEGRITY_CHECK_DELAY_SECONDS >= 1
 
 
-def test_the_collector_set_aside_at_start_up_takes_everything_back_at_the_first_login() -> None:
+def test_what_the_start_up_set_aside_rejoins_the_collector_at_the_first_login() -> None:
     import gc
     from types import SimpleNamespace
 
     from tui.app import ZhangguiApp
 
-    console = SimpleNamespace(_frozen=False)
-    gc.disable()  # as tui.launch starts the console
+    console = SimpleNamespace()
+    gc.freeze()  # as tui.launch leaves it once it has imported the console
     try:
-        ZhangguiApp.collect_again(console)  # type: ignore[arg-type]  # the first frame is drawn
-        assert gc.isenabled() and console._frozen and gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > 0
         ZhangguiApp.collect_all_again(console)  # type: ignore[arg-type]  # someone logged in
-        assert gc.get_freeze_count() == 0 and not console._frozen
-        ZhangguiApp.collect_again(console)  # type: ignore[arg-type]  # started otherwise: untouched
-        assert gc.get_freeze_count() == 0 and not console._frozen
+        assert gc.get_freeze_count() == 0
+        ZhangguiApp.collect_all_again(console)  # type: ignore[arg-type]  # and the next one
+        assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()
-        gc.enable()

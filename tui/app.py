@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -146,6 +147,12 @@ class ZhangguiApp(App[None]):
         else:
             self.ask_login()
 
+    def collect_all_again(self) -> None:
+        """What tui.launch set aside from the cyclic collector for the start-up (gc.freeze)
+        rejoins the oldest generation at the first login: walked at the next full collection."""
+        if gc.get_freeze_count():
+            gc.unfreeze()
+
     def first_run(self) -> None:
         from tui.screens.first_run import FirstRunScreen  # screens off the start-up path load late
 
@@ -187,6 +194,7 @@ class ZhangguiApp(App[None]):
             return
         self.staff = member
         self.start_selling()
+        self.collect_all_again()
         self.check_clock()
         from tui.screens.open_days import remind_at_login
 

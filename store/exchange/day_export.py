@@ -121,6 +121,16 @@ def _hasher(hq: HqSection) -> Callable[[str], str] | None:
     return phone_hasher(hq.phone_secret)
 
 
+def phones_problem(hq: HqSection) -> str:
+    """Why no day can be exported as [hq] stands ('' when one can): the sentence to show
+    before anyone tries."""
+    try:
+        _hasher(hq)
+    except ValidationError as exc:
+        return str(exc)
+    return ""
+
+
 Snapshot = tuple[list[DayClose], Window, dict[str, list[dict[str, Any]]], int, dict[str, object] | None]
 
 

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from store.kernel.i18n import _, ngettext
-from tui.cli.common import deliver, export_options, given, output_option, user_errors
+from tui.cli.common import config_option, deliver, export_options, given, output_option, user_errors
 from tui.cli.param_types import Day
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -19,13 +19,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def hq_db_option(fn: F) -> F:
     """--db (head office's database, required) and --config (for the language)."""
-    fn = click.option(
-        "--config",
-        "config_path",
-        type=click.Path(dir_okay=False),
-        envvar="ZHANGGUI_CONFIG",
-        help="config.toml to use (default: the user config dir).",
-    )(fn)
+    fn = config_option(fn)
     return click.option(
         "--db",
         "db_path",

@@ -107,31 +107,33 @@ def build_chain(
         set_language(outer_language)
 
 
-def relabel(source: StoreDays, code: str, root: Path) -> StoreDays:
-    """``source``'s day files as another store would send them: its code in the manifest and
-    in every record, signed by a key of its own. The records and Z totals stay ``source``'s, so
-    a chain of many stores costs one store's closes and exports (a few seconds for 30 days),
-    not one each; head office keys every record by (store, id), so they merge all the same."""
+def relabel(source: StoreDays, codes: list[str], root: Path) -> dict[str, StoreDays]:
+    """``source``'s day files as other stores would send them: each store's code in the
+    manifest and in every record, signed by a key of its own. The records and Z totals stay
+    ``source``'s, so a chain of many stores costs one store's closes and exports, not one
+    each; head office keys every record by (store, id), so they merge all the same."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from store.exchange.container import encode_signed
     from store.exchange.reader import read_signed
 
-    key = SigningKey(code, root / f"{code}.key", Ed25519PrivateKey.generate())
+    keys = {code: SigningKey(code, root / f"{code}.key", Ed25519PrivateKey.generate()) for code in codes}
+    files: dict[str, list[Path]] = {code: [] for code in codes}
+    for code in codes:
+        (root / code).mkdir()
     # (The real stores are copies of the Shop, whose records all say S001.)
-    own_code, new = re.compile(rb'"store_code":"[^"]*"'), f'"store_code":"{code}"'.encode()
-    folder = root / code
-    folder.mkdir()
-    files = []
+    own_code = re.compile(rb'"store_code":"[^"]*"')
     for path in source.files:
         signed = read_signed(path, lambda _code: [source.key.public], kind="day", schema_versions={1})
         own = ("format", "format_version", "signer", "parts")
-        manifest = {k: v for k, v in signed.manifest.items() if k not in own} | {"store": code}
-        parts = {name: own_code.sub(new, data) for name, data in signed.parts.items()}
-        target = folder / path.name.replace(source.code, code, 1)
-        target.write_bytes(encode_signed(manifest, parts, key))
-        files.append(target)
-    return StoreDays(code, key, files, dict(source.z_net))
+        manifest = {k: v for k, v in signed.manifest.items() if k not in own}
+        for code in codes:
+            new = f'"store_code":"{code}"'.encode()
+            parts = {name: own_code.sub(new, data) for name, data in signed.parts.items()}
+            target = root / code / path.name.replace(source.code, code, 1)
+            target.write_bytes(encode_signed(manifest | {"store": code}, parts, keys[code]))
+            files[code].append(target)
+    return {code: StoreDays(code, keys[code], files[code], dict(source.z_net)) for code in codes}
 
 
 @contextmanager

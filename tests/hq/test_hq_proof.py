@@ -32,9 +32,7 @@ def chain30(tmp_path_factory: pytest.TempPathFactory, _templates: Templates) -> 
     """Ten stores with thirty closed and exported days each, made once for both backends."""
     root = tmp_path_factory.mktemp("chain30")
     stores = build_chain(root, _templates, ("S001",), DAYS)
-    for n in range(2, STORES + 1):
-        stores[f"S{n:03d}"] = relabel(stores["S001"], f"S{n:03d}", root)
-    return stores
+    return stores | relabel(stores["S001"], [f"S{n:03d}" for n in range(2, STORES + 1)], root)
 
 
 def test_chain_totals_equal_the_stores_z_reports_and_the_missing_day_is_listed(

@@ -210,7 +210,9 @@ def run(root: Path, *, kills: int, sales: int, ways: tuple[bool, ...] = (True, F
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--kills", type=int, default=100, help="kills in each way of writing (default 100)")
     parser.add_argument("--sales", type=int, default=300, help="sales of the day exported (default 300)")
     args = parser.parse_args(argv)
@@ -222,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{tally.way}: {tally.kills} kills, {tally.inside_write} inside a write;"
             f" partial files with a visible name: {tally.partial_visible};"
-            f" hidden temporary files left: {tally.hidden_left} (cleared by durable.sweep, which every export runs first: {tally.hidden_swept})"
+            f" hidden temporary files left: {tally.hidden_left}"
+            f" (cleared by durable.sweep, which every export runs first: {tally.hidden_swept})"
         )
         for problem in tally.problems[:10]:
             print("  " + problem)

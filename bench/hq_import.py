@@ -115,7 +115,9 @@ def make_chain(source: Path, signer: PublicKey, root: Path, stores: int, days: i
         if name.removesuffix(".jsonl") not in MUTABLE
         for line in data.splitlines()
     }
-    keys = [SigningKey(f"B{n:03d}", root / "keys", Ed25519PrivateKey.generate()) for n in range(1, stores + 1)]
+    keys = [
+        SigningKey(f"B{n:03d}", root / "keys", Ed25519PrivateKey.generate()) for n in range(1, stores + 1)
+    ]
     files: dict[str, list[Path]] = {key.store_code: [] for key in keys}
     for key in keys:
         (root / key.store_code).mkdir(parents=True)
@@ -145,10 +147,9 @@ def make_chain(source: Path, signer: PublicKey, root: Path, stores: int, days: i
 
 def floor_rows(chain: list[StoreFiles]) -> list[dict[str, list[tuple[object, ...]]]]:
     """For each file (in import order), the rows the import leaves in each table."""
+    from store.exchange.keys import parse_public_key
     from store.exchange.reader import read_signed
     from store.hq.importer import _RECORDS, _TABLES, MUTABLE, _values
-
-    from store.exchange.keys import parse_public_key
 
     keys = {s.code: s.public_key for s in chain}
 
@@ -158,9 +159,7 @@ def floor_rows(chain: list[StoreFiles]) -> list[dict[str, list[tuple[object, ...
     kept: set[tuple[str, str, str]] = set()  # a changeable record, the same each day: one row
     for store in chain:
         for path in store.files:
-            signed = read_signed(
-                path, lambda c: [parse_public_key(keys[c])], kind="day", schema_versions={1}
-            )
+            signed = read_signed(path, lambda c: [parse_public_key(keys[c])], kind="day", schema_versions={1})
             m = signed.manifest
             day, seq = date.fromisoformat(m["business_date"]), int(m["sequence"])
             tables: dict[str, list[tuple[object, ...]]] = {}
@@ -172,7 +171,9 @@ def floor_rows(chain: list[StoreFiles]) -> list[dict[str, list[tuple[object, ...
                     if family == "products":
                         if (store.code, row["id"]) not in mapped:
                             mapped.add((store.code, row["id"]))
-                            tables.setdefault("hq_store_products", []).append((store.code, row["id"], row["sku"]))
+                            tables.setdefault("hq_store_products", []).append(
+                                (store.code, row["id"], row["sku"])
+                            )
                         if row["sku"] not in skus:
                             skus.add(row["sku"])
                             tables.setdefault("hq_products", []).append(
@@ -247,7 +248,9 @@ def import_all(url: str, chain: list[StoreFiles]) -> tuple[float, dict[str, int]
         hq.close()
 
 
-def load_raw(url: str, chain: list[StoreFiles], rows: list[dict[str, list[tuple[object, ...]]]]) -> tuple[float, dict[str, int]]:
+def load_raw(
+    url: str, chain: list[StoreFiles], rows: list[dict[str, list[tuple[object, ...]]]]
+) -> tuple[float, dict[str, int]]:
     """The floor: ``rows`` loaded file by file into a new head office at ``url``."""
     hq = _register(url, chain)
     raw = hq.raw
@@ -258,10 +261,8 @@ def load_raw(url: str, chain: list[StoreFiles], rows: list[dict[str, list[tuple[
                 raw.execute("BEGIN IMMEDIATE")
                 for table, batch in tables.items():
                     columns = COLUMNS[table]
-                    raw.executemany(
-                        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                        batch,
-                    )
+                    marks = ", ".join("?" * len(columns))
+                    raw.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", batch)
                 raw.commit()
             else:
                 with raw.cursor() as cursor:
@@ -319,7 +320,9 @@ def measure(root: Path, *, stores: int, days: int, sales: int, pg: str | None) -
         found.append(Measured("PostgreSQL", n_files, n_sales, ours, floor, ours_rows, floor_rows_))
     for m in found:
         if m.rows != m.floor_rows:
-            raise RuntimeError(f"{m.backend}: the import and the floor left other rows: {m.rows} {m.floor_rows}")
+            raise RuntimeError(
+                f"{m.backend}: the import and the floor left other rows: {m.rows} {m.floor_rows}"
+            )
     return found
 
 
@@ -338,7 +341,9 @@ def hq_import_figures(found: list[Measured]) -> list[Figure]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--stores", type=int, default=10)
     parser.add_argument("--days", type=int, default=10)
     parser.add_argument("--sales", type=int, default=1000, help="sales a day file (default 1000)")

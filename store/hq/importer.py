@@ -198,20 +198,45 @@ def _values(family: str, line: str, row: dict[str, Any], day: date, sequence: in
     return (family, day.isoformat(), sequence, line)
 
 
-def _existing(hq: HqDb, store: str, family: str, ids: list[str]) -> dict[str, tuple[str, int]]:
-    """The rows head office holds already: id -> (body, seq; 0 where not kept)."""
-    spec = _TABLES.get(family, _RECORDS)
-    seq = "seq" if spec is _RECORDS else "0"
-    where = " AND family = %s" if spec is _RECORDS else ""
-    found: dict[str, tuple[str, int]] = {}
-    for chunk in _chunks(ids):
-        marks = ", ".join(["%s"] * len(chunk))
+def _existing(hq: HqDb, store: str, records: Records) -> dict[tuple[str, str], tuple[str, int]]:
+    """The rows head office holds already of the file's records: (family, id) -> (body, seq;
+    0 where not kept). On PostgreSQL one statement a table, the keys as arrays (a statement a
+    family cost a round trip each, most of a small file's import); SQLite, in-process, asks a
+    family at a time within its limit on parameters. Every query is by a table's full key."""
+    found: dict[tuple[str, str], tuple[str, int]] = {}
+    if hq.dialect == "postgresql":
+        kept: tuple[list[str], list[str]] = ([], [])
+        for family, rows in records.items():
+            if family in _TABLES:
+                ids = [row["id"] for _line, row in rows]
+                sql = f"SELECT id, body FROM {_TABLES[family].table} WHERE store_code = %s AND id = ANY(%s)"
+                for rid, body in hq.execute(sql, (store, ids)) if ids else ():
+                    found[(family, rid)] = (body, 0)
+            else:
+                kept[0].extend([family] * len(rows))
+                kept[1].extend(row["id"] for _line, row in rows)
+        if kept[0]:
+            for family, rid, body, seq in hq.execute(
+                "SELECT r.family, r.id, r.body, r.seq FROM hq_records r"
+                " JOIN unnest(%s::text[], %s::text[]) AS w (family, id)"
+                " ON r.family = w.family AND r.id = w.id"
+                " WHERE r.store_code = %s",
+                (kept[0], kept[1], store),
+            ):
+                found[(family, rid)] = (body, int(seq))
+        return found
+    for family, rows in records.items():
+        spec = _TABLES.get(family, _RECORDS)
+        seq = "seq" if spec is _RECORDS else "0"
+        where = " AND family = %s" if spec is _RECORDS else ""
         params: tuple[object, ...] = (store, family) if spec is _RECORDS else (store,)
-        for rid, body, at in hq.execute(
-            f"SELECT id, body, {seq} FROM {spec.table} WHERE store_code = %s{where} AND id IN ({marks})",
-            (*params, *chunk),
-        ):
-            found[rid] = (body, int(at))
+        for chunk in _chunks([row["id"] for _line, row in rows]):
+            marks = ", ".join(["%s"] * len(chunk))
+            for rid, body, at in hq.execute(
+                f"SELECT id, body, {seq} FROM {spec.table} WHERE store_code = %s{where} AND id IN ({marks})",
+                (*params, *chunk),
+            ):
+                found[(family, rid)] = (body, int(at))
     return found
 
 
@@ -247,29 +272,28 @@ def _write(hq: HqDb, store: str, day: date, sequence: int, records: Records) -> 
     clashes: list[tuple[str, str]] = []
     inserts: dict[str, list[tuple[object, ...]]] = {}
     updates: list[tuple[object, ...]] = []
+    existing = _existing(hq, store, records)
     for family, rows in sorted(records.items()):
-        existing = _existing(hq, store, family, [row["id"] for _line, row in rows])
         for line, row in rows:
             rid = row["id"]
-            if rid not in existing:
+            held = existing.get((family, rid))
+            if held is None:
                 try:
                     values = _values(family, line, row, day, sequence)
                 except (KeyError, TypeError, ValueError) as exc:
                     raise _unreadable() from exc
                 inserts.setdefault(family, []).append((store, rid, *values))
             elif family in MUTABLE:
-                body, seen = existing[rid]
+                body, seen = held
                 if seen < sequence and body != line:
                     updates.append((line, day.isoformat(), sequence, store, family, rid))
-            elif existing[rid][0] != line:
+            elif held[0] != line:
                 clashes.append((family, rid))
     if clashes:
         raise _Conflict(clashes)
     for family, batch in inserts.items():
         spec = _TABLES.get(family, _RECORDS)
-        columns = ("store_code", "id", *spec.columns)
-        marks = ", ".join(["%s"] * len(columns))
-        hq.executemany(f"INSERT INTO {spec.table} ({', '.join(columns)}) VALUES ({marks})", batch)
+        hq.insert_rows(spec.table, ("store_code", "id", *spec.columns), batch)
     hq.executemany(
         "UPDATE hq_records SET body = %s, business_date = %s, seq = %s"
         " WHERE store_code = %s AND family = %s AND id = %s",

@@ -272,6 +272,9 @@ def _write(hq: HqDb, store: str, day: date, sequence: int, records: Records) -> 
     clashes: list[tuple[str, str]] = []
     inserts: dict[str, list[tuple[object, ...]]] = {}
     updates: list[tuple[object, ...]] = []
+    # Only a product record new or newer than head office's can change its SKU (an unchanged
+    # one, sent every day, was 40 statements a file on PostgreSQL for nothing).
+    products: list[dict[str, Any]] = []
     existing = _existing(hq, store, records)
     for family, rows in sorted(records.items()):
         for line, row in rows:
@@ -283,10 +286,14 @@ def _write(hq: HqDb, store: str, day: date, sequence: int, records: Records) -> 
                 except (KeyError, TypeError, ValueError) as exc:
                     raise _unreadable() from exc
                 inserts.setdefault(family, []).append((store, rid, *values))
+                if family == "products":
+                    products.append(row)
             elif family in MUTABLE:
                 body, seen = held
                 if seen < sequence and body != line:
                     updates.append((line, day.isoformat(), sequence, store, family, rid))
+                    if family == "products":
+                        products.append(row)
             elif held[0] != line:
                 clashes.append((family, rid))
     if clashes:
@@ -299,5 +306,5 @@ def _write(hq: HqDb, store: str, day: date, sequence: int, records: Records) -> 
         " WHERE store_code = %s AND family = %s AND id = %s",
         updates,
     )
-    _match_products(hq, store, [row for _line, row in records.get("products", [])])
+    _match_products(hq, store, products)
     return sum(len(rows) for rows in inserts.values()) + len(updates)

@@ -183,7 +183,7 @@ def floor_rows(chain: list[StoreFiles]) -> list[dict[str, list[tuple[object, ...
                         if (store.code, family, row["id"]) in kept:
                             continue
                         kept.add((store.code, family, row["id"]))
-                    values = _values(family, line, row, day, seq)
+                    values = _values(family, line, row, day.isoformat(), seq)
                     tables.setdefault(table, []).append((store.code, row["id"], *values))
             tables["hq_files"] = [
                 (

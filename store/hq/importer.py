@@ -35,6 +35,7 @@ KIND = "day"
 SCHEMA_VERSIONS = frozenset({1})
 MUTABLE = frozenset({"customers", "referral_rewards", "leave", "counts", "count_items", "products"})
 _CHUNK = 500  # ids a query: under SQLite's limit on parameters
+_decode = json.JSONDecoder().raw_decode
 
 
 class Outcome(StrEnum):
@@ -169,8 +170,8 @@ def _contents(manifest: dict[str, Any], parts: dict[str, bytes]) -> tuple[str, d
         rows: list[tuple[str, dict[str, Any]]] = []
         try:
             for line in data.decode("utf-8").splitlines():
-                row = json.loads(line)
-                if not isinstance(row, dict) or not isinstance(row.get("id"), str):
+                row, end = _decode(line)  # json.loads without its wrappers: a fifth of the parse
+                if end != len(line) or type(row) is not dict or type(row.get("id")) is not str:
                     raise bad
                 rows.append((line, row))
         except (UnicodeDecodeError, ValueError) as exc:
@@ -190,12 +191,13 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
         yield items[start : start + _CHUNK]
 
 
-def _values(family: str, line: str, row: dict[str, Any], day: date, sequence: int) -> tuple[object, ...]:
+def _values(family: str, line: str, row: dict[str, Any], day: str, sequence: int) -> tuple[object, ...]:
+    """A new record's columns after store_code and id; ``day`` is the file's date (ISO)."""
     if family == "sales":
-        return (day.isoformat(), row["terminal_id"], row["kind"], row["status"], int(row["total"]), line)
+        return (day, row["terminal_id"], row["kind"], row["status"], int(row["total"]), line)
     if family == "sale_lines":
-        return (row["sale_id"], day.isoformat(), row["product_id"], int(row["qty"]), int(row["total"]), line)
-    return (family, day.isoformat(), sequence, line)
+        return (row["sale_id"], day, row["product_id"], int(row["qty"]), int(row["total"]), line)
+    return (family, day, sequence, line)
 
 
 def _existing(hq: HqDb, store: str, records: Records) -> dict[tuple[str, str], tuple[str, int]]:
@@ -275,6 +277,7 @@ def _write(hq: HqDb, store: str, day: date, sequence: int, records: Records) -> 
     # Only a product record new or newer than head office's can change its SKU (an unchanged
     # one, sent every day, was 40 statements a file on PostgreSQL for nothing).
     products: list[dict[str, Any]] = []
+    iso_day = day.isoformat()
     existing = _existing(hq, store, records)
     for family, rows in sorted(records.items()):
         for line, row in rows:
@@ -282,7 +285,7 @@ def _write(hq: HqDb, store: str, day: date, sequence: int, records: Records) -> 
             held = existing.get((family, rid))
             if held is None:
                 try:
-                    values = _values(family, line, row, day, sequence)
+                    values = _values(family, line, row, iso_day, sequence)
                 except (KeyError, TypeError, ValueError) as exc:
                     raise _unreadable() from exc
                 inserts.setdefault(family, []).append((store, rid, *values))
@@ -291,7 +294,7 @@ def _write(hq: HqDb, store: str, day: date, sequence: int, records: Records) -> 
             elif family in MUTABLE:
                 body, seen = held
                 if seen < sequence and body != line:
-                    updates.append((line, day.isoformat(), sequence, store, family, rid))
+                    updates.append((line, iso_day, sequence, store, family, rid))
                     if family == "products":
                         products.append(row)
             elif held[0] != line:

@@ -272,7 +272,7 @@ def _match_products(hq: HqDb, store: str, products: list[dict[str, Any]]) -> Non
 
 def _write(hq: HqDb, store: str, day: date, sequence: int, records: Records) -> int:
     clashes: list[tuple[str, str]] = []
-    inserts: dict[str, list[tuple[object, ...]]] = {}
+    inserts: dict[str, list[tuple[object, ...]]] = {}  # table -> new rows
     updates: list[tuple[object, ...]] = []
     # Only a product record new or newer than head office's can change its SKU (an unchanged
     # one, sent every day, was 40 statements a file on PostgreSQL for nothing).
@@ -288,7 +288,7 @@ def _write(hq: HqDb, store: str, day: date, sequence: int, records: Records) -> 
                     values = _values(family, line, row, iso_day, sequence)
                 except (KeyError, TypeError, ValueError) as exc:
                     raise _unreadable() from exc
-                inserts.setdefault(family, []).append((store, rid, *values))
+                inserts.setdefault(_TABLES.get(family, _RECORDS).table, []).append((store, rid, *values))
                 if family == "products":
                     products.append(row)
             elif family in MUTABLE:
@@ -301,9 +301,8 @@ def _write(hq: HqDb, store: str, day: date, sequence: int, records: Records) -> 
                 clashes.append((family, rid))
     if clashes:
         raise _Conflict(clashes)
-    for family, batch in inserts.items():
-        spec = _TABLES.get(family, _RECORDS)
-        hq.insert_rows(spec.table, ("store_code", "id", *spec.columns), batch)
+    for spec in (*_TABLES.values(), _RECORDS):  # a statement a table (the families share one)
+        hq.insert_rows(spec.table, ("store_code", "id", *spec.columns), inserts.get(spec.table, []))
     hq.executemany(
         "UPDATE hq_records SET body = %s, business_date = %s, seq = %s"
         " WHERE store_code = %s AND family = %s AND id = %s",

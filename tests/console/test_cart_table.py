@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from peewee import SqliteDatabase
 from textual.app import App, ComposeResult
+from textual.coordinate import Coordinate
 
 from store.selling.cart import Cart
 from store.stock.catalog import lookup_code
@@ -30,11 +31,11 @@ async def test_a_scan_adds_one_row_and_other_changes_redraw_them_all(shop: Shop,
         assert case is not None and phone is not None
         cart.add_scan(case)
         table.show(cart, select_last=True)
-        first_key = table.coordinate_to_cell_key((0, 0)).row_key
+        first_key = table.coordinate_to_cell_key(Coordinate(0, 0)).row_key
         cart.add_scan(phone)
         table.show(cart, select_last=True)
         # The first row is the same row, not drawn again; the phone's row shows its IMEI.
-        assert table.coordinate_to_cell_key((0, 0)).row_key == first_key
+        assert table.coordinate_to_cell_key(Coordinate(0, 0)).row_key == first_key
         assert [r[0] for r in _rows(table)] == ["1", "2"] and shop.imeis[0] in _rows(table)[1][1]
         assert table.cursor_row == 1
         cart.set_qty(0, 3)

@@ -9,7 +9,9 @@ import errno
 import os
 import secrets
 import sqlite3
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -93,6 +95,31 @@ def _final_path(folder: Path, store_code: str, taken: datetime) -> Path:
         number += 1
 
 
+TRICKLE_SECONDS = 0.05
+
+
+@contextlib.contextmanager
+def _trickled(fd: int) -> Iterator[None]:
+    """While the copy is written, flush what it has written every TRICKLE_SECONDS. Left to the
+    end, the whole copy (535 MB on the large demo) went to the disk in one fsync, and a sale
+    committing then waited behind it: its own fsync took 385-456 ms in the backup bench, once
+    in each way the bench runs a backup. A flush of 50 ms of writing keeps a sale's wait short."""
+    done = threading.Event()
+
+    def flush() -> None:
+        while not done.wait(TRICKLE_SECONDS):
+            with contextlib.suppress(OSError):  # the final fsync says what went wrong
+                os.fdatasync(fd)
+
+    flusher = threading.Thread(target=flush, name="zhanggui-backup-flush", daemon=True)
+    flusher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        flusher.join()
+
+
 def make_backup(
     db_path: Path,
     folder: Path,
@@ -117,7 +144,10 @@ def make_backup(
         fd = os.open(partial, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         rotate.lock(fd)
         source = Path(db_path).resolve().as_uri() + "?mode=rw"  # never creates a missing store
-        with contextlib.closing(sqlite3.connect(source, uri=True, timeout=5, isolation_level=None)) as conn:
+        with (
+            contextlib.closing(sqlite3.connect(source, uri=True, timeout=5, isolation_level=None)) as conn,
+            _trickled(fd),
+        ):
             conn.execute("VACUUM INTO ?", (str(partial),))  # a snapshot: one read transaction
         os.fsync(fd)
         info = verify_backup(partial, store_code)

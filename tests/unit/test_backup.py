@@ -9,6 +9,8 @@ import errno
 import os
 import shutil
 import sqlite3
+import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -269,3 +271,40 @@ def test_a_backup_is_checked_in_a_process_with_no_store_open(
         assert database.obj is None
     finally:
         database.initialize(opened)
+
+
+def test_the_copy_is_flushed_while_it_is_written_not_in_one_fsync_at_the_end(
+    shop: Shop, db_path: Path, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sale committing while a big copy was fsynced at once waited 385-456 ms: the copy is
+    flushed every TRICKLE_SECONDS as it is written, on the copy's own descriptor."""
+    flushed: list[int] = []
+    real = os.fdatasync
+    monkeypatch.setattr(create, "TRICKLE_SECONDS", 0.001)
+    monkeypatch.setattr(create.os, "fdatasync", lambda fd: (flushed.append(fd), real(fd))[1])
+    path = tmp_path / "copy"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        with create._trickled(fd):
+            os.write(fd, b"x" * 4096)
+            for _ in range(2000):
+                if flushed:
+                    break
+                time.sleep(0.001)
+        after = len(flushed)
+        time.sleep(0.01)
+        assert flushed and set(flushed) == {fd} and len(flushed) == after  # and none once done
+    finally:
+        os.close(fd)
+    entered: list[bool] = []
+    real_trickled = create._trickled
+
+    @contextlib.contextmanager
+    def watched(fd: int) -> Iterator[None]:
+        with real_trickled(fd):
+            entered.append(True)
+            yield
+
+    monkeypatch.setattr(create, "_trickled", watched)
+    _backup(db_path, tmp_path / "backups", clock)
+    assert entered == [True]

@@ -25,18 +25,20 @@ from store.kernel.i18n import current_language, set_language
 from tests.conftest import TILL, Shop, Templates
 from tests.store_helpers import cheap_pins, forge_actor, manager_actor, sell
 
-FIRST_DAY = date(2026, 12, 7)
 HASHED = HqSection(central_crm=False, phone_secret="chain-secret-0123456789")
 
 
 @dataclass(frozen=True)
 class StoreDays:
-    """A store's key, its day files in sequence order and its own Z totals (fen) a day."""
+    """A store's key, its day files in sequence order and its own Z totals (fen) a day, from
+    its first day on: the business day of the suite's clock when the store's template was made
+    (the 8th at 16:01 UTC on the 7th, 1 December at 2026-11-30T16:30)."""
 
     code: str
     key: SigningKey
     files: list[Path]
     z_net: dict[date, int]
+    first_day: date
 
 
 def _store(root: Path, templates: Templates, code: str, days: int, salt: int) -> StoreDays:
@@ -54,8 +56,10 @@ def _store(root: Path, templates: Templates, code: str, days: int, salt: int) ->
             shop = Shop.load()
             key = create_signing_key(code).key
             z_net: dict[date, int] = {}
+            first_day = fixed.today()
             for n in range(days):
-                day = FIRST_DAY + timedelta(days=n)
+                day = first_day + timedelta(days=n)
+                assert day == fixed.today()  # the drawer opens on the clock's business day
                 drawer.open_session(
                     TILL.terminal_id, TILL.tz, actor=forge_actor(shop.promoter), counts={10000: 1}
                 )
@@ -77,7 +81,7 @@ def _store(root: Path, templates: Templates, code: str, days: int, salt: int) ->
             done = day_export.export_pending(out, key=key, hq=HASHED, tz=TILL.tz)
         finally:
             database.close()
-    return StoreDays(code, key, [d.path for d in done], z_net)
+    return StoreDays(code, key, [d.path for d in done], z_net, first_day)
 
 
 def build_chain(root: Path, templates: Templates, codes: tuple[str, ...], days: int) -> dict[str, StoreDays]:

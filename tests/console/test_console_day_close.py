@@ -175,6 +175,5 @@ async def test_a_day_left_open_is_said_at_the_next_login(
         await pilot.press("f2")
         await _until(pilot, lambda: isinstance(app.screen, DayCloseScreen))
         assert (
-            isinstance(app.screen, DayCloseScreen)
-            and app.screen.made.business_date.isoformat() == yesterday
+            isinstance(app.screen, DayCloseScreen) and app.screen.made.business_date.isoformat() == yesterday
         )

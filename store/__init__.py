@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from importlib.abc import MetaPathFinder
-from importlib.machinery import ModuleSpec
-from types import ModuleType
+from typing import TYPE_CHECKING
+
+# A finder needs only find_spec (sys.meta_path takes any object with it): importlib.abc's base
+# class would load importlib.resources and its helpers (~8 ms, 160 KiB) before every login.
+if TYPE_CHECKING:
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
 
 
-class _NoPostgresForPeewee(MetaPathFinder):
+class _NoPostgresForPeewee:
     """peewee imports a PostgreSQL driver at its own import whenever one is installed (psycopg:
     ~0.6 s, more than the console's whole start-up). The store never talks to PostgreSQL
     through peewee; head office (store/hq) imports psycopg itself. So while peewee's module

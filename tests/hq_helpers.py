@@ -8,7 +8,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,10 +21,15 @@ from store.exchange import day_export
 from store.exchange.keys import SigningKey, create_signing_key
 from store.kernel import FixedClock, set_process_clock
 from store.kernel import clock as clock_module
+from store.kernel.clock import business_date
 from store.kernel.i18n import current_language, set_language
-from tests.conftest import TILL, Shop, Templates
+from tests.conftest import TEST_NOW, TILL, Shop, Templates
 from tests.store_helpers import cheap_pins, forge_actor, manager_actor, sell
 
+# The chain's first day: the business day of the suite's clock (tests/conftest.py TEST_NOW), as
+# every store's StoreDays.first_day says (the 8th at 2026-12-07T16:01, 1 December at
+# 2026-11-30T16:30), never a fixed date.
+FIRST_DAY = business_date(TEST_NOW, TILL.tz)
 HASHED = HqSection(central_crm=False, phone_secret="chain-secret-0123456789")
 
 
@@ -32,13 +37,56 @@ HASHED = HqSection(central_crm=False, phone_secret="chain-secret-0123456789")
 class StoreDays:
     """A store's key, its day files in sequence order and its own Z totals (fen) a day, from
     its first day on: the business day of the suite's clock when the store's template was made
-    (the 8th at 16:01 UTC on the 7th, 1 December at 2026-11-30T16:30)."""
+    (the 8th at 16:01 UTC on the 7th, 1 December at 2026-11-30T16:30); what its own database
+    says over all its days: net units and fen sold by SKU, by promoter code (units, fen,
+    handsets), stock on hand by SKU at the last close."""
 
     code: str
     key: SigningKey
     files: list[Path]
     z_net: dict[date, int]
     first_day: date
+    sold: dict[str, tuple[int, int]] = field(default_factory=dict)
+    promoters: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    on_hand: dict[str, int] = field(default_factory=dict)
+
+
+def _own_figures(store: StoreDays) -> StoreDays:
+    """``store`` with what its own database says (sold, promoters, on hand), read from it."""
+    from peewee import fn
+
+    from store.models import Product, Sale, SaleLine, Staff
+    from store.stock.ledger import on_hand_all
+
+    lines = (
+        SaleLine.select(
+            Product.sku,
+            Product.category,
+            Staff.code,
+            fn.SUM(SaleLine.qty).alias("units"),
+            fn.SUM(SaleLine.total).alias("fen"),
+        )
+        .join(Sale)
+        .switch(SaleLine)
+        .join(Product)
+        .switch(SaleLine)
+        .join(Staff, on=SaleLine.promoter == Staff.id)
+        .where(Sale.status == "completed")
+        .group_by(Product.sku, Product.category, Staff.code)
+        .tuples()
+    )
+    sold: dict[str, tuple[int, int]] = {}
+    promoters: dict[str, tuple[int, int, int]] = {}
+    for sku, category, code, units, fen in lines:
+        u, f = sold.get(sku, (0, 0))
+        sold[sku] = (u + units, f + fen)
+        pu, pf, ph = promoters.get(code, (0, 0, 0))
+        promoters[code] = (pu + units, pf + fen, ph + (units if category == "handset" else 0))
+    skus = {p.id: p.sku for p in Product.select(Product.id, Product.sku)}
+    on_hand = {skus[pid]: qty for pid, qty in on_hand_all().items()}
+    return StoreDays(
+        store.code, store.key, store.files, store.z_net, store.first_day, sold, promoters, on_hand
+    )
 
 
 def _store(root: Path, templates: Templates, code: str, days: int, salt: int) -> StoreDays:
@@ -57,6 +105,7 @@ def _store(root: Path, templates: Templates, code: str, days: int, salt: int) ->
             key = create_signing_key(code).key
             z_net: dict[date, int] = {}
             first_day = fixed.today()
+            assert first_day == FIRST_DAY  # the template was made on the suite's first day
             for n in range(days):
                 day = first_day + timedelta(days=n)
                 assert day == fixed.today()  # the drawer opens on the clock's business day
@@ -64,7 +113,10 @@ def _store(root: Path, templates: Templates, code: str, days: int, salt: int) ->
                     TILL.terminal_id, TILL.tz, actor=forge_actor(shop.promoter), counts={10000: 1}
                 )
                 for qty in range((salt + n) % 3 + 1):
-                    sell(shop, case_qty=qty % 2 + 1)
+                    # Each store sells one phone on its second day: a handset for the promoter
+                    # league and a product whose last sale is days back for the slow movers.
+                    phone = (shop.imeis[salt],) if n == 1 and qty == 0 else ()
+                    sell(shop, *phone, case_qty=qty % 2 + 1)
                 facts = figures.gather(TILL.terminal_id, day)
                 z_net[day] = sum(t.amount for t in facts.tenders)
                 close.close_day(
@@ -79,9 +131,10 @@ def _store(root: Path, templates: Templates, code: str, days: int, salt: int) ->
             out = root / code
             out.mkdir()
             done = day_export.export_pending(out, key=key, hq=HASHED, tz=TILL.tz)
+            store = _own_figures(StoreDays(code, key, [d.path for d in done], z_net, first_day))
         finally:
             database.close()
-    return StoreDays(code, key, [d.path for d in done], z_net, first_day)
+    return store
 
 
 def build_chain(root: Path, templates: Templates, codes: tuple[str, ...], days: int) -> dict[str, StoreDays]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -146,6 +147,12 @@ class ZhangguiApp(App[None]):
         else:
             self.ask_login()
 
+    def collect_all_again(self) -> None:
+        """What tui.launch set aside from the cyclic collector for the start-up (gc.freeze)
+        rejoins the oldest generation at the first login: walked at the next full collection."""
+        if gc.get_freeze_count():
+            gc.unfreeze()
+
     def first_run(self) -> None:
         from tui.screens.first_run import FirstRunScreen  # screens off the start-up path load late
 
@@ -187,6 +194,7 @@ class ZhangguiApp(App[None]):
             return
         self.staff = member
         self.start_selling()
+        self.collect_all_again()
         self.check_clock()
         from tui.screens.open_days import remind_at_login
 
@@ -361,6 +369,19 @@ class ZhangguiApp(App[None]):
             from tui.screens.open_days import remind_at_login
 
             remind_at_login(self, member)  # someone else logs in: told of the days left open too
+
+    def hand_over_to(self, incoming: Member) -> None:
+        """交班 at this terminal: who took the drawer over (their PIN checked by the store,
+        store.dayclose.drawer.take_over) is logged in from now on, and every sale after is
+        theirs. A sale in progress is suspended under the outgoing person's name and a new one
+        starts, as when someone else unlocks (tui.messages.Unlocked)."""
+        outgoing = self.staff
+        if outgoing is None or outgoing.id == incoming.id:
+            return
+        self.staff = incoming
+        if self.selling is not None:
+            self.selling.post_message(Unlocked(outgoing, handover=True))
+        self.refresh_bindings()
 
     def on_sale_not_kept(self, message: SaleNotKept) -> None:
         if message.locker is None:  # quitting: the console stays open

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import pkgutil
 from collections.abc import Iterable, Mapping
 
 from textual.binding import Binding
@@ -21,6 +20,8 @@ PACKAGES = ("tui.screens", "tui.widgets")
 
 def binding_classes() -> list[type[DOMNode]]:
     """The app and every screen and widget class of the console."""
+    import pkgutil  # only with a [keymap]: not before every login
+
     from tui.app import ZhangguiApp  # the app imports this module's callers, not this module
 
     found: list[type[DOMNode]] = [ZhangguiApp]

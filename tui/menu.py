@@ -127,6 +127,12 @@ def _day_close() -> Screen[None]:
     return DayReportScreen()
 
 
+def _hq_export() -> Screen[None]:
+    from tui.screens.hq_export import HqExportScreen
+
+    return HqExportScreen()
+
+
 DESTINATIONS: list[Destination] = [
     Destination("sale", N_("Sale"), None),
     Destination("customers", N_("Customers"), _customers),
@@ -147,4 +153,5 @@ DESTINATIONS: list[Destination] = [
     Destination("reorder", N_("Reorder"), _reorder, manager_only=True),
     Destination("staff", N_("Staff"), _staff, manager_only=True),
     Destination("day_close", N_("Day close"), _day_close, manager_only=True),
+    Destination("export", N_("Head office export"), _hq_export, manager_only=True),
 ]

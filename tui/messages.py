@@ -37,13 +37,15 @@ class Unlocked(Message):
     """To the sale screen: ``locker`` locked the terminal and the app's staff member has just
     unlocked it. Someone else: the sale in progress is suspended under the locker's name and a
     new one starts for them (SaleNotKept when it cannot be suspended). The locker: their sale
-    goes on as it was."""
+    goes on as it was. ``handover``: not a lock but a handover (交班) to the app's staff member,
+    who is logged in from now on; the same happens, the sale suspended as the outgoing one's."""
 
     bubble = False
 
-    def __init__(self, locker: Member) -> None:
+    def __init__(self, locker: Member, *, handover: bool = False) -> None:
         super().__init__()
         self.locker = locker
+        self.handover = handover
 
 
 class Quitting(Message):

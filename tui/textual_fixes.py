@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import inspect
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
+from types import CodeType
 from typing import Any
 
 _applied = False
@@ -90,11 +90,9 @@ def _threads_forget_their_last_worker() -> None:
     from textual.worker import Worker
 
     original: Any = Worker.__dict__.get("_run_threaded")
-    try:
-        source = inspect.getsource(original)
-    except (OSError, TypeError):
-        return
-    if "active_worker.set(self)" not in source or "run_in_executor(None," not in source:
+    # The names its code uses, not its source: reading and tokenizing worker.py
+    # (inspect.getsource) was ~3 ms of every start, before the login is drawn.
+    if not {"active_worker", "run_in_executor"} <= _names_used(getattr(original, "__code__", None)):
         return  # not the 8.2.8 shape: nothing to work around
 
     async def _run_threaded(self: Any) -> Any:
@@ -102,3 +100,14 @@ def _threads_forget_their_last_worker() -> None:
         return await original(self)
 
     setattr(Worker, "_run_threaded", _run_threaded)  # noqa: B010 (mypy: assigning a method)
+
+
+def _names_used(code: CodeType | None) -> set[str]:
+    """The global and attribute names a function's code and its nested functions use."""
+    if code is None:
+        return set()
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            names |= _names_used(const)
+    return names

@@ -14,6 +14,7 @@ import platformdirs
 from store.backup.config import BackupSection
 from store.config.hq import HqSection
 from store.config.schema import Int, Mapping, Section, Text, parse, setting
+from store.config.sellout import SelloutSection
 from store.crm.config import ROLES, CustomersSection
 from store.dayclose.config import DrawerSection
 from store.kernel.errors import ConfigError
@@ -139,6 +140,7 @@ class Config:
     backup: BackupSection = _section(BackupSection)
     drawer: DrawerSection = _section(DrawerSection)
     hq: HqSection = _section(HqSection)
+    sellout: SelloutSection = _section(SelloutSection)
     # Binding id = key; the console checks the ids against its bindings (tui.keymap).
     keymap: dict[str, str] = setting(
         factory=dict, spec=Mapping(Text(), problem=lambda: _('expected binding id = "key" pairs'))

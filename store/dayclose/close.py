@@ -82,14 +82,14 @@ def close_day(
                     earlier=other.business_date.isoformat(), terminal=terminal_id
                 )
             )
-        facts = figures.gather(terminal_id, day)
+        facts = figures.gather(terminal_id, day, lines=False)  # the cash needs no sale lines
         expected = facts.cash().expected
         end = ShiftEnd(expected, counted)
         drawer.check_reason(end, reason, tolerance)
         text = drawer.counts_text(counts) if counts is not None else ""
         for session in facts.sessions:
             if session.closed_at is None:
-                shift_expected = figures.gather(terminal_id, day, {session.seq}).cash().expected
+                shift_expected = facts.only({session.seq}).cash().expected  # the day's rows, not read again
                 shift_end = ShiftEnd(shift_expected, counted)
                 drawer.end_session(
                     session, shift_end, kind="close", by=closer, counts=text, reason=reason, stamp=stamp

@@ -1,7 +1,8 @@
 """The cash drawer of a terminal: a shift opens with a float counted by denomination; cash is
 paid in, paid out (another person's manager PIN above the limit) and dropped to the safe; at a
 handover the outgoing cashier counts the drawer and the incoming one takes the count on as
-their float. Every step is audited in the transaction that writes it."""
+their float, and at the console is logged in from then on (take_over). Every step is audited
+in the transaction that writes it."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from store.kernel.errors import NeedsApproval, ValidationError
 from store.kernel.i18n import _
 from store.kernel.money import MAX_FEN, format_fen
 from store.models import CashMovement, CashSession
+from store.people.directory import Member, log_in
 
 # The notes and coins a drawer holds, in fen: ¥100, 50, 20, 10, 5, 1, 0.5 and 0.1.
 DENOMINATIONS = (10000, 5000, 2000, 1000, 500, 100, 50, 10)
@@ -174,7 +176,9 @@ def move_cash(
     def _tx() -> CashMovement:
         session = _require_open(terminal_id)
         if kind != "paid_in":
-            on_hand = figures.gather(terminal_id, session.business_date, {session.seq}).cash().expected
+            on_hand = (
+                figures.gather(terminal_id, session.business_date, {session.seq}, lines=False).cash().expected
+            )
             if amount > on_hand:
                 raise ValidationError(
                     _("The drawer should hold only {cash}.").format(cash=format_fen(on_hand))
@@ -263,7 +267,9 @@ def handover(
 
     def _tx() -> tuple[CashSession, CashSession]:
         session = _require_open(terminal_id)
-        expected = figures.gather(terminal_id, session.business_date, {session.seq}).cash().expected
+        expected = (
+            figures.gather(terminal_id, session.business_date, {session.seq}, lines=False).cash().expected
+        )
         end = ShiftEnd(expected, counted)
         check_reason(end, reason, tolerance)
         end_session(
@@ -295,3 +301,41 @@ def handover(
         return CashSession.get_by_id(session.id), begun
 
     return write(_tx)
+
+
+@dataclass(frozen=True)
+class TakenOver:
+    """A handover at the console: the shift ended, the shift begun, and who took it on (the
+    console acts as them from now on)."""
+
+    ended: CashSession
+    begun: CashSession
+    incoming: Member
+
+
+def take_over(
+    terminal_id: str,
+    code: str,
+    pin: str,
+    *,
+    outgoing: Actor,
+    counts: Mapping[int, int],
+    reason: str = "",
+    tolerance: int,
+    now: datetime | None = None,
+) -> TakenOver:
+    """交班 at the console: the incoming person's own code and PIN are checked here, as at the
+    login (a wrong PIN counts towards their lock; a locked or former member is refused), before
+    the drawer is touched; then ``handover``. Only a PIN checked by the store makes the console
+    act as someone else, so a screen cannot log a person in by naming them."""
+    incoming = log_in(code, pin, now=now)  # its own write: a wrong PIN stays counted
+    ended, begun = handover(
+        terminal_id,
+        outgoing=outgoing,
+        incoming=incoming.actor,
+        counts=counts,
+        reason=reason,
+        tolerance=tolerance,
+        now=now,
+    )
+    return TakenOver(ended, begun, incoming)

@@ -5,6 +5,7 @@ the receipt printer measures it: store.selling.receipt_layout)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from store.dayclose.report import DrawerReport, Line
@@ -13,7 +14,7 @@ from store.kernel.files import write_durably
 from store.kernel.i18n import _
 from store.kernel.money import format_fen
 from store.selling.cart_lines import tender_label
-from store.selling.receipt_layout import cell_width, printer_cells
+from store.selling.receipt_layout import char_cells, printer_cells
 from store.stock.catalog import category_name
 
 Measure = Callable[[str], int]
@@ -25,7 +26,9 @@ CHINESE_MODE_OFF = b"\x1c."
 FEED_AND_CUT = b"\x1dVA\x00"  # GS V 65 0: feed to the cutter, then cut
 
 
-def _cut(text: str, width: int, cells: Measure) -> str:
+def _cut(text: str, width: int, cells: Measure, narrow_ascii: bool = False) -> str:
+    if narrow_ascii and text.isascii():
+        return text[: max(width, 0)]
     out, used = "", 0
     for ch in text:
         if used + cells(ch) > width:
@@ -37,16 +40,25 @@ def _cut(text: str, width: int, cells: Measure) -> str:
 
 class _Text:
     def __init__(self, width: int, cells: Measure) -> None:
-        self.width, self.cells = width, cells
+        # Both measures count an ASCII character as one cell: a line of ASCII (IMEIs, receipt
+        # numbers, amounts; most of a 1,000-sale day's report) is measured by its length, and
+        # any other character once a report (unicodedata a character was a third of the Z).
+        self.narrow_ascii = cells in (char_cells, printer_cells)
+        self.width, self.cells = width, cache(cells)
         self.rows: list[str] = []
 
     def size(self, text: str) -> int:
-        return sum(self.cells(ch) for ch in text)
+        if self.narrow_ascii and text.isascii():
+            return len(text)
+        return sum(map(self.cells, text))
+
+    def cut(self, text: str, width: int) -> str:
+        return _cut(text, width, self.cells, self.narrow_ascii)
 
     def add(self, text: str) -> None:
         """A line; one too long goes on in the next, each cut to the width."""
         while self.size(text) > self.width:
-            head = _cut(text, self.width, self.cells)
+            head = self.cut(text, self.width)
             self.rows.append(head)
             text = text[len(head) :]
         self.rows.append(text)
@@ -62,13 +74,13 @@ class _Text:
         if not title:
             self.rows.append("-" * self.width)
             return
-        title = _cut(f" {title} ", self.width - 4, self.cells)
+        title = self.cut(f" {title} ", self.width - 4)
         left = (self.width - self.size(title)) // 2
         self.rows.append("-" * left + title + "-" * (self.width - left - self.size(title)))
 
     def pair(self, label: str, value: str) -> None:
         room = self.width - self.size(value) - 1
-        label = _cut(label, max(room, 0), self.cells)
+        label = self.cut(label, max(room, 0))
         self.rows.append(label + " " * (self.width - self.size(label) - self.size(value)) + value)
 
     def line(self, row: Line, name: str | None = None, bar: str = "") -> None:
@@ -79,7 +91,7 @@ class _Text:
 def render(report: DrawerReport, width: int = 80, cells: Measure | None = None) -> str:
     """The report as lines of at most ``width`` cells (``cells``: how a character is measured;
     the terminal's by default, printer_cells for a receipt printer)."""
-    measure = cells or (lambda ch: cell_width(ch))
+    measure = cells or char_cells
     out = _Text(width, measure)
     _head(out, report)
     _sales(out, report)
@@ -151,7 +163,7 @@ def _breakdowns(out: _Text, report: DrawerReport) -> None:
         room = max(out.width - 26, 0)
         for h in report.hours:
             bar = " " + BAR * max(round(room * max(h.amount, 0) / top), 0) if room else ""
-            out.line(h, h.name, _cut(bar, room + 1, out.cells))
+            out.line(h, h.name, out.cut(bar, room + 1))
 
 
 def _referrals_and_imeis(out: _Text, report: DrawerReport) -> None:

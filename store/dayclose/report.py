@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from store.dayclose import days, figures
 from store.dayclose.figures import Cash, DayFacts
-from store.models import AuditLog, ReferralReward, Staff
+from store.models import AuditLog, ReferralReward, SaleLine, Staff
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,11 @@ class DrawerReport:
         return self.cash.expected
 
 
+def _counts() -> defaultdict[str, list[int]]:
+    """Count and amount by name."""
+    return defaultdict(lambda: [0, 0])
+
+
 def _line(name: str, rows: list[int]) -> Line:
     return Line(name, len(rows), sum(rows))
 
@@ -159,29 +164,36 @@ def build(facts: DayFacts, tz: ZoneInfo, *, kind: str = "X") -> DrawerReport:
     report.tenders = _breakdown(dict(by_tender))
     voucher = by_tender.get("voucher", [0, 0])
     report.vouchers = Line("vouchers", voucher[0], voucher[1])
-    groups: dict[str, dict[str, list[int]]] = {k: defaultdict(lambda: [0, 0]) for k in ("p", "c", "b", "m")}
-    for ln in facts.lines:
+    by_promoter, by_category, by_brand, by_model = (_counts(), _counts(), _counts(), _counts())
+    receipts = facts.receipts
+    for ln in facts.lines:  # a busy day's tens of thousands: each step here counts
         if ln.receipt_id not in kept:
             continue
-        product = ln.product
-        for key, name in (
-            ("p", ln.promoter),
-            ("c", product.category),
-            ("b", product.brand),
-            ("m", f"{product.brand} {product.model}"),
+        product, qty, total = ln.product, ln.qty, ln.total
+        for group, name in (
+            (by_promoter, ln.promoter),
+            (by_category, product.category),
+            (by_brand, product.brand),
+            (by_model, f"{product.brand} {product.model}"),
         ):
-            groups[key][name][0] += ln.qty
-            groups[key][name][1] += ln.total
+            row = group[name]
+            row[0] += qty
+            row[1] += total
         if ln.imei:
-            target = report.sold if ln.qty > 0 else report.returned
-            target.append(Imei(ln.imei, product.display_name, facts.receipts[ln.receipt_id].receipt_no))
-    report.promoters, report.categories = _breakdown(groups["p"]), _breakdown(groups["c"])
-    report.brands, report.models = _breakdown(groups["b"]), _breakdown(groups["m"])
-    hours: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+            target = report.sold if qty > 0 else report.returned
+            target.append(Imei(ln.imei, product.display_name, receipts[ln.receipt_id].receipt_no))
+    report.promoters, report.categories = _breakdown(by_promoter), _breakdown(by_category)
+    report.brands, report.models = _breakdown(by_brand), _breakdown(by_model)
+    hours = _counts()
+    hour_at: dict[datetime, str] = {}  # by the minute: the receipts of a minute share an hour
     for sale in done:
-        hour = f"{_local(sale.created_at, tz).hour:02d}:00"
-        hours[hour][0] += 1
-        hours[hour][1] += sale.total
+        minute = sale.created_at.replace(second=0, microsecond=0)
+        hour = hour_at.get(minute)
+        if hour is None:
+            hour = hour_at[minute] = f"{_local(minute, tz).hour:02d}:00"
+        row = hours[hour]
+        row[0] += 1
+        row[1] += sale.total
     report.hours = [Line(h, v[0], v[1]) for h, v in sorted(hours.items())]
     report.approvals = _approvals(facts, kept, tz)
     report.gifts = _gifts(facts, tz)
@@ -222,7 +234,7 @@ _APPROVAL_ACTIONS = ("sale.price_override", "sale.discount_approved")
 def _approvals(facts: DayFacts, kept: set[str], tz: ZoneInfo) -> list[Approved]:
     if not kept:
         return []
-    line_of = {ln.line_id: ln for ln in facts.lines if ln.receipt_id in kept}
+    line_of = {(ln.receipt_id, ln.line_no): ln for ln in facts.lines if ln.receipt_id in kept}
     times = [facts.receipts[i].created_at for i in kept]
     since = _first_seq_at(min(times) - timedelta(minutes=5))
     until = _first_seq_at(max(times) + timedelta(minutes=5))
@@ -232,10 +244,21 @@ def _approvals(facts: DayFacts, kept: set[str], tz: ZoneInfo) -> list[Approved]:
         .order_by(AuditLog.seq)
     )
     names = _staff_names({r.approved_by for r in rows})
+    # An approval names the line it was given for by its id (or the receipt, by the receipt's):
+    # the day's lines are read by receipt and number (store.dayclose.figures), so the few lines
+    # approved are looked up here.
+    approved_lines: dict[str, tuple[str, int]] = {}
+    if rows:
+        query = SaleLine.select(SaleLine.id, SaleLine.sale, SaleLine.line_no).where(
+            SaleLine.id.in_(list({r.entity_id for r in rows}))
+        )
+        for line_id, sale_id, line_no in query.tuples().iterator():
+            approved_lines[str(line_id)] = (str(sale_id), int(line_no))
     found: list[Approved] = []
     for row in rows:
         after = json.loads(row.after or "{}")
-        line = line_of.get(row.entity_id)
+        at = approved_lines.get(row.entity_id)
+        line = line_of.get(at) if at is not None else None
         receipt = facts.receipts.get(line.receipt_id if line else row.entity_id)
         if receipt is None or receipt.id not in kept:
             continue

@@ -19,11 +19,34 @@ shared state of state.py, and build.py puts them together behind build_demo.
 
 from __future__ import annotations
 
-from store.demo.build import DemoSummary, build_demo
-from store.demo.clock import DAYS, DEFAULT_TZ
-from store.demo.sizes import SIZES, DemoSize
-from store.demo.staff import DEMO_LEAVER, DEMO_STAFF, DEMO_STORE_CODE, DEMO_STORE_NAME, DemoStaff
-from store.demo.state import Progress
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+# Loaded on first use, not with the package: a demo store's login screen lists the demo staff
+# (store.demo.roster), and importing any submodule runs this file first; the builder behind
+# these names (models, the reference tables, the random draws) is megabytes the console that
+# only shows that list never needs.
+if TYPE_CHECKING:
+    from store.demo.build import DemoSummary, build_demo
+    from store.demo.clock import DAYS, DEFAULT_TZ
+    from store.demo.roster import DEMO_LEAVER, DEMO_STAFF, DEMO_STORE_CODE, DEMO_STORE_NAME, DemoStaff
+    from store.demo.sizes import SIZES, DemoSize
+    from store.demo.state import Progress
+
+_WHERE = {
+    "DemoSummary": "build",
+    "build_demo": "build",
+    "DAYS": "clock",
+    "DEFAULT_TZ": "clock",
+    "DEMO_LEAVER": "roster",
+    "DEMO_STAFF": "roster",
+    "DEMO_STORE_CODE": "roster",
+    "DEMO_STORE_NAME": "roster",
+    "DemoStaff": "roster",
+    "SIZES": "sizes",
+    "DemoSize": "sizes",
+    "Progress": "state",
+}
 
 __all__ = [
     "DAYS",
@@ -39,3 +62,12 @@ __all__ = [
     "Progress",
     "build_demo",
 ]
+
+
+def __getattr__(name: str) -> object:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{where}"), name)
+    globals()[name] = value  # once: later lookups find it without this function
+    return value

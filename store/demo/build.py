@@ -30,8 +30,9 @@ from store.demo.history import _History
 from store.demo.imei_units import _UnitSetup
 from store.demo.operations import _Operations
 from store.demo.referrals import _Referrals
+from store.demo.roster import DEMO_STORE_CODE
 from store.demo.sizes import LINES_PER_SALE, SIZES
-from store.demo.staff import DEMO_STORE_CODE, _StaffSetup
+from store.demo.staff import _StaffSetup
 from store.demo.state import Progress, _Counts
 from store.demo.suppliers import _SupplierSetup
 from store.kernel.errors import ValidationError

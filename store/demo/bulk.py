@@ -25,8 +25,9 @@ SQL_UNIT = (
 )
 SQL_CUSTOMER = (
     'INSERT INTO "customer" ("id", "phone", "name", "created_at", "referral_code", "birth_year", '
-    '"birth_month", "birth_day", "gender", "consent_at", "consent_how", "owner_id", "store_code") '
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    '"birth_month", "birth_day", "gender", "consent_at", "consent_how", "owner_id", "store_code", '
+    '"py", "py_initials", "py_alt", "py_alt_initials", "phone_last4") '
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 SQL_SALE = (
     'INSERT INTO "sale" ("id", "receipt_no", "store_code", "terminal_id", "business_date", "created_at", '

@@ -9,7 +9,7 @@ from store.demo.clock import _stamp
 from store.demo.customers import _Customers
 from store.demo.deliveries import _Deliveries
 from store.demo.returns import _Returns
-from store.demo.staff import DEMO_STORE_CODE
+from store.demo.roster import DEMO_STORE_CODE
 from store.demo.state import _PastSale, _SoldLine
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 from store.demo.clock import _stamp
-from store.demo.staff import DEMO_STORE_CODE
+from store.demo.roster import DEMO_STORE_CODE
 from store.demo.state import _State
 from store.referrals.config import ReferralSection
 from store.referrals.rules import Criteria

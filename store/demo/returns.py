@@ -5,8 +5,8 @@ from __future__ import annotations
 from store.demo.bulk import SQL_LINE, SQL_SALE, SQL_TENDER, _BulkWriter
 from store.demo.clock import _stamp
 from store.demo.data_people import RETURN_REASON_CODES, RETURN_REASONS
+from store.demo.roster import DEMO_STORE_CODE
 from store.demo.sizes import LINES_PER_SALE
-from store.demo.staff import DEMO_STORE_CODE
 from store.demo.state import _PastSale
 
 

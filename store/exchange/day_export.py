@@ -121,6 +121,16 @@ def _hasher(hq: HqSection) -> Callable[[str], str] | None:
     return phone_hasher(hq.phone_secret)
 
 
+def phones_problem(hq: HqSection) -> str:
+    """Why no day can be exported as [hq] stands ('' when one can): the sentence to show
+    before anyone tries."""
+    try:
+        _hasher(hq)
+    except ValidationError as exc:
+        return str(exc)
+    return ""
+
+
 Snapshot = tuple[list[DayClose], Window, dict[str, list[dict[str, Any]]], int, dict[str, object] | None]
 
 
@@ -132,11 +142,13 @@ def _snapshot(day: date, tz: ZoneInfo, hasher: Callable[[str], str] | None) -> S
 def _read_day(day: date, tz: ZoneInfo, hasher: Callable[[str], str] | None) -> Snapshot:
     closes = _closes(day)
     window = day_window(day, closes, tz)
-    records = day_records(day, window, hasher)
+    previous = exported_days().get(day)
+    first = int(str(previous["sequence"])) == 1 if previous else get_meta(_SEQUENCE, "0") == "0"
+    records = day_records(day, window, hasher, first=first)
     net = Sale.select(fn.COALESCE(fn.SUM(Sale.total), 0)).where(
         (Sale.business_date == day) & (Sale.status == "completed")
     )
-    return closes, window, records, int(net.scalar()), exported_days().get(day)
+    return closes, window, records, int(net.scalar()), previous
 
 
 def export_day(day: date, out_dir: Path, *, key: SigningKey, hq: HqSection, tz: ZoneInfo) -> DayExport:

@@ -5,7 +5,16 @@ order); ids as canonical UUID text, money as integer fen, dates as ISO dates, ti
 UTC ending in ``Z``. The same rows give the same bytes.
 
 The products the day's lines, movements and counts name go with them (head office matches
-them across stores by SKU).
+them across stores by SKU), and so do the staff its records name (code, name and role only)
+and the handsets (IMEI units) its lines and movements name: their id, product and IMEIs only,
+which never change, so a unit sold one day and returned another is the same record in both
+files (head office's brand sell-out feed reads the IMEIs).
+
+``stock_levels``: the on-hand, at the day's last close, of every product the day's movements
+name (one record a product and day, ``<date>/<product id>``); the store's first file (number
+1) names every product with stock, as the store may have held stock long before it first
+sent a file. Head office reads a store's stock on a day as each product's latest level up to
+it, the store's own figure, instead of summing movements it may never have received.
 
 Which rows belong to the day: those that carry the business date (sales with their lines and
 tenders, referrals, cash sessions with their movements, Z rows, roster, time clock), and of
@@ -34,13 +43,16 @@ from store.models import (
     CashSession,
     Customer,
     DayClose,
+    ImeiUnit,
     LeaveRequest,
     Product,
+    ProductStock,
     Referral,
     ReferralReward,
     RosterEntry,
     Sale,
     SaleLine,
+    Staff,
     StockCount,
     StockCountEntry,
     StockCountItem,
@@ -168,8 +180,62 @@ def _products(*parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+# What head office learns of a member of staff the day's records name: who they are in the
+# store (for the promoter league and the roster), never their PIN, lock or approval counters.
+_STAFF_SENT = ("id", "code", "name", "role", "brand", "home_store", "status")
+
+
+def _staff(*parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The staff the day's sales, lines, movements, roster, clock and leave records name, so
+    head office can show a promoter by code and name (each store has its own staff ids)."""
+    keys = ("staff_id", "promoter_id")
+    ids = sorted({row[k] for rows in parts for row in rows for k in keys if row.get(k)})
+    rows = _rows(Staff, Staff.id.in_(ids)) if ids else []
+    return [{k: row[k] for k in _STAFF_SENT} for row in rows]
+
+
+def _units(*parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The handsets the day's lines and movements name, by the columns that never change
+    (a unit's status and cost do: they stay in the store)."""
+    ids = sorted({row["imei_unit_id"] for rows in parts for row in rows if row.get("imei_unit_id")})
+    if not ids:
+        return []
+    keep = ("id", "product_id", "imei", "imei2")
+    return [{k: row[k] for k in keep} for row in _rows(ImeiUnit, ImeiUnit.id.in_(ids))]
+
+
+def _levels(
+    day: date, window: Window, movements: list[dict[str, Any]], everything: bool
+) -> list[dict[str, Any]]:
+    """Each product's on-hand at the window's end: the running sum (product_stock) less what
+    moved after the end, so the same day exported again says the same."""
+    moved = sorted({str(row["product_id"]) for row in movements})
+    stock = ProductStock.select(ProductStock.product_id, ProductStock.on_hand)
+    if not everything:
+        stock = stock.where(ProductStock.product_id.in_(moved))
+    now = dict.fromkeys(moved, 0)
+    now.update({str(row.product_id): int(row.on_hand) for row in stock})
+    after = StockMovement.created_at > window.end
+    if not everything:  # the table's key leads with the product: no scan of the whole ledger
+        after &= StockMovement.product.in_(moved)
+    later = (
+        StockMovement.select(StockMovement.product, fn.SUM(StockMovement.qty).alias("qty"))
+        .where(after)
+        .group_by(StockMovement.product)
+    )
+    for row in later:
+        if str(row.product_id) in now:
+            now[str(row.product_id)] -= int(row.qty or 0)
+    keep = set(moved)
+    return [
+        {"id": f"{day.isoformat()}/{product}", "product_id": product, "on_hand": qty}
+        for product, qty in sorted(now.items())
+        if product in keep or qty
+    ]
+
+
 def day_records(
-    day: date, window: Window, hasher: Callable[[str], str] | None
+    day: date, window: Window, hasher: Callable[[str], str] | None, *, first: bool = False
 ) -> dict[str, list[dict[str, Any]]]:
     """Every part's records, by part name (without its .jsonl)."""
     sales = _rows(Sale, Sale.business_date == day)
@@ -181,12 +247,22 @@ def day_records(
     lines = _rows(SaleLine, SaleLine.sale.in_(sale_ids))
     movements = _rows(StockMovement, _in(StockMovement.created_at, window))
     items = _rows(StockCountItem, StockCountItem.count.in_(_ids(counts)))
+    roster = _rows(RosterEntry, RosterEntry.day == day)
+    clock = _rows(TimeEntry, TimeEntry.business_date == day)
+    leave = _rows(
+        LeaveRequest,
+        _any_in(window, LeaveRequest.created_at, LeaveRequest.decided_at)
+        | ((LeaveRequest.first_day <= day) & (LeaveRequest.last_day >= day)),
+    )
+    levels = _levels(day, window, movements, first)
     return {
         "sales": sales,
         "sale_lines": lines,
         "tenders": _rows(Tender, Tender.sale.in_(sale_ids)),
         "stock_movements": movements,
-        "products": _products(lines, movements, items),
+        "products": _products(lines, movements, items, levels),
+        "imei_units": _units(lines, movements),
+        "stock_levels": levels,
         "counts": counts,
         "count_items": items,
         "count_entries": _rows(StockCountEntry, _in(StockCountEntry.created_at, window)),
@@ -197,13 +273,10 @@ def day_records(
             _any_in(window, ReferralReward.created_at, ReferralReward.earned_at, ReferralReward.closed_at),
         ),
         "voucher_uses": _rows(VoucherUse, _in(VoucherUse.created_at, window)),
-        "roster": _rows(RosterEntry, RosterEntry.day == day),
-        "time_entries": _rows(TimeEntry, TimeEntry.business_date == day),
-        "leave": _rows(
-            LeaveRequest,
-            _any_in(window, LeaveRequest.created_at, LeaveRequest.decided_at)
-            | ((LeaveRequest.first_day <= day) & (LeaveRequest.last_day >= day)),
-        ),
+        "roster": roster,
+        "time_entries": clock,
+        "leave": leave,
+        "staff": _staff(sales, lines, movements, roster, clock, leave),
         "cash_sessions": sessions,
         "cash_movements": _rows(CashMovement, CashMovement.session.in_(_ids(sessions))),
         "day_close": _rows(DayClose, DayClose.business_date == day),

@@ -7,6 +7,7 @@ and only when head office's extra is installed (``pip install 'zhanggui[hq]'``).
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from store.hq.schema import statements
+from store.hq.schema import ADD_PROMOTER, statements
 from store.kernel.errors import ValidationError
 from store.kernel.i18n import _
 
@@ -88,7 +89,52 @@ def connect(url: str, *, create: bool = False) -> HqDb:
     with hq.transaction():
         for statement in statements(hq.dialect):
             hq.execute(statement)
+        _upgrade(hq)
     return hq
+
+
+def _upgrade(hq: HqDb) -> None:
+    """Bring a head office made before the promoter and stock reports up to date, once: its
+    sale lines get their promoter from the record, its stock movements and levels (kept among
+    the other records then) move to tables of their own."""
+    cursor = hq.raw.cursor()
+    try:
+        cursor.execute("SELECT * FROM hq_sale_lines WHERE 1 = 0")
+        columns = {str(d[0]).lower() for d in cursor.description}
+    finally:
+        cursor.close()
+    if "promoter_id" in columns:
+        return
+    hq.execute(ADD_PROMOTER)
+    lines = hq.execute("SELECT store_code, id, body FROM hq_sale_lines")
+    hq.executemany(
+        "UPDATE hq_sale_lines SET promoter_id = %s WHERE store_code = %s AND id = %s",
+        [(str(json.loads(body).get("promoter_id") or ""), store, rid) for store, rid, body in lines],
+    )
+    moves = hq.execute(
+        "SELECT store_code, id, business_date, body FROM hq_records WHERE family = 'stock_movements'"
+    )
+    rows = []
+    for store, rid, day, body in moves:
+        move = json.loads(body)
+        rows.append((store, rid, day, str(move["product_id"]), str(move["kind"]), int(move["qty"]), body))
+    hq.executemany(
+        "INSERT INTO hq_stock_movements (store_code, id, business_date, product_id, kind, qty, body)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        rows,
+    )
+    levels = hq.execute(
+        "SELECT store_code, id, business_date, body FROM hq_records WHERE family = 'stock_levels'"
+    )
+    hq.executemany(
+        "INSERT INTO hq_stock_levels (store_code, id, business_date, product_id, on_hand, body)"
+        " VALUES (%s, %s, %s, %s, %s, %s)",
+        [
+            (store, rid, day, str(json.loads(body)["product_id"]), int(json.loads(body)["on_hand"]), body)
+            for store, rid, day, body in levels
+        ],
+    )
+    hq.execute("DELETE FROM hq_records WHERE family IN ('stock_movements', 'stock_levels')")
 
 
 def _sqlite(path: Path, create: bool) -> sqlite3.Connection:

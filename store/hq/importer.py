@@ -10,7 +10,8 @@ its store, schema version, every part's hash); a refused file writes nothing. Th
   refuses the whole file, naming the records (nothing of it is written);
 - customers, referral rewards, leave and stock counts may change after their day: they are
   kept by id in their newest state (a file with a lower sequence never overwrites a higher);
-- products are matched across stores by SKU (hq_store_products maps each store's ids);
+- products are matched across stores by SKU (hq_store_products maps each store's ids), and
+  each store's staff ids are named by code and name (hq_staff);
 - a gap in the store's sequence is imported all the same, and the numbers missing are listed.
 """
 
@@ -33,7 +34,7 @@ from store.kernel.i18n import _
 
 KIND = "day"
 SCHEMA_VERSIONS = frozenset({1})
-MUTABLE = frozenset({"customers", "referral_rewards", "leave", "counts", "count_items", "products"})
+MUTABLE = frozenset({"customers", "referral_rewards", "leave", "counts", "count_items", "products", "staff"})
 _CHUNK = 500  # ids a query: under SQLite's limit on parameters
 
 
@@ -73,8 +74,10 @@ _RECORDS = _Family("hq_records", ("family", "business_date", "seq", "body"))
 _TABLES = {
     "sales": _Family("hq_sales", ("business_date", "terminal_id", "kind", "status", "total", "body")),
     "sale_lines": _Family(
-        "hq_sale_lines", ("sale_id", "business_date", "product_id", "qty", "total", "body")
+        "hq_sale_lines", ("sale_id", "business_date", "product_id", "qty", "total", "promoter_id", "body")
     ),
+    "stock_movements": _Family("hq_stock_movements", ("business_date", "product_id", "kind", "qty", "body")),
+    "stock_levels": _Family("hq_stock_levels", ("business_date", "product_id", "on_hand", "body")),
 }
 
 
@@ -194,7 +197,19 @@ def _values(family: str, line: str, row: dict[str, Any], day: date, sequence: in
     if family == "sales":
         return (day.isoformat(), row["terminal_id"], row["kind"], row["status"], int(row["total"]), line)
     if family == "sale_lines":
-        return (row["sale_id"], day.isoformat(), row["product_id"], int(row["qty"]), int(row["total"]), line)
+        return (
+            row["sale_id"],
+            day.isoformat(),
+            row["product_id"],
+            int(row["qty"]),
+            int(row["total"]),
+            str(row["promoter_id"]),
+            line,
+        )
+    if family == "stock_movements":
+        return (day.isoformat(), str(row["product_id"]), str(row["kind"]), int(row["qty"]), line)
+    if family == "stock_levels":
+        return (day.isoformat(), str(row["product_id"]), int(row["on_hand"]), line)
     return (family, day.isoformat(), sequence, line)
 
 
@@ -243,6 +258,21 @@ def _match_products(hq: HqDb, store: str, products: list[dict[str, Any]]) -> Non
     )
 
 
+def _match_staff(hq: HqDb, store: str, sequence: int, staff: list[dict[str, Any]]) -> None:
+    """Each of the store's staff ids to its code and name, as the store's newest file says
+    (a late older file does not bring back an old name)."""
+    try:
+        rows = [(store, s["id"], str(s["code"]), str(s["name"]), sequence) for s in staff]
+    except KeyError as exc:
+        raise _unreadable() from exc
+    hq.executemany(
+        "INSERT INTO hq_staff (store_code, id, code, name, seq) VALUES (%s, %s, %s, %s, %s)"
+        " ON CONFLICT (store_code, id) DO UPDATE SET code = excluded.code, name = excluded.name,"
+        " seq = excluded.seq WHERE hq_staff.seq < excluded.seq",
+        rows,
+    )
+
+
 def _write(hq: HqDb, store: str, day: date, sequence: int, records: Records) -> int:
     clashes: list[tuple[str, str]] = []
     inserts: dict[str, list[tuple[object, ...]]] = {}
@@ -276,4 +306,5 @@ def _write(hq: HqDb, store: str, day: date, sequence: int, records: Records) -> 
         updates,
     )
     _match_products(hq, store, [row for _line, row in records.get("products", [])])
+    _match_staff(hq, store, sequence, [row for _line, row in records.get("staff", [])])
     return sum(len(rows) for rows in inserts.values()) + len(updates)

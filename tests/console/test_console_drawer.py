@@ -15,11 +15,11 @@ from textual.pilot import Pilot
 
 from store.kernel.i18n import _, set_language
 from store.kernel.money import format_fen
-from store.models import CashMovement, CashSession, Staff
+from store.models import CashMovement, CashSession, HeldCart, Sale, Staff
 from store.people import staff
 from tests.conftest import Shop
 from tests.console.screen_text import Snapshots, go, snapshot_app, steady
-from tests.console_helpers import scanner_burst, settle, sql_threads, type_text, wait_for_commit
+from tests.console_helpers import make_app, scanner_burst, settle, sql_threads, type_text, wait_for_commit
 from tui.app import ZhangguiApp
 from tui.screens.drawer import DrawerScreen
 from tui.screens.drawer_count import DrawerCountScreen
@@ -196,3 +196,65 @@ async def test_a_shift_from_float_to_handover(
             assert sql.on_loop == [], sql.on_loop[:8]
             sql.watching = False
     snaps.finish()
+
+
+async def test_the_incoming_cashier_is_logged_in_after_the_handover(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path
+) -> None:
+    """交班 at the console: the store checks the incoming person's PIN (a wrong one is said in
+    the dialog and nobody changes), then the console is theirs: the status line says so, the sale
+    screen names them, the outgoing person's unpaid sale is suspended under their name, and the
+    next sale is recorded with the incoming person as its seller and promoter."""
+    app = make_app(db, tmp_path, staff=shop.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await scanner_burst(pilot, shop.case.sku)  # the outgoing manager's sale, not yet paid
+        await settle(pilot)
+        await go(pilot, "drawer")
+        await pilot.press("f2")
+        await settle(pilot)
+        await count(pilot, ["1"])  # a float of ¥100
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DrawerScreen)
+
+        await pilot.press("f6")
+        await settle(pilot)
+        await count(pilot, ["1"])  # the ¥100 is all there: no reason asked
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, IncomingScreen)
+        await type_text(pilot, "P1")
+        await type_text(pilot, "0000")
+        await settle(pilot)
+        assert isinstance(app.screen, IncomingScreen)  # refused by the store, typed again
+        assert app.staff is not None and app.staff.id == shop.manager.id
+        assert Staff.get_by_id(shop.promoter.id).failed_pins == 1  # counted as at the login
+        await type_text(pilot, "1111")
+        await settle(pilot)
+        assert isinstance(app.screen, DrawerScreen)
+        assert app.staff is not None and app.staff.id == shop.promoter.id
+        assert app.actor is not None and app.actor.staff_id == shop.promoter.id
+        said = shown(app, "#drawer-message")
+        assert _("{name} is logged in now.").format(name=shop.promoter.name) in said.replace("\n", " ")
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SaleScreen)
+        assert f"{_('Staff')}: {shop.promoter.name}" in shown(app, "#sale-header")
+        assert app.screen.cart.lines == [] and app.screen.cart.staff_id == shop.promoter.id
+        held = HeldCart.get()  # the manager's sale waits for them under their name (F8)
+        assert (held.staff_id, held.label) == (shop.manager.id, f"Handover: {shop.manager.name}")
+        await scanner_burst(pilot, shop.imeis[0])
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, PayScreen)
+        await pilot.press("enter")  # cash, the amount due
+        await wait_for_commit(pilot)
+        await settle(pilot)
+    sale = Sale.get()
+    assert sale.staff_id == shop.promoter.id
+    assert [line.promoter_id for line in sale.lines] == [shop.promoter.id]
+    ended, begun = CashSession.select().order_by(CashSession.seq)
+    assert (ended.opened_by_id, begun.opened_by_id) == (shop.manager.id, shop.promoter.id)

@@ -1,5 +1,6 @@
 """Text snapshots at 80x24 in both languages of the day close: the day report (the X report, the
-sales by hour), the close dialog with a count ¥10 short, and the reminder of a day left open.
+sales by hour), the close dialog with a count ¥10 short, the reminder of a day left open, and
+the head office export (no USB stick, the days not exported, then where their files went).
 How to update: tests/console/test_screens_selling.py."""
 
 from __future__ import annotations
@@ -8,19 +9,23 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from peewee import SqliteDatabase
 
-from store.dayclose import days, drawer
+from store.dayclose import close, days, drawer
+from store.exchange.keys import key_path
 from store.kernel import FixedClock
 from store.kernel.auth import actor_for_login
-from store.kernel.i18n import _, set_language
+from store.kernel.i18n import _, ngettext, set_language
 from store.selling import checkout
 from tests.conftest import TILL, Shop
 from tests.console.screen_text import Snapshots, go, snapshot_app, steady
 from tests.console_helpers import settle, type_text
-from tests.store_helpers import sell
+from tests.store_helpers import manager_actor, sell
 from tui.screens.day_close import DayCloseScreen
 from tui.screens.day_report import DayReportScreen
+from tui.screens.hq_export import HqExportScreen
 from tui.screens.open_days import OpenDaysScreen
 
 LANGUAGES = ["zh_CN", "en"]
@@ -71,4 +76,67 @@ async def test_day_close_screens(
             await snaps.check(pilot, name, shows=notice)
             await pilot.press("escape")
             await settle(pilot)
+    snaps.finish()
+
+
+def _fixed_key(store_code: str) -> None:
+    """The store's signing key from fixed bytes: the fingerprint on screen is the same every run."""
+    path = key_path(store_code)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    private = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+    path.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    path.chmod(0o600)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_hq_export_screen(
+    shop: Shop,
+    db: SqliteDatabase,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    clock: FixedClock,
+) -> None:
+    set_language(language)
+    steady(monkeypatch, tmp_path)  # from tmp_path: the folder "exports" reads the same every run
+    _fixed_key("S001")
+    closed = [clock.today() - timedelta(days=n) for n in (2, 1)]
+    for day in closed:
+        close.close_day(
+            TILL.terminal_id,
+            day,
+            TILL.tz,
+            counted=None,
+            reason="停电",
+            tolerance=500,
+            actor=manager_actor(shop),
+        )
+    snaps = Snapshots(language)
+    app = snapshot_app(db, tmp_path, staff=shop.manager)
+    app.config.paths.exports = "exports"
+    app.config.hq.phone_secret = "chain-secret-0123456789"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await go(pilot, "export")
+        assert isinstance(app.screen, HqExportScreen)
+        missing = _(
+            "The export folder {folder} is missing. Plug in the USB stick (or make the folder, or"
+            " set [paths] exports in config.toml); nothing was exported."
+        ).format(folder="exports")
+        await snaps.check(pilot, "hq-export-no-stick", shows=missing)
+        (tmp_path / "exports").mkdir()  # the stick plugged in
+        await pilot.press("f5")
+        await snaps.check(pilot, "hq-export", shows=_("F2: write their files to the folder above."))
+        await pilot.press("f2")
+        for _attempt in range(100):
+            await settle(pilot)
+            if len(list((tmp_path / "exports").glob("*.day.zip"))) == 2 and app.screen.sent:
+                break
+            await pilot.pause(0.02)
+        exported = ngettext("{n} day exported.", "{n} days exported.", 2).format(n=2)
+        await snaps.check(pilot, "hq-export-done", shows=[exported, _("Every closed day has been exported.")])
     snaps.finish()

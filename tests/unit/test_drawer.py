@@ -14,7 +14,7 @@ from store.dayclose import close, days, drawer, render, report
 from store.db import migrations
 from store.db.connection import open_database, schema_version
 from store.kernel import FixedClock
-from store.kernel.errors import NeedsApproval, ValidationError, WrongApprover
+from store.kernel.errors import NeedsApproval, PermissionDenied, ValidationError, WrongApprover
 from store.models import AuditLog, CashMovement, CashSession, DayClose, Sale, SaleLine, Staff, StockMovement
 from store.selling import checkout, refunds, sale_voids
 from store.selling.receipt_layout import cell_width, printer_cells
@@ -289,3 +289,20 @@ def test_the_report_names_who_approved_price_overrides_and_voids(shop: Shop, clo
     assert (x.cash.tendered, x.cash.change, x.cash.refunds) == (5800 + 5000, 1100, 3900)
     assert x.cash.expected == 26150 + 5800
     assert [(p.name, p.count, p.amount) for p in x.promoters] == [("李小红", 2, 5800)]
+
+
+def test_a_handover_by_code_and_pin_is_decided_by_the_store(shop: Shop) -> None:
+    """take_over (the console's handover) logs the incoming person in with their own PIN: a
+    wrong one is refused before the drawer is touched and counts towards their lock."""
+    open_drawer(shop)
+    kwargs = {"outgoing": forge_actor(shop.promoter), "counts": FLOAT, "tolerance": TOLERANCE}
+    with pytest.raises(PermissionDenied):
+        drawer.take_over(T, "M1", "9999", **kwargs)  # type: ignore[arg-type]
+    assert CashSession.select().count() == 1 and Staff.get_by_id(shop.manager.id).failed_pins == 1
+    taken = drawer.take_over(T, "M1", "1234", **kwargs)  # type: ignore[arg-type]
+    assert (taken.incoming.id, taken.incoming.name) == (shop.manager.id, shop.manager.name)
+    assert (taken.ended.end_kind, taken.begun.seq, taken.begun.opened_by_id) == (
+        "handover",
+        2,
+        shop.manager.id,
+    )

@@ -141,3 +141,59 @@ def test_an_open_day_is_refused_and_an_empty_day_is_a_file(
         and day_export.export_pending(tmp_path, key=key, hq=HASHED, tz=TZ) == []
     )
     assert Tender.select().count() == 0
+
+
+def test_the_handsets_a_day_names_go_with_their_imeis_only(
+    shop: Shop, tmp_path: Path, clock: FixedClock
+) -> None:
+    """Head office's brand sell-out feed reports handsets by IMEI: the units the day's lines
+    and movements name go in the file, by the columns that never change (not their status)."""
+    from store.models import ImeiUnit
+    from tests.store_helpers import sell
+
+    today = clock.today()  # the business day by the suite's clock: any moment, any month end
+
+    drawer.open_session(T, TZ, actor=forge_actor(shop.promoter), counts={10000: 1})
+    sell(shop, shop.imeis[0])
+    close.close_day(T, today, TZ, counted=None, reason="x", tolerance=500, actor=manager_actor(shop))
+    key = create_signing_key("S001").key
+    made = day_export.export_day(today, tmp_path, key=key, hq=HASHED, tz=TZ)
+    read = read_signed(made.path, trusting(key), kind="day", schema_versions={1})
+    units = _rows(read.parts["imei_units.jsonl"])
+    # The set-up's five receipts are in the first day's window, so all five units are named.
+    assert sorted(u["imei"] for u in units) == sorted(shop.imeis)
+    assert all(set(u) == {"id", "product_id", "imei", "imei2"} for u in units)
+    sold = ImeiUnit.get(ImeiUnit.imei == shop.imeis[0])
+    assert {"id": sold.id, "product_id": shop.phone.id, "imei": shop.imeis[0], "imei2": None} in units
+    assert read.manifest["counts"]["imei_units"] == 5
+
+
+def test_stock_levels_name_every_product_in_the_first_file_then_what_moved(
+    shop: Shop, tmp_path: Path, clock: FixedClock
+) -> None:
+    """A store may hold stock long before its first file: that file gives the on-hand of every
+    product; each later file the levels, at its close, of the products its day moved."""
+    from tests.store_helpers import sell
+
+    today = clock.today()  # the business day by the suite's clock: any moment, any month end
+    tomorrow = today + timedelta(days=1)
+    key = create_signing_key("S001").key
+    drawer.open_session(T, TZ, actor=forge_actor(shop.promoter), counts={10000: 1})
+    close.close_day(T, today, TZ, counted=None, reason="x", tolerance=500, actor=manager_actor(shop))
+    clock.advance(days=1)
+    drawer.open_session(T, TZ, actor=forge_actor(shop.promoter), counts={10000: 1})
+    sell(shop, case_qty=3)
+    close.close_day(T, tomorrow, TZ, counted=None, reason="x", tolerance=500, actor=manager_actor(shop))
+    sell(shop, case_qty=1)  # the next day's: not in the levels at tomorrow's close
+    done = day_export.export_pending(tmp_path, key=key, hq=HASHED, tz=TZ)
+    levels = []
+    for made in done:
+        read = read_signed(made.path, trusting(key), kind="day", schema_versions={1})
+        levels.append(
+            {r["product_id"]: (r["id"], r["on_hand"]) for r in _rows(read.parts["stock_levels.jsonl"])}
+        )
+    assert levels[0] == {
+        shop.phone.id: (f"{today}/{shop.phone.id}", 5),
+        shop.case.id: (f"{today}/{shop.case.id}", 20),
+    }
+    assert levels[1] == {shop.case.id: (f"{tomorrow}/{shop.case.id}", 17)}

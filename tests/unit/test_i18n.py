@@ -146,6 +146,28 @@ def test_the_compiled_catalog_matches_the_po_file(language: str) -> None:
     assert (compiled.info().get("content-type") or "").endswith("charset=utf-8")
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_installed_catalog_translates_as_the_compiled_one(language: str) -> None:
+    # set_language leaves out the entries that translate a message into itself (store.kernel.i18n):
+    # every message still comes out as the .mo file has it, plurals included.
+    with catalogs.po_path(language).with_suffix(".mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    try:
+        i18n.set_language(language)
+        installed = i18n._translation
+        for key, text in compiled._catalog.items():
+            if isinstance(key, str):
+                assert installed.gettext(key) == compiled.gettext(key) == text
+            else:
+                singular, form = key
+                n = next(n for n in range(1, 200) if compiled.plural(n) == form)
+                assert installed.ngettext(singular, "(the plural)", n) == text
+        if language == "en":
+            assert len(vars(installed)["_catalog"]) < len(compiled._catalog) / 4
+    finally:
+        i18n.set_language("en")
+
+
 def test_set_language_switches_the_catalog() -> None:
     try:
         assert i18n.set_language("zh_CN") == "zh_CN"

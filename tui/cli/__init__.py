@@ -35,6 +35,7 @@ SUBCOMMANDS: dict[str, str] = {
     "reorder": "tui.cli.reorder:reorder_command",
     "restore": "tui.cli.backup:restore_command",
     "roster": "tui.cli.roster:roster",
+    "sellout": "tui.cli.sellout:sellout_command",
     "staff": "tui.cli.staff:staff_group",
     "suppliers": "tui.cli.reorder:suppliers_group",
     "transfer": "tui.cli.transfers:transfer_group",

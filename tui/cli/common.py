@@ -19,15 +19,20 @@ from store.kernel.i18n import _, set_language
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def db_options(fn: F) -> F:
-    """--db and --config, the same on every command that touches a store database."""
-    fn = click.option(
+def config_option(fn: F) -> F:
+    """--config, the same on every command (a store's and head office's)."""
+    return click.option(
         "--config",
         "config_path",
         type=click.Path(dir_okay=False),
         envvar="ZHANGGUI_CONFIG",
         help="config.toml to use (default: the user config dir).",
     )(fn)
+
+
+def db_options(fn: F) -> F:
+    """--db and --config, the same on every command that touches a store database."""
+    fn = config_option(fn)
     fn = click.option(
         "--db",
         "db_path",

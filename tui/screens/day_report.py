@@ -1,6 +1,7 @@
 """The day report (F1 "Day close", a manager's): the X report of the day so far, or the Z report
 of a closed day (reprinted, never redone), scrollable, with the sales by hour as a small bar
-chart. F2 another date, F3 print, F4 save as text, F5 close the day (day_close.py)."""
+chart. F2 another date, F3 print, F4 save as text, F5 close the day (day_close.py), F6 export
+a closed day's file for head office (offered right after the Z report; store/exchange/outbox.py)."""
 
 from __future__ import annotations
 
@@ -71,6 +72,7 @@ class DayReportScreen(ConsoleScreen[None]):
         Binding("f3", "print", N_("Print"), id="day.print"),
         Binding("f4", "save", N_("Save"), id="day.save"),
         Binding("f5", "close_day", N_("Close day"), id="day.close"),
+        Binding("f6", "export", N_("Export"), id="day.export"),
         Binding("escape", "back", N_("Back"), id="day.back"),
     ]
 
@@ -190,12 +192,35 @@ class DayReportScreen(ConsoleScreen[None]):
         from store.backup.service import backup_after_close
 
         self.say(closed + " " + _("Making the backup…"))
+        offer = _("F6: export the day's file for head office.")
         self.load(
             backup_after_close,
             self.ctx,
-            then=lambda note: self.say(note.message) if note.ok else self.fail(note.message),
+            then=lambda note: (self.say if note.ok else self.fail)(note.message + " " + offer),
             key="backup",
         )
+
+    def action_export(self) -> None:
+        """The shown day's file for head office (again: the same file), to [paths] exports."""
+        shown = self.shown
+        if shown is None or self.writing("export"):
+            return
+        day = shown.made.business_date
+        if shown.made.z_no is None:
+            self.fail(
+                _("{day} is not closed yet: its file is written after its Z report (F5).").format(
+                    day=day.isoformat()
+                )
+            )
+            return
+        from store.exchange import outbox
+
+        def written(sent: list[outbox.Sent]) -> None:
+            for one in sent:
+                (self.say if one.export is not None else self.fail)(one.message)
+
+        self.say(_("Exporting…"))
+        self.run_write(outbox.send, self.ctx, [day], actor=self.actor, then=written, key="export")
 
     def action_back(self) -> None:
         self.app.pop_screen()

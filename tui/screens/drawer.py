@@ -1,13 +1,15 @@
 """The cash drawer of this terminal (F1 → Cash drawer): the open shift (who, since when, its
 float and the cash expected so far, from the X figures), and its keys: open with a float
 counted by denomination, paid in, paid out (a reason; above [drawer] paid_out_limit_yuan
-another manager's PIN), drop to the safe, handover (交班) and the X report. Selling does not
+another manager's PIN), drop to the safe, handover (交班: the incoming cashier's code and PIN,
+checked by the store, and the console is theirs from then on) and the X report. Selling does not
 wait for the drawer: a sale rung before the first shift counts in it (store.dayclose.figures)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -56,27 +58,10 @@ def open_drawer(
     )
 
 
-def hand_over(
-    terminal_id: str,
-    *,
-    outgoing: Actor,
-    incoming: Actor,
-    counts: dict[int, int],
-    reason: str,
-    tolerance: int,
-    now: datetime | None = None,
-) -> str:
-    """Hand the drawer over (in a worker); what to say."""
-    ended, begun = drawer.handover(
-        terminal_id,
-        outgoing=outgoing,
-        incoming=incoming,
-        counts=counts,
-        reason=reason,
-        tolerance=tolerance,
-        now=now,
-    )
-    return _(
+def handed_over_text(taken: drawer.TakenOver) -> str:
+    """What the status line says after a handover: the count, and who is logged in now."""
+    ended, begun = taken.ended, taken.begun
+    counted = _(
         "Shift {n} handed over: expected {expected}, counted {counted}; shift {next} begins with {float}."
     ).format(
         n=ended.seq,
@@ -85,6 +70,7 @@ def hand_over(
         next=begun.seq,
         float=format_fen(begun.float),
     )
+    return counted + " " + _("{name} is logged in now.").format(name=taken.incoming.name)
 
 
 class DrawerScreen(ConsoleScreen[None]):
@@ -279,27 +265,26 @@ class DrawerScreen(ConsoleScreen[None]):
         from tui.screens.incoming import IncomingScreen
 
         total = format_fen(sum(fen * pieces for fen, pieces in counts.items()))
+        # The dialog hands the code and PIN to the store, which checks the PIN and hands over in
+        # one call (drawer.take_over): a wrong PIN is said in the dialog and typed again.
+        take = partial(
+            drawer.take_over,
+            self.config.terminal.id,
+            outgoing=outgoing,
+            counts=counts,
+            reason=reason,
+            tolerance=self.config.drawer.tolerance,
+        )
 
-        def taken(incoming: Actor | None) -> None:
-            if incoming is None:
+        def taken(result: drawer.TakenOver | None) -> None:
+            if result is None:
                 self.fail(_("Not handed over: the incoming cashier did not confirm."))
                 return
-            self.run_write(
-                hand_over,
-                self.config.terminal.id,
-                outgoing=outgoing,
-                incoming=incoming,
-                counts=counts,
-                reason=reason,
-                tolerance=self.config.drawer.tolerance,
-                then=self.handed_over,
-            )
+            self.zapp.hand_over_to(result.incoming)  # the console acts as them from now on
+            self.changed(handed_over_text(result))
 
         question = _("Code and PIN of the cashier who takes {amount} on as their float.").format(amount=total)
-        self.app.push_screen(IncomingScreen(question), taken)
-
-    def handed_over(self, said: str) -> None:
-        self.changed(said)
+        self.app.push_screen(IncomingScreen(question, take), taken)
 
     # ---- X report ------------------------------------------------------------
     def action_x_report(self) -> None:

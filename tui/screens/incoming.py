@@ -1,8 +1,12 @@
 """The incoming cashier of a handover (交班) confirms with their own code and PIN that they take
-the counted cash on as their float; the dialog returns who they are (an Actor) or None (Esc).
-A wrong PIN counts towards their lock, as at the login: it is checked in a worker."""
+the counted cash on as their float. The dialog gives the code and PIN to ``take`` (in a worker:
+store.dayclose.drawer.take_over checks the PIN, a wrong one counting towards their lock as at the
+login, and hands over) and returns what it returned, or None (Esc). A refusal is said in the
+dialog and the PIN typed again."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
-from store.kernel.auth import Actor, sign_in
+from store.dayclose.drawer import TakenOver
 from store.kernel.errors import DatabaseBusy, ZhangguiError
 from store.kernel.i18n import N_, _
 from tui.screens.base import ConsoleModalScreen
@@ -20,16 +24,17 @@ from tui.widgets.key_bar import KeyBar
 CHECK = "incoming"
 
 
-class IncomingScreen(ConsoleModalScreen[Actor | None]):
+class IncomingScreen(ConsoleModalScreen[TakenOver | None]):
     BINDINGS = [
         # A priority key, so code, Enter, PIN, Enter typed in one burst lose nothing (code_pin.py).
         Binding("enter", "enter", N_("Next / confirm"), id="incoming.next", priority=True, show=False),
         Binding("escape", "cancel", N_("Cancel"), id="incoming.cancel"),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, take: Callable[[str, str], TakenOver]) -> None:
         super().__init__()
         self._question = question
+        self._take = take
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -58,7 +63,7 @@ class IncomingScreen(ConsoleModalScreen[Actor | None]):
             if not isinstance(exc, DatabaseBusy):
                 pin.value = ""
 
-        self.run_write(sign_in, code, pin.value, then=self.dismiss, failed=refused, key=CHECK)
+        self.run_write(self._take, code, pin.value, then=self.dismiss, failed=refused, key=CHECK)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -36,7 +36,7 @@ def log_in(code: str, pin: str, *, now: datetime | None = None) -> Member:
 
 
 def demo_hint() -> Text:
-    from store.demo.staff import DEMO_STAFF  # not store.demo: that is the demo builder
+    from store.demo.roster import DEMO_STAFF  # a leaf: the builder stays unloaded (store/demo/__init__.py)
     from store.people import staff
 
     text = Text(_("Demo store. Staff code / PIN:") + "\n", style="bold")

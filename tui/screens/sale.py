@@ -127,7 +127,7 @@ class SaleScreen(CartHoldingScreen):
         def not_kept(exc: ZhangguiError) -> None:  # the cart stays on screen for nobody: the app locks again
             self.app.post_message(SaleNotKept(str(exc), message.locker))
 
-        self._keep_for(message.locker.name, kept, not_kept)
+        self._keep_for(message.locker.name, kept, not_kept, handover=message.handover)
 
     def on_quitting(self, message: Quitting) -> None:
         """Keep the sale in progress among the suspended sales (as F7 does) so F8 finds it at
@@ -329,11 +329,12 @@ class SaleScreen(CartHoldingScreen):
         then: Callable[[bool], object],
         failed: Callable[[ZhangguiError], object],
         quitting: bool = False,
+        handover: bool = False,
     ) -> None:
         """Suspend the sale in progress (in a worker, after the scans typed before) under the
-        name of who locked the terminal, or who was selling when the console quit (payments not
-        yet committed are cleared, as leaving the payment screen does); then ``then(kept)``
-        (False: nothing to keep)."""
+        name of who locked the terminal, who handed the drawer over, or who was selling when the
+        console quit (payments not yet committed are cleared, as leaving the payment screen does);
+        then ``then(kept)`` (False: nothing to keep)."""
 
         def write() -> None:
             cart = self.cart
@@ -341,7 +342,9 @@ class SaleScreen(CartHoldingScreen):
                 then(False)
                 return
             cart.clear_tenders()
-            label = _("Quit: {name}") if quitting else _("Locked: {name}")
+            label = (
+                _("Quit: {name}") if quitting else _("Handover: {name}") if handover else _("Locked: {name}")
+            )
             self.run_write(
                 holds.hold,
                 cart,

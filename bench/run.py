@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import burst_pty, footprint, startup_pty
+from bench import burst_pty, footprint, hq_import, startup_pty
 from bench.backup import backup_figures, measure_backup
 from bench.burst import burst_figures, measure_burst
 from bench.commit import commit_figure, measure_commit
@@ -46,6 +46,9 @@ class Plan:
     history_runs: int
     z_sales: int = 1000  # the sales of the day closed for figure 9 (issue 14: a 1,000-sale day)
     z_runs: int = 5
+    hq_stores: int = 10  # figure 10: head office's import of stores × days day files (issue 15:
+    hq_days: int = 10  # 100 store-days of 1,000 sales)
+    hq_sales: int = 1000
 
     @classmethod
     def for_run(cls, quick: bool) -> Plan:
@@ -59,6 +62,9 @@ class Plan:
                 history_runs=2,
                 z_sales=200,
                 z_runs=2,
+                hq_stores=2,
+                hq_days=5,
+                hq_sales=100,
             )
         return cls(startup_runs=7, commits=300, commit_batch=25, lookups=2000, scans=50, history_runs=7)
 
@@ -151,7 +157,24 @@ def after_startup(db_path: Path, plan: Plan, work: Path) -> list[Figure]:
         figures += backup_figures(measure_backup(db_path, work, plan.commits))
 
     figures += z_reports(db_path, plan, work)
+    figures += hq_imports(plan, work)
     return figures
+
+
+def hq_imports(plan: Plan, work: Path) -> list[Figure]:
+    """Figure 10: head office's import of ``plan.hq_stores`` × ``plan.hq_days`` day files into
+    SQLite and (with $ZHANGGUI_BENCH_PG or $ZHANGGUI_TEST_PG) PostgreSQL, each beside a raw
+    bulk load of the same rows. Its own store, not the demo: the files are made in ``work``."""
+    days = plan.hq_stores * plan.hq_days
+    pg = hq_import.pg_url()
+    where = "SQLite and PostgreSQL" if pg else "SQLite (no PostgreSQL URL: set ZHANGGUI_BENCH_PG)"
+    with step(f"10. head office import of {days} store-days of {plan.hq_sales:,} sales into {where}"):
+        (work / "hq").mkdir()
+        found = hq_import.measure(
+            work / "hq", stores=plan.hq_stores, days=plan.hq_days, sales=plan.hq_sales, pg=pg
+        )
+    shutil.rmtree(work / "hq", ignore_errors=True)
+    return hq_import.hq_import_figures(found)
 
 
 def z_reports(db_path: Path, plan: Plan, work: Path) -> list[Figure]:

@@ -4,6 +4,7 @@ store, a few sales a day, each day closed with its Z report and exported."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from store.kernel import FixedClock, set_process_clock
 from store.kernel import clock as clock_module
 from store.kernel.clock import business_date
 from store.kernel.i18n import current_language, set_language
+from store.stock import ledger
 from tests.conftest import TEST_NOW, TILL, Shop, Templates
 from tests.store_helpers import cheap_pins, forge_actor, manager_actor, sell
 
@@ -89,7 +91,14 @@ def _own_figures(store: StoreDays) -> StoreDays:
     )
 
 
-def _store(root: Path, templates: Templates, code: str, days: int, salt: int) -> StoreDays:
+def _sales(salt: int, n: int, one_a_day: bool) -> list[int]:
+    """The cases sold in each sale of the store's ``n``-th day."""
+    if one_a_day:
+        return [(salt + n) % 2 + 1]
+    return [k % 2 + 1 for k in range((salt + n) % 3 + 1)]
+
+
+def _store(root: Path, templates: Templates, code: str, days: int, salt: int, one_a_day: bool) -> StoreDays:
     path = root / f"{code}.db"
     shutil.copyfile(templates.shop.path, path)
     config = root / f"{code}-config"
@@ -106,17 +115,20 @@ def _store(root: Path, templates: Templates, code: str, days: int, salt: int) ->
             z_net: dict[date, int] = {}
             first_day = fixed.today()
             assert first_day == FIRST_DAY  # the template was made on the suite's first day
+            short = sum(sum(_sales(salt, n, one_a_day)) for n in range(days)) - ledger.on_hand(shop.case.id)
+            if short > 0:  # more days than the Shop's cases last
+                ledger.receive(shop.case, staff_id=shop.manager.id, qty=short)
             for n in range(days):
                 day = first_day + timedelta(days=n)
                 assert day == fixed.today()  # the drawer opens on the clock's business day
                 drawer.open_session(
                     TILL.terminal_id, TILL.tz, actor=forge_actor(shop.promoter), counts={10000: 1}
                 )
-                for qty in range((salt + n) % 3 + 1):
+                for i, qty in enumerate(_sales(salt, n, one_a_day)):
                     # Each store sells one phone on its second day: a handset for the promoter
                     # league and a product whose last sale is days back for the slow movers.
-                    phone = (shop.imeis[salt],) if n == 1 and qty == 0 else ()
-                    sell(shop, *phone, case_qty=qty % 2 + 1)
+                    phone = (shop.imeis[salt],) if n == 1 and i == 0 else ()
+                    sell(shop, *phone, case_qty=qty)
                 facts = figures.gather(TILL.terminal_id, day)
                 z_net[day] = sum(t.amount for t in facts.tenders)
                 close.close_day(
@@ -137,16 +149,50 @@ def _store(root: Path, templates: Templates, code: str, days: int, salt: int) ->
     return store
 
 
-def build_chain(root: Path, templates: Templates, codes: tuple[str, ...], days: int) -> dict[str, StoreDays]:
+def build_chain(
+    root: Path, templates: Templates, codes: tuple[str, ...], days: int, *, one_a_day: bool = False
+) -> dict[str, StoreDays]:
     """Each store of ``codes`` with ``days`` closed and exported days (a different number of
-    sales a day at each), on a clock and in a language of its own, the suite's put back."""
+    sales a day at each, or one sale of one or two cases with ``one_a_day``: the cheapest day
+    that has a Z total), on a clock and in a language of its own, the suite's put back."""
     outer_clock, outer_language = clock_module._process_clock, current_language()
     set_language("en")
     try:
-        return {code: _store(root, templates, code, days, salt) for salt, code in enumerate(codes)}
+        return {code: _store(root, templates, code, days, salt, one_a_day) for salt, code in enumerate(codes)}
     finally:
         set_process_clock(outer_clock)
         set_language(outer_language)
+
+
+def relabel(source: StoreDays, codes: list[str], root: Path) -> dict[str, StoreDays]:
+    """``source``'s day files as other stores would send them: each store's code in the
+    manifest and in every record, signed by a key of its own. The records and Z totals stay
+    ``source``'s, so a chain of many stores costs one store's closes and exports, not one
+    each; head office keys every record by (store, id), so they merge all the same."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from store.exchange.container import encode_signed
+    from store.exchange.reader import read_signed
+
+    keys = {code: SigningKey(code, root / f"{code}.key", Ed25519PrivateKey.generate()) for code in codes}
+    files: dict[str, list[Path]] = {code: [] for code in codes}
+    for code in codes:
+        (root / code).mkdir()
+    # (The real stores are copies of the Shop, whose records all say S001.)
+    own_code = re.compile(rb'"store_code":"[^"]*"')
+    for path in source.files:
+        signed = read_signed(path, lambda _code: [source.key.public], kind="day", schema_versions={1})
+        own = ("format", "format_version", "signer", "parts")
+        manifest = {k: v for k, v in signed.manifest.items() if k not in own}
+        for code in codes:
+            new = f'"store_code":"{code}"'.encode()
+            parts = {name: own_code.sub(new, data) for name, data in signed.parts.items()}
+            target = root / code / path.name.replace(source.code, code, 1)
+            target.write_bytes(encode_signed(manifest | {"store": code}, parts, keys[code]))
+            files[code].append(target)
+    return {
+        code: StoreDays(code, keys[code], files[code], dict(source.z_net), source.first_day) for code in codes
+    }
 
 
 @contextmanager

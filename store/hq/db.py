@@ -60,6 +60,23 @@ class HqDb:
         finally:
             cursor.close()
 
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+        """New rows into ``table``: COPY on PostgreSQL (an executemany of INSERTs there costs a
+        statement a row, 20× COPY for a day file's 10,000 records), executemany on SQLite
+        (in-process: as fast as it gets). A duplicate key fails the statement, as an INSERT."""
+        if not rows:
+            return
+        if self.dialect == "sqlite":
+            marks = ", ".join(["?"] * len(columns))
+            self.raw.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+            return
+        with (
+            self.raw.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All of it or nothing: committed at the end, rolled back on any error."""

@@ -135,3 +135,24 @@ def test_an_altered_file_or_an_unknown_key_writes_nothing(
     doubled = resign(s2.files[0], s2, tmp_path / "twice.day.zip", parts={"sales.jsonl": twice})
     assert "records cannot be read" in import_file(hq, doubled, now=NOW).message
     assert _counts(hq) == dict.fromkeys(TABLES, 0)
+
+
+def test_a_products_sku_follows_its_newest_record(
+    hq: HqDb, chain: dict[str, StoreDays], tmp_path: Path
+) -> None:
+    s1 = chain["S001"]
+    _register(hq, s1)
+    parts = read_signed(s1.files[0], trusted_keys(hq), kind="day", schema_versions={1}).parts
+    product = json.loads(parts["products.jsonl"].splitlines()[0])
+
+    def renamed(sku: str) -> bytes:
+        row = {**product, "sku": sku}
+        return json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+    for seq, sku in ((3, "NEW-SKU"), (1, "OLD-SKU")):  # the older file arrives last
+        path = resign(s1.files[seq - 1], s1, tmp_path / f"{seq}.zip", parts={"products.jsonl": renamed(sku)})
+        assert import_file(hq, path, now=NOW).outcome is Outcome.IMPORTED
+    mapped = hq.execute(
+        "SELECT sku FROM hq_store_products WHERE store_code = %s AND id = %s", ("S001", product["id"])
+    )
+    assert mapped == [("NEW-SKU",)]

@@ -150,6 +150,18 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
 
 
+async def until(pilot: Pilot[None], done: Callable[[], bool], rounds: int = 200) -> bool:
+    """Settle until ``done()`` (bounded, a few seconds on an idle machine): a screen that comes
+    from a worker's answer (the receipt after a commit, a table loaded by its screen) may take
+    more than one settle on a loaded machine. Returns ``done()``: the test asserts on it."""
+    for _ in range(rounds):
+        await settle(pilot)
+        if done():
+            return True
+        await pilot.pause(0.02)
+    return done()
+
+
 def key_flood(pilot: Pilot[None], keys: list[str]) -> None:
     """Keys all sent before the console handles any of them (keys typed faster than the store
     answers): the screen's store calls for them are still running when the next key arrives."""

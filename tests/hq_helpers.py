@@ -22,25 +22,32 @@ from store.exchange import day_export
 from store.exchange.keys import SigningKey, create_signing_key
 from store.kernel import FixedClock, set_process_clock
 from store.kernel import clock as clock_module
+from store.kernel.clock import business_date
 from store.kernel.i18n import current_language, set_language
 from store.stock import ledger
-from tests.conftest import TILL, Shop, Templates
+from tests.conftest import TEST_NOW, TILL, Shop, Templates
 from tests.store_helpers import cheap_pins, forge_actor, manager_actor, sell
 
-FIRST_DAY = date(2026, 12, 7)
+# The chain's first day: the business day of the suite's clock (tests/conftest.py TEST_NOW), as
+# every store's StoreDays.first_day says (the 8th at 2026-12-07T16:01, 1 December at
+# 2026-11-30T16:30), never a fixed date.
+FIRST_DAY = business_date(TEST_NOW, TILL.tz)
 HASHED = HqSection(central_crm=False, phone_secret="chain-secret-0123456789")
 
 
 @dataclass(frozen=True)
 class StoreDays:
-    """A store's key, its day files in sequence order and its own Z totals (fen) a day; what
-    its own database says over all its days: net units and fen sold by SKU, by promoter code
-    (units, fen, handsets), stock on hand by SKU at the last close."""
+    """A store's key, its day files in sequence order and its own Z totals (fen) a day, from
+    its first day on: the business day of the suite's clock when the store's template was made
+    (the 8th at 16:01 UTC on the 7th, 1 December at 2026-11-30T16:30); what its own database
+    says over all its days: net units and fen sold by SKU, by promoter code (units, fen,
+    handsets), stock on hand by SKU at the last close."""
 
     code: str
     key: SigningKey
     files: list[Path]
     z_net: dict[date, int]
+    first_day: date
     sold: dict[str, tuple[int, int]] = field(default_factory=dict)
     promoters: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     on_hand: dict[str, int] = field(default_factory=dict)
@@ -79,7 +86,9 @@ def _own_figures(store: StoreDays) -> StoreDays:
         promoters[code] = (pu + units, pf + fen, ph + (units if category == "handset" else 0))
     skus = {p.id: p.sku for p in Product.select(Product.id, Product.sku)}
     on_hand = {skus[pid]: qty for pid, qty in on_hand_all().items()}
-    return StoreDays(store.code, store.key, store.files, store.z_net, sold, promoters, on_hand)
+    return StoreDays(
+        store.code, store.key, store.files, store.z_net, store.first_day, sold, promoters, on_hand
+    )
 
 
 def _sales(salt: int, n: int, one_a_day: bool) -> list[int]:
@@ -104,11 +113,14 @@ def _store(root: Path, templates: Templates, code: str, days: int, salt: int, on
             shop = Shop.load()
             key = create_signing_key(code).key
             z_net: dict[date, int] = {}
+            first_day = fixed.today()
+            assert first_day == FIRST_DAY  # the template was made on the suite's first day
             short = sum(sum(_sales(salt, n, one_a_day)) for n in range(days)) - ledger.on_hand(shop.case.id)
             if short > 0:  # more days than the Shop's cases last
                 ledger.receive(shop.case, staff_id=shop.manager.id, qty=short)
             for n in range(days):
-                day = FIRST_DAY + timedelta(days=n)
+                day = first_day + timedelta(days=n)
+                assert day == fixed.today()  # the drawer opens on the clock's business day
                 drawer.open_session(
                     TILL.terminal_id, TILL.tz, actor=forge_actor(shop.promoter), counts={10000: 1}
                 )
@@ -131,7 +143,7 @@ def _store(root: Path, templates: Templates, code: str, days: int, salt: int, on
             out = root / code
             out.mkdir()
             done = day_export.export_pending(out, key=key, hq=HASHED, tz=TILL.tz)
-            store = _own_figures(StoreDays(code, key, [d.path for d in done], z_net))
+            store = _own_figures(StoreDays(code, key, [d.path for d in done], z_net, first_day))
         finally:
             database.close()
     return store
@@ -178,7 +190,9 @@ def relabel(source: StoreDays, codes: list[str], root: Path) -> dict[str, StoreD
             target = root / code / path.name.replace(source.code, code, 1)
             target.write_bytes(encode_signed(manifest | {"store": code}, parts, keys[code]))
             files[code].append(target)
-    return {code: StoreDays(code, keys[code], files[code], dict(source.z_net)) for code in codes}
+    return {
+        code: StoreDays(code, keys[code], files[code], dict(source.z_net), source.first_day) for code in codes
+    }
 
 
 @contextmanager

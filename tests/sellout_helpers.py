@@ -89,7 +89,7 @@ def _store(root: Path, templates: Templates, code: str, plan: Plan, days: int) -
         try:
             shop = Shop.load()
             key = create_signing_key(code).key
-            store = HandsetStore(StoreDays(code, key, [], {}), path, config)
+            store = HandsetStore(StoreDays(code, key, [], {}, FIRST_DAY), path, config)
             for n in range(days):
                 day = FIRST_DAY + timedelta(days=n)
                 drawer.open_session(

@@ -15,7 +15,7 @@ from store.models import AuditLog, Customer, HeldCart, Sale, SaleLine
 from store.people import staff
 from store.people.directory import member_of
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, selling, settle, type_text, wait_for_commit
+from tests.console_helpers import make_app, scanner_burst, selling, settle, type_text, until, wait_for_commit
 from tui.screens.login import LoginScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.sale import SaleScreen
@@ -130,33 +130,39 @@ async def test_attach_customer_and_credit_another_promoter(
 ) -> None:
     async with selling(db, tmp_path, shop.promoter) as (app, pilot, screen):
         await scanner_burst(pilot, "6900000000011")
+        # Every answer below comes from a store call in a worker (the search, the new customer,
+        # the staff list, the commit): on a loaded machine a pause could look before it came.
         await pilot.press("f9")
         await type_text(pilot, "138-abc")
-        await pilot.pause()
+        await settle(pilot)
         # F9 is the as-you-type customer search: a bad number is explained in the dialog
         assert type(app.screen).__name__ == "CustomerPickScreen"
+        await until(pilot, lambda: "mobile number" in str(app.screen.query_one("#pick-message").render()))
         assert "mobile number" in str(app.screen.query_one("#pick-message").render())
         await pilot.press("escape")
-        await pilot.pause()
+        await until(pilot, lambda: app.screen is screen)
         assert app.screen is screen and screen.cart.customer_id is None
         await pilot.press("f9")
         await type_text(pilot, "+86 138 0013 8000 张三")
-        await pilot.pause()
+        await until(pilot, lambda: type(app.screen).__name__ == "PromptScreen")
         assert "138****8000" in str(screen.query_one("#sale-header").render())
         assert "New customer added and attached." in str(screen.query_one(MessageBar).render())
         assert type(app.screen).__name__ == "PromptScreen"  # a new customer: who referred them?
         await pilot.press("escape")  # nobody
-        await pilot.pause()
+        await until(pilot, lambda: app.screen is screen)
         assert app.screen is screen and screen.cart.referrer_id is None
         await pilot.press("f10")
-        await pilot.pause()
+        await until(pilot, lambda: app.screen is not screen)
+        await settle(pilot)  # the staff list is read in a worker
         await pilot.press("up", "enter")  # staff are listed by code: M1 comes before P1
-        await pilot.pause()
+        await until(pilot, lambda: app.screen is screen)
         assert screen.cart.promoter_id == shop.manager.id
         await pilot.press("f2")
-        await pilot.pause()
+        await until(pilot, lambda: type(app.screen).__name__ == "PayScreen")
         await pilot.press("enter")
         await wait_for_commit(pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ReceiptScreen")
+        assert type(app.screen).__name__ == "ReceiptScreen"
         await pilot.press("enter")
     sale = Sale.get()
     customer = Customer.get(Customer.phone == "13800138000")

@@ -19,7 +19,7 @@ from store.selling import checkout
 from store.selling.config import TendersSection
 from store.stock import catalog
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, type_text, wait_for_commit
+from tests.console_helpers import make_app, scanner_burst, type_text, until, wait_for_commit
 from tests.store_helpers import promoter_cart, scan
 from tui.app import ZhangguiApp
 from tui.screens.choice import ChoiceScreen
@@ -271,10 +271,16 @@ async def test_the_stock_history_shows_why_a_handset_came_back(
         await pilot.pause()
         await pilot.press("enter", "enter")
         await wait_for_commit(pilot)
+        # The receipt comes from the commit's answer, the history's rows from the screen's own
+        # worker: on a loaded machine a pause was not always enough for either (the history
+        # was pushed under the receipt that came after it).
+        assert await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
         await pilot.press("enter")
-        await pilot.pause()
+        assert await until(pilot, lambda: isinstance(app.screen, SaleScreen))
         app.push_screen(StockHistoryScreen(shop.imeis[0]))
-        await pilot.pause()
+        assert await until(
+            pilot, lambda: bool(app.screen.query(DataTable)) and app.screen.query_one(DataTable).row_count > 0
+        )
         table = app.screen.query_one(DataTable)
         cells = [table.get_row_at(i) for i in range(table.row_count)]
         returned = [row for row in cells if isinstance(row[3], Text) and "质量问题" in row[3].plain]

@@ -4,7 +4,7 @@ update them: tests/console/test_screens_selling.py."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from peewee import SqliteDatabase
 
 from store.crm.followup import add_task
 from store.crm.records import create_customer
+from store.kernel import FixedClock
 from store.kernel.i18n import set_language
 from tests.conftest import Shop
 from tests.console.screen_text import Snapshots, go, snapshot_app, steady
@@ -29,14 +30,22 @@ LANGUAGES = ["zh_CN", "en"]
 
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_customer_screens(
-    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str
+    shop: Shop,
+    db: SqliteDatabase,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    clock: FixedClock,
 ) -> None:
     set_language(language)
     steady(monkeypatch, tmp_path)
+    # A birthday tomorrow and a call-back due today, by the suite's clock.
+    today = clock.today()
+    birthday = f"1990-{today + timedelta(days=1):%m-%d}"
     customer = create_customer(
-        "13800138000", "张三", birthday="1990-12-08", owner_id=shop.manager.id, by=shop.manager.id
+        "13800138000", "张三", birthday=birthday, owner_id=shop.manager.id, by=shop.manager.id
     )
-    add_task(customer.id, "回访 iPhone 15", date(2026, 12, 7), owner_id=shop.manager.id, by=shop.manager.id)
+    add_task(customer.id, "回访 iPhone 15", today, owner_id=shop.manager.id, by=shop.manager.id)
     snaps = Snapshots(language)
     app = snapshot_app(db, tmp_path, staff=shop.manager)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -5,7 +5,7 @@ How to update: tests/console/test_screens_selling.py."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -68,7 +68,9 @@ async def test_day_close_screens(
         )
         await pilot.press("escape")
         await settle(pilot)
-        notice = days.open_days_notice(TILL.terminal_id, date(2026, 12, 8))
+        # Tomorrow by the suite's clock, with today's drawer still open: one day left open.
+        notice = days.open_days_notice(TILL.terminal_id, clock.today() + timedelta(days=1))
+        assert notice
         for manager, name in ((True, "open-days-manager"), (False, "open-days")):
             app.push_screen(OpenDaysScreen(notice, manager))
             await snaps.check(pilot, name, shows=notice)

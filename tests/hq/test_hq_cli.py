@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -20,6 +21,8 @@ def _run(url: str, *args: str) -> tuple[int, str]:
 
 def test_register_import_and_report(hq_url: str, chain: dict[str, StoreDays], tmp_path: Path) -> None:
     s1 = chain["S001"]
+    # The chain's five days follow the suite's clock (tests/hq_helpers.py).
+    day0, day1, day2, day4 = (str(s1.first_day + timedelta(days=n)) for n in (0, 1, 2, 4))
     code, out = _run(hq_url, "store", "add", "S001", "--key", s1.key.public.text, "--name", "一店")
     assert code == 0 and f"Store S001 registered, key {s1.key.public.fingerprint}." in out
     code, out = _run(hq_url, "store", "add", "S001", "--key", s1.key.public.text)
@@ -37,9 +40,7 @@ def test_register_import_and_report(hq_url: str, chain: dict[str, StoreDays], tm
     code, out = _run(hq_url, "import", str(chain["S002"].files[0]))
     assert code == 1 and "S002 has no public key registered" in out and "1 refused." in out
 
-    code, out = _run(
-        hq_url, "report", "sales", "--from", "2026-12-07", "--to", "2026-12-11", "--format", "csv"
-    )
+    code, out = _run(hq_url, "report", "sales", "--from", day0, "--to", day4, "--format", "csv")
     assert code == 0, out
     rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
     days = s1.z_net
@@ -48,24 +49,24 @@ def test_register_import_and_report(hq_url: str, chain: dict[str, StoreDays], tm
     first, third = sorted(days)[0], sorted(days)[2]
     assert got == {d.isoformat(): f"{days[d] // 100}.{days[d] % 100:02d}" for d in (first, third)}
 
-    code, out = _run(hq_url, "report", "missing", "--from", "2026-12-07", "--to", "2026-12-09")
-    assert code == 0 and "2026-12-08" in out and "2026-12-07" not in out
+    code, out = _run(hq_url, "report", "missing", "--from", day0, "--to", day2)
+    assert code == 0 and day1 in out and day0 not in out
     target = tmp_path / "rank.xlsx"
     code, out = _run(
         hq_url,
         "report",
         "stores",
         "--from",
-        "2026-12-07",
+        day0,
         "--to",
-        "2026-12-11",
+        day4,
         "--format",
         "xlsx",
         "--output",
         str(target),
     )
     assert code == 0 and target.read_bytes()[:2] == b"PK"
-    code, out = _run(hq_url, "report", "stores", "--from", "2026-12-09", "--to", "2026-12-07")
+    code, out = _run(hq_url, "report", "stores", "--from", day2, "--to", day0)
     assert code == 1 and "is before --from" in out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -40,9 +40,9 @@ def open_drawer(shop: Shop) -> CashSession:
     return drawer.open_session(T, TZ, actor=forge_actor(shop.promoter), counts=FLOAT)
 
 
-def test_a_float_is_counted_by_denomination(shop: Shop) -> None:
+def test_a_float_is_counted_by_denomination(shop: Shop, clock: FixedClock) -> None:
     session = open_drawer(shop)
-    assert (session.float, session.seq, session.business_date) == (26150, 1, date(2026, 12, 7))
+    assert (session.float, session.seq, session.business_date) == (26150, 1, clock.today())
     assert drawer.parse_counts("100x2, 10x5 1x10 0.5x2 0.1x5") == FLOAT
     for bad in ({3000: 1}, {100: -1}):
         with pytest.raises(ValidationError):
@@ -55,7 +55,7 @@ def test_a_float_is_counted_by_denomination(shop: Shop) -> None:
     assert row.entity_id == session.id and '"float": 26150' in row.after
 
 
-def test_a_paid_out_above_the_limit_needs_another_managers_pin(shop: Shop) -> None:
+def test_a_paid_out_above_the_limit_needs_another_managers_pin(shop: Shop, clock: FixedClock) -> None:
     open_drawer(shop)
     sell_cases(shop, 10)  # ¥390 cash in
     cashier, manager = forge_actor(shop.promoter), manager_actor(shop)
@@ -90,14 +90,14 @@ def test_a_paid_out_above_the_limit_needs_another_managers_pin(shop: Shop) -> No
         drawer.move_cash(T, "drop", 100000, actor=cashier, limit=LIMIT)
     drawer.move_cash(T, "paid_in", 5000, actor=cashier, reason="零钱", limit=LIMIT)
     drawer.move_cash(T, "drop", 10000, actor=cashier, limit=LIMIT)
-    cash = report.x_report(T, date(2026, 12, 7), TZ).cash
+    cash = report.x_report(T, clock.today(), TZ).cash
     assert (cash.paid_out, cash.paid_in, cash.drops) == (45000, 5000, 10000)
     assert cash.expected == 26150 + 39000 - 45000 + 5000 - 10000
     actions = [r.action for r in AuditLog.select().where(AuditLog.action.startswith("drawer."))]
     assert actions == ["drawer.open", "drawer.paid_out", "drawer.paid_out", "drawer.paid_in", "drawer.drop"]
 
 
-def test_a_handover_short_beyond_the_tolerance_needs_a_reason(shop: Shop) -> None:
+def test_a_handover_short_beyond_the_tolerance_needs_a_reason(shop: Shop, clock: FixedClock) -> None:
     open_drawer(shop)
     sell_cases(shop, 2, handed=10000)  # ¥78, ¥22 change
     expected = 26150 + 7800
@@ -121,14 +121,14 @@ def test_a_handover_short_beyond_the_tolerance_needs_a_reason(shop: Shop) -> Non
         "handover",
     )
     assert (begun.seq, begun.float, begun.opened_by_id) == (2, 32450, shop.manager.id)
-    x2 = report.x_report(T, date(2026, 12, 7), TZ, seq=2)  # the next shift starts from the count
+    x2 = report.x_report(T, clock.today(), TZ, seq=2)  # the next shift starts from the count
     assert (x2.cash.float, x2.cash.expected, x2.sales.count) == (32450, 32450, 0)
     row = AuditLog.get(AuditLog.action == "drawer.handover")
     assert row.approved_by == shop.manager.id and "找错零钱" in row.after
 
 
 def test_the_z_report_locks_the_day(shop: Shop, clock: FixedClock) -> None:
-    today = date(2026, 12, 7)
+    today = clock.today()  # the business day by the suite's clock: any moment, any month end
     open_drawer(shop)
     first = sell_cases(shop, 1)
     phone = promoter_cart(shop)
@@ -175,7 +175,8 @@ def test_the_z_report_locks_the_day(shop: Shop, clock: FixedClock) -> None:
     # A sale after the close belongs to the next business day; so does the return of a sale
     # of the closed day, and the Z report reprints the same.
     late = sell_cases(shop, 1)
-    assert late.business_date == today + timedelta(days=1) and late.receipt_no.endswith("20261208-0001")
+    tomorrow = today + timedelta(days=1)
+    assert late.business_date == tomorrow and late.receipt_no.endswith(f"{tomorrow:%Y%m%d}-0001")
     back = return_cart(shop, phone_sale, {1: 1})
     back.approve_return(forge_approval(shop.manager.id, shop.manager.name))
     back.set_return_reason("defective")
@@ -195,28 +196,28 @@ def test_the_z_report_locks_the_day(shop: Shop, clock: FixedClock) -> None:
 
 
 def test_a_day_left_open_is_found_and_closed_not_counted(shop: Shop, clock: FixedClock) -> None:
+    today = clock.today()  # the business day by the suite's clock: any moment, any month end
     open_drawer(shop)
     sell_cases(shop, 1)
     clock.advance(days=1)
-    tomorrow = date(2026, 12, 8)
-    assert days.open_days(T, tomorrow) == [date(2026, 12, 7)]
+    tomorrow = today + timedelta(days=1)
+    assert clock.today() == tomorrow
+    assert days.open_days(T, tomorrow) == [today]
     assert days.open_days_notice(T, tomorrow) == (
-        "1 day was not closed (2026-12-07): a manager closes it (with the cash count, or not counted)."
+        f"1 day was not closed ({today}): a manager closes it (with the cash count, or not counted)."
     )
     manager = manager_actor(shop)
-    with pytest.raises(ValidationError, match="2026-12-07 is still open"):
+    with pytest.raises(ValidationError, match=f"{today} is still open"):
         close.close_day(T, tomorrow, TZ, counted=None, tolerance=TOLERANCE, actor=manager)
-    z = close.close_day(
-        T, date(2026, 12, 7), TZ, counted=None, reason="停电", tolerance=TOLERANCE, actor=manager
-    )
+    z = close.close_day(T, today, TZ, counted=None, reason="停电", tolerance=TOLERANCE, actor=manager)
     assert (z.counted, z.over_short, z.expected) == (None, None, 26150 + 3900)
     assert days.open_days(T, tomorrow) == [] and days.open_days_notice(T, tomorrow) == ""
     assert CashSession.get().counted is None
     assert close.close_day(T, tomorrow, TZ, counted=0, tolerance=TOLERANCE, actor=manager).z_no == 2
     with pytest.raises(ValidationError, match="before the last closed day"):
-        close.close_day(T, date(2026, 12, 1), TZ, counted=0, tolerance=TOLERANCE, actor=manager)
+        close.close_day(T, today - timedelta(days=6), TZ, counted=0, tolerance=TOLERANCE, actor=manager)
     with pytest.raises(ValidationError, match="has not begun"):
-        close.close_day(T, date(2026, 12, 10), TZ, counted=0, tolerance=TOLERANCE, actor=manager)
+        close.close_day(T, today + timedelta(days=3), TZ, counted=0, tolerance=TOLERANCE, actor=manager)
 
 
 def test_cash_movements_need_an_open_drawer(shop: Shop) -> None:
@@ -225,9 +226,14 @@ def test_cash_movements_need_an_open_drawer(shop: Shop) -> None:
     assert CashMovement.select().count() == 0
 
 
-def test_a_store_of_version_13_upgrades_to_the_drawer(db_path: Path) -> None:
+def test_a_store_of_version_13_upgrades_to_the_drawer(db_path: Path, clock: FixedClock) -> None:
     """Schema 14 on a store made by version 13: its sales stay, the drawer tables and the
     day-lock triggers come, and the upgraded store opens a drawer and closes a day."""
+    # The old sale was made yesterday by the suite's clock (10:00 in Shanghai): only a day up
+    # to today can be closed, whatever moment the suite runs at.
+    today = clock.today()
+    yesterday = today - timedelta(days=1)
+    receipt_no = f"S001-T1-{yesterday:%Y%m%d}-0001"
     version = migrations.MIGRATIONS.index(migrations.V14) + 1
     raw = sqlite3.connect(db_path, isolation_level=None)
     raw.execute("BEGIN")  # one commit, not one a statement
@@ -244,9 +250,9 @@ def test_a_store_of_version_13_upgrades_to_the_drawer(db_path: Path) -> None:
     )
     raw.execute(
         "INSERT INTO sale (id, receipt_no, store_code, terminal_id, business_date, created_at, kind, "
-        "status, staff_id, subtotal, discount, total, note) VALUES (?, 'S001-T1-20261206-0001', 'S001', "
-        "'T1', '2026-12-06', '2026-12-06 02:00:00', 'sale', 'completed', ?, 100, 0, 100, '')",
-        (sale_id, staff_id),
+        "status, staff_id, subtotal, discount, total, note) VALUES (?, ?, 'S001', "
+        "'T1', ?, ?, 'sale', 'completed', ?, 100, 0, 100, '')",
+        (sale_id, receipt_no, yesterday.isoformat(), f"{yesterday} 02:00:00", staff_id),
     )
     raw.execute("COMMIT")
     raw.close()
@@ -254,10 +260,10 @@ def test_a_store_of_version_13_upgrades_to_the_drawer(db_path: Path) -> None:
     try:
         assert schema_version(db) == migrations.LATEST >= version
         _assert_schema_matches_models(db)
-        assert Sale.get(Sale.receipt_no == "S001-T1-20261206-0001").total == 100
-        assert days.open_days(T, date(2026, 12, 7)) == []  # no drawer yet: nothing to nag about
+        assert Sale.get(Sale.receipt_no == receipt_no).total == 100
+        assert days.open_days(T, today) == []  # no drawer yet: nothing to nag about
         manager = forge_actor(Staff.get(Staff.code == "M1"))
-        z = close.close_day(T, date(2026, 12, 6), TZ, counted=None, tolerance=TOLERANCE, actor=manager)
+        z = close.close_day(T, yesterday, TZ, counted=None, tolerance=TOLERANCE, actor=manager)
         assert (z.z_no, z.expected) == (1, 0)
         with pytest.raises(IntegrityError, match="business day closed"):
             Sale.update(total=1).execute()
@@ -265,7 +271,7 @@ def test_a_store_of_version_13_upgrades_to_the_drawer(db_path: Path) -> None:
         db.close()
 
 
-def test_the_report_names_who_approved_price_overrides_and_voids(shop: Shop) -> None:
+def test_the_report_names_who_approved_price_overrides_and_voids(shop: Shop, clock: FixedClock) -> None:
     open_drawer(shop)
     cart = promoter_cart(shop)
     cart.add_scan(scan(shop.case.sku), 2)
@@ -274,7 +280,7 @@ def test_the_report_names_who_approved_price_overrides_and_voids(shop: Shop) -> 
     sale = checkout.commit_sale(cart, shop.till)
     voided = sell_cases(shop, 1, handed=5000)
     sale_voids.void_sale(voided.id, till=shop.till, actor=manager_actor(shop))
-    x = report.x_report(T, date(2026, 12, 7), TZ)
+    x = report.x_report(T, clock.today(), TZ)
     assert [(a.receipt_no, a.amount, a.reason, a.approved_by) for a in x.approvals] == [
         (sale.receipt_no, -2000, "老客户", "王店长")
     ]

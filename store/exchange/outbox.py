@@ -57,8 +57,9 @@ class Sent:
     def message(self) -> str:
         if self.export is None:
             return _("{day}: not exported. {why}").format(day=self.day.isoformat(), why=self.problem)
+        # The file's name: its folder heads the screen, and a whole path wrapped mid-word at 80.
         return _("{day}: {path} (sequence {n})").format(
-            day=self.day.isoformat(), path=self.export.path, n=self.export.sequence
+            day=self.day.isoformat(), path=self.export.path.name, n=self.export.sequence
         )
 
 

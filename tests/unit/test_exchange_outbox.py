@@ -77,7 +77,8 @@ def test_a_manager_sends_them_and_a_day_still_open_elsewhere_says_why(
     yesterday, today = clock.today() - timedelta(days=1), clock.today()
     assert [one.day for one in sent] == [yesterday, today]
     assert sent[0].export is not None and sent[0].export.path.parent == ctx.config.exports_dir()
-    assert str(sent[0].export.path) in sent[0].message and "sequence 1" in sent[0].message
+    assert sent[0].export.path.name in sent[0].message and "sequence 1" in sent[0].message
+    assert str(sent[0].export.path.parent) not in sent[0].message  # the screen heads with the folder
     assert sent[1].export is None and "still open at terminal T2" in sent[1].message
     assert outbox.waiting(ctx).days == [today]
     again = outbox.send(ctx, [yesterday], actor=manager_actor(shop))  # again: the same file

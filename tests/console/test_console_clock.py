@@ -29,9 +29,8 @@ AHEAD = LAST + timedelta(days=365, hours=2)
 
 def app_at(shop: Shop, db: SqliteDatabase, tmp_path: Path, now: datetime) -> ZhangguiApp:
     confirm_clock(LAST, TILL.tz)  # the store's time, whatever the test machine's clock said at setup
-    app = make_app(db, tmp_path)
-    app.ctx.clock = FixedClock(now, TILL.tz)
-    return app
+    # The console's clock is given at its making: it reads it from before the store is open.
+    return make_app(db, tmp_path, clock=FixedClock(now, TILL.tz))
 
 
 def message(app: ZhangguiApp) -> str:
@@ -116,9 +115,8 @@ async def test_the_pay_screen_leaves_rewards_pending_while_the_clock_is_unconfir
         ),  # due in a week
     ):
         checkout.acknowledge(sale.id)  # their receipts were printed then
-    app = make_app(db, tmp_path, staff=shop.promoter)
+    app = make_app(db, tmp_path, staff=shop.promoter, clock=FixedClock(AHEAD, TILL.tz))
     app.config.referrals = policy()
-    app.ctx.clock = FixedClock(AHEAD, TILL.tz)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await scanner_burst(pilot, shop.case.sku)

@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -98,7 +98,21 @@ def _sales(salt: int, n: int, one_a_day: bool) -> list[int]:
     return [k % 2 + 1 for k in range((salt + n) % 3 + 1)]
 
 
-def _store(root: Path, templates: Templates, code: str, days: int, salt: int, one_a_day: bool) -> StoreDays:
+@dataclass(frozen=True)
+class OpenStore:
+    """A store copied from the Shop's template and open, on a clock of its own."""
+
+    shop: Shop
+    clock: FixedClock
+    key: SigningKey
+    path: Path
+    config: Path  # its XDG config folder (its audit anchors and its signing key)
+
+
+@contextmanager
+def store_copy(root: Path, templates: Templates, code: str) -> Iterator[OpenStore]:
+    """The Shop's template copied as store ``code`` under ``root`` with a signing key, open
+    (cheap PINs, its own config folder) on a clock starting where the template's stopped."""
     path = root / f"{code}.db"
     shutil.copyfile(templates.shop.path, path)
     config = root / f"{code}-config"
@@ -110,43 +124,62 @@ def _store(root: Path, templates: Templates, code: str, days: int, salt: int, on
         mp.setenv("XDG_CONFIG_HOME", str(config))
         database = open_database(path)
         try:
-            shop = Shop.load()
-            key = create_signing_key(code).key
-            z_net: dict[date, int] = {}
-            first_day = fixed.today()
-            assert first_day == FIRST_DAY  # the template was made on the suite's first day
-            short = sum(sum(_sales(salt, n, one_a_day)) for n in range(days)) - ledger.on_hand(shop.case.id)
-            if short > 0:  # more days than the Shop's cases last
-                ledger.receive(shop.case, staff_id=shop.manager.id, qty=short)
-            for n in range(days):
-                day = first_day + timedelta(days=n)
-                assert day == fixed.today()  # the drawer opens on the clock's business day
-                drawer.open_session(
-                    TILL.terminal_id, TILL.tz, actor=forge_actor(shop.promoter), counts={10000: 1}
-                )
-                for i, qty in enumerate(_sales(salt, n, one_a_day)):
-                    # Each store sells one phone on its second day: a handset for the promoter
-                    # league and a product whose last sale is days back for the slow movers.
-                    phone = (shop.imeis[salt],) if n == 1 and i == 0 else ()
-                    sell(shop, *phone, case_qty=qty)
-                facts = figures.gather(TILL.terminal_id, day)
-                z_net[day] = sum(t.amount for t in facts.tenders)
-                close.close_day(
-                    TILL.terminal_id,
-                    day,
-                    TILL.tz,
-                    counted=facts.cash().expected,
-                    tolerance=500,
-                    actor=manager_actor(shop),
-                )
-                fixed.advance(days=1)
-            out = root / code
-            out.mkdir()
-            done = day_export.export_pending(out, key=key, hq=HASHED, tz=TILL.tz)
-            store = _own_figures(StoreDays(code, key, [d.path for d in done], z_net, first_day))
+            yield OpenStore(Shop.load(), fixed, create_signing_key(code).key, path, config)
         finally:
             database.close()
-    return store
+
+
+def close_days(store: OpenStore, days: int, trade: Callable[[int], object]) -> dict[date, int]:
+    """``days`` business days from the store clock's: the drawer opened, ``trade(n)`` on day n,
+    the day closed with its Z report (counted as expected), the clock a day on. Each day's Z
+    net tenders (fen)."""
+    z_net: dict[date, int] = {}
+    for n in range(days):
+        day = store.clock.today()  # the drawer opens on the clock's business day
+        drawer.open_session(
+            TILL.terminal_id, TILL.tz, actor=forge_actor(store.shop.promoter), counts={10000: 1}
+        )
+        trade(n)
+        facts = figures.gather(TILL.terminal_id, day)
+        z_net[day] = sum(t.amount for t in facts.tenders)
+        close.close_day(
+            TILL.terminal_id,
+            day,
+            TILL.tz,
+            counted=facts.cash().expected,
+            tolerance=500,
+            actor=manager_actor(store.shop),
+        )
+        store.clock.advance(days=1)
+    return z_net
+
+
+def export_days(root: Path, store: OpenStore, code: str) -> list[Path]:
+    """Every closed day of the store not yet exported, written into ``root``/``code``."""
+    out = root / code
+    out.mkdir()
+    return [d.path for d in day_export.export_pending(out, key=store.key, hq=HASHED, tz=TILL.tz)]
+
+
+def _store(root: Path, templates: Templates, code: str, days: int, salt: int, one_a_day: bool) -> StoreDays:
+    with store_copy(root, templates, code) as store:
+        shop = store.shop
+        first_day = store.clock.today()
+        assert first_day == FIRST_DAY  # the template was made on the suite's first day
+        short = sum(sum(_sales(salt, n, one_a_day)) for n in range(days)) - ledger.on_hand(shop.case.id)
+        if short > 0:  # more days than the Shop's cases last
+            ledger.receive(shop.case, staff_id=shop.manager.id, qty=short)
+
+        def trade(n: int) -> None:
+            for i, qty in enumerate(_sales(salt, n, one_a_day)):
+                # Each store sells one phone on its second day: a handset for the promoter
+                # league and a product whose last sale is days back for the slow movers.
+                phone = (shop.imeis[salt],) if n == 1 and i == 0 else ()
+                sell(shop, *phone, case_qty=qty)
+
+        z_net = close_days(store, days, trade)
+        files = export_days(root, store, code)
+        return _own_figures(StoreDays(code, store.key, files, z_net, first_day))
 
 
 def build_chain(

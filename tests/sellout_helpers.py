@@ -4,29 +4,22 @@ chain: the Shop's template copied per store, on a clock of its own, the suite's 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
-from store.dayclose import close, drawer, figures
-from store.db.connection import open_database
-from store.exchange import day_export
-from store.exchange.keys import create_signing_key
-from store.kernel import FixedClock, set_process_clock
 from store.kernel import clock as clock_module
+from store.kernel import set_process_clock
 from store.kernel.i18n import current_language, set_language
 from store.models import Sale, SaleLine
 from store.selling import checkout
 from store.stock import ledger
 from store.stock.imei import with_check_digit
 from store.stock.ledger import ReceivedUnit
-from tests.conftest import IMEIS, TILL, Shop, Templates
-from tests.hq_helpers import FIRST_DAY, HASHED, StoreDays
-from tests.store_helpers import cheap_pins, forge_actor, manager_actor, manager_ok, pay, promoter_cart, sell
+from tests.conftest import IMEIS, Shop, Templates
+from tests.hq_helpers import FIRST_DAY, StoreDays, close_days, export_days, store_copy
+from tests.store_helpers import manager_ok, pay, promoter_cart, sell
 
 DAY1, DAY2 = FIRST_DAY, FIRST_DAY + timedelta(days=1)
 NEW_IMEIS = [with_check_digit(f"3532811199{n:04d}") for n in range(1, 3)]
@@ -76,43 +69,10 @@ def s002(shop: Shop, n: int, store: HandsetStore) -> None:
 
 
 def _store(root: Path, templates: Templates, code: str, plan: Plan, days: int) -> HandsetStore:
-    path = root / f"{code}.db"
-    shutil.copyfile(templates.shop.path, path)
-    config = root / f"{code}-config"
-    shutil.copytree(templates.shop.config, config, dirs_exist_ok=True)
-    fixed = FixedClock(templates.shop.clock_after, TILL.tz, tick=timedelta(milliseconds=1))
-    set_process_clock(fixed)
-    with pytest.MonkeyPatch.context() as mp:
-        cheap_pins(mp)
-        mp.setenv("XDG_CONFIG_HOME", str(config))
-        database = open_database(path)
-        try:
-            shop = Shop.load()
-            key = create_signing_key(code).key
-            store = HandsetStore(StoreDays(code, key, [], {}, FIRST_DAY), path, config)
-            for n in range(days):
-                day = FIRST_DAY + timedelta(days=n)
-                drawer.open_session(
-                    TILL.terminal_id, TILL.tz, actor=forge_actor(shop.promoter), counts={10000: 1}
-                )
-                plan(shop, n, store)
-                facts = figures.gather(TILL.terminal_id, day)
-                store.days.z_net[day] = sum(t.amount for t in facts.tenders)
-                close.close_day(
-                    TILL.terminal_id,
-                    day,
-                    TILL.tz,
-                    counted=facts.cash().expected,
-                    tolerance=500,
-                    actor=manager_actor(shop),
-                )
-                fixed.advance(days=1)
-            out = root / code
-            out.mkdir()
-            done = day_export.export_pending(out, key=key, hq=HASHED, tz=TILL.tz)
-            store.days.files.extend(d.path for d in done)
-        finally:
-            database.close()
+    with store_copy(root, templates, code) as opened:
+        store = HandsetStore(StoreDays(code, opened.key, [], {}, FIRST_DAY), opened.path, opened.config)
+        store.days.z_net.update(close_days(opened, days, lambda n: plan(opened.shop, n, store)))
+        store.days.files.extend(export_days(root, opened, code))
     return store
 
 

@@ -11,7 +11,7 @@ from store.audit import attention, integrity
 from store.audit import keys as audit_files
 from store.models import AuditLog, Sale
 from tests.conftest import Shop
-from tests.console_helpers import make_app, settle, type_text
+from tests.console_helpers import make_app, settle, type_text, until
 from tui.screens.audit_alerts import AuditAlertsScreen
 from tui.screens.login import LoginScreen
 from tui.screens.receipt import ReceiptScreen
@@ -35,7 +35,7 @@ async def test_a_sale_with_a_garbage_audit_head_commits_and_the_manager_is_told(
                 break
         assert isinstance(app.screen, ReceiptScreen)  # the console did not quit
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, SaleScreen))  # once marked done, in a worker
         assert isinstance(app.screen, SaleScreen)
     assert Sale.select().count() == 1
     assert AuditLog.select().where(AuditLog.action == "audit.head_damaged").count() == 1
@@ -68,7 +68,7 @@ async def test_a_sale_with_a_garbage_audit_head_commits_and_the_manager_is_told(
         assert isinstance(app.screen, AuditAlertsScreen)
         assert "audit head was found damaged" in str(app.screen.query_one("#audit-alerts").render())
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, SaleScreen))  # marked seen in a worker
         assert isinstance(app.screen, SaleScreen)
     assert attention.alerts() == []
     assert AuditLog.select().order_by(AuditLog.seq.desc()).get().action == "audit.alerts_seen"

@@ -22,7 +22,7 @@ from store.selling import checkout
 from store.selling.cart import Cart
 from store.selling.till import Till
 from tests.conftest import Shop
-from tests.console_helpers import crash_on, make_app, scanner_burst, selling, settle, wait_for_commit
+from tests.console_helpers import crash_on, make_app, scanner_burst, selling, settle, until, wait_for_commit
 from tests.unit.test_disk_full import fill_disk, lift_limit
 from tui.app import ZhangguiApp
 from tui.screens.pay import PayScreen
@@ -86,7 +86,7 @@ async def test_enter_pressed_again_and_again_makes_one_sale_and_no_crash(
         await wait_for_commit(pilot)
         if isinstance(app.screen, ReceiptScreen):  # the extra Enters may have closed it already
             await pilot.press("enter")
-            await pilot.pause()
+        await until(pilot, lambda: app.screen is sale_screen)  # the receipt marked done in a worker
         assert app.screen is sale_screen
         assert sale_screen.cart.lines == []
         assert len(app.screen_stack) == 2  # the default screen and the sale screen: nothing popped twice
@@ -117,7 +117,7 @@ async def test_keys_pressed_while_the_commit_waits_reach_a_screen_that_ignores_t
         await wait_for_commit(pilot)
         assert isinstance(app.screen, ReceiptScreen)
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, SaleScreen))  # once marked done, in a worker
         assert isinstance(app.screen, SaleScreen) and app.screen.cart.lines == []
     assert Sale.select().count() == 1
 
@@ -142,7 +142,7 @@ async def test_a_commit_that_ends_under_another_screen_waits_for_it_before_closi
         await pilot.pause()
         assert isinstance(app.screen, ReceiptScreen)  # the pay screen closed itself, once
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, SaleScreen))  # once marked done, in a worker
         assert isinstance(app.screen, SaleScreen) and len(app.screen_stack) == 2
 
 

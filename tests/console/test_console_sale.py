@@ -77,7 +77,7 @@ async def test_whole_checkout_with_scanner_burst_and_split_tender(
         receipt_text = str(app.screen.query_one("#receipt-text").render())
         assert sale.receipt_no in receipt_text
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, SaleScreen))  # once marked done, in a worker
         assert isinstance(app.screen, SaleScreen)
         assert app.screen.cart.lines == []
         assert Sale.get_by_id(sale.id).acknowledged_at is not None

@@ -16,6 +16,7 @@ from store.people import staff
 from store.people.directory import member_of
 from tests.conftest import Shop
 from tests.console_helpers import make_app, scanner_burst, selling, settle, type_text, until, wait_for_commit
+from tui.screens.held import HeldSalesScreen
 from tui.screens.login import LoginScreen
 from tui.screens.manager_pin import ManagerPinScreen
 from tui.screens.sale import SaleScreen
@@ -105,7 +106,7 @@ async def test_a_manager_at_the_till_needs_no_pin_within_their_limit_and_cannot_
 
 
 async def test_hold_and_resume_a_sale(shop: Shop, db: SqliteDatabase, tmp_path: Path) -> None:
-    async with selling(db, tmp_path, shop.promoter) as (_app, pilot, screen):
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, screen):
         await scanner_burst(pilot, "3*6900000000011")
         await pilot.press("f7")
         await type_text(pilot, "王先生")
@@ -118,9 +119,9 @@ async def test_hold_and_resume_a_sale(shop: Shop, db: SqliteDatabase, tmp_path: 
         assert "Finish or suspend" in str(screen.query_one(MessageBar).render())
         await pilot.press("ctrl+n", "up", "enter")
         await pilot.press("f8")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, HeldSalesScreen))  # the list is read in a worker
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: bool(screen.cart.lines))  # and the sale is taken back in one
         assert [(ln.sku, ln.qty) for ln in screen.cart.lines] == [("CASE-IP15", 3)]
         assert HeldCart.select().count() == 0
 

@@ -12,7 +12,7 @@ from peewee import SqliteDatabase
 from store.kernel.errors import DiskFull
 from store.selling import holds
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, selling, type_text
+from tests.console_helpers import make_app, scanner_burst, selling, type_text, until
 from tests.store_helpers import promoter_cart, scan, sell
 from tui.screens.choice import ChoiceScreen
 from tui.screens.held import HeldSalesScreen
@@ -43,10 +43,10 @@ async def test_quit_with_a_sale_in_progress_keeps_it_for_the_next_start(
         screen = again.screen
         assert isinstance(screen, SaleScreen)
         await pilot.press("f8")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(again.screen, HeldSalesScreen))  # the list is read in a worker
         assert isinstance(again.screen, HeldSalesScreen)
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: bool(screen.cart.lines))  # and the sale is taken back in one
         assert [(ln.sku, ln.qty) for ln in screen.cart.lines] == [("CASE-IP15", 2)]
 
 
@@ -168,7 +168,7 @@ async def test_a_payment_taken_replaces_an_earlier_refusal(
 async def test_resuming_a_sale_whose_imei_was_sold_meanwhile_warns_at_once(
     shop: Shop, db: SqliteDatabase, tmp_path: Path
 ) -> None:
-    async with selling(db, tmp_path, shop.promoter) as (_app, pilot, screen):
+    async with selling(db, tmp_path, shop.promoter) as (app, pilot, screen):
         await scanner_burst(pilot, shop.imeis[0])
         await pilot.press("f7")
         await type_text(pilot, "王先生")
@@ -176,9 +176,9 @@ async def test_resuming_a_sale_whose_imei_was_sold_meanwhile_warns_at_once(
         assert screen.cart.lines == []
         sell(shop, shop.imeis[0])  # another till sells the held handset
         await pilot.press("f8")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, HeldSalesScreen))  # the list is read in a worker
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: bool(screen.cart.lines))  # and the sale is taken back in one
         assert [ln.imei for ln in screen.cart.lines] == [shop.imeis[0]]
         said = message(screen)
         assert shop.imeis[0] in said and "left stock" in said, said

@@ -303,6 +303,19 @@ def handover(
     return write(_tx)
 
 
+def handed_over(ended: CashSession, begun: CashSession) -> str:
+    """The sentence a handover ends with, at the console and on the command line."""
+    return _(
+        "Shift {n} handed over: expected {expected}, counted {counted}; shift {next} begins with {float}."
+    ).format(
+        n=ended.seq,
+        expected=format_fen(ended.expected or 0),
+        counted=format_fen(ended.counted or 0),
+        next=begun.seq,
+        float=format_fen(begun.float),
+    )
+
+
 @dataclass(frozen=True)
 class TakenOver:
     """A handover at the console: the shift ended, the shift begun, and who took it on (the

@@ -326,14 +326,4 @@ def handover_command(
         )
     finally:
         ctx.close()
-    click.echo(
-        _(
-            "Shift {n} handed over: expected {expected}, counted {counted}; shift {next} begins with {float}."
-        ).format(
-            n=ended.seq,
-            expected=format_fen(ended.expected or 0),
-            counted=format_fen(ended.counted or 0),
-            next=begun.seq,
-            float=format_fen(begun.float),
-        )
-    )
+    click.echo(drawer.handed_over(ended, begun))

@@ -60,16 +60,7 @@ def open_drawer(
 
 def handed_over_text(taken: drawer.TakenOver) -> str:
     """What the status line says after a handover: the count, and who is logged in now."""
-    ended, begun = taken.ended, taken.begun
-    counted = _(
-        "Shift {n} handed over: expected {expected}, counted {counted}; shift {next} begins with {float}."
-    ).format(
-        n=ended.seq,
-        expected=format_fen(ended.expected or 0),
-        counted=format_fen(ended.counted or 0),
-        next=begun.seq,
-        float=format_fen(begun.float),
-    )
+    counted = drawer.handed_over(taken.ended, taken.begun)
     return counted + " " + _("{name} is logged in now.").format(name=taken.incoming.name)
 
 

@@ -26,7 +26,7 @@ PRAGMAS = {
     "synchronous": 2,
     "foreign_keys": 1,
     "busy_timeout": 5000,
-    "cache_size": -16000,
+    "cache_size": -2000,
 }
 
 

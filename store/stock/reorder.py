@@ -243,6 +243,32 @@ def plans(
     return out
 
 
+# Products a chunk of below_reorder_point: small enough that a chunk's rows and plans stay well
+# under a megabyte, large enough that the queries a chunk are few (20 on the large demo).
+BELOW_CHUNK = 250
+
+
+def below_reorder_point(
+    settings: StockSection,
+    tz: ZoneInfo,
+    now: datetime | None = None,
+    chunk: int = BELOW_CHUNK,
+) -> list[Plan]:
+    """The plans of every stocked product at or under its reorder point (Plan.below), as
+    ``plans`` works them out, but ``chunk`` products at a time with only those below kept: the
+    console's reorder line needs a few hundred of them, and building all 5,000 plans at once
+    left the till ~10 MiB larger for the rest of the day (bench/README.md)."""
+    below: list[Plan] = []
+    with database.obj.atomic():  # one read snapshot for every chunk, as plans() reads
+        sql = f"SELECT id FROM product WHERE active = 1 AND {STOCKED} ORDER BY id"
+        ids = [row[0] for row in database.obj.execute_sql(sql)]
+        step = max(chunk, 1)
+        for start in range(0, len(ids), step):
+            chunk_plans = plans(settings, tz, now, product_ids=ids[start : start + step])
+            below.extend(p for p in chunk_plans if p.below)
+    return below
+
+
 def suggestions(all_plans: Iterable[Plan]) -> list[Plan]:
     """The products to order now."""
     return [p for p in all_plans if p.suggested > 0]

@@ -175,3 +175,33 @@ def test_the_phone_without_sales_is_slow_and_dead_after_the_dead_days(shop: Shop
     assert [p.product_id for p in reorder.dead_stock([soon, late])] == [shop.phone.id]
     assert late.reorder_at == 0 and late.suggested == 0  # no demand, no automatic order
     assert math.isclose(late.demand.mean, 0.0)
+
+
+def test_below_the_reorder_point_in_chunks_is_the_plans_below(shop: Shop) -> None:
+    """The console's reorder line reads every product a chunk at a time and keeps only those
+    at or under their reorder point: the same plans as the whole computation, whatever the
+    chunk (one product, two, all of them)."""
+    from store.stock import catalog
+    from store.stock import ledger as stock
+
+    settings = StockSection(velocity_days=7, hot_min_units=10, slow_max_units=2, cover_days=7)
+    plenty = []
+    for n in range(3):  # selling, but with far more on hand than the reorder point
+        product = catalog.create_product(
+            sku=f"CABLE-{n}", brand="Generic", model=f"Cable {n}", category="accessory", price=1900, cost=300
+        )
+        stock.receive(product, staff_id=shop.manager.id, qty=500)
+        plenty.append(product)
+    now = datetime(2026, 3, 10, 4, 0)
+    for day in range(2, 9):
+        ring_cases(shop, 2, datetime(2026, 3, day, 3, 0))  # the case: 14 sold, 6 left, below
+        cart = Cart(staff_id=shop.promoter.id, staff_role="promoter", discount_limit_percent=5)
+        for product in plenty:
+            cart.add_scan(scan(product.sku), 3)
+        pay(cart)
+        checkout.commit_sale(cart, TILL, now=datetime(2026, 3, day, 4, 0))
+    whole = [p for p in reorder.plans(settings, TILL.tz, now) if p.below]
+    assert [p.product_id for p in whole] == [shop.case.id]  # the cables and the phone are not
+    for chunk in (1, 2, 1000):
+        below = reorder.below_reorder_point(settings, TILL.tz, now, chunk=chunk)
+        assert below == whole, chunk

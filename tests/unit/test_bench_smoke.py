@@ -79,8 +79,9 @@ def test_the_pty_start_up_draws_login_then_the_sale_screen(
 ) -> None:
     from bench import startup_pty
 
-    run = startup_pty.run_ours(db_path, startup_pty.pty_env(tmp_path), login="P1\r1111\r")
+    run = startup_pty.run_ours(db_path, startup_pty.pty_env(tmp_path), login="P1\r1111\r", settle_s=0.3)
     assert run.drawn_s > 0 and run.rss_kb > 10_000  # a real process's RSS, read after the PIN
+    assert run.settled_kb > 10_000  # and again once the console has settled
 
 
 def test_the_pty_burst_times_scans_drawn_by_the_console_and_a_bare_app(

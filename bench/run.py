@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import burst_pty, footprint, hq_import, startup_pty
+from bench import burst_pty, cli_commands, footprint, hq_import, startup_pty
 from bench.backup import backup_figures, measure_backup
 from bench.burst import burst_figures, measure_burst
 from bench.commit import commit_figure, measure_commit
@@ -49,6 +49,7 @@ class Plan:
     hq_stores: int = 10  # figure 10: head office's import of stores × days day files (issue 15:
     hq_days: int = 10  # 100 store-days of 1,000 sales)
     hq_sales: int = 1000
+    cli_runs: int = 5  # figure 11: each read-only command and its floor
 
     @classmethod
     def for_run(cls, quick: bool) -> Plan:
@@ -65,6 +66,7 @@ class Plan:
                 hq_stores=2,
                 hq_days=5,
                 hq_sales=100,
+                cli_runs=1,
             )
         return cls(startup_runs=7, commits=300, commit_batch=25, lookups=2000, scans=50, history_runs=7)
 
@@ -158,6 +160,9 @@ def after_startup(db_path: Path, plan: Plan, work: Path) -> list[Figure]:
 
     figures += z_reports(db_path, plan, work)
     figures += hq_imports(plan, work)
+
+    with step(f"11. read-only CLI commands, {plan.cli_runs} runs each, beside the interpreter's start"):
+        figures += cli_commands.figures(cli_commands.measure(db_path, plan.cli_runs, work / "cli"))
     return figures
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
+import signal
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -46,6 +49,8 @@ if TYPE_CHECKING:
     from tui.shapes import SaleShown
 
 IDLE_CHECK_SECONDS = 10
+# The PC shutting down, the terminal closed (no SIGHUP on Windows).
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 # The background quick_check reads the whole file (seconds, and its own page cache, on a large
 # store): it starts once the console is up instead of competing with start-up for disk and CPU.
 INTEGRITY_CHECK_DELAY_SECONDS = 2.0
@@ -130,6 +135,7 @@ class ZhangguiApp(App[None]):
         return name
 
     def on_mount(self) -> None:
+        self.quit_on_stop_signals()
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         if self.config.ui.idle_lock_minutes:
@@ -146,6 +152,25 @@ class ZhangguiApp(App[None]):
             self.first_run()
         else:
             self.ask_login()
+
+    def quit_on_stop_signals(self) -> None:
+        """SIGTERM (the PC shutting down, a service manager stopping the till) and SIGHUP (its
+        terminal closed) quit as Ctrl+Q does: a sale in progress is suspended and the database
+        closed. Python's default for both ended the process on the spot, so the next start
+        found the -wal and took it for a crash (the file check at once, before the login)."""
+        loop = asyncio.get_running_loop()
+        for stop in STOP_SIGNALS:
+            try:
+                loop.add_signal_handler(stop, self.call_later, self.action_quit)
+            except (NotImplementedError, RuntimeError, ValueError):
+                return  # no such signals here (Windows), or not the main thread (some tests)
+
+    def stop_signals_as_before(self) -> None:
+        """The loop outlives the console in tests (Pilot): the signals are not ours after it."""
+        loop = asyncio.get_running_loop()
+        for stop in STOP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(stop)
 
     def collect_all_again(self) -> None:
         """What tui.launch set aside from the cyclic collector for the start-up (gc.freeze)
@@ -323,6 +348,7 @@ class ZhangguiApp(App[None]):
             self.call_from_thread(self.push_screen, DamagedDatabaseScreen(problem))
 
     def on_unmount(self) -> None:
+        self.stop_signals_as_before()
         self.opening.closing()  # a login worker still waiting for the store stops waiting
         if self._integrity is not None:
             self._integrity.cancel()

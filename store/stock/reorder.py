@@ -30,7 +30,7 @@ DEMAND_KINDS = ("sale", "return", "void")
 STOCKED = "category != 'service'"  # a service (screen fitting, data transfer) has no stock
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Plan:
     """One product's velocity, stock position and what to order."""
 

@@ -34,7 +34,7 @@ def classify(units: int, hot_min_units: int, slow_max_units: int) -> str:
     return REGULAR
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Demand:
     """Daily demand over a window: the mean and the population standard deviation, from
     the sum and the sum of squares of the daily units (days without a sale count as 0)."""

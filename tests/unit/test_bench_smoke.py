@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from peewee import SqliteDatabase
 
 from bench import burst, commit, lookup, report, startup
@@ -96,3 +97,25 @@ def test_the_pty_burst_times_scans_drawn_by_the_console_and_a_bare_app(
     assert all(s > 0 for s in result.ours + result.bare)
     names = [f.name for f in burst_pty.figures(result)]
     assert names[0] == "scan Enter → subtotal drawn, pty (median)"
+
+
+def test_the_cli_figure_times_a_real_command_and_the_interpreter_floor(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
+) -> None:
+    from bench import cli_commands
+    from store.crm.records import create_customer
+
+    create_customer("13800138000", "张伟", by=shop.manager.id)  # what `customers find 8000` finds
+    find = cli_commands.COMMANDS[0]
+    found = cli_commands.measure(db_path, 1, tmp_path, commands=[find])
+    assert len(found[find.label]["ours"]) == len(found[find.label]["floor"]) == 1
+    (figure,) = cli_commands.figures(found)
+    assert figure.kind == "absolute" and figure.target == cli_commands.FIND_TARGET_S
+    assert figure.ours > 0 and figure.floor is not None and figure.floor > 0
+
+
+def test_a_cli_command_that_fails_is_an_error_not_a_time(tmp_path: Path) -> None:
+    from bench import cli_commands
+
+    with pytest.raises(RuntimeError, match="exited"):
+        cli_commands.measure(tmp_path / "missing.db", 1, tmp_path, commands=[cli_commands.COMMANDS[0]])

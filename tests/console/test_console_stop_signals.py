@@ -1,0 +1,60 @@
+"""A till told to stop by the system (SIGTERM at shutdown, SIGHUP when its terminal closes)
+quits as Ctrl+Q does: the sale in progress is suspended and the database closed, so the next
+start is not taken for a crash. The real `zhanggui` in a pseudo-terminal, as a shop runs it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from peewee import SqliteDatabase
+
+from bench.startup_pty import LOGIN_DRAWN, SALE_DRAWN, Terminal, pty_env
+from store.db.connection import unclean_shutdown
+from store.selling import holds
+from tests.conftest import Shop
+
+
+def _exit_status(term: Terminal, seconds: float = 20.0) -> int | None:
+    """The child's exit code once it has ended by itself (the pty kept drained), else None."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(term.pid, os.WNOHANG)
+        if done:
+            term.pid = -1  # reaped: close() has nobody left to stop
+            return os.waitstatus_to_exitcode(status)
+        try:
+            os.read(term.fd, 65536)
+        except OSError:
+            time.sleep(0.05)
+    return None
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_suspends_the_sale_and_closes_the_store(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path, stop: signal.Signals
+) -> None:
+    db.close()  # the console's connections are then the file's only ones
+    zhanggui = str(Path(sys.executable).with_name("zhanggui"))
+    term = Terminal([zhanggui, "--db", str(db_path)], pty_env(tmp_path))
+    try:
+        term.wait_for(LOGIN_DRAWN)
+        term.type("P1\r1111\r")
+        term.wait_for(SALE_DRAWN)
+        term.type(shop.case.barcode + "\r")
+        term.wait_for("iPhone 15 Case")
+        os.kill(term.pid, stop)
+        assert _exit_status(term) == 0
+    finally:
+        if term.pid > 0:
+            term.close()
+        else:
+            os.close(term.fd)
+    assert not unclean_shutdown(db_path)  # no -wal left: the next start is a normal one
+    db.connect()
+    (held,) = holds.held_carts()
+    assert shop.case.id in held.payload

@@ -165,3 +165,10 @@ def reorder_history(shop: Shop, extra_cases: int = 0) -> None:
         checkout.acknowledge(checkout.commit_sale(cart, TILL, now=now - timedelta(days=days_ago)).id)
     if extra_cases:
         stock.receive(shop.case, staff_id=shop.manager.id, qty=extra_cases)
+
+
+def with_text_ids(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """RFM's rows hold each customer's id as stored (value._aggregate): as text, to compare."""
+    from store.kernel.ids import from_db
+
+    return [(from_db(row[0]), *row[1:]) for row in rows]

@@ -4,15 +4,17 @@ table with each segment's share of revenue (the domain's 80/20)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from store.crm.config import TIERS, CustomersSection
-from store.db.transaction import write
+from store.db.transaction import rows_as_stored, write
 from store.kernel import moment
 from store.kernel.i18n import N_
+from store.kernel.ids import id_text
+from store.kernel.memory import collector_paused
 from store.models import Customer, CustomerScore, database
 
 STATES = ("active", "dormant", "lost")
@@ -88,67 +90,65 @@ _LAST_DAY = 'SELECT MAX("business_date") FROM "sale"'
 
 def _aggregate(today: date, since: date) -> list[tuple[Any, ...]]:
     """customer -> (first purchase, last purchase, purchases since ``since``, net total since
-    ``since``, net total of all time), over the completed receipts up to ``today``."""
+    ``since``, net total of all time), over the completed receipts up to ``today``; each
+    customer's id as stored (16 bytes: rows_as_stored)."""
     db = database.obj
     with db.atomic():  # one read snapshot: the totals and the window from the same moment
         last = db.execute_sql(_LAST_DAY).fetchone()[0]
         if last is not None and str(last) > today.isoformat():
-            return list(db.execute_sql(_AGGREGATE, (since.isoformat(), since.isoformat(), today.isoformat())))
-        rows = list(db.execute_sql(_TOTALS))
+            return rows_as_stored(_AGGREGATE, (since.isoformat(), since.isoformat(), today.isoformat()))
+        rows = rows_as_stored(_TOTALS)
         if since == date.min:
             return rows
         window = {
             row[0]: (int(row[1]), int(row[2]))
-            for row in db.execute_sql(_WINDOW, (since.isoformat(), today.isoformat()))
+            for row in rows_as_stored(_WINDOW, (since.isoformat(), today.isoformat()))
         }
     return [(r[0], r[1], r[2], *window.get(r[0], (0, 0)), r[5]) for r in rows]
 
 
+def _tier(a_min: int, b_min: int) -> Callable[[int, int, int], str]:
+    def tier(r: int, f: int, m: int) -> str:
+        total = r + f + m
+        return "A" if total >= a_min else "B" if total >= b_min else "C"
+
+    return tier
+
+
+def _state(active: int, lost: int) -> Callable[[int], str]:
+    def state(days_since: int) -> str:
+        return "active" if days_since <= active else "dormant" if days_since <= lost else "lost"
+
+    return state
+
+
 def compute(today: date, rules: CustomersSection) -> list[Score]:
-    """Score every customer with at least one purchase up to ``today`` (the business date)."""
+    """Score every customer with at least one purchase up to ``today`` (the business date).
+    Column by column, then zipped into Scores: a few C-level passes over 100,000 customers
+    instead of a dozen Python steps a customer (bench figure 6: RFM <= 0.5 s at 2x history)."""
     since = today - timedelta(days=rules.score_window_days) if rules.score_window_days else date.min
-    rows = _aggregate(today, since)
-    rows = [r for r in rows if r[2] is not None]  # only returns: no purchase to score
-    days: dict[str, date] = {}  # a few hundred distinct days for all the rows
+    with collector_paused():  # rows, columns and scores: a few hundred thousand objects, no cycles
+        return _scores(today, rules, _aggregate(today, since))
 
-    def day(text: object) -> date:
-        key = str(text)
-        found = days.get(key)
-        if found is None:
-            found = days[key] = date.fromisoformat(key)
-        return found
 
-    firsts = [day(r[1]) for r in rows]
-    lasts = [day(r[2]) for r in rows]
+def _scores(today: date, rules: CustomersSection, aggregate: list[tuple[Any, ...]]) -> list[Score]:
+    rows = [r for r in aggregate if r[2] is not None]  # only returns: nothing to score
+    if not rows:
+        return []
+    ids, first_texts, last_texts, frequency, monetary, lifetime = map(list, zip(*rows, strict=True))
+    days = {text: date.fromisoformat(str(text)) for text in {*first_texts, *last_texts}}  # a few hundred
+    firsts = [days[text] for text in first_texts]
+    lasts = [days[text] for text in last_texts]
     recency = [(today - last).days for last in lasts]
-    frequency = [int(r[3]) for r in rows]
-    monetary = [int(r[4]) for r in rows]
     r_scores = quintiles([-d for d in recency])  # fewer days since the last purchase is better
     f_scores = quintiles(frequency)
     m_scores = quintiles(monetary)
-    a_min, b_min = rules.tier_a_min_score, rules.tier_b_min_score
-    active, lost = rules.active_days, rules.lost_days
-    scores = []
-    for i, row in enumerate(rows):
-        total = r_scores[i] + f_scores[i] + m_scores[i]
-        days_since = recency[i]
-        scores.append(
-            Score(
-                str(row[0]),
-                firsts[i],
-                lasts[i],
-                days_since,
-                frequency[i],
-                monetary[i],
-                int(row[5]),
-                r_scores[i],
-                f_scores[i],
-                m_scores[i],
-                "A" if total >= a_min else "B" if total >= b_min else "C",
-                "active" if days_since <= active else "dormant" if days_since <= lost else "lost",
-            )
-        )
-    return scores
+    tiers = list(map(_tier(rules.tier_a_min_score, rules.tier_b_min_score), r_scores, f_scores, m_scores))
+    states = list(map(_state(rules.active_days, rules.lost_days), recency))
+    texts = [id_text(i) if i.__class__ is bytes else str(i) for i in ids]
+    make = tuple.__new__  # Score's own __new__ takes its fields one by one, in Python
+    fields = (texts, firsts, lasts, recency, frequency, monetary, lifetime, r_scores, f_scores, m_scores)
+    return [make(Score, score) for score in zip(*fields, tiers, states, strict=True)]
 
 
 _INSERT = (

@@ -113,3 +113,38 @@ def test_free_pages_a_worker_thread_left_go_back_to_the_system() -> None:
 
     assert given_back("none") < 5  # the probe's free pages stay without the trim...
     assert given_back("trim") > 20  # ...and about 35 MiB of them go back with it
+
+
+def test_the_collector_comes_back_after_the_last_paused_block() -> None:
+    import gc
+    import threading
+
+    from store.kernel.memory import collector_paused
+
+    assert gc.isenabled()
+    entered, leave = threading.Event(), threading.Event()
+
+    def other_block() -> None:
+        with collector_paused():
+            entered.set()
+            leave.wait(10)
+
+    worker = threading.Thread(target=other_block)
+    with collector_paused():
+        assert not gc.isenabled()
+        worker.start()
+        entered.wait(10)
+        with collector_paused():  # nested
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the other thread's block is still running
+    leave.set()
+    worker.join()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # off before the block: left off
+    finally:
+        gc.enable()

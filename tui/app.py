@@ -49,8 +49,11 @@ if TYPE_CHECKING:
     from tui.shapes import SaleShown
 
 IDLE_CHECK_SECONDS = 10
-# The PC shutting down, the terminal closed (no SIGHUP on Windows).
-STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+# The PC shutting down, a service manager stopping the till. Not SIGHUP: once the terminal is
+# gone, Textual 8.2.8's shutdown waits forever on its dead writer thread's full queue (seen in
+# tmux: a closed session left the console running, the store open), so a hang-up still ends
+# the process on the spot, as a crash.
+STOP_SIGNALS = (signal.SIGTERM,)
 # The background quick_check reads the whole file (seconds, and its own page cache, on a large
 # store): it starts once the console is up instead of competing with start-up for disk and CPU.
 INTEGRITY_CHECK_DELAY_SECONDS = 2.0
@@ -154,10 +157,10 @@ class ZhangguiApp(App[None]):
             self.ask_login()
 
     def quit_on_stop_signals(self) -> None:
-        """SIGTERM (the PC shutting down, a service manager stopping the till) and SIGHUP (its
-        terminal closed) quit as Ctrl+Q does: a sale in progress is suspended and the database
-        closed. Python's default for both ended the process on the spot, so the next start
-        found the -wal and took it for a crash (the file check at once, before the login)."""
+        """SIGTERM (the PC shutting down, a service manager stopping the till) quits as Ctrl+Q
+        does: a sale in progress is suspended and the database closed. Python's default ended
+        the process on the spot, so the next start found the -wal and took it for a crash (the
+        file check at once, before the login)."""
         loop = asyncio.get_running_loop()
         for stop in STOP_SIGNALS:
             try:

@@ -1,6 +1,7 @@
-"""A till told to stop by the system (SIGTERM at shutdown, SIGHUP when its terminal closes)
-quits as Ctrl+Q does: the sale in progress is suspended and the database closed, so the next
-start is not taken for a crash. The real `zhanggui` in a pseudo-terminal, as a shop runs it."""
+"""A till told to stop by the system (SIGTERM at shutdown) quits as Ctrl+Q does: the sale in
+progress is suspended and the database closed, so the next start is not taken for a crash. A
+hang-up (the terminal gone) still ends it at once: Textual cannot shut down without its
+terminal. The real `zhanggui` in a pseudo-terminal, as a shop runs it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from peewee import SqliteDatabase
 
 from bench.startup_pty import LOGIN_DRAWN, SALE_DRAWN, Terminal, pty_env
@@ -34,9 +34,8 @@ def _exit_status(term: Terminal, seconds: float = 20.0) -> int | None:
     return None
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
-def test_a_stop_signal_suspends_the_sale_and_closes_the_store(
-    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path, stop: signal.Signals
+def test_sigterm_suspends_the_sale_and_closes_the_store(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
 ) -> None:
     db.close()  # the console's connections are then the file's only ones
     zhanggui = str(Path(sys.executable).with_name("zhanggui"))
@@ -47,7 +46,7 @@ def test_a_stop_signal_suspends_the_sale_and_closes_the_store(
         term.wait_for(SALE_DRAWN)
         term.type(shop.case.barcode + "\r")
         term.wait_for("iPhone 15 Case")
-        os.kill(term.pid, stop)
+        os.kill(term.pid, signal.SIGTERM)
         assert _exit_status(term) == 0
     finally:
         if term.pid > 0:
@@ -58,3 +57,25 @@ def test_a_stop_signal_suspends_the_sale_and_closes_the_store(
     db.connect()
     (held,) = holds.held_carts()
     assert shop.case.id in held.payload
+
+
+def test_a_hang_up_ends_the_console_at_once(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
+) -> None:
+    """Its terminal closed under it, the console must not linger with the store open."""
+    db.close()
+    zhanggui = str(Path(sys.executable).with_name("zhanggui"))
+    term = Terminal([zhanggui, "--db", str(db_path)], pty_env(tmp_path))
+    try:
+        term.wait_for(LOGIN_DRAWN)
+        term.type("P1\r1111\r")
+        term.wait_for(SALE_DRAWN)
+        os.close(term.fd)  # the terminal goes away: the kernel hangs the console up
+        term.fd = os.open(os.devnull, os.O_RDONLY)  # (for _exit_status's reads and close())
+        assert _exit_status(term) == -signal.SIGHUP
+    finally:
+        if term.pid > 0:
+            term.close()
+        else:
+            os.close(term.fd)
+    db.connect()

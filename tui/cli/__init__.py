@@ -7,6 +7,7 @@ and every other command's imports."""
 from __future__ import annotations
 
 import importlib
+from gettext import gettext as click_gettext  # click's own catalog: "Commands" as click says it
 
 import click
 
@@ -48,6 +49,26 @@ class LazyCommandLine(CommandLine):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*SUBCOMMANDS, *self.commands})
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands in the help, as click writes it, from tui.cli.short_help: the
+        help loads no command's module (a command missing there is loaded for its help)."""
+        from tui.cli.short_help import SHORT_HELP
+
+        rows: list[tuple[str, str]] = []
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max((len(name) for name in names), default=0)
+        for name in names:
+            if name in SHORT_HELP and name not in self.commands:
+                # click's own shortening, on a stand-in holding the command's short help
+                rows.append((name, click.Command(name, help=SHORT_HELP[name]).get_short_help_str(limit)))
+                continue
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        if rows:
+            with formatter.section(click_gettext("Commands")):
+                formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in SUBCOMMANDS:

@@ -5,10 +5,12 @@ terminal. The real `zhanggui` in a pseudo-terminal, as a shop runs it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from peewee import SqliteDatabase
@@ -34,27 +36,34 @@ def _exit_status(term: Terminal, seconds: float = 20.0) -> int | None:
     return None
 
 
-def test_sigterm_suspends_the_sale_and_closes_the_store(
-    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
-) -> None:
-    db.close()  # the console's connections are then the file's only ones
-    zhanggui = str(Path(sys.executable).with_name("zhanggui"))
-    term = Terminal([zhanggui, "--db", str(db_path)], pty_env(tmp_path))
+@contextlib.contextmanager
+def selling(db: SqliteDatabase, db_path: Path, home: Path) -> Iterator[Terminal]:
+    """The console on the test store, P1 logged in and the sale screen drawn; the test's own
+    connection closed meanwhile (the console's are then the file's only ones)."""
+    db.close()
+    term = Terminal([str(Path(sys.executable).with_name("zhanggui")), "--db", str(db_path)], pty_env(home))
     try:
         term.wait_for(LOGIN_DRAWN)
         term.type("P1\r1111\r")
         term.wait_for(SALE_DRAWN)
-        term.type(shop.case.barcode + "\r")
-        term.wait_for("iPhone 15 Case")
-        os.kill(term.pid, signal.SIGTERM)
-        assert _exit_status(term) == 0
+        yield term
     finally:
         if term.pid > 0:
             term.close()
         else:
             os.close(term.fd)
-    assert not unclean_shutdown(db_path)  # no -wal left: the next start is a normal one
-    db.connect()
+        db.connect()
+
+
+def test_sigterm_suspends_the_sale_and_closes_the_store(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
+) -> None:
+    with selling(db, db_path, tmp_path) as term:
+        term.type(f"{shop.case.barcode}\r")
+        term.wait_for("iPhone 15 Case")
+        os.kill(term.pid, signal.SIGTERM)
+        assert _exit_status(term) == 0
+        assert not unclean_shutdown(db_path)  # no -wal left: the next start is a normal one
     (held,) = holds.held_carts()
     assert shop.case.id in held.payload
 
@@ -63,19 +72,7 @@ def test_a_hang_up_ends_the_console_at_once(
     shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
 ) -> None:
     """Its terminal closed under it, the console must not linger with the store open."""
-    db.close()
-    zhanggui = str(Path(sys.executable).with_name("zhanggui"))
-    term = Terminal([zhanggui, "--db", str(db_path)], pty_env(tmp_path))
-    try:
-        term.wait_for(LOGIN_DRAWN)
-        term.type("P1\r1111\r")
-        term.wait_for(SALE_DRAWN)
+    with selling(db, db_path, tmp_path) as term:
         os.close(term.fd)  # the terminal goes away: the kernel hangs the console up
-        term.fd = os.open(os.devnull, os.O_RDONLY)  # (for _exit_status's reads and close())
+        term.fd = os.open(os.devnull, os.O_RDONLY)  # (for _exit_status's reads and the cleanup)
         assert _exit_status(term) == -signal.SIGHUP
-    finally:
-        if term.pid > 0:
-            term.close()
-        else:
-            os.close(term.fd)
-    db.connect()

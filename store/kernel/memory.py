@@ -62,9 +62,10 @@ def return_big_blocks() -> bool:
 def give_back_free_pages() -> bool:
     """Hand the free pages of every malloc arena back to the system (glibc's malloc_trim), after
     a background job that read a lot: the console's reorder line over every product, the file
-    check. glibc keeps what a worker thread freed in that thread's arena, and a till that ran
-    one full reorder computation on the large demo stayed ~3 MiB larger for the rest of the day
-    (bench/README.md, the settled RSS). A few milliseconds; False where there is no glibc."""
+    check. glibc keeps what a worker thread freed in that thread's arena, where it stayed in the
+    till's RSS for the rest of the day (bench/README.md, the RSS 6 s after the sale screen: with
+    the reorder line's reads made smaller, 65.3 MiB became 50.0 on the large demo). A few
+    milliseconds; False where there is no glibc."""
     libc = _c_library()
     trim = getattr(libc, "malloc_trim", None) if libc is not None else None
     if trim is None:

@@ -7,7 +7,7 @@ and every other command's imports."""
 from __future__ import annotations
 
 import importlib
-from gettext import gettext as click_gettext  # click's own catalog: "Commands" as click says it
+from gettext import gettext as click_gettext  # the call click makes for its own "Commands" heading
 
 import click
 

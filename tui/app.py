@@ -54,6 +54,7 @@ IDLE_CHECK_SECONDS = 10
 # tmux: a closed session left the console running, the store open), so a hang-up still ends
 # the process on the spot, as a crash.
 STOP_SIGNALS = (signal.SIGTERM,)
+STOP_RETRY_SECONDS = 0.05  # a commit takes a few milliseconds; a stop signal waits for it
 # The background quick_check reads the whole file (seconds, and its own page cache, on a large
 # store): it starts once the console is up instead of competing with start-up for disk and CPU.
 INTEGRITY_CHECK_DELAY_SECONDS = 2.0
@@ -164,9 +165,17 @@ class ZhangguiApp(App[None]):
         loop = asyncio.get_running_loop()
         for stop in STOP_SIGNALS:
             try:
-                loop.add_signal_handler(stop, self.call_later, self.action_quit)
+                loop.add_signal_handler(stop, self.call_later, self.quit_when_free)
             except (NotImplementedError, RuntimeError, ValueError):
                 return  # no such signals here (Windows), or not the main thread (some tests)
+
+    def quit_when_free(self) -> None:
+        """Quit once no sale is being committed: Ctrl+Q waits for that too (check_action), and
+        suspending a cart whose commit is under way would keep a sale that was also made."""
+        if getattr(self.screen, "busy", False):
+            self.set_timer(STOP_RETRY_SECONDS, self.quit_when_free)
+            return
+        self.call_later(self.action_quit)
 
     def stop_signals_as_before(self) -> None:
         """The loop outlives the console in tests (Pilot): the signals are not ours after it."""

@@ -193,3 +193,32 @@ def test_gone_since_held_names_only_units_no_longer_in_stock(shop: Shop) -> None
     assert holds.gone_since_held(cart) == []
     sell(shop, shop.imeis[1])
     assert holds.gone_since_held(cart) == [shop.imeis[1]]
+
+
+async def test_a_stop_signal_waits_for_a_commit_under_way(
+    shop: Shop, db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM (tui/app.py quit_when_free) quits only once the pay screen is no longer
+    committing, as Ctrl+Q does: the cart of a commit under way is never suspended as well."""
+    app = make_app(db, tmp_path, staff=shop.promoter)
+    asked: list[str] = []
+
+    async def quit_noted() -> None:
+        asked.append(type(app.screen).__name__)
+
+    monkeypatch.setattr(app, "action_quit", quit_noted)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await scanner_burst(pilot, "6900000000011")
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, PayScreen))
+        pay = app.screen
+        assert isinstance(pay, PayScreen)
+        pay.busy = True  # as while its commit runs in a worker
+        app.quit_when_free()
+        for _ in range(5):
+            await pilot.pause(0.05)
+        assert asked == []  # still committing: not yet
+        pay.busy = False
+        await until(pilot, lambda: bool(asked))
+        assert asked == ["PayScreen"]

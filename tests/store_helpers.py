@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -114,6 +114,23 @@ def forge_actor(member: Staff) -> Actor:
 def manager_actor(shop: Shop) -> Actor:
     """The shop's manager logged in: a manager's own role is the authority for their edits."""
     return forge_actor(shop.manager)
+
+
+def close_uncounted(shop: Shop, days: list[date]) -> None:
+    """Close each of ``days`` at the test till as the manager, the drawer not counted (a power
+    cut: the reason the close then asks for)."""
+    from store.dayclose import close
+
+    for day in days:
+        close.close_day(
+            TILL.terminal_id,
+            day,
+            TILL.tz,
+            counted=None,
+            reason="停电",
+            tolerance=500,
+            actor=manager_actor(shop),
+        )
 
 
 def shop_in_file(db_path: Path) -> Shop:

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from peewee import SqliteDatabase
 
@@ -171,20 +172,26 @@ def test_starting_to_the_sale_screen_loads_only_what_selling_needs(
     assert early == []
 
 
-def test_the_login_screen_is_drawn_before_the_store_is_opened(
-    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
-) -> None:
-    # The real command (tui.launch.main), up to the moment the login is drawn.
+def _probe(probe: str, db_path: Path, home: Path) -> dict[str, Any]:
+    """Run a probe of the real command's start on ``db_path`` in a clean child; what it saw."""
     done = subprocess.run(
-        [sys.executable, "-c", LOGIN_PROBE, str(db_path)],
+        [sys.executable, "-c", probe, str(db_path)],
         cwd=ROOT,
-        env=startup.child_env(tmp_path),
+        env=startup.child_env(home),
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return seen
+
+
+def test_the_login_screen_is_drawn_before_the_store_is_opened(
+    shop: Shop, db: SqliteDatabase, db_path: Path, tmp_path: Path
+) -> None:
+    # The real command (tui.launch.main), up to the moment the login is drawn.
+    seen = _probe(LOGIN_PROBE, db_path, tmp_path)
     assert seen["screen"] == "LoginScreen"
     # tui.launch turns the cyclic collector off while it imports; it runs for the screens, what
     # the imports made set aside until the first login (ZhangguiApp.collect_all_again).
@@ -252,16 +259,7 @@ def test_a_demo_stores_login_lists_its_staff_without_the_demo_builder(
 ) -> None:
     path = tmp_path / "demo.db"
     path.write_bytes(demo_file[0].read_bytes())  # a first open, as a shop's of a new demo
-    done = subprocess.run(
-        [sys.executable, "-c", DEMO_LOGIN_PROBE, str(path)],
-        cwd=ROOT,
-        env=startup.child_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = _probe(DEMO_LOGIN_PROBE, path, tmp_path)
     assert seen["demo"] is True
     loaded = set(seen["modules"])
     assert "store.demo.roster" in loaded

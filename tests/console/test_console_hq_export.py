@@ -11,7 +11,7 @@ from pathlib import Path
 from peewee import SqliteDatabase
 from textual.pilot import Pilot
 
-from store.dayclose import close, drawer
+from store.dayclose import drawer
 from store.exchange.keys import create_signing_key
 from store.kernel import FixedClock
 from store.kernel.auth import actor_for_login
@@ -19,7 +19,7 @@ from store.selling import checkout
 from tests.conftest import TILL, Shop
 from tests.console.screen_text import flat, go, screen_text
 from tests.console_helpers import make_app, settle, type_text
-from tests.store_helpers import manager_actor, sell
+from tests.store_helpers import close_uncounted, sell
 from tui.app import ZhangguiApp
 from tui.screens.day_report import DayReportScreen
 from tui.screens.hq_export import HqExportScreen
@@ -89,16 +89,7 @@ async def test_the_menu_screen_lists_the_days_left_and_writes_them_all(
     shop: Shop, db: SqliteDatabase, tmp_path: Path, clock: FixedClock
 ) -> None:
     days = [clock.today() - timedelta(days=n) for n in (2, 1)]
-    for day in days:
-        close.close_day(
-            TILL.terminal_id,
-            day,
-            TILL.tz,
-            counted=None,
-            reason="停电",
-            tolerance=500,
-            actor=manager_actor(shop),
-        )
+    close_uncounted(shop, days)
     app = _app(db, tmp_path, shop)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from peewee import SqliteDatabase
 
-from store.dayclose import close, days, drawer
+from store.dayclose import days, drawer
 from store.exchange.keys import key_path
 from store.kernel import FixedClock
 from store.kernel.auth import actor_for_login
@@ -22,7 +22,7 @@ from store.selling import checkout
 from tests.conftest import TILL, Shop
 from tests.console.screen_text import Snapshots, go, snapshot_app, steady
 from tests.console_helpers import settle, type_text
-from tests.store_helpers import manager_actor, sell
+from tests.store_helpers import close_uncounted, sell
 from tui.screens.day_close import DayCloseScreen
 from tui.screens.day_report import DayReportScreen
 from tui.screens.hq_export import HqExportScreen
@@ -104,17 +104,7 @@ async def test_hq_export_screen(
     set_language(language)
     steady(monkeypatch, tmp_path)  # from tmp_path: the folder "exports" reads the same every run
     _fixed_key("S001")
-    closed = [clock.today() - timedelta(days=n) for n in (2, 1)]
-    for day in closed:
-        close.close_day(
-            TILL.terminal_id,
-            day,
-            TILL.tz,
-            counted=None,
-            reason="停电",
-            tolerance=500,
-            actor=manager_actor(shop),
-        )
+    close_uncounted(shop, [clock.today() - timedelta(days=n) for n in (2, 1)])
     snaps = Snapshots(language)
     app = snapshot_app(db, tmp_path, staff=shop.manager)
     app.config.paths.exports = "exports"

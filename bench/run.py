@@ -117,7 +117,8 @@ def run(args: argparse.Namespace) -> list[Figure]:
             startup_time.detail["profile"] = profile
             print_profile(profile)
         with step("7. what the console costs to install and to import, beside Textual alone"):
-            figures += footprint.figures(plan.startup_runs)
+            rss = next(f for f in found if f.name == startup_pty.RSS_AFTER_PIN)
+            figures += footprint.figures(plan.startup_runs, rss_after_pin=rss)
         if not args.startup_only:
             figures += after_startup(db_path, plan, work)
             history_db = Path(args.history_db) if args.history_db else None

@@ -48,6 +48,7 @@ TIMEOUT_S = 60.0
 # After the file check (2 s after the sale screen, ~1 s on the large demo) and the reorder
 # line's first full read (3 s, ~0.3 s): tui/app.py, tui/widgets/reorder_panel.py.
 SETTLE_S = 6.0
+RSS_AFTER_PIN = "RSS after the PIN check, pty (median)"
 
 BARE_APP = f'''
 from textual.app import App, ComposeResult
@@ -235,7 +236,7 @@ def figures(result: PtyResult) -> list[Figure]:
             {"ours_s": ours_s, "bare_s": bare_s},
         ),
         Figure(
-            "RSS after the PIN check, pty (median)",
+            RSS_AFTER_PIN,
             "MiB",
             statistics.median(ours_mib),
             statistics.median(bare_mib),

@@ -29,7 +29,7 @@ from textual.pilot import Pilot
 
 from store.models import Staff
 from tests.conftest import TEST_NOW
-from tests.console_helpers import make_app, settle
+from tests.console_helpers import make_app, settle, until
 from tui.app import ZhangguiApp
 from tui.widgets.key_bar import KeyBar
 
@@ -155,10 +155,16 @@ class Snapshots:
 
 async def go(pilot: Pilot[None], destination: str) -> None:
     """Open a main screen as a person does: F1, the arrow keys down to it, Enter."""
+    from tui.screens.choice import ChoiceScreen
+
     app = pilot.app
     assert isinstance(app, ZhangguiApp)
     await pilot.press("f1")
-    await pilot.pause()
+    # The menu may be drawn a few pauses later on a loaded machine; arrows typed before it is up
+    # went to the screen under it (seen in a full run: the roster stayed in front).
+    assert await until(pilot, lambda: isinstance(app.screen, ChoiceScreen)), "F1 opened no menu"
+    menu = app.screen
     ids = [d.id for d in app.allowed_destinations()]
     await pilot.press(*["down"] * ids.index(destination), "enter")
+    assert await until(pilot, lambda: app.screen is not menu), f"the menu never opened {destination}"
     await settle(pilot)

@@ -3,6 +3,8 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +25,26 @@ from store.stock import catalog
 from store.stock import ledger as stock
 from store.stock.imei import with_check_digit
 from store.stock.ledger import ReceivedUnit
+
+
+def _compile_each_module_once() -> None:
+    """With PYTHONDONTWRITEBYTECODE set (this machine's environment sets it, so the tree keeps
+    no __pycache__), every xdist worker and every console or CLI the suite spawns compiled
+    store/, tui/ and the tests from source, and pytest rewrote each test module's asserts
+    afresh: about a quarter of the CPU time of the suite's subprocess-heavy files (user
+    time 78 s against 60 s for five of them). The compiled files go to a folder of their own
+    outside the tree instead (PYTHONPYCACHEPREFIX: the tree still gets no __pycache__). Set
+    here, when pytest loads this file: before xdist starts its workers, which inherit it."""
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE") or os.environ.get("PYTHONPYCACHEPREFIX"):
+        return  # bytecode is written as the user chose
+    prefix = str(Path(tempfile.gettempdir()) / f"zhanggui-tests-pyc-{os.getuid()}")
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    os.environ["PYTHONPYCACHEPREFIX"] = prefix
+    sys.dont_write_bytecode = False
+    sys.pycache_prefix = prefix
+
+
+_compile_each_module_once()
 
 TILL = Till(store_code="S001", terminal_id="T1", tz=ZoneInfo("Asia/Shanghai"))
 

@@ -48,11 +48,11 @@ def test_the_soak_traces_the_python_heap_without_its_own_bookkeeping(monkeypatch
 
     tracemalloc.start()
     try:
-        run = soak.run_floor(sales=4, every=2, trace=True, seed=3)
+        run = soak.run_floor(sales=2, every=1, trace=True, seed=3)
     finally:
         tracemalloc.stop()
     assert all(c.traced > 0 for c in run.checkpoints)
     assert run.trace[0].startswith("net change of the traced Python heap")
     assert not any("bench/soak.py" in line for line in run.trace)  # its samples and checkpoints
-    figures = {f.name for f in soak.figures(run, run, window=2)}
+    figures = {f.name for f in soak.figures(run, run, window=1)}
     assert "traced Python heap a sale after warm-up" in figures

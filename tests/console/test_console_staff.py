@@ -16,9 +16,10 @@ from store.kernel.errors import PermissionDenied
 from store.models import AuditLog, Customer, Staff
 from store.people import staff
 from tests.conftest import Shop
-from tests.console_helpers import make_app, scanner_burst, settle, type_text
+from tests.console_helpers import make_app, scanner_burst, settle, type_text, until
 from tui.app import ZhangguiApp
 from tui.screens.manager_pin import ManagerPinScreen
+from tui.screens.prompt import PromptScreen
 from tui.screens.sale import SaleScreen
 from tui.screens.staff_admin import StaffAdminScreen
 from tui.widgets.message_bar import MessageBar
@@ -161,6 +162,9 @@ async def test_add_new_pin_role_and_deactivate_at_the_console(
 
         await go_to_row(pilot, screen, "P1")
         await pilot.press("f6")
+        # F6 reads what P1 owns in a worker before it asks: a code typed before the question
+        # is up went to the list (seen in a full run on a loaded machine: only "1" reached it).
+        assert await until(pilot, lambda: isinstance(app.screen, PromptScreen))
         await type_text(pilot, "C1")  # who takes over 李小红's customer
         await settle(pilot)
         assert said(screen) == "P1 is deactivated; 1 customers and 0 open tasks moved."

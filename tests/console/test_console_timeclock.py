@@ -165,12 +165,13 @@ async def add_missed(pilot: Pilot[None], approver: str, pin: str, answers: list[
 async def answer(pilot: Pilot[None], answers: list[str]) -> None:
     """Each prompt's answer (over what it offers; "=": take what it offers), with Enter."""
     answered: list[object] = []
+
+    def a_new_prompt() -> bool:
+        return isinstance(pilot.app.screen, PromptScreen) and pilot.app.screen not in answered
+
     for value in answers:
         # A prompt may come after a worker's answer (the staff code is read before the day is
         # asked): on a loaded machine one pause is not always enough for it to be in front.
-        def a_new_prompt() -> bool:
-            return isinstance(pilot.app.screen, PromptScreen) and pilot.app.screen not in answered
-
         await until(pilot, a_new_prompt)
         prompt = pilot.app.screen
         assert isinstance(prompt, PromptScreen), value

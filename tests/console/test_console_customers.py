@@ -22,7 +22,7 @@ from store.models import Customer, CustomerContact, CustomerTask
 from store.models.base import utcnow
 from store.selling import checkout
 from tests.conftest import Shop
-from tests.console_helpers import make_app, record_threads, scanner_burst, selling, settle, type_text
+from tests.console_helpers import make_app, record_threads, scanner_burst, selling, settle, type_text, until
 from tests.store_helpers import pay, promoter_cart, scan
 from tui.screens.customer_profile import CustomerProfileScreen
 from tui.screens.prompt import PromptScreen
@@ -152,34 +152,44 @@ async def test_customers_screen_profile_and_logging_a_contact(
     app = make_app(db, tmp_path, staff=shop.promoter)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        # Each step below is answered by a worker (the search, the profile, the writes) and may
+        # take more than one pause on a loaded machine: every step waits for what it shows
+        # (the contact was once read before its write was done, in a fresh-clone CI run).
         app.go_to("customers")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "CustomersScreen"
+        assert await until(pilot, lambda: type(app.screen).__name__ == "CustomersScreen")
         await type_text(pilot, "zengjing")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "CustomerProfileScreen"
-        header = str(app.screen.query_one("#profile-header").render())
+        assert await until(pilot, lambda: isinstance(app.screen, CustomerProfileScreen))
+        profile = app.screen
+        assert await until(pilot, lambda: "曾静" in str(profile.query_one("#profile-header").render()))
+        header = str(profile.query_one("#profile-header").render())
         assert "曾静" in header and "137****0001" in header
         await pilot.press("f2")  # log a contact
-        await pilot.pause()
+        assert await until(pilot, lambda: app.screen is not profile)
         await pilot.press("down", "down", "enter")  # call, SMS, WeChat
-        await pilot.pause()
+        assert await until(pilot, lambda: isinstance(app.screen, PromptScreen))
         await type_text(pilot, "[bold]asked about Mate 70")
-        await pilot.pause()
+        assert await until(pilot, lambda: "Contact logged." in str(profile.query_one(MessageBar).render()))
         contact = CustomerContact.get()
         assert (contact.channel, contact.note, contact.staff_id) == (
             "wechat",
             "[bold]asked about Mate 70",
             shop.promoter.id,
         )
+        assert await until(
+            pilot, lambda: "asked about Mate 70" in str(profile.query_one("#profile-text").render())
+        )
         body = str(app.screen.query_one("#profile-text").render())
         assert "[bold]asked about Mate 70" in body and "WeChat" in body
-        assert "Contact logged." in str(app.screen.query_one(MessageBar).render())
         await pilot.press("f3")  # a task in 2 days
+        assert await until(pilot, lambda: isinstance(app.screen, PromptScreen))
+        title_prompt = app.screen
         await type_text(pilot, "bring the charger")
+        assert await until(
+            pilot, lambda: isinstance(app.screen, PromptScreen) and app.screen is not title_prompt
+        )
         await pilot.press("backspace")
         await type_text(pilot, "2")
-        await pilot.pause()
+        assert await until(pilot, lambda: CustomerTask.select().exists())
         task = CustomerTask.get()
         today = business_date(utcnow(), app.config.tz)
         assert (task.title, task.owner_id, (task.due - today).days) == (
@@ -188,8 +198,7 @@ async def test_customers_screen_profile_and_logging_a_contact(
             2,
         )
         await pilot.press("escape")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "CustomersScreen"
+        assert await until(pilot, lambda: type(app.screen).__name__ == "CustomersScreen")
 
 
 async def test_the_profile_reads_the_customer_off_the_event_loop(
